@@ -1,0 +1,37 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "nngen",
+    products: [
+        .executable(name: "nngen", targets: ["nngen"]),
+        .library(name: "NNGenCore", targets: ["NNGenCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        /// libyaml, the C library that reads every spec (pkg-config `yaml-0.1`).
+        .systemLibrary(
+            name: "CYaml",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        /// The pipeline: YAML -> Spec -> IR -> adjoints -> Swift source.
+        .target(name: "NNGenCore", dependencies: ["CYaml"]),
+        /// The command-line front end.
+        .executableTarget(
+            name: "nngen",
+            dependencies: [
+                "NNGenCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        /// The golden files: the emitted code of every spec in `Specs/`, compiled as-is.
+        .target(name: "GeneratedModels", path: "Generated"),
+        /// The main example: trains the model of `Specs/spiral.yaml` on the spiral data set.
+        .executableTarget(name: "spiral", dependencies: ["GeneratedModels"]),
+        .testTarget(name: "NNGenCoreTests", dependencies: ["NNGenCore"]),
+        .testTarget(name: "GeneratedModelsTests", dependencies: ["GeneratedModels", "NNGenCore"]),
+    ]
+)

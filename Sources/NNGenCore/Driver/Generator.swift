@@ -1,0 +1,31 @@
+/// The pipeline from spec text to emitted Swift source, without touching the file system.
+public enum Generator {
+    /// Ops doing at most this many scalar operations are unrolled into straight-line code; larger
+    /// ones become loops with constant bounds. Measured: see README, "Unrolling".
+    public static let defaultUnrollLimit = 16
+
+    /// Parses, validates, lowers, differentiates and emits the spec in `text`.
+    /// `path` appears in diagnostics; its last component in the emitted header.
+    public static func generate(_ text: String, path: String, unrollLimit: Int = defaultUnrollLimit) throws(SpecErrors) -> GeneratedFile {
+        let spec = try SpecParser.parse(text, path: path)
+        switch spec {
+        case .network(let network):
+            let model = NetworkLowering.lower(network)
+            let source = NetworkEmitter(model: model, sourceName: fileName(path), unrollLimit: unrollLimit).render()
+            return GeneratedFile(typeName: network.name, source: source)
+        }
+    }
+
+    /// The last path component.
+    static func fileName(_ path: String) -> String {
+        String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(path))
+    }
+}
+
+/// One emitted file: `<typeName>.swift` with `source`.
+public struct GeneratedFile: Sendable, Equatable {
+    public var typeName: String
+    public var source: String
+    /// The file name the CLI writes.
+    public var fileName: String { typeName + ".swift" }
+}

@@ -1,0 +1,81 @@
+/// Emits one static function that evaluates a subset of the planned ops on raw pointers:
+/// `p` parameters, `x` inputs, `y` labels or `t` targets, `g` gradient, `s` scratch.
+struct FunctionEmitter {
+    let plan: ExecutionPlan
+    let names: ValueNames
+
+    /// One parameter of the emitted function.
+    struct Parameter {
+        var name: String
+        var type: String
+    }
+
+    /// Emits `static func name(params) -> result` computing `targets`, then `epilogue` lines.
+    /// `backwardFrom` is the index of the first op that belongs to the backward pass (for headings).
+    func emit(name: String, doc: String, parameters: [Parameter], targets: [ValueID], result: String?,
+              backwardFrom: Int?, epilogue: [String], _ w: inout CodeWriter) {
+        let ops = plan.graph.opsNeeded(for: targets)
+        let signature = parameters.map { "_ \($0.name): \($0.type)" }.joined(separator: ", ")
+        w.doc(doc)
+        w.line("@inline(never)")
+        w.block("static func \(name)(\(signature))\(result.map { " -> \($0)" } ?? "") {") { w in
+            declarePointers(for: ops, &w)
+            var inBackward = false
+            for i in ops {
+                let op = plan.graph.ops[i]
+                if plan.location(op.output) == .fused { continue }
+                if let start = backwardFrom, i >= start, !inBackward {
+                    inBackward = true
+                    w.line("")
+                    w.line("// Backward pass: adjoints in reverse order, each a chain-rule step.")
+                }
+                w.line("")
+                for c in comments(op) { w.line("// " + c) }
+                if op.kind.isElementwise {
+                    ElementwiseEmitter(plan: plan, names: names).emit(op, &w)
+                } else if declaresLocals(op) {
+                    // A scope of its own, so the kernel's accumulators do not collide.
+                    w.block("do {") { w in KernelEmitter(plan: plan, names: names).emit(op, &w) }
+                } else {
+                    KernelEmitter(plan: plan, names: names).emit(op, &w)
+                }
+            }
+            for line in epilogue { w.line(line) }
+        }
+    }
+
+    /// True for kernels that declare variables outside their loops (reductions and losses).
+    private func declaresLocals(_ op: Op) -> Bool {
+        switch op.kind {
+        case .sum, .mean, .sumSquares: return !plan.isUnrolled(op)
+        case .softmaxCrossEntropy, .softmaxCrossEntropyGradient, .hinge, .hingeGradient,
+             .meanSquaredError, .meanSquaredErrorGradient:
+            return true
+        default: return false
+        }
+    }
+
+    /// The comments of an op and of every op fused into it, producers first.
+    private func comments(_ op: Op) -> [String] {
+        let producers = plan.graph.producers
+        var result: [String] = []
+        for input in op.inputs where plan.location(input) == .fused {
+            result += comments(plan.graph.ops[producers[input.index]!])
+        }
+        return result + [op.comment]
+    }
+
+    /// `let name = base + offset` for every stored value the ops touch, in id order.
+    private func declarePointers(for ops: [Int], _ w: inout CodeWriter) {
+        var used = Set<ValueID>()
+        for i in ops {
+            let op = plan.graph.ops[i]
+            used.insert(op.output)
+            used.formUnion(op.inputs)
+        }
+        for id in used.sorted() {
+            guard case .pointer(let base, let offset) = plan.location(id), ["p", "g", "s"].contains(base) else { continue }
+            w.line("let \(names[id]) = \(base) + \(offset)  // \(plan.graph[id].shape)")
+        }
+    }
+}

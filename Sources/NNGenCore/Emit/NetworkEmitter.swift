@@ -1,0 +1,191 @@
+/// Emits the Swift source of a network model: the public API of GENERATED-API.md over
+/// fixed-shape static functions that run on caller-owned memory.
+public struct NetworkEmitter {
+    public let model: NetworkModel
+    /// The spec's file name, for the header.
+    public let sourceName: String
+    let plan: ExecutionPlan
+    let names: ValueNames
+
+    /// Plans `model` for emission; ops with at most `unrollLimit` scalar operations are unrolled.
+    public init(model: NetworkModel, sourceName: String, unrollLimit: Int) {
+        self.model = model
+        self.sourceName = sourceName
+        var slots: [ValueID: Int] = [:]
+        for (slice, adjoint) in model.gradients {
+            if case .parameter(let offset) = model.graph[slice].role { slots[adjoint] = offset }
+        }
+        let targets = [model.scores] + (model.loss.map { [$0] } ?? []) + model.gradients.map(\.adjoint)
+        plan = ExecutionPlan(graph: model.graph, targets: targets, gradientSlots: slots, unrollLimit: unrollLimit)
+        names = ValueNames(model.graph)
+    }
+
+    var spec: NetworkSpec { model.spec }
+    var typeName: String { spec.name }
+    var stateCount: Int { model.parameterCount + TrainingEmitter.optimizerStateCount(spec.optimizer, parameters: model.parameterCount) }
+
+    /// The whole emitted file.
+    public func render() -> String {
+        var w = CodeWriter()
+        Header.emit(sourceName: sourceName, &w)
+        w.line("")
+        summary(&w)
+        w.block("public struct \(typeName): Sendable {") { w in
+            constants(&w)
+            w.line("")
+            storage(&w)
+            w.line("")
+            initializers(&w)
+            w.line("")
+            NetworkAPIEmitter(model: model, scoresOffset: scoresOffset).emit(&w)
+            w.line("")
+            SupportEmitter.inputError(&w)
+            w.line("")
+            SupportEmitter.workspace(model: typeName, &w)
+            w.line("")
+            SupportEmitter.random(&w)
+            w.line("")
+            kernels(&w)
+        }
+        return w.text
+    }
+
+    private var scoresOffset: Int {
+        guard case .pointer("s", let offset) = plan.location(model.scores) else { preconditionFailure("scores not in scratch") }
+        return offset
+    }
+
+    private func summary(_ w: inout CodeWriter) {
+        var parts = ["\(spec.input) inputs"]
+        for layer in spec.layers {
+            switch layer.kind {
+            case .dense(let units, let a, let bias): parts.append("dense \(units)" + (a == .identity ? "" : " \(a.specName)") + (bias ? "" : " (no bias)"))
+            case .maxout(let units, let pieces): parts.append("maxout \(units) × \(pieces) pieces")
+            case .activation(let a): parts.append(a.specName)
+            }
+        }
+        w.doc("\(typeName): \(parts.joined(separator: " → ")); batch \(spec.batch), \(spec.scalar.rawValue).")
+        if let loss = spec.loss {
+            w.doc("Loss: \(lossName(loss))" + (spec.l2 > 0 ? " + \(spec.l2)·Σ W²" : "") + "; optimizer: \(optimizerName).")
+        } else {
+            w.doc("Inference only (the spec has no loss).")
+        }
+        w.doc("", "Parameter layout (the flat vector, row-major):")
+        for p in model.parameters {
+            w.doc("- `\(p.name)` \(Shape(p.shape)) at \(p.offset)..<\(p.offset + p.count)")
+        }
+    }
+
+    private func lossName(_ loss: LossSpec) -> String {
+        switch loss {
+        case .softmaxCrossEntropy: return "softmax cross-entropy"
+        case .hinge(let m): return "multiclass hinge, margin \(m)"
+        case .meanSquaredError: return "mean squared error"
+        }
+    }
+
+    private var optimizerName: String {
+        switch spec.optimizer {
+        case .sgd(let lr, let mu, let nesterov):
+            return "SGD η = \(lr)" + (mu > 0 ? (nesterov ? ", Nesterov momentum \(mu)" : ", momentum \(mu)") : "")
+        case .adam(let lr, let b1, let b2, let eps): return "Adam η = \(lr), β1 = \(b1), β2 = \(b2), ε = \(eps)"
+        }
+    }
+
+    private func constants(_ w: inout CodeWriter) {
+        w.line("public typealias Scalar = \(spec.scalar.rawValue)")
+        w.doc("Examples per call (`batch:` of the spec).")
+        w.line("public static let batchSize = \(spec.batch)")
+        w.doc("Features per example.")
+        w.line("public static let inputCount = \(spec.input)")
+        w.doc("Units of the last layer.")
+        w.line("public static let outputCount = \(model.outputCount)")
+        w.doc("Length of the flat parameter vector.")
+        w.line("public static let parameterCount = \(model.parameterCount)")
+        w.doc("Scalars a `Workspace` holds: the gradient, then \(plan.scratchCount) of scratch.")
+        w.line("public static let workspaceCount = \(model.parameterCount + plan.scratchCount)")
+        w.doc("Every parameter array: its name in the layout, where it starts, and its shape.")
+        let entries = model.parameters.map { "(\"\($0.name)\", \($0.offset), \($0.shape))" }
+        w.line("public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [\(entries.joined(separator: ", "))]")
+        w.line("static let stateCount = \(stateCount)")
+        w.line("static let scoresOffset = \(scoresOffset)")
+    }
+
+    private func storage(_ w: inout CodeWriter) {
+        w.doc("The parameters, then the optimizer state (\(stateCount - model.parameterCount) scalars).")
+        w.line("var state: [Scalar]")
+        w.line("")
+        w.doc("The flat parameter vector. Setting it requires exactly `parameterCount` values (a wrong", "count traps, as an out-of-range subscript does); the optimizer state is kept.")
+        w.block("public var parameters: [Scalar] {") { w in
+            w.line("get { Array(state[0..<Self.parameterCount]) }")
+            w.block("set {") { w in
+                w.line("precondition(newValue.count == Self.parameterCount, \"\(typeName).parameters needs \\(Self.parameterCount) values, got \\(newValue.count)\")")
+                w.line("state.replaceSubrange(0..<Self.parameterCount, with: newValue)")
+            }
+        }
+    }
+
+    private func initializers(_ w: inout CodeWriter) {
+        w.doc("Parameters initialized as the spec's `init:` says (seed \(spec.initialization.seed)).")
+        w.line("public init() { self.init(seed: \(spec.initialization.seed)) }")
+        w.line("")
+        w.doc("The same initialization scheme with another seed.")
+        w.block("public init(seed: UInt64) {") { w in
+            w.line("state = [Scalar](repeating: 0, count: Self.stateCount)")
+            w.line("Self.initialize(&state, seed: seed)")
+        }
+        w.line("")
+        w.doc("A model with the given flat parameters (optimizer state at its start).")
+        w.block("public init(parameters: [Scalar]) throws {") { w in
+            w.line("try Self.checkCount(parameters.count, \"parameters\", Self.parameterCount)")
+            w.line("self.init(seed: 0)")
+            w.line("state.replaceSubrange(0..<Self.parameterCount, with: parameters)")
+        }
+    }
+
+    private func kernels(_ w: inout CodeWriter) {
+        TrainingEmitter.initializer(model, &w)
+        w.line("")
+        let f = FunctionEmitter(plan: plan, names: names)
+        let scalarIn = "UnsafePointer<Scalar>", scalarOut = "UnsafeMutablePointer<Scalar>"
+        let p = FunctionEmitter.Parameter(name: "p", type: scalarIn), x = FunctionEmitter.Parameter(name: "x", type: scalarIn)
+        let s = FunctionEmitter.Parameter(name: "s", type: scalarOut), g = FunctionEmitter.Parameter(name: "g", type: scalarOut)
+        f.emit(name: "computeScores", doc: "Forward pass: scores into the scratch at `scoresOffset`.", parameters: [p, x, s],
+               targets: [model.scores], result: nil, backwardFrom: nil, epilogue: [], &w)
+        guard let loss = model.loss else { return }
+        let target = model.targets != nil
+            ? FunctionEmitter.Parameter(name: "t", type: scalarIn) : FunctionEmitter.Parameter(name: "y", type: "UnsafePointer<Int>")
+        let firstBackward = model.graph.producers[loss.index]! + 1
+        w.line("")
+        f.emit(name: "computeLoss", doc: "Forward pass and loss.", parameters: [p, x, target, s],
+               targets: [loss], result: "Scalar", backwardFrom: nil, epilogue: ["", "return \(names[loss])[0]"], &w)
+        w.line("")
+        TrainingEmitter.update(model, &w)
+        w.line("")
+        f.emit(name: "computeLossAndGradient", doc: "Forward pass, loss, and the backward pass writing dL/dp into `g`.",
+               parameters: [p, x, target, g, s], targets: [loss] + model.gradients.map(\.adjoint), result: "Scalar",
+               backwardFrom: firstBackward, epilogue: ["", "return \(names[loss])[0]"], &w)
+    }
+}
+
+/// The standard header of every emitted file.
+enum Header {
+    static func emit(sourceName rawName: String, _ w: inout CodeWriter) {
+        // Only a safe spelling of the file name reaches the source (a name could hold a newline).
+        let sourceName = String(rawName.unicodeScalars.map { c -> Character in
+            ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || "._-".unicodeScalars.contains(c) ? Character(c) : "_"
+        })
+        w.line("// Generated by nngen from \(sourceName). DO NOT EDIT.")
+        w.line("// Regenerate with `nngen \(sourceName) -o <folder>`; changes made here are lost.")
+        w.line("")
+        w.line("#if canImport(Darwin)")
+        w.line("import Darwin")
+        w.line("#elseif canImport(Glibc)")
+        w.line("import Glibc")
+        w.line("#elseif canImport(Musl)")
+        w.line("import Musl")
+        w.line("#elseif canImport(ucrt)")
+        w.line("import ucrt")
+        w.line("#endif")
+    }
+}

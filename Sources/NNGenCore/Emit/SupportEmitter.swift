@@ -1,0 +1,65 @@
+/// Emits the nested helper types every network model carries: its input error, its workspace
+/// and its seeded random generator. They are nested so that models compile together.
+enum SupportEmitter {
+    static func inputError(_ w: inout CodeWriter) {
+        w.doc("A wrong-sized array or an out-of-range label: names the model, the argument, what was", "expected and what came. The model is left unchanged.")
+        w.block("public struct InputError: Error, Sendable, CustomStringConvertible {") { w in
+            w.line("public let model: String")
+            w.line("public let argument: String")
+            w.line("public let expected: String")
+            w.line("public let found: String")
+            w.line("public var description: String { \"\\(model): \\(argument): expected \\(expected), found \\(found)\" }")
+        }
+    }
+
+    static func workspace(model: String, _ w: inout CodeWriter) {
+        w.doc("Memory for the allocation-free entry points: the gradient, then the scratch space planned", "at generation time. Create one, then reuse it for every call.")
+        w.block("public struct Workspace: Sendable {") { w in
+            w.line("var buffer: [Scalar]")
+            w.doc("Allocates `\(model).workspaceCount` scalars, once.")
+            w.line("public init() { buffer = [Scalar](repeating: 0, count: \(model).workspaceCount) }")
+            w.doc("dL/dp of the last `lossAndGradient` or `trainStep` call, in the parameter layout.")
+            w.line("public var gradient: ArraySlice<Scalar> { buffer[0..<\(model).parameterCount] }")
+        }
+    }
+
+    static func random(_ w: inout CodeWriter) {
+        w.doc("SplitMix64 (Steele, Lea and Flood, 2014) with a normal sampler built from basic IEEE", "arithmetic only, so a seed gives the same parameters on every platform.")
+        w.block("struct Random {") { w in
+            w.line("var state: UInt64")
+            w.line("")
+            w.block("mutating func next() -> UInt64 {") { w in
+                w.line("state &+= 0x9E37_79B9_7F4A_7C15")
+                w.line("var z = state")
+                w.line("z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9")
+                w.line("z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB")
+                w.line("return z ^ (z >> 31)")
+            }
+            w.line("")
+            w.doc("Uniform in [0, 1) from the top 53 bits.")
+            w.line("mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }")
+            w.line("")
+            w.doc("Standard normal, Marsaglia's polar method.")
+            w.block("mutating func normal() -> Double {") { w in
+                w.block("while true {") { w in
+                    w.line("let u = 2 * uniform() - 1, v = 2 * uniform() - 1")
+                    w.line("let s = u * u + v * v")
+                    w.line("if s > 0 && s < 1 { return u * (-2 * Random.naturalLog(s) / s).squareRoot() }")
+                }
+            }
+            w.line("")
+            w.doc("ln x for 0 < x < 1 with basic operations only: x = m·2^e, m in [1, 2),",
+                  "ln x = e·ln 2 + 2·atanh((m − 1)/(m + 1)), the series summed to double precision.")
+            w.block("static func naturalLog(_ x: Double) -> Double {") { w in
+                w.line("let t = (x.significand - 1) / (x.significand + 1), t2 = t * t")
+                w.line("var term = t, sum = 0.0, k = 1.0")
+                w.block("while k < 60 {") { w in
+                    w.line("sum += term / k")
+                    w.line("term *= t2")
+                    w.line("k += 2")
+                }
+                w.line("return Double(x.exponent) * 0.6931471805599453 + 2 * sum")
+            }
+        }
+    }
+}

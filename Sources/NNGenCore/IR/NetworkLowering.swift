@@ -1,0 +1,122 @@
+/// Lowers a network spec to the IR: dense and maxout layers to matmul, bias add and activation
+/// ops; the loss and the L2 term to loss and reduction ops; then differentiates the loss.
+public enum NetworkLowering {
+    /// Builds the model of `spec`.
+    public static func lower(_ spec: NetworkSpec) -> NetworkModel {
+        var b = GraphBuilder()
+        let n = spec.batch
+        let inputs = b.declare("x", Shape([n, spec.input]), role: .input)
+        var h = inputs, width = spec.input, offset = 0, layerNumber = 0
+        var parameters: [ParameterInfo] = []
+
+        func addParameter(_ name: String, _ kind: ParameterInfo.Kind, _ shape: [Int], slices: Int, layer: Int, initialization: WeightInit, fanIn: Int, fanOut: Int) -> [ValueID] {
+            let sliceShape = Shape(Array(shape.dropFirst(slices > 1 ? 1 : 0)))
+            let ids = (0..<slices).map { piece in
+                b.declare(slices > 1 ? "\(name)_\(piece)" : name, sliceShape, role: .parameter(offset: offset + piece * sliceShape.count))
+            }
+            parameters.append(ParameterInfo(name: name, kind: kind, offset: offset, shape: shape, layer: layer,
+                                            initialization: initialization, fanIn: fanIn, fanOut: fanOut, slices: ids))
+            offset += shape.reduce(1, *)
+            return ids
+        }
+
+        func activate(_ a: Activation, _ z: ValueID, _ name: String) -> ValueID {
+            let f: UnaryFunction
+            switch a {
+            case .identity: return z
+            case .sigmoid: f = .sigmoid
+            case .tanh: f = .tanh
+            case .relu: f = .relu
+            case .leakyRelu(let alpha): f = .leakyRelu(alpha: alpha)
+            case .elu(let alpha): f = .elu(alpha: alpha)
+            }
+            return b.unary(f, z, name, "\(name) = \(a.specName)(\(b.name(z)))")
+        }
+
+        /// `h·W (+ b)` for one weight slice: the affine map of a dense layer or a maxout piece.
+        func affine(_ w: ValueID, _ bias: ValueID?, units: Int, name: String) -> ValueID {
+            let shape = MatmulShape(m: n, k: width, n: units, transposeA: false, transposeB: false)
+            let productName = bias == nil ? name : "\(name)_linear"
+            let product = b.op(.matmul(shape), [h, w], name: productName, comment: "\(productName) = \(b.name(h)) · \(b.name(w))   [\(n)×\(width)]·[\(width)×\(units)]")
+            guard let bias else { return product }
+            return b.binary(.add, product, bias, name, "\(name) = \(productName) + \(b.name(bias))   (bias added to every row)")
+        }
+
+        for (index, layer) in spec.layers.enumerated() {
+            switch layer.kind {
+            case .dense(let units, let activation, let hasBias):
+                layerNumber += 1
+                let k = layerNumber, prefix = layer.name.map { "\($0)_" } ?? ""
+                let scheme = spec.initialization.weights ?? defaultInit(activation)
+                let w = addParameter(layer.name.map { "\($0)_W" } ?? "W\(k)", .weight, [width, units], slices: 1, layer: k,
+                                     initialization: scheme, fanIn: width, fanOut: units)[0]
+                let bias = hasBias ? addParameter(layer.name.map { "\($0)_b" } ?? "b\(k)", .bias, [units], slices: 1, layer: k,
+                                                  initialization: scheme, fanIn: width, fanOut: units)[0] : nil
+                let z = affine(w, bias, units: units, name: "\(prefix)z\(k)")
+                h = activate(activation, z, "\(prefix)h\(k)")
+                width = units
+            case .maxout(let units, let pieces):
+                layerNumber += 1
+                let k = layerNumber, prefix = layer.name.map { "\($0)_" } ?? ""
+                let scheme = spec.initialization.weights ?? .he
+                let ws = addParameter(layer.name.map { "\($0)_W" } ?? "W\(k)", .weight, [pieces, width, units], slices: pieces, layer: k,
+                                      initialization: scheme, fanIn: width, fanOut: units)
+                let bs = addParameter(layer.name.map { "\($0)_b" } ?? "b\(k)", .bias, [pieces, units], slices: pieces, layer: k,
+                                      initialization: scheme, fanIn: width, fanOut: units)
+                let zs = (0..<pieces).map { affine(ws[$0], bs[$0], units: units, name: "\(prefix)z\(k)_\($0)") }
+                var m = zs[0]
+                for p in 1..<pieces {
+                    let name = p == pieces - 1 ? "\(prefix)h\(k)" : "\(prefix)h\(k)_upto\(p)"
+                    m = b.binary(.max, m, zs[p], name, "\(name) = max(\(b.name(m)), \(b.name(zs[p])))   (maxout over pieces; ties keep the lower piece)")
+                }
+                h = m
+                width = units
+            case .activation(let a):
+                h = activate(a, h, "a\(index + 1)")
+            }
+        }
+        let scores = h
+        var labels: ValueID?, targets: ValueID?, loss: ValueID?
+        var gradients: [(ValueID, ValueID)] = []
+        if let lossSpec = spec.loss {
+            let sn = b.name(scores)
+            let dataLoss: ValueID
+            let dataName = spec.l2 > 0 ? "data_loss" : "loss"
+            switch lossSpec {
+            case .softmaxCrossEntropy:
+                labels = b.declare("y", Shape([n]), role: .labels)
+                dataLoss = b.op(.softmaxCrossEntropy, [scores, labels!], name: dataName, comment: "\(dataName) = mean over the batch of −log softmax(\(sn))[y]")
+            case .hinge(let margin):
+                labels = b.declare("y", Shape([n]), role: .labels)
+                dataLoss = b.op(.hinge(margin: margin), [scores, labels!], name: dataName, comment: "\(dataName) = (1/N) Σ_i Σ_{j≠y_i} max(0, \(sn)_ij − \(sn)_iy + \(margin))")
+            case .meanSquaredError:
+                targets = b.declare("t", b.shape(scores), role: .targets)
+                dataLoss = b.op(.meanSquaredError, [scores, targets!], name: dataName, comment: "\(dataName) = mean of (\(sn) − t)²")
+            }
+            loss = dataLoss
+            let weights = parameters.filter { $0.kind == .weight }.flatMap(\.slices)
+            if spec.l2 > 0, !weights.isEmpty {
+                var squares = b.op(.sumSquares, [weights[0]], name: "\(b.name(weights[0]))_squared", comment: "Σ \(b.name(weights[0]))²")
+                for w in weights.dropFirst() {
+                    let term = b.op(.sumSquares, [w], name: "\(b.name(w))_squared", comment: "Σ \(b.name(w))²")
+                    squares = b.binary(.add, squares, term, "weight_squares", "sum of the squared weights so far")
+                }
+                let penalty = b.binary(.mul, squares, b.constant(spec.l2), "regularization", "regularization = λ·Σ W² with λ = \(spec.l2)")
+                loss = b.binary(.add, dataLoss, penalty, "loss", "loss = data_loss + regularization")
+            }
+            let slices = parameters.flatMap(\.slices)
+            let adjoints = Differentiator.differentiate(&b, output: loss!, variables: slices, symbol: "L")
+            gradients = Array(zip(slices, adjoints))
+        }
+        return NetworkModel(spec: spec, graph: b.graph, inputs: inputs, labels: labels, targets: targets,
+                            scores: scores, loss: loss, parameters: parameters, gradients: gradients)
+    }
+
+    /// `he` for relu-like activations, `xavier` otherwise (SPEC-LANGUAGE.md, Initialization).
+    static func defaultInit(_ a: Activation) -> WeightInit {
+        switch a {
+        case .relu, .leakyRelu, .elu: return .he
+        case .identity, .sigmoid, .tanh: return .xavier
+        }
+    }
+}

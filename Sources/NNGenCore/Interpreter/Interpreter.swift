@@ -1,0 +1,195 @@
+import Foundation
+
+/// A plain evaluator of the IR in Double: the oracle the tests compare emitted code against.
+///
+/// It shares nothing with the emitter but the IR itself; each op's forward semantics are written
+/// here a second time, as directly as possible.
+public struct Interpreter {
+    public let graph: Graph
+    /// The current contents of every value (nil until fed or computed).
+    public private(set) var values: [[Double]?]
+    /// Class indices, for ops that take labels.
+    public var labels: [Int] = []
+
+    /// Creates an interpreter for `graph` with constants filled in.
+    public init(_ graph: Graph) {
+        self.graph = graph
+        values = graph.values.map { v in
+            if case .constant(let c) = v.role { return [c] }
+            return nil
+        }
+    }
+
+    /// Sets the contents of an input, target or parameter value.
+    public mutating func feed(_ id: ValueID, _ data: [Double]) {
+        precondition(data.count == graph[id].shape.count, "\(graph[id].name): \(data.count) values for \(graph[id].shape)")
+        values[id.index] = data
+    }
+
+    /// The contents of `id` (after `run`).
+    public func value(_ id: ValueID) -> [Double] { values[id.index]! }
+
+    /// Evaluates every op needed for `targets`.
+    public mutating func run(_ targets: [ValueID]) {
+        for i in graph.opsNeeded(for: targets) {
+            let op = graph.ops[i]
+            values[op.output.index] = evaluate(op)
+        }
+    }
+
+    private func evaluate(_ op: Op) -> [Double] {
+        let outShape = graph[op.output].shape
+        let args = op.inputs.map { values[$0.index]! }
+        let shapes = op.inputs.map { graph[$0].shape }
+        /// Element `i` of the output's index space, read from operand `a` with broadcasting.
+        func element(_ a: Int, _ i: Int) -> Double { args[a][i % args[a].count] }
+        switch op.kind {
+        case .unary(let f):
+            return args[0].map { Self.apply(f, $0) }
+        case .binary(let f):
+            return (0..<outShape.count).map { Self.apply(f, element(0, $0), element(1, $0)) }
+        case .select:
+            return (0..<outShape.count).map { element(0, $0) != 0 ? element(1, $0) : element(2, $0) }
+        case .copy:
+            return (0..<outShape.count).map { element(0, $0) }
+        case .matmul(let s):
+            var c = [Double](repeating: 0, count: s.m * s.n)
+            for i in 0..<s.m {
+                for j in 0..<s.n {
+                    var total = 0.0
+                    for k in 0..<s.k {
+                        let a = s.transposeA ? args[0][k * s.m + i] : args[0][i * s.k + k]
+                        let b = s.transposeB ? args[1][j * s.k + k] : args[1][k * s.n + j]
+                        total += a * b
+                    }
+                    c[i * s.n + j] = total
+                }
+            }
+            return c
+        case .transpose(let rows, let cols):
+            return (0..<rows * cols).map { index in
+                let (r, c) = (index / rows, index % rows)  // output is [cols][rows]
+                return args[0][c * cols + r]
+            }
+        case .sum: return [args[0].reduce(0, +)]
+        case .mean: return [args[0].reduce(0, +) / Double(args[0].count)]
+        case .sumSquares: return [args[0].reduce(0) { $0 + $1 * $1 }]
+        case .sumToShape:
+            var out = [Double](repeating: 0, count: outShape.count)
+            for (i, v) in args[0].enumerated() { out[i % out.count] += v }
+            return out
+        case .softmaxCrossEntropy:
+            let (n, c) = (shapes[0].dims[0], shapes[0].dims[1])
+            var total = 0.0
+            for i in 0..<n {
+                let row = Array(args[0][i * c..<(i + 1) * c])
+                total += Self.logSumExp(row) - row[labels[i]]
+            }
+            return [total / Double(n)]
+        case .softmaxCrossEntropyGradient:
+            let (n, c) = (shapes[0].dims[0], shapes[0].dims[1])
+            let upstream = args[2][0]
+            var out = [Double](repeating: 0, count: n * c)
+            for i in 0..<n {
+                let row = Array(args[0][i * c..<(i + 1) * c])
+                let lse = Self.logSumExp(row)
+                for j in 0..<c {
+                    let p = Foundation.exp(row[j] - lse)
+                    out[i * c + j] = upstream * (p - (j == labels[i] ? 1 : 0)) / Double(n)
+                }
+            }
+            return out
+        case .hinge(let margin):
+            let (n, c) = (shapes[0].dims[0], shapes[0].dims[1])
+            var total = 0.0
+            for i in 0..<n {
+                let correct = args[0][i * c + labels[i]]
+                for j in 0..<c where j != labels[i] { total += Swift.max(0, args[0][i * c + j] - correct + margin) }
+            }
+            return [total / Double(n)]
+        case .hingeGradient(let margin):
+            let (n, c) = (shapes[0].dims[0], shapes[0].dims[1])
+            let scale = args[2][0] / Double(n)
+            var out = [Double](repeating: 0, count: n * c)
+            for i in 0..<n {
+                let correct = args[0][i * c + labels[i]]
+                for j in 0..<c where j != labels[i] && args[0][i * c + j] - correct + margin > 0 {
+                    out[i * c + j] += scale
+                    out[i * c + labels[i]] -= scale
+                }
+            }
+            return out
+        case .meanSquaredError:
+            let total = zip(args[0], args[1]).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+            return [total / Double(args[0].count)]
+        case .meanSquaredErrorGradient:
+            let scale = 2 * args[2][0] / Double(args[0].count)
+            return zip(args[0], args[1]).map { scale * ($0 - $1) }
+        }
+    }
+
+    static func apply(_ f: UnaryFunction, _ x: Double) -> Double {
+        switch f {
+        case .neg: return -x
+        case .exp: return Foundation.exp(x)
+        case .log: return Foundation.log(x)
+        case .square: return x * x
+        case .sqrt: return x.squareRoot()
+        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
+        case .tanh: return Foundation.tanh(x)
+        case .relu: return Swift.max(0, x)
+        case .leakyRelu(let alpha): return Swift.max(alpha * x, x)
+        case .elu(let alpha): return x >= 0 ? x : alpha * Foundation.expm1(x)
+        }
+    }
+
+    static func apply(_ f: BinaryFunction, _ a: Double, _ b: Double) -> Double {
+        switch f {
+        case .add: return a + b
+        case .sub: return a - b
+        case .mul: return a * b
+        case .div: return a / b
+        case .max: return a >= b ? a : b
+        case .min: return a <= b ? a : b
+        case .greater: return a > b ? 1 : 0
+        case .greaterOrEqual: return a >= b ? 1 : 0
+        }
+    }
+
+    static func logSumExp(_ row: [Double]) -> Double {
+        let m = row.max()!
+        return m + Foundation.log(row.reduce(0) { $0 + Foundation.exp($1 - m) })
+    }
+}
+
+extension NetworkModel {
+    /// What the interpreter computes for one batch.
+    public struct Evaluation: Sendable {
+        public var scores: [Double]
+        public var loss: Double?
+        /// The flat gradient in the parameter layout (empty without a loss).
+        public var gradient: [Double]
+    }
+
+    /// Runs the interpreter on flat `parameters`, `inputs`, and `labels` or `targets`.
+    public func interpret(parameters: [Double], inputs: [Double], labels: [Int] = [], targets: [Double] = []) -> Evaluation {
+        var interpreter = Interpreter(graph)
+        interpreter.labels = labels
+        interpreter.feed(self.inputs, inputs)
+        if let t = self.targets { interpreter.feed(t, targets) }
+        for p in self.parameters {
+            for slice in p.slices {
+                guard case .parameter(let offset) = graph[slice].role else { continue }
+                interpreter.feed(slice, Array(parameters[offset..<offset + graph[slice].shape.count]))
+            }
+        }
+        let wanted = [scores] + (loss.map { [$0] } ?? []) + gradients.map(\.adjoint)
+        interpreter.run(wanted)
+        var gradient = [Double](repeating: 0, count: gradients.isEmpty ? 0 : parameterCount)
+        for (slice, adjoint) in gradients {
+            guard case .parameter(let offset) = graph[slice].role else { continue }
+            for (i, g) in interpreter.value(adjoint).enumerated() { gradient[offset + i] = g }
+        }
+        return Evaluation(scores: interpreter.value(scores), loss: loss.map { interpreter.value($0)[0] }, gradient: gradient)
+    }
+}

@@ -1,0 +1,106 @@
+/// The floating-point type of a generated model.
+public enum ScalarType: String, Sendable, CaseIterable {
+    case float = "Float"
+    case double = "Double"
+}
+
+/// An elementwise activation, with its parameter where it has one.
+public enum Activation: Sendable, Hashable {
+    case identity, sigmoid, tanh, relu
+    case leakyRelu(alpha: Double)
+    case elu(alpha: Double)
+
+    /// The spec's word for the activation.
+    public var specName: String {
+        switch self {
+        case .identity: return "identity"
+        case .sigmoid: return "sigmoid"
+        case .tanh: return "tanh"
+        case .relu: return "relu"
+        case .leakyRelu: return "leaky_relu"
+        case .elu: return "elu"
+        }
+    }
+}
+
+/// One item of `layers:`.
+public struct LayerSpec: Sendable {
+    /// What the layer computes.
+    public enum Kind: Sendable {
+        /// `y = act(x·W + b)`.
+        case dense(units: Int, activation: Activation, bias: Bool)
+        /// `y_j = max_p (x·W_p + b_p)_j`.
+        case maxout(units: Int, pieces: Int)
+        /// An activation on its own.
+        case activation(Activation)
+    }
+
+    public var kind: Kind
+    /// The `name:` given in the spec, if any.
+    public var name: String?
+    /// Where the layer's mapping starts.
+    public var location: SourceLocation
+}
+
+/// The training loss.
+public enum LossSpec: Sendable, Hashable {
+    case softmaxCrossEntropy
+    case hinge(margin: Double)
+    case meanSquaredError
+
+    /// True when targets are class indices (`labels: [Int]`), false for real targets.
+    public var takesLabels: Bool { self != .meanSquaredError }
+}
+
+/// The optimizer that `trainStep` applies.
+public enum OptimizerSpec: Sendable, Hashable {
+    case sgd(learningRate: Double, momentum: Double, nesterov: Bool)
+    case adam(learningRate: Double, beta1: Double, beta2: Double, epsilon: Double)
+}
+
+/// How weights are drawn at `init()`.
+public enum WeightInit: Sendable, Hashable {
+    /// Normal, standard deviation √(2/fan_in).
+    case he
+    /// Uniform in ±√(6/(fan_in+fan_out)).
+    case xavier
+    /// Normal with the given standard deviation.
+    case normal(std: Double)
+    /// Uniform in ±limit.
+    case uniform(limit: Double)
+}
+
+/// The `init:` section.
+public struct InitSpec: Sendable, Hashable {
+    public var seed: UInt64 = 0
+    /// nil: `he` for relu, leaky_relu, elu and maxout layers, `xavier` otherwise.
+    public var weights: WeightInit? = nil
+    /// The constant every bias starts at.
+    public var bias: Double = 0
+}
+
+/// A validated spec in the network form.
+public struct NetworkSpec: Sendable {
+    public var name: String
+    public var scalar: ScalarType
+    public var batch: Int
+    public var input: Int
+    public var layers: [LayerSpec]
+    public var loss: LossSpec?
+    /// λ of `λ·Σ W²`; 0 when absent.
+    public var l2: Double
+    public var optimizer: OptimizerSpec
+    public var initialization: InitSpec
+}
+
+/// A validated spec.
+public enum Spec: Sendable {
+    case network(NetworkSpec)
+
+    /// The Swift type name of the generated model.
+    public var name: String {
+        switch self {
+        case .network(let n): return n.name
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import NNGenCore
+
+/// `nngen SPEC... -o DIR`: generates one Swift file per spec; `nngen check SPEC...` validates only.
+@main
+struct NNGen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nngen",
+        abstract: "Generates fixed-shape Swift training and inference code from neural network specs.",
+        subcommands: [Generate.self, Check.self],
+        defaultSubcommand: Generate.self
+    )
+}
+
+/// Reads each spec and runs the pipeline; prints every diagnostic to standard error.
+/// Returns the generated files, or nil when any spec had an error.
+func generateAll(_ paths: [String], unrollLimit: Int) -> [GeneratedFile]? {
+    var files: [GeneratedFile] = []
+    var failed = false
+    for path in paths {
+        guard let text = readSpec(path) else {
+            failed = true
+            continue
+        }
+        do {
+            files.append(try Generator.generate(text, path: path, unrollLimit: unrollLimit))
+        } catch {
+            printError(error.description)
+            failed = true
+        }
+    }
+    let names = Dictionary(grouping: files, by: \.fileName).filter { $0.value.count > 1 }.keys.sorted()
+    for name in names {
+        printError("error: several specs would write \(name); give their models different names")
+        failed = true
+    }
+    return failed ? nil : files
+}
+
+/// The text of a spec file, or nil after printing `path:1:1: error: …`.
+func readSpec(_ path: String) -> String? {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        printError("\(path):1:1: error: cannot read the spec file")
+        return nil
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        printError("\(path):1:1: error: the spec is not valid UTF-8")
+        return nil
+    }
+    return text
+}
+
+/// Writes `message` and a newline to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+extension NNGen {
+    /// Generates `DIR/<Name>.swift` for every spec; writes nothing when any spec has an error.
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Generate Swift source from specs (the default).")
+
+        @Argument(help: "Spec files (.yaml).")
+        var specs: [String]
+
+        @Option(name: .shortAndLong, help: "Output folder for the generated .swift files.")
+        var output: String
+
+        @Flag(help: "Validate the specs without writing anything.")
+        var check = false
+
+        @Option(help: "Unroll ops of at most this many scalar operations (default \(Generator.defaultUnrollLimit)).")
+        var unrollLimit = Generator.defaultUnrollLimit
+
+        func run() throws {
+            guard let files = generateAll(specs, unrollLimit: unrollLimit) else { throw ExitCode.failure }
+            if check { return }
+            let folder = URL(fileURLWithPath: output, isDirectory: true)
+            for file in files {
+                let outcome = try OutputWriter.write(file.source, to: folder.appendingPathComponent(file.fileName))
+                if outcome == .written { print("wrote \(folder.appendingPathComponent(file.fileName).path)") }
+            }
+        }
+    }
+
+    /// Validates specs and reports every error, writing nothing.
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Validate specs without writing anything.")
+
+        @Argument(help: "Spec files (.yaml).")
+        var specs: [String]
+
+        func run() throws {
+            guard generateAll(specs, unrollLimit: Generator.defaultUnrollLimit) != nil else { throw ExitCode.failure }
+        }
+    }
+}
