@@ -8,8 +8,6 @@ public struct Interpreter {
     public let graph: Graph
     /// The current contents of every value (nil until fed or computed).
     public private(set) var values: [[Double]?]
-    /// Class indices, for ops that take labels.
-    public var labels: [Int] = []
 
     /// Creates an interpreter for `graph` with constants filled in.
     public init(_ graph: Graph) {
@@ -41,6 +39,8 @@ public struct Interpreter {
         let outShape = graph[op.output].shape
         let args = op.inputs.map { values[$0.index]! }
         let shapes = op.inputs.map { graph[$0].shape }
+        /// Class indices, for the loss ops (fed as whole numbers in Double).
+        var labels: [Int] { args[1].map { Int($0) } }
         /// Element `i` of the output's index space, read from operand `a` with broadcasting.
         func element(_ a: Int, _ i: Int) -> Double { args[a][i % args[a].count] }
         switch op.kind {
@@ -174,7 +174,7 @@ extension NetworkModel {
     /// Runs the interpreter on flat `parameters`, `inputs`, and `labels` or `targets`.
     public func interpret(parameters: [Double], inputs: [Double], labels: [Int] = [], targets: [Double] = []) -> Evaluation {
         var interpreter = Interpreter(graph)
-        interpreter.labels = labels
+        if let y = self.labels { interpreter.feed(y, labels.map(Double.init)) }
         interpreter.feed(self.inputs, inputs)
         if let t = self.targets { interpreter.feed(t, targets) }
         for p in self.parameters {

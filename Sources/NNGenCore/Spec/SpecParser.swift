@@ -48,9 +48,6 @@ extension NodeDecoder {
             log.error("the graph form ('graph:') is not available in this version of nngen yet; use the network form ('layers:')", at: at)
             return nil
         }
-        if !hasLayers {
-            log.error("a spec needs 'layers:' (network form) or 'graph:' (graph form)", at: root.location)
-        }
         return network(root).map(Spec.network)
     }
 
@@ -59,7 +56,7 @@ extension NodeDecoder {
         var ok = true
         func required(_ key: String) -> YAMLNode? {
             if f[key] == nil {
-                log.error("missing required key '\(key)'", at: f.location)
+                log.error(key == "layers" ? "a spec needs 'layers:' (network form) or 'graph:' (graph form)" : "missing required key '\(key)'", at: f.location)
                 ok = false
             }
             return f[key]

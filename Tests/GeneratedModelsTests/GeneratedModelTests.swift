@@ -1,0 +1,51 @@
+import GeneratedModels
+import XCTest
+
+/// Every model of `Generated/` against the interpreter, central differences, an independent
+/// optimizer, bad input and initialization (see `ModelChecks`).
+final class GeneratedModelTests: XCTestCase {
+    func testSpiral() throws { try ModelChecks(SpiralNet.self, spec: "spiral").runAll() }
+    func testXor() throws { try ModelChecks(XorNet.self, spec: "xor").runAll() }
+    func testThreeLayer() throws { try ModelChecks(ThreeLayerNet.self, spec: "three_layer").runAll() }
+    func testSigmoid() throws { try ModelChecks(SigmoidNet.self, spec: "activation_sigmoid").runAll() }
+    func testTanh() throws { try ModelChecks(TanhNet.self, spec: "activation_tanh").runAll() }
+    func testRelu() throws { try ModelChecks(ReluNet.self, spec: "activation_relu").runAll() }
+    func testLeakyRelu() throws { try ModelChecks(LeakyReluNet.self, spec: "activation_leaky_relu").runAll() }
+    func testElu() throws { try ModelChecks(EluNet.self, spec: "activation_elu").runAll() }
+    func testIdentity() throws { try ModelChecks(IdentityNet.self, spec: "activation_identity").runAll() }
+    func testSoftmaxCrossEntropy() throws { try ModelChecks(SoftmaxClassifier.self, spec: "loss_softmax_cross_entropy").runAll() }
+    func testHinge() throws { try ModelChecks(HingeClassifier.self, spec: "loss_hinge").runAll() }
+    func testMeanSquaredError() throws { try ModelChecks(Regressor.self, spec: "loss_mean_squared_error").runAll() }
+    func testSGD() throws { try ModelChecks(SGDNet.self, spec: "optimizer_sgd").runAll() }
+    func testMomentum() throws { try ModelChecks(MomentumNet.self, spec: "optimizer_momentum").runAll() }
+    func testNesterov() throws { try ModelChecks(NesterovNet.self, spec: "optimizer_nesterov").runAll() }
+    func testAdam() throws { try ModelChecks(AdamNet.self, spec: "optimizer_adam").runAll() }
+    func testMaxout() throws { try ModelChecks(MaxoutNet.self, spec: "maxout").runAll() }
+
+    /// The inference-only model: scores agree with the interpreter; bad input throws.
+    func testInferenceOnly() throws {
+        let lowered = try loweredSpec("inference_only")
+        let model = Scorer()
+        let inputs: [Float] = [0.5, -1, 2, 1.5, 0.25, -0.75]
+        let scores = try model.scores(inputs).map(Double.init)
+        let expected = lowered.interpret(parameters: model.parameters.map(Double.init), inputs: inputs.map(Double.init)).scores
+        XCTAssertLessThan(maxError(scores, expected), 1e-5)
+        XCTAssertThrowsError(try model.scores([1, 2]))
+        XCTAssertEqual(try model.predictions(inputs).count, Scorer.batchSize)
+    }
+
+    /// Initialization has the documented spread: spiral's weights are normal with std 0.01,
+    /// xor's are xavier-uniform within ±√(6/(fan_in + fan_out)) = ±1, biases start at the constant.
+    func testInitializationSpread() {
+        let spiral = SpiralNet(seed: 3).parameters.map { Double($0) }
+        let weights = Array(spiral[0..<200]) + Array(spiral[300..<600])
+        let std = (weights.map { $0 * $0 }.reduce(0, +) / Double(weights.count)).squareRoot()
+        XCTAssertEqual(std, 0.01, accuracy: 0.001)
+        XCTAssertTrue(spiral[200..<300].allSatisfy { $0 == 0 })
+        let xor = XorNet().parameters
+        XCTAssertTrue(xor[0..<8].allSatisfy { abs($0) <= 1 } && xor[0..<8].contains { abs($0) > 0.3 })
+        let classifier = SoftmaxClassifier().parameters  // uniform ±0.3, bias 0.1
+        XCTAssertTrue(classifier[0..<45].allSatisfy { abs($0) <= 0.3 })
+        XCTAssertTrue(classifier[45..<54].allSatisfy { $0 == 0.1 })
+    }
+}

@@ -1,0 +1,76 @@
+import GeneratedModels
+
+/// One batch of test data, in Double; labels for classifiers, targets for regressors.
+struct Batch {
+    var inputs: [Double]
+    var labels: [Int] = []
+    var targets: [Double] = []
+}
+
+/// What the tests need of a generated model, whatever its loss takes: the API of
+/// GENERATED-API.md, reached through `Batch`.
+protocol TestableModel {
+    associatedtype Scalar: BinaryFloatingPoint
+    static var batchSize: Int { get }
+    static var inputCount: Int { get }
+    static var outputCount: Int { get }
+    static var parameterCount: Int { get }
+    init()
+    init(seed: UInt64)
+    init(parameters: [Scalar]) throws
+    var parameters: [Scalar] { get set }
+    func scores(_ inputs: [Scalar]) throws -> [Scalar]
+    func loss(_ batch: Batch) throws -> Scalar
+    func lossAndGradient(_ batch: Batch) throws -> (loss: Scalar, gradient: [Scalar])
+    mutating func trainStep(_ batch: Batch) throws -> Scalar
+}
+
+/// A generated model whose loss takes class indices.
+protocol LabelModel: TestableModel {
+    func loss(inputs: [Scalar], labels: [Int]) throws -> Scalar
+    func lossAndGradient(inputs: [Scalar], labels: [Int]) throws -> (loss: Scalar, gradient: [Scalar])
+    mutating func trainStep(inputs: [Scalar], labels: [Int]) throws -> Scalar
+}
+
+extension LabelModel {
+    func loss(_ b: Batch) throws -> Scalar { try loss(inputs: b.inputs.map(Scalar.init), labels: b.labels) }
+    func lossAndGradient(_ b: Batch) throws -> (loss: Scalar, gradient: [Scalar]) {
+        try lossAndGradient(inputs: b.inputs.map(Scalar.init), labels: b.labels)
+    }
+    mutating func trainStep(_ b: Batch) throws -> Scalar { try trainStep(inputs: b.inputs.map(Scalar.init), labels: b.labels) }
+}
+
+/// A generated model whose loss takes real targets (mean squared error).
+protocol TargetModel: TestableModel {
+    func loss(inputs: [Scalar], targets: [Scalar]) throws -> Scalar
+    func lossAndGradient(inputs: [Scalar], targets: [Scalar]) throws -> (loss: Scalar, gradient: [Scalar])
+    mutating func trainStep(inputs: [Scalar], targets: [Scalar]) throws -> Scalar
+}
+
+extension TargetModel {
+    func loss(_ b: Batch) throws -> Scalar { try loss(inputs: b.inputs.map(Scalar.init), targets: b.targets.map(Scalar.init)) }
+    func lossAndGradient(_ b: Batch) throws -> (loss: Scalar, gradient: [Scalar]) {
+        try lossAndGradient(inputs: b.inputs.map(Scalar.init), targets: b.targets.map(Scalar.init))
+    }
+    mutating func trainStep(_ b: Batch) throws -> Scalar {
+        try trainStep(inputs: b.inputs.map(Scalar.init), targets: b.targets.map(Scalar.init))
+    }
+}
+
+extension SpiralNet: LabelModel {}
+extension XorNet: LabelModel {}
+extension ThreeLayerNet: LabelModel {}
+extension SigmoidNet: LabelModel {}
+extension TanhNet: LabelModel {}
+extension ReluNet: LabelModel {}
+extension LeakyReluNet: LabelModel {}
+extension EluNet: LabelModel {}
+extension IdentityNet: LabelModel {}
+extension SoftmaxClassifier: LabelModel {}
+extension HingeClassifier: LabelModel {}
+extension Regressor: TargetModel {}
+extension SGDNet: LabelModel {}
+extension MomentumNet: LabelModel {}
+extension NesterovNet: LabelModel {}
+extension AdamNet: LabelModel {}
+extension MaxoutNet: LabelModel {}
