@@ -190,7 +190,7 @@ extension NodeDecoder {
 
     mutating func activation(_ node: YAMLNode) -> Activation? {
         let names = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu"]
-        guard let (word, at, options) = choice(node, "activation", options: names) else { return nil }
+        guard let (word, _, options) = choice(node, "activation", options: names) else { return nil }
         switch word {
         case "identity": return noOptions(options, word) ? .identity : nil
         case "sigmoid": return noOptions(options, word) ? .sigmoid : nil
@@ -200,7 +200,6 @@ extension NodeDecoder {
             let alpha = parameter(options, of: word, key: "alpha", default: 0.01, rule: .unitInterval)
             return alpha.map { .leakyRelu(alpha: $0) }
         default:
-            _ = at
             let alpha = parameter(options, of: word, key: "alpha", default: 1.0, rule: .positive)
             return alpha.map { .elu(alpha: $0) }
         }

@@ -12,12 +12,11 @@ public enum YAMLReader {
 
     /// Parses `text`. Returns the root node, or nil with the errors appended to `log`.
     public static func read(_ text: String, log: inout DiagnosticLog) -> YAMLNode? {
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         if bytes.count > maximumSize {
             log.error("spec is \(bytes.count) bytes, over the limit of \(maximumSize) bytes", at: .start)
             return nil
         }
-        if bytes.isEmpty { bytes = [] }
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) != 0 else {
             log.error("libyaml could not be initialized", at: .start)
