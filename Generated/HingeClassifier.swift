@@ -13,7 +13,7 @@ import ucrt
 
 /// HingeClassifier: 4 inputs → dense 7 tanh → dense 5; batch 6, Double.
 /// Loss: multiclass hinge, margin 2.0 + 0.005·Σ W²; optimizer: SGD η = 0.05.
-/// 
+///
 /// Parameter layout (the flat vector, row-major):
 /// - `W1` [4×7] at 0..<28
 /// - `b1` [7] at 28..<35

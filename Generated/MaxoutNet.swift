@@ -13,7 +13,7 @@ import ucrt
 
 /// MaxoutNet: 4 inputs → maxout 5 × 3 pieces → dense 3; batch 6, Double.
 /// Loss: softmax cross-entropy + 0.002·Σ W²; optimizer: SGD η = 0.1, momentum 0.5.
-/// 
+///
 /// Parameter layout (the flat vector, row-major):
 /// - `W1` [3×4×5] at 0..<60
 /// - `b1` [3×5] at 60..<75

@@ -13,7 +13,7 @@ import ucrt
 
 /// NesterovNet: 4 inputs → dense 8 relu → dense 3; batch 6, Double.
 /// Loss: softmax cross-entropy + 0.001·Σ W²; optimizer: SGD η = 0.1, Nesterov momentum 0.9.
-/// 
+///
 /// Parameter layout (the flat vector, row-major):
 /// - `W1` [4×8] at 0..<32
 /// - `b1` [8] at 32..<40

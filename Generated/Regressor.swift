@@ -13,7 +13,7 @@ import ucrt
 
 /// Regressor: 3 inputs → dense 10 elu → dense 2; batch 8, Double.
 /// Loss: mean squared error + 0.001·Σ W²; optimizer: Adam η = 0.01, β1 = 0.9, β2 = 0.999, ε = 1e-08.
-/// 
+///
 /// Parameter layout (the flat vector, row-major):
 /// - `W1` [3×10] at 0..<30
 /// - `b1` [10] at 30..<40

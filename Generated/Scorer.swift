@@ -13,7 +13,7 @@ import ucrt
 
 /// Scorer: 3 inputs → dense 4 relu → dense 2; batch 2, Float.
 /// Inference only (the spec has no loss).
-/// 
+///
 /// Parameter layout (the flat vector, row-major):
 /// - `W1` [3×4] at 0..<12
 /// - `b1` [4] at 12..<16

@@ -13,7 +13,7 @@ import ucrt
 
 /// SoftmaxClassifier: 5 inputs → dense 9 → tanh → dense 4; batch 7, Double.
 /// Loss: softmax cross-entropy; optimizer: SGD η = 0.05.
-/// 
+///
 /// Parameter layout (the flat vector, row-major):
 /// - `hidden_W` [5×9] at 0..<45
 /// - `hidden_b` [9] at 45..<54

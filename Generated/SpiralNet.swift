@@ -13,7 +13,7 @@ import ucrt
 
 /// SpiralNet: 2 inputs → dense 100 relu → dense 3; batch 300, Float.
 /// Loss: softmax cross-entropy + 0.0005·Σ W²; optimizer: SGD η = 1.0.
-/// 
+///
 /// Parameter layout (the flat vector, row-major):
 /// - `W1` [2×100] at 0..<200
 /// - `b1` [100] at 200..<300

@@ -13,7 +13,7 @@ import ucrt
 
 /// TanhNet: 3 inputs → dense 6 tanh → dense 4; batch 5, Double.
 /// Loss: softmax cross-entropy + 0.01·Σ W²; optimizer: SGD η = 0.1.
-/// 
+///
 /// Parameter layout (the flat vector, row-major):
 /// - `W1` [3×6] at 0..<18
 /// - `b1` [6] at 18..<24

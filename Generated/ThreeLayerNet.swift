@@ -13,7 +13,7 @@ import ucrt
 
 /// ThreeLayerNet: 4 inputs → dense 8 relu (no bias) → dense 6 relu (no bias) → dense 3 (no bias); batch 6, Double.
 /// Loss: softmax cross-entropy; optimizer: SGD η = 0.1.
-/// 
+///
 /// Parameter layout (the flat vector, row-major):
 /// - `W1` [4×8] at 0..<32
 /// - `W2` [8×6] at 32..<80

@@ -13,7 +13,7 @@ import ucrt
 
 /// XorNet: 2 inputs → dense 4 sigmoid → dense 2; batch 4, Double.
 /// Loss: softmax cross-entropy; optimizer: SGD η = 0.5.
-/// 
+///
 /// Parameter layout (the flat vector, row-major):
 /// - `W1` [2×4] at 0..<8
 /// - `b1` [4] at 8..<12

@@ -19,7 +19,7 @@ struct CodeWriter {
 
     /// Appends a `///` documentation comment, one line per element of `text`.
     mutating func doc(_ text: String...) {
-        for t in text { line("/// " + t) }
+        for t in text { line(t.isEmpty ? "///" : "/// " + t) }
     }
 
     /// The source text, ending with a newline.
