@@ -29,8 +29,8 @@ public struct AdamNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 67
-    /// Scalars a `Workspace` holds: the gradient, then 490 of scratch.
-    public static let workspaceCount = 557
+    /// Scalars a `Workspace` holds: the gradient, then 357 of scratch.
+    public static let workspaceCount = 424
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 8]), ("b1", 32, [8]), ("W2", 40, [8, 3]), ("b2", 64, [3])]
     static let stateCount = 203
@@ -448,21 +448,16 @@ public struct AdamNet: Sendable {
         let W1_squared = s + 181  // scalar
         let W2_squared = s + 182  // scalar
         let loss = s + 183  // scalar
-        let ddata_loss = s + 184  // scalar
-        let dweight_squares = s + 185  // scalar
-        let W2_squared_twice_upstream = s + 186  // scalar
-        let W1_squared_twice_upstream = s + 187  // scalar
-        let dz2 = s + 188  // [6×3]
-        let dz2_linear = s + 206  // [6×3]
-        let db2 = s + 224  // [6×3]
-        let db2_sum = g + 64  // [3]
-        let dh1 = s + 242  // [6×8]
-        let dW2_2 = s + 290  // [8×3]
-        let dz1 = s + 314  // [6×8]
-        let dz1_linear = s + 362  // [6×8]
-        let db1 = s + 410  // [6×8]
-        let db1_sum = g + 32  // [8]
-        let dW1_2 = s + 458  // [4×8]
+        let dweight_squares = s + 184  // scalar
+        let W2_squared_twice_upstream = s + 185  // scalar
+        let W1_squared_twice_upstream = s + 186  // scalar
+        let dz2 = s + 187  // [6×3]
+        let dz2_sum = g + 64  // [3]
+        let dh1 = s + 205  // [6×8]
+        let dW2_2 = s + 253  // [8×3]
+        let dz1 = s + 277  // [6×8]
+        let dz1_sum = g + 32  // [8]
+        let dW1_2 = s + 325  // [4×8]
         let dW1_total = g + 0  // [4×8]
         let dW2_total = g + 40  // [8×3]
 
@@ -560,33 +555,18 @@ public struct AdamNet: Sendable {
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/ddata_loss = dL/dloss   (∂(a+b)/∂a = 1)
-        ddata_loss[0] = 1
+        // dL/dweight_squares = dL/dregularization · 0.001   (∂(ab)/∂a = b)
+        dweight_squares[0] = 1 * 0.001
 
-        // dL/dregularization = dL/dloss   (∂(a+b)/∂b = 1)
-        // dL/dweight_squares = dL/dregularization · c0   (∂(ab)/∂a = b)
-        do {
-            let dregularization: Scalar = 1
-            dweight_squares[0] = dregularization * 0.001
-        }
-
-        // dL/dW2_squared = dL/dweight_squares   (∂(a+b)/∂b = 1)
         // 2·dL/dW2_squared
-        do {
-            let dW2_squared: Scalar = dweight_squares[0]
-            W2_squared_twice_upstream[0] = dW2_squared * 2
-        }
+        W2_squared_twice_upstream[0] = dweight_squares[0] * 2
 
-        // dL/dW1_squared = dL/dweight_squares   (∂(a+b)/∂a = 1)
         // 2·dL/dW1_squared
-        do {
-            let dW1_squared: Scalar = dweight_squares[0]
-            W1_squared_twice_upstream[0] = dW1_squared * 2
-        }
+        W1_squared_twice_upstream[0] = dweight_squares[0] * 2
 
         // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N
         do {
-            let scale: Scalar = ddata_loss[0] / 6
+            let scale: Scalar = 1 / 6
             for i in 0..<6 {
                 let row = i * 3
                 var largest = z2[row]
@@ -605,23 +585,13 @@ public struct AdamNet: Sendable {
             }
         }
 
-        // dL/dz2_linear = dL/dz2   (∂(a+b)/∂a = 1)
-        for i in 0..<18 {
-            dz2_linear[i] = dz2[i]
-        }
-
-        // dL/db2 = dL/dz2   (∂(a+b)/∂b = 1)
-        for i in 0..<18 {
-            db2[i] = dz2[i]
-        }
-
-        // dL/db2 = Σ over rows of db2   (b2 was broadcast)
+        // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
         for c in 0..<3 {
-            db2_sum[c] = db2[c]
+            dz2_sum[c] = dz2[c]
         }
         for r in 1..<6 {
             for c in 0..<3 {
-                db2_sum[c] += db2[r * 3 + c]
+                dz2_sum[c] += dz2[r * 3 + c]
             }
         }
 
@@ -630,7 +600,7 @@ public struct AdamNet: Sendable {
             for j in 0..<8 {
                 var acc: Scalar = 0
                 for k in 0..<3 {
-                    acc += dz2_linear[i * 3 + k] * W2[j * 3 + k]
+                    acc += dz2[i * 3 + k] * W2[j * 3 + k]
                 }
                 dh1[i * 8 + j] = acc
             }
@@ -644,7 +614,7 @@ public struct AdamNet: Sendable {
             for k in 0..<6 {
                 let a = h1[k * 8 + i]
                 for j in 0..<3 {
-                    dW2_2[i * 3 + j] += a * dz2_linear[k * 3 + j]
+                    dW2_2[i * 3 + j] += a * dz2[k * 3 + j]
                 }
             }
         }
@@ -656,23 +626,13 @@ public struct AdamNet: Sendable {
             dz1[i] = z1_positive != 0 ? dh1[i] : 0
         }
 
-        // dL/dz1_linear = dL/dz1   (∂(a+b)/∂a = 1)
-        for i in 0..<48 {
-            dz1_linear[i] = dz1[i]
-        }
-
-        // dL/db1 = dL/dz1   (∂(a+b)/∂b = 1)
-        for i in 0..<48 {
-            db1[i] = dz1[i]
-        }
-
-        // dL/db1 = Σ over rows of db1   (b1 was broadcast)
+        // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
         for c in 0..<8 {
-            db1_sum[c] = db1[c]
+            dz1_sum[c] = dz1[c]
         }
         for r in 1..<6 {
             for c in 0..<8 {
-                db1_sum[c] += db1[r * 8 + c]
+                dz1_sum[c] += dz1[r * 8 + c]
             }
         }
 
@@ -684,7 +644,7 @@ public struct AdamNet: Sendable {
             for k in 0..<6 {
                 let a = x[k * 4 + i]
                 for j in 0..<8 {
-                    dW1_2[i * 8 + j] += a * dz1_linear[k * 8 + j]
+                    dW1_2[i * 8 + j] += a * dz1[k * 8 + j]
                 }
             }
         }

@@ -29,8 +29,8 @@ public struct HingeClassifier: Sendable {
     public static let outputCount = 5
     /// Length of the flat parameter vector.
     public static let parameterCount = 75
-    /// Scalars a `Workspace` holds: the gradient, then 473 of scratch.
-    public static let workspaceCount = 548
+    /// Scalars a `Workspace` holds: the gradient, then 328 of scratch.
+    public static let workspaceCount = 403
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 7]), ("b1", 28, [7]), ("W2", 35, [7, 5]), ("b2", 70, [5])]
     static let stateCount = 75
@@ -424,21 +424,16 @@ public struct HingeClassifier: Sendable {
         let W1_squared = s + 145  // scalar
         let W2_squared = s + 146  // scalar
         let loss = s + 147  // scalar
-        let ddata_loss = s + 148  // scalar
-        let dweight_squares = s + 149  // scalar
-        let W2_squared_twice_upstream = s + 150  // scalar
-        let W1_squared_twice_upstream = s + 151  // scalar
-        let dz2 = s + 152  // [6×5]
-        let dz2_linear = s + 182  // [6×5]
-        let db2 = s + 212  // [6×5]
-        let db2_sum = g + 70  // [5]
-        let dh1 = s + 242  // [6×7]
-        let dW2_2 = s + 284  // [7×5]
-        let dz1 = s + 319  // [6×7]
-        let dz1_linear = s + 361  // [6×7]
-        let db1 = s + 403  // [6×7]
-        let db1_sum = g + 28  // [7]
-        let dW1_2 = s + 445  // [4×7]
+        let dweight_squares = s + 148  // scalar
+        let W2_squared_twice_upstream = s + 149  // scalar
+        let W1_squared_twice_upstream = s + 150  // scalar
+        let dz2 = s + 151  // [6×5]
+        let dz2_sum = g + 70  // [5]
+        let dh1 = s + 181  // [6×7]
+        let dW2_2 = s + 223  // [7×5]
+        let dz1 = s + 258  // [6×7]
+        let dz1_sum = g + 28  // [7]
+        let dW1_2 = s + 300  // [4×7]
         let dW1_total = g + 0  // [4×7]
         let dW2_total = g + 35  // [7×5]
 
@@ -528,33 +523,18 @@ public struct HingeClassifier: Sendable {
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/ddata_loss = dL/dloss   (∂(a+b)/∂a = 1)
-        ddata_loss[0] = 1
+        // dL/dweight_squares = dL/dregularization · 0.005   (∂(ab)/∂a = b)
+        dweight_squares[0] = 1 * 0.005
 
-        // dL/dregularization = dL/dloss   (∂(a+b)/∂b = 1)
-        // dL/dweight_squares = dL/dregularization · c0   (∂(ab)/∂a = b)
-        do {
-            let dregularization: Scalar = 1
-            dweight_squares[0] = dregularization * 0.005
-        }
-
-        // dL/dW2_squared = dL/dweight_squares   (∂(a+b)/∂b = 1)
         // 2·dL/dW2_squared
-        do {
-            let dW2_squared: Scalar = dweight_squares[0]
-            W2_squared_twice_upstream[0] = dW2_squared * 2
-        }
+        W2_squared_twice_upstream[0] = dweight_squares[0] * 2
 
-        // dL/dW1_squared = dL/dweight_squares   (∂(a+b)/∂a = 1)
         // 2·dL/dW1_squared
-        do {
-            let dW1_squared: Scalar = dweight_squares[0]
-            W1_squared_twice_upstream[0] = dW1_squared * 2
-        }
+        W1_squared_twice_upstream[0] = dweight_squares[0] * 2
 
         // dL/dz2 = dL/ddata_loss/N · (1 where margin > 0, minus their count at the true class)
         do {
-            let scale: Scalar = ddata_loss[0] / 6
+            let scale: Scalar = 1 / 6
             for i in 0..<6 {
                 let row = i * 5, label = y[i]
                 let correct = z2[row + label]
@@ -568,23 +548,13 @@ public struct HingeClassifier: Sendable {
             }
         }
 
-        // dL/dz2_linear = dL/dz2   (∂(a+b)/∂a = 1)
-        for i in 0..<30 {
-            dz2_linear[i] = dz2[i]
-        }
-
-        // dL/db2 = dL/dz2   (∂(a+b)/∂b = 1)
-        for i in 0..<30 {
-            db2[i] = dz2[i]
-        }
-
-        // dL/db2 = Σ over rows of db2   (b2 was broadcast)
+        // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
         for c in 0..<5 {
-            db2_sum[c] = db2[c]
+            dz2_sum[c] = dz2[c]
         }
         for r in 1..<6 {
             for c in 0..<5 {
-                db2_sum[c] += db2[r * 5 + c]
+                dz2_sum[c] += dz2[r * 5 + c]
             }
         }
 
@@ -593,7 +563,7 @@ public struct HingeClassifier: Sendable {
             for j in 0..<7 {
                 var acc: Scalar = 0
                 for k in 0..<5 {
-                    acc += dz2_linear[i * 5 + k] * W2[j * 5 + k]
+                    acc += dz2[i * 5 + k] * W2[j * 5 + k]
                 }
                 dh1[i * 7 + j] = acc
             }
@@ -607,7 +577,7 @@ public struct HingeClassifier: Sendable {
             for k in 0..<6 {
                 let a = h1[k * 7 + i]
                 for j in 0..<5 {
-                    dW2_2[i * 5 + j] += a * dz2_linear[k * 5 + j]
+                    dW2_2[i * 5 + j] += a * dz2[k * 5 + j]
                 }
             }
         }
@@ -621,23 +591,13 @@ public struct HingeClassifier: Sendable {
             dz1[i] = dh1[i] * h1_slope
         }
 
-        // dL/dz1_linear = dL/dz1   (∂(a+b)/∂a = 1)
-        for i in 0..<42 {
-            dz1_linear[i] = dz1[i]
-        }
-
-        // dL/db1 = dL/dz1   (∂(a+b)/∂b = 1)
-        for i in 0..<42 {
-            db1[i] = dz1[i]
-        }
-
-        // dL/db1 = Σ over rows of db1   (b1 was broadcast)
+        // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
         for c in 0..<7 {
-            db1_sum[c] = db1[c]
+            dz1_sum[c] = dz1[c]
         }
         for r in 1..<6 {
             for c in 0..<7 {
-                db1_sum[c] += db1[r * 7 + c]
+                dz1_sum[c] += dz1[r * 7 + c]
             }
         }
 
@@ -649,7 +609,7 @@ public struct HingeClassifier: Sendable {
             for k in 0..<6 {
                 let a = x[k * 4 + i]
                 for j in 0..<7 {
-                    dW1_2[i * 7 + j] += a * dz1_linear[k * 7 + j]
+                    dW1_2[i * 7 + j] += a * dz1[k * 7 + j]
                 }
             }
         }

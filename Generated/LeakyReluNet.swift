@@ -29,8 +29,8 @@ public struct LeakyReluNet: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 52
-    /// Scalars a `Workspace` holds: the gradient, then 360 of scratch.
-    public static let workspaceCount = 412
+    /// Scalars a `Workspace` holds: the gradient, then 259 of scratch.
+    public static let workspaceCount = 311
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 6]), ("b1", 18, [6]), ("W2", 24, [6, 4]), ("b2", 48, [4])]
     static let stateCount = 52
@@ -438,21 +438,16 @@ public struct LeakyReluNet: Sendable {
         let W1_squared = s + 131  // scalar
         let W2_squared = s + 132  // scalar
         let loss = s + 133  // scalar
-        let ddata_loss = s + 134  // scalar
-        let dweight_squares = s + 135  // scalar
-        let W2_squared_twice_upstream = s + 136  // scalar
-        let W1_squared_twice_upstream = s + 137  // scalar
-        let dz2 = s + 138  // [5×4]
-        let dz2_linear = s + 158  // [5×4]
-        let db2 = s + 178  // [5×4]
-        let db2_sum = g + 48  // [4]
-        let dh1 = s + 198  // [5×6]
-        let dW2_2 = s + 228  // [6×4]
-        let dz1 = s + 252  // [5×6]
-        let dz1_linear = s + 282  // [5×6]
-        let db1 = s + 312  // [5×6]
-        let db1_sum = g + 18  // [6]
-        let dW1_2 = s + 342  // [3×6]
+        let dweight_squares = s + 134  // scalar
+        let W2_squared_twice_upstream = s + 135  // scalar
+        let W1_squared_twice_upstream = s + 136  // scalar
+        let dz2 = s + 137  // [5×4]
+        let dz2_sum = g + 48  // [4]
+        let dh1 = s + 157  // [5×6]
+        let dW2_2 = s + 187  // [6×4]
+        let dz1 = s + 211  // [5×6]
+        let dz1_sum = g + 18  // [6]
+        let dW1_2 = s + 241  // [3×6]
         let dW1_total = g + 0  // [3×6]
         let dW2_total = g + 24  // [6×4]
 
@@ -550,33 +545,18 @@ public struct LeakyReluNet: Sendable {
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/ddata_loss = dL/dloss   (∂(a+b)/∂a = 1)
-        ddata_loss[0] = 1
+        // dL/dweight_squares = dL/dregularization · 0.01   (∂(ab)/∂a = b)
+        dweight_squares[0] = 1 * 0.01
 
-        // dL/dregularization = dL/dloss   (∂(a+b)/∂b = 1)
-        // dL/dweight_squares = dL/dregularization · c0   (∂(ab)/∂a = b)
-        do {
-            let dregularization: Scalar = 1
-            dweight_squares[0] = dregularization * 0.01
-        }
-
-        // dL/dW2_squared = dL/dweight_squares   (∂(a+b)/∂b = 1)
         // 2·dL/dW2_squared
-        do {
-            let dW2_squared: Scalar = dweight_squares[0]
-            W2_squared_twice_upstream[0] = dW2_squared * 2
-        }
+        W2_squared_twice_upstream[0] = dweight_squares[0] * 2
 
-        // dL/dW1_squared = dL/dweight_squares   (∂(a+b)/∂a = 1)
         // 2·dL/dW1_squared
-        do {
-            let dW1_squared: Scalar = dweight_squares[0]
-            W1_squared_twice_upstream[0] = dW1_squared * 2
-        }
+        W1_squared_twice_upstream[0] = dweight_squares[0] * 2
 
         // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N
         do {
-            let scale: Scalar = ddata_loss[0] / 5
+            let scale: Scalar = 1 / 5
             for i in 0..<5 {
                 let row = i * 4
                 var largest = z2[row]
@@ -595,23 +575,13 @@ public struct LeakyReluNet: Sendable {
             }
         }
 
-        // dL/dz2_linear = dL/dz2   (∂(a+b)/∂a = 1)
-        for i in 0..<20 {
-            dz2_linear[i] = dz2[i]
-        }
-
-        // dL/db2 = dL/dz2   (∂(a+b)/∂b = 1)
-        for i in 0..<20 {
-            db2[i] = dz2[i]
-        }
-
-        // dL/db2 = Σ over rows of db2   (b2 was broadcast)
+        // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
         for c in 0..<4 {
-            db2_sum[c] = db2[c]
+            dz2_sum[c] = dz2[c]
         }
         for r in 1..<5 {
             for c in 0..<4 {
-                db2_sum[c] += db2[r * 4 + c]
+                dz2_sum[c] += dz2[r * 4 + c]
             }
         }
 
@@ -620,7 +590,7 @@ public struct LeakyReluNet: Sendable {
             for j in 0..<6 {
                 var acc: Scalar = 0
                 for k in 0..<4 {
-                    acc += dz2_linear[i * 4 + k] * W2[j * 4 + k]
+                    acc += dz2[i * 4 + k] * W2[j * 4 + k]
                 }
                 dh1[i * 6 + j] = acc
             }
@@ -634,7 +604,7 @@ public struct LeakyReluNet: Sendable {
             for k in 0..<5 {
                 let a = h1[k * 6 + i]
                 for j in 0..<4 {
-                    dW2_2[i * 4 + j] += a * dz2_linear[k * 4 + j]
+                    dW2_2[i * 4 + j] += a * dz2[k * 4 + j]
                 }
             }
         }
@@ -648,23 +618,13 @@ public struct LeakyReluNet: Sendable {
             dz1[i] = z1_positive != 0 ? dh1[i] : dh1_leak
         }
 
-        // dL/dz1_linear = dL/dz1   (∂(a+b)/∂a = 1)
-        for i in 0..<30 {
-            dz1_linear[i] = dz1[i]
-        }
-
-        // dL/db1 = dL/dz1   (∂(a+b)/∂b = 1)
-        for i in 0..<30 {
-            db1[i] = dz1[i]
-        }
-
-        // dL/db1 = Σ over rows of db1   (b1 was broadcast)
+        // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
         for c in 0..<6 {
-            db1_sum[c] = db1[c]
+            dz1_sum[c] = dz1[c]
         }
         for r in 1..<5 {
             for c in 0..<6 {
-                db1_sum[c] += db1[r * 6 + c]
+                dz1_sum[c] += dz1[r * 6 + c]
             }
         }
 
@@ -676,7 +636,7 @@ public struct LeakyReluNet: Sendable {
             for k in 0..<5 {
                 let a = x[k * 3 + i]
                 for j in 0..<6 {
-                    dW1_2[i * 6 + j] += a * dz1_linear[k * 6 + j]
+                    dW1_2[i * 6 + j] += a * dz1[k * 6 + j]
                 }
             }
         }

@@ -29,8 +29,8 @@ public struct MaxoutNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 93
-    /// Scalars a `Workspace` holds: the gradient, then 809 of scratch.
-    public static let workspaceCount = 902
+    /// Scalars a `Workspace` holds: the gradient, then 590 of scratch.
+    public static let workspaceCount = 683
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 4, 5]), ("b1", 60, [3, 5]), ("W2", 75, [5, 3]), ("b2", 90, [3])]
     static let stateCount = 186
@@ -581,38 +581,27 @@ public struct MaxoutNet: Sendable {
         let W1_2_squared = s + 279  // scalar
         let W2_squared = s + 280  // scalar
         let loss = s + 281  // scalar
-        let ddata_loss = s + 282  // scalar
-        let dweight_squares_3 = s + 283  // scalar
-        let dweight_squares_2 = s + 284  // scalar
-        let W2_squared_twice_upstream = s + 285  // scalar
-        let dweight_squares = s + 286  // scalar
-        let W1_2_squared_twice_upstream = s + 287  // scalar
-        let W1_1_squared_twice_upstream = s + 288  // scalar
-        let W1_0_squared_twice_upstream = s + 289  // scalar
-        let dz2 = s + 290  // [6×3]
-        let dz2_linear = s + 308  // [6×3]
-        let db2 = s + 326  // [6×3]
-        let db2_sum = g + 90  // [3]
-        let dh1 = s + 344  // [6×5]
-        let dW2_2 = s + 374  // [5×3]
-        let h1_takes_first = s + 389  // [6×5]
-        let dh1_upto1 = s + 419  // [6×5]
-        let dz1_2 = s + 449  // [6×5]
-        let h1_upto1_takes_first = s + 479  // [6×5]
-        let dz1_0 = s + 509  // [6×5]
-        let dz1_1 = s + 539  // [6×5]
-        let dz1_2_linear = s + 569  // [6×5]
-        let db1_2 = s + 599  // [6×5]
-        let db1_2_sum = g + 70  // [5]
-        let dW1_2_2 = s + 629  // [4×5]
-        let dz1_1_linear = s + 649  // [6×5]
-        let db1_1 = s + 679  // [6×5]
-        let db1_1_sum = g + 65  // [5]
-        let dW1_1_2 = s + 709  // [4×5]
-        let dz1_0_linear = s + 729  // [6×5]
-        let db1_0 = s + 759  // [6×5]
-        let db1_0_sum = g + 60  // [5]
-        let dW1_0_2 = s + 789  // [4×5]
+        let dweight_squares_3 = s + 282  // scalar
+        let W2_squared_twice_upstream = s + 283  // scalar
+        let W1_2_squared_twice_upstream = s + 284  // scalar
+        let W1_1_squared_twice_upstream = s + 285  // scalar
+        let W1_0_squared_twice_upstream = s + 286  // scalar
+        let dz2 = s + 287  // [6×3]
+        let dz2_sum = g + 90  // [3]
+        let dh1 = s + 305  // [6×5]
+        let dW2_2 = s + 335  // [5×3]
+        let h1_takes_first = s + 350  // [6×5]
+        let dh1_upto1 = s + 380  // [6×5]
+        let dz1_2 = s + 410  // [6×5]
+        let h1_upto1_takes_first = s + 440  // [6×5]
+        let dz1_0 = s + 470  // [6×5]
+        let dz1_1 = s + 500  // [6×5]
+        let dz1_2_sum = g + 70  // [5]
+        let dW1_2_2 = s + 530  // [4×5]
+        let dz1_1_sum = g + 65  // [5]
+        let dW1_1_2 = s + 550  // [4×5]
+        let dz1_0_sum = g + 60  // [5]
+        let dW1_0_2 = s + 570  // [4×5]
         let dW1_0_total = g + 0  // [4×5]
         let dW1_1_total = g + 20  // [4×5]
         let dW1_2_total = g + 40  // [4×5]
@@ -775,53 +764,24 @@ public struct MaxoutNet: Sendable {
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/ddata_loss = dL/dloss   (∂(a+b)/∂a = 1)
-        ddata_loss[0] = 1
+        // dL/dweight_squares_3 = dL/dregularization · 0.002   (∂(ab)/∂a = b)
+        dweight_squares_3[0] = 1 * 0.002
 
-        // dL/dregularization = dL/dloss   (∂(a+b)/∂b = 1)
-        // dL/dweight_squares_3 = dL/dregularization · c0   (∂(ab)/∂a = b)
-        do {
-            let dregularization: Scalar = 1
-            dweight_squares_3[0] = dregularization * 0.002
-        }
-
-        // dL/dweight_squares_2 = dL/dweight_squares_3   (∂(a+b)/∂a = 1)
-        dweight_squares_2[0] = dweight_squares_3[0]
-
-        // dL/dW2_squared = dL/dweight_squares_3   (∂(a+b)/∂b = 1)
         // 2·dL/dW2_squared
-        do {
-            let dW2_squared: Scalar = dweight_squares_3[0]
-            W2_squared_twice_upstream[0] = dW2_squared * 2
-        }
+        W2_squared_twice_upstream[0] = dweight_squares_3[0] * 2
 
-        // dL/dweight_squares = dL/dweight_squares_2   (∂(a+b)/∂a = 1)
-        dweight_squares[0] = dweight_squares_2[0]
-
-        // dL/dW1_2_squared = dL/dweight_squares_2   (∂(a+b)/∂b = 1)
         // 2·dL/dW1_2_squared
-        do {
-            let dW1_2_squared: Scalar = dweight_squares_2[0]
-            W1_2_squared_twice_upstream[0] = dW1_2_squared * 2
-        }
+        W1_2_squared_twice_upstream[0] = dweight_squares_3[0] * 2
 
-        // dL/dW1_1_squared = dL/dweight_squares   (∂(a+b)/∂b = 1)
         // 2·dL/dW1_1_squared
-        do {
-            let dW1_1_squared: Scalar = dweight_squares[0]
-            W1_1_squared_twice_upstream[0] = dW1_1_squared * 2
-        }
+        W1_1_squared_twice_upstream[0] = dweight_squares_3[0] * 2
 
-        // dL/dW1_0_squared = dL/dweight_squares   (∂(a+b)/∂a = 1)
         // 2·dL/dW1_0_squared
-        do {
-            let dW1_0_squared: Scalar = dweight_squares[0]
-            W1_0_squared_twice_upstream[0] = dW1_0_squared * 2
-        }
+        W1_0_squared_twice_upstream[0] = dweight_squares_3[0] * 2
 
         // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N
         do {
-            let scale: Scalar = ddata_loss[0] / 6
+            let scale: Scalar = 1 / 6
             for i in 0..<6 {
                 let row = i * 3
                 var largest = z2[row]
@@ -840,23 +800,13 @@ public struct MaxoutNet: Sendable {
             }
         }
 
-        // dL/dz2_linear = dL/dz2   (∂(a+b)/∂a = 1)
-        for i in 0..<18 {
-            dz2_linear[i] = dz2[i]
-        }
-
-        // dL/db2 = dL/dz2   (∂(a+b)/∂b = 1)
-        for i in 0..<18 {
-            db2[i] = dz2[i]
-        }
-
-        // dL/db2 = Σ over rows of db2   (b2 was broadcast)
+        // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
         for c in 0..<3 {
-            db2_sum[c] = db2[c]
+            dz2_sum[c] = dz2[c]
         }
         for r in 1..<6 {
             for c in 0..<3 {
-                db2_sum[c] += db2[r * 3 + c]
+                dz2_sum[c] += dz2[r * 3 + c]
             }
         }
 
@@ -865,7 +815,7 @@ public struct MaxoutNet: Sendable {
             for j in 0..<5 {
                 var acc: Scalar = 0
                 for k in 0..<3 {
-                    acc += dz2_linear[i * 3 + k] * W2[j * 3 + k]
+                    acc += dz2[i * 3 + k] * W2[j * 3 + k]
                 }
                 dh1[i * 5 + j] = acc
             }
@@ -879,7 +829,7 @@ public struct MaxoutNet: Sendable {
             for k in 0..<6 {
                 let a = h1[k * 5 + i]
                 for j in 0..<3 {
-                    dW2_2[i * 3 + j] += a * dz2_linear[k * 3 + j]
+                    dW2_2[i * 3 + j] += a * dz2[k * 3 + j]
                 }
             }
         }
@@ -914,23 +864,13 @@ public struct MaxoutNet: Sendable {
             dz1_1[i] = h1_upto1_takes_first[i] != 0 ? 0 : dh1_upto1[i]
         }
 
-        // dL/dz1_2_linear = dL/dz1_2   (∂(a+b)/∂a = 1)
-        for i in 0..<30 {
-            dz1_2_linear[i] = dz1_2[i]
-        }
-
-        // dL/db1_2 = dL/dz1_2   (∂(a+b)/∂b = 1)
-        for i in 0..<30 {
-            db1_2[i] = dz1_2[i]
-        }
-
-        // dL/db1_2 = Σ over rows of db1_2   (b1_2 was broadcast)
+        // dL/db1_2 = Σ over rows of dz1_2   (b1_2 was broadcast)
         for c in 0..<5 {
-            db1_2_sum[c] = db1_2[c]
+            dz1_2_sum[c] = dz1_2[c]
         }
         for r in 1..<6 {
             for c in 0..<5 {
-                db1_2_sum[c] += db1_2[r * 5 + c]
+                dz1_2_sum[c] += dz1_2[r * 5 + c]
             }
         }
 
@@ -942,28 +882,18 @@ public struct MaxoutNet: Sendable {
             for k in 0..<6 {
                 let a = x[k * 4 + i]
                 for j in 0..<5 {
-                    dW1_2_2[i * 5 + j] += a * dz1_2_linear[k * 5 + j]
+                    dW1_2_2[i * 5 + j] += a * dz1_2[k * 5 + j]
                 }
             }
         }
 
-        // dL/dz1_1_linear = dL/dz1_1   (∂(a+b)/∂a = 1)
-        for i in 0..<30 {
-            dz1_1_linear[i] = dz1_1[i]
-        }
-
-        // dL/db1_1 = dL/dz1_1   (∂(a+b)/∂b = 1)
-        for i in 0..<30 {
-            db1_1[i] = dz1_1[i]
-        }
-
-        // dL/db1_1 = Σ over rows of db1_1   (b1_1 was broadcast)
+        // dL/db1_1 = Σ over rows of dz1_1   (b1_1 was broadcast)
         for c in 0..<5 {
-            db1_1_sum[c] = db1_1[c]
+            dz1_1_sum[c] = dz1_1[c]
         }
         for r in 1..<6 {
             for c in 0..<5 {
-                db1_1_sum[c] += db1_1[r * 5 + c]
+                dz1_1_sum[c] += dz1_1[r * 5 + c]
             }
         }
 
@@ -975,28 +905,18 @@ public struct MaxoutNet: Sendable {
             for k in 0..<6 {
                 let a = x[k * 4 + i]
                 for j in 0..<5 {
-                    dW1_1_2[i * 5 + j] += a * dz1_1_linear[k * 5 + j]
+                    dW1_1_2[i * 5 + j] += a * dz1_1[k * 5 + j]
                 }
             }
         }
 
-        // dL/dz1_0_linear = dL/dz1_0   (∂(a+b)/∂a = 1)
-        for i in 0..<30 {
-            dz1_0_linear[i] = dz1_0[i]
-        }
-
-        // dL/db1_0 = dL/dz1_0   (∂(a+b)/∂b = 1)
-        for i in 0..<30 {
-            db1_0[i] = dz1_0[i]
-        }
-
-        // dL/db1_0 = Σ over rows of db1_0   (b1_0 was broadcast)
+        // dL/db1_0 = Σ over rows of dz1_0   (b1_0 was broadcast)
         for c in 0..<5 {
-            db1_0_sum[c] = db1_0[c]
+            dz1_0_sum[c] = dz1_0[c]
         }
         for r in 1..<6 {
             for c in 0..<5 {
-                db1_0_sum[c] += db1_0[r * 5 + c]
+                dz1_0_sum[c] += dz1_0[r * 5 + c]
             }
         }
 
@@ -1008,7 +928,7 @@ public struct MaxoutNet: Sendable {
             for k in 0..<6 {
                 let a = x[k * 4 + i]
                 for j in 0..<5 {
-                    dW1_0_2[i * 5 + j] += a * dz1_0_linear[k * 5 + j]
+                    dW1_0_2[i * 5 + j] += a * dz1_0[k * 5 + j]
                 }
             }
         }

@@ -29,8 +29,8 @@ public struct Regressor: Sendable {
     public static let outputCount = 2
     /// Length of the flat parameter vector.
     public static let parameterCount = 62
-    /// Scalars a `Workspace` holds: the gradient, then 698 of scratch.
-    public static let workspaceCount = 760
+    /// Scalars a `Workspace` holds: the gradient, then 505 of scratch.
+    public static let workspaceCount = 567
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 10]), ("b1", 30, [10]), ("W2", 40, [10, 2]), ("b2", 60, [2])]
     static let stateCount = 188
@@ -457,21 +457,16 @@ public struct Regressor: Sendable {
         let W1_squared = s + 273  // scalar
         let W2_squared = s + 274  // scalar
         let loss = s + 275  // scalar
-        let ddata_loss = s + 276  // scalar
-        let dweight_squares = s + 277  // scalar
-        let W2_squared_twice_upstream = s + 278  // scalar
-        let W1_squared_twice_upstream = s + 279  // scalar
-        let dz2 = s + 280  // [8×2]
-        let dz2_linear = s + 296  // [8×2]
-        let db2 = s + 312  // [8×2]
-        let db2_sum = g + 60  // [2]
-        let dh1 = s + 328  // [8×10]
-        let dW2_2 = s + 408  // [10×2]
-        let dz1 = s + 428  // [8×10]
-        let dz1_linear = s + 508  // [8×10]
-        let db1 = s + 588  // [8×10]
-        let db1_sum = g + 30  // [10]
-        let dW1_2 = s + 668  // [3×10]
+        let dweight_squares = s + 276  // scalar
+        let W2_squared_twice_upstream = s + 277  // scalar
+        let W1_squared_twice_upstream = s + 278  // scalar
+        let dz2 = s + 279  // [8×2]
+        let dz2_sum = g + 60  // [2]
+        let dh1 = s + 295  // [8×10]
+        let dW2_2 = s + 375  // [10×2]
+        let dz1 = s + 395  // [8×10]
+        let dz1_sum = g + 30  // [10]
+        let dW1_2 = s + 475  // [3×10]
         let dW1_total = g + 0  // [3×10]
         let dW2_total = g + 40  // [10×2]
 
@@ -571,84 +566,33 @@ public struct Regressor: Sendable {
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/ddata_loss = dL/dloss   (∂(a+b)/∂a = 1)
-        ddata_loss[0] = 1
+        // dL/dweight_squares = dL/dregularization · 0.001   (∂(ab)/∂a = b)
+        dweight_squares[0] = 1 * 0.001
 
-        // dL/dregularization = dL/dloss   (∂(a+b)/∂b = 1)
-        // dL/dweight_squares = dL/dregularization · c0   (∂(ab)/∂a = b)
-        do {
-            let dregularization: Scalar = 1
-            dweight_squares[0] = dregularization * 0.001
-        }
-
-        // dL/dW2_squared = dL/dweight_squares   (∂(a+b)/∂b = 1)
         // 2·dL/dW2_squared
-        do {
-            let dW2_squared: Scalar = dweight_squares[0]
-            W2_squared_twice_upstream[0] = dW2_squared * 2
-        }
+        W2_squared_twice_upstream[0] = dweight_squares[0] * 2
 
-        // dL/dW1_squared = dL/dweight_squares   (∂(a+b)/∂a = 1)
         // 2·dL/dW1_squared
-        do {
-            let dW1_squared: Scalar = dweight_squares[0]
-            W1_squared_twice_upstream[0] = dW1_squared * 2
-        }
+        W1_squared_twice_upstream[0] = dweight_squares[0] * 2
 
         // dL/dz2 = dL/ddata_loss · 2(z2 − t)/(N·C)
         do {
-            let scale: Scalar = 2 * ddata_loss[0] / 16
+            let scale: Scalar = 2 * 1 / 16
             for i in 0..<16 {
                 dz2[i] = scale * (z2[i] - t[i])
             }
         }
 
-        // dL/dz2_linear = dL/dz2   (∂(a+b)/∂a = 1)
-        dz2_linear[0] = dz2[0]
-        dz2_linear[1] = dz2[1]
-        dz2_linear[2] = dz2[2]
-        dz2_linear[3] = dz2[3]
-        dz2_linear[4] = dz2[4]
-        dz2_linear[5] = dz2[5]
-        dz2_linear[6] = dz2[6]
-        dz2_linear[7] = dz2[7]
-        dz2_linear[8] = dz2[8]
-        dz2_linear[9] = dz2[9]
-        dz2_linear[10] = dz2[10]
-        dz2_linear[11] = dz2[11]
-        dz2_linear[12] = dz2[12]
-        dz2_linear[13] = dz2[13]
-        dz2_linear[14] = dz2[14]
-        dz2_linear[15] = dz2[15]
-
-        // dL/db2 = dL/dz2   (∂(a+b)/∂b = 1)
-        db2[0] = dz2[0]
-        db2[1] = dz2[1]
-        db2[2] = dz2[2]
-        db2[3] = dz2[3]
-        db2[4] = dz2[4]
-        db2[5] = dz2[5]
-        db2[6] = dz2[6]
-        db2[7] = dz2[7]
-        db2[8] = dz2[8]
-        db2[9] = dz2[9]
-        db2[10] = dz2[10]
-        db2[11] = dz2[11]
-        db2[12] = dz2[12]
-        db2[13] = dz2[13]
-        db2[14] = dz2[14]
-        db2[15] = dz2[15]
-
-        // dL/db2 = Σ over rows of db2   (b2 was broadcast)
-        db2_sum[0] = db2[0] + db2[2] + db2[4] + db2[6] + db2[8] + db2[10] + db2[12] + db2[14]
-        db2_sum[1] = db2[1] + db2[3] + db2[5] + db2[7] + db2[9] + db2[11] + db2[13] + db2[15]
+        // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
+        dz2_sum[0] = dz2[0] + dz2[2] + dz2[4] + dz2[6] + dz2[8] + dz2[10] + dz2[12] + dz2[14]
+        dz2_sum[1] = dz2[1] + dz2[3] + dz2[5] + dz2[7] + dz2[9] + dz2[11] + dz2[13] + dz2[15]
 
         // dL/dh1 = dL/dz2_linear · W2ᵀ
         for i in 0..<8 {
             for j in 0..<10 {
                 var acc: Scalar = 0
                 for k in 0..<2 {
-                    acc += dz2_linear[i * 2 + k] * W2[j * 2 + k]
+                    acc += dz2[i * 2 + k] * W2[j * 2 + k]
                 }
                 dh1[i * 10 + j] = acc
             }
@@ -662,7 +606,7 @@ public struct Regressor: Sendable {
             for k in 0..<8 {
                 let a = h1[k * 10 + i]
                 for j in 0..<2 {
-                    dW2_2[i * 2 + j] += a * dz2_linear[k * 2 + j]
+                    dW2_2[i * 2 + j] += a * dz2[k * 2 + j]
                 }
             }
         }
@@ -678,23 +622,13 @@ public struct Regressor: Sendable {
             dz1[i] = z1_nonnegative != 0 ? dh1[i] : h1_negative_part
         }
 
-        // dL/dz1_linear = dL/dz1   (∂(a+b)/∂a = 1)
-        for i in 0..<80 {
-            dz1_linear[i] = dz1[i]
-        }
-
-        // dL/db1 = dL/dz1   (∂(a+b)/∂b = 1)
-        for i in 0..<80 {
-            db1[i] = dz1[i]
-        }
-
-        // dL/db1 = Σ over rows of db1   (b1 was broadcast)
+        // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
         for c in 0..<10 {
-            db1_sum[c] = db1[c]
+            dz1_sum[c] = dz1[c]
         }
         for r in 1..<8 {
             for c in 0..<10 {
-                db1_sum[c] += db1[r * 10 + c]
+                dz1_sum[c] += dz1[r * 10 + c]
             }
         }
 
@@ -706,7 +640,7 @@ public struct Regressor: Sendable {
             for k in 0..<8 {
                 let a = x[k * 3 + i]
                 for j in 0..<10 {
-                    dW1_2[i * 10 + j] += a * dz1_linear[k * 10 + j]
+                    dW1_2[i * 10 + j] += a * dz1[k * 10 + j]
                 }
             }
         }

@@ -29,8 +29,8 @@ public struct SoftmaxClassifier: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 94
-    /// Scalars a `Workspace` holds: the gradient, then 519 of scratch.
-    public static let workspaceCount = 613
+    /// Scalars a `Workspace` holds: the gradient, then 337 of scratch.
+    public static let workspaceCount = 431
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("hidden_W", 0, [5, 9]), ("hidden_b", 45, [9]), ("output_W", 54, [9, 4]), ("output_b", 90, [4])]
     static let stateCount = 94
@@ -397,15 +397,11 @@ public struct SoftmaxClassifier: Sendable {
         let output_z2 = s + 154  // [7×4]
         let loss = s + 182  // scalar
         let doutput_z2 = s + 183  // [7×4]
-        let doutput_z2_linear = s + 211  // [7×4]
-        let doutput_b = s + 239  // [7×4]
-        let doutput_b_sum = g + 90  // [4]
-        let da2 = s + 267  // [7×9]
+        let doutput_z2_sum = g + 90  // [4]
+        let da2 = s + 211  // [7×9]
         let doutput_W = g + 54  // [9×4]
-        let dhidden_z1 = s + 330  // [7×9]
-        let dhidden_z1_linear = s + 393  // [7×9]
-        let dhidden_b = s + 456  // [7×9]
-        let dhidden_b_sum = g + 45  // [9]
+        let dhidden_z1 = s + 274  // [7×9]
+        let dhidden_z1_sum = g + 45  // [9]
         let dhidden_W = g + 0  // [5×9]
 
         // hidden_z1_linear = x · hidden_W   [7×5]·[5×9]
@@ -493,23 +489,13 @@ public struct SoftmaxClassifier: Sendable {
             }
         }
 
-        // dL/doutput_z2_linear = dL/doutput_z2   (∂(a+b)/∂a = 1)
-        for i in 0..<28 {
-            doutput_z2_linear[i] = doutput_z2[i]
-        }
-
-        // dL/doutput_b = dL/doutput_z2   (∂(a+b)/∂b = 1)
-        for i in 0..<28 {
-            doutput_b[i] = doutput_z2[i]
-        }
-
-        // dL/doutput_b = Σ over rows of doutput_b   (output_b was broadcast)
+        // dL/doutput_b = Σ over rows of doutput_z2   (output_b was broadcast)
         for c in 0..<4 {
-            doutput_b_sum[c] = doutput_b[c]
+            doutput_z2_sum[c] = doutput_z2[c]
         }
         for r in 1..<7 {
             for c in 0..<4 {
-                doutput_b_sum[c] += doutput_b[r * 4 + c]
+                doutput_z2_sum[c] += doutput_z2[r * 4 + c]
             }
         }
 
@@ -518,7 +504,7 @@ public struct SoftmaxClassifier: Sendable {
             for j in 0..<9 {
                 var acc: Scalar = 0
                 for k in 0..<4 {
-                    acc += doutput_z2_linear[i * 4 + k] * output_W[j * 4 + k]
+                    acc += doutput_z2[i * 4 + k] * output_W[j * 4 + k]
                 }
                 da2[i * 9 + j] = acc
             }
@@ -532,7 +518,7 @@ public struct SoftmaxClassifier: Sendable {
             for k in 0..<7 {
                 let a = a2[k * 9 + i]
                 for j in 0..<4 {
-                    doutput_W[i * 4 + j] += a * doutput_z2_linear[k * 4 + j]
+                    doutput_W[i * 4 + j] += a * doutput_z2[k * 4 + j]
                 }
             }
         }
@@ -546,23 +532,13 @@ public struct SoftmaxClassifier: Sendable {
             dhidden_z1[i] = da2[i] * a2_slope
         }
 
-        // dL/dhidden_z1_linear = dL/dhidden_z1   (∂(a+b)/∂a = 1)
-        for i in 0..<63 {
-            dhidden_z1_linear[i] = dhidden_z1[i]
-        }
-
-        // dL/dhidden_b = dL/dhidden_z1   (∂(a+b)/∂b = 1)
-        for i in 0..<63 {
-            dhidden_b[i] = dhidden_z1[i]
-        }
-
-        // dL/dhidden_b = Σ over rows of dhidden_b   (hidden_b was broadcast)
+        // dL/dhidden_b = Σ over rows of dhidden_z1   (hidden_b was broadcast)
         for c in 0..<9 {
-            dhidden_b_sum[c] = dhidden_b[c]
+            dhidden_z1_sum[c] = dhidden_z1[c]
         }
         for r in 1..<7 {
             for c in 0..<9 {
-                dhidden_b_sum[c] += dhidden_b[r * 9 + c]
+                dhidden_z1_sum[c] += dhidden_z1[r * 9 + c]
             }
         }
 
@@ -574,7 +550,7 @@ public struct SoftmaxClassifier: Sendable {
             for k in 0..<7 {
                 let a = x[k * 5 + i]
                 for j in 0..<9 {
-                    dhidden_W[i * 9 + j] += a * dhidden_z1_linear[k * 9 + j]
+                    dhidden_W[i * 9 + j] += a * dhidden_z1[k * 9 + j]
                 }
             }
         }

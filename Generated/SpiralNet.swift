@@ -29,8 +29,8 @@ public struct SpiralNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 603
-    /// Scalars a `Workspace` holds: the gradient, then 215008 of scratch.
-    public static let workspaceCount = 215611
+    /// Scalars a `Workspace` holds: the gradient, then 153207 of scratch.
+    public static let workspaceCount = 153810
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 100]), ("b1", 200, [100]), ("W2", 300, [100, 3]), ("b2", 600, [3])]
     static let stateCount = 603
@@ -438,21 +438,16 @@ public struct SpiralNet: Sendable {
         let W1_squared = s + 91801  // scalar
         let W2_squared = s + 91802  // scalar
         let loss = s + 91803  // scalar
-        let ddata_loss = s + 91804  // scalar
-        let dweight_squares = s + 91805  // scalar
-        let W2_squared_twice_upstream = s + 91806  // scalar
-        let W1_squared_twice_upstream = s + 91807  // scalar
-        let dz2 = s + 91808  // [300×3]
-        let dz2_linear = s + 92708  // [300×3]
-        let db2 = s + 93608  // [300×3]
-        let db2_sum = g + 600  // [3]
-        let dh1 = s + 94508  // [300×100]
-        let dW2_2 = s + 124508  // [100×3]
-        let dz1 = s + 124808  // [300×100]
-        let dz1_linear = s + 154808  // [300×100]
-        let db1 = s + 184808  // [300×100]
-        let db1_sum = g + 200  // [100]
-        let dW1_2 = s + 214808  // [2×100]
+        let dweight_squares = s + 91804  // scalar
+        let W2_squared_twice_upstream = s + 91805  // scalar
+        let W1_squared_twice_upstream = s + 91806  // scalar
+        let dz2 = s + 91807  // [300×3]
+        let dz2_sum = g + 600  // [3]
+        let dh1 = s + 92707  // [300×100]
+        let dW2_2 = s + 122707  // [100×3]
+        let dz1 = s + 123007  // [300×100]
+        let dz1_sum = g + 200  // [100]
+        let dW1_2 = s + 153007  // [2×100]
         let dW1_total = g + 0  // [2×100]
         let dW2_total = g + 300  // [100×3]
 
@@ -550,33 +545,18 @@ public struct SpiralNet: Sendable {
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/ddata_loss = dL/dloss   (∂(a+b)/∂a = 1)
-        ddata_loss[0] = 1
+        // dL/dweight_squares = dL/dregularization · 0.0005   (∂(ab)/∂a = b)
+        dweight_squares[0] = 1 * 0.0005
 
-        // dL/dregularization = dL/dloss   (∂(a+b)/∂b = 1)
-        // dL/dweight_squares = dL/dregularization · c0   (∂(ab)/∂a = b)
-        do {
-            let dregularization: Scalar = 1
-            dweight_squares[0] = dregularization * 0.0005
-        }
-
-        // dL/dW2_squared = dL/dweight_squares   (∂(a+b)/∂b = 1)
         // 2·dL/dW2_squared
-        do {
-            let dW2_squared: Scalar = dweight_squares[0]
-            W2_squared_twice_upstream[0] = dW2_squared * 2
-        }
+        W2_squared_twice_upstream[0] = dweight_squares[0] * 2
 
-        // dL/dW1_squared = dL/dweight_squares   (∂(a+b)/∂a = 1)
         // 2·dL/dW1_squared
-        do {
-            let dW1_squared: Scalar = dweight_squares[0]
-            W1_squared_twice_upstream[0] = dW1_squared * 2
-        }
+        W1_squared_twice_upstream[0] = dweight_squares[0] * 2
 
         // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N
         do {
-            let scale: Scalar = ddata_loss[0] / 300
+            let scale: Scalar = 1 / 300
             for i in 0..<300 {
                 let row = i * 3
                 var largest = z2[row]
@@ -595,23 +575,13 @@ public struct SpiralNet: Sendable {
             }
         }
 
-        // dL/dz2_linear = dL/dz2   (∂(a+b)/∂a = 1)
-        for i in 0..<900 {
-            dz2_linear[i] = dz2[i]
-        }
-
-        // dL/db2 = dL/dz2   (∂(a+b)/∂b = 1)
-        for i in 0..<900 {
-            db2[i] = dz2[i]
-        }
-
-        // dL/db2 = Σ over rows of db2   (b2 was broadcast)
+        // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
         for c in 0..<3 {
-            db2_sum[c] = db2[c]
+            dz2_sum[c] = dz2[c]
         }
         for r in 1..<300 {
             for c in 0..<3 {
-                db2_sum[c] += db2[r * 3 + c]
+                dz2_sum[c] += dz2[r * 3 + c]
             }
         }
 
@@ -620,7 +590,7 @@ public struct SpiralNet: Sendable {
             for j in 0..<100 {
                 var acc: Scalar = 0
                 for k in 0..<3 {
-                    acc += dz2_linear[i * 3 + k] * W2[j * 3 + k]
+                    acc += dz2[i * 3 + k] * W2[j * 3 + k]
                 }
                 dh1[i * 100 + j] = acc
             }
@@ -634,7 +604,7 @@ public struct SpiralNet: Sendable {
             for k in 0..<300 {
                 let a = h1[k * 100 + i]
                 for j in 0..<3 {
-                    dW2_2[i * 3 + j] += a * dz2_linear[k * 3 + j]
+                    dW2_2[i * 3 + j] += a * dz2[k * 3 + j]
                 }
             }
         }
@@ -646,23 +616,13 @@ public struct SpiralNet: Sendable {
             dz1[i] = z1_positive != 0 ? dh1[i] : 0
         }
 
-        // dL/dz1_linear = dL/dz1   (∂(a+b)/∂a = 1)
-        for i in 0..<30000 {
-            dz1_linear[i] = dz1[i]
-        }
-
-        // dL/db1 = dL/dz1   (∂(a+b)/∂b = 1)
-        for i in 0..<30000 {
-            db1[i] = dz1[i]
-        }
-
-        // dL/db1 = Σ over rows of db1   (b1 was broadcast)
+        // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
         for c in 0..<100 {
-            db1_sum[c] = db1[c]
+            dz1_sum[c] = dz1[c]
         }
         for r in 1..<300 {
             for c in 0..<100 {
-                db1_sum[c] += db1[r * 100 + c]
+                dz1_sum[c] += dz1[r * 100 + c]
             }
         }
 
@@ -674,7 +634,7 @@ public struct SpiralNet: Sendable {
             for k in 0..<300 {
                 let a = x[k * 2 + i]
                 for j in 0..<100 {
-                    dW1_2[i * 100 + j] += a * dz1_linear[k * 100 + j]
+                    dW1_2[i * 100 + j] += a * dz1[k * 100 + j]
                 }
             }
         }

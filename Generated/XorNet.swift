@@ -29,8 +29,8 @@ public struct XorNet: Sendable {
     public static let outputCount = 2
     /// Length of the flat parameter vector.
     public static let parameterCount = 22
-    /// Scalars a `Workspace` holds: the gradient, then 137 of scratch.
-    public static let workspaceCount = 159
+    /// Scalars a `Workspace` holds: the gradient, then 89 of scratch.
+    public static let workspaceCount = 111
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 4]), ("b1", 8, [4]), ("W2", 12, [4, 2]), ("b2", 20, [2])]
     static let stateCount = 22
@@ -515,15 +515,11 @@ public struct XorNet: Sendable {
         let z2 = s + 40  // [4×2]
         let loss = s + 48  // scalar
         let dz2 = s + 49  // [4×2]
-        let dz2_linear = s + 57  // [4×2]
-        let db2 = s + 65  // [4×2]
-        let db2_sum = g + 20  // [2]
-        let dh1 = s + 73  // [4×4]
+        let dz2_sum = g + 20  // [2]
+        let dh1 = s + 57  // [4×4]
         let dW2 = g + 12  // [4×2]
-        let dz1 = s + 89  // [4×4]
-        let dz1_linear = s + 105  // [4×4]
-        let db1 = s + 121  // [4×4]
-        let db1_sum = g + 8  // [4]
+        let dz1 = s + 73  // [4×4]
+        let dz1_sum = g + 8  // [4]
         let dW1 = g + 0  // [2×4]
 
         // z1_linear = x · W1   [4×2]·[2×4]
@@ -670,36 +666,16 @@ public struct XorNet: Sendable {
             }
         }
 
-        // dL/dz2_linear = dL/dz2   (∂(a+b)/∂a = 1)
-        dz2_linear[0] = dz2[0]
-        dz2_linear[1] = dz2[1]
-        dz2_linear[2] = dz2[2]
-        dz2_linear[3] = dz2[3]
-        dz2_linear[4] = dz2[4]
-        dz2_linear[5] = dz2[5]
-        dz2_linear[6] = dz2[6]
-        dz2_linear[7] = dz2[7]
-
-        // dL/db2 = dL/dz2   (∂(a+b)/∂b = 1)
-        db2[0] = dz2[0]
-        db2[1] = dz2[1]
-        db2[2] = dz2[2]
-        db2[3] = dz2[3]
-        db2[4] = dz2[4]
-        db2[5] = dz2[5]
-        db2[6] = dz2[6]
-        db2[7] = dz2[7]
-
-        // dL/db2 = Σ over rows of db2   (b2 was broadcast)
-        db2_sum[0] = db2[0] + db2[2] + db2[4] + db2[6]
-        db2_sum[1] = db2[1] + db2[3] + db2[5] + db2[7]
+        // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
+        dz2_sum[0] = dz2[0] + dz2[2] + dz2[4] + dz2[6]
+        dz2_sum[1] = dz2[1] + dz2[3] + dz2[5] + dz2[7]
 
         // dL/dh1 = dL/dz2_linear · W2ᵀ
         for i in 0..<4 {
             for j in 0..<4 {
                 var acc: Scalar = 0
                 for k in 0..<2 {
-                    acc += dz2_linear[i * 2 + k] * W2[j * 2 + k]
+                    acc += dz2[i * 2 + k] * W2[j * 2 + k]
                 }
                 dh1[i * 4 + j] = acc
             }
@@ -713,7 +689,7 @@ public struct XorNet: Sendable {
             for k in 0..<4 {
                 let a = h1[k * 4 + i]
                 for j in 0..<2 {
-                    dW2[i * 2 + j] += a * dz2_linear[k * 2 + j]
+                    dW2[i * 2 + j] += a * dz2[k * 2 + j]
                 }
             }
         }
@@ -802,47 +778,11 @@ public struct XorNet: Sendable {
             dz1[15] = dh1[15] * h1_slope
         }
 
-        // dL/dz1_linear = dL/dz1   (∂(a+b)/∂a = 1)
-        dz1_linear[0] = dz1[0]
-        dz1_linear[1] = dz1[1]
-        dz1_linear[2] = dz1[2]
-        dz1_linear[3] = dz1[3]
-        dz1_linear[4] = dz1[4]
-        dz1_linear[5] = dz1[5]
-        dz1_linear[6] = dz1[6]
-        dz1_linear[7] = dz1[7]
-        dz1_linear[8] = dz1[8]
-        dz1_linear[9] = dz1[9]
-        dz1_linear[10] = dz1[10]
-        dz1_linear[11] = dz1[11]
-        dz1_linear[12] = dz1[12]
-        dz1_linear[13] = dz1[13]
-        dz1_linear[14] = dz1[14]
-        dz1_linear[15] = dz1[15]
-
-        // dL/db1 = dL/dz1   (∂(a+b)/∂b = 1)
-        db1[0] = dz1[0]
-        db1[1] = dz1[1]
-        db1[2] = dz1[2]
-        db1[3] = dz1[3]
-        db1[4] = dz1[4]
-        db1[5] = dz1[5]
-        db1[6] = dz1[6]
-        db1[7] = dz1[7]
-        db1[8] = dz1[8]
-        db1[9] = dz1[9]
-        db1[10] = dz1[10]
-        db1[11] = dz1[11]
-        db1[12] = dz1[12]
-        db1[13] = dz1[13]
-        db1[14] = dz1[14]
-        db1[15] = dz1[15]
-
-        // dL/db1 = Σ over rows of db1   (b1 was broadcast)
-        db1_sum[0] = db1[0] + db1[4] + db1[8] + db1[12]
-        db1_sum[1] = db1[1] + db1[5] + db1[9] + db1[13]
-        db1_sum[2] = db1[2] + db1[6] + db1[10] + db1[14]
-        db1_sum[3] = db1[3] + db1[7] + db1[11] + db1[15]
+        // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
+        dz1_sum[0] = dz1[0] + dz1[4] + dz1[8] + dz1[12]
+        dz1_sum[1] = dz1[1] + dz1[5] + dz1[9] + dz1[13]
+        dz1_sum[2] = dz1[2] + dz1[6] + dz1[10] + dz1[14]
+        dz1_sum[3] = dz1[3] + dz1[7] + dz1[11] + dz1[15]
 
         // dL/dW1 = xᵀ · dL/dz1_linear
         for i in 0..<2 {
@@ -852,7 +792,7 @@ public struct XorNet: Sendable {
             for k in 0..<4 {
                 let a = x[k * 2 + i]
                 for j in 0..<4 {
-                    dW1[i * 4 + j] += a * dz1_linear[k * 4 + j]
+                    dW1[i * 4 + j] += a * dz1[k * 4 + j]
                 }
             }
         }

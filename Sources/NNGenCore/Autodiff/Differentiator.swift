@@ -28,12 +28,20 @@ public enum Differentiator {
                 contributions[input.index, default: []].append(unbroadcast(adjoint, to: input, &b, d: d))
             }
         }
+        // Each variable's adjoint must be a computed value of its own (it gets its own gradient slot):
+        // copy it when it is a constant, an input, or shared with another variable.
+        var taken = Set<ValueID>()
         return variables.map { v in
             guard let parts = contributions[v.index] else {
                 // The output does not depend on v: its gradient is zero.
                 return b.broadcast(b.constant(0), to: b.shape(v), "d" + b.name(v), "\(d(b.name(v))) = 0   (\(symbol) does not depend on \(b.name(v)))")
             }
-            return accumulate(parts, of: v, &b, d: d)
+            var adjoint = accumulate(parts, of: v, &b, d: d)
+            if b.graph[adjoint].role != .computed || taken.contains(adjoint) {
+                adjoint = b.broadcast(adjoint, to: b.shape(v), "d" + b.name(v), "\(d(b.name(v))) = \(b.describe(adjoint))")
+            }
+            taken.insert(adjoint)
+            return adjoint
         }
     }
 

@@ -28,7 +28,6 @@ struct ExecutionPlan {
         liveOps = graph.opsNeeded(for: targets)
         var consumers = [[Int]](repeating: [], count: graph.values.count)
         for i in liveOps { for input in Set(graph.ops[i].inputs) { consumers[input.index].append(i) } }
-        let producers = graph.producers
         let targetSet = Set(targets)
         locations = graph.values.map { v in
             switch v.role {
@@ -44,7 +43,7 @@ struct ExecutionPlan {
             let op = graph.ops[i], out = op.output
             if let slot = gradientSlots[out] {
                 locations[out.index] = .pointer(base: "g", offset: slot)
-            } else if !targetSet.contains(out), canFuse(op, into: consumers[out.index], producers: producers) {
+            } else if !targetSet.contains(out), canFuse(op, into: consumers[out.index]) {
                 locations[out.index] = .fused
             } else {
                 locations[out.index] = .pointer(base: "s", offset: scratchCount)
@@ -55,7 +54,7 @@ struct ExecutionPlan {
 
     /// An elementwise op is fused into its only consumer when that consumer is an elementwise op
     /// of the same shape (so they share one loop) and is not unrolled differently.
-    private func canFuse(_ op: Op, into consumers: [Int], producers: [Int?]) -> Bool {
+    private func canFuse(_ op: Op, into consumers: [Int]) -> Bool {
         guard op.kind.isElementwise, consumers.count == 1 else { return false }
         let consumer = graph.ops[consumers[0]]
         let shape = graph[op.output].shape

@@ -33,6 +33,11 @@ public struct GraphBuilder: Sendable {
     public func shape(_ id: ValueID) -> Shape { graph[id].shape }
     /// The name of `id`.
     public func name(_ id: ValueID) -> String { graph[id].name }
+    /// How `id` reads in a comment: its name, or its number for a constant.
+    public func describe(_ id: ValueID) -> String {
+        if case .constant(let c) = graph[id].role { return SwiftLiteral.real(c) }
+        return graph[id].name
+    }
 
     // Shorthands used by lowering and by the pullback rules.
 

@@ -1,7 +1,8 @@
 /// The op table: for each op, its shape rule and its pullback, written once, side by side.
 ///
 /// A pullback receives the adjoint `dy` of the op's output and returns the adjoint contribution
-/// for each input (nil where an input has no gradient, such as labels or masks). Contributions
+/// for each input (nil where an input has no gradient, such as labels or masks); a contribution
+/// may be `dy` itself where the local gradient is 1, so no copy is made. Contributions
 /// have the op's output shape or the input's shape; `Differentiator` sums away broadcasting.
 /// Tie rules: relu'(0) = 0, leaky_relu'(0) = alpha, elu'(0) = 1, `max(a, b)` sends the gradient to
 /// `a` when a = b (so maxout ties go to the lowest piece), `min(a, b)` likewise to `a`.
@@ -32,10 +33,12 @@ public enum OpRules {
     /// `d` writes "dL/dname" for comments.
     static func pullback(_ op: Op, _ dy: ValueID, _ b: inout GraphBuilder, d: (String) -> String) -> [ValueID?] {
         let x = op.inputs, y = op.output
-        let inputNames = x.map { b.name($0) }
-        func n(_ i: Int) -> String { inputNames[i] }
+        let inputNames = x.map { b.name($0) }, inputLabels = x.map { b.describe($0) }
+        /// How input i reads in a comment (a constant as its number).
+        func n(_ i: Int) -> String { inputLabels[i] }
         let dyName = d(b.name(y)), yName = b.name(y)
-        func adj(_ i: Int) -> String { "d" + n(i) }
+        /// The name of input i's adjoint contribution.
+        func adj(_ i: Int) -> String { "d" + inputNames[i] }
         switch op.kind {
         case .unary(let f):
             let dx = d(n(0))
@@ -47,7 +50,7 @@ public enum OpRules {
             case .log:  // y = ln x;  dx = dy / x
                 return [b.binary(.div, dy, x[0], adj(0), "\(dx) = \(dyName) / \(n(0))   (d ln x/dx = 1/x)")]
             case .square:  // y = x²;  dx = dy · 2x
-                let twoX = b.binary(.mul, b.constant(2), x[0], "\(n(0))_twice", "2·\(n(0))")
+                let twoX = b.binary(.mul, b.constant(2), x[0], "\(inputNames[0])_twice", "2·\(n(0))")
                 return [b.binary(.mul, dy, twoX, adj(0), "\(dx) = \(dyName) · 2\(n(0))   (d x²/dx = 2x)")]
             case .sqrt:  // y = √x;  dx = dy / (2y)
                 let twoY = b.binary(.mul, b.constant(2), y, "\(yName)_twice", "2·\(yName)")
@@ -61,14 +64,14 @@ public enum OpRules {
                 let local = b.binary(.sub, b.constant(1), ySquared, "\(yName)_slope", "tanh'(\(n(0))) = 1 − \(yName)²")
                 return [b.binary(.mul, dy, local, adj(0), "\(dx) = \(dyName) · tanh'(\(n(0)))   (tanh' = 1 − tanh²)")]
             case .relu:  // y = max(0, x);  dx = dy where x > 0, else 0 (relu'(0) = 0)
-                let mask = b.binary(.greater, x[0], b.constant(0), "\(n(0))_positive", "1 where \(n(0)) > 0")
+                let mask = b.binary(.greater, x[0], b.constant(0), "\(inputNames[0])_positive", "1 where \(n(0)) > 0")
                 return [b.select(mask, dy, b.constant(0), adj(0), "\(dx) = \(dyName) · relu'(\(n(0)))   (1 where \(n(0)) > 0, else 0)")]
             case .leakyRelu(let alpha):  // y = max(αx, x);  dx = dy where x > 0, else α·dy
-                let mask = b.binary(.greater, x[0], b.constant(0), "\(n(0))_positive", "1 where \(n(0)) > 0")
+                let mask = b.binary(.greater, x[0], b.constant(0), "\(inputNames[0])_positive", "1 where \(n(0)) > 0")
                 let scaled = b.binary(.mul, dy, b.constant(alpha), "d\(yName)_leak", "α·\(dyName)")
                 return [b.select(mask, dy, scaled, adj(0), "\(dx) = \(dyName) · leaky_relu'(\(n(0)))   (1 where \(n(0)) > 0, else α = \(alpha))")]
             case .elu(let alpha):  // y = x (x ≥ 0), α(eˣ − 1) (x < 0);  dx = dy (x ≥ 0), dy·(y + α) (x < 0)
-                let mask = b.binary(.greaterOrEqual, x[0], b.constant(0), "\(n(0))_nonnegative", "1 where \(n(0)) ≥ 0")
+                let mask = b.binary(.greaterOrEqual, x[0], b.constant(0), "\(inputNames[0])_nonnegative", "1 where \(n(0)) ≥ 0")
                 let slope = b.binary(.add, y, b.constant(alpha), "\(yName)_slope", "elu'(\(n(0))) = \(yName) + α for \(n(0)) < 0")
                 let negative = b.binary(.mul, dy, slope, "\(yName)_negative_part", "\(dyName) · (\(yName) + α)")
                 return [b.select(mask, dy, negative, adj(0), "\(dx) = \(dyName) · elu'(\(n(0)))   (1 where \(n(0)) ≥ 0, else \(yName) + α)")]
@@ -76,16 +79,10 @@ public enum OpRules {
         case .binary(let f):
             let da = d(n(0)), db = d(n(1))
             switch f {
-            case .add:  // y = a + b;  da = dy, db = dy
-                return [
-                    b.op(.copy, [dy], name: adj(0), comment: "\(da) = \(dyName)   (∂(a+b)/∂a = 1)"),
-                    b.op(.copy, [dy], name: adj(1), comment: "\(db) = \(dyName)   (∂(a+b)/∂b = 1)"),
-                ]
+            case .add:  // y = a + b;  da = dy, db = dy: the adjoint passes through unchanged
+                return [dy, dy]
             case .sub:  // y = a − b;  da = dy, db = −dy
-                return [
-                    b.op(.copy, [dy], name: adj(0), comment: "\(da) = \(dyName)   (∂(a−b)/∂a = 1)"),
-                    b.unary(.neg, dy, adj(1), "\(db) = −\(dyName)   (∂(a−b)/∂b = −1)"),
-                ]
+                return [dy, b.unary(.neg, dy, adj(1), "\(db) = −\(dyName)   (∂(a−b)/∂b = −1)")]
             case .mul:  // y = a·b;  da = dy·b, db = dy·a
                 return [
                     b.binary(.mul, dy, x[1], adj(0), "\(da) = \(dyName) · \(n(1))   (∂(ab)/∂a = b)"),
@@ -134,7 +131,7 @@ public enum OpRules {
         case .sumToShape:  // y = Σ over leading axes of x;  dx = dy repeated along them
             return [b.broadcast(dy, to: b.shape(x[0]), adj(0), "\(d(n(0))) = \(dyName) repeated over the summed axes")]
         case .copy:  // y = x (broadcast);  dx = dy (summed back by the differentiator)
-            return [b.op(.copy, [dy], name: adj(0), comment: "\(d(n(0))) = \(dyName)")]
+            return [dy]
         case .softmaxCrossEntropy:  // fused softmax + CE: ds = dy · (softmax(s) − onehot(y)) / N
             return [
                 b.op(.softmaxCrossEntropyGradient, [x[0], x[1], dy], name: adj(0),

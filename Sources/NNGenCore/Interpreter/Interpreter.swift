@@ -39,8 +39,12 @@ public struct Interpreter {
         let outShape = graph[op.output].shape
         let args = op.inputs.map { values[$0.index]! }
         let shapes = op.inputs.map { graph[$0].shape }
-        /// Class indices, for the loss ops (fed as whole numbers in Double).
-        var labels: [Int] { args[1].map { Int($0) } }
+        /// Class indices, for the label losses (fed as whole numbers in Double).
+        let labels: [Int]
+        switch op.kind {
+        case .softmaxCrossEntropy, .softmaxCrossEntropyGradient, .hinge, .hingeGradient: labels = args[1].map { Int($0) }
+        default: labels = []
+        }
         /// Element `i` of the output's index space, read from operand `a` with broadcasting.
         func element(_ a: Int, _ i: Int) -> Double { args[a][i % args[a].count] }
         switch op.kind {

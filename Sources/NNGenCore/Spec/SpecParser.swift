@@ -54,9 +54,9 @@ extension NodeDecoder {
     private mutating func network(_ root: YAMLNode) -> NetworkSpec? {
         guard let f = mapping(root, "the spec", allowed: SpecParser.networkKeys) else { return nil }
         var ok = true
-        func required(_ key: String) -> YAMLNode? {
+        func required(_ key: String, missing message: String? = nil) -> YAMLNode? {
             if f[key] == nil {
-                log.error(key == "layers" ? "a spec needs 'layers:' (network form) or 'graph:' (graph form)" : "missing required key '\(key)'", at: f.location)
+                log.error(message ?? "missing required key '\(key)'", at: f.location)
                 ok = false
             }
             return f[key]
@@ -79,7 +79,7 @@ extension NodeDecoder {
         let dims = 1...SpecParser.maximumDimension
         let batch = f["batch"].map { integer($0, "'batch'", in: dims) } ?? 1
         let input = required("input").flatMap { integer($0, "'input'", in: dims) }
-        let layers = required("layers").map { layerList($0) } ?? []
+        let layers = required("layers", missing: "a spec needs 'layers:' (network form) or 'graph:' (graph form)").map { layerList($0) } ?? []
         let loss = f["loss"].flatMap { lossSpec($0) }
         var l2 = 0.0
         if let r = f["regularization"], let rf = mapping(r, "'regularization'", allowed: ["l2"]), let v = rf["l2"] {
