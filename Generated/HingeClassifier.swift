@@ -29,8 +29,8 @@ public struct HingeClassifier: Sendable {
     public static let outputCount = 5
     /// Length of the flat parameter vector.
     public static let parameterCount = 75
-    /// Scalars a `Workspace` holds: the gradient, then 328 of scratch.
-    public static let workspaceCount = 403
+    /// Scalars a `Workspace` holds: the gradient, then 325 of scratch.
+    public static let workspaceCount = 400
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 7]), ("b1", 28, [7]), ("W2", 35, [7, 5]), ("b2", 70, [5])]
     static let stateCount = 75
@@ -424,16 +424,13 @@ public struct HingeClassifier: Sendable {
         let W1_squared = s + 145  // scalar
         let W2_squared = s + 146  // scalar
         let loss = s + 147  // scalar
-        let dweight_squares = s + 148  // scalar
-        let W2_squared_twice_upstream = s + 149  // scalar
-        let W1_squared_twice_upstream = s + 150  // scalar
-        let dz2 = s + 151  // [6×5]
+        let dz2 = s + 148  // [6×5]
         let dz2_sum = g + 70  // [5]
-        let dh1 = s + 181  // [6×7]
-        let dW2_2 = s + 223  // [7×5]
-        let dz1 = s + 258  // [6×7]
+        let dh1 = s + 178  // [6×7]
+        let dW2_2 = s + 220  // [7×5]
+        let dz1 = s + 255  // [6×7]
         let dz1_sum = g + 28  // [7]
-        let dW1_2 = s + 300  // [4×7]
+        let dW1_2 = s + 297  // [4×7]
         let dW1_total = g + 0  // [4×7]
         let dW2_total = g + 35  // [7×5]
 
@@ -523,15 +520,6 @@ public struct HingeClassifier: Sendable {
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/dweight_squares = dL/dregularization · 0.005   (∂(ab)/∂a = b)
-        dweight_squares[0] = 1 * 0.005
-
-        // 2·dL/dW2_squared
-        W2_squared_twice_upstream[0] = dweight_squares[0] * 2
-
-        // 2·dL/dW1_squared
-        W1_squared_twice_upstream[0] = dweight_squares[0] * 2
-
         // dL/dz2 = dL/ddata_loss/N · (1 where margin > 0, minus their count at the true class)
         do {
             let scale: Scalar = 1 / 6
@@ -584,7 +572,7 @@ public struct HingeClassifier: Sendable {
 
         // h1²
         // tanh'(z1) = 1 − h1²
-        // dL/dz1 = dL/dh1 · tanh'(z1)   (tanh' = 1 − tanh²)
+        // dL/dz1 = dL/dh1 · (1 − h1²)   (∂h1/∂z1 = 1 − tanh²(z1))
         for i in 0..<42 {
             let h1_squared: Scalar = h1[i] * h1[i]
             let h1_slope: Scalar = 1 - h1_squared
@@ -614,17 +602,17 @@ public struct HingeClassifier: Sendable {
             }
         }
 
-        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
         // dL/dW1 += dW1_2   (W1 is used 2 times: adjoints add)
         for i in 0..<28 {
-            let dW1: Scalar = W1[i] * W1_squared_twice_upstream[0]
+            let dW1: Scalar = W1[i] * 0.01
             dW1_total[i] = dW1 + dW1_2[i]
         }
 
-        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
         // dL/dW2 += dW2_2   (W2 is used 2 times: adjoints add)
         for i in 0..<35 {
-            let dW2: Scalar = W2[i] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[i] * 0.01
             dW2_total[i] = dW2 + dW2_2[i]
         }
 

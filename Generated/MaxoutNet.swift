@@ -29,8 +29,8 @@ public struct MaxoutNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 93
-    /// Scalars a `Workspace` holds: the gradient, then 590 of scratch.
-    public static let workspaceCount = 683
+    /// Scalars a `Workspace` holds: the gradient, then 585 of scratch.
+    public static let workspaceCount = 678
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 4, 5]), ("b1", 60, [3, 5]), ("W2", 75, [5, 3]), ("b2", 90, [3])]
     static let stateCount = 186
@@ -581,27 +581,22 @@ public struct MaxoutNet: Sendable {
         let W1_2_squared = s + 279  // scalar
         let W2_squared = s + 280  // scalar
         let loss = s + 281  // scalar
-        let dweight_squares_3 = s + 282  // scalar
-        let W2_squared_twice_upstream = s + 283  // scalar
-        let W1_2_squared_twice_upstream = s + 284  // scalar
-        let W1_1_squared_twice_upstream = s + 285  // scalar
-        let W1_0_squared_twice_upstream = s + 286  // scalar
-        let dz2 = s + 287  // [6×3]
+        let dz2 = s + 282  // [6×3]
         let dz2_sum = g + 90  // [3]
-        let dh1 = s + 305  // [6×5]
-        let dW2_2 = s + 335  // [5×3]
-        let h1_takes_first = s + 350  // [6×5]
-        let dh1_upto1 = s + 380  // [6×5]
-        let dz1_2 = s + 410  // [6×5]
-        let h1_upto1_takes_first = s + 440  // [6×5]
-        let dz1_0 = s + 470  // [6×5]
-        let dz1_1 = s + 500  // [6×5]
+        let dh1 = s + 300  // [6×5]
+        let dW2_2 = s + 330  // [5×3]
+        let h1_takes_first = s + 345  // [6×5]
+        let dh1_upto1 = s + 375  // [6×5]
+        let dz1_2 = s + 405  // [6×5]
+        let h1_upto1_takes_first = s + 435  // [6×5]
+        let dz1_0 = s + 465  // [6×5]
+        let dz1_1 = s + 495  // [6×5]
         let dz1_2_sum = g + 70  // [5]
-        let dW1_2_2 = s + 530  // [4×5]
+        let dW1_2_2 = s + 525  // [4×5]
         let dz1_1_sum = g + 65  // [5]
-        let dW1_1_2 = s + 550  // [4×5]
+        let dW1_1_2 = s + 545  // [4×5]
         let dz1_0_sum = g + 60  // [5]
-        let dW1_0_2 = s + 570  // [4×5]
+        let dW1_0_2 = s + 565  // [4×5]
         let dW1_0_total = g + 0  // [4×5]
         let dW1_1_total = g + 20  // [4×5]
         let dW1_2_total = g + 40  // [4×5]
@@ -764,21 +759,6 @@ public struct MaxoutNet: Sendable {
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/dweight_squares_3 = dL/dregularization · 0.002   (∂(ab)/∂a = b)
-        dweight_squares_3[0] = 1 * 0.002
-
-        // 2·dL/dW2_squared
-        W2_squared_twice_upstream[0] = dweight_squares_3[0] * 2
-
-        // 2·dL/dW1_2_squared
-        W1_2_squared_twice_upstream[0] = dweight_squares_3[0] * 2
-
-        // 2·dL/dW1_1_squared
-        W1_1_squared_twice_upstream[0] = dweight_squares_3[0] * 2
-
-        // 2·dL/dW1_0_squared
-        W1_0_squared_twice_upstream[0] = dweight_squares_3[0] * 2
-
         // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N
         do {
             let scale: Scalar = 1 / 6
@@ -933,87 +913,87 @@ public struct MaxoutNet: Sendable {
             }
         }
 
-        // dL/dW1_0 = 2·W1_0 · dL/dW1_0_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW1_0 = 2·W1_0 · dL/dW1_0_squared   (∂W1_0_squared/∂W1_0ᵢ = 2W1_0ᵢ)
         // dL/dW1_0 += dW1_0_2   (W1_0 is used 2 times: adjoints add)
         for i in 0..<20 {
-            let dW1_0: Scalar = W1_0[i] * W1_0_squared_twice_upstream[0]
+            let dW1_0: Scalar = W1_0[i] * 0.004
             dW1_0_total[i] = dW1_0 + dW1_0_2[i]
         }
 
-        // dL/dW1_1 = 2·W1_1 · dL/dW1_1_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW1_1 = 2·W1_1 · dL/dW1_1_squared   (∂W1_1_squared/∂W1_1ᵢ = 2W1_1ᵢ)
         // dL/dW1_1 += dW1_1_2   (W1_1 is used 2 times: adjoints add)
         for i in 0..<20 {
-            let dW1_1: Scalar = W1_1[i] * W1_1_squared_twice_upstream[0]
+            let dW1_1: Scalar = W1_1[i] * 0.004
             dW1_1_total[i] = dW1_1 + dW1_1_2[i]
         }
 
-        // dL/dW1_2 = 2·W1_2 · dL/dW1_2_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW1_2 = 2·W1_2 · dL/dW1_2_squared   (∂W1_2_squared/∂W1_2ᵢ = 2W1_2ᵢ)
         // dL/dW1_2 += dW1_2_2   (W1_2 is used 2 times: adjoints add)
         for i in 0..<20 {
-            let dW1_2: Scalar = W1_2[i] * W1_2_squared_twice_upstream[0]
+            let dW1_2: Scalar = W1_2[i] * 0.004
             dW1_2_total[i] = dW1_2 + dW1_2_2[i]
         }
 
-        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
         // dL/dW2 += dW2_2   (W2 is used 2 times: adjoints add)
         do {
-            let dW2: Scalar = W2[0] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[0] * 0.004
             dW2_total[0] = dW2 + dW2_2[0]
         }
         do {
-            let dW2: Scalar = W2[1] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[1] * 0.004
             dW2_total[1] = dW2 + dW2_2[1]
         }
         do {
-            let dW2: Scalar = W2[2] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[2] * 0.004
             dW2_total[2] = dW2 + dW2_2[2]
         }
         do {
-            let dW2: Scalar = W2[3] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[3] * 0.004
             dW2_total[3] = dW2 + dW2_2[3]
         }
         do {
-            let dW2: Scalar = W2[4] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[4] * 0.004
             dW2_total[4] = dW2 + dW2_2[4]
         }
         do {
-            let dW2: Scalar = W2[5] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[5] * 0.004
             dW2_total[5] = dW2 + dW2_2[5]
         }
         do {
-            let dW2: Scalar = W2[6] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[6] * 0.004
             dW2_total[6] = dW2 + dW2_2[6]
         }
         do {
-            let dW2: Scalar = W2[7] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[7] * 0.004
             dW2_total[7] = dW2 + dW2_2[7]
         }
         do {
-            let dW2: Scalar = W2[8] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[8] * 0.004
             dW2_total[8] = dW2 + dW2_2[8]
         }
         do {
-            let dW2: Scalar = W2[9] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[9] * 0.004
             dW2_total[9] = dW2 + dW2_2[9]
         }
         do {
-            let dW2: Scalar = W2[10] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[10] * 0.004
             dW2_total[10] = dW2 + dW2_2[10]
         }
         do {
-            let dW2: Scalar = W2[11] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[11] * 0.004
             dW2_total[11] = dW2 + dW2_2[11]
         }
         do {
-            let dW2: Scalar = W2[12] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[12] * 0.004
             dW2_total[12] = dW2 + dW2_2[12]
         }
         do {
-            let dW2: Scalar = W2[13] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[13] * 0.004
             dW2_total[13] = dW2 + dW2_2[13]
         }
         do {
-            let dW2: Scalar = W2[14] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[14] * 0.004
             dW2_total[14] = dW2 + dW2_2[14]
         }
 

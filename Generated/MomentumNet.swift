@@ -29,8 +29,8 @@ public struct MomentumNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 67
-    /// Scalars a `Workspace` holds: the gradient, then 357 of scratch.
-    public static let workspaceCount = 424
+    /// Scalars a `Workspace` holds: the gradient, then 354 of scratch.
+    public static let workspaceCount = 421
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 8]), ("b1", 32, [8]), ("W2", 40, [8, 3]), ("b2", 64, [3])]
     static let stateCount = 134
@@ -440,16 +440,13 @@ public struct MomentumNet: Sendable {
         let W1_squared = s + 181  // scalar
         let W2_squared = s + 182  // scalar
         let loss = s + 183  // scalar
-        let dweight_squares = s + 184  // scalar
-        let W2_squared_twice_upstream = s + 185  // scalar
-        let W1_squared_twice_upstream = s + 186  // scalar
-        let dz2 = s + 187  // [6×3]
+        let dz2 = s + 184  // [6×3]
         let dz2_sum = g + 64  // [3]
-        let dh1 = s + 205  // [6×8]
-        let dW2_2 = s + 253  // [8×3]
-        let dz1 = s + 277  // [6×8]
+        let dh1 = s + 202  // [6×8]
+        let dW2_2 = s + 250  // [8×3]
+        let dz1 = s + 274  // [6×8]
         let dz1_sum = g + 32  // [8]
-        let dW1_2 = s + 325  // [4×8]
+        let dW1_2 = s + 322  // [4×8]
         let dW1_total = g + 0  // [4×8]
         let dW2_total = g + 40  // [8×3]
 
@@ -547,15 +544,6 @@ public struct MomentumNet: Sendable {
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/dweight_squares = dL/dregularization · 0.001   (∂(ab)/∂a = b)
-        dweight_squares[0] = 1 * 0.001
-
-        // 2·dL/dW2_squared
-        W2_squared_twice_upstream[0] = dweight_squares[0] * 2
-
-        // 2·dL/dW1_squared
-        W1_squared_twice_upstream[0] = dweight_squares[0] * 2
-
         // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N
         do {
             let scale: Scalar = 1 / 6
@@ -612,7 +600,7 @@ public struct MomentumNet: Sendable {
         }
 
         // 1 where z1 > 0
-        // dL/dz1 = dL/dh1 · relu'(z1)   (1 where z1 > 0, else 0)
+        // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
         for i in 0..<48 {
             let z1_positive: Scalar = z1[i] > 0 ? 1 : 0
             dz1[i] = z1_positive != 0 ? dh1[i] : 0
@@ -641,17 +629,17 @@ public struct MomentumNet: Sendable {
             }
         }
 
-        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
         // dL/dW1 += dW1_2   (W1 is used 2 times: adjoints add)
         for i in 0..<32 {
-            let dW1: Scalar = W1[i] * W1_squared_twice_upstream[0]
+            let dW1: Scalar = W1[i] * 0.002
             dW1_total[i] = dW1 + dW1_2[i]
         }
 
-        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
         // dL/dW2 += dW2_2   (W2 is used 2 times: adjoints add)
         for i in 0..<24 {
-            let dW2: Scalar = W2[i] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[i] * 0.002
             dW2_total[i] = dW2 + dW2_2[i]
         }
 

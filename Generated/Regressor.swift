@@ -29,8 +29,8 @@ public struct Regressor: Sendable {
     public static let outputCount = 2
     /// Length of the flat parameter vector.
     public static let parameterCount = 62
-    /// Scalars a `Workspace` holds: the gradient, then 505 of scratch.
-    public static let workspaceCount = 567
+    /// Scalars a `Workspace` holds: the gradient, then 502 of scratch.
+    public static let workspaceCount = 564
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 10]), ("b1", 30, [10]), ("W2", 40, [10, 2]), ("b2", 60, [2])]
     static let stateCount = 188
@@ -457,16 +457,13 @@ public struct Regressor: Sendable {
         let W1_squared = s + 273  // scalar
         let W2_squared = s + 274  // scalar
         let loss = s + 275  // scalar
-        let dweight_squares = s + 276  // scalar
-        let W2_squared_twice_upstream = s + 277  // scalar
-        let W1_squared_twice_upstream = s + 278  // scalar
-        let dz2 = s + 279  // [8×2]
+        let dz2 = s + 276  // [8×2]
         let dz2_sum = g + 60  // [2]
-        let dh1 = s + 295  // [8×10]
-        let dW2_2 = s + 375  // [10×2]
-        let dz1 = s + 395  // [8×10]
+        let dh1 = s + 292  // [8×10]
+        let dW2_2 = s + 372  // [10×2]
+        let dz1 = s + 392  // [8×10]
         let dz1_sum = g + 30  // [10]
-        let dW1_2 = s + 475  // [3×10]
+        let dW1_2 = s + 472  // [3×10]
         let dW1_total = g + 0  // [3×10]
         let dW2_total = g + 40  // [10×2]
 
@@ -566,15 +563,6 @@ public struct Regressor: Sendable {
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/dweight_squares = dL/dregularization · 0.001   (∂(ab)/∂a = b)
-        dweight_squares[0] = 1 * 0.001
-
-        // 2·dL/dW2_squared
-        W2_squared_twice_upstream[0] = dweight_squares[0] * 2
-
-        // 2·dL/dW1_squared
-        W1_squared_twice_upstream[0] = dweight_squares[0] * 2
-
         // dL/dz2 = dL/ddata_loss · 2(z2 − t)/(N·C)
         do {
             let scale: Scalar = 2 * 1 / 16
@@ -614,7 +602,7 @@ public struct Regressor: Sendable {
         // 1 where z1 ≥ 0
         // elu'(z1) = h1 + α for z1 < 0
         // dL/dh1 · (h1 + α)
-        // dL/dz1 = dL/dh1 · elu'(z1)   (1 where z1 ≥ 0, else h1 + α)
+        // dL/dz1 = dL/dh1 · elu'(z1)   (∂h1/∂z1 = 1 where z1 ≥ 0, else h1 + α)
         for i in 0..<80 {
             let z1_nonnegative: Scalar = z1[i] >= 0 ? 1 : 0
             let h1_slope: Scalar = h1[i] + 1
@@ -645,17 +633,17 @@ public struct Regressor: Sendable {
             }
         }
 
-        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
         // dL/dW1 += dW1_2   (W1 is used 2 times: adjoints add)
         for i in 0..<30 {
-            let dW1: Scalar = W1[i] * W1_squared_twice_upstream[0]
+            let dW1: Scalar = W1[i] * 0.002
             dW1_total[i] = dW1 + dW1_2[i]
         }
 
-        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
         // dL/dW2 += dW2_2   (W2 is used 2 times: adjoints add)
         for i in 0..<20 {
-            let dW2: Scalar = W2[i] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[i] * 0.002
             dW2_total[i] = dW2 + dW2_2[i]
         }
 

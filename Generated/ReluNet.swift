@@ -29,8 +29,8 @@ public struct ReluNet: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 52
-    /// Scalars a `Workspace` holds: the gradient, then 259 of scratch.
-    public static let workspaceCount = 311
+    /// Scalars a `Workspace` holds: the gradient, then 256 of scratch.
+    public static let workspaceCount = 308
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 6]), ("b1", 18, [6]), ("W2", 24, [6, 4]), ("b2", 48, [4])]
     static let stateCount = 52
@@ -438,16 +438,13 @@ public struct ReluNet: Sendable {
         let W1_squared = s + 131  // scalar
         let W2_squared = s + 132  // scalar
         let loss = s + 133  // scalar
-        let dweight_squares = s + 134  // scalar
-        let W2_squared_twice_upstream = s + 135  // scalar
-        let W1_squared_twice_upstream = s + 136  // scalar
-        let dz2 = s + 137  // [5×4]
+        let dz2 = s + 134  // [5×4]
         let dz2_sum = g + 48  // [4]
-        let dh1 = s + 157  // [5×6]
-        let dW2_2 = s + 187  // [6×4]
-        let dz1 = s + 211  // [5×6]
+        let dh1 = s + 154  // [5×6]
+        let dW2_2 = s + 184  // [6×4]
+        let dz1 = s + 208  // [5×6]
         let dz1_sum = g + 18  // [6]
-        let dW1_2 = s + 241  // [3×6]
+        let dW1_2 = s + 238  // [3×6]
         let dW1_total = g + 0  // [3×6]
         let dW2_total = g + 24  // [6×4]
 
@@ -545,15 +542,6 @@ public struct ReluNet: Sendable {
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/dweight_squares = dL/dregularization · 0.01   (∂(ab)/∂a = b)
-        dweight_squares[0] = 1 * 0.01
-
-        // 2·dL/dW2_squared
-        W2_squared_twice_upstream[0] = dweight_squares[0] * 2
-
-        // 2·dL/dW1_squared
-        W1_squared_twice_upstream[0] = dweight_squares[0] * 2
-
         // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N
         do {
             let scale: Scalar = 1 / 5
@@ -610,7 +598,7 @@ public struct ReluNet: Sendable {
         }
 
         // 1 where z1 > 0
-        // dL/dz1 = dL/dh1 · relu'(z1)   (1 where z1 > 0, else 0)
+        // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
         for i in 0..<30 {
             let z1_positive: Scalar = z1[i] > 0 ? 1 : 0
             dz1[i] = z1_positive != 0 ? dh1[i] : 0
@@ -639,17 +627,17 @@ public struct ReluNet: Sendable {
             }
         }
 
-        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
         // dL/dW1 += dW1_2   (W1 is used 2 times: adjoints add)
         for i in 0..<18 {
-            let dW1: Scalar = W1[i] * W1_squared_twice_upstream[0]
+            let dW1: Scalar = W1[i] * 0.02
             dW1_total[i] = dW1 + dW1_2[i]
         }
 
-        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
         // dL/dW2 += dW2_2   (W2 is used 2 times: adjoints add)
         for i in 0..<24 {
-            let dW2: Scalar = W2[i] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[i] * 0.02
             dW2_total[i] = dW2 + dW2_2[i]
         }
 

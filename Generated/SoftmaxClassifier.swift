@@ -525,7 +525,7 @@ public struct SoftmaxClassifier: Sendable {
 
         // a2²
         // tanh'(hidden_z1) = 1 − a2²
-        // dL/dhidden_z1 = dL/da2 · tanh'(hidden_z1)   (tanh' = 1 − tanh²)
+        // dL/dhidden_z1 = dL/da2 · (1 − a2²)   (∂a2/∂hidden_z1 = 1 − tanh²(hidden_z1))
         for i in 0..<63 {
             let a2_squared: Scalar = a2[i] * a2[i]
             let a2_slope: Scalar = 1 - a2_squared

@@ -29,8 +29,8 @@ public struct SpiralNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 603
-    /// Scalars a `Workspace` holds: the gradient, then 153207 of scratch.
-    public static let workspaceCount = 153810
+    /// Scalars a `Workspace` holds: the gradient, then 153204 of scratch.
+    public static let workspaceCount = 153807
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 100]), ("b1", 200, [100]), ("W2", 300, [100, 3]), ("b2", 600, [3])]
     static let stateCount = 603
@@ -438,16 +438,13 @@ public struct SpiralNet: Sendable {
         let W1_squared = s + 91801  // scalar
         let W2_squared = s + 91802  // scalar
         let loss = s + 91803  // scalar
-        let dweight_squares = s + 91804  // scalar
-        let W2_squared_twice_upstream = s + 91805  // scalar
-        let W1_squared_twice_upstream = s + 91806  // scalar
-        let dz2 = s + 91807  // [300×3]
+        let dz2 = s + 91804  // [300×3]
         let dz2_sum = g + 600  // [3]
-        let dh1 = s + 92707  // [300×100]
-        let dW2_2 = s + 122707  // [100×3]
-        let dz1 = s + 123007  // [300×100]
+        let dh1 = s + 92704  // [300×100]
+        let dW2_2 = s + 122704  // [100×3]
+        let dz1 = s + 123004  // [300×100]
         let dz1_sum = g + 200  // [100]
-        let dW1_2 = s + 153007  // [2×100]
+        let dW1_2 = s + 153004  // [2×100]
         let dW1_total = g + 0  // [2×100]
         let dW2_total = g + 300  // [100×3]
 
@@ -545,15 +542,6 @@ public struct SpiralNet: Sendable {
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/dweight_squares = dL/dregularization · 0.0005   (∂(ab)/∂a = b)
-        dweight_squares[0] = 1 * 0.0005
-
-        // 2·dL/dW2_squared
-        W2_squared_twice_upstream[0] = dweight_squares[0] * 2
-
-        // 2·dL/dW1_squared
-        W1_squared_twice_upstream[0] = dweight_squares[0] * 2
-
         // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N
         do {
             let scale: Scalar = 1 / 300
@@ -610,7 +598,7 @@ public struct SpiralNet: Sendable {
         }
 
         // 1 where z1 > 0
-        // dL/dz1 = dL/dh1 · relu'(z1)   (1 where z1 > 0, else 0)
+        // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
         for i in 0..<30000 {
             let z1_positive: Scalar = z1[i] > 0 ? 1 : 0
             dz1[i] = z1_positive != 0 ? dh1[i] : 0
@@ -639,17 +627,17 @@ public struct SpiralNet: Sendable {
             }
         }
 
-        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
         // dL/dW1 += dW1_2   (W1 is used 2 times: adjoints add)
         for i in 0..<200 {
-            let dW1: Scalar = W1[i] * W1_squared_twice_upstream[0]
+            let dW1: Scalar = W1[i] * 0.001
             dW1_total[i] = dW1 + dW1_2[i]
         }
 
-        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
         // dL/dW2 += dW2_2   (W2 is used 2 times: adjoints add)
         for i in 0..<300 {
-            let dW2: Scalar = W2[i] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[i] * 0.001
             dW2_total[i] = dW2 + dW2_2[i]
         }
 

@@ -29,8 +29,8 @@ public struct TanhNet: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 52
-    /// Scalars a `Workspace` holds: the gradient, then 229 of scratch.
-    public static let workspaceCount = 281
+    /// Scalars a `Workspace` holds: the gradient, then 226 of scratch.
+    public static let workspaceCount = 278
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 6]), ("b1", 18, [6]), ("W2", 24, [6, 4]), ("b2", 48, [4])]
     static let stateCount = 52
@@ -429,16 +429,13 @@ public struct TanhNet: Sendable {
         let W1_squared = s + 101  // scalar
         let W2_squared = s + 102  // scalar
         let loss = s + 103  // scalar
-        let dweight_squares = s + 104  // scalar
-        let W2_squared_twice_upstream = s + 105  // scalar
-        let W1_squared_twice_upstream = s + 106  // scalar
-        let dz2 = s + 107  // [5×4]
+        let dz2 = s + 104  // [5×4]
         let dz2_sum = g + 48  // [4]
-        let dh1 = s + 127  // [5×6]
-        let dW2_2 = s + 157  // [6×4]
-        let dz1 = s + 181  // [5×6]
+        let dh1 = s + 124  // [5×6]
+        let dW2_2 = s + 154  // [6×4]
+        let dz1 = s + 178  // [5×6]
         let dz1_sum = g + 18  // [6]
-        let dW1_2 = s + 211  // [3×6]
+        let dW1_2 = s + 208  // [3×6]
         let dW1_total = g + 0  // [3×6]
         let dW2_total = g + 24  // [6×4]
 
@@ -533,15 +530,6 @@ public struct TanhNet: Sendable {
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/dweight_squares = dL/dregularization · 0.01   (∂(ab)/∂a = b)
-        dweight_squares[0] = 1 * 0.01
-
-        // 2·dL/dW2_squared
-        W2_squared_twice_upstream[0] = dweight_squares[0] * 2
-
-        // 2·dL/dW1_squared
-        W1_squared_twice_upstream[0] = dweight_squares[0] * 2
-
         // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N
         do {
             let scale: Scalar = 1 / 5
@@ -599,7 +587,7 @@ public struct TanhNet: Sendable {
 
         // h1²
         // tanh'(z1) = 1 − h1²
-        // dL/dz1 = dL/dh1 · tanh'(z1)   (tanh' = 1 − tanh²)
+        // dL/dz1 = dL/dh1 · (1 − h1²)   (∂h1/∂z1 = 1 − tanh²(z1))
         for i in 0..<30 {
             let h1_squared: Scalar = h1[i] * h1[i]
             let h1_slope: Scalar = 1 - h1_squared
@@ -629,17 +617,17 @@ public struct TanhNet: Sendable {
             }
         }
 
-        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
         // dL/dW1 += dW1_2   (W1 is used 2 times: adjoints add)
         for i in 0..<18 {
-            let dW1: Scalar = W1[i] * W1_squared_twice_upstream[0]
+            let dW1: Scalar = W1[i] * 0.02
             dW1_total[i] = dW1 + dW1_2[i]
         }
 
-        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂Σx²/∂xᵢ = 2xᵢ)
+        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
         // dL/dW2 += dW2_2   (W2 is used 2 times: adjoints add)
         for i in 0..<24 {
-            let dW2: Scalar = W2[i] * W2_squared_twice_upstream[0]
+            let dW2: Scalar = W2[i] * 0.02
             dW2_total[i] = dW2 + dW2_2[i]
         }
 

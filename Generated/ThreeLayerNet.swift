@@ -527,7 +527,7 @@ public struct ThreeLayerNet: Sendable {
         }
 
         // 1 where z2 > 0
-        // dL/dz2 = dL/dh2 · relu'(z2)   (1 where z2 > 0, else 0)
+        // dL/dz2 = dL/dh2 · 1[z2 > 0]   (∂h2/∂z2 = 1 where z2 > 0, else 0)
         for i in 0..<36 {
             let z2_positive: Scalar = z2[i] > 0 ? 1 : 0
             dz2[i] = z2_positive != 0 ? dh2[i] : 0
@@ -558,7 +558,7 @@ public struct ThreeLayerNet: Sendable {
         }
 
         // 1 where z1 > 0
-        // dL/dz1 = dL/dh1 · relu'(z1)   (1 where z1 > 0, else 0)
+        // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
         for i in 0..<48 {
             let z1_positive: Scalar = z1[i] > 0 ? 1 : 0
             dz1[i] = z1_positive != 0 ? dh1[i] : 0

@@ -696,7 +696,7 @@ public struct XorNet: Sendable {
 
         // 1 − h1
         // σ'(z1) = h1(1 − h1)
-        // dL/dz1 = dL/dh1 · σ'(z1)   (σ' = σ(1 − σ))
+        // dL/dz1 = dL/dh1 · h1(1 − h1)   (∂h1/∂z1 = σ(z1)(1 − σ(z1)))
         do {
             let h1_complement: Scalar = 1 - h1[0]
             let h1_slope: Scalar = h1[0] * h1_complement

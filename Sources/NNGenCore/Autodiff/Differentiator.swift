@@ -4,9 +4,32 @@
 /// `OpRules`, and accumulates (adds) the contributions to every value, so fan-out is right.
 /// Contributions to a broadcast operand are summed back to its shape.
 public enum Differentiator {
-    /// Appends the backward pass of `output` with respect to `variables` and returns, for each
-    /// variable, the value holding its adjoint. `symbol` names the output in comments ("L", "f").
-    public static func differentiate(_ b: inout GraphBuilder, output: ValueID, variables: [ValueID], symbol: String) -> [ValueID] {
+    /// One edge of the forward graph as the backward pass crosses it: the chain rule's
+    /// `upstream · local = product` for input `input` of forward op `op`.
+    public struct Edge: Sendable {
+        /// Index of the forward op in `Graph.ops`.
+        public var op: Int
+        /// Which of the op's inputs.
+        public var input: Int
+        /// The adjoint of the op's output (d output / d op.output).
+        public var upstream: ValueID
+        /// The contribution to the input's adjoint, summed to the input's shape.
+        public var product: ValueID
+    }
+
+    /// What `differentiate` appended.
+    public struct Backward: Sendable {
+        /// For each variable, the value holding its adjoint.
+        public var adjoints: [ValueID]
+        /// Every edge crossed, in the order the backward pass crosses them.
+        public var edges: [Edge]
+    }
+
+    /// Appends the backward pass of `output` with respect to `variables`. `symbol` names the
+    /// output in comments ("L", "f"). With `explicitEdges`, an edge whose local gradient is 1 still
+    /// gets a value of its own (a copy), so that every chain-rule step is a statement to read.
+    public static func differentiate(_ b: inout GraphBuilder, output: ValueID, variables: [ValueID], symbol: String,
+                                     explicitEdges: Bool = false) -> Backward {
         let d = { (name: String) in "d\(symbol)/d\(name)" }
         // Only values that depend on a variable need an adjoint.
         var dependsOnVariable = [Bool](repeating: false, count: b.graph.values.count)
@@ -18,20 +41,28 @@ public enum Differentiator {
         }
 
         var contributions: [Int: [ValueID]] = [output.index: [b.constant(1)]]
+        var edges: [Edge] = []
         for i in forwardOps.reversed() {
             let op = b.graph.ops[i]
             guard dependsOnVariable[op.output.index], let parts = contributions[op.output.index] else { continue }
             let dy = accumulate(parts, of: op.output, &b, d: d)
             let adjoints = OpRules.pullback(op, dy, &b, d: d)
-            for (input, adjoint) in zip(op.inputs, adjoints) {
-                guard let adjoint, dependsOnVariable[input.index] else { continue }
-                contributions[input.index, default: []].append(unbroadcast(adjoint, to: input, &b, d: d))
+            for (position, (input, adjoint)) in zip(op.inputs, adjoints).enumerated() {
+                guard var adjoint, dependsOnVariable[input.index] else { continue }
+                if explicitEdges, adjoint == dy, b.shape(dy) == b.shape(input) {
+                    let (inputName, outputName) = (b.name(input), b.name(op.output))
+                    adjoint = b.op(.copy, [dy], name: "d" + inputName,
+                                   comment: "\(d(inputName)) = \(d(outputName)) · 1   (∂\(outputName)/∂\(inputName) = 1)")
+                }
+                let product = unbroadcast(adjoint, to: input, &b, d: d)
+                edges.append(Edge(op: i, input: position, upstream: dy, product: product))
+                contributions[input.index, default: []].append(product)
             }
         }
         // Each variable's adjoint must be a computed value of its own (it gets its own gradient slot):
         // copy it when it is a constant, an input, or shared with another variable.
         var taken = Set<ValueID>()
-        return variables.map { v in
+        let adjoints = variables.map { v in
             guard let parts = contributions[v.index] else {
                 // The output does not depend on v: its gradient is zero.
                 return b.broadcast(b.constant(0), to: b.shape(v), "d" + b.name(v), "\(d(b.name(v))) = 0   (\(symbol) does not depend on \(b.name(v)))")
@@ -43,6 +74,7 @@ public enum Differentiator {
             taken.insert(adjoint)
             return adjoint
         }
+        return Backward(adjoints: adjoints, edges: edges)
     }
 
     /// The sum of the adjoint contributions to `value` (the multivariate chain rule at a fork).
@@ -51,7 +83,7 @@ public enum Differentiator {
         for (n, part) in parts.dropFirst().enumerated() {
             let last = n == parts.count - 2
             total = b.binary(.add, total, part, last ? "d\(b.name(value))_total" : "d\(b.name(value))_partial",
-                             "\(d(b.name(value))) += \(b.name(part))   (\(b.name(value)) is used \(parts.count) times: adjoints add)")
+                             "\(d(b.name(value))) += \(b.describe(part))   (\(b.name(value)) is used \(parts.count) times: adjoints add)")
         }
         return total
     }

@@ -13,6 +13,10 @@ public enum Generator {
             let model = NetworkLowering.lower(network)
             let source = NetworkEmitter(model: model, sourceName: fileName(path), unrollLimit: unrollLimit).render()
             return GeneratedFile(typeName: network.name, source: source)
+        case .graph(let graph):
+            let model = GraphLowering.lower(graph)
+            let source = GraphEmitter(model: model, sourceName: fileName(path), unrollLimit: unrollLimit).render()
+            return GeneratedFile(typeName: graph.name, source: source)
         }
     }
 

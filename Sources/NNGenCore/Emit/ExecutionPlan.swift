@@ -37,6 +37,7 @@ struct ExecutionPlan {
             case .parameter(let offset): return .pointer(base: "p", offset: offset)
             case .constant(let c): return .literal(SwiftLiteral.real(c))
             case .computed: return .fused  // placed below
+            case .variable: preconditionFailure("graph specs are emitted by GraphEmitter, not planned here")
             }
         }
         for i in liveOps {

@@ -47,7 +47,7 @@ struct FunctionEmitter {
     /// True for kernels that declare variables outside their loops (reductions and losses).
     private func declaresLocals(_ op: Op) -> Bool {
         switch op.kind {
-        case .sum, .mean, .sumSquares: return !plan.isUnrolled(op)
+        case .sum, .mean, .sumSquares, .dot: return !plan.isUnrolled(op)
         case .softmaxCrossEntropy, .softmaxCrossEntropyGradient, .hinge, .hingeGradient,
              .meanSquaredError, .meanSquaredErrorGradient:
             return true

@@ -20,9 +20,15 @@ struct KernelEmitter {
                     w.block("for c in 0..<\(rows) {") { w in w.line("\(out)[r * \(rows) + c] = \(x[0])[c * \(cols) + r]") }
                 }
             }
-        case .sum, .mean, .sumSquares:
+        case .sum, .mean, .sumSquares, .dot:
             let n = g[op.inputs[0]].shape.count
-            let term = { (i: String) in op.kind == .sumSquares ? "\(x[0])[\(i)] * \(x[0])[\(i)]" : "\(x[0])[\(i)]" }
+            let term = { (i: String) -> String in
+                switch op.kind {
+                case .sumSquares: return "\(x[0])[\(i)] * \(x[0])[\(i)]"
+                case .dot: return "\(x[0])[\(i)] * \(x[1])[\(i)]"
+                default: return "\(x[0])[\(i)]"
+                }
+            }
             let divide = op.kind == .mean ? " / \(n)" : ""
             if unrolled {
                 let terms = (0..<n).map { term("\($0)") }.joined(separator: " + ")

@@ -118,11 +118,7 @@ struct NetworkAPIEmitter {
     }
 
     private func checks(_ w: inout CodeWriter) {
-        w.block("static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {") { w in
-            w.block("guard count == expected else {") { w in
-                w.line("throw InputError(model: \"\(name)\", argument: argument, expected: \"\\(expected) values\", found: \"\\(count) values\")")
-            }
-        }
+        SupportEmitter.checkCount(model: name, &w)
         guard model.loss != nil else { return }
         let (t, _, _) = target
         w.line("")

@@ -1,14 +1,28 @@
-/// Emits the nested helper types every network model carries: its input error, its workspace
-/// and its seeded random generator. They are nested so that models compile together.
+/// Emits the nested helpers generated models carry: the input error and its count check, and for
+/// networks the workspace and the seeded random generator. They are nested so that models
+/// compile together.
 enum SupportEmitter {
-    static func inputError(_ w: inout CodeWriter) {
-        w.doc("A wrong-sized array or an out-of-range label: names the model, the argument, what was", "expected and what came. The model is left unchanged.")
+    static func inputError(labels: Bool = true, _ w: inout CodeWriter) {
+        if labels {
+            w.doc("A wrong-sized array or an out-of-range label: names the model, the argument, what was", "expected and what came. The model is left unchanged.")
+        } else {
+            w.doc("A wrong-sized array: names the model, the argument, what was expected and what came.")
+        }
         w.block("public struct InputError: Error, Sendable, CustomStringConvertible {") { w in
             w.line("public let model: String")
             w.line("public let argument: String")
             w.line("public let expected: String")
             w.line("public let found: String")
             w.line("public var description: String { \"\\(model): \\(argument): expected \\(expected), found \\(found)\" }")
+        }
+    }
+
+    /// `checkCount`, which throws `InputError` for an array of the wrong length.
+    static func checkCount(model: String, _ w: inout CodeWriter) {
+        w.block("static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {") { w in
+            w.block("guard count == expected else {") { w in
+                w.line("throw InputError(model: \"\(model)\", argument: argument, expected: \"\\(expected) values\", found: \"\\(count) values\")")
+            }
         }
     }
 

@@ -14,6 +14,8 @@ public enum ValueRole: Hashable, Sendable {
     case targets
     /// A slice of the flat parameter vector starting at `offset`.
     case parameter(offset: Int)
+    /// An input or param of a graph spec (a stored property of the generated struct).
+    case variable
     /// A numeric literal (always a scalar).
     case constant(Double)
     /// The result of an op.

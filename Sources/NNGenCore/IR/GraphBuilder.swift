@@ -11,10 +11,11 @@ public struct GraphBuilder: Sendable {
         graph.addValue(name: name, shape: shape, role: role)
     }
 
-    /// The scalar literal `value` (one value per distinct literal).
+    /// The scalar literal `value` (one value per distinct literal). Its name starts with `_`, which
+    /// no spec name can, so a literal never takes a name a spec uses later.
     public mutating func constant(_ value: Double) -> ValueID {
         if let id = constants[value.bitPattern] { return id }
-        let id = graph.addValue(name: "c\(constants.count)", shape: .scalar, role: .constant(value))
+        let id = graph.addValue(name: "_c\(constants.count)", shape: .scalar, role: .constant(value))
         constants[value.bitPattern] = id
         return id
     }
@@ -22,11 +23,27 @@ public struct GraphBuilder: Sendable {
     /// Appends `kind(inputs)` as a new value named `name`; `shape` overrides inference where the
     /// op needs it (matmul with vectors, broadcasting copies, sumToShape).
     @discardableResult
+    /// An elementwise op whose inputs are all literals is folded into a literal.
     public mutating func op(_ kind: OpKind, _ inputs: [ValueID], name: String, shape: Shape? = nil, comment: String) -> ValueID {
+        if let folded = fold(kind, inputs) { return constant(folded) }
         let inferred = shape ?? OpRules.outputShape(kind, inputs.map { graph[$0].shape })
         let output = graph.addValue(name: name, shape: inferred, role: .computed)
         graph.append(Op(kind: kind, inputs: inputs, output: output, comment: comment))
         return output
+    }
+
+    /// The value of `kind(inputs)` when it is a unary or binary function of literals.
+    private func fold(_ kind: OpKind, _ inputs: [ValueID]) -> Double? {
+        let literals = inputs.compactMap { id -> Double? in
+            if case .constant(let c) = graph[id].role { return c }
+            return nil
+        }
+        guard literals.count == inputs.count else { return nil }
+        switch kind {
+        case .unary(let f): return Interpreter.apply(f, literals[0])
+        case .binary(let f): return Interpreter.apply(f, literals[0], literals[1])
+        default: return nil
+        }
     }
 
     /// The shape of `id`.

@@ -105,7 +105,7 @@ public enum NetworkLowering {
                 loss = b.binary(.add, dataLoss, penalty, "loss", "loss = data_loss + regularization")
             }
             let slices = parameters.flatMap(\.slices)
-            let adjoints = Differentiator.differentiate(&b, output: loss!, variables: slices, symbol: "L")
+            let adjoints = Differentiator.differentiate(&b, output: loss!, variables: slices, symbol: "L").adjoints
             gradients = Array(zip(slices, adjoints))
         }
         return NetworkModel(spec: spec, graph: b.graph, inputs: inputs, labels: labels, targets: targets,

@@ -39,6 +39,8 @@ public enum OpKind: Hashable, Sendable {
     case mean
     /// Σ x², to a scalar.
     case sumSquares
+    /// Σ aᵢ·bᵢ of two vectors, to a scalar.
+    case dot
     /// Sums the leading axes away, to the output's (trailing) shape: the adjoint of broadcasting.
     case sumToShape
     /// A plain copy.

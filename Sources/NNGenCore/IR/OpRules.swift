@@ -23,7 +23,7 @@ public enum OpRules {
             // A vector right operand gives a vector result.
             return shapes[1].dims.count == 1 && d.n == 1 && !d.transposeB ? Shape([d.m]) : Shape([d.m, d.n])
         case .transpose(let rows, let cols): return Shape([cols, rows])
-        case .sum, .mean, .sumSquares, .softmaxCrossEntropy, .hinge, .meanSquaredError: return .scalar
+        case .sum, .mean, .sumSquares, .dot, .softmaxCrossEntropy, .hinge, .meanSquaredError: return .scalar
         case .sumToShape: preconditionFailure("sumToShape needs an explicit shape")
         case .softmaxCrossEntropyGradient, .hingeGradient, .meanSquaredErrorGradient: return shapes[0]
         }
@@ -44,37 +44,37 @@ public enum OpRules {
             let dx = d(n(0))
             switch f {
             case .neg:  // y = −x;  dx = −dy
-                return [b.unary(.neg, dy, adj(0), "\(dx) = −\(dyName)")]
+                return [b.unary(.neg, dy, adj(0), "\(dx) = −\(dyName)   (∂\(yName)/∂\(n(0)) = −1)")]
             case .exp:  // y = eˣ;  dx = dy · y
-                return [b.binary(.mul, dy, y, adj(0), "\(dx) = \(dyName) · \(yName)   (d eˣ/dx = eˣ)")]
+                return [b.binary(.mul, dy, y, adj(0), "\(dx) = \(dyName) · \(yName)   (∂\(yName)/∂\(n(0)) = exp(\(n(0))) = \(yName))")]
             case .log:  // y = ln x;  dx = dy / x
-                return [b.binary(.div, dy, x[0], adj(0), "\(dx) = \(dyName) / \(n(0))   (d ln x/dx = 1/x)")]
+                return [b.binary(.div, dy, x[0], adj(0), "\(dx) = \(dyName) / \(n(0))   (∂\(yName)/∂\(n(0)) = 1/\(n(0)))")]
             case .square:  // y = x²;  dx = dy · 2x
                 let twoX = b.binary(.mul, b.constant(2), x[0], "\(inputNames[0])_twice", "2·\(n(0))")
-                return [b.binary(.mul, dy, twoX, adj(0), "\(dx) = \(dyName) · 2\(n(0))   (d x²/dx = 2x)")]
+                return [b.binary(.mul, dy, twoX, adj(0), "\(dx) = \(dyName) · 2\(n(0))   (∂\(yName)/∂\(n(0)) = 2\(n(0)))")]
             case .sqrt:  // y = √x;  dx = dy / (2y)
                 let twoY = b.binary(.mul, b.constant(2), y, "\(yName)_twice", "2·\(yName)")
-                return [b.binary(.div, dy, twoY, adj(0), "\(dx) = \(dyName) / (2·\(yName))   (d √x/dx = 1/(2√x))")]
+                return [b.binary(.div, dy, twoY, adj(0), "\(dx) = \(dyName) / (2·\(yName))   (∂\(yName)/∂\(n(0)) = 1/(2√\(n(0))))")]
             case .sigmoid:  // y = σ(x);  dx = dy · y(1 − y)
                 let oneMinus = b.binary(.sub, b.constant(1), y, "\(yName)_complement", "1 − \(yName)")
                 let local = b.binary(.mul, y, oneMinus, "\(yName)_slope", "σ'(\(n(0))) = \(yName)(1 − \(yName))")
-                return [b.binary(.mul, dy, local, adj(0), "\(dx) = \(dyName) · σ'(\(n(0)))   (σ' = σ(1 − σ))")]
+                return [b.binary(.mul, dy, local, adj(0), "\(dx) = \(dyName) · \(yName)(1 − \(yName))   (∂\(yName)/∂\(n(0)) = σ(\(n(0)))(1 − σ(\(n(0)))))")]
             case .tanh:  // y = tanh x;  dx = dy · (1 − y²)
                 let ySquared = b.unary(.square, y, "\(yName)_squared", "\(yName)²")
                 let local = b.binary(.sub, b.constant(1), ySquared, "\(yName)_slope", "tanh'(\(n(0))) = 1 − \(yName)²")
-                return [b.binary(.mul, dy, local, adj(0), "\(dx) = \(dyName) · tanh'(\(n(0)))   (tanh' = 1 − tanh²)")]
+                return [b.binary(.mul, dy, local, adj(0), "\(dx) = \(dyName) · (1 − \(yName)²)   (∂\(yName)/∂\(n(0)) = 1 − tanh²(\(n(0))))")]
             case .relu:  // y = max(0, x);  dx = dy where x > 0, else 0 (relu'(0) = 0)
                 let mask = b.binary(.greater, x[0], b.constant(0), "\(inputNames[0])_positive", "1 where \(n(0)) > 0")
-                return [b.select(mask, dy, b.constant(0), adj(0), "\(dx) = \(dyName) · relu'(\(n(0)))   (1 where \(n(0)) > 0, else 0)")]
+                return [b.select(mask, dy, b.constant(0), adj(0), "\(dx) = \(dyName) · 1[\(n(0)) > 0]   (∂\(yName)/∂\(n(0)) = 1 where \(n(0)) > 0, else 0)")]
             case .leakyRelu(let alpha):  // y = max(αx, x);  dx = dy where x > 0, else α·dy
                 let mask = b.binary(.greater, x[0], b.constant(0), "\(inputNames[0])_positive", "1 where \(n(0)) > 0")
                 let scaled = b.binary(.mul, dy, b.constant(alpha), "d\(yName)_leak", "α·\(dyName)")
-                return [b.select(mask, dy, scaled, adj(0), "\(dx) = \(dyName) · leaky_relu'(\(n(0)))   (1 where \(n(0)) > 0, else α = \(alpha))")]
+                return [b.select(mask, dy, scaled, adj(0), "\(dx) = \(dyName) · leaky_relu'(\(n(0)))   (∂\(yName)/∂\(n(0)) = 1 where \(n(0)) > 0, else α = \(alpha))")]
             case .elu(let alpha):  // y = x (x ≥ 0), α(eˣ − 1) (x < 0);  dx = dy (x ≥ 0), dy·(y + α) (x < 0)
                 let mask = b.binary(.greaterOrEqual, x[0], b.constant(0), "\(inputNames[0])_nonnegative", "1 where \(n(0)) ≥ 0")
                 let slope = b.binary(.add, y, b.constant(alpha), "\(yName)_slope", "elu'(\(n(0))) = \(yName) + α for \(n(0)) < 0")
                 let negative = b.binary(.mul, dy, slope, "\(yName)_negative_part", "\(dyName) · (\(yName) + α)")
-                return [b.select(mask, dy, negative, adj(0), "\(dx) = \(dyName) · elu'(\(n(0)))   (1 where \(n(0)) ≥ 0, else \(yName) + α)")]
+                return [b.select(mask, dy, negative, adj(0), "\(dx) = \(dyName) · elu'(\(n(0)))   (∂\(yName)/∂\(n(0)) = 1 where \(n(0)) ≥ 0, else \(yName) + α)")]
             }
         case .binary(let f):
             let da = d(n(0)), db = d(n(1))
@@ -82,18 +82,18 @@ public enum OpRules {
             case .add:  // y = a + b;  da = dy, db = dy: the adjoint passes through unchanged
                 return [dy, dy]
             case .sub:  // y = a − b;  da = dy, db = −dy
-                return [dy, b.unary(.neg, dy, adj(1), "\(db) = −\(dyName)   (∂(a−b)/∂b = −1)")]
+                return [dy, b.unary(.neg, dy, adj(1), "\(db) = −\(dyName)   (∂\(yName)/∂\(n(1)) = −1)")]
             case .mul:  // y = a·b;  da = dy·b, db = dy·a
                 return [
-                    b.binary(.mul, dy, x[1], adj(0), "\(da) = \(dyName) · \(n(1))   (∂(ab)/∂a = b)"),
-                    b.binary(.mul, dy, x[0], adj(1), "\(db) = \(dyName) · \(n(0))   (∂(ab)/∂b = a)"),
+                    b.binary(.mul, dy, x[1], adj(0), "\(da) = \(dyName) · \(n(1))   (∂\(yName)/∂\(n(0)) = \(n(1)))"),
+                    b.binary(.mul, dy, x[0], adj(1), "\(db) = \(dyName) · \(n(0))   (∂\(yName)/∂\(n(1)) = \(n(0)))"),
                 ]
             case .div:  // y = a/b;  da = dy/b, db = −dy·y/b
                 let dyY = b.binary(.mul, dy, y, "\(yName)_times_upstream", "\(dyName) · \(yName)")
                 let quotient = b.binary(.div, dyY, x[1], "\(yName)_over_divisor", "\(dyName) · \(yName) / \(n(1))")
                 return [
-                    b.binary(.div, dy, x[1], adj(0), "\(da) = \(dyName) / \(n(1))   (∂(a/b)/∂a = 1/b)"),
-                    b.unary(.neg, quotient, adj(1), "\(db) = −\(dyName) · \(yName) / \(n(1))   (∂(a/b)/∂b = −a/b²)"),
+                    b.binary(.div, dy, x[1], adj(0), "\(da) = \(dyName) / \(n(1))   (∂\(yName)/∂\(n(0)) = 1/\(n(1)))"),
+                    b.unary(.neg, quotient, adj(1), "\(db) = −\(dyName) · \(yName) / \(n(1))   (∂\(yName)/∂\(n(1)) = −\(n(0))/\(n(1))²)"),
                 ]
             case .max, .min:  // y = max(a, b);  da = dy where a ≥ b (ties to a), db = dy elsewhere
                 let mask = f == .max
@@ -120,14 +120,19 @@ public enum OpRules {
         case .transpose(let rows, let cols):  // y = xᵀ;  dx = dyᵀ
             return [b.op(.transpose(rows: cols, cols: rows), [dy], name: adj(0), comment: "\(d(n(0))) = (\(dyName))ᵀ")]
         case .sum:  // y = Σx;  dx = dy (every element)
-            return [b.broadcast(dy, to: b.shape(x[0]), adj(0), "\(d(n(0))) = \(dyName) for every element   (∂Σx/∂xᵢ = 1)")]
+            return [b.broadcast(dy, to: b.shape(x[0]), adj(0), "\(d(n(0))) = \(dyName) for every element   (∂\(yName)/∂\(n(0))ᵢ = 1)")]
         case .mean:  // y = Σx / n;  dx = dy / n
             let count = Double(b.shape(x[0]).count)
             let share = b.binary(.div, dy, b.constant(count), "\(yName)_share", "\(dyName) / \(Int(count))")
-            return [b.broadcast(share, to: b.shape(x[0]), adj(0), "\(d(n(0))) = \(dyName) / \(Int(count)) for every element   (∂mean/∂xᵢ = 1/n)")]
+            return [b.broadcast(share, to: b.shape(x[0]), adj(0), "\(d(n(0))) = \(dyName) / \(Int(count)) for every element   (∂\(yName)/∂\(n(0))ᵢ = 1/\(Int(count)))")]
         case .sumSquares:  // y = Σx²;  dx = 2x · dy
             let twice = b.binary(.mul, dy, b.constant(2), "\(yName)_twice_upstream", "2·\(dyName)")
-            return [b.binary(.mul, x[0], twice, adj(0), "\(d(n(0))) = 2·\(n(0)) · \(dyName)   (∂Σx²/∂xᵢ = 2xᵢ)")]
+            return [b.binary(.mul, x[0], twice, adj(0), "\(d(n(0))) = 2·\(n(0)) · \(dyName)   (∂\(yName)/∂\(n(0))ᵢ = 2\(n(0))ᵢ)")]
+        case .dot:  // y = Σ aᵢbᵢ;  da = dy · b, db = dy · a
+            return [
+                b.binary(.mul, dy, x[1], adj(0), "\(d(n(0))) = \(dyName) · \(n(1))   (∂\(yName)/∂\(n(0))ᵢ = \(n(1))ᵢ)"),
+                b.binary(.mul, dy, x[0], adj(1), "\(d(n(1))) = \(dyName) · \(n(0))   (∂\(yName)/∂\(n(1))ᵢ = \(n(0))ᵢ)"),
+            ]
         case .sumToShape:  // y = Σ over leading axes of x;  dx = dy repeated along them
             return [b.broadcast(dy, to: b.shape(x[0]), adj(0), "\(d(n(0))) = \(dyName) repeated over the summed axes")]
         case .copy:  // y = x (broadcast);  dx = dy (summed back by the differentiator)

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// It shares nothing with the emitter but the IR itself; each op's forward semantics are written
 /// here a second time, as directly as possible.
-public struct Interpreter {
+public struct Interpreter: Sendable {
     public let graph: Graph
     /// The current contents of every value (nil until fed or computed).
     public private(set) var values: [[Double]?]
@@ -78,6 +78,7 @@ public struct Interpreter {
         case .sum: return [args[0].reduce(0, +)]
         case .mean: return [args[0].reduce(0, +) / Double(args[0].count)]
         case .sumSquares: return [args[0].reduce(0) { $0 + $1 * $1 }]
+        case .dot: return [zip(args[0], args[1]).reduce(0) { $0 + $1.0 * $1.1 }]
         case .sumToShape:
             var out = [Double](repeating: 0, count: outShape.count)
             for (i, v) in args[0].enumerated() { out[i % out.count] += v }

@@ -15,17 +15,26 @@ public enum Identifiers {
         "some", "any", "macro", "package", "Type", "Protocol", "each", "discard", "then",
     ]
 
-    /// Names the emitted code declares or uses itself, which a spec may not take.
-    public static let reservedByGeneratedCode: Set<String> = [
+    /// Names every emitted file declares or uses itself (types and math functions).
+    static let reservedEverywhere: Set<String> = [
         "Scalar", "Error", "Sendable", "Int", "UInt64", "UInt32", "Float", "Double", "Bool",
-        "String", "Array", "Swift", "Workspace", "Gradient", "InputError", "Random",
-        "UnsafeMutablePointer", "UnsafePointer", "UnsafeBufferPointer",
-        "UnsafeMutableBufferPointer", "Optional", "Never", "Void", "Character",
-        "parameters", "inputs", "labels", "targets", "workspace", "scores", "loss",
-        "lossAndGradient", "trainStep", "seed", "storage", "gradient", "value",
-        "valueAndGradient", "batchSize", "inputCount", "outputCount", "parameterCount",
-        "p", "x", "y", "g", "s", "t", "i", "j", "k", "o", "r", "exp", "log", "tanh", "sqrt",
+        "String", "Array", "Swift", "Gradient", "InputError", "Optional", "Never", "Void",
+        "Character", "exp", "log", "tanh", "sqrt", "expm1", "max", "min", "precondition",
+        "checkCount", "value", "valueAndGradient", "gradient",
     ]
+
+    /// Names the emitted code of a network declares or uses itself, which a spec may not take.
+    public static let reservedByGeneratedCode: Set<String> = reservedEverywhere.union([
+        "Workspace", "Random", "UnsafeMutablePointer", "UnsafePointer", "UnsafeBufferPointer",
+        "UnsafeMutableBufferPointer", "parameters", "inputs", "labels", "targets", "workspace",
+        "scores", "loss", "lossAndGradient", "trainStep", "seed", "storage", "batchSize",
+        "inputCount", "outputCount", "parameterCount",
+        "p", "x", "y", "g", "s", "t", "i", "j", "k", "o", "r",
+    ])
+
+    /// Names the emitted code of a graph uses itself. Its loop counters and scratch names all
+    /// start with `_`, which spec names cannot, so `x`, `y`, `W` and the like stay available.
+    public static let reservedByGraphCode: Set<String> = reservedEverywhere.union(["Nodes", "nodes"])
 
     /// True when `name` matches `[A-Za-z_][A-Za-z0-9_]*`.
     public static func isIdentifier(_ name: String) -> Bool {
@@ -44,11 +53,12 @@ public enum Identifiers {
         return nil
     }
 
-    /// Why `name` cannot name a layer, input, param or node, or nil when it can.
-    public static func problemWithValueName(_ name: String) -> String? {
+    /// Why `name` cannot name a layer, or (with `reserved: reservedByGraphCode`) an input, param
+    /// or node of a graph, or nil when it can.
+    public static func problemWithValueName(_ name: String, reserved: Set<String> = reservedByGeneratedCode) -> String? {
         if !isIdentifier(name) { return "'\(name.prefix(60))' is not an identifier ([A-Za-z_][A-Za-z0-9_]*)" }
         if swiftKeywords.contains(name) { return "'\(name)' is a Swift keyword" }
-        if reservedByGeneratedCode.contains(name) || name.hasPrefix("_") {
+        if reserved.contains(name) || name.hasPrefix("_") {
             return "'\(name)' is a name the generated code uses itself"
         }
         return nil

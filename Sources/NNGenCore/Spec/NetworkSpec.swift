@@ -96,11 +96,13 @@ public struct NetworkSpec: Sendable {
 /// A validated spec.
 public enum Spec: Sendable {
     case network(NetworkSpec)
+    case graph(GraphSpec)
 
     /// The Swift type name of the generated model.
     public var name: String {
         switch self {
         case .network(let n): return n.name
+        case .graph(let g): return g.name
         }
     }
 }

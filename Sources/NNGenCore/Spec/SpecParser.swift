@@ -43,12 +43,32 @@ extension NodeDecoder {
             log.error("a spec has either 'layers:' (network form) or 'graph:' (graph form), not both", at: at)
             return nil
         }
-        if hasGraph {
-            let at = pairs.first { if case .scalar("graph", _, _) = $0.key { return true } else { return false } }!.key.location
-            log.error("the graph form ('graph:') is not available in this version of nngen yet; use the network form ('layers:')", at: at)
-            return nil
-        }
+        if hasGraph { return graph(root).map(Spec.graph) }
         return network(root).map(Spec.network)
+    }
+
+    /// `nngen:`, `name:` and `scalar:`, common to both forms; false in `ok` when one is missing.
+    mutating func header(_ f: Fields, ok: inout Bool) -> (name: String, scalar: ScalarType) {
+        for key in ["nngen", "name"] where f[key] == nil {
+            log.error("missing required key '\(key)'", at: f.location)
+            ok = false
+        }
+        if let v = f["nngen"] {
+            if let version = integer(v, "'nngen' (the format version)", in: 1...Int.max), version != 1 {
+                log.error("this nngen reads format version 1, the spec says \(version)", at: v.location)
+            }
+        }
+        var name = ""
+        if let v = f["name"], let (text, at) = string(v, "'name'") {
+            if let problem = Identifiers.problemWithTypeName(text) { log.error(problem, at: at) } else { name = text }
+        }
+        var scalarType = ScalarType.float
+        if let v = f["scalar"], let (text, at) = string(v, "'scalar'") {
+            if let t = ScalarType(rawValue: text) { scalarType = t } else {
+                log.error("'scalar' must be Float or Double, found '\(text)'\(didYouMean(text, among: ["Float", "Double"]))", at: at)
+            }
+        }
+        return (name, scalarType)
     }
 
     private mutating func network(_ root: YAMLNode) -> NetworkSpec? {
@@ -61,21 +81,7 @@ extension NodeDecoder {
             }
             return f[key]
         }
-        if let v = required("nngen") {
-            if let version = integer(v, "'nngen' (the format version)", in: 1...Int.max), version != 1 {
-                log.error("this nngen reads format version 1, the spec says \(version)", at: v.location)
-            }
-        }
-        var name = ""
-        if let v = required("name"), let (text, at) = string(v, "'name'") {
-            if let problem = Identifiers.problemWithTypeName(text) { log.error(problem, at: at) } else { name = text }
-        }
-        var scalarType = ScalarType.float
-        if let v = f["scalar"], let (text, at) = string(v, "'scalar'") {
-            if let t = ScalarType(rawValue: text) { scalarType = t } else {
-                log.error("'scalar' must be Float or Double, found '\(text)'\(didYouMean(text, among: ["Float", "Double"]))", at: at)
-            }
-        }
+        let (name, scalarType) = header(f, ok: &ok)
         let dims = 1...SpecParser.maximumDimension
         let batch = f["batch"].map { integer($0, "'batch'", in: dims) } ?? 1
         let input = required("input").flatMap { integer($0, "'input'", in: dims) }

@@ -1,0 +1,147 @@
+/// Emits the Swift source of a graph spec: a struct with one stored property per input and
+/// param, `value()`, `valueAndGradient()` and `Gradient` (GENERATED-API.md, "Graph form").
+public struct GraphEmitter {
+    public let model: GraphModel
+    /// The spec's file name, for the header.
+    public let sourceName: String
+    let statements: GraphStatements
+
+    /// Prepares `model` for emission; ops with at most `unrollLimit` scalar operations are written
+    /// element by element.
+    public init(model: GraphModel, sourceName: String, unrollLimit: Int) {
+        self.model = model
+        self.sourceName = sourceName
+        statements = GraphStatements(model: model, unrollLimit: unrollLimit)
+    }
+
+    var spec: GraphSpec { model.spec }
+    var hasArrays: Bool { spec.variables.contains { !$0.shape.isScalar } }
+
+    /// The whole emitted file.
+    public func render() -> String {
+        var w = CodeWriter()
+        Header.emit(sourceName: sourceName, &w)
+        w.line("")
+        summary(&w)
+        w.block("public struct \(spec.name): Sendable {") { w in
+            w.line("public typealias Scalar = \(spec.scalar.rawValue)")
+            w.line("")
+            properties(&w)
+            initializer(&w)
+            w.line("")
+            gradientType(&w)
+            w.line("")
+            value(&w)
+            w.line("")
+            valueAndGradient(&w)
+            w.line("")
+            nodesType(&w)
+            w.line("")
+            nodes(&w)
+            if hasArrays {
+                w.line("")
+                SupportEmitter.inputError(labels: false, &w)
+                w.line("")
+                SupportEmitter.checkCount(model: spec.name, &w)
+            }
+        }
+        return w.text
+    }
+
+    private func describe(_ shape: Shape) -> String {
+        shape.isScalar ? "a scalar" : "\(shape): \(shape.count) values" + (shape.dims.count == 2 ? ", row-major" : "")
+    }
+
+    private func summary(_ w: inout CodeWriter) {
+        w.doc("\(spec.name): the computational graph of \(Header.safeName(sourceName)), in \(spec.scalar.rawValue).", "")
+        for v in spec.variables {
+            w.doc("- `\(v.name)`: \(v.isParam ? "param" : "input"), \(v.shape)")
+        }
+        for (node, id) in zip(spec.nodes, model.nodes) {
+            let comment = model.graph.ops[model.graph.producers[id.index]!].comment
+            w.doc("- `\(comment)`, \(node.shape)" + (node.name == spec.output ? " (the output)" : ""))
+        }
+        w.doc("", "`value()` evaluates `\(spec.output)`; `valueAndGradient()` also returns its gradient with respect to",
+              "every input and param, computed by the backward pass written out below.")
+    }
+
+    private func properties(_ w: inout CodeWriter) {
+        for v in spec.variables {
+            let role = v.isParam ? "Param" : "Input"
+            if v.shape.isScalar {
+                w.doc("\(role) `\(v.name)`, a scalar.")
+                w.line("public var \(v.name): Scalar")
+            } else {
+                w.doc("\(role) `\(v.name)`, \(describe(v.shape)). Setting another count traps, as an",
+                      "out-of-range subscript does; `init` throws instead.")
+                w.block("public var \(v.name): [Scalar] {") { w in
+                    w.line("didSet { precondition(\(v.name).count == \(v.shape.count), \"\(spec.name).\(v.name) needs \(v.shape.count) values, got \\(\(v.name).count)\") }")
+                }
+            }
+            w.line("")
+        }
+    }
+
+    private func initializer(_ w: inout CodeWriter) {
+        let arguments = spec.variables.map { "\($0.name): \($0.shape.isScalar ? "Scalar" : "[Scalar]")" }.joined(separator: ", ")
+        if hasArrays {
+            w.doc("Every input and param, in the spec's order. Throws `InputError` when an array has the", "wrong count.")
+        } else {
+            w.doc("Every input and param, in the spec's order.")
+        }
+        w.block("public init(\(arguments))\(hasArrays ? " throws" : "") {") { w in
+            for v in spec.variables where !v.shape.isScalar {
+                w.line("try Self.checkCount(\(v.name).count, \"\(v.name)\", \(v.shape.count))")
+            }
+            for v in spec.variables { w.line("self.\(v.name) = \(v.name)") }
+        }
+    }
+
+    private func gradientType(_ w: inout CodeWriter) {
+        let f = spec.output
+        w.doc("The gradient of `\(f)`: d\(f)/d of every input and param, each in the shape of what it differentiates.")
+        w.block("public struct Gradient: Sendable {") { w in
+            for v in spec.variables {
+                w.doc("d\(f)/d\(v.name), \(v.shape.isScalar ? "a scalar" : "\(v.shape)").")
+                w.line("public var \(v.name): \(v.shape.isScalar ? "Scalar" : "[Scalar]")")
+            }
+        }
+    }
+
+    private func value(_ w: inout CodeWriter) {
+        w.doc("`\(spec.output)` at the current inputs and params.")
+        w.block("public func value() -> Scalar {") { w in
+            statements.emit(computing: [model.output], &w)
+            w.line("return \(statements.names[model.output])")
+        }
+    }
+
+    private func nodesType(_ w: inout CodeWriter) {
+        w.doc("The value of every node of the graph, as the forward pass computes it.")
+        w.block("public struct Nodes: Sendable {") { w in
+            for node in spec.nodes {
+                w.doc("`\(node.name)`, \(node.shape.isScalar ? "a scalar" : "\(node.shape)").")
+                w.line("public var \(node.name): \(node.shape.isScalar ? "Scalar" : "[Scalar]")")
+            }
+        }
+    }
+
+    private func nodes(_ w: inout CodeWriter) {
+        w.doc("Every node at the current inputs and params: the forward pass, value by value.")
+        w.block("public func nodes() -> Nodes {") { w in
+            statements.emit(computing: model.nodes, &w)
+            let fields = zip(spec.nodes, model.nodes).map { "\($0.name): \(statements.names[$1])" }
+            w.line("return Nodes(\(fields.joined(separator: ", ")))")
+        }
+    }
+
+    private func valueAndGradient(_ w: inout CodeWriter) {
+        w.doc("`\(spec.output)` and its gradient with respect to every input and param: the forward pass, then",
+              "one backward pass that applies the chain rule node by node.")
+        w.block("public func valueAndGradient() -> (value: Scalar, gradient: Gradient) {") { w in
+            statements.emit(computing: [model.output] + model.gradients, &w)
+            let fields = zip(spec.variables, model.gradients).map { "\($0.name): \(statements.names[$1])" }
+            w.line("return (\(statements.names[model.output]), Gradient(\(fields.joined(separator: ", "))))")
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import GeneratedModels
+import NNGenCore
+import XCTest
+
+// The generated graph structs, built from arrays in the spec's order (see `TestableGraph`).
+
+extension SimpleGraph: TestableGraph {
+    static let spec = "graph_chain_rule"
+    static func make(_ v: [[Double]]) throws -> Self { Self(x: v[0][0], y: v[1][0], z: v[2][0]) }
+}
+
+extension SquaredNormOfWx: TestableGraph {
+    static let spec = "graph_squared_norm"
+    static func make(_ v: [[Double]]) throws -> Self { try Self(W: v[0], x: v[1]) }
+}
+
+extension TwoLayerGraph: TestableGraph {
+    static let spec = "graph_two_layer"
+    static func make(_ d: [[Double]]) throws -> Self {
+        let v = d.map { $0.map(Float.init) }
+        return try Self(W1: v[0], b1: v[1], W2: v[2], b2: v[3], x: v[4], t: v[5])
+    }
+}
+
+extension ElementwiseOps: TestableGraph {
+    static let spec = "graph_elementwise_ops"
+    static func make(_ v: [[Double]]) throws -> Self {
+        try Self(
+            add_a: v[0],
+            add_b: v[1][0],
+            sub_a: v[2][0],
+            sub_b: v[3],
+            mul_a: v[4],
+            mul_b: v[5],
+            div_a: v[6],
+            div_b: v[7][0],
+            max_a: v[8],
+            max_b: v[9],
+            min_a: v[10],
+            min_b: v[11][0],
+            lit_a: v[12],
+            neg_x: v[13],
+            exp_x: v[14],
+            log_x: v[15],
+            square_x: v[16][0],
+            sqrt_x: v[17],
+            sigmoid_x: v[18],
+            tanh_x: v[19],
+            relu_x: v[20],
+            leaky_x: v[21],
+            elu_x: v[22],
+            elu_default_x: v[23],
+            leaky_default_x: v[24])
+    }
+}
+
+extension LinearAlgebraOps: TestableGraph {
+    static let spec = "graph_linear_algebra_ops"
+    static func make(_ v: [[Double]]) throws -> Self {
+        try Self(
+            A: v[0],
+            B: v[1],
+            C: v[2],
+            D: v[3],
+            M: v[4],
+            u: v[5],
+            N: v[6],
+            v: v[7],
+            w: v[8],
+            P: v[9],
+            T: v[10],
+            U: v[11],
+            a: v[12],
+            b: v[13],
+            c: v[14],
+            e: v[15],
+            s: v[16],
+            m: v[17],
+            q: v[18],
+            sq: v[19])
+    }
+}
