@@ -43,10 +43,12 @@ struct GraphShapeRule {
         let operandParts = Array(parts.prefix(op.takesAlpha ? 1 : parts.count))
         var shapes: [Shape] = []
         for part in operandParts {
-            guard let (argument, shape) = resolve(part, scope: scope, at: position(part.offset)) else { return nil }
+            // Every operand is resolved, so that each bad one is reported.
+            guard let (argument, shape) = resolve(part, scope: scope, at: position(part.offset)) else { continue }
             arguments.append(argument)
             shapes.append(shape)
         }
+        guard shapes.count == operandParts.count else { return nil }
         let names = operandParts.map(\.text)
         let secondAt = position(operandParts.last!.offset)
         switch op {

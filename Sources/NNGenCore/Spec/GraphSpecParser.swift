@@ -56,7 +56,7 @@ extension NodeDecoder {
                     }
                 } else if variables.contains(where: { $0.name == text }) {
                     log.error("'output' must name a node of 'graph:', and '\(text)' is an input or param", at: at)
-                } else {
+                } else if scope.declared[text] == nil {
                     log.error("'output' names no node: '\(text)'\(didYouMean(text, among: nodes.map(\.name)))", at: at)
                 }
             }

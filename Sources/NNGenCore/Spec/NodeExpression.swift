@@ -52,7 +52,9 @@ struct NodeExpression: Equatable {
             }
             arguments.append(argument)
             guard i < chars.count else {
-                return .failure(Problem(message: "missing ')' to close '\(op.text)('", offset: i))
+                return .failure(Problem(
+                    message: "missing ')' to close '\(op.text)(' (inside '{ }' YAML splits at commas: write the node on a line of its own, or quote it)",
+                    offset: i))
             }
             if chars[i] == ")" { break }
             i += 1  // the comma
