@@ -652,10 +652,11 @@ public struct ElementwiseOps: Sendable {
         // Backward pass: the adjoint of each value, f's gradient with respect to it, from the
         // output back to the inputs; each step is upstream gradient · local gradient.
         // df/df = 1
+        let df: Scalar = 1
         // df/dtotal_17 = df/df · 1   (∂f/∂total_17 = 1)
-        let dtotal_17: Scalar = 1
+        let dtotal_17: Scalar = df
         // df/dleaky_default_term = df/df · 1   (∂f/∂leaky_default_term = 1)
-        let dleaky_default_term: Scalar = 1
+        let dleaky_default_term: Scalar = df
         // df/dtotal_16 = df/dtotal_17 · 1   (∂total_17/∂total_16 = 1)
         let dtotal_16: Scalar = dtotal_17
         // df/delu_default_term = df/dtotal_17 · 1   (∂total_17/∂elu_default_term = 1)

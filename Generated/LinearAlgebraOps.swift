@@ -520,10 +520,11 @@ public struct LinearAlgebraOps: Sendable {
         // Backward pass: the adjoint of each value, f's gradient with respect to it, from the
         // output back to the inputs; each step is upstream gradient · local gradient.
         // df/df = 1
+        let df: Scalar = 1
         // df/dtotal_11 = df/df · 1   (∂f/∂total_11 = 1)
-        let dtotal_11: Scalar = 1
+        let dtotal_11: Scalar = df
         // df/dsmall_ss_term = df/df · 1   (∂f/∂small_ss_term = 1)
-        let dsmall_ss_term: Scalar = 1
+        let dsmall_ss_term: Scalar = df
         // df/dtotal_10 = df/dtotal_11 · 1   (∂total_11/∂total_10 = 1)
         let dtotal_10: Scalar = dtotal_11
         // df/dlarge_ss_term = df/dtotal_11 · 1   (∂total_11/∂large_ss_term = 1)

@@ -70,10 +70,11 @@ public struct SimpleGraph: Sendable {
         // Backward pass: the adjoint of each value, f's gradient with respect to it, from the
         // output back to the inputs; each step is upstream gradient · local gradient.
         // df/df = 1
+        let df: Scalar = 1
         // df/dq = df/df · z   (∂f/∂q = z)
-        let dq: Scalar = 1 * z
+        let dq: Scalar = df * z
         // df/dz = df/df · q   (∂f/∂z = q)
-        let dz: Scalar = 1 * q
+        let dz: Scalar = df * q
         // df/dx = df/dq · 1   (∂q/∂x = 1)
         let dx: Scalar = dq
         // df/dy = df/dq · 1   (∂q/∂y = 1)

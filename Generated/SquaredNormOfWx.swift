@@ -72,8 +72,9 @@ public struct SquaredNormOfWx: Sendable {
         // Backward pass: the adjoint of each value, f's gradient with respect to it, from the
         // output back to the inputs; each step is upstream gradient · local gradient.
         // df/df = 1
+        let df: Scalar = 1
         // df/dq = 2·q · df/df   (∂f/∂qᵢ = 2qᵢ)
-        let dq: [Scalar] = [q[0] * 2, q[1] * 2]
+        let dq: [Scalar] = [q[0] * (df * 2), q[1] * (df * 2)]
         // df/dW = df/dq · xᵀ
         let dW: [Scalar] = [dq[0] * x[0], dq[0] * x[1], dq[1] * x[0], dq[1] * x[1]]
         // df/dx = Wᵀ · df/dq

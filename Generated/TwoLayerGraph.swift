@@ -146,8 +146,11 @@ public struct TwoLayerGraph: Sendable {
         // Backward pass: the adjoint of each value, f's gradient with respect to it, from the
         // output back to the inputs; each step is upstream gradient · local gradient.
         // df/df = 1
+        let df: Scalar = 1
+        // df/dse = df/df · 0.5   (∂f/∂se = 0.5)
+        let dse: Scalar = df * 0.5
         // df/de = 2·e · df/dse   (∂se/∂eᵢ = 2eᵢ)
-        let de: [Scalar] = [e[0] * 1, e[1] * 1]
+        let de: [Scalar] = [e[0] * (dse * 2), e[1] * (dse * 2)]
         // df/dt = −df/de   (∂e/∂t = −1)
         let dt: [Scalar] = [-de[0], -de[1]]
         // df/dy = df/de · 1   (∂e/∂y = 1)

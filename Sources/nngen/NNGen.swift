@@ -8,7 +8,7 @@ struct NNGen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nngen",
         abstract: "Generates fixed-shape Swift training and inference code from neural network specs.",
-        subcommands: [Generate.self, Check.self],
+        subcommands: [Generate.self, Check.self, Explain.self, Draw.self],
         defaultSubcommand: Generate.self
     )
 }

@@ -13,7 +13,10 @@ public enum Differentiator {
         public var input: Int
         /// The adjoint of the op's output (d output / d op.output).
         public var upstream: ValueID
-        /// The contribution to the input's adjoint, summed to the input's shape.
+        /// What the op's pullback returned for the input: upstream times the local gradient, in
+        /// the op's output shape where the input was broadcast.
+        public var contribution: ValueID
+        /// The contribution summed to the input's shape: this edge's share of the input's adjoint.
         public var product: ValueID
     }
 
@@ -26,8 +29,9 @@ public enum Differentiator {
     }
 
     /// Appends the backward pass of `output` with respect to `variables`. `symbol` names the
-    /// output in comments ("L", "f"). With `explicitEdges`, an edge whose local gradient is 1 still
-    /// gets a value of its own (a copy), so that every chain-rule step is a statement to read.
+    /// output in comments ("L", "f"). With `explicitEdges`, the seed `d(output)/d(output) = 1` and
+    /// every edge whose local gradient is 1 get values of their own, so that every chain-rule step
+    /// is a statement to read (and no step is folded away into a literal).
     public static func differentiate(_ b: inout GraphBuilder, output: ValueID, variables: [ValueID], symbol: String,
                                      explicitEdges: Bool = false) -> Backward {
         let d = { (name: String) in "d\(symbol)/d\(name)" }
@@ -40,22 +44,26 @@ public enum Differentiator {
             dependsOnVariable[op.output.index] = op.inputs.contains { dependsOnVariable[$0.index] }
         }
 
-        var contributions: [Int: [ValueID]] = [output.index: [b.constant(1)]]
+        let seed = explicitEdges
+            ? b.broadcast(b.constant(1), to: .scalar, "d" + b.name(output), "\(d(b.name(output))) = 1")
+            : b.constant(1)
+        var contributions: [Int: [ValueID]] = [output.index: [seed]]
         var edges: [Edge] = []
         for i in forwardOps.reversed() {
             let op = b.graph.ops[i]
             guard dependsOnVariable[op.output.index], let parts = contributions[op.output.index] else { continue }
             let dy = accumulate(parts, of: op.output, &b, d: d)
             let adjoints = OpRules.pullback(op, dy, &b, d: d)
-            for (position, (input, adjoint)) in zip(op.inputs, adjoints).enumerated() {
-                guard var adjoint, dependsOnVariable[input.index] else { continue }
+            for (position, input) in op.inputs.enumerated() {
+                guard let contribution = adjoints[position], dependsOnVariable[input.index] else { continue }
+                var adjoint = contribution
                 if explicitEdges, adjoint == dy, b.shape(dy) == b.shape(input) {
                     let (inputName, outputName) = (b.name(input), b.name(op.output))
                     adjoint = b.op(.copy, [dy], name: "d" + inputName,
                                    comment: "\(d(inputName)) = \(d(outputName)) · 1   (∂\(outputName)/∂\(inputName) = 1)")
                 }
                 let product = unbroadcast(adjoint, to: input, &b, d: d)
-                edges.append(Edge(op: i, input: position, upstream: dy, product: product))
+                edges.append(Edge(op: i, input: position, upstream: dy, contribution: adjoint, product: product))
                 contributions[input.index, default: []].append(product)
             }
         }

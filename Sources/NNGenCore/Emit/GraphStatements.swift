@@ -52,7 +52,6 @@ struct GraphStatements {
                 w.line("")
                 w.line("// Backward pass: the adjoint of each value, \(model.symbol)'s gradient with respect to it, from the")
                 w.line("// output back to the inputs; each step is upstream gradient · local gradient.")
-                w.line("// d\(model.symbol)/d\(model.symbol) = 1")
             }
             w.line("// " + op.comment)
             statement(op, &w)

@@ -57,13 +57,7 @@ public struct NetworkEmitter {
 
     private func summary(_ w: inout CodeWriter) {
         var parts = ["\(spec.input) inputs"]
-        for layer in spec.layers {
-            switch layer.kind {
-            case .dense(let units, let a, let bias): parts.append("dense \(units)" + (a == .identity ? "" : " \(a.specName)") + (bias ? "" : " (no bias)"))
-            case .maxout(let units, let pieces): parts.append("maxout \(units) × \(pieces) pieces")
-            case .activation(let a): parts.append(a.specName)
-            }
-        }
+        parts += spec.layers.map(\.summary)
         w.doc("\(typeName): \(parts.joined(separator: " → ")); batch \(spec.batch), \(spec.scalar.rawValue).")
         if let loss = spec.loss {
             w.doc("Loss: \(lossName(loss))" + (spec.l2 > 0 ? " + \(spec.l2)·Σ W²" : "") + "; optimizer: \(optimizerName).")

@@ -42,7 +42,10 @@ public enum NetworkLowering {
             return b.binary(.add, product, bias, name, "\(name) = \(productName) + \(b.name(bias))   (bias added to every row)")
         }
 
+        var layerOps: [Range<Int>] = []
         for (index, layer) in spec.layers.enumerated() {
+            let firstOp = b.graph.ops.count
+            defer { layerOps.append(firstOp..<b.graph.ops.count) }
             switch layer.kind {
             case .dense(let units, let activation, let hasBias):
                 layerNumber += 1
@@ -109,7 +112,7 @@ public enum NetworkLowering {
             gradients = Array(zip(slices, adjoints))
         }
         return NetworkModel(spec: spec, graph: b.graph, inputs: inputs, labels: labels, targets: targets,
-                            scores: scores, loss: loss, parameters: parameters, gradients: gradients)
+                            scores: scores, loss: loss, parameters: parameters, gradients: gradients, layerOps: layerOps)
     }
 
     /// `he` for relu-like activations, `xavier` otherwise (SPEC-LANGUAGE.md, Initialization).

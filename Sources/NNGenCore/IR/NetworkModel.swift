@@ -37,6 +37,8 @@ public struct NetworkModel: Sendable {
     public let parameters: [ParameterInfo]
     /// For every parameter slice, the value holding dL/d(slice); empty without a loss.
     public let gradients: [(slice: ValueID, adjoint: ValueID)]
+    /// For each layer of the spec, the range of `graph.ops` that computes it.
+    public let layerOps: [Range<Int>]
     public var parameterCount: Int { parameters.last.map { $0.offset + $0.count } ?? 0 }
     public var outputCount: Int { graph[scores].shape.dims[1] }
 }

@@ -42,6 +42,17 @@ public struct LayerSpec: Sendable {
     public var location: SourceLocation
 }
 
+extension LayerSpec {
+    /// `dense 100 relu`, `maxout 10 × 2 pieces`, `tanh`.
+    public var summary: String {
+        switch kind {
+        case .dense(let units, let a, let bias): return "dense \(units)" + (a == .identity ? "" : " \(a.specName)") + (bias ? "" : " (no bias)")
+        case .maxout(let units, let pieces): return "maxout \(units) × \(pieces) pieces"
+        case .activation(let a): return a.specName
+        }
+    }
+}
+
 /// The training loss.
 public enum LossSpec: Sendable, Hashable {
     case softmaxCrossEntropy
