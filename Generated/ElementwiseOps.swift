@@ -238,7 +238,33 @@ public struct ElementwiseOps: Sendable {
 
     /// Every input and param, in the spec's order. Throws `InputError` when an array has the
     /// wrong count.
-    public init(add_a: [Scalar], add_b: Scalar, sub_a: Scalar, sub_b: [Scalar], mul_a: [Scalar], mul_b: [Scalar], div_a: [Scalar], div_b: Scalar, max_a: [Scalar], max_b: [Scalar], min_a: [Scalar], min_b: Scalar, lit_a: [Scalar], neg_x: [Scalar], exp_x: [Scalar], log_x: [Scalar], square_x: Scalar, sqrt_x: [Scalar], sigmoid_x: [Scalar], tanh_x: [Scalar], relu_x: [Scalar], leaky_x: [Scalar], elu_x: [Scalar], elu_default_x: [Scalar], leaky_default_x: [Scalar]) throws {
+    public init(
+        add_a: [Scalar],
+        add_b: Scalar,
+        sub_a: Scalar,
+        sub_b: [Scalar],
+        mul_a: [Scalar],
+        mul_b: [Scalar],
+        div_a: [Scalar],
+        div_b: Scalar,
+        max_a: [Scalar],
+        max_b: [Scalar],
+        min_a: [Scalar],
+        min_b: Scalar,
+        lit_a: [Scalar],
+        neg_x: [Scalar],
+        exp_x: [Scalar],
+        log_x: [Scalar],
+        square_x: Scalar,
+        sqrt_x: [Scalar],
+        sigmoid_x: [Scalar],
+        tanh_x: [Scalar],
+        relu_x: [Scalar],
+        leaky_x: [Scalar],
+        elu_x: [Scalar],
+        elu_default_x: [Scalar],
+        leaky_default_x: [Scalar]
+    ) throws {
         try Self.checkCount(add_a.count, "add_a", 3)
         try Self.checkCount(sub_b.count, "sub_b", 20)
         try Self.checkCount(mul_a.count, "mul_a", 20)
@@ -357,9 +383,18 @@ public struct ElementwiseOps: Sendable {
         // div_r = div_a / div_b
         let div_r: [Scalar] = [div_a[0] / div_b, div_a[1] / div_b, div_a[2] / div_b]
         // max_r = max(max_a, max_b)
-        let max_r: [Scalar] = [max_a[0] >= max_b[0] ? max_a[0] : max_b[0], max_a[1] >= max_b[1] ? max_a[1] : max_b[1], max_a[2] >= max_b[2] ? max_a[2] : max_b[2]]
+        let max_r: [Scalar] = [
+            max_a[0] >= max_b[0] ? max_a[0] : max_b[0],
+            max_a[1] >= max_b[1] ? max_a[1] : max_b[1],
+            max_a[2] >= max_b[2] ? max_a[2] : max_b[2]
+        ]
         // min_r = min(min_a, min_b)
-        let min_r: [Scalar] = [min_a[0] <= min_b ? min_a[0] : min_b, min_a[1] <= min_b ? min_a[1] : min_b, min_a[2] <= min_b ? min_a[2] : min_b, min_a[3] <= min_b ? min_a[3] : min_b]
+        let min_r: [Scalar] = [
+            min_a[0] <= min_b ? min_a[0] : min_b,
+            min_a[1] <= min_b ? min_a[1] : min_b,
+            min_a[2] <= min_b ? min_a[2] : min_b,
+            min_a[3] <= min_b ? min_a[3] : min_b
+        ]
         // lit_scaled = 3 · lit_a
         let lit_scaled: [Scalar] = [3 * lit_a[0], 3 * lit_a[1], 3 * lit_a[2]]
         // lit_r = 1.5 − lit_scaled
@@ -376,9 +411,17 @@ public struct ElementwiseOps: Sendable {
         // square_r = square_x²
         let square_r: Scalar = square_x * square_x
         // sqrt_r = √sqrt_x
-        let sqrt_r: [Scalar] = [sqrt_x[0].squareRoot(), sqrt_x[1].squareRoot(), sqrt_x[2].squareRoot()]
+        let sqrt_r: [Scalar] = [
+            sqrt_x[0].squareRoot(),
+            sqrt_x[1].squareRoot(),
+            sqrt_x[2].squareRoot()
+        ]
         // sigmoid_r = σ(sigmoid_x) = 1 / (1 + exp(−sigmoid_x))
-        let sigmoid_r: [Scalar] = [1 / (1 + exp(-sigmoid_x[0])), 1 / (1 + exp(-sigmoid_x[1])), 1 / (1 + exp(-sigmoid_x[2]))]
+        let sigmoid_r: [Scalar] = [
+            1 / (1 + exp(-sigmoid_x[0])),
+            1 / (1 + exp(-sigmoid_x[1])),
+            1 / (1 + exp(-sigmoid_x[2]))
+        ]
         // tanh_r = tanh(tanh_x)
         var tanh_r = [Scalar](repeating: 0, count: 20)
         for _i in 0..<20 {
@@ -397,9 +440,17 @@ public struct ElementwiseOps: Sendable {
             elu_r[_i] = elu_x[_i] >= 0 ? elu_x[_i] : 0.5 * expm1(elu_x[_i])
         }
         // elu_default_r = elu_default_x where elu_default_x ≥ 0, else 1·(exp(elu_default_x) − 1)   (ELU)
-        let elu_default_r: [Scalar] = [elu_default_x[0] >= 0 ? elu_default_x[0] : 1 * expm1(elu_default_x[0]), elu_default_x[1] >= 0 ? elu_default_x[1] : 1 * expm1(elu_default_x[1]), elu_default_x[2] >= 0 ? elu_default_x[2] : 1 * expm1(elu_default_x[2])]
+        let elu_default_r: [Scalar] = [
+            elu_default_x[0] >= 0 ? elu_default_x[0] : 1 * expm1(elu_default_x[0]),
+            elu_default_x[1] >= 0 ? elu_default_x[1] : 1 * expm1(elu_default_x[1]),
+            elu_default_x[2] >= 0 ? elu_default_x[2] : 1 * expm1(elu_default_x[2])
+        ]
         // leaky_default_r = max(0.01·leaky_default_x, leaky_default_x)   (leaky ReLU)
-        let leaky_default_r: [Scalar] = [max(0.01 * leaky_default_x[0], leaky_default_x[0]), max(0.01 * leaky_default_x[1], leaky_default_x[1]), max(0.01 * leaky_default_x[2], leaky_default_x[2])]
+        let leaky_default_r: [Scalar] = [
+            max(0.01 * leaky_default_x[0], leaky_default_x[0]),
+            max(0.01 * leaky_default_x[1], leaky_default_x[1]),
+            max(0.01 * leaky_default_x[2], leaky_default_x[2])
+        ]
         // add_term = ‖add_r‖² = Σ add_r²
         let add_term: Scalar = add_r[0] * add_r[0] + add_r[1] * add_r[1] + add_r[2] * add_r[2]
         // sub_term = ‖sub_r‖² = Σ sub_r²
@@ -513,9 +564,18 @@ public struct ElementwiseOps: Sendable {
         // div_r = div_a / div_b
         let div_r: [Scalar] = [div_a[0] / div_b, div_a[1] / div_b, div_a[2] / div_b]
         // max_r = max(max_a, max_b)
-        let max_r: [Scalar] = [max_a[0] >= max_b[0] ? max_a[0] : max_b[0], max_a[1] >= max_b[1] ? max_a[1] : max_b[1], max_a[2] >= max_b[2] ? max_a[2] : max_b[2]]
+        let max_r: [Scalar] = [
+            max_a[0] >= max_b[0] ? max_a[0] : max_b[0],
+            max_a[1] >= max_b[1] ? max_a[1] : max_b[1],
+            max_a[2] >= max_b[2] ? max_a[2] : max_b[2]
+        ]
         // min_r = min(min_a, min_b)
-        let min_r: [Scalar] = [min_a[0] <= min_b ? min_a[0] : min_b, min_a[1] <= min_b ? min_a[1] : min_b, min_a[2] <= min_b ? min_a[2] : min_b, min_a[3] <= min_b ? min_a[3] : min_b]
+        let min_r: [Scalar] = [
+            min_a[0] <= min_b ? min_a[0] : min_b,
+            min_a[1] <= min_b ? min_a[1] : min_b,
+            min_a[2] <= min_b ? min_a[2] : min_b,
+            min_a[3] <= min_b ? min_a[3] : min_b
+        ]
         // lit_scaled = 3 · lit_a
         let lit_scaled: [Scalar] = [3 * lit_a[0], 3 * lit_a[1], 3 * lit_a[2]]
         // lit_r = 1.5 − lit_scaled
@@ -532,9 +592,17 @@ public struct ElementwiseOps: Sendable {
         // square_r = square_x²
         let square_r: Scalar = square_x * square_x
         // sqrt_r = √sqrt_x
-        let sqrt_r: [Scalar] = [sqrt_x[0].squareRoot(), sqrt_x[1].squareRoot(), sqrt_x[2].squareRoot()]
+        let sqrt_r: [Scalar] = [
+            sqrt_x[0].squareRoot(),
+            sqrt_x[1].squareRoot(),
+            sqrt_x[2].squareRoot()
+        ]
         // sigmoid_r = σ(sigmoid_x) = 1 / (1 + exp(−sigmoid_x))
-        let sigmoid_r: [Scalar] = [1 / (1 + exp(-sigmoid_x[0])), 1 / (1 + exp(-sigmoid_x[1])), 1 / (1 + exp(-sigmoid_x[2]))]
+        let sigmoid_r: [Scalar] = [
+            1 / (1 + exp(-sigmoid_x[0])),
+            1 / (1 + exp(-sigmoid_x[1])),
+            1 / (1 + exp(-sigmoid_x[2]))
+        ]
         // tanh_r = tanh(tanh_x)
         var tanh_r = [Scalar](repeating: 0, count: 20)
         for _i in 0..<20 {
@@ -553,9 +621,17 @@ public struct ElementwiseOps: Sendable {
             elu_r[_i] = elu_x[_i] >= 0 ? elu_x[_i] : 0.5 * expm1(elu_x[_i])
         }
         // elu_default_r = elu_default_x where elu_default_x ≥ 0, else 1·(exp(elu_default_x) − 1)   (ELU)
-        let elu_default_r: [Scalar] = [elu_default_x[0] >= 0 ? elu_default_x[0] : 1 * expm1(elu_default_x[0]), elu_default_x[1] >= 0 ? elu_default_x[1] : 1 * expm1(elu_default_x[1]), elu_default_x[2] >= 0 ? elu_default_x[2] : 1 * expm1(elu_default_x[2])]
+        let elu_default_r: [Scalar] = [
+            elu_default_x[0] >= 0 ? elu_default_x[0] : 1 * expm1(elu_default_x[0]),
+            elu_default_x[1] >= 0 ? elu_default_x[1] : 1 * expm1(elu_default_x[1]),
+            elu_default_x[2] >= 0 ? elu_default_x[2] : 1 * expm1(elu_default_x[2])
+        ]
         // leaky_default_r = max(0.01·leaky_default_x, leaky_default_x)   (leaky ReLU)
-        let leaky_default_r: [Scalar] = [max(0.01 * leaky_default_x[0], leaky_default_x[0]), max(0.01 * leaky_default_x[1], leaky_default_x[1]), max(0.01 * leaky_default_x[2], leaky_default_x[2])]
+        let leaky_default_r: [Scalar] = [
+            max(0.01 * leaky_default_x[0], leaky_default_x[0]),
+            max(0.01 * leaky_default_x[1], leaky_default_x[1]),
+            max(0.01 * leaky_default_x[2], leaky_default_x[2])
+        ]
         // add_term = ‖add_r‖² = Σ add_r²
         let add_term: Scalar = add_r[0] * add_r[0] + add_r[1] * add_r[1] + add_r[2] * add_r[2]
         // sub_term = ‖sub_r‖² = Σ sub_r²
@@ -726,9 +802,17 @@ public struct ElementwiseOps: Sendable {
         // df/dsub_term = df/dtotal_1 · 1   (∂total_1/∂sub_term = 1)
         let dsub_term: Scalar = dtotal_1
         // df/dleaky_default_r = 2·leaky_default_r · df/dleaky_default_term   (∂leaky_default_term/∂leaky_default_rᵢ = 2leaky_default_rᵢ)
-        let dleaky_default_r: [Scalar] = [leaky_default_r[0] * (dleaky_default_term * 2), leaky_default_r[1] * (dleaky_default_term * 2), leaky_default_r[2] * (dleaky_default_term * 2)]
+        let dleaky_default_r: [Scalar] = [
+            leaky_default_r[0] * (dleaky_default_term * 2),
+            leaky_default_r[1] * (dleaky_default_term * 2),
+            leaky_default_r[2] * (dleaky_default_term * 2)
+        ]
         // df/delu_default_r = 2·elu_default_r · df/delu_default_term   (∂elu_default_term/∂elu_default_rᵢ = 2elu_default_rᵢ)
-        let delu_default_r: [Scalar] = [elu_default_r[0] * (delu_default_term * 2), elu_default_r[1] * (delu_default_term * 2), elu_default_r[2] * (delu_default_term * 2)]
+        let delu_default_r: [Scalar] = [
+            elu_default_r[0] * (delu_default_term * 2),
+            elu_default_r[1] * (delu_default_term * 2),
+            elu_default_r[2] * (delu_default_term * 2)
+        ]
         // df/delu_r = 2·elu_r · df/delu_term   (∂elu_term/∂elu_rᵢ = 2elu_rᵢ)
         var delu_r = [Scalar](repeating: 0, count: 20)
         for _i in 0..<20 {
@@ -740,16 +824,28 @@ public struct ElementwiseOps: Sendable {
             dleaky_r[_i] = leaky_r[_i] * (dleaky_term * 2)
         }
         // df/drelu_r = 2·relu_r · df/drelu_term   (∂relu_term/∂relu_rᵢ = 2relu_rᵢ)
-        let drelu_r: [Scalar] = [relu_r[0] * (drelu_term * 2), relu_r[1] * (drelu_term * 2), relu_r[2] * (drelu_term * 2)]
+        let drelu_r: [Scalar] = [
+            relu_r[0] * (drelu_term * 2),
+            relu_r[1] * (drelu_term * 2),
+            relu_r[2] * (drelu_term * 2)
+        ]
         // df/dtanh_r = 2·tanh_r · df/dtanh_term   (∂tanh_term/∂tanh_rᵢ = 2tanh_rᵢ)
         var dtanh_r = [Scalar](repeating: 0, count: 20)
         for _i in 0..<20 {
             dtanh_r[_i] = tanh_r[_i] * (dtanh_term * 2)
         }
         // df/dsigmoid_r = 2·sigmoid_r · df/dsigmoid_term   (∂sigmoid_term/∂sigmoid_rᵢ = 2sigmoid_rᵢ)
-        let dsigmoid_r: [Scalar] = [sigmoid_r[0] * (dsigmoid_term * 2), sigmoid_r[1] * (dsigmoid_term * 2), sigmoid_r[2] * (dsigmoid_term * 2)]
+        let dsigmoid_r: [Scalar] = [
+            sigmoid_r[0] * (dsigmoid_term * 2),
+            sigmoid_r[1] * (dsigmoid_term * 2),
+            sigmoid_r[2] * (dsigmoid_term * 2)
+        ]
         // df/dsqrt_r = 2·sqrt_r · df/dsqrt_term   (∂sqrt_term/∂sqrt_rᵢ = 2sqrt_rᵢ)
-        let dsqrt_r: [Scalar] = [sqrt_r[0] * (dsqrt_term * 2), sqrt_r[1] * (dsqrt_term * 2), sqrt_r[2] * (dsqrt_term * 2)]
+        let dsqrt_r: [Scalar] = [
+            sqrt_r[0] * (dsqrt_term * 2),
+            sqrt_r[1] * (dsqrt_term * 2),
+            sqrt_r[2] * (dsqrt_term * 2)
+        ]
         // df/dsquare_r = 2·square_r · df/dsquare_term   (∂square_term/∂square_rᵢ = 2square_rᵢ)
         let dsquare_r: Scalar = square_r * (dsquare_term * 2)
         // df/dlog_r = 2·log_r · df/dlog_term   (∂log_term/∂log_rᵢ = 2log_rᵢ)
@@ -758,17 +854,42 @@ public struct ElementwiseOps: Sendable {
             dlog_r[_i] = log_r[_i] * (dlog_term * 2)
         }
         // df/dexp_r = 2·exp_r · df/dexp_term   (∂exp_term/∂exp_rᵢ = 2exp_rᵢ)
-        let dexp_r: [Scalar] = [exp_r[0] * (dexp_term * 2), exp_r[1] * (dexp_term * 2), exp_r[2] * (dexp_term * 2)]
+        let dexp_r: [Scalar] = [
+            exp_r[0] * (dexp_term * 2),
+            exp_r[1] * (dexp_term * 2),
+            exp_r[2] * (dexp_term * 2)
+        ]
         // df/dneg_r = 2·neg_r · df/dneg_term   (∂neg_term/∂neg_rᵢ = 2neg_rᵢ)
-        let dneg_r: [Scalar] = [neg_r[0] * (dneg_term * 2), neg_r[1] * (dneg_term * 2), neg_r[2] * (dneg_term * 2)]
+        let dneg_r: [Scalar] = [
+            neg_r[0] * (dneg_term * 2),
+            neg_r[1] * (dneg_term * 2),
+            neg_r[2] * (dneg_term * 2)
+        ]
         // df/dlit_r = 2·lit_r · df/dlit_term   (∂lit_term/∂lit_rᵢ = 2lit_rᵢ)
-        let dlit_r: [Scalar] = [lit_r[0] * (dlit_term * 2), lit_r[1] * (dlit_term * 2), lit_r[2] * (dlit_term * 2)]
+        let dlit_r: [Scalar] = [
+            lit_r[0] * (dlit_term * 2),
+            lit_r[1] * (dlit_term * 2),
+            lit_r[2] * (dlit_term * 2)
+        ]
         // df/dmin_r = 2·min_r · df/dmin_term   (∂min_term/∂min_rᵢ = 2min_rᵢ)
-        let dmin_r: [Scalar] = [min_r[0] * (dmin_term * 2), min_r[1] * (dmin_term * 2), min_r[2] * (dmin_term * 2), min_r[3] * (dmin_term * 2)]
+        let dmin_r: [Scalar] = [
+            min_r[0] * (dmin_term * 2),
+            min_r[1] * (dmin_term * 2),
+            min_r[2] * (dmin_term * 2),
+            min_r[3] * (dmin_term * 2)
+        ]
         // df/dmax_r = 2·max_r · df/dmax_term   (∂max_term/∂max_rᵢ = 2max_rᵢ)
-        let dmax_r: [Scalar] = [max_r[0] * (dmax_term * 2), max_r[1] * (dmax_term * 2), max_r[2] * (dmax_term * 2)]
+        let dmax_r: [Scalar] = [
+            max_r[0] * (dmax_term * 2),
+            max_r[1] * (dmax_term * 2),
+            max_r[2] * (dmax_term * 2)
+        ]
         // df/ddiv_r = 2·div_r · df/ddiv_term   (∂div_term/∂div_rᵢ = 2div_rᵢ)
-        let ddiv_r: [Scalar] = [div_r[0] * (ddiv_term * 2), div_r[1] * (ddiv_term * 2), div_r[2] * (ddiv_term * 2)]
+        let ddiv_r: [Scalar] = [
+            div_r[0] * (ddiv_term * 2),
+            div_r[1] * (ddiv_term * 2),
+            div_r[2] * (ddiv_term * 2)
+        ]
         // df/dmul_r = 2·mul_r · df/dmul_term   (∂mul_term/∂mul_rᵢ = 2mul_rᵢ)
         var dmul_r = [Scalar](repeating: 0, count: 20)
         for _i in 0..<20 {
@@ -780,11 +901,23 @@ public struct ElementwiseOps: Sendable {
             dsub_r[_i] = sub_r[_i] * (dsub_term * 2)
         }
         // df/dadd_r = 2·add_r · df/dadd_term   (∂add_term/∂add_rᵢ = 2add_rᵢ)
-        let dadd_r: [Scalar] = [add_r[0] * (dadd_term * 2), add_r[1] * (dadd_term * 2), add_r[2] * (dadd_term * 2)]
+        let dadd_r: [Scalar] = [
+            add_r[0] * (dadd_term * 2),
+            add_r[1] * (dadd_term * 2),
+            add_r[2] * (dadd_term * 2)
+        ]
         // df/dleaky_default_x = df/dleaky_default_r · leaky_relu'(leaky_default_x)   (∂leaky_default_r/∂leaky_default_x = 1 where leaky_default_x > 0, else α = 0.01)
-        let dleaky_default_x: [Scalar] = [leaky_default_x[0] > 0 ? dleaky_default_r[0] : (dleaky_default_r[0] * 0.01), leaky_default_x[1] > 0 ? dleaky_default_r[1] : (dleaky_default_r[1] * 0.01), leaky_default_x[2] > 0 ? dleaky_default_r[2] : (dleaky_default_r[2] * 0.01)]
+        let dleaky_default_x: [Scalar] = [
+            leaky_default_x[0] > 0 ? dleaky_default_r[0] : (dleaky_default_r[0] * 0.01),
+            leaky_default_x[1] > 0 ? dleaky_default_r[1] : (dleaky_default_r[1] * 0.01),
+            leaky_default_x[2] > 0 ? dleaky_default_r[2] : (dleaky_default_r[2] * 0.01)
+        ]
         // df/delu_default_x = df/delu_default_r · elu'(elu_default_x)   (∂elu_default_r/∂elu_default_x = 1 where elu_default_x ≥ 0, else elu_default_r + α)
-        let delu_default_x: [Scalar] = [elu_default_x[0] >= 0 ? delu_default_r[0] : (delu_default_r[0] * (elu_default_r[0] + 1)), elu_default_x[1] >= 0 ? delu_default_r[1] : (delu_default_r[1] * (elu_default_r[1] + 1)), elu_default_x[2] >= 0 ? delu_default_r[2] : (delu_default_r[2] * (elu_default_r[2] + 1))]
+        let delu_default_x: [Scalar] = [
+            elu_default_x[0] >= 0 ? delu_default_r[0] : (delu_default_r[0] * (elu_default_r[0] + 1)),
+            elu_default_x[1] >= 0 ? delu_default_r[1] : (delu_default_r[1] * (elu_default_r[1] + 1)),
+            elu_default_x[2] >= 0 ? delu_default_r[2] : (delu_default_r[2] * (elu_default_r[2] + 1))
+        ]
         // df/delu_x = df/delu_r · elu'(elu_x)   (∂elu_r/∂elu_x = 1 where elu_x ≥ 0, else elu_r + α)
         var delu_x = [Scalar](repeating: 0, count: 20)
         for _i in 0..<20 {
@@ -796,16 +929,28 @@ public struct ElementwiseOps: Sendable {
             dleaky_x[_i] = leaky_x[_i] > 0 ? dleaky_r[_i] : (dleaky_r[_i] * 0.1)
         }
         // df/drelu_x = df/drelu_r · 1[relu_x > 0]   (∂relu_r/∂relu_x = 1 where relu_x > 0, else 0)
-        let drelu_x: [Scalar] = [relu_x[0] > 0 ? drelu_r[0] : 0, relu_x[1] > 0 ? drelu_r[1] : 0, relu_x[2] > 0 ? drelu_r[2] : 0]
+        let drelu_x: [Scalar] = [
+            relu_x[0] > 0 ? drelu_r[0] : 0,
+            relu_x[1] > 0 ? drelu_r[1] : 0,
+            relu_x[2] > 0 ? drelu_r[2] : 0
+        ]
         // df/dtanh_x = df/dtanh_r · (1 − tanh_r²)   (∂tanh_r/∂tanh_x = 1 − tanh²(tanh_x))
         var dtanh_x = [Scalar](repeating: 0, count: 20)
         for _i in 0..<20 {
             dtanh_x[_i] = dtanh_r[_i] * (1 - (tanh_r[_i] * tanh_r[_i]))
         }
         // df/dsigmoid_x = df/dsigmoid_r · sigmoid_r(1 − sigmoid_r)   (∂sigmoid_r/∂sigmoid_x = σ(sigmoid_x)(1 − σ(sigmoid_x)))
-        let dsigmoid_x: [Scalar] = [dsigmoid_r[0] * (sigmoid_r[0] * (1 - sigmoid_r[0])), dsigmoid_r[1] * (sigmoid_r[1] * (1 - sigmoid_r[1])), dsigmoid_r[2] * (sigmoid_r[2] * (1 - sigmoid_r[2]))]
+        let dsigmoid_x: [Scalar] = [
+            dsigmoid_r[0] * (sigmoid_r[0] * (1 - sigmoid_r[0])),
+            dsigmoid_r[1] * (sigmoid_r[1] * (1 - sigmoid_r[1])),
+            dsigmoid_r[2] * (sigmoid_r[2] * (1 - sigmoid_r[2]))
+        ]
         // df/dsqrt_x = df/dsqrt_r / (2·sqrt_r)   (∂sqrt_r/∂sqrt_x = 1/(2√sqrt_x))
-        let dsqrt_x: [Scalar] = [dsqrt_r[0] / (2 * sqrt_r[0]), dsqrt_r[1] / (2 * sqrt_r[1]), dsqrt_r[2] / (2 * sqrt_r[2])]
+        let dsqrt_x: [Scalar] = [
+            dsqrt_r[0] / (2 * sqrt_r[0]),
+            dsqrt_r[1] / (2 * sqrt_r[1]),
+            dsqrt_r[2] / (2 * sqrt_r[2])
+        ]
         // df/dsquare_x = df/dsquare_r · 2square_x   (∂square_r/∂square_x = 2square_x)
         let dsquare_x: Scalar = dsquare_r * (2 * square_x)
         // df/dlog_x = df/dlog_r / log_x   (∂log_r/∂log_x = 1/log_x)
@@ -822,23 +967,54 @@ public struct ElementwiseOps: Sendable {
         // df/dlit_a = df/dlit_scaled · 3   (∂lit_scaled/∂lit_a = 3)
         let dlit_a: [Scalar] = [dlit_scaled[0] * 3, dlit_scaled[1] * 3, dlit_scaled[2] * 3]
         // 1 where min_a ≤ min_b
-        let min_r_takes_first: [Bool] = [min_b >= min_a[0], min_b >= min_a[1], min_b >= min_a[2], min_b >= min_a[3]]
+        let min_r_takes_first: [Bool] = [
+            min_b >= min_a[0],
+            min_b >= min_a[1],
+            min_b >= min_a[2],
+            min_b >= min_a[3]
+        ]
         // df/dmin_a = df/dmin_r where min chose min_a (ties go to min_a)
-        let dmin_a: [Scalar] = [min_r_takes_first[0] ? dmin_r[0] : 0, min_r_takes_first[1] ? dmin_r[1] : 0, min_r_takes_first[2] ? dmin_r[2] : 0, min_r_takes_first[3] ? dmin_r[3] : 0]
+        let dmin_a: [Scalar] = [
+            min_r_takes_first[0] ? dmin_r[0] : 0,
+            min_r_takes_first[1] ? dmin_r[1] : 0,
+            min_r_takes_first[2] ? dmin_r[2] : 0,
+            min_r_takes_first[3] ? dmin_r[3] : 0
+        ]
         // df/dmin_b = df/dmin_r where min chose min_b
-        let dmin_b: [Scalar] = [min_r_takes_first[0] ? 0 : dmin_r[0], min_r_takes_first[1] ? 0 : dmin_r[1], min_r_takes_first[2] ? 0 : dmin_r[2], min_r_takes_first[3] ? 0 : dmin_r[3]]
+        let dmin_b: [Scalar] = [
+            min_r_takes_first[0] ? 0 : dmin_r[0],
+            min_r_takes_first[1] ? 0 : dmin_r[1],
+            min_r_takes_first[2] ? 0 : dmin_r[2],
+            min_r_takes_first[3] ? 0 : dmin_r[3]
+        ]
         // df/dmin_b = Σ dmin_b   (min_b was broadcast)
         let dmin_b_sum: Scalar = dmin_b[0] + dmin_b[1] + dmin_b[2] + dmin_b[3]
         // 1 where max_a ≥ max_b
-        let max_r_takes_first: [Bool] = [max_a[0] >= max_b[0], max_a[1] >= max_b[1], max_a[2] >= max_b[2]]
+        let max_r_takes_first: [Bool] = [
+            max_a[0] >= max_b[0],
+            max_a[1] >= max_b[1],
+            max_a[2] >= max_b[2]
+        ]
         // df/dmax_a = df/dmax_r where max chose max_a (ties go to max_a)
-        let dmax_a: [Scalar] = [max_r_takes_first[0] ? dmax_r[0] : 0, max_r_takes_first[1] ? dmax_r[1] : 0, max_r_takes_first[2] ? dmax_r[2] : 0]
+        let dmax_a: [Scalar] = [
+            max_r_takes_first[0] ? dmax_r[0] : 0,
+            max_r_takes_first[1] ? dmax_r[1] : 0,
+            max_r_takes_first[2] ? dmax_r[2] : 0
+        ]
         // df/dmax_b = df/dmax_r where max chose max_b
-        let dmax_b: [Scalar] = [max_r_takes_first[0] ? 0 : dmax_r[0], max_r_takes_first[1] ? 0 : dmax_r[1], max_r_takes_first[2] ? 0 : dmax_r[2]]
+        let dmax_b: [Scalar] = [
+            max_r_takes_first[0] ? 0 : dmax_r[0],
+            max_r_takes_first[1] ? 0 : dmax_r[1],
+            max_r_takes_first[2] ? 0 : dmax_r[2]
+        ]
         // df/ddiv_a = df/ddiv_r / div_b   (∂div_r/∂div_a = 1/div_b)
         let ddiv_a: [Scalar] = [ddiv_r[0] / div_b, ddiv_r[1] / div_b, ddiv_r[2] / div_b]
         // df/ddiv_b = −df/ddiv_r · div_r / div_b   (∂div_r/∂div_b = −div_a/div_b²)
-        let ddiv_b: [Scalar] = [-((ddiv_r[0] * div_r[0]) / div_b), -((ddiv_r[1] * div_r[1]) / div_b), -((ddiv_r[2] * div_r[2]) / div_b)]
+        let ddiv_b: [Scalar] = [
+            -((ddiv_r[0] * div_r[0]) / div_b),
+            -((ddiv_r[1] * div_r[1]) / div_b),
+            -((ddiv_r[2] * div_r[2]) / div_b)
+        ]
         // df/ddiv_b = Σ ddiv_b   (div_b was broadcast)
         let ddiv_b_sum: Scalar = ddiv_b[0] + ddiv_b[1] + ddiv_b[2]
         // df/dmul_a = df/dmul_r · mul_b   (∂mul_r/∂mul_a = mul_b)
@@ -865,7 +1041,33 @@ public struct ElementwiseOps: Sendable {
         let dadd_a = dadd_r
         // df/dadd_b = Σ dadd_r   (add_b was broadcast)
         let dadd_r_sum: Scalar = dadd_r[0] + dadd_r[1] + dadd_r[2]
-        return (f, Gradient(add_a: dadd_a, add_b: dadd_r_sum, sub_a: dsub_r_sum, sub_b: dsub_b, mul_a: dmul_a, mul_b: dmul_b, div_a: ddiv_a, div_b: ddiv_b_sum, max_a: dmax_a, max_b: dmax_b, min_a: dmin_a, min_b: dmin_b_sum, lit_a: dlit_a, neg_x: dneg_x, exp_x: dexp_x, log_x: dlog_x, square_x: dsquare_x, sqrt_x: dsqrt_x, sigmoid_x: dsigmoid_x, tanh_x: dtanh_x, relu_x: drelu_x, leaky_x: dleaky_x, elu_x: delu_x, elu_default_x: delu_default_x, leaky_default_x: dleaky_default_x))
+        return (f, Gradient(
+            add_a: dadd_a,
+            add_b: dadd_r_sum,
+            sub_a: dsub_r_sum,
+            sub_b: dsub_b,
+            mul_a: dmul_a,
+            mul_b: dmul_b,
+            div_a: ddiv_a,
+            div_b: ddiv_b_sum,
+            max_a: dmax_a,
+            max_b: dmax_b,
+            min_a: dmin_a,
+            min_b: dmin_b_sum,
+            lit_a: dlit_a,
+            neg_x: dneg_x,
+            exp_x: dexp_x,
+            log_x: dlog_x,
+            square_x: dsquare_x,
+            sqrt_x: dsqrt_x,
+            sigmoid_x: dsigmoid_x,
+            tanh_x: dtanh_x,
+            relu_x: drelu_x,
+            leaky_x: dleaky_x,
+            elu_x: delu_x,
+            elu_default_x: delu_default_x,
+            leaky_default_x: dleaky_default_x
+        ))
     }
 
     /// The value of every node of the graph, as the forward pass computes it.
@@ -1003,9 +1205,18 @@ public struct ElementwiseOps: Sendable {
         // div_r = div_a / div_b
         let div_r: [Scalar] = [div_a[0] / div_b, div_a[1] / div_b, div_a[2] / div_b]
         // max_r = max(max_a, max_b)
-        let max_r: [Scalar] = [max_a[0] >= max_b[0] ? max_a[0] : max_b[0], max_a[1] >= max_b[1] ? max_a[1] : max_b[1], max_a[2] >= max_b[2] ? max_a[2] : max_b[2]]
+        let max_r: [Scalar] = [
+            max_a[0] >= max_b[0] ? max_a[0] : max_b[0],
+            max_a[1] >= max_b[1] ? max_a[1] : max_b[1],
+            max_a[2] >= max_b[2] ? max_a[2] : max_b[2]
+        ]
         // min_r = min(min_a, min_b)
-        let min_r: [Scalar] = [min_a[0] <= min_b ? min_a[0] : min_b, min_a[1] <= min_b ? min_a[1] : min_b, min_a[2] <= min_b ? min_a[2] : min_b, min_a[3] <= min_b ? min_a[3] : min_b]
+        let min_r: [Scalar] = [
+            min_a[0] <= min_b ? min_a[0] : min_b,
+            min_a[1] <= min_b ? min_a[1] : min_b,
+            min_a[2] <= min_b ? min_a[2] : min_b,
+            min_a[3] <= min_b ? min_a[3] : min_b
+        ]
         // lit_scaled = 3 · lit_a
         let lit_scaled: [Scalar] = [3 * lit_a[0], 3 * lit_a[1], 3 * lit_a[2]]
         // lit_r = 1.5 − lit_scaled
@@ -1022,9 +1233,17 @@ public struct ElementwiseOps: Sendable {
         // square_r = square_x²
         let square_r: Scalar = square_x * square_x
         // sqrt_r = √sqrt_x
-        let sqrt_r: [Scalar] = [sqrt_x[0].squareRoot(), sqrt_x[1].squareRoot(), sqrt_x[2].squareRoot()]
+        let sqrt_r: [Scalar] = [
+            sqrt_x[0].squareRoot(),
+            sqrt_x[1].squareRoot(),
+            sqrt_x[2].squareRoot()
+        ]
         // sigmoid_r = σ(sigmoid_x) = 1 / (1 + exp(−sigmoid_x))
-        let sigmoid_r: [Scalar] = [1 / (1 + exp(-sigmoid_x[0])), 1 / (1 + exp(-sigmoid_x[1])), 1 / (1 + exp(-sigmoid_x[2]))]
+        let sigmoid_r: [Scalar] = [
+            1 / (1 + exp(-sigmoid_x[0])),
+            1 / (1 + exp(-sigmoid_x[1])),
+            1 / (1 + exp(-sigmoid_x[2]))
+        ]
         // tanh_r = tanh(tanh_x)
         var tanh_r = [Scalar](repeating: 0, count: 20)
         for _i in 0..<20 {
@@ -1043,9 +1262,17 @@ public struct ElementwiseOps: Sendable {
             elu_r[_i] = elu_x[_i] >= 0 ? elu_x[_i] : 0.5 * expm1(elu_x[_i])
         }
         // elu_default_r = elu_default_x where elu_default_x ≥ 0, else 1·(exp(elu_default_x) − 1)   (ELU)
-        let elu_default_r: [Scalar] = [elu_default_x[0] >= 0 ? elu_default_x[0] : 1 * expm1(elu_default_x[0]), elu_default_x[1] >= 0 ? elu_default_x[1] : 1 * expm1(elu_default_x[1]), elu_default_x[2] >= 0 ? elu_default_x[2] : 1 * expm1(elu_default_x[2])]
+        let elu_default_r: [Scalar] = [
+            elu_default_x[0] >= 0 ? elu_default_x[0] : 1 * expm1(elu_default_x[0]),
+            elu_default_x[1] >= 0 ? elu_default_x[1] : 1 * expm1(elu_default_x[1]),
+            elu_default_x[2] >= 0 ? elu_default_x[2] : 1 * expm1(elu_default_x[2])
+        ]
         // leaky_default_r = max(0.01·leaky_default_x, leaky_default_x)   (leaky ReLU)
-        let leaky_default_r: [Scalar] = [max(0.01 * leaky_default_x[0], leaky_default_x[0]), max(0.01 * leaky_default_x[1], leaky_default_x[1]), max(0.01 * leaky_default_x[2], leaky_default_x[2])]
+        let leaky_default_r: [Scalar] = [
+            max(0.01 * leaky_default_x[0], leaky_default_x[0]),
+            max(0.01 * leaky_default_x[1], leaky_default_x[1]),
+            max(0.01 * leaky_default_x[2], leaky_default_x[2])
+        ]
         // add_term = ‖add_r‖² = Σ add_r²
         let add_term: Scalar = add_r[0] * add_r[0] + add_r[1] * add_r[1] + add_r[2] * add_r[2]
         // sub_term = ‖sub_r‖² = Σ sub_r²
@@ -1138,7 +1365,65 @@ public struct ElementwiseOps: Sendable {
         let total_17: Scalar = total_16 + elu_default_term
         // f = total_17 + leaky_default_term
         let f: Scalar = total_17 + leaky_default_term
-        return Nodes(add_r: add_r, sub_r: sub_r, mul_r: mul_r, div_r: div_r, max_r: max_r, min_r: min_r, lit_scaled: lit_scaled, lit_r: lit_r, neg_r: neg_r, exp_r: exp_r, log_r: log_r, square_r: square_r, sqrt_r: sqrt_r, sigmoid_r: sigmoid_r, tanh_r: tanh_r, relu_r: relu_r, leaky_r: leaky_r, elu_r: elu_r, elu_default_r: elu_default_r, leaky_default_r: leaky_default_r, add_term: add_term, sub_term: sub_term, mul_term: mul_term, div_term: div_term, max_term: max_term, min_term: min_term, lit_term: lit_term, neg_term: neg_term, exp_term: exp_term, log_term: log_term, square_term: square_term, sqrt_term: sqrt_term, sigmoid_term: sigmoid_term, tanh_term: tanh_term, relu_term: relu_term, leaky_term: leaky_term, elu_term: elu_term, elu_default_term: elu_default_term, leaky_default_term: leaky_default_term, total_1: total_1, total_2: total_2, total_3: total_3, total_4: total_4, total_5: total_5, total_6: total_6, total_7: total_7, total_8: total_8, total_9: total_9, total_10: total_10, total_11: total_11, total_12: total_12, total_13: total_13, total_14: total_14, total_15: total_15, total_16: total_16, total_17: total_17, f: f)
+        return Nodes(
+            add_r: add_r,
+            sub_r: sub_r,
+            mul_r: mul_r,
+            div_r: div_r,
+            max_r: max_r,
+            min_r: min_r,
+            lit_scaled: lit_scaled,
+            lit_r: lit_r,
+            neg_r: neg_r,
+            exp_r: exp_r,
+            log_r: log_r,
+            square_r: square_r,
+            sqrt_r: sqrt_r,
+            sigmoid_r: sigmoid_r,
+            tanh_r: tanh_r,
+            relu_r: relu_r,
+            leaky_r: leaky_r,
+            elu_r: elu_r,
+            elu_default_r: elu_default_r,
+            leaky_default_r: leaky_default_r,
+            add_term: add_term,
+            sub_term: sub_term,
+            mul_term: mul_term,
+            div_term: div_term,
+            max_term: max_term,
+            min_term: min_term,
+            lit_term: lit_term,
+            neg_term: neg_term,
+            exp_term: exp_term,
+            log_term: log_term,
+            square_term: square_term,
+            sqrt_term: sqrt_term,
+            sigmoid_term: sigmoid_term,
+            tanh_term: tanh_term,
+            relu_term: relu_term,
+            leaky_term: leaky_term,
+            elu_term: elu_term,
+            elu_default_term: elu_default_term,
+            leaky_default_term: leaky_default_term,
+            total_1: total_1,
+            total_2: total_2,
+            total_3: total_3,
+            total_4: total_4,
+            total_5: total_5,
+            total_6: total_6,
+            total_7: total_7,
+            total_8: total_8,
+            total_9: total_9,
+            total_10: total_10,
+            total_11: total_11,
+            total_12: total_12,
+            total_13: total_13,
+            total_14: total_14,
+            total_15: total_15,
+            total_16: total_16,
+            total_17: total_17,
+            f: f
+        )
     }
 
     /// A wrong-sized array: names the model, the argument, what was expected and what came.

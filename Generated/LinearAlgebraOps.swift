@@ -199,7 +199,28 @@ public struct LinearAlgebraOps: Sendable {
 
     /// Every input and param, in the spec's order. Throws `InputError` when an array has the
     /// wrong count.
-    public init(A: [Scalar], B: [Scalar], C: [Scalar], D: [Scalar], M: [Scalar], u: [Scalar], N: [Scalar], v: [Scalar], w: [Scalar], P: [Scalar], T: [Scalar], U: [Scalar], a: [Scalar], b: [Scalar], c: [Scalar], e: [Scalar], s: [Scalar], m: [Scalar], q: [Scalar], sq: [Scalar]) throws {
+    public init(
+        A: [Scalar],
+        B: [Scalar],
+        C: [Scalar],
+        D: [Scalar],
+        M: [Scalar],
+        u: [Scalar],
+        N: [Scalar],
+        v: [Scalar],
+        w: [Scalar],
+        P: [Scalar],
+        T: [Scalar],
+        U: [Scalar],
+        a: [Scalar],
+        b: [Scalar],
+        c: [Scalar],
+        e: [Scalar],
+        s: [Scalar],
+        m: [Scalar],
+        q: [Scalar],
+        sq: [Scalar]
+    ) throws {
         try Self.checkCount(A.count, "A", 6)
         try Self.checkCount(B.count, "B", 6)
         try Self.checkCount(C.count, "C", 20)
@@ -289,7 +310,12 @@ public struct LinearAlgebraOps: Sendable {
     /// `f` at the current inputs and params.
     public func value() -> Scalar {
         // small_mm_r = A·B   [2×3]·[3×2]
-        let small_mm_r: [Scalar] = [A[0] * B[0] + A[1] * B[2] + A[2] * B[4], A[0] * B[1] + A[1] * B[3] + A[2] * B[5], A[3] * B[0] + A[4] * B[2] + A[5] * B[4], A[3] * B[1] + A[4] * B[3] + A[5] * B[5]]
+        let small_mm_r: [Scalar] = [
+            A[0] * B[0] + A[1] * B[2] + A[2] * B[4],
+            A[0] * B[1] + A[1] * B[3] + A[2] * B[5],
+            A[3] * B[0] + A[4] * B[2] + A[5] * B[4],
+            A[3] * B[1] + A[4] * B[3] + A[5] * B[5]
+        ]
         // large_mm_r = C·D   [4×5]·[5×6]
         var large_mm_r = [Scalar](repeating: 0, count: 24)
         for _i in 0..<4 {
@@ -301,7 +327,10 @@ public struct LinearAlgebraOps: Sendable {
             }
         }
         // small_mv_r = M·u   [2×3]·[3]
-        let small_mv_r: [Scalar] = [M[0] * u[0] + M[1] * u[1] + M[2] * u[2], M[3] * u[0] + M[4] * u[1] + M[5] * u[2]]
+        let small_mv_r: [Scalar] = [
+            M[0] * u[0] + M[1] * u[1] + M[2] * u[2],
+            M[3] * u[0] + M[4] * u[1] + M[5] * u[2]
+        ]
         // large_mv_r = N·v   [6×5]·[5]
         var large_mv_r = [Scalar](repeating: 0, count: 6)
         for _i in 0..<6 {
@@ -311,7 +340,11 @@ public struct LinearAlgebraOps: Sendable {
             }
         }
         // vm_r = w·P   [2]·[2×3]
-        let vm_r: [Scalar] = [w[0] * P[0] + w[1] * P[3], w[0] * P[1] + w[1] * P[4], w[0] * P[2] + w[1] * P[5]]
+        let vm_r: [Scalar] = [
+            w[0] * P[0] + w[1] * P[3],
+            w[0] * P[1] + w[1] * P[4],
+            w[0] * P[2] + w[1] * P[5]
+        ]
         // small_t_r = Tᵀ
         let small_t_r: [Scalar] = [T[0], T[3], T[1], T[4], T[2], T[5]]
         // large_t_r = Uᵀ
@@ -406,7 +439,12 @@ public struct LinearAlgebraOps: Sendable {
     /// one backward pass that applies the chain rule node by node.
     public func valueAndGradient() -> (value: Scalar, gradient: Gradient) {
         // small_mm_r = A·B   [2×3]·[3×2]
-        let small_mm_r: [Scalar] = [A[0] * B[0] + A[1] * B[2] + A[2] * B[4], A[0] * B[1] + A[1] * B[3] + A[2] * B[5], A[3] * B[0] + A[4] * B[2] + A[5] * B[4], A[3] * B[1] + A[4] * B[3] + A[5] * B[5]]
+        let small_mm_r: [Scalar] = [
+            A[0] * B[0] + A[1] * B[2] + A[2] * B[4],
+            A[0] * B[1] + A[1] * B[3] + A[2] * B[5],
+            A[3] * B[0] + A[4] * B[2] + A[5] * B[4],
+            A[3] * B[1] + A[4] * B[3] + A[5] * B[5]
+        ]
         // large_mm_r = C·D   [4×5]·[5×6]
         var large_mm_r = [Scalar](repeating: 0, count: 24)
         for _i in 0..<4 {
@@ -418,7 +456,10 @@ public struct LinearAlgebraOps: Sendable {
             }
         }
         // small_mv_r = M·u   [2×3]·[3]
-        let small_mv_r: [Scalar] = [M[0] * u[0] + M[1] * u[1] + M[2] * u[2], M[3] * u[0] + M[4] * u[1] + M[5] * u[2]]
+        let small_mv_r: [Scalar] = [
+            M[0] * u[0] + M[1] * u[1] + M[2] * u[2],
+            M[3] * u[0] + M[4] * u[1] + M[5] * u[2]
+        ]
         // large_mv_r = N·v   [6×5]·[5]
         var large_mv_r = [Scalar](repeating: 0, count: 6)
         for _i in 0..<6 {
@@ -428,7 +469,11 @@ public struct LinearAlgebraOps: Sendable {
             }
         }
         // vm_r = w·P   [2]·[2×3]
-        let vm_r: [Scalar] = [w[0] * P[0] + w[1] * P[3], w[0] * P[1] + w[1] * P[4], w[0] * P[2] + w[1] * P[5]]
+        let vm_r: [Scalar] = [
+            w[0] * P[0] + w[1] * P[3],
+            w[0] * P[1] + w[1] * P[4],
+            w[0] * P[2] + w[1] * P[5]
+        ]
         // small_t_r = Tᵀ
         let small_t_r: [Scalar] = [T[0], T[3], T[1], T[4], T[2], T[5]]
         // large_t_r = Uᵀ
@@ -587,22 +632,52 @@ public struct LinearAlgebraOps: Sendable {
             dlarge_t_r[_i] = large_t_r[_i] * (dlarge_t_term * 2)
         }
         // df/dsmall_t_r = 2·small_t_r · df/dsmall_t_term   (∂small_t_term/∂small_t_rᵢ = 2small_t_rᵢ)
-        let dsmall_t_r: [Scalar] = [small_t_r[0] * (dsmall_t_term * 2), small_t_r[1] * (dsmall_t_term * 2), small_t_r[2] * (dsmall_t_term * 2), small_t_r[3] * (dsmall_t_term * 2), small_t_r[4] * (dsmall_t_term * 2), small_t_r[5] * (dsmall_t_term * 2)]
+        let dsmall_t_r: [Scalar] = [
+            small_t_r[0] * (dsmall_t_term * 2),
+            small_t_r[1] * (dsmall_t_term * 2),
+            small_t_r[2] * (dsmall_t_term * 2),
+            small_t_r[3] * (dsmall_t_term * 2),
+            small_t_r[4] * (dsmall_t_term * 2),
+            small_t_r[5] * (dsmall_t_term * 2)
+        ]
         // df/dvm_r = 2·vm_r · df/dvm_term   (∂vm_term/∂vm_rᵢ = 2vm_rᵢ)
-        let dvm_r: [Scalar] = [vm_r[0] * (dvm_term * 2), vm_r[1] * (dvm_term * 2), vm_r[2] * (dvm_term * 2)]
+        let dvm_r: [Scalar] = [
+            vm_r[0] * (dvm_term * 2),
+            vm_r[1] * (dvm_term * 2),
+            vm_r[2] * (dvm_term * 2)
+        ]
         // df/dlarge_mv_r = 2·large_mv_r · df/dlarge_mv_term   (∂large_mv_term/∂large_mv_rᵢ = 2large_mv_rᵢ)
-        let dlarge_mv_r: [Scalar] = [large_mv_r[0] * (dlarge_mv_term * 2), large_mv_r[1] * (dlarge_mv_term * 2), large_mv_r[2] * (dlarge_mv_term * 2), large_mv_r[3] * (dlarge_mv_term * 2), large_mv_r[4] * (dlarge_mv_term * 2), large_mv_r[5] * (dlarge_mv_term * 2)]
+        let dlarge_mv_r: [Scalar] = [
+            large_mv_r[0] * (dlarge_mv_term * 2),
+            large_mv_r[1] * (dlarge_mv_term * 2),
+            large_mv_r[2] * (dlarge_mv_term * 2),
+            large_mv_r[3] * (dlarge_mv_term * 2),
+            large_mv_r[4] * (dlarge_mv_term * 2),
+            large_mv_r[5] * (dlarge_mv_term * 2)
+        ]
         // df/dsmall_mv_r = 2·small_mv_r · df/dsmall_mv_term   (∂small_mv_term/∂small_mv_rᵢ = 2small_mv_rᵢ)
-        let dsmall_mv_r: [Scalar] = [small_mv_r[0] * (dsmall_mv_term * 2), small_mv_r[1] * (dsmall_mv_term * 2)]
+        let dsmall_mv_r: [Scalar] = [
+            small_mv_r[0] * (dsmall_mv_term * 2),
+            small_mv_r[1] * (dsmall_mv_term * 2)
+        ]
         // df/dlarge_mm_r = 2·large_mm_r · df/dlarge_mm_term   (∂large_mm_term/∂large_mm_rᵢ = 2large_mm_rᵢ)
         var dlarge_mm_r = [Scalar](repeating: 0, count: 24)
         for _i in 0..<24 {
             dlarge_mm_r[_i] = large_mm_r[_i] * (dlarge_mm_term * 2)
         }
         // df/dsmall_mm_r = 2·small_mm_r · df/dsmall_mm_term   (∂small_mm_term/∂small_mm_rᵢ = 2small_mm_rᵢ)
-        let dsmall_mm_r: [Scalar] = [small_mm_r[0] * (dsmall_mm_term * 2), small_mm_r[1] * (dsmall_mm_term * 2), small_mm_r[2] * (dsmall_mm_term * 2), small_mm_r[3] * (dsmall_mm_term * 2)]
+        let dsmall_mm_r: [Scalar] = [
+            small_mm_r[0] * (dsmall_mm_term * 2),
+            small_mm_r[1] * (dsmall_mm_term * 2),
+            small_mm_r[2] * (dsmall_mm_term * 2),
+            small_mm_r[3] * (dsmall_mm_term * 2)
+        ]
         // df/dsq = 2·sq · df/dsmall_ss_r   (∂small_ss_r/∂sqᵢ = 2sqᵢ)
-        let dsq: [Scalar] = [sq[0] * (dsmall_ss_r * 2), sq[1] * (dsmall_ss_r * 2), sq[2] * (dsmall_ss_r * 2)]
+        let dsq: [Scalar] = [
+            sq[0] * (dsmall_ss_r * 2),
+            sq[1] * (dsmall_ss_r * 2),
+            sq[2] * (dsmall_ss_r * 2)
+        ]
         // df/dq = 2·q · df/dlarge_ss_r   (∂large_ss_r/∂qᵢ = 2qᵢ)
         var dq = [Scalar](repeating: 0, count: 20)
         for _i in 0..<20 {
@@ -634,11 +709,28 @@ public struct LinearAlgebraOps: Sendable {
             }
         }
         // df/dT = (df/dsmall_t_r)ᵀ
-        let dT: [Scalar] = [dsmall_t_r[0], dsmall_t_r[2], dsmall_t_r[4], dsmall_t_r[1], dsmall_t_r[3], dsmall_t_r[5]]
+        let dT: [Scalar] = [
+            dsmall_t_r[0],
+            dsmall_t_r[2],
+            dsmall_t_r[4],
+            dsmall_t_r[1],
+            dsmall_t_r[3],
+            dsmall_t_r[5]
+        ]
         // df/dw = df/dvm_r · Pᵀ
-        let dw: [Scalar] = [dvm_r[0] * P[0] + dvm_r[1] * P[1] + dvm_r[2] * P[2], dvm_r[0] * P[3] + dvm_r[1] * P[4] + dvm_r[2] * P[5]]
+        let dw: [Scalar] = [
+            dvm_r[0] * P[0] + dvm_r[1] * P[1] + dvm_r[2] * P[2],
+            dvm_r[0] * P[3] + dvm_r[1] * P[4] + dvm_r[2] * P[5]
+        ]
         // df/dP = wᵀ · df/dvm_r
-        let dP: [Scalar] = [w[0] * dvm_r[0], w[0] * dvm_r[1], w[0] * dvm_r[2], w[1] * dvm_r[0], w[1] * dvm_r[1], w[1] * dvm_r[2]]
+        let dP: [Scalar] = [
+            w[0] * dvm_r[0],
+            w[0] * dvm_r[1],
+            w[0] * dvm_r[2],
+            w[1] * dvm_r[0],
+            w[1] * dvm_r[1],
+            w[1] * dvm_r[2]
+        ]
         // df/dN = df/dlarge_mv_r · vᵀ
         var dN = [Scalar](repeating: 0, count: 30)
         for _i in 0..<6 {
@@ -656,9 +748,20 @@ public struct LinearAlgebraOps: Sendable {
             }
         }
         // df/dM = df/dsmall_mv_r · uᵀ
-        let dM: [Scalar] = [dsmall_mv_r[0] * u[0], dsmall_mv_r[0] * u[1], dsmall_mv_r[0] * u[2], dsmall_mv_r[1] * u[0], dsmall_mv_r[1] * u[1], dsmall_mv_r[1] * u[2]]
+        let dM: [Scalar] = [
+            dsmall_mv_r[0] * u[0],
+            dsmall_mv_r[0] * u[1],
+            dsmall_mv_r[0] * u[2],
+            dsmall_mv_r[1] * u[0],
+            dsmall_mv_r[1] * u[1],
+            dsmall_mv_r[1] * u[2]
+        ]
         // df/du = Mᵀ · df/dsmall_mv_r
-        let du: [Scalar] = [M[0] * dsmall_mv_r[0] + M[3] * dsmall_mv_r[1], M[1] * dsmall_mv_r[0] + M[4] * dsmall_mv_r[1], M[2] * dsmall_mv_r[0] + M[5] * dsmall_mv_r[1]]
+        let du: [Scalar] = [
+            M[0] * dsmall_mv_r[0] + M[3] * dsmall_mv_r[1],
+            M[1] * dsmall_mv_r[0] + M[4] * dsmall_mv_r[1],
+            M[2] * dsmall_mv_r[0] + M[5] * dsmall_mv_r[1]
+        ]
         // df/dC = df/dlarge_mm_r · Dᵀ
         var dC = [Scalar](repeating: 0, count: 20)
         for _i in 0..<4 {
@@ -680,10 +783,45 @@ public struct LinearAlgebraOps: Sendable {
             }
         }
         // df/dA = df/dsmall_mm_r · Bᵀ
-        let dA: [Scalar] = [dsmall_mm_r[0] * B[0] + dsmall_mm_r[1] * B[1], dsmall_mm_r[0] * B[2] + dsmall_mm_r[1] * B[3], dsmall_mm_r[0] * B[4] + dsmall_mm_r[1] * B[5], dsmall_mm_r[2] * B[0] + dsmall_mm_r[3] * B[1], dsmall_mm_r[2] * B[2] + dsmall_mm_r[3] * B[3], dsmall_mm_r[2] * B[4] + dsmall_mm_r[3] * B[5]]
+        let dA: [Scalar] = [
+            dsmall_mm_r[0] * B[0] + dsmall_mm_r[1] * B[1],
+            dsmall_mm_r[0] * B[2] + dsmall_mm_r[1] * B[3],
+            dsmall_mm_r[0] * B[4] + dsmall_mm_r[1] * B[5],
+            dsmall_mm_r[2] * B[0] + dsmall_mm_r[3] * B[1],
+            dsmall_mm_r[2] * B[2] + dsmall_mm_r[3] * B[3],
+            dsmall_mm_r[2] * B[4] + dsmall_mm_r[3] * B[5]
+        ]
         // df/dB = Aᵀ · df/dsmall_mm_r
-        let dB: [Scalar] = [A[0] * dsmall_mm_r[0] + A[3] * dsmall_mm_r[2], A[0] * dsmall_mm_r[1] + A[3] * dsmall_mm_r[3], A[1] * dsmall_mm_r[0] + A[4] * dsmall_mm_r[2], A[1] * dsmall_mm_r[1] + A[4] * dsmall_mm_r[3], A[2] * dsmall_mm_r[0] + A[5] * dsmall_mm_r[2], A[2] * dsmall_mm_r[1] + A[5] * dsmall_mm_r[3]]
-        return (f, Gradient(A: dA, B: dB, C: dC, D: dD, M: dM, u: du, N: dN, v: dv, w: dw, P: dP, T: dT, U: dU, a: da, b: db, c: dc, e: de, s: ds, m: dm, q: dq, sq: dsq))
+        let dB: [Scalar] = [
+            A[0] * dsmall_mm_r[0] + A[3] * dsmall_mm_r[2],
+            A[0] * dsmall_mm_r[1] + A[3] * dsmall_mm_r[3],
+            A[1] * dsmall_mm_r[0] + A[4] * dsmall_mm_r[2],
+            A[1] * dsmall_mm_r[1] + A[4] * dsmall_mm_r[3],
+            A[2] * dsmall_mm_r[0] + A[5] * dsmall_mm_r[2],
+            A[2] * dsmall_mm_r[1] + A[5] * dsmall_mm_r[3]
+        ]
+        return (f, Gradient(
+            A: dA,
+            B: dB,
+            C: dC,
+            D: dD,
+            M: dM,
+            u: du,
+            N: dN,
+            v: dv,
+            w: dw,
+            P: dP,
+            T: dT,
+            U: dU,
+            a: da,
+            b: db,
+            c: dc,
+            e: de,
+            s: ds,
+            m: dm,
+            q: dq,
+            sq: dsq
+        ))
     }
 
     /// The value of every node of the graph, as the forward pass computes it.
@@ -769,7 +907,12 @@ public struct LinearAlgebraOps: Sendable {
     /// Every node at the current inputs and params: the forward pass, value by value.
     public func nodes() -> Nodes {
         // small_mm_r = A·B   [2×3]·[3×2]
-        let small_mm_r: [Scalar] = [A[0] * B[0] + A[1] * B[2] + A[2] * B[4], A[0] * B[1] + A[1] * B[3] + A[2] * B[5], A[3] * B[0] + A[4] * B[2] + A[5] * B[4], A[3] * B[1] + A[4] * B[3] + A[5] * B[5]]
+        let small_mm_r: [Scalar] = [
+            A[0] * B[0] + A[1] * B[2] + A[2] * B[4],
+            A[0] * B[1] + A[1] * B[3] + A[2] * B[5],
+            A[3] * B[0] + A[4] * B[2] + A[5] * B[4],
+            A[3] * B[1] + A[4] * B[3] + A[5] * B[5]
+        ]
         // large_mm_r = C·D   [4×5]·[5×6]
         var large_mm_r = [Scalar](repeating: 0, count: 24)
         for _i in 0..<4 {
@@ -781,7 +924,10 @@ public struct LinearAlgebraOps: Sendable {
             }
         }
         // small_mv_r = M·u   [2×3]·[3]
-        let small_mv_r: [Scalar] = [M[0] * u[0] + M[1] * u[1] + M[2] * u[2], M[3] * u[0] + M[4] * u[1] + M[5] * u[2]]
+        let small_mv_r: [Scalar] = [
+            M[0] * u[0] + M[1] * u[1] + M[2] * u[2],
+            M[3] * u[0] + M[4] * u[1] + M[5] * u[2]
+        ]
         // large_mv_r = N·v   [6×5]·[5]
         var large_mv_r = [Scalar](repeating: 0, count: 6)
         for _i in 0..<6 {
@@ -791,7 +937,11 @@ public struct LinearAlgebraOps: Sendable {
             }
         }
         // vm_r = w·P   [2]·[2×3]
-        let vm_r: [Scalar] = [w[0] * P[0] + w[1] * P[3], w[0] * P[1] + w[1] * P[4], w[0] * P[2] + w[1] * P[5]]
+        let vm_r: [Scalar] = [
+            w[0] * P[0] + w[1] * P[3],
+            w[0] * P[1] + w[1] * P[4],
+            w[0] * P[2] + w[1] * P[5]
+        ]
         // small_t_r = Tᵀ
         let small_t_r: [Scalar] = [T[0], T[3], T[1], T[4], T[2], T[5]]
         // large_t_r = Uᵀ
@@ -879,7 +1029,46 @@ public struct LinearAlgebraOps: Sendable {
         let total_11: Scalar = total_10 + large_ss_term
         // f = total_11 + small_ss_term
         let f: Scalar = total_11 + small_ss_term
-        return Nodes(small_mm_r: small_mm_r, large_mm_r: large_mm_r, small_mv_r: small_mv_r, large_mv_r: large_mv_r, vm_r: vm_r, small_t_r: small_t_r, large_t_r: large_t_r, small_dot_r: small_dot_r, large_dot_r: large_dot_r, small_sum_r: small_sum_r, large_mean_r: large_mean_r, large_ss_r: large_ss_r, small_ss_r: small_ss_r, small_mm_term: small_mm_term, large_mm_term: large_mm_term, small_mv_term: small_mv_term, large_mv_term: large_mv_term, vm_term: vm_term, small_t_term: small_t_term, large_t_term: large_t_term, small_dot_term: small_dot_term, large_dot_term: large_dot_term, small_sum_term: small_sum_term, large_mean_term: large_mean_term, large_ss_term: large_ss_term, small_ss_term: small_ss_term, total_1: total_1, total_2: total_2, total_3: total_3, total_4: total_4, total_5: total_5, total_6: total_6, total_7: total_7, total_8: total_8, total_9: total_9, total_10: total_10, total_11: total_11, f: f)
+        return Nodes(
+            small_mm_r: small_mm_r,
+            large_mm_r: large_mm_r,
+            small_mv_r: small_mv_r,
+            large_mv_r: large_mv_r,
+            vm_r: vm_r,
+            small_t_r: small_t_r,
+            large_t_r: large_t_r,
+            small_dot_r: small_dot_r,
+            large_dot_r: large_dot_r,
+            small_sum_r: small_sum_r,
+            large_mean_r: large_mean_r,
+            large_ss_r: large_ss_r,
+            small_ss_r: small_ss_r,
+            small_mm_term: small_mm_term,
+            large_mm_term: large_mm_term,
+            small_mv_term: small_mv_term,
+            large_mv_term: large_mv_term,
+            vm_term: vm_term,
+            small_t_term: small_t_term,
+            large_t_term: large_t_term,
+            small_dot_term: small_dot_term,
+            large_dot_term: large_dot_term,
+            small_sum_term: small_sum_term,
+            large_mean_term: large_mean_term,
+            large_ss_term: large_ss_term,
+            small_ss_term: small_ss_term,
+            total_1: total_1,
+            total_2: total_2,
+            total_3: total_3,
+            total_4: total_4,
+            total_5: total_5,
+            total_6: total_6,
+            total_7: total_7,
+            total_8: total_8,
+            total_9: total_9,
+            total_10: total_10,
+            total_11: total_11,
+            f: f
+        )
     }
 
     /// A wrong-sized array: names the model, the argument, what was expected and what came.

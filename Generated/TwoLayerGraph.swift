@@ -71,7 +71,14 @@ public struct TwoLayerGraph: Sendable {
 
     /// Every input and param, in the spec's order. Throws `InputError` when an array has the
     /// wrong count.
-    public init(W1: [Scalar], b1: [Scalar], W2: [Scalar], b2: [Scalar], x: [Scalar], t: [Scalar]) throws {
+    public init(
+        W1: [Scalar],
+        b1: [Scalar],
+        W2: [Scalar],
+        b2: [Scalar],
+        x: [Scalar],
+        t: [Scalar]
+    ) throws {
         try Self.checkCount(W1.count, "W1", 12)
         try Self.checkCount(b1.count, "b1", 4)
         try Self.checkCount(W2.count, "W2", 8)
@@ -105,13 +112,21 @@ public struct TwoLayerGraph: Sendable {
     /// `f` at the current inputs and params.
     public func value() -> Scalar {
         // a1 = W1·x   [4×3]·[3]
-        let a1: [Scalar] = [W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2], W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2], W1[6] * x[0] + W1[7] * x[1] + W1[8] * x[2], W1[9] * x[0] + W1[10] * x[1] + W1[11] * x[2]]
+        let a1: [Scalar] = [
+            W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2],
+            W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2],
+            W1[6] * x[0] + W1[7] * x[1] + W1[8] * x[2],
+            W1[9] * x[0] + W1[10] * x[1] + W1[11] * x[2]
+        ]
         // z1 = a1 + b1
         let z1: [Scalar] = [a1[0] + b1[0], a1[1] + b1[1], a1[2] + b1[2], a1[3] + b1[3]]
         // h = tanh(z1)
         let h: [Scalar] = [tanh(z1[0]), tanh(z1[1]), tanh(z1[2]), tanh(z1[3])]
         // a2 = W2·h   [2×4]·[4]
-        let a2: [Scalar] = [W2[0] * h[0] + W2[1] * h[1] + W2[2] * h[2] + W2[3] * h[3], W2[4] * h[0] + W2[5] * h[1] + W2[6] * h[2] + W2[7] * h[3]]
+        let a2: [Scalar] = [
+            W2[0] * h[0] + W2[1] * h[1] + W2[2] * h[2] + W2[3] * h[3],
+            W2[4] * h[0] + W2[5] * h[1] + W2[6] * h[2] + W2[7] * h[3]
+        ]
         // y = a2 + b2
         let y: [Scalar] = [a2[0] + b2[0], a2[1] + b2[1]]
         // e = y − t
@@ -127,13 +142,21 @@ public struct TwoLayerGraph: Sendable {
     /// one backward pass that applies the chain rule node by node.
     public func valueAndGradient() -> (value: Scalar, gradient: Gradient) {
         // a1 = W1·x   [4×3]·[3]
-        let a1: [Scalar] = [W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2], W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2], W1[6] * x[0] + W1[7] * x[1] + W1[8] * x[2], W1[9] * x[0] + W1[10] * x[1] + W1[11] * x[2]]
+        let a1: [Scalar] = [
+            W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2],
+            W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2],
+            W1[6] * x[0] + W1[7] * x[1] + W1[8] * x[2],
+            W1[9] * x[0] + W1[10] * x[1] + W1[11] * x[2]
+        ]
         // z1 = a1 + b1
         let z1: [Scalar] = [a1[0] + b1[0], a1[1] + b1[1], a1[2] + b1[2], a1[3] + b1[3]]
         // h = tanh(z1)
         let h: [Scalar] = [tanh(z1[0]), tanh(z1[1]), tanh(z1[2]), tanh(z1[3])]
         // a2 = W2·h   [2×4]·[4]
-        let a2: [Scalar] = [W2[0] * h[0] + W2[1] * h[1] + W2[2] * h[2] + W2[3] * h[3], W2[4] * h[0] + W2[5] * h[1] + W2[6] * h[2] + W2[7] * h[3]]
+        let a2: [Scalar] = [
+            W2[0] * h[0] + W2[1] * h[1] + W2[2] * h[2] + W2[3] * h[3],
+            W2[4] * h[0] + W2[5] * h[1] + W2[6] * h[2] + W2[7] * h[3]
+        ]
         // y = a2 + b2
         let y: [Scalar] = [a2[0] + b2[0], a2[1] + b2[1]]
         // e = y − t
@@ -160,19 +183,55 @@ public struct TwoLayerGraph: Sendable {
         // df/db2 = df/dy · 1   (∂y/∂b2 = 1)
         let db2 = dy
         // df/dW2 = df/da2 · hᵀ
-        let dW2: [Scalar] = [da2[0] * h[0], da2[0] * h[1], da2[0] * h[2], da2[0] * h[3], da2[1] * h[0], da2[1] * h[1], da2[1] * h[2], da2[1] * h[3]]
+        let dW2: [Scalar] = [
+            da2[0] * h[0],
+            da2[0] * h[1],
+            da2[0] * h[2],
+            da2[0] * h[3],
+            da2[1] * h[0],
+            da2[1] * h[1],
+            da2[1] * h[2],
+            da2[1] * h[3]
+        ]
         // df/dh = W2ᵀ · df/da2
-        let dh: [Scalar] = [W2[0] * da2[0] + W2[4] * da2[1], W2[1] * da2[0] + W2[5] * da2[1], W2[2] * da2[0] + W2[6] * da2[1], W2[3] * da2[0] + W2[7] * da2[1]]
+        let dh: [Scalar] = [
+            W2[0] * da2[0] + W2[4] * da2[1],
+            W2[1] * da2[0] + W2[5] * da2[1],
+            W2[2] * da2[0] + W2[6] * da2[1],
+            W2[3] * da2[0] + W2[7] * da2[1]
+        ]
         // df/dz1 = df/dh · (1 − h²)   (∂h/∂z1 = 1 − tanh²(z1))
-        let dz1: [Scalar] = [dh[0] * (1 - (h[0] * h[0])), dh[1] * (1 - (h[1] * h[1])), dh[2] * (1 - (h[2] * h[2])), dh[3] * (1 - (h[3] * h[3]))]
+        let dz1: [Scalar] = [
+            dh[0] * (1 - (h[0] * h[0])),
+            dh[1] * (1 - (h[1] * h[1])),
+            dh[2] * (1 - (h[2] * h[2])),
+            dh[3] * (1 - (h[3] * h[3]))
+        ]
         // df/da1 = df/dz1 · 1   (∂z1/∂a1 = 1)
         let da1 = dz1
         // df/db1 = df/dz1 · 1   (∂z1/∂b1 = 1)
         let db1 = dz1
         // df/dW1 = df/da1 · xᵀ
-        let dW1: [Scalar] = [da1[0] * x[0], da1[0] * x[1], da1[0] * x[2], da1[1] * x[0], da1[1] * x[1], da1[1] * x[2], da1[2] * x[0], da1[2] * x[1], da1[2] * x[2], da1[3] * x[0], da1[3] * x[1], da1[3] * x[2]]
+        let dW1: [Scalar] = [
+            da1[0] * x[0],
+            da1[0] * x[1],
+            da1[0] * x[2],
+            da1[1] * x[0],
+            da1[1] * x[1],
+            da1[1] * x[2],
+            da1[2] * x[0],
+            da1[2] * x[1],
+            da1[2] * x[2],
+            da1[3] * x[0],
+            da1[3] * x[1],
+            da1[3] * x[2]
+        ]
         // df/dx = W1ᵀ · df/da1
-        let dx: [Scalar] = [W1[0] * da1[0] + W1[3] * da1[1] + W1[6] * da1[2] + W1[9] * da1[3], W1[1] * da1[0] + W1[4] * da1[1] + W1[7] * da1[2] + W1[10] * da1[3], W1[2] * da1[0] + W1[5] * da1[1] + W1[8] * da1[2] + W1[11] * da1[3]]
+        let dx: [Scalar] = [
+            W1[0] * da1[0] + W1[3] * da1[1] + W1[6] * da1[2] + W1[9] * da1[3],
+            W1[1] * da1[0] + W1[4] * da1[1] + W1[7] * da1[2] + W1[10] * da1[3],
+            W1[2] * da1[0] + W1[5] * da1[1] + W1[8] * da1[2] + W1[11] * da1[3]
+        ]
         return (f, Gradient(W1: dW1, b1: db1, W2: dW2, b2: db2, x: dx, t: dt))
     }
 
@@ -199,13 +258,21 @@ public struct TwoLayerGraph: Sendable {
     /// Every node at the current inputs and params: the forward pass, value by value.
     public func nodes() -> Nodes {
         // a1 = W1·x   [4×3]·[3]
-        let a1: [Scalar] = [W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2], W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2], W1[6] * x[0] + W1[7] * x[1] + W1[8] * x[2], W1[9] * x[0] + W1[10] * x[1] + W1[11] * x[2]]
+        let a1: [Scalar] = [
+            W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2],
+            W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2],
+            W1[6] * x[0] + W1[7] * x[1] + W1[8] * x[2],
+            W1[9] * x[0] + W1[10] * x[1] + W1[11] * x[2]
+        ]
         // z1 = a1 + b1
         let z1: [Scalar] = [a1[0] + b1[0], a1[1] + b1[1], a1[2] + b1[2], a1[3] + b1[3]]
         // h = tanh(z1)
         let h: [Scalar] = [tanh(z1[0]), tanh(z1[1]), tanh(z1[2]), tanh(z1[3])]
         // a2 = W2·h   [2×4]·[4]
-        let a2: [Scalar] = [W2[0] * h[0] + W2[1] * h[1] + W2[2] * h[2] + W2[3] * h[3], W2[4] * h[0] + W2[5] * h[1] + W2[6] * h[2] + W2[7] * h[3]]
+        let a2: [Scalar] = [
+            W2[0] * h[0] + W2[1] * h[1] + W2[2] * h[2] + W2[3] * h[3],
+            W2[4] * h[0] + W2[5] * h[1] + W2[6] * h[2] + W2[7] * h[3]
+        ]
         // y = a2 + b2
         let y: [Scalar] = [a2[0] + b2[0], a2[1] + b2[1]]
         // e = y − t

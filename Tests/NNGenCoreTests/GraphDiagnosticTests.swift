@@ -135,4 +135,11 @@ final class GraphDiagnosticTests: XCTestCase {
             "12:18: error: unknown name 'zz' in node 'f'",
         ])
     }
+
+    /// More than 10,000 nodes is an error at the first node past the limit.
+    func testNodeLimit() {
+        let nodes = (1...10_001).map { "  n\($0): neg(s)" }.joined(separator: "\n")
+        let text = "nngen: 1\nname: G\ninputs:\n  s: scalar\ngraph:\n\(nodes)\noutput: n1\n"
+        XCTAssertEqual(diagnostics(text), ["10006:3: error: the graph has 10001 nodes, over the limit of 10000"])
+    }
 }

@@ -26,6 +26,8 @@ public enum Differentiator {
         public var adjoints: [ValueID]
         /// Every edge crossed, in the order the backward pass crosses them.
         public var edges: [Edge]
+        /// The sums of edges where a value feeds several ops (partial sums included), in order.
+        public var sums: [ValueID]
     }
 
     /// Appends the backward pass of `output` with respect to `variables`. `symbol` names the
@@ -49,10 +51,11 @@ public enum Differentiator {
             : b.constant(1)
         var contributions: [Int: [ValueID]] = [output.index: [seed]]
         var edges: [Edge] = []
+        var sums: [ValueID] = []
         for i in forwardOps.reversed() {
             let op = b.graph.ops[i]
             guard dependsOnVariable[op.output.index], let parts = contributions[op.output.index] else { continue }
-            let dy = accumulate(parts, of: op.output, &b, d: d)
+            let dy = accumulate(parts, of: op.output, &b, sums: &sums, d: d)
             let adjoints = OpRules.pullback(op, dy, &b, d: d)
             for (position, input) in op.inputs.enumerated() {
                 guard let contribution = adjoints[position], dependsOnVariable[input.index] else { continue }
@@ -75,23 +78,24 @@ public enum Differentiator {
                 // The output does not depend on v: its gradient is zero.
                 return b.broadcast(b.constant(0), to: b.shape(v), "d" + b.name(v), "\(d(b.name(v))) = 0   (\(symbol) does not depend on \(b.name(v)))")
             }
-            var adjoint = accumulate(parts, of: v, &b, d: d)
+            var adjoint = accumulate(parts, of: v, &b, sums: &sums, d: d)
             if b.graph[adjoint].role != .computed || taken.contains(adjoint) {
                 adjoint = b.broadcast(adjoint, to: b.shape(v), "d" + b.name(v), "\(d(b.name(v))) = \(b.describe(adjoint))")
             }
             taken.insert(adjoint)
             return adjoint
         }
-        return Backward(adjoints: adjoints, edges: edges)
+        return Backward(adjoints: adjoints, edges: edges, sums: sums)
     }
 
     /// The sum of the adjoint contributions to `value` (the multivariate chain rule at a fork).
-    private static func accumulate(_ parts: [ValueID], of value: ValueID, _ b: inout GraphBuilder, d: (String) -> String) -> ValueID {
+    private static func accumulate(_ parts: [ValueID], of value: ValueID, _ b: inout GraphBuilder, sums: inout [ValueID], d: (String) -> String) -> ValueID {
         var total = parts[0]
         for (n, part) in parts.dropFirst().enumerated() {
             let last = n == parts.count - 2
             total = b.binary(.add, total, part, last ? "d\(b.name(value))_total" : "d\(b.name(value))_partial",
                              "\(d(b.name(value))) += \(b.describe(part))   (\(b.name(value)) is used \(parts.count) times: adjoints add)")
+            sums.append(total)
         }
         return total
     }

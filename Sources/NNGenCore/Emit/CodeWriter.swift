@@ -17,6 +17,21 @@ struct CodeWriter {
         line(closing)
     }
 
+    /// Appends `head` + the comma-separated `items` + `tail`: on one line when it fits in 100
+    /// columns, else one item per line. With `body`, `tail` opens a block (`) throws {`).
+    mutating func list(_ head: String, _ items: [String], _ tail: String, body: ((inout CodeWriter) -> Void)? = nil) {
+        let oneLine = head + items.joined(separator: ", ") + tail
+        if String(repeating: "    ", count: depth).count + oneLine.count <= 100 {
+            if let body { block(oneLine, body) } else { line(oneLine) }
+            return
+        }
+        line(head)
+        depth += 1
+        for (i, item) in items.enumerated() { line(item + (i == items.count - 1 ? "" : ",")) }
+        depth -= 1
+        if let body { block(tail, body) } else { line(tail) }
+    }
+
     /// Appends a `///` documentation comment, one line per element of `text`.
     mutating func doc(_ text: String...) {
         for t in text { line(t.isEmpty ? "///" : "/// " + t) }

@@ -57,8 +57,9 @@ public struct GraphEmitter {
         for v in spec.variables {
             w.doc("- `\(v.name)`: \(v.isParam ? "param" : "input"), \(v.shape)")
         }
+        let producers = model.graph.producers
         for (node, id) in zip(spec.nodes, model.nodes) {
-            let comment = model.graph.ops[model.graph.producers[id.index]!].comment
+            let comment = model.graph.ops[producers[id.index]!].comment
             w.doc("- `\(comment)`, \(node.shape)" + (node.name == spec.output ? " (the output)" : ""))
         }
         w.doc("", "`value()` evaluates `\(spec.output)`; `valueAndGradient()` also returns its gradient with respect to",
@@ -83,13 +84,13 @@ public struct GraphEmitter {
     }
 
     private func initializer(_ w: inout CodeWriter) {
-        let arguments = spec.variables.map { "\($0.name): \($0.shape.isScalar ? "Scalar" : "[Scalar]")" }.joined(separator: ", ")
+        let arguments = spec.variables.map { "\($0.name): \(swiftType($0.shape))" }
         if hasArrays {
             w.doc("Every input and param, in the spec's order. Throws `InputError` when an array has the", "wrong count.")
         } else {
             w.doc("Every input and param, in the spec's order.")
         }
-        w.block("public init(\(arguments))\(hasArrays ? " throws" : "") {") { w in
+        w.list("public init(", arguments, ")\(hasArrays ? " throws" : "") {") { w in
             for v in spec.variables where !v.shape.isScalar {
                 w.line("try Self.checkCount(\(v.name).count, \"\(v.name)\", \(v.shape.count))")
             }
@@ -97,15 +98,24 @@ public struct GraphEmitter {
         }
     }
 
-    private func gradientType(_ w: inout CodeWriter) {
-        let f = spec.output
-        w.doc("The gradient of `\(f)`: d\(f)/d of every input and param, each in the shape of what it differentiates.")
-        w.block("public struct Gradient: Sendable {") { w in
-            for v in spec.variables {
-                w.doc("d\(f)/d\(v.name), \(v.shape.isScalar ? "a scalar" : "\(v.shape)").")
-                w.line("public var \(v.name): \(v.shape.isScalar ? "Scalar" : "[Scalar]")")
+    /// `Scalar` for a scalar, `[Scalar]` (row-major) otherwise.
+    private func swiftType(_ shape: Shape) -> String { shape.isScalar ? "Scalar" : "[Scalar]" }
+
+    /// A public struct with one documented field per entry.
+    private func fieldStruct(_ name: String, doc: String, _ fields: [(name: String, doc: String, shape: Shape)], _ w: inout CodeWriter) {
+        w.doc(doc)
+        w.block("public struct \(name): Sendable {") { w in
+            for field in fields {
+                w.doc("\(field.doc), \(field.shape.isScalar ? "a scalar" : "\(field.shape)").")
+                w.line("public var \(field.name): \(swiftType(field.shape))")
             }
         }
+    }
+
+    private func gradientType(_ w: inout CodeWriter) {
+        let f = spec.output
+        fieldStruct("Gradient", doc: "The gradient of `\(f)`: d\(f)/d of every input and param, each in the shape of what it differentiates.",
+                    spec.variables.map { ($0.name, "d\(f)/d\($0.name)", $0.shape) }, &w)
     }
 
     private func value(_ w: inout CodeWriter) {
@@ -117,13 +127,8 @@ public struct GraphEmitter {
     }
 
     private func nodesType(_ w: inout CodeWriter) {
-        w.doc("The value of every node of the graph, as the forward pass computes it.")
-        w.block("public struct Nodes: Sendable {") { w in
-            for node in spec.nodes {
-                w.doc("`\(node.name)`, \(node.shape.isScalar ? "a scalar" : "\(node.shape)").")
-                w.line("public var \(node.name): \(node.shape.isScalar ? "Scalar" : "[Scalar]")")
-            }
-        }
+        fieldStruct("Nodes", doc: "The value of every node of the graph, as the forward pass computes it.",
+                    spec.nodes.map { ($0.name, "`\($0.name)`", $0.shape) }, &w)
     }
 
     private func nodes(_ w: inout CodeWriter) {
@@ -131,7 +136,7 @@ public struct GraphEmitter {
         w.block("public func nodes() -> Nodes {") { w in
             statements.emit(computing: model.nodes, &w)
             let fields = zip(spec.nodes, model.nodes).map { "\($0.name): \(statements.names[$1])" }
-            w.line("return Nodes(\(fields.joined(separator: ", ")))")
+            w.list("return Nodes(", fields, ")")
         }
     }
 
@@ -141,7 +146,7 @@ public struct GraphEmitter {
         w.block("public func valueAndGradient() -> (value: Scalar, gradient: Gradient) {") { w in
             statements.emit(computing: [model.output] + model.gradients, &w)
             let fields = zip(spec.variables, model.gradients).map { "\($0.name): \(statements.names[$1])" }
-            w.line("return (\(statements.names[model.output]), Gradient(\(fields.joined(separator: ", "))))")
+            w.list("return (\(statements.names[model.output]), Gradient(", fields, "))")
         }
     }
 }

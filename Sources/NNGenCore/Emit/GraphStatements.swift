@@ -13,8 +13,10 @@ struct GraphStatements {
         self.unrollLimit = unrollLimit
         let graph = model.graph
         names = GraphValueNames(graph)
-        // Values the reader follows keep statements of their own: nodes, adjoints, edge products.
-        var principal = Set(model.nodes + model.gradients)
+        // Values the reader follows keep statements of their own: nodes, adjoints, edge products and
+        // their sums. Only the helpers inside one pullback (masks, slopes) are inlined, so an
+        // inlined expression never nests deeper than one op's pullback.
+        var principal = Set(model.nodes + model.gradients + model.sums)
         for edge in model.edges {
             principal.insert(edge.upstream)
             principal.insert(edge.product)
@@ -79,7 +81,7 @@ struct GraphStatements {
                 w.line("let \(out) = \(names[op.inputs[0]])")
             } else if isUnrolled(op) {
                 let elements = (0..<shape.count).map { expressions.expression(op, .constant($0)).text }
-                w.line("let \(out): [\(type)] = [\(elements.joined(separator: ", "))]")
+                w.list("let \(out): [\(type)] = [", elements, "]")
             } else {
                 w.line("var \(out) = [\(type)](repeating: \(type == "Bool" ? "false" : "0"), count: \(shape.count))")
                 w.block("for _i in 0..<\(shape.count) {") { w in
@@ -93,7 +95,7 @@ struct GraphStatements {
             if isUnrolled(op) {
                 // Output element (r, c) is input element (c, r).
                 let elements = (0..<rows * cols).map { e in expressions.value(x, .constant((e % rows) * cols + e / rows)).text }
-                w.line("let \(out): [Scalar] = [\(elements.joined(separator: ", "))]")
+                w.list("let \(out): [Scalar] = [", elements, "]")
             } else {
                 w.line("var \(out) = [Scalar](repeating: 0, count: \(rows * cols))")
                 w.block("for _r in 0..<\(cols) {") { w in
@@ -158,7 +160,7 @@ struct GraphStatements {
                     }.joined(separator: " + "))
                 }
             }
-            w.line("let \(out): [Scalar] = [\(elements.joined(separator: ", "))]")
+            w.list("let \(out): [Scalar] = [", elements, "]")
             return
         }
         // Row i of C accumulates a_ik · (row k of op(B)).

@@ -11,7 +11,7 @@ public enum GraphDrawing {
         let graph = model.graph
         let evaluation = values.map { model.interpret($0) }
         var w = DotWriter(title: model.spec.name, legend: evaluation != nil)
-        for (variable, id) in zip(model.spec.variables, model.variables) {
+        for variable in model.spec.variables {
             w.node(id: variable.name, label: "\(variable.name)\n\(variable.shape)", shape: "plaintext")
         }
         let producers = graph.producers
@@ -47,9 +47,10 @@ public enum GraphDrawing {
         let last = model.loss ?? model.scores
         let ops = graph.opsNeeded(for: [last])
         var drawn = Set<ValueID>()
+        let producers = graph.producers
         for i in ops {
             let op = graph.ops[i]
-            for input in op.inputs where !drawn.contains(input) && graph.producers[input.index] == nil {
+            for input in op.inputs where !drawn.contains(input) && producers[input.index] == nil {
                 drawn.insert(input)
                 let v = graph[input]
                 if case .constant(let c) = v.role {

@@ -37,7 +37,7 @@ public enum GraphExplainer {
                 let shared = (fanIn[op.output] ?? 0) > 1 ? ", the sum of its \(fanIn[op.output]!) edges" : ""
                 lines.append("  at \(forwardFormula(op.comment)): upstream \(d(op.output))" + (value(edge.upstream).map { " = \($0)" } ?? "") + shared)
             }
-            lines.append("    edge \(graph[input].name) → \(graph[op.output].name): " + edgeText(edge, model, evaluation, value: value, d: d))
+            lines.append("    edge \(graph[input].name) → \(graph[op.output].name): " + edgeText(edge, model, producers, evaluation, value: value, d: d))
         }
         lines.append("")
         lines.append("Gradient of \(f):")
@@ -54,11 +54,11 @@ public enum GraphExplainer {
     }
 
     /// One edge: its local gradient and the gradient it carries back.
-    private static func edgeText(_ edge: Differentiator.Edge, _ model: GraphModel, _ evaluation: GraphModel.Evaluation?,
+    private static func edgeText(_ edge: Differentiator.Edge, _ model: GraphModel, _ producers: [Int?], _ evaluation: GraphModel.Evaluation?,
                                  value: (ValueID) -> String?, d: (ValueID) -> String) -> String {
         let graph = model.graph, op = graph.ops[edge.op], input = op.inputs[edge.input]
         let (x, y) = (graph[input].name, graph[op.output].name)
-        let productComment = graph.producers[edge.contribution.index].map { graph.ops[$0].comment } ?? ""
+        let productComment = producers[edge.contribution.index].map { graph.ops[$0].comment } ?? ""
         let broadcast = edge.contribution != edge.product ? " (summed: \(x) was broadcast)" : ""
         let carried = "\(d(input)) = " + (value(edge.product).map { $0 + broadcast } ?? productFormula(productComment))
         switch op.kind {

@@ -48,6 +48,9 @@ public struct Graph: Sendable {
     public private(set) var values: [Value] = []
     public private(set) var ops: [Op] = []
     private var usedNames: Set<String> = []
+    /// For each name asked for more than once, the suffix to try next (names are never freed, so
+    /// the smaller suffixes stay taken and the search need not start again at 2).
+    private var nextSuffix: [String: Int] = [:]
 
     /// Creates an empty graph.
     public init() {}
@@ -57,10 +60,14 @@ public struct Graph: Sendable {
 
     /// Adds a value; its name is made unique by a numeric suffix when taken.
     mutating func addValue(name: String, shape: Shape, role: ValueRole) -> ValueID {
-        var unique = name, n = 2
-        while usedNames.contains(unique) {
-            unique = "\(name)_\(n)"
-            n += 1
+        var unique = name
+        if usedNames.contains(unique) {
+            var n = nextSuffix[name, default: 2]
+            repeat {
+                unique = "\(name)_\(n)"
+                n += 1
+            } while usedNames.contains(unique)
+            nextSuffix[name] = n
         }
         usedNames.insert(unique)
         let id = ValueID(index: values.count)

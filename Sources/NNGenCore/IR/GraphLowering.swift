@@ -26,7 +26,7 @@ public enum GraphLowering {
         let firstBackwardOp = b.graph.ops.count
         let backward = Differentiator.differentiate(&b, output: output, variables: variables, symbol: spec.output, explicitEdges: true)
         return GraphModel(spec: spec, graph: b.graph, variables: variables, nodes: nodes, output: output,
-                          gradients: backward.adjoints, edges: backward.edges, firstBackwardOp: firstBackwardOp)
+                          gradients: backward.adjoints, edges: backward.edges, sums: backward.sums, firstBackwardOp: firstBackwardOp)
     }
 
     /// The single op of `node`, with a comment that states what it computes.

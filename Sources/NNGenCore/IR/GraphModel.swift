@@ -13,6 +13,8 @@ public struct GraphModel: Sendable {
     public let gradients: [ValueID]
     /// Every edge the backward pass crosses: upstream, local and product of the chain rule.
     public let edges: [Differentiator.Edge]
+    /// The sums of edge gradients where a value feeds several nodes.
+    public let sums: [ValueID]
     /// Index in `graph.ops` of the first op of the backward pass.
     public let firstBackwardOp: Int
 
