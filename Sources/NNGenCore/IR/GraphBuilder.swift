@@ -21,9 +21,9 @@ public struct GraphBuilder: Sendable {
     }
 
     /// Appends `kind(inputs)` as a new value named `name`; `shape` overrides inference where the
-    /// op needs it (matmul with vectors, broadcasting copies, sumToShape).
+    /// op needs it (matmul with vectors, broadcasting copies, sumToShape). A unary or binary op
+    /// whose inputs are all literals is folded into a literal instead.
     @discardableResult
-    /// An elementwise op whose inputs are all literals is folded into a literal.
     public mutating func op(_ kind: OpKind, _ inputs: [ValueID], name: String, shape: Shape? = nil, comment: String) -> ValueID {
         if let folded = fold(kind, inputs) { return constant(folded) }
         let inferred = shape ?? OpRules.outputShape(kind, inputs.map { graph[$0].shape })
