@@ -7,7 +7,7 @@ import NNGenCore
 struct NNGen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nngen",
-        abstract: "Generates fixed-shape Swift training and inference code from neural network specs.",
+        abstract: "Generates fixed-shape Swift code, forward and backward, from neural network and computational graph specs.",
         subcommands: [Generate.self, Check.self, Explain.self, Draw.self],
         defaultSubcommand: Generate.self
     )
