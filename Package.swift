@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -6,6 +6,10 @@ let package = Package(
     products: [
         .executable(name: "nngen", targets: ["nngen"]),
         .library(name: "NNGenCore", targets: ["NNGenCore"]),
+        /// Build-tool plugin: `*.nngen.yaml` files of a target become Swift at build time.
+        .plugin(name: "NNGenPlugin", targets: ["NNGenPlugin"]),
+        /// Command plugin `nngen-generate`: refreshes checked-in generated code from its specs.
+        .plugin(name: "NNGenGenerate", targets: ["NNGenGenerate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,6 +30,15 @@ let package = Package(
                 "NNGenCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .plugin(name: "NNGenPlugin", capability: .buildTool(), dependencies: ["nngen"]),
+        .plugin(
+            name: "NNGenGenerate",
+            capability: .command(
+                intent: .custom(verb: "nngen-generate", description: "Regenerate the checked-in Swift of every spec in Specs/ (or --specs DIR) into Generated/ (or --output DIR)."),
+                permissions: [.writeToPackageDirectory(reason: "nngen-generate rewrites the package's generated Swift files")]
+            ),
+            dependencies: ["nngen"]
         ),
         /// The golden files: the emitted code of every spec in `Specs/`, compiled as-is.
         .target(name: "GeneratedModels", path: "Generated"),

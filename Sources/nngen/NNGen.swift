@@ -57,15 +57,19 @@ func printError(_ message: String) {
 }
 
 extension NNGen {
-    /// Generates `DIR/<Name>.swift` for every spec; writes nothing when any spec has an error.
+    /// Generates `DIR/<Name>.swift` for every spec (or one named file, as the build plugin asks);
+    /// writes nothing when any spec has an error.
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Generate Swift source from specs (the default).")
 
         @Argument(help: "Spec files (.yaml).")
         var specs: [String]
 
-        @Option(name: .shortAndLong, help: "Output folder for the generated .swift files.")
-        var output: String
+        @Option(name: .shortAndLong, help: "Output folder for the generated .swift files, each named after its model.")
+        var output: String?
+
+        @Option(help: ArgumentHelp("The file to write, for a single spec (instead of -o).", valueName: "PATH"))
+        var outputFile: String?
 
         @Flag(help: "Validate the specs without writing anything.")
         var check = false
@@ -73,10 +77,24 @@ extension NNGen {
         @Option(help: "Unroll ops of at most this many scalar operations (default \(Generator.defaultUnrollLimit)).")
         var unrollLimit = Generator.defaultUnrollLimit
 
+        func validate() throws {
+            switch (output, outputFile) {
+            case (nil, nil) where !check: throw ValidationError("Give the output folder with -o DIR (or one file with --output-file PATH).")
+            case (.some, .some): throw ValidationError("Give either -o DIR or --output-file PATH, not both.")
+            case (nil, .some) where specs.count != 1: throw ValidationError("--output-file takes exactly one spec; use -o DIR for several.")
+            default: break
+            }
+        }
+
         func run() throws {
             guard let files = generateAll(specs, unrollLimit: unrollLimit) else { throw ExitCode.failure }
             if check { return }
-            let folder = URL(fileURLWithPath: output, isDirectory: true)
+            if let outputFile {
+                let outcome = try OutputWriter.write(files[0].source, to: URL(fileURLWithPath: outputFile))
+                if outcome == .written { print("wrote \(outputFile)") }
+                return
+            }
+            let folder = URL(fileURLWithPath: output!, isDirectory: true)
             for file in files {
                 let outcome = try OutputWriter.write(file.source, to: folder.appendingPathComponent(file.fileName))
                 if outcome == .written { print("wrote \(folder.appendingPathComponent(file.fileName).path)") }
