@@ -908,9 +908,9 @@ public struct ElementwiseOps: Sendable {
         ]
         // df/dleaky_default_x = df/dleaky_default_r · leaky_relu'(leaky_default_x)   (∂leaky_default_r/∂leaky_default_x = 1 where leaky_default_x > 0, else α = 0.01)
         let dleaky_default_x: [Scalar] = [
-            leaky_default_x[0] > 0 ? dleaky_default_r[0] : (dleaky_default_r[0] * 0.01),
-            leaky_default_x[1] > 0 ? dleaky_default_r[1] : (dleaky_default_r[1] * 0.01),
-            leaky_default_x[2] > 0 ? dleaky_default_r[2] : (dleaky_default_r[2] * 0.01)
+            leaky_default_r[0] > 0 ? dleaky_default_r[0] : (dleaky_default_r[0] * 0.01),
+            leaky_default_r[1] > 0 ? dleaky_default_r[1] : (dleaky_default_r[1] * 0.01),
+            leaky_default_r[2] > 0 ? dleaky_default_r[2] : (dleaky_default_r[2] * 0.01)
         ]
         // df/delu_default_x = df/delu_default_r · elu'(elu_default_x)   (∂elu_default_r/∂elu_default_x = 1 where elu_default_x ≥ 0, else elu_default_r + α)
         let delu_default_x: [Scalar] = [
@@ -926,13 +926,13 @@ public struct ElementwiseOps: Sendable {
         // df/dleaky_x = df/dleaky_r · leaky_relu'(leaky_x)   (∂leaky_r/∂leaky_x = 1 where leaky_x > 0, else α = 0.1)
         var dleaky_x = [Scalar](repeating: 0, count: 20)
         for _i in 0..<20 {
-            dleaky_x[_i] = leaky_x[_i] > 0 ? dleaky_r[_i] : (dleaky_r[_i] * 0.1)
+            dleaky_x[_i] = leaky_r[_i] > 0 ? dleaky_r[_i] : (dleaky_r[_i] * 0.1)
         }
         // df/drelu_x = df/drelu_r · 1[relu_x > 0]   (∂relu_r/∂relu_x = 1 where relu_x > 0, else 0)
         let drelu_x: [Scalar] = [
-            relu_x[0] > 0 ? drelu_r[0] : 0,
-            relu_x[1] > 0 ? drelu_r[1] : 0,
-            relu_x[2] > 0 ? drelu_r[2] : 0
+            relu_r[0] > 0 ? drelu_r[0] : 0,
+            relu_r[1] > 0 ? drelu_r[1] : 0,
+            relu_r[2] > 0 ? drelu_r[2] : 0
         ]
         // df/dtanh_x = df/dtanh_r · (1 − tanh_r²)   (∂tanh_r/∂tanh_x = 1 − tanh²(tanh_x))
         var dtanh_x = [Scalar](repeating: 0, count: 20)

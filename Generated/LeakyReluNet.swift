@@ -29,12 +29,12 @@ public struct LeakyReluNet: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 52
-    /// Scalars a `Workspace` holds: the gradient, then 256 of scratch.
-    public static let workspaceCount = 308
+    /// Scalars a `Workspace` holds: the gradient, then 226 of scratch.
+    public static let workspaceCount = 278
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 6]), ("b1", 18, [6]), ("W2", 24, [6, 4]), ("b2", 48, [4])]
     static let stateCount = 52
-    static let scoresOffset = 110
+    static let scoresOffset = 80
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -247,12 +247,11 @@ public struct LeakyReluNet: Sendable {
         let W1 = p + 0  // [3×6]
         let b1 = p + 18  // [6]
         let z1_linear = s + 0  // [5×6]
-        let z1 = s + 30  // [5×6]
-        let h1 = s + 60  // [5×6]
+        let h1 = s + 30  // [5×6]
         let W2 = p + 24  // [6×4]
         let b2 = p + 48  // [4]
-        let z2_linear = s + 90  // [5×4]
-        let z2 = s + 110  // [5×4]
+        let z2_linear = s + 60  // [5×4]
+        let z2 = s + 80  // [5×4]
 
         // z1_linear = x · W1   [5×3]·[3×6]
         for i in 0..<5 {
@@ -268,16 +267,13 @@ public struct LeakyReluNet: Sendable {
         }
 
         // z1 = z1_linear + b1   (bias added to every row)
+        // h1 = leaky_relu(z1)
         for r in 0..<5 {
             for c in 0..<6 {
                 let i = r * 6 + c
-                z1[i] = z1_linear[i] + b1[c]
+                let z1: Scalar = z1_linear[i] + b1[c]
+                h1[i] = max(0.1 * z1, z1)
             }
-        }
-
-        // h1 = leaky_relu(z1)
-        for i in 0..<30 {
-            h1[i] = max(0.1 * z1[i], z1[i])
         }
 
         // z2_linear = h1 · W2   [5×6]·[6×4]
@@ -308,16 +304,15 @@ public struct LeakyReluNet: Sendable {
         let W1 = p + 0  // [3×6]
         let b1 = p + 18  // [6]
         let z1_linear = s + 0  // [5×6]
-        let z1 = s + 30  // [5×6]
-        let h1 = s + 60  // [5×6]
+        let h1 = s + 30  // [5×6]
         let W2 = p + 24  // [6×4]
         let b2 = p + 48  // [4]
-        let z2_linear = s + 90  // [5×4]
-        let z2 = s + 110  // [5×4]
-        let data_loss = s + 130  // scalar
-        let W1_squared = s + 131  // scalar
-        let W2_squared = s + 132  // scalar
-        let loss = s + 133  // scalar
+        let z2_linear = s + 60  // [5×4]
+        let z2 = s + 80  // [5×4]
+        let data_loss = s + 100  // scalar
+        let W1_squared = s + 101  // scalar
+        let W2_squared = s + 102  // scalar
+        let loss = s + 103  // scalar
 
         // z1_linear = x · W1   [5×3]·[3×6]
         for i in 0..<5 {
@@ -333,16 +328,13 @@ public struct LeakyReluNet: Sendable {
         }
 
         // z1 = z1_linear + b1   (bias added to every row)
+        // h1 = leaky_relu(z1)
         for r in 0..<5 {
             for c in 0..<6 {
                 let i = r * 6 + c
-                z1[i] = z1_linear[i] + b1[c]
+                let z1: Scalar = z1_linear[i] + b1[c]
+                h1[i] = max(0.1 * z1, z1)
             }
-        }
-
-        // h1 = leaky_relu(z1)
-        for i in 0..<30 {
-            h1[i] = max(0.1 * z1[i], z1[i])
         }
 
         // z2_linear = h1 · W2   [5×6]·[6×4]
@@ -428,23 +420,22 @@ public struct LeakyReluNet: Sendable {
         let W1 = p + 0  // [3×6]
         let b1 = p + 18  // [6]
         let z1_linear = s + 0  // [5×6]
-        let z1 = s + 30  // [5×6]
-        let h1 = s + 60  // [5×6]
+        let h1 = s + 30  // [5×6]
         let W2 = p + 24  // [6×4]
         let b2 = p + 48  // [4]
-        let z2_linear = s + 90  // [5×4]
-        let z2 = s + 110  // [5×4]
-        let data_loss = s + 130  // scalar
-        let W1_squared = s + 131  // scalar
-        let W2_squared = s + 132  // scalar
-        let loss = s + 133  // scalar
-        let dz2 = s + 134  // [5×4]
+        let z2_linear = s + 60  // [5×4]
+        let z2 = s + 80  // [5×4]
+        let data_loss = s + 100  // scalar
+        let W1_squared = s + 101  // scalar
+        let W2_squared = s + 102  // scalar
+        let loss = s + 103  // scalar
+        let dz2 = s + 104  // [5×4]
         let dz2_sum = g + 48  // [4]
-        let dh1 = s + 154  // [5×6]
-        let dW2_2 = s + 184  // [6×4]
-        let dz1 = s + 208  // [5×6]
+        let dh1 = s + 124  // [5×6]
+        let dW2_2 = s + 154  // [6×4]
+        let dz1 = s + 178  // [5×6]
         let dz1_sum = g + 18  // [6]
-        let dW1_2 = s + 238  // [3×6]
+        let dW1_2 = s + 208  // [3×6]
         let dW1_total = g + 0  // [3×6]
         let dW2_total = g + 24  // [6×4]
 
@@ -462,16 +453,13 @@ public struct LeakyReluNet: Sendable {
         }
 
         // z1 = z1_linear + b1   (bias added to every row)
+        // h1 = leaky_relu(z1)
         for r in 0..<5 {
             for c in 0..<6 {
                 let i = r * 6 + c
-                z1[i] = z1_linear[i] + b1[c]
+                let z1: Scalar = z1_linear[i] + b1[c]
+                h1[i] = max(0.1 * z1, z1)
             }
-        }
-
-        // h1 = leaky_relu(z1)
-        for i in 0..<30 {
-            h1[i] = max(0.1 * z1[i], z1[i])
         }
 
         // z2_linear = h1 · W2   [5×6]·[6×4]
@@ -597,11 +585,11 @@ public struct LeakyReluNet: Sendable {
             }
         }
 
-        // 1 where z1 > 0
+        // 1 where z1 > 0, that is where h1 > 0
         // α·dL/dh1
         // dL/dz1 = dL/dh1 · leaky_relu'(z1)   (∂h1/∂z1 = 1 where z1 > 0, else α = 0.1)
         for i in 0..<30 {
-            let z1_positive: Scalar = z1[i] > 0 ? 1 : 0
+            let z1_positive: Scalar = h1[i] > 0 ? 1 : 0
             let dh1_leak: Scalar = dh1[i] * 0.1
             dz1[i] = z1_positive != 0 ? dh1[i] : dh1_leak
         }

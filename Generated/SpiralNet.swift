@@ -29,12 +29,12 @@ public struct SpiralNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 603
-    /// Scalars a `Workspace` holds: the gradient, then 153204 of scratch.
-    public static let workspaceCount = 153807
+    /// Scalars a `Workspace` holds: the gradient, then 124104 of scratch.
+    public static let workspaceCount = 124707
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 100]), ("b1", 200, [100]), ("W2", 300, [100, 3]), ("b2", 600, [3])]
     static let stateCount = 603
-    static let scoresOffset = 90900
+    static let scoresOffset = 61200
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -227,6 +227,243 @@ public struct SpiralNet: Sendable {
         }
     }
 
+    // MARK: Matrix-product kernels
+
+    /// The SIMD vector of the products: 256 bits of `Scalar`.
+    typealias Vector = SIMD8<Scalar>
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Scalar>) -> Vector { UnsafeRawPointer(p).loadUnaligned(as: Vector.self) }
+
+    @inline(__always)
+    static func store(_ v: Vector, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self) }
+
+    /// C[m×n] = A·B where B is stored row-major [k][n] and A's element (i, l) is at
+    /// `a[i·ai + l·ak]` (so A may be stored transposed). Tiles of 4 rows × 2 vectors keep 8
+    /// accumulators in registers; the k loop runs over rows of B, which are contiguous.
+    @inline(__always)
+    static func productRows(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
+                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int) {
+        var i = 0
+        while i + 4 <= m {
+            productRowTile4(a + i * ai, ai, ak, b, c + i * n, k, n)
+            i += 4
+        }
+        if i + 2 <= m {
+            productRowTile2(a + i * ai, ai, ak, b, c + i * n, k, n)
+            i += 2
+        }
+        if i < m { productRowTile1(a + i * ai, ak, b, c + i * n, k, n) }
+    }
+
+    /// Two rows of C = A·B (see `productRows`).
+    @inline(__always)
+    static func productRowTile2(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
+                                _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
+        let lanes = 8
+        var j = 0
+        while j + 4 * lanes <= n {
+            var c00 = Vector(), c01 = Vector(), c02 = Vector(), c03 = Vector()
+            var c10 = Vector(), c11 = Vector(), c12 = Vector(), c13 = Vector()
+            for l in 0..<k {
+                let row = b + l * n + j
+                let b0 = load(row), b1 = load(row + lanes), b2 = load(row + 2 * lanes), b3 = load(row + 3 * lanes)
+                let a0 = Vector(repeating: a[l * ak]), a1 = Vector(repeating: a[ai + l * ak])
+                c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3
+                c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3
+            }
+            store(c00, c + j); store(c01, c + j + lanes); store(c02, c + j + 2 * lanes); store(c03, c + j + 3 * lanes)
+            store(c10, c + n + j); store(c11, c + n + j + lanes); store(c12, c + n + j + 2 * lanes); store(c13, c + n + j + 3 * lanes)
+            j += 4 * lanes
+        }
+        while j + lanes <= n {
+            var c0 = Vector(), c1 = Vector()
+            for l in 0..<k {
+                let b0 = load(b + l * n + j)
+                c0 += Vector(repeating: a[l * ak]) * b0
+                c1 += Vector(repeating: a[ai + l * ak]) * b0
+            }
+            store(c0, c + j); store(c1, c + n + j)
+            j += lanes
+        }
+        while j < n {
+            var s0: Scalar = 0, s1: Scalar = 0
+            for l in 0..<k {
+                let bl = b[l * n + j]
+                s0 += a[l * ak] * bl; s1 += a[ai + l * ak] * bl
+            }
+            c[j] = s0; c[n + j] = s1
+            j += 1
+        }
+    }
+
+    /// Four rows of C = A·B (see `productRows`).
+    @inline(__always)
+    static func productRowTile4(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
+                                _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
+        let lanes = 8
+        var j = 0
+        while j + 2 * lanes <= n {
+            var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector()
+            var c20 = Vector(), c21 = Vector(), c30 = Vector(), c31 = Vector()
+            for l in 0..<k {
+                let row = b + l * n + j
+                let b0 = load(row), b1 = load(row + lanes)
+                let a0 = Vector(repeating: a[l * ak]), a1 = Vector(repeating: a[ai + l * ak])
+                let a2 = Vector(repeating: a[2 * ai + l * ak]), a3 = Vector(repeating: a[3 * ai + l * ak])
+                c00 += a0 * b0; c01 += a0 * b1
+                c10 += a1 * b0; c11 += a1 * b1
+                c20 += a2 * b0; c21 += a2 * b1
+                c30 += a3 * b0; c31 += a3 * b1
+            }
+            store(c00, c + j); store(c01, c + j + lanes)
+            store(c10, c + n + j); store(c11, c + n + j + lanes)
+            store(c20, c + 2 * n + j); store(c21, c + 2 * n + j + lanes)
+            store(c30, c + 3 * n + j); store(c31, c + 3 * n + j + lanes)
+            j += 2 * lanes
+        }
+        if j + lanes <= n {
+            var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
+            for l in 0..<k {
+                let b0 = load(b + l * n + j)
+                c0 += Vector(repeating: a[l * ak]) * b0
+                c1 += Vector(repeating: a[ai + l * ak]) * b0
+                c2 += Vector(repeating: a[2 * ai + l * ak]) * b0
+                c3 += Vector(repeating: a[3 * ai + l * ak]) * b0
+            }
+            store(c0, c + j); store(c1, c + n + j); store(c2, c + 2 * n + j); store(c3, c + 3 * n + j)
+            j += lanes
+        }
+        while j < n {
+            var s0: Scalar = 0, s1: Scalar = 0, s2: Scalar = 0, s3: Scalar = 0
+            for l in 0..<k {
+                let bl = b[l * n + j]
+                s0 += a[l * ak] * bl; s1 += a[ai + l * ak] * bl
+                s2 += a[2 * ai + l * ak] * bl; s3 += a[3 * ai + l * ak] * bl
+            }
+            c[j] = s0; c[n + j] = s1; c[2 * n + j] = s2; c[3 * n + j] = s3
+            j += 1
+        }
+    }
+
+    /// One row of C = A·B (see `productRows`).
+    @inline(__always)
+    static func productRowTile1(_ a: UnsafePointer<Scalar>, _ ak: Int, _ b: UnsafePointer<Scalar>,
+                                _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
+        let lanes = 8
+        var j = 0
+        while j + 4 * lanes <= n {
+            var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
+            for l in 0..<k {
+                let row = b + l * n + j, x = Vector(repeating: a[l * ak])
+                c0 += x * load(row); c1 += x * load(row + lanes)
+                c2 += x * load(row + 2 * lanes); c3 += x * load(row + 3 * lanes)
+            }
+            store(c0, c + j); store(c1, c + j + lanes); store(c2, c + j + 2 * lanes); store(c3, c + j + 3 * lanes)
+            j += 4 * lanes
+        }
+        while j + lanes <= n {
+            var c0 = Vector()
+            for l in 0..<k { c0 += Vector(repeating: a[l * ak]) * load(b + l * n + j) }
+            store(c0, c + j)
+            j += lanes
+        }
+        while j < n {
+            var s: Scalar = 0
+            for l in 0..<k { s += a[l * ak] * b[l * n + j] }
+            c[j] = s
+            j += 1
+        }
+    }
+
+    /// C[m×n] with C[i, j] = Σ_l A[i, l]·B[j, l]: A stored [m][k], B stored [n][k], both rows
+    /// contiguous; vectors run along k, then each sum is reduced across lanes. Tiles of 2 rows ×
+    /// 2 columns give 4 independent accumulator chains.
+    @inline(__always)
+    static func productDots(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>,
+                            _ m: Int, _ k: Int, _ n: Int) {
+        var i = 0
+        while i + 2 <= m {
+            var j = 0
+            while j + 2 <= n {
+                productDotTile(a + i * k, a + (i + 1) * k, b + j * k, b + (j + 1) * k, c + i * n + j, c + (i + 1) * n + j, 1, k)
+                j += 2
+            }
+            if j < n { productDotTile(a + i * k, a + (i + 1) * k, b + j * k, b + j * k, c + i * n + j, c + (i + 1) * n + j, 0, k) }
+            i += 2
+        }
+        if i < m {
+            var j = 0
+            while j + 2 <= n {
+                productDotTile(a + i * k, a + i * k, b + j * k, b + (j + 1) * k, c + i * n + j, c + i * n + j, 1, k)
+                j += 2
+            }
+            if j < n { productDotTile(a + i * k, a + i * k, b + j * k, b + j * k, c + i * n + j, c + i * n + j, 0, k) }
+        }
+    }
+
+    /// The four dot products of rows a0, a1 with rows b0, b1 (length k), written to
+    /// c0[0], c0[next], c1[0], c1[next]. Duplicated rows serve the edges of C: their results
+    /// land on the same element, with the same value.
+    @inline(__always)
+    static func productDotTile(_ a0: UnsafePointer<Scalar>, _ a1: UnsafePointer<Scalar>, _ b0: UnsafePointer<Scalar>,
+                               _ b1: UnsafePointer<Scalar>, _ c0: UnsafeMutablePointer<Scalar>, _ c1: UnsafeMutablePointer<Scalar>,
+                               _ next: Int, _ k: Int) {
+        let lanes = 8
+        var s00 = Vector(), s01 = Vector(), s10 = Vector(), s11 = Vector()
+        var l = 0
+        while l + lanes <= k {
+            let x0 = load(a0 + l), x1 = load(a1 + l), y0 = load(b0 + l), y1 = load(b1 + l)
+            s00 += x0 * y0; s01 += x0 * y1
+            s10 += x1 * y0; s11 += x1 * y1
+            l += lanes
+        }
+        var t00 = s00.sum(), t01 = s01.sum(), t10 = s10.sum(), t11 = s11.sum()
+        while l < k {
+            t00 += a0[l] * b0[l]; t01 += a0[l] * b1[l]
+            t10 += a1[l] * b0[l]; t11 += a1[l] * b1[l]
+            l += 1
+        }
+        c1[0] = t10; c1[next] = t11
+        c0[0] = t00; c0[next] = t01
+    }
+
+    /// y[c] = Σ_r x[r, c] for x stored [rows][cols]: the bias gradient, vectors across columns.
+    @inline(__always)
+    static func sumRows(_ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, _ rows: Int, _ cols: Int) {
+        let lanes = 8
+        var c = 0
+        while c + 2 * lanes <= cols {
+            var s0 = Vector(), s1 = Vector()
+            for r in 0..<rows {
+                s0 += load(x + r * cols + c)
+                s1 += load(x + r * cols + c + lanes)
+            }
+            store(s0, y + c); store(s1, y + c + lanes)
+            c += 2 * lanes
+        }
+        while c + lanes <= cols {
+            var s0 = Vector()
+            for r in 0..<rows { s0 += load(x + r * cols + c) }
+            store(s0, y + c)
+            c += lanes
+        }
+        while c < cols {
+            var s: Scalar = 0
+            for r in 0..<rows { s += x[r * cols + c] }
+            y[c] = s
+            c += 1
+        }
+    }
+
+    /// y[cols×rows] = x[rows×cols]ᵀ.
+    @inline(__always)
+    static func transposeCopy(_ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, _ rows: Int, _ cols: Int) {
+        for r in 0..<rows {
+            for c in 0..<cols { y[c * rows + r] = x[r * cols + c] }
+        }
+    }
+
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
     static func initialize(_ state: inout [Scalar], seed: UInt64) {
@@ -247,51 +484,28 @@ public struct SpiralNet: Sendable {
         let W1 = p + 0  // [2×100]
         let b1 = p + 200  // [100]
         let z1_linear = s + 0  // [300×100]
-        let z1 = s + 30000  // [300×100]
-        let h1 = s + 60000  // [300×100]
+        let h1 = s + 30000  // [300×100]
         let W2 = p + 300  // [100×3]
         let b2 = p + 600  // [3]
-        let z2_linear = s + 90000  // [300×3]
-        let z2 = s + 90900  // [300×3]
+        let z2_linear = s + 60000  // [300×3]
+        let z2 = s + 61200  // [300×3]
 
         // z1_linear = x · W1   [300×2]·[2×100]
-        for i in 0..<300 {
-            for j in 0..<100 {
-                z1_linear[i * 100 + j] = 0
-            }
-            for k in 0..<2 {
-                let a = x[i * 2 + k]
-                for j in 0..<100 {
-                    z1_linear[i * 100 + j] += a * W1[k * 100 + j]
-                }
-            }
-        }
+        Self.productRows(x, 2, 1, W1, z1_linear, 300, 2, 100)
 
         // z1 = z1_linear + b1   (bias added to every row)
+        // h1 = relu(z1)
         for r in 0..<300 {
             for c in 0..<100 {
                 let i = r * 100 + c
-                z1[i] = z1_linear[i] + b1[c]
+                let z1: Scalar = z1_linear[i] + b1[c]
+                h1[i] = max(0, z1)
             }
-        }
-
-        // h1 = relu(z1)
-        for i in 0..<30000 {
-            h1[i] = max(0, z1[i])
         }
 
         // z2_linear = h1 · W2   [300×100]·[100×3]
-        for i in 0..<300 {
-            for j in 0..<3 {
-                z2_linear[i * 3 + j] = 0
-            }
-            for k in 0..<100 {
-                let a = h1[i * 100 + k]
-                for j in 0..<3 {
-                    z2_linear[i * 3 + j] += a * W2[k * 3 + j]
-                }
-            }
-        }
+        Self.transposeCopy(W2, s + 60900, 100, 3)  // B: [100×3] → [3×100]
+        Self.productDots(h1, s + 60900, z2_linear, 300, 100, 3)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<300 {
@@ -308,55 +522,32 @@ public struct SpiralNet: Sendable {
         let W1 = p + 0  // [2×100]
         let b1 = p + 200  // [100]
         let z1_linear = s + 0  // [300×100]
-        let z1 = s + 30000  // [300×100]
-        let h1 = s + 60000  // [300×100]
+        let h1 = s + 30000  // [300×100]
         let W2 = p + 300  // [100×3]
         let b2 = p + 600  // [3]
-        let z2_linear = s + 90000  // [300×3]
-        let z2 = s + 90900  // [300×3]
-        let data_loss = s + 91800  // scalar
-        let W1_squared = s + 91801  // scalar
-        let W2_squared = s + 91802  // scalar
-        let loss = s + 91803  // scalar
+        let z2_linear = s + 60000  // [300×3]
+        let z2 = s + 61200  // [300×3]
+        let data_loss = s + 62100  // scalar
+        let W1_squared = s + 62101  // scalar
+        let W2_squared = s + 62102  // scalar
+        let loss = s + 62103  // scalar
 
         // z1_linear = x · W1   [300×2]·[2×100]
-        for i in 0..<300 {
-            for j in 0..<100 {
-                z1_linear[i * 100 + j] = 0
-            }
-            for k in 0..<2 {
-                let a = x[i * 2 + k]
-                for j in 0..<100 {
-                    z1_linear[i * 100 + j] += a * W1[k * 100 + j]
-                }
-            }
-        }
+        Self.productRows(x, 2, 1, W1, z1_linear, 300, 2, 100)
 
         // z1 = z1_linear + b1   (bias added to every row)
+        // h1 = relu(z1)
         for r in 0..<300 {
             for c in 0..<100 {
                 let i = r * 100 + c
-                z1[i] = z1_linear[i] + b1[c]
+                let z1: Scalar = z1_linear[i] + b1[c]
+                h1[i] = max(0, z1)
             }
-        }
-
-        // h1 = relu(z1)
-        for i in 0..<30000 {
-            h1[i] = max(0, z1[i])
         }
 
         // z2_linear = h1 · W2   [300×100]·[100×3]
-        for i in 0..<300 {
-            for j in 0..<3 {
-                z2_linear[i * 3 + j] = 0
-            }
-            for k in 0..<100 {
-                let a = h1[i * 100 + k]
-                for j in 0..<3 {
-                    z2_linear[i * 3 + j] += a * W2[k * 3 + j]
-                }
-            }
-        }
+        Self.transposeCopy(W2, s + 60900, 100, 3)  // B: [100×3] → [3×100]
+        Self.productDots(h1, s + 60900, z2_linear, 300, 100, 3)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<300 {
@@ -428,64 +619,41 @@ public struct SpiralNet: Sendable {
         let W1 = p + 0  // [2×100]
         let b1 = p + 200  // [100]
         let z1_linear = s + 0  // [300×100]
-        let z1 = s + 30000  // [300×100]
-        let h1 = s + 60000  // [300×100]
+        let h1 = s + 30000  // [300×100]
         let W2 = p + 300  // [100×3]
         let b2 = p + 600  // [3]
-        let z2_linear = s + 90000  // [300×3]
-        let z2 = s + 90900  // [300×3]
-        let data_loss = s + 91800  // scalar
-        let W1_squared = s + 91801  // scalar
-        let W2_squared = s + 91802  // scalar
-        let loss = s + 91803  // scalar
-        let dz2 = s + 91804  // [300×3]
+        let z2_linear = s + 60000  // [300×3]
+        let z2 = s + 61200  // [300×3]
+        let data_loss = s + 62100  // scalar
+        let W1_squared = s + 62101  // scalar
+        let W2_squared = s + 62102  // scalar
+        let loss = s + 62103  // scalar
+        let dz2 = s + 62104  // [300×3]
         let dz2_sum = g + 600  // [3]
-        let dh1 = s + 92704  // [300×100]
-        let dW2_2 = s + 122704  // [100×3]
-        let dz1 = s + 123004  // [300×100]
+        let dh1 = s + 63004  // [300×100]
+        let dW2_2 = s + 93304  // [100×3]
+        let dz1 = s + 93904  // [300×100]
         let dz1_sum = g + 200  // [100]
-        let dW1_2 = s + 153004  // [2×100]
+        let dW1_2 = s + 123904  // [2×100]
         let dW1_total = g + 0  // [2×100]
         let dW2_total = g + 300  // [100×3]
 
         // z1_linear = x · W1   [300×2]·[2×100]
-        for i in 0..<300 {
-            for j in 0..<100 {
-                z1_linear[i * 100 + j] = 0
-            }
-            for k in 0..<2 {
-                let a = x[i * 2 + k]
-                for j in 0..<100 {
-                    z1_linear[i * 100 + j] += a * W1[k * 100 + j]
-                }
-            }
-        }
+        Self.productRows(x, 2, 1, W1, z1_linear, 300, 2, 100)
 
         // z1 = z1_linear + b1   (bias added to every row)
+        // h1 = relu(z1)
         for r in 0..<300 {
             for c in 0..<100 {
                 let i = r * 100 + c
-                z1[i] = z1_linear[i] + b1[c]
+                let z1: Scalar = z1_linear[i] + b1[c]
+                h1[i] = max(0, z1)
             }
-        }
-
-        // h1 = relu(z1)
-        for i in 0..<30000 {
-            h1[i] = max(0, z1[i])
         }
 
         // z2_linear = h1 · W2   [300×100]·[100×3]
-        for i in 0..<300 {
-            for j in 0..<3 {
-                z2_linear[i * 3 + j] = 0
-            }
-            for k in 0..<100 {
-                let a = h1[i * 100 + k]
-                for j in 0..<3 {
-                    z2_linear[i * 3 + j] += a * W2[k * 3 + j]
-                }
-            }
-        }
+        Self.transposeCopy(W2, s + 60900, 100, 3)  // B: [100×3] → [3×100]
+        Self.productDots(h1, s + 60900, z2_linear, 300, 100, 3)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<300 {
@@ -574,58 +742,25 @@ public struct SpiralNet: Sendable {
         }
 
         // dL/dh1 = dL/dz2_linear · W2ᵀ
-        for i in 0..<300 {
-            for j in 0..<100 {
-                var acc: Scalar = 0
-                for k in 0..<3 {
-                    acc += dz2[i * 3 + k] * W2[j * 3 + k]
-                }
-                dh1[i * 100 + j] = acc
-            }
-        }
+        Self.transposeCopy(W2, s + 93004, 100, 3)  // Bᵀ: [100×3] → [3×100]
+        Self.productRows(dz2, 3, 1, s + 93004, dh1, 300, 3, 100)
 
         // dL/dW2 = h1ᵀ · dL/dz2_linear
-        for i in 0..<100 {
-            for j in 0..<3 {
-                dW2_2[i * 3 + j] = 0
-            }
-            for k in 0..<300 {
-                let a = h1[k * 100 + i]
-                for j in 0..<3 {
-                    dW2_2[i * 3 + j] += a * dz2[k * 3 + j]
-                }
-            }
-        }
+        Self.productRows(dz2, 1, 3, h1, s + 93604, 3, 300, 100)  // Cᵀ [3×100]
+        Self.transposeCopy(s + 93604, dW2_2, 3, 100)
 
-        // 1 where z1 > 0
+        // 1 where z1 > 0, that is where h1 > 0
         // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
         for i in 0..<30000 {
-            let z1_positive: Scalar = z1[i] > 0 ? 1 : 0
+            let z1_positive: Scalar = h1[i] > 0 ? 1 : 0
             dz1[i] = z1_positive != 0 ? dh1[i] : 0
         }
 
         // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
-        for c in 0..<100 {
-            dz1_sum[c] = dz1[c]
-        }
-        for r in 1..<300 {
-            for c in 0..<100 {
-                dz1_sum[c] += dz1[r * 100 + c]
-            }
-        }
+        Self.sumRows(dz1, dz1_sum, 300, 100)
 
         // dL/dW1 = xᵀ · dL/dz1_linear
-        for i in 0..<2 {
-            for j in 0..<100 {
-                dW1_2[i * 100 + j] = 0
-            }
-            for k in 0..<300 {
-                let a = x[k * 2 + i]
-                for j in 0..<100 {
-                    dW1_2[i * 100 + j] += a * dz1[k * 100 + j]
-                }
-            }
-        }
+        Self.productRows(x, 1, 2, dz1, dW1_2, 2, 300, 100)
 
         // dL/dW1 = 2·W1 · dL/dW1_squared   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
         // dL/dW1 += dW1_2   (W1 is used 2 times: adjoints add)

@@ -21,6 +21,15 @@ struct ExecutionPlan {
     /// Ops whose work (elements, or multiply-adds for matmul) is at most this are unrolled.
     let unrollLimit: Int
 
+    /// How one matrix product runs, and the scratch its operand copies use.
+    struct Product {
+        var form: ProductKernels.Form
+        /// Scratch offsets of the transposed copies of A, of B, and of the transposed result.
+        var copyA: Int? = nil, copyB: Int? = nil, transposedOutput: Int? = nil
+    }
+    /// The plan of every matrix product that is not unrolled, by the value it computes.
+    private(set) var products: [ValueID: Product] = [:]
+
     /// Plans `graph` for computing `targets`; `gradientSlots` maps adjoint values to offsets in `g`.
     init(graph: Graph, targets: [ValueID], gradientSlots: [ValueID: Int], unrollLimit: Int) {
         self.graph = graph
@@ -50,7 +59,54 @@ struct ExecutionPlan {
                 locations[out.index] = .pointer(base: "s", offset: scratchCount)
                 scratchCount += graph[out].shape.count
             }
+            if case .matmul(let s) = op.kind, !isUnrolled(op) {
+                products[out] = planProduct(s)
+            }
         }
+    }
+
+    /// The cheapest SIMD form for `C = op(A)·op(B)` (fewest elements copied into a transposed
+    /// layout), with scratch for its copies; scalar loops when no dimension fills a vector.
+    private mutating func planProduct(_ s: MatmulShape) -> Product {
+        let width = 8  // a product needs a dimension of at least one vector of Float
+        var candidates: [(cost: Int, product: Product)] = []
+        func scratch(_ count: Int) -> Int {
+            defer { scratchCount += count }
+            return scratchCount
+        }
+        if s.n >= width { candidates.append((s.transposeB ? s.k * s.n : 0, Product(form: .rows))) }
+        if s.k >= width {
+            candidates.append(((s.transposeA ? s.m * s.k : 0) + (s.transposeB ? 0 : s.k * s.n), Product(form: .dots)))
+        }
+        if s.m >= width { candidates.append(((s.transposeA ? 0 : s.m * s.k) + s.n * s.m, Product(form: .transposedRows))) }
+        guard let best = candidates.min(by: { $0.cost < $1.cost })?.product else { return Product(form: .scalar) }
+        var product = best
+        switch best.form {
+        case .rows:
+            if s.transposeB { product.copyB = scratch(s.k * s.n) }
+        case .dots:
+            if s.transposeA { product.copyA = scratch(s.m * s.k) }
+            if !s.transposeB { product.copyB = scratch(s.k * s.n) }
+        case .transposedRows:
+            if !s.transposeA { product.copyA = scratch(s.m * s.k) }
+            product.transposedOutput = scratch(s.n * s.m)
+        case .scalar:
+            break
+        }
+        return product
+    }
+
+    /// The plan of the product that computes `id`, if it is not unrolled.
+    func product(_ id: ValueID) -> Product? { products[id] }
+
+    /// True when the bias-gradient sum of `op` (a `sumToShape`) runs through `ProductKernels.sumRows`.
+    func usesSumRows(_ op: Op) -> Bool {
+        op.kind == .sumToShape && !isUnrolled(op) && graph[op.output].shape.count >= 8
+    }
+
+    /// True when some op uses the SIMD kernels of `ProductKernels`.
+    var usesProductKernels: Bool {
+        products.values.contains { $0.form != .scalar } || liveOps.contains { usesSumRows(graph.ops[$0]) }
     }
 
     /// An elementwise op is fused into its only consumer when that consumer is an elementwise op

@@ -11,7 +11,11 @@ struct KernelEmitter {
         let unrolled = plan.isUnrolled(op)
         switch op.kind {
         case .matmul(let s):
-            matmul(s, out, x[0], x[1], unrolled: unrolled, &w)
+            if let product = plan.product(op.output), product.form != .scalar {
+                simdProduct(s, product, out, x[0], x[1], &w)
+            } else {
+                matmul(s, out, x[0], x[1], unrolled: unrolled, &w)
+            }
         case .transpose(let rows, let cols):
             if unrolled {
                 for r in 0..<cols { for c in 0..<rows { w.line("\(out)[\(r * rows + c)] = \(x[0])[\(c * cols + r)]") } }
@@ -40,7 +44,9 @@ struct KernelEmitter {
             }
         case .sumToShape:
             let columns = g[op.output].shape.count, rows = g[op.inputs[0]].shape.count / columns
-            if unrolled {
+            if plan.usesSumRows(op) {
+                w.line("Self.sumRows(\(x[0]), \(out), \(rows), \(columns))")
+            } else if unrolled {
                 for c in 0..<columns {
                     w.line("\(out)[\(c)] = " + (0..<rows).map { "\(x[0])[\($0 * columns + c)]" }.joined(separator: " + "))
                 }
@@ -60,6 +66,47 @@ struct KernelEmitter {
                 .emit(op.kind, out: out, inputs: arguments, &w)
         default:
             preconditionFailure("elementwise op given to KernelEmitter")
+        }
+    }
+
+    /// `C[m×n] = op(A)·op(B)` through the SIMD kernels of `ProductKernels`, after copying the
+    /// operands the chosen form needs in the other layout.
+    private func simdProduct(_ s: MatmulShape, _ p: ExecutionPlan.Product, _ c: String, _ a: String, _ b: String, _ w: inout CodeWriter) {
+        let (m, k, n) = (s.m, s.k, s.n)
+        switch p.form {
+        case .rows:
+            // A's element (i, l): row-major [m][k], or stored transposed as [k][m].
+            let (ai, ak) = s.transposeA ? (1, m) : (k, 1)
+            var right = b
+            if let copy = p.copyB {
+                right = "s + \(copy)"
+                w.line("Self.transposeCopy(\(b), \(right), \(n), \(k))  // Bᵀ: [\(n)×\(k)] → [\(k)×\(n)]")
+            }
+            w.line("Self.productRows(\(a), \(ai), \(ak), \(right), \(c), \(m), \(k), \(n))")
+        case .dots:
+            var (left, right) = (a, b)
+            if let copy = p.copyA {
+                left = "s + \(copy)"
+                w.line("Self.transposeCopy(\(a), \(left), \(k), \(m))  // A: [\(k)×\(m)] → [\(m)×\(k)]")
+            }
+            if let copy = p.copyB {
+                right = "s + \(copy)"
+                w.line("Self.transposeCopy(\(b), \(right), \(k), \(n))  // B: [\(k)×\(n)] → [\(n)×\(k)]")
+            }
+            w.line("Self.productDots(\(left), \(right), \(c), \(m), \(k), \(n))")
+        case .transposedRows:
+            // Cᵀ = op(B)ᵀ·op(A)ᵀ: op(B)ᵀ's element (j, l) read in place, op(A)ᵀ needed as [k][m].
+            let (bi, bk) = s.transposeB ? (k, 1) : (1, n)
+            var right = a
+            if let copy = p.copyA {
+                right = "s + \(copy)"
+                w.line("Self.transposeCopy(\(a), \(right), \(m), \(k))  // A: [\(m)×\(k)] → [\(k)×\(m)]")
+            }
+            let transposed = "s + \(p.transposedOutput!)"
+            w.line("Self.productRows(\(b), \(bi), \(bk), \(right), \(transposed), \(n), \(k), \(m))  // Cᵀ [\(n)×\(m)]")
+            w.line("Self.transposeCopy(\(transposed), \(c), \(n), \(m))")
+        case .scalar:
+            preconditionFailure("scalar products use the loops")
         }
     }
 

@@ -138,6 +138,10 @@ public struct NetworkEmitter {
     }
 
     private func kernels(_ w: inout CodeWriter) {
+        if plan.usesProductKernels {
+            ProductKernels.emit(scalar: spec.scalar.rawValue, &w)
+            w.line("")
+        }
         TrainingEmitter.initializer(model, &w)
         w.line("")
         let f = FunctionEmitter(plan: plan, names: names)

@@ -64,10 +64,12 @@ public enum OpRules {
                 let local = b.binary(.sub, b.constant(1), ySquared, "\(yName)_slope", "tanh'(\(n(0))) = 1 − \(yName)²")
                 return [b.binary(.mul, dy, local, adj(0), "\(dx) = \(dyName) · (1 − \(yName)²)   (∂\(yName)/∂\(n(0)) = 1 − tanh²(\(n(0))))")]
             case .relu:  // y = max(0, x);  dx = dy where x > 0, else 0 (relu'(0) = 0)
-                let mask = b.binary(.greater, x[0], b.constant(0), "\(inputNames[0])_positive", "1 where \(n(0)) > 0")
+                // y > 0 exactly where x > 0, so the mask reads the output: the input need not be kept.
+                let mask = b.binary(.greater, y, b.constant(0), "\(inputNames[0])_positive", "1 where \(n(0)) > 0, that is where \(yName) > 0")
                 return [b.select(mask, dy, b.constant(0), adj(0), "\(dx) = \(dyName) · 1[\(n(0)) > 0]   (∂\(yName)/∂\(n(0)) = 1 where \(n(0)) > 0, else 0)")]
             case .leakyRelu(let alpha):  // y = max(αx, x);  dx = dy where x > 0, else α·dy
-                let mask = b.binary(.greater, x[0], b.constant(0), "\(inputNames[0])_positive", "1 where \(n(0)) > 0")
+                // With 0 ≤ α < 1, y > 0 exactly where x > 0: the mask reads the output.
+                let mask = b.binary(.greater, y, b.constant(0), "\(inputNames[0])_positive", "1 where \(n(0)) > 0, that is where \(yName) > 0")
                 let scaled = b.binary(.mul, dy, b.constant(alpha), "d\(yName)_leak", "α·\(dyName)")
                 return [b.select(mask, dy, scaled, adj(0), "\(dx) = \(dyName) · leaky_relu'(\(n(0)))   (∂\(yName)/∂\(n(0)) = 1 where \(n(0)) > 0, else α = \(alpha))")]
             case .elu(let alpha):  // y = x (x ≥ 0), α(eˣ − 1) (x < 0);  dx = dy (x ≥ 0), dy·(y + α) (x < 0)

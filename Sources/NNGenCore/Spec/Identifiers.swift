@@ -25,7 +25,7 @@ public enum Identifiers {
 
     /// Names the emitted code of a network declares or uses itself, which a spec may not take.
     public static let reservedByGeneratedCode: Set<String> = reservedEverywhere.union([
-        "Workspace", "Random", "UnsafeMutablePointer", "UnsafePointer", "UnsafeBufferPointer",
+        "Workspace", "Random", "Vector", "UnsafeMutablePointer", "UnsafePointer", "UnsafeBufferPointer",
         "UnsafeMutableBufferPointer", "parameters", "inputs", "labels", "targets", "workspace",
         "scores", "loss", "lossAndGradient", "trainStep", "seed", "storage", "batchSize",
         "inputCount", "outputCount", "parameterCount",
