@@ -235,6 +235,18 @@ public struct Regressor: Sendable {
     @inline(__always)
     static func store(_ v: Vector, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self) }
 
+    /// c += a·b. A fused multiply-add when the target has one and the build defines
+    /// `NNGEN_FMA` (with `-target-cpu native` on an FMA-capable CPU); otherwise a multiply and an
+    /// add, because without FMA hardware `addProduct` becomes a library call per lane.
+    @inline(__always)
+    static func multiplyAdd(_ c: inout Vector, _ a: Vector, _ b: Vector) {
+        #if NNGEN_FMA
+        c.addProduct(a, b)
+        #else
+        c += a * b
+        #endif
+    }
+
     /// C[m×n] = A·B where B is stored row-major [k][n] and A's element (i, l) is at
     /// `a[i·ai + l·ak]` (so A may be stored transposed). Tiles of 4 rows × 2 vectors keep 8
     /// accumulators in registers; the k loop runs over rows of B, which are contiguous.
@@ -242,7 +254,11 @@ public struct Regressor: Sendable {
     static func productRows(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
                             _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int) {
         var i = 0
-        while i + 4 <= m {
+        while i + 6 <= m {
+            productRowTile6(a + i * ai, ai, ak, b, c + i * n, k, n)
+            i += 6
+        }
+        if i + 4 <= m {
             productRowTile4(a + i * ai, ai, ak, b, c + i * n, k, n)
             i += 4
         }
@@ -262,12 +278,14 @@ public struct Regressor: Sendable {
         while j + 4 * lanes <= n {
             var c00 = Vector(), c01 = Vector(), c02 = Vector(), c03 = Vector()
             var c10 = Vector(), c11 = Vector(), c12 = Vector(), c13 = Vector()
-            for l in 0..<k {
-                let row = b + l * n + j
-                let b0 = load(row), b1 = load(row + lanes), b2 = load(row + 2 * lanes), b3 = load(row + 3 * lanes)
-                let a0 = Vector(repeating: a[l * ak]), a1 = Vector(repeating: a[ai + l * ak])
-                c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3
-                c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3
+            var pa = a, pb = b + j
+            for _ in 0..<k {
+                let b0 = load(pb), b1 = load(pb + lanes), b2 = load(pb + 2 * lanes), b3 = load(pb + 3 * lanes)
+                let a0 = Vector(repeating: pa[0]), a1 = Vector(repeating: pa[ai])
+                multiplyAdd(&c00, a0, b0); multiplyAdd(&c01, a0, b1); multiplyAdd(&c02, a0, b2); multiplyAdd(&c03, a0, b3)
+                multiplyAdd(&c10, a1, b0); multiplyAdd(&c11, a1, b1); multiplyAdd(&c12, a1, b2); multiplyAdd(&c13, a1, b3)
+                pa += ak
+                pb += n
             }
             store(c00, c + j); store(c01, c + j + lanes); store(c02, c + j + 2 * lanes); store(c03, c + j + 3 * lanes)
             store(c10, c + n + j); store(c11, c + n + j + lanes); store(c12, c + n + j + 2 * lanes); store(c13, c + n + j + 3 * lanes)
@@ -277,8 +295,8 @@ public struct Regressor: Sendable {
             var c0 = Vector(), c1 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
-                c0 += Vector(repeating: a[l * ak]) * b0
-                c1 += Vector(repeating: a[ai + l * ak]) * b0
+                multiplyAdd(&c0, Vector(repeating: a[l * ak]), b0)
+                multiplyAdd(&c1, Vector(repeating: a[ai + l * ak]), b0)
             }
             store(c0, c + j); store(c1, c + n + j)
             j += lanes
@@ -294,6 +312,79 @@ public struct Regressor: Sendable {
         }
     }
 
+    /// Six rows of C = A·B (see `productRows`): 12 accumulators, two rows of B and six
+    /// broadcasts of A per step of k; the columns left over take one vector, then scalars.
+    @inline(__always)
+    static func productRowTile6(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
+                                _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
+        let lanes = 4
+        var j = 0
+        while j + 2 * lanes <= n {
+            var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector(), c20 = Vector(), c21 = Vector()
+            var c30 = Vector(), c31 = Vector(), c40 = Vector(), c41 = Vector(), c50 = Vector(), c51 = Vector()
+            var pa = a, pb = b + j
+            for _ in 0..<k {
+                let b0 = load(pb), b1 = load(pb + lanes)
+                let a0 = Vector(repeating: pa[0]), a1 = Vector(repeating: pa[ai]), a2 = Vector(repeating: pa[2 * ai])
+                multiplyAdd(&c00, a0, b0); multiplyAdd(&c01, a0, b1)
+                multiplyAdd(&c10, a1, b0); multiplyAdd(&c11, a1, b1)
+                multiplyAdd(&c20, a2, b0); multiplyAdd(&c21, a2, b1)
+                let a3 = Vector(repeating: pa[3 * ai]), a4 = Vector(repeating: pa[4 * ai]), a5 = Vector(repeating: pa[5 * ai])
+                multiplyAdd(&c30, a3, b0); multiplyAdd(&c31, a3, b1)
+                multiplyAdd(&c40, a4, b0); multiplyAdd(&c41, a4, b1)
+                multiplyAdd(&c50, a5, b0); multiplyAdd(&c51, a5, b1)
+                pa += ak
+                pb += n
+            }
+            store(c00, c + j); store(c01, c + j + lanes)
+            store(c10, c + n + j); store(c11, c + n + j + lanes)
+            store(c20, c + 2 * n + j); store(c21, c + 2 * n + j + lanes)
+            store(c30, c + 3 * n + j); store(c31, c + 3 * n + j + lanes)
+            store(c40, c + 4 * n + j); store(c41, c + 4 * n + j + lanes)
+            store(c50, c + 5 * n + j); store(c51, c + 5 * n + j + lanes)
+            j += 2 * lanes
+        }
+        if j + lanes <= n {
+            var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector(), c4 = Vector(), c5 = Vector()
+            var pa = a, pb = b + j
+            for _ in 0..<k {
+                let b0 = load(pb)
+                multiplyAdd(&c0, Vector(repeating: pa[0]), b0); multiplyAdd(&c1, Vector(repeating: pa[ai]), b0)
+                multiplyAdd(&c2, Vector(repeating: pa[2 * ai]), b0); multiplyAdd(&c3, Vector(repeating: pa[3 * ai]), b0)
+                multiplyAdd(&c4, Vector(repeating: pa[4 * ai]), b0); multiplyAdd(&c5, Vector(repeating: pa[5 * ai]), b0)
+                pa += ak
+                pb += n
+            }
+            store(c0, c + j); store(c1, c + n + j); store(c2, c + 2 * n + j)
+            store(c3, c + 3 * n + j); store(c4, c + 4 * n + j); store(c5, c + 5 * n + j)
+            j += lanes
+        }
+        if j < n {
+            // The last columns, two rows at a time.
+            productRowColumns(a, ai, ak, b, c, k, n, from: j, rows: 6)
+        }
+    }
+
+    /// Columns `from..<n` of `rows` (an even number) rows of C = A·B.
+    @inline(__always)
+    static func productRowColumns(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
+                                  _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int, from start: Int, rows: Int) {
+        for r in stride(from: 0, to: rows, by: 2) {
+            var j = start
+            while j < n {
+                var s0: Scalar = 0, s1: Scalar = 0
+                var pa = a + r * ai, pb = b + j
+                for _ in 0..<k {
+                    s0 += pa[0] * pb[0]; s1 += pa[ai] * pb[0]
+                    pa += ak
+                    pb += n
+                }
+                c[r * n + j] = s0; c[(r + 1) * n + j] = s1
+                j += 1
+            }
+        }
+    }
+
     /// Four rows of C = A·B (see `productRows`).
     @inline(__always)
     static func productRowTile4(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
@@ -303,15 +394,18 @@ public struct Regressor: Sendable {
         while j + 2 * lanes <= n {
             var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector()
             var c20 = Vector(), c21 = Vector(), c30 = Vector(), c31 = Vector()
-            for l in 0..<k {
-                let row = b + l * n + j
-                let b0 = load(row), b1 = load(row + lanes)
-                let a0 = Vector(repeating: a[l * ak]), a1 = Vector(repeating: a[ai + l * ak])
-                let a2 = Vector(repeating: a[2 * ai + l * ak]), a3 = Vector(repeating: a[3 * ai + l * ak])
-                c00 += a0 * b0; c01 += a0 * b1
-                c10 += a1 * b0; c11 += a1 * b1
-                c20 += a2 * b0; c21 += a2 * b1
-                c30 += a3 * b0; c31 += a3 * b1
+            // Pointers advance by one row of B and one column of A: no index arithmetic inside.
+            var pa = a, pb = b + j
+            for _ in 0..<k {
+                let b0 = load(pb), b1 = load(pb + lanes)
+                let a0 = Vector(repeating: pa[0]), a1 = Vector(repeating: pa[ai])
+                let a2 = Vector(repeating: pa[2 * ai]), a3 = Vector(repeating: pa[3 * ai])
+                multiplyAdd(&c00, a0, b0); multiplyAdd(&c01, a0, b1)
+                multiplyAdd(&c10, a1, b0); multiplyAdd(&c11, a1, b1)
+                multiplyAdd(&c20, a2, b0); multiplyAdd(&c21, a2, b1)
+                multiplyAdd(&c30, a3, b0); multiplyAdd(&c31, a3, b1)
+                pa += ak
+                pb += n
             }
             store(c00, c + j); store(c01, c + j + lanes)
             store(c10, c + n + j); store(c11, c + n + j + lanes)
@@ -323,10 +417,10 @@ public struct Regressor: Sendable {
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
-                c0 += Vector(repeating: a[l * ak]) * b0
-                c1 += Vector(repeating: a[ai + l * ak]) * b0
-                c2 += Vector(repeating: a[2 * ai + l * ak]) * b0
-                c3 += Vector(repeating: a[3 * ai + l * ak]) * b0
+                multiplyAdd(&c0, Vector(repeating: a[l * ak]), b0)
+                multiplyAdd(&c1, Vector(repeating: a[ai + l * ak]), b0)
+                multiplyAdd(&c2, Vector(repeating: a[2 * ai + l * ak]), b0)
+                multiplyAdd(&c3, Vector(repeating: a[3 * ai + l * ak]), b0)
             }
             store(c0, c + j); store(c1, c + n + j); store(c2, c + 2 * n + j); store(c3, c + 3 * n + j)
             j += lanes
@@ -351,17 +445,20 @@ public struct Regressor: Sendable {
         var j = 0
         while j + 4 * lanes <= n {
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
-            for l in 0..<k {
-                let row = b + l * n + j, x = Vector(repeating: a[l * ak])
-                c0 += x * load(row); c1 += x * load(row + lanes)
-                c2 += x * load(row + 2 * lanes); c3 += x * load(row + 3 * lanes)
+            var pa = a, pb = b + j
+            for _ in 0..<k {
+                let x = Vector(repeating: pa[0])
+                multiplyAdd(&c0, x, load(pb)); multiplyAdd(&c1, x, load(pb + lanes))
+                multiplyAdd(&c2, x, load(pb + 2 * lanes)); multiplyAdd(&c3, x, load(pb + 3 * lanes))
+                pa += ak
+                pb += n
             }
             store(c0, c + j); store(c1, c + j + lanes); store(c2, c + j + 2 * lanes); store(c3, c + j + 3 * lanes)
             j += 4 * lanes
         }
         while j + lanes <= n {
             var c0 = Vector()
-            for l in 0..<k { c0 += Vector(repeating: a[l * ak]) * load(b + l * n + j) }
+            for l in 0..<k { multiplyAdd(&c0, Vector(repeating: a[l * ak]), load(b + l * n + j)) }
             store(c0, c + j)
             j += lanes
         }
@@ -411,8 +508,8 @@ public struct Regressor: Sendable {
         var l = 0
         while l + lanes <= k {
             let x0 = load(a0 + l), x1 = load(a1 + l), y0 = load(b0 + l), y1 = load(b1 + l)
-            s00 += x0 * y0; s01 += x0 * y1
-            s10 += x1 * y0; s11 += x1 * y1
+            multiplyAdd(&s00, x0, y0); multiplyAdd(&s01, x0, y1)
+            multiplyAdd(&s10, x1, y0); multiplyAdd(&s11, x1, y1)
             l += lanes
         }
         var t00 = s00.sum(), t01 = s01.sum(), t10 = s10.sum(), t11 = s11.sum()

@@ -1,4 +1,5 @@
-import GeneratedModels
+import Foundation
+@testable import GeneratedModels
 import XCTest
 
 /// Every model of `Generated/` against the interpreter, central differences, an independent
@@ -21,6 +22,25 @@ final class GeneratedModelTests: XCTestCase {
     func testNesterov() throws { try ModelChecks(NesterovNet.self, spec: "optimizer_nesterov").runAll() }
     func testAdam() throws { try ModelChecks(AdamNet.self, spec: "optimizer_adam").runAll() }
     func testMaxout() throws { try ModelChecks(MaxoutNet.self, spec: "maxout").runAll() }
+    func testFloatTanh() throws { try ModelChecks(FloatTanhNet.self, spec: "activation_tanh_float").runAll() }
+
+    /// The emitted Float tanh (plain arithmetic, so its loops vectorize) against libm's, in Double,
+    /// on a fine grid over [−12, 12] and at the edges: within 2 ulps of Float near 1, and NaN stays NaN.
+    func testFastTanhAccuracy() {
+        var worst = 0.0
+        for i in -120_000...120_000 {
+            let x = Float(i) * 1e-4
+            let exact = Foundation.tanh(Double(x))
+            let error = abs(Double(FloatTanhNet.fastTanh(x)) - exact) / max(abs(exact), 1e-30)
+            worst = max(worst, error)
+        }
+        XCTAssertLessThan(worst, 3e-7, "worst relative error of fastTanh")
+        XCTAssertEqual(FloatTanhNet.fastTanh(0), 0)
+        XCTAssertEqual(FloatTanhNet.fastTanh(1e-30), 1e-30)
+        XCTAssertEqual(FloatTanhNet.fastTanh(1000), 1)
+        XCTAssertEqual(FloatTanhNet.fastTanh(-.infinity), -1)
+        XCTAssertTrue(FloatTanhNet.fastTanh(.nan).isNaN)
+    }
 
     /// The inference-only model: scores agree with the interpreter; bad input throws.
     func testInferenceOnly() throws {

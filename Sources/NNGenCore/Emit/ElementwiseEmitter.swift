@@ -94,7 +94,7 @@ struct ElementwiseEmitter {
             case .square: return "\(x) * \(x)"
             case .sqrt: return "\(x).squareRoot()"
             case .sigmoid: return "1 / (1 + exp(-\(x)))"
-            case .tanh: return "tanh(\(x))"
+            case .tanh: return plan.fastTanh ? "Self.fastTanh(\(x))" : "tanh(\(x))"
             case .relu: return "max(0, \(x))"
             case .leakyRelu(let alpha): return "max(\(SwiftLiteral.real(alpha)) * \(x), \(x))"
             case .elu(let alpha): return "\(x) >= 0 ? \(x) : \(SwiftLiteral.real(alpha)) * expm1(\(x))"

@@ -31,9 +31,13 @@ struct ExecutionPlan {
     private(set) var products: [ValueID: Product] = [:]
 
     /// Plans `graph` for computing `targets`; `gradientSlots` maps adjoint values to offsets in `g`.
-    init(graph: Graph, targets: [ValueID], gradientSlots: [ValueID: Int], unrollLimit: Int) {
+    /// tanh runs through `FastMath.tanh` (Float models), which vectorizes, instead of libm.
+    let fastTanh: Bool
+
+    init(graph: Graph, targets: [ValueID], gradientSlots: [ValueID: Int], unrollLimit: Int, fastTanh: Bool = false) {
         self.graph = graph
         self.unrollLimit = unrollLimit
+        self.fastTanh = fastTanh
         liveOps = graph.opsNeeded(for: targets)
         var consumers = [[Int]](repeating: [], count: graph.values.count)
         for i in liveOps { for input in Set(graph.ops[i].inputs) { consumers[input.index].append(i) } }
@@ -103,6 +107,9 @@ struct ExecutionPlan {
     func usesSumRows(_ op: Op) -> Bool {
         op.kind == .sumToShape && !isUnrolled(op) && graph[op.output].shape.count >= 8
     }
+
+    /// True when some planned op computes tanh through `FastMath.tanh`.
+    var usesFastTanh: Bool { fastTanh && liveOps.contains { graph.ops[$0].kind == .unary(.tanh) } }
 
     /// True when some op uses the SIMD kernels of `ProductKernels`.
     var usesProductKernels: Bool {

@@ -16,7 +16,8 @@ public struct NetworkEmitter {
             if case .parameter(let offset) = model.graph[slice].role { slots[adjoint] = offset }
         }
         let targets = [model.scores] + (model.loss.map { [$0] } ?? []) + model.gradients.map(\.adjoint)
-        plan = ExecutionPlan(graph: model.graph, targets: targets, gradientSlots: slots, unrollLimit: unrollLimit)
+        plan = ExecutionPlan(graph: model.graph, targets: targets, gradientSlots: slots, unrollLimit: unrollLimit,
+                             fastTanh: model.spec.scalar == .float)
         names = ValueNames(model.graph)
     }
 
@@ -140,6 +141,10 @@ public struct NetworkEmitter {
     private func kernels(_ w: inout CodeWriter) {
         if plan.usesProductKernels {
             ProductKernels.emit(scalar: spec.scalar.rawValue, &w)
+            w.line("")
+        }
+        if plan.usesFastTanh {
+            FastMath.emitTanh(&w)
             w.line("")
         }
         TrainingEmitter.initializer(model, &w)

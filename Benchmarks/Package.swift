@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// nngen's benchmarks, a package of their own so that `swift test` at the root never builds them.
+// The workloads' specs sit in Sources/Workloads and become Swift at build time (NNGenPlugin).
+// Everything here is compiled for this machine's CPU, as the README tells users to do.
+let native: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native"]), .define("NNGEN_FMA")]
+
+let package = Package(
+    name: "NNGenBenchmarks",
+    dependencies: [
+        .package(name: "nngen", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        /// The five workloads: generated models, their data, and runners for both APIs.
+        .target(
+            name: "Workloads",
+            swiftSettings: native,
+            plugins: [.plugin(name: "NNGenPlugin", package: "nngen")]
+        ),
+        /// The anchors.py-style timer that compare.py runs beside numpy, PyTorch and JAX.
+        .executableTarget(
+            name: "nngen-timing",
+            dependencies: ["Workloads", .product(name: "NNGenCore", package: "nngen")],
+            swiftSettings: native
+        ),
+        /// package-benchmark suite: step time, mallocs per step, and generation time of each spec.
+        .executableTarget(
+            name: "NNGenBenchmarks",
+            dependencies: [
+                "Workloads",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NNGenCore", package: "nngen"),
+            ],
+            path: "Benchmarks/NNGenBenchmarks",
+            swiftSettings: native,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)
