@@ -19,7 +19,9 @@ enum FastMath {
             let k = (y * 1.442_695_04).rounded()
             let r = (y - k * 0.693_359_375) - k * -2.121_944_4e-4
             let er: Float = 1 + r * (1 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720))))))
-            let e = er * Float(bitPattern: UInt32(Int32(k) + 127) << 23)
+            // 2^k from the bits of 2²³ + 127 + k (k is a whole number in 0...29): no conversion
+            // that could trap, so the loop around this vectorizes.
+            let e = er * Float(bitPattern: ((k + 8_388_735).bitPattern & 0x7F_FFFF) << 23)
             let far = 1 - 2 / (e + 1)
             let s = a * a
             let near = a + a * s * (-1.0 / 3 + s * (2.0 / 15 + s * (-17.0 / 315 + s * (62.0 / 2835))))
