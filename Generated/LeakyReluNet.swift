@@ -484,7 +484,9 @@ public struct LeakyReluNet: Sendable {
         }
 
         // data_loss = mean over the batch of −log softmax(z2)[y]
+        // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N   (computed in the same pass)
         do {
+            let scale: Scalar = 1 / 5
             var total: Scalar = 0
             for i in 0..<5 {
                 let row = i * 4
@@ -494,9 +496,17 @@ public struct LeakyReluNet: Sendable {
                 }
                 var sumExp: Scalar = 0
                 for j in 0..<4 {
-                    sumExp += exp(z2[row + j] - largest)
+                    let e = exp(z2[row + j] - largest)
+                    dz2[row + j] = e
+                    sumExp += e
                 }
-                total += largest + log(sumExp) - z2[row + y[i]]
+                let label = y[i]
+                total += largest + log(sumExp) - z2[row + label]
+                let share = scale / sumExp
+                for j in 0..<4 {
+                    dz2[row + j] *= share
+                }
+                dz2[row + label] -= scale
             }
             data_loss[0] = total / 5
         }
@@ -529,27 +539,6 @@ public struct LeakyReluNet: Sendable {
         }
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
-
-        // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N
-        do {
-            let scale: Scalar = 1 / 5
-            for i in 0..<5 {
-                let row = i * 4
-                var largest = z2[row]
-                for j in 1..<4 where z2[row + j] > largest {
-                    largest = z2[row + j]
-                }
-                var sumExp: Scalar = 0
-                for j in 0..<4 {
-                    sumExp += exp(z2[row + j] - largest)
-                }
-                let label = y[i]
-                for j in 0..<4 {
-                    let probability = exp(z2[row + j] - largest) / sumExp
-                    dz2[row + j] = scale * (probability - (j == label ? 1 : 0))
-                }
-            }
-        }
 
         // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
         for c in 0..<4 {

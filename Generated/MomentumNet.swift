@@ -763,7 +763,9 @@ public struct MomentumNet: Sendable {
         }
 
         // data_loss = mean over the batch of −log softmax(z2)[y]
+        // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N   (computed in the same pass)
         do {
+            let scale: Scalar = 1 / 6
             var total: Scalar = 0
             for i in 0..<6 {
                 let row = i * 3
@@ -773,9 +775,17 @@ public struct MomentumNet: Sendable {
                 }
                 var sumExp: Scalar = 0
                 for j in 0..<3 {
-                    sumExp += exp(z2[row + j] - largest)
+                    let e = exp(z2[row + j] - largest)
+                    dz2[row + j] = e
+                    sumExp += e
                 }
-                total += largest + log(sumExp) - z2[row + y[i]]
+                let label = y[i]
+                total += largest + log(sumExp) - z2[row + label]
+                let share = scale / sumExp
+                for j in 0..<3 {
+                    dz2[row + j] *= share
+                }
+                dz2[row + label] -= scale
             }
             data_loss[0] = total / 6
         }
@@ -808,27 +818,6 @@ public struct MomentumNet: Sendable {
         }
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
-
-        // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N
-        do {
-            let scale: Scalar = 1 / 6
-            for i in 0..<6 {
-                let row = i * 3
-                var largest = z2[row]
-                for j in 1..<3 where z2[row + j] > largest {
-                    largest = z2[row + j]
-                }
-                var sumExp: Scalar = 0
-                for j in 0..<3 {
-                    sumExp += exp(z2[row + j] - largest)
-                }
-                let label = y[i]
-                for j in 0..<3 {
-                    let probability = exp(z2[row + j] - largest) / sumExp
-                    dz2[row + j] = scale * (probability - (j == label ? 1 : 0))
-                }
-            }
-        }
 
         // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
         for c in 0..<3 {

@@ -726,7 +726,9 @@ public struct SoftmaxClassifier: Sendable {
         }
 
         // loss = mean over the batch of −log softmax(output_z2)[y]
+        // dL/doutput_z2 = dL/dloss · (softmax(output_z2) − onehot(y)) / N   (computed in the same pass)
         do {
+            let scale: Scalar = 1 / 7
             var total: Scalar = 0
             for i in 0..<7 {
                 let row = i * 4
@@ -736,35 +738,22 @@ public struct SoftmaxClassifier: Sendable {
                 }
                 var sumExp: Scalar = 0
                 for j in 0..<4 {
-                    sumExp += exp(output_z2[row + j] - largest)
+                    let e = exp(output_z2[row + j] - largest)
+                    doutput_z2[row + j] = e
+                    sumExp += e
                 }
-                total += largest + log(sumExp) - output_z2[row + y[i]]
+                let label = y[i]
+                total += largest + log(sumExp) - output_z2[row + label]
+                let share = scale / sumExp
+                for j in 0..<4 {
+                    doutput_z2[row + j] *= share
+                }
+                doutput_z2[row + label] -= scale
             }
             loss[0] = total / 7
         }
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
-
-        // dL/doutput_z2 = dL/dloss · (softmax(output_z2) − onehot(y)) / N
-        do {
-            let scale: Scalar = 1 / 7
-            for i in 0..<7 {
-                let row = i * 4
-                var largest = output_z2[row]
-                for j in 1..<4 where output_z2[row + j] > largest {
-                    largest = output_z2[row + j]
-                }
-                var sumExp: Scalar = 0
-                for j in 0..<4 {
-                    sumExp += exp(output_z2[row + j] - largest)
-                }
-                let label = y[i]
-                for j in 0..<4 {
-                    let probability = exp(output_z2[row + j] - largest) / sumExp
-                    doutput_z2[row + j] = scale * (probability - (j == label ? 1 : 0))
-                }
-            }
-        }
 
         // dL/doutput_b = Σ over rows of doutput_z2   (output_b was broadcast)
         for c in 0..<4 {

@@ -739,7 +739,9 @@ public struct ThreeLayerNet: Sendable {
         }
 
         // loss = mean over the batch of −log softmax(z3)[y]
+        // dL/dz3 = dL/dloss · (softmax(z3) − onehot(y)) / N   (computed in the same pass)
         do {
+            let scale: Scalar = 1 / 6
             var total: Scalar = 0
             for i in 0..<6 {
                 let row = i * 3
@@ -749,35 +751,22 @@ public struct ThreeLayerNet: Sendable {
                 }
                 var sumExp: Scalar = 0
                 for j in 0..<3 {
-                    sumExp += exp(z3[row + j] - largest)
+                    let e = exp(z3[row + j] - largest)
+                    dz3[row + j] = e
+                    sumExp += e
                 }
-                total += largest + log(sumExp) - z3[row + y[i]]
+                let label = y[i]
+                total += largest + log(sumExp) - z3[row + label]
+                let share = scale / sumExp
+                for j in 0..<3 {
+                    dz3[row + j] *= share
+                }
+                dz3[row + label] -= scale
             }
             loss[0] = total / 6
         }
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
-
-        // dL/dz3 = dL/dloss · (softmax(z3) − onehot(y)) / N
-        do {
-            let scale: Scalar = 1 / 6
-            for i in 0..<6 {
-                let row = i * 3
-                var largest = z3[row]
-                for j in 1..<3 where z3[row + j] > largest {
-                    largest = z3[row + j]
-                }
-                var sumExp: Scalar = 0
-                for j in 0..<3 {
-                    sumExp += exp(z3[row + j] - largest)
-                }
-                let label = y[i]
-                for j in 0..<3 {
-                    let probability = exp(z3[row + j] - largest) / sumExp
-                    dz3[row + j] = scale * (probability - (j == label ? 1 : 0))
-                }
-            }
-        }
 
         // dL/dh2 = dL/dz3 · W3ᵀ
         for i in 0..<6 {

@@ -626,7 +626,9 @@ public struct XorNet: Sendable {
         z2[7] = z2_linear[7] + b2[1]
 
         // loss = mean over the batch of −log softmax(z2)[y]
+        // dL/dz2 = dL/dloss · (softmax(z2) − onehot(y)) / N   (computed in the same pass)
         do {
+            let scale: Scalar = 1 / 4
             var total: Scalar = 0
             for i in 0..<4 {
                 let row = i * 2
@@ -636,35 +638,22 @@ public struct XorNet: Sendable {
                 }
                 var sumExp: Scalar = 0
                 for j in 0..<2 {
-                    sumExp += exp(z2[row + j] - largest)
+                    let e = exp(z2[row + j] - largest)
+                    dz2[row + j] = e
+                    sumExp += e
                 }
-                total += largest + log(sumExp) - z2[row + y[i]]
+                let label = y[i]
+                total += largest + log(sumExp) - z2[row + label]
+                let share = scale / sumExp
+                for j in 0..<2 {
+                    dz2[row + j] *= share
+                }
+                dz2[row + label] -= scale
             }
             loss[0] = total / 4
         }
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
-
-        // dL/dz2 = dL/dloss · (softmax(z2) − onehot(y)) / N
-        do {
-            let scale: Scalar = 1 / 4
-            for i in 0..<4 {
-                let row = i * 2
-                var largest = z2[row]
-                for j in 1..<2 where z2[row + j] > largest {
-                    largest = z2[row + j]
-                }
-                var sumExp: Scalar = 0
-                for j in 0..<2 {
-                    sumExp += exp(z2[row + j] - largest)
-                }
-                let label = y[i]
-                for j in 0..<2 {
-                    let probability = exp(z2[row + j] - largest) / sumExp
-                    dz2[row + j] = scale * (probability - (j == label ? 1 : 0))
-                }
-            }
-        }
 
         // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
         dz2_sum[0] = dz2[0] + dz2[2] + dz2[4] + dz2[6]

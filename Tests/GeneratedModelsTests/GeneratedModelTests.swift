@@ -22,7 +22,7 @@ final class GeneratedModelTests: XCTestCase {
     func testNesterov() throws { try ModelChecks(NesterovNet.self, spec: "optimizer_nesterov").runAll() }
     func testAdam() throws { try ModelChecks(AdamNet.self, spec: "optimizer_adam").runAll() }
     func testMaxout() throws { try ModelChecks(MaxoutNet.self, spec: "maxout").runAll() }
-    func testFloatTanh() throws { try ModelChecks(FloatTanhNet.self, spec: "activation_tanh_float").runAll() }
+    func testFloatActivations() throws { try ModelChecks(FloatActivationsNet.self, spec: "activations_float").runAll() }
 
     /// The emitted Float tanh (plain arithmetic, so its loops vectorize) against libm's, in Double,
     /// on a fine grid over [−12, 12] and at the edges: within 2 ulps of Float near 1, and NaN stays NaN.
@@ -31,15 +31,30 @@ final class GeneratedModelTests: XCTestCase {
         for i in -120_000...120_000 {
             let x = Float(i) * 1e-4
             let exact = Foundation.tanh(Double(x))
-            let error = abs(Double(FloatTanhNet.fastTanh(x)) - exact) / max(abs(exact), 1e-30)
+            let error = abs(Double(FloatActivationsNet.fastTanh(x)) - exact) / max(abs(exact), 1e-30)
             worst = max(worst, error)
         }
         XCTAssertLessThan(worst, 3e-7, "worst relative error of fastTanh")
-        XCTAssertEqual(FloatTanhNet.fastTanh(0), 0)
-        XCTAssertEqual(FloatTanhNet.fastTanh(1e-30), 1e-30)
-        XCTAssertEqual(FloatTanhNet.fastTanh(1000), 1)
-        XCTAssertEqual(FloatTanhNet.fastTanh(-.infinity), -1)
-        XCTAssertTrue(FloatTanhNet.fastTanh(.nan).isNaN)
+        XCTAssertEqual(FloatActivationsNet.fastTanh(0), 0)
+        XCTAssertEqual(FloatActivationsNet.fastTanh(1e-30), 1e-30)
+        XCTAssertEqual(FloatActivationsNet.fastTanh(1000), 1)
+        XCTAssertEqual(FloatActivationsNet.fastTanh(-.infinity), -1)
+        XCTAssertTrue(FloatActivationsNet.fastTanh(.nan).isNaN)
+    }
+
+    /// The emitted Float exp (used by sigmoid and the softmax of Float models) against libm's, in
+    /// Double, over [−87, 88], where the result is a normal Float.
+    func testFastExpAccuracy() {
+        var worst = 0.0
+        for i in -870_000...880_000 {
+            let x = Float(i) * 1e-4
+            let exact = Foundation.exp(Double(x))
+            worst = max(worst, abs(Double(FloatActivationsNet.fastExp(x)) - exact) / exact)
+        }
+        XCTAssertLessThan(worst, 4e-7, "worst relative error of fastExp")
+        XCTAssertEqual(FloatActivationsNet.fastExp(0), 1)
+        XCTAssertTrue(FloatActivationsNet.fastExp(.nan).isNaN)
+        XCTAssertGreaterThan(FloatActivationsNet.fastExp(-1000), 0)  // clamped, never negative
     }
 
     /// The inference-only model: scores agree with the interpreter; bad input throws.

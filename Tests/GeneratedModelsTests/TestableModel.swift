@@ -74,4 +74,4 @@ extension MomentumNet: LabelModel {}
 extension NesterovNet: LabelModel {}
 extension AdamNet: LabelModel {}
 extension MaxoutNet: LabelModel {}
-extension FloatTanhNet: LabelModel {}
+extension FloatActivationsNet: LabelModel {}

@@ -29,7 +29,7 @@ let benchmarks: @Sendable () -> Void = {
                 benchmark.startMeasurement()
                 for _ in benchmark.scaledIterations { step() }
                 benchmark.stopMeasurement()
-                blackHole(runner.last)
+                blackHole(runner.last())
             }
         }
     }

@@ -11,52 +11,44 @@ extension SpiralBench: TrainableBenchModel { static func makeWorkspace() -> Work
 extension MnistMLPBench: TrainableBenchModel { static func makeWorkspace() -> Workspace { Workspace() } }
 extension DeepBench: TrainableBenchModel { static func makeWorkspace() -> Workspace { Workspace() } }
 
-/// One training step (forward, loss, backward, SGD update) on a fixed batch.
-final class TrainingRunner<Model: TrainableBenchModel>: WorkloadRunner {
+/// The mutable state of a runner: the model, its workspace, and the last result.
+final class RunnerState<Model> {
     var model: Model
-    var workspace: Model.Workspace
-    let data: BenchmarkData
     var last: Float = 0
+    init(_ model: Model) { self.model = model }
+}
 
-    init(_ model: Model, _ data: BenchmarkData) {
-        self.model = model
-        self.data = data
-        workspace = Model.makeWorkspace()
-    }
-
-    func stepBuffers() {
-        data.inputs.withUnsafeBufferPointer { inputs in
-            data.labels.withUnsafeBufferPointer { labels in
-                last = try! model.trainStep(inputs: inputs, labels: labels, workspace: &workspace)
+/// One training step (forward, loss, backward, SGD update) on a fixed batch. Called with a
+/// concrete model type, so the closures are specialized for it.
+func trainingRunner<Model: TrainableBenchModel>(_ model: Model, _ data: BenchmarkData) -> WorkloadRunner {
+    let state = RunnerState(model)
+    var workspace = Model.makeWorkspace()
+    return WorkloadRunner(
+        stepBuffers: {
+            data.inputs.withUnsafeBufferPointer { inputs in
+                data.labels.withUnsafeBufferPointer { labels in
+                    state.last = try! state.model.trainStep(inputs: inputs, labels: labels, workspace: &workspace)
+                }
             }
-        }
-    }
-
-    func stepArrays() {
-        last = try! model.trainStep(inputs: data.inputs, labels: data.labels)
-    }
+        },
+        stepArrays: { state.last = try! state.model.trainStep(inputs: data.inputs, labels: data.labels) },
+        last: { state.last })
 }
 
 /// The mnist-mlp forward pass for one example.
-final class InferenceRunner: WorkloadRunner {
-    let model = MnistInferBench()
+func inferenceRunner(_ data: BenchmarkData) -> WorkloadRunner {
+    let state = RunnerState(MnistInferBench())
     var workspace = MnistInferBench.Workspace()
     var output = [Float](repeating: 0, count: MnistInferBench.outputCount)
-    let data: BenchmarkData
-    var last: Float = 0
-
-    init(_ data: BenchmarkData) { self.data = data }
-
-    func stepBuffers() {
-        data.inputs.withUnsafeBufferPointer { inputs in
-            output.withUnsafeMutableBufferPointer { scores in
-                try! model.scores(inputs, into: scores, workspace: &workspace)
+    return WorkloadRunner(
+        stepBuffers: {
+            data.inputs.withUnsafeBufferPointer { inputs in
+                output.withUnsafeMutableBufferPointer { scores in
+                    try! state.model.scores(inputs, into: scores, workspace: &workspace)
+                }
             }
-        }
-        last = output[0]
-    }
-
-    func stepArrays() {
-        last = try! model.scores(data.inputs)[0]
-    }
+            state.last = output[0]
+        },
+        stepArrays: { state.last = try! state.model.scores(data.inputs)[0] },
+        last: { state.last })
 }

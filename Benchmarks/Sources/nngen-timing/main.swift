@@ -72,6 +72,6 @@ for workload in Workload.all where selected?.contains(workload.name) ?? true {
         let samples = time(api == "buffers" ? runner.stepBuffers : runner.stepArrays, minTime: minTime, repeats: repeats).sorted()
         let median = samples[samples.count / 2]
         let gflops = Double(workload.requiredFLOPs) / median / 1e3
-        print("{\"workload\": \"\(workload.name)\", \"api\": \"\(api)\", \"median_us\": \(median), \"min_us\": \(samples.first!), \"max_us\": \(samples.last!), \"gflops\": \(gflops), \"flops\": \(workload.requiredFLOPs), \"check\": \(runner.last)}")
+        print("{\"workload\": \"\(workload.name)\", \"api\": \"\(api)\", \"median_us\": \(median), \"min_us\": \(samples.first!), \"max_us\": \(samples.last!), \"gflops\": \(gflops), \"flops\": \(workload.requiredFLOPs), \"check\": \(runner.last())}")
     }
 }

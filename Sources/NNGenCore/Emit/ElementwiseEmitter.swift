@@ -84,17 +84,19 @@ struct ElementwiseEmitter {
     /// The right-hand side computing one element of `op`.
     private func expression(_ op: Op, _ element: Element) -> String {
         let a = op.inputs.map { operand($0, of: op, element) }
+        let fast = plan.usesFastMath(op)
+        let exp = fast ? "Self.fastExp" : "exp"
         switch op.kind {
         case .unary(let f):
             let x = a[0]
             switch f {
             case .neg: return "-\(x)"
-            case .exp: return "exp(\(x))"
+            case .exp: return "\(exp)(\(x))"
             case .log: return "log(\(x))"
             case .square: return "\(x) * \(x)"
             case .sqrt: return "\(x).squareRoot()"
-            case .sigmoid: return "1 / (1 + exp(-\(x)))"
-            case .tanh: return plan.fastTanh ? "Self.fastTanh(\(x))" : "tanh(\(x))"
+            case .sigmoid: return "1 / (1 + \(exp)(-\(x)))"
+            case .tanh: return fast ? "Self.fastTanh(\(x))" : "tanh(\(x))"
             case .relu: return "max(0, \(x))"
             case .leakyRelu(let alpha): return "max(\(SwiftLiteral.real(alpha)) * \(x), \(x))"
             case .elu(let alpha): return "\(x) >= 0 ? \(x) : \(SwiftLiteral.real(alpha)) * expm1(\(x))"

@@ -31,13 +31,14 @@ struct ExecutionPlan {
     private(set) var products: [ValueID: Product] = [:]
 
     /// Plans `graph` for computing `targets`; `gradientSlots` maps adjoint values to offsets in `g`.
-    /// tanh runs through `FastMath.tanh` (Float models), which vectorizes, instead of libm.
-    let fastTanh: Bool
+    /// exp, sigmoid and tanh in loops run through `FastMath`'s functions (Float models), which
+    /// vectorize, instead of libm's.
+    let fastMath: Bool
 
-    init(graph: Graph, targets: [ValueID], gradientSlots: [ValueID: Int], unrollLimit: Int, fastTanh: Bool = false) {
+    init(graph: Graph, targets: [ValueID], gradientSlots: [ValueID: Int], unrollLimit: Int, fastMath: Bool = false) {
         self.graph = graph
         self.unrollLimit = unrollLimit
-        self.fastTanh = fastTanh
+        self.fastMath = fastMath
         liveOps = graph.opsNeeded(for: targets)
         var consumers = [[Int]](repeating: [], count: graph.values.count)
         for i in liveOps { for input in Set(graph.ops[i].inputs) { consumers[input.index].append(i) } }
@@ -108,8 +109,16 @@ struct ExecutionPlan {
         op.kind == .sumToShape && !isUnrolled(op) && graph[op.output].shape.count >= 8
     }
 
-    /// True when some planned op computes tanh through `FastMath.tanh`.
-    var usesFastTanh: Bool { fastTanh && liveOps.contains { graph.ops[$0].kind == .unary(.tanh) } }
+    /// True when some planned op computes tanh through `fastTanh`.
+    var usesFastTanh: Bool { liveOps.contains { graph.ops[$0].kind == .unary(.tanh) && usesFastMath(graph.ops[$0]) } }
+
+    /// True when some planned op computes an exponential through `fastExp`.
+    var usesFastExp: Bool {
+        liveOps.contains {
+            let op = graph.ops[$0]
+            return (op.kind == .unary(.exp) || op.kind == .unary(.sigmoid)) && usesFastMath(op)
+        }
+    }
 
     /// True when some op uses the SIMD kernels of `ProductKernels`.
     var usesProductKernels: Bool {
@@ -130,6 +139,11 @@ struct ExecutionPlan {
 
     /// True when `op` is emitted as straight-line code.
     func isUnrolled(_ op: Op) -> Bool { work(op) <= unrollLimit }
+
+    /// True when `op`'s exp, sigmoid or tanh runs through `FastMath`: in loops of Float models,
+    /// which it lets vectorize. Unrolled, each element would be a scalar polynomial, and libm's
+    /// table-driven functions are faster for that.
+    func usesFastMath(_ op: Op) -> Bool { fastMath && !isUnrolled(op) }
 
     /// Scalar operations an op performs, the measure the unroll limit applies to.
     func work(_ op: Op) -> Int {

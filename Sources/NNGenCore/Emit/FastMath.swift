@@ -6,6 +6,28 @@ enum FastMath {
         for line in tanhSource.split(separator: "\n", omittingEmptySubsequences: false) { w.line(String(line)) }
     }
 
+    /// `fastExp(_: Float) -> Float`.
+    static func emitExp(_ w: inout CodeWriter) {
+        for line in expSource.split(separator: "\n", omittingEmptySubsequences: false) { w.line(String(line)) }
+    }
+
+    private static let expSource = """
+        /// eˣ without a library call, so that loops over it vectorize: eˣ = 2^k·e^r with
+        /// k = round(x / ln 2), r = x − k·ln 2 (ln 2 split in two for accuracy, |r| ≤ ln 2 / 2) and e^r
+        /// from its Taylor series to r⁶ (relative error below 3·10⁻⁷). x is clamped to
+        /// [−87.3, 88.3], where 2^k stays a normal Float: past the ends the result is the end's
+        /// value (about 10⁻³⁸ or 2·10³⁸) rather than 0 or infinity. NaN stays NaN.
+        @inline(__always)
+        static func fastExp(_ x: Float) -> Float {
+            let c: Float = x < -87.3 ? -87.3 : (x > 88.3 ? 88.3 : x)
+            let k = (c * 1.442_695_04).rounded()
+            let r = (c - k * 0.693_359_375) - k * -2.121_944_4e-4
+            let er: Float = 1 + r * (1 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720))))))
+            // 2^k from the bits of 2²³ + 127 + k (k is a whole number in −126...127).
+            return er * Float(bitPattern: ((k + 8_388_735).bitPattern & 0x7F_FFFF) << 23)
+        }
+        """
+
     private static let tanhSource = """
         /// tanh without a library call, so that loops over it vectorize. Near 0 (|x| < 0.25) the odd
         /// Taylor series to x⁹; elsewhere tanh|x| = 1 − 2/(e^{2|x|} + 1) with e^y = 2^k·e^r,

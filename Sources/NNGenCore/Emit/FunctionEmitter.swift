@@ -21,9 +21,10 @@ struct FunctionEmitter {
         w.block("static func \(name)(\(signature))\(result.map { " -> \($0)" } ?? "") {") { w in
             declarePointers(for: ops, &w)
             var inBackward = false
+            let pairs = softmaxPairs(in: ops)
             for i in ops {
                 let op = plan.graph.ops[i]
-                if plan.location(op.output) == .fused { continue }
+                if plan.location(op.output) == .fused || pairs.values.contains(i) { continue }
                 if let start = backwardFrom, i >= start, !inBackward {
                     inBackward = true
                     w.line("")
@@ -31,7 +32,12 @@ struct FunctionEmitter {
                 }
                 w.line("")
                 for c in comments(op) { w.line("// " + c) }
-                if op.kind.isElementwise {
+                if let gradient = pairs[i] {
+                    // The loss and its gradient share one pass and one exp per score.
+                    let g = plan.graph.ops[gradient]
+                    w.line("// " + g.comment + "   (computed in the same pass)")
+                    w.block("do {") { w in KernelEmitter(plan: plan, names: names).emitSoftmaxCrossEntropy(loss: op, gradient: g, &w) }
+                } else if op.kind.isElementwise {
                     ElementwiseEmitter(plan: plan, names: names).emit(op, &w)
                 } else if declaresLocals(op) {
                     // A scope of its own, so the kernel's accumulators do not collide.
@@ -42,6 +48,23 @@ struct FunctionEmitter {
             }
             for line in epilogue { w.line(line) }
         }
+    }
+
+    /// For each softmax cross-entropy loss among `ops` whose gradient is computed in the same
+    /// function with a literal upstream gradient, the index of that gradient op.
+    private func softmaxPairs(in ops: [Int]) -> [Int: Int] {
+        var pairs: [Int: Int] = [:]
+        for i in ops where plan.graph.ops[i].kind == .softmaxCrossEntropy {
+            let loss = plan.graph.ops[i]
+            let gradient = ops.first { j in
+                let g = plan.graph.ops[j]
+                guard g.kind == .softmaxCrossEntropyGradient, Array(g.inputs.prefix(2)) == loss.inputs else { return false }
+                if case .literal = plan.location(g.inputs[2]) { return true }
+                return false
+            }
+            if let gradient { pairs[i] = gradient }
+        }
+        return pairs
     }
 
     /// True for kernels that declare variables outside their loops (reductions and losses).

@@ -69,6 +69,15 @@ struct KernelEmitter {
         }
     }
 
+    /// Softmax cross-entropy and its gradient in one pass (the gradient's upstream is a literal).
+    func emitSoftmaxCrossEntropy(loss: Op, gradient: Op, _ w: inout CodeWriter) {
+        guard case .literal(let upstream) = plan.location(gradient.inputs[2]) else { preconditionFailure("upstream must be a literal") }
+        let shape = plan.graph[loss.inputs[0]].shape
+        LossEmitter(rows: shape.dims[0], columns: shape.dims[1])
+            .emitSoftmaxCrossEntropyAndGradient(loss: names[loss.output], gradient: names[gradient.output],
+                                                scores: names[loss.inputs[0]], labels: names[loss.inputs[1]], upstream: upstream, &w)
+    }
+
     /// `C[m×n] = op(A)·op(B)` through the SIMD kernels of `ProductKernels`, after copying the
     /// operands the chosen form needs in the other layout.
     private func simdProduct(_ s: MatmulShape, _ p: ExecutionPlan.Product, _ c: String, _ a: String, _ b: String, _ w: inout CodeWriter) {

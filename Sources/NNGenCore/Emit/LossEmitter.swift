@@ -66,6 +66,33 @@ struct LossEmitter {
         }
     }
 
+    /// The loss `(1/N) Σ −log softmax(s)[y]` and its gradient `upstream · (softmax(s) − onehot(y))/N`
+    /// in one pass: each exp is computed once and kept in the gradient's row until the sum is known.
+    func emitSoftmaxCrossEntropyAndGradient(loss: String, gradient d: String, scores s: String, labels y: String,
+                                            upstream: String, _ w: inout CodeWriter) {
+        w.line("let scale: Scalar = \(upstream) / \(rows)")
+        w.line("var total: Scalar = 0")
+        w.block("for i in 0..<\(rows) {") { w in
+            w.line("let row = i * \(columns)")
+            w.line("var largest = \(s)[row]")
+            if columns > 1 {
+                w.block("for j in 1..<\(columns) where \(s)[row + j] > largest {") { w in w.line("largest = \(s)[row + j]") }
+            }
+            w.line("var sumExp: Scalar = 0")
+            w.block("for j in 0..<\(columns) {") { w in
+                w.line("let e = exp(\(s)[row + j] - largest)")
+                w.line("\(d)[row + j] = e")
+                w.line("sumExp += e")
+            }
+            w.line("let label = \(y)[i]")
+            w.line("total += largest + log(sumExp) - \(s)[row + label]")
+            w.line("let share = scale / sumExp")
+            w.block("for j in 0..<\(columns) {") { w in w.line("\(d)[row + j] *= share") }
+            w.line("\(d)[row + label] -= scale")
+        }
+        w.line("\(loss)[0] = total / \(rows)")
+    }
+
     /// Declares `row`, `largest` (the row maximum) and `sumExp` = Σ_j exp(s_j − largest).
     private func rowLogSumExp(_ s: String, _ w: inout CodeWriter) {
         w.line("let row = i * \(columns)")

@@ -17,7 +17,7 @@ public struct NetworkEmitter {
         }
         let targets = [model.scores] + (model.loss.map { [$0] } ?? []) + model.gradients.map(\.adjoint)
         plan = ExecutionPlan(graph: model.graph, targets: targets, gradientSlots: slots, unrollLimit: unrollLimit,
-                             fastTanh: model.spec.scalar == .float)
+                             fastMath: model.spec.scalar == .float)
         names = ValueNames(model.graph)
     }
 
@@ -145,6 +145,10 @@ public struct NetworkEmitter {
         }
         if plan.usesFastTanh {
             FastMath.emitTanh(&w)
+            w.line("")
+        }
+        if plan.usesFastExp {
+            FastMath.emitExp(&w)
             w.line("")
         }
         TrainingEmitter.initializer(model, &w)
