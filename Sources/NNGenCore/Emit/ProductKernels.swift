@@ -1,7 +1,7 @@
 /// The matrix-product kernels a network model carries when its products are large enough for
-/// SIMD: register tiles of `SIMD8<Float>` (or `SIMD4<Double>`) accumulators. They are generic
-/// over the sizes, which every call site passes as constants; `@inline(__always)` lets the
-/// compiler specialize each call to its fixed shape.
+/// SIMD: register tiles of `SIMD8<Float>` (or `SIMD4<Double>`) accumulators. They take the sizes
+/// as arguments, which every call site passes as constants; the generated models test every edge
+/// (row counts 1 to 8 past the 6-row tiles, column tails of a vector and of scalars).
 ///
 /// Swift never contracts `a * b + c` into a fused multiply-add, so each tile keeps enough
 /// independent accumulators (8 to 12 vectors) to fill both the multiply and the add pipes; a
