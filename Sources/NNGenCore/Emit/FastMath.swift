@@ -1,7 +1,7 @@
 /// Elementwise functions emitted as plain arithmetic instead of calls into the C library, so that
 /// the loops around them vectorize. Only for Float models: Double models keep libm's precision.
 enum FastMath {
-    /// `fastTanh(_: Float) -> Float`.
+    /// `fastTanh(_: Float) -> Float`, which calls `fastExp`.
     static func emitTanh(_ w: inout CodeWriter) {
         for line in tanhSource.split(separator: "\n", omittingEmptySubsequences: false) { w.line(String(line)) }
     }
@@ -23,28 +23,20 @@ enum FastMath {
             let k = (c * 1.442_695_04).rounded()
             let r = (c - k * 0.693_359_375) - k * -2.121_944_4e-4
             let er: Float = 1 + r * (1 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720))))))
-            // 2^k from the bits of 2²³ + 127 + k (k is a whole number in −126...127).
+            // 2^k from the bits of 2²³ + 127 + k (k is a whole number in −126...127): no conversion
+            // that could trap, so the loop around this vectorizes.
             return er * Float(bitPattern: ((k + 8_388_735).bitPattern & 0x7F_FFFF) << 23)
         }
         """
 
     private static let tanhSource = """
         /// tanh without a library call, so that loops over it vectorize. Near 0 (|x| < 0.25) the odd
-        /// Taylor series to x⁹; elsewhere tanh|x| = 1 − 2/(e^{2|x|} + 1) with e^y = 2^k·e^r,
-        /// r = y − k·ln 2 (ln 2 split in two for accuracy), e^r from its Taylor series to r⁶
-        /// (|r| ≤ ln 2 / 2, so the first term left out is below 10⁻⁷). |x| ≥ 10 gives ±1, as tanh
-        /// rounds there; NaN stays NaN.
+        /// Taylor series to x⁹; elsewhere tanh|x| = 1 − 2/(e^{2|x|} + 1) with `fastExp`. |x| ≥ 10
+        /// gives ±1, as tanh rounds there; NaN stays NaN.
         @inline(__always)
         static func fastTanh(_ x: Float) -> Float {
             let a: Float = x.magnitude < 10 ? x.magnitude : 10
-            let y = 2 * a
-            let k = (y * 1.442_695_04).rounded()
-            let r = (y - k * 0.693_359_375) - k * -2.121_944_4e-4
-            let er: Float = 1 + r * (1 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720))))))
-            // 2^k from the bits of 2²³ + 127 + k (k is a whole number in 0...29): no conversion
-            // that could trap, so the loop around this vectorizes.
-            let e = er * Float(bitPattern: ((k + 8_388_735).bitPattern & 0x7F_FFFF) << 23)
-            let far = 1 - 2 / (e + 1)
+            let far = 1 - 2 / (fastExp(2 * a) + 1)
             let s = a * a
             let near = a + a * s * (-1.0 / 3 + s * (2.0 / 15 + s * (-17.0 / 315 + s * (62.0 / 2835))))
             let t = a < 0.25 ? near : far

@@ -147,7 +147,7 @@ public struct NetworkEmitter {
             FastMath.emitTanh(&w)
             w.line("")
         }
-        if plan.usesFastExp {
+        if plan.usesFastExp || plan.usesFastTanh {
             FastMath.emitExp(&w)
             w.line("")
         }

@@ -43,7 +43,7 @@ public enum GraphExplainer {
         lines.append("Gradient of \(f):")
         for (variable, id) in zip(model.variables, model.gradients) {
             let comment = graph.ops[producers[id.index]!].comment
-            lines.append("  \(d(variable))" + (value(id).map { " = \($0)" } ?? " = " + (comment.split(separator: "=", maxSplits: 1).last.map { $0.trimming(" ") } ?? "")))
+            lines.append("  \(d(variable)) = " + (value(id) ?? productFormula(comment)))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -78,7 +78,7 @@ public enum GraphExplainer {
             }
             let shape = values.count == graph[op.output].shape.count ? graph[op.output].shape : graph[input].shape
             let localText = NumberFormat.array(values, shape)
-            let rhs = formula.split(separator: "=", maxSplits: 1).last.map { $0.trimming(" ") } ?? ""
+            let rhs = rightHandSide(formula)
             if rhs != localText { local += (rhs.contains(" ") ? ": " : " = ") + localText }
             // Scalars show the product itself; arrays multiply elementwise (then sum where broadcast).
             let upstreamText = value(edge.upstream) ?? ""
@@ -88,9 +88,11 @@ public enum GraphExplainer {
     }
 
     /// `df/dq · xᵀ` from a pullback comment `df/dW = df/dq · xᵀ   (…)`.
-    private static func productFormula(_ comment: String) -> String {
-        let main = forwardFormula(comment)
-        return main.split(separator: "=", maxSplits: 1).last.map { $0.trimming(" ") } ?? main
+    private static func productFormula(_ comment: String) -> String { rightHandSide(forwardFormula(comment)) }
+
+    /// What follows the first `=` of `formula`, trimmed (all of it when there is none).
+    private static func rightHandSide(_ formula: String) -> String {
+        formula.split(separator: "=", maxSplits: 1).last.map { $0.trimming(" ") } ?? formula
     }
 }
 
