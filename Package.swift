@@ -6,6 +6,8 @@ let package = Package(
     products: [
         .executable(name: "nngen", targets: ["nngen"]),
         .library(name: "NNGenCore", targets: ["NNGenCore"]),
+        /// Saving and loading generated models' parameters as safetensors files.
+        .library(name: "NNGenRuntime", targets: ["NNGenRuntime"]),
         /// Build-tool plugin: `*.nngen.yaml` files of a target become Swift at build time.
         .plugin(name: "NNGenPlugin", targets: ["NNGenPlugin"]),
         /// Command plugin `nngen-generate`: refreshes checked-in generated code from its specs.
@@ -40,11 +42,16 @@ let package = Package(
             ),
             dependencies: ["nngen"]
         ),
+        /// safetensors files for generated models (standard library and the C library only).
+        .target(name: "NNGenRuntime"),
         /// The golden files: the emitted code of every spec in `Specs/`, compiled as-is.
-        .target(name: "GeneratedModels", path: "Generated"),
+        .target(name: "GeneratedModels", dependencies: ["NNGenRuntime"], path: "Generated"),
         /// The main example: trains the model of `Specs/spiral.yaml` on the spiral data set.
         .executableTarget(name: "spiral", dependencies: ["GeneratedModels"]),
+        /// Trains the model of `Specs/digits.yaml` on the UCI digits in Data/digits and saves its weights.
+        .executableTarget(name: "digits", dependencies: ["GeneratedModels", "NNGenRuntime"]),
         .testTarget(name: "NNGenCoreTests", dependencies: ["NNGenCore"]),
         .testTarget(name: "GeneratedModelsTests", dependencies: ["GeneratedModels", "NNGenCore"]),
+        .testTarget(name: "NNGenRuntimeTests", dependencies: ["NNGenRuntime", "GeneratedModels"]),
     ]
 )

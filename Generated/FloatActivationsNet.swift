@@ -10,6 +10,9 @@ import Musl
 #elseif canImport(ucrt)
 import ucrt
 #endif
+#if canImport(NNGenRuntime)
+import NNGenRuntime
+#endif
 
 /// FloatActivationsNet: 5 inputs → dense 24 tanh → dense 16 sigmoid → dense 4; batch 8, Float.
 /// Loss: softmax cross-entropy; optimizer: SGD η = 0.1.
@@ -35,6 +38,9 @@ public struct FloatActivationsNet: Sendable {
     public static let workspaceCount = 2181
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [5, 24]), ("b1", 120, [24]), ("W2", 144, [24, 16]), ("b2", 528, [16]), ("W3", 544, [16, 4]), ("b3", 608, [4])]
+    /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
+    /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
+    public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil), ("W3", nil), ("b3", nil)]
     static let stateCount = 612
     static let scoresOffset = 736
 
@@ -899,3 +905,8 @@ public struct FloatActivationsNet: Sendable {
         return loss[0]
     }
 }
+
+#if canImport(NNGenRuntime)
+/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
+extension FloatActivationsNet: SafetensorsModel {}
+#endif

@@ -10,6 +10,9 @@ import Musl
 #elseif canImport(ucrt)
 import ucrt
 #endif
+#if canImport(NNGenRuntime)
+import NNGenRuntime
+#endif
 
 /// HingeClassifier: 4 inputs → dense 7 tanh → dense 5; batch 6, Double.
 /// Loss: multiclass hinge, margin 2.0 + 0.005·Σ W²; optimizer: SGD η = 0.05.
@@ -33,6 +36,9 @@ public struct HingeClassifier: Sendable {
     public static let workspaceCount = 400
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 7]), ("b1", 28, [7]), ("W2", 35, [7, 5]), ("b2", 70, [5])]
+    /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
+    /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
+    public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 75
     static let scoresOffset = 114
 
@@ -619,3 +625,8 @@ public struct HingeClassifier: Sendable {
         return loss[0]
     }
 }
+
+#if canImport(NNGenRuntime)
+/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
+extension HingeClassifier: SafetensorsModel {}
+#endif

@@ -10,6 +10,9 @@ import Musl
 #elseif canImport(ucrt)
 import ucrt
 #endif
+#if canImport(NNGenRuntime)
+import NNGenRuntime
+#endif
 
 /// MaxoutNet: 4 inputs → maxout 5 × 3 pieces → dense 3; batch 6, Double.
 /// Loss: softmax cross-entropy + 0.002·Σ W²; optimizer: SGD η = 0.1, momentum 0.5.
@@ -33,6 +36,9 @@ public struct MaxoutNet: Sendable {
     public static let workspaceCount = 678
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 4, 5]), ("b1", 60, [3, 5]), ("W2", 75, [5, 3]), ("b2", 90, [3])]
+    /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
+    /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
+    public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 186
     static let scoresOffset = 258
 
@@ -989,3 +995,8 @@ public struct MaxoutNet: Sendable {
         return loss[0]
     }
 }
+
+#if canImport(NNGenRuntime)
+/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
+extension MaxoutNet: SafetensorsModel {}
+#endif

@@ -10,6 +10,9 @@ import Musl
 #elseif canImport(ucrt)
 import ucrt
 #endif
+#if canImport(NNGenRuntime)
+import NNGenRuntime
+#endif
 
 /// Regressor: 3 inputs → dense 10 elu → dense 2; batch 8, Double.
 /// Loss: mean squared error + 0.001·Σ W²; optimizer: Adam η = 0.01, β1 = 0.9, β2 = 0.999, ε = 1e-08.
@@ -33,6 +36,9 @@ public struct Regressor: Sendable {
     public static let workspaceCount = 624
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 10]), ("b1", 30, [10]), ("W2", 40, [10, 2]), ("b2", 60, [2])]
+    /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
+    /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
+    public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 188
     static let scoresOffset = 276
 
@@ -894,3 +900,8 @@ public struct Regressor: Sendable {
         return loss[0]
     }
 }
+
+#if canImport(NNGenRuntime)
+/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
+extension Regressor: SafetensorsModel {}
+#endif

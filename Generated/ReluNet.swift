@@ -10,6 +10,9 @@ import Musl
 #elseif canImport(ucrt)
 import ucrt
 #endif
+#if canImport(NNGenRuntime)
+import NNGenRuntime
+#endif
 
 /// ReluNet: 3 inputs → dense 6 relu → dense 4; batch 5, Double.
 /// Loss: softmax cross-entropy + 0.01·Σ W²; optimizer: SGD η = 0.1.
@@ -33,6 +36,9 @@ public struct ReluNet: Sendable {
     public static let workspaceCount = 278
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 6]), ("b1", 18, [6]), ("W2", 24, [6, 4]), ("b2", 48, [4])]
+    /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
+    /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
+    public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 52
     static let scoresOffset = 80
 
@@ -621,3 +627,8 @@ public struct ReluNet: Sendable {
         return loss[0]
     }
 }
+
+#if canImport(NNGenRuntime)
+/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
+extension ReluNet: SafetensorsModel {}
+#endif

@@ -10,6 +10,9 @@ import Musl
 #elseif canImport(ucrt)
 import ucrt
 #endif
+#if canImport(NNGenRuntime)
+import NNGenRuntime
+#endif
 
 /// SGDNet: 4 inputs → dense 8 relu → dense 3; batch 6, Double.
 /// Loss: softmax cross-entropy + 0.001·Σ W²; optimizer: SGD η = 0.2.
@@ -33,6 +36,9 @@ public struct SGDNet: Sendable {
     public static let workspaceCount = 445
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 8]), ("b1", 32, [8]), ("W2", 40, [8, 3]), ("b2", 64, [3])]
+    /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
+    /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
+    public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 67
     static let scoresOffset = 138
 
@@ -865,3 +871,8 @@ public struct SGDNet: Sendable {
         return loss[0]
     }
 }
+
+#if canImport(NNGenRuntime)
+/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
+extension SGDNet: SafetensorsModel {}
+#endif

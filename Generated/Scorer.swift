@@ -10,6 +10,9 @@ import Musl
 #elseif canImport(ucrt)
 import ucrt
 #endif
+#if canImport(NNGenRuntime)
+import NNGenRuntime
+#endif
 
 /// Scorer: 3 inputs → dense 4 relu → dense 2; batch 2, Float.
 /// Inference only (the spec has no loss).
@@ -33,6 +36,9 @@ public struct Scorer: Sendable {
     public static let workspaceCount = 50
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 4]), ("b1", 12, [4]), ("W2", 16, [4, 2]), ("b2", 24, [2])]
+    /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
+    /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
+    public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 26
     static let scoresOffset = 20
 
@@ -249,3 +255,8 @@ public struct Scorer: Sendable {
         z2[3] = z2_linear[3] + b2[1]
     }
 }
+
+#if canImport(NNGenRuntime)
+/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
+extension Scorer: SafetensorsModel {}
+#endif

@@ -10,6 +10,9 @@ import Musl
 #elseif canImport(ucrt)
 import ucrt
 #endif
+#if canImport(NNGenRuntime)
+import NNGenRuntime
+#endif
 
 /// SoftmaxClassifier: 5 inputs → dense 9 → tanh → dense 4; batch 7, Double.
 /// Loss: softmax cross-entropy; optimizer: SGD η = 0.05.
@@ -33,6 +36,9 @@ public struct SoftmaxClassifier: Sendable {
     public static let workspaceCount = 539
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("hidden_W", 0, [5, 9]), ("hidden_b", 45, [9]), ("output_W", 54, [9, 4]), ("output_b", 90, [4])]
+    /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
+    /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
+    public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("hidden.W", "hidden.weight"), ("hidden.b", "hidden.bias"), ("output.W", "output.weight"), ("output.b", "output.bias")]
     static let stateCount = 94
     static let scoresOffset = 190
 
@@ -791,3 +797,8 @@ public struct SoftmaxClassifier: Sendable {
         return loss[0]
     }
 }
+
+#if canImport(NNGenRuntime)
+/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
+extension SoftmaxClassifier: SafetensorsModel {}
+#endif

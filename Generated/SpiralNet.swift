@@ -10,6 +10,9 @@ import Musl
 #elseif canImport(ucrt)
 import ucrt
 #endif
+#if canImport(NNGenRuntime)
+import NNGenRuntime
+#endif
 
 /// SpiralNet: 2 inputs → dense 100 relu → dense 3; batch 300, Float.
 /// Loss: softmax cross-entropy + 0.0005·Σ W²; optimizer: SGD η = 1.0.
@@ -33,6 +36,9 @@ public struct SpiralNet: Sendable {
     public static let workspaceCount = 124707
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 100]), ("b1", 200, [100]), ("W2", 300, [100, 3]), ("b2", 600, [3])]
+    /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
+    /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
+    public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 603
     static let scoresOffset = 61200
 
@@ -865,3 +871,8 @@ public struct SpiralNet: Sendable {
         return loss[0]
     }
 }
+
+#if canImport(NNGenRuntime)
+/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
+extension SpiralNet: SafetensorsModel {}
+#endif

@@ -10,6 +10,9 @@ import Musl
 #elseif canImport(ucrt)
 import ucrt
 #endif
+#if canImport(NNGenRuntime)
+import NNGenRuntime
+#endif
 
 /// ThreeLayerNet: 4 inputs → dense 8 relu (no bias) → dense 6 relu (no bias) → dense 3 (no bias); batch 6, Double.
 /// Loss: softmax cross-entropy; optimizer: SGD η = 0.1.
@@ -32,6 +35,9 @@ public struct ThreeLayerNet: Sendable {
     public static let workspaceCount = 615
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 8]), ("W2", 32, [8, 6]), ("W3", 80, [6, 3])]
+    /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
+    /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
+    public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("W2", nil), ("W3", nil)]
     static let stateCount = 98
     static let scoresOffset = 216
 
@@ -820,3 +826,8 @@ public struct ThreeLayerNet: Sendable {
         return loss[0]
     }
 }
+
+#if canImport(NNGenRuntime)
+/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
+extension ThreeLayerNet: SafetensorsModel {}
+#endif

@@ -10,6 +10,9 @@ import Musl
 #elseif canImport(ucrt)
 import ucrt
 #endif
+#if canImport(NNGenRuntime)
+import NNGenRuntime
+#endif
 
 /// XorNet: 2 inputs → dense 4 sigmoid → dense 2; batch 4, Double.
 /// Loss: softmax cross-entropy; optimizer: SGD η = 0.5.
@@ -33,6 +36,9 @@ public struct XorNet: Sendable {
     public static let workspaceCount = 111
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 4]), ("b1", 8, [4]), ("W2", 12, [4, 2]), ("b2", 20, [2])]
+    /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
+    /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
+    public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 22
     static let scoresOffset = 40
 
@@ -789,3 +795,8 @@ public struct XorNet: Sendable {
         return loss[0]
     }
 }
+
+#if canImport(NNGenRuntime)
+/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
+extension XorNet: SafetensorsModel {}
+#endif

@@ -23,6 +23,7 @@ final class GeneratedModelTests: XCTestCase {
     func testAdam() throws { try ModelChecks(AdamNet.self, spec: "optimizer_adam").runAll() }
     func testMaxout() throws { try ModelChecks(MaxoutNet.self, spec: "maxout").runAll() }
     func testFloatActivations() throws { try ModelChecks(FloatActivationsNet.self, spec: "activations_float").runAll() }
+    func testDigits() throws { try ModelChecks(DigitsNet.self, spec: "digits").runAll() }
 
     /// The emitted Float tanh (plain arithmetic, so its loops vectorize) against libm's, in Double,
     /// on a fine grid over [−12, 12] and at the edges: within 2 ulps of Float near 1, and NaN stays NaN.

@@ -73,5 +73,6 @@ extension SGDNet: LabelModel {}
 extension MomentumNet: LabelModel {}
 extension NesterovNet: LabelModel {}
 extension AdamNet: LabelModel {}
+extension DigitsNet: LabelModel {}
 extension MaxoutNet: LabelModel {}
 extension FloatActivationsNet: LabelModel {}

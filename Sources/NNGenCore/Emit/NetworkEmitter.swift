@@ -29,6 +29,9 @@ public struct NetworkEmitter {
     public func render() -> String {
         var w = CodeWriter()
         Header.emit(sourceName: sourceName, &w)
+        w.line("#if canImport(NNGenRuntime)")
+        w.line("import NNGenRuntime")
+        w.line("#endif")
         w.line("")
         summary(&w)
         w.block("public struct \(typeName): Sendable {") { w in
@@ -48,6 +51,11 @@ public struct NetworkEmitter {
             w.line("")
             kernels(&w)
         }
+        w.line("")
+        w.line("#if canImport(NNGenRuntime)")
+        w.doc("`save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.")
+        w.line("extension \(typeName): SafetensorsModel {}")
+        w.line("#endif")
         return w.text
     }
 
@@ -102,6 +110,10 @@ public struct NetworkEmitter {
         w.doc("Every parameter array: its name in the layout, where it starts, and its shape.")
         let entries = model.parameters.map { "(\"\($0.name)\", \($0.offset), \($0.shape))" }
         w.line("public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [\(entries.joined(separator: ", "))]")
+        w.doc("For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a",
+              "layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).")
+        let tensors = model.parameters.map { "(\"\($0.tensorName)\", \($0.pytorchName.map { "\"\($0)\"" } ?? "nil"))" }
+        w.line("public static let tensorNames: [(safetensors: String, pytorch: String?)] = [\(tensors.joined(separator: ", "))]")
         w.line("static let stateCount = \(stateCount)")
         w.line("static let scoresOffset = \(scoresOffset)")
     }

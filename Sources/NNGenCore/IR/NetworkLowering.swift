@@ -9,13 +9,15 @@ public enum NetworkLowering {
         var h = inputs, width = spec.input, offset = 0, layerNumber = 0
         var parameters: [ParameterInfo] = []
 
-        func addParameter(_ name: String, _ kind: ParameterInfo.Kind, _ shape: [Int], slices: Int, layer: Int, initialization: WeightInit, fanIn: Int, fanOut: Int) -> [ValueID] {
+        func addParameter(_ name: String, _ kind: ParameterInfo.Kind, _ shape: [Int], slices: Int, layer: Int, initialization: WeightInit, fanIn: Int, fanOut: Int,
+                          tensor: String, pytorch: String?) -> [ValueID] {
             let sliceShape = Shape(Array(shape.dropFirst(slices > 1 ? 1 : 0)))
             let ids = (0..<slices).map { piece in
                 b.declare(slices > 1 ? "\(name)_\(piece)" : name, sliceShape, role: .parameter(offset: offset + piece * sliceShape.count))
             }
             parameters.append(ParameterInfo(name: name, kind: kind, offset: offset, shape: shape, layer: layer,
-                                            initialization: initialization, fanIn: fanIn, fanOut: fanOut, slices: ids))
+                                            initialization: initialization, fanIn: fanIn, fanOut: fanOut, slices: ids,
+                                            tensorName: tensor, pytorchName: pytorch))
             offset += shape.reduce(1, *)
             return ids
         }
@@ -52,9 +54,11 @@ public enum NetworkLowering {
                 let k = layerNumber, prefix = layer.name.map { "\($0)_" } ?? ""
                 let scheme = spec.initialization.weights ?? defaultInit(activation)
                 let w = addParameter(layer.name.map { "\($0)_W" } ?? "W\(k)", .weight, [width, units], slices: 1, layer: k,
-                                     initialization: scheme, fanIn: width, fanOut: units)[0]
+                                     initialization: scheme, fanIn: width, fanOut: units,
+                                     tensor: layer.name.map { "\($0).W" } ?? "W\(k)", pytorch: layer.name.map { "\($0).weight" })[0]
                 let bias = hasBias ? addParameter(layer.name.map { "\($0)_b" } ?? "b\(k)", .bias, [units], slices: 1, layer: k,
-                                                  initialization: scheme, fanIn: width, fanOut: units)[0] : nil
+                                                  initialization: scheme, fanIn: width, fanOut: units,
+                                                  tensor: layer.name.map { "\($0).b" } ?? "b\(k)", pytorch: layer.name.map { "\($0).bias" })[0] : nil
                 let z = affine(w, bias, units: units, name: "\(prefix)z\(k)")
                 h = activate(activation, z, "\(prefix)h\(k)")
                 width = units
@@ -63,9 +67,11 @@ public enum NetworkLowering {
                 let k = layerNumber, prefix = layer.name.map { "\($0)_" } ?? ""
                 let scheme = spec.initialization.weights ?? .he
                 let ws = addParameter(layer.name.map { "\($0)_W" } ?? "W\(k)", .weight, [pieces, width, units], slices: pieces, layer: k,
-                                      initialization: scheme, fanIn: width, fanOut: units)
+                                      initialization: scheme, fanIn: width, fanOut: units,
+                                      tensor: layer.name.map { "\($0).W" } ?? "W\(k)", pytorch: nil)
                 let bs = addParameter(layer.name.map { "\($0)_b" } ?? "b\(k)", .bias, [pieces, units], slices: pieces, layer: k,
-                                      initialization: scheme, fanIn: width, fanOut: units)
+                                      initialization: scheme, fanIn: width, fanOut: units,
+                                      tensor: layer.name.map { "\($0).b" } ?? "b\(k)", pytorch: nil)
                 let zs = (0..<pieces).map { affine(ws[$0], bs[$0], units: units, name: "\(prefix)z\(k)_\($0)") }
                 var m = zs[0]
                 for p in 1..<pieces {

@@ -16,6 +16,11 @@ public struct ParameterInfo: Sendable {
     public var fanOut: Int
     /// The IR values that view it (one, or one per maxout piece).
     public var slices: [ValueID]
+    /// Its tensor name in a safetensors file: `W1`, `b1`, or `<name>.W`, `<name>.b` for a named layer.
+    public var tensorName: String
+    /// Its name in a PyTorch `state_dict` (`<name>.weight` of shape `[units, fan_in]`,
+    /// `<name>.bias`): named dense layers only, which correspond to `nn.Linear` modules.
+    public var pytorchName: String?
     /// Element count.
     public var count: Int { shape.reduce(1, *) }
 }

@@ -1,0 +1,136 @@
+/// How a file names and lays out a model's tensors.
+public enum WeightLayout: Sendable {
+    /// nngen's own: one tensor per parameter array, named `W1`, `b1`, … (or `<name>.W`,
+    /// `<name>.b` for a layer with `name:`), shaped as SPEC-LANGUAGE.md lays it out (dense `W` is
+    /// `[fan_in, units]`).
+    case nngen
+    /// PyTorch's `state_dict` of `nn.Linear` modules named as the spec's dense layers:
+    /// `<name>.weight` is `[units, fan_in]` (transposed on load and save), `<name>.bias` is `[units]`.
+    case pytorch
+}
+
+/// A generated network model whose parameters can be saved to and loaded from safetensors files.
+/// Every emitted network conforms when the module that compiles it can import NNGenRuntime.
+public protocol SafetensorsModel {
+    associatedtype Scalar: SafetensorsScalar
+    /// Length of the flat parameter vector.
+    static var parameterCount: Int { get }
+    /// Every parameter array: its name in the layout, where it starts, and its shape.
+    static var parameterLayout: [(name: String, offset: Int, shape: [Int])] { get }
+    /// For each `parameterLayout` entry, its safetensors name and its PyTorch name, if it has one.
+    static var tensorNames: [(safetensors: String, pytorch: String?)] { get }
+    /// The flat parameter vector.
+    var parameters: [Scalar] { get }
+    /// A model with the given flat parameters.
+    init(parameters: [Scalar]) throws
+}
+
+extension SafetensorsModel {
+    /// Writes the parameters to `path` as a safetensors file, one tensor per parameter array, in
+    /// `layout`. The write is atomic: a temporary file beside `path` is filled, flushed to disk and
+    /// renamed over it, so a failure leaves any earlier file at `path` as it was.
+    public func save(to path: String, layout: WeightLayout = .nngen) throws {
+        let values = parameters
+        var tensors: [(name: String, dtype: String, shape: [Int], bytes: [UInt8])] = []
+        for (entry, names) in zip(Self.parameterLayout, Self.tensorNames) {
+            let slice = values[entry.offset..<entry.offset + entry.shape.reduce(1, *)]
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(slice.count * Scalar.byteCount)
+            switch layout {
+            case .nngen:
+                for v in slice { v.appendBytes(to: &bytes) }
+                tensors.append((names.safetensors, Scalar.dtype, entry.shape, bytes))
+            case .pytorch:
+                let name = try Self.pytorchName(names, entry.name, path: path)
+                let (shape, order) = Self.pytorchOrder(entry.shape)
+                for i in order { slice[slice.startIndex + i].appendBytes(to: &bytes) }
+                tensors.append((name, Scalar.dtype, shape, bytes))
+            }
+        }
+        let format = layout == .pytorch ? "pt" : "nngen"
+        try FileIO.writeAtomically(SafetensorsFile.encode(tensors: tensors, metadata: [("format", format)]), to: path)
+    }
+
+    /// Loads a model from the safetensors file at `path`, written in `layout`. Everything is
+    /// checked before the model is made: the file's structure, that every tensor the model needs
+    /// is there once with the model's dtype and shape and that there are no others, and that
+    /// every value is finite. Any problem is a thrown `SafetensorsError` naming the tensor.
+    public init(contentsOf path: String, layout: WeightLayout = .nngen) throws {
+        let file = try SafetensorsFile(contentsOf: path)
+        try self.init(parameters: Self.parameters(from: file, layout: layout, path: path))
+    }
+
+    /// The flat parameter vector that `file` holds in `layout`; `path` names the file in errors.
+    public static func parameters(from file: SafetensorsFile, layout: WeightLayout, path: String) throws(SafetensorsError) -> [Scalar] {
+        var values = [Scalar](repeating: 0, count: parameterCount)
+        var expected = Set<String>()
+        for (entry, names) in zip(parameterLayout, tensorNames) {
+            let name: String, shape: [Int], order: [Int]
+            switch layout {
+            case .nngen:
+                (name, shape) = (names.safetensors, entry.shape)
+                order = Array(0..<entry.shape.reduce(1, *))
+            case .pytorch:
+                name = try pytorchName(names, entry.name, path: path)
+                (shape, order) = pytorchOrder(entry.shape)
+            }
+            expected.insert(name)
+            guard let tensor = file.entry(name) else {
+                let found = file.entries.map(\.name).sorted().joined(separator: ", ")
+                throw SafetensorsError(path: path, tensor: name, problem: .missingTensor,
+                                       message: "missing (the file has: \(found.isEmpty ? "no tensors" : found))")
+            }
+            guard tensor.dtype == Scalar.dtype else {
+                throw SafetensorsError(path: path, tensor: name, problem: .dtype,
+                                       message: "dtype is \(tensor.dtype), the model's is \(Scalar.dtype) (\(Scalar.self))")
+            }
+            guard tensor.shape == shape else {
+                throw SafetensorsError(path: path, tensor: name, problem: .shape, message: "shape is \(tensor.shape), the model needs \(shape)")
+            }
+            let badElement: (index: Int, value: Scalar)? = file.data.withUnsafeBytes { raw in
+                for (i, source) in order.enumerated() {
+                    let v = Scalar(littleEndianBytes: raw, at: tensor.range.lowerBound + i * Scalar.byteCount)
+                    guard v.isFinite else { return (i, v) }
+                    values[entry.offset + source] = v
+                }
+                return nil
+            }
+            if let bad = badElement {
+                throw SafetensorsError(path: path, tensor: name, problem: .nonFinite,
+                                       message: "element \(bad.index) (flat index in the file's shape \(shape)) is \(bad.value)")
+            }
+        }
+        if let extra = file.entries.first(where: { !expected.contains($0.name) }) {
+            throw SafetensorsError(path: path, tensor: extra.name, problem: .unexpectedTensor,
+                                   message: "the model has no such parameter (it has: \(tensorNamesList(layout)))")
+        }
+        return values
+    }
+
+    private static func tensorNamesList(_ layout: WeightLayout) -> String {
+        tensorNames.map { layout == .nngen ? $0.safetensors : ($0.pytorch ?? "?") }.joined(separator: ", ")
+    }
+
+    /// The PyTorch name of a parameter, or an error saying why it has none.
+    private static func pytorchName(_ names: (safetensors: String, pytorch: String?), _ parameter: String, path: String) throws(SafetensorsError) -> String {
+        guard let name = names.pytorch else {
+            throw SafetensorsError(path: path, tensor: names.safetensors, problem: .layout,
+                                   message: "parameter \(parameter) has no PyTorch name: the PyTorch layout covers dense layers with a `name:`, which match nn.Linear modules of that name")
+        }
+        return name
+    }
+
+    /// The PyTorch shape of a parameter of nngen shape `shape`, and for each element in PyTorch
+    /// order its flat index in nngen order: a weight `[fan_in, units]` is stored transposed,
+    /// `[units, fan_in]`, so element (u, i) of the file is element i·units + u of nngen's.
+    private static func pytorchOrder(_ shape: [Int]) -> (shape: [Int], order: [Int]) {
+        guard shape.count == 2 else { return (shape, Array(0..<shape.reduce(1, *))) }
+        let (fanIn, units) = (shape[0], shape[1])
+        var order: [Int] = []
+        order.reserveCapacity(fanIn * units)
+        for u in 0..<units {
+            for i in 0..<fanIn { order.append(i * units + u) }
+        }
+        return ([units, fanIn], order)
+    }
+}

@@ -1,0 +1,40 @@
+/// An element type a generated model can have, with its safetensors dtype and its
+/// little-endian bytes.
+public protocol SafetensorsScalar: BinaryFloatingPoint, Sendable {
+    /// The dtype string of the safetensors header: `F32` or `F64`.
+    static var dtype: String { get }
+    /// Bytes per element.
+    static var byteCount: Int { get }
+    /// Appends the little-endian bytes of `self`.
+    func appendBytes(to bytes: inout [UInt8])
+    /// The value whose little-endian bytes start at `bytes[offset]`.
+    init(littleEndianBytes bytes: UnsafeRawBufferPointer, at offset: Int)
+}
+
+extension Float: SafetensorsScalar {
+    public static var dtype: String { "F32" }
+    public static var byteCount: Int { 4 }
+
+    public func appendBytes(to bytes: inout [UInt8]) {
+        let bits = bitPattern.littleEndian
+        withUnsafeBytes(of: bits) { bytes.append(contentsOf: $0) }
+    }
+
+    public init(littleEndianBytes bytes: UnsafeRawBufferPointer, at offset: Int) {
+        self.init(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+    }
+}
+
+extension Double: SafetensorsScalar {
+    public static var dtype: String { "F64" }
+    public static var byteCount: Int { 8 }
+
+    public func appendBytes(to bytes: inout [UInt8]) {
+        let bits = bitPattern.littleEndian
+        withUnsafeBytes(of: bits) { bytes.append(contentsOf: $0) }
+    }
+
+    public init(littleEndianBytes bytes: UnsafeRawBufferPointer, at offset: Int) {
+        self.init(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+    }
+}
