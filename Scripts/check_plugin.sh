@@ -21,6 +21,7 @@ swift build --package-path "$app" 2>&1 | tee "$work/build1.log" | grep -E "nngen
 grep -q "nngen: generating tiny.nngen.swift from tiny.nngen.yaml" "$work/build1.log"
 swift run --package-path "$app" 2>&1 | tee "$work/run1.log" | tail -n 3
 grep -q "TinyNet: 2 inputs, 2 classes, 42 parameters" "$work/run1.log"
+grep -q "same parameters: true" "$work/run1.log"
 grep -q "predictions \[0, 1, 1, 0\], expected \[0, 1, 1, 0\]" "$work/run1.log"
 
 echo "-- a build without changes runs nothing"

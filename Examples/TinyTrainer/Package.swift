@@ -13,6 +13,8 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "TinyTrainer",
+            // Optional: with NNGenRuntime the generated model can save and load its weights.
+            dependencies: [.product(name: "NNGenRuntime", package: "nngen")],
             plugins: [.plugin(name: "NNGenPlugin", package: "nngen")]
         ),
     ]

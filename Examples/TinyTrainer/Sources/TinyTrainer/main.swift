@@ -1,4 +1,7 @@
-// Trains the model of tiny.nngen.yaml, generated at build time by the NNGenPlugin, on XOR.
+// Trains the model of tiny.nngen.yaml, generated at build time by the NNGenPlugin, on XOR, and
+// saves its weights (NNGenRuntime).
+import NNGenRuntime
+
 let inputs: [Float] = [0, 0, 0, 1, 1, 0, 1, 1]
 let labels = [0, 1, 1, 0]
 
@@ -10,3 +13,8 @@ for step in 1...500 {
 }
 let predictions = try model.predictions(inputs)
 print("predictions \(predictions), expected \(labels)")
+
+let path = "tiny.safetensors"
+try model.save(to: path)
+let reloaded = try TinyNet(contentsOf: path)
+print("saved and reloaded \(path): same parameters: \(reloaded.parameters == model.parameters)")
