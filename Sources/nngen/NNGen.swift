@@ -38,17 +38,24 @@ func generateAll(_ paths: [String], unrollLimit: Int) -> [GeneratedFile]? {
     return failed ? nil : files
 }
 
-/// The text of a spec file, or nil after printing `path:1:1: error: …`.
+/// The text of a spec file, or nil after printing `path:line:col: error: …`. A file over the size
+/// limit is refused before it is read, so a huge file costs neither time nor memory.
 func readSpec(_ path: String) -> String? {
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+    if let size, size > YAMLReader.maximumSize {
+        printError(SpecText.tooLarge(size).rendered(path: path))
+        return nil
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
         printError("\(path):1:1: error: cannot read the spec file")
         return nil
     }
-    guard let text = String(data: data, encoding: .utf8) else {
-        printError("\(path):1:1: error: the spec is not valid UTF-8")
+    do {
+        return try SpecText.decode([UInt8](data), path: path)
+    } catch {
+        printError(error.description)
         return nil
     }
-    return text
 }
 
 /// Writes `message` and a newline to standard error.
@@ -74,6 +81,9 @@ extension NNGen {
         @Flag(help: "Validate the specs without writing anything.")
         var check = false
 
+        @Flag(help: "Replace output files that nngen did not write (without it, such a file stops the run before anything is written).")
+        var force = false
+
         @Option(help: "Unroll ops of at most this many scalar operations (default \(Generator.defaultUnrollLimit)).")
         var unrollLimit = Generator.defaultUnrollLimit
 
@@ -89,15 +99,26 @@ extension NNGen {
         func run() throws {
             guard let files = generateAll(specs, unrollLimit: unrollLimit) else { throw ExitCode.failure }
             if check { return }
+            let targets: [(URL, GeneratedFile)]
             if let outputFile {
-                let outcome = try OutputWriter.write(files[0].source, to: URL(fileURLWithPath: outputFile))
-                if outcome == .written { print("wrote \(outputFile)") }
-                return
+                targets = [(URL(fileURLWithPath: outputFile), files[0])]
+            } else {
+                let folder = URL(fileURLWithPath: output!, isDirectory: true)
+                targets = files.map { (folder.appendingPathComponent($0.fileName), $0) }
             }
-            let folder = URL(fileURLWithPath: output!, isDirectory: true)
-            for file in files {
-                let outcome = try OutputWriter.write(file.source, to: folder.appendingPathComponent(file.fileName))
-                if outcome == .written { print("wrote \(folder.appendingPathComponent(file.fileName).path)") }
+            // Every target is checked before any is written, so a refusal changes nothing on disk.
+            if !force {
+                var refused = false
+                for (url, _) in targets {
+                    do { try OutputWriter.checkOwnership(of: url) } catch {
+                        printError(error.description)
+                        refused = true
+                    }
+                }
+                if refused { throw ExitCode.failure }
+            }
+            for (url, file) in targets {
+                if try OutputWriter.write(file.source, to: url) == .written { print("wrote \(url.path)") }
             }
         }
     }

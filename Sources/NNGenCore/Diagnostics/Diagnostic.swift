@@ -7,9 +7,28 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var message: String
     public var location: SourceLocation
 
-    /// Creates an error at `location`.
+    /// Creates an error at `location`. Spec text quoted in `message` is made printable.
     public static func error(_ message: String, at location: SourceLocation) -> Diagnostic {
-        Diagnostic(severity: .error, message: message, location: location)
+        Diagnostic(severity: .error, message: printable(message), location: location)
+    }
+
+    /// `text` with control and formatting characters (newlines, tabs, bidirectional overrides)
+    /// spelled `\u{…}`: a message quoting a spec's text stays one line and shows what is there,
+    /// so a spec cannot forge or hide a line of compiler output.
+    public static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = ""
+        for c in text.unicodeScalars {
+            if needsEscape(c) { out += "\\u{" + String(c.value, radix: 16) + "}" } else { out.unicodeScalars.append(c) }
+        }
+        return out
+    }
+
+    private static func needsEscape(_ c: Unicode.Scalar) -> Bool {
+        switch c.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: return true
+        default: return false
+        }
     }
 
     /// `line:col: error: message` (the path is added by `rendered(path:)`).

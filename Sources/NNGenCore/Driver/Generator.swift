@@ -20,6 +20,11 @@ public enum Generator {
         }
     }
 
+    /// `generate` on a file's bytes: too large or not UTF-8 is a diagnostic with a position.
+    public static func generate(bytes: [UInt8], path: String, unrollLimit: Int = defaultUnrollLimit) throws(SpecErrors) -> GeneratedFile {
+        try generate(SpecText.decode(bytes, path: path), path: path, unrollLimit: unrollLimit)
+    }
+
     /// The last path component.
     static func fileName(_ path: String) -> String {
         String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(path))

@@ -36,6 +36,14 @@ public enum Identifiers {
     /// start with `_`, which spec names cannot, so `x`, `y`, `W` and the like stay available.
     public static let reservedByGraphCode: Set<String> = reservedEverywhere.union(["Nodes", "nodes"])
 
+    /// The longest name accepted: longer ones only bloat every line of code that mentions them.
+    public static let maximumLength = 128
+
+    /// `text` quoted for a diagnostic, cut at 60 characters (`Diagnostic` escapes the rest).
+    static func shown(_ text: String) -> String {
+        "'" + String(text.unicodeScalars.prefix(60)) + (text.unicodeScalars.count > 60 ? "…'" : "'")
+    }
+
     /// True when `name` matches `[A-Za-z_][A-Za-z0-9_]*`.
     public static func isIdentifier(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first else { return false }
@@ -46,7 +54,8 @@ public enum Identifiers {
 
     /// Why `name` cannot be a model type name, or nil when it can.
     public static func problemWithTypeName(_ name: String) -> String? {
-        if !isIdentifier(name) { return "'\(name.prefix(60))' is not a Swift identifier ([A-Za-z_][A-Za-z0-9_]*)" }
+        if !isIdentifier(name) { return "\(shown(name)) is not a Swift identifier ([A-Za-z_][A-Za-z0-9_]*)" }
+        if name.utf8.count > maximumLength { return "'\(name.prefix(20))…' is longer than \(maximumLength) characters" }
         if !(name.first!.isUppercase) { return "model name '\(name)' must be UpperCamelCase (start with a capital letter)" }
         if swiftKeywords.contains(name) { return "'\(name)' is a Swift keyword" }
         if reservedByGeneratedCode.contains(name) { return "'\(name)' is a name the generated code uses itself" }
@@ -56,7 +65,8 @@ public enum Identifiers {
     /// Why `name` cannot name a layer, or (with `reserved: reservedByGraphCode`) an input, param
     /// or node of a graph, or nil when it can.
     public static func problemWithValueName(_ name: String, reserved: Set<String> = reservedByGeneratedCode) -> String? {
-        if !isIdentifier(name) { return "'\(name.prefix(60))' is not an identifier ([A-Za-z_][A-Za-z0-9_]*)" }
+        if !isIdentifier(name) { return "\(shown(name)) is not an identifier ([A-Za-z_][A-Za-z0-9_]*)" }
+        if name.utf8.count > maximumLength { return "'\(name.prefix(20))…' is longer than \(maximumLength) characters" }
         if swiftKeywords.contains(name) { return "'\(name)' is a Swift keyword" }
         if reserved.contains(name) || name.hasPrefix("_") {
             return "'\(name)' is a name the generated code uses itself"

@@ -30,7 +30,10 @@ public enum YAMLReader {
             while true {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) != 0 else {
-                    log.error(problemMessage(parser), at: location(parser.problem_mark))
+                    // Reader errors (bad encoding, control characters) carry a byte offset, not a mark.
+                    let at = parser.error == YAML_READER_ERROR
+                        ? SpecText.location(ofByte: min(parser.problem_offset, bytes.count), in: bytes) : location(parser.problem_mark)
+                    log.error(problemMessage(parser), at: at)
                     return nil
                 }
                 defer { yaml_event_delete(&event) }
