@@ -86,6 +86,7 @@ public struct FloatActivationsNet: Sendable {
     /// Scores into a caller-owned buffer of `batchSize * outputCount`; allocates nothing.
     public func scores(_ inputs: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>, workspace: inout Workspace) throws {
         try Self.checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+        try Self.checkFinite(inputs, "inputs")
         try Self.checkCount(output.count, "output", Self.batchSize * Self.outputCount)
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
@@ -107,7 +108,7 @@ public struct FloatActivationsNet: Sendable {
 
     /// The loss of one batch, regularization included. Labels are class indices in `0..<outputCount`.
     public func loss(inputs: [Scalar], labels: [Int]) throws -> Scalar {
-        try Self.check(inputs: inputs.count, labels: labels)
+        try Self.check(inputs: inputs, labels: labels)
         var workspace = Workspace()
         return inputs.withUnsafeBufferPointer { x in
             labels.withUnsafeBufferPointer { target in
@@ -131,7 +132,7 @@ public struct FloatActivationsNet: Sendable {
 
     /// The loss; the gradient is left in `workspace.gradient`. Allocates nothing.
     public func lossAndGradient(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
-        try Self.check(inputs: inputs.count, labels: labels)
+        try Self.check(inputs: inputs, labels: labels)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
@@ -151,7 +152,7 @@ public struct FloatActivationsNet: Sendable {
     /// One optimizer step on caller-owned buffers, reusing `workspace`: no heap allocation.
     /// Returns the loss before the update.
     public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
-        try Self.check(inputs: inputs.count, labels: labels)
+        try Self.check(inputs: inputs, labels: labels)
         return state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
@@ -168,8 +169,19 @@ public struct FloatActivationsNet: Sendable {
         }
     }
 
-    static func check(inputs: Int, labels: some Collection<Int>) throws {
-        try checkCount(inputs, "inputs", Self.batchSize * Self.inputCount)
+    static func checkFinite(_ values: some Collection<Scalar>, _ argument: String) throws {
+        let exponent: UInt32 = 0x7F80_0000
+        var least = exponent
+        for v in values { least = min(least, exponent & ~v.bitPattern) }
+        guard least == 0 else { return }
+        for (i, v) in values.enumerated() where !v.isFinite {
+            throw InputError(model: "FloatActivationsNet", argument: "\(argument)[\(i)]", expected: "a finite number", found: "\(v)")
+        }
+    }
+
+    static func check(inputs: some Collection<Scalar>, labels: some Collection<Int>) throws {
+        try checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+        try checkFinite(inputs, "inputs")
         try checkCount(labels.count, "labels", Self.batchSize)
         for (i, label) in labels.enumerated() where label < 0 || label >= Self.outputCount {
             throw InputError(model: "FloatActivationsNet", argument: "labels[\(i)]", expected: "a class index in 0..<\(Self.outputCount)", found: "\(label)")

@@ -84,6 +84,7 @@ public struct Scorer: Sendable {
     /// Scores into a caller-owned buffer of `batchSize * outputCount`; allocates nothing.
     public func scores(_ inputs: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>, workspace: inout Workspace) throws {
         try Self.checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+        try Self.checkFinite(inputs, "inputs")
         try Self.checkCount(output.count, "output", Self.batchSize * Self.outputCount)
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
@@ -106,6 +107,16 @@ public struct Scorer: Sendable {
     static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {
         guard count == expected else {
             throw InputError(model: "Scorer", argument: argument, expected: "\(expected) values", found: "\(count) values")
+        }
+    }
+
+    static func checkFinite(_ values: some Collection<Scalar>, _ argument: String) throws {
+        let exponent: UInt32 = 0x7F80_0000
+        var least = exponent
+        for v in values { least = min(least, exponent & ~v.bitPattern) }
+        guard least == 0 else { return }
+        for (i, v) in values.enumerated() where !v.isFinite {
+            throw InputError(model: "Scorer", argument: "\(argument)[\(i)]", expected: "a finite number", found: "\(v)")
         }
     }
 

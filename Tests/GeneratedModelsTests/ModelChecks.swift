@@ -63,7 +63,25 @@ struct ModelChecks<M: TestableModel> {
         if isDouble { try gradientAgreesWithCentralDifferences() }
         try trainStepMatchesIndependentUpdate()
         try badInputThrowsAndChangesNothing()
+        try extremeInputsGiveFiniteResults()
         try initializationIsDeterministic()
+    }
+
+    /// Inputs of ±10³ (sigmoid and tanh far in saturation), ±10⁴ (scores of that size) and ±10³⁰:
+    /// the math stays finite for every model (no square of a score of 10³⁰ reaches a Float
+    /// loss), and so must the loss and every gradient component. Targets scale with the inputs.
+    func extremeInputsGiveFiniteResults() throws {
+        let model = M()
+        for magnitude in [1e3, 1e4, 1e30] {
+            var batch = makeBatch(M.self, seed: 3)
+            batch.inputs = batch.inputs.enumerated().map { i, v in (i % 2 == 0 ? 1 : -1) * magnitude * (0.5 + abs(v) / 3) }
+            if lowered.targets != nil && !isDouble && magnitude > 1e18 { continue }  // (s − t)² overflows Float
+            batch.targets = batch.targets.map { $0 * magnitude }
+            let (loss, gradient) = try model.lossAndGradient(batch)
+            XCTAssertTrue(loss.isFinite, "\(spec): loss \(loss) at inputs of ±\(magnitude)")
+            let bad = gradient.firstIndex { !$0.isFinite }
+            XCTAssertNil(bad, "\(spec): gradient[\(bad ?? -1)] = \(bad.map { gradient[$0] } ?? 0) at inputs of ±\(magnitude)")
+        }
     }
 
     func scoresAgreeWithInterpreter() throws {
@@ -150,6 +168,11 @@ struct ModelChecks<M: TestableModel> {
         b = good
         b.inputs.append(0)
         bad.append(("inputs", b))
+        for (index, value) in [(0, Double.nan), (M.inputCount + 1, Double.infinity), (M.batchSize * M.inputCount - 1, -Double.infinity)] {
+            b = good
+            b.inputs[index] = value
+            bad.append(("inputs[\(index)]", b))
+        }
         if lowered.labels != nil {
             b = good
             b.labels.removeLast()
@@ -164,6 +187,9 @@ struct ModelChecks<M: TestableModel> {
             b = good
             b.targets.removeLast()
             bad.append(("targets", b))
+            b = good
+            b.targets[1] = .nan
+            bad.append(("targets[1]", b))
         }
         for (argument, batch) in bad {
             var copy = model
@@ -181,6 +207,11 @@ struct ModelChecks<M: TestableModel> {
             XCTAssertEqual(copy.parameters, untouched.parameters, "\(spec): a failed trainStep changed the optimizer state")
         }
         XCTAssertThrowsError(try model.scores(Array(repeating: 0, count: M.batchSize * M.inputCount + 1)))
+        var nanInputs = [M.Scalar](repeating: 0, count: M.batchSize * M.inputCount)
+        nanInputs[nanInputs.count / 2] = .nan
+        XCTAssertThrowsError(try model.scores(nanInputs)) { error in
+            XCTAssertTrue("\(error)".contains("inputs[\(nanInputs.count / 2)]: expected a finite number, found nan"), "\(error)")
+        }
         XCTAssertThrowsError(try M(parameters: Array(repeating: 0, count: M.parameterCount - 1)))
     }
 

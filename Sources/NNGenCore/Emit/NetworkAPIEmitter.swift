@@ -36,6 +36,7 @@ struct NetworkAPIEmitter {
         w.doc("Scores into a caller-owned buffer of `batchSize * outputCount`; allocates nothing.")
         w.block("public func scores(_ inputs: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>, workspace: inout Workspace) throws {") { w in
             w.line("try Self.checkCount(inputs.count, \"inputs\", Self.batchSize * Self.inputCount)")
+            w.line("try Self.checkFinite(inputs, \"inputs\")")
             w.line("try Self.checkCount(output.count, \"output\", Self.batchSize * Self.outputCount)")
             w.block("state.withUnsafeBufferPointer { p in") { w in
                 w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
@@ -61,7 +62,7 @@ struct NetworkAPIEmitter {
         let what = byLabels ? "Labels are class indices in `0..<outputCount`." : "Targets are [batch][outputs]."
         w.doc("The loss of one batch, regularization included. \(what)")
         w.block("public func loss(inputs: [Scalar], \(t): \(array)) throws -> Scalar {") { w in
-            w.line("try Self.check(inputs: inputs.count, \(t): \(t))")
+            w.line("try Self.check(inputs: inputs, \(t): \(t))")
             w.line("var workspace = Workspace()")
             w.block("return inputs.withUnsafeBufferPointer { x in") { w in
                 w.block("\(t).withUnsafeBufferPointer { target in") { w in
@@ -85,7 +86,7 @@ struct NetworkAPIEmitter {
         w.line("")
         w.doc("The loss; the gradient is left in `workspace.gradient`. Allocates nothing.")
         w.block("public func lossAndGradient(inputs: UnsafeBufferPointer<Scalar>, \(t): \(buffer), workspace: inout Workspace) throws -> Scalar {") { w in
-            w.line("try Self.check(inputs: inputs.count, \(t): \(t))")
+            w.line("try Self.check(inputs: inputs, \(t): \(t))")
             w.block("return state.withUnsafeBufferPointer { p in") { w in
                 w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
                     w.line("let g = buffer.baseAddress!")
@@ -105,7 +106,7 @@ struct NetworkAPIEmitter {
         w.doc("One optimizer step on caller-owned buffers, reusing `workspace`: no heap allocation.")
         w.doc("Returns the loss before the update.")
         w.block("public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, \(t): \(buffer), workspace: inout Workspace) throws -> Scalar {") { w in
-            w.line("try Self.check(inputs: inputs.count, \(t): \(t))")
+            w.line("try Self.check(inputs: inputs, \(t): \(t))")
             w.block("return state.withUnsafeMutableBufferPointer { state in") { w in
                 w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
                     w.line("let p = state.baseAddress!, g = buffer.baseAddress!")
@@ -119,12 +120,15 @@ struct NetworkAPIEmitter {
 
     private func checks(_ w: inout CodeWriter) {
         SupportEmitter.checkCount(model: name, &w)
+        w.line("")
+        SupportEmitter.checkFinite(model: name, scalar: model.spec.scalar.rawValue, &w)
         guard model.loss != nil else { return }
         let (t, _, _) = target
         w.line("")
         let sequence = byLabels ? "some Collection<Int>" : "some Collection<Scalar>"
-        w.block("static func check(inputs: Int, \(t): \(sequence)) throws {") { w in
-            w.line("try checkCount(inputs, \"inputs\", Self.batchSize * Self.inputCount)")
+        w.block("static func check(inputs: some Collection<Scalar>, \(t): \(sequence)) throws {") { w in
+            w.line("try checkCount(inputs.count, \"inputs\", Self.batchSize * Self.inputCount)")
+            w.line("try checkFinite(inputs, \"inputs\")")
             if byLabels {
                 w.line("try checkCount(labels.count, \"labels\", Self.batchSize)")
                 w.block("for (i, label) in labels.enumerated() where label < 0 || label >= Self.outputCount {") { w in
@@ -132,6 +136,7 @@ struct NetworkAPIEmitter {
                 }
             } else {
                 w.line("try checkCount(targets.count, \"targets\", Self.batchSize * Self.outputCount)")
+                w.line("try checkFinite(targets, \"targets\")")
             }
         }
     }

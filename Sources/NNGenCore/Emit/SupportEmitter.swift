@@ -17,6 +17,22 @@ enum SupportEmitter {
         }
     }
 
+    /// `checkFinite`, which throws `InputError` for a NaN or an infinity. The scan looks at the
+    /// exponent bits only (all ones for NaN and ±∞) and keeps their minimum over `mask & ~bits`,
+    /// a reduction without early exit, so it vectorizes; the index is found only on failure.
+    static func checkFinite(model: String, scalar: String, _ w: inout CodeWriter) {
+        let (bits, mask) = scalar == "Float" ? ("UInt32", "0x7F80_0000") : ("UInt64", "0x7FF0_0000_0000_0000")
+        w.block("static func checkFinite(_ values: some Collection<Scalar>, _ argument: String) throws {") { w in
+            w.line("let exponent: \(bits) = \(mask)")
+            w.line("var least = exponent")
+            w.line("for v in values { least = min(least, exponent & ~v.bitPattern) }")
+            w.line("guard least == 0 else { return }")
+            w.block("for (i, v) in values.enumerated() where !v.isFinite {") { w in
+                w.line("throw InputError(model: \"\(model)\", argument: \"\\(argument)[\\(i)]\", expected: \"a finite number\", found: \"\\(v)\")")
+            }
+        }
+    }
+
     /// `checkCount`, which throws `InputError` for an array of the wrong length.
     static func checkCount(model: String, _ w: inout CodeWriter) {
         w.block("static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {") { w in
