@@ -100,4 +100,15 @@ final class HostileInputTests: XCTestCase {
     func testNonASCIINames() {
         assertFirstError("nngen: 1\nname: Ñet\n", at: "2:7", contains: "identifier")
     }
+
+    /// Found by the fuzzer: a maxout layer of 6002 pieces took 2.5 GB and 4 s to generate.
+    /// Pieces, layers and affine maps (dense layers plus pieces) now have limits.
+    func testLayerCountLimits() {
+        let head = "nngen: 1\nname: Big\nbatch: 2\ninput: 5\nlayers:\n"
+        assertFirstError(head + "  - { maxout: 3, pieces: 6002 }\n", at: "6:26", contains: "'pieces' must be")
+        let dense = String(repeating: "  - dense: 2\n", count: 1_001)
+        assertFirstError(head + dense, at: "1006:5", contains: "more than the limit of 1000 layers")
+        let maxouts = String(repeating: "  - { maxout: 2, pieces: 64 }\n", count: 16)
+        assertFirstError(head + maxouts, at: "21:5", contains: "limit of 1000 affine maps")
+    }
 }

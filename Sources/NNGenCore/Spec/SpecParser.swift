@@ -5,6 +5,11 @@ public enum SpecParser {
     /// Limits of the spec language.
     public static let maximumDimension = 1_048_576
     public static let maximumParameters = 16_777_216
+    /// The most maxout pieces in one layer.
+    public static let maximumPieces = 64
+    /// The most layers (of any kind, activations included) and, separately, the most affine maps
+    /// (dense layers plus maxout pieces): each becomes ops forward and backward, and code.
+    public static let maximumLayers = 1_000
 
     static let networkKeys = [
         "nngen", "name", "scalar", "batch", "input", "layers", "loss", "regularization",
@@ -106,9 +111,13 @@ extension NodeDecoder {
 
     /// Checks what needs the whole model: a parameterized layer exists, names are unique, size limits.
     private mutating func checkModelLimits(_ spec: NetworkSpec, layersAt: SourceLocation) {
-        var fanIn = spec.input, total = 0, parameterized = 0
+        var fanIn = spec.input, total = 0, parameterized = 0, affineMaps = 0
         var names: [String: SourceLocation] = [:]
-        for layer in spec.layers {
+        for (index, layer) in spec.layers.enumerated() {
+            if index == SpecParser.maximumLayers {
+                log.error("the model has more than the limit of \(SpecParser.maximumLayers) layers", at: layer.location)
+                return
+            }
             if let name = layer.name {
                 if let first = names[name] {
                     log.error("layer name '\(name)' is used twice (first at \(first))", at: layer.location)
@@ -120,15 +129,21 @@ extension NodeDecoder {
                 total += fanIn * units + (bias ? units : 0)
                 fanIn = units
                 parameterized += 1
+                affineMaps += 1
             case .maxout(let units, let pieces):
                 total += pieces * (fanIn * units + units)
                 fanIn = units
                 parameterized += 1
+                affineMaps += pieces
             case .activation:
                 break
             }
             if total > SpecParser.maximumParameters {
                 log.error("the model has more than the limit of \(SpecParser.maximumParameters) parameters by this layer", at: layer.location)
+                return
+            }
+            if affineMaps > SpecParser.maximumLayers {
+                log.error("the model has more than the limit of \(SpecParser.maximumLayers) affine maps (dense layers plus maxout pieces) by this layer", at: layer.location)
                 return
             }
         }
@@ -186,7 +201,7 @@ extension NodeDecoder {
             if let units, let activation, let bias { kind = .dense(units: units, activation: activation, bias: bias) } else { kind = nil }
         case "maxout":
             let units = integer(f["maxout"]!, "units of \(what)", in: dims)
-            let pieces = f["pieces"].map { integer($0, "'pieces'", in: 2...SpecParser.maximumDimension) } ?? 2
+            let pieces = f["pieces"].map { integer($0, "'pieces'", in: 2...SpecParser.maximumPieces) } ?? 2
             if let units, let pieces { kind = .maxout(units: units, pieces: pieces) } else { kind = nil }
         default:
             kind = activation(f["activation"]!).map { .activation($0) }
