@@ -10,8 +10,11 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 corpus="${2:-$(mktemp -d)}"
 mkdir -p "$corpus"
-swift build -c release --package-path Fuzz --sanitize=fuzzer --sanitize=address 2>&1 | tail -n 1
-find Specs Benchmarks/Sources Examples Fuzz/Seeds Fuzz/Regressions -name '*.yaml' -o -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \
+# -sanitize=fuzzer alone did not always instrument the Swift modules for coverage here; ask for it.
+swift build -c release --package-path Fuzz --sanitize=fuzzer --sanitize=address \
+  -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table 2>&1 | tail -n 1
+find Specs Benchmarks/Sources Examples Fuzz/Seeds Fuzz/Regressions -name '.build*' -prune -o -type f \
+  \( -name '*.yaml' -o -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \) -print \
   | while read -r seed; do cp "$seed" "$corpus/seed-$(basename "$seed")"; done
 log="$corpus.log"
 before=$(ls Fuzz/Regressions | wc -l)

@@ -14,7 +14,8 @@ extension GraphModel {
         precondition(values.count == variables.count, "one array per input and param")
         var interpreter = Interpreter(graph)
         for (id, data) in zip(variables, values) { interpreter.feed(id, data) }
-        interpreter.run([output] + gradients)
+        // Every node, not only those the output needs: explain and the drawing show them all.
+        interpreter.run([output] + gradients + nodes)
         return Evaluation(value: interpreter.value(output)[0], gradient: gradients.map { interpreter.value($0) }, interpreter: interpreter)
     }
 }
