@@ -1,7 +1,7 @@
 /// The JSON of a safetensors header: a strict RFC 8259 reader and the writer nngen uses.
 /// Objects keep their keys in file order and reject a key given twice (the format names every
 /// tensor once). Nesting is limited, so a hostile header cannot exhaust the stack.
-enum HeaderJSON: Equatable {
+enum HeaderJSON {
     case object([(key: String, value: HeaderJSON)])
     case array([HeaderJSON])
     case string(String)
@@ -9,17 +9,6 @@ enum HeaderJSON: Equatable {
     case number(String)
     case bool(Bool)
     case null
-
-    static func == (a: HeaderJSON, b: HeaderJSON) -> Bool {
-        switch (a, b) {
-        case (.object(let x), .object(let y)): return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-        case (.array(let x), .array(let y)): return x == y
-        case (.string(let x), .string(let y)), (.number(let x), .number(let y)): return x == y
-        case (.bool(let x), .bool(let y)): return x == y
-        case (.null, .null): return true
-        default: return false
-        }
-    }
 
     /// A non-negative integer that fits in `Int`, or nil.
     var integer: Int? {

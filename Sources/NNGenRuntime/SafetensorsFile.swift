@@ -72,14 +72,14 @@ public struct SafetensorsFile: Sendable {
                     metadata.append((k, s))
                 }
             } else {
-                entries.append(try Self.entry(key, value, dataCount: data.count, fail))
+                entries.append(try Self.entry(key, value, fail))
             }
         }
         try Self.checkCoverage(entries, dataCount: data.count, fail)
     }
 
     /// One tensor's entry, its fields checked.
-    private static func entry(_ name: String, _ value: HeaderJSON, dataCount: Int,
+    private static func entry(_ name: String, _ value: HeaderJSON,
                               _ fail: (SafetensorsError.Problem, String, String?) -> SafetensorsError) throws(SafetensorsError) -> Entry {
         guard case .object(let fields) = value else { throw fail(.header, "the entry is not an object", name) }
         var dtype: String?, shape: [Int]?, offsets: [Int]?

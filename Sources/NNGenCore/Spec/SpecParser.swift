@@ -111,7 +111,7 @@ extension NodeDecoder {
 
     /// Checks what needs the whole model: a parameterized layer exists, names are unique, size limits.
     private mutating func checkModelLimits(_ spec: NetworkSpec, layersAt: SourceLocation) {
-        var fanIn = spec.input, total = 0, parameterized = 0, affineMaps = 0
+        var fanIn = spec.input, total = 0, affineMaps = 0
         var names: [String: SourceLocation] = [:]
         for (index, layer) in spec.layers.enumerated() {
             if index == SpecParser.maximumLayers {
@@ -128,12 +128,10 @@ extension NodeDecoder {
             case .dense(let units, _, let bias):
                 total += fanIn * units + (bias ? units : 0)
                 fanIn = units
-                parameterized += 1
                 affineMaps += 1
             case .maxout(let units, let pieces):
                 total += pieces * (fanIn * units + units)
                 fanIn = units
-                parameterized += 1
                 affineMaps += pieces
             case .activation:
                 break
@@ -147,7 +145,7 @@ extension NodeDecoder {
                 return
             }
         }
-        if parameterized == 0 {
+        if affineMaps == 0 {
             log.error("'layers' needs at least one dense or maxout layer", at: layersAt)
         }
     }

@@ -14,7 +14,8 @@ public enum YAMLReader {
     public static func read(_ text: String, log: inout DiagnosticLog) -> YAMLNode? {
         let bytes = Array(text.utf8)
         if bytes.count > maximumSize {
-            log.error("spec is \(bytes.count) bytes, over the limit of \(maximumSize) bytes", at: .start)
+            let tooLarge = SpecText.tooLarge(bytes.count)
+            log.error(tooLarge.message, at: tooLarge.location)
             return nil
         }
         var parser = yaml_parser_t()
