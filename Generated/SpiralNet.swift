@@ -579,6 +579,36 @@ public struct SpiralNet: Sendable {
         }
     }
 
+    /// eˣ without a library call, so that loops over it vectorize: eˣ = 2^k·e^r with
+    /// k = round(x / ln 2), r = x − k·ln 2 (ln 2 split in two for accuracy, |r| ≤ ln 2 / 2) and e^r
+    /// from its Taylor series to r⁶ (relative error below 3·10⁻⁷). x is clamped to
+    /// [−87.3, 88.3], where 2^k stays a normal Float: past the ends the result is the end's
+    /// value (about 10⁻³⁸ or 2·10³⁸) rather than 0 or infinity. NaN stays NaN.
+    @inline(__always)
+    static func fastExp(_ x: Float) -> Float {
+        let c: Float = x < -87.3 ? -87.3 : (x > 88.3 ? 88.3 : x)
+        let k = (c * 1.442_695_04).rounded()
+        let r = (c - k * 0.693_359_375) - k * -2.121_944_4e-4
+        let er: Float = 1 + r * (1 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720))))))
+        // 2^k from the bits of 2²³ + 127 + k (k is a whole number in −126...127): no conversion
+        // that could trap, so the loop around this vectorizes.
+        return er * Float(bitPattern: ((k + 8_388_735).bitPattern & 0x7F_FFFF) << 23)
+    }
+
+    /// ln x for a positive normal x, without a library call so that loops over it vectorize:
+    /// x = 2^e·m with m in [√½, √2) (found by subtracting the bits of √½ before splitting exponent
+    /// and mantissa), and ln m = 2·atanh(u) = 2·(u + u³/3 + u⁵/5 + u⁷/7 + u⁹/9) with
+    /// u = (m − 1)/(m + 1), |u| ≤ 0.172 (relative error below 10⁻⁷).
+    @inline(__always)
+    static func fastLog(_ x: Float) -> Float {
+        let shifted = Int32(bitPattern: x.bitPattern) &- 0x3F35_04F3
+        let m = Float(bitPattern: UInt32(bitPattern: (shifted & 0x7F_FFFF) &+ 0x3F35_04F3))
+        let u = (m - 1) / (m + 1)
+        let u2 = u * u
+        let series: Float = 1 + u2 * (1.0 / 3 + u2 * (1.0 / 5 + u2 * (1.0 / 7 + u2 * (1.0 / 9))))
+        return Float(shifted &>> 23) * 0.693_147_18 + 2 * u * series
+    }
+
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
     static func initialize(_ state: inout [Scalar], seed: UInt64) {
@@ -728,159 +758,190 @@ public struct SpiralNet: Sendable {
         }
     }
 
-    /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
+    // MARK: Fused training step
+
+    /// 16 examples (forward) or 16 hidden units (backward): 512 bits of `Scalar`.
+    typealias Lanes = SIMD16<Scalar>
+
+    @inline(__always)
+    static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+
+    @inline(__always)
+    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
+
+    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
+    @inline(__always)
+    static func multiplyAddLanes(_ c: inout Lanes, _ a: Lanes, _ b: Lanes) {
+        #if NNGEN_FMA
+        c.addProduct(a, b)
+        #else
+        c += a * b
+        #endif
+    }
+
+    /// v where z > 0, else 0: relu's derivative applied to v. z > 0 exactly when z's bits, read as
+    /// a signed integer, are positive; then 0 − bits is negative, and an arithmetic shift by the
+    /// width − 1 spreads its sign into all ones. Integer operations, because a `SIMDMask` select
+    /// compiles to slower code here.
+    @inline(__always)
+    static func keepWherePositive(_ v: Lanes, _ z: Lanes) -> Lanes {
+        let keep = (SIMD16<Int32>() &- unsafeBitCast(z, to: SIMD16<Int32>.self)) &>> 31
+        return unsafeBitCast(unsafeBitCast(v, to: SIMD16<Int32>.self) & keep, to: Lanes.self)
+    }
+
+    /// Softmax cross-entropy for examples stored transposed in `t`: rows 0..<3 hold the scores
+    /// of each class, row 3 the label (−1 in the 4 padding examples). Per example,
+    /// with m = maxᶜ sᶜ, eᶜ = exp(sᶜ − m) and Σ = Σᶜ eᶜ:
+    /// loss = log Σ + m − s_y and dL/dsᶜ = (eᶜ/Σ − [c = y]) / N, N = 300.
+    /// The scores are replaced by dL/dscores and the labels by the losses; `db2` receives the
+    /// sums of dL/dscores over the batch. Returns the mean loss.
+    @inline(never)
+    static func softmaxCrossEntropyLanes(_ t: UnsafeMutablePointer<Scalar>, _ db2: UnsafeMutablePointer<Scalar>) -> Scalar {
+        let scale: Scalar = 1.0 / 300
+        for r in 0..<304 {
+            let s0 = t[r], s1 = t[304 + r], s2 = t[608 + r]
+            let label = t[912 + r]
+            var m = s0
+            m = s1 > m ? s1 : m
+            m = s2 > m ? s2 : m
+            let e0 = Self.fastExp(s0 - m), e1 = Self.fastExp(s1 - m), e2 = Self.fastExp(s2 - m)
+            let sum = e0 + e1 + e2
+            let chosen = label == 1 ? s1 : (label == 2 ? s2 : s0)
+            let share: Scalar = label < 0 ? 0 : scale / sum
+            t[r] = e0 * share - (label == 0 ? scale : 0)
+            t[304 + r] = e1 * share - (label == 1 ? scale : 0)
+            t[608 + r] = e2 * share - (label == 2 ? scale : 0)
+            t[912 + r] = label < 0 ? 0 : Self.fastLog(sum) + m - chosen
+        }
+        var total = Lanes(), sum0 = Lanes(), sum1 = Lanes(), sum2 = Lanes()
+        var r0 = 0
+        while r0 < 304 {
+            sum0 += Self.loadLanes(t + r0)
+            sum1 += Self.loadLanes(t + 304 + r0)
+            sum2 += Self.loadLanes(t + 608 + r0)
+            total += Self.loadLanes(t + 912 + r0)
+            r0 += 16
+        }
+        db2[0] = sum0.sum()
+        db2[1] = sum1.sum()
+        db2[2] = sum2.sum()
+        return total.sum() * scale
+    }
+
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, as four fused passes
+    /// (`FusedHiddenLayer` in nngen): the whole step keeps its sums in registers, and stores
+    /// no [batch × 100] matrix.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let W1 = p + 0  // [2×100]
-        let b1 = p + 200  // [100]
-        let z1_linear = s + 0  // [300×100]
-        let h1 = s + 30000  // [300×100]
-        let W2 = p + 300  // [100×3]
-        let b2 = p + 600  // [3]
-        let z2_linear = s + 60000  // [300×3]
-        let z2 = s + 61200  // [300×3]
-        let data_loss = s + 62100  // scalar
-        let W1_squared = s + 62101  // scalar
-        let W2_squared = s + 62102  // scalar
-        let loss = s + 62103  // scalar
-        let dz2 = s + 62104  // [300×3]
-        let dz2_sum = g + 600  // [3]
-        let dh1 = s + 63004  // [300×100]
-        let dW2_2 = s + 93304  // [100×3]
-        let dz1 = s + 93904  // [300×100]
-        let dz1_sum = g + 200  // [100]
-        let dW1_2 = s + 123904  // [2×100]
-        let dW1_total = g + 0  // [2×100]
-        let dW2_total = g + 300  // [100×3]
+        let W1 = p + 0, b1 = p + 200, W2 = p + 300, b2 = p + 600
+        let dW1 = g + 0, db1 = g + 200, dW2 = g + 300, db2 = g + 600
+        let xT = s + 0  // [2×304] inputs, one row per feature
+        let t = s + 608  // [4×304] scores per class, then labels
+        let W1p = s + 1824, b1p = s + 2048  // W1 [2×112], b1 [112], zero-padded
+        let W2t = s + 2160  // W2ᵀ [3×112], zero-padded
+        let dW2t = s + 2496, dW1p = s + 2832, db1p = s + 3056  // padded sums
 
-        // z1_linear = x · W1   [300×2]·[2×100]
-        Self.productRows(x, 2, 1, W1, z1_linear, 300, 2, 100)
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        // h1 = relu(z1)
+        // Pass 0: transpose the inputs and labels; pad the batch to 304 and the hidden layer to 112
         for r in 0..<300 {
-            for c in 0..<100 {
-                let i = r * 100 + c
-                let z1: Scalar = z1_linear[i] + b1[c]
-                h1[i] = max(0, z1)
+            xT[r] = x[2 * r]
+            xT[304 + r] = x[2 * r + 1]
+            t[912 + r] = Scalar(y[r])
+        }
+        for r in 300..<304 {
+            xT[r] = 0
+            xT[304 + r] = 0
+            t[912 + r] = -1
+        }
+        for j in 0..<100 {
+            W1p[j] = W1[j]
+            W1p[112 + j] = W1[100 + j]
+            b1p[j] = b1[j]
+            W2t[j] = W2[3 * j]
+            W2t[112 + j] = W2[3 * j + 1]
+            W2t[224 + j] = W2[3 * j + 2]
+        }
+        for j in 100..<112 {
+            W1p[j] = 0
+            W1p[112 + j] = 0
+            b1p[j] = 0
+            W2t[j] = 0
+            W2t[112 + j] = 0
+            W2t[224 + j] = 0
+        }
+
+        // Pass 1: 16 examples per vector. z = b1[j] + Σₖ xₖ·W1[k, j]; h = max(z, 0); sᶜ += h·W2[j, c]
+        var r0 = 0
+        while r0 < 304 {
+            let x0 = Self.loadLanes(xT + r0), x1 = Self.loadLanes(xT + 304 + r0)
+            var s0 = Lanes(repeating: b2[0]), s1 = Lanes(repeating: b2[1]), s2 = Lanes(repeating: b2[2])
+            for j in 0..<100 {
+                var z = Lanes(repeating: b1[j])
+                Self.multiplyAddLanes(&z, x0, Lanes(repeating: W1[j]))
+                Self.multiplyAddLanes(&z, x1, Lanes(repeating: W1[100 + j]))
+                let h = z.replacing(with: 0, where: z .< 0)
+                Self.multiplyAddLanes(&s0, h, Lanes(repeating: W2[3 * j]))
+                Self.multiplyAddLanes(&s1, h, Lanes(repeating: W2[3 * j + 1]))
+                Self.multiplyAddLanes(&s2, h, Lanes(repeating: W2[3 * j + 2]))
             }
+            Self.storeLanes(s0, t + r0)
+            Self.storeLanes(s1, t + 304 + r0)
+            Self.storeLanes(s2, t + 608 + r0)
+            r0 += 16
         }
 
-        // z2_linear = h1 · W2   [300×100]·[100×3]
-        Self.transposeCopy(W2, s + 60900, 100, 3)  // B: [100×3] → [3×100]
-        Self.productDots(h1, s + 60900, z2_linear, 300, 100, 3)
+        // Pass 2: the loss; t becomes dL/dscores (and db2 their sums)
+        let dataLoss = Self.softmaxCrossEntropyLanes(t, db2)
 
-        // z2 = z2_linear + b2   (bias added to every row)
-        for r in 0..<300 {
-            for c in 0..<3 {
-                let i = r * 3 + c
-                z2[i] = z2_linear[i] + b2[c]
+        // Pass 3: 16 hidden units per vector, examples innermost. Per example, with dᶜ = dL/dsᶜ:
+        // dW2[j, c] += h·dᶜ; dh = Σᶜ dᶜ·W2[j, c]; dz = dh where z > 0; db1 += dz; dW1[k, j] += xₖ·dz
+        var j0 = 0
+        while j0 < 112 {
+            let w1_0 = Self.loadLanes(W1p + j0), w1_1 = Self.loadLanes(W1p + 112 + j0), bias = Self.loadLanes(b1p + j0)
+            let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 112 + j0), w2_2 = Self.loadLanes(W2t + 224 + j0)
+            var dW2_0 = Lanes(), dW2_1 = Lanes(), dW2_2 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes(), dW1_1 = Lanes()
+            for r in 0..<300 {
+                let x0 = Lanes(repeating: xT[r]), x1 = Lanes(repeating: xT[304 + r])
+                var z = bias
+                Self.multiplyAddLanes(&z, x0, w1_0)
+                Self.multiplyAddLanes(&z, x1, w1_1)
+                let h = z.replacing(with: 0, where: z .< 0)
+                let d0 = Lanes(repeating: t[r]), d1 = Lanes(repeating: t[304 + r]), d2 = Lanes(repeating: t[608 + r])
+                Self.multiplyAddLanes(&dW2_0, h, d0)
+                Self.multiplyAddLanes(&dW2_1, h, d1)
+                Self.multiplyAddLanes(&dW2_2, h, d2)
+                var dh = d0 * w2_0
+                Self.multiplyAddLanes(&dh, d1, w2_1)
+                Self.multiplyAddLanes(&dh, d2, w2_2)
+                let dz = Self.keepWherePositive(dh, z)
+                db1Sum += dz
+                Self.multiplyAddLanes(&dW1_0, x0, dz)
+                Self.multiplyAddLanes(&dW1_1, x1, dz)
             }
+            Self.storeLanes(dW2_0, dW2t + j0)
+            Self.storeLanes(dW2_1, dW2t + 112 + j0)
+            Self.storeLanes(dW2_2, dW2t + 224 + j0)
+            Self.storeLanes(db1Sum, db1p + j0)
+            Self.storeLanes(dW1_0, dW1p + j0)
+            Self.storeLanes(dW1_1, dW1p + 112 + j0)
+            j0 += 16
         }
 
-        // data_loss = mean over the batch of −log softmax(z2)[y]
-        // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N   (computed in the same pass)
-        do {
-            let scale: Scalar = 1 / 300
-            var total: Scalar = 0
-            for i in 0..<300 {
-                let row = i * 3
-                var largest = z2[row]
-                for j in 1..<3 where z2[row + j] > largest {
-                    largest = z2[row + j]
-                }
-                var sumExp: Scalar = 0
-                for j in 0..<3 {
-                    let e = exp(z2[row + j] - largest)
-                    dz2[row + j] = e
-                    sumExp += e
-                }
-                let label = y[i]
-                total += largest + log(sumExp) - z2[row + label]
-                let share = scale / sumExp
-                for j in 0..<3 {
-                    dz2[row + j] *= share
-                }
-                dz2[row + label] -= scale
-            }
-            data_loss[0] = total / 300
+        // Pass 4: the gradient in the parameter layout; L2 with λ = 0.0005: loss += λ·Σ W², dW += 2λ·W
+        var squares: Scalar = 0
+        for j in 0..<100 {
+            dW1[j] = dW1p[j] + 0.001 * W1[j]
+            squares += W1[j] * W1[j]
+            dW1[100 + j] = dW1p[112 + j] + 0.001 * W1[100 + j]
+            squares += W1[100 + j] * W1[100 + j]
+            db1[j] = db1p[j]
+            dW2[3 * j] = dW2t[j] + 0.001 * W2[3 * j]
+            squares += W2[3 * j] * W2[3 * j]
+            dW2[3 * j + 1] = dW2t[112 + j] + 0.001 * W2[3 * j + 1]
+            squares += W2[3 * j + 1] * W2[3 * j + 1]
+            dW2[3 * j + 2] = dW2t[224 + j] + 0.001 * W2[3 * j + 2]
+            squares += W2[3 * j + 2] * W2[3 * j + 2]
         }
-
-        // Σ W1²
-        do {
-            var total: Scalar = 0
-            for i in 0..<200 {
-                total += W1[i] * W1[i]
-            }
-            W1_squared[0] = total
-        }
-
-        // Σ W2²
-        do {
-            var total: Scalar = 0
-            for i in 0..<300 {
-                total += W2[i] * W2[i]
-            }
-            W2_squared[0] = total
-        }
-
-        // sum of the squared weights so far
-        // regularization = λ·Σ W² with λ = 0.0005
-        // loss = data_loss + regularization
-        do {
-            let weight_squares: Scalar = W1_squared[0] + W2_squared[0]
-            let regularization: Scalar = weight_squares * 0.0005
-            loss[0] = data_loss[0] + regularization
-        }
-
-        // Backward pass: adjoints in reverse order, each a chain-rule step.
-
-        // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
-        for c in 0..<3 {
-            dz2_sum[c] = dz2[c]
-        }
-        for r in 1..<300 {
-            for c in 0..<3 {
-                dz2_sum[c] += dz2[r * 3 + c]
-            }
-        }
-
-        // dL/dh1 = dL/dz2_linear · W2ᵀ
-        Self.transposeCopy(W2, s + 93004, 100, 3)  // Bᵀ: [100×3] → [3×100]
-        Self.productRows(dz2, 3, 1, s + 93004, dh1, 300, 3, 100)
-
-        // dL/dW2 = h1ᵀ · dL/dz2_linear
-        Self.productRows(dz2, 1, 3, h1, s + 93604, 3, 300, 100)  // Cᵀ [3×100]
-        Self.transposeCopy(s + 93604, dW2_2, 3, 100)
-
-        // 1 where z1 > 0, that is where h1 > 0
-        // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
-        for i in 0..<30000 {
-            let z1_positive: Scalar = h1[i] > 0 ? 1 : 0
-            dz1[i] = z1_positive != 0 ? dh1[i] : 0
-        }
-
-        // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
-        Self.sumRows(dz1, dz1_sum, 300, 100)
-
-        // dL/dW1 = xᵀ · dL/dz1_linear
-        Self.productRows(x, 1, 2, dz1, dW1_2, 2, 300, 100)
-
-        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
-        // dL/dW1 += dW1_2   (W1 is used 2 times: adjoints add)
-        for i in 0..<200 {
-            let dW1: Scalar = W1[i] * 0.001
-            dW1_total[i] = dW1 + dW1_2[i]
-        }
-
-        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
-        // dL/dW2 += dW2_2   (W2 is used 2 times: adjoints add)
-        for i in 0..<300 {
-            let dW2: Scalar = W2[i] * 0.001
-            dW2_total[i] = dW2 + dW2_2[i]
-        }
-
-        return loss[0]
+        return dataLoss + 0.0005 * squares
     }
 }
 

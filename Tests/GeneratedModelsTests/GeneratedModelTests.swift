@@ -24,6 +24,7 @@ final class GeneratedModelTests: XCTestCase {
     func testMaxout() throws { try ModelChecks(MaxoutNet.self, spec: "maxout").runAll() }
     func testFloatActivations() throws { try ModelChecks(FloatActivationsNet.self, spec: "activations_float").runAll() }
     func testDigits() throws { try ModelChecks(DigitsNet.self, spec: "digits").runAll() }
+    func testTwoClass() throws { try ModelChecks(TwoClassNet.self, spec: "two_class_relu").runAll() }
 
     /// The emitted Float tanh (plain arithmetic, so its loops vectorize) against libm's, in Double,
     /// on a fine grid over [−12, 12] and at the edges: within 2 ulps of Float near 1, and NaN stays NaN.
@@ -56,6 +57,27 @@ final class GeneratedModelTests: XCTestCase {
         XCTAssertEqual(FloatActivationsNet.fastExp(0), 1)
         XCTAssertTrue(FloatActivationsNet.fastExp(.nan).isNaN)
         XCTAssertGreaterThan(FloatActivationsNet.fastExp(-1000), 0)  // clamped, never negative
+    }
+
+    /// The emitted Float log (used by the fused step's softmax) against libm's, in Double: densely on
+    /// [1, 4] (where it is used: Σ exp(s − max s) lies in [1, classes]) and at every power of two
+    /// and in between across the normal Floats.
+    func testFastLogAccuracy() {
+        var worst = 0.0
+        for i in 0...300_000 {
+            let x = 1 + Float(i) * 1e-5
+            worst = max(worst, abs(Double(SpiralNet.fastLog(x)) - Foundation.log(Double(x))) / max(Foundation.log(Double(x)), 1e-30))
+        }
+        XCTAssertLessThan(worst, 4e-7, "worst relative error of fastLog on [1, 4]")
+        var absolute = 0.0
+        for e in -126...127 {
+            for f: Float in [1, 1.1, 1.414, 1.415, 1.9] {
+                let x = Float(sign: .plus, exponent: e, significand: f)
+                absolute = max(absolute, abs(Double(SpiralNet.fastLog(x)) - Foundation.log(Double(x))))
+            }
+        }
+        XCTAssertLessThan(absolute, 2e-5, "worst absolute error of fastLog over the normal Floats")
+        XCTAssertEqual(SpiralNet.fastLog(1), 0)
     }
 
     /// The inference-only model: scores agree with the interpreter; bad input throws.

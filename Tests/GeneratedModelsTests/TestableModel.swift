@@ -58,6 +58,7 @@ extension TargetModel {
 }
 
 extension SpiralNet: LabelModel {}
+extension TwoClassNet: LabelModel {}
 extension XorNet: LabelModel {}
 extension ThreeLayerNet: LabelModel {}
 extension SigmoidNet: LabelModel {}

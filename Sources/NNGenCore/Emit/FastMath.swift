@@ -11,6 +11,27 @@ enum FastMath {
         for line in expSource.split(separator: "\n", omittingEmptySubsequences: false) { w.line(String(line)) }
     }
 
+    /// `fastLog(_: Float) -> Float`.
+    static func emitLog(_ w: inout CodeWriter) {
+        for line in logSource.split(separator: "\n", omittingEmptySubsequences: false) { w.line(String(line)) }
+    }
+
+    private static let logSource = """
+        /// ln x for a positive normal x, without a library call so that loops over it vectorize:
+        /// x = 2^e·m with m in [√½, √2) (found by subtracting the bits of √½ before splitting exponent
+        /// and mantissa), and ln m = 2·atanh(u) = 2·(u + u³/3 + u⁵/5 + u⁷/7 + u⁹/9) with
+        /// u = (m − 1)/(m + 1), |u| ≤ 0.172 (relative error below 10⁻⁷).
+        @inline(__always)
+        static func fastLog(_ x: Float) -> Float {
+            let shifted = Int32(bitPattern: x.bitPattern) &- 0x3F35_04F3
+            let m = Float(bitPattern: UInt32(bitPattern: (shifted & 0x7F_FFFF) &+ 0x3F35_04F3))
+            let u = (m - 1) / (m + 1)
+            let u2 = u * u
+            let series: Float = 1 + u2 * (1.0 / 3 + u2 * (1.0 / 5 + u2 * (1.0 / 7 + u2 * (1.0 / 9))))
+            return Float(shifted &>> 23) * 0.693_147_18 + 2 * u * series
+        }
+        """
+
     private static let expSource = """
         /// eˣ without a library call, so that loops over it vectorize: eˣ = 2^k·e^r with
         /// k = round(x / ln 2), r = x − k·ln 2 (ln 2 split in two for accuracy, |r| ≤ ln 2 / 2) and e^r

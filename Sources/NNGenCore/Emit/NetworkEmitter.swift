@@ -6,6 +6,8 @@ public struct NetworkEmitter {
     public let sourceName: String
     let plan: ExecutionPlan
     let names: ValueNames
+    /// The fused training step, when the model has its shape; else the planned graph is emitted.
+    let fused: FusedHiddenLayer?
 
     /// Plans `model` for emission; ops with at most `unrollLimit` scalar operations are unrolled.
     public init(model: NetworkModel, sourceName: String, unrollLimit: Int) {
@@ -19,6 +21,7 @@ public struct NetworkEmitter {
         plan = ExecutionPlan(graph: model.graph, targets: targets, gradientSlots: slots, unrollLimit: unrollLimit,
                              fastMath: model.spec.scalar == .float)
         names = ValueNames(model.graph)
+        fused = FusedHiddenLayer(model)
     }
 
     var spec: NetworkSpec { model.spec }
@@ -105,8 +108,9 @@ public struct NetworkEmitter {
         w.line("public static let outputCount = \(model.outputCount)")
         w.doc("Length of the flat parameter vector.")
         w.line("public static let parameterCount = \(model.parameterCount)")
-        w.doc("Scalars a `Workspace` holds: the gradient, then \(plan.scratchCount) of scratch.")
-        w.line("public static let workspaceCount = \(model.parameterCount + plan.scratchCount)")
+        let scratchCount = max(plan.scratchCount, fused?.scratchCount ?? 0)
+        w.doc("Scalars a `Workspace` holds: the gradient, then \(scratchCount) of scratch.")
+        w.line("public static let workspaceCount = \(model.parameterCount + scratchCount)")
         w.doc("Every parameter array: its name in the layout, where it starts, and its shape.")
         let entries = model.parameters.map { "(\"\($0.name)\", \($0.offset), \($0.shape))" }
         w.line("public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [\(entries.joined(separator: ", "))]")
@@ -159,8 +163,13 @@ public struct NetworkEmitter {
             FastMath.emitTanh(&w)
             w.line("")
         }
-        if plan.usesFastExp || plan.usesFastTanh {
+        let fusedFastMath = fused?.isFloat == true
+        if plan.usesFastExp || plan.usesFastTanh || fusedFastMath {
             FastMath.emitExp(&w)
+            w.line("")
+        }
+        if fusedFastMath {
+            FastMath.emitLog(&w)
             w.line("")
         }
         TrainingEmitter.initializer(model, &w)
@@ -181,6 +190,10 @@ public struct NetworkEmitter {
         w.line("")
         TrainingEmitter.update(model, &w)
         w.line("")
+        if let fused {
+            fused.emit(&w)
+            return
+        }
         f.emit(name: "computeLossAndGradient", doc: "Forward pass, loss, and the backward pass writing dL/dp into `g`.",
                parameters: [p, x, target, g, s], targets: [loss] + model.gradients.map(\.adjoint), result: "Scalar",
                backwardFrom: firstBackward, epilogue: ["", "return \(names[loss])[0]"], &w)
