@@ -50,8 +50,11 @@ def python_with(frameworks):
         run([sys.executable, "-m", "venv", VENV])
     available = []
     for name in frameworks:
-        module = {"numpy": "numpy", "torch": "torch", "jax": "jax"}[name]
-        if subprocess.run([python, "-c", f"import {module}"], capture_output=True).returncode != 0:
+        # Import what frameworks.py uses (a half-removed package can still import by its folder name).
+        check = {"numpy": "import numpy, threadpoolctl; numpy.asarray",
+                 "torch": "import torch, threadpoolctl; torch.tensor",
+                 "jax": "import jax, jax.numpy, jaxlib, threadpoolctl; jax.numpy.asarray"}[name]
+        if subprocess.run([python, "-c", check], capture_output=True).returncode != 0:
             say(f"installing {' '.join(PACKAGES[name])} from PyPI (PyTorch's wheel is large: minutes)")
             result = subprocess.run([python, "-m", "pip", "install", "-q", "numpy", "threadpoolctl"] + PACKAGES[name],
                                     capture_output=True, text=True)
