@@ -1,6 +1,6 @@
 /// The training step of `few inputs → dense H relu → dense (few classes) → softmax cross-entropy`
 /// (the CS231n spiral network), emitted as four passes over registers instead of the planned
-/// graph's thirteen passes over `[batch × H]` matrices. `docs/performance/spiral-backward.md`
+/// graph's thirteen passes over `[batch × H]` matrices. `docs/performance/spiral.md`
 /// has the measurements behind this shape.
 ///
 /// 1. Forward, one vector of `lanes` examples at a time: for each hidden unit j,
