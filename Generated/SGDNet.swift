@@ -798,7 +798,7 @@ public struct SGDNet: Sendable {
         return total.sum() * scale
     }
 
-    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, as four fused passes
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, as five fused passes
     /// (`FusedHiddenLayer` in nngen): the whole step keeps its sums in registers, and stores
     /// no [batch × 8] matrix.
     @inline(never)

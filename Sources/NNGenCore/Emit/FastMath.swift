@@ -20,7 +20,8 @@ enum FastMath {
         /// ln x for a positive normal x, without a library call so that loops over it vectorize:
         /// x = 2^e·m with m in [√½, √2) (found by subtracting the bits of √½ before splitting exponent
         /// and mantissa), and ln m = 2·atanh(u) = 2·(u + u³/3 + u⁵/5 + u⁷/7 + u⁹/9) with
-        /// u = (m − 1)/(m + 1), |u| ≤ 0.172 (relative error below 10⁻⁷).
+        /// u = (m − 1)/(m + 1), |u| ≤ 0.172. Tested against libm: relative error below 4·10⁻⁷ on
+        /// [1, 4], absolute error below 2·10⁻⁵ over the normal Floats.
         @inline(__always)
         static func fastLog(_ x: Float) -> Float {
             let shifted = Int32(bitPattern: x.bitPattern) &- 0x3F35_04F3

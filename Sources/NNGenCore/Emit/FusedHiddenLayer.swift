@@ -1,8 +1,9 @@
 /// The training step of `few inputs → dense H relu → dense (few classes) → softmax cross-entropy`
-/// (the CS231n spiral network), emitted as four passes over registers instead of the planned
-/// graph's thirteen passes over `[batch × H]` matrices. `docs/performance/spiral.md`
-/// has the measurements behind this shape.
+/// (the CS231n spiral network), emitted as five passes that keep their sums in registers instead
+/// of the planned graph's passes over `[batch × H]` matrices. `docs/performance/spiral.md` has
+/// the measurements behind this shape.
 ///
+/// 0. The inputs and labels transposed (one row per feature), W1, b1 and W2ᵀ copied zero-padded.
 /// 1. Forward, one vector of `lanes` examples at a time: for each hidden unit j,
 ///    z = b1[j] + Σₖ xₖ·W1[k, j], h = max(z, 0), and sᶜ += h·W2[j, c]. Nothing of size
 ///    `[batch × H]` is stored; the inputs and scores are held transposed (one row per feature or
@@ -154,7 +155,7 @@ struct FusedHiddenLayer {
     private func step(_ w: inout CodeWriter) {
         let K = inputs, H = hidden, C = classes, N = batch, NP = paddedBatch, HP = paddedHidden
         let x = names("x", K), sc = names("s", C)
-        w.doc("Forward pass, loss, and the backward pass writing dL/dp into `g`, as four fused passes",
+        w.doc("Forward pass, loss, and the backward pass writing dL/dp into `g`, as five fused passes",
               "(`FusedHiddenLayer` in nngen): the whole step keeps its sums in registers, and stores",
               "no [batch × \(H)] matrix.")
         w.line("@inline(never)")
