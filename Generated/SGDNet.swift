@@ -32,8 +32,8 @@ public struct SGDNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 67
-    /// Scalars a `Workspace` holds: the gradient, then 378 of scratch.
-    public static let workspaceCount = 445
+    /// Scalars a `Workspace` holds: the gradient, then 192 of scratch.
+    public static let workspaceCount = 259
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 8]), ("b1", 32, [8]), ("W2", 40, [8, 3]), ("b2", 64, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a

@@ -32,8 +32,8 @@ public struct TwoClassNet: Sendable {
     public static let outputCount = 2
     /// Length of the flat parameter vector.
     public static let parameterCount = 66
-    /// Scalars a `Workspace` holds: the gradient, then 2337 of scratch.
-    public static let workspaceCount = 2403
+    /// Scalars a `Workspace` holds: the gradient, then 1185 of scratch.
+    public static let workspaceCount = 1251
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [1, 16]), ("b1", 16, [16]), ("W2", 32, [16, 2]), ("b2", 64, [2])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a

@@ -17,11 +17,12 @@ public struct NetworkEmitter {
         for (slice, adjoint) in model.gradients {
             if case .parameter(let offset) = model.graph[slice].role { slots[adjoint] = offset }
         }
-        let targets = [model.scores] + (model.loss.map { [$0] } ?? []) + model.gradients.map(\.adjoint)
+        fused = FusedHiddenLayer(model)
+        // With the fused step, the plan serves only `computeScores` and `computeLoss`.
+        let targets = [model.scores] + (model.loss.map { [$0] } ?? []) + (fused == nil ? model.gradients.map(\.adjoint) : [])
         plan = ExecutionPlan(graph: model.graph, targets: targets, gradientSlots: slots, unrollLimit: unrollLimit,
                              fastMath: model.spec.scalar == .float)
         names = ValueNames(model.graph)
-        fused = FusedHiddenLayer(model)
     }
 
     var spec: NetworkSpec { model.spec }
