@@ -2,18 +2,17 @@
 /// the loops around them vectorize. Only for Float models: Double models keep libm's precision.
 enum FastMath {
     /// `fastTanh(_: Float) -> Float`, which calls `fastExp`.
-    static func emitTanh(_ w: inout CodeWriter) {
-        for line in tanhSource.split(separator: "\n", omittingEmptySubsequences: false) { w.line(String(line)) }
-    }
+    static func emitTanh(_ w: inout CodeWriter) { emit(tanhSource, &w) }
 
     /// `fastExp(_: Float) -> Float`.
-    static func emitExp(_ w: inout CodeWriter) {
-        for line in expSource.split(separator: "\n", omittingEmptySubsequences: false) { w.line(String(line)) }
-    }
+    static func emitExp(_ w: inout CodeWriter) { emit(expSource, &w) }
 
     /// `fastLog(_: Float) -> Float`.
-    static func emitLog(_ w: inout CodeWriter) {
-        for line in logSource.split(separator: "\n", omittingEmptySubsequences: false) { w.line(String(line)) }
+    static func emitLog(_ w: inout CodeWriter) { emit(logSource, &w) }
+
+    /// Writes `source` line by line at the writer's indentation.
+    private static func emit(_ source: String, _ w: inout CodeWriter) {
+        for line in source.split(separator: "\n", omittingEmptySubsequences: false) { w.line(String(line)) }
     }
 
     private static let logSource = """
