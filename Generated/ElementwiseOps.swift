@@ -38,6 +38,9 @@ import ucrt
 /// - `elu_x`: input, [20]
 /// - `elu_default_x`: input, [3]
 /// - `leaky_default_x`: input, [3]
+/// - `softplus_x`: input, [3]
+/// - `silu_x`: input, [20]
+/// - `gelu_x`: input, [3]
 /// - `add_r = add_a + add_b`, [3]
 /// - `sub_r = sub_a − sub_b`, [4×5]
 /// - `mul_r = mul_a · mul_b`, [4×5]
@@ -58,6 +61,9 @@ import ucrt
 /// - `elu_r = elu_x where elu_x ≥ 0, else 0.5·(exp(elu_x) − 1)   (ELU)`, [20]
 /// - `elu_default_r = elu_default_x where elu_default_x ≥ 0, else 1·(exp(elu_default_x) − 1)   (ELU)`, [3]
 /// - `leaky_default_r = max(0.01·leaky_default_x, leaky_default_x)   (leaky ReLU)`, [3]
+/// - `softplus_r = ln(1 + exp(softplus_x))   (softplus)`, [3]
+/// - `silu_r = silu_x·σ(silu_x)   (SiLU)`, [20]
+/// - `gelu_r = ½·gelu_x·(1 + tanh(√(2/π)·(gelu_x + 0.044715·gelu_x³)))   (GELU, tanh approximation)`, [3]
 /// - `add_term = ‖add_r‖² = Σ add_r²`, scalar
 /// - `sub_term = ‖sub_r‖² = Σ sub_r²`, scalar
 /// - `mul_term = ‖mul_r‖² = Σ mul_r²`, scalar
@@ -77,6 +83,9 @@ import ucrt
 /// - `elu_term = ‖elu_r‖² = Σ elu_r²`, scalar
 /// - `elu_default_term = ‖elu_default_r‖² = Σ elu_default_r²`, scalar
 /// - `leaky_default_term = ‖leaky_default_r‖² = Σ leaky_default_r²`, scalar
+/// - `softplus_term = ‖softplus_r‖² = Σ softplus_r²`, scalar
+/// - `silu_term = ‖silu_r‖² = Σ silu_r²`, scalar
+/// - `gelu_term = ‖gelu_r‖² = Σ gelu_r²`, scalar
 /// - `total_1 = add_term + sub_term`, scalar
 /// - `total_2 = total_1 + mul_term`, scalar
 /// - `total_3 = total_2 + div_term`, scalar
@@ -94,7 +103,10 @@ import ucrt
 /// - `total_15 = total_14 + leaky_term`, scalar
 /// - `total_16 = total_15 + elu_term`, scalar
 /// - `total_17 = total_16 + elu_default_term`, scalar
-/// - `f = total_17 + leaky_default_term`, scalar (the output)
+/// - `total_18 = total_17 + leaky_default_term`, scalar
+/// - `total_19 = total_18 + softplus_term`, scalar
+/// - `total_20 = total_19 + silu_term`, scalar
+/// - `f = total_20 + gelu_term`, scalar (the output)
 ///
 /// `value()` evaluates `f`; `valueAndGradient()` also returns its gradient with respect to
 /// every input and param, computed by the backward pass written out below.
@@ -236,6 +248,24 @@ public struct ElementwiseOps: Sendable {
         didSet { precondition(leaky_default_x.count == 3, "ElementwiseOps.leaky_default_x needs 3 values, got \(leaky_default_x.count)") }
     }
 
+    /// Input `softplus_x`, [3]: 3 values. Setting another count traps, as an
+    /// out-of-range subscript does; `init` throws instead.
+    public var softplus_x: [Scalar] {
+        didSet { precondition(softplus_x.count == 3, "ElementwiseOps.softplus_x needs 3 values, got \(softplus_x.count)") }
+    }
+
+    /// Input `silu_x`, [20]: 20 values. Setting another count traps, as an
+    /// out-of-range subscript does; `init` throws instead.
+    public var silu_x: [Scalar] {
+        didSet { precondition(silu_x.count == 20, "ElementwiseOps.silu_x needs 20 values, got \(silu_x.count)") }
+    }
+
+    /// Input `gelu_x`, [3]: 3 values. Setting another count traps, as an
+    /// out-of-range subscript does; `init` throws instead.
+    public var gelu_x: [Scalar] {
+        didSet { precondition(gelu_x.count == 3, "ElementwiseOps.gelu_x needs 3 values, got \(gelu_x.count)") }
+    }
+
     /// Every input and param, in the spec's order. Throws `InputError` when an array has the
     /// wrong count.
     public init(
@@ -263,7 +293,10 @@ public struct ElementwiseOps: Sendable {
         leaky_x: [Scalar],
         elu_x: [Scalar],
         elu_default_x: [Scalar],
-        leaky_default_x: [Scalar]
+        leaky_default_x: [Scalar],
+        softplus_x: [Scalar],
+        silu_x: [Scalar],
+        gelu_x: [Scalar]
     ) throws {
         try Self.checkCount(add_a.count, "add_a", 3)
         try Self.checkCount(sub_b.count, "sub_b", 20)
@@ -285,6 +318,9 @@ public struct ElementwiseOps: Sendable {
         try Self.checkCount(elu_x.count, "elu_x", 20)
         try Self.checkCount(elu_default_x.count, "elu_default_x", 3)
         try Self.checkCount(leaky_default_x.count, "leaky_default_x", 3)
+        try Self.checkCount(softplus_x.count, "softplus_x", 3)
+        try Self.checkCount(silu_x.count, "silu_x", 20)
+        try Self.checkCount(gelu_x.count, "gelu_x", 3)
         self.add_a = add_a
         self.add_b = add_b
         self.sub_a = sub_a
@@ -310,6 +346,9 @@ public struct ElementwiseOps: Sendable {
         self.elu_x = elu_x
         self.elu_default_x = elu_default_x
         self.leaky_default_x = leaky_default_x
+        self.softplus_x = softplus_x
+        self.silu_x = silu_x
+        self.gelu_x = gelu_x
     }
 
     /// The gradient of `f`: df/d of every input and param, each in the shape of what it differentiates.
@@ -364,6 +403,12 @@ public struct ElementwiseOps: Sendable {
         public var elu_default_x: [Scalar]
         /// df/dleaky_default_x, [3].
         public var leaky_default_x: [Scalar]
+        /// df/dsoftplus_x, [3].
+        public var softplus_x: [Scalar]
+        /// df/dsilu_x, [20].
+        public var silu_x: [Scalar]
+        /// df/dgelu_x, [3].
+        public var gelu_x: [Scalar]
     }
 
     /// `f` at the current inputs and params.
@@ -441,15 +486,32 @@ public struct ElementwiseOps: Sendable {
         }
         // elu_default_r = elu_default_x where elu_default_x ≥ 0, else 1·(exp(elu_default_x) − 1)   (ELU)
         let elu_default_r: [Scalar] = [
-            elu_default_x[0] >= 0 ? elu_default_x[0] : 1 * expm1(elu_default_x[0]),
-            elu_default_x[1] >= 0 ? elu_default_x[1] : 1 * expm1(elu_default_x[1]),
-            elu_default_x[2] >= 0 ? elu_default_x[2] : 1 * expm1(elu_default_x[2])
+            elu_default_x[0] >= 0 ? elu_default_x[0] : expm1(elu_default_x[0]),
+            elu_default_x[1] >= 0 ? elu_default_x[1] : expm1(elu_default_x[1]),
+            elu_default_x[2] >= 0 ? elu_default_x[2] : expm1(elu_default_x[2])
         ]
         // leaky_default_r = max(0.01·leaky_default_x, leaky_default_x)   (leaky ReLU)
         let leaky_default_r: [Scalar] = [
             max(0.01 * leaky_default_x[0], leaky_default_x[0]),
             max(0.01 * leaky_default_x[1], leaky_default_x[1]),
             max(0.01 * leaky_default_x[2], leaky_default_x[2])
+        ]
+        // softplus_r = ln(1 + exp(softplus_x))   (softplus)
+        let softplus_r: [Scalar] = [
+            max(softplus_x[0], 0) + log1p(exp(-abs(softplus_x[0]))),
+            max(softplus_x[1], 0) + log1p(exp(-abs(softplus_x[1]))),
+            max(softplus_x[2], 0) + log1p(exp(-abs(softplus_x[2])))
+        ]
+        // silu_r = silu_x·σ(silu_x)   (SiLU)
+        var silu_r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            silu_r[_i] = silu_x[_i] / (1 + exp(-silu_x[_i]))
+        }
+        // gelu_r = ½·gelu_x·(1 + tanh(√(2/π)·(gelu_x + 0.044715·gelu_x³)))   (GELU, tanh approximation)
+        let gelu_r: [Scalar] = [
+            0.5 * gelu_x[0] * (1 + tanh(0.7978845608028654 * gelu_x[0] * (1 + 0.044715 * gelu_x[0] * gelu_x[0]))),
+            0.5 * gelu_x[1] * (1 + tanh(0.7978845608028654 * gelu_x[1] * (1 + 0.044715 * gelu_x[1] * gelu_x[1]))),
+            0.5 * gelu_x[2] * (1 + tanh(0.7978845608028654 * gelu_x[2] * (1 + 0.044715 * gelu_x[2] * gelu_x[2])))
         ]
         // add_term = ‖add_r‖² = Σ add_r²
         let add_term: Scalar = add_r[0] * add_r[0] + add_r[1] * add_r[1] + add_r[2] * add_r[2]
@@ -507,6 +569,15 @@ public struct ElementwiseOps: Sendable {
         let elu_default_term: Scalar = elu_default_r[0] * elu_default_r[0] + elu_default_r[1] * elu_default_r[1] + elu_default_r[2] * elu_default_r[2]
         // leaky_default_term = ‖leaky_default_r‖² = Σ leaky_default_r²
         let leaky_default_term: Scalar = leaky_default_r[0] * leaky_default_r[0] + leaky_default_r[1] * leaky_default_r[1] + leaky_default_r[2] * leaky_default_r[2]
+        // softplus_term = ‖softplus_r‖² = Σ softplus_r²
+        let softplus_term: Scalar = softplus_r[0] * softplus_r[0] + softplus_r[1] * softplus_r[1] + softplus_r[2] * softplus_r[2]
+        // silu_term = ‖silu_r‖² = Σ silu_r²
+        var silu_term: Scalar = 0
+        for _i in 0..<20 {
+            silu_term += silu_r[_i] * silu_r[_i]
+        }
+        // gelu_term = ‖gelu_r‖² = Σ gelu_r²
+        let gelu_term: Scalar = gelu_r[0] * gelu_r[0] + gelu_r[1] * gelu_r[1] + gelu_r[2] * gelu_r[2]
         // total_1 = add_term + sub_term
         let total_1: Scalar = add_term + sub_term
         // total_2 = total_1 + mul_term
@@ -541,8 +612,14 @@ public struct ElementwiseOps: Sendable {
         let total_16: Scalar = total_15 + elu_term
         // total_17 = total_16 + elu_default_term
         let total_17: Scalar = total_16 + elu_default_term
-        // f = total_17 + leaky_default_term
-        let f: Scalar = total_17 + leaky_default_term
+        // total_18 = total_17 + leaky_default_term
+        let total_18: Scalar = total_17 + leaky_default_term
+        // total_19 = total_18 + softplus_term
+        let total_19: Scalar = total_18 + softplus_term
+        // total_20 = total_19 + silu_term
+        let total_20: Scalar = total_19 + silu_term
+        // f = total_20 + gelu_term
+        let f: Scalar = total_20 + gelu_term
         return f
     }
 
@@ -622,15 +699,32 @@ public struct ElementwiseOps: Sendable {
         }
         // elu_default_r = elu_default_x where elu_default_x ≥ 0, else 1·(exp(elu_default_x) − 1)   (ELU)
         let elu_default_r: [Scalar] = [
-            elu_default_x[0] >= 0 ? elu_default_x[0] : 1 * expm1(elu_default_x[0]),
-            elu_default_x[1] >= 0 ? elu_default_x[1] : 1 * expm1(elu_default_x[1]),
-            elu_default_x[2] >= 0 ? elu_default_x[2] : 1 * expm1(elu_default_x[2])
+            elu_default_x[0] >= 0 ? elu_default_x[0] : expm1(elu_default_x[0]),
+            elu_default_x[1] >= 0 ? elu_default_x[1] : expm1(elu_default_x[1]),
+            elu_default_x[2] >= 0 ? elu_default_x[2] : expm1(elu_default_x[2])
         ]
         // leaky_default_r = max(0.01·leaky_default_x, leaky_default_x)   (leaky ReLU)
         let leaky_default_r: [Scalar] = [
             max(0.01 * leaky_default_x[0], leaky_default_x[0]),
             max(0.01 * leaky_default_x[1], leaky_default_x[1]),
             max(0.01 * leaky_default_x[2], leaky_default_x[2])
+        ]
+        // softplus_r = ln(1 + exp(softplus_x))   (softplus)
+        let softplus_r: [Scalar] = [
+            max(softplus_x[0], 0) + log1p(exp(-abs(softplus_x[0]))),
+            max(softplus_x[1], 0) + log1p(exp(-abs(softplus_x[1]))),
+            max(softplus_x[2], 0) + log1p(exp(-abs(softplus_x[2])))
+        ]
+        // silu_r = silu_x·σ(silu_x)   (SiLU)
+        var silu_r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            silu_r[_i] = silu_x[_i] / (1 + exp(-silu_x[_i]))
+        }
+        // gelu_r = ½·gelu_x·(1 + tanh(√(2/π)·(gelu_x + 0.044715·gelu_x³)))   (GELU, tanh approximation)
+        let gelu_r: [Scalar] = [
+            0.5 * gelu_x[0] * (1 + tanh(0.7978845608028654 * gelu_x[0] * (1 + 0.044715 * gelu_x[0] * gelu_x[0]))),
+            0.5 * gelu_x[1] * (1 + tanh(0.7978845608028654 * gelu_x[1] * (1 + 0.044715 * gelu_x[1] * gelu_x[1]))),
+            0.5 * gelu_x[2] * (1 + tanh(0.7978845608028654 * gelu_x[2] * (1 + 0.044715 * gelu_x[2] * gelu_x[2])))
         ]
         // add_term = ‖add_r‖² = Σ add_r²
         let add_term: Scalar = add_r[0] * add_r[0] + add_r[1] * add_r[1] + add_r[2] * add_r[2]
@@ -688,6 +782,15 @@ public struct ElementwiseOps: Sendable {
         let elu_default_term: Scalar = elu_default_r[0] * elu_default_r[0] + elu_default_r[1] * elu_default_r[1] + elu_default_r[2] * elu_default_r[2]
         // leaky_default_term = ‖leaky_default_r‖² = Σ leaky_default_r²
         let leaky_default_term: Scalar = leaky_default_r[0] * leaky_default_r[0] + leaky_default_r[1] * leaky_default_r[1] + leaky_default_r[2] * leaky_default_r[2]
+        // softplus_term = ‖softplus_r‖² = Σ softplus_r²
+        let softplus_term: Scalar = softplus_r[0] * softplus_r[0] + softplus_r[1] * softplus_r[1] + softplus_r[2] * softplus_r[2]
+        // silu_term = ‖silu_r‖² = Σ silu_r²
+        var silu_term: Scalar = 0
+        for _i in 0..<20 {
+            silu_term += silu_r[_i] * silu_r[_i]
+        }
+        // gelu_term = ‖gelu_r‖² = Σ gelu_r²
+        let gelu_term: Scalar = gelu_r[0] * gelu_r[0] + gelu_r[1] * gelu_r[1] + gelu_r[2] * gelu_r[2]
         // total_1 = add_term + sub_term
         let total_1: Scalar = add_term + sub_term
         // total_2 = total_1 + mul_term
@@ -722,17 +825,35 @@ public struct ElementwiseOps: Sendable {
         let total_16: Scalar = total_15 + elu_term
         // total_17 = total_16 + elu_default_term
         let total_17: Scalar = total_16 + elu_default_term
-        // f = total_17 + leaky_default_term
-        let f: Scalar = total_17 + leaky_default_term
+        // total_18 = total_17 + leaky_default_term
+        let total_18: Scalar = total_17 + leaky_default_term
+        // total_19 = total_18 + softplus_term
+        let total_19: Scalar = total_18 + softplus_term
+        // total_20 = total_19 + silu_term
+        let total_20: Scalar = total_19 + silu_term
+        // f = total_20 + gelu_term
+        let f: Scalar = total_20 + gelu_term
 
         // Backward pass: the adjoint of each value, f's gradient with respect to it, from the
         // output back to the inputs; each step is upstream gradient · local gradient.
         // df/df = 1
         let df: Scalar = 1
-        // df/dtotal_17 = df/df · 1   (∂f/∂total_17 = 1)
-        let dtotal_17: Scalar = df
-        // df/dleaky_default_term = df/df · 1   (∂f/∂leaky_default_term = 1)
-        let dleaky_default_term: Scalar = df
+        // df/dtotal_20 = df/df · 1   (∂f/∂total_20 = 1)
+        let dtotal_20: Scalar = df
+        // df/dgelu_term = df/df · 1   (∂f/∂gelu_term = 1)
+        let dgelu_term: Scalar = df
+        // df/dtotal_19 = df/dtotal_20 · 1   (∂total_20/∂total_19 = 1)
+        let dtotal_19: Scalar = dtotal_20
+        // df/dsilu_term = df/dtotal_20 · 1   (∂total_20/∂silu_term = 1)
+        let dsilu_term: Scalar = dtotal_20
+        // df/dtotal_18 = df/dtotal_19 · 1   (∂total_19/∂total_18 = 1)
+        let dtotal_18: Scalar = dtotal_19
+        // df/dsoftplus_term = df/dtotal_19 · 1   (∂total_19/∂softplus_term = 1)
+        let dsoftplus_term: Scalar = dtotal_19
+        // df/dtotal_17 = df/dtotal_18 · 1   (∂total_18/∂total_17 = 1)
+        let dtotal_17: Scalar = dtotal_18
+        // df/dleaky_default_term = df/dtotal_18 · 1   (∂total_18/∂leaky_default_term = 1)
+        let dleaky_default_term: Scalar = dtotal_18
         // df/dtotal_16 = df/dtotal_17 · 1   (∂total_17/∂total_16 = 1)
         let dtotal_16: Scalar = dtotal_17
         // df/delu_default_term = df/dtotal_17 · 1   (∂total_17/∂elu_default_term = 1)
@@ -801,6 +922,23 @@ public struct ElementwiseOps: Sendable {
         let dadd_term: Scalar = dtotal_1
         // df/dsub_term = df/dtotal_1 · 1   (∂total_1/∂sub_term = 1)
         let dsub_term: Scalar = dtotal_1
+        // df/dgelu_r = 2·gelu_r · df/dgelu_term   (∂gelu_term/∂gelu_rᵢ = 2gelu_rᵢ)
+        let dgelu_r: [Scalar] = [
+            gelu_r[0] * (dgelu_term * 2),
+            gelu_r[1] * (dgelu_term * 2),
+            gelu_r[2] * (dgelu_term * 2)
+        ]
+        // df/dsilu_r = 2·silu_r · df/dsilu_term   (∂silu_term/∂silu_rᵢ = 2silu_rᵢ)
+        var dsilu_r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            dsilu_r[_i] = silu_r[_i] * (dsilu_term * 2)
+        }
+        // df/dsoftplus_r = 2·softplus_r · df/dsoftplus_term   (∂softplus_term/∂softplus_rᵢ = 2softplus_rᵢ)
+        let dsoftplus_r: [Scalar] = [
+            softplus_r[0] * (dsoftplus_term * 2),
+            softplus_r[1] * (dsoftplus_term * 2),
+            softplus_r[2] * (dsoftplus_term * 2)
+        ]
         // df/dleaky_default_r = 2·leaky_default_r · df/dleaky_default_term   (∂leaky_default_term/∂leaky_default_rᵢ = 2leaky_default_rᵢ)
         let dleaky_default_r: [Scalar] = [
             leaky_default_r[0] * (dleaky_default_term * 2),
@@ -906,27 +1044,67 @@ public struct ElementwiseOps: Sendable {
             add_r[1] * (dadd_term * 2),
             add_r[2] * (dadd_term * 2)
         ]
+        // x̂ = gelu_x clamped to ±10
+        let gelu_r_x_clamped: [Scalar] = [
+            (gelu_x[0] >= (-10) ? gelu_x[0] : (-10)) <= 10 ? (gelu_x[0] >= (-10) ? gelu_x[0] : (-10)) : 10,
+            (gelu_x[1] >= (-10) ? gelu_x[1] : (-10)) <= 10 ? (gelu_x[1] >= (-10) ? gelu_x[1] : (-10)) : 10,
+            (gelu_x[2] >= (-10) ? gelu_x[2] : (-10)) <= 10 ? (gelu_x[2] >= (-10) ? gelu_x[2] : (-10)) : 10
+        ]
+        // x̂²
+        let gelu_r_x_squared: [Scalar] = [
+            gelu_r_x_clamped[0] * gelu_r_x_clamped[0],
+            gelu_r_x_clamped[1] * gelu_r_x_clamped[1],
+            gelu_r_x_clamped[2] * gelu_r_x_clamped[2]
+        ]
+        // t = tanh(u)
+        let gelu_r_tanh: [Scalar] = [
+            tanh(gelu_r_x_clamped[0] * (0.044715 * gelu_r_x_squared[0] + 1) * 0.7978845608028654),
+            tanh(gelu_r_x_clamped[1] * (0.044715 * gelu_r_x_squared[1] + 1) * 0.7978845608028654),
+            tanh(gelu_r_x_clamped[2] * (0.044715 * gelu_r_x_squared[2] + 1) * 0.7978845608028654)
+        ]
+        // df/dgelu_x = df/dgelu_r · gelu'(gelu_x)   (∂gelu_r/∂gelu_x = ½(1 + t) + ½k·gelu_x(1 − t²)(1 + 3c·gelu_x²), t = tanh(k(gelu_x + c·gelu_x³)))
+        let dgelu_x: [Scalar] = [
+            dgelu_r[0] * (0.5 * (gelu_r_tanh[0] + 1) + gelu_r_x_clamped[0] * (1 - gelu_r_tanh[0] * gelu_r_tanh[0]) * (0.134145 * gelu_r_x_squared[0] + 1) * 0.3989422804014327),
+            dgelu_r[1] * (0.5 * (gelu_r_tanh[1] + 1) + gelu_r_x_clamped[1] * (1 - gelu_r_tanh[1] * gelu_r_tanh[1]) * (0.134145 * gelu_r_x_squared[1] + 1) * 0.3989422804014327),
+            dgelu_r[2] * (0.5 * (gelu_r_tanh[2] + 1) + gelu_r_x_clamped[2] * (1 - gelu_r_tanh[2] * gelu_r_tanh[2]) * (0.134145 * gelu_r_x_squared[2] + 1) * 0.3989422804014327)
+        ]
+        // σ(silu_x)
+        var silu_r_gate = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            silu_r_gate[_i] = 1 / (1 + exp(-silu_x[_i]))
+        }
+        // df/dsilu_x = df/dsilu_r · silu'(silu_x)   (∂silu_r/∂silu_x = σ(silu_x) + silu_r(1 − σ(silu_x)))
+        var dsilu_x = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            dsilu_x[_i] = dsilu_r[_i] * (silu_r_gate[_i] + silu_r[_i] * (1 - silu_r_gate[_i]))
+        }
+        // df/dsoftplus_x = df/dsoftplus_r · σ(softplus_x)   (∂softplus_r/∂softplus_x = σ(softplus_x) = 1 / (1 + exp(−softplus_x)))
+        let dsoftplus_x: [Scalar] = [
+            dsoftplus_r[0] * (1 / (1 + exp(-softplus_x[0]))),
+            dsoftplus_r[1] * (1 / (1 + exp(-softplus_x[1]))),
+            dsoftplus_r[2] * (1 / (1 + exp(-softplus_x[2])))
+        ]
         // df/dleaky_default_x = df/dleaky_default_r · leaky_relu'(leaky_default_x)   (∂leaky_default_r/∂leaky_default_x = 1 where leaky_default_x > 0, else α = 0.01)
         let dleaky_default_x: [Scalar] = [
-            leaky_default_r[0] > 0 ? dleaky_default_r[0] : (dleaky_default_r[0] * 0.01),
-            leaky_default_r[1] > 0 ? dleaky_default_r[1] : (dleaky_default_r[1] * 0.01),
-            leaky_default_r[2] > 0 ? dleaky_default_r[2] : (dleaky_default_r[2] * 0.01)
+            leaky_default_r[0] > 0 ? dleaky_default_r[0] : dleaky_default_r[0] * 0.01,
+            leaky_default_r[1] > 0 ? dleaky_default_r[1] : dleaky_default_r[1] * 0.01,
+            leaky_default_r[2] > 0 ? dleaky_default_r[2] : dleaky_default_r[2] * 0.01
         ]
         // df/delu_default_x = df/delu_default_r · elu'(elu_default_x)   (∂elu_default_r/∂elu_default_x = 1 where elu_default_x ≥ 0, else elu_default_r + α)
         let delu_default_x: [Scalar] = [
-            elu_default_x[0] >= 0 ? delu_default_r[0] : (delu_default_r[0] * (elu_default_r[0] + 1)),
-            elu_default_x[1] >= 0 ? delu_default_r[1] : (delu_default_r[1] * (elu_default_r[1] + 1)),
-            elu_default_x[2] >= 0 ? delu_default_r[2] : (delu_default_r[2] * (elu_default_r[2] + 1))
+            elu_default_x[0] >= 0 ? delu_default_r[0] : delu_default_r[0] * (elu_default_r[0] + 1),
+            elu_default_x[1] >= 0 ? delu_default_r[1] : delu_default_r[1] * (elu_default_r[1] + 1),
+            elu_default_x[2] >= 0 ? delu_default_r[2] : delu_default_r[2] * (elu_default_r[2] + 1)
         ]
         // df/delu_x = df/delu_r · elu'(elu_x)   (∂elu_r/∂elu_x = 1 where elu_x ≥ 0, else elu_r + α)
         var delu_x = [Scalar](repeating: 0, count: 20)
         for _i in 0..<20 {
-            delu_x[_i] = elu_x[_i] >= 0 ? delu_r[_i] : (delu_r[_i] * (elu_r[_i] + 0.5))
+            delu_x[_i] = elu_x[_i] >= 0 ? delu_r[_i] : delu_r[_i] * (elu_r[_i] + 0.5)
         }
         // df/dleaky_x = df/dleaky_r · leaky_relu'(leaky_x)   (∂leaky_r/∂leaky_x = 1 where leaky_x > 0, else α = 0.1)
         var dleaky_x = [Scalar](repeating: 0, count: 20)
         for _i in 0..<20 {
-            dleaky_x[_i] = leaky_r[_i] > 0 ? dleaky_r[_i] : (dleaky_r[_i] * 0.1)
+            dleaky_x[_i] = leaky_r[_i] > 0 ? dleaky_r[_i] : dleaky_r[_i] * 0.1
         }
         // df/drelu_x = df/drelu_r · 1[relu_x > 0]   (∂relu_r/∂relu_x = 1 where relu_x > 0, else 0)
         let drelu_x: [Scalar] = [
@@ -937,7 +1115,7 @@ public struct ElementwiseOps: Sendable {
         // df/dtanh_x = df/dtanh_r · (1 − tanh_r²)   (∂tanh_r/∂tanh_x = 1 − tanh²(tanh_x))
         var dtanh_x = [Scalar](repeating: 0, count: 20)
         for _i in 0..<20 {
-            dtanh_x[_i] = dtanh_r[_i] * (1 - (tanh_r[_i] * tanh_r[_i]))
+            dtanh_x[_i] = dtanh_r[_i] * (1 - tanh_r[_i] * tanh_r[_i])
         }
         // df/dsigmoid_x = df/dsigmoid_r · sigmoid_r(1 − sigmoid_r)   (∂sigmoid_r/∂sigmoid_x = σ(sigmoid_x)(1 − σ(sigmoid_x)))
         let dsigmoid_x: [Scalar] = [
@@ -1011,9 +1189,9 @@ public struct ElementwiseOps: Sendable {
         let ddiv_a: [Scalar] = [ddiv_r[0] / div_b, ddiv_r[1] / div_b, ddiv_r[2] / div_b]
         // df/ddiv_b = −df/ddiv_r · div_r / div_b   (∂div_r/∂div_b = −div_a/div_b²)
         let ddiv_b: [Scalar] = [
-            -((ddiv_r[0] * div_r[0]) / div_b),
-            -((ddiv_r[1] * div_r[1]) / div_b),
-            -((ddiv_r[2] * div_r[2]) / div_b)
+            -(ddiv_r[0] * div_r[0] / div_b),
+            -(ddiv_r[1] * div_r[1] / div_b),
+            -(ddiv_r[2] * div_r[2] / div_b)
         ]
         // df/ddiv_b = Σ ddiv_b   (div_b was broadcast)
         let ddiv_b_sum: Scalar = ddiv_b[0] + ddiv_b[1] + ddiv_b[2]
@@ -1066,7 +1244,10 @@ public struct ElementwiseOps: Sendable {
             leaky_x: dleaky_x,
             elu_x: delu_x,
             elu_default_x: delu_default_x,
-            leaky_default_x: dleaky_default_x
+            leaky_default_x: dleaky_default_x,
+            softplus_x: dsoftplus_x,
+            silu_x: dsilu_x,
+            gelu_x: dgelu_x
         ))
     }
 
@@ -1112,6 +1293,12 @@ public struct ElementwiseOps: Sendable {
         public var elu_default_r: [Scalar]
         /// `leaky_default_r`, [3].
         public var leaky_default_r: [Scalar]
+        /// `softplus_r`, [3].
+        public var softplus_r: [Scalar]
+        /// `silu_r`, [20].
+        public var silu_r: [Scalar]
+        /// `gelu_r`, [3].
+        public var gelu_r: [Scalar]
         /// `add_term`, a scalar.
         public var add_term: Scalar
         /// `sub_term`, a scalar.
@@ -1150,6 +1337,12 @@ public struct ElementwiseOps: Sendable {
         public var elu_default_term: Scalar
         /// `leaky_default_term`, a scalar.
         public var leaky_default_term: Scalar
+        /// `softplus_term`, a scalar.
+        public var softplus_term: Scalar
+        /// `silu_term`, a scalar.
+        public var silu_term: Scalar
+        /// `gelu_term`, a scalar.
+        public var gelu_term: Scalar
         /// `total_1`, a scalar.
         public var total_1: Scalar
         /// `total_2`, a scalar.
@@ -1184,6 +1377,12 @@ public struct ElementwiseOps: Sendable {
         public var total_16: Scalar
         /// `total_17`, a scalar.
         public var total_17: Scalar
+        /// `total_18`, a scalar.
+        public var total_18: Scalar
+        /// `total_19`, a scalar.
+        public var total_19: Scalar
+        /// `total_20`, a scalar.
+        public var total_20: Scalar
         /// `f`, a scalar.
         public var f: Scalar
     }
@@ -1263,15 +1462,32 @@ public struct ElementwiseOps: Sendable {
         }
         // elu_default_r = elu_default_x where elu_default_x ≥ 0, else 1·(exp(elu_default_x) − 1)   (ELU)
         let elu_default_r: [Scalar] = [
-            elu_default_x[0] >= 0 ? elu_default_x[0] : 1 * expm1(elu_default_x[0]),
-            elu_default_x[1] >= 0 ? elu_default_x[1] : 1 * expm1(elu_default_x[1]),
-            elu_default_x[2] >= 0 ? elu_default_x[2] : 1 * expm1(elu_default_x[2])
+            elu_default_x[0] >= 0 ? elu_default_x[0] : expm1(elu_default_x[0]),
+            elu_default_x[1] >= 0 ? elu_default_x[1] : expm1(elu_default_x[1]),
+            elu_default_x[2] >= 0 ? elu_default_x[2] : expm1(elu_default_x[2])
         ]
         // leaky_default_r = max(0.01·leaky_default_x, leaky_default_x)   (leaky ReLU)
         let leaky_default_r: [Scalar] = [
             max(0.01 * leaky_default_x[0], leaky_default_x[0]),
             max(0.01 * leaky_default_x[1], leaky_default_x[1]),
             max(0.01 * leaky_default_x[2], leaky_default_x[2])
+        ]
+        // softplus_r = ln(1 + exp(softplus_x))   (softplus)
+        let softplus_r: [Scalar] = [
+            max(softplus_x[0], 0) + log1p(exp(-abs(softplus_x[0]))),
+            max(softplus_x[1], 0) + log1p(exp(-abs(softplus_x[1]))),
+            max(softplus_x[2], 0) + log1p(exp(-abs(softplus_x[2])))
+        ]
+        // silu_r = silu_x·σ(silu_x)   (SiLU)
+        var silu_r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            silu_r[_i] = silu_x[_i] / (1 + exp(-silu_x[_i]))
+        }
+        // gelu_r = ½·gelu_x·(1 + tanh(√(2/π)·(gelu_x + 0.044715·gelu_x³)))   (GELU, tanh approximation)
+        let gelu_r: [Scalar] = [
+            0.5 * gelu_x[0] * (1 + tanh(0.7978845608028654 * gelu_x[0] * (1 + 0.044715 * gelu_x[0] * gelu_x[0]))),
+            0.5 * gelu_x[1] * (1 + tanh(0.7978845608028654 * gelu_x[1] * (1 + 0.044715 * gelu_x[1] * gelu_x[1]))),
+            0.5 * gelu_x[2] * (1 + tanh(0.7978845608028654 * gelu_x[2] * (1 + 0.044715 * gelu_x[2] * gelu_x[2])))
         ]
         // add_term = ‖add_r‖² = Σ add_r²
         let add_term: Scalar = add_r[0] * add_r[0] + add_r[1] * add_r[1] + add_r[2] * add_r[2]
@@ -1329,6 +1545,15 @@ public struct ElementwiseOps: Sendable {
         let elu_default_term: Scalar = elu_default_r[0] * elu_default_r[0] + elu_default_r[1] * elu_default_r[1] + elu_default_r[2] * elu_default_r[2]
         // leaky_default_term = ‖leaky_default_r‖² = Σ leaky_default_r²
         let leaky_default_term: Scalar = leaky_default_r[0] * leaky_default_r[0] + leaky_default_r[1] * leaky_default_r[1] + leaky_default_r[2] * leaky_default_r[2]
+        // softplus_term = ‖softplus_r‖² = Σ softplus_r²
+        let softplus_term: Scalar = softplus_r[0] * softplus_r[0] + softplus_r[1] * softplus_r[1] + softplus_r[2] * softplus_r[2]
+        // silu_term = ‖silu_r‖² = Σ silu_r²
+        var silu_term: Scalar = 0
+        for _i in 0..<20 {
+            silu_term += silu_r[_i] * silu_r[_i]
+        }
+        // gelu_term = ‖gelu_r‖² = Σ gelu_r²
+        let gelu_term: Scalar = gelu_r[0] * gelu_r[0] + gelu_r[1] * gelu_r[1] + gelu_r[2] * gelu_r[2]
         // total_1 = add_term + sub_term
         let total_1: Scalar = add_term + sub_term
         // total_2 = total_1 + mul_term
@@ -1363,8 +1588,14 @@ public struct ElementwiseOps: Sendable {
         let total_16: Scalar = total_15 + elu_term
         // total_17 = total_16 + elu_default_term
         let total_17: Scalar = total_16 + elu_default_term
-        // f = total_17 + leaky_default_term
-        let f: Scalar = total_17 + leaky_default_term
+        // total_18 = total_17 + leaky_default_term
+        let total_18: Scalar = total_17 + leaky_default_term
+        // total_19 = total_18 + softplus_term
+        let total_19: Scalar = total_18 + softplus_term
+        // total_20 = total_19 + silu_term
+        let total_20: Scalar = total_19 + silu_term
+        // f = total_20 + gelu_term
+        let f: Scalar = total_20 + gelu_term
         return Nodes(
             add_r: add_r,
             sub_r: sub_r,
@@ -1386,6 +1617,9 @@ public struct ElementwiseOps: Sendable {
             elu_r: elu_r,
             elu_default_r: elu_default_r,
             leaky_default_r: leaky_default_r,
+            softplus_r: softplus_r,
+            silu_r: silu_r,
+            gelu_r: gelu_r,
             add_term: add_term,
             sub_term: sub_term,
             mul_term: mul_term,
@@ -1405,6 +1639,9 @@ public struct ElementwiseOps: Sendable {
             elu_term: elu_term,
             elu_default_term: elu_default_term,
             leaky_default_term: leaky_default_term,
+            softplus_term: softplus_term,
+            silu_term: silu_term,
+            gelu_term: gelu_term,
             total_1: total_1,
             total_2: total_2,
             total_3: total_3,
@@ -1422,6 +1659,9 @@ public struct ElementwiseOps: Sendable {
             total_15: total_15,
             total_16: total_16,
             total_17: total_17,
+            total_18: total_18,
+            total_19: total_19,
+            total_20: total_20,
             f: f
         )
     }

@@ -620,7 +620,7 @@ public struct Regressor: Sendable {
 
         // h1 = elu(z1)
         for i in 0..<80 {
-            h1[i] = z1[i] >= 0 ? z1[i] : 1 * expm1(z1[i])
+            h1[i] = z1[i] >= 0 ? z1[i] : expm1(z1[i])
         }
 
         // z2_linear = h1 · W2   [8×10]·[10×2]
@@ -676,7 +676,7 @@ public struct Regressor: Sendable {
 
         // h1 = elu(z1)
         for i in 0..<80 {
-            h1[i] = z1[i] >= 0 ? z1[i] : 1 * expm1(z1[i])
+            h1[i] = z1[i] >= 0 ? z1[i] : expm1(z1[i])
         }
 
         // z2_linear = h1 · W2   [8×10]·[10×2]
@@ -795,7 +795,7 @@ public struct Regressor: Sendable {
 
         // h1 = elu(z1)
         for i in 0..<80 {
-            h1[i] = z1[i] >= 0 ? z1[i] : 1 * expm1(z1[i])
+            h1[i] = z1[i] >= 0 ? z1[i] : expm1(z1[i])
         }
 
         // z2_linear = h1 · W2   [8×10]·[10×2]

@@ -202,10 +202,10 @@ public struct TwoLayerGraph: Sendable {
         ]
         // df/dz1 = df/dh · (1 − h²)   (∂h/∂z1 = 1 − tanh²(z1))
         let dz1: [Scalar] = [
-            dh[0] * (1 - (h[0] * h[0])),
-            dh[1] * (1 - (h[1] * h[1])),
-            dh[2] * (1 - (h[2] * h[2])),
-            dh[3] * (1 - (h[3] * h[3]))
+            dh[0] * (1 - h[0] * h[0]),
+            dh[1] * (1 - h[1] * h[1]),
+            dh[2] * (1 - h[2] * h[2]),
+            dh[3] * (1 - h[3] * h[3])
         ]
         // df/da1 = df/dz1 · 1   (∂z1/∂a1 = 1)
         let da1 = dz1

@@ -1,7 +1,7 @@
 /// How a file names and lays out a model's tensors.
 public enum WeightLayout: Sendable {
     /// nngen's own: one tensor per parameter array, named `W1`, `b1`, … (or `<name>.W`,
-    /// `<name>.b` for a layer with `name:`), shaped as SPEC-LANGUAGE.md lays it out (dense `W` is
+    /// `<name>.b` for a layer with `name:`), shaped as docs/SPEC-LANGUAGE.md lays it out (dense `W` is
     /// `[fan_in, units]`).
     case nngen
     /// PyTorch's `state_dict` of `nn.Linear` modules named as the spec's dense layers:

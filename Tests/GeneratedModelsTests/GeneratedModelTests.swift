@@ -23,6 +23,10 @@ final class GeneratedModelTests: XCTestCase {
     func testAdam() throws { try ModelChecks(AdamNet.self, spec: "optimizer_adam").runAll() }
     func testMaxout() throws { try ModelChecks(MaxoutNet.self, spec: "maxout").runAll() }
     func testFloatActivations() throws { try ModelChecks(FloatActivationsNet.self, spec: "activations_float").runAll() }
+    func testSoftplus() throws { try ModelChecks(SoftplusNet.self, spec: "activation_softplus").runAll() }
+    func testSilu() throws { try ModelChecks(SiluNet.self, spec: "activation_silu").runAll() }
+    func testGelu() throws { try ModelChecks(GeluNet.self, spec: "activation_gelu").runAll() }
+    func testSmoothActivationsInFloat() throws { try ModelChecks(SmoothActivationsFloatNet.self, spec: "activations_smooth_float").runAll() }
     func testDigits() throws { try ModelChecks(DigitsNet.self, spec: "digits").runAll() }
     func testTwoClass() throws { try ModelChecks(TwoClassNet.self, spec: "two_class_relu").runAll() }
 

@@ -3,7 +3,7 @@ import GeneratedModels
 import NNGenCore
 import XCTest
 
-/// What the tests need of a generated graph struct: the API of GENERATED-API.md ("Graph form"),
+/// What the tests need of a generated graph struct: the API of docs/GENERATED-API.md ("Graph form"),
 /// with a way to build one from row-major arrays in the spec's order.
 protocol TestableGraph {
     associatedtype Scalar: BinaryFloatingPoint
@@ -39,13 +39,15 @@ func loweredGraph(_ name: String) throws -> GraphModel {
 }
 
 /// Test values for each input and param of a graph: uniform in ±1.5, except where an op needs a
-/// domain: positive for `log` and `sqrt` operands, away from zero for divisors.
+/// domain: positive for `log` and `sqrt` operands, away from zero for divisors and for names
+/// ending in `_nonzero` (operands of negative powers).
 func graphTestValues(_ model: GraphModel, seed: UInt64 = 7) -> [[Double]] {
     var random = TestRandom(state: seed)
     return model.spec.variables.map { v in
         (0..<v.shape.count).map { _ in
             if v.name.hasPrefix("log_") || v.name.hasPrefix("sqrt_") { return 0.5 + random.uniform() * 1.5 }
             if v.name == "div_b" { return 1.25 + random.uniform() }
+            if v.name.hasSuffix("_nonzero") { return (0.75 + random.uniform() * 0.75) * (random.uniform() < 0.5 ? -1 : 1) }
             return random.symmetric(1.5)
         }
     }

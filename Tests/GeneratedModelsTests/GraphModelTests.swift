@@ -33,6 +33,8 @@ final class GraphModelTests: XCTestCase {
     func testTwoLayerGraphInFloat() throws { try GraphChecks(TwoLayerGraph.self).runAll() }
     /// Every elementwise op, scalar operands broadcast from either side.
     func testEveryElementwiseOp() throws { try GraphChecks(ElementwiseOps.self).runAll() }
+    /// pow(x, n): positive and negative whole exponents, written out and through the library.
+    func testPow() throws { try GraphChecks(PowOps.self).runAll() }
     /// matmul (matrix·matrix, matrix·vector, vector·matrix), transpose, dot and the reductions.
     func testEveryLinearAlgebraOp() throws { try GraphChecks(LinearAlgebraOps.self).runAll() }
 

@@ -50,7 +50,17 @@ extension ElementwiseOps: TestableGraph {
             leaky_x: v[21],
             elu_x: v[22],
             elu_default_x: v[23],
-            leaky_default_x: v[24])
+            leaky_default_x: v[24],
+            softplus_x: v[25],
+            silu_x: v[26],
+            gelu_x: v[27])
+    }
+}
+
+extension PowOps: TestableGraph {
+    static let spec = "graph_pow"
+    static func make(_ v: [[Double]]) throws -> Self {
+        try Self(a: v[0], b_nonzero: v[1], c: v[2], d: v[3][0], e_nonzero: v[4], w: v[5])
     }
 }
 

@@ -8,7 +8,7 @@ struct Batch {
 }
 
 /// What the tests need of a generated model, whatever its loss takes: the API of
-/// GENERATED-API.md, reached through `Batch`.
+/// docs/GENERATED-API.md, reached through `Batch`.
 protocol TestableModel {
     associatedtype Scalar: BinaryFloatingPoint
     static var batchSize: Int { get }
@@ -77,3 +77,7 @@ extension AdamNet: LabelModel {}
 extension DigitsNet: LabelModel {}
 extension MaxoutNet: LabelModel {}
 extension FloatActivationsNet: LabelModel {}
+extension SoftplusNet: LabelModel {}
+extension SiluNet: LabelModel {}
+extension GeluNet: TargetModel {}
+extension SmoothActivationsFloatNet: LabelModel {}

@@ -103,6 +103,15 @@ final class GraphDiagnosticTests: XCTestCase {
         assertError("r: mul(q, s)", "r: elu(q, 0)", at: "11:13", contains: "alpha of 'elu' must be > 0")
     }
 
+    /// pow's exponent is required, a whole number, not 0, at most 16 in size.
+    func testPowExponent() {
+        assertError("r: mul(q, s)", "r: pow(q)", at: "11:10", contains: "'pow' takes 2 arguments, pow(x, n); found 1")
+        assertError("r: mul(q, s)", "r: pow(q, 0)", at: "11:13", contains: "the n of 'pow' must be a whole number from −16 to 16 other than 0, found 0")
+        assertError("r: mul(q, s)", "r: pow(q, 2.5)", at: "11:13", contains: "the n of 'pow' must be a whole number")
+        assertError("r: mul(q, s)", "r: pow(q, -17)", at: "11:13", contains: "found -17")
+        assertError("r: mul(q, s)", "r: pow(q, s)", at: "11:13", contains: "the n of 'pow' must be a finite number, found 's'")
+    }
+
     func testNameDeclaredTwice() {
         assertError("  s: scalar", "  s: scalar\n  W: scalar", at: "9:3", contains: "'W' is declared twice (first at 5:3)")
     }

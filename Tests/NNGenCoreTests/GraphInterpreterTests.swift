@@ -41,6 +41,9 @@ final class GraphInterpreterTests: XCTestCase {
             ("neg(a)", "[3]", nil), ("exp(a)", "[3]", nil), ("log(a)", "[3]", nil), ("square(a)", "[3]", nil),
             ("sqrt(a)", "[3]", nil), ("sigmoid(a)", "[3]", nil), ("tanh(a)", "[3]", nil), ("relu(a)", "[4]", nil),
             ("leaky_relu(a)", "[4]", nil), ("leaky_relu(a, 0.2)", "[4]", nil), ("elu(a)", "[4]", nil), ("elu(a, 0.5)", "[4]", nil),
+            ("softplus(a)", "[4]", nil), ("silu(a)", "[4]", nil), ("gelu(a)", "[4]", nil),
+            ("pow(a, 1)", "[3]", nil), ("pow(a, 2)", "[3]", nil), ("pow(a, 3)", "[3]", nil), ("pow(a, 7)", "[3]", nil),
+            ("pow(a, -1)", "[3]", nil), ("pow(a, -3)", "[3]", nil),
             ("matmul(a, b)", "[2, 3]", "[3, 4]"), ("matmul(a, b)", "[2, 3]", "[3]"), ("matmul(a, b)", "[3]", "[3, 2]"),
             ("transpose(a)", "[2, 3]", nil), ("dot(a, b)", "[4]", "[4]"),
             ("sum(a)", "[2, 3]", nil), ("mean(a)", "[5]", nil), ("sum_squares(a)", "[3]", nil), ("sum(a)", "scalar", nil),
@@ -49,8 +52,8 @@ final class GraphInterpreterTests: XCTestCase {
             let inputs = "  a: \(c.a)\n" + (c.b.map { "  b: \($0)\n" } ?? "")
             let model = try lower("nngen: 1\nname: G\nscalar: Double\ninputs:\n\(inputs)graph:\n  r: \(c.node)\n  f: sum_squares(r)\noutput: f\n")
             var random = TestRandom(state: 3)
-            // Positive operands keep log, sqrt and the divisors in their domains.
-            let positive = c.node.hasPrefix("log") || c.node.hasPrefix("sqrt") || c.node.hasPrefix("div")
+            // Positive operands keep log, sqrt, the divisors and negative powers in their domains.
+            let positive = c.node.hasPrefix("log") || c.node.hasPrefix("sqrt") || c.node.hasPrefix("div") || c.node.contains(", -")
             let values = model.spec.variables.map { v in
                 (0..<v.shape.count).map { _ in positive ? 0.5 + random.uniform() : random.symmetric(1.5) }
             }

@@ -1,4 +1,4 @@
-/// What the runners need of a generated training model (the API of GENERATED-API.md).
+/// What the runners need of a generated training model (the API of docs/GENERATED-API.md).
 protocol TrainableBenchModel {
     associatedtype Workspace
     static func makeWorkspace() -> Workspace

@@ -63,7 +63,7 @@ public enum Differentiator {
                 if explicitEdges, adjoint == dy, b.shape(dy) == b.shape(input) {
                     let (inputName, outputName) = (b.name(input), b.name(op.output))
                     adjoint = b.op(.copy, [dy], name: "d" + inputName,
-                                   comment: "\(d(inputName)) = \(d(outputName)) · 1   (∂\(outputName)/∂\(inputName) = 1)")
+                                   comment: OpComment("\(d(inputName)) = \(d(outputName)) · 1", .localGradient("∂\(outputName)/∂\(inputName) = 1")))
                 }
                 let product = unbroadcast(adjoint, to: input, &b, d: d)
                 edges.append(Edge(op: i, input: position, upstream: dy, contribution: adjoint, product: product))
@@ -76,7 +76,7 @@ public enum Differentiator {
         let adjoints = variables.map { v in
             guard let parts = contributions[v.index] else {
                 // The output does not depend on v: its gradient is zero.
-                return b.broadcast(b.constant(0), to: b.shape(v), "d" + b.name(v), "\(d(b.name(v))) = 0   (\(symbol) does not depend on \(b.name(v)))")
+                return b.broadcast(b.constant(0), to: b.shape(v), "d" + b.name(v), OpComment("\(d(b.name(v))) = 0", .remark("\(symbol) does not depend on \(b.name(v))")))
             }
             var adjoint = accumulate(parts, of: v, &b, sums: &sums, d: d)
             if b.graph[adjoint].role != .computed || taken.contains(adjoint) {
@@ -94,7 +94,7 @@ public enum Differentiator {
         for (n, part) in parts.dropFirst().enumerated() {
             let last = n == parts.count - 2
             total = b.binary(.add, total, part, last ? "d\(b.name(value))_total" : "d\(b.name(value))_partial",
-                             "\(d(b.name(value))) += \(b.describe(part))   (\(b.name(value)) is used \(parts.count) times: adjoints add)")
+                             OpComment("\(d(b.name(value))) += \(b.describe(part))", .remark("\(b.name(value)) is used \(parts.count) times: adjoints add")))
             sums.append(total)
         }
         return total
@@ -105,9 +105,9 @@ public enum Differentiator {
         let target = b.shape(input)
         guard b.shape(adjoint) != target else { return adjoint }
         if target.isScalar {
-            return b.op(.sum, [adjoint], name: b.name(adjoint) + "_sum", comment: "\(d(b.name(input))) = Σ \(b.name(adjoint))   (\(b.name(input)) was broadcast)")
+            return b.op(.sum, [adjoint], name: b.name(adjoint) + "_sum", comment: OpComment("\(d(b.name(input))) = Σ \(b.name(adjoint))", .remark("\(b.name(input)) was broadcast")))
         }
         return b.op(.sumToShape, [adjoint], name: b.name(adjoint) + "_sum", shape: target,
-                    comment: "\(d(b.name(input))) = Σ over rows of \(b.name(adjoint))   (\(b.name(input)) was broadcast)")
+                    comment: OpComment("\(d(b.name(input))) = Σ over rows of \(b.name(adjoint))", .remark("\(b.name(input)) was broadcast")))
     }
 }

@@ -72,49 +72,18 @@ struct ElementwiseEmitter {
     }
 
     /// An operand as an expression: a literal, a fused local, or an element of an array.
-    private func operand(_ id: ValueID, of op: Op, _ element: Element) -> String {
+    private func operand(_ id: ValueID, of op: Op, _ element: Element) -> SwiftExpression {
         switch plan.location(id) {
-        case .literal(let text): return text.hasPrefix("-") ? "(\(text))" : text
-        case .fused: return local(id, element)
+        case .literal(let text): return .atom(text.hasPrefix("-") ? "(\(text))" : text)
+        case .fused: return .atom(local(id, element))
         case .pointer:
-            return "\(names[id])[\(index(of: plan.graph[id].shape, in: plan.graph[op.output].shape, element))]"
+            return .atom("\(names[id])[\(index(of: plan.graph[id].shape, in: plan.graph[op.output].shape, element))]")
         }
     }
 
-    /// The right-hand side computing one element of `op`.
+    /// The right-hand side computing one element of `op`, as its definition spells it.
     private func expression(_ op: Op, _ element: Element) -> String {
         let a = op.inputs.map { operand($0, of: op, element) }
-        let fast = plan.usesFastMath(op)
-        let exp = fast ? "Self.fastExp" : "exp"
-        switch op.kind {
-        case .unary(let f):
-            let x = a[0]
-            switch f {
-            case .neg: return "-\(x)"
-            case .exp: return "\(exp)(\(x))"
-            case .log: return "log(\(x))"
-            case .square: return "\(x) * \(x)"
-            case .sqrt: return "\(x).squareRoot()"
-            case .sigmoid: return "1 / (1 + \(exp)(-\(x)))"
-            case .tanh: return fast ? "Self.fastTanh(\(x))" : "tanh(\(x))"
-            case .relu: return "max(0, \(x))"
-            case .leakyRelu(let alpha): return "max(\(SwiftLiteral.real(alpha)) * \(x), \(x))"
-            case .elu(let alpha): return "\(x) >= 0 ? \(x) : \(SwiftLiteral.real(alpha)) * expm1(\(x))"
-            }
-        case .binary(let f):
-            switch f {
-            case .add: return "\(a[0]) + \(a[1])"
-            case .sub: return "\(a[0]) - \(a[1])"
-            case .mul: return "\(a[0]) * \(a[1])"
-            case .div: return "\(a[0]) / \(a[1])"
-            case .max: return "\(a[0]) >= \(a[1]) ? \(a[0]) : \(a[1])"
-            case .min: return "\(a[0]) <= \(a[1]) ? \(a[0]) : \(a[1])"
-            case .greater: return "\(a[0]) > \(a[1]) ? 1 : 0"
-            case .greaterOrEqual: return "\(a[0]) >= \(a[1]) ? 1 : 0"
-            }
-        case .select: return "\(a[0]) != 0 ? \(a[1]) : \(a[2])"
-        case .copy: return a[0]
-        default: preconditionFailure("not elementwise: \(op.kind)")
-        }
+        return ExecutionPlan.swift(op, a, SwiftMath(fast: plan.usesFastMath(op))).text
     }
 }

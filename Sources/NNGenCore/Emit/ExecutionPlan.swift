@@ -109,14 +109,24 @@ struct ExecutionPlan {
         op.kind == .sumToShape && !isUnrolled(op) && graph[op.output].shape.count >= 8
     }
 
-    /// True when some planned op computes tanh through `fastTanh`.
-    var usesFastTanh: Bool { liveOps.contains { graph.ops[$0].kind == .unary(.tanh) && usesFastMath(graph.ops[$0]) } }
+    /// The `FastMath` functions that planned elementwise ops call (`Self.fastExp`, `Self.fastTanh`).
+    var fastFunctions: Set<String> {
+        liveOps.reduce(into: []) { functions, i in
+            let op = graph.ops[i]
+            guard op.kind.isElementwise, usesFastMath(op) else { return }
+            let operands = op.inputs.map { _ in SwiftExpression.atom("x") }
+            functions.formUnion(Self.swift(op, operands, SwiftMath(fast: true)).calledFunctions)
+        }
+    }
 
-    /// True when some planned op computes an exponential through `fastExp`.
-    var usesFastExp: Bool {
-        liveOps.contains {
-            let op = graph.ops[$0]
-            return (op.kind == .unary(.exp) || op.kind == .unary(.sigmoid)) && usesFastMath(op)
+    /// One element of an elementwise op as Swift, from its operands' expressions.
+    static func swift(_ op: Op, _ operands: [SwiftExpression], _ math: SwiftMath) -> SwiftExpression {
+        switch op.kind {
+        case .unary(let f): return f.swift(operands[0], math)
+        case .binary(let f): return f.swift(operands[0], operands[1])
+        case .select: return .conditional(.infix(operands[0], .notEqual, .literal(0)), operands[1], operands[2])
+        case .copy: return operands[0]
+        default: preconditionFailure("not elementwise: \(op.kind)")
         }
     }
 
@@ -140,7 +150,7 @@ struct ExecutionPlan {
     /// True when `op` is emitted as straight-line code.
     func isUnrolled(_ op: Op) -> Bool { work(op) <= unrollLimit }
 
-    /// True when `op`'s exp, sigmoid or tanh runs through `FastMath`: in loops of Float models,
+    /// True when `op`'s exponentials and tanh run through `FastMath`: in loops of Float models,
     /// which it lets vectorize. Unrolled, each element would be a scalar polynomial, and libm's
     /// table-driven functions are faster for that.
     func usesFastMath(_ op: Op) -> Bool { fastMath && !isUnrolled(op) }

@@ -35,7 +35,7 @@ struct FunctionEmitter {
                 if let gradient = pairs[i] {
                     // The loss and its gradient share one pass and one exp per score.
                     let g = plan.graph.ops[gradient]
-                    w.line("// " + g.comment + "   (computed in the same pass)")
+                    w.line("// " + g.comment.text + "   (computed in the same pass)")
                     w.block("do {") { w in KernelEmitter(plan: plan, names: names).emitSoftmaxCrossEntropy(loss: op, gradient: g, &w) }
                 } else if op.kind.isElementwise {
                     ElementwiseEmitter(plan: plan, names: names).emit(op, &w)
@@ -85,7 +85,7 @@ struct FunctionEmitter {
         for input in op.inputs where plan.location(input) == .fused {
             result += comments(plan.graph.ops[producers[input.index]!])
         }
-        return result + [op.comment]
+        return result + [op.comment.text]
     }
 
     /// `let name = base + offset` for every stored value the ops touch, in id order.

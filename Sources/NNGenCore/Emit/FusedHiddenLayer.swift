@@ -29,7 +29,7 @@ struct FusedHiddenLayer {
     init?(_ model: NetworkModel) {
         let spec = model.spec
         guard spec.loss == .softmaxCrossEntropy, spec.layers.count == 2,
-              case .dense(let hidden, .relu, true) = spec.layers[0].kind,
+              case .dense(let hidden, let activation, true) = spec.layers[0].kind, activation == Activation(UnaryFunction(.relu)),
               case .dense(let classes, .identity, true) = spec.layers[1].kind,
               spec.input <= Self.maximumInputs, (2...Self.maximumClasses).contains(classes)
         else { return nil }

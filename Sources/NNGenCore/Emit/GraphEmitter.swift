@@ -1,5 +1,5 @@
 /// Emits the Swift source of a graph spec: a struct with one stored property per input and
-/// param, `value()`, `valueAndGradient()` and `Gradient` (GENERATED-API.md, "Graph form").
+/// param, `value()`, `valueAndGradient()` and `Gradient` (docs/GENERATED-API.md, "Graph form").
 public struct GraphEmitter {
     public let model: GraphModel
     /// The spec's file name, for the header.
@@ -59,7 +59,7 @@ public struct GraphEmitter {
         }
         let producers = model.graph.producers
         for (node, id) in zip(spec.nodes, model.nodes) {
-            let comment = model.graph.ops[producers[id.index]!].comment
+            let comment = model.graph.ops[producers[id.index]!].comment.text
             w.doc("- `\(comment)`, \(node.shape)" + (node.name == spec.output ? " (the output)" : ""))
         }
         w.doc("", "`value()` evaluates `\(spec.output)`; `valueAndGradient()` also returns its gradient with respect to",

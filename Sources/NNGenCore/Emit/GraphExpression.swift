@@ -1,6 +1,7 @@
 /// Renders one element of an IR value as a Swift expression in the code of a graph: scalars are
 /// `Scalar` locals or properties, vectors and matrices `[Scalar]` arrays (row-major), literals
-/// numbers, and inlined helpers (masks, slopes) their own expressions in parentheses.
+/// numbers, and inlined helpers (masks, slopes) their own expressions, as their definitions spell
+/// them (the same as in network code).
 struct GraphExpression {
     let graph: Graph
     let names: GraphValueNames
@@ -20,80 +21,38 @@ struct GraphExpression {
         case counter(String)
     }
 
-    /// An expression and whether it can be used as an operand without parentheses.
-    struct Rendered {
-        var text: String
-        var atomic: Bool
-        /// The text, parenthesized unless atomic.
-        var operand: String { atomic ? text : "(\(text))" }
-    }
-
     /// Element `element` of `id`; scalars broadcast (they ignore the element).
-    func value(_ id: ValueID, _ element: Element) -> Rendered {
+    func value(_ id: ValueID, _ element: Element) -> SwiftExpression {
         let v = graph[id]
-        if case .constant(let c) = v.role {
-            let text = SwiftLiteral.real(c)
-            return Rendered(text: text.hasPrefix("-") ? "(\(text))" : text, atomic: true)
-        }
+        if case .constant(let c) = v.role { return .literal(c) }
         if inlined.contains(id) { return expression(graph.ops[producers[id.index]!], element) }
-        if v.shape.isScalar { return Rendered(text: names[id], atomic: true) }
+        if v.shape.isScalar { return .atom(names[id]) }
         switch element {
         case .scalar: preconditionFailure("element of an array read as a scalar")
-        case .constant(let e): return Rendered(text: "\(names[id])[\(e)]", atomic: true)
-        case .counter(let i): return Rendered(text: "\(names[id])[\(i)]", atomic: true)
+        case .constant(let e): return .atom("\(names[id])[\(e)]")
+        case .counter(let i): return .atom("\(names[id])[\(i)]")
         }
     }
 
-    /// The condition a mask stands for: the comparison itself when inlined or stored as `Bool`.
-    private func condition(_ mask: ValueID, _ element: Element) -> String {
-        if inlined.contains(mask), case .binary(let f) = graph.ops[producers[mask.index]!].kind, f == .greater || f == .greaterOrEqual {
+    /// The comparison of a mask inlined or stored as `Bool`, which a select uses as its condition.
+    private func comparison(_ mask: ValueID, _ element: Element) -> SwiftExpression? {
+        if inlined.contains(mask), case .binary(let f) = graph.ops[producers[mask.index]!].kind, let comparison = f.comparison {
             let op = graph.ops[producers[mask.index]!]
-            let a = value(op.inputs[0], element), b = value(op.inputs[1], element)
-            return "\(a.operand) \(f == .greater ? ">" : ">=") \(b.operand)"
+            return .infix(value(op.inputs[0], element), comparison, value(op.inputs[1], element))
         }
-        if conditions.contains(mask) { return value(mask, element).text }
-        return "\(value(mask, element).operand) != 0"
+        return conditions.contains(mask) ? value(mask, element) : nil
     }
 
-    /// Element `element` of an elementwise op's output.
-    func expression(_ op: Op, _ element: Element) -> Rendered {
-        let a = op.inputs.map { value($0, element) }
-        func call(_ text: String) -> Rendered { Rendered(text: text, atomic: true) }
-        func infix(_ text: String) -> Rendered { Rendered(text: text, atomic: false) }
-        switch op.kind {
-        case .unary(let f):
-            let x = a[0]
-            switch f {
-            case .neg: return infix("-\(x.operand)")
-            case .exp: return call("exp(\(x.text))")
-            case .log: return call("log(\(x.text))")
-            case .square: return infix("\(x.operand) * \(x.operand)")
-            case .sqrt: return call("\(x.operand).squareRoot()")
-            case .sigmoid: return infix("1 / (1 + exp(-\(x.operand)))")
-            case .tanh: return call("tanh(\(x.text))")
-            case .relu: return call("max(0, \(x.text))")
-            case .leakyRelu(let alpha): return call("max(\(SwiftLiteral.real(alpha)) * \(x.operand), \(x.text))")
-            case .elu(let alpha): return infix("\(x.operand) >= 0 ? \(x.text) : \(SwiftLiteral.real(alpha)) * expm1(\(x.text))")
-            }
-        case .binary(let f):
-            let (l, r) = (a[0].operand, a[1].operand)
-            switch f {
-            case .add: return infix("\(l) + \(r)")
-            case .sub: return infix("\(l) - \(r)")
-            case .mul: return infix("\(l) * \(r)")
-            case .div: return infix("\(l) / \(r)")
-            case .max: return infix("\(l) >= \(r) ? \(l) : \(r)")
-            case .min: return infix("\(l) <= \(r) ? \(l) : \(r)")
-            case .greater: return infix(conditions.contains(op.output) ? "\(l) > \(r)" : "\(l) > \(r) ? 1 : 0")
-            case .greaterOrEqual: return infix(conditions.contains(op.output) ? "\(l) >= \(r)" : "\(l) >= \(r) ? 1 : 0")
-            }
-        case .select:
-            return infix("\(condition(op.inputs[0], element)) ? \(a[1].operand) : \(a[2].operand)")
-        case .copy:
-            return a[0]
-        default:
-            preconditionFailure("not elementwise: \(op.kind)")
+    /// Element `element` of an elementwise op's output, as the op's definition spells it.
+    func expression(_ op: Op, _ element: Element) -> SwiftExpression {
+        if conditions.contains(op.output), case .binary(let f) = op.kind, let comparison = f.comparison {
+            return .infix(value(op.inputs[0], element), comparison, value(op.inputs[1], element))
         }
+        let operands = op.inputs.map { value($0, element) }
+        if op.kind == .select, let condition = comparison(op.inputs[0], element) {
+            return .conditional(condition, operands[1], operands[2])
+        }
+        return ExecutionPlan.swift(op, operands, SwiftMath(fast: false))
     }
 }
 

@@ -55,7 +55,7 @@ struct GraphStatements {
                 w.line("// Backward pass: the adjoint of each value, \(model.symbol)'s gradient with respect to it, from the")
                 w.line("// output back to the inputs; each step is upstream gradient · local gradient.")
             }
-            w.line("// " + op.comment)
+            w.line("// " + op.comment.text)
             statement(op, &w)
         }
     }
@@ -115,21 +115,22 @@ struct GraphStatements {
     private func reduction(_ op: Op, _ w: inout CodeWriter) {
         let out = names[op.output], x = op.inputs[0], n = graph[x].shape.count
         func element(_ e: GraphExpression.Element) -> GraphExpression.Element { graph[x].shape.isScalar ? .scalar : e }
-        func term(_ e: GraphExpression.Element) -> String {
+        func term(_ e: GraphExpression.Element) -> SwiftExpression {
             let a = expressions.value(x, element(e))
             switch op.kind {
-            case .sumSquares: return "\(a.operand) * \(a.operand)"
-            case .dot: return "\(a.operand) * \(expressions.value(op.inputs[1], element(e)).operand)"
-            default: return a.text
+            case .sumSquares: return a * a
+            case .dot: return a * expressions.value(op.inputs[1], element(e))
+            default: return a
             }
         }
-        let mean = op.kind == .mean
+        // The mean of one element is that element: no division by 1.
+        let mean = op.kind == .mean && n > 1
         if isUnrolled(op) {
-            let terms = (0..<n).map { term(.constant($0)) }.joined(separator: " + ")
-            w.line("let \(out): Scalar = \(mean && n > 1 ? "(\(terms))" : terms)\(mean ? " / \(n)" : "")")
+            let total = (1..<n).reduce(term(.constant(0))) { $0 + term(.constant($1)) }
+            w.line("let \(out): Scalar = \((mean ? total / .literal(Double(n)) : total).text)")
         } else {
             w.line("var \(out): Scalar = 0")
-            w.block("for _i in 0..<\(n) {") { w in w.line("\(out) += \(term(.counter("_i")))") }
+            w.block("for _i in 0..<\(n) {") { w in w.line("\(out) += \(term(.counter("_i")).text)") }
             if mean { w.line("\(out) /= \(n)") }
         }
     }
@@ -145,19 +146,20 @@ struct GraphStatements {
         }
         func aIndex(_ i: String, _ k: String) -> String { s.transposeA ? index(k, s.m, i) : index(i, s.k, k) }
         func bIndex(_ k: String, _ j: String) -> String { s.transposeB ? index(j, s.k, k) : index(k, s.n, j) }
-        func element(_ id: ValueID, _ i: String) -> String {
-            if let e = Int(i) { return expressions.value(id, .constant(e)).operand }
-            return expressions.value(id, .counter(i)).operand
+        func element(_ id: ValueID, _ i: String) -> SwiftExpression {
+            if let e = Int(i) { return expressions.value(id, .constant(e)) }
+            return expressions.value(id, .counter(i))
         }
         if isUnrolled(op) {
             var elements: [String] = []
             for i in 0..<s.m {
                 for j in 0..<s.n {
-                    elements.append((0..<s.k).map { k in
+                    let terms = (0..<s.k).map { k in
                         let ai = s.transposeA ? k * s.m + i : i * s.k + k
                         let bi = s.transposeB ? j * s.k + k : k * s.n + j
-                        return "\(element(a, "\(ai)")) * \(element(b, "\(bi)"))"
-                    }.joined(separator: " + "))
+                        return element(a, "\(ai)") * element(b, "\(bi)")
+                    }
+                    elements.append(terms.dropFirst().reduce(terms[0], +).text)
                 }
             }
             w.list("let \(out): [Scalar] = [", elements, "]")
@@ -171,8 +173,8 @@ struct GraphStatements {
         }
         loop(i, s.m, &w) { w in
             loop(k, s.k, &w) { w in
-                w.line("let _a = \(element(a, aIndex(i, k)))")
-                loop(j, s.n, &w) { w in w.line("\(out)[\(index(i, s.n, j))] += _a * \(element(b, bIndex(k, j)))") }
+                w.line("let _a = \(element(a, aIndex(i, k)).text)")
+                loop(j, s.n, &w) { w in w.line("\(out)[\(index(i, s.n, j))] += \((SwiftExpression.atom("_a") * element(b, bIndex(k, j))).text)") }
             }
         }
     }

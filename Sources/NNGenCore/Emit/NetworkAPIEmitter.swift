@@ -1,4 +1,4 @@
-/// Emits the public methods of a network model: the array API of GENERATED-API.md and the
+/// Emits the public methods of a network model: the array API of docs/GENERATED-API.md and the
 /// allocation-free variants on caller-owned buffers, with every argument checked first.
 struct NetworkAPIEmitter {
     let model: NetworkModel

@@ -1,4 +1,4 @@
-/// Emits the Swift source of a network model: the public API of GENERATED-API.md over
+/// Emits the Swift source of a network model: the public API of docs/GENERATED-API.md over
 /// fixed-shape static functions that run on caller-owned memory.
 public struct NetworkEmitter {
     public let model: NetworkModel
@@ -160,12 +160,14 @@ public struct NetworkEmitter {
             ProductKernels.emit(scalar: spec.scalar.rawValue, &w)
             w.line("")
         }
-        if plan.usesFastTanh {
+        let fastFunctions = plan.fastFunctions
+        let usesFastTanh = fastFunctions.contains(SwiftMath.fastTanh)
+        if usesFastTanh {
             FastMath.emitTanh(&w)
             w.line("")
         }
         let fusedFastMath = fused?.isFloat == true
-        if plan.usesFastExp || plan.usesFastTanh || fusedFastMath {
+        if fastFunctions.contains(SwiftMath.fastExp) || usesFastTanh || fusedFastMath {
             FastMath.emitExp(&w)
             w.line("")
         }

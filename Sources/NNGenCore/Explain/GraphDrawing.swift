@@ -71,24 +71,17 @@ public enum GraphDrawing {
 
     static func symbol(_ op: GraphOp) -> String {
         switch op {
-        case .add: return "+"
-        case .sub: return "−"
-        case .mul: return "×"
-        case .div: return "÷"
+        case .binary(let f): return symbol(OpKind.binary(f))
         case .matmul: return "matmul"
         case .sumSquares: return "Σ x²"
         case .sum: return "Σ"
-        default: return op.rawValue
+        default: return op.name
         }
     }
 
     static func symbol(_ kind: OpKind) -> String {
         switch kind {
-        case .unary(let f):
-            switch f {
-            case .leakyRelu: return "leaky_relu"
-            default: return "\(f)"
-            }
+        case .unary(let f): return f.description
         case .binary(.add): return "+"
         case .binary(.sub): return "−"
         case .binary(.mul): return "×"

@@ -20,7 +20,7 @@ public enum GraphExplainer {
             lines.append("  \(variable.name)" + (value(id).map { " = \($0)" } ?? "") + "   (\(variable.isParam ? "param" : "input"), \(variable.shape))")
         }
         for id in model.nodes {
-            let formula = forwardFormula(graph.ops[producers[id.index]!].comment)
+            let formula = graph.ops[producers[id.index]!].comment.formula
             let note = id == model.output ? "\(graph[id].shape), the output" : "\(graph[id].shape)"
             lines.append("  \(formula)" + (value(id).map { " = \($0)" } ?? "") + "   (\(note))")
         }
@@ -35,7 +35,7 @@ public enum GraphExplainer {
             if edge.op != previousOp {
                 previousOp = edge.op
                 let shared = (fanIn[op.output] ?? 0) > 1 ? ", the sum of its \(fanIn[op.output]!) edges" : ""
-                lines.append("  at \(forwardFormula(op.comment)): upstream \(d(op.output))" + (value(edge.upstream).map { " = \($0)" } ?? "") + shared)
+                lines.append("  at \(op.comment.formula): upstream \(d(op.output))" + (value(edge.upstream).map { " = \($0)" } ?? "") + shared)
             }
             lines.append("    edge \(graph[input].name) → \(graph[op.output].name): " + edgeText(edge, model, producers, evaluation, value: value, d: d))
         }
@@ -48,17 +48,12 @@ public enum GraphExplainer {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `q = x + y` from a forward comment (without the notes after three spaces).
-    static func forwardFormula(_ comment: String) -> String {
-        comment.range(of: "   ").map { String(comment[..<$0.lowerBound]) } ?? comment
-    }
-
     /// One edge: its local gradient and the gradient it carries back.
     private static func edgeText(_ edge: Differentiator.Edge, _ model: GraphModel, _ producers: [Int?], _ evaluation: GraphModel.Evaluation?,
                                  value: (ValueID) -> String?, d: (ValueID) -> String) -> String {
         let graph = model.graph, op = graph.ops[edge.op], input = op.inputs[edge.input]
         let (x, y) = (graph[input].name, graph[op.output].name)
-        let productComment = producers[edge.contribution.index].map { graph.ops[$0].comment } ?? ""
+        let productComment = producers[edge.contribution.index].map { graph.ops[$0].comment } ?? OpComment("")
         let broadcast = edge.contribution != edge.product ? " (summed: \(x) was broadcast)" : ""
         let carried = "\(d(input)) = " + (value(edge.product).map { $0 + broadcast } ?? productFormula(productComment))
         switch op.kind {
@@ -70,7 +65,7 @@ public enum GraphExplainer {
         case .transpose:
             return "∂\(y)ᵢⱼ/∂\(x)ⱼᵢ = 1 (a transpose moves gradients back); \(carried)"
         default:
-            var formula = LocalGradient.formula(productComment) ?? "∂\(y)/∂\(x) = 1"
+            var formula = productComment.localGradient ?? "∂\(y)/∂\(x) = 1"
             if edge.contribution == edge.upstream { formula = "∂\(y)/∂\(x) = 1" }
             var local = "local \(formula)"
             guard let evaluation, let values = LocalGradient.evaluate(op, input: edge.input, in: graph, values: { evaluation.interpreter.value($0) }) else {
@@ -87,8 +82,8 @@ public enum GraphExplainer {
         }
     }
 
-    /// `df/dq · xᵀ` from a pullback comment `df/dW = df/dq · xᵀ   (…)`.
-    private static func productFormula(_ comment: String) -> String { rightHandSide(forwardFormula(comment)) }
+    /// `df/dq · xᵀ` from a pullback's formula `df/dW = df/dq · xᵀ`.
+    private static func productFormula(_ comment: OpComment) -> String { rightHandSide(comment.formula) }
 
     /// What follows the first `=` of `formula`, trimmed (all of it when there is none).
     private static func rightHandSide(_ formula: String) -> String {

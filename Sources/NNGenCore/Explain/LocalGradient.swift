@@ -13,7 +13,7 @@ enum LocalGradient {
         var b = GraphBuilder()
         // The op again, on inputs that hold the forward values.
         let inputs = op.inputs.map { b.declare(graph[$0].name, graph[$0].shape, role: .variable) }
-        let output = b.op(op.kind, inputs, name: graph[op.output].name, shape: graph[op.output].shape, comment: "")
+        let output = b.op(op.kind, inputs, name: graph[op.output].name, shape: graph[op.output].shape, comment: OpComment(""))
         let ones = b.declare("upstream", graph[op.output].shape, role: .variable)
         let copy = b.graph.ops.last!
         guard let local = OpRules.pullback(copy, ones, &b, d: { "d/d\($0)" })[position] else { return nil }
@@ -22,12 +22,5 @@ enum LocalGradient {
         interpreter.feed(ones, [Double](repeating: 1, count: graph[op.output].shape.count))
         interpreter.run([output, local])
         return interpreter.value(local)
-    }
-
-    /// The formula of the local gradient as the pullback's comment states it (`∂f/∂q = z`), or
-    /// nil when the comment has none.
-    static func formula(_ comment: String) -> String? {
-        guard let open = comment.range(of: "   (∂"), comment.hasSuffix(")") else { return nil }
-        return String(comment[comment.index(open.lowerBound, offsetBy: 4)..<comment.index(before: comment.endIndex)])
     }
 }

@@ -12,7 +12,7 @@ public enum NetworkExplainer {
         lines.append("  x   input \(graph[model.inputs].shape)")
         func step(_ i: Int) -> String {
             let op = graph.ops[i]
-            return "    \(op.comment)   → \(graph[op.output].shape)"
+            return "    \(op.comment.text)   → \(graph[op.output].shape)"
         }
         for (number, (layer, ops)) in zip(spec.layers, model.layerOps).enumerated() {
             lines.append("  layer \(number + 1): \(layer.summary)" + (layer.name.map { " (\($0))" } ?? ""))

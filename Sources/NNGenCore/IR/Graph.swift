@@ -37,7 +37,7 @@ public struct Op: Sendable {
     public let inputs: [ValueID]
     public let output: ValueID
     /// What the op computes in the model's terms (forward) or which chain-rule step it is (backward).
-    public let comment: String
+    public let comment: OpComment
 }
 
 /// The IR: values with static shapes and the ordered ops that compute them.

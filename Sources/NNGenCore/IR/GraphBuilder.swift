@@ -24,7 +24,7 @@ public struct GraphBuilder: Sendable {
     /// op needs it (matmul with vectors, broadcasting copies, sumToShape). A unary or binary op
     /// whose inputs are all literals is folded into a literal instead.
     @discardableResult
-    public mutating func op(_ kind: OpKind, _ inputs: [ValueID], name: String, shape: Shape? = nil, comment: String) -> ValueID {
+    public mutating func op(_ kind: OpKind, _ inputs: [ValueID], name: String, shape: Shape? = nil, comment: OpComment) -> ValueID {
         if let folded = fold(kind, inputs) { return constant(folded) }
         let inferred = shape ?? OpRules.outputShape(kind, inputs.map { graph[$0].shape })
         let output = graph.addValue(name: name, shape: inferred, role: .computed)
@@ -40,8 +40,8 @@ public struct GraphBuilder: Sendable {
         }
         guard literals.count == inputs.count else { return nil }
         switch kind {
-        case .unary(let f): return Interpreter.apply(f, literals[0])
-        case .binary(let f): return Interpreter.apply(f, literals[0], literals[1])
+        case .unary(let f): return f.evaluate(literals[0])
+        case .binary(let f): return f.evaluate(literals[0], literals[1])
         default: return nil
         }
     }
@@ -58,20 +58,20 @@ public struct GraphBuilder: Sendable {
 
     // Shorthands used by lowering and by the pullback rules.
 
-    mutating func unary(_ f: UnaryFunction, _ x: ValueID, _ name: String, _ comment: String) -> ValueID {
+    mutating func unary(_ f: UnaryFunction, _ x: ValueID, _ name: String, _ comment: OpComment) -> ValueID {
         op(.unary(f), [x], name: name, comment: comment)
     }
 
-    mutating func binary(_ f: BinaryFunction, _ a: ValueID, _ b: ValueID, _ name: String, _ comment: String) -> ValueID {
+    mutating func binary(_ f: BinaryFunction, _ a: ValueID, _ b: ValueID, _ name: String, _ comment: OpComment) -> ValueID {
         op(.binary(f), [a, b], name: name, comment: comment)
     }
 
-    mutating func select(_ mask: ValueID, _ a: ValueID, _ b: ValueID, _ name: String, _ comment: String) -> ValueID {
+    mutating func select(_ mask: ValueID, _ a: ValueID, _ b: ValueID, _ name: String, _ comment: OpComment) -> ValueID {
         op(.select, [mask, a, b], name: name, shape: OpRules.broadcastShape([shape(mask), shape(a), shape(b)]), comment: comment)
     }
 
     /// `x` repeated to `shape` (x is a scalar or a trailing suffix of `shape`).
-    mutating func broadcast(_ x: ValueID, to shape: Shape, _ name: String, _ comment: String) -> ValueID {
+    mutating func broadcast(_ x: ValueID, to shape: Shape, _ name: String, _ comment: OpComment) -> ValueID {
         op(.copy, [x], name: name, shape: shape, comment: comment)
     }
 }

@@ -34,35 +34,18 @@ public enum GraphLowering {
         let name = node.name
         let a = x.map { b.describe($0) }
         let shapes = x.map { b.shape($0) }
-        func unary(_ f: UnaryFunction, _ formula: String) -> ValueID { b.unary(f, x[0], name, "\(name) = \(formula)") }
-        func binary(_ f: BinaryFunction, _ formula: String) -> ValueID { b.binary(f, x[0], x[1], name, "\(name) = \(formula)") }
         switch node.op {
-        case .add: return binary(.add, "\(a[0]) + \(a[1])")
-        case .sub: return binary(.sub, "\(a[0]) − \(a[1])")
-        case .mul: return binary(.mul, "\(a[0]) · \(a[1])")
-        case .div: return binary(.div, "\(a[0]) / \(a[1])")
-        case .max: return binary(.max, "max(\(a[0]), \(a[1]))")
-        case .min: return binary(.min, "min(\(a[0]), \(a[1]))")
-        case .neg: return unary(.neg, "−\(a[0])")
-        case .exp: return unary(.exp, "exp(\(a[0]))")
-        case .log: return unary(.log, "ln(\(a[0]))")
-        case .square: return unary(.square, "\(a[0])²")
-        case .sqrt: return unary(.sqrt, "√\(a[0])")
-        case .sigmoid: return unary(.sigmoid, "σ(\(a[0])) = 1 / (1 + exp(−\(a[0])))")
-        case .tanh: return unary(.tanh, "tanh(\(a[0]))")
-        case .relu: return unary(.relu, "max(0, \(a[0]))")
-        case .leakyRelu:
-            let alpha = node.alpha!
-            return unary(.leakyRelu(alpha: alpha), "max(\(SwiftLiteral.real(alpha))·\(a[0]), \(a[0]))   (leaky ReLU)")
-        case .elu:
-            let alpha = node.alpha!
-            return unary(.elu(alpha: alpha), "\(a[0]) where \(a[0]) ≥ 0, else \(SwiftLiteral.real(alpha))·(exp(\(a[0])) − 1)   (ELU)")
+        case .binary(let f):
+            return b.binary(f, x[0], x[1], name, "\(name) = \(f.formula(a[0], a[1]))")
+        case .unary(let op):
+            let f = UnaryFunction(op, node.attribute)
+            return b.unary(f, x[0], name, OpComment("\(name) = \(f.formula(a[0]))", op.remark.map(OpComment.Detail.remark)))
         case .matmul:
             let (ad, bd) = (shapes[0].dims, shapes[1].dims)
             // A vector on the left is a 1×k row, on the right a k×1 column.
             let m = ad.count == 2 ? ad[0] : 1, k = ad.last!, n = bd.count == 2 ? bd[1] : 1
             return b.op(.matmul(MatmulShape(m: m, k: k, n: n, transposeA: false, transposeB: false)), x, name: name,
-                        shape: node.shape, comment: "\(name) = \(a[0])·\(a[1])   \(shapes[0])·\(shapes[1])")
+                        shape: node.shape, comment: OpComment("\(name) = \(a[0])·\(a[1])", .shapes("\(shapes[0])·\(shapes[1])")))
         case .transpose:
             let d = shapes[0].dims
             return b.op(.transpose(rows: d[0], cols: d[1]), x, name: name, comment: "\(name) = \(a[0])ᵀ")

@@ -23,15 +23,7 @@ public enum NetworkLowering {
         }
 
         func activate(_ a: Activation, _ z: ValueID, _ name: String) -> ValueID {
-            let f: UnaryFunction
-            switch a {
-            case .identity: return z
-            case .sigmoid: f = .sigmoid
-            case .tanh: f = .tanh
-            case .relu: f = .relu
-            case .leakyRelu(let alpha): f = .leakyRelu(alpha: alpha)
-            case .elu(let alpha): f = .elu(alpha: alpha)
-            }
+            guard let f = a.function else { return z }
             return b.unary(f, z, name, "\(name) = \(a.specName)(\(b.name(z)))")
         }
 
@@ -39,9 +31,9 @@ public enum NetworkLowering {
         func affine(_ w: ValueID, _ bias: ValueID?, units: Int, name: String) -> ValueID {
             let shape = MatmulShape(m: n, k: width, n: units, transposeA: false, transposeB: false)
             let productName = bias == nil ? name : "\(name)_linear"
-            let product = b.op(.matmul(shape), [h, w], name: productName, comment: "\(productName) = \(b.name(h)) · \(b.name(w))   [\(n)×\(width)]·[\(width)×\(units)]")
+            let product = b.op(.matmul(shape), [h, w], name: productName, comment: OpComment("\(productName) = \(b.name(h)) · \(b.name(w))", .shapes("[\(n)×\(width)]·[\(width)×\(units)]")))
             guard let bias else { return product }
-            return b.binary(.add, product, bias, name, "\(name) = \(productName) + \(b.name(bias))   (bias added to every row)")
+            return b.binary(.add, product, bias, name, OpComment("\(name) = \(productName) + \(b.name(bias))", .remark("bias added to every row")))
         }
 
         var layerOps: [Range<Int>] = []
@@ -76,7 +68,7 @@ public enum NetworkLowering {
                 var m = zs[0]
                 for p in 1..<pieces {
                     let name = p == pieces - 1 ? "\(prefix)h\(k)" : "\(prefix)h\(k)_upto\(p)"
-                    m = b.binary(.max, m, zs[p], name, "\(name) = max(\(b.name(m)), \(b.name(zs[p])))   (maxout over pieces; ties keep the lower piece)")
+                    m = b.binary(.max, m, zs[p], name, OpComment("\(name) = max(\(b.name(m)), \(b.name(zs[p])))", .remark("maxout over pieces; ties keep the lower piece")))
                 }
                 h = m
                 width = units
@@ -121,11 +113,9 @@ public enum NetworkLowering {
                             scores: scores, loss: loss, parameters: parameters, gradients: gradients, layerOps: layerOps)
     }
 
-    /// `he` for relu-like activations, `xavier` otherwise (SPEC-LANGUAGE.md, Initialization).
+    /// The activation's default (`he` for relu-like ones), `xavier` for the identity
+    /// (docs/SPEC-LANGUAGE.md, Initialization).
     static func defaultInit(_ a: Activation) -> WeightInit {
-        switch a {
-        case .relu, .leakyRelu, .elu: return .he
-        case .identity, .sigmoid, .tanh: return .xavier
-        }
+        a.function?.op.defaultInit ?? .xavier
     }
 }

@@ -6,7 +6,7 @@ public struct ParameterInfo: Sendable {
     public var kind: Kind
     /// Where it starts in the flat vector.
     public var offset: Int
-    /// Its shape as SPEC-LANGUAGE.md lays it out (`[fan_in, units]`, `[pieces, fan_in, units]`, …).
+    /// Its shape as docs/SPEC-LANGUAGE.md lays it out (`[fan_in, units]`, `[pieces, fan_in, units]`, …).
     public var shape: [Int]
     /// 1-based number of the parameterized layer that owns it.
     public var layer: Int

@@ -1,19 +1,3 @@
-/// Elementwise functions of one argument.
-public enum UnaryFunction: Hashable, Sendable {
-    case neg, exp, log, square, sqrt, sigmoid, tanh, relu
-    case leakyRelu(alpha: Double)
-    case elu(alpha: Double)
-}
-
-/// Elementwise functions of two arguments (a scalar or trailing-suffix operand broadcasts).
-public enum BinaryFunction: Hashable, Sendable {
-    case add, sub, mul, div, max, min
-    /// 1 where a > b, else 0 (a mask; it has no gradient).
-    case greater
-    /// 1 where a ≥ b, else 0 (a mask; it has no gradient).
-    case greaterOrEqual
-}
-
 /// `C[m×n] = op(A)·op(B)` where op transposes when asked; a vector operand is an n×1 column.
 public struct MatmulShape: Hashable, Sendable {
     public var m: Int, k: Int, n: Int
@@ -23,8 +7,9 @@ public struct MatmulShape: Hashable, Sendable {
     public var transposeB: Bool
 }
 
-/// What an op computes. The forward semantics of each case are implemented twice, independently:
-/// in `Interpreter` and in the emitter's kernels. Shapes and pullbacks are in `OpRules`.
+/// What an op computes. Elementwise functions are defined in `Ops/` (each function in one place);
+/// the other ops' forward semantics are implemented twice, independently, in `Interpreter` and in
+/// the emitters' kernels, and their shapes and pullbacks are in `OpRules`.
 public enum OpKind: Hashable, Sendable {
     case unary(UnaryFunction)
     case binary(BinaryFunction)

@@ -1,11 +1,10 @@
 /// The op table: for each op, its shape rule and its pullback, written once, side by side.
+/// Elementwise functions keep theirs in their definitions (`UnaryOp`, `BinaryFunction`).
 ///
 /// A pullback receives the adjoint `dy` of the op's output and returns the adjoint contribution
 /// for each input (nil where an input has no gradient, such as labels or masks); a contribution
 /// may be `dy` itself where the local gradient is 1, so no copy is made. Contributions
 /// have the op's output shape or the input's shape; `Differentiator` sums away broadcasting.
-/// Tie rules: relu'(0) = 0, leaky_relu'(0) = alpha, elu'(0) = 1, `max(a, b)` sends the gradient to
-/// `a` when a = b (so maxout ties go to the lowest piece), `min(a, b)` likewise to `a`.
 public enum OpRules {
     /// The shape all of `shapes` broadcast to (the longest; others are scalars or suffixes).
     static func broadcastShape(_ shapes: [Shape]) -> Shape {
@@ -41,75 +40,13 @@ public enum OpRules {
         func adj(_ i: Int) -> String { "d" + inputNames[i] }
         switch op.kind {
         case .unary(let f):
-            let dx = d(n(0))
-            switch f {
-            case .neg:  // y = −x;  dx = −dy
-                return [b.unary(.neg, dy, adj(0), "\(dx) = −\(dyName)   (∂\(yName)/∂\(n(0)) = −1)")]
-            case .exp:  // y = eˣ;  dx = dy · y
-                return [b.binary(.mul, dy, y, adj(0), "\(dx) = \(dyName) · \(yName)   (∂\(yName)/∂\(n(0)) = exp(\(n(0))) = \(yName))")]
-            case .log:  // y = ln x;  dx = dy / x
-                return [b.binary(.div, dy, x[0], adj(0), "\(dx) = \(dyName) / \(n(0))   (∂\(yName)/∂\(n(0)) = 1/\(n(0)))")]
-            case .square:  // y = x²;  dx = dy · 2x
-                let twoX = b.binary(.mul, b.constant(2), x[0], "\(inputNames[0])_twice", "2·\(n(0))")
-                return [b.binary(.mul, dy, twoX, adj(0), "\(dx) = \(dyName) · 2\(n(0))   (∂\(yName)/∂\(n(0)) = 2\(n(0)))")]
-            case .sqrt:  // y = √x;  dx = dy / (2y)
-                let twoY = b.binary(.mul, b.constant(2), y, "\(yName)_twice", "2·\(yName)")
-                return [b.binary(.div, dy, twoY, adj(0), "\(dx) = \(dyName) / (2·\(yName))   (∂\(yName)/∂\(n(0)) = 1/(2√\(n(0))))")]
-            case .sigmoid:  // y = σ(x);  dx = dy · y(1 − y)
-                let oneMinus = b.binary(.sub, b.constant(1), y, "\(yName)_complement", "1 − \(yName)")
-                let local = b.binary(.mul, y, oneMinus, "\(yName)_slope", "σ'(\(n(0))) = \(yName)(1 − \(yName))")
-                return [b.binary(.mul, dy, local, adj(0), "\(dx) = \(dyName) · \(yName)(1 − \(yName))   (∂\(yName)/∂\(n(0)) = σ(\(n(0)))(1 − σ(\(n(0)))))")]
-            case .tanh:  // y = tanh x;  dx = dy · (1 − y²)
-                let ySquared = b.unary(.square, y, "\(yName)_squared", "\(yName)²")
-                let local = b.binary(.sub, b.constant(1), ySquared, "\(yName)_slope", "tanh'(\(n(0))) = 1 − \(yName)²")
-                return [b.binary(.mul, dy, local, adj(0), "\(dx) = \(dyName) · (1 − \(yName)²)   (∂\(yName)/∂\(n(0)) = 1 − tanh²(\(n(0))))")]
-            case .relu:  // y = max(0, x);  dx = dy where x > 0, else 0 (relu'(0) = 0)
-                // y > 0 exactly where x > 0, so the mask reads the output: the input need not be kept.
-                let mask = b.binary(.greater, y, b.constant(0), "\(inputNames[0])_positive", "1 where \(n(0)) > 0, that is where \(yName) > 0")
-                return [b.select(mask, dy, b.constant(0), adj(0), "\(dx) = \(dyName) · 1[\(n(0)) > 0]   (∂\(yName)/∂\(n(0)) = 1 where \(n(0)) > 0, else 0)")]
-            case .leakyRelu(let alpha):  // y = max(αx, x);  dx = dy where x > 0, else α·dy
-                // With 0 ≤ α < 1, y > 0 exactly where x > 0: the mask reads the output.
-                let mask = b.binary(.greater, y, b.constant(0), "\(inputNames[0])_positive", "1 where \(n(0)) > 0, that is where \(yName) > 0")
-                let scaled = b.binary(.mul, dy, b.constant(alpha), "d\(yName)_leak", "α·\(dyName)")
-                return [b.select(mask, dy, scaled, adj(0), "\(dx) = \(dyName) · leaky_relu'(\(n(0)))   (∂\(yName)/∂\(n(0)) = 1 where \(n(0)) > 0, else α = \(alpha))")]
-            case .elu(let alpha):  // y = x (x ≥ 0), α(eˣ − 1) (x < 0);  dx = dy (x ≥ 0), dy·(y + α) (x < 0)
-                let mask = b.binary(.greaterOrEqual, x[0], b.constant(0), "\(inputNames[0])_nonnegative", "1 where \(n(0)) ≥ 0")
-                let slope = b.binary(.add, y, b.constant(alpha), "\(yName)_slope", "elu'(\(n(0))) = \(yName) + α for \(n(0)) < 0")
-                let negative = b.binary(.mul, dy, slope, "\(yName)_negative_part", "\(dyName) · (\(yName) + α)")
-                return [b.select(mask, dy, negative, adj(0), "\(dx) = \(dyName) · elu'(\(n(0)))   (∂\(yName)/∂\(n(0)) = 1 where \(n(0)) ≥ 0, else \(yName) + α)")]
-            }
+            let step = UnaryPullbackStep(attribute: f.attribute, x: x[0], y: y, dy: dy, xText: n(0), xName: inputNames[0],
+                                         yName: yName, dyText: dyName, dxText: d(n(0)))
+            return [f.op.pullback(&b, step)]
         case .binary(let f):
-            let da = d(n(0)), db = d(n(1))
-            switch f {
-            case .add:  // y = a + b;  da = dy, db = dy: the adjoint passes through unchanged
-                return [dy, dy]
-            case .sub:  // y = a − b;  da = dy, db = −dy
-                return [dy, b.unary(.neg, dy, adj(1), "\(db) = −\(dyName)   (∂\(yName)/∂\(n(1)) = −1)")]
-            case .mul:  // y = a·b;  da = dy·b, db = dy·a
-                return [
-                    b.binary(.mul, dy, x[1], adj(0), "\(da) = \(dyName) · \(n(1))   (∂\(yName)/∂\(n(0)) = \(n(1)))"),
-                    b.binary(.mul, dy, x[0], adj(1), "\(db) = \(dyName) · \(n(0))   (∂\(yName)/∂\(n(1)) = \(n(0)))"),
-                ]
-            case .div:  // y = a/b;  da = dy/b, db = −dy·y/b
-                let dyY = b.binary(.mul, dy, y, "\(yName)_times_upstream", "\(dyName) · \(yName)")
-                let quotient = b.binary(.div, dyY, x[1], "\(yName)_over_divisor", "\(dyName) · \(yName) / \(n(1))")
-                return [
-                    b.binary(.div, dy, x[1], adj(0), "\(da) = \(dyName) / \(n(1))   (∂\(yName)/∂\(n(0)) = 1/\(n(1)))"),
-                    b.unary(.neg, quotient, adj(1), "\(db) = −\(dyName) · \(yName) / \(n(1))   (∂\(yName)/∂\(n(1)) = −\(n(0))/\(n(1))²)"),
-                ]
-            case .max, .min:  // y = max(a, b);  da = dy where a ≥ b (ties to a), db = dy elsewhere
-                let mask = f == .max
-                    ? b.binary(.greaterOrEqual, x[0], x[1], "\(yName)_takes_first", "1 where \(n(0)) ≥ \(n(1))")
-                    : b.binary(.greaterOrEqual, x[1], x[0], "\(yName)_takes_first", "1 where \(n(0)) ≤ \(n(1))")
-                let zero = b.constant(0)
-                let which = f == .max ? "max" : "min"
-                return [
-                    b.select(mask, dy, zero, adj(0), "\(da) = \(dyName) where \(which) chose \(n(0)) (ties go to \(n(0)))"),
-                    b.select(mask, zero, dy, adj(1), "\(db) = \(dyName) where \(which) chose \(n(1))"),
-                ]
-            case .greater, .greaterOrEqual:  // masks are piecewise constant: no gradient
-                return [nil, nil]
-            }
+            let step = BinaryPullbackStep(inputs: x, y: y, dy: dy, texts: inputLabels, dTexts: inputLabels.map(d), dyText: dyName,
+                                          yName: yName, adjointNames: inputNames.map { "d" + $0 })
+            return f.pullback(&b, step)
         case .select:  // y = m ? a : b;  da = dy where m, db = dy where not m
             let zero = b.constant(0)
             return [
@@ -122,18 +59,18 @@ public enum OpRules {
         case .transpose(let rows, let cols):  // y = xᵀ;  dx = dyᵀ
             return [b.op(.transpose(rows: cols, cols: rows), [dy], name: adj(0), comment: "\(d(n(0))) = (\(dyName))ᵀ")]
         case .sum:  // y = Σx;  dx = dy (every element)
-            return [b.broadcast(dy, to: b.shape(x[0]), adj(0), "\(d(n(0))) = \(dyName) for every element   (∂\(yName)/∂\(n(0))ᵢ = 1)")]
+            return [b.broadcast(dy, to: b.shape(x[0]), adj(0), OpComment("\(d(n(0))) = \(dyName) for every element", .localGradient("∂\(yName)/∂\(n(0))ᵢ = 1")))]
         case .mean:  // y = Σx / n;  dx = dy / n
             let count = Double(b.shape(x[0]).count)
             let share = b.binary(.div, dy, b.constant(count), "\(yName)_share", "\(dyName) / \(Int(count))")
-            return [b.broadcast(share, to: b.shape(x[0]), adj(0), "\(d(n(0))) = \(dyName) / \(Int(count)) for every element   (∂\(yName)/∂\(n(0))ᵢ = 1/\(Int(count)))")]
+            return [b.broadcast(share, to: b.shape(x[0]), adj(0), OpComment("\(d(n(0))) = \(dyName) / \(Int(count)) for every element", .localGradient("∂\(yName)/∂\(n(0))ᵢ = 1/\(Int(count))")))]
         case .sumSquares:  // y = Σx²;  dx = 2x · dy
             let twice = b.binary(.mul, dy, b.constant(2), "\(yName)_twice_upstream", "2·\(dyName)")
-            return [b.binary(.mul, x[0], twice, adj(0), "\(d(n(0))) = 2·\(n(0)) · \(dyName)   (∂\(yName)/∂\(n(0))ᵢ = 2\(n(0))ᵢ)")]
+            return [b.binary(.mul, x[0], twice, adj(0), OpComment("\(d(n(0))) = 2·\(n(0)) · \(dyName)", .localGradient("∂\(yName)/∂\(n(0))ᵢ = 2\(n(0))ᵢ")))]
         case .dot:  // y = Σ aᵢbᵢ;  da = dy · b, db = dy · a
             return [
-                b.binary(.mul, dy, x[1], adj(0), "\(d(n(0))) = \(dyName) · \(n(1))   (∂\(yName)/∂\(n(0))ᵢ = \(n(1))ᵢ)"),
-                b.binary(.mul, dy, x[0], adj(1), "\(d(n(1))) = \(dyName) · \(n(0))   (∂\(yName)/∂\(n(1))ᵢ = \(n(0))ᵢ)"),
+                b.binary(.mul, dy, x[1], adj(0), OpComment("\(d(n(0))) = \(dyName) · \(n(1))", .localGradient("∂\(yName)/∂\(n(0))ᵢ = \(n(1))ᵢ"))),
+                b.binary(.mul, dy, x[0], adj(1), OpComment("\(d(n(1))) = \(dyName) · \(n(0))", .localGradient("∂\(yName)/∂\(n(1))ᵢ = \(n(0))ᵢ"))),
             ]
         case .sumToShape:  // y = Σ over leading axes of x;  dx = dy repeated along them
             return [b.broadcast(dy, to: b.shape(x[0]), adj(0), "\(d(n(0))) = \(dyName) repeated over the summed axes")]
@@ -166,7 +103,7 @@ public enum OpRules {
         let a = x[0], bb = x[1]
         let an = b.name(a), bn = b.name(bb)
         let aShape = b.shape(a), bShape = b.shape(bb)
-        func mm(_ l: ValueID, _ r: ValueID, _ m: Int, _ k: Int, _ n: Int, _ tl: Bool, _ tr: Bool, _ shape: Shape, _ name: String, _ comment: String) -> ValueID {
+        func mm(_ l: ValueID, _ r: ValueID, _ m: Int, _ k: Int, _ n: Int, _ tl: Bool, _ tr: Bool, _ shape: Shape, _ name: String, _ comment: OpComment) -> ValueID {
             b.op(.matmul(MatmulShape(m: m, k: k, n: n, transposeA: tl, transposeB: tr)), [l, r], name: name, shape: shape, comment: comment)
         }
         let bT = s.transposeB ? bn : "\(bn)ᵀ", aT = s.transposeA ? an : "\(an)ᵀ"

@@ -2,8 +2,9 @@ import Foundation
 
 /// A plain evaluator of the IR in Double: the oracle the tests compare emitted code against.
 ///
-/// It shares nothing with the emitter but the IR itself; each op's forward semantics are written
-/// here a second time, as directly as possible.
+/// It shares nothing with the emitter but the IR and the op definitions: an elementwise function's
+/// Double evaluation sits in its definition next to its Swift, written independently of it; every
+/// other op's forward semantics are written here a second time, as directly as possible.
 public struct Interpreter: Sendable {
     public let graph: Graph
     /// The current contents of every value (nil until fed or computed).
@@ -49,9 +50,9 @@ public struct Interpreter: Sendable {
         func element(_ a: Int, _ i: Int) -> Double { args[a][i % args[a].count] }
         switch op.kind {
         case .unary(let f):
-            return args[0].map { Self.apply(f, $0) }
+            return args[0].map { f.evaluate($0) }
         case .binary(let f):
-            return (0..<outShape.count).map { Self.apply(f, element(0, $0), element(1, $0)) }
+            return (0..<outShape.count).map { f.evaluate(element(0, $0), element(1, $0)) }
         case .select:
             return (0..<outShape.count).map { element(0, $0) != 0 ? element(1, $0) : element(2, $0) }
         case .copy:
@@ -130,34 +131,6 @@ public struct Interpreter: Sendable {
         case .meanSquaredErrorGradient:
             let scale = 2 * args[2][0] / Double(args[0].count)
             return zip(args[0], args[1]).map { scale * ($0 - $1) }
-        }
-    }
-
-    static func apply(_ f: UnaryFunction, _ x: Double) -> Double {
-        switch f {
-        case .neg: return -x
-        case .exp: return Foundation.exp(x)
-        case .log: return Foundation.log(x)
-        case .square: return x * x
-        case .sqrt: return x.squareRoot()
-        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
-        case .tanh: return Foundation.tanh(x)
-        case .relu: return Swift.max(0, x)
-        case .leakyRelu(let alpha): return Swift.max(alpha * x, x)
-        case .elu(let alpha): return x >= 0 ? x : alpha * Foundation.expm1(x)
-        }
-    }
-
-    static func apply(_ f: BinaryFunction, _ a: Double, _ b: Double) -> Double {
-        switch f {
-        case .add: return a + b
-        case .sub: return a - b
-        case .mul: return a * b
-        case .div: return a / b
-        case .max: return a >= b ? a : b
-        case .min: return a <= b ? a : b
-        case .greater: return a > b ? 1 : 0
-        case .greaterOrEqual: return a >= b ? 1 : 0
         }
     }
 

@@ -7,8 +7,8 @@ struct GraphShapeRule {
     var log: DiagnosticLog
     /// The resolved operands (after `check`).
     private(set) var arguments: [GraphSpec.Argument] = []
-    /// The `alpha` of leaky_relu and elu (after `check`).
-    private(set) var alpha: Double?
+    /// The value of the op's attribute, such as leaky_relu's alpha (after `check`).
+    private(set) var attribute: Double?
 
     init(op: GraphOp, node: String, log: DiagnosticLog) {
         self.op = op
@@ -18,29 +18,33 @@ struct GraphShapeRule {
 
     /// How the op is called, for messages.
     var usage: String {
+        if let attribute = op.attribute {
+            let full = "\(op.name)(x, \(attribute.name))"
+            return attribute.defaultValue == nil ? full : "\(op.name)(x) or \(full)"
+        }
         switch op {
-        case .leakyRelu, .elu: return "\(op.rawValue)(x) or \(op.rawValue)(x, alpha)"
         case .matmul: return "matmul(A, B)"
         case .dot: return "dot(a, b)"
         case .transpose: return "transpose(A)"
-        default: return op.isBinaryElementwise ? "\(op.rawValue)(a, b)" : "\(op.rawValue)(x)"
+        default: return op.isBinaryElementwise ? "\(op.name)(a, b)" : "\(op.name)(x)"
         }
     }
 
     /// The node's shape, or nil after logging why the arguments do not fit the op.
     mutating func check(_ parts: [NodeExpression.Part], scope: GraphScope, position: (Int) -> SourceLocation) -> Shape? {
-        let arity = op.isBinaryElementwise || op == .matmul || op == .dot ? 2...2 : (op.takesAlpha ? 1...2 : 1...1)
+        let arity = op.isBinaryElementwise || op == .matmul || op == .dot ? 2...2
+            : op.attribute.map { $0.defaultValue == nil ? 2...2 : 1...2 } ?? 1...1
         guard arity.contains(parts.count) else {
             let at = parts.count > arity.upperBound ? parts[arity.upperBound].offset : parts[parts.count - 1].offset
             let expected = arity.count == 1 ? "\(arity.lowerBound) argument\(arity.lowerBound == 1 ? "" : "s")" : "1 or 2 arguments"
-            log.error("'\(op.rawValue)' takes \(expected), \(usage); found \(parts.count)", at: position(at))
+            log.error("'\(op.name)' takes \(expected), \(usage); found \(parts.count)", at: position(at))
             return nil
         }
-        if op.takesAlpha {
-            alpha = op == .leakyRelu ? 0.01 : 1
-            if parts.count == 2 && !checkAlpha(parts[1], position(parts[1].offset)) { return nil }
+        if let definition = op.attribute {
+            attribute = definition.defaultValue
+            if parts.count == 2 && !checkAttribute(definition, parts[1], position(parts[1].offset)) { return nil }
         }
-        let operandParts = Array(parts.prefix(op.takesAlpha ? 1 : parts.count))
+        let operandParts = Array(parts.prefix(op.attribute == nil ? parts.count : 1))
         var shapes: [Shape] = []
         for part in operandParts {
             // Every operand is resolved, so that each bad one is reported.
@@ -52,16 +56,16 @@ struct GraphShapeRule {
         let names = operandParts.map(\.text)
         let secondAt = position(operandParts.last!.offset)
         switch op {
-        case .add, .sub, .mul, .div, .max, .min:
+        case .binary:
             if case .number = arguments[0], case .number = arguments[1] {
-                log.error("'\(op.rawValue)' needs at least one input, param or node; two numbers make a constant", at: position(operandParts[0].offset))
+                log.error("'\(op.name)' needs at least one input, param or node; two numbers make a constant", at: position(operandParts[0].offset))
                 return nil
             }
             if shapes[0] == shapes[1] || shapes[1].isScalar { return shapes[0] }
             if shapes[0].isScalar { return shapes[1] }
-            log.error("'\(op.rawValue)' needs operands of the same shape, or a scalar: '\(names[0])' is \(shapes[0]) and '\(names[1])' is \(shapes[1])", at: secondAt)
+            log.error("'\(op.name)' needs operands of the same shape, or a scalar: '\(names[0])' is \(shapes[0]) and '\(names[1])' is \(shapes[1])", at: secondAt)
             return nil
-        case .neg, .exp, .log, .square, .sqrt, .sigmoid, .tanh, .relu, .leakyRelu, .elu:
+        case .unary:
             return shapes[0]
         case .sum, .mean, .sumSquares:
             return .scalar
@@ -126,24 +130,24 @@ struct GraphShapeRule {
             return nil
         }
         guard op.isBinaryElementwise else {
-            log.error("'\(op.rawValue)' needs the name of an input, param or earlier node, found the number \(text)", at: at)
+            log.error("'\(op.name)' needs the name of an input, param or earlier node, found the number \(text)", at: at)
             return nil
         }
         return (.number(number), .scalar)
     }
 
-    /// Reads `alpha`: leaky_relu 0 ≤ alpha < 1, elu alpha > 0.
-    private mutating func checkAlpha(_ part: NodeExpression.Part, _ at: SourceLocation) -> Bool {
+    /// Reads the op's attribute and checks it against the definition's rule.
+    private mutating func checkAttribute(_ definition: OpAttribute, _ part: NodeExpression.Part, _ at: SourceLocation) -> Bool {
+        let what = "the \(definition.name) of '\(op.name)'"
         guard let value = parseYAMLReal(part.text), value.isFinite else {
-            log.error("the alpha of '\(op.rawValue)' must be a finite number, found '\(part.text.prefix(40))'", at: at)
+            log.error("\(what) must be a finite number, found '\(part.text.prefix(40))'", at: at)
             return false
         }
-        let rule: RealRule = op == .leakyRelu ? .unitInterval : .positive
-        guard rule.accepts(value) else {
-            log.error("the alpha of '\(op.rawValue)' must be \(rule.description), found \(part.text)", at: at)
+        guard definition.rule.accepts(value) else {
+            log.error("\(what) must be \(definition.rule.description), found \(part.text)", at: at)
             return false
         }
-        alpha = value
+        attribute = value
         return true
     }
 }

@@ -1,19 +1,45 @@
-/// The ops of the graph form (SPEC-LANGUAGE.md, "Graph form"), spelled as in specs.
-public enum GraphOp: String, CaseIterable, Sendable {
-    case add, sub, mul, div
-    case neg, exp, log, square, sqrt
-    case sigmoid, tanh, relu
-    case leakyRelu = "leaky_relu"
-    case elu
-    case max, min
-    case matmul, transpose, dot
-    case sum, mean
-    case sumSquares = "sum_squares"
+/// The ops of the graph form (docs/SPEC-LANGUAGE.md, "Graph form"): the elementwise functions
+/// of their definitions (`BinaryFunction`, `UnaryOp`) and the structural ops.
+public enum GraphOp: Sendable, Hashable {
+    case binary(BinaryFunction)
+    case unary(UnaryOp)
+    case matmul, transpose, dot, sum, mean, sumSquares
+
+    /// Every op, in the order messages list them.
+    public static let all: [GraphOp] = BinaryFunction.graphOps.map(GraphOp.binary) + UnaryOp.all.map(GraphOp.unary)
+        + [.matmul, .transpose, .dot, .sum, .mean, .sumSquares]
+
+    /// The op spelled `name` in a spec.
+    public init?(name: String) {
+        guard let op = Self.all.first(where: { $0.name == name }) else { return nil }
+        self = op
+    }
+
+    /// How specs spell it.
+    public var name: String {
+        switch self {
+        case .binary(let f): return f.rawValue
+        case .unary(let op): return op.name
+        case .matmul: return "matmul"
+        case .transpose: return "transpose"
+        case .dot: return "dot"
+        case .sum: return "sum"
+        case .mean: return "mean"
+        case .sumSquares: return "sum_squares"
+        }
+    }
 
     /// Elementwise ops of two operands, where a scalar operand broadcasts.
-    public var isBinaryElementwise: Bool { [.add, .sub, .mul, .div, .max, .min].contains(self) }
-    /// Ops that take an optional numeric `alpha` after their operand.
-    public var takesAlpha: Bool { self == .leakyRelu || self == .elu }
+    public var isBinaryElementwise: Bool {
+        if case .binary = self { return true }
+        return false
+    }
+
+    /// The numeric attribute written after the operand (`leaky_relu(x, 0.2)`, `pow(x, 3)`).
+    public var attribute: OpAttribute? {
+        if case .unary(let op) = self { return op.attribute }
+        return nil
+    }
 }
 
 /// A validated spec in the graph form: named inputs and params, then ordered nodes.
@@ -38,10 +64,10 @@ public struct GraphSpec: Sendable {
     public struct Node: Sendable {
         public var name: String
         public var op: GraphOp
-        /// The operands (for leaky_relu and elu, without `alpha`).
+        /// The operands (without the op's attribute).
         public var arguments: [Argument]
-        /// The `alpha` of leaky_relu (default 0.01) and elu (default 1).
-        public var alpha: Double?
+        /// The value of the op's attribute (given or default), such as leaky_relu's alpha.
+        public var attribute: Double?
         public var shape: Shape
         /// Where its name is written.
         public var location: SourceLocation

@@ -143,8 +143,8 @@ extension NodeDecoder {
             return nil
         case .success(let e): expression = e
         }
-        guard let op = GraphOp(rawValue: expression.op.text) else {
-            let known = GraphOp.allCases.map(\.rawValue)
+        guard let op = GraphOp(name: expression.op.text) else {
+            let known = GraphOp.all.map(\.name)
             log.error("unknown op '\(expression.op.text)'\(didYouMean(expression.op.text, among: known)) (ops: \(known.joined(separator: ", ")))",
                       at: position(expression.op.offset))
             return nil
@@ -157,7 +157,7 @@ extension NodeDecoder {
             log.error("node '\(name)' has \(shape.count) elements, over the limit of \(SpecParser.maximumElements)", at: at)
             return nil
         }
-        return GraphSpec.Node(name: name, op: op, arguments: rule.arguments, alpha: rule.alpha, shape: shape, location: at)
+        return GraphSpec.Node(name: name, op: op, arguments: rule.arguments, attribute: rule.attribute, shape: shape, location: at)
     }
 }
 

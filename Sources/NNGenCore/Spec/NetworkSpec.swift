@@ -4,23 +4,20 @@ public enum ScalarType: String, Sendable, CaseIterable {
     case double = "Double"
 }
 
-/// An elementwise activation, with its parameter where it has one.
-public enum Activation: Sendable, Hashable {
-    case identity, sigmoid, tanh, relu
-    case leakyRelu(alpha: Double)
-    case elu(alpha: Double)
+/// A layer's activation: an activation function (`UnaryOp.activations`) with its attribute, or
+/// the identity.
+public struct Activation: Sendable, Hashable {
+    /// The function; nil for the identity.
+    public let function: UnaryFunction?
+
+    /// The activation applying `function` (nil: the identity).
+    public init(_ function: UnaryFunction?) { self.function = function }
+
+    /// No activation: the layer's output is its affine map.
+    public static let identity = Activation(nil)
 
     /// The spec's word for the activation.
-    public var specName: String {
-        switch self {
-        case .identity: return "identity"
-        case .sigmoid: return "sigmoid"
-        case .tanh: return "tanh"
-        case .relu: return "relu"
-        case .leakyRelu: return "leaky_relu"
-        case .elu: return "elu"
-        }
-    }
+    public var specName: String { function?.op.name ?? "identity" }
 }
 
 /// One item of `layers:`.

@@ -135,6 +135,8 @@ struct Fields {
 /// A range rule on a real number, with the words used in messages.
 enum RealRule: CustomStringConvertible {
     case any, positive, nonNegative, unitInterval  // unitInterval: 0 <= x < 1
+    /// A whole number n ≠ 0 with |n| ≤ limit.
+    case nonZeroInteger(limit: Int)
 
     func accepts(_ x: Double) -> Bool {
         switch self {
@@ -142,6 +144,7 @@ enum RealRule: CustomStringConvertible {
         case .positive: return x > 0
         case .nonNegative: return x >= 0
         case .unitInterval: return x >= 0 && x < 1
+        case .nonZeroInteger(let limit): return x == x.rounded() && x != 0 && abs(x) <= Double(limit)
         }
     }
 
@@ -151,6 +154,7 @@ enum RealRule: CustomStringConvertible {
         case .positive: return "> 0"
         case .nonNegative: return "≥ 0"
         case .unitInterval: return "≥ 0 and < 1"
+        case .nonZeroInteger(let limit): return "a whole number from −\(limit) to \(limit) other than 0"
         }
     }
 }

@@ -1,4 +1,4 @@
-/// Validates a YAML tree against the spec language (SPEC-LANGUAGE.md) and builds a `Spec`.
+/// Validates a YAML tree against the spec language (docs/SPEC-LANGUAGE.md) and builds a `Spec`.
 ///
 /// Every check records a diagnostic and parsing goes on, so that one run reports all errors.
 public enum SpecParser {
@@ -208,20 +208,18 @@ extension NodeDecoder {
     }
 
     mutating func activation(_ node: YAMLNode) -> Activation? {
-        let names = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu"]
+        let names = ["identity"] + UnaryOp.activations.map(\.name)
         guard let (word, _, options) = choice(node, "activation", options: names) else { return nil }
-        switch word {
-        case "identity": return noOptions(options, word) ? .identity : nil
-        case "sigmoid": return noOptions(options, word) ? .sigmoid : nil
-        case "tanh": return noOptions(options, word) ? .tanh : nil
-        case "relu": return noOptions(options, word) ? .relu : nil
-        case "leaky_relu":
-            let alpha = parameter(options, of: word, key: "alpha", default: 0.01, rule: .unitInterval)
-            return alpha.map { .leakyRelu(alpha: $0) }
-        default:
-            let alpha = parameter(options, of: word, key: "alpha", default: 1.0, rule: .positive)
-            return alpha.map { .elu(alpha: $0) }
+        guard let op = UnaryOp.named(word) else { return noOptions(options, word) ? .identity : nil }
+        guard let attribute = op.attribute else { return noOptions(options, word) ? Activation(UnaryFunction(op)) : nil }
+        guard let defaultValue = attribute.defaultValue else {
+            guard options != nil else {
+                log.error("'\(word)' needs its \(attribute.name): {\(word): {\(attribute.name): …}}", at: node.location)
+                return nil
+            }
+            return parameter(options, of: word, key: attribute.name, default: 0, rule: attribute.rule).map { Activation(UnaryFunction(op, $0)) }
         }
+        return parameter(options, of: word, key: attribute.name, default: defaultValue, rule: attribute.rule).map { Activation(UnaryFunction(op, $0)) }
     }
 
     /// Checks that a choice without parameters was not given any.
