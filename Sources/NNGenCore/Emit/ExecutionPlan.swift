@@ -159,8 +159,7 @@ struct ExecutionPlan {
     func work(_ op: Op) -> Int {
         switch op.kind {
         case .matmul(let s): return s.m * s.n * s.k
-        case .softmaxCrossEntropy, .softmaxCrossEntropyGradient, .hinge, .hingeGradient,
-             .meanSquaredError, .meanSquaredErrorGradient:
+        case .loss, .lossGradient:
             return Int.max  // losses index by labels: always loops
         default:
             return max(graph[op.output].shape.count, op.inputs.map { graph[$0].shape.count }.max() ?? 0)

@@ -21,7 +21,7 @@ struct FunctionEmitter {
         w.block("static func \(name)(\(signature))\(result.map { " -> \($0)" } ?? "") {") { w in
             declarePointers(for: ops, &w)
             var inBackward = false
-            let pairs = softmaxPairs(in: ops)
+            let pairs = lossGradientPairs(in: ops)
             for i in ops {
                 let op = plan.graph.ops[i]
                 if plan.location(op.output) == .fused || pairs.values.contains(i) { continue }
@@ -36,7 +36,7 @@ struct FunctionEmitter {
                     // The loss and its gradient share one pass and one exp per score.
                     let g = plan.graph.ops[gradient]
                     w.line("// " + g.comment.text + "   (computed in the same pass)")
-                    w.block("do {") { w in KernelEmitter(plan: plan, names: names).emitSoftmaxCrossEntropy(loss: op, gradient: g, &w) }
+                    w.block("do {") { w in KernelEmitter(plan: plan, names: names).emitLossAndGradient(loss: op, gradient: g, &w) }
                 } else if op.kind.isElementwise {
                     ElementwiseEmitter(plan: plan, names: names).emit(op, &w)
                 } else if declaresLocals(op) {
@@ -50,15 +50,16 @@ struct FunctionEmitter {
         }
     }
 
-    /// For each softmax cross-entropy loss among `ops` whose gradient is computed in the same
-    /// function with a literal upstream gradient, the index of that gradient op.
-    private func softmaxPairs(in ops: [Int]) -> [Int: Int] {
+    /// For each loss among `ops` that has a one-pass kernel with its gradient, and whose gradient
+    /// is computed in the same function with a literal upstream gradient, the index of that gradient op.
+    private func lossGradientPairs(in ops: [Int]) -> [Int: Int] {
         var pairs: [Int: Int] = [:]
-        for i in ops where plan.graph.ops[i].kind == .softmaxCrossEntropy {
+        for i in ops {
             let loss = plan.graph.ops[i]
+            guard case .loss(let l) = loss.kind, l.function.emitLossAndGradient != nil else { continue }
             let gradient = ops.first { j in
                 let g = plan.graph.ops[j]
-                guard g.kind == .softmaxCrossEntropyGradient, Array(g.inputs.prefix(2)) == loss.inputs else { return false }
+                guard g.kind == .lossGradient(l), Array(g.inputs.prefix(2)) == loss.inputs else { return false }
                 if case .literal = plan.location(g.inputs[2]) { return true }
                 return false
             }
@@ -71,8 +72,7 @@ struct FunctionEmitter {
     private func declaresLocals(_ op: Op) -> Bool {
         switch op.kind {
         case .sum, .mean, .sumSquares, .dot: return !plan.isUnrolled(op)
-        case .softmaxCrossEntropy, .softmaxCrossEntropyGradient, .hinge, .hingeGradient,
-             .meanSquaredError, .meanSquaredErrorGradient:
+        case .loss, .lossGradient:
             return true
         default: return false
         }

@@ -28,7 +28,7 @@ struct FusedHiddenLayer {
     /// The step for `model`, or nil when its layers, loss or widths do not fit the shape above.
     init?(_ model: NetworkModel) {
         let spec = model.spec
-        guard spec.loss == .softmaxCrossEntropy, spec.layers.count == 2,
+        guard spec.loss?.function == .softmaxCrossEntropy, spec.layers.count == 2,
               case .dense(let hidden, let activation, true) = spec.layers[0].kind, activation == Activation(UnaryFunction(.relu)),
               case .dense(let classes, .identity, true) = spec.layers[1].kind,
               spec.input <= Self.maximumInputs, (2...Self.maximumClasses).contains(classes)

@@ -1,4 +1,5 @@
-/// Emits the ops that are not elementwise: matrix products, reductions, transposes and losses.
+/// Emits the ops that are not elementwise: matrix products, reductions, transposes and losses
+/// (as their definitions spell them).
 /// Small ones become straight-line code, the rest loops with constant bounds.
 struct KernelEmitter {
     let plan: ExecutionPlan
@@ -56,26 +57,30 @@ struct KernelEmitter {
                     w.block("for c in 0..<\(columns) {") { w in w.line("\(out)[c] += \(x[0])[r * \(columns) + c]") }
                 }
             }
-        case .softmaxCrossEntropy, .softmaxCrossEntropyGradient, .hinge, .hingeGradient,
-             .meanSquaredError, .meanSquaredErrorGradient:
-            var arguments = Array(x.prefix(2))
-            if op.inputs.count == 3 {
-                if case .literal(let text) = plan.location(op.inputs[2]) { arguments.append(text) } else { arguments.append("\(x[2])[0]") }
-            }
-            LossEmitter(rows: g[op.inputs[0]].shape.dims[0], columns: g[op.inputs[0]].shape.dims[1])
-                .emit(op.kind, out: out, inputs: arguments, &w)
+        case .loss(let loss):
+            loss.function.emitLoss(lossKernel(op), loss.attribute, &w)
+        case .lossGradient(let loss):
+            loss.function.emitGradient(lossKernel(op), loss.attribute, &w)
         default:
             preconditionFailure("elementwise op given to KernelEmitter")
         }
     }
 
-    /// Softmax cross-entropy and its gradient in one pass (the gradient's upstream is a literal).
-    func emitSoftmaxCrossEntropy(loss: Op, gradient: Op, _ w: inout CodeWriter) {
-        guard case .literal(let upstream) = plan.location(gradient.inputs[2]) else { preconditionFailure("upstream must be a literal") }
-        let shape = plan.graph[loss.inputs[0]].shape
-        LossEmitter(rows: shape.dims[0], columns: shape.dims[1])
-            .emitSoftmaxCrossEntropyAndGradient(loss: names[loss.output], gradient: names[gradient.output],
-                                                scores: names[loss.inputs[0]], labels: names[loss.inputs[1]], upstream: upstream, &w)
+    /// A loss and its gradient in one pass, where the loss's definition has one.
+    func emitLossAndGradient(loss: Op, gradient: Op, _ w: inout CodeWriter) {
+        guard case .loss(let l) = loss.kind, let pass = l.function.emitLossAndGradient else { preconditionFailure("no one-pass kernel") }
+        pass(lossKernel(gradient, output: names[loss.output]), names[gradient.output], l.attribute, &w)
+    }
+
+    /// The arrays of a loss or loss-gradient op; `output` overrides the op's own output.
+    private func lossKernel(_ op: Op, output: String? = nil) -> LossKernel {
+        let shape = plan.graph[op.inputs[0]].shape
+        var upstream = ""
+        if op.inputs.count == 3 {
+            if case .literal(let text) = plan.location(op.inputs[2]) { upstream = text } else { upstream = "\(names[op.inputs[2]])[0]" }
+        }
+        return LossKernel(scores: names[op.inputs[0]], targets: names[op.inputs[1]], output: output ?? names[op.output],
+                          upstream: upstream, rows: shape.dims[0], columns: shape.dims[1])
     }
 
     /// `C[m×n] = op(A)·op(B)` through the SIMD kernels of `ProductKernels`, after copying the

@@ -73,21 +73,13 @@ public struct NetworkEmitter {
         parts += spec.layers.map(\.summary)
         w.doc("\(typeName): \(parts.joined(separator: " → ")); batch \(spec.batch), \(spec.scalar.rawValue).")
         if let loss = spec.loss {
-            w.doc("Loss: \(lossName(loss))" + (spec.l2 > 0 ? " + \(spec.l2)·Σ W²" : "") + "; optimizer: \(optimizerName).")
+            w.doc("Loss: \(loss.title)" + (spec.l2 > 0 ? " + \(spec.l2)·Σ W²" : "") + "; optimizer: \(optimizerName).")
         } else {
             w.doc("Inference only (the spec has no loss).")
         }
         w.doc("", "Parameter layout (the flat vector, row-major):")
         for p in model.parameters {
             w.doc("- `\(p.name)` \(Shape(p.shape)) at \(p.offset)..<\(p.offset + p.count)")
-        }
-    }
-
-    private func lossName(_ loss: LossSpec) -> String {
-        switch loss {
-        case .softmaxCrossEntropy: return "softmax cross-entropy"
-        case .hinge(let m): return "multiclass hinge, margin \(m)"
-        case .meanSquaredError: return "mean squared error"
         }
     }
 

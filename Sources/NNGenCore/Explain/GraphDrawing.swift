@@ -93,9 +93,7 @@ public enum GraphDrawing {
         case .mean: return "mean"
         case .sumSquares: return "Σ x²"
         case .dot: return "dot"
-        case .softmaxCrossEntropy: return "softmax cross-entropy"
-        case .hinge: return "hinge"
-        case .meanSquaredError: return "mean squared error"
+        case .loss(let loss): return loss.function.label
         default: return "\(kind)"
         }
     }

@@ -83,17 +83,16 @@ public enum NetworkLowering {
             let sn = b.name(scores)
             let dataLoss: ValueID
             let dataName = spec.l2 > 0 ? "data_loss" : "loss"
-            switch lossSpec {
-            case .softmaxCrossEntropy:
+            let target: ValueID
+            if lossSpec.takesLabels {
                 labels = b.declare("y", Shape([n]), role: .labels)
-                dataLoss = b.op(.softmaxCrossEntropy, [scores, labels!], name: dataName, comment: "\(dataName) = mean over the batch of −log softmax(\(sn))[y]")
-            case .hinge(let margin):
-                labels = b.declare("y", Shape([n]), role: .labels)
-                dataLoss = b.op(.hinge(margin: margin), [scores, labels!], name: dataName, comment: "\(dataName) = (1/N) Σ_i Σ_{j≠y_i} max(0, \(sn)_ij − \(sn)_iy + \(margin))")
-            case .meanSquaredError:
+                target = labels!
+            } else {
                 targets = b.declare("t", b.shape(scores), role: .targets)
-                dataLoss = b.op(.meanSquaredError, [scores, targets!], name: dataName, comment: "\(dataName) = mean of (\(sn) − t)²")
+                target = targets!
             }
+            dataLoss = b.op(.loss(lossSpec), [scores, target], name: dataName,
+                            comment: "\(dataName) = \(lossSpec.function.formula(sn, lossSpec.attribute))")
             loss = dataLoss
             let weights = parameters.filter { $0.kind == .weight }.flatMap(\.slices)
             if spec.l2 > 0, !weights.isEmpty {

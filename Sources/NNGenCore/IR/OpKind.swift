@@ -30,18 +30,11 @@ public enum OpKind: Hashable, Sendable {
     case sumToShape
     /// A plain copy.
     case copy
-    /// `(1/N) Σ_i −log softmax(s_i)[y_i]`, inputs: scores [N×C], labels.
-    case softmaxCrossEntropy
-    /// `dL · (softmax(s) − onehot(y)) / N`, inputs: scores, labels, dL.
-    case softmaxCrossEntropyGradient
-    /// `(1/N) Σ_i Σ_{j≠y_i} max(0, s_ij − s_iy + Δ)`, inputs: scores, labels.
-    case hinge(margin: Double)
-    /// `dL/N · (1[margin_ij > 0] − [j = y_i] Σ_k 1[margin_ik > 0])`, inputs: scores, labels, dL.
-    case hingeGradient(margin: Double)
-    /// `(1/(N·C)) Σ (s − t)²`, inputs: scores, targets.
-    case meanSquaredError
-    /// `dL · 2(s − t)/(N·C)`, inputs: scores, targets, dL.
-    case meanSquaredErrorGradient
+    /// A training loss of the scores [N×C] and the targets (inputs: scores, labels or targets).
+    case loss(Loss)
+    /// The loss's gradient with respect to the scores, times the upstream adjoint (inputs: scores,
+    /// labels or targets, dL).
+    case lossGradient(Loss)
 
     /// True for ops computed independently per element (candidates for fusion and unrolling).
     public var isElementwise: Bool {

@@ -22,9 +22,9 @@ public enum OpRules {
             // A vector right operand gives a vector result.
             return shapes[1].dims.count == 1 && d.n == 1 && !d.transposeB ? Shape([d.m]) : Shape([d.m, d.n])
         case .transpose(let rows, let cols): return Shape([cols, rows])
-        case .sum, .mean, .sumSquares, .dot, .softmaxCrossEntropy, .hinge, .meanSquaredError: return .scalar
+        case .sum, .mean, .sumSquares, .dot, .loss: return .scalar
         case .sumToShape: preconditionFailure("sumToShape needs an explicit shape")
-        case .softmaxCrossEntropyGradient, .hingeGradient, .meanSquaredErrorGradient: return shapes[0]
+        case .lossGradient: return shapes[0]
         }
     }
 
@@ -76,24 +76,13 @@ public enum OpRules {
             return [b.broadcast(dy, to: b.shape(x[0]), adj(0), "\(d(n(0))) = \(dyName) repeated over the summed axes")]
         case .copy:  // y = x (broadcast);  dx = dy (summed back by the differentiator)
             return [dy]
-        case .softmaxCrossEntropy:  // fused softmax + CE: ds = dy · (softmax(s) − onehot(y)) / N
+        case .loss(let loss):  // ds = dy · dLoss/ds (the definition's gradient); targets have none
             return [
-                b.op(.softmaxCrossEntropyGradient, [x[0], x[1], dy], name: adj(0),
-                     comment: "\(d(n(0))) = \(dyName) · (softmax(\(n(0))) − onehot(\(n(1)))) / N"),
+                b.op(.lossGradient(loss), [x[0], x[1], dy], name: adj(0),
+                     comment: "\(d(n(0))) = \(loss.function.gradientFormula(n(0), n(1), dyName))"),
                 nil,
             ]
-        case .hinge(let margin):  // ds_ij = dy/N · (1[m_ij > 0] − [j = y_i]·Σ_k 1[m_ik > 0]), m = s − s_y + Δ
-            return [
-                b.op(.hingeGradient(margin: margin), [x[0], x[1], dy], name: adj(0),
-                     comment: "\(d(n(0))) = \(dyName)/N · (1 where margin > 0, minus their count at the true class)"),
-                nil,
-            ]
-        case .meanSquaredError:  // ds = dy · 2(s − t)/(N·C)
-            return [
-                b.op(.meanSquaredErrorGradient, [x[0], x[1], dy], name: adj(0), comment: "\(d(n(0))) = \(dyName) · 2(\(n(0)) − \(n(1)))/(N·C)"),
-                nil,
-            ]
-        case .softmaxCrossEntropyGradient, .hingeGradient, .meanSquaredErrorGradient:
+        case .lossGradient:
             return Array(repeating: nil, count: x.count)  // only ever used in backward passes
         }
     }

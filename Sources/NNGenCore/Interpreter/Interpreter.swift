@@ -40,12 +40,6 @@ public struct Interpreter: Sendable {
         let outShape = graph[op.output].shape
         let args = op.inputs.map { values[$0.index]! }
         let shapes = op.inputs.map { graph[$0].shape }
-        /// Class indices, for the label losses (fed as whole numbers in Double).
-        let labels: [Int]
-        switch op.kind {
-        case .softmaxCrossEntropy, .softmaxCrossEntropyGradient, .hinge, .hingeGradient: labels = args[1].map { Int($0) }
-        default: labels = []
-        }
         /// Element `i` of the output's index space, read from operand `a` with broadcasting.
         func element(_ a: Int, _ i: Int) -> Double { args[a][i % args[a].count] }
         switch op.kind {
@@ -84,59 +78,13 @@ public struct Interpreter: Sendable {
             var out = [Double](repeating: 0, count: outShape.count)
             for (i, v) in args[0].enumerated() { out[i % out.count] += v }
             return out
-        case .softmaxCrossEntropy:
-            let (n, c) = (shapes[0].dims[0], shapes[0].dims[1])
-            var total = 0.0
-            for i in 0..<n {
-                let row = Array(args[0][i * c..<(i + 1) * c])
-                total += Self.logSumExp(row) - row[labels[i]]
-            }
-            return [total / Double(n)]
-        case .softmaxCrossEntropyGradient:
-            let (n, c) = (shapes[0].dims[0], shapes[0].dims[1])
-            let upstream = args[2][0]
-            var out = [Double](repeating: 0, count: n * c)
-            for i in 0..<n {
-                let row = Array(args[0][i * c..<(i + 1) * c])
-                let lse = Self.logSumExp(row)
-                for j in 0..<c {
-                    let p = Foundation.exp(row[j] - lse)
-                    out[i * c + j] = upstream * (p - (j == labels[i] ? 1 : 0)) / Double(n)
-                }
-            }
-            return out
-        case .hinge(let margin):
-            let (n, c) = (shapes[0].dims[0], shapes[0].dims[1])
-            var total = 0.0
-            for i in 0..<n {
-                let correct = args[0][i * c + labels[i]]
-                for j in 0..<c where j != labels[i] { total += Swift.max(0, args[0][i * c + j] - correct + margin) }
-            }
-            return [total / Double(n)]
-        case .hingeGradient(let margin):
-            let (n, c) = (shapes[0].dims[0], shapes[0].dims[1])
-            let scale = args[2][0] / Double(n)
-            var out = [Double](repeating: 0, count: n * c)
-            for i in 0..<n {
-                let correct = args[0][i * c + labels[i]]
-                for j in 0..<c where j != labels[i] && args[0][i * c + j] - correct + margin > 0 {
-                    out[i * c + j] += scale
-                    out[i * c + labels[i]] -= scale
-                }
-            }
-            return out
-        case .meanSquaredError:
-            let total = zip(args[0], args[1]).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-            return [total / Double(args[0].count)]
-        case .meanSquaredErrorGradient:
-            let scale = 2 * args[2][0] / Double(args[0].count)
-            return zip(args[0], args[1]).map { scale * ($0 - $1) }
+        case .loss(let loss):
+            let batch = LossBatch(scores: args[0], targets: args[1], rows: shapes[0].dims[0], columns: shapes[0].dims[1])
+            return [loss.function.evaluate(batch, loss.attribute)]
+        case .lossGradient(let loss):
+            let batch = LossBatch(scores: args[0], targets: args[1], rows: shapes[0].dims[0], columns: shapes[0].dims[1])
+            return loss.function.gradient(batch, loss.attribute).map { args[2][0] * $0 }
         }
-    }
-
-    static func logSumExp(_ row: [Double]) -> Double {
-        let m = row.max()!
-        return m + Foundation.log(row.reduce(0) { $0 + Foundation.exp($1 - m) })
     }
 }
 

@@ -50,16 +50,6 @@ extension LayerSpec {
     }
 }
 
-/// The training loss.
-public enum LossSpec: Sendable, Hashable {
-    case softmaxCrossEntropy
-    case hinge(margin: Double)
-    case meanSquaredError
-
-    /// True when targets are class indices (`labels: [Int]`), false for real targets.
-    public var takesLabels: Bool { self != .meanSquaredError }
-}
-
 /// The optimizer that `trainStep` applies.
 public enum OptimizerSpec: Sendable, Hashable {
     case sgd(learningRate: Double, momentum: Double, nesterov: Bool)
@@ -94,7 +84,8 @@ public struct NetworkSpec: Sendable {
     public var batch: Int
     public var input: Int
     public var layers: [LayerSpec]
-    public var loss: LossSpec?
+    /// The training loss; nil for an inference-only model.
+    public var loss: Loss?
     /// λ of `λ·Σ W²`; 0 when absent.
     public var l2: Double
     public var optimizer: OptimizerSpec

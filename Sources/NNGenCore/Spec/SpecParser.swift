@@ -235,14 +235,11 @@ extension NodeDecoder {
         return f[key].map { real($0, "'\(key)' of \(word)", rule) } ?? value
     }
 
-    private mutating func lossSpec(_ node: YAMLNode) -> LossSpec? {
-        let names = ["softmax_cross_entropy", "hinge", "mean_squared_error"]
-        guard let (word, _, options) = choice(node, "loss", options: names) else { return nil }
-        switch word {
-        case "softmax_cross_entropy": return noOptions(options, word) ? .softmaxCrossEntropy : nil
-        case "mean_squared_error": return noOptions(options, word) ? .meanSquaredError : nil
-        default: return parameter(options, of: word, key: "margin", default: 1, rule: .positive).map { .hinge(margin: $0) }
-        }
+    private mutating func lossSpec(_ node: YAMLNode) -> Loss? {
+        guard let (word, _, options) = choice(node, "loss", options: LossFunction.all.map(\.name)) else { return nil }
+        let function = LossFunction.named(word)!
+        guard let attribute = function.attribute else { return noOptions(options, word) ? Loss(function) : nil }
+        return parameter(options, of: word, key: attribute.name, default: attribute.defaultValue ?? 0, rule: attribute.rule).map { Loss(function, $0) }
     }
 
     private mutating func optimizerSpec(_ node: YAMLNode) -> OptimizerSpec? {

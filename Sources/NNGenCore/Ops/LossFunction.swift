@@ -1,0 +1,87 @@
+/// Everything about one training loss, in one place: its spelling in specs, its attribute, the
+/// kind of targets it takes, its formulas for comments, its value and gradient in Double (the
+/// interpreter's) and the Swift kernels both are emitted as.
+///
+/// A loss op computes a scalar from the scores [N×C] and the targets; its pullback is one op, the
+/// loss's gradient times the upstream adjoint. The definitions are in one file each
+/// (`SoftmaxCrossEntropy.swift`, `Hinge.swift`, `MeanSquaredError.swift`); `all` lists them.
+public struct LossFunction: Sendable {
+    /// The word in specs: `loss: hinge`.
+    public let name: String
+    /// The numeric attribute, as in `{hinge: {margin: 2}}`.
+    public let attribute: OpAttribute?
+    /// True when targets are class indices (`labels: [Int]`), false for real targets.
+    public let takesLabels: Bool
+    /// What drawings label its op with.
+    let label: String
+    /// What the generated type's documentation calls it, for the attribute's value.
+    let title: @Sendable (_ attribute: Double) -> String
+    /// The loss's formula for comments, of the scores' name.
+    let formula: @Sendable (_ scores: String, _ attribute: Double) -> String
+    /// The gradient's formula for comments: `dL/ds · (softmax(s) − onehot(y)) / N`.
+    let gradientFormula: @Sendable (_ scores: String, _ targets: String, _ upstream: String) -> String
+    /// The loss in Double (labels as whole numbers).
+    let evaluate: @Sendable (_ batch: LossBatch, _ attribute: Double) -> Double
+    /// dLoss/dscores in Double, for an upstream gradient of 1.
+    let gradient: @Sendable (_ batch: LossBatch, _ attribute: Double) -> [Double]
+    /// Emits `output[0] = loss` over the kernel's arrays.
+    let emitLoss: @Sendable (_ k: LossKernel, _ attribute: Double, _ w: inout CodeWriter) -> Void
+    /// Emits `output = upstream · dLoss/dscores`.
+    let emitGradient: @Sendable (_ k: LossKernel, _ attribute: Double, _ w: inout CodeWriter) -> Void
+    /// Emits both in one pass (`output[0]` the loss, `gradientOutput` the gradient), where that
+    /// saves work; nil where the two kernels are as fast.
+    let emitLossAndGradient: (@Sendable (_ k: LossKernel, _ gradientOutput: String, _ attribute: Double, _ w: inout CodeWriter) -> Void)?
+
+    /// The definition called `name` in specs.
+    public static func named(_ name: String) -> LossFunction? { all.first { $0.name == name } }
+
+    /// Every loss.
+    public static let all: [LossFunction] = [softmaxCrossEntropy, hinge, meanSquaredError]
+}
+
+extension LossFunction: Hashable {
+    /// Definitions are told apart by name.
+    public static func == (a: LossFunction, b: LossFunction) -> Bool { a.name == b.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+}
+
+/// A loss with its attribute's value: what a network spec's `loss:` says and what a loss op computes.
+public struct Loss: Sendable, Hashable, CustomStringConvertible {
+    public let function: LossFunction
+    /// The attribute's value (0 when the loss has none).
+    public let attribute: Double
+
+    /// `function` with `attribute`, or with its default.
+    public init(_ function: LossFunction, _ attribute: Double? = nil) {
+        self.function = function
+        self.attribute = attribute ?? function.attribute?.defaultValue ?? 0
+    }
+
+    /// True when targets are class indices.
+    public var takesLabels: Bool { function.takesLabels }
+    /// `softmax cross-entropy`, `multiclass hinge, margin 1.0`.
+    public var title: String { function.title(attribute) }
+    public var description: String { function.name }
+}
+
+/// One batch as the interpreter evaluates a loss: scores and targets, row-major.
+struct LossBatch {
+    let scores: [Double]
+    /// Class indices (as whole numbers) or real targets.
+    let targets: [Double]
+    let rows: Int, columns: Int
+
+    /// The class index of row `i`.
+    func label(_ i: Int) -> Int { Int(targets[i]) }
+    /// Row `i` of the scores.
+    func row(_ i: Int) -> ArraySlice<Double> { scores[i * columns..<(i + 1) * columns] }
+}
+
+/// The arrays a loss kernel works on in emitted code (pointers), and their sizes.
+struct LossKernel {
+    let scores: String, targets: String, output: String
+    /// The upstream adjoint as an expression (gradient kernels only).
+    let upstream: String
+    /// N and C.
+    let rows: Int, columns: Int
+}
