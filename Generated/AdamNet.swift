@@ -597,7 +597,7 @@ public struct AdamNet: Sendable {
     }
 
     /// Forward pass: scores into the scratch at `scoresOffset`.
-    @inline(never)
+    @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [4×8]
         let b1 = p + 32  // [8]
@@ -638,42 +638,15 @@ public struct AdamNet: Sendable {
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×8]
-        let b1 = p + 32  // [8]
-        let z1_linear = s + 0  // [6×8]
-        let h1 = s + 48  // [6×8]
         let W2 = p + 40  // [8×3]
-        let b2 = p + 64  // [3]
-        let z2_linear = s + 96  // [6×3]
         let z2 = s + 138  // [6×3]
         let data_loss = s + 156  // scalar
         let W1_squared = s + 157  // scalar
         let W2_squared = s + 158  // scalar
         let loss = s + 159  // scalar
 
-        // z1_linear = x · W1   [6×4]·[4×8]
-        Self.productRows(x, 4, 1, W1, z1_linear, 6, 4, 8)
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        // h1 = relu(z1)
-        for r in 0..<6 {
-            for c in 0..<8 {
-                let i = r * 8 + c
-                let z1: Scalar = z1_linear[i] + b1[c]
-                h1[i] = max(0, z1)
-            }
-        }
-
-        // z2_linear = h1 · W2   [6×8]·[8×3]
-        Self.transposeCopy(W2, s + 114, 8, 3)  // B: [8×3] → [3×8]
-        Self.productDots(h1, s + 114, z2_linear, 6, 8, 3)
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        for r in 0..<6 {
-            for c in 0..<3 {
-                let i = r * 3 + c
-                z2[i] = z2_linear[i] + b2[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // data_loss = mean over the batch of −log softmax(z2)[y]
         do {

@@ -594,7 +594,7 @@ public struct DigitsNet: Sendable {
     }
 
     /// Forward pass: scores into the scratch at `scoresOffset`.
-    @inline(never)
+    @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let fc1_W = p + 0  // [64×64]
         let fc1_b = p + 4096  // [64]
@@ -634,41 +634,15 @@ public struct DigitsNet: Sendable {
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let fc1_W = p + 0  // [64×64]
-        let fc1_b = p + 4096  // [64]
-        let fc1_z1_linear = s + 0  // [32×64]
-        let fc1_h1 = s + 2048  // [32×64]
         let fc2_W = p + 4160  // [64×10]
-        let fc2_b = p + 4800  // [10]
-        let fc2_z2_linear = s + 4096  // [32×10]
         let fc2_z2 = s + 4416  // [32×10]
         let data_loss = s + 4736  // scalar
         let fc1_W_squared = s + 4737  // scalar
         let fc2_W_squared = s + 4738  // scalar
         let loss = s + 4739  // scalar
 
-        // fc1_z1_linear = x · fc1_W   [32×64]·[64×64]
-        Self.productRows(x, 64, 1, fc1_W, fc1_z1_linear, 32, 64, 64)
-
-        // fc1_z1 = fc1_z1_linear + fc1_b   (bias added to every row)
-        // fc1_h1 = relu(fc1_z1)
-        for r in 0..<32 {
-            for c in 0..<64 {
-                let i = r * 64 + c
-                let fc1_z1: Scalar = fc1_z1_linear[i] + fc1_b[c]
-                fc1_h1[i] = max(0, fc1_z1)
-            }
-        }
-
-        // fc2_z2_linear = fc1_h1 · fc2_W   [32×64]·[64×10]
-        Self.productRows(fc1_h1, 64, 1, fc2_W, fc2_z2_linear, 32, 64, 10)
-
-        // fc2_z2 = fc2_z2_linear + fc2_b   (bias added to every row)
-        for r in 0..<32 {
-            for c in 0..<10 {
-                let i = r * 10 + c
-                fc2_z2[i] = fc2_z2_linear[i] + fc2_b[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // data_loss = mean over the batch of −log softmax(fc2_z2)[y]
         do {
@@ -732,12 +706,8 @@ public struct DigitsNet: Sendable {
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let fc1_W = p + 0  // [64×64]
-        let fc1_b = p + 4096  // [64]
-        let fc1_z1_linear = s + 0  // [32×64]
         let fc1_h1 = s + 2048  // [32×64]
         let fc2_W = p + 4160  // [64×10]
-        let fc2_b = p + 4800  // [10]
-        let fc2_z2_linear = s + 4096  // [32×10]
         let fc2_z2 = s + 4416  // [32×10]
         let data_loss = s + 4736  // scalar
         let fc1_W_squared = s + 4737  // scalar
@@ -746,39 +716,18 @@ public struct DigitsNet: Sendable {
         let dfc2_z2 = s + 4740  // [32×10]
         let dfc2_z2_sum = g + 4800  // [10]
         let dfc1_h1 = s + 5060  // [32×64]
-        let dfc2_W_2 = s + 7108  // [64×10]
+        let dfc2_W_via_fc2_z2_linear = s + 7108  // [64×10]
         let dfc1_z1 = s + 7748  // [32×64]
         let dfc1_z1_sum = g + 4096  // [64]
-        let dfc1_W_2 = s + 9796  // [64×64]
-        let dfc1_W_total = g + 0  // [64×64]
-        let dfc2_W_total = g + 4160  // [64×10]
+        let dfc1_W_via_fc1_z1_linear = s + 9796  // [64×64]
+        let dfc1_W = g + 0  // [64×64]
+        let dfc2_W = g + 4160  // [64×10]
 
-        // fc1_z1_linear = x · fc1_W   [32×64]·[64×64]
-        Self.productRows(x, 64, 1, fc1_W, fc1_z1_linear, 32, 64, 64)
-
-        // fc1_z1 = fc1_z1_linear + fc1_b   (bias added to every row)
-        // fc1_h1 = relu(fc1_z1)
-        for r in 0..<32 {
-            for c in 0..<64 {
-                let i = r * 64 + c
-                let fc1_z1: Scalar = fc1_z1_linear[i] + fc1_b[c]
-                fc1_h1[i] = max(0, fc1_z1)
-            }
-        }
-
-        // fc2_z2_linear = fc1_h1 · fc2_W   [32×64]·[64×10]
-        Self.productRows(fc1_h1, 64, 1, fc2_W, fc2_z2_linear, 32, 64, 10)
-
-        // fc2_z2 = fc2_z2_linear + fc2_b   (bias added to every row)
-        for r in 0..<32 {
-            for c in 0..<10 {
-                let i = r * 10 + c
-                fc2_z2[i] = fc2_z2_linear[i] + fc2_b[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // data_loss = mean over the batch of −log softmax(fc2_z2)[y]
-        // dL/dfc2_z2 = dL/ddata_loss · (softmax(fc2_z2) − onehot(y)) / N   (computed in the same pass)
+        // dL/dfc2_z2 = (softmax(fc2_z2) − onehot(y)) / N   (computed in the same pass)
         do {
             let scale: Scalar = 1 / 32
             var total: Scalar = 0
@@ -837,11 +786,11 @@ public struct DigitsNet: Sendable {
         // dL/dfc2_b = Σ over rows of dfc2_z2   (fc2_b was broadcast)
         Self.sumRows(dfc2_z2, dfc2_z2_sum, 32, 10)
 
-        // dL/dfc1_h1 = dL/dfc2_z2_linear · fc2_Wᵀ
+        // dL/dfc1_h1 = dL/dfc2_z2 · fc2_Wᵀ
         Self.productDots(dfc2_z2, fc2_W, dfc1_h1, 32, 10, 64)
 
-        // dL/dfc2_W = fc1_h1ᵀ · dL/dfc2_z2_linear
-        Self.productRows(fc1_h1, 1, 64, dfc2_z2, dfc2_W_2, 64, 32, 10)
+        // dL/dfc2_W = fc1_h1ᵀ · dL/dfc2_z2
+        Self.productRows(fc1_h1, 1, 64, dfc2_z2, dfc2_W_via_fc2_z2_linear, 64, 32, 10)
 
         // 1 where fc1_z1 > 0, that is where fc1_h1 > 0
         // dL/dfc1_z1 = dL/dfc1_h1 · 1[fc1_z1 > 0]   (∂fc1_h1/∂fc1_z1 = 1 where fc1_z1 > 0, else 0)
@@ -853,21 +802,21 @@ public struct DigitsNet: Sendable {
         // dL/dfc1_b = Σ over rows of dfc1_z1   (fc1_b was broadcast)
         Self.sumRows(dfc1_z1, dfc1_z1_sum, 32, 64)
 
-        // dL/dfc1_W = xᵀ · dL/dfc1_z1_linear
-        Self.productRows(x, 1, 64, dfc1_z1, dfc1_W_2, 64, 32, 64)
+        // dL/dfc1_W = xᵀ · dL/dfc1_z1
+        Self.productRows(x, 1, 64, dfc1_z1, dfc1_W_via_fc1_z1_linear, 64, 32, 64)
 
-        // dL/dfc1_W = 2·fc1_W · dL/dfc1_W_squared   (∂fc1_W_squared/∂fc1_Wᵢ = 2fc1_Wᵢ)
-        // dL/dfc1_W += dfc1_W_2   (fc1_W is used 2 times: adjoints add)
+        // dL/dfc1_W = 2·fc1_W · 0.0005   (∂fc1_W_squared/∂fc1_Wᵢ = 2fc1_Wᵢ)
+        // dL/dfc1_W += dfc1_W_via_fc1_z1_linear   (fc1_W is used 2 times: adjoints add)
         for i in 0..<4096 {
-            let dfc1_W: Scalar = fc1_W[i] * 0.001
-            dfc1_W_total[i] = dfc1_W + dfc1_W_2[i]
+            let dfc1_W_via_fc1_W_squared: Scalar = fc1_W[i] * 0.001
+            dfc1_W[i] = dfc1_W_via_fc1_W_squared + dfc1_W_via_fc1_z1_linear[i]
         }
 
-        // dL/dfc2_W = 2·fc2_W · dL/dfc2_W_squared   (∂fc2_W_squared/∂fc2_Wᵢ = 2fc2_Wᵢ)
-        // dL/dfc2_W += dfc2_W_2   (fc2_W is used 2 times: adjoints add)
+        // dL/dfc2_W = 2·fc2_W · 0.0005   (∂fc2_W_squared/∂fc2_Wᵢ = 2fc2_Wᵢ)
+        // dL/dfc2_W += dfc2_W_via_fc2_z2_linear   (fc2_W is used 2 times: adjoints add)
         for i in 0..<640 {
-            let dfc2_W: Scalar = fc2_W[i] * 0.001
-            dfc2_W_total[i] = dfc2_W + dfc2_W_2[i]
+            let dfc2_W_via_fc2_W_squared: Scalar = fc2_W[i] * 0.001
+            dfc2_W[i] = dfc2_W_via_fc2_W_squared + dfc2_W_via_fc2_z2_linear[i]
         }
 
         return loss[0]

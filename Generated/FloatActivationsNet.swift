@@ -629,7 +629,7 @@ public struct FloatActivationsNet: Sendable {
     }
 
     /// Forward pass: scores into the scratch at `scoresOffset`.
-    @inline(never)
+    @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [5×24]
         let b1 = p + 120  // [24]
@@ -686,57 +686,11 @@ public struct FloatActivationsNet: Sendable {
     /// Forward pass and loss.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let W1 = p + 0  // [5×24]
-        let b1 = p + 120  // [24]
-        let z1_linear = s + 0  // [8×24]
-        let h1 = s + 192  // [8×24]
-        let W2 = p + 144  // [24×16]
-        let b2 = p + 528  // [16]
-        let z2_linear = s + 384  // [8×16]
-        let h2 = s + 512  // [8×16]
-        let W3 = p + 544  // [16×4]
-        let b3 = p + 608  // [4]
-        let z3_linear = s + 640  // [8×4]
         let z3 = s + 736  // [8×4]
         let loss = s + 768  // scalar
 
-        // z1_linear = x · W1   [8×5]·[5×24]
-        Self.productRows(x, 5, 1, W1, z1_linear, 8, 5, 24)
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        // h1 = tanh(z1)
-        for r in 0..<8 {
-            for c in 0..<24 {
-                let i = r * 24 + c
-                let z1: Scalar = z1_linear[i] + b1[c]
-                h1[i] = Self.fastTanh(z1)
-            }
-        }
-
-        // z2_linear = h1 · W2   [8×24]·[24×16]
-        Self.productRows(h1, 24, 1, W2, z2_linear, 8, 24, 16)
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        // h2 = sigmoid(z2)
-        for r in 0..<8 {
-            for c in 0..<16 {
-                let i = r * 16 + c
-                let z2: Scalar = z2_linear[i] + b2[c]
-                h2[i] = 1 / (1 + Self.fastExp(-z2))
-            }
-        }
-
-        // z3_linear = h2 · W3   [8×16]·[16×4]
-        Self.transposeCopy(W3, s + 672, 16, 4)  // B: [16×4] → [4×16]
-        Self.productDots(h2, s + 672, z3_linear, 8, 16, 4)
-
-        // z3 = z3_linear + b3   (bias added to every row)
-        for r in 0..<8 {
-            for c in 0..<4 {
-                let i = r * 4 + c
-                z3[i] = z3_linear[i] + b3[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // loss = mean over the batch of −log softmax(z3)[y]
         do {
@@ -770,17 +724,10 @@ public struct FloatActivationsNet: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let W1 = p + 0  // [5×24]
-        let b1 = p + 120  // [24]
-        let z1_linear = s + 0  // [8×24]
         let h1 = s + 192  // [8×24]
         let W2 = p + 144  // [24×16]
-        let b2 = p + 528  // [16]
-        let z2_linear = s + 384  // [8×16]
         let h2 = s + 512  // [8×16]
         let W3 = p + 544  // [16×4]
-        let b3 = p + 608  // [4]
-        let z3_linear = s + 640  // [8×4]
         let z3 = s + 736  // [8×4]
         let loss = s + 768  // scalar
         let dz3 = s + 769  // [8×4]
@@ -795,46 +742,11 @@ public struct FloatActivationsNet: Sendable {
         let dz1_sum = g + 120  // [24]
         let dW1 = g + 0  // [5×24]
 
-        // z1_linear = x · W1   [8×5]·[5×24]
-        Self.productRows(x, 5, 1, W1, z1_linear, 8, 5, 24)
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        // h1 = tanh(z1)
-        for r in 0..<8 {
-            for c in 0..<24 {
-                let i = r * 24 + c
-                let z1: Scalar = z1_linear[i] + b1[c]
-                h1[i] = Self.fastTanh(z1)
-            }
-        }
-
-        // z2_linear = h1 · W2   [8×24]·[24×16]
-        Self.productRows(h1, 24, 1, W2, z2_linear, 8, 24, 16)
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        // h2 = sigmoid(z2)
-        for r in 0..<8 {
-            for c in 0..<16 {
-                let i = r * 16 + c
-                let z2: Scalar = z2_linear[i] + b2[c]
-                h2[i] = 1 / (1 + Self.fastExp(-z2))
-            }
-        }
-
-        // z3_linear = h2 · W3   [8×16]·[16×4]
-        Self.transposeCopy(W3, s + 672, 16, 4)  // B: [16×4] → [4×16]
-        Self.productDots(h2, s + 672, z3_linear, 8, 16, 4)
-
-        // z3 = z3_linear + b3   (bias added to every row)
-        for r in 0..<8 {
-            for c in 0..<4 {
-                let i = r * 4 + c
-                z3[i] = z3_linear[i] + b3[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // loss = mean over the batch of −log softmax(z3)[y]
-        // dL/dz3 = dL/dloss · (softmax(z3) − onehot(y)) / N   (computed in the same pass)
+        // dL/dz3 = (softmax(z3) − onehot(y)) / N   (computed in the same pass)
         do {
             let scale: Scalar = 1 / 8
             var total: Scalar = 0
@@ -873,11 +785,11 @@ public struct FloatActivationsNet: Sendable {
             }
         }
 
-        // dL/dh2 = dL/dz3_linear · W3ᵀ
+        // dL/dh2 = dL/dz3 · W3ᵀ
         Self.transposeCopy(W3, s + 929, 16, 4)  // Bᵀ: [16×4] → [4×16]
         Self.productRows(dz3, 4, 1, s + 929, dh2, 8, 4, 16)
 
-        // dL/dW3 = h2ᵀ · dL/dz3_linear
+        // dL/dW3 = h2ᵀ · dL/dz3
         Self.productRows(dz3, 1, 4, h2, s + 993, 4, 8, 16)  // Cᵀ [4×16]
         Self.transposeCopy(s + 993, dW3, 4, 16)
 
@@ -893,10 +805,10 @@ public struct FloatActivationsNet: Sendable {
         // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
         Self.sumRows(dz2, dz2_sum, 8, 16)
 
-        // dL/dh1 = dL/dz2_linear · W2ᵀ
+        // dL/dh1 = dL/dz2 · W2ᵀ
         Self.productDots(dz2, W2, dh1, 8, 16, 24)
 
-        // dL/dW2 = h1ᵀ · dL/dz2_linear
+        // dL/dW2 = h1ᵀ · dL/dz2
         Self.productRows(h1, 1, 24, dz2, dW2, 24, 8, 16)
 
         // h1²
@@ -911,7 +823,7 @@ public struct FloatActivationsNet: Sendable {
         // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
         Self.sumRows(dz1, dz1_sum, 8, 24)
 
-        // dL/dW1 = xᵀ · dL/dz1_linear
+        // dL/dW1 = xᵀ · dL/dz1
         Self.productRows(x, 1, 5, dz1, dW1, 5, 8, 24)
 
         return loss[0]

@@ -260,7 +260,7 @@ public struct HingeClassifier: Sendable {
     }
 
     /// Forward pass: scores into the scratch at `scoresOffset`.
-    @inline(never)
+    @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [4×7]
         let b1 = p + 28  // [7]
@@ -320,61 +320,15 @@ public struct HingeClassifier: Sendable {
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×7]
-        let b1 = p + 28  // [7]
-        let z1_linear = s + 0  // [6×7]
-        let h1 = s + 42  // [6×7]
         let W2 = p + 35  // [7×5]
-        let b2 = p + 70  // [5]
-        let z2_linear = s + 84  // [6×5]
         let z2 = s + 114  // [6×5]
         let data_loss = s + 144  // scalar
         let W1_squared = s + 145  // scalar
         let W2_squared = s + 146  // scalar
         let loss = s + 147  // scalar
 
-        // z1_linear = x · W1   [6×4]·[4×7]
-        for i in 0..<6 {
-            for j in 0..<7 {
-                z1_linear[i * 7 + j] = 0
-            }
-            for k in 0..<4 {
-                let a = x[i * 4 + k]
-                for j in 0..<7 {
-                    z1_linear[i * 7 + j] += a * W1[k * 7 + j]
-                }
-            }
-        }
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        // h1 = tanh(z1)
-        for r in 0..<6 {
-            for c in 0..<7 {
-                let i = r * 7 + c
-                let z1: Scalar = z1_linear[i] + b1[c]
-                h1[i] = tanh(z1)
-            }
-        }
-
-        // z2_linear = h1 · W2   [6×7]·[7×5]
-        for i in 0..<6 {
-            for j in 0..<5 {
-                z2_linear[i * 5 + j] = 0
-            }
-            for k in 0..<7 {
-                let a = h1[i * 7 + k]
-                for j in 0..<5 {
-                    z2_linear[i * 5 + j] += a * W2[k * 5 + j]
-                }
-            }
-        }
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        for r in 0..<6 {
-            for c in 0..<5 {
-                let i = r * 5 + c
-                z2[i] = z2_linear[i] + b2[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z2_ij − z2_iy + 2.0)
         do {
@@ -431,12 +385,8 @@ public struct HingeClassifier: Sendable {
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×7]
-        let b1 = p + 28  // [7]
-        let z1_linear = s + 0  // [6×7]
         let h1 = s + 42  // [6×7]
         let W2 = p + 35  // [7×5]
-        let b2 = p + 70  // [5]
-        let z2_linear = s + 84  // [6×5]
         let z2 = s + 114  // [6×5]
         let data_loss = s + 144  // scalar
         let W1_squared = s + 145  // scalar
@@ -445,56 +395,15 @@ public struct HingeClassifier: Sendable {
         let dz2 = s + 148  // [6×5]
         let dz2_sum = g + 70  // [5]
         let dh1 = s + 178  // [6×7]
-        let dW2_2 = s + 220  // [7×5]
+        let dW2_via_z2_linear = s + 220  // [7×5]
         let dz1 = s + 255  // [6×7]
         let dz1_sum = g + 28  // [7]
-        let dW1_2 = s + 297  // [4×7]
-        let dW1_total = g + 0  // [4×7]
-        let dW2_total = g + 35  // [7×5]
+        let dW1_via_z1_linear = s + 297  // [4×7]
+        let dW1 = g + 0  // [4×7]
+        let dW2 = g + 35  // [7×5]
 
-        // z1_linear = x · W1   [6×4]·[4×7]
-        for i in 0..<6 {
-            for j in 0..<7 {
-                z1_linear[i * 7 + j] = 0
-            }
-            for k in 0..<4 {
-                let a = x[i * 4 + k]
-                for j in 0..<7 {
-                    z1_linear[i * 7 + j] += a * W1[k * 7 + j]
-                }
-            }
-        }
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        // h1 = tanh(z1)
-        for r in 0..<6 {
-            for c in 0..<7 {
-                let i = r * 7 + c
-                let z1: Scalar = z1_linear[i] + b1[c]
-                h1[i] = tanh(z1)
-            }
-        }
-
-        // z2_linear = h1 · W2   [6×7]·[7×5]
-        for i in 0..<6 {
-            for j in 0..<5 {
-                z2_linear[i * 5 + j] = 0
-            }
-            for k in 0..<7 {
-                let a = h1[i * 7 + k]
-                for j in 0..<5 {
-                    z2_linear[i * 5 + j] += a * W2[k * 5 + j]
-                }
-            }
-        }
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        for r in 0..<6 {
-            for c in 0..<5 {
-                let i = r * 5 + c
-                z2[i] = z2_linear[i] + b2[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z2_ij − z2_iy + 2.0)
         do {
@@ -538,7 +447,7 @@ public struct HingeClassifier: Sendable {
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/dz2 = dL/ddata_loss/N · (1 where margin > 0, minus their count at the true class)
+        // dL/dz2 = 1/N · (1 where margin > 0, minus their count at the true class)
         do {
             let scale: Scalar = 1 / 6
             for i in 0..<6 {
@@ -564,7 +473,7 @@ public struct HingeClassifier: Sendable {
             }
         }
 
-        // dL/dh1 = dL/dz2_linear · W2ᵀ
+        // dL/dh1 = dL/dz2 · W2ᵀ
         for i in 0..<6 {
             for j in 0..<7 {
                 var acc: Scalar = 0
@@ -575,15 +484,15 @@ public struct HingeClassifier: Sendable {
             }
         }
 
-        // dL/dW2 = h1ᵀ · dL/dz2_linear
+        // dL/dW2 = h1ᵀ · dL/dz2
         for i in 0..<7 {
             for j in 0..<5 {
-                dW2_2[i * 5 + j] = 0
+                dW2_via_z2_linear[i * 5 + j] = 0
             }
             for k in 0..<6 {
                 let a = h1[k * 7 + i]
                 for j in 0..<5 {
-                    dW2_2[i * 5 + j] += a * dz2[k * 5 + j]
+                    dW2_via_z2_linear[i * 5 + j] += a * dz2[k * 5 + j]
                 }
             }
         }
@@ -607,31 +516,31 @@ public struct HingeClassifier: Sendable {
             }
         }
 
-        // dL/dW1 = xᵀ · dL/dz1_linear
+        // dL/dW1 = xᵀ · dL/dz1
         for i in 0..<4 {
             for j in 0..<7 {
-                dW1_2[i * 7 + j] = 0
+                dW1_via_z1_linear[i * 7 + j] = 0
             }
             for k in 0..<6 {
                 let a = x[k * 4 + i]
                 for j in 0..<7 {
-                    dW1_2[i * 7 + j] += a * dz1[k * 7 + j]
+                    dW1_via_z1_linear[i * 7 + j] += a * dz1[k * 7 + j]
                 }
             }
         }
 
-        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
-        // dL/dW1 += dW1_2   (W1 is used 2 times: adjoints add)
+        // dL/dW1 = 2·W1 · 0.005   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
+        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
         for i in 0..<28 {
-            let dW1: Scalar = W1[i] * 0.01
-            dW1_total[i] = dW1 + dW1_2[i]
+            let dW1_via_W1_squared: Scalar = W1[i] * 0.01
+            dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
         }
 
-        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
-        // dL/dW2 += dW2_2   (W2 is used 2 times: adjoints add)
+        // dL/dW2 = 2·W2 · 0.005   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
+        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)
         for i in 0..<35 {
-            let dW2: Scalar = W2[i] * 0.01
-            dW2_total[i] = dW2 + dW2_2[i]
+            let dW2_via_W2_squared: Scalar = W2[i] * 0.01
+            dW2[i] = dW2_via_W2_squared + dW2_via_z2_linear[i]
         }
 
         return loss[0]

@@ -260,7 +260,7 @@ public struct IdentityNet: Sendable {
     }
 
     /// Forward pass: scores into the scratch at `scoresOffset`.
-    @inline(never)
+    @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [3×6]
         let b1 = p + 18  // [6]
@@ -318,59 +318,15 @@ public struct IdentityNet: Sendable {
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×6]
-        let b1 = p + 18  // [6]
-        let z1_linear = s + 0  // [5×6]
-        let z1 = s + 30  // [5×6]
         let W2 = p + 24  // [6×4]
-        let b2 = p + 48  // [4]
-        let z2_linear = s + 60  // [5×4]
         let z2 = s + 80  // [5×4]
         let data_loss = s + 100  // scalar
         let W1_squared = s + 101  // scalar
         let W2_squared = s + 102  // scalar
         let loss = s + 103  // scalar
 
-        // z1_linear = x · W1   [5×3]·[3×6]
-        for i in 0..<5 {
-            for j in 0..<6 {
-                z1_linear[i * 6 + j] = 0
-            }
-            for k in 0..<3 {
-                let a = x[i * 3 + k]
-                for j in 0..<6 {
-                    z1_linear[i * 6 + j] += a * W1[k * 6 + j]
-                }
-            }
-        }
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        for r in 0..<5 {
-            for c in 0..<6 {
-                let i = r * 6 + c
-                z1[i] = z1_linear[i] + b1[c]
-            }
-        }
-
-        // z2_linear = z1 · W2   [5×6]·[6×4]
-        for i in 0..<5 {
-            for j in 0..<4 {
-                z2_linear[i * 4 + j] = 0
-            }
-            for k in 0..<6 {
-                let a = z1[i * 6 + k]
-                for j in 0..<4 {
-                    z2_linear[i * 4 + j] += a * W2[k * 4 + j]
-                }
-            }
-        }
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        for r in 0..<5 {
-            for c in 0..<4 {
-                let i = r * 4 + c
-                z2[i] = z2_linear[i] + b2[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // data_loss = mean over the batch of −log softmax(z2)[y]
         do {
@@ -432,12 +388,8 @@ public struct IdentityNet: Sendable {
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×6]
-        let b1 = p + 18  // [6]
-        let z1_linear = s + 0  // [5×6]
         let z1 = s + 30  // [5×6]
         let W2 = p + 24  // [6×4]
-        let b2 = p + 48  // [4]
-        let z2_linear = s + 60  // [5×4]
         let z2 = s + 80  // [5×4]
         let data_loss = s + 100  // scalar
         let W1_squared = s + 101  // scalar
@@ -446,56 +398,17 @@ public struct IdentityNet: Sendable {
         let dz2 = s + 104  // [5×4]
         let dz2_sum = g + 48  // [4]
         let dz1 = s + 124  // [5×6]
-        let dW2_2 = s + 154  // [6×4]
+        let dW2_via_z2_linear = s + 154  // [6×4]
         let dz1_sum = g + 18  // [6]
-        let dW1_2 = s + 178  // [3×6]
-        let dW1_total = g + 0  // [3×6]
-        let dW2_total = g + 24  // [6×4]
+        let dW1_via_z1_linear = s + 178  // [3×6]
+        let dW1 = g + 0  // [3×6]
+        let dW2 = g + 24  // [6×4]
 
-        // z1_linear = x · W1   [5×3]·[3×6]
-        for i in 0..<5 {
-            for j in 0..<6 {
-                z1_linear[i * 6 + j] = 0
-            }
-            for k in 0..<3 {
-                let a = x[i * 3 + k]
-                for j in 0..<6 {
-                    z1_linear[i * 6 + j] += a * W1[k * 6 + j]
-                }
-            }
-        }
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        for r in 0..<5 {
-            for c in 0..<6 {
-                let i = r * 6 + c
-                z1[i] = z1_linear[i] + b1[c]
-            }
-        }
-
-        // z2_linear = z1 · W2   [5×6]·[6×4]
-        for i in 0..<5 {
-            for j in 0..<4 {
-                z2_linear[i * 4 + j] = 0
-            }
-            for k in 0..<6 {
-                let a = z1[i * 6 + k]
-                for j in 0..<4 {
-                    z2_linear[i * 4 + j] += a * W2[k * 4 + j]
-                }
-            }
-        }
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        for r in 0..<5 {
-            for c in 0..<4 {
-                let i = r * 4 + c
-                z2[i] = z2_linear[i] + b2[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // data_loss = mean over the batch of −log softmax(z2)[y]
-        // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N   (computed in the same pass)
+        // dL/dz2 = (softmax(z2) − onehot(y)) / N   (computed in the same pass)
         do {
             let scale: Scalar = 1 / 5
             var total: Scalar = 0
@@ -561,7 +474,7 @@ public struct IdentityNet: Sendable {
             }
         }
 
-        // dL/dz1 = dL/dz2_linear · W2ᵀ
+        // dL/dz1 = dL/dz2 · W2ᵀ
         for i in 0..<5 {
             for j in 0..<6 {
                 var acc: Scalar = 0
@@ -572,15 +485,15 @@ public struct IdentityNet: Sendable {
             }
         }
 
-        // dL/dW2 = z1ᵀ · dL/dz2_linear
+        // dL/dW2 = z1ᵀ · dL/dz2
         for i in 0..<6 {
             for j in 0..<4 {
-                dW2_2[i * 4 + j] = 0
+                dW2_via_z2_linear[i * 4 + j] = 0
             }
             for k in 0..<5 {
                 let a = z1[k * 6 + i]
                 for j in 0..<4 {
-                    dW2_2[i * 4 + j] += a * dz2[k * 4 + j]
+                    dW2_via_z2_linear[i * 4 + j] += a * dz2[k * 4 + j]
                 }
             }
         }
@@ -595,31 +508,31 @@ public struct IdentityNet: Sendable {
             }
         }
 
-        // dL/dW1 = xᵀ · dL/dz1_linear
+        // dL/dW1 = xᵀ · dL/dz1
         for i in 0..<3 {
             for j in 0..<6 {
-                dW1_2[i * 6 + j] = 0
+                dW1_via_z1_linear[i * 6 + j] = 0
             }
             for k in 0..<5 {
                 let a = x[k * 3 + i]
                 for j in 0..<6 {
-                    dW1_2[i * 6 + j] += a * dz1[k * 6 + j]
+                    dW1_via_z1_linear[i * 6 + j] += a * dz1[k * 6 + j]
                 }
             }
         }
 
-        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
-        // dL/dW1 += dW1_2   (W1 is used 2 times: adjoints add)
+        // dL/dW1 = 2·W1 · 0.01   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
+        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
         for i in 0..<18 {
-            let dW1: Scalar = W1[i] * 0.02
-            dW1_total[i] = dW1 + dW1_2[i]
+            let dW1_via_W1_squared: Scalar = W1[i] * 0.02
+            dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
         }
 
-        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
-        // dL/dW2 += dW2_2   (W2 is used 2 times: adjoints add)
+        // dL/dW2 = 2·W2 · 0.01   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
+        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)
         for i in 0..<24 {
-            let dW2: Scalar = W2[i] * 0.02
-            dW2_total[i] = dW2 + dW2_2[i]
+            let dW2_via_W2_squared: Scalar = W2[i] * 0.02
+            dW2[i] = dW2_via_W2_squared + dW2_via_z2_linear[i]
         }
 
         return loss[0]

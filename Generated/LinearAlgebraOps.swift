@@ -309,258 +309,26 @@ public struct LinearAlgebraOps: Sendable {
 
     /// `f` at the current inputs and params.
     public func value() -> Scalar {
-        // small_mm_r = A·B   [2×3]·[3×2]
-        let small_mm_r: [Scalar] = [
-            A[0] * B[0] + A[1] * B[2] + A[2] * B[4],
-            A[0] * B[1] + A[1] * B[3] + A[2] * B[5],
-            A[3] * B[0] + A[4] * B[2] + A[5] * B[4],
-            A[3] * B[1] + A[4] * B[3] + A[5] * B[5]
-        ]
-        // large_mm_r = C·D   [4×5]·[5×6]
-        var large_mm_r = [Scalar](repeating: 0, count: 24)
-        for _i in 0..<4 {
-            for _k in 0..<5 {
-                let _a = C[_i * 5 + _k]
-                for _j in 0..<6 {
-                    large_mm_r[_i * 6 + _j] += _a * D[_k * 6 + _j]
-                }
-            }
-        }
-        // small_mv_r = M·u   [2×3]·[3]
-        let small_mv_r: [Scalar] = [
-            M[0] * u[0] + M[1] * u[1] + M[2] * u[2],
-            M[3] * u[0] + M[4] * u[1] + M[5] * u[2]
-        ]
-        // large_mv_r = N·v   [6×5]·[5]
-        var large_mv_r = [Scalar](repeating: 0, count: 6)
-        for _i in 0..<6 {
-            for _k in 0..<5 {
-                let _a = N[_i * 5 + _k]
-                large_mv_r[_i] += _a * v[_k]
-            }
-        }
-        // vm_r = w·P   [2]·[2×3]
-        let vm_r: [Scalar] = [
-            w[0] * P[0] + w[1] * P[3],
-            w[0] * P[1] + w[1] * P[4],
-            w[0] * P[2] + w[1] * P[5]
-        ]
-        // small_t_r = Tᵀ
-        let small_t_r: [Scalar] = [T[0], T[3], T[1], T[4], T[2], T[5]]
-        // large_t_r = Uᵀ
-        var large_t_r = [Scalar](repeating: 0, count: 20)
-        for _r in 0..<4 {
-            for _c in 0..<5 {
-                large_t_r[_r * 5 + _c] = U[_c * 4 + _r]
-            }
-        }
-        // small_dot_r = a·b = Σ aᵢbᵢ
-        let small_dot_r: Scalar = a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-        // large_dot_r = c·e = Σ cᵢeᵢ
-        var large_dot_r: Scalar = 0
-        for _i in 0..<20 {
-            large_dot_r += c[_i] * e[_i]
-        }
-        // small_sum_r = Σ s
-        let small_sum_r: Scalar = s[0] + s[1] + s[2] + s[3] + s[4] + s[5]
-        // large_mean_r = Σ m / 20
-        var large_mean_r: Scalar = 0
-        for _i in 0..<20 {
-            large_mean_r += m[_i]
-        }
-        large_mean_r /= 20
-        // large_ss_r = ‖q‖² = Σ q²
-        var large_ss_r: Scalar = 0
-        for _i in 0..<20 {
-            large_ss_r += q[_i] * q[_i]
-        }
-        // small_ss_r = ‖sq‖² = Σ sq²
-        let small_ss_r: Scalar = sq[0] * sq[0] + sq[1] * sq[1] + sq[2] * sq[2]
-        // small_mm_term = ‖small_mm_r‖² = Σ small_mm_r²
-        let small_mm_term: Scalar = small_mm_r[0] * small_mm_r[0] + small_mm_r[1] * small_mm_r[1] + small_mm_r[2] * small_mm_r[2] + small_mm_r[3] * small_mm_r[3]
-        // large_mm_term = ‖large_mm_r‖² = Σ large_mm_r²
-        var large_mm_term: Scalar = 0
-        for _i in 0..<24 {
-            large_mm_term += large_mm_r[_i] * large_mm_r[_i]
-        }
-        // small_mv_term = ‖small_mv_r‖² = Σ small_mv_r²
-        let small_mv_term: Scalar = small_mv_r[0] * small_mv_r[0] + small_mv_r[1] * small_mv_r[1]
-        // large_mv_term = ‖large_mv_r‖² = Σ large_mv_r²
-        let large_mv_term: Scalar = large_mv_r[0] * large_mv_r[0] + large_mv_r[1] * large_mv_r[1] + large_mv_r[2] * large_mv_r[2] + large_mv_r[3] * large_mv_r[3] + large_mv_r[4] * large_mv_r[4] + large_mv_r[5] * large_mv_r[5]
-        // vm_term = ‖vm_r‖² = Σ vm_r²
-        let vm_term: Scalar = vm_r[0] * vm_r[0] + vm_r[1] * vm_r[1] + vm_r[2] * vm_r[2]
-        // small_t_term = ‖small_t_r‖² = Σ small_t_r²
-        let small_t_term: Scalar = small_t_r[0] * small_t_r[0] + small_t_r[1] * small_t_r[1] + small_t_r[2] * small_t_r[2] + small_t_r[3] * small_t_r[3] + small_t_r[4] * small_t_r[4] + small_t_r[5] * small_t_r[5]
-        // large_t_term = ‖large_t_r‖² = Σ large_t_r²
-        var large_t_term: Scalar = 0
-        for _i in 0..<20 {
-            large_t_term += large_t_r[_i] * large_t_r[_i]
-        }
-        // small_dot_term = ‖small_dot_r‖² = Σ small_dot_r²
-        let small_dot_term: Scalar = small_dot_r * small_dot_r
-        // large_dot_term = ‖large_dot_r‖² = Σ large_dot_r²
-        let large_dot_term: Scalar = large_dot_r * large_dot_r
-        // small_sum_term = ‖small_sum_r‖² = Σ small_sum_r²
-        let small_sum_term: Scalar = small_sum_r * small_sum_r
-        // large_mean_term = ‖large_mean_r‖² = Σ large_mean_r²
-        let large_mean_term: Scalar = large_mean_r * large_mean_r
-        // large_ss_term = ‖large_ss_r‖² = Σ large_ss_r²
-        let large_ss_term: Scalar = large_ss_r * large_ss_r
-        // small_ss_term = ‖small_ss_r‖² = Σ small_ss_r²
-        let small_ss_term: Scalar = small_ss_r * small_ss_r
-        // total_1 = small_mm_term + large_mm_term
-        let total_1: Scalar = small_mm_term + large_mm_term
-        // total_2 = total_1 + small_mv_term
-        let total_2: Scalar = total_1 + small_mv_term
-        // total_3 = total_2 + large_mv_term
-        let total_3: Scalar = total_2 + large_mv_term
-        // total_4 = total_3 + vm_term
-        let total_4: Scalar = total_3 + vm_term
-        // total_5 = total_4 + small_t_term
-        let total_5: Scalar = total_4 + small_t_term
-        // total_6 = total_5 + large_t_term
-        let total_6: Scalar = total_5 + large_t_term
-        // total_7 = total_6 + small_dot_term
-        let total_7: Scalar = total_6 + small_dot_term
-        // total_8 = total_7 + large_dot_term
-        let total_8: Scalar = total_7 + large_dot_term
-        // total_9 = total_8 + small_sum_term
-        let total_9: Scalar = total_8 + small_sum_term
-        // total_10 = total_9 + large_mean_term
-        let total_10: Scalar = total_9 + large_mean_term
-        // total_11 = total_10 + large_ss_term
-        let total_11: Scalar = total_10 + large_ss_term
-        // f = total_11 + small_ss_term
-        let f: Scalar = total_11 + small_ss_term
-        return f
+        nodes().f
     }
 
     /// `f` and its gradient with respect to every input and param: the forward pass, then
     /// one backward pass that applies the chain rule node by node.
     public func valueAndGradient() -> (value: Scalar, gradient: Gradient) {
-        // small_mm_r = A·B   [2×3]·[3×2]
-        let small_mm_r: [Scalar] = [
-            A[0] * B[0] + A[1] * B[2] + A[2] * B[4],
-            A[0] * B[1] + A[1] * B[3] + A[2] * B[5],
-            A[3] * B[0] + A[4] * B[2] + A[5] * B[4],
-            A[3] * B[1] + A[4] * B[3] + A[5] * B[5]
-        ]
-        // large_mm_r = C·D   [4×5]·[5×6]
-        var large_mm_r = [Scalar](repeating: 0, count: 24)
-        for _i in 0..<4 {
-            for _k in 0..<5 {
-                let _a = C[_i * 5 + _k]
-                for _j in 0..<6 {
-                    large_mm_r[_i * 6 + _j] += _a * D[_k * 6 + _j]
-                }
-            }
-        }
-        // small_mv_r = M·u   [2×3]·[3]
-        let small_mv_r: [Scalar] = [
-            M[0] * u[0] + M[1] * u[1] + M[2] * u[2],
-            M[3] * u[0] + M[4] * u[1] + M[5] * u[2]
-        ]
-        // large_mv_r = N·v   [6×5]·[5]
-        var large_mv_r = [Scalar](repeating: 0, count: 6)
-        for _i in 0..<6 {
-            for _k in 0..<5 {
-                let _a = N[_i * 5 + _k]
-                large_mv_r[_i] += _a * v[_k]
-            }
-        }
-        // vm_r = w·P   [2]·[2×3]
-        let vm_r: [Scalar] = [
-            w[0] * P[0] + w[1] * P[3],
-            w[0] * P[1] + w[1] * P[4],
-            w[0] * P[2] + w[1] * P[5]
-        ]
-        // small_t_r = Tᵀ
-        let small_t_r: [Scalar] = [T[0], T[3], T[1], T[4], T[2], T[5]]
-        // large_t_r = Uᵀ
-        var large_t_r = [Scalar](repeating: 0, count: 20)
-        for _r in 0..<4 {
-            for _c in 0..<5 {
-                large_t_r[_r * 5 + _c] = U[_c * 4 + _r]
-            }
-        }
-        // small_dot_r = a·b = Σ aᵢbᵢ
-        let small_dot_r: Scalar = a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-        // large_dot_r = c·e = Σ cᵢeᵢ
-        var large_dot_r: Scalar = 0
-        for _i in 0..<20 {
-            large_dot_r += c[_i] * e[_i]
-        }
-        // small_sum_r = Σ s
-        let small_sum_r: Scalar = s[0] + s[1] + s[2] + s[3] + s[4] + s[5]
-        // large_mean_r = Σ m / 20
-        var large_mean_r: Scalar = 0
-        for _i in 0..<20 {
-            large_mean_r += m[_i]
-        }
-        large_mean_r /= 20
-        // large_ss_r = ‖q‖² = Σ q²
-        var large_ss_r: Scalar = 0
-        for _i in 0..<20 {
-            large_ss_r += q[_i] * q[_i]
-        }
-        // small_ss_r = ‖sq‖² = Σ sq²
-        let small_ss_r: Scalar = sq[0] * sq[0] + sq[1] * sq[1] + sq[2] * sq[2]
-        // small_mm_term = ‖small_mm_r‖² = Σ small_mm_r²
-        let small_mm_term: Scalar = small_mm_r[0] * small_mm_r[0] + small_mm_r[1] * small_mm_r[1] + small_mm_r[2] * small_mm_r[2] + small_mm_r[3] * small_mm_r[3]
-        // large_mm_term = ‖large_mm_r‖² = Σ large_mm_r²
-        var large_mm_term: Scalar = 0
-        for _i in 0..<24 {
-            large_mm_term += large_mm_r[_i] * large_mm_r[_i]
-        }
-        // small_mv_term = ‖small_mv_r‖² = Σ small_mv_r²
-        let small_mv_term: Scalar = small_mv_r[0] * small_mv_r[0] + small_mv_r[1] * small_mv_r[1]
-        // large_mv_term = ‖large_mv_r‖² = Σ large_mv_r²
-        let large_mv_term: Scalar = large_mv_r[0] * large_mv_r[0] + large_mv_r[1] * large_mv_r[1] + large_mv_r[2] * large_mv_r[2] + large_mv_r[3] * large_mv_r[3] + large_mv_r[4] * large_mv_r[4] + large_mv_r[5] * large_mv_r[5]
-        // vm_term = ‖vm_r‖² = Σ vm_r²
-        let vm_term: Scalar = vm_r[0] * vm_r[0] + vm_r[1] * vm_r[1] + vm_r[2] * vm_r[2]
-        // small_t_term = ‖small_t_r‖² = Σ small_t_r²
-        let small_t_term: Scalar = small_t_r[0] * small_t_r[0] + small_t_r[1] * small_t_r[1] + small_t_r[2] * small_t_r[2] + small_t_r[3] * small_t_r[3] + small_t_r[4] * small_t_r[4] + small_t_r[5] * small_t_r[5]
-        // large_t_term = ‖large_t_r‖² = Σ large_t_r²
-        var large_t_term: Scalar = 0
-        for _i in 0..<20 {
-            large_t_term += large_t_r[_i] * large_t_r[_i]
-        }
-        // small_dot_term = ‖small_dot_r‖² = Σ small_dot_r²
-        let small_dot_term: Scalar = small_dot_r * small_dot_r
-        // large_dot_term = ‖large_dot_r‖² = Σ large_dot_r²
-        let large_dot_term: Scalar = large_dot_r * large_dot_r
-        // small_sum_term = ‖small_sum_r‖² = Σ small_sum_r²
-        let small_sum_term: Scalar = small_sum_r * small_sum_r
-        // large_mean_term = ‖large_mean_r‖² = Σ large_mean_r²
-        let large_mean_term: Scalar = large_mean_r * large_mean_r
-        // large_ss_term = ‖large_ss_r‖² = Σ large_ss_r²
-        let large_ss_term: Scalar = large_ss_r * large_ss_r
-        // small_ss_term = ‖small_ss_r‖² = Σ small_ss_r²
-        let small_ss_term: Scalar = small_ss_r * small_ss_r
-        // total_1 = small_mm_term + large_mm_term
-        let total_1: Scalar = small_mm_term + large_mm_term
-        // total_2 = total_1 + small_mv_term
-        let total_2: Scalar = total_1 + small_mv_term
-        // total_3 = total_2 + large_mv_term
-        let total_3: Scalar = total_2 + large_mv_term
-        // total_4 = total_3 + vm_term
-        let total_4: Scalar = total_3 + vm_term
-        // total_5 = total_4 + small_t_term
-        let total_5: Scalar = total_4 + small_t_term
-        // total_6 = total_5 + large_t_term
-        let total_6: Scalar = total_5 + large_t_term
-        // total_7 = total_6 + small_dot_term
-        let total_7: Scalar = total_6 + small_dot_term
-        // total_8 = total_7 + large_dot_term
-        let total_8: Scalar = total_7 + large_dot_term
-        // total_9 = total_8 + small_sum_term
-        let total_9: Scalar = total_8 + small_sum_term
-        // total_10 = total_9 + large_mean_term
-        let total_10: Scalar = total_9 + large_mean_term
-        // total_11 = total_10 + large_ss_term
-        let total_11: Scalar = total_10 + large_ss_term
-        // f = total_11 + small_ss_term
-        let f: Scalar = total_11 + small_ss_term
+        let _forward = nodes()
+        let small_mm_r = _forward.small_mm_r
+        let large_mm_r = _forward.large_mm_r
+        let small_mv_r = _forward.small_mv_r
+        let large_mv_r = _forward.large_mv_r
+        let vm_r = _forward.vm_r
+        let small_t_r = _forward.small_t_r
+        let large_t_r = _forward.large_t_r
+        let small_dot_r = _forward.small_dot_r
+        let large_dot_r = _forward.large_dot_r
+        let small_sum_r = _forward.small_sum_r
+        let large_mean_r = _forward.large_mean_r
+        let large_ss_r = _forward.large_ss_r
+        let small_ss_r = _forward.small_ss_r
 
         // Backward pass: the adjoint of each value, f's gradient with respect to it, from the
         // output back to the inputs; each step is upstream gradient · local gradient.
@@ -800,7 +568,7 @@ public struct LinearAlgebraOps: Sendable {
             A[2] * dsmall_mm_r[0] + A[5] * dsmall_mm_r[2],
             A[2] * dsmall_mm_r[1] + A[5] * dsmall_mm_r[3]
         ]
-        return (f, Gradient(
+        return (_forward.f, Gradient(
             A: dA,
             B: dB,
             C: dC,

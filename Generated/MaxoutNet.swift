@@ -260,7 +260,7 @@ public struct MaxoutNet: Sendable {
     }
 
     /// Forward pass: scores into the scratch at `scoresOffset`.
-    @inline(never)
+    @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1_0 = p + 0  // [4×5]
         let W1_1 = p + 20  // [4×5]
@@ -382,20 +382,7 @@ public struct MaxoutNet: Sendable {
         let W1_0 = p + 0  // [4×5]
         let W1_1 = p + 20  // [4×5]
         let W1_2 = p + 40  // [4×5]
-        let b1_0 = p + 60  // [5]
-        let b1_1 = p + 65  // [5]
-        let b1_2 = p + 70  // [5]
-        let z1_0_linear = s + 0  // [6×5]
-        let z1_0 = s + 30  // [6×5]
-        let z1_1_linear = s + 60  // [6×5]
-        let z1_1 = s + 90  // [6×5]
-        let z1_2_linear = s + 120  // [6×5]
-        let z1_2 = s + 150  // [6×5]
-        let h1_upto1 = s + 180  // [6×5]
-        let h1 = s + 210  // [6×5]
         let W2 = p + 75  // [5×3]
-        let b2 = p + 90  // [3]
-        let z2_linear = s + 240  // [6×3]
         let z2 = s + 258  // [6×3]
         let data_loss = s + 276  // scalar
         let W1_0_squared = s + 277  // scalar
@@ -404,99 +391,8 @@ public struct MaxoutNet: Sendable {
         let W2_squared = s + 280  // scalar
         let loss = s + 281  // scalar
 
-        // z1_0_linear = x · W1_0   [6×4]·[4×5]
-        for i in 0..<6 {
-            for j in 0..<5 {
-                z1_0_linear[i * 5 + j] = 0
-            }
-            for k in 0..<4 {
-                let a = x[i * 4 + k]
-                for j in 0..<5 {
-                    z1_0_linear[i * 5 + j] += a * W1_0[k * 5 + j]
-                }
-            }
-        }
-
-        // z1_0 = z1_0_linear + b1_0   (bias added to every row)
-        for r in 0..<6 {
-            for c in 0..<5 {
-                let i = r * 5 + c
-                z1_0[i] = z1_0_linear[i] + b1_0[c]
-            }
-        }
-
-        // z1_1_linear = x · W1_1   [6×4]·[4×5]
-        for i in 0..<6 {
-            for j in 0..<5 {
-                z1_1_linear[i * 5 + j] = 0
-            }
-            for k in 0..<4 {
-                let a = x[i * 4 + k]
-                for j in 0..<5 {
-                    z1_1_linear[i * 5 + j] += a * W1_1[k * 5 + j]
-                }
-            }
-        }
-
-        // z1_1 = z1_1_linear + b1_1   (bias added to every row)
-        for r in 0..<6 {
-            for c in 0..<5 {
-                let i = r * 5 + c
-                z1_1[i] = z1_1_linear[i] + b1_1[c]
-            }
-        }
-
-        // z1_2_linear = x · W1_2   [6×4]·[4×5]
-        for i in 0..<6 {
-            for j in 0..<5 {
-                z1_2_linear[i * 5 + j] = 0
-            }
-            for k in 0..<4 {
-                let a = x[i * 4 + k]
-                for j in 0..<5 {
-                    z1_2_linear[i * 5 + j] += a * W1_2[k * 5 + j]
-                }
-            }
-        }
-
-        // z1_2 = z1_2_linear + b1_2   (bias added to every row)
-        for r in 0..<6 {
-            for c in 0..<5 {
-                let i = r * 5 + c
-                z1_2[i] = z1_2_linear[i] + b1_2[c]
-            }
-        }
-
-        // h1_upto1 = max(z1_0, z1_1)   (maxout over pieces; ties keep the lower piece)
-        for i in 0..<30 {
-            h1_upto1[i] = z1_0[i] >= z1_1[i] ? z1_0[i] : z1_1[i]
-        }
-
-        // h1 = max(h1_upto1, z1_2)   (maxout over pieces; ties keep the lower piece)
-        for i in 0..<30 {
-            h1[i] = h1_upto1[i] >= z1_2[i] ? h1_upto1[i] : z1_2[i]
-        }
-
-        // z2_linear = h1 · W2   [6×5]·[5×3]
-        for i in 0..<6 {
-            for j in 0..<3 {
-                z2_linear[i * 3 + j] = 0
-            }
-            for k in 0..<5 {
-                let a = h1[i * 5 + k]
-                for j in 0..<3 {
-                    z2_linear[i * 3 + j] += a * W2[k * 3 + j]
-                }
-            }
-        }
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        for r in 0..<6 {
-            for c in 0..<3 {
-                let i = r * 3 + c
-                z2[i] = z2_linear[i] + b2[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // data_loss = mean over the batch of −log softmax(z2)[y]
         do {
@@ -578,20 +474,12 @@ public struct MaxoutNet: Sendable {
         let W1_0 = p + 0  // [4×5]
         let W1_1 = p + 20  // [4×5]
         let W1_2 = p + 40  // [4×5]
-        let b1_0 = p + 60  // [5]
-        let b1_1 = p + 65  // [5]
-        let b1_2 = p + 70  // [5]
-        let z1_0_linear = s + 0  // [6×5]
         let z1_0 = s + 30  // [6×5]
-        let z1_1_linear = s + 60  // [6×5]
         let z1_1 = s + 90  // [6×5]
-        let z1_2_linear = s + 120  // [6×5]
         let z1_2 = s + 150  // [6×5]
         let h1_upto1 = s + 180  // [6×5]
         let h1 = s + 210  // [6×5]
         let W2 = p + 75  // [5×3]
-        let b2 = p + 90  // [3]
-        let z2_linear = s + 240  // [6×3]
         let z2 = s + 258  // [6×3]
         let data_loss = s + 276  // scalar
         let W1_0_squared = s + 277  // scalar
@@ -602,7 +490,7 @@ public struct MaxoutNet: Sendable {
         let dz2 = s + 282  // [6×3]
         let dz2_sum = g + 90  // [3]
         let dh1 = s + 300  // [6×5]
-        let dW2_2 = s + 330  // [5×3]
+        let dW2_via_z2_linear = s + 330  // [5×3]
         let h1_takes_first = s + 345  // [6×5]
         let dh1_upto1 = s + 375  // [6×5]
         let dz1_2 = s + 405  // [6×5]
@@ -610,112 +498,21 @@ public struct MaxoutNet: Sendable {
         let dz1_0 = s + 465  // [6×5]
         let dz1_1 = s + 495  // [6×5]
         let dz1_2_sum = g + 70  // [5]
-        let dW1_2_2 = s + 525  // [4×5]
+        let dW1_2_via_z1_2_linear = s + 525  // [4×5]
         let dz1_1_sum = g + 65  // [5]
-        let dW1_1_2 = s + 545  // [4×5]
+        let dW1_1_via_z1_1_linear = s + 545  // [4×5]
         let dz1_0_sum = g + 60  // [5]
-        let dW1_0_2 = s + 565  // [4×5]
-        let dW1_0_total = g + 0  // [4×5]
-        let dW1_1_total = g + 20  // [4×5]
-        let dW1_2_total = g + 40  // [4×5]
-        let dW2_total = g + 75  // [5×3]
+        let dW1_0_via_z1_0_linear = s + 565  // [4×5]
+        let dW1_0 = g + 0  // [4×5]
+        let dW1_1 = g + 20  // [4×5]
+        let dW1_2 = g + 40  // [4×5]
+        let dW2 = g + 75  // [5×3]
 
-        // z1_0_linear = x · W1_0   [6×4]·[4×5]
-        for i in 0..<6 {
-            for j in 0..<5 {
-                z1_0_linear[i * 5 + j] = 0
-            }
-            for k in 0..<4 {
-                let a = x[i * 4 + k]
-                for j in 0..<5 {
-                    z1_0_linear[i * 5 + j] += a * W1_0[k * 5 + j]
-                }
-            }
-        }
-
-        // z1_0 = z1_0_linear + b1_0   (bias added to every row)
-        for r in 0..<6 {
-            for c in 0..<5 {
-                let i = r * 5 + c
-                z1_0[i] = z1_0_linear[i] + b1_0[c]
-            }
-        }
-
-        // z1_1_linear = x · W1_1   [6×4]·[4×5]
-        for i in 0..<6 {
-            for j in 0..<5 {
-                z1_1_linear[i * 5 + j] = 0
-            }
-            for k in 0..<4 {
-                let a = x[i * 4 + k]
-                for j in 0..<5 {
-                    z1_1_linear[i * 5 + j] += a * W1_1[k * 5 + j]
-                }
-            }
-        }
-
-        // z1_1 = z1_1_linear + b1_1   (bias added to every row)
-        for r in 0..<6 {
-            for c in 0..<5 {
-                let i = r * 5 + c
-                z1_1[i] = z1_1_linear[i] + b1_1[c]
-            }
-        }
-
-        // z1_2_linear = x · W1_2   [6×4]·[4×5]
-        for i in 0..<6 {
-            for j in 0..<5 {
-                z1_2_linear[i * 5 + j] = 0
-            }
-            for k in 0..<4 {
-                let a = x[i * 4 + k]
-                for j in 0..<5 {
-                    z1_2_linear[i * 5 + j] += a * W1_2[k * 5 + j]
-                }
-            }
-        }
-
-        // z1_2 = z1_2_linear + b1_2   (bias added to every row)
-        for r in 0..<6 {
-            for c in 0..<5 {
-                let i = r * 5 + c
-                z1_2[i] = z1_2_linear[i] + b1_2[c]
-            }
-        }
-
-        // h1_upto1 = max(z1_0, z1_1)   (maxout over pieces; ties keep the lower piece)
-        for i in 0..<30 {
-            h1_upto1[i] = z1_0[i] >= z1_1[i] ? z1_0[i] : z1_1[i]
-        }
-
-        // h1 = max(h1_upto1, z1_2)   (maxout over pieces; ties keep the lower piece)
-        for i in 0..<30 {
-            h1[i] = h1_upto1[i] >= z1_2[i] ? h1_upto1[i] : z1_2[i]
-        }
-
-        // z2_linear = h1 · W2   [6×5]·[5×3]
-        for i in 0..<6 {
-            for j in 0..<3 {
-                z2_linear[i * 3 + j] = 0
-            }
-            for k in 0..<5 {
-                let a = h1[i * 5 + k]
-                for j in 0..<3 {
-                    z2_linear[i * 3 + j] += a * W2[k * 3 + j]
-                }
-            }
-        }
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        for r in 0..<6 {
-            for c in 0..<3 {
-                let i = r * 3 + c
-                z2[i] = z2_linear[i] + b2[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // data_loss = mean over the batch of −log softmax(z2)[y]
-        // dL/dz2 = dL/ddata_loss · (softmax(z2) − onehot(y)) / N   (computed in the same pass)
+        // dL/dz2 = (softmax(z2) − onehot(y)) / N   (computed in the same pass)
         do {
             let scale: Scalar = 1 / 6
             var total: Scalar = 0
@@ -797,7 +594,7 @@ public struct MaxoutNet: Sendable {
             }
         }
 
-        // dL/dh1 = dL/dz2_linear · W2ᵀ
+        // dL/dh1 = dL/dz2 · W2ᵀ
         for i in 0..<6 {
             for j in 0..<5 {
                 var acc: Scalar = 0
@@ -808,15 +605,15 @@ public struct MaxoutNet: Sendable {
             }
         }
 
-        // dL/dW2 = h1ᵀ · dL/dz2_linear
+        // dL/dW2 = h1ᵀ · dL/dz2
         for i in 0..<5 {
             for j in 0..<3 {
-                dW2_2[i * 3 + j] = 0
+                dW2_via_z2_linear[i * 3 + j] = 0
             }
             for k in 0..<6 {
                 let a = h1[k * 5 + i]
                 for j in 0..<3 {
-                    dW2_2[i * 3 + j] += a * dz2[k * 3 + j]
+                    dW2_via_z2_linear[i * 3 + j] += a * dz2[k * 3 + j]
                 }
             }
         }
@@ -861,15 +658,15 @@ public struct MaxoutNet: Sendable {
             }
         }
 
-        // dL/dW1_2 = xᵀ · dL/dz1_2_linear
+        // dL/dW1_2 = xᵀ · dL/dz1_2
         for i in 0..<4 {
             for j in 0..<5 {
-                dW1_2_2[i * 5 + j] = 0
+                dW1_2_via_z1_2_linear[i * 5 + j] = 0
             }
             for k in 0..<6 {
                 let a = x[k * 4 + i]
                 for j in 0..<5 {
-                    dW1_2_2[i * 5 + j] += a * dz1_2[k * 5 + j]
+                    dW1_2_via_z1_2_linear[i * 5 + j] += a * dz1_2[k * 5 + j]
                 }
             }
         }
@@ -884,15 +681,15 @@ public struct MaxoutNet: Sendable {
             }
         }
 
-        // dL/dW1_1 = xᵀ · dL/dz1_1_linear
+        // dL/dW1_1 = xᵀ · dL/dz1_1
         for i in 0..<4 {
             for j in 0..<5 {
-                dW1_1_2[i * 5 + j] = 0
+                dW1_1_via_z1_1_linear[i * 5 + j] = 0
             }
             for k in 0..<6 {
                 let a = x[k * 4 + i]
                 for j in 0..<5 {
-                    dW1_1_2[i * 5 + j] += a * dz1_1[k * 5 + j]
+                    dW1_1_via_z1_1_linear[i * 5 + j] += a * dz1_1[k * 5 + j]
                 }
             }
         }
@@ -907,101 +704,101 @@ public struct MaxoutNet: Sendable {
             }
         }
 
-        // dL/dW1_0 = xᵀ · dL/dz1_0_linear
+        // dL/dW1_0 = xᵀ · dL/dz1_0
         for i in 0..<4 {
             for j in 0..<5 {
-                dW1_0_2[i * 5 + j] = 0
+                dW1_0_via_z1_0_linear[i * 5 + j] = 0
             }
             for k in 0..<6 {
                 let a = x[k * 4 + i]
                 for j in 0..<5 {
-                    dW1_0_2[i * 5 + j] += a * dz1_0[k * 5 + j]
+                    dW1_0_via_z1_0_linear[i * 5 + j] += a * dz1_0[k * 5 + j]
                 }
             }
         }
 
-        // dL/dW1_0 = 2·W1_0 · dL/dW1_0_squared   (∂W1_0_squared/∂W1_0ᵢ = 2W1_0ᵢ)
-        // dL/dW1_0 += dW1_0_2   (W1_0 is used 2 times: adjoints add)
+        // dL/dW1_0 = 2·W1_0 · 0.002   (∂W1_0_squared/∂W1_0ᵢ = 2W1_0ᵢ)
+        // dL/dW1_0 += dW1_0_via_z1_0_linear   (W1_0 is used 2 times: adjoints add)
         for i in 0..<20 {
-            let dW1_0: Scalar = W1_0[i] * 0.004
-            dW1_0_total[i] = dW1_0 + dW1_0_2[i]
+            let dW1_0_via_W1_0_squared: Scalar = W1_0[i] * 0.004
+            dW1_0[i] = dW1_0_via_W1_0_squared + dW1_0_via_z1_0_linear[i]
         }
 
-        // dL/dW1_1 = 2·W1_1 · dL/dW1_1_squared   (∂W1_1_squared/∂W1_1ᵢ = 2W1_1ᵢ)
-        // dL/dW1_1 += dW1_1_2   (W1_1 is used 2 times: adjoints add)
+        // dL/dW1_1 = 2·W1_1 · 0.002   (∂W1_1_squared/∂W1_1ᵢ = 2W1_1ᵢ)
+        // dL/dW1_1 += dW1_1_via_z1_1_linear   (W1_1 is used 2 times: adjoints add)
         for i in 0..<20 {
-            let dW1_1: Scalar = W1_1[i] * 0.004
-            dW1_1_total[i] = dW1_1 + dW1_1_2[i]
+            let dW1_1_via_W1_1_squared: Scalar = W1_1[i] * 0.004
+            dW1_1[i] = dW1_1_via_W1_1_squared + dW1_1_via_z1_1_linear[i]
         }
 
-        // dL/dW1_2 = 2·W1_2 · dL/dW1_2_squared   (∂W1_2_squared/∂W1_2ᵢ = 2W1_2ᵢ)
-        // dL/dW1_2 += dW1_2_2   (W1_2 is used 2 times: adjoints add)
+        // dL/dW1_2 = 2·W1_2 · 0.002   (∂W1_2_squared/∂W1_2ᵢ = 2W1_2ᵢ)
+        // dL/dW1_2 += dW1_2_via_z1_2_linear   (W1_2 is used 2 times: adjoints add)
         for i in 0..<20 {
-            let dW1_2: Scalar = W1_2[i] * 0.004
-            dW1_2_total[i] = dW1_2 + dW1_2_2[i]
+            let dW1_2_via_W1_2_squared: Scalar = W1_2[i] * 0.004
+            dW1_2[i] = dW1_2_via_W1_2_squared + dW1_2_via_z1_2_linear[i]
         }
 
-        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
-        // dL/dW2 += dW2_2   (W2 is used 2 times: adjoints add)
+        // dL/dW2 = 2·W2 · 0.002   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
+        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)
         do {
-            let dW2: Scalar = W2[0] * 0.004
-            dW2_total[0] = dW2 + dW2_2[0]
+            let dW2_via_W2_squared: Scalar = W2[0] * 0.004
+            dW2[0] = dW2_via_W2_squared + dW2_via_z2_linear[0]
         }
         do {
-            let dW2: Scalar = W2[1] * 0.004
-            dW2_total[1] = dW2 + dW2_2[1]
+            let dW2_via_W2_squared: Scalar = W2[1] * 0.004
+            dW2[1] = dW2_via_W2_squared + dW2_via_z2_linear[1]
         }
         do {
-            let dW2: Scalar = W2[2] * 0.004
-            dW2_total[2] = dW2 + dW2_2[2]
+            let dW2_via_W2_squared: Scalar = W2[2] * 0.004
+            dW2[2] = dW2_via_W2_squared + dW2_via_z2_linear[2]
         }
         do {
-            let dW2: Scalar = W2[3] * 0.004
-            dW2_total[3] = dW2 + dW2_2[3]
+            let dW2_via_W2_squared: Scalar = W2[3] * 0.004
+            dW2[3] = dW2_via_W2_squared + dW2_via_z2_linear[3]
         }
         do {
-            let dW2: Scalar = W2[4] * 0.004
-            dW2_total[4] = dW2 + dW2_2[4]
+            let dW2_via_W2_squared: Scalar = W2[4] * 0.004
+            dW2[4] = dW2_via_W2_squared + dW2_via_z2_linear[4]
         }
         do {
-            let dW2: Scalar = W2[5] * 0.004
-            dW2_total[5] = dW2 + dW2_2[5]
+            let dW2_via_W2_squared: Scalar = W2[5] * 0.004
+            dW2[5] = dW2_via_W2_squared + dW2_via_z2_linear[5]
         }
         do {
-            let dW2: Scalar = W2[6] * 0.004
-            dW2_total[6] = dW2 + dW2_2[6]
+            let dW2_via_W2_squared: Scalar = W2[6] * 0.004
+            dW2[6] = dW2_via_W2_squared + dW2_via_z2_linear[6]
         }
         do {
-            let dW2: Scalar = W2[7] * 0.004
-            dW2_total[7] = dW2 + dW2_2[7]
+            let dW2_via_W2_squared: Scalar = W2[7] * 0.004
+            dW2[7] = dW2_via_W2_squared + dW2_via_z2_linear[7]
         }
         do {
-            let dW2: Scalar = W2[8] * 0.004
-            dW2_total[8] = dW2 + dW2_2[8]
+            let dW2_via_W2_squared: Scalar = W2[8] * 0.004
+            dW2[8] = dW2_via_W2_squared + dW2_via_z2_linear[8]
         }
         do {
-            let dW2: Scalar = W2[9] * 0.004
-            dW2_total[9] = dW2 + dW2_2[9]
+            let dW2_via_W2_squared: Scalar = W2[9] * 0.004
+            dW2[9] = dW2_via_W2_squared + dW2_via_z2_linear[9]
         }
         do {
-            let dW2: Scalar = W2[10] * 0.004
-            dW2_total[10] = dW2 + dW2_2[10]
+            let dW2_via_W2_squared: Scalar = W2[10] * 0.004
+            dW2[10] = dW2_via_W2_squared + dW2_via_z2_linear[10]
         }
         do {
-            let dW2: Scalar = W2[11] * 0.004
-            dW2_total[11] = dW2 + dW2_2[11]
+            let dW2_via_W2_squared: Scalar = W2[11] * 0.004
+            dW2[11] = dW2_via_W2_squared + dW2_via_z2_linear[11]
         }
         do {
-            let dW2: Scalar = W2[12] * 0.004
-            dW2_total[12] = dW2 + dW2_2[12]
+            let dW2_via_W2_squared: Scalar = W2[12] * 0.004
+            dW2[12] = dW2_via_W2_squared + dW2_via_z2_linear[12]
         }
         do {
-            let dW2: Scalar = W2[13] * 0.004
-            dW2_total[13] = dW2 + dW2_2[13]
+            let dW2_via_W2_squared: Scalar = W2[13] * 0.004
+            dW2[13] = dW2_via_W2_squared + dW2_via_z2_linear[13]
         }
         do {
-            let dW2: Scalar = W2[14] * 0.004
-            dW2_total[14] = dW2 + dW2_2[14]
+            let dW2_via_W2_squared: Scalar = W2[14] * 0.004
+            dW2[14] = dW2_via_W2_squared + dW2_via_z2_linear[14]
         }
 
         return loss[0]

@@ -116,116 +116,16 @@ public struct PowOps: Sendable {
 
     /// `f` at the current inputs and params.
     public func value() -> Scalar {
-        // cube = a³
-        let cube: [Scalar] = [a[0] * a[0] * a[0], a[1] * a[1] * a[1], a[2] * a[2] * a[2]]
-        // inverse_square = b_nonzero⁻²
-        let inverse_square: [Scalar] = [
-            1 / (b_nonzero[0] * b_nonzero[0]),
-            1 / (b_nonzero[1] * b_nonzero[1]),
-            1 / (b_nonzero[2] * b_nonzero[2])
-        ]
-        // fifth = c⁵
-        var fifth = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            fifth[_i] = pow(c[_i], 5)
-        }
-        // same = d¹
-        let same: Scalar = d
-        // square = e_nonzero²
-        let square: [Scalar] = [
-            e_nonzero[0] * e_nonzero[0],
-            e_nonzero[1] * e_nonzero[1],
-            e_nonzero[2] * e_nonzero[2]
-        ]
-        // inverse_fifth = e_nonzero⁻⁵
-        let inverse_fifth: [Scalar] = [
-            1 / pow(e_nonzero[0], 5),
-            1 / pow(e_nonzero[1], 5),
-            1 / pow(e_nonzero[2], 5)
-        ]
-        // weighted = w · cube
-        let weighted: [Scalar] = [w[0] * cube[0], w[1] * cube[1], w[2] * cube[2]]
-        // t1 = Σ weighted
-        let t1: Scalar = weighted[0] + weighted[1] + weighted[2]
-        // t2 = Σ inverse_square
-        let t2: Scalar = inverse_square[0] + inverse_square[1] + inverse_square[2]
-        // t3 = Σ fifth
-        var t3: Scalar = 0
-        for _i in 0..<20 {
-            t3 += fifth[_i]
-        }
-        // t4 = Σ square
-        let t4: Scalar = square[0] + square[1] + square[2]
-        // t5 = Σ inverse_fifth
-        let t5: Scalar = inverse_fifth[0] + inverse_fifth[1] + inverse_fifth[2]
-        // s1 = t1 + t2
-        let s1: Scalar = t1 + t2
-        // s2 = s1 + t3
-        let s2: Scalar = s1 + t3
-        // s3 = s2 + t4
-        let s3: Scalar = s2 + t4
-        // s4 = s3 + t5
-        let s4: Scalar = s3 + t5
-        // f = s4 · same
-        let f: Scalar = s4 * same
-        return f
+        nodes().f
     }
 
     /// `f` and its gradient with respect to every input and param: the forward pass, then
     /// one backward pass that applies the chain rule node by node.
     public func valueAndGradient() -> (value: Scalar, gradient: Gradient) {
-        // cube = a³
-        let cube: [Scalar] = [a[0] * a[0] * a[0], a[1] * a[1] * a[1], a[2] * a[2] * a[2]]
-        // inverse_square = b_nonzero⁻²
-        let inverse_square: [Scalar] = [
-            1 / (b_nonzero[0] * b_nonzero[0]),
-            1 / (b_nonzero[1] * b_nonzero[1]),
-            1 / (b_nonzero[2] * b_nonzero[2])
-        ]
-        // fifth = c⁵
-        var fifth = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            fifth[_i] = pow(c[_i], 5)
-        }
-        // same = d¹
-        let same: Scalar = d
-        // square = e_nonzero²
-        let square: [Scalar] = [
-            e_nonzero[0] * e_nonzero[0],
-            e_nonzero[1] * e_nonzero[1],
-            e_nonzero[2] * e_nonzero[2]
-        ]
-        // inverse_fifth = e_nonzero⁻⁵
-        let inverse_fifth: [Scalar] = [
-            1 / pow(e_nonzero[0], 5),
-            1 / pow(e_nonzero[1], 5),
-            1 / pow(e_nonzero[2], 5)
-        ]
-        // weighted = w · cube
-        let weighted: [Scalar] = [w[0] * cube[0], w[1] * cube[1], w[2] * cube[2]]
-        // t1 = Σ weighted
-        let t1: Scalar = weighted[0] + weighted[1] + weighted[2]
-        // t2 = Σ inverse_square
-        let t2: Scalar = inverse_square[0] + inverse_square[1] + inverse_square[2]
-        // t3 = Σ fifth
-        var t3: Scalar = 0
-        for _i in 0..<20 {
-            t3 += fifth[_i]
-        }
-        // t4 = Σ square
-        let t4: Scalar = square[0] + square[1] + square[2]
-        // t5 = Σ inverse_fifth
-        let t5: Scalar = inverse_fifth[0] + inverse_fifth[1] + inverse_fifth[2]
-        // s1 = t1 + t2
-        let s1: Scalar = t1 + t2
-        // s2 = s1 + t3
-        let s2: Scalar = s1 + t3
-        // s3 = s2 + t4
-        let s3: Scalar = s2 + t4
-        // s4 = s3 + t5
-        let s4: Scalar = s3 + t5
-        // f = s4 · same
-        let f: Scalar = s4 * same
+        let _forward = nodes()
+        let cube = _forward.cube
+        let same = _forward.same
+        let s4 = _forward.s4
 
         // Backward pass: the adjoint of each value, f's gradient with respect to it, from the
         // output back to the inputs; each step is upstream gradient · local gradient.
@@ -266,13 +166,13 @@ public struct PowOps: Sendable {
         // df/dcube = df/dweighted · w   (∂weighted/∂cube = w)
         let dcube: [Scalar] = [dweighted[0] * w[0], dweighted[1] * w[1], dweighted[2] * w[2]]
         // df/de_nonzero = df/dinverse_fifth · -5·e_nonzero⁻⁶   (∂inverse_fifth/∂e_nonzero = -5·e_nonzero⁻⁶)
-        let de_nonzero: [Scalar] = [
+        let de_nonzero_via_inverse_fifth: [Scalar] = [
             dinverse_fifth[0] * ((-5) * (1 / pow(e_nonzero[0], 6))),
             dinverse_fifth[1] * ((-5) * (1 / pow(e_nonzero[1], 6))),
             dinverse_fifth[2] * ((-5) * (1 / pow(e_nonzero[2], 6)))
         ]
         // df/de_nonzero = df/dsquare · 2·e_nonzero   (∂square/∂e_nonzero = 2·e_nonzero)
-        let de_nonzero_2: [Scalar] = [
+        let de_nonzero_via_square: [Scalar] = [
             dsquare[0] * (2 * e_nonzero[0]),
             dsquare[1] * (2 * e_nonzero[1]),
             dsquare[2] * (2 * e_nonzero[2])
@@ -296,18 +196,18 @@ public struct PowOps: Sendable {
             dcube[1] * (3 * (a[1] * a[1])),
             dcube[2] * (3 * (a[2] * a[2]))
         ]
-        // df/de_nonzero += de_nonzero_2   (e_nonzero is used 2 times: adjoints add)
-        let de_nonzero_total: [Scalar] = [
-            de_nonzero[0] + de_nonzero_2[0],
-            de_nonzero[1] + de_nonzero_2[1],
-            de_nonzero[2] + de_nonzero_2[2]
+        // df/de_nonzero += de_nonzero_via_square   (e_nonzero is used 2 times: adjoints add)
+        let de_nonzero: [Scalar] = [
+            de_nonzero_via_inverse_fifth[0] + de_nonzero_via_square[0],
+            de_nonzero_via_inverse_fifth[1] + de_nonzero_via_square[1],
+            de_nonzero_via_inverse_fifth[2] + de_nonzero_via_square[2]
         ]
-        return (f, Gradient(
+        return (_forward.f, Gradient(
             a: da,
             b_nonzero: db_nonzero,
             c: dc,
             d: dd,
-            e_nonzero: de_nonzero_total,
+            e_nonzero: de_nonzero,
             w: dw
         ))
     }

@@ -595,7 +595,7 @@ public struct Regressor: Sendable {
     }
 
     /// Forward pass: scores into the scratch at `scoresOffset`.
-    @inline(never)
+    @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [3×10]
         let b1 = p + 30  // [10]
@@ -650,56 +650,15 @@ public struct Regressor: Sendable {
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ t: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×10]
-        let b1 = p + 30  // [10]
-        let z1_linear = s + 0  // [8×10]
-        let z1 = s + 80  // [8×10]
-        let h1 = s + 160  // [8×10]
         let W2 = p + 40  // [10×2]
-        let b2 = p + 60  // [2]
-        let z2_linear = s + 240  // [8×2]
         let z2 = s + 276  // [8×2]
         let data_loss = s + 292  // scalar
         let W1_squared = s + 293  // scalar
         let W2_squared = s + 294  // scalar
         let loss = s + 295  // scalar
 
-        // z1_linear = x · W1   [8×3]·[3×10]
-        Self.productRows(x, 3, 1, W1, z1_linear, 8, 3, 10)
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        for r in 0..<8 {
-            for c in 0..<10 {
-                let i = r * 10 + c
-                z1[i] = z1_linear[i] + b1[c]
-            }
-        }
-
-        // h1 = elu(z1)
-        for i in 0..<80 {
-            h1[i] = z1[i] >= 0 ? z1[i] : expm1(z1[i])
-        }
-
-        // z2_linear = h1 · W2   [8×10]·[10×2]
-        Self.transposeCopy(W2, s + 256, 10, 2)  // B: [10×2] → [2×10]
-        Self.productDots(h1, s + 256, z2_linear, 8, 10, 2)
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        z2[0] = z2_linear[0] + b2[0]
-        z2[1] = z2_linear[1] + b2[1]
-        z2[2] = z2_linear[2] + b2[0]
-        z2[3] = z2_linear[3] + b2[1]
-        z2[4] = z2_linear[4] + b2[0]
-        z2[5] = z2_linear[5] + b2[1]
-        z2[6] = z2_linear[6] + b2[0]
-        z2[7] = z2_linear[7] + b2[1]
-        z2[8] = z2_linear[8] + b2[0]
-        z2[9] = z2_linear[9] + b2[1]
-        z2[10] = z2_linear[10] + b2[0]
-        z2[11] = z2_linear[11] + b2[1]
-        z2[12] = z2_linear[12] + b2[0]
-        z2[13] = z2_linear[13] + b2[1]
-        z2[14] = z2_linear[14] + b2[0]
-        z2[15] = z2_linear[15] + b2[1]
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // data_loss = mean of (z2 − t)²
         do {
@@ -760,13 +719,9 @@ public struct Regressor: Sendable {
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ t: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×10]
-        let b1 = p + 30  // [10]
-        let z1_linear = s + 0  // [8×10]
         let z1 = s + 80  // [8×10]
         let h1 = s + 160  // [8×10]
         let W2 = p + 40  // [10×2]
-        let b2 = p + 60  // [2]
-        let z2_linear = s + 240  // [8×2]
         let z2 = s + 276  // [8×2]
         let data_loss = s + 292  // scalar
         let W1_squared = s + 293  // scalar
@@ -775,50 +730,15 @@ public struct Regressor: Sendable {
         let dz2 = s + 296  // [8×2]
         let dz2_sum = g + 60  // [2]
         let dh1 = s + 312  // [8×10]
-        let dW2_2 = s + 412  // [10×2]
+        let dW2_via_z2_linear = s + 412  // [10×2]
         let dz1 = s + 452  // [8×10]
         let dz1_sum = g + 30  // [10]
-        let dW1_2 = s + 532  // [3×10]
-        let dW1_total = g + 0  // [3×10]
-        let dW2_total = g + 40  // [10×2]
+        let dW1_via_z1_linear = s + 532  // [3×10]
+        let dW1 = g + 0  // [3×10]
+        let dW2 = g + 40  // [10×2]
 
-        // z1_linear = x · W1   [8×3]·[3×10]
-        Self.productRows(x, 3, 1, W1, z1_linear, 8, 3, 10)
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        for r in 0..<8 {
-            for c in 0..<10 {
-                let i = r * 10 + c
-                z1[i] = z1_linear[i] + b1[c]
-            }
-        }
-
-        // h1 = elu(z1)
-        for i in 0..<80 {
-            h1[i] = z1[i] >= 0 ? z1[i] : expm1(z1[i])
-        }
-
-        // z2_linear = h1 · W2   [8×10]·[10×2]
-        Self.transposeCopy(W2, s + 256, 10, 2)  // B: [10×2] → [2×10]
-        Self.productDots(h1, s + 256, z2_linear, 8, 10, 2)
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        z2[0] = z2_linear[0] + b2[0]
-        z2[1] = z2_linear[1] + b2[1]
-        z2[2] = z2_linear[2] + b2[0]
-        z2[3] = z2_linear[3] + b2[1]
-        z2[4] = z2_linear[4] + b2[0]
-        z2[5] = z2_linear[5] + b2[1]
-        z2[6] = z2_linear[6] + b2[0]
-        z2[7] = z2_linear[7] + b2[1]
-        z2[8] = z2_linear[8] + b2[0]
-        z2[9] = z2_linear[9] + b2[1]
-        z2[10] = z2_linear[10] + b2[0]
-        z2[11] = z2_linear[11] + b2[1]
-        z2[12] = z2_linear[12] + b2[0]
-        z2[13] = z2_linear[13] + b2[1]
-        z2[14] = z2_linear[14] + b2[0]
-        z2[15] = z2_linear[15] + b2[1]
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // data_loss = mean of (z2 − t)²
         do {
@@ -859,9 +779,9 @@ public struct Regressor: Sendable {
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/dz2 = dL/ddata_loss · 2(z2 − t)/(N·C)
+        // dL/dz2 = 2(z2 − t)/(N·C)
         do {
-            let scale: Scalar = 2 * 1 / 16
+            let scale: Scalar = 2 / 16
             for i in 0..<16 {
                 dz2[i] = scale * (z2[i] - t[i])
             }
@@ -871,13 +791,13 @@ public struct Regressor: Sendable {
         dz2_sum[0] = dz2[0] + dz2[2] + dz2[4] + dz2[6] + dz2[8] + dz2[10] + dz2[12] + dz2[14]
         dz2_sum[1] = dz2[1] + dz2[3] + dz2[5] + dz2[7] + dz2[9] + dz2[11] + dz2[13] + dz2[15]
 
-        // dL/dh1 = dL/dz2_linear · W2ᵀ
+        // dL/dh1 = dL/dz2 · W2ᵀ
         Self.transposeCopy(W2, s + 392, 10, 2)  // Bᵀ: [10×2] → [2×10]
         Self.productRows(dz2, 2, 1, s + 392, dh1, 8, 2, 10)
 
-        // dL/dW2 = h1ᵀ · dL/dz2_linear
+        // dL/dW2 = h1ᵀ · dL/dz2
         Self.productRows(dz2, 1, 2, h1, s + 432, 2, 8, 10)  // Cᵀ [2×10]
-        Self.transposeCopy(s + 432, dW2_2, 2, 10)
+        Self.transposeCopy(s + 432, dW2_via_z2_linear, 2, 10)
 
         // 1 where z1 ≥ 0
         // elu'(z1) = h1 + α for z1 < 0
@@ -893,21 +813,21 @@ public struct Regressor: Sendable {
         // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
         Self.sumRows(dz1, dz1_sum, 8, 10)
 
-        // dL/dW1 = xᵀ · dL/dz1_linear
-        Self.productRows(x, 1, 3, dz1, dW1_2, 3, 8, 10)
+        // dL/dW1 = xᵀ · dL/dz1
+        Self.productRows(x, 1, 3, dz1, dW1_via_z1_linear, 3, 8, 10)
 
-        // dL/dW1 = 2·W1 · dL/dW1_squared   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
-        // dL/dW1 += dW1_2   (W1 is used 2 times: adjoints add)
+        // dL/dW1 = 2·W1 · 0.001   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
+        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
         for i in 0..<30 {
-            let dW1: Scalar = W1[i] * 0.002
-            dW1_total[i] = dW1 + dW1_2[i]
+            let dW1_via_W1_squared: Scalar = W1[i] * 0.002
+            dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
         }
 
-        // dL/dW2 = 2·W2 · dL/dW2_squared   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
-        // dL/dW2 += dW2_2   (W2 is used 2 times: adjoints add)
+        // dL/dW2 = 2·W2 · 0.001   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
+        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)
         for i in 0..<20 {
-            let dW2: Scalar = W2[i] * 0.002
-            dW2_total[i] = dW2 + dW2_2[i]
+            let dW2_via_W2_squared: Scalar = W2[i] * 0.002
+            dW2[i] = dW2_via_W2_squared + dW2_via_z2_linear[i]
         }
 
         return loss[0]

@@ -260,7 +260,7 @@ public struct ReluNet: Sendable {
     }
 
     /// Forward pass: scores into the scratch at `scoresOffset`.
-    @inline(never)
+    @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [3×6]
         let b1 = p + 18  // [6]
@@ -320,61 +320,15 @@ public struct ReluNet: Sendable {
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×6]
-        let b1 = p + 18  // [6]
-        let z1_linear = s + 0  // [5×6]
-        let h1 = s + 30  // [5×6]
         let W2 = p + 24  // [6×4]
-        let b2 = p + 48  // [4]
-        let z2_linear = s + 60  // [5×4]
         let z2 = s + 80  // [5×4]
         let data_loss = s + 100  // scalar
         let W1_squared = s + 101  // scalar
         let W2_squared = s + 102  // scalar
         let loss = s + 103  // scalar
 
-        // z1_linear = x · W1   [5×3]·[3×6]
-        for i in 0..<5 {
-            for j in 0..<6 {
-                z1_linear[i * 6 + j] = 0
-            }
-            for k in 0..<3 {
-                let a = x[i * 3 + k]
-                for j in 0..<6 {
-                    z1_linear[i * 6 + j] += a * W1[k * 6 + j]
-                }
-            }
-        }
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        // h1 = relu(z1)
-        for r in 0..<5 {
-            for c in 0..<6 {
-                let i = r * 6 + c
-                let z1: Scalar = z1_linear[i] + b1[c]
-                h1[i] = max(0, z1)
-            }
-        }
-
-        // z2_linear = h1 · W2   [5×6]·[6×4]
-        for i in 0..<5 {
-            for j in 0..<4 {
-                z2_linear[i * 4 + j] = 0
-            }
-            for k in 0..<6 {
-                let a = h1[i * 6 + k]
-                for j in 0..<4 {
-                    z2_linear[i * 4 + j] += a * W2[k * 4 + j]
-                }
-            }
-        }
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        for r in 0..<5 {
-            for c in 0..<4 {
-                let i = r * 4 + c
-                z2[i] = z2_linear[i] + b2[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // data_loss = mean over the batch of −log softmax(z2)[y]
         do {

@@ -52,20 +52,14 @@ public struct SimpleGraph: Sendable {
 
     /// `f` at the current inputs and params.
     public func value() -> Scalar {
-        // q = x + y
-        let q: Scalar = x + y
-        // f = q · z
-        let f: Scalar = q * z
-        return f
+        nodes().f
     }
 
     /// `f` and its gradient with respect to every input and param: the forward pass, then
     /// one backward pass that applies the chain rule node by node.
     public func valueAndGradient() -> (value: Scalar, gradient: Gradient) {
-        // q = x + y
-        let q: Scalar = x + y
-        // f = q · z
-        let f: Scalar = q * z
+        let _forward = nodes()
+        let q = _forward.q
 
         // Backward pass: the adjoint of each value, f's gradient with respect to it, from the
         // output back to the inputs; each step is upstream gradient · local gradient.
@@ -79,7 +73,7 @@ public struct SimpleGraph: Sendable {
         let dx: Scalar = dq
         // df/dy = df/dq · 1   (∂q/∂y = 1)
         let dy: Scalar = dq
-        return (f, Gradient(x: dx, y: dy, z: dz))
+        return (_forward.f, Gradient(x: dx, y: dy, z: dz))
     }
 
     /// The value of every node of the graph, as the forward pass computes it.

@@ -635,7 +635,7 @@ public struct SmoothActivationsFloatNet: Sendable {
     }
 
     /// Forward pass: scores into the scratch at `scoresOffset`.
-    @inline(never)
+    @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [5×24]
         let b1 = p + 120  // [24]
@@ -721,86 +721,11 @@ public struct SmoothActivationsFloatNet: Sendable {
     /// Forward pass and loss.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let W1 = p + 0  // [5×24]
-        let b1 = p + 120  // [24]
-        let z1_linear = s + 0  // [8×24]
-        let z1 = s + 192  // [8×24]
-        let h1 = s + 384  // [8×24]
-        let W2 = p + 144  // [24×16]
-        let b2 = p + 528  // [16]
-        let z2_linear = s + 576  // [8×16]
-        let z2 = s + 704  // [8×16]
-        let h2 = s + 832  // [8×16]
-        let W3 = p + 544  // [16×12]
-        let b3 = p + 736  // [12]
-        let z3_linear = s + 960  // [8×12]
-        let z3 = s + 1056  // [8×12]
-        let h3 = s + 1152  // [8×12]
-        let W4 = p + 748  // [12×4]
-        let b4 = p + 796  // [4]
-        let z4_linear = s + 1248  // [8×4]
         let z4 = s + 1328  // [8×4]
         let loss = s + 1360  // scalar
 
-        // z1_linear = x · W1   [8×5]·[5×24]
-        Self.productRows(x, 5, 1, W1, z1_linear, 8, 5, 24)
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        for r in 0..<8 {
-            for c in 0..<24 {
-                let i = r * 24 + c
-                z1[i] = z1_linear[i] + b1[c]
-            }
-        }
-
-        // h1 = softplus(z1)
-        for i in 0..<192 {
-            h1[i] = max(z1[i], 0) + log1p(Self.fastExp(-abs(z1[i])))
-        }
-
-        // z2_linear = h1 · W2   [8×24]·[24×16]
-        Self.productRows(h1, 24, 1, W2, z2_linear, 8, 24, 16)
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        for r in 0..<8 {
-            for c in 0..<16 {
-                let i = r * 16 + c
-                z2[i] = z2_linear[i] + b2[c]
-            }
-        }
-
-        // h2 = silu(z2)
-        for i in 0..<128 {
-            h2[i] = z2[i] / (1 + Self.fastExp(-z2[i]))
-        }
-
-        // z3_linear = h2 · W3   [8×16]·[16×12]
-        Self.productRows(h2, 16, 1, W3, z3_linear, 8, 16, 12)
-
-        // z3 = z3_linear + b3   (bias added to every row)
-        for r in 0..<8 {
-            for c in 0..<12 {
-                let i = r * 12 + c
-                z3[i] = z3_linear[i] + b3[c]
-            }
-        }
-
-        // h3 = gelu(z3)
-        for i in 0..<96 {
-            h3[i] = 0.5 * z3[i] * (1 + Self.fastTanh(0.7978845608028654 * z3[i] * (1 + 0.044715 * z3[i] * z3[i])))
-        }
-
-        // z4_linear = h3 · W4   [8×12]·[12×4]
-        Self.transposeCopy(W4, s + 1280, 12, 4)  // B: [12×4] → [4×12]
-        Self.productDots(h3, s + 1280, z4_linear, 8, 12, 4)
-
-        // z4 = z4_linear + b4   (bias added to every row)
-        for r in 0..<8 {
-            for c in 0..<4 {
-                let i = r * 4 + c
-                z4[i] = z4_linear[i] + b4[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // loss = mean over the batch of −log softmax(z4)[y]
         do {
@@ -834,24 +759,15 @@ public struct SmoothActivationsFloatNet: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let W1 = p + 0  // [5×24]
-        let b1 = p + 120  // [24]
-        let z1_linear = s + 0  // [8×24]
         let z1 = s + 192  // [8×24]
         let h1 = s + 384  // [8×24]
         let W2 = p + 144  // [24×16]
-        let b2 = p + 528  // [16]
-        let z2_linear = s + 576  // [8×16]
         let z2 = s + 704  // [8×16]
         let h2 = s + 832  // [8×16]
         let W3 = p + 544  // [16×12]
-        let b3 = p + 736  // [12]
-        let z3_linear = s + 960  // [8×12]
         let z3 = s + 1056  // [8×12]
         let h3 = s + 1152  // [8×12]
         let W4 = p + 748  // [12×4]
-        let b4 = p + 796  // [4]
-        let z4_linear = s + 1248  // [8×4]
         let z4 = s + 1328  // [8×4]
         let loss = s + 1360  // scalar
         let dz4 = s + 1361  // [8×4]
@@ -874,68 +790,11 @@ public struct SmoothActivationsFloatNet: Sendable {
         let dz1_sum = g + 120  // [24]
         let dW1 = g + 0  // [5×24]
 
-        // z1_linear = x · W1   [8×5]·[5×24]
-        Self.productRows(x, 5, 1, W1, z1_linear, 8, 5, 24)
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        for r in 0..<8 {
-            for c in 0..<24 {
-                let i = r * 24 + c
-                z1[i] = z1_linear[i] + b1[c]
-            }
-        }
-
-        // h1 = softplus(z1)
-        for i in 0..<192 {
-            h1[i] = max(z1[i], 0) + log1p(Self.fastExp(-abs(z1[i])))
-        }
-
-        // z2_linear = h1 · W2   [8×24]·[24×16]
-        Self.productRows(h1, 24, 1, W2, z2_linear, 8, 24, 16)
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        for r in 0..<8 {
-            for c in 0..<16 {
-                let i = r * 16 + c
-                z2[i] = z2_linear[i] + b2[c]
-            }
-        }
-
-        // h2 = silu(z2)
-        for i in 0..<128 {
-            h2[i] = z2[i] / (1 + Self.fastExp(-z2[i]))
-        }
-
-        // z3_linear = h2 · W3   [8×16]·[16×12]
-        Self.productRows(h2, 16, 1, W3, z3_linear, 8, 16, 12)
-
-        // z3 = z3_linear + b3   (bias added to every row)
-        for r in 0..<8 {
-            for c in 0..<12 {
-                let i = r * 12 + c
-                z3[i] = z3_linear[i] + b3[c]
-            }
-        }
-
-        // h3 = gelu(z3)
-        for i in 0..<96 {
-            h3[i] = 0.5 * z3[i] * (1 + Self.fastTanh(0.7978845608028654 * z3[i] * (1 + 0.044715 * z3[i] * z3[i])))
-        }
-
-        // z4_linear = h3 · W4   [8×12]·[12×4]
-        Self.transposeCopy(W4, s + 1280, 12, 4)  // B: [12×4] → [4×12]
-        Self.productDots(h3, s + 1280, z4_linear, 8, 12, 4)
-
-        // z4 = z4_linear + b4   (bias added to every row)
-        for r in 0..<8 {
-            for c in 0..<4 {
-                let i = r * 4 + c
-                z4[i] = z4_linear[i] + b4[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // loss = mean over the batch of −log softmax(z4)[y]
-        // dL/dz4 = dL/dloss · (softmax(z4) − onehot(y)) / N   (computed in the same pass)
+        // dL/dz4 = (softmax(z4) − onehot(y)) / N   (computed in the same pass)
         do {
             let scale: Scalar = 1 / 8
             var total: Scalar = 0
@@ -974,11 +833,11 @@ public struct SmoothActivationsFloatNet: Sendable {
             }
         }
 
-        // dL/dh3 = dL/dz4_linear · W4ᵀ
+        // dL/dh3 = dL/dz4 · W4ᵀ
         Self.transposeCopy(W4, s + 1489, 12, 4)  // Bᵀ: [12×4] → [4×12]
         Self.productRows(dz4, 4, 1, s + 1489, dh3, 8, 4, 12)
 
-        // dL/dW4 = h3ᵀ · dL/dz4_linear
+        // dL/dW4 = h3ᵀ · dL/dz4
         Self.productRows(dz4, 1, 4, h3, s + 1537, 4, 8, 12)  // Cᵀ [4×12]
         Self.transposeCopy(s + 1537, dW4, 4, 12)
 
@@ -1035,10 +894,10 @@ public struct SmoothActivationsFloatNet: Sendable {
         // dL/db3 = Σ over rows of dz3   (b3 was broadcast)
         Self.sumRows(dz3, dz3_sum, 8, 12)
 
-        // dL/dh2 = dL/dz3_linear · W3ᵀ
+        // dL/dh2 = dL/dz3 · W3ᵀ
         Self.productDots(dz3, W3, dh2, 8, 12, 16)
 
-        // dL/dW3 = h2ᵀ · dL/dz3_linear
+        // dL/dW3 = h2ᵀ · dL/dz3
         Self.productRows(h2, 1, 16, dz3, dW3, 16, 8, 12)
 
         // σ(z2)
@@ -1060,10 +919,10 @@ public struct SmoothActivationsFloatNet: Sendable {
         // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
         Self.sumRows(dz2, dz2_sum, 8, 16)
 
-        // dL/dh1 = dL/dz2_linear · W2ᵀ
+        // dL/dh1 = dL/dz2 · W2ᵀ
         Self.productDots(dz2, W2, dh1, 8, 16, 24)
 
-        // dL/dW2 = h1ᵀ · dL/dz2_linear
+        // dL/dW2 = h1ᵀ · dL/dz2
         Self.productRows(h1, 1, 24, dz2, dW2, 24, 8, 16)
 
         // softplus'(z1) = σ(z1)
@@ -1076,7 +935,7 @@ public struct SmoothActivationsFloatNet: Sendable {
         // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
         Self.sumRows(dz1, dz1_sum, 8, 24)
 
-        // dL/dW1 = xᵀ · dL/dz1_linear
+        // dL/dW1 = xᵀ · dL/dz1
         Self.productRows(x, 1, 5, dz1, dW1, 5, 8, 24)
 
         return loss[0]

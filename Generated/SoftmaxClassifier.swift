@@ -594,7 +594,7 @@ public struct SoftmaxClassifier: Sendable {
     }
 
     /// Forward pass: scores into the scratch at `scoresOffset`.
-    @inline(never)
+    @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let hidden_W = p + 0  // [5×9]
         let hidden_b = p + 45  // [9]
@@ -634,40 +634,11 @@ public struct SoftmaxClassifier: Sendable {
     /// Forward pass and loss.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let hidden_W = p + 0  // [5×9]
-        let hidden_b = p + 45  // [9]
-        let hidden_z1_linear = s + 0  // [7×9]
-        let a2 = s + 63  // [7×9]
-        let output_W = p + 54  // [9×4]
-        let output_b = p + 90  // [4]
-        let output_z2_linear = s + 126  // [7×4]
         let output_z2 = s + 190  // [7×4]
         let loss = s + 218  // scalar
 
-        // hidden_z1_linear = x · hidden_W   [7×5]·[5×9]
-        Self.productRows(x, 5, 1, hidden_W, hidden_z1_linear, 7, 5, 9)
-
-        // hidden_z1 = hidden_z1_linear + hidden_b   (bias added to every row)
-        // a2 = tanh(hidden_z1)
-        for r in 0..<7 {
-            for c in 0..<9 {
-                let i = r * 9 + c
-                let hidden_z1: Scalar = hidden_z1_linear[i] + hidden_b[c]
-                a2[i] = tanh(hidden_z1)
-            }
-        }
-
-        // output_z2_linear = a2 · output_W   [7×9]·[9×4]
-        Self.transposeCopy(output_W, s + 154, 9, 4)  // B: [9×4] → [4×9]
-        Self.productDots(a2, s + 154, output_z2_linear, 7, 9, 4)
-
-        // output_z2 = output_z2_linear + output_b   (bias added to every row)
-        for r in 0..<7 {
-            for c in 0..<4 {
-                let i = r * 4 + c
-                output_z2[i] = output_z2_linear[i] + output_b[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // loss = mean over the batch of −log softmax(output_z2)[y]
         do {
@@ -701,13 +672,8 @@ public struct SoftmaxClassifier: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let hidden_W = p + 0  // [5×9]
-        let hidden_b = p + 45  // [9]
-        let hidden_z1_linear = s + 0  // [7×9]
         let a2 = s + 63  // [7×9]
         let output_W = p + 54  // [9×4]
-        let output_b = p + 90  // [4]
-        let output_z2_linear = s + 126  // [7×4]
         let output_z2 = s + 190  // [7×4]
         let loss = s + 218  // scalar
         let doutput_z2 = s + 219  // [7×4]
@@ -718,33 +684,11 @@ public struct SoftmaxClassifier: Sendable {
         let dhidden_z1_sum = g + 45  // [9]
         let dhidden_W = g + 0  // [5×9]
 
-        // hidden_z1_linear = x · hidden_W   [7×5]·[5×9]
-        Self.productRows(x, 5, 1, hidden_W, hidden_z1_linear, 7, 5, 9)
-
-        // hidden_z1 = hidden_z1_linear + hidden_b   (bias added to every row)
-        // a2 = tanh(hidden_z1)
-        for r in 0..<7 {
-            for c in 0..<9 {
-                let i = r * 9 + c
-                let hidden_z1: Scalar = hidden_z1_linear[i] + hidden_b[c]
-                a2[i] = tanh(hidden_z1)
-            }
-        }
-
-        // output_z2_linear = a2 · output_W   [7×9]·[9×4]
-        Self.transposeCopy(output_W, s + 154, 9, 4)  // B: [9×4] → [4×9]
-        Self.productDots(a2, s + 154, output_z2_linear, 7, 9, 4)
-
-        // output_z2 = output_z2_linear + output_b   (bias added to every row)
-        for r in 0..<7 {
-            for c in 0..<4 {
-                let i = r * 4 + c
-                output_z2[i] = output_z2_linear[i] + output_b[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // loss = mean over the batch of −log softmax(output_z2)[y]
-        // dL/doutput_z2 = dL/dloss · (softmax(output_z2) − onehot(y)) / N   (computed in the same pass)
+        // dL/doutput_z2 = (softmax(output_z2) − onehot(y)) / N   (computed in the same pass)
         do {
             let scale: Scalar = 1 / 7
             var total: Scalar = 0
@@ -783,11 +727,11 @@ public struct SoftmaxClassifier: Sendable {
             }
         }
 
-        // dL/da2 = dL/doutput_z2_linear · output_Wᵀ
+        // dL/da2 = dL/doutput_z2 · output_Wᵀ
         Self.transposeCopy(output_W, s + 310, 9, 4)  // Bᵀ: [9×4] → [4×9]
         Self.productRows(doutput_z2, 4, 1, s + 310, da2, 7, 4, 9)
 
-        // dL/doutput_W = a2ᵀ · dL/doutput_z2_linear
+        // dL/doutput_W = a2ᵀ · dL/doutput_z2
         Self.productRows(doutput_z2, 1, 4, a2, s + 346, 4, 7, 9)  // Cᵀ [4×9]
         Self.transposeCopy(s + 346, doutput_W, 4, 9)
 
@@ -803,7 +747,7 @@ public struct SoftmaxClassifier: Sendable {
         // dL/dhidden_b = Σ over rows of dhidden_z1   (hidden_b was broadcast)
         Self.sumRows(dhidden_z1, dhidden_z1_sum, 7, 9)
 
-        // dL/dhidden_W = xᵀ · dL/dhidden_z1_linear
+        // dL/dhidden_W = xᵀ · dL/dhidden_z1
         Self.productRows(x, 1, 5, dhidden_z1, dhidden_W, 5, 7, 9)
 
         return loss[0]

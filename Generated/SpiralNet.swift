@@ -625,7 +625,7 @@ public struct SpiralNet: Sendable {
     }
 
     /// Forward pass: scores into the scratch at `scoresOffset`.
-    @inline(never)
+    @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [2×100]
         let b1 = p + 200  // [100]
@@ -666,42 +666,15 @@ public struct SpiralNet: Sendable {
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [2×100]
-        let b1 = p + 200  // [100]
-        let z1_linear = s + 0  // [300×100]
-        let h1 = s + 30000  // [300×100]
         let W2 = p + 300  // [100×3]
-        let b2 = p + 600  // [3]
-        let z2_linear = s + 60000  // [300×3]
         let z2 = s + 61200  // [300×3]
         let data_loss = s + 62100  // scalar
         let W1_squared = s + 62101  // scalar
         let W2_squared = s + 62102  // scalar
         let loss = s + 62103  // scalar
 
-        // z1_linear = x · W1   [300×2]·[2×100]
-        Self.productRows(x, 2, 1, W1, z1_linear, 300, 2, 100)
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        // h1 = relu(z1)
-        for r in 0..<300 {
-            for c in 0..<100 {
-                let i = r * 100 + c
-                let z1: Scalar = z1_linear[i] + b1[c]
-                h1[i] = max(0, z1)
-            }
-        }
-
-        // z2_linear = h1 · W2   [300×100]·[100×3]
-        Self.transposeCopy(W2, s + 60900, 100, 3)  // B: [100×3] → [3×100]
-        Self.productDots(h1, s + 60900, z2_linear, 300, 100, 3)
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        for r in 0..<300 {
-            for c in 0..<3 {
-                let i = r * 3 + c
-                z2[i] = z2_linear[i] + b2[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // data_loss = mean over the batch of −log softmax(z2)[y]
         do {
@@ -755,7 +728,7 @@ public struct SpiralNet: Sendable {
     static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>) {
         // SGD: p −= η·g
         for i in 0..<603 {
-            state[i] -= 1 * g[i]
+            state[i] -= g[i]
         }
     }
 

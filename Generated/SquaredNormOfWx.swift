@@ -54,20 +54,14 @@ public struct SquaredNormOfWx: Sendable {
 
     /// `f` at the current inputs and params.
     public func value() -> Scalar {
-        // q = W·x   [2×2]·[2]
-        let q: [Scalar] = [W[0] * x[0] + W[1] * x[1], W[2] * x[0] + W[3] * x[1]]
-        // f = ‖q‖² = Σ q²
-        let f: Scalar = q[0] * q[0] + q[1] * q[1]
-        return f
+        nodes().f
     }
 
     /// `f` and its gradient with respect to every input and param: the forward pass, then
     /// one backward pass that applies the chain rule node by node.
     public func valueAndGradient() -> (value: Scalar, gradient: Gradient) {
-        // q = W·x   [2×2]·[2]
-        let q: [Scalar] = [W[0] * x[0] + W[1] * x[1], W[2] * x[0] + W[3] * x[1]]
-        // f = ‖q‖² = Σ q²
-        let f: Scalar = q[0] * q[0] + q[1] * q[1]
+        let _forward = nodes()
+        let q = _forward.q
 
         // Backward pass: the adjoint of each value, f's gradient with respect to it, from the
         // output back to the inputs; each step is upstream gradient · local gradient.
@@ -79,7 +73,7 @@ public struct SquaredNormOfWx: Sendable {
         let dW: [Scalar] = [dq[0] * x[0], dq[0] * x[1], dq[1] * x[0], dq[1] * x[1]]
         // df/dx = Wᵀ · df/dq
         let dx: [Scalar] = [W[0] * dq[0] + W[2] * dq[1], W[1] * dq[0] + W[3] * dq[1]]
-        return (f, Gradient(W: dW, x: dx))
+        return (_forward.f, Gradient(W: dW, x: dx))
     }
 
     /// The value of every node of the graph, as the forward pass computes it.

@@ -591,7 +591,7 @@ public struct ThreeLayerNet: Sendable {
     }
 
     /// Forward pass: scores into the scratch at `scoresOffset`.
-    @inline(never)
+    @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [4×8]
         let z1 = s + 0  // [6×8]
@@ -636,45 +636,11 @@ public struct ThreeLayerNet: Sendable {
     /// Forward pass and loss.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let W1 = p + 0  // [4×8]
-        let z1 = s + 0  // [6×8]
-        let h1 = s + 48  // [6×8]
-        let W2 = p + 32  // [8×6]
-        let z2 = s + 96  // [6×6]
-        let h2 = s + 180  // [6×6]
-        let W3 = p + 80  // [6×3]
         let z3 = s + 216  // [6×3]
         let loss = s + 234  // scalar
 
-        // z1 = x · W1   [6×4]·[4×8]
-        Self.productRows(x, 4, 1, W1, z1, 6, 4, 8)
-
-        // h1 = relu(z1)
-        for i in 0..<48 {
-            h1[i] = max(0, z1[i])
-        }
-
-        // z2 = h1 · W2   [6×8]·[8×6]
-        Self.transposeCopy(W2, s + 132, 8, 6)  // B: [8×6] → [6×8]
-        Self.productDots(h1, s + 132, z2, 6, 8, 6)
-
-        // h2 = relu(z2)
-        for i in 0..<36 {
-            h2[i] = max(0, z2[i])
-        }
-
-        // z3 = h2 · W3   [6×6]·[6×3]
-        for i in 0..<6 {
-            for j in 0..<3 {
-                z3[i * 3 + j] = 0
-            }
-            for k in 0..<6 {
-                let a = h2[i * 6 + k]
-                for j in 0..<3 {
-                    z3[i * 3 + j] += a * W3[k * 3 + j]
-                }
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // loss = mean over the batch of −log softmax(z3)[y]
         do {
@@ -708,11 +674,8 @@ public struct ThreeLayerNet: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let W1 = p + 0  // [4×8]
-        let z1 = s + 0  // [6×8]
         let h1 = s + 48  // [6×8]
         let W2 = p + 32  // [8×6]
-        let z2 = s + 96  // [6×6]
         let h2 = s + 180  // [6×6]
         let W3 = p + 80  // [6×3]
         let z3 = s + 216  // [6×3]
@@ -726,38 +689,11 @@ public struct ThreeLayerNet: Sendable {
         let dz1 = s + 469  // [6×8]
         let dW1 = g + 0  // [4×8]
 
-        // z1 = x · W1   [6×4]·[4×8]
-        Self.productRows(x, 4, 1, W1, z1, 6, 4, 8)
-
-        // h1 = relu(z1)
-        for i in 0..<48 {
-            h1[i] = max(0, z1[i])
-        }
-
-        // z2 = h1 · W2   [6×8]·[8×6]
-        Self.transposeCopy(W2, s + 132, 8, 6)  // B: [8×6] → [6×8]
-        Self.productDots(h1, s + 132, z2, 6, 8, 6)
-
-        // h2 = relu(z2)
-        for i in 0..<36 {
-            h2[i] = max(0, z2[i])
-        }
-
-        // z3 = h2 · W3   [6×6]·[6×3]
-        for i in 0..<6 {
-            for j in 0..<3 {
-                z3[i * 3 + j] = 0
-            }
-            for k in 0..<6 {
-                let a = h2[i * 6 + k]
-                for j in 0..<3 {
-                    z3[i * 3 + j] += a * W3[k * 3 + j]
-                }
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // loss = mean over the batch of −log softmax(z3)[y]
-        // dL/dz3 = dL/dloss · (softmax(z3) − onehot(y)) / N   (computed in the same pass)
+        // dL/dz3 = (softmax(z3) − onehot(y)) / N   (computed in the same pass)
         do {
             let scale: Scalar = 1 / 6
             var total: Scalar = 0

@@ -625,7 +625,7 @@ public struct TwoClassNet: Sendable {
     }
 
     /// Forward pass: scores into the scratch at `scoresOffset`.
-    @inline(never)
+    @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [1×16]
         let b1 = p + 16  // [16]
@@ -665,40 +665,11 @@ public struct TwoClassNet: Sendable {
     /// Forward pass and loss.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let W1 = p + 0  // [1×16]
-        let b1 = p + 16  // [16]
-        let z1_linear = s + 0  // [32×16]
-        let h1 = s + 512  // [32×16]
-        let W2 = p + 32  // [16×2]
-        let b2 = p + 64  // [2]
-        let z2_linear = s + 1024  // [32×2]
         let z2 = s + 1120  // [32×2]
         let loss = s + 1184  // scalar
 
-        // z1_linear = x · W1   [32×1]·[1×16]
-        Self.productRows(x, 1, 1, W1, z1_linear, 32, 1, 16)
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        // h1 = relu(z1)
-        for r in 0..<32 {
-            for c in 0..<16 {
-                let i = r * 16 + c
-                let z1: Scalar = z1_linear[i] + b1[c]
-                h1[i] = max(0, z1)
-            }
-        }
-
-        // z2_linear = h1 · W2   [32×16]·[16×2]
-        Self.transposeCopy(W2, s + 1088, 16, 2)  // B: [16×2] → [2×16]
-        Self.productDots(h1, s + 1088, z2_linear, 32, 16, 2)
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        for r in 0..<32 {
-            for c in 0..<2 {
-                let i = r * 2 + c
-                z2[i] = z2_linear[i] + b2[c]
-            }
-        }
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // loss = mean over the batch of −log softmax(z2)[y]
         do {
@@ -811,7 +782,7 @@ public struct TwoClassNet: Sendable {
 
         // Pass 0: transpose the inputs and labels; pad the batch to 32 and the hidden layer to 16
         for r in 0..<32 {
-            xT[r] = x[1 * r]
+            xT[r] = x[r]
             t[64 + r] = Scalar(y[r])
         }
         for j in 0..<16 {

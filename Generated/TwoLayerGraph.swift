@@ -111,60 +111,15 @@ public struct TwoLayerGraph: Sendable {
 
     /// `f` at the current inputs and params.
     public func value() -> Scalar {
-        // a1 = W1·x   [4×3]·[3]
-        let a1: [Scalar] = [
-            W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2],
-            W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2],
-            W1[6] * x[0] + W1[7] * x[1] + W1[8] * x[2],
-            W1[9] * x[0] + W1[10] * x[1] + W1[11] * x[2]
-        ]
-        // z1 = a1 + b1
-        let z1: [Scalar] = [a1[0] + b1[0], a1[1] + b1[1], a1[2] + b1[2], a1[3] + b1[3]]
-        // h = tanh(z1)
-        let h: [Scalar] = [tanh(z1[0]), tanh(z1[1]), tanh(z1[2]), tanh(z1[3])]
-        // a2 = W2·h   [2×4]·[4]
-        let a2: [Scalar] = [
-            W2[0] * h[0] + W2[1] * h[1] + W2[2] * h[2] + W2[3] * h[3],
-            W2[4] * h[0] + W2[5] * h[1] + W2[6] * h[2] + W2[7] * h[3]
-        ]
-        // y = a2 + b2
-        let y: [Scalar] = [a2[0] + b2[0], a2[1] + b2[1]]
-        // e = y − t
-        let e: [Scalar] = [y[0] - t[0], y[1] - t[1]]
-        // se = ‖e‖² = Σ e²
-        let se: Scalar = e[0] * e[0] + e[1] * e[1]
-        // f = 0.5 · se
-        let f: Scalar = 0.5 * se
-        return f
+        nodes().f
     }
 
     /// `f` and its gradient with respect to every input and param: the forward pass, then
     /// one backward pass that applies the chain rule node by node.
     public func valueAndGradient() -> (value: Scalar, gradient: Gradient) {
-        // a1 = W1·x   [4×3]·[3]
-        let a1: [Scalar] = [
-            W1[0] * x[0] + W1[1] * x[1] + W1[2] * x[2],
-            W1[3] * x[0] + W1[4] * x[1] + W1[5] * x[2],
-            W1[6] * x[0] + W1[7] * x[1] + W1[8] * x[2],
-            W1[9] * x[0] + W1[10] * x[1] + W1[11] * x[2]
-        ]
-        // z1 = a1 + b1
-        let z1: [Scalar] = [a1[0] + b1[0], a1[1] + b1[1], a1[2] + b1[2], a1[3] + b1[3]]
-        // h = tanh(z1)
-        let h: [Scalar] = [tanh(z1[0]), tanh(z1[1]), tanh(z1[2]), tanh(z1[3])]
-        // a2 = W2·h   [2×4]·[4]
-        let a2: [Scalar] = [
-            W2[0] * h[0] + W2[1] * h[1] + W2[2] * h[2] + W2[3] * h[3],
-            W2[4] * h[0] + W2[5] * h[1] + W2[6] * h[2] + W2[7] * h[3]
-        ]
-        // y = a2 + b2
-        let y: [Scalar] = [a2[0] + b2[0], a2[1] + b2[1]]
-        // e = y − t
-        let e: [Scalar] = [y[0] - t[0], y[1] - t[1]]
-        // se = ‖e‖² = Σ e²
-        let se: Scalar = e[0] * e[0] + e[1] * e[1]
-        // f = 0.5 · se
-        let f: Scalar = 0.5 * se
+        let _forward = nodes()
+        let h = _forward.h
+        let e = _forward.e
 
         // Backward pass: the adjoint of each value, f's gradient with respect to it, from the
         // output back to the inputs; each step is upstream gradient · local gradient.
@@ -232,7 +187,7 @@ public struct TwoLayerGraph: Sendable {
             W1[1] * da1[0] + W1[4] * da1[1] + W1[7] * da1[2] + W1[10] * da1[3],
             W1[2] * da1[0] + W1[5] * da1[1] + W1[8] * da1[2] + W1[11] * da1[3]
         ]
-        return (f, Gradient(W1: dW1, b1: db1, W2: dW2, b2: db2, x: dx, t: dt))
+        return (_forward.f, Gradient(W1: dW1, b1: db1, W2: dW2, b2: db2, x: dx, t: dt))
     }
 
     /// The value of every node of the graph, as the forward pass computes it.

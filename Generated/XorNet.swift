@@ -260,7 +260,7 @@ public struct XorNet: Sendable {
     }
 
     /// Forward pass: scores into the scratch at `scoresOffset`.
-    @inline(never)
+    @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [2×4]
         let b1 = p + 8  // [4]
@@ -378,118 +378,11 @@ public struct XorNet: Sendable {
     /// Forward pass and loss.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let W1 = p + 0  // [2×4]
-        let b1 = p + 8  // [4]
-        let z1_linear = s + 0  // [4×4]
-        let h1 = s + 16  // [4×4]
-        let W2 = p + 12  // [4×2]
-        let b2 = p + 20  // [2]
-        let z2_linear = s + 32  // [4×2]
         let z2 = s + 40  // [4×2]
         let loss = s + 48  // scalar
 
-        // z1_linear = x · W1   [4×2]·[2×4]
-        for i in 0..<4 {
-            for j in 0..<4 {
-                z1_linear[i * 4 + j] = 0
-            }
-            for k in 0..<2 {
-                let a = x[i * 2 + k]
-                for j in 0..<4 {
-                    z1_linear[i * 4 + j] += a * W1[k * 4 + j]
-                }
-            }
-        }
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        // h1 = sigmoid(z1)
-        do {
-            let z1: Scalar = z1_linear[0] + b1[0]
-            h1[0] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[1] + b1[1]
-            h1[1] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[2] + b1[2]
-            h1[2] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[3] + b1[3]
-            h1[3] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[4] + b1[0]
-            h1[4] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[5] + b1[1]
-            h1[5] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[6] + b1[2]
-            h1[6] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[7] + b1[3]
-            h1[7] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[8] + b1[0]
-            h1[8] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[9] + b1[1]
-            h1[9] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[10] + b1[2]
-            h1[10] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[11] + b1[3]
-            h1[11] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[12] + b1[0]
-            h1[12] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[13] + b1[1]
-            h1[13] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[14] + b1[2]
-            h1[14] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[15] + b1[3]
-            h1[15] = 1 / (1 + exp(-z1))
-        }
-
-        // z2_linear = h1 · W2   [4×4]·[4×2]
-        for i in 0..<4 {
-            for j in 0..<2 {
-                z2_linear[i * 2 + j] = 0
-            }
-            for k in 0..<4 {
-                let a = h1[i * 4 + k]
-                for j in 0..<2 {
-                    z2_linear[i * 2 + j] += a * W2[k * 2 + j]
-                }
-            }
-        }
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        z2[0] = z2_linear[0] + b2[0]
-        z2[1] = z2_linear[1] + b2[1]
-        z2[2] = z2_linear[2] + b2[0]
-        z2[3] = z2_linear[3] + b2[1]
-        z2[4] = z2_linear[4] + b2[0]
-        z2[5] = z2_linear[5] + b2[1]
-        z2[6] = z2_linear[6] + b2[0]
-        z2[7] = z2_linear[7] + b2[1]
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // loss = mean over the batch of −log softmax(z2)[y]
         do {
@@ -523,13 +416,8 @@ public struct XorNet: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let W1 = p + 0  // [2×4]
-        let b1 = p + 8  // [4]
-        let z1_linear = s + 0  // [4×4]
         let h1 = s + 16  // [4×4]
         let W2 = p + 12  // [4×2]
-        let b2 = p + 20  // [2]
-        let z2_linear = s + 32  // [4×2]
         let z2 = s + 40  // [4×2]
         let loss = s + 48  // scalar
         let dz2 = s + 49  // [4×2]
@@ -540,111 +428,11 @@ public struct XorNet: Sendable {
         let dz1_sum = g + 8  // [4]
         let dW1 = g + 0  // [2×4]
 
-        // z1_linear = x · W1   [4×2]·[2×4]
-        for i in 0..<4 {
-            for j in 0..<4 {
-                z1_linear[i * 4 + j] = 0
-            }
-            for k in 0..<2 {
-                let a = x[i * 2 + k]
-                for j in 0..<4 {
-                    z1_linear[i * 4 + j] += a * W1[k * 4 + j]
-                }
-            }
-        }
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        // h1 = sigmoid(z1)
-        do {
-            let z1: Scalar = z1_linear[0] + b1[0]
-            h1[0] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[1] + b1[1]
-            h1[1] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[2] + b1[2]
-            h1[2] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[3] + b1[3]
-            h1[3] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[4] + b1[0]
-            h1[4] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[5] + b1[1]
-            h1[5] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[6] + b1[2]
-            h1[6] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[7] + b1[3]
-            h1[7] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[8] + b1[0]
-            h1[8] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[9] + b1[1]
-            h1[9] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[10] + b1[2]
-            h1[10] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[11] + b1[3]
-            h1[11] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[12] + b1[0]
-            h1[12] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[13] + b1[1]
-            h1[13] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[14] + b1[2]
-            h1[14] = 1 / (1 + exp(-z1))
-        }
-        do {
-            let z1: Scalar = z1_linear[15] + b1[3]
-            h1[15] = 1 / (1 + exp(-z1))
-        }
-
-        // z2_linear = h1 · W2   [4×4]·[4×2]
-        for i in 0..<4 {
-            for j in 0..<2 {
-                z2_linear[i * 2 + j] = 0
-            }
-            for k in 0..<4 {
-                let a = h1[i * 4 + k]
-                for j in 0..<2 {
-                    z2_linear[i * 2 + j] += a * W2[k * 2 + j]
-                }
-            }
-        }
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        z2[0] = z2_linear[0] + b2[0]
-        z2[1] = z2_linear[1] + b2[1]
-        z2[2] = z2_linear[2] + b2[0]
-        z2[3] = z2_linear[3] + b2[1]
-        z2[4] = z2_linear[4] + b2[0]
-        z2[5] = z2_linear[5] + b2[1]
-        z2[6] = z2_linear[6] + b2[0]
-        z2[7] = z2_linear[7] + b2[1]
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScores(p, x, s)
 
         // loss = mean over the batch of −log softmax(z2)[y]
-        // dL/dz2 = dL/dloss · (softmax(z2) − onehot(y)) / N   (computed in the same pass)
+        // dL/dz2 = (softmax(z2) − onehot(y)) / N   (computed in the same pass)
         do {
             let scale: Scalar = 1 / 4
             var total: Scalar = 0
@@ -677,7 +465,7 @@ public struct XorNet: Sendable {
         dz2_sum[0] = dz2[0] + dz2[2] + dz2[4] + dz2[6]
         dz2_sum[1] = dz2[1] + dz2[3] + dz2[5] + dz2[7]
 
-        // dL/dh1 = dL/dz2_linear · W2ᵀ
+        // dL/dh1 = dL/dz2 · W2ᵀ
         for i in 0..<4 {
             for j in 0..<4 {
                 var acc: Scalar = 0
@@ -688,7 +476,7 @@ public struct XorNet: Sendable {
             }
         }
 
-        // dL/dW2 = h1ᵀ · dL/dz2_linear
+        // dL/dW2 = h1ᵀ · dL/dz2
         for i in 0..<4 {
             for j in 0..<2 {
                 dW2[i * 2 + j] = 0
@@ -791,7 +579,7 @@ public struct XorNet: Sendable {
         dz1_sum[2] = dz1[2] + dz1[6] + dz1[10] + dz1[14]
         dz1_sum[3] = dz1[3] + dz1[7] + dz1[11] + dz1[15]
 
-        // dL/dW1 = xᵀ · dL/dz1_linear
+        // dL/dW1 = xᵀ · dL/dz1
         for i in 0..<2 {
             for j in 0..<4 {
                 dW1[i * 4 + j] = 0

@@ -106,7 +106,7 @@ final class ExplainTests: XCTestCase {
             "N (n.yaml): 2 inputs → dense 4 tanh → dense 3; batch 5, Float",
             "  layer 1: dense 4 tanh\n    z1_linear = x · W1   [5×2]·[2×4]   → [5×4]\n    z1 = z1_linear + b1   (bias added to every row)   → [5×4]\n    h1 = tanh(z1)   → [5×4]",
             "  layer 2: dense 3\n    z2_linear = h1 · W2   [5×4]·[4×3]   → [5×3]",
-            "    dL/dW1 = xᵀ · dL/dz1_linear   → [2×4]",
+            "    dL/dW1 = xᵀ · dL/dz1   → [2×4]",
             "  dL/db2   [3] at 24..<27",
         ] {
             XCTAssertTrue(text.contains(expected), "missing:\n\(expected)\nin:\n\(text)")

@@ -46,6 +46,22 @@ public enum Differentiator {
             dependsOnVariable[op.output.index] = op.inputs.contains { dependsOnVariable[$0.index] }
         }
 
+        // How many adjoint contributions each value will receive: where it is more than one, each is
+        // named after the op it comes back through (`dW1_via_z1_linear`) and their sum takes the plain
+        // name (`dW1`).
+        var contributionCount = [Int](repeating: 0, count: b.graph.values.count)
+        for i in forwardOps where dependsOnVariable[b.graph.ops[i].output.index] {
+            for input in b.graph.ops[i].inputs where dependsOnVariable[input.index] { contributionCount[input.index] += 1 }
+        }
+        // For each adjoint value, the value it is the adjoint of, so that comments name what the code
+        // reads: the adjoint of `z2_linear` is the value `dz2` where `z2 = z2_linear + b2` passed it on.
+        var adjointOf: [ValueID: ValueID] = [:]
+        /// How comments call `adjoint`, the adjoint of `value`: `dL/dz2`, or its number when it is a literal.
+        func text(_ adjoint: ValueID, of value: ValueID, _ b: GraphBuilder) -> String {
+            if case .constant(let c) = b.graph[adjoint].role { return SwiftLiteral.real(c) }
+            return d(b.name(adjointOf[adjoint] ?? value))
+        }
+
         let seed = explicitEdges
             ? b.broadcast(b.constant(1), to: .scalar, "d" + b.name(output), "\(d(b.name(output))) = 1")
             : b.constant(1)
@@ -56,13 +72,17 @@ public enum Differentiator {
             let op = b.graph.ops[i]
             guard dependsOnVariable[op.output.index], let parts = contributions[op.output.index] else { continue }
             let dy = accumulate(parts, of: op.output, &b, sums: &sums, d: d)
-            let adjoints = OpRules.pullback(op, dy, &b, d: d)
+            if adjointOf[dy] == nil, b.graph[dy].role == .computed { adjointOf[dy] = op.output }
+            let adjointNames = op.inputs.map { input in
+                contributionCount[input.index] > 1 ? "d\(b.name(input))_via_\(b.name(op.output))" : "d" + b.name(input)
+            }
+            let adjoints = OpRules.pullback(op, dy, &b, dyText: text(dy, of: op.output, b), adjointNames: adjointNames, d: d)
             for (position, input) in op.inputs.enumerated() {
                 guard let contribution = adjoints[position], dependsOnVariable[input.index] else { continue }
                 var adjoint = contribution
                 if explicitEdges, adjoint == dy, b.shape(dy) == b.shape(input) {
                     let (inputName, outputName) = (b.name(input), b.name(op.output))
-                    adjoint = b.op(.copy, [dy], name: "d" + inputName,
+                    adjoint = b.op(.copy, [dy], name: adjointNames[position],
                                    comment: OpComment("\(d(inputName)) = \(d(outputName)) · 1", .localGradient("∂\(outputName)/∂\(inputName) = 1")))
                 }
                 let product = unbroadcast(adjoint, to: input, &b, d: d)
@@ -93,7 +113,7 @@ public enum Differentiator {
         var total = parts[0]
         for (n, part) in parts.dropFirst().enumerated() {
             let last = n == parts.count - 2
-            total = b.binary(.add, total, part, last ? "d\(b.name(value))_total" : "d\(b.name(value))_partial",
+            total = b.binary(.add, total, part, last ? "d\(b.name(value))" : "d\(b.name(value))_partial",
                              OpComment("\(d(b.name(value))) += \(b.describe(part))", .remark("\(b.name(value)) is used \(parts.count) times: adjoints add")))
             sums.append(total)
         }

@@ -10,16 +10,31 @@ struct FunctionEmitter {
         var type: String
     }
 
+    /// A call that computes some of the ops first (the forward pass, emitted once per model).
+    struct Prelude {
+        /// The Swift statement.
+        var call: String
+        /// The ops it computes (into the same planned storage).
+        var ops: Set<Int>
+    }
+
     /// Emits `static func name(params) -> result` computing `targets`, then `epilogue` lines.
-    /// `backwardFrom` is the index of the first op that belongs to the backward pass (for headings).
+    /// `backwardFrom` is the index of the first op that belongs to the backward pass (for headings);
+    /// a `prelude` computes its ops before the rest. An `inlined` function is one that others call
+    /// (the compiler copies it into them, so that no value has to go through memory at the call).
     func emit(name: String, doc: String, parameters: [Parameter], targets: [ValueID], result: String?,
-              backwardFrom: Int?, epilogue: [String], _ w: inout CodeWriter) {
-        let ops = plan.graph.opsNeeded(for: targets)
+              backwardFrom: Int?, prelude: Prelude? = nil, inlined: Bool = false, epilogue: [String], _ w: inout CodeWriter) {
+        let ops = plan.graph.opsNeeded(for: targets).filter { !(prelude?.ops.contains($0) ?? false) }
         let signature = parameters.map { "_ \($0.name): \($0.type)" }.joined(separator: ", ")
         w.doc(doc)
-        w.line("@inline(never)")
+        w.line(inlined ? "@inline(__always)" : "@inline(never)")
         w.block("static func \(name)(\(signature))\(result.map { " -> \($0)" } ?? "") {") { w in
             declarePointers(for: ops, &w)
+            if let prelude {
+                w.line("")
+                w.line("// Forward pass (its values stay in the scratch for what follows).")
+                w.line(prelude.call)
+            }
             var inBackward = false
             let pairs = lossGradientPairs(in: ops)
             for i in ops {

@@ -171,7 +171,7 @@ struct FusedHiddenLayer {
             w.line("")
             w.line("// Pass 0: transpose the inputs and labels; pad the batch to \(NP) and the hidden layer to \(HP)")
             w.block("for r in 0..<\(N) {") { w in
-                for k in 0..<K { w.line("xT[\(row(k, NP))r] = x[\(K) * r\(k == 0 ? "" : " + \(k)")]") }
+                for k in 0..<K { w.line("xT[\(row(k, NP))r] = x[\(K == 1 ? "" : "\(K) * ")r\(k == 0 ? "" : " + \(k)")]") }
                 w.line("t[\(row(C, NP))r] = Scalar(y[r])")
             }
             if NP > N {

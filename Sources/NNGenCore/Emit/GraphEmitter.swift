@@ -121,8 +121,7 @@ public struct GraphEmitter {
     private func value(_ w: inout CodeWriter) {
         w.doc("`\(spec.output)` at the current inputs and params.")
         w.block("public func value() -> Scalar {") { w in
-            statements.emit(computing: [model.output], &w)
-            w.line("return \(statements.names[model.output])")
+            w.line("nodes().\(spec.output)")
         }
     }
 
@@ -144,9 +143,17 @@ public struct GraphEmitter {
         w.doc("`\(spec.output)` and its gradient with respect to every input and param: the forward pass, then",
               "one backward pass that applies the chain rule node by node.")
         w.block("public func valueAndGradient() -> (value: Scalar, gradient: Gradient) {") { w in
-            statements.emit(computing: [model.output] + model.gradients, &w)
+            // The forward pass is emitted once, in nodes(); the backward pass reads the nodes it needs.
+            // (`_forward` cannot clash: spec names never start with an underscore.)
+            w.line("let _forward = nodes()")
+            let graph = model.graph, backward = graph.opsNeeded(for: model.gradients).filter { $0 >= model.firstBackwardOp }
+            let read = Set(backward.flatMap { graph.ops[$0].inputs })
+            for (node, id) in zip(spec.nodes, model.nodes) where read.contains(id) {
+                w.line("let \(statements.names[id]) = _forward.\(node.name)")
+            }
+            statements.emit(computing: model.gradients, from: model.firstBackwardOp, &w)
             let fields = zip(spec.variables, model.gradients).map { "\($0.name): \(statements.names[$1])" }
-            w.list("return (\(statements.names[model.output]), Gradient(", fields, "))")
+            w.list("return (_forward.\(spec.output), Gradient(", fields, "))")
         }
     }
 }

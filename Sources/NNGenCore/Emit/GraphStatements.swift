@@ -43,10 +43,11 @@ struct GraphStatements {
 
     var graph: Graph { model.graph }
 
-    /// The statements computing `targets`, with a heading where the backward pass starts.
-    func emit(computing targets: [ValueID], _ w: inout CodeWriter) {
+    /// The statements computing `targets` but not the ops before `from` (computed already), with a
+    /// heading where the backward pass starts.
+    func emit(computing targets: [ValueID], from first: Int = 0, _ w: inout CodeWriter) {
         var inBackward = false
-        for i in graph.opsNeeded(for: targets) {
+        for i in graph.opsNeeded(for: targets) where i >= first {
             let op = graph.ops[i]
             if expressions.inlined.contains(op.output) { continue }
             if i >= model.firstBackwardOp, !inBackward {

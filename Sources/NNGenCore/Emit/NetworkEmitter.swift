@@ -174,14 +174,17 @@ public struct NetworkEmitter {
         let p = FunctionEmitter.Parameter(name: "p", type: scalarIn), x = FunctionEmitter.Parameter(name: "x", type: scalarIn)
         let s = FunctionEmitter.Parameter(name: "s", type: scalarOut), g = FunctionEmitter.Parameter(name: "g", type: scalarOut)
         f.emit(name: "computeScores", doc: "Forward pass: scores into the scratch at `scoresOffset`.", parameters: [p, x, s],
-               targets: [model.scores], result: nil, backwardFrom: nil, epilogue: [], &w)
+               targets: [model.scores], result: nil, backwardFrom: nil, inlined: model.loss != nil, epilogue: [], &w)
         guard let loss = model.loss else { return }
         let target = model.targets != nil
             ? FunctionEmitter.Parameter(name: "t", type: scalarIn) : FunctionEmitter.Parameter(name: "y", type: "UnsafePointer<Int>")
         let firstBackward = model.graph.producers[loss.index]! + 1
+        // The forward pass is emitted once, in computeScores; the other entry points call it.
+        let forward = FunctionEmitter.Prelude(call: "Self.computeScores(p, x, s)",
+                                              ops: Set(model.graph.opsNeeded(for: [model.scores])))
         w.line("")
         f.emit(name: "computeLoss", doc: "Forward pass and loss.", parameters: [p, x, target, s],
-               targets: [loss], result: "Scalar", backwardFrom: nil, epilogue: ["", "return \(names[loss])[0]"], &w)
+               targets: [loss], result: "Scalar", backwardFrom: nil, prelude: forward, epilogue: ["", "return \(names[loss])[0]"], &w)
         w.line("")
         TrainingEmitter.update(model, &w)
         w.line("")
@@ -191,7 +194,7 @@ public struct NetworkEmitter {
         }
         f.emit(name: "computeLossAndGradient", doc: "Forward pass, loss, and the backward pass writing dL/dp into `g`.",
                parameters: [p, x, target, g, s], targets: [loss] + model.gradients.map(\.adjoint), result: "Scalar",
-               backwardFrom: firstBackward, epilogue: ["", "return \(names[loss])[0]"], &w)
+               backwardFrom: firstBackward, prelude: forward, epilogue: ["", "return \(names[loss])[0]"], &w)
     }
 }
 

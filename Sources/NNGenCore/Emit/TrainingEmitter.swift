@@ -54,22 +54,24 @@ enum TrainingEmitter {
     static func update(_ model: NetworkModel, _ w: inout CodeWriter) {
         let n = model.parameterCount
         let lit = SwiftLiteral.real
+        /// `η * term`, or the term alone for η = 1.
+        func step(_ term: String) -> String { lr(model.spec.optimizer) == 1 ? term : "\(lit(lr(model.spec.optimizer))) * \(term)" }
         w.doc("Applies one optimizer step to the parameters (and the optimizer state after them).")
         w.block("static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>) {") { w in
             switch model.spec.optimizer {
-            case .sgd(let lr, let momentum, let nesterov):
+            case .sgd(_, let momentum, let nesterov):
                 if momentum == 0 {
                     w.line("// SGD: p −= η·g")
-                    w.block("for i in 0..<\(n) {") { w in w.line("state[i] -= \(lit(lr)) * g[i]") }
+                    w.block("for i in 0..<\(n) {") { w in w.line("state[i] -= \(step("g[i]"))") }
                 } else {
                     w.line(nesterov ? "// SGD, Nesterov momentum: v = μ·v + g; p −= η·(g + μ·v)" : "// SGD with momentum: v = μ·v + g; p −= η·v")
                     w.line("let v = state + \(n)")
                     w.block("for i in 0..<\(n) {") { w in
                         w.line("v[i] = \(lit(momentum)) * v[i] + g[i]")
-                        w.line(nesterov ? "state[i] -= \(lit(lr)) * (g[i] + \(lit(momentum)) * v[i])" : "state[i] -= \(lit(lr)) * v[i]")
+                        w.line(nesterov ? "state[i] -= \(step("(g[i] + \(lit(momentum)) * v[i])"))" : "state[i] -= \(step("v[i]"))")
                     }
                 }
-            case .adam(let lr, let beta1, let beta2, let epsilon):
+            case .adam(_, let beta1, let beta2, let epsilon):
                 w.line("// Adam (Kingma & Ba): m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;")
                 w.line("// p −= η·m̂/(√v̂ + ε) with m̂ = m/(1−β1^t), v̂ = v/(1−β2^t)")
                 w.line("let m = state + \(n), v = state + \(2 * n), powers = state + \(3 * n)")
@@ -79,9 +81,16 @@ enum TrainingEmitter {
                 w.block("for i in 0..<\(n) {") { w in
                     w.line("m[i] = \(lit(beta1)) * m[i] + \(lit(1 - beta1)) * g[i]")
                     w.line("v[i] = \(lit(beta2)) * v[i] + \(lit(1 - beta2)) * g[i] * g[i]")
-                    w.line("state[i] -= \(lit(lr)) * (m[i] / correction1) / ((v[i] / correction2).squareRoot() + \(lit(epsilon)))")
+                    w.line("state[i] -= \(step("(m[i] / correction1)")) / ((v[i] / correction2).squareRoot() + \(lit(epsilon)))")
                 }
             }
+        }
+    }
+
+    /// The optimizer's learning rate η.
+    private static func lr(_ optimizer: OptimizerSpec) -> Double {
+        switch optimizer {
+        case .sgd(let lr, _, _), .adam(let lr, _, _, _): return lr
         }
     }
 }

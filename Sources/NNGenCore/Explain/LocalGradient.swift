@@ -16,7 +16,8 @@ enum LocalGradient {
         let output = b.op(op.kind, inputs, name: graph[op.output].name, shape: graph[op.output].shape, comment: OpComment(""))
         let ones = b.declare("upstream", graph[op.output].shape, role: .variable)
         let copy = b.graph.ops.last!
-        guard let local = OpRules.pullback(copy, ones, &b, d: { "d/d\($0)" })[position] else { return nil }
+        let adjointNames = inputs.map { "d" + b.name($0) }
+        guard let local = OpRules.pullback(copy, ones, &b, dyText: "upstream", adjointNames: adjointNames, d: { "d/d\($0)" })[position] else { return nil }
         var interpreter = Interpreter(b.graph)
         for (id, original) in zip(inputs, op.inputs) { interpreter.feed(id, values(original)) }
         interpreter.feed(ones, [Double](repeating: 1, count: graph[op.output].shape.count))

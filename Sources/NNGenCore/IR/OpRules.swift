@@ -28,24 +28,26 @@ public enum OpRules {
         }
     }
 
-    /// Appends the ops of the pullback of `op` to `b`; `dy` is the adjoint of `op.output`.
-    /// `d` writes "dL/dname" for comments.
-    static func pullback(_ op: Op, _ dy: ValueID, _ b: inout GraphBuilder, d: (String) -> String) -> [ValueID?] {
+    /// Appends the ops of the pullback of `op` to `b`; `dy` is the adjoint of `op.output`, which
+    /// comments call `dyText` (the name of the value the code reads, or its number), and input i's
+    /// contribution is named `adjointNames[i]`. `d` writes "dL/dname" for comments.
+    static func pullback(_ op: Op, _ dy: ValueID, _ b: inout GraphBuilder, dyText: String, adjointNames: [String],
+                         d: (String) -> String) -> [ValueID?] {
         let x = op.inputs, y = op.output
         let inputNames = x.map { b.name($0) }, inputLabels = x.map { b.describe($0) }
         /// How input i reads in a comment (a constant as its number).
         func n(_ i: Int) -> String { inputLabels[i] }
-        let dyName = d(b.name(y)), yName = b.name(y)
+        let dyName = dyText, yName = b.name(y)
         /// The name of input i's adjoint contribution.
-        func adj(_ i: Int) -> String { "d" + inputNames[i] }
+        func adj(_ i: Int) -> String { adjointNames[i] }
         switch op.kind {
         case .unary(let f):
             let step = UnaryPullbackStep(attribute: f.attribute, x: x[0], y: y, dy: dy, xText: n(0), xName: inputNames[0],
-                                         yName: yName, dyText: dyName, dxText: d(n(0)))
+                                         yName: yName, dyText: dyName, dxText: d(n(0)), dxName: adj(0))
             return [f.op.pullback(&b, step)]
         case .binary(let f):
             let step = BinaryPullbackStep(inputs: x, y: y, dy: dy, texts: inputLabels, dTexts: inputLabels.map(d), dyText: dyName,
-                                          yName: yName, adjointNames: inputNames.map { "d" + $0 })
+                                          yName: yName, adjointNames: adjointNames)
             return f.pullback(&b, step)
         case .select:  // y = m ? a : b;  da = dy where m, db = dy where not m
             let zero = b.constant(0)
@@ -55,7 +57,7 @@ public enum OpRules {
                 b.select(x[0], zero, dy, adj(2), "\(d(n(2))) = \(dyName) where \(n(0)) does not hold"),
             ]
         case .matmul(let s):
-            return matmulPullback(s, x, dy, dyName, &b, d: d)
+            return matmulPullback(s, x, dy, dyName, adjointNames, &b, d: d)
         case .transpose(let rows, let cols):  // y = xᵀ;  dx = dyᵀ
             return [b.op(.transpose(rows: cols, cols: rows), [dy], name: adj(0), comment: "\(d(n(0))) = (\(dyName))ᵀ")]
         case .sum:  // y = Σx;  dx = dy (every element)
@@ -88,7 +90,8 @@ public enum OpRules {
     }
 
     /// C = op(A)·op(B):  dA = dC·op(B)ᵀ and dB = op(A)ᵀ·dC, each mapped back to A's and B's storage.
-    private static func matmulPullback(_ s: MatmulShape, _ x: [ValueID], _ dC: ValueID, _ dCn: String, _ b: inout GraphBuilder, d: (String) -> String) -> [ValueID?] {
+    private static func matmulPullback(_ s: MatmulShape, _ x: [ValueID], _ dC: ValueID, _ dCn: String, _ names: [String],
+                                       _ b: inout GraphBuilder, d: (String) -> String) -> [ValueID?] {
         let a = x[0], bb = x[1]
         let an = b.name(a), bn = b.name(bb)
         let aShape = b.shape(a), bShape = b.shape(bb)
@@ -99,23 +102,23 @@ public enum OpRules {
         switch (s.transposeA, s.transposeB) {
         case (false, false):  // C = A·B:  dA = dC·Bᵀ,  dB = Aᵀ·dC
             return [
-                mm(dC, bb, s.m, s.n, s.k, false, true, aShape, "d" + an, "\(d(an)) = \(dCn) · \(bT)"),
-                mm(a, dC, s.k, s.m, s.n, true, false, bShape, "d" + bn, "\(d(bn)) = \(aT) · \(dCn)"),
+                mm(dC, bb, s.m, s.n, s.k, false, true, aShape, names[0], "\(d(an)) = \(dCn) · \(bT)"),
+                mm(a, dC, s.k, s.m, s.n, true, false, bShape, names[1], "\(d(bn)) = \(aT) · \(dCn)"),
             ]
         case (true, false):  // C = Aᵀ·B:  dA = B·dCᵀ,  dB = A·dC
             return [
-                mm(bb, dC, s.k, s.n, s.m, false, true, aShape, "d" + an, "\(d(an)) = \(bn) · (\(dCn))ᵀ"),
-                mm(a, dC, s.k, s.m, s.n, false, false, bShape, "d" + bn, "\(d(bn)) = \(an) · \(dCn)"),
+                mm(bb, dC, s.k, s.n, s.m, false, true, aShape, names[0], "\(d(an)) = \(bn) · (\(dCn))ᵀ"),
+                mm(a, dC, s.k, s.m, s.n, false, false, bShape, names[1], "\(d(bn)) = \(an) · \(dCn)"),
             ]
         case (false, true):  // C = A·Bᵀ:  dA = dC·B,  dB = dCᵀ·A
             return [
-                mm(dC, bb, s.m, s.n, s.k, false, false, aShape, "d" + an, "\(d(an)) = \(dCn) · \(bn)"),
-                mm(dC, a, s.n, s.m, s.k, true, false, bShape, "d" + bn, "\(d(bn)) = (\(dCn))ᵀ · \(an)"),
+                mm(dC, bb, s.m, s.n, s.k, false, false, aShape, names[0], "\(d(an)) = \(dCn) · \(bn)"),
+                mm(dC, a, s.n, s.m, s.k, true, false, bShape, names[1], "\(d(bn)) = (\(dCn))ᵀ · \(an)"),
             ]
         case (true, true):  // C = Aᵀ·Bᵀ:  dA = Bᵀ·dCᵀ,  dB = dCᵀ·Aᵀ
             return [
-                mm(bb, dC, s.k, s.n, s.m, true, true, aShape, "d" + an, "\(d(an)) = \(bn)ᵀ · (\(dCn))ᵀ"),
-                mm(dC, a, s.n, s.m, s.k, true, true, bShape, "d" + bn, "\(d(bn)) = (\(dCn))ᵀ · \(an)ᵀ"),
+                mm(bb, dC, s.k, s.n, s.m, true, true, aShape, names[0], "\(d(an)) = \(bn)ᵀ · (\(dCn))ᵀ"),
+                mm(dC, a, s.n, s.m, s.k, true, true, bShape, names[1], "\(d(bn)) = (\(dCn))ᵀ · \(an)ᵀ"),
             ]
         }
     }

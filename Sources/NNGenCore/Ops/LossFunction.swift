@@ -32,6 +32,9 @@ public struct LossFunction: Sendable {
     /// saves work; nil where the two kernels are as fast.
     let emitLossAndGradient: (@Sendable (_ k: LossKernel, _ gradientOutput: String, _ attribute: Double, _ w: inout CodeWriter) -> Void)?
 
+    /// `upstream · rest` for comments, or `rest` alone when the upstream gradient is the literal 1.
+    static func times(_ upstream: String, _ rest: String) -> String { upstream == "1" ? rest : "\(upstream) · \(rest)" }
+
     /// The definition called `name` in specs.
     public static func named(_ name: String) -> LossFunction? { all.first { $0.name == name } }
 

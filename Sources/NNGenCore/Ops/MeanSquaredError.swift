@@ -4,7 +4,7 @@ extension LossFunction {
         name: "mean_squared_error", attribute: nil, takesLabels: false,
         label: "mean squared error", title: { _ in "mean squared error" },
         formula: { s, _ in "mean of (\(s) − t)²" },
-        gradientFormula: { s, t, dy in "\(dy) · 2(\(s) − \(t))/(N·C)" },
+        gradientFormula: { s, t, dy in times(dy, "2(\(s) − \(t))/(N·C)") },
         evaluate: { batch, _ in
             zip(batch.scores, batch.targets).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(batch.scores.count)
         },
@@ -21,7 +21,7 @@ extension LossFunction {
             w.line("\(k.output)[0] = total / \(k.rows * k.columns)")
         },
         emitGradient: { k, _, w in
-            w.line("let scale: Scalar = 2 * \(k.upstream) / \(k.rows * k.columns)")
+            w.line("let scale: Scalar = \(k.upstream == "1" ? "2" : "2 * \(k.upstream)") / \(k.rows * k.columns)")
             w.block("for i in 0..<\(k.rows * k.columns) {") { w in w.line("\(k.output)[i] = scale * (\(k.scores)[i] - \(k.targets)[i])") }
         },
         emitLossAndGradient: nil)

@@ -7,7 +7,7 @@ extension LossFunction {
         name: "softmax_cross_entropy", attribute: nil, takesLabels: true,
         label: "softmax cross-entropy", title: { _ in "softmax cross-entropy" },
         formula: { s, _ in "mean over the batch of −log softmax(\(s))[y]" },
-        gradientFormula: { s, y, dy in "\(dy) · (softmax(\(s)) − onehot(\(y))) / N" },
+        gradientFormula: { s, y, dy in times(dy, "(softmax(\(s)) − onehot(\(y))) / N") },
         evaluate: { batch, _ in
             (0..<batch.rows).reduce(0.0) { total, i in total + logSumExp(batch.row(i)) - batch.scores[i * batch.columns + batch.label(i)] } / Double(batch.rows)
         },

@@ -94,11 +94,10 @@ public struct UnaryPullbackStep: Sendable {
     public let xText: String, xName: String
     /// y's name.
     public let yName: String
-    /// `dL/dy` and `dL/dx`.
+    /// `dL/dy` (or dy's number) and `dL/dx`.
     public let dyText: String, dxText: String
-
     /// The name of the value holding dx.
-    var dxName: String { "d" + xName }
+    public let dxName: String
 
     /// Appends `dx = dy · local` with the comment `dL/dx = dL/dy · <product>   (∂y/∂x = <local>)`.
     func times(_ local: ValueID, reads product: String, localGradient: String, _ b: inout GraphBuilder) -> ValueID {
