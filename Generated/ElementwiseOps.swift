@@ -820,9 +820,13 @@ public struct ElementwiseOps: Sendable {
             dsub_b[_i] = -dsub_r[_i]
         }
         // df/dsub_a = Σ dsub_r   (sub_a was broadcast)
-        var dsub_r_sum: Scalar = 0
-        for _i in 0..<20 {
-            dsub_r_sum += dsub_r[_i]
+        let dsub_r_sum: Scalar
+        do {
+            var _total: Scalar = 0
+            for _i in 0..<20 {
+                _total += dsub_r[_i]
+            }
+            dsub_r_sum = _total
         }
         // df/dadd_a = df/dadd_r · 1   (∂add_r/∂add_a = 1)
         let dadd_a = dadd_r
@@ -1101,14 +1105,22 @@ public struct ElementwiseOps: Sendable {
         // add_term = ‖add_r‖² = Σ add_r²
         let add_term: Scalar = add_r[0] * add_r[0] + add_r[1] * add_r[1] + add_r[2] * add_r[2]
         // sub_term = ‖sub_r‖² = Σ sub_r²
-        var sub_term: Scalar = 0
-        for _i in 0..<20 {
-            sub_term += sub_r[_i] * sub_r[_i]
+        let sub_term: Scalar
+        do {
+            var _total: Scalar = 0
+            for _i in 0..<20 {
+                _total += sub_r[_i] * sub_r[_i]
+            }
+            sub_term = _total
         }
         // mul_term = ‖mul_r‖² = Σ mul_r²
-        var mul_term: Scalar = 0
-        for _i in 0..<20 {
-            mul_term += mul_r[_i] * mul_r[_i]
+        let mul_term: Scalar
+        do {
+            var _total: Scalar = 0
+            for _i in 0..<20 {
+                _total += mul_r[_i] * mul_r[_i]
+            }
+            mul_term = _total
         }
         // div_term = ‖div_r‖² = Σ div_r²
         let div_term: Scalar = div_r[0] * div_r[0] + div_r[1] * div_r[1] + div_r[2] * div_r[2]
@@ -1123,9 +1135,13 @@ public struct ElementwiseOps: Sendable {
         // exp_term = ‖exp_r‖² = Σ exp_r²
         let exp_term: Scalar = exp_r[0] * exp_r[0] + exp_r[1] * exp_r[1] + exp_r[2] * exp_r[2]
         // log_term = ‖log_r‖² = Σ log_r²
-        var log_term: Scalar = 0
-        for _i in 0..<20 {
-            log_term += log_r[_i] * log_r[_i]
+        let log_term: Scalar
+        do {
+            var _total: Scalar = 0
+            for _i in 0..<20 {
+                _total += log_r[_i] * log_r[_i]
+            }
+            log_term = _total
         }
         // square_term = ‖square_r‖² = Σ square_r²
         let square_term: Scalar = square_r * square_r
@@ -1134,21 +1150,33 @@ public struct ElementwiseOps: Sendable {
         // sigmoid_term = ‖sigmoid_r‖² = Σ sigmoid_r²
         let sigmoid_term: Scalar = sigmoid_r[0] * sigmoid_r[0] + sigmoid_r[1] * sigmoid_r[1] + sigmoid_r[2] * sigmoid_r[2]
         // tanh_term = ‖tanh_r‖² = Σ tanh_r²
-        var tanh_term: Scalar = 0
-        for _i in 0..<20 {
-            tanh_term += tanh_r[_i] * tanh_r[_i]
+        let tanh_term: Scalar
+        do {
+            var _total: Scalar = 0
+            for _i in 0..<20 {
+                _total += tanh_r[_i] * tanh_r[_i]
+            }
+            tanh_term = _total
         }
         // relu_term = ‖relu_r‖² = Σ relu_r²
         let relu_term: Scalar = relu_r[0] * relu_r[0] + relu_r[1] * relu_r[1] + relu_r[2] * relu_r[2]
         // leaky_term = ‖leaky_r‖² = Σ leaky_r²
-        var leaky_term: Scalar = 0
-        for _i in 0..<20 {
-            leaky_term += leaky_r[_i] * leaky_r[_i]
+        let leaky_term: Scalar
+        do {
+            var _total: Scalar = 0
+            for _i in 0..<20 {
+                _total += leaky_r[_i] * leaky_r[_i]
+            }
+            leaky_term = _total
         }
         // elu_term = ‖elu_r‖² = Σ elu_r²
-        var elu_term: Scalar = 0
-        for _i in 0..<20 {
-            elu_term += elu_r[_i] * elu_r[_i]
+        let elu_term: Scalar
+        do {
+            var _total: Scalar = 0
+            for _i in 0..<20 {
+                _total += elu_r[_i] * elu_r[_i]
+            }
+            elu_term = _total
         }
         // elu_default_term = ‖elu_default_r‖² = Σ elu_default_r²
         let elu_default_term: Scalar = elu_default_r[0] * elu_default_r[0] + elu_default_r[1] * elu_default_r[1] + elu_default_r[2] * elu_default_r[2]
@@ -1157,9 +1185,13 @@ public struct ElementwiseOps: Sendable {
         // softplus_term = ‖softplus_r‖² = Σ softplus_r²
         let softplus_term: Scalar = softplus_r[0] * softplus_r[0] + softplus_r[1] * softplus_r[1] + softplus_r[2] * softplus_r[2]
         // silu_term = ‖silu_r‖² = Σ silu_r²
-        var silu_term: Scalar = 0
-        for _i in 0..<20 {
-            silu_term += silu_r[_i] * silu_r[_i]
+        let silu_term: Scalar
+        do {
+            var _total: Scalar = 0
+            for _i in 0..<20 {
+                _total += silu_r[_i] * silu_r[_i]
+            }
+            silu_term = _total
         }
         // gelu_term = ‖gelu_r‖² = Σ gelu_r²
         let gelu_term: Scalar = gelu_r[0] * gelu_r[0] + gelu_r[1] * gelu_r[1] + gelu_r[2] * gelu_r[2]

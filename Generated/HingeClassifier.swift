@@ -277,7 +277,7 @@ public struct HingeClassifier: Sendable {
                 z1_linear[i * 7 + j] = 0
             }
             for k in 0..<4 {
-                let a = x[i * 4 + k]
+                let a: Scalar = x[i * 4 + k]
                 for j in 0..<7 {
                     z1_linear[i * 7 + j] += a * W1[k * 7 + j]
                 }
@@ -300,7 +300,7 @@ public struct HingeClassifier: Sendable {
                 z2_linear[i * 5 + j] = 0
             }
             for k in 0..<7 {
-                let a = h1[i * 7 + k]
+                let a: Scalar = h1[i * 7 + k]
                 for j in 0..<5 {
                     z2_linear[i * 5 + j] += a * W2[k * 5 + j]
                 }
@@ -334,7 +334,8 @@ public struct HingeClassifier: Sendable {
         do {
             var total: Scalar = 0
             for i in 0..<6 {
-                let row = i * 5, label = y[i]
+                let row = i * 5
+                let label = y[i]
                 let correct = z2[row + label]
                 for j in 0..<5 where j != label {
                     total += max(0, z2[row + j] - correct + 2)
@@ -409,7 +410,8 @@ public struct HingeClassifier: Sendable {
         do {
             var total: Scalar = 0
             for i in 0..<6 {
-                let row = i * 5, label = y[i]
+                let row = i * 5
+                let label = y[i]
                 let correct = z2[row + label]
                 for j in 0..<5 where j != label {
                     total += max(0, z2[row + j] - correct + 2)
@@ -451,7 +453,8 @@ public struct HingeClassifier: Sendable {
         do {
             let scale: Scalar = 1 / 6
             for i in 0..<6 {
-                let row = i * 5, label = y[i]
+                let row = i * 5
+                let label = y[i]
                 let correct = z2[row + label]
                 var violations: Scalar = 0
                 for j in 0..<5 {
@@ -490,7 +493,7 @@ public struct HingeClassifier: Sendable {
                 dW2_via_z2_linear[i * 5 + j] = 0
             }
             for k in 0..<6 {
-                let a = h1[k * 7 + i]
+                let a: Scalar = h1[k * 7 + i]
                 for j in 0..<5 {
                     dW2_via_z2_linear[i * 5 + j] += a * dz2[k * 5 + j]
                 }
@@ -522,7 +525,7 @@ public struct HingeClassifier: Sendable {
                 dW1_via_z1_linear[i * 7 + j] = 0
             }
             for k in 0..<6 {
-                let a = x[k * 4 + i]
+                let a: Scalar = x[k * 4 + i]
                 for j in 0..<7 {
                     dW1_via_z1_linear[i * 7 + j] += a * dz1[k * 7 + j]
                 }

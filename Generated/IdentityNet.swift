@@ -277,7 +277,7 @@ public struct IdentityNet: Sendable {
                 z1_linear[i * 6 + j] = 0
             }
             for k in 0..<3 {
-                let a = x[i * 3 + k]
+                let a: Scalar = x[i * 3 + k]
                 for j in 0..<6 {
                     z1_linear[i * 6 + j] += a * W1[k * 6 + j]
                 }
@@ -298,7 +298,7 @@ public struct IdentityNet: Sendable {
                 z2_linear[i * 4 + j] = 0
             }
             for k in 0..<6 {
-                let a = z1[i * 6 + k]
+                let a: Scalar = z1[i * 6 + k]
                 for j in 0..<4 {
                     z2_linear[i * 4 + j] += a * W2[k * 4 + j]
                 }
@@ -491,7 +491,7 @@ public struct IdentityNet: Sendable {
                 dW2_via_z2_linear[i * 4 + j] = 0
             }
             for k in 0..<5 {
-                let a = z1[k * 6 + i]
+                let a: Scalar = z1[k * 6 + i]
                 for j in 0..<4 {
                     dW2_via_z2_linear[i * 4 + j] += a * dz2[k * 4 + j]
                 }
@@ -514,7 +514,7 @@ public struct IdentityNet: Sendable {
                 dW1_via_z1_linear[i * 6 + j] = 0
             }
             for k in 0..<5 {
-                let a = x[k * 3 + i]
+                let a: Scalar = x[k * 3 + i]
                 for j in 0..<6 {
                     dW1_via_z1_linear[i * 6 + j] += a * dz1[k * 6 + j]
                 }

@@ -502,16 +502,15 @@ public struct LinearAlgebraOps: Sendable {
         // df/dN = df/dlarge_mv_r · vᵀ
         var dN = [Scalar](repeating: 0, count: 30)
         for _i in 0..<6 {
-            let _a = dlarge_mv_r[_i]
             for _j in 0..<5 {
-                dN[_i * 5 + _j] += _a * v[_j]
+                dN[_i * 5 + _j] = dlarge_mv_r[_i] * v[_j]
             }
         }
         // df/dv = Nᵀ · df/dlarge_mv_r
         var dv = [Scalar](repeating: 0, count: 5)
         for _i in 0..<5 {
             for _k in 0..<6 {
-                let _a = N[_k * 5 + _i]
+                let _a: Scalar = N[_k * 5 + _i]
                 dv[_i] += _a * dlarge_mv_r[_k]
             }
         }
@@ -533,18 +532,19 @@ public struct LinearAlgebraOps: Sendable {
         // df/dC = df/dlarge_mm_r · Dᵀ
         var dC = [Scalar](repeating: 0, count: 20)
         for _i in 0..<4 {
-            for _k in 0..<6 {
-                let _a = dlarge_mm_r[_i * 6 + _k]
-                for _j in 0..<5 {
-                    dC[_i * 5 + _j] += _a * D[_j * 6 + _k]
+            for _j in 0..<5 {
+                var _acc: Scalar = 0
+                for _k in 0..<6 {
+                    _acc += dlarge_mm_r[_i * 6 + _k] * D[_j * 6 + _k]
                 }
+                dC[_i * 5 + _j] = _acc
             }
         }
         // df/dD = Cᵀ · df/dlarge_mm_r
         var dD = [Scalar](repeating: 0, count: 30)
         for _i in 0..<5 {
             for _k in 0..<4 {
-                let _a = C[_k * 5 + _i]
+                let _a: Scalar = C[_k * 5 + _i]
                 for _j in 0..<6 {
                     dD[_i * 6 + _j] += _a * dlarge_mm_r[_k * 6 + _j]
                 }
@@ -685,7 +685,7 @@ public struct LinearAlgebraOps: Sendable {
         var large_mm_r = [Scalar](repeating: 0, count: 24)
         for _i in 0..<4 {
             for _k in 0..<5 {
-                let _a = C[_i * 5 + _k]
+                let _a: Scalar = C[_i * 5 + _k]
                 for _j in 0..<6 {
                     large_mm_r[_i * 6 + _j] += _a * D[_k * 6 + _j]
                 }
@@ -700,7 +700,7 @@ public struct LinearAlgebraOps: Sendable {
         var large_mv_r = [Scalar](repeating: 0, count: 6)
         for _i in 0..<6 {
             for _k in 0..<5 {
-                let _a = N[_i * 5 + _k]
+                let _a: Scalar = N[_i * 5 + _k]
                 large_mv_r[_i] += _a * v[_k]
             }
         }
@@ -722,31 +722,46 @@ public struct LinearAlgebraOps: Sendable {
         // small_dot_r = a·b = Σ aᵢbᵢ
         let small_dot_r: Scalar = a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
         // large_dot_r = c·e = Σ cᵢeᵢ
-        var large_dot_r: Scalar = 0
-        for _i in 0..<20 {
-            large_dot_r += c[_i] * e[_i]
+        let large_dot_r: Scalar
+        do {
+            var _total: Scalar = 0
+            for _i in 0..<20 {
+                _total += c[_i] * e[_i]
+            }
+            large_dot_r = _total
         }
         // small_sum_r = Σ s
         let small_sum_r: Scalar = s[0] + s[1] + s[2] + s[3] + s[4] + s[5]
         // large_mean_r = Σ m / 20
-        var large_mean_r: Scalar = 0
-        for _i in 0..<20 {
-            large_mean_r += m[_i]
+        let large_mean_r: Scalar
+        do {
+            var _total: Scalar = 0
+            for _i in 0..<20 {
+                _total += m[_i]
+            }
+            large_mean_r = _total / 20
         }
-        large_mean_r /= 20
         // large_ss_r = ‖q‖² = Σ q²
-        var large_ss_r: Scalar = 0
-        for _i in 0..<20 {
-            large_ss_r += q[_i] * q[_i]
+        let large_ss_r: Scalar
+        do {
+            var _total: Scalar = 0
+            for _i in 0..<20 {
+                _total += q[_i] * q[_i]
+            }
+            large_ss_r = _total
         }
         // small_ss_r = ‖sq‖² = Σ sq²
         let small_ss_r: Scalar = sq[0] * sq[0] + sq[1] * sq[1] + sq[2] * sq[2]
         // small_mm_term = ‖small_mm_r‖² = Σ small_mm_r²
         let small_mm_term: Scalar = small_mm_r[0] * small_mm_r[0] + small_mm_r[1] * small_mm_r[1] + small_mm_r[2] * small_mm_r[2] + small_mm_r[3] * small_mm_r[3]
         // large_mm_term = ‖large_mm_r‖² = Σ large_mm_r²
-        var large_mm_term: Scalar = 0
-        for _i in 0..<24 {
-            large_mm_term += large_mm_r[_i] * large_mm_r[_i]
+        let large_mm_term: Scalar
+        do {
+            var _total: Scalar = 0
+            for _i in 0..<24 {
+                _total += large_mm_r[_i] * large_mm_r[_i]
+            }
+            large_mm_term = _total
         }
         // small_mv_term = ‖small_mv_r‖² = Σ small_mv_r²
         let small_mv_term: Scalar = small_mv_r[0] * small_mv_r[0] + small_mv_r[1] * small_mv_r[1]
@@ -757,9 +772,13 @@ public struct LinearAlgebraOps: Sendable {
         // small_t_term = ‖small_t_r‖² = Σ small_t_r²
         let small_t_term: Scalar = small_t_r[0] * small_t_r[0] + small_t_r[1] * small_t_r[1] + small_t_r[2] * small_t_r[2] + small_t_r[3] * small_t_r[3] + small_t_r[4] * small_t_r[4] + small_t_r[5] * small_t_r[5]
         // large_t_term = ‖large_t_r‖² = Σ large_t_r²
-        var large_t_term: Scalar = 0
-        for _i in 0..<20 {
-            large_t_term += large_t_r[_i] * large_t_r[_i]
+        let large_t_term: Scalar
+        do {
+            var _total: Scalar = 0
+            for _i in 0..<20 {
+                _total += large_t_r[_i] * large_t_r[_i]
+            }
+            large_t_term = _total
         }
         // small_dot_term = ‖small_dot_r‖² = Σ small_dot_r²
         let small_dot_term: Scalar = small_dot_r * small_dot_r

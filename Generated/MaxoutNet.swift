@@ -287,7 +287,7 @@ public struct MaxoutNet: Sendable {
                 z1_0_linear[i * 5 + j] = 0
             }
             for k in 0..<4 {
-                let a = x[i * 4 + k]
+                let a: Scalar = x[i * 4 + k]
                 for j in 0..<5 {
                     z1_0_linear[i * 5 + j] += a * W1_0[k * 5 + j]
                 }
@@ -308,7 +308,7 @@ public struct MaxoutNet: Sendable {
                 z1_1_linear[i * 5 + j] = 0
             }
             for k in 0..<4 {
-                let a = x[i * 4 + k]
+                let a: Scalar = x[i * 4 + k]
                 for j in 0..<5 {
                     z1_1_linear[i * 5 + j] += a * W1_1[k * 5 + j]
                 }
@@ -329,7 +329,7 @@ public struct MaxoutNet: Sendable {
                 z1_2_linear[i * 5 + j] = 0
             }
             for k in 0..<4 {
-                let a = x[i * 4 + k]
+                let a: Scalar = x[i * 4 + k]
                 for j in 0..<5 {
                     z1_2_linear[i * 5 + j] += a * W1_2[k * 5 + j]
                 }
@@ -360,7 +360,7 @@ public struct MaxoutNet: Sendable {
                 z2_linear[i * 3 + j] = 0
             }
             for k in 0..<5 {
-                let a = h1[i * 5 + k]
+                let a: Scalar = h1[i * 5 + k]
                 for j in 0..<3 {
                     z2_linear[i * 3 + j] += a * W2[k * 3 + j]
                 }
@@ -611,7 +611,7 @@ public struct MaxoutNet: Sendable {
                 dW2_via_z2_linear[i * 3 + j] = 0
             }
             for k in 0..<6 {
-                let a = h1[k * 5 + i]
+                let a: Scalar = h1[k * 5 + i]
                 for j in 0..<3 {
                     dW2_via_z2_linear[i * 3 + j] += a * dz2[k * 3 + j]
                 }
@@ -664,7 +664,7 @@ public struct MaxoutNet: Sendable {
                 dW1_2_via_z1_2_linear[i * 5 + j] = 0
             }
             for k in 0..<6 {
-                let a = x[k * 4 + i]
+                let a: Scalar = x[k * 4 + i]
                 for j in 0..<5 {
                     dW1_2_via_z1_2_linear[i * 5 + j] += a * dz1_2[k * 5 + j]
                 }
@@ -687,7 +687,7 @@ public struct MaxoutNet: Sendable {
                 dW1_1_via_z1_1_linear[i * 5 + j] = 0
             }
             for k in 0..<6 {
-                let a = x[k * 4 + i]
+                let a: Scalar = x[k * 4 + i]
                 for j in 0..<5 {
                     dW1_1_via_z1_1_linear[i * 5 + j] += a * dz1_1[k * 5 + j]
                 }
@@ -710,7 +710,7 @@ public struct MaxoutNet: Sendable {
                 dW1_0_via_z1_0_linear[i * 5 + j] = 0
             }
             for k in 0..<6 {
-                let a = x[k * 4 + i]
+                let a: Scalar = x[k * 4 + i]
                 for j in 0..<5 {
                     dW1_0_via_z1_0_linear[i * 5 + j] += a * dz1_0[k * 5 + j]
                 }

@@ -286,9 +286,13 @@ public struct PowOps: Sendable {
         // t2 = Σ inverse_square
         let t2: Scalar = inverse_square[0] + inverse_square[1] + inverse_square[2]
         // t3 = Σ fifth
-        var t3: Scalar = 0
-        for _i in 0..<20 {
-            t3 += fifth[_i]
+        let t3: Scalar
+        do {
+            var _total: Scalar = 0
+            for _i in 0..<20 {
+                _total += fifth[_i]
+            }
+            t3 = _total
         }
         // t4 = Σ square
         let t4: Scalar = square[0] + square[1] + square[2]

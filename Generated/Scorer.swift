@@ -211,7 +211,7 @@ public struct Scorer: Sendable {
                 z1_linear[i * 4 + j] = 0
             }
             for k in 0..<3 {
-                let a = x[i * 3 + k]
+                let a: Scalar = x[i * 3 + k]
                 for j in 0..<4 {
                     z1_linear[i * 4 + j] += a * W1[k * 4 + j]
                 }

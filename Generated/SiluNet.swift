@@ -278,7 +278,7 @@ public struct SiluNet: Sendable {
                 z1_linear[i * 6 + j] = 0
             }
             for k in 0..<3 {
-                let a = x[i * 3 + k]
+                let a: Scalar = x[i * 3 + k]
                 for j in 0..<6 {
                     z1_linear[i * 6 + j] += a * W1[k * 6 + j]
                 }
@@ -304,7 +304,7 @@ public struct SiluNet: Sendable {
                 z2_linear[i * 4 + j] = 0
             }
             for k in 0..<6 {
-                let a = h1[i * 6 + k]
+                let a: Scalar = h1[i * 6 + k]
                 for j in 0..<4 {
                     z2_linear[i * 4 + j] += a * W2[k * 4 + j]
                 }
@@ -338,7 +338,8 @@ public struct SiluNet: Sendable {
         do {
             var total: Scalar = 0
             for i in 0..<5 {
-                let row = i * 4, label = y[i]
+                let row = i * 4
+                let label = y[i]
                 let correct = z2[row + label]
                 for j in 0..<4 where j != label {
                     total += max(0, z2[row + j] - correct + 1)
@@ -415,7 +416,8 @@ public struct SiluNet: Sendable {
         do {
             var total: Scalar = 0
             for i in 0..<5 {
-                let row = i * 4, label = y[i]
+                let row = i * 4
+                let label = y[i]
                 let correct = z2[row + label]
                 for j in 0..<4 where j != label {
                     total += max(0, z2[row + j] - correct + 1)
@@ -457,7 +459,8 @@ public struct SiluNet: Sendable {
         do {
             let scale: Scalar = 1 / 5
             for i in 0..<5 {
-                let row = i * 4, label = y[i]
+                let row = i * 4
+                let label = y[i]
                 let correct = z2[row + label]
                 var violations: Scalar = 0
                 for j in 0..<4 {
@@ -496,7 +499,7 @@ public struct SiluNet: Sendable {
                 dW2_via_z2_linear[i * 4 + j] = 0
             }
             for k in 0..<5 {
-                let a = h1[k * 6 + i]
+                let a: Scalar = h1[k * 6 + i]
                 for j in 0..<4 {
                     dW2_via_z2_linear[i * 4 + j] += a * dz2[k * 4 + j]
                 }
@@ -535,7 +538,7 @@ public struct SiluNet: Sendable {
                 dW1_via_z1_linear[i * 6 + j] = 0
             }
             for k in 0..<5 {
-                let a = x[k * 3 + i]
+                let a: Scalar = x[k * 3 + i]
                 for j in 0..<6 {
                     dW1_via_z1_linear[i * 6 + j] += a * dz1[k * 6 + j]
                 }

@@ -277,7 +277,7 @@ public struct TanhNet: Sendable {
                 z1_linear[i * 6 + j] = 0
             }
             for k in 0..<3 {
-                let a = x[i * 3 + k]
+                let a: Scalar = x[i * 3 + k]
                 for j in 0..<6 {
                     z1_linear[i * 6 + j] += a * W1[k * 6 + j]
                 }
@@ -300,7 +300,7 @@ public struct TanhNet: Sendable {
                 z2_linear[i * 4 + j] = 0
             }
             for k in 0..<6 {
-                let a = h1[i * 6 + k]
+                let a: Scalar = h1[i * 6 + k]
                 for j in 0..<4 {
                     z2_linear[i * 4 + j] += a * W2[k * 4 + j]
                 }
@@ -494,7 +494,7 @@ public struct TanhNet: Sendable {
                 dW2_via_z2_linear[i * 4 + j] = 0
             }
             for k in 0..<5 {
-                let a = h1[k * 6 + i]
+                let a: Scalar = h1[k * 6 + i]
                 for j in 0..<4 {
                     dW2_via_z2_linear[i * 4 + j] += a * dz2[k * 4 + j]
                 }
@@ -526,7 +526,7 @@ public struct TanhNet: Sendable {
                 dW1_via_z1_linear[i * 6 + j] = 0
             }
             for k in 0..<5 {
-                let a = x[k * 3 + i]
+                let a: Scalar = x[k * 3 + i]
                 for j in 0..<6 {
                     dW1_via_z1_linear[i * 6 + j] += a * dz1[k * 6 + j]
                 }

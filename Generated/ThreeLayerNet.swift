@@ -625,7 +625,7 @@ public struct ThreeLayerNet: Sendable {
                 z3[i * 3 + j] = 0
             }
             for k in 0..<6 {
-                let a = h2[i * 6 + k]
+                let a: Scalar = h2[i * 6 + k]
                 for j in 0..<3 {
                     z3[i * 3 + j] += a * W3[k * 3 + j]
                 }
@@ -739,7 +739,7 @@ public struct ThreeLayerNet: Sendable {
                 dW3[i * 3 + j] = 0
             }
             for k in 0..<6 {
-                let a = h2[k * 6 + i]
+                let a: Scalar = h2[k * 6 + i]
                 for j in 0..<3 {
                     dW3[i * 3 + j] += a * dz3[k * 3 + j]
                 }

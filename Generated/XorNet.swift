@@ -277,7 +277,7 @@ public struct XorNet: Sendable {
                 z1_linear[i * 4 + j] = 0
             }
             for k in 0..<2 {
-                let a = x[i * 2 + k]
+                let a: Scalar = x[i * 2 + k]
                 for j in 0..<4 {
                     z1_linear[i * 4 + j] += a * W1[k * 4 + j]
                 }
@@ -357,7 +357,7 @@ public struct XorNet: Sendable {
                 z2_linear[i * 2 + j] = 0
             }
             for k in 0..<4 {
-                let a = h1[i * 4 + k]
+                let a: Scalar = h1[i * 4 + k]
                 for j in 0..<2 {
                     z2_linear[i * 2 + j] += a * W2[k * 2 + j]
                 }
@@ -482,7 +482,7 @@ public struct XorNet: Sendable {
                 dW2[i * 2 + j] = 0
             }
             for k in 0..<4 {
-                let a = h1[k * 4 + i]
+                let a: Scalar = h1[k * 4 + i]
                 for j in 0..<2 {
                     dW2[i * 2 + j] += a * dz2[k * 2 + j]
                 }
@@ -585,7 +585,7 @@ public struct XorNet: Sendable {
                 dW1[i * 4 + j] = 0
             }
             for k in 0..<4 {
-                let a = x[k * 2 + i]
+                let a: Scalar = x[k * 2 + i]
                 for j in 0..<4 {
                     dW1[i * 4 + j] += a * dz1[k * 4 + j]
                 }

@@ -18,8 +18,8 @@ struct ExecutionPlan {
     private(set) var locations: [Location]
     /// Scratch elements needed.
     private(set) var scratchCount = 0
-    /// Ops whose work (elements, or multiply-adds for matmul) is at most this are unrolled.
-    let unrollLimit: Int
+    /// Which ops are unrolled.
+    let unroll: UnrollPolicy
 
     /// How one matrix product runs, and the scratch its operand copies use.
     struct Product {
@@ -37,7 +37,7 @@ struct ExecutionPlan {
 
     init(graph: Graph, targets: [ValueID], gradientSlots: [ValueID: Int], unrollLimit: Int, fastMath: Bool = false) {
         self.graph = graph
-        self.unrollLimit = unrollLimit
+        self.unroll = UnrollPolicy(limit: unrollLimit)
         self.fastMath = fastMath
         liveOps = graph.opsNeeded(for: targets)
         var consumers = [[Int]](repeating: [], count: graph.values.count)
@@ -115,18 +115,7 @@ struct ExecutionPlan {
             let op = graph.ops[i]
             guard op.kind.isElementwise, usesFastMath(op) else { return }
             let operands = op.inputs.map { _ in SwiftExpression.atom("x") }
-            functions.formUnion(Self.swift(op, operands, SwiftMath(fast: true)).calledFunctions)
-        }
-    }
-
-    /// One element of an elementwise op as Swift, from its operands' expressions.
-    static func swift(_ op: Op, _ operands: [SwiftExpression], _ math: SwiftMath) -> SwiftExpression {
-        switch op.kind {
-        case .unary(let f): return f.swift(operands[0], math)
-        case .binary(let f): return f.swift(operands[0], operands[1])
-        case .select: return .conditional(.infix(operands[0], .notEqual, .literal(0)), operands[1], operands[2])
-        case .copy: return operands[0]
-        default: preconditionFailure("not elementwise: \(op.kind)")
+            functions.formUnion(KernelLowering.elementwiseExpression(op, operands, SwiftMath(fast: true)).calledFunctions)
         }
     }
 
@@ -148,23 +137,19 @@ struct ExecutionPlan {
     }
 
     /// True when `op` is emitted as straight-line code.
-    func isUnrolled(_ op: Op) -> Bool { work(op) <= unrollLimit }
+    func isUnrolled(_ op: Op) -> Bool { unroll.unrolls(op, in: graph) }
+
+    /// The lowering of the planned ops to kernels: fused values as locals of their consumer's body,
+    /// products through the planned SIMD forms.
+    var lowering: KernelLowering {
+        KernelLowering(graph: graph, unroll: unroll, isFused: { self.location($0) == .fused }, namesFusedValues: true,
+                       fastMath: fastMath, productPlan: { self.product($0) }, usesSumRows: { self.usesSumRows($0) })
+    }
 
     /// True when `op`'s exponentials and tanh run through `FastMath`: in loops of Float models,
     /// which it lets vectorize. Unrolled, each element would be a scalar polynomial, and libm's
     /// table-driven functions are faster for that.
     func usesFastMath(_ op: Op) -> Bool { fastMath && !isUnrolled(op) }
-
-    /// Scalar operations an op performs, the measure the unroll limit applies to.
-    func work(_ op: Op) -> Int {
-        switch op.kind {
-        case .matmul(let s): return s.m * s.n * s.k
-        case .loss, .lossGradient:
-            return Int.max  // losses index by labels: always loops
-        default:
-            return max(graph[op.output].shape.count, op.inputs.map { graph[$0].shape.count }.max() ?? 0)
-        }
-    }
 
     /// The location of `id`.
     func location(_ id: ValueID) -> Location { locations[id.index] }

@@ -4,6 +4,9 @@ struct FunctionEmitter {
     let plan: ExecutionPlan
     let names: ValueNames
 
+    private var lowering: KernelLowering { plan.lowering }
+    private var renderer: NetworkRenderer { NetworkRenderer(plan: plan, names: names) }
+
     /// One parameter of the emitted function.
     struct Parameter {
         var name: String
@@ -46,19 +49,14 @@ struct FunctionEmitter {
                     w.line("// Backward pass: adjoints in reverse order, each a chain-rule step.")
                 }
                 w.line("")
-                for c in comments(op) { w.line("// " + c) }
-                if let gradient = pairs[i] {
-                    // The loss and its gradient share one pass and one exp per score.
-                    let g = plan.graph.ops[gradient]
-                    w.line("// " + g.comment.text + "   (computed in the same pass)")
-                    w.block("do {") { w in KernelEmitter(plan: plan, names: names).emitLossAndGradient(loss: op, gradient: g, &w) }
-                } else if op.kind.isElementwise {
-                    ElementwiseEmitter(plan: plan, names: names).emit(op, &w)
-                } else if declaresLocals(op) {
-                    // A scope of its own, so the kernel's accumulators do not collide.
-                    w.block("do {") { w in KernelEmitter(plan: plan, names: names).emit(op, &w) }
+                // The loss and its gradient share one pass where the loss's definition has one.
+                let kernel = pairs[i].flatMap { lowering.lossAndGradientKernel(loss: op, gradient: plan.graph.ops[$0]) } ?? lowering.kernel(op)
+                for c in kernel.comments { w.line("// " + c) }
+                if kernel.declaresLocals {
+                    // A scope of its own, so the kernel's locals do not collide with the next one's.
+                    w.block("do {") { w in renderer.render(kernel.body, &w) }
                 } else {
-                    KernelEmitter(plan: plan, names: names).emit(op, &w)
+                    renderer.render(kernel.body, &w)
                 }
             }
             for line in epilogue { w.line(line) }
@@ -71,7 +69,7 @@ struct FunctionEmitter {
         var pairs: [Int: Int] = [:]
         for i in ops {
             let loss = plan.graph.ops[i]
-            guard case .loss(let l) = loss.kind, l.function.emitLossAndGradient != nil else { continue }
+            guard case .loss(let l) = loss.kind, l.function.lossAndGradientKernel != nil else { continue }
             let gradient = ops.first { j in
                 let g = plan.graph.ops[j]
                 guard g.kind == .lossGradient(l), Array(g.inputs.prefix(2)) == loss.inputs else { return false }
@@ -81,26 +79,6 @@ struct FunctionEmitter {
             if let gradient { pairs[i] = gradient }
         }
         return pairs
-    }
-
-    /// True for kernels that declare variables outside their loops (reductions and losses).
-    private func declaresLocals(_ op: Op) -> Bool {
-        switch op.kind {
-        case .sum, .mean, .sumSquares, .dot: return !plan.isUnrolled(op)
-        case .loss, .lossGradient:
-            return true
-        default: return false
-        }
-    }
-
-    /// The comments of an op and of every op fused into it, producers first.
-    private func comments(_ op: Op) -> [String] {
-        let producers = plan.graph.producers
-        var result: [String] = []
-        for input in op.inputs where plan.location(input) == .fused {
-            result += comments(plan.graph.ops[producers[input.index]!])
-        }
-        return result + [op.comment.text]
     }
 
     /// `let name = base + offset` for every stored value the ops touch, in id order.

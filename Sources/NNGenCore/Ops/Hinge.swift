@@ -26,30 +26,43 @@ extension LossFunction {
             }
             return out
         },
-        emitLoss: { k, margin, w in
-            w.line("var total: Scalar = 0")
-            w.block("for i in 0..<\(k.rows) {") { w in
-                w.line("let row = i * \(k.columns), label = \(k.targets)[i]")
-                w.line("let correct = \(k.scores)[row + label]")
-                w.block("for j in 0..<\(k.columns) where j != label {") { w in
-                    w.line("total += max(0, \(k.scores)[row + j] - correct + \(SwiftLiteral.real(margin)))")
-                }
-            }
-            w.line("\(k.output)[0] = total / \(k.rows)")
+        lossKernel: { k, margin in
+            let (row, j, label) = (k.name("row"), k.name("j"), k.name("label"))
+            return [
+                .scalar(k.local("total"), .int(0), mutable: true),
+                k.loop("i", k.rows, exampleRow(k) + [
+                    .loop(counter: k.local("j"), lower: 0, upper: k.columns, filter: .infix(j, .notEqual, label), body: [
+                        .update(name: k.local("total"), op: .add,
+                                value: .call("max", [.int(0), k.score(row + j) - k.name("correct") + .literal(margin)])),
+                    ]),
+                ]),
+                k.result(k.name("total") / .int(k.rows)),
+            ]
         },
-        emitGradient: { k, margin, w in
-            w.line("let scale: Scalar = \(k.upstream) / \(k.rows)")
-            w.block("for i in 0..<\(k.rows) {") { w in
-                w.line("let row = i * \(k.columns), label = \(k.targets)[i]")
-                w.line("let correct = \(k.scores)[row + label]")
-                w.line("var violations: Scalar = 0")
-                w.block("for j in 0..<\(k.columns) {") { w in
-                    w.line("let violated = j != label && \(k.scores)[row + j] - correct + \(SwiftLiteral.real(margin)) > 0")
-                    w.line("\(k.output)[row + j] = violated ? scale : 0")
-                    w.line("violations += violated ? 1 : 0")
-                }
-                w.line("\(k.output)[row + label] = -scale * violations")
-            }
+        gradientKernel: { k, margin in
+            let (row, j, label, scale, violated) = (k.name("row"), k.name("j"), k.name("label"), k.name("scale"), k.name("violated"))
+            return [
+                .scalar(k.local("scale"), k.scale(1, over: k.rows)),
+                k.loop("i", k.rows, exampleRow(k) + [
+                    .scalar(k.local("violations"), .int(0), mutable: true),
+                    k.loop("j", k.columns, [
+                        .named(k.local("violated"), .infix(.infix(j, .notEqual, label), .and,
+                                                          .infix(k.score(row + j) - k.name("correct") + .literal(margin), .greater, .int(0)))),
+                        .store(k.output, index: row + j, op: .set, value: .conditional(violated, scale, .int(0))),
+                        .update(name: k.local("violations"), op: .add, value: .conditional(violated, .int(1), .int(0))),
+                    ]),
+                    .store(k.output, index: row + label, op: .set, value: .negate(scale) * k.name("violations")),
+                ]),
+            ]
         },
-        emitLossAndGradient: nil)
+        lossAndGradientKernel: nil)
+
+    /// `row`, `label` and `correct`, the score of the true class, for example `i`.
+    private static func exampleRow(_ k: LossArrays) -> [KernelStatement] {
+        [
+            .named(k.local("row"), k.name("i") * .int(k.columns)),
+            .named(k.local("label"), k.target(k.name("i"))),
+            .named(k.local("correct"), k.score(k.name("row") + k.name("label"))),
+        ]
+    }
 }

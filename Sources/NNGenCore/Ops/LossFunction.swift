@@ -24,13 +24,13 @@ public struct LossFunction: Sendable {
     let evaluate: @Sendable (_ batch: LossBatch, _ attribute: Double) -> Double
     /// dLoss/dscores in Double, for an upstream gradient of 1.
     let gradient: @Sendable (_ batch: LossBatch, _ attribute: Double) -> [Double]
-    /// Emits `output[0] = loss` over the kernel's arrays.
-    let emitLoss: @Sendable (_ k: LossKernel, _ attribute: Double, _ w: inout CodeWriter) -> Void
-    /// Emits `output = upstream · dLoss/dscores`.
-    let emitGradient: @Sendable (_ k: LossKernel, _ attribute: Double, _ w: inout CodeWriter) -> Void
-    /// Emits both in one pass (`output[0]` the loss, `gradientOutput` the gradient), where that
-    /// saves work; nil where the two kernels are as fast.
-    let emitLossAndGradient: (@Sendable (_ k: LossKernel, _ gradientOutput: String, _ attribute: Double, _ w: inout CodeWriter) -> Void)?
+    /// The kernel computing `output[0] = loss`.
+    let lossKernel: @Sendable (_ k: LossArrays, _ attribute: Double) -> [KernelStatement]
+    /// The kernel computing `output = upstream · dLoss/dscores`.
+    let gradientKernel: @Sendable (_ k: LossArrays, _ attribute: Double) -> [KernelStatement]
+    /// Both in one pass (`output[0]` the loss, `gradient` the gradient), where that saves work;
+    /// nil where the two kernels are as fast.
+    let lossAndGradientKernel: (@Sendable (_ k: LossArrays, _ gradient: ValueID, _ attribute: Double) -> [KernelStatement])?
 
     /// `upstream · rest` for comments, or `rest` alone when the upstream gradient is the literal 1.
     static func times(_ upstream: String, _ rest: String) -> String { upstream == "1" ? rest : "\(upstream) · \(rest)" }
@@ -80,11 +80,30 @@ struct LossBatch {
     func row(_ i: Int) -> ArraySlice<Double> { scores[i * columns..<(i + 1) * columns] }
 }
 
-/// The arrays a loss kernel works on in emitted code (pointers), and their sizes.
-struct LossKernel {
-    let scores: String, targets: String, output: String
-    /// The upstream adjoint as an expression (gradient kernels only).
-    let upstream: String
+/// The values a loss kernel works on, and their sizes.
+struct LossArrays {
+    let scores: ValueID, targets: ValueID
+    var output: ValueID
+    /// The upstream adjoint (gradient kernels only): a literal or a scalar value.
+    let upstream: SwiftExpression
     /// N and C.
     let rows: Int, columns: Int
+    /// The spelling of the kernel's own locals and counters.
+    let local: (String) -> String
+
+    /// Element `index` of the scores.
+    func score(_ index: SwiftExpression) -> SwiftExpression { .element(scores, index) }
+    /// Element `index` of the targets (a class index for label losses).
+    func target(_ index: SwiftExpression) -> SwiftExpression { .element(targets, index) }
+    /// A local of the kernel, as an expression.
+    func name(_ name: String) -> SwiftExpression { .atom(local(name)) }
+    /// `for counter in 0..<count { body }` with the counter spelled as a local.
+    func loop(_ counter: String, _ count: Int, _ body: [KernelStatement]) -> KernelStatement { .loop(local(counter), count, body) }
+    /// `output[0] = value`.
+    func result(_ value: SwiftExpression) -> KernelStatement { .store(output, nil, value) }
+    /// `upstream · numerator / denominator` as one scale factor, without a multiplication by 1.
+    func scale(_ numerator: Double, over denominator: Int) -> SwiftExpression {
+        let top: SwiftExpression = upstream == .literal(1) ? .literal(numerator) : (numerator == 1 ? upstream : .literal(numerator) * upstream)
+        return top / .int(denominator)
+    }
 }

@@ -12,17 +12,23 @@ extension LossFunction {
             let scale = 2 / Double(batch.scores.count)
             return zip(batch.scores, batch.targets).map { scale * ($0 - $1) }
         },
-        emitLoss: { k, _, w in
-            w.line("var total: Scalar = 0")
-            w.block("for i in 0..<\(k.rows * k.columns) {") { w in
-                w.line("let difference = \(k.scores)[i] - \(k.targets)[i]")
-                w.line("total += difference * difference")
-            }
-            w.line("\(k.output)[0] = total / \(k.rows * k.columns)")
+        lossKernel: { k, _ in
+            let (i, difference, count) = (k.name("i"), k.name("difference"), k.rows * k.columns)
+            return [
+                .scalar(k.local("total"), .int(0), mutable: true),
+                k.loop("i", count, [
+                    .named(k.local("difference"), k.score(i) - k.target(i)),
+                    .update(name: k.local("total"), op: .add, value: difference * difference),
+                ]),
+                k.result(k.name("total") / .int(count)),
+            ]
         },
-        emitGradient: { k, _, w in
-            w.line("let scale: Scalar = \(k.upstream == "1" ? "2" : "2 * \(k.upstream)") / \(k.rows * k.columns)")
-            w.block("for i in 0..<\(k.rows * k.columns) {") { w in w.line("\(k.output)[i] = scale * (\(k.scores)[i] - \(k.targets)[i])") }
+        gradientKernel: { k, _ in
+            let (i, count) = (k.name("i"), k.rows * k.columns)
+            return [
+                .scalar(k.local("scale"), k.scale(2, over: count)),
+                k.loop("i", count, [.store(k.output, i, k.name("scale") * (k.score(i) - k.target(i)))]),
+            ]
         },
-        emitLossAndGradient: nil)
+        lossAndGradientKernel: nil)
 }

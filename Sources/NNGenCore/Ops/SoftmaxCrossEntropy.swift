@@ -22,46 +22,53 @@ extension LossFunction {
             }
             return out
         },
-        emitLoss: { k, _, w in
-            w.line("var total: Scalar = 0")
-            w.block("for i in 0..<\(k.rows) {") { w in
-                rowLogSumExp(k, &w)
-                w.line("total += largest + log(sumExp) - \(k.scores)[row + \(k.targets)[i]]")
-            }
-            w.line("\(k.output)[0] = total / \(k.rows)")
+        lossKernel: { k, _ in
+            let (total, row, i) = (k.name("total"), k.name("row"), k.name("i"))
+            return [
+                .scalar(k.local("total"), .int(0), mutable: true),
+                k.loop("i", k.rows, rowLogSumExp(k) + [
+                    .update(name: k.local("total"), op: .add,
+                            value: k.name("largest") + .call("log", [k.name("sumExp")]) - k.score(row + k.target(i))),
+                ]),
+                k.result(total / .int(k.rows)),
+            ]
         },
-        emitGradient: { k, _, w in
-            w.line("let scale: Scalar = \(k.upstream) / \(k.rows)")
-            w.block("for i in 0..<\(k.rows) {") { w in
-                rowLogSumExp(k, &w)
-                w.line("let label = \(k.targets)[i]")
-                w.block("for j in 0..<\(k.columns) {") { w in
-                    w.line("let probability = exp(\(k.scores)[row + j] - largest) / sumExp")
-                    w.line("\(k.output)[row + j] = scale * (probability - (j == label ? 1 : 0))")
-                }
-            }
+        gradientKernel: { k, _ in
+            let (row, j, label) = (k.name("row"), k.name("j"), k.name("label"))
+            let probability = SwiftExpression.call("exp", [k.score(row + j) - k.name("largest")]) / k.name("sumExp")
+            let onehot = SwiftExpression.conditional(.infix(j, .equal, label), .literal(1), .literal(0))
+            return [
+                .scalar(k.local("scale"), k.scale(1, over: k.rows)),
+                k.loop("i", k.rows, rowLogSumExp(k) + [
+                    .named(k.local("label"), k.target(k.name("i"))),
+                    k.loop("j", k.columns, [
+                        .named(k.local("probability"), probability),
+                        .store(k.output, index: row + j, op: .set, value: k.name("scale") * (k.name("probability") - onehot)),
+                    ]),
+                ]),
+            ]
         },
         // One pass: each exp is computed once and kept in the gradient's row until the sum is known.
-        emitLossAndGradient: { k, d, _, w in
-            let (s, columns) = (k.scores, k.columns)
-            w.line("let scale: Scalar = \(k.upstream) / \(k.rows)")
-            w.line("var total: Scalar = 0")
-            w.block("for i in 0..<\(k.rows) {") { w in
-                w.line("let row = i * \(columns)")
-                rowMaximum(k, &w)
-                w.line("var sumExp: Scalar = 0")
-                w.block("for j in 0..<\(columns) {") { w in
-                    w.line("let e = exp(\(s)[row + j] - largest)")
-                    w.line("\(d)[row + j] = e")
-                    w.line("sumExp += e")
-                }
-                w.line("let label = \(k.targets)[i]")
-                w.line("total += largest + log(sumExp) - \(s)[row + label]")
-                w.line("let share = scale / sumExp")
-                w.block("for j in 0..<\(columns) {") { w in w.line("\(d)[row + j] *= share") }
-                w.line("\(d)[row + label] -= scale")
-            }
-            w.line("\(k.output)[0] = total / \(k.rows)")
+        lossAndGradientKernel: { k, d, _ in
+            let (row, j, i, label, scale) = (k.name("row"), k.name("j"), k.name("i"), k.name("label"), k.name("scale"))
+            return [
+                .scalar(k.local("scale"), k.scale(1, over: k.rows)),
+                .scalar(k.local("total"), .int(0), mutable: true),
+                k.loop("i", k.rows, [.named(k.local("row"), i * .int(k.columns))] + rowMaximum(k) + [
+                    .scalar(k.local("sumExp"), .int(0), mutable: true),
+                    k.loop("j", k.columns, [
+                        .named(k.local("e"), .call("exp", [k.score(row + j) - k.name("largest")])),
+                        .store(d, index: row + j, op: .set, value: k.name("e")),
+                        .update(name: k.local("sumExp"), op: .add, value: k.name("e")),
+                    ]),
+                    .named(k.local("label"), k.target(i)),
+                    .update(name: k.local("total"), op: .add, value: k.name("largest") + .call("log", [k.name("sumExp")]) - k.score(row + label)),
+                    .named(k.local("share"), scale / k.name("sumExp")),
+                    k.loop("j", k.columns, [.store(d, index: row + j, op: .multiply, value: k.name("share"))]),
+                    .store(d, index: row + label, op: .subtract, value: scale),
+                ]),
+                k.result(k.name("total") / .int(k.rows)),
+            ]
         })
 
     /// log Σ exp(row), with the maximum subtracted first.
@@ -70,19 +77,23 @@ extension LossFunction {
         return m + Foundation.log(row.reduce(0) { $0 + Foundation.exp($1 - m) })
     }
 
-    /// Declares `largest`, the maximum of row `row` of the scores.
-    private static func rowMaximum(_ k: LossKernel, _ w: inout CodeWriter) {
-        w.line("var largest = \(k.scores)[row]")
+    /// `largest`, the maximum of row `row` of the scores.
+    private static func rowMaximum(_ k: LossArrays) -> [KernelStatement] {
+        let (row, j, largest) = (k.name("row"), k.name("j"), k.name("largest"))
+        var statements: [KernelStatement] = [.local(name: k.local("largest"), type: nil, value: k.score(row), mutable: true)]
         if k.columns > 1 {
-            w.block("for j in 1..<\(k.columns) where \(k.scores)[row + j] > largest {") { w in w.line("largest = \(k.scores)[row + j]") }
+            statements.append(.loop(counter: k.local("j"), lower: 1, upper: k.columns, filter: .infix(k.score(row + j), .greater, largest),
+                                    body: [.update(name: k.local("largest"), op: .set, value: k.score(row + j))]))
         }
+        return statements
     }
 
-    /// Declares `row`, `largest` and `sumExp` = Σⱼ exp(s_row+j − largest) for example `i`.
-    private static func rowLogSumExp(_ k: LossKernel, _ w: inout CodeWriter) {
-        w.line("let row = i * \(k.columns)")
-        rowMaximum(k, &w)
-        w.line("var sumExp: Scalar = 0")
-        w.block("for j in 0..<\(k.columns) {") { w in w.line("sumExp += exp(\(k.scores)[row + j] - largest)") }
+    /// `row`, `largest` and `sumExp` = Σⱼ exp(s_row+j − largest) for example `i`.
+    private static func rowLogSumExp(_ k: LossArrays) -> [KernelStatement] {
+        let (row, j) = (k.name("row"), k.name("j"))
+        return [.named(k.local("row"), k.name("i") * .int(k.columns))] + rowMaximum(k) + [
+            .scalar(k.local("sumExp"), .int(0), mutable: true),
+            k.loop("j", k.columns, [.update(name: k.local("sumExp"), op: .add, value: .call("exp", [k.score(row + j) - k.name("largest")]))]),
+        ]
     }
 }

@@ -5,6 +5,9 @@
 indirect enum SwiftExpression: Sendable, Equatable {
     /// An identifier, an array element or a non-negative literal: never needs parentheses.
     case atom(String)
+    /// Element `index` of an IR value (nil for a scalar), spelled by the emitter that renders it:
+    /// a pointer's element, an array's, a local's or property's name.
+    case element(ValueID, SwiftExpression?)
     /// `name(arguments)`.
     case call(String, [SwiftExpression])
     /// `base.name()`, such as `x.squareRoot()`.
@@ -19,16 +22,22 @@ indirect enum SwiftExpression: Sendable, Equatable {
     /// The binary operators emitted code uses, in Swift's precedence groups.
     enum InfixOperator: String, Sendable {
         case plus = "+", minus = "-", times = "*", divide = "/"
-        case greater = ">", greaterOrEqual = ">=", lessOrEqual = "<=", notEqual = "!="
+        case greater = ">", greaterOrEqual = ">=", lessOrEqual = "<=", equal = "==", notEqual = "!="
+        case and = "&&"
 
-        /// Swift's precedence: multiplication 3, addition 2, comparison 1 (the conditional is 0).
+        /// Swift's precedence groups: multiplication 5, addition 4, comparison 3, conjunction 2
+        /// (the conditional is 1, atoms and calls 6).
         var precedence: Int {
             switch self {
-            case .times, .divide: return 3
-            case .plus, .minus: return 2
-            case .greater, .greaterOrEqual, .lessOrEqual, .notEqual: return 1
+            case .times, .divide: return 5
+            case .plus, .minus: return 4
+            case .greater, .greaterOrEqual, .lessOrEqual, .equal, .notEqual: return 3
+            case .and: return 2
             }
         }
+
+        /// Comparisons do not associate: an operand of the same precedence needs parentheses.
+        var isComparison: Bool { precedence == 3 }
     }
 
     /// A number: negative ones in parentheses so they can stand anywhere.
@@ -45,38 +54,76 @@ indirect enum SwiftExpression: Sendable, Equatable {
     /// The precedence of the outermost operator (atoms, calls and negations bind tightest).
     private var precedence: Int {
         switch self {
-        case .atom, .call, .method, .negate: return 4
+        case .atom, .element, .call, .method, .negate: return 6
         case .infix(_, let op, _): return op.precedence
-        case .conditional: return 0
+        case .conditional: return 1
         }
     }
 
-    /// The source text.
-    var text: String {
+    /// How an emitter spells element `index` of a value (the index already rendered; nil for a scalar).
+    typealias Spelling = (ValueID, String?) -> String
+
+    /// The source text of an expression that reads no IR value.
+    var text: String { render { id, _ in preconditionFailure("value \(id.index) read without an emitter's spelling") } }
+
+    /// The source text, with IR values spelled by `spell`.
+    func render(_ spell: Spelling) -> String {
         switch self {
         case .atom(let text): return text
-        case .call(let name, let arguments): return "\(name)(\(arguments.map(\.text).joined(separator: ", ")))"
-        case .method(let base, let name): return "\(base.operand(above: 4)).\(name)()"
-        case .negate(let x): return "-\(x.operand(above: 4))"
+        case .element(let id, let index): return spell(id, index?.render(spell))
+        case .call(let name, let arguments): return "\(name)(\(arguments.map { $0.render(spell) }.joined(separator: ", ")))"
+        case .method(let base, let name): return "\(base.operand(above: 6, spell)).\(name)()"
+        case .negate(let x): return "-\(x.operand(above: 6, spell))"
         case .infix(let a, let op, let b):
             // Left-associative: a right operand of the same precedence needs parentheses
             // (a - (b - c)); comparisons do not chain, so both sides need them at equal precedence.
             let p = op.precedence
-            return "\(a.operand(above: p == 1 ? 2 : p)) \(op.rawValue) \(b.operand(above: p + 1))"
+            return "\(a.operand(above: op.isComparison ? p + 1 : p, spell)) \(op.rawValue) \(b.operand(above: p + 1, spell))"
         case .conditional(let c, let a, let b):
-            return "\(c.operand(above: 1)) ? \(a.operand(above: 1)) : \(b.operand(above: 0))"
+            return "\(c.operand(above: 2, spell)) ? \(a.operand(above: 2, spell)) : \(b.operand(above: 1, spell))"
         }
     }
 
     /// The text, parenthesized unless the expression binds at least as tightly as `minimum`.
-    private func operand(above minimum: Int) -> String {
-        precedence >= minimum ? text : "(\(text))"
+    private func operand(above minimum: Int, _ spell: Spelling) -> String {
+        precedence >= minimum ? render(spell) : "(\(render(spell)))"
+    }
+
+    /// The IR values it reads.
+    var elements: [ValueID] {
+        switch self {
+        case .atom: return []
+        case .element(let id, let index): return [id] + (index?.elements ?? [])
+        case .call(_, let arguments): return arguments.flatMap(\.elements)
+        case .method(let base, _), .negate(let base): return base.elements
+        case .infix(let a, _, let b): return a.elements + b.elements
+        case .conditional(let c, let a, let b): return c.elements + a.elements + b.elements
+        }
+    }
+
+    /// An integer index or count.
+    static func int(_ value: Int) -> SwiftExpression { .atom(value < 0 ? "(\(value))" : "\(value)") }
+
+    /// The value of an integer literal.
+    var integer: Int? {
+        if case .atom(let text) = self { return Int(text) }
+        return nil
+    }
+
+    /// `a * stride + b` for index arithmetic, leaving out zero terms and unit strides, and
+    /// computed when both are numbers.
+    static func index(_ row: SwiftExpression, stride: Int, plus column: SwiftExpression) -> SwiftExpression {
+        if let r = row.integer, let c = column.integer { return .int(r * stride + c) }
+        let scaled: SwiftExpression? = row == .int(0) ? nil : (stride == 1 ? row : row * .int(stride))
+        guard let scaled else { return column }
+        return column == .int(0) ? scaled : scaled + column
     }
 
     /// The names of the functions it calls (which helpers emitted code needs).
     var calledFunctions: Set<String> {
         switch self {
         case .atom: return []
+        case .element(_, let index): return index?.calledFunctions ?? []
         case .call(let name, let arguments): return arguments.reduce(into: [name]) { $0.formUnion($1.calledFunctions) }
         case .method(let base, _), .negate(let base): return base.calledFunctions
         case .infix(let a, _, let b): return a.calledFunctions.union(b.calledFunctions)

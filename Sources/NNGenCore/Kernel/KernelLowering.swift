@@ -1,0 +1,330 @@
+/// Lowers each op of the IR to its kernel: the one place where an op's loops, unrolled statements
+/// and reductions are written, for both forms. What differs between the forms is given to it as
+/// decisions (which values are fused, how a product runs) and left to the renderers (where values
+/// live).
+struct KernelLowering {
+    let graph: Graph
+    let unroll: UnrollPolicy
+    /// True for a value computed inside its only consumer instead of being stored.
+    let isFused: (ValueID) -> Bool
+    /// Fused values become named locals of their consumer's body (networks: one `let` per value),
+    /// or are written inline into its expression (graphs, where they are a pullback's helpers).
+    let namesFusedValues: Bool
+    /// Comparisons kept as `Bool` because every consumer uses them as a condition (graphs).
+    let conditions: Set<ValueID>
+    /// exp and tanh in loops run through `FastMath` (Float networks).
+    let fastMath: Bool
+    /// How a product runs when it is not unrolled: SIMD kernels (networks), or nil for loops.
+    let productPlan: (ValueID) -> ExecutionPlan.Product?
+    /// True when a bias-gradient sum runs through `sumRows` (networks).
+    let usesSumRows: (Op) -> Bool
+    /// The spelling of the kernels' own locals and counters (graphs prefix them with `_`, which no
+    /// spec name starts with).
+    let local: (String) -> String
+    /// True where every output starts as zeros (a graph's fresh arrays), so sums need not clear it.
+    let outputsStartAtZero: Bool
+    private let producers: [Int?]
+
+    init(graph: Graph, unroll: UnrollPolicy, isFused: @escaping (ValueID) -> Bool, namesFusedValues: Bool,
+         conditions: Set<ValueID> = [], fastMath: Bool = false,
+         productPlan: @escaping (ValueID) -> ExecutionPlan.Product? = { _ in nil },
+         usesSumRows: @escaping (Op) -> Bool = { _ in false }, local: @escaping (String) -> String = { $0 },
+         outputsStartAtZero: Bool = false) {
+        self.graph = graph
+        self.unroll = unroll
+        self.isFused = isFused
+        self.namesFusedValues = namesFusedValues
+        self.conditions = conditions
+        self.fastMath = fastMath
+        self.productPlan = productPlan
+        self.usesSumRows = usesSumRows
+        self.local = local
+        self.outputsStartAtZero = outputsStartAtZero
+        producers = graph.producers
+    }
+
+    /// The kernel of `op` (which must not be fused into another).
+    func kernel(_ op: Op) -> Kernel {
+        let fusedOps = namesFusedValues ? fusedProducers(of: op) : []
+        let comments = (fusedOps + [op]).map(\.comment.text)
+        switch op.kind {
+        case .unary, .binary, .select, .copy: return Kernel(comments: comments, body: elementwise(op, fusedOps))
+        case .matmul(let s): return Kernel(comments: comments, body: matmul(op, s))
+        case .transpose(let rows, let cols): return Kernel(comments: comments, body: transpose(op, rows, cols))
+        case .sum, .mean, .sumSquares, .dot: return Kernel(comments: comments, body: reduction(op))
+        case .sumToShape: return Kernel(comments: comments, body: sumToShape(op))
+        case .loss(let loss): return Kernel(comments: comments, body: loss.function.lossKernel(lossArrays(op), loss.attribute))
+        case .lossGradient(let loss): return Kernel(comments: comments, body: loss.function.gradientKernel(lossArrays(op), loss.attribute))
+        }
+    }
+
+    /// The one-pass kernel of a loss and its gradient, where the loss's definition has one.
+    func lossAndGradientKernel(loss: Op, gradient: Op) -> Kernel? {
+        guard case .loss(let l) = loss.kind, let pass = l.function.lossAndGradientKernel else { return nil }
+        var arrays = lossArrays(gradient)
+        arrays.output = loss.output
+        let body = pass(arrays, gradient.output, l.attribute)
+        return Kernel(comments: [loss.comment.text, gradient.comment.text + "   (computed in the same pass)"], body: body)
+    }
+
+    /// True when `op` is written as straight-line code.
+    func isUnrolled(_ op: Op) -> Bool { unroll.unrolls(op, in: graph) }
+
+    // MARK: Elementwise ops
+
+    /// Which element of its output an elementwise expression computes.
+    private enum Position {
+        /// The output is a scalar.
+        case scalar
+        /// Inside loops: `i`, or `r`/`c` with an operand broadcast along rows of `suffix` elements.
+        case loop(suffix: Int?)
+        /// A fixed element (unrolled).
+        case constant(Int)
+
+        var isConstant: Bool {
+            if case .constant = self { return true }
+            return false
+        }
+    }
+
+    /// One loop (or one statement per element) computing `op` and, as locals, the fused producers.
+    private func elementwise(_ op: Op, _ fusedOps: [Op]) -> [KernelStatement] {
+        let out = op.output, shape = graph[out].shape
+        if op.kind == .copy, fusedOps.isEmpty {
+            let input = op.inputs[0]
+            if graph[input].shape.isScalar, !shape.isScalar { return [.fill(out, value(input, .scalar, of: shape))] }
+            if !shape.isScalar, graph[input].shape == shape, graph[input].role == .computed, !isFused(input) { return [.copy(out, from: input)] }
+        }
+        let leaves = (fusedOps + [op]).flatMap(\.inputs).filter { !isFused($0) }
+        let suffix = leaves.map { graph[$0].shape }.first { !$0.isScalar && $0 != shape }?.count
+        func body(_ position: Position) -> [KernelStatement] {
+            fusedOps.map { .define($0.output, expression($0, position, of: shape)) }
+                + [.store(out, index(shape, position, of: shape), expression(op, position, of: shape))]
+        }
+        if shape.isScalar { return body(.scalar) }
+        if isUnrolled(op) {
+            return (0..<shape.count).flatMap { e -> [KernelStatement] in
+                // A scope per element, so that the fused locals keep their plain names.
+                fusedOps.isEmpty ? body(.constant(e)) : [.scope(body(.constant(e)))]
+            }
+        }
+        if let suffix, suffix != shape.count {
+            let (r, c) = (local("r"), local("c"))
+            return [.loop(r, shape.count / suffix, [.loop(c, suffix, [.named(local("i"), .index(.atom(r), stride: suffix, plus: .atom(c)))] + body(.loop(suffix: suffix)))])]
+        }
+        return [.loop(local("i"), shape.count, body(.loop(suffix: nil)))]
+    }
+
+    /// The fused producers of `op`, each before its consumer.
+    private func fusedProducers(of op: Op) -> [Op] {
+        op.inputs.filter(isFused).flatMap { input -> [Op] in
+            let producer = graph.ops[producers[input.index]!]
+            return fusedProducers(of: producer) + [producer]
+        }
+    }
+
+    /// The index of an operand of shape `operand` at `position` of an output of shape `output`.
+    private func index(_ operand: Shape, _ position: Position, of output: Shape) -> SwiftExpression? {
+        if operand.isScalar { return nil }
+        switch position {
+        case .scalar: preconditionFailure("an array read as a scalar")
+        case .loop(let suffix): return .atom(local(operand == output || suffix == nil ? "i" : "c"))
+        case .constant(let e): return .int(operand == output ? e : e % operand.count)
+        }
+    }
+
+    /// An operand: a literal, a fused value (a local, or its expression inline), or an element.
+    private func value(_ id: ValueID, _ position: Position, of output: Shape) -> SwiftExpression {
+        if case .constant(let c) = graph[id].role { return .literal(c) }
+        if isFused(id), !namesFusedValues { return expression(graph.ops[producers[id.index]!], position, of: output) }
+        if isFused(id) { return .element(id, nil) }
+        return .element(id, index(graph[id].shape, position, of: output))
+    }
+
+    /// One element of an elementwise op's output, as the op's definition spells it.
+    private func expression(_ op: Op, _ position: Position, of output: Shape) -> SwiftExpression {
+        let operands = op.inputs.map { value($0, position, of: output) }
+        if conditions.contains(op.output), case .binary(let f) = op.kind, let comparison = f.comparison {
+            return .infix(operands[0], comparison, operands[1])
+        }
+        if op.kind == .select {
+            return .conditional(condition(op.inputs[0], operands[0], position, of: output), operands[1], operands[2])
+        }
+        let unrolled = position.isConstant || isUnrolled(op)
+        return Self.elementwiseExpression(op, operands, SwiftMath(fast: fastMath && !unrolled))
+    }
+
+    /// The condition a select's mask stands for: the comparison itself where it is written inline
+    /// or kept as a `Bool`, else `mask != 0`.
+    private func condition(_ mask: ValueID, _ operand: SwiftExpression, _ position: Position, of output: Shape) -> SwiftExpression {
+        if conditions.contains(mask) { return operand }
+        if isFused(mask), !namesFusedValues, case .binary(let f) = graph.ops[producers[mask.index]!].kind, let comparison = f.comparison {
+            let op = graph.ops[producers[mask.index]!]
+            return .infix(value(op.inputs[0], position, of: output), comparison, value(op.inputs[1], position, of: output))
+        }
+        return .infix(operand, .notEqual, .literal(0))
+    }
+
+    /// One element of an elementwise op as Swift, from its operands' expressions.
+    static func elementwiseExpression(_ op: Op, _ operands: [SwiftExpression], _ math: SwiftMath) -> SwiftExpression {
+        switch op.kind {
+        case .unary(let f): return f.swift(operands[0], math)
+        case .binary(let f): return f.swift(operands[0], operands[1])
+        case .select: return .conditional(.infix(operands[0], .notEqual, .literal(0)), operands[1], operands[2])
+        case .copy: return operands[0]
+        default: preconditionFailure("not elementwise: \(op.kind)")
+        }
+    }
+
+    // MARK: Products, transposes, reductions
+
+    /// `for counter in 0..<count { body(counter) }`, or the body at 0 when the count is 1.
+    private func loop(_ counter: String, _ count: Int, _ body: (SwiftExpression) -> [KernelStatement]) -> [KernelStatement] {
+        count == 1 ? body(.int(0)) : [.loop(local(counter), count, body(.atom(local(counter))))]
+    }
+
+    /// `C[m×n] = op(A)·op(B)`, summing k in increasing order in every form.
+    private func matmul(_ op: Op, _ s: MatmulShape) -> [KernelStatement] {
+        let (c, a, b) = (op.output, op.inputs[0], op.inputs[1])
+        if let plan = productPlan(c), plan.form != .scalar, !isUnrolled(op) { return simdProduct(s, plan, c, a, b) }
+        func aElement(_ i: SwiftExpression, _ k: SwiftExpression) -> SwiftExpression {
+            .element(a, s.transposeA ? .index(k, stride: s.m, plus: i) : .index(i, stride: s.k, plus: k))
+        }
+        func bElement(_ k: SwiftExpression, _ j: SwiftExpression) -> SwiftExpression {
+            .element(b, s.transposeB ? .index(j, stride: s.k, plus: k) : .index(k, stride: s.n, plus: j))
+        }
+        func cIndex(_ i: SwiftExpression, _ j: SwiftExpression) -> SwiftExpression { .index(i, stride: s.n, plus: j) }
+        if isUnrolled(op) {
+            return (0..<s.m).flatMap { i in
+                (0..<s.n).map { j in
+                    let terms = (0..<s.k).map { k in aElement(.int(i), .int(k)) * bElement(.int(k), .int(j)) }
+                    return .store(c, .int(i * s.n + j), terms.dropFirst().reduce(terms[0], +))
+                }
+            }
+        }
+        if s.k == 1 {
+            return loop("i", s.m) { i in loop("j", s.n) { j in [.store(c, cIndex(i, j), aElement(i, .int(0)) * bElement(.int(0), j))] } }
+        }
+        if !s.transposeB {
+            // Row i of C accumulates a_ik · (row k of B): the inner loop runs over contiguous memory.
+            let a = local("a")
+            return loop("i", s.m) { i in
+                (outputsStartAtZero ? [] : loop("j", s.n) { j in [.store(c, cIndex(i, j), .int(0))] })
+                    + loop("k", s.k) { k in
+                        [.scalar(a, aElement(i, k))] + loop("j", s.n) { j in [.store(c, index: cIndex(i, j), op: .add, value: .atom(a) * bElement(k, j))] }
+                    }
+            }
+        }
+        // B is used transposed: each element of C is a dot product of two contiguous rows.
+        let acc = local("acc")
+        return loop("i", s.m) { i in
+            loop("j", s.n) { j in
+                [.scalar(acc, .int(0), mutable: true)]
+                    + loop("k", s.k) { k in [.update(name: acc, op: .add, value: aElement(i, k) * bElement(k, j))] }
+                    + [.store(c, cIndex(i, j), .atom(acc))]
+            }
+        }
+    }
+
+    /// `C[m×n] = op(A)·op(B)` through the SIMD kernels of `ProductKernels`, after copying the
+    /// operands the chosen form needs in the other layout into the scratch.
+    private func simdProduct(_ s: MatmulShape, _ p: ExecutionPlan.Product, _ c: ValueID, _ a: ValueID, _ b: ValueID) -> [KernelStatement] {
+        let (m, k, n) = (s.m, s.k, s.n)
+        var statements: [KernelStatement] = []
+        func transposeCopy(_ from: KernelArgument, to offset: Int, _ rows: Int, _ columns: Int, _ note: String) -> KernelArgument {
+            statements.append(.call("Self.transposeCopy", [from, .scratch(offset), .int(rows), .int(columns)], note: note))
+            return .scratch(offset)
+        }
+        switch p.form {
+        case .rows:
+            // A's element (i, l): row-major [m][k], or stored transposed as [k][m].
+            let (ai, ak) = s.transposeA ? (1, m) : (k, 1)
+            let right = p.copyB.map { transposeCopy(.input(b), to: $0, n, k, "Bᵀ: [\(n)×\(k)] → [\(k)×\(n)]") } ?? .input(b)
+            statements.append(.call("Self.productRows", [.input(a), .int(ai), .int(ak), right, .output(c), .int(m), .int(k), .int(n)], note: nil))
+        case .dots:
+            let left = p.copyA.map { transposeCopy(.input(a), to: $0, k, m, "A: [\(k)×\(m)] → [\(m)×\(k)]") } ?? .input(a)
+            let right = p.copyB.map { transposeCopy(.input(b), to: $0, k, n, "B: [\(k)×\(n)] → [\(n)×\(k)]") } ?? .input(b)
+            statements.append(.call("Self.productDots", [left, right, .output(c), .int(m), .int(k), .int(n)], note: nil))
+        case .transposedRows:
+            // Cᵀ = op(B)ᵀ·op(A)ᵀ: op(B)ᵀ's element (j, l) read in place, op(A)ᵀ needed as [k][m].
+            let (bi, bk) = s.transposeB ? (k, 1) : (1, n)
+            let right = p.copyA.map { transposeCopy(.input(a), to: $0, m, k, "A: [\(m)×\(k)] → [\(k)×\(m)]") } ?? .input(a)
+            let transposed = p.transposedOutput!
+            statements.append(.call("Self.productRows", [.input(b), .int(bi), .int(bk), right, .scratch(transposed), .int(n), .int(k), .int(m)],
+                                    note: "Cᵀ [\(n)×\(m)]"))
+            statements.append(.call("Self.transposeCopy", [.scratch(transposed), .output(c), .int(n), .int(m)], note: nil))
+        case .scalar:
+            preconditionFailure("scalar products use the loops")
+        }
+        return statements
+    }
+
+    /// `[rows×cols]` to `[cols×rows]`: output element (r, c) is input element (c, r).
+    private func transpose(_ op: Op, _ rows: Int, _ cols: Int) -> [KernelStatement] {
+        let (out, x) = (op.output, op.inputs[0])
+        if isUnrolled(op) {
+            return (0..<rows * cols).map { e in .store(out, .int(e), .element(x, .int((e % rows) * cols + e / rows))) }
+        }
+        let (r, c) = (local("r"), local("c"))
+        return [.loop(r, cols, [.loop(c, rows, [.store(out, .index(.atom(r), stride: rows, plus: .atom(c)),
+                                                       .element(x, .index(.atom(c), stride: cols, plus: .atom(r))))])])]
+    }
+
+    /// Σ of one term per element (x, x², or aᵢbᵢ); `mean` divides by the count.
+    private func reduction(_ op: Op) -> [KernelStatement] {
+        let x = op.inputs[0], n = graph[x].shape.count
+        func term(_ i: SwiftExpression) -> SwiftExpression {
+            let scalar = graph[x].shape.isScalar
+            let a = SwiftExpression.element(x, scalar ? nil : i)
+            switch op.kind {
+            case .sumSquares: return a * a
+            case .dot: return a * .element(op.inputs[1], i)
+            default: return a
+            }
+        }
+        // The mean of one element is that element: no division by 1.
+        let mean = op.kind == .mean && n > 1
+        func result(_ total: SwiftExpression) -> SwiftExpression { mean ? total / .int(n) : total }
+        if isUnrolled(op) {
+            return [.store(op.output, nil, result((1..<n).reduce(term(.int(0))) { $0 + term(.int($1)) }))]
+        }
+        let (total, i) = (local("total"), local("i"))
+        return [
+            .scalar(total, .int(0), mutable: true),
+            .loop(i, n, [.update(name: total, op: .add, value: term(.atom(i)))]),
+            .store(op.output, nil, result(.atom(total))),
+        ]
+    }
+
+    /// Σ over the leading axes, to the output's trailing shape: the adjoint of broadcasting a bias.
+    private func sumToShape(_ op: Op) -> [KernelStatement] {
+        let (out, x) = (op.output, op.inputs[0])
+        let columns = graph[out].shape.count, rows = graph[x].shape.count / columns
+        if usesSumRows(op) { return [.call("Self.sumRows", [.input(x), .output(out), .int(rows), .int(columns)], note: nil)] }
+        if isUnrolled(op) {
+            return (0..<columns).map { c in
+                let terms = (0..<rows).map { r in SwiftExpression.element(x, .int(r * columns + c)) }
+                return .store(out, .int(c), terms.dropFirst().reduce(terms[0], +))
+            }
+        }
+        let (r, c) = (local("r"), local("c"))
+        return [
+            .loop(c, columns, [.store(out, .atom(c), .element(x, .atom(c)))]),
+            .loop(counter: r, lower: 1, upper: rows, filter: nil, body: [
+                .loop(c, columns, [.store(out, index: .atom(c), op: .add, value: .element(x, .index(.atom(r), stride: columns, plus: .atom(c))))]),
+            ]),
+        ]
+    }
+
+    /// The arrays of a loss or loss-gradient op.
+    private func lossArrays(_ op: Op) -> LossArrays {
+        let shape = graph[op.inputs[0]].shape
+        var upstream: SwiftExpression = .literal(1)
+        if op.inputs.count == 3 {
+            let dy = op.inputs[2]
+            if case .constant(let c) = graph[dy].role { upstream = .literal(c) } else { upstream = .element(dy, nil) }
+        }
+        return LossArrays(scores: op.inputs[0], targets: op.inputs[1], output: op.output, upstream: upstream,
+                          rows: shape.dims[0], columns: shape.dims[1], local: local)
+    }
+}

@@ -1,0 +1,92 @@
+/// The loop-level IR: what one op (or one fused group of ops) computes, as loop nests, scalar
+/// lets, loads, stores and reductions over IR values. `KernelLowering` builds it, once for both
+/// forms; `NetworkRenderer` and `GraphRenderer` render it, differing only in where values live
+/// (pointers into planned storage, or Swift arrays and locals).
+indirect enum KernelStatement: Sendable, Equatable {
+    /// `for counter in lower..<upper where filter { body }`.
+    case loop(counter: String, lower: Int, upper: Int, filter: SwiftExpression?, body: [KernelStatement])
+    /// `let name: type = value` (`var` when `mutable`); no type is written for `nil`.
+    case local(name: String, type: LocalType?, value: SwiftExpression, mutable: Bool)
+    /// `name op value` for a local: `total += term`.
+    case update(name: String, op: Assignment, value: SwiftExpression)
+    /// `value[index] op expression` (a scalar value has no index).
+    case store(ValueID, index: SwiftExpression?, op: Assignment, value: SwiftExpression)
+    /// Every element of a value set to one expression (that reads no element of it).
+    case fill(ValueID, SwiftExpression)
+    /// Every element of a value copied from another of the same shape.
+    case copy(ValueID, from: ValueID)
+    /// A value that lives in a local of its consumer's loop body (fused): `let name: Scalar = e`.
+    case define(ValueID, SwiftExpression)
+    /// `do { body }`: a scope for locals.
+    case scope([KernelStatement])
+    /// A call of an emitted helper on pointers: `Self.productRows(a, 1, 2, b, c, 300, 2, 100)`.
+    case call(String, [KernelArgument], note: String?)
+
+    /// The type of a local.
+    enum LocalType: String, Sendable {
+        case scalar = "Scalar", bool = "Bool"
+    }
+
+    /// `=`, `+=`, `-=`, `*=`, `/=`.
+    enum Assignment: String, Sendable {
+        case set = "=", add = "+=", subtract = "-=", multiply = "*=", divide = "/="
+    }
+
+    /// `for counter in 0..<count { body }`.
+    static func loop(_ counter: String, _ count: Int, _ body: [KernelStatement]) -> KernelStatement {
+        .loop(counter: counter, lower: 0, upper: count, filter: nil, body: body)
+    }
+
+    /// `value[index] = expression`.
+    static func store(_ value: ValueID, _ index: SwiftExpression?, _ expression: SwiftExpression) -> KernelStatement {
+        .store(value, index: index, op: .set, value: expression)
+    }
+
+    /// `let name: Scalar = value`, or `var` when `mutable`.
+    static func scalar(_ name: String, _ value: SwiftExpression, mutable: Bool = false) -> KernelStatement {
+        .local(name: name, type: .scalar, value: value, mutable: mutable)
+    }
+
+    /// `let name = value`, its type inferred (an index, a label, a flag).
+    static func named(_ name: String, _ value: SwiftExpression) -> KernelStatement {
+        .local(name: name, type: nil, value: value, mutable: false)
+    }
+
+    /// The values this statement writes.
+    var written: [ValueID] {
+        switch self {
+        case .loop(_, _, _, _, let body), .scope(let body): return body.flatMap(\.written)
+        case .store(let id, _, _, _), .fill(let id, _), .copy(let id, _): return [id]
+        case .call(_, let arguments, _): return arguments.compactMap { if case .output(let id) = $0 { return id } else { return nil } }
+        case .local, .update, .define: return []
+        }
+    }
+}
+
+/// An argument of an emitted helper.
+enum KernelArgument: Sendable, Equatable {
+    /// A pointer to a value's storage, read.
+    case input(ValueID)
+    /// A pointer to a value's storage, written.
+    case output(ValueID)
+    /// A pointer into the scratch at an offset (a planned temporary).
+    case scratch(Int)
+    /// A size or stride.
+    case int(Int)
+}
+
+/// The statements computing one op, with what the reader should know about them.
+struct Kernel: Sendable {
+    /// The comments above the code: the formula of each op it computes, producers first.
+    var comments: [String]
+    var body: [KernelStatement]
+    /// True when its locals need a scope of their own (they would clash with the next kernel's).
+    var declaresLocals: Bool {
+        body.contains {
+            switch $0 {
+            case .local, .define: return true
+            default: return false
+            }
+        }
+    }
+}
