@@ -2,7 +2,7 @@
 /// `Scalar` local or stored property, a vector or matrix a `[Scalar]` (row-major), a comparison
 /// that only selects a `Bool`. Each kernel becomes the declaration of its output: a `let` with the
 /// value itself where the kernel states every element once, in order, else a `var` the kernel fills.
-struct GraphRenderer {
+struct GraphRenderer: KernelRenderer {
     let graph: Graph
     let names: GraphValueNames
     /// Comparisons kept as `Bool`.
@@ -50,36 +50,7 @@ struct GraphRenderer {
         return elements
     }
 
-    private func text(_ e: SwiftExpression) -> String { e.render(spell) }
-
-    private func render(_ statements: [KernelStatement], _ w: inout CodeWriter) {
-        for statement in statements { render(statement, &w) }
-    }
-
-    private func render(_ statement: KernelStatement, _ w: inout CodeWriter) {
-        switch statement {
-        case .loop(let counter, let lower, let upper, let filter, let body):
-            w.block("for \(counter) in \(lower)..<\(upper)\(filter.map { " where \(text($0))" } ?? "") {") { w in render(body, &w) }
-        case .local(let name, let type, let value, let mutable):
-            w.line("\(mutable ? "var" : "let") \(name)\(type.map { ": \($0.rawValue)" } ?? "") = \(text(value))")
-        case .update(let name, let op, let value):
-            w.line("\(name) \(op.rawValue) \(text(value))")
-        case .store(let id, let index, let op, let value):
-            w.line("\(spell(id, index.map(text))) \(op.rawValue) \(text(value))")
-        case .scope(let body):
-            w.block("do {") { w in render(body, &w) }
-        case .fill, .copy, .define, .call:
-            preconditionFailure("\(statement) does not occur in the code of a graph")
-        }
-    }
-}
-
-extension KernelStatement {
-    /// True for a statement that declares a local.
-    var declaresLocal: Bool {
-        switch self {
-        case .local, .define: return true
-        default: return false
-        }
+    func renderStorage(_ statement: KernelStatement, _ w: inout CodeWriter) {
+        preconditionFailure("\(statement) does not occur in the code of a graph: its arrays are values")
     }
 }

@@ -52,13 +52,11 @@ indirect enum KernelStatement: Sendable, Equatable {
         .local(name: name, type: nil, value: value, mutable: false)
     }
 
-    /// The values this statement writes.
-    var written: [ValueID] {
+    /// True for a statement that declares a local.
+    var declaresLocal: Bool {
         switch self {
-        case .loop(_, _, _, _, let body), .scope(let body): return body.flatMap(\.written)
-        case .store(let id, _, _, _), .fill(let id, _), .copy(let id, _): return [id]
-        case .call(_, let arguments, _): return arguments.compactMap { if case .output(let id) = $0 { return id } else { return nil } }
-        case .local, .update, .define: return []
+        case .local, .define: return true
+        default: return false
         }
     }
 }
@@ -81,12 +79,5 @@ struct Kernel: Sendable {
     var comments: [String]
     var body: [KernelStatement]
     /// True when its locals need a scope of their own (they would clash with the next kernel's).
-    var declaresLocals: Bool {
-        body.contains {
-            switch $0 {
-            case .local, .define: return true
-            default: return false
-            }
-        }
-    }
+    var declaresLocals: Bool { body.contains(where: \.declaresLocal) }
 }
