@@ -292,7 +292,7 @@ public struct Regressor: Sendable {
     @inline(__always)
     static func productRowTile2(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                 _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-        let lanes = 4
+        let lanes = Vector.scalarCount
         var j = 0
         while j + 4 * lanes <= n {
             var c00 = Vector(), c01 = Vector(), c02 = Vector(), c03 = Vector()
@@ -336,7 +336,7 @@ public struct Regressor: Sendable {
     @inline(__always)
     static func productRowTile6(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                 _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-        let lanes = 4
+        let lanes = Vector.scalarCount
         var j = 0
         while j + 2 * lanes <= n {
             var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector(), c20 = Vector(), c21 = Vector()
@@ -408,7 +408,7 @@ public struct Regressor: Sendable {
     @inline(__always)
     static func productRowTile4(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                 _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-        let lanes = 4
+        let lanes = Vector.scalarCount
         var j = 0
         while j + 2 * lanes <= n {
             var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector()
@@ -460,7 +460,7 @@ public struct Regressor: Sendable {
     @inline(__always)
     static func productRowTile1(_ a: UnsafePointer<Scalar>, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                 _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-        let lanes = 4
+        let lanes = Vector.scalarCount
         var j = 0
         while j + 4 * lanes <= n {
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
@@ -522,7 +522,7 @@ public struct Regressor: Sendable {
     static func productDotTile(_ a0: UnsafePointer<Scalar>, _ a1: UnsafePointer<Scalar>, _ b0: UnsafePointer<Scalar>,
                                _ b1: UnsafePointer<Scalar>, _ c0: UnsafeMutablePointer<Scalar>, _ c1: UnsafeMutablePointer<Scalar>,
                                _ next: Int, _ k: Int) {
-        let lanes = 4
+        let lanes = Vector.scalarCount
         var s00 = Vector(), s01 = Vector(), s10 = Vector(), s11 = Vector()
         var l = 0
         while l + lanes <= k {
@@ -544,7 +544,7 @@ public struct Regressor: Sendable {
     /// y[c] = Σ_r x[r, c] for x stored [rows][cols]: the bias gradient, vectors across columns.
     @inline(__always)
     static func sumRows(_ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, _ rows: Int, _ cols: Int) {
-        let lanes = 4
+        let lanes = Vector.scalarCount
         var c = 0
         while c + 2 * lanes <= cols {
             var s0 = Vector(), s1 = Vector()

@@ -19,21 +19,18 @@ enum ProductKernels {
         case dots
     }
 
-    /// The emitted helpers for `scalar` ("Float" or "Double").
+    /// The emitted helpers for `scalar` ("Float" or "Double"): the vector type, 256 bits of it,
+    /// then the kernels, the same source for every model.
     static func emit(scalar: String, _ w: inout CodeWriter) {
-        let lanes = scalar == "Double" ? 4 : 8
-        let text = template
-            .replacingOccurrences(of: "VECTOR", with: "SIMD\(lanes)<Scalar>")
-            .replacingOccurrences(of: "LANES", with: "\(lanes)")
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) { w.line(String(line)) }
+        w.line("// MARK: Matrix-product kernels")
+        w.line("")
+        w.doc("The SIMD vector of the products: 256 bits of `Scalar`.")
+        w.line("typealias Vector = SIMD\(scalar == "Double" ? 4 : 8)<Scalar>")
+        for line in kernels.split(separator: "\n", omittingEmptySubsequences: false) { w.line(String(line)) }
     }
 
-    /// The helpers, written once for every model. `VECTOR` and `LANES` are filled in per scalar type.
-    private static let template = """
-        // MARK: Matrix-product kernels
-
-        /// The SIMD vector of the products: 256 bits of `Scalar`.
-        typealias Vector = VECTOR
+    /// The kernels, written once for every model; they read their vector width from `Vector`.
+    private static let kernels = """
 
         @inline(__always)
         static func load(_ p: UnsafePointer<Scalar>) -> Vector { UnsafeRawPointer(p).loadUnaligned(as: Vector.self) }
@@ -79,7 +76,7 @@ enum ProductKernels {
         @inline(__always)
         static func productRowTile2(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                     _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-            let lanes = LANES
+            let lanes = Vector.scalarCount
             var j = 0
             while j + 4 * lanes <= n {
                 var c00 = Vector(), c01 = Vector(), c02 = Vector(), c03 = Vector()
@@ -123,7 +120,7 @@ enum ProductKernels {
         @inline(__always)
         static func productRowTile6(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                     _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-            let lanes = LANES
+            let lanes = Vector.scalarCount
             var j = 0
             while j + 2 * lanes <= n {
                 var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector(), c20 = Vector(), c21 = Vector()
@@ -195,7 +192,7 @@ enum ProductKernels {
         @inline(__always)
         static func productRowTile4(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                     _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-            let lanes = LANES
+            let lanes = Vector.scalarCount
             var j = 0
             while j + 2 * lanes <= n {
                 var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector()
@@ -247,7 +244,7 @@ enum ProductKernels {
         @inline(__always)
         static func productRowTile1(_ a: UnsafePointer<Scalar>, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                     _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-            let lanes = LANES
+            let lanes = Vector.scalarCount
             var j = 0
             while j + 4 * lanes <= n {
                 var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
@@ -309,7 +306,7 @@ enum ProductKernels {
         static func productDotTile(_ a0: UnsafePointer<Scalar>, _ a1: UnsafePointer<Scalar>, _ b0: UnsafePointer<Scalar>,
                                    _ b1: UnsafePointer<Scalar>, _ c0: UnsafeMutablePointer<Scalar>, _ c1: UnsafeMutablePointer<Scalar>,
                                    _ next: Int, _ k: Int) {
-            let lanes = LANES
+            let lanes = Vector.scalarCount
             var s00 = Vector(), s01 = Vector(), s10 = Vector(), s11 = Vector()
             var l = 0
             while l + lanes <= k {
@@ -331,7 +328,7 @@ enum ProductKernels {
         /// y[c] = Σ_r x[r, c] for x stored [rows][cols]: the bias gradient, vectors across columns.
         @inline(__always)
         static func sumRows(_ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, _ rows: Int, _ cols: Int) {
-            let lanes = LANES
+            let lanes = Vector.scalarCount
             var c = 0
             while c + 2 * lanes <= cols {
                 var s0 = Vector(), s1 = Vector()
