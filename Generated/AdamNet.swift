@@ -795,7 +795,8 @@ public struct AdamNet: Sendable {
         let W2t = s + 104  // W2ᵀ [3×8], zero-padded
         let dW2t = s + 128, dW1p = s + 152, db1p = s + 184  // padded sums
 
-        // Pass 0: transpose the inputs and labels; pad the batch to 8 and the hidden layer to 8
+        // Layout: x and y transposed to one row per feature, the batch padded to 8 examples and the
+        // hidden layer to 8 units (padding examples have label −1, padding units zero weights)
         for r in 0..<6 {
             xT[r] = x[4 * r]
             xT[8 + r] = x[4 * r + 1]
@@ -821,7 +822,8 @@ public struct AdamNet: Sendable {
             W2t[16 + j] = W2[3 * j + 2]
         }
 
-        // Pass 1: 8 examples per vector. z = b1[j] + Σₖ xₖ·W1[k, j]; h = max(z, 0); sᶜ += h·W2[j, c]
+        // Forward, 8 examples per vector: z1 = x·W1 + b1; h1 = max(0, z1); z2 = h1·W2 + b2, summed
+        // unit by unit (z1 and h1 are not stored: the backward pass recomputes them)
         var r0 = 0
         while r0 < 8 {
             let x0 = Self.loadLanes(xT + r0), x1 = Self.loadLanes(xT + 8 + r0), x2 = Self.loadLanes(xT + 16 + r0), x3 = Self.loadLanes(xT + 24 + r0)
@@ -843,11 +845,13 @@ public struct AdamNet: Sendable {
             r0 += 8
         }
 
-        // Pass 2: the loss; t becomes dL/dscores (and db2 their sums)
+        // L = mean over the batch of −log softmax(z2)[y]; in place, t becomes
+        // dL/dz2 = (softmax(z2) − onehot(y)) / N, and dL/db2 = Σ over rows of dL/dz2
         let dataLoss = Self.softmaxCrossEntropyLanes(t, db2)
 
-        // Pass 3: 8 hidden units per vector, examples innermost. Per example, with dᶜ = dL/dsᶜ:
-        // dW2[j, c] += h·dᶜ; dh = Σᶜ dᶜ·W2[j, c]; dz = dh where z > 0; db1 += dz; dW1[k, j] += xₖ·dz
+        // Backward, 8 hidden units per vector, examples innermost (z1 and h1 recomputed):
+        // dL/dW2 = h1ᵀ · dL/dz2; dL/dh1 = dL/dz2 · W2ᵀ; dL/dz1 = dL/dh1 · 1[z1 > 0];
+        // dL/db1 = Σ over rows of dL/dz1; dL/dW1 = xᵀ · dL/dz1
         var j0 = 0
         while j0 < 8 {
             let w1_0 = Self.loadLanes(W1p + j0), w1_1 = Self.loadLanes(W1p + 8 + j0), w1_2 = Self.loadLanes(W1p + 16 + j0), w1_3 = Self.loadLanes(W1p + 24 + j0), bias = Self.loadLanes(b1p + j0)
@@ -886,7 +890,7 @@ public struct AdamNet: Sendable {
             j0 += 8
         }
 
-        // Pass 4: the gradient in the parameter layout; L2 with λ = 0.001: loss += λ·Σ W², dW += 2λ·W
+        // The gradient in the parameter layout; L2 with λ = 0.001: L += λ·Σ W², dL/dW += 2λ·W
         var squares: Scalar = 0
         for j in 0..<8 {
             dW1[j] = dW1p[j] + 0.002 * W1[j]

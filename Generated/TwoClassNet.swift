@@ -780,7 +780,8 @@ public struct TwoClassNet: Sendable {
         let W2t = s + 160  // W2ᵀ [2×16], zero-padded
         let dW2t = s + 192, dW1p = s + 224, db1p = s + 240  // padded sums
 
-        // Pass 0: transpose the inputs and labels; pad the batch to 32 and the hidden layer to 16
+        // Layout: x and y transposed to one row per feature, the batch padded to 32 examples and the
+        // hidden layer to 16 units (padding examples have label −1, padding units zero weights)
         for r in 0..<32 {
             xT[r] = x[r]
             t[64 + r] = Scalar(y[r])
@@ -792,7 +793,8 @@ public struct TwoClassNet: Sendable {
             W2t[16 + j] = W2[2 * j + 1]
         }
 
-        // Pass 1: 16 examples per vector. z = b1[j] + Σₖ xₖ·W1[k, j]; h = max(z, 0); sᶜ += h·W2[j, c]
+        // Forward, 16 examples per vector: z1 = x·W1 + b1; h1 = max(0, z1); z2 = h1·W2 + b2, summed
+        // unit by unit (z1 and h1 are not stored: the backward pass recomputes them)
         var r0 = 0
         while r0 < 32 {
             let x0 = Self.loadLanes(xT + r0)
@@ -809,11 +811,13 @@ public struct TwoClassNet: Sendable {
             r0 += 16
         }
 
-        // Pass 2: the loss; t becomes dL/dscores (and db2 their sums)
+        // L = mean over the batch of −log softmax(z2)[y]; in place, t becomes
+        // dL/dz2 = (softmax(z2) − onehot(y)) / N, and dL/db2 = Σ over rows of dL/dz2
         let dataLoss = Self.softmaxCrossEntropyLanes(t, db2)
 
-        // Pass 3: 16 hidden units per vector, examples innermost. Per example, with dᶜ = dL/dsᶜ:
-        // dW2[j, c] += h·dᶜ; dh = Σᶜ dᶜ·W2[j, c]; dz = dh where z > 0; db1 += dz; dW1[k, j] += xₖ·dz
+        // Backward, 16 hidden units per vector, examples innermost (z1 and h1 recomputed):
+        // dL/dW2 = h1ᵀ · dL/dz2; dL/dh1 = dL/dz2 · W2ᵀ; dL/dz1 = dL/dh1 · 1[z1 > 0];
+        // dL/db1 = Σ over rows of dL/dz1; dL/dW1 = xᵀ · dL/dz1
         var j0 = 0
         while j0 < 16 {
             let w1_0 = Self.loadLanes(W1p + j0), bias = Self.loadLanes(b1p + j0)
@@ -840,7 +844,7 @@ public struct TwoClassNet: Sendable {
             j0 += 16
         }
 
-        // Pass 4: the gradient in the parameter layout
+        // The gradient in the parameter layout
         for j in 0..<16 {
             dW1[j] = dW1p[j]
             db1[j] = db1p[j]

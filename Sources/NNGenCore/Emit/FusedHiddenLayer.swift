@@ -169,7 +169,8 @@ struct FusedHiddenLayer {
             w.line("let W2t = s + \(W2Offset)  // W2ᵀ [\(C)×\(HP)], zero-padded")
             w.line("let dW2t = s + \(dW2Offset), dW1p = s + \(dW1Offset), db1p = s + \(db1Offset)  // padded sums")
             w.line("")
-            w.line("// Pass 0: transpose the inputs and labels; pad the batch to \(NP) and the hidden layer to \(HP)")
+            w.line("// Layout: x and y transposed to one row per feature, the batch padded to \(NP) examples and the")
+            w.line("// hidden layer to \(HP) units (padding examples have label −1, padding units zero weights)")
             w.block("for r in 0..<\(N) {") { w in
                 for k in 0..<K { w.line("xT[\(row(k, NP))r] = x[\(K == 1 ? "" : "\(K) * ")r\(k == 0 ? "" : " + \(k)")]") }
                 w.line("t[\(row(C, NP))r] = Scalar(y[r])")
@@ -193,7 +194,8 @@ struct FusedHiddenLayer {
                 }
             }
             w.line("")
-            w.line("// Pass 1: \(lanes) examples per vector. z = b1[j] + Σₖ xₖ·W1[k, j]; h = max(z, 0); sᶜ += h·W2[j, c]")
+            w.line("// Forward, \(lanes) examples per vector: z1 = x·W1 + b1; h1 = max(0, z1); z2 = h1·W2 + b2, summed")
+            w.line("// unit by unit (z1 and h1 are not stored: the backward pass recomputes them)")
             w.line("var r0 = 0")
             w.block("while r0 < \(NP) {") { w in
                 w.line("let " + x.enumerated().map { "\($1) = Self.loadLanes(xT + \(row($0, NP))r0)" }.joined(separator: ", "))
@@ -208,7 +210,8 @@ struct FusedHiddenLayer {
                 w.line("r0 += \(lanes)")
             }
             w.line("")
-            w.line("// Pass 2: the loss; t becomes dL/dscores (and db2 their sums)")
+            w.line("// L = mean over the batch of −log softmax(z2)[y]; in place, t becomes")
+            w.line("// dL/dz2 = (softmax(z2) − onehot(y)) / N, and dL/db2 = Σ over rows of dL/dz2")
             w.line("let dataLoss = Self.softmaxCrossEntropyLanes(t, db2)")
             w.line("")
             backwardPass(&w)
@@ -220,8 +223,9 @@ struct FusedHiddenLayer {
     /// Pass 3: the chunk loop of the backward pass.
     private func backwardPass(_ w: inout CodeWriter) {
         let K = inputs, C = classes, N = batch, NP = paddedBatch, HP = paddedHidden
-        w.line("// Pass 3: \(lanes) hidden units per vector, examples innermost. Per example, with dᶜ = dL/dsᶜ:")
-        w.line("// dW2[j, c] += h·dᶜ; dh = Σᶜ dᶜ·W2[j, c]; dz = dh where z > 0; db1 += dz; dW1[k, j] += xₖ·dz")
+        w.line("// Backward, \(lanes) hidden units per vector, examples innermost (z1 and h1 recomputed):")
+        w.line("// dL/dW2 = h1ᵀ · dL/dz2; dL/dh1 = dL/dz2 · W2ᵀ; dL/dz1 = dL/dh1 · 1[z1 > 0];")
+        w.line("// dL/db1 = Σ over rows of dL/dz1; dL/dW1 = xᵀ · dL/dz1")
         w.line("var j0 = 0")
         w.block("while j0 < \(HP) {") { w in
             w.line("let " + (0..<K).map { "w1_\($0) = Self.loadLanes(W1p + \(row($0, HP))j0)" }.joined(separator: ", ") + ", bias = Self.loadLanes(b1p + j0)")
@@ -252,8 +256,8 @@ struct FusedHiddenLayer {
         let K = inputs, H = hidden, C = classes, HP = paddedHidden
         let lit = SwiftLiteral.real
         let decay = l2 > 0 ? " + \(lit(2 * l2)) * " : nil
-        w.line(l2 > 0 ? "// Pass 4: the gradient in the parameter layout; L2 with λ = \(l2): loss += λ·Σ W², dW += 2λ·W"
-                      : "// Pass 4: the gradient in the parameter layout")
+        w.line(l2 > 0 ? "// The gradient in the parameter layout; L2 with λ = \(l2): L += λ·Σ W², dL/dW += 2λ·W"
+                      : "// The gradient in the parameter layout")
         if l2 > 0 { w.line("var squares: Scalar = 0") }
         w.block("for j in 0..<\(H) {") { w in
             for k in 0..<K {
