@@ -46,12 +46,15 @@ let package = Package(
         .target(name: "NNGenRuntime"),
         /// The golden files: the emitted code of every spec in `Specs/`, compiled as-is.
         .target(name: "GeneratedModels", dependencies: ["NNGenRuntime"], path: "Generated"),
+        /// The same specs emitted with `--no-fusion` (every op a kernel of its own): the reference of
+        /// the differential tests, a module of its own so that the type names can repeat.
+        .target(name: "GeneratedUnfusedModels", dependencies: ["NNGenRuntime"], path: "GeneratedUnfused"),
         /// The main example: trains the model of `Specs/spiral.yaml` on the spiral data set.
         .executableTarget(name: "spiral", dependencies: ["GeneratedModels"]),
         /// Trains the model of `Specs/digits.yaml` on the UCI digits in Data/digits and saves its weights.
         .executableTarget(name: "digits", dependencies: ["GeneratedModels", "NNGenRuntime"]),
         .testTarget(name: "NNGenCoreTests", dependencies: ["NNGenCore"]),
-        .testTarget(name: "GeneratedModelsTests", dependencies: ["GeneratedModels", "NNGenCore"]),
+        .testTarget(name: "GeneratedModelsTests", dependencies: ["GeneratedModels", "GeneratedUnfusedModels", "NNGenCore"]),
         .testTarget(name: "NNGenRuntimeTests", dependencies: ["NNGenRuntime", "GeneratedModels"]),
     ]
 )

@@ -15,7 +15,7 @@ struct NNGen: ParsableCommand {
 
 /// Reads each spec and runs the pipeline; prints every diagnostic to standard error.
 /// Returns the generated files, or nil when any spec had an error.
-func generateAll(_ paths: [String], unrollLimit: Int) -> [GeneratedFile]? {
+func generateAll(_ paths: [String], unrollLimit: Int, fusion: Bool = true) -> [GeneratedFile]? {
     var files: [GeneratedFile] = []
     var failed = false
     for path in paths {
@@ -24,7 +24,7 @@ func generateAll(_ paths: [String], unrollLimit: Int) -> [GeneratedFile]? {
             continue
         }
         do {
-            files.append(try Generator.generate(text, path: path, unrollLimit: unrollLimit))
+            files.append(try Generator.generate(text, path: path, unrollLimit: unrollLimit, fusion: fusion))
         } catch {
             printError(error.description)
             failed = true
@@ -87,6 +87,9 @@ extension NNGen {
         @Option(help: "Unroll ops of at most this many scalar operations (default \(Generator.defaultUnrollLimit)).")
         var unrollLimit = Generator.defaultUnrollLimit
 
+        @Flag(inversion: .prefixedNo, help: "Fuse ops (the fused training step, elementwise chains in one loop, the loss with its gradient); --no-fusion emits every op as a kernel of its own, the reference for differential tests.")
+        var fusion = true
+
         func validate() throws {
             switch (output, outputFile) {
             case (nil, nil) where !check: throw ValidationError("Give the output folder with -o DIR (or one file with --output-file PATH).")
@@ -97,7 +100,7 @@ extension NNGen {
         }
 
         func run() throws {
-            guard let files = generateAll(specs, unrollLimit: unrollLimit) else { throw ExitCode.failure }
+            guard let files = generateAll(specs, unrollLimit: unrollLimit, fusion: fusion) else { throw ExitCode.failure }
             if check { return }
             let targets: [(URL, GeneratedFile)]
             if let outputFile {

@@ -22,8 +22,41 @@ extension TwoLayerGraph: TestableGraph {
     }
 }
 
-extension ElementwiseOps: TestableGraph {
-    static let spec = "graph_elementwise_ops"
+/// The memberwise init of `ElementwiseOps`, as both the fused and the unfused module emit it, so that
+/// one `make` serves both.
+protocol ElementwiseOpsInit {
+    init(
+        add_a: [Double],
+        add_b: Double,
+        sub_a: Double,
+        sub_b: [Double],
+        mul_a: [Double],
+        mul_b: [Double],
+        div_a: [Double],
+        div_b: Double,
+        max_a: [Double],
+        max_b: [Double],
+        min_a: [Double],
+        min_b: Double,
+        lit_a: [Double],
+        neg_x: [Double],
+        exp_x: [Double],
+        log_x: [Double],
+        square_x: Double,
+        sqrt_x: [Double],
+        sigmoid_x: [Double],
+        tanh_x: [Double],
+        relu_x: [Double],
+        leaky_x: [Double],
+        elu_x: [Double],
+        elu_default_x: [Double],
+        leaky_default_x: [Double],
+        softplus_x: [Double],
+        silu_x: [Double],
+        gelu_x: [Double]) throws
+}
+
+extension ElementwiseOpsInit {
     static func make(_ v: [[Double]]) throws -> Self {
         try Self(
             add_a: v[0],
@@ -57,6 +90,10 @@ extension ElementwiseOps: TestableGraph {
     }
 }
 
+extension ElementwiseOps: ElementwiseOpsInit, TestableGraph {
+    static let spec = "graph_elementwise_ops"
+}
+
 extension PowOps: TestableGraph {
     static let spec = "graph_pow"
     static func make(_ v: [[Double]]) throws -> Self {
@@ -64,8 +101,33 @@ extension PowOps: TestableGraph {
     }
 }
 
-extension LinearAlgebraOps: TestableGraph {
-    static let spec = "graph_linear_algebra_ops"
+/// The memberwise init of `LinearAlgebraOps`, as both the fused and the unfused module emit it, so that
+/// one `make` serves both.
+protocol LinearAlgebraOpsInit {
+    init(
+        A: [Double],
+        B: [Double],
+        C: [Double],
+        D: [Double],
+        M: [Double],
+        u: [Double],
+        N: [Double],
+        v: [Double],
+        w: [Double],
+        P: [Double],
+        T: [Double],
+        U: [Double],
+        a: [Double],
+        b: [Double],
+        c: [Double],
+        e: [Double],
+        s: [Double],
+        m: [Double],
+        q: [Double],
+        sq: [Double]) throws
+}
+
+extension LinearAlgebraOpsInit {
     static func make(_ v: [[Double]]) throws -> Self {
         try Self(
             A: v[0],
@@ -89,4 +151,8 @@ extension LinearAlgebraOps: TestableGraph {
             q: v[18],
             sq: v[19])
     }
+}
+
+extension LinearAlgebraOps: LinearAlgebraOpsInit, TestableGraph {
+    static let spec = "graph_linear_algebra_ops"
 }

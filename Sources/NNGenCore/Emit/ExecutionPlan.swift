@@ -35,10 +35,14 @@ struct ExecutionPlan {
     /// vectorize, instead of libm's.
     let fastMath: Bool
 
-    init(graph: Graph, targets: [ValueID], gradientSlots: [ValueID: Int], unrollLimit: Int, fastMath: Bool = false) {
+    /// False: no elementwise op is fused into its consumer, and no loss shares a pass with its gradient.
+    let fusion: Bool
+
+    init(graph: Graph, targets: [ValueID], gradientSlots: [ValueID: Int], unrollLimit: Int, fastMath: Bool = false, fusion: Bool = true) {
         self.graph = graph
         self.unroll = UnrollPolicy(limit: unrollLimit)
         self.fastMath = fastMath
+        self.fusion = fusion
         liveOps = graph.opsNeeded(for: targets)
         var consumers = [[Int]](repeating: [], count: graph.values.count)
         for i in liveOps { for input in Set(graph.ops[i].inputs) { consumers[input.index].append(i) } }
@@ -127,7 +131,7 @@ struct ExecutionPlan {
     /// An elementwise op is fused into its only consumer when that consumer is an elementwise op
     /// of the same shape (so they share one loop) and is not unrolled differently.
     private func canFuse(_ op: Op, into consumers: [Int]) -> Bool {
-        guard op.kind.isElementwise, consumers.count == 1 else { return false }
+        guard fusion, op.kind.isElementwise, consumers.count == 1 else { return false }
         let consumer = graph.ops[consumers[0]]
         let shape = graph[op.output].shape
         guard consumer.kind.isElementwise, graph[consumer.output].shape == shape else { return false }

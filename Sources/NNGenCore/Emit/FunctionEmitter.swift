@@ -67,7 +67,7 @@ struct FunctionEmitter {
     /// is computed in the same function with a literal upstream gradient, the index of that gradient op.
     private func lossGradientPairs(in ops: [Int]) -> [Int: Int] {
         var pairs: [Int: Int] = [:]
-        for i in ops {
+        for i in ops where plan.fusion {
             let loss = plan.graph.ops[i]
             guard case .loss(let l) = loss.kind, l.function.lossAndGradientKernel != nil else { continue }
             let gradient = ops.first { j in

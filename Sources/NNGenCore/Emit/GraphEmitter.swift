@@ -8,10 +8,11 @@ public struct GraphEmitter {
 
     /// Prepares `model` for emission; ops with at most `unrollLimit` scalar operations are written
     /// element by element.
-    public init(model: GraphModel, sourceName: String, unrollLimit: Int) {
+    /// Without `fusion`, every helper value is a statement of its own.
+    public init(model: GraphModel, sourceName: String, unrollLimit: Int, fusion: Bool = true) {
         self.model = model
         self.sourceName = sourceName
-        statements = GraphStatements(model: model, unrollLimit: unrollLimit)
+        statements = GraphStatements(model: model, unrollLimit: unrollLimit, fusion: fusion)
     }
 
     var spec: GraphSpec { model.spec }
@@ -20,7 +21,7 @@ public struct GraphEmitter {
     /// The whole emitted file.
     public func render() -> String {
         var w = CodeWriter()
-        Header.emit(sourceName: sourceName, &w)
+        Header.emit(sourceName: sourceName, fusion: statements.fusion, &w)
         w.line("")
         summary(&w)
         w.block("public struct \(spec.name): Sendable {") { w in

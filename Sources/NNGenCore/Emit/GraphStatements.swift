@@ -9,8 +9,10 @@ struct GraphStatements {
     let renderer: GraphRenderer
     /// Helper values computed inside their only consumer's expression.
     let inlined: Set<ValueID>
+    /// False when no helper is inlined.
+    let fusion: Bool
 
-    init(model: GraphModel, unrollLimit: Int) {
+    init(model: GraphModel, unrollLimit: Int, fusion: Bool) {
         self.model = model
         let graph = model.graph
         names = GraphValueNames(graph)
@@ -30,7 +32,7 @@ struct GraphStatements {
             }
         }
         var inlined = Set<ValueID>(), conditions = Set<ValueID>()
-        for op in graph.ops where op.kind.isElementwise && !principal.contains(op.output) {
+        for op in graph.ops where fusion && op.kind.isElementwise && !principal.contains(op.output) {
             let users = consumers[op.output.index], shape = graph[op.output].shape
             if users.count == 1, users[0].kind.isElementwise, shape.isScalar || shape == graph[users[0].output].shape {
                 inlined.insert(op.output)
@@ -40,6 +42,7 @@ struct GraphStatements {
             }
         }
         self.inlined = inlined
+        self.fusion = fusion
         lowering = KernelLowering(graph: graph, unroll: UnrollPolicy(limit: unrollLimit), isFused: { inlined.contains($0) },
                                   namesFusedValues: false, conditions: conditions, local: { "_" + $0 },
                                   outputsStartAtZero: true)
