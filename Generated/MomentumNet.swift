@@ -250,6 +250,9 @@ public struct MomentumNet: Sendable {
     /// The SIMD vector of the products: 256 bits of `Scalar`.
     typealias Vector = SIMD4<Scalar>
 
+    /// Scalars per `Vector`, a literal so that every bound computed from it is a constant.
+    @inline(__always) static var lanes: Int { 4 }
+
     @inline(__always)
     static func load(_ p: UnsafePointer<Scalar>) -> Vector { UnsafeRawPointer(p).loadUnaligned(as: Vector.self) }
 
@@ -294,7 +297,6 @@ public struct MomentumNet: Sendable {
     @inline(__always)
     static func productRowTile2(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                 _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-        let lanes = Vector.scalarCount
         var j = 0
         while j + 4 * lanes <= n {
             var c00 = Vector(), c01 = Vector(), c02 = Vector(), c03 = Vector()
@@ -338,7 +340,6 @@ public struct MomentumNet: Sendable {
     @inline(__always)
     static func productRowTile6(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                 _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-        let lanes = Vector.scalarCount
         var j = 0
         while j + 2 * lanes <= n {
             var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector(), c20 = Vector(), c21 = Vector()
@@ -410,7 +411,6 @@ public struct MomentumNet: Sendable {
     @inline(__always)
     static func productRowTile4(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                 _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-        let lanes = Vector.scalarCount
         var j = 0
         while j + 2 * lanes <= n {
             var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector()
@@ -462,7 +462,6 @@ public struct MomentumNet: Sendable {
     @inline(__always)
     static func productRowTile1(_ a: UnsafePointer<Scalar>, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                 _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-        let lanes = Vector.scalarCount
         var j = 0
         while j + 4 * lanes <= n {
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
@@ -524,7 +523,6 @@ public struct MomentumNet: Sendable {
     static func productDotTile(_ a0: UnsafePointer<Scalar>, _ a1: UnsafePointer<Scalar>, _ b0: UnsafePointer<Scalar>,
                                _ b1: UnsafePointer<Scalar>, _ c0: UnsafeMutablePointer<Scalar>, _ c1: UnsafeMutablePointer<Scalar>,
                                _ next: Int, _ k: Int) {
-        let lanes = Vector.scalarCount
         var s00 = Vector(), s01 = Vector(), s10 = Vector(), s11 = Vector()
         var l = 0
         while l + lanes <= k {
@@ -546,7 +544,6 @@ public struct MomentumNet: Sendable {
     /// y[c] = Σ_r x[r, c] for x stored [rows][cols]: the bias gradient, vectors across columns.
     @inline(__always)
     static func sumRows(_ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, _ rows: Int, _ cols: Int) {
-        let lanes = Vector.scalarCount
         var c = 0
         while c + 2 * lanes <= cols {
             var s0 = Vector(), s1 = Vector()

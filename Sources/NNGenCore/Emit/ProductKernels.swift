@@ -24,12 +24,16 @@ enum ProductKernels {
     static func emit(scalar: String, _ w: inout CodeWriter) {
         w.line("// MARK: Matrix-product kernels")
         w.line("")
+        let lanes = scalar == "Double" ? 4 : 8
         w.doc("The SIMD vector of the products: 256 bits of `Scalar`.")
-        w.line("typealias Vector = SIMD\(scalar == "Double" ? 4 : 8)<Scalar>")
+        w.line("typealias Vector = SIMD\(lanes)<Scalar>")
+        w.line("")
+        w.doc("Scalars per `Vector`, a literal so that every bound computed from it is a constant.")
+        w.line("@inline(__always) static var lanes: Int { \(lanes) }")
         for line in kernels.split(separator: "\n", omittingEmptySubsequences: false) { w.line(String(line)) }
     }
 
-    /// The kernels, written once for every model; they read their vector width from `Vector`.
+    /// The kernels, written once for every model; they read their vector width from `lanes`.
     private static let kernels = """
 
         @inline(__always)
@@ -76,7 +80,6 @@ enum ProductKernels {
         @inline(__always)
         static func productRowTile2(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                     _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-            let lanes = Vector.scalarCount
             var j = 0
             while j + 4 * lanes <= n {
                 var c00 = Vector(), c01 = Vector(), c02 = Vector(), c03 = Vector()
@@ -120,7 +123,6 @@ enum ProductKernels {
         @inline(__always)
         static func productRowTile6(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                     _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-            let lanes = Vector.scalarCount
             var j = 0
             while j + 2 * lanes <= n {
                 var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector(), c20 = Vector(), c21 = Vector()
@@ -192,7 +194,6 @@ enum ProductKernels {
         @inline(__always)
         static func productRowTile4(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                     _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-            let lanes = Vector.scalarCount
             var j = 0
             while j + 2 * lanes <= n {
                 var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector()
@@ -244,7 +245,6 @@ enum ProductKernels {
         @inline(__always)
         static func productRowTile1(_ a: UnsafePointer<Scalar>, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                     _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
-            let lanes = Vector.scalarCount
             var j = 0
             while j + 4 * lanes <= n {
                 var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
@@ -306,7 +306,6 @@ enum ProductKernels {
         static func productDotTile(_ a0: UnsafePointer<Scalar>, _ a1: UnsafePointer<Scalar>, _ b0: UnsafePointer<Scalar>,
                                    _ b1: UnsafePointer<Scalar>, _ c0: UnsafeMutablePointer<Scalar>, _ c1: UnsafeMutablePointer<Scalar>,
                                    _ next: Int, _ k: Int) {
-            let lanes = Vector.scalarCount
             var s00 = Vector(), s01 = Vector(), s10 = Vector(), s11 = Vector()
             var l = 0
             while l + lanes <= k {
@@ -328,7 +327,6 @@ enum ProductKernels {
         /// y[c] = Σ_r x[r, c] for x stored [rows][cols]: the bias gradient, vectors across columns.
         @inline(__always)
         static func sumRows(_ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, _ rows: Int, _ cols: Int) {
-            let lanes = Vector.scalarCount
             var c = 0
             while c + 2 * lanes <= cols {
                 var s0 = Vector(), s1 = Vector()
