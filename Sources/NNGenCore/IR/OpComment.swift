@@ -14,6 +14,7 @@ public struct OpComment: Sendable, Hashable, ExpressibleByStringInterpolation {
 
     /// `q = x + y`, or `dL/dh1 = dL/dz2 · W2ᵀ` for a backward step.
     public var formula: String
+    /// What follows the formula, if anything.
     public var detail: Detail?
 
     /// A formula with an optional detail.

@@ -104,6 +104,7 @@ public enum BinaryFunction: String, Hashable, Sendable, CaseIterable {
 /// What a pullback of several inputs works with: the op's inputs and output, the adjoint `dy` of
 /// the output, and how they read in comments.
 public struct BinaryPullbackStep: Sendable {
+    /// The op's inputs, its output y, and y's adjoint.
     public let inputs: [ValueID], y: ValueID, dy: ValueID
     /// Each input as comments show it (a literal as its number).
     public let texts: [String]

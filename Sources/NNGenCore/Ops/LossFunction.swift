@@ -50,6 +50,7 @@ extension LossFunction: Hashable {
 
 /// A loss with its attribute's value: what a network spec's `loss:` says and what a loss op computes.
 public struct Loss: Sendable, Hashable, CustomStringConvertible {
+    /// The loss's definition.
     public let function: LossFunction
     /// The attribute's value (0 when the loss has none).
     public let attribute: Double

@@ -43,6 +43,7 @@ extension UnaryOp: Hashable {
 
 /// An attribute of an op: one number, optional with a default or required.
 public struct OpAttribute: Sendable {
+    /// Its key in the network form (`alpha`), and its name in messages.
     public let name: String
     /// The value when the spec does not give one; nil when it must.
     public let defaultValue: Double?
@@ -53,6 +54,7 @@ public struct OpAttribute: Sendable {
 /// One application of a unary function: its function, the IR values of a pullback, and how they
 /// read in comments.
 public struct UnaryFunction: Hashable, Sendable, CustomStringConvertible {
+    /// The function's definition.
     public let op: UnaryOp
     /// The attribute's value (0 when the op has none).
     public let attribute: Double
@@ -89,6 +91,7 @@ public struct UnaryFunction: Hashable, Sendable, CustomStringConvertible {
 public struct UnaryPullbackStep: Sendable {
     /// The function's attribute (0 without one).
     public let attribute: Double
+    /// The input x, the output y, and y's adjoint.
     public let x: ValueID, y: ValueID, dy: ValueID
     /// x as comments show it (a literal as its number), and x's value name.
     public let xText: String, xName: String
