@@ -35,6 +35,7 @@ final class FusionDifferentialTests: XCTestCase {
     func testSmoothActivationsFloat() throws { try compare(GeneratedModels.SmoothActivationsFloatNet.self, GeneratedUnfusedModels.SmoothActivationsFloatNet.self, "activations_smooth_float") }
     func testDigits() throws { try compare(GeneratedModels.DigitsNet.self, GeneratedUnfusedModels.DigitsNet.self, "digits") }
     func testTwoClass() throws { try compare(GeneratedModels.TwoClassNet.self, GeneratedUnfusedModels.TwoClassNet.self, "two_class_relu") }
+    func testReluLayer() throws { try compare(GeneratedModels.ReluLayerNet.self, GeneratedUnfusedModels.ReluLayerNet.self, "relu_layer") }
 
     func testGraphs() throws {
         try compare(GeneratedModels.SimpleGraph.self, GeneratedUnfusedModels.SimpleGraph.self)
@@ -114,6 +115,7 @@ extension GeneratedUnfusedModels.GeluNet: TargetModel {}
 extension GeneratedUnfusedModels.SmoothActivationsFloatNet: LabelModel {}
 extension GeneratedUnfusedModels.DigitsNet: LabelModel {}
 extension GeneratedUnfusedModels.TwoClassNet: LabelModel {}
+extension GeneratedUnfusedModels.ReluLayerNet: LabelModel {}
 
 extension GeneratedUnfusedModels.SimpleGraph: TestableGraph {
     static let spec = GeneratedModels.SimpleGraph.spec

@@ -81,3 +81,4 @@ extension SoftplusNet: LabelModel {}
 extension SiluNet: LabelModel {}
 extension GeluNet: TargetModel {}
 extension SmoothActivationsFloatNet: LabelModel {}
+extension ReluLayerNet: LabelModel {}

@@ -1,8 +1,8 @@
 @testable import NNGenCore
 import XCTest
 
-/// Which specs get the fused training step (`FusedHiddenLayer`), and that the others keep the
-/// planned graph. The step's numbers are checked by GeneratedModelsTests (spiral, activation_relu,
+/// Which models get the fused training step (`FusedHiddenLayer`, matched on the IR), and that the
+/// others keep the planned graph. The step's numbers are checked by GeneratedModelsTests (spiral, activation_relu,
 /// the optimizer specs and two_class_relu use it) against the interpreter and central differences.
 final class FusedHiddenLayerTests: XCTestCase {
     private func model(_ layers: String, input: Int = 2, loss: String = "softmax_cross_entropy", scalar: String = "Float") throws -> NetworkModel {
@@ -34,6 +34,10 @@ final class FusedHiddenLayerTests: XCTestCase {
         XCTAssertNil(FusedHiddenLayer(try model("  - { dense: 20, activation: relu }\n  - { dense: 3, activation: relu }")))
         XCTAssertNil(FusedHiddenLayer(try model("  - { dense: 20, activation: relu }\n  - { dense: 20, activation: relu }\n  - dense: 3")))
         XCTAssertNil(FusedHiddenLayer(try model("  - { maxout: 20, pieces: 2 }\n  - dense: 3")))
+        // Matched on the IR: a relu layer of its own is the same network.
+        XCTAssertNotNil(FusedHiddenLayer(try model("  - dense: 20\n  - activation: relu\n  - dense: 3")))
+        XCTAssertNil(FusedHiddenLayer(try model("  - dense: 20\n  - activation: relu\n  - activation: relu\n  - dense: 3")))
+        XCTAssertNil(FusedHiddenLayer(try model("  - activation: relu\n  - { dense: 20, activation: relu }\n  - dense: 3")))
     }
 
     /// Padding: the batch and the hidden layer are rounded up to whole vectors of 512 bits.

@@ -25,20 +25,42 @@ struct FusedHiddenLayer {
     let isFloat: Bool
     let l2: Double
 
-    /// The step for `model`, or nil when its layers, loss or widths do not fit the shape above.
+    /// The step for `model`, or nil when its IR is not `softmax_cross_entropy(relu(x·W1 + b1)·W2 + b2)`
+    /// with few enough inputs and classes. The pattern is matched on the IR, so a relu written as
+    /// an activation layer of its own is taken as well as one inside the dense layer.
     init?(_ model: NetworkModel) {
-        let spec = model.spec
-        guard spec.loss?.function == .softmaxCrossEntropy, spec.layers.count == 2,
-              case .dense(let hidden, let activation, true) = spec.layers[0].kind, activation == Activation(UnaryFunction(.relu)),
-              case .dense(let classes, .identity, true) = spec.layers[1].kind,
-              spec.input <= Self.maximumInputs, (2...Self.maximumClasses).contains(classes)
+        let graph = model.graph, producers = graph.producers
+        func producer(_ v: ValueID) -> Op? { producers[v.index].map { graph.ops[$0] } }
+        /// The parameter whose only slice is `v`.
+        func parameter(_ v: ValueID, _ kind: ParameterInfo.Kind) -> ParameterInfo? {
+            model.parameters.first { $0.slices == [v] && $0.kind == kind }
+        }
+        /// `a·b` with neither operand transposed.
+        func product(_ v: ValueID) -> (Op, MatmulShape)? {
+            guard let op = producer(v), case .matmul(let s) = op.kind, !s.transposeA, !s.transposeB else { return nil }
+            return (op, s)
+        }
+        let isSoftmaxCrossEntropy = { (op: Op) -> Bool in
+            if case .loss(let loss) = op.kind { return loss.function == .softmaxCrossEntropy }
+            return false
+        }
+        guard model.parameters.count == 4,
+              let loss = graph.ops.first(where: isSoftmaxCrossEntropy), loss.inputs == [model.scores, model.labels],
+              // scores = h·W2 + b2
+              let scores = producer(model.scores), scores.kind == .binary(.add),
+              let (second, s2) = product(scores.inputs[0]),
+              let W2 = parameter(second.inputs[1], .weight), let b2 = parameter(scores.inputs[1], .bias),
+              // h = relu(x·W1 + b1)
+              let activation = producer(second.inputs[0]), activation.kind == .unary(UnaryFunction(.relu)),
+              let z = producer(activation.inputs[0]), z.kind == .binary(.add),
+              let (first, s1) = product(z.inputs[0]), first.inputs[0] == model.inputs,
+              let W1 = parameter(first.inputs[1], .weight), let b1 = parameter(z.inputs[1], .bias),
+              s1.k <= Self.maximumInputs, (2...Self.maximumClasses).contains(s2.n)
         else { return nil }
-        let p = model.parameters
-        guard p.map(\.kind) == [.weight, .bias, .weight, .bias] else { return nil }
-        (inputs, self.hidden, self.classes, batch) = (spec.input, hidden, classes, spec.batch)
-        (W1, b1, W2, b2) = (p[0], p[1], p[2], p[3])
-        isFloat = spec.scalar == .float
-        l2 = spec.l2
+        (inputs, hidden, classes, batch) = (s1.k, s1.n, s2.n, s1.m)
+        (self.W1, self.b1, self.W2, self.b2) = (W1, b1, W2, b2)
+        isFloat = model.spec.scalar == .float
+        l2 = model.spec.l2
     }
 
     /// Scalars per vector: 512 bits.
