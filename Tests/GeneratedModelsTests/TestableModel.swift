@@ -82,3 +82,5 @@ extension SiluNet: LabelModel {}
 extension GeluNet: TargetModel {}
 extension SmoothActivationsFloatNet: LabelModel {}
 extension ReluLayerNet: LabelModel {}
+extension TenClassNet: LabelModel {}
+extension TenClassDoubleNet: LabelModel {}

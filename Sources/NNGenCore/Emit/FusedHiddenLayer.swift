@@ -18,7 +18,10 @@
 /// registers: at most `maximumInputs` inputs and `maximumClasses` classes.
 struct FusedHiddenLayer {
     static let maximumInputs = 4
-    static let maximumClasses = 4
+    /// Measured over 2–24 classes (2 inputs, 100 hidden units, batch 300; docs/performance/spiral.md):
+    /// the step takes a third to a half of the planned graph's time up to 12 classes; from 16 on,
+    /// where its class vectors no longer fit the registers, the two are within noise of each other.
+    static let maximumClasses = 12
 
     let inputs: Int, hidden: Int, classes: Int, batch: Int
     let W1: ParameterInfo, b1: ParameterInfo, W2: ParameterInfo, b2: ParameterInfo
