@@ -115,11 +115,12 @@ struct ExecutionPlan {
 
     /// The `FastMath` functions that planned elementwise ops call (`Self.fastExp`, `Self.fastTanh`).
     var fastFunctions: Set<String> {
-        liveOps.reduce(into: []) { functions, i in
+        let lowering = self.lowering
+        return liveOps.reduce(into: []) { functions, i in
             let op = graph.ops[i]
-            guard op.kind.isElementwise, usesFastMath(op) else { return }
+            guard op.kind.isElementwise else { return }
             let operands = op.inputs.map { _ in SwiftExpression.atom("x") }
-            functions.formUnion(KernelLowering.elementwiseExpression(op, operands, SwiftMath(fast: true)).calledFunctions)
+            functions.formUnion(KernelLowering.elementwiseExpression(op, operands, lowering.math(for: op)).calledFunctions)
         }
     }
 
@@ -149,11 +150,6 @@ struct ExecutionPlan {
         KernelLowering(graph: graph, unroll: unroll, isFused: { self.location($0) == .fused }, namesFusedValues: true,
                        fastMath: fastMath, productPlan: { self.product($0) }, usesSumRows: { self.usesSumRows($0) })
     }
-
-    /// True when `op`'s exponentials and tanh run through `FastMath`: in loops of Float models,
-    /// which it lets vectorize. Unrolled, each element would be a scalar polynomial, and libm's
-    /// table-driven functions are faster for that.
-    func usesFastMath(_ op: Op) -> Bool { fastMath && !isUnrolled(op) }
 
     /// The location of `id`.
     func location(_ id: ValueID) -> Location { locations[id.index] }

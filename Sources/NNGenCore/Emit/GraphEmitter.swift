@@ -5,6 +5,8 @@ public struct GraphEmitter {
     /// The spec's file name, for the header.
     public let sourceName: String
     let statements: GraphStatements
+    /// False for `--no-fusion` (every helper a statement of its own), which the header repeats.
+    let fusion: Bool
 
     /// Prepares `model` for emission; ops with at most `unrollLimit` scalar operations are written
     /// element by element.
@@ -12,6 +14,7 @@ public struct GraphEmitter {
     public init(model: GraphModel, sourceName: String, unrollLimit: Int, fusion: Bool = true) {
         self.model = model
         self.sourceName = sourceName
+        self.fusion = fusion
         statements = GraphStatements(model: model, unrollLimit: unrollLimit, fusion: fusion)
     }
 
@@ -21,7 +24,7 @@ public struct GraphEmitter {
     /// The whole emitted file.
     public func render() -> String {
         var w = CodeWriter()
-        Header.emit(sourceName: sourceName, fusion: statements.fusion, &w)
+        Header.emit(sourceName: sourceName, fusion: fusion, &w)
         w.line("")
         summary(&w)
         w.block("public struct \(spec.name): Sendable {") { w in

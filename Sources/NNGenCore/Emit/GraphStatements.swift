@@ -9,8 +9,6 @@ struct GraphStatements {
     let renderer: GraphRenderer
     /// Helper values computed inside their only consumer's expression.
     let inlined: Set<ValueID>
-    /// False when no helper is inlined.
-    let fusion: Bool
 
     init(model: GraphModel, unrollLimit: Int, fusion: Bool) {
         self.model = model
@@ -42,7 +40,6 @@ struct GraphStatements {
             }
         }
         self.inlined = inlined
-        self.fusion = fusion
         lowering = KernelLowering(graph: graph, unroll: UnrollPolicy(limit: unrollLimit), isFused: { inlined.contains($0) },
                                   namesFusedValues: false, conditions: conditions, local: { "_" + $0 },
                                   outputsStartAtZero: true)

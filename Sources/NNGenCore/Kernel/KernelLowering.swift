@@ -70,6 +70,11 @@ struct KernelLowering {
     /// True when `op` is written as straight-line code.
     func isUnrolled(_ op: Op) -> Bool { unroll.unrolls(op, in: graph) }
 
+    /// How `op` calls the math library: `FastMath`'s exponential and tanh in loops of Float models,
+    /// which they let vectorize; libm's when unrolled, where each element would be a scalar
+    /// polynomial and libm's table-driven functions are faster.
+    func math(for op: Op) -> SwiftMath { SwiftMath(fast: fastMath && !isUnrolled(op)) }
+
     // MARK: Elementwise ops
 
     /// Which element of its output an elementwise expression computes.
@@ -80,11 +85,6 @@ struct KernelLowering {
         case loop(suffix: Int?)
         /// A fixed element (unrolled).
         case constant(Int)
-
-        var isConstant: Bool {
-            if case .constant = self { return true }
-            return false
-        }
     }
 
     /// One loop (or one statement per element) computing `op` and, as locals, the fused producers.
@@ -150,8 +150,7 @@ struct KernelLowering {
         if op.kind == .select {
             return .conditional(condition(op.inputs[0], operands[0], position, of: output), operands[1], operands[2])
         }
-        let unrolled = position.isConstant || isUnrolled(op)
-        return Self.elementwiseExpression(op, operands, SwiftMath(fast: fastMath && !unrolled))
+        return Self.elementwiseExpression(op, operands, math(for: op))
     }
 
     /// The condition a select's mask stands for: the comparison itself where it is written inline
