@@ -734,19 +734,22 @@ public struct DigitsNet: Sendable {
                 for j in 1..<10 where fc2_z2[row + j] > largest {
                     largest = fc2_z2[row + j]
                 }
+                let label = y[i]
+                var correct: Scalar = 0
+                for j in 0..<10 {
+                    correct += j == label ? fc2_z2[row + j] : 0
+                }
                 var sumExp: Scalar = 0
                 for j in 0..<10 {
                     let e = exp(fc2_z2[row + j] - largest)
                     dfc2_z2[row + j] = e
                     sumExp += e
                 }
-                let label = y[i]
-                total += largest + log(sumExp) - fc2_z2[row + label]
+                total += largest + log(sumExp) - correct
                 let share = scale / sumExp
                 for j in 0..<10 {
-                    dfc2_z2[row + j] *= share
+                    dfc2_z2[row + j] = dfc2_z2[row + j] * share - (j == label ? scale : 0)
                 }
-                dfc2_z2[row + label] -= scale
             }
             data_loss[0] = total / 32
         }

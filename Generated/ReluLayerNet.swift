@@ -32,8 +32,8 @@ public struct ReluLayerNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 87
-    /// Scalars a `Workspace` holds: the gradient, then 640 of scratch.
-    public static let workspaceCount = 727
+    /// Scalars a `Workspace` holds: the gradient, then 2368 of scratch.
+    public static let workspaceCount = 2455
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 12]), ("b1", 36, [12]), ("W2", 48, [12, 3]), ("b2", 84, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -607,6 +607,43 @@ public struct ReluLayerNet: Sendable {
         return Float(shifted &>> 23) * 0.693_147_18 + 2 * u * series
     }
 
+    // MARK: Fused hidden-layer step
+
+    /// 16 examples (forward) or 16 hidden units (backward): 512 bits of `Scalar`.
+    typealias Lanes = SIMD16<Scalar>
+
+    @inline(__always)
+    static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+
+    @inline(__always)
+    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
+
+    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
+    @inline(__always)
+    static func multiplyAddLanes(_ c: inout Lanes, _ a: Lanes, _ b: Lanes) {
+        #if NNGEN_FMA
+        c.addProduct(a, b)
+        #else
+        c += a * b
+        #endif
+    }
+
+    /// A scalar in every lane.
+    @inline(__always)
+    static func splat(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
+
+    /// a where `mask` is set, else b, lane by lane.
+    @inline(__always)
+    static func select(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
+
+    /// The larger of a and b, lane by lane (b where a < b).
+    @inline(__always)
+    static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
+
+    /// The smaller of a and b, lane by lane (b where b < a).
+    @inline(__always)
+    static func minimum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .< a) }
+
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
     static func initialize(_ state: inout [Scalar], seed: UInt64) {
@@ -729,205 +766,233 @@ public struct ReluLayerNet: Sendable {
         }
     }
 
-    // MARK: Fused training step
-
-    /// 16 examples (forward) or 16 hidden units (backward): 512 bits of `Scalar`.
-    typealias Lanes = SIMD16<Scalar>
-
-    @inline(__always)
-    static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
-
-    @inline(__always)
-    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
-
-    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
-    @inline(__always)
-    static func multiplyAddLanes(_ c: inout Lanes, _ a: Lanes, _ b: Lanes) {
-        #if NNGEN_FMA
-        c.addProduct(a, b)
-        #else
-        c += a * b
-        #endif
-    }
-
-    /// v where z > 0, else 0: relu's derivative applied to v. z > 0 exactly when z's bits, read as
-    /// a signed integer, are positive; then 0 − bits is negative, and an arithmetic shift by the
-    /// width − 1 spreads its sign into all ones. (A `SIMDMask` select measured the same in this
-    /// loop; integer operations keep the loop free of mask code, which elsewhere compiled to
-    /// per-lane shuffles.)
-    @inline(__always)
-    static func keepWherePositive(_ v: Lanes, _ z: Lanes) -> Lanes {
-        let keep = (SIMD16<Int32>() &- unsafeBitCast(z, to: SIMD16<Int32>.self)) &>> 31
-        return unsafeBitCast(unsafeBitCast(v, to: SIMD16<Int32>.self) & keep, to: Lanes.self)
-    }
-
-    /// Softmax cross-entropy for examples stored transposed in `t`: rows 0..<3 hold the scores
-    /// of each class, row 3 the label (−1 in the 12 padding examples). Per example,
-    /// with m = maxᶜ sᶜ, eᶜ = exp(sᶜ − m) and Σ = Σᶜ eᶜ:
-    /// loss = log Σ + m − s_y and dL/dsᶜ = (eᶜ/Σ − [c = y]) / N, N = 20.
-    /// The scores are replaced by dL/dscores and the labels by the losses; `db2` receives the
-    /// sums of dL/dscores over the batch. Returns the mean loss.
-    @inline(never)
-    static func softmaxCrossEntropyLanes(_ t: UnsafeMutablePointer<Scalar>, _ db2: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let scale: Scalar = 1.0 / 20
-        for r in 0..<32 {
-            let s0 = t[r], s1 = t[32 + r], s2 = t[64 + r]
-            let label = t[96 + r]
-            var m = s0
-            m = s1 > m ? s1 : m
-            m = s2 > m ? s2 : m
-            let e0 = Self.fastExp(s0 - m), e1 = Self.fastExp(s1 - m), e2 = Self.fastExp(s2 - m)
-            let sum = e0 + e1 + e2
-            let chosen = label == 1 ? s1 : (label == 2 ? s2 : s0)
-            let share: Scalar = label < 0 ? 0 : scale / sum
-            t[r] = e0 * share - (label == 0 ? scale : 0)
-            t[32 + r] = e1 * share - (label == 1 ? scale : 0)
-            t[64 + r] = e2 * share - (label == 2 ? scale : 0)
-            t[96 + r] = label < 0 ? 0 : Self.fastLog(sum) + m - chosen
-        }
-        var total = Lanes(), sum0 = Lanes(), sum1 = Lanes(), sum2 = Lanes()
-        var r0 = 0
-        while r0 < 32 {
-            sum0 += Self.loadLanes(t + r0)
-            sum1 += Self.loadLanes(t + 32 + r0)
-            sum2 += Self.loadLanes(t + 64 + r0)
-            total += Self.loadLanes(t + 96 + r0)
-            r0 += 16
-        }
-        db2[0] = sum0.sum()
-        db2[1] = sum1.sum()
-        db2[2] = sum2.sum()
-        return total.sum() * scale
-    }
-
-    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, as five fused passes
-    /// (`FusedHiddenLayer` in nngen): the whole step keeps its sums in registers, and stores
-    /// no [batch × 12] matrix.
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let W1 = p + 0, b1 = p + 36, W2 = p + 48, b2 = p + 84
-        let dW1 = g + 0, db1 = g + 36, dW2 = g + 48, db2 = g + 84
-        let xT = s + 0  // [3×32] inputs, one row per feature
-        let t = s + 96  // [4×32] scores per class, then labels
-        let W1p = s + 224, b1p = s + 272  // W1 [3×16], b1 [16], zero-padded
-        let W2t = s + 288  // W2ᵀ [3×16], zero-padded
-        let dW2t = s + 336, dW1p = s + 384, db1p = s + 432  // padded sums
+        let W1 = p + 0  // [3×12]
+        let b1 = p + 36  // [12]
+        let W2 = p + 48  // [12×3]
+        let b2 = p + 84  // [3]
+        let data_loss = s + 636  // scalar
+        let W1_squared = s + 637  // scalar
+        let W2_squared = s + 638  // scalar
+        let loss = s + 639  // scalar
+        let dz2_sum = g + 84  // [3]
+        let dW2_via_z2_linear = s + 640  // [12×3]
+        let dz1_sum = g + 36  // [12]
+        let dW1_via_z1_linear = s + 712  // [3×12]
+        let dW1 = g + 0  // [3×12]
+        let dW2 = g + 48  // [12×3]
 
-        // Layout: x and y transposed to one row per feature, the batch padded to 32 examples and the
-        // hidden layer to 16 units (padding examples have label −1, padding units zero weights)
-        for r in 0..<20 {
-            xT[r] = x[3 * r]
-            xT[32 + r] = x[3 * r + 1]
-            xT[64 + r] = x[3 * r + 2]
-            t[96 + r] = Scalar(y[r])
-        }
-        for r in 20..<32 {
-            xT[r] = 0
-            xT[32 + r] = 0
-            xT[64 + r] = 0
-            t[96 + r] = -1
-        }
-        for j in 0..<12 {
-            W1p[j] = W1[j]
-            W1p[16 + j] = W1[12 + j]
-            W1p[32 + j] = W1[24 + j]
-            b1p[j] = b1[j]
-            W2t[j] = W2[3 * j]
-            W2t[16 + j] = W2[3 * j + 1]
-            W2t[32 + j] = W2[3 * j + 2]
-        }
-        for j in 12..<16 {
-            W1p[j] = 0
-            W1p[16 + j] = 0
-            W1p[32 + j] = 0
-            b1p[j] = 0
-            W2t[j] = 0
-            W2t[16 + j] = 0
-            W2t[32 + j] = 0
-        }
+        // Fused (the rewrite of 14 ops): z1 = x · W1 + b1; a2 = relu(z1);
+        // scores = a2 · W2 + b2; data_loss = mean over the batch of −log softmax(z2)[y], and its gradient, in one kernel
+        do {
+            let xT = s + 748  // [3×32] inputs, one row per feature
+            let scoresT = s + 844, dScoresT = s + 1356  // [3×32] one row per class
+            let exampleLosses = s + 2124  // [20] each example's loss
+            let W1p = s + 2144, b1p = s + 2192  // W1 [3×16], b1 [16], zero-padded
+            let W2t = s + 2208  // W2ᵀ [3×16], zero-padded
+            let dW2t = s + 2256, dW1p = s + 2304, db1p = s + 2352  // padded sums
 
-        // Forward, 16 examples per vector: z1 = x·W1 + b1; h1 = max(0, z1); z2 = h1·W2 + b2, summed
-        // unit by unit (z1 and h1 are not stored: the backward pass recomputes them)
-        var r0 = 0
-        while r0 < 32 {
-            let x0 = Self.loadLanes(xT + r0), x1 = Self.loadLanes(xT + 32 + r0), x2 = Self.loadLanes(xT + 64 + r0)
-            var s0 = Lanes(repeating: b2[0]), s1 = Lanes(repeating: b2[1]), s2 = Lanes(repeating: b2[2])
-            for j in 0..<12 {
-                var z = Lanes(repeating: b1[j])
-                Self.multiplyAddLanes(&z, x0, Lanes(repeating: W1[j]))
-                Self.multiplyAddLanes(&z, x1, Lanes(repeating: W1[12 + j]))
-                Self.multiplyAddLanes(&z, x2, Lanes(repeating: W1[24 + j]))
-                let h = z.replacing(with: 0, where: z .< 0)
-                Self.multiplyAddLanes(&s0, h, Lanes(repeating: W2[3 * j]))
-                Self.multiplyAddLanes(&s1, h, Lanes(repeating: W2[3 * j + 1]))
-                Self.multiplyAddLanes(&s2, h, Lanes(repeating: W2[3 * j + 2]))
-            }
-            Self.storeLanes(s0, t + r0)
-            Self.storeLanes(s1, t + 32 + r0)
-            Self.storeLanes(s2, t + 64 + r0)
-            r0 += 16
-        }
-
-        // L = mean over the batch of −log softmax(z2)[y]; in place, t becomes
-        // dL/dz2 = (softmax(z2) − onehot(y)) / N, and dL/db2 = Σ over rows of dL/dz2
-        let dataLoss = Self.softmaxCrossEntropyLanes(t, db2)
-
-        // Backward, 16 hidden units per vector, examples innermost (z1 and h1 recomputed):
-        // dL/dW2 = h1ᵀ · dL/dz2; dL/dh1 = dL/dz2 · W2ᵀ; dL/dz1 = dL/dh1 · 1[z1 > 0];
-        // dL/db1 = Σ over rows of dL/dz1; dL/dW1 = xᵀ · dL/dz1
-        var j0 = 0
-        while j0 < 16 {
-            let w1_0 = Self.loadLanes(W1p + j0), w1_1 = Self.loadLanes(W1p + 16 + j0), w1_2 = Self.loadLanes(W1p + 32 + j0), bias = Self.loadLanes(b1p + j0)
-            let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 16 + j0), w2_2 = Self.loadLanes(W2t + 32 + j0)
-            var dW2_0 = Lanes(), dW2_1 = Lanes(), dW2_2 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes(), dW1_1 = Lanes(), dW1_2 = Lanes()
+            // Layout: x transposed to one row per feature, the batch padded to 32 examples and the
+            // hidden layer to 16 units (padding examples have zero inputs, padding units zero weights)
             for r in 0..<20 {
-                let x0 = Lanes(repeating: xT[r]), x1 = Lanes(repeating: xT[32 + r]), x2 = Lanes(repeating: xT[64 + r])
-                var z = bias
-                Self.multiplyAddLanes(&z, x0, w1_0)
-                Self.multiplyAddLanes(&z, x1, w1_1)
-                Self.multiplyAddLanes(&z, x2, w1_2)
-                let h = z.replacing(with: 0, where: z .< 0)
-                let d0 = Lanes(repeating: t[r]), d1 = Lanes(repeating: t[32 + r]), d2 = Lanes(repeating: t[64 + r])
-                Self.multiplyAddLanes(&dW2_0, h, d0)
-                Self.multiplyAddLanes(&dW2_1, h, d1)
-                Self.multiplyAddLanes(&dW2_2, h, d2)
-                var dh = d0 * w2_0
-                Self.multiplyAddLanes(&dh, d1, w2_1)
-                Self.multiplyAddLanes(&dh, d2, w2_2)
-                let dz = Self.keepWherePositive(dh, z)
-                db1Sum += dz
-                Self.multiplyAddLanes(&dW1_0, x0, dz)
-                Self.multiplyAddLanes(&dW1_1, x1, dz)
-                Self.multiplyAddLanes(&dW1_2, x2, dz)
+                xT[r] = x[3 * r]
+                xT[32 + r] = x[3 * r + 1]
+                xT[64 + r] = x[3 * r + 2]
             }
-            Self.storeLanes(dW2_0, dW2t + j0)
-            Self.storeLanes(dW2_1, dW2t + 16 + j0)
-            Self.storeLanes(dW2_2, dW2t + 32 + j0)
-            Self.storeLanes(db1Sum, db1p + j0)
-            Self.storeLanes(dW1_0, dW1p + j0)
-            Self.storeLanes(dW1_1, dW1p + 16 + j0)
-            Self.storeLanes(dW1_2, dW1p + 32 + j0)
-            j0 += 16
+            for r in 20..<32 {
+                xT[r] = 0
+                xT[32 + r] = 0
+                xT[64 + r] = 0
+            }
+            for j in 0..<12 {
+                W1p[j] = W1[j]
+                W1p[16 + j] = W1[12 + j]
+                W1p[32 + j] = W1[24 + j]
+                b1p[j] = b1[j]
+                W2t[j] = W2[3 * j]
+                W2t[16 + j] = W2[3 * j + 1]
+                W2t[32 + j] = W2[3 * j + 2]
+            }
+            for j in 12..<16 {
+                W1p[j] = 0
+                W1p[16 + j] = 0
+                W1p[32 + j] = 0
+                b1p[j] = 0
+                W2t[j] = 0
+                W2t[16 + j] = 0
+                W2t[32 + j] = 0
+            }
+
+            // Forward, 16 examples per vector: z1 = x·W1 + b1; a2 = relu(z1); scores = a2·W2 + b2,
+            // summed unit by unit (z1 and a2 are not stored: the backward pass recomputes them)
+            var r0 = 0
+            while r0 < 32 {
+                let x0 = Self.loadLanes(xT + r0), x1 = Self.loadLanes(xT + 32 + r0), x2 = Self.loadLanes(xT + 64 + r0)
+                var s0 = Lanes(repeating: b2[0]), s1 = Lanes(repeating: b2[1]), s2 = Lanes(repeating: b2[2])
+                for j in 0..<12 {
+                    var z1 = Lanes(repeating: b1[j])
+                    Self.multiplyAddLanes(&z1, x0, Lanes(repeating: W1[j]))
+                    Self.multiplyAddLanes(&z1, x1, Lanes(repeating: W1[12 + j]))
+                    Self.multiplyAddLanes(&z1, x2, Lanes(repeating: W1[24 + j]))
+                    let a2 = Self.maximum(Self.splat(0), z1)
+                    Self.multiplyAddLanes(&s0, a2, Lanes(repeating: W2[3 * j]))
+                    Self.multiplyAddLanes(&s1, a2, Lanes(repeating: W2[3 * j + 1]))
+                    Self.multiplyAddLanes(&s2, a2, Lanes(repeating: W2[3 * j + 2]))
+                }
+                Self.storeLanes(s0, scoresT + r0)
+                Self.storeLanes(s1, scoresT + 32 + r0)
+                Self.storeLanes(s2, scoresT + 64 + r0)
+                r0 += 16
+            }
+
+            // data_loss = mean over the batch of −log softmax(z2)[y]
+            // dL/dz2 = (softmax(z2) − onehot(y)) / N
+            do {
+                let scale: Scalar = 1 / 20
+                for i in 0..<20 {
+                    let row = i
+                    var largest = scoresT[row]
+                    for j in 1..<3 where scoresT[row + j * 32] > largest {
+                        largest = scoresT[row + j * 32]
+                    }
+                    let label = y[i]
+                    var correct: Scalar = 0
+                    for j in 0..<3 {
+                        correct += j == label ? scoresT[row + j * 32] : 0
+                    }
+                    var sumExp: Scalar = 0
+                    for j in 0..<3 {
+                        let e = Self.fastExp(scoresT[row + j * 32] - largest)
+                        dScoresT[row + j * 32] = e
+                        sumExp += e
+                    }
+                    exampleLosses[i] = largest + Self.fastLog(sumExp) - correct
+                    let share = scale / sumExp
+                    for j in 0..<3 {
+                        dScoresT[row + j * 32] = dScoresT[row + j * 32] * share - (j == label ? scale : 0)
+                    }
+                }
+                var total: Scalar = 0
+                for i in 0..<20 {
+                    total += exampleLosses[i]
+                }
+                data_loss[0] = total / 20
+            }
+            // dL/db2 = Σ over examples of dL/dscores (the padding examples' columns cleared first)
+            for c in 0..<3 {
+                for r in 20..<32 {
+                    dScoresT[c * 32 + r] = 0
+                }
+            }
+            var sum0 = Lanes(), sum1 = Lanes(), sum2 = Lanes()
+            r0 = 0
+            while r0 < 32 {
+                sum0 += Self.loadLanes(dScoresT + r0)
+                sum1 += Self.loadLanes(dScoresT + 32 + r0)
+                sum2 += Self.loadLanes(dScoresT + 64 + r0)
+                r0 += 16
+            }
+            dz2_sum[0] = sum0.sum()
+            dz2_sum[1] = sum1.sum()
+            dz2_sum[2] = sum2.sum()
+
+            // Backward, 16 hidden units per vector, examples innermost (z1 and a2 recomputed):
+            // dL/dW2 = a2ᵀ · dL/dscores; da2 = dL/dscores · W2ᵀ; dz1 from da2 by the activation's
+            // pullback; dL/db1 = Σ over examples of dz1; dL/dW1 = xᵀ · dz1
+            var j0 = 0
+            while j0 < 16 {
+                let w1_0 = Self.loadLanes(W1p + j0), w1_1 = Self.loadLanes(W1p + 16 + j0), w1_2 = Self.loadLanes(W1p + 32 + j0), bias = Self.loadLanes(b1p + j0)
+                let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 16 + j0), w2_2 = Self.loadLanes(W2t + 32 + j0)
+                var dW2_0 = Lanes(), dW2_1 = Lanes(), dW2_2 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes(), dW1_1 = Lanes(), dW1_2 = Lanes()
+                for r in 0..<20 {
+                    let x0 = Lanes(repeating: xT[r]), x1 = Lanes(repeating: xT[32 + r]), x2 = Lanes(repeating: xT[64 + r])
+                    var z1 = bias
+                    Self.multiplyAddLanes(&z1, x0, w1_0)
+                    Self.multiplyAddLanes(&z1, x1, w1_1)
+                    Self.multiplyAddLanes(&z1, x2, w1_2)
+                    let a2 = Self.maximum(Self.splat(0), z1)
+                    let d0 = Lanes(repeating: dScoresT[r]), d1 = Lanes(repeating: dScoresT[32 + r]), d2 = Lanes(repeating: dScoresT[64 + r])
+                    Self.multiplyAddLanes(&dW2_0, a2, d0)
+                    Self.multiplyAddLanes(&dW2_1, a2, d1)
+                    Self.multiplyAddLanes(&dW2_2, a2, d2)
+                    var da2 = d0 * w2_0
+                    Self.multiplyAddLanes(&da2, d1, w2_1)
+                    Self.multiplyAddLanes(&da2, d2, w2_2)
+                    // dL/dz1 = dL/da2 · 1[z1 > 0]   (∂a2/∂z1 = 1 where z1 > 0, else 0)
+                    let dz1 = Self.select(a2 .> 0, da2, Self.splat(0))
+                    db1Sum += dz1
+                    Self.multiplyAddLanes(&dW1_0, x0, dz1)
+                    Self.multiplyAddLanes(&dW1_1, x1, dz1)
+                    Self.multiplyAddLanes(&dW1_2, x2, dz1)
+                }
+                Self.storeLanes(dW2_0, dW2t + j0)
+                Self.storeLanes(dW2_1, dW2t + 16 + j0)
+                Self.storeLanes(dW2_2, dW2t + 32 + j0)
+                Self.storeLanes(db1Sum, db1p + j0)
+                Self.storeLanes(dW1_0, dW1p + j0)
+                Self.storeLanes(dW1_1, dW1p + 16 + j0)
+                Self.storeLanes(dW1_2, dW1p + 32 + j0)
+                j0 += 16
+            }
+
+            // The sums in the parameters' layout
+            for j in 0..<12 {
+                dW1_via_z1_linear[j] = dW1p[j]
+                dW1_via_z1_linear[12 + j] = dW1p[16 + j]
+                dW1_via_z1_linear[24 + j] = dW1p[32 + j]
+                dz1_sum[j] = db1p[j]
+                dW2_via_z2_linear[3 * j] = dW2t[j]
+                dW2_via_z2_linear[3 * j + 1] = dW2t[16 + j]
+                dW2_via_z2_linear[3 * j + 2] = dW2t[32 + j]
+            }
         }
 
-        // The gradient in the parameter layout; L2 with λ = 0.001: L += λ·Σ W², dL/dW += 2λ·W
-        var squares: Scalar = 0
-        for j in 0..<12 {
-            dW1[j] = dW1p[j] + 0.002 * W1[j]
-            squares += W1[j] * W1[j]
-            dW1[12 + j] = dW1p[16 + j] + 0.002 * W1[12 + j]
-            squares += W1[12 + j] * W1[12 + j]
-            dW1[24 + j] = dW1p[32 + j] + 0.002 * W1[24 + j]
-            squares += W1[24 + j] * W1[24 + j]
-            db1[j] = db1p[j]
-            dW2[3 * j] = dW2t[j] + 0.002 * W2[3 * j]
-            squares += W2[3 * j] * W2[3 * j]
-            dW2[3 * j + 1] = dW2t[16 + j] + 0.002 * W2[3 * j + 1]
-            squares += W2[3 * j + 1] * W2[3 * j + 1]
-            dW2[3 * j + 2] = dW2t[32 + j] + 0.002 * W2[3 * j + 2]
-            squares += W2[3 * j + 2] * W2[3 * j + 2]
+        // Σ W1²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W1[i] * W1[i]
+            }
+            W1_squared[0] = total
         }
-        return dataLoss + 0.001 * squares
+
+        // Σ W2²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W2[i] * W2[i]
+            }
+            W2_squared[0] = total
+        }
+
+        // sum of the squared weights so far
+        // regularization = λ·Σ W² with λ = 0.001
+        // loss = data_loss + regularization
+        do {
+            let weight_squares: Scalar = W1_squared[0] + W2_squared[0]
+            let regularization: Scalar = weight_squares * 0.001
+            loss[0] = data_loss[0] + regularization
+        }
+
+        // Backward pass: adjoints in reverse order, each a chain-rule step.
+
+        // dL/dW1 = 2·W1 · 0.001   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
+        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
+        for i in 0..<36 {
+            let dW1_via_W1_squared: Scalar = W1[i] * 0.002
+            dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
+        }
+
+        // dL/dW2 = 2·W2 · 0.001   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
+        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)
+        for i in 0..<36 {
+            let dW2_via_W2_squared: Scalar = W2[i] * 0.002
+            dW2[i] = dW2_via_W2_squared + dW2_via_z2_linear[i]
+        }
+
+        return loss[0]
     }
 }
 

@@ -32,8 +32,8 @@ public struct SGDNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 67
-    /// Scalars a `Workspace` holds: the gradient, then 192 of scratch.
-    public static let workspaceCount = 259
+    /// Scalars a `Workspace` holds: the gradient, then 1046 of scratch.
+    public static let workspaceCount = 1113
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 8]), ("b1", 32, [8]), ("W2", 40, [8, 3]), ("b2", 64, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -576,6 +576,43 @@ public struct SGDNet: Sendable {
         }
     }
 
+    // MARK: Fused hidden-layer step
+
+    /// 8 examples (forward) or 8 hidden units (backward): 512 bits of `Scalar`.
+    typealias Lanes = SIMD8<Scalar>
+
+    @inline(__always)
+    static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+
+    @inline(__always)
+    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
+
+    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
+    @inline(__always)
+    static func multiplyAddLanes(_ c: inout Lanes, _ a: Lanes, _ b: Lanes) {
+        #if NNGEN_FMA
+        c.addProduct(a, b)
+        #else
+        c += a * b
+        #endif
+    }
+
+    /// A scalar in every lane.
+    @inline(__always)
+    static func splat(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
+
+    /// a where `mask` is set, else b, lane by lane.
+    @inline(__always)
+    static func select(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
+
+    /// The larger of a and b, lane by lane (b where a < b).
+    @inline(__always)
+    static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
+
+    /// The smaller of a and b, lane by lane (b where b < a).
+    @inline(__always)
+    static func minimum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .< a) }
+
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
     static func initialize(_ state: inout [Scalar], seed: UInt64) {
@@ -698,205 +735,232 @@ public struct SGDNet: Sendable {
         }
     }
 
-    // MARK: Fused training step
-
-    /// 8 examples (forward) or 8 hidden units (backward): 512 bits of `Scalar`.
-    typealias Lanes = SIMD8<Scalar>
-
-    @inline(__always)
-    static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
-
-    @inline(__always)
-    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
-
-    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
-    @inline(__always)
-    static func multiplyAddLanes(_ c: inout Lanes, _ a: Lanes, _ b: Lanes) {
-        #if NNGEN_FMA
-        c.addProduct(a, b)
-        #else
-        c += a * b
-        #endif
-    }
-
-    /// v where z > 0, else 0: relu's derivative applied to v. z > 0 exactly when z's bits, read as
-    /// a signed integer, are positive; then 0 − bits is negative, and an arithmetic shift by the
-    /// width − 1 spreads its sign into all ones. (A `SIMDMask` select measured the same in this
-    /// loop; integer operations keep the loop free of mask code, which elsewhere compiled to
-    /// per-lane shuffles.)
-    @inline(__always)
-    static func keepWherePositive(_ v: Lanes, _ z: Lanes) -> Lanes {
-        let keep = (SIMD8<Int64>() &- unsafeBitCast(z, to: SIMD8<Int64>.self)) &>> 63
-        return unsafeBitCast(unsafeBitCast(v, to: SIMD8<Int64>.self) & keep, to: Lanes.self)
-    }
-
-    /// Softmax cross-entropy for examples stored transposed in `t`: rows 0..<3 hold the scores
-    /// of each class, row 3 the label (−1 in the 2 padding examples). Per example,
-    /// with m = maxᶜ sᶜ, eᶜ = exp(sᶜ − m) and Σ = Σᶜ eᶜ:
-    /// loss = log Σ + m − s_y and dL/dsᶜ = (eᶜ/Σ − [c = y]) / N, N = 6.
-    /// The scores are replaced by dL/dscores and the labels by the losses; `db2` receives the
-    /// sums of dL/dscores over the batch. Returns the mean loss.
-    @inline(never)
-    static func softmaxCrossEntropyLanes(_ t: UnsafeMutablePointer<Scalar>, _ db2: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let scale: Scalar = 1.0 / 6
-        for r in 0..<8 {
-            let s0 = t[r], s1 = t[8 + r], s2 = t[16 + r]
-            let label = t[24 + r]
-            var m = s0
-            m = s1 > m ? s1 : m
-            m = s2 > m ? s2 : m
-            let e0 = exp(s0 - m), e1 = exp(s1 - m), e2 = exp(s2 - m)
-            let sum = e0 + e1 + e2
-            let chosen = label == 1 ? s1 : (label == 2 ? s2 : s0)
-            let share: Scalar = label < 0 ? 0 : scale / sum
-            t[r] = e0 * share - (label == 0 ? scale : 0)
-            t[8 + r] = e1 * share - (label == 1 ? scale : 0)
-            t[16 + r] = e2 * share - (label == 2 ? scale : 0)
-            t[24 + r] = label < 0 ? 0 : log(sum) + m - chosen
-        }
-        var total = Lanes(), sum0 = Lanes(), sum1 = Lanes(), sum2 = Lanes()
-        var r0 = 0
-        while r0 < 8 {
-            sum0 += Self.loadLanes(t + r0)
-            sum1 += Self.loadLanes(t + 8 + r0)
-            sum2 += Self.loadLanes(t + 16 + r0)
-            total += Self.loadLanes(t + 24 + r0)
-            r0 += 8
-        }
-        db2[0] = sum0.sum()
-        db2[1] = sum1.sum()
-        db2[2] = sum2.sum()
-        return total.sum() * scale
-    }
-
-    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, as five fused passes
-    /// (`FusedHiddenLayer` in nngen): the whole step keeps its sums in registers, and stores
-    /// no [batch × 8] matrix.
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let W1 = p + 0, b1 = p + 32, W2 = p + 40, b2 = p + 64
-        let dW1 = g + 0, db1 = g + 32, dW2 = g + 40, db2 = g + 64
-        let xT = s + 0  // [4×8] inputs, one row per feature
-        let t = s + 32  // [4×8] scores per class, then labels
-        let W1p = s + 64, b1p = s + 96  // W1 [4×8], b1 [8], zero-padded
-        let W2t = s + 104  // W2ᵀ [3×8], zero-padded
-        let dW2t = s + 128, dW1p = s + 152, db1p = s + 184  // padded sums
+        let W1 = p + 0  // [4×8]
+        let b1 = p + 32  // [8]
+        let W2 = p + 40  // [8×3]
+        let b2 = p + 64  // [3]
+        let data_loss = s + 156  // scalar
+        let W1_squared = s + 157  // scalar
+        let W2_squared = s + 158  // scalar
+        let loss = s + 159  // scalar
+        let dz2_sum = g + 64  // [3]
+        let dW2_via_z2_linear = s + 160  // [8×3]
+        let dz1_sum = g + 32  // [8]
+        let dW1_via_z1_linear = s + 208  // [4×8]
+        let dW1 = g + 0  // [4×8]
+        let dW2 = g + 40  // [8×3]
 
-        // Layout: x and y transposed to one row per feature, the batch padded to 8 examples and the
-        // hidden layer to 8 units (padding examples have label −1, padding units zero weights)
-        for r in 0..<6 {
-            xT[r] = x[4 * r]
-            xT[8 + r] = x[4 * r + 1]
-            xT[16 + r] = x[4 * r + 2]
-            xT[24 + r] = x[4 * r + 3]
-            t[24 + r] = Scalar(y[r])
-        }
-        for r in 6..<8 {
-            xT[r] = 0
-            xT[8 + r] = 0
-            xT[16 + r] = 0
-            xT[24 + r] = 0
-            t[24 + r] = -1
-        }
-        for j in 0..<8 {
-            W1p[j] = W1[j]
-            W1p[8 + j] = W1[8 + j]
-            W1p[16 + j] = W1[16 + j]
-            W1p[24 + j] = W1[24 + j]
-            b1p[j] = b1[j]
-            W2t[j] = W2[3 * j]
-            W2t[8 + j] = W2[3 * j + 1]
-            W2t[16 + j] = W2[3 * j + 2]
-        }
+        // Fused (the rewrite of 14 ops): z1 = x · W1 + b1; h1 = relu(z1);
+        // scores = h1 · W2 + b2; data_loss = mean over the batch of −log softmax(z2)[y], and its gradient, in one kernel
+        do {
+            let xT = s + 240  // [4×8] inputs, one row per feature
+            let scoresT = s + 272, dScoresT = s + 528  // [3×8] one row per class
+            let exampleLosses = s + 912  // [6] each example's loss
+            let W1p = s + 918, b1p = s + 950  // W1 [4×8], b1 [8], zero-padded
+            let W2t = s + 958  // W2ᵀ [3×8], zero-padded
+            let dW2t = s + 982, dW1p = s + 1006, db1p = s + 1038  // padded sums
 
-        // Forward, 8 examples per vector: z1 = x·W1 + b1; h1 = max(0, z1); z2 = h1·W2 + b2, summed
-        // unit by unit (z1 and h1 are not stored: the backward pass recomputes them)
-        var r0 = 0
-        while r0 < 8 {
-            let x0 = Self.loadLanes(xT + r0), x1 = Self.loadLanes(xT + 8 + r0), x2 = Self.loadLanes(xT + 16 + r0), x3 = Self.loadLanes(xT + 24 + r0)
-            var s0 = Lanes(repeating: b2[0]), s1 = Lanes(repeating: b2[1]), s2 = Lanes(repeating: b2[2])
-            for j in 0..<8 {
-                var z = Lanes(repeating: b1[j])
-                Self.multiplyAddLanes(&z, x0, Lanes(repeating: W1[j]))
-                Self.multiplyAddLanes(&z, x1, Lanes(repeating: W1[8 + j]))
-                Self.multiplyAddLanes(&z, x2, Lanes(repeating: W1[16 + j]))
-                Self.multiplyAddLanes(&z, x3, Lanes(repeating: W1[24 + j]))
-                let h = z.replacing(with: 0, where: z .< 0)
-                Self.multiplyAddLanes(&s0, h, Lanes(repeating: W2[3 * j]))
-                Self.multiplyAddLanes(&s1, h, Lanes(repeating: W2[3 * j + 1]))
-                Self.multiplyAddLanes(&s2, h, Lanes(repeating: W2[3 * j + 2]))
-            }
-            Self.storeLanes(s0, t + r0)
-            Self.storeLanes(s1, t + 8 + r0)
-            Self.storeLanes(s2, t + 16 + r0)
-            r0 += 8
-        }
-
-        // L = mean over the batch of −log softmax(z2)[y]; in place, t becomes
-        // dL/dz2 = (softmax(z2) − onehot(y)) / N, and dL/db2 = Σ over rows of dL/dz2
-        let dataLoss = Self.softmaxCrossEntropyLanes(t, db2)
-
-        // Backward, 8 hidden units per vector, examples innermost (z1 and h1 recomputed):
-        // dL/dW2 = h1ᵀ · dL/dz2; dL/dh1 = dL/dz2 · W2ᵀ; dL/dz1 = dL/dh1 · 1[z1 > 0];
-        // dL/db1 = Σ over rows of dL/dz1; dL/dW1 = xᵀ · dL/dz1
-        var j0 = 0
-        while j0 < 8 {
-            let w1_0 = Self.loadLanes(W1p + j0), w1_1 = Self.loadLanes(W1p + 8 + j0), w1_2 = Self.loadLanes(W1p + 16 + j0), w1_3 = Self.loadLanes(W1p + 24 + j0), bias = Self.loadLanes(b1p + j0)
-            let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 8 + j0), w2_2 = Self.loadLanes(W2t + 16 + j0)
-            var dW2_0 = Lanes(), dW2_1 = Lanes(), dW2_2 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes(), dW1_1 = Lanes(), dW1_2 = Lanes(), dW1_3 = Lanes()
+            // Layout: x transposed to one row per feature, the batch padded to 8 examples and the
+            // hidden layer to 8 units (padding examples have zero inputs, padding units zero weights)
             for r in 0..<6 {
-                let x0 = Lanes(repeating: xT[r]), x1 = Lanes(repeating: xT[8 + r]), x2 = Lanes(repeating: xT[16 + r]), x3 = Lanes(repeating: xT[24 + r])
-                var z = bias
-                Self.multiplyAddLanes(&z, x0, w1_0)
-                Self.multiplyAddLanes(&z, x1, w1_1)
-                Self.multiplyAddLanes(&z, x2, w1_2)
-                Self.multiplyAddLanes(&z, x3, w1_3)
-                let h = z.replacing(with: 0, where: z .< 0)
-                let d0 = Lanes(repeating: t[r]), d1 = Lanes(repeating: t[8 + r]), d2 = Lanes(repeating: t[16 + r])
-                Self.multiplyAddLanes(&dW2_0, h, d0)
-                Self.multiplyAddLanes(&dW2_1, h, d1)
-                Self.multiplyAddLanes(&dW2_2, h, d2)
-                var dh = d0 * w2_0
-                Self.multiplyAddLanes(&dh, d1, w2_1)
-                Self.multiplyAddLanes(&dh, d2, w2_2)
-                let dz = Self.keepWherePositive(dh, z)
-                db1Sum += dz
-                Self.multiplyAddLanes(&dW1_0, x0, dz)
-                Self.multiplyAddLanes(&dW1_1, x1, dz)
-                Self.multiplyAddLanes(&dW1_2, x2, dz)
-                Self.multiplyAddLanes(&dW1_3, x3, dz)
+                xT[r] = x[4 * r]
+                xT[8 + r] = x[4 * r + 1]
+                xT[16 + r] = x[4 * r + 2]
+                xT[24 + r] = x[4 * r + 3]
             }
-            Self.storeLanes(dW2_0, dW2t + j0)
-            Self.storeLanes(dW2_1, dW2t + 8 + j0)
-            Self.storeLanes(dW2_2, dW2t + 16 + j0)
-            Self.storeLanes(db1Sum, db1p + j0)
-            Self.storeLanes(dW1_0, dW1p + j0)
-            Self.storeLanes(dW1_1, dW1p + 8 + j0)
-            Self.storeLanes(dW1_2, dW1p + 16 + j0)
-            Self.storeLanes(dW1_3, dW1p + 24 + j0)
-            j0 += 8
+            for r in 6..<8 {
+                xT[r] = 0
+                xT[8 + r] = 0
+                xT[16 + r] = 0
+                xT[24 + r] = 0
+            }
+            for j in 0..<8 {
+                W1p[j] = W1[j]
+                W1p[8 + j] = W1[8 + j]
+                W1p[16 + j] = W1[16 + j]
+                W1p[24 + j] = W1[24 + j]
+                b1p[j] = b1[j]
+                W2t[j] = W2[3 * j]
+                W2t[8 + j] = W2[3 * j + 1]
+                W2t[16 + j] = W2[3 * j + 2]
+            }
+
+            // Forward, 8 examples per vector: z1 = x·W1 + b1; h1 = relu(z1); scores = h1·W2 + b2,
+            // summed unit by unit (z1 and h1 are not stored: the backward pass recomputes them)
+            var r0 = 0
+            while r0 < 8 {
+                let x0 = Self.loadLanes(xT + r0), x1 = Self.loadLanes(xT + 8 + r0), x2 = Self.loadLanes(xT + 16 + r0), x3 = Self.loadLanes(xT + 24 + r0)
+                var s0 = Lanes(repeating: b2[0]), s1 = Lanes(repeating: b2[1]), s2 = Lanes(repeating: b2[2])
+                for j in 0..<8 {
+                    var z1 = Lanes(repeating: b1[j])
+                    Self.multiplyAddLanes(&z1, x0, Lanes(repeating: W1[j]))
+                    Self.multiplyAddLanes(&z1, x1, Lanes(repeating: W1[8 + j]))
+                    Self.multiplyAddLanes(&z1, x2, Lanes(repeating: W1[16 + j]))
+                    Self.multiplyAddLanes(&z1, x3, Lanes(repeating: W1[24 + j]))
+                    let h1 = Self.maximum(Self.splat(0), z1)
+                    Self.multiplyAddLanes(&s0, h1, Lanes(repeating: W2[3 * j]))
+                    Self.multiplyAddLanes(&s1, h1, Lanes(repeating: W2[3 * j + 1]))
+                    Self.multiplyAddLanes(&s2, h1, Lanes(repeating: W2[3 * j + 2]))
+                }
+                Self.storeLanes(s0, scoresT + r0)
+                Self.storeLanes(s1, scoresT + 8 + r0)
+                Self.storeLanes(s2, scoresT + 16 + r0)
+                r0 += 8
+            }
+
+            // data_loss = mean over the batch of −log softmax(z2)[y]
+            // dL/dz2 = (softmax(z2) − onehot(y)) / N
+            do {
+                let scale: Scalar = 1 / 6
+                for i in 0..<6 {
+                    let row = i
+                    var largest = scoresT[row]
+                    for j in 1..<3 where scoresT[row + j * 8] > largest {
+                        largest = scoresT[row + j * 8]
+                    }
+                    let label = y[i]
+                    var correct: Scalar = 0
+                    for j in 0..<3 {
+                        correct += j == label ? scoresT[row + j * 8] : 0
+                    }
+                    var sumExp: Scalar = 0
+                    for j in 0..<3 {
+                        let e = exp(scoresT[row + j * 8] - largest)
+                        dScoresT[row + j * 8] = e
+                        sumExp += e
+                    }
+                    exampleLosses[i] = largest + log(sumExp) - correct
+                    let share = scale / sumExp
+                    for j in 0..<3 {
+                        dScoresT[row + j * 8] = dScoresT[row + j * 8] * share - (j == label ? scale : 0)
+                    }
+                }
+                var total: Scalar = 0
+                for i in 0..<6 {
+                    total += exampleLosses[i]
+                }
+                data_loss[0] = total / 6
+            }
+            // dL/db2 = Σ over examples of dL/dscores (the padding examples' columns cleared first)
+            for c in 0..<3 {
+                for r in 6..<8 {
+                    dScoresT[c * 8 + r] = 0
+                }
+            }
+            var sum0 = Lanes(), sum1 = Lanes(), sum2 = Lanes()
+            r0 = 0
+            while r0 < 8 {
+                sum0 += Self.loadLanes(dScoresT + r0)
+                sum1 += Self.loadLanes(dScoresT + 8 + r0)
+                sum2 += Self.loadLanes(dScoresT + 16 + r0)
+                r0 += 8
+            }
+            dz2_sum[0] = sum0.sum()
+            dz2_sum[1] = sum1.sum()
+            dz2_sum[2] = sum2.sum()
+
+            // Backward, 8 hidden units per vector, examples innermost (z1 and h1 recomputed):
+            // dL/dW2 = h1ᵀ · dL/dscores; dh1 = dL/dscores · W2ᵀ; dz1 from dh1 by the activation's
+            // pullback; dL/db1 = Σ over examples of dz1; dL/dW1 = xᵀ · dz1
+            var j0 = 0
+            while j0 < 8 {
+                let w1_0 = Self.loadLanes(W1p + j0), w1_1 = Self.loadLanes(W1p + 8 + j0), w1_2 = Self.loadLanes(W1p + 16 + j0), w1_3 = Self.loadLanes(W1p + 24 + j0), bias = Self.loadLanes(b1p + j0)
+                let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 8 + j0), w2_2 = Self.loadLanes(W2t + 16 + j0)
+                var dW2_0 = Lanes(), dW2_1 = Lanes(), dW2_2 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes(), dW1_1 = Lanes(), dW1_2 = Lanes(), dW1_3 = Lanes()
+                for r in 0..<6 {
+                    let x0 = Lanes(repeating: xT[r]), x1 = Lanes(repeating: xT[8 + r]), x2 = Lanes(repeating: xT[16 + r]), x3 = Lanes(repeating: xT[24 + r])
+                    var z1 = bias
+                    Self.multiplyAddLanes(&z1, x0, w1_0)
+                    Self.multiplyAddLanes(&z1, x1, w1_1)
+                    Self.multiplyAddLanes(&z1, x2, w1_2)
+                    Self.multiplyAddLanes(&z1, x3, w1_3)
+                    let h1 = Self.maximum(Self.splat(0), z1)
+                    let d0 = Lanes(repeating: dScoresT[r]), d1 = Lanes(repeating: dScoresT[8 + r]), d2 = Lanes(repeating: dScoresT[16 + r])
+                    Self.multiplyAddLanes(&dW2_0, h1, d0)
+                    Self.multiplyAddLanes(&dW2_1, h1, d1)
+                    Self.multiplyAddLanes(&dW2_2, h1, d2)
+                    var dh1 = d0 * w2_0
+                    Self.multiplyAddLanes(&dh1, d1, w2_1)
+                    Self.multiplyAddLanes(&dh1, d2, w2_2)
+                    // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
+                    let dz1 = Self.select(h1 .> 0, dh1, Self.splat(0))
+                    db1Sum += dz1
+                    Self.multiplyAddLanes(&dW1_0, x0, dz1)
+                    Self.multiplyAddLanes(&dW1_1, x1, dz1)
+                    Self.multiplyAddLanes(&dW1_2, x2, dz1)
+                    Self.multiplyAddLanes(&dW1_3, x3, dz1)
+                }
+                Self.storeLanes(dW2_0, dW2t + j0)
+                Self.storeLanes(dW2_1, dW2t + 8 + j0)
+                Self.storeLanes(dW2_2, dW2t + 16 + j0)
+                Self.storeLanes(db1Sum, db1p + j0)
+                Self.storeLanes(dW1_0, dW1p + j0)
+                Self.storeLanes(dW1_1, dW1p + 8 + j0)
+                Self.storeLanes(dW1_2, dW1p + 16 + j0)
+                Self.storeLanes(dW1_3, dW1p + 24 + j0)
+                j0 += 8
+            }
+
+            // The sums in the parameters' layout
+            for j in 0..<8 {
+                dW1_via_z1_linear[j] = dW1p[j]
+                dW1_via_z1_linear[8 + j] = dW1p[8 + j]
+                dW1_via_z1_linear[16 + j] = dW1p[16 + j]
+                dW1_via_z1_linear[24 + j] = dW1p[24 + j]
+                dz1_sum[j] = db1p[j]
+                dW2_via_z2_linear[3 * j] = dW2t[j]
+                dW2_via_z2_linear[3 * j + 1] = dW2t[8 + j]
+                dW2_via_z2_linear[3 * j + 2] = dW2t[16 + j]
+            }
         }
 
-        // The gradient in the parameter layout; L2 with λ = 0.001: L += λ·Σ W², dL/dW += 2λ·W
-        var squares: Scalar = 0
-        for j in 0..<8 {
-            dW1[j] = dW1p[j] + 0.002 * W1[j]
-            squares += W1[j] * W1[j]
-            dW1[8 + j] = dW1p[8 + j] + 0.002 * W1[8 + j]
-            squares += W1[8 + j] * W1[8 + j]
-            dW1[16 + j] = dW1p[16 + j] + 0.002 * W1[16 + j]
-            squares += W1[16 + j] * W1[16 + j]
-            dW1[24 + j] = dW1p[24 + j] + 0.002 * W1[24 + j]
-            squares += W1[24 + j] * W1[24 + j]
-            db1[j] = db1p[j]
-            dW2[3 * j] = dW2t[j] + 0.002 * W2[3 * j]
-            squares += W2[3 * j] * W2[3 * j]
-            dW2[3 * j + 1] = dW2t[8 + j] + 0.002 * W2[3 * j + 1]
-            squares += W2[3 * j + 1] * W2[3 * j + 1]
-            dW2[3 * j + 2] = dW2t[16 + j] + 0.002 * W2[3 * j + 2]
-            squares += W2[3 * j + 2] * W2[3 * j + 2]
+        // Σ W1²
+        do {
+            var total: Scalar = 0
+            for i in 0..<32 {
+                total += W1[i] * W1[i]
+            }
+            W1_squared[0] = total
         }
-        return dataLoss + 0.001 * squares
+
+        // Σ W2²
+        do {
+            var total: Scalar = 0
+            for i in 0..<24 {
+                total += W2[i] * W2[i]
+            }
+            W2_squared[0] = total
+        }
+
+        // sum of the squared weights so far
+        // regularization = λ·Σ W² with λ = 0.001
+        // loss = data_loss + regularization
+        do {
+            let weight_squares: Scalar = W1_squared[0] + W2_squared[0]
+            let regularization: Scalar = weight_squares * 0.001
+            loss[0] = data_loss[0] + regularization
+        }
+
+        // Backward pass: adjoints in reverse order, each a chain-rule step.
+
+        // dL/dW1 = 2·W1 · 0.001   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
+        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
+        for i in 0..<32 {
+            let dW1_via_W1_squared: Scalar = W1[i] * 0.002
+            dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
+        }
+
+        // dL/dW2 = 2·W2 · 0.001   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
+        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)
+        for i in 0..<24 {
+            let dW2_via_W2_squared: Scalar = W2[i] * 0.002
+            dW2[i] = dW2_via_W2_squared + dW2_via_z2_linear[i]
+        }
+
+        return loss[0]
     }
 }
 

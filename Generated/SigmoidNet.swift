@@ -421,19 +421,22 @@ public struct SigmoidNet: Sendable {
                 for j in 1..<4 where z2[row + j] > largest {
                     largest = z2[row + j]
                 }
+                let label = y[i]
+                var correct: Scalar = 0
+                for j in 0..<4 {
+                    correct += j == label ? z2[row + j] : 0
+                }
                 var sumExp: Scalar = 0
                 for j in 0..<4 {
                     let e = exp(z2[row + j] - largest)
                     dz2[row + j] = e
                     sumExp += e
                 }
-                let label = y[i]
-                total += largest + log(sumExp) - z2[row + label]
+                total += largest + log(sumExp) - correct
                 let share = scale / sumExp
                 for j in 0..<4 {
-                    dz2[row + j] *= share
+                    dz2[row + j] = dz2[row + j] * share - (j == label ? scale : 0)
                 }
-                dz2[row + label] -= scale
             }
             data_loss[0] = total / 5
         }

@@ -801,19 +801,22 @@ public struct SmoothActivationsFloatNet: Sendable {
                 for j in 1..<4 where z4[row + j] > largest {
                     largest = z4[row + j]
                 }
+                let label = y[i]
+                var correct: Scalar = 0
+                for j in 0..<4 {
+                    correct += j == label ? z4[row + j] : 0
+                }
                 var sumExp: Scalar = 0
                 for j in 0..<4 {
                     let e = exp(z4[row + j] - largest)
                     dz4[row + j] = e
                     sumExp += e
                 }
-                let label = y[i]
-                total += largest + log(sumExp) - z4[row + label]
+                total += largest + log(sumExp) - correct
                 let share = scale / sumExp
                 for j in 0..<4 {
-                    dz4[row + j] *= share
+                    dz4[row + j] = dz4[row + j] * share - (j == label ? scale : 0)
                 }
-                dz4[row + label] -= scale
             }
             loss[0] = total / 8
         }

@@ -695,19 +695,22 @@ public struct SoftmaxClassifier: Sendable {
                 for j in 1..<4 where output_z2[row + j] > largest {
                     largest = output_z2[row + j]
                 }
+                let label = y[i]
+                var correct: Scalar = 0
+                for j in 0..<4 {
+                    correct += j == label ? output_z2[row + j] : 0
+                }
                 var sumExp: Scalar = 0
                 for j in 0..<4 {
                     let e = exp(output_z2[row + j] - largest)
                     doutput_z2[row + j] = e
                     sumExp += e
                 }
-                let label = y[i]
-                total += largest + log(sumExp) - output_z2[row + label]
+                total += largest + log(sumExp) - correct
                 let share = scale / sumExp
                 for j in 0..<4 {
-                    doutput_z2[row + j] *= share
+                    doutput_z2[row + j] = doutput_z2[row + j] * share - (j == label ? scale : 0)
                 }
-                doutput_z2[row + label] -= scale
             }
             loss[0] = total / 7
         }

@@ -32,8 +32,8 @@ public struct TenClassNet: Sendable {
     public static let outputCount = 10
     /// Length of the flat parameter vector.
     public static let parameterCount = 322
-    /// Scalars a `Workspace` holds: the gradient, then 3404 of scratch.
-    public static let workspaceCount = 3726
+    /// Scalars a `Workspace` holds: the gradient, then 7006 of scratch.
+    public static let workspaceCount = 7328
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 24]), ("b1", 48, [24]), ("W2", 72, [24, 10]), ("b2", 312, [10])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -607,6 +607,43 @@ public struct TenClassNet: Sendable {
         return Float(shifted &>> 23) * 0.693_147_18 + 2 * u * series
     }
 
+    // MARK: Fused hidden-layer step
+
+    /// 16 examples (forward) or 16 hidden units (backward): 512 bits of `Scalar`.
+    typealias Lanes = SIMD16<Scalar>
+
+    @inline(__always)
+    static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+
+    @inline(__always)
+    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
+
+    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
+    @inline(__always)
+    static func multiplyAddLanes(_ c: inout Lanes, _ a: Lanes, _ b: Lanes) {
+        #if NNGEN_FMA
+        c.addProduct(a, b)
+        #else
+        c += a * b
+        #endif
+    }
+
+    /// A scalar in every lane.
+    @inline(__always)
+    static func splat(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
+
+    /// a where `mask` is set, else b, lane by lane.
+    @inline(__always)
+    static func select(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
+
+    /// The larger of a and b, lane by lane (b where a < b).
+    @inline(__always)
+    static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
+
+    /// The smaller of a and b, lane by lane (b where b < a).
+    @inline(__always)
+    static func minimum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .< a) }
+
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
     static func initialize(_ state: inout [Scalar], seed: UInt64) {
@@ -728,286 +765,294 @@ public struct TenClassNet: Sendable {
         }
     }
 
-    // MARK: Fused training step
-
-    /// 16 examples (forward) or 16 hidden units (backward): 512 bits of `Scalar`.
-    typealias Lanes = SIMD16<Scalar>
-
-    @inline(__always)
-    static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
-
-    @inline(__always)
-    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
-
-    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
-    @inline(__always)
-    static func multiplyAddLanes(_ c: inout Lanes, _ a: Lanes, _ b: Lanes) {
-        #if NNGEN_FMA
-        c.addProduct(a, b)
-        #else
-        c += a * b
-        #endif
-    }
-
-    /// v where z > 0, else 0: relu's derivative applied to v. z > 0 exactly when z's bits, read as
-    /// a signed integer, are positive; then 0 − bits is negative, and an arithmetic shift by the
-    /// width − 1 spreads its sign into all ones. (A `SIMDMask` select measured the same in this
-    /// loop; integer operations keep the loop free of mask code, which elsewhere compiled to
-    /// per-lane shuffles.)
-    @inline(__always)
-    static func keepWherePositive(_ v: Lanes, _ z: Lanes) -> Lanes {
-        let keep = (SIMD16<Int32>() &- unsafeBitCast(z, to: SIMD16<Int32>.self)) &>> 31
-        return unsafeBitCast(unsafeBitCast(v, to: SIMD16<Int32>.self) & keep, to: Lanes.self)
-    }
-
-    /// Softmax cross-entropy for examples stored transposed in `t`: rows 0..<10 hold the scores
-    /// of each class, row 10 the label (−1 in the 14 padding examples). Per example,
-    /// with m = maxᶜ sᶜ, eᶜ = exp(sᶜ − m) and Σ = Σᶜ eᶜ:
-    /// loss = log Σ + m − s_y and dL/dsᶜ = (eᶜ/Σ − [c = y]) / N, N = 50.
-    /// The scores are replaced by dL/dscores and the labels by the losses; `db2` receives the
-    /// sums of dL/dscores over the batch. Returns the mean loss.
-    @inline(never)
-    static func softmaxCrossEntropyLanes(_ t: UnsafeMutablePointer<Scalar>, _ db2: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let scale: Scalar = 1.0 / 50
-        for r in 0..<64 {
-            let s0 = t[r], s1 = t[64 + r], s2 = t[128 + r], s3 = t[192 + r], s4 = t[256 + r], s5 = t[320 + r], s6 = t[384 + r], s7 = t[448 + r], s8 = t[512 + r], s9 = t[576 + r]
-            let label = t[640 + r]
-            var m = s0
-            m = s1 > m ? s1 : m
-            m = s2 > m ? s2 : m
-            m = s3 > m ? s3 : m
-            m = s4 > m ? s4 : m
-            m = s5 > m ? s5 : m
-            m = s6 > m ? s6 : m
-            m = s7 > m ? s7 : m
-            m = s8 > m ? s8 : m
-            m = s9 > m ? s9 : m
-            let e0 = Self.fastExp(s0 - m), e1 = Self.fastExp(s1 - m), e2 = Self.fastExp(s2 - m), e3 = Self.fastExp(s3 - m), e4 = Self.fastExp(s4 - m), e5 = Self.fastExp(s5 - m), e6 = Self.fastExp(s6 - m), e7 = Self.fastExp(s7 - m), e8 = Self.fastExp(s8 - m), e9 = Self.fastExp(s9 - m)
-            let sum = e0 + e1 + e2 + e3 + e4 + e5 + e6 + e7 + e8 + e9
-            let chosen = label == 1 ? s1 : (label == 2 ? s2 : (label == 3 ? s3 : (label == 4 ? s4 : (label == 5 ? s5 : (label == 6 ? s6 : (label == 7 ? s7 : (label == 8 ? s8 : (label == 9 ? s9 : s0))))))))
-            let share: Scalar = label < 0 ? 0 : scale / sum
-            t[r] = e0 * share - (label == 0 ? scale : 0)
-            t[64 + r] = e1 * share - (label == 1 ? scale : 0)
-            t[128 + r] = e2 * share - (label == 2 ? scale : 0)
-            t[192 + r] = e3 * share - (label == 3 ? scale : 0)
-            t[256 + r] = e4 * share - (label == 4 ? scale : 0)
-            t[320 + r] = e5 * share - (label == 5 ? scale : 0)
-            t[384 + r] = e6 * share - (label == 6 ? scale : 0)
-            t[448 + r] = e7 * share - (label == 7 ? scale : 0)
-            t[512 + r] = e8 * share - (label == 8 ? scale : 0)
-            t[576 + r] = e9 * share - (label == 9 ? scale : 0)
-            t[640 + r] = label < 0 ? 0 : Self.fastLog(sum) + m - chosen
-        }
-        var total = Lanes(), sum0 = Lanes(), sum1 = Lanes(), sum2 = Lanes(), sum3 = Lanes(), sum4 = Lanes(), sum5 = Lanes(), sum6 = Lanes(), sum7 = Lanes(), sum8 = Lanes(), sum9 = Lanes()
-        var r0 = 0
-        while r0 < 64 {
-            sum0 += Self.loadLanes(t + r0)
-            sum1 += Self.loadLanes(t + 64 + r0)
-            sum2 += Self.loadLanes(t + 128 + r0)
-            sum3 += Self.loadLanes(t + 192 + r0)
-            sum4 += Self.loadLanes(t + 256 + r0)
-            sum5 += Self.loadLanes(t + 320 + r0)
-            sum6 += Self.loadLanes(t + 384 + r0)
-            sum7 += Self.loadLanes(t + 448 + r0)
-            sum8 += Self.loadLanes(t + 512 + r0)
-            sum9 += Self.loadLanes(t + 576 + r0)
-            total += Self.loadLanes(t + 640 + r0)
-            r0 += 16
-        }
-        db2[0] = sum0.sum()
-        db2[1] = sum1.sum()
-        db2[2] = sum2.sum()
-        db2[3] = sum3.sum()
-        db2[4] = sum4.sum()
-        db2[5] = sum5.sum()
-        db2[6] = sum6.sum()
-        db2[7] = sum7.sum()
-        db2[8] = sum8.sum()
-        db2[9] = sum9.sum()
-        return total.sum() * scale
-    }
-
-    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, as five fused passes
-    /// (`FusedHiddenLayer` in nngen): the whole step keeps its sums in registers, and stores
-    /// no [batch × 24] matrix.
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let W1 = p + 0, b1 = p + 48, W2 = p + 72, b2 = p + 312
-        let dW1 = g + 0, db1 = g + 48, dW2 = g + 72, db2 = g + 312
-        let xT = s + 0  // [2×64] inputs, one row per feature
-        let t = s + 128  // [11×64] scores per class, then labels
-        let W1p = s + 832, b1p = s + 896  // W1 [2×32], b1 [32], zero-padded
-        let W2t = s + 928  // W2ᵀ [10×32], zero-padded
-        let dW2t = s + 1248, dW1p = s + 1568, db1p = s + 1632  // padded sums
+        let W1 = p + 0  // [2×24]
+        let b1 = p + 48  // [24]
+        let W2 = p + 72  // [24×10]
+        let b2 = p + 312  // [10]
+        let data_loss = s + 3400  // scalar
+        let W1_squared = s + 3401  // scalar
+        let W2_squared = s + 3402  // scalar
+        let loss = s + 3403  // scalar
+        let dz2_sum = g + 312  // [10]
+        let dW2_via_z2_linear = s + 3404  // [24×10]
+        let dz1_sum = g + 48  // [24]
+        let dW1_via_z1_linear = s + 3644  // [2×24]
+        let dW1 = g + 0  // [2×24]
+        let dW2 = g + 72  // [24×10]
 
-        // Layout: x and y transposed to one row per feature, the batch padded to 64 examples and the
-        // hidden layer to 32 units (padding examples have label −1, padding units zero weights)
-        for r in 0..<50 {
-            xT[r] = x[2 * r]
-            xT[64 + r] = x[2 * r + 1]
-            t[640 + r] = Scalar(y[r])
-        }
-        for r in 50..<64 {
-            xT[r] = 0
-            xT[64 + r] = 0
-            t[640 + r] = -1
-        }
-        for j in 0..<24 {
-            W1p[j] = W1[j]
-            W1p[32 + j] = W1[24 + j]
-            b1p[j] = b1[j]
-            W2t[j] = W2[10 * j]
-            W2t[32 + j] = W2[10 * j + 1]
-            W2t[64 + j] = W2[10 * j + 2]
-            W2t[96 + j] = W2[10 * j + 3]
-            W2t[128 + j] = W2[10 * j + 4]
-            W2t[160 + j] = W2[10 * j + 5]
-            W2t[192 + j] = W2[10 * j + 6]
-            W2t[224 + j] = W2[10 * j + 7]
-            W2t[256 + j] = W2[10 * j + 8]
-            W2t[288 + j] = W2[10 * j + 9]
-        }
-        for j in 24..<32 {
-            W1p[j] = 0
-            W1p[32 + j] = 0
-            b1p[j] = 0
-            W2t[j] = 0
-            W2t[32 + j] = 0
-            W2t[64 + j] = 0
-            W2t[96 + j] = 0
-            W2t[128 + j] = 0
-            W2t[160 + j] = 0
-            W2t[192 + j] = 0
-            W2t[224 + j] = 0
-            W2t[256 + j] = 0
-            W2t[288 + j] = 0
-        }
+        // Fused (the rewrite of 14 ops): z1 = x · W1 + b1; h1 = relu(z1);
+        // scores = h1 · W2 + b2; data_loss = mean over the batch of −log softmax(z2)[y], and its gradient, in one kernel
+        do {
+            let xT = s + 3692  // [2×64] inputs, one row per feature
+            let scoresT = s + 3820, dScoresT = s + 5356  // [10×64] one row per class
+            let exampleLosses = s + 6124  // [50] each example's loss
+            let W1p = s + 6174, b1p = s + 6238  // W1 [2×32], b1 [32], zero-padded
+            let W2t = s + 6270  // W2ᵀ [10×32], zero-padded
+            let dW2t = s + 6590, dW1p = s + 6910, db1p = s + 6974  // padded sums
 
-        // Forward, 16 examples per vector: z1 = x·W1 + b1; h1 = max(0, z1); z2 = h1·W2 + b2, summed
-        // unit by unit (z1 and h1 are not stored: the backward pass recomputes them)
-        var r0 = 0
-        while r0 < 64 {
-            let x0 = Self.loadLanes(xT + r0), x1 = Self.loadLanes(xT + 64 + r0)
-            var s0 = Lanes(repeating: b2[0]), s1 = Lanes(repeating: b2[1]), s2 = Lanes(repeating: b2[2]), s3 = Lanes(repeating: b2[3]), s4 = Lanes(repeating: b2[4]), s5 = Lanes(repeating: b2[5]), s6 = Lanes(repeating: b2[6]), s7 = Lanes(repeating: b2[7]), s8 = Lanes(repeating: b2[8]), s9 = Lanes(repeating: b2[9])
-            for j in 0..<24 {
-                var z = Lanes(repeating: b1[j])
-                Self.multiplyAddLanes(&z, x0, Lanes(repeating: W1[j]))
-                Self.multiplyAddLanes(&z, x1, Lanes(repeating: W1[24 + j]))
-                let h = z.replacing(with: 0, where: z .< 0)
-                Self.multiplyAddLanes(&s0, h, Lanes(repeating: W2[10 * j]))
-                Self.multiplyAddLanes(&s1, h, Lanes(repeating: W2[10 * j + 1]))
-                Self.multiplyAddLanes(&s2, h, Lanes(repeating: W2[10 * j + 2]))
-                Self.multiplyAddLanes(&s3, h, Lanes(repeating: W2[10 * j + 3]))
-                Self.multiplyAddLanes(&s4, h, Lanes(repeating: W2[10 * j + 4]))
-                Self.multiplyAddLanes(&s5, h, Lanes(repeating: W2[10 * j + 5]))
-                Self.multiplyAddLanes(&s6, h, Lanes(repeating: W2[10 * j + 6]))
-                Self.multiplyAddLanes(&s7, h, Lanes(repeating: W2[10 * j + 7]))
-                Self.multiplyAddLanes(&s8, h, Lanes(repeating: W2[10 * j + 8]))
-                Self.multiplyAddLanes(&s9, h, Lanes(repeating: W2[10 * j + 9]))
-            }
-            Self.storeLanes(s0, t + r0)
-            Self.storeLanes(s1, t + 64 + r0)
-            Self.storeLanes(s2, t + 128 + r0)
-            Self.storeLanes(s3, t + 192 + r0)
-            Self.storeLanes(s4, t + 256 + r0)
-            Self.storeLanes(s5, t + 320 + r0)
-            Self.storeLanes(s6, t + 384 + r0)
-            Self.storeLanes(s7, t + 448 + r0)
-            Self.storeLanes(s8, t + 512 + r0)
-            Self.storeLanes(s9, t + 576 + r0)
-            r0 += 16
-        }
-
-        // L = mean over the batch of −log softmax(z2)[y]; in place, t becomes
-        // dL/dz2 = (softmax(z2) − onehot(y)) / N, and dL/db2 = Σ over rows of dL/dz2
-        let dataLoss = Self.softmaxCrossEntropyLanes(t, db2)
-
-        // Backward, 16 hidden units per vector, examples innermost (z1 and h1 recomputed):
-        // dL/dW2 = h1ᵀ · dL/dz2; dL/dh1 = dL/dz2 · W2ᵀ; dL/dz1 = dL/dh1 · 1[z1 > 0];
-        // dL/db1 = Σ over rows of dL/dz1; dL/dW1 = xᵀ · dL/dz1
-        var j0 = 0
-        while j0 < 32 {
-            let w1_0 = Self.loadLanes(W1p + j0), w1_1 = Self.loadLanes(W1p + 32 + j0), bias = Self.loadLanes(b1p + j0)
-            let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 32 + j0), w2_2 = Self.loadLanes(W2t + 64 + j0), w2_3 = Self.loadLanes(W2t + 96 + j0), w2_4 = Self.loadLanes(W2t + 128 + j0), w2_5 = Self.loadLanes(W2t + 160 + j0), w2_6 = Self.loadLanes(W2t + 192 + j0), w2_7 = Self.loadLanes(W2t + 224 + j0), w2_8 = Self.loadLanes(W2t + 256 + j0), w2_9 = Self.loadLanes(W2t + 288 + j0)
-            var dW2_0 = Lanes(), dW2_1 = Lanes(), dW2_2 = Lanes(), dW2_3 = Lanes(), dW2_4 = Lanes(), dW2_5 = Lanes(), dW2_6 = Lanes(), dW2_7 = Lanes(), dW2_8 = Lanes(), dW2_9 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes(), dW1_1 = Lanes()
+            // Layout: x transposed to one row per feature, the batch padded to 64 examples and the
+            // hidden layer to 32 units (padding examples have zero inputs, padding units zero weights)
             for r in 0..<50 {
-                let x0 = Lanes(repeating: xT[r]), x1 = Lanes(repeating: xT[64 + r])
-                var z = bias
-                Self.multiplyAddLanes(&z, x0, w1_0)
-                Self.multiplyAddLanes(&z, x1, w1_1)
-                let h = z.replacing(with: 0, where: z .< 0)
-                let d0 = Lanes(repeating: t[r]), d1 = Lanes(repeating: t[64 + r]), d2 = Lanes(repeating: t[128 + r]), d3 = Lanes(repeating: t[192 + r]), d4 = Lanes(repeating: t[256 + r]), d5 = Lanes(repeating: t[320 + r]), d6 = Lanes(repeating: t[384 + r]), d7 = Lanes(repeating: t[448 + r]), d8 = Lanes(repeating: t[512 + r]), d9 = Lanes(repeating: t[576 + r])
-                Self.multiplyAddLanes(&dW2_0, h, d0)
-                Self.multiplyAddLanes(&dW2_1, h, d1)
-                Self.multiplyAddLanes(&dW2_2, h, d2)
-                Self.multiplyAddLanes(&dW2_3, h, d3)
-                Self.multiplyAddLanes(&dW2_4, h, d4)
-                Self.multiplyAddLanes(&dW2_5, h, d5)
-                Self.multiplyAddLanes(&dW2_6, h, d6)
-                Self.multiplyAddLanes(&dW2_7, h, d7)
-                Self.multiplyAddLanes(&dW2_8, h, d8)
-                Self.multiplyAddLanes(&dW2_9, h, d9)
-                var dh = d0 * w2_0
-                Self.multiplyAddLanes(&dh, d1, w2_1)
-                Self.multiplyAddLanes(&dh, d2, w2_2)
-                Self.multiplyAddLanes(&dh, d3, w2_3)
-                Self.multiplyAddLanes(&dh, d4, w2_4)
-                Self.multiplyAddLanes(&dh, d5, w2_5)
-                Self.multiplyAddLanes(&dh, d6, w2_6)
-                Self.multiplyAddLanes(&dh, d7, w2_7)
-                Self.multiplyAddLanes(&dh, d8, w2_8)
-                Self.multiplyAddLanes(&dh, d9, w2_9)
-                let dz = Self.keepWherePositive(dh, z)
-                db1Sum += dz
-                Self.multiplyAddLanes(&dW1_0, x0, dz)
-                Self.multiplyAddLanes(&dW1_1, x1, dz)
+                xT[r] = x[2 * r]
+                xT[64 + r] = x[2 * r + 1]
             }
-            Self.storeLanes(dW2_0, dW2t + j0)
-            Self.storeLanes(dW2_1, dW2t + 32 + j0)
-            Self.storeLanes(dW2_2, dW2t + 64 + j0)
-            Self.storeLanes(dW2_3, dW2t + 96 + j0)
-            Self.storeLanes(dW2_4, dW2t + 128 + j0)
-            Self.storeLanes(dW2_5, dW2t + 160 + j0)
-            Self.storeLanes(dW2_6, dW2t + 192 + j0)
-            Self.storeLanes(dW2_7, dW2t + 224 + j0)
-            Self.storeLanes(dW2_8, dW2t + 256 + j0)
-            Self.storeLanes(dW2_9, dW2t + 288 + j0)
-            Self.storeLanes(db1Sum, db1p + j0)
-            Self.storeLanes(dW1_0, dW1p + j0)
-            Self.storeLanes(dW1_1, dW1p + 32 + j0)
-            j0 += 16
+            for r in 50..<64 {
+                xT[r] = 0
+                xT[64 + r] = 0
+            }
+            for j in 0..<24 {
+                W1p[j] = W1[j]
+                W1p[32 + j] = W1[24 + j]
+                b1p[j] = b1[j]
+                W2t[j] = W2[10 * j]
+                W2t[32 + j] = W2[10 * j + 1]
+                W2t[64 + j] = W2[10 * j + 2]
+                W2t[96 + j] = W2[10 * j + 3]
+                W2t[128 + j] = W2[10 * j + 4]
+                W2t[160 + j] = W2[10 * j + 5]
+                W2t[192 + j] = W2[10 * j + 6]
+                W2t[224 + j] = W2[10 * j + 7]
+                W2t[256 + j] = W2[10 * j + 8]
+                W2t[288 + j] = W2[10 * j + 9]
+            }
+            for j in 24..<32 {
+                W1p[j] = 0
+                W1p[32 + j] = 0
+                b1p[j] = 0
+                W2t[j] = 0
+                W2t[32 + j] = 0
+                W2t[64 + j] = 0
+                W2t[96 + j] = 0
+                W2t[128 + j] = 0
+                W2t[160 + j] = 0
+                W2t[192 + j] = 0
+                W2t[224 + j] = 0
+                W2t[256 + j] = 0
+                W2t[288 + j] = 0
+            }
+
+            // Forward, 16 examples per vector: z1 = x·W1 + b1; h1 = relu(z1); scores = h1·W2 + b2,
+            // summed unit by unit (z1 and h1 are not stored: the backward pass recomputes them)
+            var r0 = 0
+            while r0 < 64 {
+                let x0 = Self.loadLanes(xT + r0), x1 = Self.loadLanes(xT + 64 + r0)
+                var s0 = Lanes(repeating: b2[0]), s1 = Lanes(repeating: b2[1]), s2 = Lanes(repeating: b2[2]), s3 = Lanes(repeating: b2[3]), s4 = Lanes(repeating: b2[4]), s5 = Lanes(repeating: b2[5]), s6 = Lanes(repeating: b2[6]), s7 = Lanes(repeating: b2[7]), s8 = Lanes(repeating: b2[8]), s9 = Lanes(repeating: b2[9])
+                for j in 0..<24 {
+                    var z1 = Lanes(repeating: b1[j])
+                    Self.multiplyAddLanes(&z1, x0, Lanes(repeating: W1[j]))
+                    Self.multiplyAddLanes(&z1, x1, Lanes(repeating: W1[24 + j]))
+                    let h1 = Self.maximum(Self.splat(0), z1)
+                    Self.multiplyAddLanes(&s0, h1, Lanes(repeating: W2[10 * j]))
+                    Self.multiplyAddLanes(&s1, h1, Lanes(repeating: W2[10 * j + 1]))
+                    Self.multiplyAddLanes(&s2, h1, Lanes(repeating: W2[10 * j + 2]))
+                    Self.multiplyAddLanes(&s3, h1, Lanes(repeating: W2[10 * j + 3]))
+                    Self.multiplyAddLanes(&s4, h1, Lanes(repeating: W2[10 * j + 4]))
+                    Self.multiplyAddLanes(&s5, h1, Lanes(repeating: W2[10 * j + 5]))
+                    Self.multiplyAddLanes(&s6, h1, Lanes(repeating: W2[10 * j + 6]))
+                    Self.multiplyAddLanes(&s7, h1, Lanes(repeating: W2[10 * j + 7]))
+                    Self.multiplyAddLanes(&s8, h1, Lanes(repeating: W2[10 * j + 8]))
+                    Self.multiplyAddLanes(&s9, h1, Lanes(repeating: W2[10 * j + 9]))
+                }
+                Self.storeLanes(s0, scoresT + r0)
+                Self.storeLanes(s1, scoresT + 64 + r0)
+                Self.storeLanes(s2, scoresT + 128 + r0)
+                Self.storeLanes(s3, scoresT + 192 + r0)
+                Self.storeLanes(s4, scoresT + 256 + r0)
+                Self.storeLanes(s5, scoresT + 320 + r0)
+                Self.storeLanes(s6, scoresT + 384 + r0)
+                Self.storeLanes(s7, scoresT + 448 + r0)
+                Self.storeLanes(s8, scoresT + 512 + r0)
+                Self.storeLanes(s9, scoresT + 576 + r0)
+                r0 += 16
+            }
+
+            // data_loss = mean over the batch of −log softmax(z2)[y]
+            // dL/dz2 = (softmax(z2) − onehot(y)) / N
+            do {
+                let scale: Scalar = 1 / 50
+                for i in 0..<50 {
+                    let row = i
+                    var largest = scoresT[row]
+                    for j in 1..<10 where scoresT[row + j * 64] > largest {
+                        largest = scoresT[row + j * 64]
+                    }
+                    let label = y[i]
+                    var correct: Scalar = 0
+                    for j in 0..<10 {
+                        correct += j == label ? scoresT[row + j * 64] : 0
+                    }
+                    var sumExp: Scalar = 0
+                    for j in 0..<10 {
+                        let e = Self.fastExp(scoresT[row + j * 64] - largest)
+                        dScoresT[row + j * 64] = e
+                        sumExp += e
+                    }
+                    exampleLosses[i] = largest + Self.fastLog(sumExp) - correct
+                    let share = scale / sumExp
+                    for j in 0..<10 {
+                        dScoresT[row + j * 64] = dScoresT[row + j * 64] * share - (j == label ? scale : 0)
+                    }
+                }
+                var total: Scalar = 0
+                for i in 0..<50 {
+                    total += exampleLosses[i]
+                }
+                data_loss[0] = total / 50
+            }
+            // dL/db2 = Σ over examples of dL/dscores (the padding examples' columns cleared first)
+            for c in 0..<10 {
+                for r in 50..<64 {
+                    dScoresT[c * 64 + r] = 0
+                }
+            }
+            var sum0 = Lanes(), sum1 = Lanes(), sum2 = Lanes(), sum3 = Lanes(), sum4 = Lanes(), sum5 = Lanes(), sum6 = Lanes(), sum7 = Lanes(), sum8 = Lanes(), sum9 = Lanes()
+            r0 = 0
+            while r0 < 64 {
+                sum0 += Self.loadLanes(dScoresT + r0)
+                sum1 += Self.loadLanes(dScoresT + 64 + r0)
+                sum2 += Self.loadLanes(dScoresT + 128 + r0)
+                sum3 += Self.loadLanes(dScoresT + 192 + r0)
+                sum4 += Self.loadLanes(dScoresT + 256 + r0)
+                sum5 += Self.loadLanes(dScoresT + 320 + r0)
+                sum6 += Self.loadLanes(dScoresT + 384 + r0)
+                sum7 += Self.loadLanes(dScoresT + 448 + r0)
+                sum8 += Self.loadLanes(dScoresT + 512 + r0)
+                sum9 += Self.loadLanes(dScoresT + 576 + r0)
+                r0 += 16
+            }
+            dz2_sum[0] = sum0.sum()
+            dz2_sum[1] = sum1.sum()
+            dz2_sum[2] = sum2.sum()
+            dz2_sum[3] = sum3.sum()
+            dz2_sum[4] = sum4.sum()
+            dz2_sum[5] = sum5.sum()
+            dz2_sum[6] = sum6.sum()
+            dz2_sum[7] = sum7.sum()
+            dz2_sum[8] = sum8.sum()
+            dz2_sum[9] = sum9.sum()
+
+            // Backward, 16 hidden units per vector, examples innermost (z1 and h1 recomputed):
+            // dL/dW2 = h1ᵀ · dL/dscores; dh1 = dL/dscores · W2ᵀ; dz1 from dh1 by the activation's
+            // pullback; dL/db1 = Σ over examples of dz1; dL/dW1 = xᵀ · dz1
+            var j0 = 0
+            while j0 < 32 {
+                let w1_0 = Self.loadLanes(W1p + j0), w1_1 = Self.loadLanes(W1p + 32 + j0), bias = Self.loadLanes(b1p + j0)
+                let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 32 + j0), w2_2 = Self.loadLanes(W2t + 64 + j0), w2_3 = Self.loadLanes(W2t + 96 + j0), w2_4 = Self.loadLanes(W2t + 128 + j0), w2_5 = Self.loadLanes(W2t + 160 + j0), w2_6 = Self.loadLanes(W2t + 192 + j0), w2_7 = Self.loadLanes(W2t + 224 + j0), w2_8 = Self.loadLanes(W2t + 256 + j0), w2_9 = Self.loadLanes(W2t + 288 + j0)
+                var dW2_0 = Lanes(), dW2_1 = Lanes(), dW2_2 = Lanes(), dW2_3 = Lanes(), dW2_4 = Lanes(), dW2_5 = Lanes(), dW2_6 = Lanes(), dW2_7 = Lanes(), dW2_8 = Lanes(), dW2_9 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes(), dW1_1 = Lanes()
+                for r in 0..<50 {
+                    let x0 = Lanes(repeating: xT[r]), x1 = Lanes(repeating: xT[64 + r])
+                    var z1 = bias
+                    Self.multiplyAddLanes(&z1, x0, w1_0)
+                    Self.multiplyAddLanes(&z1, x1, w1_1)
+                    let h1 = Self.maximum(Self.splat(0), z1)
+                    let d0 = Lanes(repeating: dScoresT[r]), d1 = Lanes(repeating: dScoresT[64 + r]), d2 = Lanes(repeating: dScoresT[128 + r]), d3 = Lanes(repeating: dScoresT[192 + r]), d4 = Lanes(repeating: dScoresT[256 + r]), d5 = Lanes(repeating: dScoresT[320 + r]), d6 = Lanes(repeating: dScoresT[384 + r]), d7 = Lanes(repeating: dScoresT[448 + r]), d8 = Lanes(repeating: dScoresT[512 + r]), d9 = Lanes(repeating: dScoresT[576 + r])
+                    Self.multiplyAddLanes(&dW2_0, h1, d0)
+                    Self.multiplyAddLanes(&dW2_1, h1, d1)
+                    Self.multiplyAddLanes(&dW2_2, h1, d2)
+                    Self.multiplyAddLanes(&dW2_3, h1, d3)
+                    Self.multiplyAddLanes(&dW2_4, h1, d4)
+                    Self.multiplyAddLanes(&dW2_5, h1, d5)
+                    Self.multiplyAddLanes(&dW2_6, h1, d6)
+                    Self.multiplyAddLanes(&dW2_7, h1, d7)
+                    Self.multiplyAddLanes(&dW2_8, h1, d8)
+                    Self.multiplyAddLanes(&dW2_9, h1, d9)
+                    var dh1 = d0 * w2_0
+                    Self.multiplyAddLanes(&dh1, d1, w2_1)
+                    Self.multiplyAddLanes(&dh1, d2, w2_2)
+                    Self.multiplyAddLanes(&dh1, d3, w2_3)
+                    Self.multiplyAddLanes(&dh1, d4, w2_4)
+                    Self.multiplyAddLanes(&dh1, d5, w2_5)
+                    Self.multiplyAddLanes(&dh1, d6, w2_6)
+                    Self.multiplyAddLanes(&dh1, d7, w2_7)
+                    Self.multiplyAddLanes(&dh1, d8, w2_8)
+                    Self.multiplyAddLanes(&dh1, d9, w2_9)
+                    // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
+                    let dz1 = Self.select(h1 .> 0, dh1, Self.splat(0))
+                    db1Sum += dz1
+                    Self.multiplyAddLanes(&dW1_0, x0, dz1)
+                    Self.multiplyAddLanes(&dW1_1, x1, dz1)
+                }
+                Self.storeLanes(dW2_0, dW2t + j0)
+                Self.storeLanes(dW2_1, dW2t + 32 + j0)
+                Self.storeLanes(dW2_2, dW2t + 64 + j0)
+                Self.storeLanes(dW2_3, dW2t + 96 + j0)
+                Self.storeLanes(dW2_4, dW2t + 128 + j0)
+                Self.storeLanes(dW2_5, dW2t + 160 + j0)
+                Self.storeLanes(dW2_6, dW2t + 192 + j0)
+                Self.storeLanes(dW2_7, dW2t + 224 + j0)
+                Self.storeLanes(dW2_8, dW2t + 256 + j0)
+                Self.storeLanes(dW2_9, dW2t + 288 + j0)
+                Self.storeLanes(db1Sum, db1p + j0)
+                Self.storeLanes(dW1_0, dW1p + j0)
+                Self.storeLanes(dW1_1, dW1p + 32 + j0)
+                j0 += 16
+            }
+
+            // The sums in the parameters' layout
+            for j in 0..<24 {
+                dW1_via_z1_linear[j] = dW1p[j]
+                dW1_via_z1_linear[24 + j] = dW1p[32 + j]
+                dz1_sum[j] = db1p[j]
+                dW2_via_z2_linear[10 * j] = dW2t[j]
+                dW2_via_z2_linear[10 * j + 1] = dW2t[32 + j]
+                dW2_via_z2_linear[10 * j + 2] = dW2t[64 + j]
+                dW2_via_z2_linear[10 * j + 3] = dW2t[96 + j]
+                dW2_via_z2_linear[10 * j + 4] = dW2t[128 + j]
+                dW2_via_z2_linear[10 * j + 5] = dW2t[160 + j]
+                dW2_via_z2_linear[10 * j + 6] = dW2t[192 + j]
+                dW2_via_z2_linear[10 * j + 7] = dW2t[224 + j]
+                dW2_via_z2_linear[10 * j + 8] = dW2t[256 + j]
+                dW2_via_z2_linear[10 * j + 9] = dW2t[288 + j]
+            }
         }
 
-        // The gradient in the parameter layout; L2 with λ = 0.001: L += λ·Σ W², dL/dW += 2λ·W
-        var squares: Scalar = 0
-        for j in 0..<24 {
-            dW1[j] = dW1p[j] + 0.002 * W1[j]
-            squares += W1[j] * W1[j]
-            dW1[24 + j] = dW1p[32 + j] + 0.002 * W1[24 + j]
-            squares += W1[24 + j] * W1[24 + j]
-            db1[j] = db1p[j]
-            dW2[10 * j] = dW2t[j] + 0.002 * W2[10 * j]
-            squares += W2[10 * j] * W2[10 * j]
-            dW2[10 * j + 1] = dW2t[32 + j] + 0.002 * W2[10 * j + 1]
-            squares += W2[10 * j + 1] * W2[10 * j + 1]
-            dW2[10 * j + 2] = dW2t[64 + j] + 0.002 * W2[10 * j + 2]
-            squares += W2[10 * j + 2] * W2[10 * j + 2]
-            dW2[10 * j + 3] = dW2t[96 + j] + 0.002 * W2[10 * j + 3]
-            squares += W2[10 * j + 3] * W2[10 * j + 3]
-            dW2[10 * j + 4] = dW2t[128 + j] + 0.002 * W2[10 * j + 4]
-            squares += W2[10 * j + 4] * W2[10 * j + 4]
-            dW2[10 * j + 5] = dW2t[160 + j] + 0.002 * W2[10 * j + 5]
-            squares += W2[10 * j + 5] * W2[10 * j + 5]
-            dW2[10 * j + 6] = dW2t[192 + j] + 0.002 * W2[10 * j + 6]
-            squares += W2[10 * j + 6] * W2[10 * j + 6]
-            dW2[10 * j + 7] = dW2t[224 + j] + 0.002 * W2[10 * j + 7]
-            squares += W2[10 * j + 7] * W2[10 * j + 7]
-            dW2[10 * j + 8] = dW2t[256 + j] + 0.002 * W2[10 * j + 8]
-            squares += W2[10 * j + 8] * W2[10 * j + 8]
-            dW2[10 * j + 9] = dW2t[288 + j] + 0.002 * W2[10 * j + 9]
-            squares += W2[10 * j + 9] * W2[10 * j + 9]
+        // Σ W1²
+        do {
+            var total: Scalar = 0
+            for i in 0..<48 {
+                total += W1[i] * W1[i]
+            }
+            W1_squared[0] = total
         }
-        return dataLoss + 0.001 * squares
+
+        // Σ W2²
+        do {
+            var total: Scalar = 0
+            for i in 0..<240 {
+                total += W2[i] * W2[i]
+            }
+            W2_squared[0] = total
+        }
+
+        // sum of the squared weights so far
+        // regularization = λ·Σ W² with λ = 0.001
+        // loss = data_loss + regularization
+        do {
+            let weight_squares: Scalar = W1_squared[0] + W2_squared[0]
+            let regularization: Scalar = weight_squares * 0.001
+            loss[0] = data_loss[0] + regularization
+        }
+
+        // Backward pass: adjoints in reverse order, each a chain-rule step.
+
+        // dL/dW1 = 2·W1 · 0.001   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
+        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
+        for i in 0..<48 {
+            let dW1_via_W1_squared: Scalar = W1[i] * 0.002
+            dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
+        }
+
+        // dL/dW2 = 2·W2 · 0.001   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
+        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)
+        for i in 0..<240 {
+            let dW2_via_W2_squared: Scalar = W2[i] * 0.002
+            dW2[i] = dW2_via_W2_squared + dW2_via_z2_linear[i]
+        }
+
+        return loss[0]
     }
 }
 

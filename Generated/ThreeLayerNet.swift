@@ -700,19 +700,22 @@ public struct ThreeLayerNet: Sendable {
                 for j in 1..<3 where z3[row + j] > largest {
                     largest = z3[row + j]
                 }
+                let label = y[i]
+                var correct: Scalar = 0
+                for j in 0..<3 {
+                    correct += j == label ? z3[row + j] : 0
+                }
                 var sumExp: Scalar = 0
                 for j in 0..<3 {
                     let e = exp(z3[row + j] - largest)
                     dz3[row + j] = e
                     sumExp += e
                 }
-                let label = y[i]
-                total += largest + log(sumExp) - z3[row + label]
+                total += largest + log(sumExp) - correct
                 let share = scale / sumExp
                 for j in 0..<3 {
-                    dz3[row + j] *= share
+                    dz3[row + j] = dz3[row + j] * share - (j == label ? scale : 0)
                 }
-                dz3[row + label] -= scale
             }
             loss[0] = total / 6
         }

@@ -32,8 +32,8 @@ public struct TwoClassNet: Sendable {
     public static let outputCount = 2
     /// Length of the flat parameter vector.
     public static let parameterCount = 66
-    /// Scalars a `Workspace` holds: the gradient, then 1185 of scratch.
-    public static let workspaceCount = 1251
+    /// Scalars a `Workspace` holds: the gradient, then 2689 of scratch.
+    public static let workspaceCount = 2755
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [1, 16]), ("b1", 16, [16]), ("W2", 32, [16, 2]), ("b2", 64, [2])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -607,6 +607,43 @@ public struct TwoClassNet: Sendable {
         return Float(shifted &>> 23) * 0.693_147_18 + 2 * u * series
     }
 
+    // MARK: Fused hidden-layer step
+
+    /// 16 examples (forward) or 16 hidden units (backward): 512 bits of `Scalar`.
+    typealias Lanes = SIMD16<Scalar>
+
+    @inline(__always)
+    static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+
+    @inline(__always)
+    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
+
+    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
+    @inline(__always)
+    static func multiplyAddLanes(_ c: inout Lanes, _ a: Lanes, _ b: Lanes) {
+        #if NNGEN_FMA
+        c.addProduct(a, b)
+        #else
+        c += a * b
+        #endif
+    }
+
+    /// A scalar in every lane.
+    @inline(__always)
+    static func splat(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
+
+    /// a where `mask` is set, else b, lane by lane.
+    @inline(__always)
+    static func select(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
+
+    /// The larger of a and b, lane by lane (b where a < b).
+    @inline(__always)
+    static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
+
+    /// The smaller of a and b, lane by lane (b where b < a).
+    @inline(__always)
+    static func minimum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .< a) }
+
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
     static func initialize(_ state: inout [Scalar], seed: UInt64) {
@@ -697,158 +734,143 @@ public struct TwoClassNet: Sendable {
         }
     }
 
-    // MARK: Fused training step
-
-    /// 16 examples (forward) or 16 hidden units (backward): 512 bits of `Scalar`.
-    typealias Lanes = SIMD16<Scalar>
-
-    @inline(__always)
-    static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
-
-    @inline(__always)
-    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
-
-    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
-    @inline(__always)
-    static func multiplyAddLanes(_ c: inout Lanes, _ a: Lanes, _ b: Lanes) {
-        #if NNGEN_FMA
-        c.addProduct(a, b)
-        #else
-        c += a * b
-        #endif
-    }
-
-    /// v where z > 0, else 0: relu's derivative applied to v. z > 0 exactly when z's bits, read as
-    /// a signed integer, are positive; then 0 − bits is negative, and an arithmetic shift by the
-    /// width − 1 spreads its sign into all ones. (A `SIMDMask` select measured the same in this
-    /// loop; integer operations keep the loop free of mask code, which elsewhere compiled to
-    /// per-lane shuffles.)
-    @inline(__always)
-    static func keepWherePositive(_ v: Lanes, _ z: Lanes) -> Lanes {
-        let keep = (SIMD16<Int32>() &- unsafeBitCast(z, to: SIMD16<Int32>.self)) &>> 31
-        return unsafeBitCast(unsafeBitCast(v, to: SIMD16<Int32>.self) & keep, to: Lanes.self)
-    }
-
-    /// Softmax cross-entropy for examples stored transposed in `t`: rows 0..<2 hold the scores
-    /// of each class, row 2 the label (−1 in the 0 padding examples). Per example,
-    /// with m = maxᶜ sᶜ, eᶜ = exp(sᶜ − m) and Σ = Σᶜ eᶜ:
-    /// loss = log Σ + m − s_y and dL/dsᶜ = (eᶜ/Σ − [c = y]) / N, N = 32.
-    /// The scores are replaced by dL/dscores and the labels by the losses; `db2` receives the
-    /// sums of dL/dscores over the batch. Returns the mean loss.
-    @inline(never)
-    static func softmaxCrossEntropyLanes(_ t: UnsafeMutablePointer<Scalar>, _ db2: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let scale: Scalar = 1.0 / 32
-        for r in 0..<32 {
-            let s0 = t[r], s1 = t[32 + r]
-            let label = t[64 + r]
-            var m = s0
-            m = s1 > m ? s1 : m
-            let e0 = Self.fastExp(s0 - m), e1 = Self.fastExp(s1 - m)
-            let sum = e0 + e1
-            let chosen = label == 1 ? s1 : s0
-            let share: Scalar = label < 0 ? 0 : scale / sum
-            t[r] = e0 * share - (label == 0 ? scale : 0)
-            t[32 + r] = e1 * share - (label == 1 ? scale : 0)
-            t[64 + r] = label < 0 ? 0 : Self.fastLog(sum) + m - chosen
-        }
-        var total = Lanes(), sum0 = Lanes(), sum1 = Lanes()
-        var r0 = 0
-        while r0 < 32 {
-            sum0 += Self.loadLanes(t + r0)
-            sum1 += Self.loadLanes(t + 32 + r0)
-            total += Self.loadLanes(t + 64 + r0)
-            r0 += 16
-        }
-        db2[0] = sum0.sum()
-        db2[1] = sum1.sum()
-        return total.sum() * scale
-    }
-
-    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, as five fused passes
-    /// (`FusedHiddenLayer` in nngen): the whole step keeps its sums in registers, and stores
-    /// no [batch × 16] matrix.
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let W1 = p + 0, b1 = p + 16, W2 = p + 32, b2 = p + 64
-        let dW1 = g + 0, db1 = g + 16, dW2 = g + 32, db2 = g + 64
-        let xT = s + 0  // [1×32] inputs, one row per feature
-        let t = s + 32  // [3×32] scores per class, then labels
-        let W1p = s + 128, b1p = s + 144  // W1 [1×16], b1 [16], zero-padded
-        let W2t = s + 160  // W2ᵀ [2×16], zero-padded
-        let dW2t = s + 192, dW1p = s + 224, db1p = s + 240  // padded sums
+        let W1 = p + 0  // [1×16]
+        let b1 = p + 16  // [16]
+        let W2 = p + 32  // [16×2]
+        let b2 = p + 64  // [2]
+        let loss = s + 1184  // scalar
+        let dz2_sum = g + 64  // [2]
+        let dW2 = g + 32  // [16×2]
+        let dz1_sum = g + 16  // [16]
+        let dW1 = g + 0  // [1×16]
 
-        // Layout: x and y transposed to one row per feature, the batch padded to 32 examples and the
-        // hidden layer to 16 units (padding examples have label −1, padding units zero weights)
-        for r in 0..<32 {
-            xT[r] = x[r]
-            t[64 + r] = Scalar(y[r])
-        }
-        for j in 0..<16 {
-            W1p[j] = W1[j]
-            b1p[j] = b1[j]
-            W2t[j] = W2[2 * j]
-            W2t[16 + j] = W2[2 * j + 1]
-        }
+        // Fused (the rewrite of 14 ops): z1 = x · W1 + b1; h1 = relu(z1);
+        // scores = h1 · W2 + b2; loss = mean over the batch of −log softmax(z2)[y], and its gradient, in one kernel
+        do {
+            let xT = s + 1217  // [1×32] inputs, one row per feature
+            let scoresT = s + 1249, dScoresT = s + 1761  // [2×32] one row per class
+            let exampleLosses = s + 2529  // [32] each example's loss
+            let W1p = s + 2561, b1p = s + 2577  // W1 [1×16], b1 [16], zero-padded
+            let W2t = s + 2593  // W2ᵀ [2×16], zero-padded
+            let dW2t = s + 2625, dW1p = s + 2657, db1p = s + 2673  // padded sums
 
-        // Forward, 16 examples per vector: z1 = x·W1 + b1; h1 = max(0, z1); z2 = h1·W2 + b2, summed
-        // unit by unit (z1 and h1 are not stored: the backward pass recomputes them)
-        var r0 = 0
-        while r0 < 32 {
-            let x0 = Self.loadLanes(xT + r0)
-            var s0 = Lanes(repeating: b2[0]), s1 = Lanes(repeating: b2[1])
-            for j in 0..<16 {
-                var z = Lanes(repeating: b1[j])
-                Self.multiplyAddLanes(&z, x0, Lanes(repeating: W1[j]))
-                let h = z.replacing(with: 0, where: z .< 0)
-                Self.multiplyAddLanes(&s0, h, Lanes(repeating: W2[2 * j]))
-                Self.multiplyAddLanes(&s1, h, Lanes(repeating: W2[2 * j + 1]))
-            }
-            Self.storeLanes(s0, t + r0)
-            Self.storeLanes(s1, t + 32 + r0)
-            r0 += 16
-        }
-
-        // L = mean over the batch of −log softmax(z2)[y]; in place, t becomes
-        // dL/dz2 = (softmax(z2) − onehot(y)) / N, and dL/db2 = Σ over rows of dL/dz2
-        let dataLoss = Self.softmaxCrossEntropyLanes(t, db2)
-
-        // Backward, 16 hidden units per vector, examples innermost (z1 and h1 recomputed):
-        // dL/dW2 = h1ᵀ · dL/dz2; dL/dh1 = dL/dz2 · W2ᵀ; dL/dz1 = dL/dh1 · 1[z1 > 0];
-        // dL/db1 = Σ over rows of dL/dz1; dL/dW1 = xᵀ · dL/dz1
-        var j0 = 0
-        while j0 < 16 {
-            let w1_0 = Self.loadLanes(W1p + j0), bias = Self.loadLanes(b1p + j0)
-            let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 16 + j0)
-            var dW2_0 = Lanes(), dW2_1 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes()
+            // Layout: x transposed to one row per feature, the batch padded to 32 examples and the
+            // hidden layer to 16 units (padding examples have zero inputs, padding units zero weights)
             for r in 0..<32 {
-                let x0 = Lanes(repeating: xT[r])
-                var z = bias
-                Self.multiplyAddLanes(&z, x0, w1_0)
-                let h = z.replacing(with: 0, where: z .< 0)
-                let d0 = Lanes(repeating: t[r]), d1 = Lanes(repeating: t[32 + r])
-                Self.multiplyAddLanes(&dW2_0, h, d0)
-                Self.multiplyAddLanes(&dW2_1, h, d1)
-                var dh = d0 * w2_0
-                Self.multiplyAddLanes(&dh, d1, w2_1)
-                let dz = Self.keepWherePositive(dh, z)
-                db1Sum += dz
-                Self.multiplyAddLanes(&dW1_0, x0, dz)
+                xT[r] = x[r]
             }
-            Self.storeLanes(dW2_0, dW2t + j0)
-            Self.storeLanes(dW2_1, dW2t + 16 + j0)
-            Self.storeLanes(db1Sum, db1p + j0)
-            Self.storeLanes(dW1_0, dW1p + j0)
-            j0 += 16
+            for j in 0..<16 {
+                W1p[j] = W1[j]
+                b1p[j] = b1[j]
+                W2t[j] = W2[2 * j]
+                W2t[16 + j] = W2[2 * j + 1]
+            }
+
+            // Forward, 16 examples per vector: z1 = x·W1 + b1; h1 = relu(z1); scores = h1·W2 + b2,
+            // summed unit by unit (z1 and h1 are not stored: the backward pass recomputes them)
+            var r0 = 0
+            while r0 < 32 {
+                let x0 = Self.loadLanes(xT + r0)
+                var s0 = Lanes(repeating: b2[0]), s1 = Lanes(repeating: b2[1])
+                for j in 0..<16 {
+                    var z1 = Lanes(repeating: b1[j])
+                    Self.multiplyAddLanes(&z1, x0, Lanes(repeating: W1[j]))
+                    let h1 = Self.maximum(Self.splat(0), z1)
+                    Self.multiplyAddLanes(&s0, h1, Lanes(repeating: W2[2 * j]))
+                    Self.multiplyAddLanes(&s1, h1, Lanes(repeating: W2[2 * j + 1]))
+                }
+                Self.storeLanes(s0, scoresT + r0)
+                Self.storeLanes(s1, scoresT + 32 + r0)
+                r0 += 16
+            }
+
+            // loss = mean over the batch of −log softmax(z2)[y]
+            // dL/dz2 = (softmax(z2) − onehot(y)) / N
+            do {
+                let scale: Scalar = 1 / 32
+                for i in 0..<32 {
+                    let row = i
+                    var largest = scoresT[row]
+                    for j in 1..<2 where scoresT[row + j * 32] > largest {
+                        largest = scoresT[row + j * 32]
+                    }
+                    let label = y[i]
+                    var correct: Scalar = 0
+                    for j in 0..<2 {
+                        correct += j == label ? scoresT[row + j * 32] : 0
+                    }
+                    var sumExp: Scalar = 0
+                    for j in 0..<2 {
+                        let e = Self.fastExp(scoresT[row + j * 32] - largest)
+                        dScoresT[row + j * 32] = e
+                        sumExp += e
+                    }
+                    exampleLosses[i] = largest + Self.fastLog(sumExp) - correct
+                    let share = scale / sumExp
+                    for j in 0..<2 {
+                        dScoresT[row + j * 32] = dScoresT[row + j * 32] * share - (j == label ? scale : 0)
+                    }
+                }
+                var total: Scalar = 0
+                for i in 0..<32 {
+                    total += exampleLosses[i]
+                }
+                loss[0] = total / 32
+            }
+            // dL/db2 = Σ over examples of dL/dscores (the padding examples' columns cleared first)
+            var sum0 = Lanes(), sum1 = Lanes()
+            r0 = 0
+            while r0 < 32 {
+                sum0 += Self.loadLanes(dScoresT + r0)
+                sum1 += Self.loadLanes(dScoresT + 32 + r0)
+                r0 += 16
+            }
+            dz2_sum[0] = sum0.sum()
+            dz2_sum[1] = sum1.sum()
+
+            // Backward, 16 hidden units per vector, examples innermost (z1 and h1 recomputed):
+            // dL/dW2 = h1ᵀ · dL/dscores; dh1 = dL/dscores · W2ᵀ; dz1 from dh1 by the activation's
+            // pullback; dL/db1 = Σ over examples of dz1; dL/dW1 = xᵀ · dz1
+            var j0 = 0
+            while j0 < 16 {
+                let w1_0 = Self.loadLanes(W1p + j0), bias = Self.loadLanes(b1p + j0)
+                let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 16 + j0)
+                var dW2_0 = Lanes(), dW2_1 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes()
+                for r in 0..<32 {
+                    let x0 = Lanes(repeating: xT[r])
+                    var z1 = bias
+                    Self.multiplyAddLanes(&z1, x0, w1_0)
+                    let h1 = Self.maximum(Self.splat(0), z1)
+                    let d0 = Lanes(repeating: dScoresT[r]), d1 = Lanes(repeating: dScoresT[32 + r])
+                    Self.multiplyAddLanes(&dW2_0, h1, d0)
+                    Self.multiplyAddLanes(&dW2_1, h1, d1)
+                    var dh1 = d0 * w2_0
+                    Self.multiplyAddLanes(&dh1, d1, w2_1)
+                    // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
+                    let dz1 = Self.select(h1 .> 0, dh1, Self.splat(0))
+                    db1Sum += dz1
+                    Self.multiplyAddLanes(&dW1_0, x0, dz1)
+                }
+                Self.storeLanes(dW2_0, dW2t + j0)
+                Self.storeLanes(dW2_1, dW2t + 16 + j0)
+                Self.storeLanes(db1Sum, db1p + j0)
+                Self.storeLanes(dW1_0, dW1p + j0)
+                j0 += 16
+            }
+
+            // The sums in the parameters' layout
+            for j in 0..<16 {
+                dW1[j] = dW1p[j]
+                dz1_sum[j] = db1p[j]
+                dW2[2 * j] = dW2t[j]
+                dW2[2 * j + 1] = dW2t[16 + j]
+            }
         }
 
-        // The gradient in the parameter layout
-        for j in 0..<16 {
-            dW1[j] = dW1p[j]
-            db1[j] = db1p[j]
-            dW2[2 * j] = dW2t[j]
-            dW2[2 * j + 1] = dW2t[16 + j]
-        }
-        return dataLoss
+        return loss[0]
     }
 }
 

@@ -39,6 +39,7 @@ final class FusionDifferentialTests: XCTestCase {
     func testTenClasses() throws { try compare(GeneratedModels.TenClassNet.self, GeneratedUnfusedModels.TenClassNet.self, "ten_classes") }
     func testTenClassesInDouble() throws {
         try compare(GeneratedModels.TenClassDoubleNet.self, GeneratedUnfusedModels.TenClassDoubleNet.self, "ten_classes_double")
+        try compare(GeneratedModels.HingeLeakyReluNet.self, GeneratedUnfusedModels.HingeLeakyReluNet.self, "hinge_leaky_relu")
     }
 
     func testGraphs() throws {
@@ -122,6 +123,7 @@ extension GeneratedUnfusedModels.TwoClassNet: LabelModel {}
 extension GeneratedUnfusedModels.ReluLayerNet: LabelModel {}
 extension GeneratedUnfusedModels.TenClassNet: LabelModel {}
 extension GeneratedUnfusedModels.TenClassDoubleNet: LabelModel {}
+extension GeneratedUnfusedModels.HingeLeakyReluNet: LabelModel {}
 
 extension GeneratedUnfusedModels.SimpleGraph: TestableGraph {
     static let spec = GeneratedModels.SimpleGraph.spec

@@ -32,6 +32,7 @@ final class GeneratedModelTests: XCTestCase {
     func testReluLayer() throws { try ModelChecks(ReluLayerNet.self, spec: "relu_layer").runAll() }
     func testTenClasses() throws { try ModelChecks(TenClassNet.self, spec: "ten_classes").runAll() }
     func testTenClassesInDouble() throws { try ModelChecks(TenClassDoubleNet.self, spec: "ten_classes_double").runAll() }
+    func testHingeWithLeakyRelu() throws { try ModelChecks(HingeLeakyReluNet.self, spec: "hinge_leaky_relu").runAll() }
 
     /// The emitted Float tanh (plain arithmetic, so its loops vectorize) against libm's, in Double,
     /// on a fine grid over [−12, 12] and at the edges: within 2 ulps of Float near 1, and NaN stays NaN.

@@ -84,3 +84,4 @@ extension SmoothActivationsFloatNet: LabelModel {}
 extension ReluLayerNet: LabelModel {}
 extension TenClassNet: LabelModel {}
 extension TenClassDoubleNet: LabelModel {}
+extension HingeLeakyReluNet: LabelModel {}

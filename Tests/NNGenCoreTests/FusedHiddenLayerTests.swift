@@ -2,15 +2,18 @@
 import XCTest
 
 /// Which models get the fused training step (`FusedHiddenLayer`, matched on the IR), and that the
-/// others keep the planned graph. The step's numbers are checked by GeneratedModelsTests (spiral, activation_relu,
-/// the optimizer specs and two_class_relu use it) against the interpreter and central differences.
+/// others keep the planned graph. The step's numbers are checked by GeneratedModelsTests (spiral,
+/// xor, the activation_* specs of softmax cross-entropy and hinge, the optimizer specs and
+/// two_class_relu use it) against the interpreter and central differences, and by
+/// FusionDifferentialTests against the same specs generated without rewrites.
 final class FusedHiddenLayerTests: XCTestCase {
-    private func model(_ layers: String, input: Int = 2, loss: String = "softmax_cross_entropy", scalar: String = "Float") throws -> NetworkModel {
+    private func model(_ layers: String, input: Int = 2, loss: String = "softmax_cross_entropy", scalar: String = "Float",
+                       batch: Int = 10) throws -> NetworkModel {
         let yaml = """
             nngen: 1
             name: Net
             scalar: \(scalar)
-            batch: 10
+            batch: \(batch)
             input: \(input)
             layers:
             \(layers)
@@ -21,37 +24,72 @@ final class FusedHiddenLayerTests: XCTestCase {
         return NetworkLowering.lower(spec)
     }
 
+    private func step(_ model: NetworkModel, scratchBase: Int = 0) -> FusedHiddenLayer? {
+        var step = FusedHiddenLayer(model, unroll: UnrollPolicy(limit: Generator.defaultUnrollLimit))
+        step?.scratchBase = scratchBase
+        return step
+    }
+
     func testSelection() throws {
         let relu = "  - { dense: 20, activation: relu }\n  - dense: 3"
-        XCTAssertNotNil(FusedHiddenLayer(try model(relu)))
-        XCTAssertNotNil(FusedHiddenLayer(try model(relu, scalar: "Double")))
-        XCTAssertNotNil(FusedHiddenLayer(try model(relu, input: 4)))
-        XCTAssertNil(FusedHiddenLayer(try model(relu, input: 5)), "too many inputs for the registers")
-        XCTAssertNotNil(FusedHiddenLayer(try model("  - { dense: 20, activation: relu }\n  - dense: 12")))
-        XCTAssertNil(FusedHiddenLayer(try model("  - { dense: 20, activation: relu }\n  - dense: 13")), "too many classes")
-        XCTAssertNil(FusedHiddenLayer(try model(relu, loss: "hinge")))
-        XCTAssertNil(FusedHiddenLayer(try model("  - { dense: 20, activation: tanh }\n  - dense: 3")))
-        XCTAssertNil(FusedHiddenLayer(try model("  - { dense: 20, activation: relu, bias: false }\n  - dense: 3")))
-        XCTAssertNil(FusedHiddenLayer(try model("  - { dense: 20, activation: relu }\n  - { dense: 3, activation: relu }")))
-        XCTAssertNil(FusedHiddenLayer(try model("  - { dense: 20, activation: relu }\n  - { dense: 20, activation: relu }\n  - dense: 3")))
-        XCTAssertNil(FusedHiddenLayer(try model("  - { maxout: 20, pieces: 2 }\n  - dense: 3")))
+        XCTAssertNotNil(step(try model(relu)))
+        // Activations whose forward and derivative are arithmetic, comparisons and selects take
+        // it; those that call exp or tanh measured slower fused (recomputed in the backward pass).
+        for activation in UnaryOp.activations {
+            let fused = step(try model("  - { dense: 20, activation: \(activation.name) }\n  - dense: 3")) != nil
+            XCTAssertEqual(fused, ["relu", "leaky_relu"].contains(activation.name), activation.name)
+        }
+        XCTAssertNotNil(step(try model("  - { dense: 20, activation: { leaky_relu: { alpha: 0.2 } } }\n  - dense: 3")))
+        // Not where the planned graph unrolls the hidden layer (batch × units ≤ the unroll limit).
+        XCTAssertNil(step(try model("  - { dense: 4, activation: relu }\n  - dense: 3", batch: 4)))
+        XCTAssertNotNil(step(try model("  - { dense: 4, activation: relu }\n  - dense: 3", batch: 5)))
+        XCTAssertNotNil(step(try model(relu, loss: "{ hinge: { margin: 2 } }")), "a loss without a one-pass kernel takes its two kernels")
+        XCTAssertNil(step(try model(relu, loss: "mean_squared_error")), "real targets: no class per row to transpose")
+        XCTAssertNotNil(step(try model(relu, scalar: "Double")))
+        XCTAssertNotNil(step(try model(relu, input: 4)))
+        XCTAssertNil(step(try model(relu, input: 5)), "too many inputs for the registers")
+        XCTAssertNotNil(step(try model("  - { dense: 20, activation: relu }\n  - dense: 12")))
+        XCTAssertNil(step(try model("  - { dense: 20, activation: relu }\n  - dense: 13")), "too many classes")
+        XCTAssertNil(step(try model("  - { dense: 20, activation: relu, bias: false }\n  - dense: 3")))
+        XCTAssertNil(step(try model("  - { dense: 20, activation: relu }\n  - { dense: 3, activation: relu }")))
+        XCTAssertNil(step(try model("  - { dense: 20, activation: relu }\n  - { dense: 20, activation: relu }\n  - dense: 3")))
+        XCTAssertNil(step(try model("  - { maxout: 20, pieces: 2 }\n  - dense: 3")))
         // Matched on the IR: a relu layer of its own is the same network.
-        XCTAssertNotNil(FusedHiddenLayer(try model("  - dense: 20\n  - activation: relu\n  - dense: 3")))
-        XCTAssertNil(FusedHiddenLayer(try model("  - dense: 20\n  - activation: relu\n  - activation: relu\n  - dense: 3")))
-        XCTAssertNil(FusedHiddenLayer(try model("  - activation: relu\n  - { dense: 20, activation: relu }\n  - dense: 3")))
+        XCTAssertNotNil(step(try model("  - dense: 20\n  - activation: relu\n  - dense: 3")))
+        XCTAssertNil(step(try model("  - dense: 20\n  - activation: relu\n  - activation: relu\n  - dense: 3")))
+        XCTAssertNil(step(try model("  - activation: relu\n  - { dense: 20, activation: relu }\n  - dense: 3")))
     }
 
     /// Padding: the batch and the hidden layer are rounded up to whole vectors of 512 bits.
     func testScratchLayout() throws {
-        let step = try XCTUnwrap(FusedHiddenLayer(try model("  - { dense: 20, activation: relu }\n  - dense: 3")))
+        let step = try XCTUnwrap(self.step(try model("  - { dense: 20, activation: relu }\n  - dense: 3")))
         XCTAssertEqual(step.lanes, 16)
         XCTAssertEqual(step.paddedBatch, 16)
         XCTAssertEqual(step.paddedHidden, 32)
-        // inputs [2×16], scores + labels [4×16], W1 [2×32], b1, W2ᵀ [3×32], dW2ᵀ [3×32], dW1 [2×32], db1
-        XCTAssertEqual(step.scratchCount, 2 * 16 + 4 * 16 + 32 * (2 + 1 + 3 + 3 + 2 + 1))
-        let double = try XCTUnwrap(FusedHiddenLayer(try model("  - { dense: 20, activation: relu }\n  - dense: 3", scalar: "Double")))
+        XCTAssertNotNil(self.step(try model("  - { dense: 20, activation: relu }\n  - dense: 3"), scratchBase: 100))
+        XCTAssertGreaterThan(try XCTUnwrap(self.step(try model("  - { dense: 20, activation: relu }\n  - dense: 3"), scratchBase: 100)).scratchCount,
+                             step.scratchCount + 99, "the step's scratch follows the planned graph's")
+        let double = try XCTUnwrap(self.step(try model("  - { dense: 20, activation: relu }\n  - dense: 3", scalar: "Double")))
         XCTAssertEqual(double.lanes, 8)
         XCTAssertEqual(double.paddedBatch, 16)
         XCTAssertEqual(double.paddedHidden, 24)
+    }
+}
+
+extension FusedHiddenLayerTests {
+    /// The loss pass's arrays start 2 KiB and 1 KiB (modulo 4 KiB) after the scores, whatever
+    /// the offset they would take (so that their stores never 4K-alias the scores' loads).
+    func testArraysApartModulo4KiB() {
+        for isFloat in [true, false] {
+            let size = isFloat ? 4 : 8
+            for base in [0, 7, 100] {
+                for offset in base..<(base + 2000) {
+                    let placed = FusedHiddenLayer.apart(offset, from: base, byBytes: 2048, isFloat: isFloat)
+                    XCTAssertGreaterThanOrEqual(placed, offset)
+                    XCTAssertLessThan(placed - offset, 4096 / size)
+                    XCTAssertEqual(((placed - base) * size) % 4096, 2048)
+                }
+            }
+        }
     }
 }

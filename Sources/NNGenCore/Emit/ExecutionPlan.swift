@@ -7,7 +7,7 @@ struct ExecutionPlan {
         case pointer(base: String, offset: Int)
         /// A literal.
         case literal(String)
-        /// Fused: computed inside the consumer's loop body, never stored.
+        /// Fused: computed inside the consumer's loop body (or a rewrite's kernel), never stored.
         case fused
     }
 
@@ -38,7 +38,10 @@ struct ExecutionPlan {
     /// False: no elementwise op is fused into its consumer, and no loss shares a pass with its gradient.
     let fusion: Bool
 
-    init(graph: Graph, targets: [ValueID], gradientSlots: [ValueID: Int], unrollLimit: Int, fastMath: Bool = false, fusion: Bool = true) {
+    /// `unstored` values are computed and read only inside a rewrite's kernel (see
+    /// `FusedHiddenLayer.internalValues`): they get no storage.
+    init(graph: Graph, targets: [ValueID], gradientSlots: [ValueID: Int], unrollLimit: Int, fastMath: Bool = false, fusion: Bool = true,
+         unstored: Set<ValueID> = []) {
         self.graph = graph
         self.unroll = UnrollPolicy(limit: unrollLimit)
         self.fastMath = fastMath
@@ -62,13 +65,13 @@ struct ExecutionPlan {
             let op = graph.ops[i], out = op.output
             if let slot = gradientSlots[out] {
                 locations[out.index] = .pointer(base: "g", offset: slot)
-            } else if !targetSet.contains(out), canFuse(op, into: consumers[out.index]) {
+            } else if unstored.contains(out) || (!targetSet.contains(out) && canFuse(op, into: consumers[out.index])) {
                 locations[out.index] = .fused
             } else {
                 locations[out.index] = .pointer(base: "s", offset: scratchCount)
                 scratchCount += graph[out].shape.count
             }
-            if case .matmul(let s) = op.kind, !isUnrolled(op) {
+            if case .matmul(let s) = op.kind, !isUnrolled(op), !unstored.contains(out) {
                 products[out] = planProduct(s)
             }
         }

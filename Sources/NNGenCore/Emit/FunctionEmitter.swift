@@ -21,28 +21,53 @@ struct FunctionEmitter {
         var ops: Set<Int>
     }
 
+    /// A kernel that computes a set of ops in place of their own kernels (a fusion rewrite).
+    struct Rewrite {
+        /// The ops it computes.
+        var ops: Set<Int>
+        /// The stored values it reads or writes through the function's pointers.
+        var pointers: [ValueID]
+        /// Writes the kernel.
+        var emit: (inout CodeWriter) -> Void
+    }
+
     /// Emits `static func name(params) -> result` computing `targets`, then `epilogue` lines.
     /// `backwardFrom` is the index of the first op that belongs to the backward pass (for headings);
-    /// a `prelude` computes its ops before the rest. An `inlined` function is one that others call
-    /// (the compiler copies it into them, so that no value has to go through memory at the call).
+    /// a `prelude` computes its ops before the rest (left out when no remaining op reads them); a
+    /// `rewrite` computes its ops, at the place of the first of them. An `inlined` function is one
+    /// that others call (the compiler copies it into them, so that no value has to go through
+    /// memory at the call).
     func emit(name: String, doc: String, parameters: [Parameter], targets: [ValueID], result: String?,
-              backwardFrom: Int?, prelude: Prelude? = nil, inlined: Bool = false, epilogue: [String], _ w: inout CodeWriter) {
-        let ops = plan.graph.opsNeeded(for: targets).filter { !(prelude?.ops.contains($0) ?? false) }
+              backwardFrom: Int?, prelude: Prelude? = nil, rewrite: Rewrite? = nil, inlined: Bool = false,
+              epilogue: [String], _ w: inout CodeWriter) {
+        let rewritten = rewrite?.ops ?? []
+        let needed = plan.graph.opsNeeded(for: targets).filter { !rewritten.contains($0) }
+        let ops = needed.filter { !(prelude?.ops.contains($0) ?? false) }
+        let preludeOutputs = Set((prelude?.ops ?? []).map { plan.graph.ops[$0].output })
+        let prelude = prelude.flatMap { p in ops.contains { plan.graph.ops[$0].inputs.contains(where: preludeOutputs.contains) } ? p : nil }
         let signature = parameters.map { "_ \($0.name): \($0.type)" }.joined(separator: ", ")
         w.doc(doc)
         w.line(inlined ? "@inline(__always)" : "@inline(never)")
         w.block("static func \(name)(\(signature))\(result.map { " -> \($0)" } ?? "") {") { w in
-            declarePointers(for: ops, &w)
+            declarePointers(for: ops, plus: rewrite?.pointers ?? [], &w)
             if let prelude {
                 w.line("")
                 w.line("// Forward pass (its values stay in the scratch for what follows).")
                 w.line(prelude.call)
             }
             var inBackward = false
+            var rewriteDone = rewrite == nil
+            func emitRewrite(_ w: inout CodeWriter) {
+                guard let rewrite, !rewriteDone else { return }
+                rewriteDone = true
+                w.line("")
+                rewrite.emit(&w)
+            }
             let pairs = lossGradientPairs(in: ops)
             for i in ops {
                 let op = plan.graph.ops[i]
                 if plan.location(op.output) == .fused || pairs.values.contains(i) { continue }
+                if let first = rewritten.min(), i > first { emitRewrite(&w) }
                 if let start = backwardFrom, i >= start, !inBackward {
                     inBackward = true
                     w.line("")
@@ -59,6 +84,7 @@ struct FunctionEmitter {
                     renderer.render(kernel.body, &w)
                 }
             }
+            emitRewrite(&w)
             for line in epilogue { w.line(line) }
         }
     }
@@ -81,9 +107,9 @@ struct FunctionEmitter {
         return pairs
     }
 
-    /// `let name = base + offset` for every stored value the ops touch, in id order.
-    private func declarePointers(for ops: [Int], _ w: inout CodeWriter) {
-        var used = Set<ValueID>()
+    /// `let name = base + offset` for every stored value the ops touch and every one of `extra`, in id order.
+    private func declarePointers(for ops: [Int], plus extra: [ValueID], _ w: inout CodeWriter) {
+        var used = Set<ValueID>(extra)
         for i in ops {
             let op = plan.graph.ops[i]
             used.insert(op.output)

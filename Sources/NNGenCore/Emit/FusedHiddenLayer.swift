@@ -1,21 +1,28 @@
-/// The training step of `few inputs → dense H relu → dense (few classes) → softmax cross-entropy`
-/// (the CS231n spiral network), emitted as five passes that keep their sums in registers instead
-/// of the planned graph's passes over `[batch × H]` matrices. `docs/performance/spiral.md` has
-/// the measurements behind this shape.
+/// A rewrite of the training step: the ops of a `HiddenLayerPattern` (`loss(f(x·W1 + b1)·W2 + b2)`
+/// and their backward pass) computed in one kernel that keeps its sums in registers instead of
+/// the planned graph's passes over `[batch × H]` matrices. The rest of the step (L2, the total
+/// loss, adding gradient terms) stays planned. `docs/performance/spiral.md` has the measurements.
 ///
-/// 0. The inputs and labels transposed (one row per feature), W1, b1 and W2ᵀ copied zero-padded.
-/// 1. Forward, one vector of `lanes` examples at a time: for each hidden unit j,
-///    z = b1[j] + Σₖ xₖ·W1[k, j], h = max(z, 0), and sᶜ += h·W2[j, c]. Nothing of size
-///    `[batch × H]` is stored; the inputs and scores are held transposed (one row per feature or
-///    class) so that a vector load gives `lanes` examples.
-/// 2. Softmax cross-entropy per example, in place: the scores become dL/dscores, the labels
-///    become per-example losses.
-/// 3. Backward, one vector of `lanes` hidden units at a time with the examples innermost: z and h
-///    are recomputed, and the chunk's gradient sums (dW2, db1, dW1) stay in registers.
-/// 4. The gradient into the parameter layout, with L2.
+/// The kernel holds no math of its own: f and its derivative are the IR's ops (the pullback the
+/// differentiator wrote from f's definition), rendered on SIMD vectors by `LaneExpression`; the
+/// loss and its gradient are the loss definition's kernel, on scores stored transposed. What it
+/// adds is the loop structure:
 ///
-/// The step is chosen when the last dimension of every vector it holds is small enough for the
-/// registers: at most `maximumInputs` inputs and `maximumClasses` classes.
+/// - Layout: x transposed (one row per feature), the batch padded to whole vectors; W1, b1 and
+///   W2ᵀ copied with H padded to whole vectors (padding units have zero weights).
+/// - Forward, one vector of examples at a time (bias and activation in the product's epilogue):
+///   for each hidden unit j, z = b1[j] + Σₖ xₖ·W1[k, j], h = f(z), and sᶜ += h·W2[j, c]; nothing
+///   of size `[batch × H]` is stored.
+/// - The loss and dL/dscores, per example, over the transposed scores (one pass where the loss's
+///   definition has one); dL/db2 = Σ over examples of dL/dscores.
+/// - Backward, one vector of hidden units at a time with the examples innermost: z and h are
+///   recomputed, dh = Σ_c dL/dsᶜ·W2[j, c], dz from dh by f's pullback (the activation's derivative
+///   in the backward product), and the sums dW2, db1 (the bias-gradient sum) and dW1 stay in
+///   registers.
+/// - The sums into the gradient layout.
+///
+/// It is chosen where the last dimension of every vector it holds fits the registers (at most
+/// `maximumInputs` inputs and `maximumClasses` classes) and f's ops have a vector form.
 struct FusedHiddenLayer {
     static let maximumInputs = 4
     /// Measured over 2–24 classes (2 inputs, 100 hidden units, batch 300; docs/performance/spiral.md):
@@ -23,86 +30,111 @@ struct FusedHiddenLayer {
     /// where its class vectors no longer fit the registers, the two are within noise of each other.
     static let maximumClasses = 12
 
-    let inputs: Int, hidden: Int, classes: Int, batch: Int
-    let W1: ParameterInfo, b1: ParameterInfo, W2: ParameterInfo, b2: ParameterInfo
+    let pattern: HiddenLayerPattern
     let isFloat: Bool
-    let l2: Double
+    /// Where its scratch starts: after the planned graph's (set once the graph is planned).
+    var scratchBase = 0
+    /// The activation and its derivative, one vector statement per op.
+    private let forward: String
+    private let derivative: [(name: ValueID, text: String)]
 
-    /// The step for `model`, or nil when its IR is not `softmax_cross_entropy(relu(x·W1 + b1)·W2 + b2)`
-    /// with few enough inputs and classes. The pattern is matched on the IR, so a relu written as
-    /// an activation layer of its own is taken as well as one inside the dense layer.
-    init?(_ model: NetworkModel) {
-        let graph = model.graph, producers = graph.producers
-        func producer(_ v: ValueID) -> Op? { producers[v.index].map { graph.ops[$0] } }
-        /// The parameter whose only slice is `v`.
-        func parameter(_ v: ValueID, _ kind: ParameterInfo.Kind) -> ParameterInfo? {
-            model.parameters.first { $0.slices == [v] && $0.kind == kind }
-        }
-        /// `a·b` with neither operand transposed.
-        func product(_ v: ValueID) -> (Op, MatmulShape)? {
-            guard let op = producer(v), case .matmul(let s) = op.kind, !s.transposeA, !s.transposeB else { return nil }
-            return (op, s)
-        }
-        let isSoftmaxCrossEntropy = { (op: Op) -> Bool in
-            if case .loss(let loss) = op.kind { return loss.function == .softmaxCrossEntropy }
-            return false
-        }
-        guard model.parameters.count == 4,
-              let loss = graph.ops.first(where: isSoftmaxCrossEntropy), loss.inputs == [model.scores, model.labels],
-              // scores = h·W2 + b2
-              let scores = producer(model.scores), scores.kind == .binary(.add),
-              let (second, s2) = product(scores.inputs[0]),
-              let W2 = parameter(second.inputs[1], .weight), let b2 = parameter(scores.inputs[1], .bias),
-              // h = relu(x·W1 + b1)
-              let activation = producer(second.inputs[0]), activation.kind == .unary(UnaryFunction(.relu)),
-              let z = producer(activation.inputs[0]), z.kind == .binary(.add),
-              let (first, s1) = product(z.inputs[0]), first.inputs[0] == model.inputs,
-              let W1 = parameter(first.inputs[1], .weight), let b1 = parameter(z.inputs[1], .bias),
-              s1.k <= Self.maximumInputs, (2...Self.maximumClasses).contains(s2.n)
-        else { return nil }
-        (inputs, hidden, classes, batch) = (s1.k, s1.n, s2.n, s1.m)
-        (self.W1, self.b1, self.W2, self.b2) = (W1, b1, W2, b2)
+    /// The rewrite for `model`, or nil where its training graph does not have the pattern, the
+    /// sizes are past the limits, the planned graph unrolls the hidden layer (`unroll`: then its
+    /// values already stay in registers, and the step measured 0.77× its speed at batch 4 with 4
+    /// units), or the activation's ops have no vector form (see `LaneExpression`).
+    init?(_ model: NetworkModel, unroll: UnrollPolicy) {
+        guard let pattern = HiddenLayerPattern(model), pattern.inputCount <= Self.maximumInputs,
+              (2...Self.maximumClasses).contains(pattern.classCount),
+              !unroll.unrolls(pattern.activation, in: model.graph) else { return nil }
+        self.pattern = pattern
         isFloat = model.spec.scalar == .float
-        l2 = model.spec.l2
+        let names = ValueNames(model.graph)
+        let math = SwiftMath(fast: isFloat)
+        let spell: SwiftExpression.Spelling = { id, _ in names[id] }
+        func operand(_ id: ValueID) -> SwiftExpression {
+            if case .constant(let c) = model.graph[id].role { return .literal(c) }
+            return .element(id, nil)
+        }
+        guard let h = LaneExpression.vectorize(KernelLowering.elementwiseExpression(pattern.activation, [operand(pattern.preActivation)], math))
+        else { return nil }
+        forward = h.render(spell)
+        // A comparison read only by selects is written into their condition instead of as 1/0.
+        let comparisons = Dictionary(uniqueKeysWithValues: pattern.derivative.compactMap { op -> (ValueID, Op)? in
+            guard case .binary(let f) = op.kind, f.comparison != nil,
+                  pattern.derivative.allSatisfy({ $0.kind == .select || !$0.inputs.contains(op.output) }),
+                  pattern.derivative.allSatisfy({ $0.kind != .select || !$0.inputs.dropFirst().contains(op.output) })
+            else { return nil }
+            return (op.output, op)
+        })
+        var statements: [(ValueID, String)] = []
+        for op in pattern.derivative where comparisons[op.output] == nil {
+            var e = KernelLowering.elementwiseExpression(op, op.inputs.map(operand), math)
+            if op.kind == .select, let comparison = comparisons[op.inputs[0]], case .binary(let f) = comparison.kind {
+                let condition = SwiftExpression.infix(operand(comparison.inputs[0]), f.comparison!, operand(comparison.inputs[1]))
+                e = .conditional(condition, operand(op.inputs[1]), operand(op.inputs[2]))
+            }
+            guard let vector = LaneExpression.vectorize(e) else { return nil }
+            statements.append((op.output, vector.render(spell)))
+        }
+        derivative = statements
     }
 
     /// Scalars per vector: 512 bits.
     var lanes: Int { isFloat ? 16 : 8 }
+    private var K: Int { pattern.inputCount }
+    private var H: Int { pattern.hiddenCount }
+    private var C: Int { pattern.classCount }
+    private var N: Int { pattern.batch }
     /// The batch rounded up to whole vectors (padding examples have zero inputs and no loss).
-    var paddedBatch: Int { (batch + lanes - 1) / lanes * lanes }
-    /// H rounded up to whole vectors (padding units have zero weights and bias, so h = 0 there).
-    var paddedHidden: Int { (hidden + lanes - 1) / lanes * lanes }
+    var paddedBatch: Int { (N + lanes - 1) / lanes * lanes }
+    /// H rounded up to whole vectors (padding units have zero weights and bias).
+    var paddedHidden: Int { (H + lanes - 1) / lanes * lanes }
+    private var NP: Int { paddedBatch }
+    private var HP: Int { paddedHidden }
 
-    // Scratch layout: every array transposed or padded for vector access.
-    var inputsOffset: Int { 0 }  // [inputs × paddedBatch]
-    var lanesOffset: Int { inputsOffset + inputs * paddedBatch }  // [(classes + 1) × paddedBatch]
-    var W1Offset: Int { lanesOffset + (classes + 1) * paddedBatch }  // [inputs × paddedHidden]
-    var b1Offset: Int { W1Offset + inputs * paddedHidden }  // [paddedHidden]
-    var W2Offset: Int { b1Offset + paddedHidden }  // [classes × paddedHidden], W2 transposed
-    var dW2Offset: Int { W2Offset + classes * paddedHidden }  // [classes × paddedHidden]
-    var dW1Offset: Int { dW2Offset + classes * paddedHidden }  // [inputs × paddedHidden]
-    var db1Offset: Int { dW1Offset + inputs * paddedHidden }  // [paddedHidden]
-    /// Scratch scalars the step uses.
-    var scratchCount: Int { db1Offset + paddedHidden }
+    // Scratch layout, from `scratchBase`: every array transposed or padded for vector access.
+    private var inputsOffset: Int { scratchBase }  // [K × NP]
+    private var scoresOffset: Int { inputsOffset + K * NP }  // [C × NP]
+    private var dScoresOffset: Int { Self.apart(scoresOffset + C * NP, from: scoresOffset, byBytes: 2048, isFloat: isFloat) }  // [C × NP]
+    private var lossesOffset: Int { Self.apart(dScoresOffset + C * NP, from: scoresOffset, byBytes: 1024, isFloat: isFloat) }  // [N]
+    private var W1Offset: Int { lossesOffset + N }  // [K × HP]
+    private var b1Offset: Int { W1Offset + K * HP }  // [HP]
+    private var W2Offset: Int { b1Offset + HP }  // [C × HP], W2 transposed
+    private var dW2Offset: Int { W2Offset + C * HP }  // [C × HP]
+    private var dW1Offset: Int { dW2Offset + C * HP }  // [K × HP]
+    private var db1Offset: Int { dW1Offset + K * HP }  // [HP]
+    /// Scratch scalars the plan and the step use together.
+    var scratchCount: Int { db1Offset + HP }
 
-    /// One name per index: `x0, x1`.
-    private func names(_ prefix: String, _ count: Int) -> [String] { (0..<count).map { "\(prefix)\($0)" } }
+    /// The first offset from `offset` on whose distance from `base` is `bytes` modulo 4 KiB. The
+    /// loss pass reads the scores and writes at the same indices of the gradient and the losses:
+    /// a store 4 KiB (modulo) behind a later load makes the CPU wait for it (4K aliasing), which
+    /// measured 1.0 or 7.7 µs for the same pass depending on the offset (docs/performance/spiral.md).
+    static func apart(_ offset: Int, from base: Int, byBytes bytes: Int, isFloat: Bool) -> Int {
+        let size = isFloat ? 4 : 8, period = 4096 / size, target = bytes / size
+        return offset + ((target - (offset - base)) % period + period) % period
+    }
+
+    /// The values only the kernel computes and reads: those of its ops that no other entry point
+    /// needs (`computeScores` and `computeLoss` compute the forward pass and the loss) and that
+    /// are not its outputs. The plan gives them no storage.
+    func internalValues(of model: NetworkModel) -> Set<ValueID> {
+        let graph = model.graph
+        let elsewhere = Set(graph.opsNeeded(for: [model.scores] + (model.loss.map { [$0] } ?? [])))
+        let outputs: Set<ValueID> = [pattern.dataLoss, pattern.dW1, pattern.db1, pattern.dW2, pattern.db2]
+        return Set(pattern.ops.subtracting(elsewhere).map { graph.ops[$0].output }).subtracting(outputs)
+    }
+
+    /// The values the kernel reads or writes through the function's pointers.
+    var pointers: [ValueID] {
+        [pattern.W1, pattern.b1, pattern.W2, pattern.b2, pattern.dataLoss, pattern.dW1, pattern.db1, pattern.dW2, pattern.db2]
+    }
 
     // MARK: Emission
 
-    /// The vector helpers, the loss pass and `computeLossAndGradient`.
-    func emit(_ w: inout CodeWriter) {
-        helpers(&w)
-        w.line("")
-        lossPass(&w)
-        w.line("")
-        step(&w)
-    }
-
-    private var bits: String { isFloat ? "SIMD16<Int32>" : "SIMD8<Int64>" }
-
-    private func helpers(_ w: inout CodeWriter) {
-        w.line("// MARK: Fused training step")
+    /// The vector type and its helpers, emitted once in the model.
+    func emitHelpers(_ w: inout CodeWriter) {
+        w.line("// MARK: Fused hidden-layer step")
         w.line("")
         w.doc("\(lanes) examples (forward) or \(lanes) hidden units (backward): 512 bits of `Scalar`.")
         w.line("typealias Lanes = SIMD\(lanes)<Scalar>")
@@ -123,134 +155,141 @@ struct FusedHiddenLayer {
             w.line("#endif")
         }
         w.line("")
-        w.doc("v where z > 0, else 0: relu's derivative applied to v. z > 0 exactly when z's bits, read as",
-              "a signed integer, are positive; then 0 − bits is negative, and an arithmetic shift by the",
-              "width − 1 spreads its sign into all ones. (A `SIMDMask` select measured the same in this",
-              "loop; integer operations keep the loop free of mask code, which elsewhere compiled to",
-              "per-lane shuffles.)")
-        w.line("@inline(__always)")
-        w.block("static func keepWherePositive(_ v: Lanes, _ z: Lanes) -> Lanes {") { w in
-            w.line("let keep = (\(bits)() &- unsafeBitCast(z, to: \(bits).self)) &>> \(isFloat ? 31 : 63)")
-            w.line("return unsafeBitCast(unsafeBitCast(v, to: \(bits).self) & keep, to: Lanes.self)")
-        }
+        LaneHelpers.emit(&w)
     }
 
-    /// The softmax cross-entropy pass over the transposed scores, in place.
-    private func lossPass(_ w: inout CodeWriter) {
-        let n = paddedBatch, c = classes
-        let exp = isFloat ? "Self.fastExp" : "exp", log = isFloat ? "Self.fastLog" : "log"
-        let s = names("s", c), e = names("e", c), sums = names("sum", c)
-        w.doc("Softmax cross-entropy for examples stored transposed in `t`: rows 0..<\(c) hold the scores",
-              "of each class, row \(c) the label (−1 in the \(n - batch) padding examples). Per example,",
-              "with m = maxᶜ sᶜ, eᶜ = exp(sᶜ − m) and Σ = Σᶜ eᶜ:",
-              "loss = log Σ + m − s_y and dL/dsᶜ = (eᶜ/Σ − [c = y]) / N, N = \(batch).",
-              "The scores are replaced by dL/dscores and the labels by the losses; `db2` receives the",
-              "sums of dL/dscores over the batch. Returns the mean loss.")
-        w.line("@inline(never)")
-        w.block("static func softmaxCrossEntropyLanes(_ t: UnsafeMutablePointer<Scalar>, _ db2: UnsafeMutablePointer<Scalar>) -> Scalar {") { w in
-            w.line("let scale: Scalar = 1.0 / \(batch)")
-            w.block("for r in 0..<\(n) {") { w in
-                w.line("let " + s.enumerated().map { "\($1) = t[\(row($0, n))r]" }.joined(separator: ", "))
-                w.line("let label = t[\(row(c, n))r]")
-                w.line("var m = s0")
-                for k in 1..<c { w.line("m = s\(k) > m ? s\(k) : m") }
-                w.line("let " + e.enumerated().map { "\($1) = \(exp)(s\($0) - m)" }.joined(separator: ", "))
-                w.line("let sum = " + e.joined(separator: " + "))
-                var chosen = "s0"  // s_y as nested selects: label == 1 ? s1 : (label == 2 ? s2 : s0)
-                for k in (1..<c).reversed() { chosen = "label == \(k) ? s\(k) : " + (k == c - 1 ? chosen : "(\(chosen))") }
-                w.line("let chosen = " + chosen)
-                w.line("let share: Scalar = label < 0 ? 0 : scale / sum")
-                for k in 0..<c { w.line("t[\(row(k, n))r] = e\(k) * share - (label == \(k) ? scale : 0)") }
-                w.line("t[\(row(c, n))r] = label < 0 ? 0 : \(log)(sum) + m - chosen")
-            }
-            w.line("var total = Lanes(), " + sums.map { "\($0) = Lanes()" }.joined(separator: ", "))
-            w.line("var r0 = 0")
-            w.block("while r0 < \(n) {") { w in
-                for k in 0..<c { w.line("sum\(k) += Self.loadLanes(t + \(row(k, n))r0)") }
-                w.line("total += Self.loadLanes(t + \(row(c, n))r0)")
-                w.line("r0 += \(lanes)")
-            }
-            for k in 0..<c { w.line("db2[\(k)] = sum\(k).sum()") }
-            w.line("return total.sum() * scale")
+    /// True when the loss's definition computes it with its gradient in one pass (which stores
+    /// each example's loss in `exampleLosses`).
+    private var hasOnePassLoss: Bool {
+        guard case .loss(let loss) = pattern.loss.kind else { return false }
+        return loss.function.lossAndGradientKernel != nil
+    }
+
+    /// The names of the scratch arrays the loss kernel reads and writes: ids past the graph's
+    /// values stand for the per-example losses, which no IR value holds.
+    private var lossesID: ValueID { ValueID(index: Int.max) }
+
+    /// The kernel, in place of the pattern's ops; `plan` and `names` spell the values it shares
+    /// with the planned ops.
+    func emit(plan: ExecutionPlan, names: ValueNames, _ w: inout CodeWriter) {
+        let p = pattern
+        let (W1, b1, W2, b2) = (names[p.W1], names[p.b1], names[p.W2], names[p.b2])
+        let f = p.activation.comment.text
+        w.line("// Fused (the rewrite of \(p.ops.count) ops): \(names[p.preActivation]) = x · \(W1) + \(b1); \(f);")
+        w.line("// scores = \(names[p.hidden]) · \(W2) + \(b2); \(p.loss.comment.text), and its gradient, in one kernel")
+        w.block("do {") { w in
+            w.line("let xT = s + \(inputsOffset)  // [\(K)×\(NP)] inputs, one row per feature")
+            w.line("let scoresT = s + \(scoresOffset), dScoresT = s + \(dScoresOffset)  // [\(C)×\(NP)] one row per class")
+            if hasOnePassLoss { w.line("let exampleLosses = s + \(lossesOffset)  // [\(N)] each example's loss") }
+            w.line("let W1p = s + \(W1Offset), b1p = s + \(b1Offset)  // \(W1) [\(K)×\(HP)], \(b1) [\(HP)], zero-padded")
+            w.line("let W2t = s + \(W2Offset)  // \(W2)ᵀ [\(C)×\(HP)], zero-padded")
+            w.line("let dW2t = s + \(dW2Offset), dW1p = s + \(dW1Offset), db1p = s + \(db1Offset)  // padded sums")
+            w.line("")
+            layout(W1: W1, b1: b1, W2: W2, &w)
+            w.line("")
+            forwardPass(names: names, W1: W1, b1: b1, W2: W2, b2: b2, &w)
+            w.line("")
+            lossPass(plan: plan, names: names, &w)
+            w.line("")
+            backwardPass(names: names, &w)
+            w.line("")
+            gradientPass(names: names, &w)
         }
     }
 
     /// `a + ` for row `a` of a transposed array with `width` columns (nothing for row 0).
     private func row(_ a: Int, _ width: Int) -> String { a == 0 ? "" : "\(a * width) + " }
 
-    private func step(_ w: inout CodeWriter) {
-        let K = inputs, H = hidden, C = classes, N = batch, NP = paddedBatch, HP = paddedHidden
-        let x = names("x", K), sc = names("s", C)
-        w.doc("Forward pass, loss, and the backward pass writing dL/dp into `g`, as five fused passes",
-              "(`FusedHiddenLayer` in nngen): the whole step keeps its sums in registers, and stores",
-              "no [batch × \(H)] matrix.")
-        w.line("@inline(never)")
-        w.block("static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {") { w in
-            w.line("let W1 = p + \(W1.offset), b1 = p + \(b1.offset), W2 = p + \(W2.offset), b2 = p + \(b2.offset)")
-            w.line("let dW1 = g + \(W1.offset), db1 = g + \(b1.offset), dW2 = g + \(W2.offset), db2 = g + \(b2.offset)")
-            w.line("let xT = s + \(inputsOffset)  // [\(K)×\(NP)] inputs, one row per feature")
-            w.line("let t = s + \(lanesOffset)  // [\(C + 1)×\(NP)] scores per class, then labels")
-            w.line("let W1p = s + \(W1Offset), b1p = s + \(b1Offset)  // W1 [\(K)×\(HP)], b1 [\(HP)], zero-padded")
-            w.line("let W2t = s + \(W2Offset)  // W2ᵀ [\(C)×\(HP)], zero-padded")
-            w.line("let dW2t = s + \(dW2Offset), dW1p = s + \(dW1Offset), db1p = s + \(db1Offset)  // padded sums")
-            w.line("")
-            w.line("// Layout: x and y transposed to one row per feature, the batch padded to \(NP) examples and the")
-            w.line("// hidden layer to \(HP) units (padding examples have label −1, padding units zero weights)")
-            w.block("for r in 0..<\(N) {") { w in
-                for k in 0..<K { w.line("xT[\(row(k, NP))r] = x[\(K == 1 ? "" : "\(K) * ")r\(k == 0 ? "" : " + \(k)")]") }
-                w.line("t[\(row(C, NP))r] = Scalar(y[r])")
+    private func layout(W1: String, b1: String, W2: String, _ w: inout CodeWriter) {
+        w.line("// Layout: x transposed to one row per feature, the batch padded to \(NP) examples and the")
+        w.line("// hidden layer to \(HP) units (padding examples have zero inputs, padding units zero weights)")
+        w.block("for r in 0..<\(N) {") { w in
+            for k in 0..<K { w.line("xT[\(row(k, NP))r] = x[\(K == 1 ? "" : "\(K) * ")r\(k == 0 ? "" : " + \(k)")]") }
+        }
+        if NP > N {
+            w.block("for r in \(N)..<\(NP) {") { w in
+                for k in 0..<K { w.line("xT[\(row(k, NP))r] = 0") }
             }
-            if NP > N {
-                w.block("for r in \(N)..<\(NP) {") { w in
-                    for k in 0..<K { w.line("xT[\(row(k, NP))r] = 0") }
-                    w.line("t[\(row(C, NP))r] = -1")
-                }
+        }
+        w.block("for j in 0..<\(H) {") { w in
+            for k in 0..<K { w.line("W1p[\(row(k, HP))j] = \(W1)[\(row(k, H))j]") }
+            w.line("b1p[j] = \(b1)[j]")
+            for c in 0..<C { w.line("W2t[\(row(c, HP))j] = \(W2)[\(C) * j\(c == 0 ? "" : " + \(c)")]") }
+        }
+        if HP > H {
+            w.block("for j in \(H)..<\(HP) {") { w in
+                for k in 0..<K { w.line("W1p[\(row(k, HP))j] = 0") }
+                w.line("b1p[j] = 0")
+                for c in 0..<C { w.line("W2t[\(row(c, HP))j] = 0") }
             }
-            w.block("for j in 0..<\(H) {") { w in
-                for k in 0..<K { w.line("W1p[\(row(k, HP))j] = W1[\(row(k, H))j]") }
-                w.line("b1p[j] = b1[j]")
-                for c in 0..<C { w.line("W2t[\(row(c, HP))j] = W2[\(C) * j\(c == 0 ? "" : " + \(c)")]") }
-            }
-            if HP > H {
-                w.block("for j in \(H)..<\(HP) {") { w in
-                    for k in 0..<K { w.line("W1p[\(row(k, HP))j] = 0") }
-                    w.line("b1p[j] = 0")
-                    for c in 0..<C { w.line("W2t[\(row(c, HP))j] = 0") }
-                }
-            }
-            w.line("")
-            w.line("// Forward, \(lanes) examples per vector: z1 = x·W1 + b1; h1 = max(0, z1); z2 = h1·W2 + b2, summed")
-            w.line("// unit by unit (z1 and h1 are not stored: the backward pass recomputes them)")
-            w.line("var r0 = 0")
-            w.block("while r0 < \(NP) {") { w in
-                w.line("let " + x.enumerated().map { "\($1) = Self.loadLanes(xT + \(row($0, NP))r0)" }.joined(separator: ", "))
-                w.line("var " + sc.enumerated().map { "\($1) = Lanes(repeating: b2[\($0)])" }.joined(separator: ", "))
-                w.block("for j in 0..<\(H) {") { w in
-                    w.line("var z = Lanes(repeating: b1[j])")
-                    for k in 0..<K { w.line("Self.multiplyAddLanes(&z, x\(k), Lanes(repeating: W1[\(row(k, H))j]))") }
-                    w.line("let h = z.replacing(with: 0, where: z .< 0)")
-                    for c in 0..<C { w.line("Self.multiplyAddLanes(&s\(c), h, Lanes(repeating: W2[\(C) * j\(c == 0 ? "" : " + \(c)")]))") }
-                }
-                for c in 0..<C { w.line("Self.storeLanes(s\(c), t + \(row(c, NP))r0)") }
-                w.line("r0 += \(lanes)")
-            }
-            w.line("")
-            w.line("// L = mean over the batch of −log softmax(z2)[y]; in place, t becomes")
-            w.line("// dL/dz2 = (softmax(z2) − onehot(y)) / N, and dL/db2 = Σ over rows of dL/dz2")
-            w.line("let dataLoss = Self.softmaxCrossEntropyLanes(t, db2)")
-            w.line("")
-            backwardPass(&w)
-            w.line("")
-            gradientPass(&w)
         }
     }
 
-    /// Pass 3: the chunk loop of the backward pass.
-    private func backwardPass(_ w: inout CodeWriter) {
-        let K = inputs, C = classes, N = batch, NP = paddedBatch, HP = paddedHidden
-        w.line("// Backward, \(lanes) hidden units per vector, examples innermost (z1 and h1 recomputed):")
-        w.line("// dL/dW2 = h1ᵀ · dL/dz2; dL/dh1 = dL/dz2 · W2ᵀ; dL/dz1 = dL/dh1 · 1[z1 > 0];")
-        w.line("// dL/db1 = Σ over rows of dL/dz1; dL/dW1 = xᵀ · dL/dz1")
+    private func forwardPass(names: ValueNames, W1: String, b1: String, W2: String, b2: String, _ w: inout CodeWriter) {
+        let (z, h) = (names[pattern.preActivation], names[pattern.hidden])
+        w.line("// Forward, \(lanes) examples per vector: \(z) = x·\(W1) + \(b1); \(pattern.activation.comment.text); scores = \(h)·\(W2) + \(b2),")
+        w.line("// summed unit by unit (\(z) and \(h) are not stored: the backward pass recomputes them)")
+        w.line("var r0 = 0")
+        w.block("while r0 < \(NP) {") { w in
+            w.line("let " + (0..<K).map { "x\($0) = Self.loadLanes(xT + \(row($0, NP))r0)" }.joined(separator: ", "))
+            w.line("var " + (0..<C).map { "s\($0) = Lanes(repeating: \(b2)[\($0)])" }.joined(separator: ", "))
+            w.block("for j in 0..<\(H) {") { w in
+                w.line("var \(z) = Lanes(repeating: \(b1)[j])")
+                for k in 0..<K { w.line("Self.multiplyAddLanes(&\(z), x\(k), Lanes(repeating: \(W1)[\(row(k, H))j]))") }
+                w.line("let \(h) = \(forward)")
+                for c in 0..<C { w.line("Self.multiplyAddLanes(&s\(c), \(h), Lanes(repeating: \(W2)[\(C) * j\(c == 0 ? "" : " + \(c)")]))") }
+            }
+            for c in 0..<C { w.line("Self.storeLanes(s\(c), scoresT + \(row(c, NP))r0)") }
+            w.line("r0 += \(lanes)")
+        }
+    }
+
+    /// The loss and dL/dscores by the loss's own kernels, over the transposed scores; then
+    /// dL/db2 = Σ over examples of dL/dscores.
+    private func lossPass(plan: ExecutionPlan, names: ValueNames, _ w: inout CodeWriter) {
+        let p = pattern
+        guard case .loss(let loss) = p.loss.kind, case .constant(let upstream) = plan.graph[p.lossGradient.inputs[2]].role else {
+            preconditionFailure("the pattern's loss has a literal upstream gradient")
+        }
+        var arrays = LossArrays(scores: p.loss.inputs[0], targets: p.labels, output: p.dataLoss, upstream: .literal(upstream),
+                                rows: N, columns: C, local: { $0 })
+        (arrays.rowStride, arrays.columnStride) = (1, NP)
+        arrays.math = SwiftMath(fast: isFloat, fastLog: isFloat)
+        let renderer = NetworkRenderer(plan: plan, names: names,
+                                       overrides: [p.loss.inputs[0]: "scoresT", p.dScores: "dScoresT", lossesID: "exampleLosses"])
+        w.line("// \(p.loss.comment.text)")
+        w.line("// \(p.lossGradient.comment.text)")
+        if let pass = loss.function.lossAndGradientKernel {
+            arrays.exampleLosses = lossesID
+            w.block("do {") { w in renderer.render(pass(arrays, p.dScores, loss.attribute), &w) }
+        } else {
+            w.block("do {") { w in renderer.render(loss.function.lossKernel(arrays, loss.attribute), &w) }
+            arrays.output = p.dScores
+            w.block("do {") { w in renderer.render(loss.function.gradientKernel(arrays, loss.attribute), &w) }
+        }
+        let db2 = names[p.db2]
+        w.line("// dL/d\(names[p.b2]) = Σ over examples of dL/dscores (the padding examples' columns cleared first)")
+        if NP > N {
+            w.block("for c in 0..<\(C) {") { w in
+                w.block("for r in \(N)..<\(NP) {") { w in w.line("dScoresT[c * \(NP) + r] = 0") }
+            }
+        }
+        w.line("var " + (0..<C).map { "sum\($0) = Lanes()" }.joined(separator: ", "))
+        w.line("r0 = 0")
+        w.block("while r0 < \(NP) {") { w in
+            for c in 0..<C { w.line("sum\(c) += Self.loadLanes(dScoresT + \(row(c, NP))r0)") }
+            w.line("r0 += \(lanes)")
+        }
+        for c in 0..<C { w.line("\(db2)[\(c)] = sum\(c).sum()") }
+    }
+
+    /// The chunk loop of the backward pass.
+    private func backwardPass(names: ValueNames, _ w: inout CodeWriter) {
+        let p = pattern
+        let (z, h, dh, dz) = (names[p.preActivation], names[p.hidden], names[p.dHidden], names[p.dPreActivation])
+        w.line("// Backward, \(lanes) hidden units per vector, examples innermost (\(z) and \(h) recomputed):")
+        w.line("// dL/d\(names[p.W2]) = \(h)ᵀ · dL/dscores; \(dh) = dL/dscores · \(names[p.W2])ᵀ; \(dz) from \(dh) by the activation's")
+        w.line("// pullback; dL/d\(names[p.b1]) = Σ over examples of \(dz); dL/d\(names[p.W1]) = xᵀ · \(dz)")
         w.line("var j0 = 0")
         w.block("while j0 < \(HP) {") { w in
             w.line("let " + (0..<K).map { "w1_\($0) = Self.loadLanes(W1p + \(row($0, HP))j0)" }.joined(separator: ", ") + ", bias = Self.loadLanes(b1p + j0)")
@@ -258,16 +297,19 @@ struct FusedHiddenLayer {
             w.line("var " + ((0..<C).map { "dW2_\($0)" } + ["db1Sum"] + (0..<K).map { "dW1_\($0)" }).map { "\($0) = Lanes()" }.joined(separator: ", "))
             w.block("for r in 0..<\(N) {") { w in
                 w.line("let " + (0..<K).map { "x\($0) = Lanes(repeating: xT[\(row($0, NP))r])" }.joined(separator: ", "))
-                w.line("var z = bias")
-                for k in 0..<K { w.line("Self.multiplyAddLanes(&z, x\(k), w1_\(k))") }
-                w.line("let h = z.replacing(with: 0, where: z .< 0)")
-                w.line("let " + (0..<C).map { "d\($0) = Lanes(repeating: t[\(row($0, NP))r])" }.joined(separator: ", "))
-                for c in 0..<C { w.line("Self.multiplyAddLanes(&dW2_\(c), h, d\(c))") }
-                w.line("var dh = d0 * w2_0")
-                for c in 1..<C { w.line("Self.multiplyAddLanes(&dh, d\(c), w2_\(c))") }
-                w.line("let dz = Self.keepWherePositive(dh, z)")
-                w.line("db1Sum += dz")
-                for k in 0..<K { w.line("Self.multiplyAddLanes(&dW1_\(k), x\(k), dz)") }
+                w.line("var \(z) = bias")
+                for k in 0..<K { w.line("Self.multiplyAddLanes(&\(z), x\(k), w1_\(k))") }
+                w.line("let \(h) = \(forward)")
+                w.line("let " + (0..<C).map { "d\($0) = Lanes(repeating: dScoresT[\(row($0, NP))r])" }.joined(separator: ", "))
+                for c in 0..<C { w.line("Self.multiplyAddLanes(&dW2_\(c), \(h), d\(c))") }
+                w.line("var \(dh) = d0 * w2_0")
+                for c in 1..<C { w.line("Self.multiplyAddLanes(&\(dh), d\(c), w2_\(c))") }
+                for (id, text) in derivative {
+                    if let comment = p.derivative.first(where: { $0.output == id })?.comment.text { w.line("// " + comment) }
+                    w.line("let \(names[id]) = \(text)")
+                }
+                w.line("db1Sum += \(dz)")
+                for k in 0..<K { w.line("Self.multiplyAddLanes(&dW1_\(k), x\(k), \(dz))") }
             }
             for c in 0..<C { w.line("Self.storeLanes(dW2_\(c), dW2t + \(row(c, HP))j0)") }
             w.line("Self.storeLanes(db1Sum, db1p + j0)")
@@ -276,27 +318,15 @@ struct FusedHiddenLayer {
         }
     }
 
-    /// Pass 4: the padded sums into the parameter layout, with L2 (loss += λ·Σ W², dW += 2λ·W).
-    private func gradientPass(_ w: inout CodeWriter) {
-        let K = inputs, H = hidden, C = classes, HP = paddedHidden
-        let lit = SwiftLiteral.real
-        let decay = l2 > 0 ? " + \(lit(2 * l2)) * " : nil
-        w.line(l2 > 0 ? "// The gradient in the parameter layout; L2 with λ = \(l2): L += λ·Σ W², dL/dW += 2λ·W"
-                      : "// The gradient in the parameter layout")
-        if l2 > 0 { w.line("var squares: Scalar = 0") }
+    /// The padded sums into the gradient terms the planned ops read.
+    private func gradientPass(names: ValueNames, _ w: inout CodeWriter) {
+        let p = pattern
+        let (dW1, db1, dW2) = (names[p.dW1], names[p.db1], names[p.dW2])
+        w.line("// The sums in the parameters' layout")
         w.block("for j in 0..<\(H) {") { w in
-            for k in 0..<K {
-                let i = "\(row(k, H))j"
-                w.line("dW1[\(i)] = dW1p[\(row(k, HP))j]" + (decay.map { "\($0)W1[\(i)]" } ?? ""))
-                if l2 > 0 { w.line("squares += W1[\(i)] * W1[\(i)]") }
-            }
-            w.line("db1[j] = db1p[j]")
-            for c in 0..<C {
-                let i = "\(C) * j\(c == 0 ? "" : " + \(c)")"
-                w.line("dW2[\(i)] = dW2t[\(row(c, HP))j]" + (decay.map { "\($0)W2[\(i)]" } ?? ""))
-                if l2 > 0 { w.line("squares += W2[\(i)] * W2[\(i)]") }
-            }
+            for k in 0..<K { w.line("\(dW1)[\(row(k, H))j] = dW1p[\(row(k, HP))j]") }
+            w.line("\(db1)[j] = db1p[j]")
+            for c in 0..<C { w.line("\(dW2)[\(C) * j\(c == 0 ? "" : " + \(c)")] = dW2t[\(row(c, HP))j]") }
         }
-        w.line(l2 > 0 ? "return dataLoss + \(lit(l2)) * squares" : "return dataLoss")
     }
 }

@@ -18,11 +18,12 @@ public struct NetworkEmitter {
         for (slice, adjoint) in model.gradients {
             if case .parameter(let offset) = model.graph[slice].role { slots[adjoint] = offset }
         }
-        fused = fusion ? FusedHiddenLayer(model) : nil
-        // With the fused step, the plan serves only `computeScores` and `computeLoss`.
-        let targets = [model.scores] + (model.loss.map { [$0] } ?? []) + (fused == nil ? model.gradients.map(\.adjoint) : [])
+        let targets = [model.scores] + (model.loss.map { [$0] } ?? []) + model.gradients.map(\.adjoint)
+        var fused = fusion ? FusedHiddenLayer(model, unroll: UnrollPolicy(limit: unrollLimit)) : nil
         plan = ExecutionPlan(graph: model.graph, targets: targets, gradientSlots: slots, unrollLimit: unrollLimit,
-                             fastMath: model.spec.scalar == .float, fusion: fusion)
+                             fastMath: model.spec.scalar == .float, fusion: fusion, unstored: fused?.internalValues(of: model) ?? [])
+        fused?.scratchBase = plan.scratchCount
+        self.fused = fused
         names = ValueNames(model.graph)
     }
 
@@ -102,7 +103,7 @@ public struct NetworkEmitter {
         w.line("public static let outputCount = \(model.outputCount)")
         w.doc("Length of the flat parameter vector.")
         w.line("public static let parameterCount = \(model.parameterCount)")
-        let scratchCount = max(plan.scratchCount, fused?.scratchCount ?? 0)
+        let scratchCount = fused?.scratchCount ?? plan.scratchCount
         w.doc("Scalars a `Workspace` holds: the gradient, then \(scratchCount) of scratch.")
         w.line("public static let workspaceCount = \(model.parameterCount + scratchCount)")
         w.doc("Every parameter array: its name in the layout, where it starts, and its shape.")
@@ -168,6 +169,10 @@ public struct NetworkEmitter {
             FastMath.emitLog(&w)
             w.line("")
         }
+        if let fused {
+            fused.emitHelpers(&w)
+            w.line("")
+        }
         TrainingEmitter.initializer(model, &w)
         w.line("")
         let f = FunctionEmitter(plan: plan, names: names)
@@ -189,13 +194,12 @@ public struct NetworkEmitter {
         w.line("")
         TrainingEmitter.update(model, &w)
         w.line("")
-        if let fused {
-            fused.emit(&w)
-            return
+        let rewrite = fused.map { fused in
+            FunctionEmitter.Rewrite(ops: fused.pattern.ops, pointers: fused.pointers) { [plan, names] w in fused.emit(plan: plan, names: names, &w) }
         }
         f.emit(name: "computeLossAndGradient", doc: "Forward pass, loss, and the backward pass writing dL/dp into `g`.",
                parameters: [p, x, target, g, s], targets: [loss] + model.gradients.map(\.adjoint), result: "Scalar",
-               backwardFrom: firstBackward, prelude: forward, epilogue: ["", "return \(names[loss])[0]"], &w)
+               backwardFrom: firstBackward, prelude: forward, rewrite: rewrite, epilogue: ["", "return \(names[loss])[0]"], &w)
     }
 }
 

@@ -4,9 +4,12 @@
 struct NetworkRenderer: KernelRenderer {
     let plan: ExecutionPlan
     let names: ValueNames
+    /// Values a rewrite keeps elsewhere than the plan says, by the pointer that holds them.
+    var overrides: [ValueID: String] = [:]
 
     /// Element `index` of `id` as the code reads or writes it.
     func spell(_ id: ValueID, _ index: String?) -> String {
+        if let pointer = overrides[id] { return "\(pointer)[\(index ?? "0")]" }
         switch plan.location(id) {
         case .fused: return names[id]
         case .literal(let text): return text.hasPrefix("-") ? "(\(text))" : text

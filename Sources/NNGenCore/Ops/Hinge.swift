@@ -33,7 +33,7 @@ extension LossFunction {
                 k.loop("i", k.rows, exampleRow(k) + [
                     .loop(counter: k.local("j"), lower: 0, upper: k.columns, filter: .infix(j, .notEqual, label), body: [
                         .update(name: k.local("total"), op: .add,
-                                value: .call("max", [.int(0), k.score(row + j) - k.name("correct") + .literal(margin)])),
+                                value: .call("max", [.int(0), k.score(row, j) - k.name("correct") + .literal(margin)])),
                     ]),
                 ]),
                 k.result(k.name("total") / .int(k.rows)),
@@ -47,11 +47,11 @@ extension LossFunction {
                     .scalar(k.local("violations"), .int(0), mutable: true),
                     k.loop("j", k.columns, [
                         .named(k.local("violated"), .infix(.infix(j, .notEqual, label), .and,
-                                                          .infix(k.score(row + j) - k.name("correct") + .literal(margin), .greater, .int(0)))),
-                        .store(k.output, index: row + j, op: .set, value: .conditional(violated, scale, .int(0))),
+                                                          .infix(k.score(row, j) - k.name("correct") + .literal(margin), .greater, .int(0)))),
+                        .store(k.output, index: k.at(row, j), op: .set, value: .conditional(violated, scale, .int(0))),
                         .update(name: k.local("violations"), op: .add, value: .conditional(violated, .int(1), .int(0))),
                     ]),
-                    .store(k.output, index: row + label, op: .set, value: .negate(scale) * k.name("violations")),
+                    .store(k.output, index: k.at(row, label), op: .set, value: .negate(scale) * k.name("violations")),
                 ]),
             ]
         },
@@ -60,9 +60,9 @@ extension LossFunction {
     /// `row`, `label` and `correct`, the score of the true class, for example `i`.
     private static func exampleRow(_ k: LossArrays) -> [KernelStatement] {
         [
-            .named(k.local("row"), k.name("i") * .int(k.columns)),
+            .named(k.local("row"), k.rowStart(k.name("i"))),
             .named(k.local("label"), k.target(k.name("i"))),
-            .named(k.local("correct"), k.score(k.name("row") + k.name("label"))),
+            .named(k.local("correct"), k.score(k.name("row"), k.name("label"))),
         ]
     }
 }

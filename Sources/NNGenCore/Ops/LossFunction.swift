@@ -81,7 +81,7 @@ struct LossBatch {
     func row(_ i: Int) -> ArraySlice<Double> { scores[i * columns..<(i + 1) * columns] }
 }
 
-/// The values a loss kernel works on, and their sizes.
+/// The values a loss kernel works on, their sizes and layout, and how it calls the math library.
 struct LossArrays {
     let scores: ValueID, targets: ValueID
     var output: ValueID
@@ -91,6 +91,35 @@ struct LossArrays {
     let rows: Int, columns: Int
     /// The spelling of the kernel's own locals and counters.
     let local: (String) -> String
+    /// Where element (i, j) of the scores and of the gradient is: at i·rowStride + j·columnStride.
+    /// Row-major (C, 1) in the planned graph; the fused hidden-layer step keeps them transposed
+    /// (1, padded N) so that a vector holds one class of consecutive examples. Real targets (mean
+    /// squared error) are always row-major.
+    var rowStride: Int, columnStride: Int = 1
+    /// libm's exp and log, or the vectorizable `FastMath` ones.
+    var math = SwiftMath(fast: false)
+    /// Where a one-pass kernel stores each example's loss before summing them (so that its loop
+    /// over examples has no running total and vectorizes), or nil to keep a running total.
+    var exampleLosses: ValueID? = nil
+
+    init(scores: ValueID, targets: ValueID, output: ValueID, upstream: SwiftExpression, rows: Int, columns: Int,
+         local: @escaping (String) -> String) {
+        (self.scores, self.targets, self.output, self.upstream) = (scores, targets, output, upstream)
+        (self.rows, self.columns, self.local) = (rows, columns, local)
+        rowStride = columns
+    }
+
+    /// True for the row-major layout.
+    var isRowMajor: Bool { rowStride == columns && columnStride == 1 }
+    /// The index of example `i`'s first score: `i · rowStride`.
+    func rowStart(_ i: SwiftExpression) -> SwiftExpression { .index(i, stride: rowStride, plus: .int(0)) }
+    /// The index of score j of the example whose first score is at `row`.
+    func at(_ row: SwiftExpression, _ j: SwiftExpression) -> SwiftExpression {
+        if j == .int(0) { return row }
+        return columnStride == 1 ? row + j : row + j * .int(columnStride)
+    }
+    /// Score j of the example whose first score is at `row`.
+    func score(_ row: SwiftExpression, _ j: SwiftExpression) -> SwiftExpression { score(at(row, j)) }
 
     /// Element `index` of the scores.
     func score(_ index: SwiftExpression) -> SwiftExpression { .element(scores, index) }

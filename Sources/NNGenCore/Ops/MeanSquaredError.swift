@@ -12,7 +12,9 @@ extension LossFunction {
             let scale = 2 / Double(batch.scores.count)
             return zip(batch.scores, batch.targets).map { scale * ($0 - $1) }
         },
+        // Flat loops over N·C elements: scores and targets must both be row-major.
         lossKernel: { k, _ in
+            precondition(k.isRowMajor, "mean squared error runs over row-major scores")
             let (i, difference, count) = (k.name("i"), k.name("difference"), k.rows * k.columns)
             return [
                 .scalar(k.local("total"), .int(0), mutable: true),
@@ -24,6 +26,7 @@ extension LossFunction {
             ]
         },
         gradientKernel: { k, _ in
+            precondition(k.isRowMajor, "mean squared error runs over row-major scores")
             let (i, count) = (k.name("i"), k.rows * k.columns)
             return [
                 .scalar(k.local("scale"), k.scale(2, over: count)),

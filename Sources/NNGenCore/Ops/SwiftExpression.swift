@@ -24,6 +24,10 @@ indirect enum SwiftExpression: Sendable, Equatable {
         case plus = "+", minus = "-", times = "*", divide = "/"
         case greater = ">", greaterOrEqual = ">=", lessOrEqual = "<=", equal = "==", notEqual = "!="
         case and = "&&"
+        /// Comparisons and conjunction of SIMD vectors, lane by lane (in the same precedence groups).
+        case pointwiseGreater = ".>", pointwiseGreaterOrEqual = ".>=", pointwiseLessOrEqual = ".<="
+        case pointwiseEqual = ".==", pointwiseNotEqual = ".!="
+        case pointwiseAnd = ".&"
 
         /// Swift's precedence groups: multiplication 5, addition 4, comparison 3, conjunction 2
         /// (the conditional is 1, atoms and calls 6).
@@ -32,7 +36,8 @@ indirect enum SwiftExpression: Sendable, Equatable {
             case .times, .divide: return 5
             case .plus, .minus: return 4
             case .greater, .greaterOrEqual, .lessOrEqual, .equal, .notEqual: return 3
-            case .and: return 2
+            case .pointwiseGreater, .pointwiseGreaterOrEqual, .pointwiseLessOrEqual, .pointwiseEqual, .pointwiseNotEqual: return 3
+            case .and, .pointwiseAnd: return 2
             }
         }
 
@@ -137,15 +142,20 @@ indirect enum SwiftExpression: Sendable, Equatable {
 struct SwiftMath: Sendable {
     /// True to call `Self.fastExp` and `Self.fastTanh` instead of libm's `exp` and `tanh`.
     let fast: Bool
+    /// True to call `Self.fastLog` instead of libm's `log` (losses in the fused step only: its
+    /// absolute error, up to 2·10⁻⁵, is too large for the graph form's `log`).
+    var fastLog = false
 
     /// The name of the emitted fast exponential.
     static let fastExp = "Self.fastExp"
     /// The name of the emitted fast hyperbolic tangent.
     static let fastTanh = "Self.fastTanh"
+    /// The name of the emitted fast logarithm.
+    static let fastLogName = "Self.fastLog"
 
     func exp(_ x: SwiftExpression) -> SwiftExpression { .call(fast ? Self.fastExp : "exp", [x]) }
     func tanh(_ x: SwiftExpression) -> SwiftExpression { .call(fast ? Self.fastTanh : "tanh", [x]) }
-    func log(_ x: SwiftExpression) -> SwiftExpression { .call("log", [x]) }
+    func log(_ x: SwiftExpression) -> SwiftExpression { .call(fastLog ? Self.fastLogName : "log", [x]) }
     func log1p(_ x: SwiftExpression) -> SwiftExpression { .call("log1p", [x]) }
     func expm1(_ x: SwiftExpression) -> SwiftExpression { .call("expm1", [x]) }
     func max(_ a: SwiftExpression, _ b: SwiftExpression) -> SwiftExpression { .call("max", [a, b]) }
