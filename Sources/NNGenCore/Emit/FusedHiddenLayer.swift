@@ -58,13 +58,10 @@ struct FusedHiddenLayer {
         guard let h = LaneExpression.vectorize(KernelLowering.elementwiseExpression(pattern.activation, [operand(pattern.preActivation)], math))
         else { return nil }
         forward = h.render(spell)
-        // A comparison read only by selects is written into their condition instead of as 1/0.
+        // A comparison read only as selects' masks is written into their conditions instead of as 1/0.
         let comparisons = Dictionary(uniqueKeysWithValues: pattern.derivative.compactMap { op -> (ValueID, Op)? in
-            guard case .binary(let f) = op.kind, f.comparison != nil,
-                  pattern.derivative.allSatisfy({ $0.kind == .select || !$0.inputs.contains(op.output) }),
-                  pattern.derivative.allSatisfy({ $0.kind != .select || !$0.inputs.dropFirst().contains(op.output) })
-            else { return nil }
-            return (op.output, op)
+            let users = pattern.derivative.filter { $0.inputs.contains(op.output) }
+            return KernelLowering.isSelectMask(op, users: users) ? (op.output, op) : nil
         })
         var statements: [(ValueID, String)] = []
         for op in pattern.derivative where comparisons[op.output] == nil {

@@ -34,8 +34,7 @@ struct GraphStatements {
             let users = consumers[op.output.index], shape = graph[op.output].shape
             if users.count == 1, users[0].kind.isElementwise, shape.isScalar || shape == graph[users[0].output].shape {
                 inlined.insert(op.output)
-            } else if case .binary(let f) = op.kind, f == .greater || f == .greaterOrEqual,
-                      !users.isEmpty, users.allSatisfy({ $0.kind == .select && $0.inputs[0] == op.output && !$0.inputs.dropFirst().contains(op.output) }) {
+            } else if KernelLowering.isSelectMask(op, users: users) {
                 conditions.insert(op.output)
             }
         }

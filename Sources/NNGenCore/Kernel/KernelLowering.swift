@@ -164,6 +164,13 @@ struct KernelLowering {
         return .infix(operand, .notEqual, .literal(0))
     }
 
+    /// True when `op` is a comparison that each of its `users` reads only as a select's mask: it
+    /// can be written into their conditions instead of being computed as 1 or 0.
+    static func isSelectMask(_ op: Op, users: [Op]) -> Bool {
+        guard case .binary(let f) = op.kind, f.comparison != nil, !users.isEmpty else { return false }
+        return users.allSatisfy { $0.kind == .select && $0.inputs[0] == op.output && !$0.inputs.dropFirst().contains(op.output) }
+    }
+
     /// One element of an elementwise op as Swift, from its operands' expressions.
     static func elementwiseExpression(_ op: Op, _ operands: [SwiftExpression], _ math: SwiftMath) -> SwiftExpression {
         switch op.kind {
