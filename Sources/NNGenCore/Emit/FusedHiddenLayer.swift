@@ -118,13 +118,12 @@ struct FusedHiddenLayer {
     func internalValues(of model: NetworkModel) -> Set<ValueID> {
         let graph = model.graph
         let elsewhere = Set(graph.opsNeeded(for: [model.scores] + (model.loss.map { [$0] } ?? [])))
-        let outputs: Set<ValueID> = [pattern.dataLoss, pattern.dW1, pattern.db1, pattern.dW2, pattern.db2]
-        return Set(pattern.ops.subtracting(elsewhere).map { graph.ops[$0].output }).subtracting(outputs)
+        return Set(pattern.ops.subtracting(elsewhere).map { graph.ops[$0].output }).subtracting(pattern.outputs)
     }
 
     /// The values the kernel reads or writes through the function's pointers.
     var pointers: [ValueID] {
-        [pattern.W1, pattern.b1, pattern.W2, pattern.b2, pattern.dataLoss, pattern.dW1, pattern.db1, pattern.dW2, pattern.db2]
+        [pattern.W1, pattern.b1, pattern.W2, pattern.b2] + pattern.outputs
     }
 
     // MARK: Emission

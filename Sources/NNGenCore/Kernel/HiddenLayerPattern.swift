@@ -19,6 +19,8 @@ struct HiddenLayerPattern {
     let derivative: [Op]
     /// The outputs other ops read: the loss's value and the four parameters' gradient terms.
     let dataLoss: ValueID, dW1: ValueID, db1: ValueID, dW2: ValueID, db2: ValueID
+    /// The outputs in the order the kernel writes them: the loss, then dW1, db1, dW2, db2.
+    var outputs: [ValueID] { [dataLoss, dW1, db1, dW2, db2] }
     /// Every op of the pattern (indices into the graph's ops).
     let ops: Set<Int>
     /// K, H, C and N.
@@ -32,7 +34,6 @@ struct HiddenLayerPattern {
         var consumers = [[Int]](repeating: [], count: graph.values.count)
         for i in live { for input in Set(graph.ops[i].inputs) { consumers[input.index].append(i) } }
         func producer(_ v: ValueID) -> Int? { producers[v.index] }
-        func op(_ v: ValueID) -> Op? { producer(v).map { graph.ops[$0] } }
         func isParameter(_ v: ValueID) -> Bool {
             if case .parameter = graph[v].role { return true }
             return false
@@ -101,11 +102,11 @@ struct HiddenLayerPattern {
             if derivative.insert(i).inserted { stack += graph.ops[i].inputs }
         }
 
-        let outputs: Set<ValueID> = [loss.output, db2Op.output, dW2Op.output, graph.ops[db1Index].output, dW1Op.output]
+        let exports: Set<ValueID> = [loss.output, db2Op.output, dW2Op.output, graph.ops[db1Index].output, dW1Op.output]
         let patternOps = Set([firstIndex, zIndex, activationIndex, secondIndex, scoresIndex, lossIndex, gradientIndex,
                               producer(db2Op.output)!, producer(dHidden)!, producer(dW2Op.output)!, db1Index, dW1Index]).union(derivative)
         // Nothing outside the pattern may read a value inside it, except its outputs.
-        for i in patternOps where !outputs.contains(graph.ops[i].output) {
+        for i in patternOps where !exports.contains(graph.ops[i].output) {
             guard consumers[graph.ops[i].output.index].allSatisfy(patternOps.contains) else { return nil }
         }
 
