@@ -6,7 +6,10 @@ import PackageDescription
 // Everything here is compiled for this machine's CPU with fused multiply-adds, as the README tells
 // users to do for full speed. The harness's captured state needs no runtime exclusivity checks
 // (the generated code does not use them either: it runs on pointers).
-let native: [SwiftSetting] = [
+//
+// NNGEN_BENCH_FLAGS=default in the environment builds everything with no flags at all instead:
+// what a user of the build plugin gets from `swift build -c release` (compare.py --default-flags).
+let native: [SwiftSetting] = Context.environment["NNGEN_BENCH_FLAGS"] == "default" ? [] : [
     .unsafeFlags(["-target-cpu", "native", "-enforce-exclusivity=unchecked"]), .define("NNGEN_FMA"),
 ]
 
@@ -17,7 +20,8 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        /// The five workloads: generated models, their data, and runners for both APIs.
+        /// The five workloads and the sweep (sweep.py): generated models, their data, and runners
+        /// for both APIs.
         .target(
             name: "Workloads",
             swiftSettings: native,

@@ -1,22 +1,27 @@
 #!/usr/bin/env python3
 """compare.py - nngen side by side with numpy, PyTorch eager and JAX jit, in one run.
 
-Times one training step (forward, loss, backward, SGD update) of the five workloads of
-../shared/bench (xor, spiral, mnist-mlp, deep-tanh-svm, mnist-mlp inference at batch 1) in every
+Times one training step (forward, loss, backward, SGD update) of every workload in every
 framework, one thread, pinned to one core, with the same method (frameworks.py, adapted from the
-shared anchors.py; nngen-timing does the same in Swift). Also measures this machine's single-core
-float32 peak (peak.c), nngen's generation time per spec and the `swift build -c release` time of
-each emitted file, then prints one table: microseconds per step, nngen's speed-up over each
-framework, and nngen's share of the peak.
+shared anchors.py; nngen-timing does the same in Swift). The workloads are the five of
+../shared/bench (xor, spiral, mnist-mlp, deep-tanh-svm, mnist-mlp inference at batch 1) and the
+sweep of sweep.py (networks of every shape, activation, loss and scalar type). Also measures this
+machine's single-core float32 peak (peak.c), nngen's generation time per spec, the
+`swift build -c release` time of each of the five's emitted files and of the largest sweep
+workload's, and with --default-flags nngen built with no flags at all (what a build-plugin user
+gets). Prints the tables and a summary: geometric-mean speed-up over each framework, worst case,
+share of the peak.
 
-    python3 Benchmarks/compare.py                # everything (installs numpy, torch, jax in Benchmarks/.venv)
-    python3 Benchmarks/compare.py --quick        # shorter timing, no build times
-    python3 Benchmarks/compare.py --frameworks numpy,jax
+    python3 Benchmarks/compare.py                  # everything (installs numpy, torch, jax in Benchmarks/.venv)
+    python3 Benchmarks/compare.py --default-flags  # and nngen without -target-cpu native
+    python3 Benchmarks/compare.py --quick          # shorter timing, no build times
+    python3 Benchmarks/compare.py --workloads five --frameworks numpy,jax
 
 A framework that cannot be installed from PyPI is reported as such and left out of the table.
 """
 import argparse
 import json
+import math
 import os
 import re
 import shutil
@@ -28,8 +33,14 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 VENV = os.path.join(HERE, ".venv")
-WORKLOADS = ["xor", "spiral", "mnist-mlp", "deep-tanh-svm", "mnist-mlp-infer-b1"]
+FIVE = ["xor", "spiral", "mnist-mlp", "deep-tanh-svm", "mnist-mlp-infer-b1"]
 SPECS = {"xor": "xor", "spiral": "spiral", "mnist-mlp": "mnist_mlp", "deep-tanh-svm": "deep", "mnist-mlp-infer-b1": "mnist_infer"}
+sys.path.insert(0, HERE)
+import sweep  # noqa: E402
+SWEEP = list(sweep.SWEEP)
+# The largest sweep workload by step FLOPs: its emitted code's build time is reported too.
+LARGEST = max(SWEEP, key=lambda name: sweep.flops_required(sweep.SWEEP[name]))
+SPECS[LARGEST] = f"Sweep/{LARGEST}"
 PACKAGES = {"numpy": ["numpy", "threadpoolctl"], "torch": ["torch"], "jax": ["jax", "jaxlib"]}
 PINNED = ["taskset", "-c", "1"] if shutil.which("taskset") else []
 
@@ -39,7 +50,10 @@ def say(text):
 
 
 def run(command, **kwargs):
-    return subprocess.run(command, check=True, text=True, capture_output=True, **kwargs)
+    result = subprocess.run(command, text=True, capture_output=True, **kwargs)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+    return result
 
 
 def python_with(frameworks):
@@ -76,29 +90,44 @@ def peak():
     return float(match.group(1)) if match else None
 
 
-def nngen_times(quick):
-    say("building the benchmarks package (swift build -c release)")
-    run(["swift", "build", "-c", "release", "--package-path", HERE, "--product", "nngen-timing"])
-    binary = os.path.join(HERE, ".build", "release", "nngen-timing")
+def timing_binary(flags):
+    """Builds nngen-timing with native flags (.build) or none at all (.build-default)."""
+    say(f"building the benchmarks package with {flags} flags (swift build -c release)")
+    build = os.path.join(HERE, ".build" if flags == "native" else ".build-default")
+    env = dict(os.environ, NNGEN_BENCH_FLAGS=flags)
+    run(["swift", "build", "-c", "release", "--package-path", HERE, "--build-path", build,
+         "--product", "nngen-timing"], env=env)
+    return os.path.join(build, "release", "nngen-timing")
+
+
+def nngen_times(binary, workloads, quick, label):
+    """{(workload, api): record}; the array API is timed for the five only."""
     args = ["--min-time", "0.2" if quick else "0.5", "--repeats", "5" if quick else "7"]
-    say("timing nngen (pinned to one core)")
+    say(f"timing nngen, {label} (pinned to one core)")
     results = {}
-    for line in run(PINNED + [binary] + args).stdout.splitlines():
-        record = json.loads(line)
-        results[(record["workload"], record["api"])] = record
+    for names, apis in (([w for w in workloads if w in FIVE], "buffers,arrays"), ([w for w in workloads if w not in FIVE], "buffers")):
+        if names:
+            for line in run(PINNED + [binary, "--workloads", ",".join(names), "--apis", apis] + args).stdout.splitlines():
+                record = json.loads(line)
+                results[(record["workload"], record["api"])] = record
+    return results
+
+
+def generation_times(binary, workloads):
     say("timing nngen's generation of each spec")
     generation = {}
-    for line in run([binary, "--generation"]).stdout.splitlines():
+    for line in run([binary, "--generation", "--workloads", ",".join(workloads), "--min-time", "0.2", "--repeats", "5"]).stdout.splitlines():
         record = json.loads(line)
         generation[record["workload"]] = record["median_ms"]
-    return results, generation
+    return generation
 
 
-def framework_times(python, framework, quick):
+def framework_times(python, framework, workloads, quick):
     say(f"timing {framework} (one thread, pinned to one core)")
     out = os.path.join(tempfile.mkdtemp(), f"{framework}.jsonl")
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     command = PINNED + [python, os.path.join(HERE, "frameworks.py"), "--framework", framework, "--threads", "1",
+                        "--workloads", ",".join(workloads),
                         "--min-time", "0.2" if quick else "0.5", "--repeats", "5" if quick else "7", "--out", out]
     subprocess.run(command, check=True, env=env, capture_output=True, text=True)
     results = {}
@@ -110,13 +139,15 @@ def framework_times(python, framework, quick):
     return results
 
 
-def build_times():
+def build_times(workloads):
     """Seconds of `swift build -c release` for a package holding only one emitted model."""
     say("timing `swift build -c release` of each emitted model")
     run(["swift", "build", "-c", "release", "--package-path", ROOT, "--product", "nngen"])
     nngen = os.path.join(ROOT, ".build", "release", "nngen")
     times = {}
     for workload, spec in SPECS.items():
+        if workload not in workloads:
+            continue
         package = tempfile.mkdtemp()
         sources = os.path.join(package, "Sources", "Model")
         os.makedirs(sources)
@@ -131,47 +162,106 @@ def build_times():
     return times
 
 
+def geometric_mean(values):
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def print_table(workloads, nngen, default, others, frameworks, flops, gflops_peak, generation, builds):
+    """One markdown table: µs per step, speed-ups, share of the peak, flags, generation, build."""
+    five = all(w in FIVE for w in workloads)
+    header = ["workload", "nngen µs" + (" (buffers)" if five else "")] + (["nngen µs (arrays)"] if five else []) \
+        + [f"{f} µs" for f in frameworks] + [f"× vs {f}" for f in frameworks] + ["% of peak"] \
+        + (["default flags µs", "default / native"] if default else []) + ["generate ms"] \
+        + (["build s"] if any(w in builds for w in workloads) else [])
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for w in workloads:
+        ours = nngen[(w, "buffers")]["median_us"]
+        row = [w, f"{ours:.2f}"] + ([f"{nngen[(w, 'arrays')]['median_us']:.2f}"] if five else [])
+        row += [f"{others[f][w]:.2f}" if w in others[f] else "–" for f in frameworks]
+        row += [f"{others[f][w] / ours:.2f}×" if w in others[f] else "–" for f in frameworks]
+        share = flops[w] / (ours * 1e-6) / 1e9 / gflops_peak * 100 if gflops_peak else None
+        row.append(f"{share:.0f}%" if share is not None else "–")
+        if default:
+            theirs = default[(w, "buffers")]["median_us"]
+            row += [f"{theirs:.2f}", f"{theirs / ours:.2f}×"]
+        row.append(f"{generation[w]:.2f}")
+        if "build s" in header:
+            row.append(f"{builds[w]:.1f}" if w in builds else "–")
+        print("| " + " | ".join(row) + " |")
+
+
+def summarize(workloads, nngen, default, others, frameworks, flops, gflops_peak):
+    """Geometric-mean speed-up over each framework, the worst case, and the share of the peak."""
+    summary = {}
+    for f in frameworks:
+        ratios = {w: others[f][w] / nngen[(w, "buffers")]["median_us"] for w in workloads if w in others[f]}
+        if not ratios:
+            continue
+        worst = min(ratios, key=ratios.get)
+        behind = sorted(w for w, r in ratios.items() if r < 1)
+        summary[f] = dict(geometric_mean=geometric_mean(list(ratios.values())), worst=worst,
+                          worst_ratio=ratios[worst], behind=behind)
+        print(f"- vs {f}: geometric mean {summary[f]['geometric_mean']:.2f}× over {len(ratios)} workloads; "
+              f"worst {ratios[worst]:.2f}× ({worst}); behind on {len(behind)}" + (f": {', '.join(behind)}" if behind else ""))
+    if gflops_peak:
+        shares = sorted((flops[w] / nngen[(w, "buffers")]["median_us"] / 1e3 / gflops_peak * 100, w) for w in workloads)
+        summary["peak_share"] = dict(median=shares[len(shares) // 2][0], max=shares[-1][0], max_workload=shares[-1][1])
+        print(f"- share of the peak ({gflops_peak:.1f} GFLOP/s): median {shares[len(shares) // 2][0]:.0f}%, "
+              f"highest {shares[-1][0]:.0f}% ({shares[-1][1]})")
+    if default:
+        slowdowns = {w: default[(w, "buffers")]["median_us"] / nngen[(w, "buffers")]["median_us"] for w in workloads}
+        worst = max(slowdowns, key=slowdowns.get)
+        summary["default_flags"] = dict(geometric_mean=geometric_mean(list(slowdowns.values())), worst=worst,
+                                        worst_ratio=slowdowns[worst])
+        print(f"- default flags: geometric mean {summary['default_flags']['geometric_mean']:.2f}× native time; "
+              f"worst {slowdowns[worst]:.2f}× ({worst})")
+    return summary
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--frameworks", default="numpy,torch,jax")
+    parser.add_argument("--workloads", default="all", help="five, sweep, all, or a comma list")
+    parser.add_argument("--default-flags", action="store_true", help="also time nngen built with no flags")
     parser.add_argument("--quick", action="store_true", help="shorter timing runs and no build times")
     parser.add_argument("--json", default="", help="also write every number to this file")
     args = parser.parse_args()
     wanted = [f for f in args.frameworks.split(",") if f]
+    workloads = {"five": FIVE, "sweep": SWEEP, "all": FIVE + SWEEP}.get(args.workloads) or args.workloads.split(",")
 
+    subprocess.run([sys.executable, os.path.join(HERE, "sweep.py"), "--check"], check=True)
     python, frameworks = python_with(wanted)
     gflops_peak = peak()
-    nngen, generation = nngen_times(args.quick)
-    others = {f: framework_times(python, f, args.quick) for f in frameworks}
-    builds = {} if args.quick else build_times()
+    native = timing_binary("native")
+    nngen = nngen_times(native, workloads, args.quick, "native flags")
+    default = nngen_times(timing_binary("default"), workloads, args.quick, "default flags") if args.default_flags else {}
+    generation = generation_times(native, workloads)
+    others = {f: framework_times(python, f, workloads, args.quick) for f in frameworks}
+    builds = {} if args.quick else build_times(workloads)
 
-    flops = {w: nngen[(w, "buffers")]["flops"] for w in WORKLOADS}
+    flops = {w: nngen[(w, "buffers")]["flops"] for w in workloads}
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     print()
     print(f"Machine: {cpu}, {os.cpu_count()} cores; one thread pinned to one core. "
           f"Peak (peak.c, fp32 FMA): {gflops_peak:.1f} GFLOP/s." if gflops_peak else f"Machine: {cpu}")
-    print()
-    header = ["workload", "nngen µs (buffers)", "nngen µs (arrays)"] + [f"{f} µs" for f in frameworks] \
-        + [f"× vs {f}" for f in frameworks] + ["% of peak", "generate ms"] + (["build s"] if builds else [])
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    for w in WORKLOADS:
-        ours = nngen[(w, "buffers")]["median_us"]
-        row = [w, f"{ours:.2f}", f"{nngen[(w, 'arrays')]['median_us']:.2f}"]
-        row += [f"{others[f][w]:.2f}" if w in others[f] else "–" for f in frameworks]
-        row += [f"{others[f][w] / ours:.1f}×" if w in others[f] else "–" for f in frameworks]
-        share = flops[w] / (ours * 1e-6) / 1e9 / gflops_peak * 100 if gflops_peak else None
-        row += [f"{share:.0f}%" if share is not None else "–", f"{generation[w]:.2f}"]
-        if builds:
-            row.append(f"{builds[w]:.1f}")
-        print("| " + " | ".join(row) + " |")
+    summary = {}
+    for title, group in (("The five workloads", [w for w in workloads if w in FIVE]),
+                         ("The sweep", [w for w in workloads if w not in FIVE])):
+        if not group:
+            continue
+        print(f"\n{title}\n")
+        print_table(group, nngen, default, others, frameworks, flops, gflops_peak, generation, builds)
+        print()
+        summary[title] = summarize(group, nngen, default, others, frameworks, flops, gflops_peak)
     missing = [f for f in wanted if f not in frameworks]
     if missing:
         print(f"\nNot measured (could not be installed): {', '.join(missing)}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(dict(peak=gflops_peak, nngen={f"{w}/{a}": r for (w, a), r in nngen.items()},
-                           generation_ms=generation, frameworks=others, build_s=builds), f, indent=1)
+                           default_flags={f"{w}/{a}": r for (w, a), r in default.items()},
+                           generation_ms=generation, frameworks=others, build_s=builds, summary=summary), f, indent=1)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import ucrt
 import NNGenRuntime
 #endif
 
-/// FloatActivationsNet: 5 inputs → dense 24 tanh → dense 16 sigmoid → dense 4; batch 8, Float.
+/// FloatActivationsNet: 5 inputs → dense 24 tanh → dense 16 sigmoid → dense 12 elu → dense 4; batch 8, Float.
 /// Loss: softmax cross-entropy; optimizer: SGD η = 0.1.
 ///
 /// Parameter layout (the flat vector, row-major):
@@ -22,8 +22,10 @@ import NNGenRuntime
 /// - `b1` [24] at 120..<144
 /// - `W2` [24×16] at 144..<528
 /// - `b2` [16] at 528..<544
-/// - `W3` [16×4] at 544..<608
-/// - `b3` [4] at 608..<612
+/// - `W3` [16×12] at 544..<736
+/// - `b3` [12] at 736..<748
+/// - `W4` [12×4] at 748..<796
+/// - `b4` [4] at 796..<800
 public struct FloatActivationsNet: Sendable {
     public typealias Scalar = Float
     /// Examples per call (`batch:` of the spec).
@@ -33,16 +35,16 @@ public struct FloatActivationsNet: Sendable {
     /// Units of the last layer.
     public static let outputCount = 4
     /// Length of the flat parameter vector.
-    public static let parameterCount = 612
-    /// Scalars a `Workspace` holds: the gradient, then 2529 of scratch.
-    public static let workspaceCount = 3141
+    public static let parameterCount = 800
+    /// Scalars a `Workspace` holds: the gradient, then 3249 of scratch.
+    public static let workspaceCount = 4049
     /// Every parameter array: its name in the layout, where it starts, and its shape.
-    public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [5, 24]), ("b1", 120, [24]), ("W2", 144, [24, 16]), ("b2", 528, [16]), ("W3", 544, [16, 4]), ("b3", 608, [4])]
+    public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [5, 24]), ("b1", 120, [24]), ("W2", 144, [24, 16]), ("b2", 528, [16]), ("W3", 544, [16, 12]), ("b3", 736, [12]), ("W4", 748, [12, 4]), ("b4", 796, [4])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
-    public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil), ("W3", nil), ("b3", nil)]
-    static let stateCount = 612
-    static let scoresOffset = 1056
+    public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil), ("W3", nil), ("b3", nil), ("W4", nil), ("b4", nil)]
+    static let stateCount = 800
+    static let scoresOffset = 1328
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -464,6 +466,10 @@ public struct FloatActivationsNet: Sendable {
     @inline(__always)
     static func productRowTile1(_ a: UnsafePointer<Scalar>, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                 _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
+        if k * n >= 32768 {
+            productRowStreamed(a, ak, b, c, k, n)
+            return
+        }
         var j = 0
         while j + 4 * lanes <= n {
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
@@ -489,6 +495,40 @@ public struct FloatActivationsNet: Sendable {
             for l in 0..<k { s += a[l * ak] * b[l * n + j] }
             c[j] = s
             j += 1
+        }
+    }
+
+    /// One row of C = A·B for a B too large for L1: B's rows are read once, in order, four at
+    /// a time, each added (times its element of A) into C's row, which stays in L1. The
+    /// column-panel walk of `productRowTile1` steps n elements at a time through B, which for a
+    /// B past L2 misses the cache and the TLB at every step (a layer of 1,024 × 2,048 at batch
+    /// 1 took 1.2 ms that way, against numpy's 0.2).
+    @inline(never)
+    static func productRowStreamed(_ a: UnsafePointer<Scalar>, _ ak: Int, _ b: UnsafePointer<Scalar>,
+                                   _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
+        for j in 0..<n { c[j] = 0 }
+        var l = 0
+        while l < k {
+            let rows = min(4, k - l)
+            // Rows past k repeat the last one with a zero factor.
+            let x0 = a[l * ak], x1 = rows > 1 ? a[(l + 1) * ak] : 0
+            let x2 = rows > 2 ? a[(l + 2) * ak] : 0, x3 = rows > 3 ? a[(l + 3) * ak] : 0
+            let b0 = b + l * n, b1 = b + (l + min(1, rows - 1)) * n
+            let b2 = b + (l + min(2, rows - 1)) * n, b3 = b + (l + min(3, rows - 1)) * n
+            let v0 = Vector(repeating: x0), v1 = Vector(repeating: x1), v2 = Vector(repeating: x2), v3 = Vector(repeating: x3)
+            var j = 0
+            while j + lanes <= n {
+                var sum = load(c + j)
+                multiplyAdd(&sum, v0, load(b0 + j)); multiplyAdd(&sum, v1, load(b1 + j))
+                multiplyAdd(&sum, v2, load(b2 + j)); multiplyAdd(&sum, v3, load(b3 + j))
+                store(sum, c + j)
+                j += lanes
+            }
+            while j < n {
+                c[j] += x0 * b0[j] + x1 * b1[j] + x2 * b2[j] + x3 * b3[j]
+                j += 1
+            }
+            l += rows
         }
     }
 
@@ -543,6 +583,121 @@ public struct FloatActivationsNet: Sendable {
         c0[0] = t00; c0[next] = t01
     }
 
+    /// C[m×n] = A·B, blocked for the caches over packed copies of the operands (the BLIS
+    /// structure): for each block of 256 steps of k and 32 vectors' width of columns, B's block
+    /// is packed into micro-panels of 2 vectors' width ([depth][2·lanes], the columns past n
+    /// zero), which stay in L2; then each 6 rows of A are packed ([depth][6]) and the
+    /// micro-kernel runs along each micro-panel of B: 6 broadcasts and 2 loads per step of k
+    /// feed 12 accumulators. A's element
+    /// (i, l) is `a[i·ai + l·ak]` and B's element (l, j) is `b[l·bk + j·bj]`, so either may be
+    /// stored transposed. `packA` and `packB` are scratch (see `packedScratch`).
+    @inline(never)
+    static func productPacked(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>, _ bk: Int, _ bj: Int,
+                              _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int,
+                              _ packA: UnsafeMutablePointer<Scalar>, _ packB: UnsafeMutablePointer<Scalar>) {
+        let width = 2 * lanes, depthLimit = 256, columnLimit = 32 * lanes
+        var p = 0
+        while p < k {
+            let depth = min(depthLimit, k - p)
+            var j0 = 0
+            while j0 < n {
+                let block = min(columnLimit, n - j0)
+                // B's block: micro-panel q holds columns j0 + q·width ..< j0 + (q + 1)·width.
+                var j = 0
+                while j < block {
+                    let panel = packB + (j / width) * depth * width, columns = min(width, block - j)
+                    if bj == 1 && columns == width {
+                        for l in 0..<depth {
+                            let row = b + (p + l) * bk + j0 + j
+                            store(load(row), panel + l * width); store(load(row + lanes), panel + l * width + lanes)
+                        }
+                    } else {  // B stored transposed, or the last columns: one column at a time
+                        for q in 0..<width {
+                            if q < columns {
+                                let column = b + p * bk + (j0 + j + q) * bj
+                                for l in 0..<depth { panel[l * width + q] = column[l * bk] }
+                            } else {
+                                for l in 0..<depth { panel[l * width + q] = 0 }
+                            }
+                        }
+                    }
+                    j += width
+                }
+                // A's rows, 6 at a time, packed into a micro-panel ([depth][6], the rows past
+                // m zero) that the micro-kernel reads with constant offsets; used for every
+                // micro-panel of the block, so packing costs 1/(block width) of the product.
+                var r = 0
+                while r < m {
+                    let count = min(6, m - r)
+                    let first = a + r * ai + p * ak
+                    for q in 0..<6 {
+                        if q < count {
+                            for l in 0..<depth { packA[l * 6 + q] = first[q * ai + l * ak] }
+                        } else {
+                            for l in 0..<depth { packA[l * 6 + q] = 0 }
+                        }
+                    }
+                    var j = 0
+                    while j < block {
+                        productMicroTile(packA, packB + (j / width) * depth * width, depth,
+                                         c + r * n + j0 + j, n, count, min(width, block - j), p > 0)
+                        j += width
+                    }
+                    r += 6
+                }
+                j0 += block
+            }
+            p += depth
+        }
+    }
+
+    /// The micro-kernel of `productPacked`: a 6 × (2 vectors) tile of C from a packed
+    /// micro-panel of A ([depth][6]) and one of B ([depth][2·lanes]); stores `rows` × `columns`
+    /// of it, added to C's values when `accumulate` (the depth blocks after the first).
+    @inline(__always)
+    static func productMicroTile(_ pa: UnsafePointer<Scalar>, _ pb: UnsafePointer<Scalar>, _ depth: Int,
+                                 _ c: UnsafeMutablePointer<Scalar>, _ n: Int, _ rows: Int, _ columns: Int, _ accumulate: Bool) {
+        var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector(), c20 = Vector(), c21 = Vector()
+        var c30 = Vector(), c31 = Vector(), c40 = Vector(), c41 = Vector(), c50 = Vector(), c51 = Vector()
+        var a = pa, b = pb
+        for _ in 0..<depth {
+            let b0 = load(b), b1 = load(b + lanes)
+            let a0 = Vector(repeating: a[0]), a1 = Vector(repeating: a[1]), a2 = Vector(repeating: a[2])
+            multiplyAdd(&c00, a0, b0); multiplyAdd(&c01, a0, b1)
+            multiplyAdd(&c10, a1, b0); multiplyAdd(&c11, a1, b1)
+            multiplyAdd(&c20, a2, b0); multiplyAdd(&c21, a2, b1)
+            let a3 = Vector(repeating: a[3]), a4 = Vector(repeating: a[4]), a5 = Vector(repeating: a[5])
+            multiplyAdd(&c30, a3, b0); multiplyAdd(&c31, a3, b1)
+            multiplyAdd(&c40, a4, b0); multiplyAdd(&c41, a4, b1)
+            multiplyAdd(&c50, a5, b0); multiplyAdd(&c51, a5, b1)
+            a += 6
+            b += 2 * lanes
+        }
+        storeTileRow(c00, c01, c, columns, accumulate)
+        if rows > 1 { storeTileRow(c10, c11, c + n, columns, accumulate) }
+        if rows > 2 { storeTileRow(c20, c21, c + 2 * n, columns, accumulate) }
+        if rows > 3 { storeTileRow(c30, c31, c + 3 * n, columns, accumulate) }
+        if rows > 4 { storeTileRow(c40, c41, c + 4 * n, columns, accumulate) }
+        if rows > 5 { storeTileRow(c50, c51, c + 5 * n, columns, accumulate) }
+    }
+
+    /// The first `columns` of a tile row (two vectors) into C, or added to C's values.
+    @inline(__always)
+    static func storeTileRow(_ v0: Vector, _ v1: Vector, _ c: UnsafeMutablePointer<Scalar>, _ columns: Int, _ accumulate: Bool) {
+        if columns == 2 * lanes {
+            if accumulate {
+                store(load(c) + v0, c); store(load(c + lanes) + v1, c + lanes)
+            } else {
+                store(v0, c); store(v1, c + lanes)
+            }
+            return
+        }
+        for q in 0..<columns {
+            let value = q < lanes ? v0[q] : v1[q - lanes]
+            c[q] = accumulate ? c[q] + value : value
+        }
+    }
+
     /// y[c] = Σ_r x[r, c] for x stored [rows][cols]: the bias gradient, vectors across columns.
     @inline(__always)
     static func sumRows(_ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, _ rows: Int, _ cols: Int) {
@@ -591,6 +746,17 @@ public struct FloatActivationsNet: Sendable {
         return x.isNaN ? x : (x < 0 ? -t : t)
     }
 
+    /// eˣ − 1 without a library call, so that loops over it vectorize. For |x| < 0.5 its Taylor
+    /// series to x⁸/8! (the first term left out is below 1.1·10⁻⁸ of the sum); elsewhere
+    /// `fastExp(x) − 1`, whose relative error stays below 10⁻⁶ there because |eˣ − 1| ≥ 0.39.
+    /// Past `fastExp`'s clamp the result is −1 or about 2·10³⁸; NaN stays NaN.
+    @inline(__always)
+    static func fastExpm1(_ x: Float) -> Float {
+        let series: Float = x * (1 + x * (0.5 + x * (1.0 / 6 + x * (1.0 / 24 + x * (1.0 / 120
+            + x * (1.0 / 720 + x * (1.0 / 5040 + x * (1.0 / 40320))))))))
+        return x.magnitude < 0.5 ? series : fastExp(x) - 1
+    }
+
     /// eˣ without a library call, so that loops over it vectorize: eˣ = 2^k·e^r with
     /// k = round(x / ln 2), r = x − k·ln 2 (ln 2 split in two for accuracy, |r| ≤ ln 2 / 2) and e^r
     /// from its Taylor series to r⁶ (relative error below 3·10⁻⁷). x is clamped to
@@ -619,10 +785,14 @@ public struct FloatActivationsNet: Sendable {
         for i in 144..<528 { state[i] = Scalar((2 * random.uniform() - 1) * 0.3872983346207417) }
         // b2 [16]: constant 0.0
         for i in 528..<544 { state[i] = 0 }
-        // W3 [16×4]: xavier, uniform in ±√(6/(16 + 4))
-        for i in 544..<608 { state[i] = Scalar((2 * random.uniform() - 1) * 0.5477225575051661) }
-        // b3 [4]: constant 0.0
-        for i in 608..<612 { state[i] = 0 }
+        // W3 [16×12]: he, normal with std √(2/16)
+        for i in 544..<736 { state[i] = Scalar(random.normal() * 0.3535533905932738) }
+        // b3 [12]: constant 0.0
+        for i in 736..<748 { state[i] = 0 }
+        // W4 [12×4]: xavier, uniform in ±√(6/(12 + 4))
+        for i in 748..<796 { state[i] = Scalar((2 * random.uniform() - 1) * 0.6123724356957945) }
+        // b4 [4]: constant 0.0
+        for i in 796..<800 { state[i] = 0 }
     }
 
     /// Forward pass: scores into the scratch at `scoresOffset`.
@@ -638,10 +808,15 @@ public struct FloatActivationsNet: Sendable {
         let z2_linear = s + 576  // [8×16]
         let z2 = s + 704  // [8×16]
         let h2 = s + 832  // [8×16]
-        let W3 = p + 544  // [16×4]
-        let b3 = p + 608  // [4]
-        let z3_linear = s + 960  // [8×4]
-        let z3 = s + 1056  // [8×4]
+        let W3 = p + 544  // [16×12]
+        let b3 = p + 736  // [12]
+        let z3_linear = s + 960  // [8×12]
+        let z3 = s + 1056  // [8×12]
+        let h3 = s + 1152  // [8×12]
+        let W4 = p + 748  // [12×4]
+        let b4 = p + 796  // [4]
+        let z4_linear = s + 1248  // [8×4]
+        let z4 = s + 1328  // [8×4]
 
         // z1_linear = x · W1   [8×5]·[5×24]
         Self.productRows(x, 5, 1, W1, z1_linear, 8, 5, 24)
@@ -675,15 +850,31 @@ public struct FloatActivationsNet: Sendable {
             h2[i] = 1 / (1 + Self.fastExp(-z2[i]))
         }
 
-        // z3_linear = h2 · W3   [8×16]·[16×4]
-        Self.transposeCopy(W3, s + 992, 16, 4)  // B: [16×4] → [4×16]
-        Self.productDots(h2, s + 992, z3_linear, 8, 16, 4)
+        // z3_linear = h2 · W3   [8×16]·[16×12]
+        Self.productRows(h2, 16, 1, W3, z3_linear, 8, 16, 12)
 
         // z3 = z3_linear + b3   (bias added to every row)
         for r in 0..<8 {
+            for c in 0..<12 {
+                let i = r * 12 + c
+                z3[i] = z3_linear[i] + b3[c]
+            }
+        }
+
+        // h3 = elu(z3)
+        for i in 0..<96 {
+            h3[i] = z3[i] >= 0 ? z3[i] : Self.fastExpm1(z3[i])
+        }
+
+        // z4_linear = h3 · W4   [8×12]·[12×4]
+        Self.transposeCopy(W4, s + 1280, 12, 4)  // B: [12×4] → [4×12]
+        Self.productDots(h3, s + 1280, z4_linear, 8, 12, 4)
+
+        // z4 = z4_linear + b4   (bias added to every row)
+        for r in 0..<8 {
             for c in 0..<4 {
                 let i = r * 4 + c
-                z3[i] = z3_linear[i] + b3[c]
+                z4[i] = z4_linear[i] + b4[c]
             }
         }
     }
@@ -691,26 +882,26 @@ public struct FloatActivationsNet: Sendable {
     /// Forward pass and loss.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let z3 = s + 1056  // [8×4]
-        let loss = s + 1088  // scalar
+        let z4 = s + 1328  // [8×4]
+        let loss = s + 1360  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
 
-        // loss = mean over the batch of −log softmax(z3)[y]
+        // loss = mean over the batch of −log softmax(z4)[y]
         do {
             var total: Scalar = 0
             for i in 0..<8 {
                 let row = i * 4
-                var largest = z3[row]
-                for j in 1..<4 where z3[row + j] > largest {
-                    largest = z3[row + j]
+                var largest = z4[row]
+                for j in 1..<4 where z4[row + j] > largest {
+                    largest = z4[row + j]
                 }
                 var sumExp: Scalar = 0
                 for j in 0..<4 {
-                    sumExp += exp(z3[row + j] - largest)
+                    sumExp += exp(z4[row + j] - largest)
                 }
-                total += largest + log(sumExp) - z3[row + y[i]]
+                total += largest + log(sumExp) - z4[row + y[i]]
             }
             loss[0] = total / 8
         }
@@ -721,7 +912,7 @@ public struct FloatActivationsNet: Sendable {
     /// Applies one optimizer step to the parameters (and the optimizer state after them).
     static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>) {
         // SGD: p −= η·g
-        for i in 0..<612 {
+        for i in 0..<800 {
             state[i] -= 0.1 * g[i]
         }
     }
@@ -732,86 +923,125 @@ public struct FloatActivationsNet: Sendable {
         let h1 = s + 384  // [8×24]
         let W2 = p + 144  // [24×16]
         let h2 = s + 832  // [8×16]
-        let W3 = p + 544  // [16×4]
-        let z3 = s + 1056  // [8×4]
-        let loss = s + 1088  // scalar
-        let dz3 = s + 1089  // [8×4]
-        let dz3_sum = g + 608  // [4]
-        let dh2 = s + 1121  // [8×16]
-        let dW3 = g + 544  // [16×4]
-        let h2_complement = s + 1377  // [8×16]
-        let h2_slope = s + 1505  // [8×16]
-        let dz2 = s + 1633  // [8×16]
+        let W3 = p + 544  // [16×12]
+        let z3 = s + 1056  // [8×12]
+        let h3 = s + 1152  // [8×12]
+        let W4 = p + 748  // [12×4]
+        let z4 = s + 1328  // [8×4]
+        let loss = s + 1360  // scalar
+        let dz4 = s + 1361  // [8×4]
+        let dz4_sum = g + 796  // [4]
+        let dh3 = s + 1393  // [8×12]
+        let dW4 = g + 748  // [12×4]
+        let z3_nonnegative = s + 1585  // [8×12]
+        let h3_slope = s + 1681  // [8×12]
+        let h3_negative_part = s + 1777  // [8×12]
+        let dz3 = s + 1873  // [8×12]
+        let dz3_sum = g + 736  // [12]
+        let dh2 = s + 1969  // [8×16]
+        let dW3 = g + 544  // [16×12]
+        let h2_complement = s + 2097  // [8×16]
+        let h2_slope = s + 2225  // [8×16]
+        let dz2 = s + 2353  // [8×16]
         let dz2_sum = g + 528  // [16]
-        let dh1 = s + 1761  // [8×24]
+        let dh1 = s + 2481  // [8×24]
         let dW2 = g + 144  // [24×16]
-        let h1_squared = s + 1953  // [8×24]
-        let h1_slope = s + 2145  // [8×24]
-        let dz1 = s + 2337  // [8×24]
+        let h1_squared = s + 2673  // [8×24]
+        let h1_slope = s + 2865  // [8×24]
+        let dz1 = s + 3057  // [8×24]
         let dz1_sum = g + 120  // [24]
         let dW1 = g + 0  // [5×24]
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
 
-        // loss = mean over the batch of −log softmax(z3)[y]
+        // loss = mean over the batch of −log softmax(z4)[y]
         do {
             var total: Scalar = 0
             for i in 0..<8 {
                 let row = i * 4
-                var largest = z3[row]
-                for j in 1..<4 where z3[row + j] > largest {
-                    largest = z3[row + j]
+                var largest = z4[row]
+                for j in 1..<4 where z4[row + j] > largest {
+                    largest = z4[row + j]
                 }
                 var sumExp: Scalar = 0
                 for j in 0..<4 {
-                    sumExp += exp(z3[row + j] - largest)
+                    sumExp += exp(z4[row + j] - largest)
                 }
-                total += largest + log(sumExp) - z3[row + y[i]]
+                total += largest + log(sumExp) - z4[row + y[i]]
             }
             loss[0] = total / 8
         }
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
 
-        // dL/dz3 = (softmax(z3) − onehot(y)) / N
+        // dL/dz4 = (softmax(z4) − onehot(y)) / N
         do {
             let scale: Scalar = 1 / 8
             for i in 0..<8 {
                 let row = i * 4
-                var largest = z3[row]
-                for j in 1..<4 where z3[row + j] > largest {
-                    largest = z3[row + j]
+                var largest = z4[row]
+                for j in 1..<4 where z4[row + j] > largest {
+                    largest = z4[row + j]
                 }
                 var sumExp: Scalar = 0
                 for j in 0..<4 {
-                    sumExp += exp(z3[row + j] - largest)
+                    sumExp += exp(z4[row + j] - largest)
                 }
                 let label = y[i]
                 for j in 0..<4 {
-                    let probability = exp(z3[row + j] - largest) / sumExp
-                    dz3[row + j] = scale * (probability - (j == label ? 1 : 0))
+                    let probability = exp(z4[row + j] - largest) / sumExp
+                    dz4[row + j] = scale * (probability - (j == label ? 1 : 0))
                 }
             }
         }
 
-        // dL/db3 = Σ over rows of dz3   (b3 was broadcast)
+        // dL/db4 = Σ over rows of dz4   (b4 was broadcast)
         for c in 0..<4 {
-            dz3_sum[c] = dz3[c]
+            dz4_sum[c] = dz4[c]
         }
         for r in 1..<8 {
             for c in 0..<4 {
-                dz3_sum[c] += dz3[r * 4 + c]
+                dz4_sum[c] += dz4[r * 4 + c]
             }
         }
 
+        // dL/dh3 = dL/dz4 · W4ᵀ
+        Self.transposeCopy(W4, s + 1489, 12, 4)  // Bᵀ: [12×4] → [4×12]
+        Self.productRows(dz4, 4, 1, s + 1489, dh3, 8, 4, 12)
+
+        // dL/dW4 = h3ᵀ · dL/dz4
+        Self.productRows(dz4, 1, 4, h3, s + 1537, 4, 8, 12)  // Cᵀ [4×12]
+        Self.transposeCopy(s + 1537, dW4, 4, 12)
+
+        // 1 where z3 ≥ 0
+        for i in 0..<96 {
+            z3_nonnegative[i] = z3[i] >= 0 ? 1 : 0
+        }
+
+        // elu'(z3) = h3 + α for z3 < 0
+        for i in 0..<96 {
+            h3_slope[i] = h3[i] + 1
+        }
+
+        // dL/dh3 · (h3 + α)
+        for i in 0..<96 {
+            h3_negative_part[i] = dh3[i] * h3_slope[i]
+        }
+
+        // dL/dz3 = dL/dh3 · elu'(z3)   (∂h3/∂z3 = 1 where z3 ≥ 0, else h3 + α)
+        for i in 0..<96 {
+            dz3[i] = z3_nonnegative[i] != 0 ? dh3[i] : h3_negative_part[i]
+        }
+
+        // dL/db3 = Σ over rows of dz3   (b3 was broadcast)
+        Self.sumRows(dz3, dz3_sum, 8, 12)
+
         // dL/dh2 = dL/dz3 · W3ᵀ
-        Self.transposeCopy(W3, s + 1249, 16, 4)  // Bᵀ: [16×4] → [4×16]
-        Self.productRows(dz3, 4, 1, s + 1249, dh2, 8, 4, 16)
+        Self.productDots(dz3, W3, dh2, 8, 12, 16)
 
         // dL/dW3 = h2ᵀ · dL/dz3
-        Self.productRows(dz3, 1, 4, h2, s + 1313, 4, 8, 16)  // Cᵀ [4×16]
-        Self.transposeCopy(s + 1313, dW3, 4, 16)
+        Self.productRows(h2, 1, 16, dz3, dW3, 16, 8, 12)
 
         // 1 − h2
         for i in 0..<128 {

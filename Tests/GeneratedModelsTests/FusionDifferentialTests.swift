@@ -39,6 +39,7 @@ final class FusionDifferentialTests: XCTestCase {
     func testTenClasses() throws { try compare(GeneratedModels.TenClassNet.self, GeneratedUnfusedModels.TenClassNet.self, "ten_classes") }
     func testTenClassesInDouble() throws {
         try compare(GeneratedModels.TenClassDoubleNet.self, GeneratedUnfusedModels.TenClassDoubleNet.self, "ten_classes_double")
+        try compare(GeneratedModels.WideLayersNet.self, GeneratedUnfusedModels.WideLayersNet.self, "wide_layers")
         try compare(GeneratedModels.HingeLeakyReluNet.self, GeneratedUnfusedModels.HingeLeakyReluNet.self, "hinge_leaky_relu")
     }
 
@@ -123,6 +124,7 @@ extension GeneratedUnfusedModels.TwoClassNet: LabelModel {}
 extension GeneratedUnfusedModels.ReluLayerNet: LabelModel {}
 extension GeneratedUnfusedModels.TenClassNet: LabelModel {}
 extension GeneratedUnfusedModels.TenClassDoubleNet: LabelModel {}
+extension GeneratedUnfusedModels.WideLayersNet: LabelModel {}
 extension GeneratedUnfusedModels.HingeLeakyReluNet: LabelModel {}
 
 extension GeneratedUnfusedModels.SimpleGraph: TestableGraph {

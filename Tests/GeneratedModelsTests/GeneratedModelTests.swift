@@ -32,6 +32,7 @@ final class GeneratedModelTests: XCTestCase {
     func testReluLayer() throws { try ModelChecks(ReluLayerNet.self, spec: "relu_layer").runAll() }
     func testTenClasses() throws { try ModelChecks(TenClassNet.self, spec: "ten_classes").runAll() }
     func testTenClassesInDouble() throws { try ModelChecks(TenClassDoubleNet.self, spec: "ten_classes_double").runAll() }
+    func testWideLayers() throws { try ModelChecks(WideLayersNet.self, spec: "wide_layers").runAll() }
     func testHingeWithLeakyRelu() throws { try ModelChecks(HingeLeakyReluNet.self, spec: "hinge_leaky_relu").runAll() }
 
     /// The emitted Float tanh (plain arithmetic, so its loops vectorize) against libm's, in Double,
@@ -65,6 +66,41 @@ final class GeneratedModelTests: XCTestCase {
         XCTAssertEqual(FloatActivationsNet.fastExp(0), 1)
         XCTAssertTrue(FloatActivationsNet.fastExp(.nan).isNaN)
         XCTAssertGreaterThan(FloatActivationsNet.fastExp(-1000), 0)  // clamped, never negative
+    }
+
+    /// The emitted Float eˣ − 1 (elu's negative side in Float models) against libm's, in Double:
+    /// densely on [−20, 20], where the series and `fastExp` meet at ±0.5, and at the edges.
+    func testFastExpm1Accuracy() {
+        var worst = 0.0
+        for i in -200_000...200_000 {
+            let x = Float(i) * 1e-4
+            let exact = Foundation.expm1(Double(x))
+            worst = max(worst, abs(Double(FloatActivationsNet.fastExpm1(x)) - exact) / max(abs(exact), 1e-30))
+        }
+        XCTAssertLessThan(worst, 1e-6, "worst relative error of fastExpm1")
+        XCTAssertEqual(FloatActivationsNet.fastExpm1(0), 0)
+        XCTAssertEqual(FloatActivationsNet.fastExpm1(1e-30), 1e-30)
+        XCTAssertEqual(FloatActivationsNet.fastExpm1(-1000), -1)
+        XCTAssertTrue(FloatActivationsNet.fastExpm1(.nan).isNaN)
+    }
+
+    /// The emitted Float ln(1 + x) (softplus in Float models, on x = e^−|z| in (0, 1]) against
+    /// libm's, in Double: densely on [0, 1] and on tiny arguments, where 1 + x rounds to 1.
+    func testFastLog1pAccuracy() {
+        var worst = 0.0
+        for i in 0...200_000 {
+            let x = Float(i) * 5e-6
+            let exact = Foundation.log1p(Double(x))
+            worst = max(worst, abs(Double(SmoothActivationsFloatNet.fastLog1p(x)) - exact) / max(exact, 1e-30))
+        }
+        for e in -126 ... -1 {
+            let x = Float(sign: .plus, exponent: e, significand: 1.3)
+            let exact = Foundation.log1p(Double(x))
+            worst = max(worst, abs(Double(SmoothActivationsFloatNet.fastLog1p(x)) - exact) / exact)
+        }
+        XCTAssertLessThan(worst, 1e-6, "worst relative error of fastLog1p")
+        XCTAssertEqual(SmoothActivationsFloatNet.fastLog1p(0), 0)
+        XCTAssertTrue(SmoothActivationsFloatNet.fastLog1p(.nan).isNaN)
     }
 
     /// The emitted Float log (used by the fused step's softmax) against libm's, in Double: densely on

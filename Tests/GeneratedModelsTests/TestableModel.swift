@@ -84,4 +84,5 @@ extension SmoothActivationsFloatNet: LabelModel {}
 extension ReluLayerNet: LabelModel {}
 extension TenClassNet: LabelModel {}
 extension TenClassDoubleNet: LabelModel {}
+extension WideLayersNet: LabelModel {}
 extension HingeLeakyReluNet: LabelModel {}

@@ -1,15 +1,34 @@
-/// What the runners need of a generated training model (the API of docs/GENERATED-API.md).
-protocol TrainableBenchModel {
+/// What every runner needs of a generated model (the API of docs/GENERATED-API.md).
+protocol BenchModel {
+    associatedtype Scalar: BinaryFloatingPoint
     associatedtype Workspace
+    static var outputCount: Int { get }
     static func makeWorkspace() -> Workspace
-    mutating func trainStep(inputs: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Float
-    mutating func trainStep(inputs: [Float], labels: [Int]) throws -> Float
+}
+
+/// A generated model that trains on class labels.
+protocol TrainableBenchModel: BenchModel {
+    mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar
+    mutating func trainStep(inputs: [Scalar], labels: [Int]) throws -> Scalar
+}
+
+/// A generated model that trains on real targets (mean squared error).
+protocol RegressionBenchModel: BenchModel {
+    mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, targets: UnsafeBufferPointer<Scalar>, workspace: inout Workspace) throws -> Scalar
+    mutating func trainStep(inputs: [Scalar], targets: [Scalar]) throws -> Scalar
+}
+
+/// A generated model without a loss: scores only.
+protocol InferenceBenchModel: BenchModel {
+    func scores(_ inputs: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>, workspace: inout Workspace) throws
+    func scores(_ inputs: [Scalar]) throws -> [Scalar]
 }
 
 extension XorBench: TrainableBenchModel { static func makeWorkspace() -> Workspace { Workspace() } }
 extension SpiralBench: TrainableBenchModel { static func makeWorkspace() -> Workspace { Workspace() } }
 extension MnistMLPBench: TrainableBenchModel { static func makeWorkspace() -> Workspace { Workspace() } }
 extension DeepBench: TrainableBenchModel { static func makeWorkspace() -> Workspace { Workspace() } }
+extension MnistInferBench: InferenceBenchModel { static func makeWorkspace() -> Workspace { Workspace() } }
 
 /// The mutable state of a runner: the model, its workspace, and the last result.
 final class RunnerState<Model> {
@@ -23,32 +42,54 @@ final class RunnerState<Model> {
 func trainingRunner<Model: TrainableBenchModel>(_ model: Model, _ data: BenchmarkData) -> WorkloadRunner {
     let state = RunnerState(model)
     var workspace = Model.makeWorkspace()
+    let inputs = data.inputs.map { Model.Scalar($0) }
     return WorkloadRunner(
         stepBuffers: {
-            data.inputs.withUnsafeBufferPointer { inputs in
+            inputs.withUnsafeBufferPointer { inputs in
                 data.labels.withUnsafeBufferPointer { labels in
-                    state.last = try! state.model.trainStep(inputs: inputs, labels: labels, workspace: &workspace)
+                    state.last = Float(try! state.model.trainStep(inputs: inputs, labels: labels, workspace: &workspace))
                 }
             }
         },
-        stepArrays: { state.last = try! state.model.trainStep(inputs: data.inputs, labels: data.labels) },
+        stepArrays: { state.last = Float(try! state.model.trainStep(inputs: inputs, labels: data.labels)) },
         last: { state.last })
 }
 
-/// The mnist-mlp forward pass for one example.
-func inferenceRunner(_ data: BenchmarkData) -> WorkloadRunner {
-    let state = RunnerState(MnistInferBench())
-    var workspace = MnistInferBench.Workspace()
-    var output = [Float](repeating: 0, count: MnistInferBench.outputCount)
+/// One training step of a regression model; the targets are the batch's first `outputCount`
+/// inputs of each example, repeated as needed (any fixed values cost the same).
+func regressionRunner<Model: RegressionBenchModel>(_ model: Model, _ data: BenchmarkData) -> WorkloadRunner {
+    let state = RunnerState(model)
+    var workspace = Model.makeWorkspace()
+    let inputs = data.inputs.map { Model.Scalar($0) }
+    let examples = data.labels.count
+    let targets = (0..<examples * Model.outputCount).map { inputs[$0 % inputs.count] }
     return WorkloadRunner(
         stepBuffers: {
-            data.inputs.withUnsafeBufferPointer { inputs in
+            inputs.withUnsafeBufferPointer { inputs in
+                targets.withUnsafeBufferPointer { targets in
+                    state.last = Float(try! state.model.trainStep(inputs: inputs, targets: targets, workspace: &workspace))
+                }
+            }
+        },
+        stepArrays: { state.last = Float(try! state.model.trainStep(inputs: inputs, targets: targets)) },
+        last: { state.last })
+}
+
+/// The forward pass of an inference model on a fixed batch.
+func inferenceRunner<Model: InferenceBenchModel>(_ model: Model, _ data: BenchmarkData) -> WorkloadRunner {
+    let state = RunnerState(model)
+    var workspace = Model.makeWorkspace()
+    let inputs = data.inputs.map { Model.Scalar($0) }
+    var output = [Model.Scalar](repeating: 0, count: data.labels.count * Model.outputCount)
+    return WorkloadRunner(
+        stepBuffers: {
+            inputs.withUnsafeBufferPointer { inputs in
                 output.withUnsafeMutableBufferPointer { scores in
                     try! state.model.scores(inputs, into: scores, workspace: &workspace)
                 }
             }
-            state.last = output[0]
+            state.last = Float(output[0])
         },
-        stepArrays: { state.last = try! state.model.scores(data.inputs)[0] },
+        stepArrays: { state.last = Float(try! state.model.scores(inputs)[0]) },
         last: { state.last })
 }

@@ -22,7 +22,7 @@ public struct Workload: Sendable {
         Workload(name: "deep-tanh-svm", spec: "deep.nngen.yaml", requiredFLOPs: flops([64, 64, 64, 10], batch: 32),
                  makeRunner: { trainingRunner(DeepBench(), BenchmarkData.normal(examples: 32, features: 64, classes: 10, seed: 4)) }),
         Workload(name: "mnist-mlp-infer-b1", spec: "mnist_infer.nngen.yaml", requiredFLOPs: 2 * (784 * 128 + 128 * 10),
-                 makeRunner: { inferenceRunner(BenchmarkData.uniform(examples: 1, features: 784, classes: 10, seed: 3)) }),
+                 makeRunner: { inferenceRunner(MnistInferBench(), BenchmarkData.uniform(examples: 1, features: 784, classes: 10, seed: 3)) }),
     ]
 
     /// 2·MACs of forward + dW (every layer) + dX (every layer but the first).

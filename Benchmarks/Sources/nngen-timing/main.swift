@@ -4,9 +4,11 @@
 // repeats of n calls; each repeat gives a per-call mean, and the median of those is reported.
 // Prints one JSON object per line: workload, api ("buffers" or "arrays"), median/min/max µs.
 // With --generation it times nngen itself instead: generating each workload's spec, in process.
+// The workloads are the five of ../shared/bench, then the sweep (Benchmarks/sweep.py).
 //
-//   swift run -c release nngen-timing [--workloads xor,spiral] [--min-time 0.5] [--repeats 7]
+//   swift run -c release nngen-timing [--workloads xor,spiral] [--apis buffers] [--min-time 0.5] [--repeats 7]
 //   swift run -c release nngen-timing --generation
+//   swift run -c release nngen-timing --list
 import Foundation
 import NNGenCore
 import Workloads
@@ -14,15 +16,20 @@ import Workloads
 var minTime = 0.5, repeats = 7
 var selected: Set<String>?
 var generation = false
+var apis = ["buffers", "arrays"]
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--min-time": minTime = Double(arguments.next() ?? "") ?? minTime
     case "--repeats": repeats = Int(arguments.next() ?? "") ?? repeats
     case "--workloads": selected = Set((arguments.next() ?? "").split(separator: ",").map(String.init))
+    case "--apis": apis = (arguments.next() ?? "").split(separator: ",").map(String.init)
     case "--generation": generation = true
+    case "--list":
+        for workload in Workload.all + Workload.sweep { print(workload.name) }
+        exit(0)
     default:
-        FileHandle.standardError.write(Data("usage: nngen-timing [--workloads a,b] [--min-time s] [--repeats n] [--generation]\n".utf8))
+        FileHandle.standardError.write(Data("usage: nngen-timing [--workloads a,b] [--apis buffers,arrays] [--min-time s] [--repeats n] [--generation | --list]\n".utf8))
         exit(2)
     }
 }
@@ -57,7 +64,7 @@ if generation {
     // The specs, from this file's place in the package.
     let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Workloads")
-    for workload in Workload.all where selected?.contains(workload.name) ?? true {
+    for workload in Workload.all + Workload.sweep where selected?.contains(workload.name) ?? true {
         let path = folder.appendingPathComponent(workload.spec).path
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let samples = time({ _ = try! Generator.generate(text, path: path) }, minTime: minTime, repeats: repeats).sorted()
@@ -66,8 +73,8 @@ if generation {
     exit(0)
 }
 
-for workload in Workload.all where selected?.contains(workload.name) ?? true {
-    for api in ["buffers", "arrays"] {
+for workload in Workload.all + Workload.sweep where selected?.contains(workload.name) ?? true {
+    for api in apis {
         let runner = workload.makeRunner()
         let samples = time(api == "buffers" ? runner.stepBuffers : runner.stepArrays, minTime: minTime, repeats: repeats).sorted()
         let median = samples[samples.count / 2]

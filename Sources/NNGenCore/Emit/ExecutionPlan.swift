@@ -24,7 +24,8 @@ struct ExecutionPlan {
     /// How one matrix product runs, and the scratch its operand copies use.
     struct Product {
         var form: ProductKernels.Form
-        /// Scratch offsets of the transposed copies of A, of B, and of the transposed result.
+        /// Scratch offsets of the transposed copies of A, of B, and of the transposed result; for
+        /// the packed form, of A's and B's packed blocks.
         var copyA: Int? = nil, copyB: Int? = nil, transposedOutput: Int? = nil
     }
     /// The plan of every matrix product that is not unrolled, by the value it computes.
@@ -86,6 +87,10 @@ struct ExecutionPlan {
             defer { scratchCount += count }
             return scratchCount
         }
+        if ProductKernels.usesPacking(m: s.m, k: s.k, n: s.n) {
+            let sizes = ProductKernels.packedScratch(m: s.m, k: s.k, n: s.n)
+            return Product(form: .packed, copyA: scratch(sizes.a), copyB: scratch(sizes.b))
+        }
         if s.n >= width { candidates.append((s.transposeB ? s.k * s.n : 0, Product(form: .rows))) }
         if s.k >= width {
             candidates.append(((s.transposeA ? s.m * s.k : 0) + (s.transposeB ? 0 : s.k * s.n), Product(form: .dots)))
@@ -102,7 +107,7 @@ struct ExecutionPlan {
         case .transposedRows:
             if !s.transposeA { product.copyA = scratch(s.m * s.k) }
             product.transposedOutput = scratch(s.n * s.m)
-        case .scalar:
+        case .scalar, .packed:
             break
         }
         return product

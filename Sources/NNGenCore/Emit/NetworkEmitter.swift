@@ -160,12 +160,21 @@ public struct NetworkEmitter {
             FastMath.emitTanh(&w)
             w.line("")
         }
+        let usesFastExpm1 = fastFunctions.contains(SwiftMath.fastExpm1), usesFastLog1p = fastFunctions.contains(SwiftMath.fastLog1p)
+        if usesFastExpm1 {
+            FastMath.emitExpm1(&w)
+            w.line("")
+        }
+        if usesFastLog1p {
+            FastMath.emitLog1p(&w)
+            w.line("")
+        }
         let fusedFastMath = fused?.isFloat == true
-        if fastFunctions.contains(SwiftMath.fastExp) || usesFastTanh || fusedFastMath {
+        if fastFunctions.contains(SwiftMath.fastExp) || usesFastTanh || usesFastExpm1 || fusedFastMath {
             FastMath.emitExp(&w)
             w.line("")
         }
-        if fusedFastMath {
+        if fusedFastMath || usesFastLog1p {
             FastMath.emitLog(&w)
             w.line("")
         }

@@ -259,6 +259,11 @@ struct KernelLowering {
             statements.append(.call("Self.productRows", [.input(b), .int(bi), .int(bk), right, .scratch(transposed), .int(n), .int(k), .int(m)],
                                     note: "Cᵀ [\(n)×\(m)]"))
             statements.append(.call("Self.transposeCopy", [.scratch(transposed), .output(c), .int(n), .int(m)], note: nil))
+        case .packed:
+            let (ai, ak) = s.transposeA ? (1, m) : (k, 1)
+            let (bk, bj) = s.transposeB ? (1, k) : (n, 1)
+            statements.append(.call("Self.productPacked", [.input(a), .int(ai), .int(ak), .input(b), .int(bk), .int(bj), .output(c),
+                                                           .int(m), .int(k), .int(n), .scratch(p.copyA!), .scratch(p.copyB!)], note: nil))
         case .scalar:
             preconditionFailure("scalar products use the loops")
         }

@@ -140,7 +140,8 @@ indirect enum SwiftExpression: Sendable, Equatable {
 /// How an op definition calls the math library in emitted code: libm's functions, or the
 /// vectorizable `FastMath` ones (Float loops).
 struct SwiftMath: Sendable {
-    /// True to call `Self.fastExp` and `Self.fastTanh` instead of libm's `exp` and `tanh`.
+    /// True to call `Self.fastExp`, `Self.fastTanh`, `Self.fastExpm1` and `Self.fastLog1p` instead
+    /// of libm's `exp`, `tanh`, `expm1` and `log1p`.
     let fast: Bool
     /// True to call `Self.fastLog` instead of libm's `log` (losses in the fused step only: its
     /// absolute error, up to 2·10⁻⁵, is too large for the graph form's `log`).
@@ -152,12 +153,16 @@ struct SwiftMath: Sendable {
     static let fastTanh = "Self.fastTanh"
     /// The name of the emitted fast logarithm.
     static let fastLogName = "Self.fastLog"
+    /// The name of the emitted fast eˣ − 1.
+    static let fastExpm1 = "Self.fastExpm1"
+    /// The name of the emitted fast ln(1 + x).
+    static let fastLog1p = "Self.fastLog1p"
 
     func exp(_ x: SwiftExpression) -> SwiftExpression { .call(fast ? Self.fastExp : "exp", [x]) }
     func tanh(_ x: SwiftExpression) -> SwiftExpression { .call(fast ? Self.fastTanh : "tanh", [x]) }
     func log(_ x: SwiftExpression) -> SwiftExpression { .call(fastLog ? Self.fastLogName : "log", [x]) }
-    func log1p(_ x: SwiftExpression) -> SwiftExpression { .call("log1p", [x]) }
-    func expm1(_ x: SwiftExpression) -> SwiftExpression { .call("expm1", [x]) }
+    func log1p(_ x: SwiftExpression) -> SwiftExpression { .call(fast ? Self.fastLog1p : "log1p", [x]) }
+    func expm1(_ x: SwiftExpression) -> SwiftExpression { .call(fast ? Self.fastExpm1 : "expm1", [x]) }
     func max(_ a: SwiftExpression, _ b: SwiftExpression) -> SwiftExpression { .call("max", [a, b]) }
     func abs(_ x: SwiftExpression) -> SwiftExpression { .call("abs", [x]) }
     func sqrt(_ x: SwiftExpression) -> SwiftExpression { .method(x, "squareRoot") }

@@ -1,0 +1,105 @@
+@testable import GeneratedModels
+@testable import NNGenCore
+import XCTest
+
+/// The cache-blocked product kernel (`productPacked`, as every model with product kernels emits
+/// it) against a plain triple loop in Double, on the edges of its blocking: rows around the
+/// 6-row micro-tile, columns around a micro-panel (2 vectors) and a column block (32 vectors),
+/// depths around a depth block (256), and every layout of A and B. Also the streamed single row
+/// of `productRows`.
+final class PackedProductTests: XCTestCase {
+    /// (m, k, n): 1 to 13 rows; 1 to 300 columns (Float's column block is 256, Double's 128);
+    /// depths 1 to 513 (two depth blocks and a tail).
+    static let shapes = [(1, 1, 1), (6, 16, 16), (7, 17, 15), (13, 300, 17), (12, 256, 257), (5, 513, 33), (11, 40, 300), (6, 257, 129)]
+
+    func testFloatKernelMatchesTheTripleLoop() {
+        for (m, k, n) in Self.shapes {
+            for transposeA in [false, true] {
+                for transposeB in [false, true] {
+                    check(DigitsNet.self, m, k, n, transposeA, transposeB, tolerance: 1e-5) { DigitsNet.productPacked($0, $1, $2, $3, $4, $5, $6, m, k, n, $7, $8) }
+                }
+            }
+        }
+    }
+
+    func testDoubleKernelMatchesTheTripleLoop() {
+        for (m, k, n) in Self.shapes {
+            for transposeA in [false, true] {
+                for transposeB in [false, true] {
+                    check(TenClassDoubleNet.self, m, k, n, transposeA, transposeB, tolerance: 1e-13) {
+                        TenClassDoubleNet.productPacked($0, $1, $2, $3, $4, $5, $6, m, k, n, $7, $8)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `productRows` with a single row (or a last row past the 6-row tiles) and a B of at least
+    /// `streamedRowMinimum` elements streams B's rows (`productRowStreamed`): depths that are not
+    /// a multiple of its 4 rows, and column tails past the vectors.
+    func testStreamedRowMatchesTheTripleLoop() {
+        for (m, k, n) in [(1, 257, 130), (1, 1023, 33), (7, 300, 120), (1, 4, 8192)] {
+            XCTAssertGreaterThanOrEqual(k * n, ProductKernels.streamedRowMinimum)
+            check(DigitsNet.self, m, k, n, false, false, tolerance: 1e-5) { a, ai, ak, b, _, _, c, _, _ in
+                DigitsNet.productRows(a, ai, ak, b, c, m, k, n)
+            }
+            check(TenClassDoubleNet.self, m, k, n, true, false, tolerance: 1e-13) { a, ai, ak, b, _, _, c, _, _ in
+                TenClassDoubleNet.productRows(a, ai, ak, b, c, m, k, n)
+            }
+        }
+    }
+
+    /// Runs `kernel(a, ai, ak, b, bk, bj, c, packA, packB)` on seeded values in [-1, 1], with C
+    /// filled with NaN first (every element must be written), and compares each element with the
+    /// exact sum within `tolerance` · k.
+    private func check<Model, Scalar: BinaryFloatingPoint>(
+        _ model: Model.Type, _ m: Int, _ k: Int, _ n: Int, _ transposeA: Bool, _ transposeB: Bool, tolerance: Double,
+        _ kernel: (UnsafePointer<Scalar>, Int, Int, UnsafePointer<Scalar>, Int, Int, UnsafeMutablePointer<Scalar>,
+                   UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>) -> Void
+    ) {
+        var state: UInt64 = UInt64(m * 1_000_003 + k * 1009 + n)
+        func next() -> Scalar {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Scalar(Double(state >> 11) * 0x1.0p-53 * 2 - 1)
+        }
+        let a = (0..<m * k).map { _ in next() }, b = (0..<k * n).map { _ in next() }
+        // Element (i, l) of A and (l, j) of B, in the layout under test.
+        let (ai, ak) = transposeA ? (1, m) : (k, 1)
+        let (bk, bj) = transposeB ? (1, k) : (n, 1)
+        var c = [Scalar](repeating: .nan, count: m * n)
+        var packA = [Scalar](repeating: .nan, count: 6 * 256)
+        var packB = [Scalar](repeating: .nan, count: 256 * 256)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    packA.withUnsafeMutableBufferPointer { packA in
+                        packB.withUnsafeMutableBufferPointer { packB in
+                            kernel(a.baseAddress!, ai, ak, b.baseAddress!, bk, bj, c.baseAddress!, packA.baseAddress!, packB.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        var worst = 0.0
+        for i in 0..<m {
+            for j in 0..<n {
+                var exact = 0.0
+                for l in 0..<k { exact += Double(a[i * ai + l * ak]) * Double(b[l * bk + j * bj]) }
+                worst = max(worst, abs(Double(c[i * n + j]) - exact))  // NaN never compares greater: checked below
+                XCTAssertFalse(c[i * n + j].isNaN, "C[\(i), \(j)] unwritten for \(m)×\(k)×\(n)")
+            }
+        }
+        XCTAssertLessThanOrEqual(worst, tolerance * Double(k), "\(m)×\(k)×\(n), A\(transposeA ? "ᵀ" : "") B\(transposeB ? "ᵀ" : "")")
+    }
+}
+
+/// Which products the plan packs (the rule of `ProductKernels.usesPacking`).
+final class PackedProductSelectionTests: XCTestCase {
+    func testLargeOperandsArePackedAndSmallOnesAreNot() {
+        XCTAssertTrue(ProductKernels.usesPacking(m: 64, k: 784, n: 128))   // mnist's forward product
+        XCTAssertTrue(ProductKernels.usesPacking(m: 256, k: 1024, n: 1024))
+        XCTAssertFalse(ProductKernels.usesPacking(m: 784, k: 64, n: 128))  // its dW: B is 64 × 128
+        XCTAssertFalse(ProductKernels.usesPacking(m: 300, k: 2, n: 100))   // spiral: depth 2
+        XCTAssertFalse(ProductKernels.usesPacking(m: 1, k: 784, n: 128))   // one example
+    }
+}
