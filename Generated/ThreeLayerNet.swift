@@ -581,9 +581,9 @@ public struct ThreeLayerNet: Sendable {
     /// C[m×n] = A·B, blocked for the caches over packed copies of the operands (the BLIS
     /// structure): for each block of 256 steps of k and 32 vectors' width of columns, B's block
     /// is packed into micro-panels of 2 vectors' width ([depth][2·lanes], the columns past n
-    /// zero), which stay in L2; then each 6 rows of A are packed ([depth][6]) and the
-    /// micro-kernel runs along each micro-panel of B: 6 broadcasts and 2 loads per step of k
-    /// feed 12 accumulators. A's element
+    /// zero), which stay in L2; then for each 6 rows of A, the micro-kernel runs along each
+    /// micro-panel: 6 broadcasts and 2 loads per step of k feed 12 accumulators. A's rows
+    /// are read in place when contiguous, otherwise packed ([depth][6]) first. A's element
     /// (i, l) is `a[i·ai + l·ak]` and B's element (l, j) is `b[l·bk + j·bj]`, so either may be
     /// stored transposed. `packA` and `packB` are scratch (see `packedScratch`).
     @inline(never)
@@ -618,23 +618,30 @@ public struct ThreeLayerNet: Sendable {
                     }
                     j += width
                 }
-                // A's rows, 6 at a time, packed into a micro-panel ([depth][6], the rows past
-                // m zero) that the micro-kernel reads with constant offsets; used for every
-                // micro-panel of the block, so packing costs 1/(block width) of the product.
+                // A's rows are read in place when contiguous along k (6 streams). Stored
+                // transposed, and for the last rows when fewer than 6, they are packed into a
+                // micro-panel of 6 rows first ([depth][6], the rows past m zero). Packing
+                // contiguous rows too cost 10–20% of mnist's first product (64 × 784 × 128:
+                // 56–57 GFLOP/s against 62–77 in place), where only 8 micro-panels of B
+                // reuse each packed micro-panel of A.
                 var r = 0
                 while r < m {
                     let count = min(6, m - r)
-                    let first = a + r * ai + p * ak
-                    for q in 0..<6 {
-                        if q < count {
-                            for l in 0..<depth { packA[l * 6 + q] = first[q * ai + l * ak] }
-                        } else {
-                            for l in 0..<depth { packA[l * 6 + q] = 0 }
+                    let packs = ak != 1 || count < 6
+                    if packs {
+                        let first = a + r * ai + p * ak
+                        for q in 0..<6 {
+                            if q < count {
+                                for l in 0..<depth { packA[l * 6 + q] = first[q * ai + l * ak] }
+                            } else {
+                                for l in 0..<depth { packA[l * 6 + q] = 0 }
+                            }
                         }
                     }
+                    let (pa, sa, sk) = packs ? (UnsafePointer(packA), 1, 6) : (a + r * ai + p, ai, 1)
                     var j = 0
                     while j < block {
-                        productMicroTile(packA, packB + (j / width) * depth * width, depth,
+                        productMicroTile(pa, sa, sk, packB + (j / width) * depth * width, depth,
                                          c + r * n + j0 + j, n, count, min(width, block - j), p > 0)
                         j += width
                     }
@@ -646,26 +653,27 @@ public struct ThreeLayerNet: Sendable {
         }
     }
 
-    /// The micro-kernel of `productPacked`: a 6 × (2 vectors) tile of C from a packed
-    /// micro-panel of A ([depth][6]) and one of B ([depth][2·lanes]); stores `rows` × `columns`
-    /// of it, added to C's values when `accumulate` (the depth blocks after the first).
+    /// The micro-kernel of `productPacked`: a 6 × (2 vectors) tile of C from 6 rows of A (row
+    /// q's element l at `pa[q·sa + l·sk]`: a packed micro-panel, or the rows in place) and a
+    /// packed micro-panel of B ([depth][2·lanes]); stores `rows` × `columns` of it, added to
+    /// C's values when `accumulate` (the depth blocks after the first).
     @inline(__always)
-    static func productMicroTile(_ pa: UnsafePointer<Scalar>, _ pb: UnsafePointer<Scalar>, _ depth: Int,
+    static func productMicroTile(_ pa: UnsafePointer<Scalar>, _ sa: Int, _ sk: Int, _ pb: UnsafePointer<Scalar>, _ depth: Int,
                                  _ c: UnsafeMutablePointer<Scalar>, _ n: Int, _ rows: Int, _ columns: Int, _ accumulate: Bool) {
         var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector(), c20 = Vector(), c21 = Vector()
         var c30 = Vector(), c31 = Vector(), c40 = Vector(), c41 = Vector(), c50 = Vector(), c51 = Vector()
         var a = pa, b = pb
         for _ in 0..<depth {
             let b0 = load(b), b1 = load(b + lanes)
-            let a0 = Vector(repeating: a[0]), a1 = Vector(repeating: a[1]), a2 = Vector(repeating: a[2])
+            let a0 = Vector(repeating: a[0]), a1 = Vector(repeating: a[sa]), a2 = Vector(repeating: a[2 * sa])
             multiplyAdd(&c00, a0, b0); multiplyAdd(&c01, a0, b1)
             multiplyAdd(&c10, a1, b0); multiplyAdd(&c11, a1, b1)
             multiplyAdd(&c20, a2, b0); multiplyAdd(&c21, a2, b1)
-            let a3 = Vector(repeating: a[3]), a4 = Vector(repeating: a[4]), a5 = Vector(repeating: a[5])
+            let a3 = Vector(repeating: a[3 * sa]), a4 = Vector(repeating: a[4 * sa]), a5 = Vector(repeating: a[5 * sa])
             multiplyAdd(&c30, a3, b0); multiplyAdd(&c31, a3, b1)
             multiplyAdd(&c40, a4, b0); multiplyAdd(&c41, a4, b1)
             multiplyAdd(&c50, a5, b0); multiplyAdd(&c51, a5, b1)
-            a += 6
+            a += sk
             b += 2 * lanes
         }
         storeTileRow(c00, c01, c, columns, accumulate)
