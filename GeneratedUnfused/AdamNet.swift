@@ -622,9 +622,9 @@ public struct AdamNet: Sendable {
                 // A's rows are read in place when contiguous along k (6 streams). Stored
                 // transposed, and for the last rows when fewer than 6, they are packed into a
                 // micro-panel of 6 rows first ([depth][6], the rows past m zero). Packing
-                // contiguous rows too cost 10–20% of mnist's first product (64 × 784 × 128:
-                // 56–57 GFLOP/s against 62–77 in place), where only 8 micro-panels of B
-                // reuse each packed micro-panel of A.
+                // contiguous rows too cost about 10% of mnist's first product (64 × 784 × 128:
+                // 56–57 GFLOP/s against 63 in place), where only 8 micro-panels of B reuse
+                // each packed micro-panel of A.
                 var r = 0
                 while r < m {
                     let count = min(6, m - r)

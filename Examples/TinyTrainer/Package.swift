@@ -17,7 +17,7 @@ let package = Package(
             dependencies: [.product(name: "NNGenRuntime", package: "nngen")],
             // For full speed: this CPU's vector instructions (AVX2 instead of x86-64's SSE2) and
             // fused multiply-adds in the generated kernels. Without them the model still builds
-            // and runs, 1.2–3× slower (README, "Performance"). For a binary that must run on
+            // and runs, 1.2–4.7× slower (README, "Performance"). For a binary that must run on
             // other x86-64 machines, use "haswell" (AVX2 and FMA, 2013 on) instead of "native".
             swiftSettings: [.unsafeFlags(["-target-cpu", "native"]), .define("NNGEN_FMA")],
             plugins: [.plugin(name: "NNGenPlugin", package: "nngen")]

@@ -33,9 +33,9 @@ enum ProductKernels {
     /// layout) outgrows L1 several times over (128 KiB of Float), with at least two micro-tiles
     /// of rows and one micro-panel's width. Measured on the product shapes of the sweep's
     /// training steps (docs/performance/products.md): below that size the unpacked kernels,
-    /// whose operands already sit in L1 or L2, are as fast or faster (0.7–1.0×); above it the
-    /// packed kernel is 1.2–2.3× faster, most on widths that are multiples of 1,024 (4K aliasing
-    /// of B's rows in the unpacked kernels).
+    /// whose operands already sit in L1 or L2, are as fast or faster on the forward product and
+    /// dW (0.5–1.0×); above it, on products of 128 and more in every dimension, the packed kernel
+    /// is 1.2–2.6× faster, most on widths of 1,024 (4K aliasing of B's rows in the unpacked kernels).
     static func usesPacking(m: Int, k: Int, n: Int) -> Bool {
         m >= 12 && n >= 16 && k >= 16 && k * n >= streamedRowMinimum
     }
@@ -438,9 +438,9 @@ enum ProductKernels {
                     // A's rows are read in place when contiguous along k (6 streams). Stored
                     // transposed, and for the last rows when fewer than 6, they are packed into a
                     // micro-panel of 6 rows first ([depth][6], the rows past m zero). Packing
-                    // contiguous rows too cost 10–20% of mnist's first product (64 × 784 × 128:
-                    // 56–57 GFLOP/s against 62–77 in place), where only 8 micro-panels of B
-                    // reuse each packed micro-panel of A.
+                    // contiguous rows too cost about 10% of mnist's first product (64 × 784 × 128:
+                    // 56–57 GFLOP/s against 63 in place), where only 8 micro-panels of B reuse
+                    // each packed micro-panel of A.
                     var r = 0
                     while r < m {
                         let count = min(6, m - r)
