@@ -55,8 +55,8 @@ func trainingRunner<Model: TrainableBenchModel>(_ model: Model, _ data: Benchmar
         last: { state.last })
 }
 
-/// One training step of a regression model; the targets are the batch's first `outputCount`
-/// inputs of each example, repeated as needed (any fixed values cost the same).
+/// One training step of a regression model; the targets are the batch's input values taken in
+/// order and cycled to `batch × outputCount` (any fixed values cost the same).
 func regressionRunner<Model: RegressionBenchModel>(_ model: Model, _ data: BenchmarkData) -> WorkloadRunner {
     let state = RunnerState(model)
     var workspace = Model.makeWorkspace()
