@@ -241,10 +241,10 @@ struct KernelLowering {
             statements.append(.call("Self.transposeCopy", [from, .scratch(offset), .int(rows), .int(columns)], note: note))
             return .scratch(offset)
         }
+        // A's element (i, l) is a[i·ai + l·ak]: row-major [m][k], or stored transposed as [k][m].
+        let (ai, ak) = s.transposeA ? (1, m) : (k, 1)
         switch p.form {
         case .rows:
-            // A's element (i, l): row-major [m][k], or stored transposed as [k][m].
-            let (ai, ak) = s.transposeA ? (1, m) : (k, 1)
             let right = p.copyB.map { transposeCopy(.input(b), to: $0, n, k, "Bᵀ: [\(n)×\(k)] → [\(k)×\(n)]") } ?? .input(b)
             statements.append(.call("Self.productRows", [.input(a), .int(ai), .int(ak), right, .output(c), .int(m), .int(k), .int(n)], note: nil))
         case .dots:
@@ -260,7 +260,7 @@ struct KernelLowering {
                                     note: "Cᵀ [\(n)×\(m)]"))
             statements.append(.call("Self.transposeCopy", [.scratch(transposed), .output(c), .int(n), .int(m)], note: nil))
         case .packed:
-            let (ai, ak) = s.transposeA ? (1, m) : (k, 1)
+            // B's element (l, j) is b[l·bk + j·bj]: row-major [k][n], or stored transposed as [n][k].
             let (bk, bj) = s.transposeB ? (1, k) : (n, 1)
             statements.append(.call("Self.productPacked", [.input(a), .int(ai), .int(ak), .input(b), .int(bk), .int(bj), .output(c),
                                                            .int(m), .int(k), .int(n), .scratch(p.copyA!), .scratch(p.copyB!)], note: nil))
