@@ -8,9 +8,10 @@ import XCTest
 /// depths around a depth block (256), and every layout of A and B. Also the streamed single row
 /// of `productRows`.
 final class PackedProductTests: XCTestCase {
-    /// (m, k, n): 1 to 13 rows; 1 to 300 columns (Float's column block is 256, Double's 128);
-    /// depths 1 to 513 (two depth blocks and a tail).
-    static let shapes = [(1, 1, 1), (6, 16, 16), (7, 17, 15), (13, 300, 17), (12, 256, 257), (5, 513, 33), (11, 40, 300), (6, 257, 129)]
+    /// (m, k, n): 1 to 40 rows (up to 7 micro-panels of A); 1 to 300 columns (Float's column
+    /// block is 256, Double's 128); depths 1 to 513 (two depth blocks and a tail).
+    static let shapes = [(1, 1, 1), (6, 16, 16), (7, 17, 15), (13, 300, 17), (12, 256, 257), (5, 513, 33), (11, 40, 300), (6, 257, 129),
+                         (40, 300, 40)]
 
     func testFloatKernelMatchesTheTripleLoop() {
         for (m, k, n) in Self.shapes {
@@ -67,8 +68,9 @@ final class PackedProductTests: XCTestCase {
         let (ai, ak) = transposeA ? (1, m) : (k, 1)
         let (bk, bj) = transposeB ? (1, k) : (n, 1)
         var c = [Scalar](repeating: .nan, count: m * n)
-        var packA = [Scalar](repeating: .nan, count: 6 * 256)
-        var packB = [Scalar](repeating: .nan, count: 256 * 256)
+        let scratch = ProductKernels.packedScratch(m: m, k: k, n: n, transposedA: transposeA)
+        var packA = [Scalar](repeating: .nan, count: scratch.a)
+        var packB = [Scalar](repeating: .nan, count: scratch.b)
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in

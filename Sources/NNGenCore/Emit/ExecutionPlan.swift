@@ -88,7 +88,7 @@ struct ExecutionPlan {
             return scratchCount
         }
         if ProductKernels.usesPacking(m: s.m, k: s.k, n: s.n) {
-            let sizes = ProductKernels.packedScratch(m: s.m, k: s.k, n: s.n)
+            let sizes = ProductKernels.packedScratch(m: s.m, k: s.k, n: s.n, transposedA: s.transposeA)
             return Product(form: .packed, copyA: scratch(sizes.a), copyB: scratch(sizes.b))
         }
         if s.n >= width { candidates.append((s.transposeB ? s.k * s.n : 0, Product(form: .rows))) }
