@@ -589,7 +589,7 @@ public struct SmoothActivationsFloatNet: Sendable {
     /// zero), which stay in L2; then for each 6 rows of A, the micro-kernel runs along each
     /// micro-panel: 6 broadcasts and 2 loads per step of k feed 12 accumulators. A's rows
     /// are read in place when contiguous along k; stored transposed, they are packed once per
-    /// depth block into micro-panels of 6 rows ([6][depth] each), and so are the last rows
+    /// depth block into micro-panels of 6 rows ([depth][6] each), and so are the last rows
     /// when fewer than 6 (the rows past m zero). A's element (i, l) is `a[i·ai + l·ak]` and
     /// B's element (l, j) is `b[l·bk + j·bj]`, so either may be stored transposed. `packA`
     /// and `packB` are scratch (see `packedScratch`).
@@ -618,13 +618,24 @@ public struct SmoothActivationsFloatNet: Sendable {
                 r = 0
                 while r < m {
                     let count = min(6, m - r)
-                    let (pa, sa) = !inPlace ? (UnsafePointer(packA + r * depth), depth)
-                        : count < 6 ? (UnsafePointer(packA), depth) : (a + r * ai + p, ai)
                     var j = 0
-                    while j < block {
-                        productMicroTile(pa, sa, packB + (j / width) * depth * width, depth,
-                                         c + r * n + j0 + j, n, count, min(width, block - j), p > 0)
-                        j += width
+                    if inPlace && count == 6 {  // 6 rows of A in place, each through its own pointer
+                        let r0 = a + r * ai + p, r1 = r0 + ai, r2 = r1 + ai, r3 = r2 + ai, r4 = r3 + ai, r5 = r4 + ai
+                        while j < block {
+                            productMicroTile(packB + (j / width) * depth * width, depth, c + r * n + j0 + j, n, count,
+                                             min(width, block - j), p > 0) { l in (r0[l], r1[l], r2[l], r3[l], r4[l], r5[l]) }
+                            j += width
+                        }
+                    } else {  // a packed micro-panel: A's 6 elements of step l are contiguous
+                        let panel = UnsafePointer(inPlace ? packA : packA + r * depth)
+                        while j < block {
+                            productMicroTile(packB + (j / width) * depth * width, depth, c + r * n + j0 + j, n, count,
+                                             min(width, block - j), p > 0) { l in
+                                let step = panel + 6 * l
+                                return (step[0], step[1], step[2], step[3], step[4], step[5])
+                            }
+                            j += width
+                        }
                     }
                     r += 6
                 }
@@ -664,48 +675,47 @@ public struct SmoothActivationsFloatNet: Sendable {
     }
 
     /// Packs `count` ≤ 6 rows of A (element (q, l) at `a[q·ai + l·ak]`) into a micro-panel of
-    /// 6 rows of `depth` ([6][depth]), the rows past `count` zero.
+    /// 6 rows of `depth` ([depth][6]: the 6 elements of each step l together), the rows past
+    /// `count` zero.
     @inline(__always)
     static func packPanelOfA(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ panel: UnsafeMutablePointer<Scalar>,
                              _ count: Int, _ depth: Int) {
-        if count == 6 && ai == 1 {  // A stored transposed: A's 6 elements of each step l are contiguous
+        if count == 6 && ai == 1 {  // A stored transposed: a straight copy of 6 elements per step
             for l in 0..<depth {
-                let column = a + l * ak
-                panel[l] = column[0]; panel[depth + l] = column[1]; panel[2 * depth + l] = column[2]
-                panel[3 * depth + l] = column[3]; panel[4 * depth + l] = column[4]; panel[5 * depth + l] = column[5]
+                let from = a + l * ak, to = panel + 6 * l
+                to[0] = from[0]; to[1] = from[1]; to[2] = from[2]; to[3] = from[3]; to[4] = from[4]; to[5] = from[5]
             }
             return
         }
-        for q in 0..<6 {
-            if q < count {
-                for l in 0..<depth { panel[q * depth + l] = a[q * ai + l * ak] }
-            } else {
-                for l in 0..<depth { panel[q * depth + l] = 0 }
-            }
+        for l in 0..<depth {
+            for q in 0..<6 { panel[6 * l + q] = q < count ? a[q * ai + l * ak] : 0 }
         }
     }
 
-    /// The micro-kernel of `productPacked`: a 6 × (2 vectors) tile of C from 6 rows of A (row
-    /// q's element l at `pa[q·sa + l]`: a packed micro-panel, or the rows in place) and a
-    /// packed micro-panel of B ([depth][2·lanes]); stores `rows` × `columns` of it, added to
-    /// C's values when `accumulate` (the depth blocks after the first). Each row of A has its
-    /// own pointer, indexed by the step l: measured 15–40% faster than one pointer advanced
-    /// along k with the rows at multiples of a runtime stride, whose address arithmetic
-    /// (about 10 integer instructions per 12 FMAs) crowded the decoder.
+    /// The micro-kernel of `productPacked`: a 6 × (2 vectors) tile of C from 6 rows of A
+    /// (`elementsOfA(l)`: their elements at step l, from a packed micro-panel or the rows in
+    /// place) and a packed micro-panel of B ([depth][2·lanes]); stores `rows` × `columns` of
+    /// it, added to C's values when `accumulate` (the depth blocks after the first).
+    /// `elementsOfA` is inlined, so each caller's addressing is its own: the rows in place
+    /// through 6 pointers indexed by l, a packed panel through one pointer. One pointer
+    /// advanced along k with the rows at multiples of a runtime stride cost 15–40% on large
+    /// products: its address arithmetic (about 10 integer instructions per 12 FMAs) crowded
+    /// the decoder.
     @inline(__always)
-    static func productMicroTile(_ pa: UnsafePointer<Scalar>, _ sa: Int, _ pb: UnsafePointer<Scalar>, _ depth: Int,
-                                 _ c: UnsafeMutablePointer<Scalar>, _ n: Int, _ rows: Int, _ columns: Int, _ accumulate: Bool) {
+    static func productMicroTile(_ pb: UnsafePointer<Scalar>, _ depth: Int, _ c: UnsafeMutablePointer<Scalar>, _ n: Int,
+                                 _ rows: Int, _ columns: Int, _ accumulate: Bool,
+                                 _ elementsOfA: (Int) -> (Scalar, Scalar, Scalar, Scalar, Scalar, Scalar)) {
         var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector(), c20 = Vector(), c21 = Vector()
         var c30 = Vector(), c31 = Vector(), c40 = Vector(), c41 = Vector(), c50 = Vector(), c51 = Vector()
-        let r0 = pa, r1 = pa + sa, r2 = pa + 2 * sa, r3 = pa + 3 * sa, r4 = pa + 4 * sa, r5 = pa + 5 * sa
         var b = pb
         for l in 0..<depth {
             let b0 = load(b), b1 = load(b + lanes)
-            let a0 = Vector(repeating: r0[l]), a1 = Vector(repeating: r1[l]), a2 = Vector(repeating: r2[l])
+            let (e0, e1, e2, e3, e4, e5) = elementsOfA(l)
+            let a0 = Vector(repeating: e0), a1 = Vector(repeating: e1), a2 = Vector(repeating: e2)
             multiplyAdd(&c00, a0, b0); multiplyAdd(&c01, a0, b1)
             multiplyAdd(&c10, a1, b0); multiplyAdd(&c11, a1, b1)
             multiplyAdd(&c20, a2, b0); multiplyAdd(&c21, a2, b1)
-            let a3 = Vector(repeating: r3[l]), a4 = Vector(repeating: r4[l]), a5 = Vector(repeating: r5[l])
+            let a3 = Vector(repeating: e3), a4 = Vector(repeating: e4), a5 = Vector(repeating: e5)
             multiplyAdd(&c30, a3, b0); multiplyAdd(&c31, a3, b1)
             multiplyAdd(&c40, a4, b0); multiplyAdd(&c41, a4, b1)
             multiplyAdd(&c50, a5, b0); multiplyAdd(&c51, a5, b1)
