@@ -32,8 +32,8 @@ struct ExecutionPlan {
     private(set) var products: [ValueID: Product] = [:]
 
     /// Plans `graph` for computing `targets`; `gradientSlots` maps adjoint values to offsets in `g`.
-    /// exp, sigmoid and tanh in loops run through `FastMath`'s functions (Float models), which
-    /// vectorize, instead of libm's.
+    /// exp, sigmoid, tanh, eˣ − 1 and ln(1 + x) in loops run through `FastMath`'s functions
+    /// (networks, Float and Double), which vectorize, instead of libm's.
     let fastMath: Bool
 
     /// False: no elementwise op is fused into its consumer, and no loss shares a pass with its gradient.

@@ -1,20 +1,26 @@
 /// Elementwise functions emitted as plain arithmetic instead of calls into the C library, so that
-/// the loops around them vectorize. Only for Float models: Double models keep libm's precision.
+/// the loops around them vectorize. Float models get versions accurate to a few units in the
+/// seventh digit; Double models get longer series and split constants, accurate to a few units
+/// in the last place (each function's comment gives its bound, which the tests check against
+/// libm).
 enum FastMath {
-    /// `fastTanh(_: Float) -> Float`, which calls `fastExp`.
-    static func emitTanh(_ w: inout CodeWriter) { emit(tanhSource, &w) }
+    /// `fastTanh(_: Scalar) -> Scalar`: Float's calls `fastExp`, Double's `fastExpm1`.
+    static func emitTanh(scalar: ScalarType, _ w: inout CodeWriter) { emit(scalar == .float ? tanhSource : tanhDoubleSource, &w) }
 
-    /// `fastExp(_: Float) -> Float`.
-    static func emitExp(_ w: inout CodeWriter) { emit(expSource, &w) }
+    /// `fastExp(_: Scalar) -> Scalar`.
+    static func emitExp(scalar: ScalarType, _ w: inout CodeWriter) { emit(scalar == .float ? expSource : expDoubleSource, &w) }
 
-    /// `fastLog(_: Float) -> Float`.
-    static func emitLog(_ w: inout CodeWriter) { emit(logSource, &w) }
+    /// `fastLog(_: Scalar) -> Scalar`.
+    static func emitLog(scalar: ScalarType, _ w: inout CodeWriter) { emit(scalar == .float ? logSource : logDoubleSource, &w) }
 
-    /// `fastExpm1(_: Float) -> Float`, which calls `fastExp`.
-    static func emitExpm1(_ w: inout CodeWriter) { emit(expm1Source, &w) }
+    /// `fastExpm1(_: Scalar) -> Scalar`: Float's calls `fastExp`, Double's stands alone.
+    static func emitExpm1(scalar: ScalarType, _ w: inout CodeWriter) { emit(scalar == .float ? expm1Source : expm1DoubleSource, &w) }
 
-    /// `fastLog1p(_: Float) -> Float`, which calls `fastLog`.
-    static func emitLog1p(_ w: inout CodeWriter) { emit(log1pSource, &w) }
+    /// `fastLog1p(_: Scalar) -> Scalar`, which calls `fastLog`.
+    static func emitLog1p(scalar: ScalarType, _ w: inout CodeWriter) { emit(scalar == .float ? log1pSource : log1pDoubleSource, &w) }
+
+    /// True when `fastTanh` for `scalar` calls `fastExpm1` (so that it must be emitted too).
+    static func tanhCallsExpm1(_ scalar: ScalarType) -> Bool { scalar == .double }
 
     /// Writes `source` line by line at the writer's indentation.
     private static func emit(_ source: String, _ w: inout CodeWriter) {
@@ -94,6 +100,98 @@ enum FastMath {
             let near = a + a * s * (-1.0 / 3 + s * (2.0 / 15 + s * (-17.0 / 315 + s * (62.0 / 2835))))
             let t = a < 0.25 ? near : far
             return x.isNaN ? x : (x < 0 ? -t : t)
+        }
+        """
+
+    private static let expDoubleSource = """
+        /// eˣ without a library call, so that loops over it vectorize: eˣ = 2^k·e^r with
+        /// k = round(x / ln 2), r = x − k·ln 2 (ln 2 split in a 32-bit head, so that k times it is
+        /// exact, and a tail; |r| ≤ ln 2 / 2) and e^r from its Taylor series to r¹³ (the first term
+        /// left out is below 5·10⁻¹⁸ of the sum). Tested against libm: relative error below
+        /// 4·10⁻¹⁶. x is clamped to [−708, 709], where 2^k stays a normal Double: past the ends
+        /// the result is the end's value (about 3·10⁻³⁰⁸ or 8·10³⁰⁷) rather than 0 or infinity.
+        /// NaN stays NaN.
+        @inline(__always)
+        static func fastExp(_ x: Double) -> Double {
+            let c: Double = x < -708 ? -708 : (x > 709 ? 709 : x)
+            let k = (c * 1.442_695_040_888_963_4).rounded()
+            let r = (c - k * 0.693_147_180_369_123_8) - k * 1.908_214_929_270_587_7e-10
+            let er: Double = 1 + r * (1 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720
+                + r * (1.0 / 5040 + r * (1.0 / 40320 + r * (1.0 / 362_880 + r * (1.0 / 3_628_800 + r * (1.0 / 39_916_800
+                + r * (1.0 / 479_001_600 + r * (1.0 / 6_227_020_800)))))))))))))
+            // 2^k from the bits of 2⁵² + 1023 + k (k is a whole number in −1021...1023): no
+            // conversion that could trap, so the loop around this vectorizes.
+            return er * Double(bitPattern: ((k + 4_503_599_627_371_519).bitPattern & 0xF_FFFF_FFFF_FFFF) << 52)
+        }
+        """
+
+    private static let expm1DoubleSource = """
+        /// eˣ − 1 without a library call, so that loops over it vectorize, by `fastExp`'s range
+        /// reduction: eˣ − 1 = 2^k·(e^r − 1) + (2^k − 1), with e^r − 1 from its Taylor series to
+        /// r¹³/13! (the first term left out is below 2·10⁻¹⁷ of the sum). For |x| < ln 2 / 2, k is 0
+        /// and the result is the series itself, so the relative accuracy holds near 0; elsewhere
+        /// |eˣ − 1| ≥ 0.29. One path for every x, so a vector of them computes it once. Tested
+        /// against libm: relative error below 4·10⁻¹⁶. Past the clamp to [−708, 709] the result
+        /// is −1 or about 8·10³⁰⁷; NaN stays NaN.
+        @inline(__always)
+        static func fastExpm1(_ x: Double) -> Double {
+            let c: Double = x < -708 ? -708 : (x > 709 ? 709 : x)
+            let k = (c * 1.442_695_040_888_963_4).rounded()
+            let r = (c - k * 0.693_147_180_369_123_8) - k * 1.908_214_929_270_587_7e-10
+            let series: Double = r * (1 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720
+                + r * (1.0 / 5040 + r * (1.0 / 40320 + r * (1.0 / 362_880 + r * (1.0 / 3_628_800 + r * (1.0 / 39_916_800
+                + r * (1.0 / 479_001_600 + r * (1.0 / 6_227_020_800)))))))))))))
+            let scale = Double(bitPattern: ((k + 4_503_599_627_371_519).bitPattern & 0xF_FFFF_FFFF_FFFF) << 52)
+            return scale * series + (scale - 1)
+        }
+        """
+
+    private static let tanhDoubleSource = """
+        /// tanh without a library call, so that loops over it vectorize: tanh|x| = t / (t + 2) with
+        /// t = e^{2|x|} − 1 from `fastExpm1`, which keeps its relative accuracy near 0. Tested
+        /// against libm: relative error below 10⁻¹⁵. |x| ≥ 20 gives ±1, as tanh rounds there;
+        /// NaN stays NaN.
+        @inline(__always)
+        static func fastTanh(_ x: Double) -> Double {
+            let a: Double = x.magnitude < 20 ? x.magnitude : 20
+            let t = fastExpm1(2 * a)
+            let h = t / (t + 2)
+            return x.isNaN ? x : (x < 0 ? -h : h)
+        }
+        """
+
+    private static let logDoubleSource = """
+        /// ln x for a positive normal x, without a library call so that loops over it vectorize:
+        /// x = 2^e·m with m in [√½, √2) (found by subtracting the bits of √½ before splitting
+        /// exponent and mantissa, in unsigned arithmetic so that every step has a vector form),
+        /// and ln m = 2·atanh(u) = 2·(u + u³/3 + ... + u²³/23) with u = (m − 1)/(m + 1),
+        /// |u| ≤ 0.172 (the first term left out is below 10⁻¹⁸ of the sum); e·ln 2 is added in two
+        /// parts. Tested against libm: relative error below 4·10⁻¹⁶ on [0.5, 4].
+        @inline(__always)
+        static func fastLog(_ x: Double) -> Double {
+            let shifted = x.bitPattern &- 0x3FE6_A09E_667F_3BCD
+            let m = Double(bitPattern: (shifted & 0xF_FFFF_FFFF_FFFF) &+ 0x3FE6_A09E_667F_3BCD)
+            // e + 1023 in the low bits of 2⁵²'s significand, read back as a Double.
+            let biased = Double(bitPattern: ((shifted &+ 0x3FF0_0000_0000_0000) >> 52) | 0x4330_0000_0000_0000) - 4_503_599_627_370_496
+            let e = biased - 1023
+            let u = (m - 1) / (m + 1)
+            let u2 = u * u
+            let series: Double = 1 + u2 * (1.0 / 3 + u2 * (1.0 / 5 + u2 * (1.0 / 7 + u2 * (1.0 / 9 + u2 * (1.0 / 11
+                + u2 * (1.0 / 13 + u2 * (1.0 / 15 + u2 * (1.0 / 17 + u2 * (1.0 / 19 + u2 * (1.0 / 21 + u2 * (1.0 / 23)))))))))))
+            return e * 0.693_147_180_369_123_8 + (e * 1.908_214_929_270_587_7e-10 + 2 * u * series)
+        }
+        """
+
+    private static let log1pDoubleSource = """
+        /// ln(1 + x) for x > −1 without a library call, so that loops over it vectorize:
+        /// u = 1 + x rounded, then ln u · x / (u − 1), which cancels the rounding of u (Goldberg's
+        /// method), and x itself when u rounds to 1. Tested against libm: relative error below
+        /// 10⁻¹⁵ on [0, 1] (softplus's arguments). NaN stays NaN.
+        @inline(__always)
+        static func fastLog1p(_ x: Double) -> Double {
+            let u = 1 + x
+            let d = u - 1
+            return d == 0 ? x : fastLog(u) * (x / d)
         }
         """
 }

@@ -21,7 +21,7 @@ public struct NetworkEmitter {
         let targets = [model.scores] + (model.loss.map { [$0] } ?? []) + model.gradients.map(\.adjoint)
         var fused = fusion ? FusedHiddenLayer(model, unroll: UnrollPolicy(limit: unrollLimit)) : nil
         plan = ExecutionPlan(graph: model.graph, targets: targets, gradientSlots: slots, unrollLimit: unrollLimit,
-                             fastMath: model.spec.scalar == .float, fusion: fusion, unstored: fused?.internalValues(of: model) ?? [])
+                             fastMath: true, fusion: fusion, unstored: fused?.internalValues(of: model) ?? [])
         fused?.scratchBase = plan.scratchCount
         self.fused = fused
         names = ValueNames(model.graph)
@@ -154,28 +154,29 @@ public struct NetworkEmitter {
             ProductKernels.emit(scalar: spec.scalar.rawValue, &w)
             w.line("")
         }
-        let fastFunctions = plan.fastFunctions
+        let fastFunctions = plan.fastFunctions, scalar = spec.scalar
         let usesFastTanh = fastFunctions.contains(SwiftMath.fastTanh)
         if usesFastTanh {
-            FastMath.emitTanh(&w)
+            FastMath.emitTanh(scalar: scalar, &w)
             w.line("")
         }
-        let usesFastExpm1 = fastFunctions.contains(SwiftMath.fastExpm1), usesFastLog1p = fastFunctions.contains(SwiftMath.fastLog1p)
+        let usesFastExpm1 = fastFunctions.contains(SwiftMath.fastExpm1) || (usesFastTanh && FastMath.tanhCallsExpm1(scalar))
+        let usesFastLog1p = fastFunctions.contains(SwiftMath.fastLog1p)
         if usesFastExpm1 {
-            FastMath.emitExpm1(&w)
+            FastMath.emitExpm1(scalar: scalar, &w)
             w.line("")
         }
         if usesFastLog1p {
-            FastMath.emitLog1p(&w)
+            FastMath.emitLog1p(scalar: scalar, &w)
             w.line("")
         }
         let fusedFastMath = fused?.isFloat == true
-        if fastFunctions.contains(SwiftMath.fastExp) || usesFastTanh || usesFastExpm1 || fusedFastMath {
-            FastMath.emitExp(&w)
+        if fastFunctions.contains(SwiftMath.fastExp) || (scalar == .float && (usesFastTanh || usesFastExpm1)) || fusedFastMath {
+            FastMath.emitExp(scalar: scalar, &w)
             w.line("")
         }
         if fusedFastMath || usesFastLog1p {
-            FastMath.emitLog(&w)
+            FastMath.emitLog(scalar: scalar, &w)
             w.line("")
         }
         if let fused {

@@ -12,7 +12,7 @@ struct KernelLowering {
     let namesFusedValues: Bool
     /// Comparisons kept as `Bool` because every consumer uses them as a condition (graphs).
     let conditions: Set<ValueID>
-    /// exp and tanh in loops run through `FastMath` (Float networks).
+    /// exp, tanh, eˣ − 1 and ln(1 + x) in loops run through `FastMath` (networks).
     let fastMath: Bool
     /// How a product runs when it is not unrolled: SIMD kernels (networks), or nil for loops.
     let productPlan: (ValueID) -> ExecutionPlan.Product?
