@@ -32,8 +32,8 @@ public struct DigitsNet: Sendable {
     public static let outputCount = 10
     /// Length of the flat parameter vector.
     public static let parameterCount = 4810
-    /// Scalars a `Workspace` holds: the gradient, then 13892 of scratch.
-    public static let workspaceCount = 18702
+    /// Scalars a `Workspace` holds: the gradient, then 14532 of scratch.
+    public static let workspaceCount = 19342
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("fc1_W", 0, [64, 64]), ("fc1_b", 4096, [64]), ("fc2_W", 4160, [64, 10]), ("fc2_b", 4800, [10])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -314,7 +314,10 @@ public struct DigitsNet: Sendable {
             store(c10, c + n + j); store(c11, c + n + j + lanes); store(c12, c + n + j + 2 * lanes); store(c13, c + n + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -366,7 +369,10 @@ public struct DigitsNet: Sendable {
             store(c50, c + 5 * n + j); store(c51, c + 5 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector(), c4 = Vector(), c5 = Vector()
             var pa = a, pb = b + j
             for _ in 0..<k {
@@ -382,7 +388,7 @@ public struct DigitsNet: Sendable {
             j += lanes
         }
         if j < n {
-            // The last columns, two rows at a time.
+            // Fewer columns than a vector: two rows at a time.
             productRowColumns(a, ai, ak, b, c, k, n, from: j, rows: 6)
         }
     }
@@ -434,7 +440,10 @@ public struct DigitsNet: Sendable {
             store(c30, c + 3 * n + j); store(c31, c + 3 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -480,7 +489,10 @@ public struct DigitsNet: Sendable {
             store(c0, c + j); store(c1, c + j + lanes); store(c2, c + j + 2 * lanes); store(c3, c + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector()
             for l in 0..<k { multiplyAdd(&c0, Vector(repeating: a[l * ak]), load(b + l * n + j)) }
             store(c0, c + j)
@@ -914,10 +926,10 @@ public struct DigitsNet: Sendable {
         let dfc2_z2 = s + 4740  // [32×10]
         let dfc2_z2_sum = g + 4800  // [10]
         let dfc1_h1 = s + 5060  // [32×64]
-        let dfc2_W_via_fc2_z2_linear = s + 7108  // [64×10]
-        let dfc1_z1 = s + 7748  // [32×64]
+        let dfc2_W_via_fc2_z2_linear = s + 7748  // [64×10]
+        let dfc1_z1 = s + 8388  // [32×64]
         let dfc1_z1_sum = g + 4096  // [64]
-        let dfc1_W_via_fc1_z1_linear = s + 9796  // [64×64]
+        let dfc1_W_via_fc1_z1_linear = s + 10436  // [64×64]
         let dfc1_W = g + 0  // [64×64]
         let dfc2_W = g + 4160  // [64×10]
 
@@ -988,7 +1000,8 @@ public struct DigitsNet: Sendable {
         Self.sumRows(dfc2_z2, dfc2_z2_sum, 32, 10)
 
         // dL/dfc1_h1 = dL/dfc2_z2 · fc2_Wᵀ
-        Self.productDots(dfc2_z2, fc2_W, dfc1_h1, 32, 10, 64)
+        Self.transposeCopy(fc2_W, s + 7108, 64, 10)  // Bᵀ: [64×10] → [10×64]
+        Self.productRows(dfc2_z2, 10, 1, s + 7108, dfc1_h1, 32, 10, 64)
 
         // dL/dfc2_W = fc1_h1ᵀ · dL/dfc2_z2
         Self.productRows(fc1_h1, 1, 64, dfc2_z2, dfc2_W_via_fc2_z2_linear, 64, 32, 10)

@@ -32,15 +32,15 @@ public struct HingeLeakyReluNet: Sendable {
     public static let outputCount = 5
     /// Length of the flat parameter vector.
     public static let parameterCount = 95
-    /// Scalars a `Workspace` holds: the gradient, then 1532 of scratch.
-    public static let workspaceCount = 1627
+    /// Scalars a `Workspace` holds: the gradient, then 1662 of scratch.
+    public static let workspaceCount = 1757
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 10]), ("b1", 30, [10]), ("W2", 40, [10, 5]), ("b2", 90, [5])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 95
-    static let scoresOffset = 350
+    static let scoresOffset = 480
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -314,7 +314,10 @@ public struct HingeLeakyReluNet: Sendable {
             store(c10, c + n + j); store(c11, c + n + j + lanes); store(c12, c + n + j + 2 * lanes); store(c13, c + n + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -366,7 +369,10 @@ public struct HingeLeakyReluNet: Sendable {
             store(c50, c + 5 * n + j); store(c51, c + 5 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector(), c4 = Vector(), c5 = Vector()
             var pa = a, pb = b + j
             for _ in 0..<k {
@@ -382,7 +388,7 @@ public struct HingeLeakyReluNet: Sendable {
             j += lanes
         }
         if j < n {
-            // The last columns, two rows at a time.
+            // Fewer columns than a vector: two rows at a time.
             productRowColumns(a, ai, ak, b, c, k, n, from: j, rows: 6)
         }
     }
@@ -434,7 +440,10 @@ public struct HingeLeakyReluNet: Sendable {
             store(c30, c + 3 * n + j); store(c31, c + 3 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -480,7 +489,10 @@ public struct HingeLeakyReluNet: Sendable {
             store(c0, c + j); store(c1, c + j + lanes); store(c2, c + j + 2 * lanes); store(c3, c + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector()
             for l in 0..<k { multiplyAdd(&c0, Vector(repeating: a[l * ak]), load(b + l * n + j)) }
             store(c0, c + j)
@@ -838,7 +850,7 @@ public struct HingeLeakyReluNet: Sendable {
         let W2 = p + 40  // [10×5]
         let b2 = p + 90  // [5]
         let z2_linear = s + 240  // [12×5]
-        let z2 = s + 350  // [12×5]
+        let z2 = s + 480  // [12×5]
 
         // z1_linear = x · W1   [12×3]·[3×10]
         Self.productRows(x, 3, 1, W1, z1_linear, 12, 3, 10)
@@ -854,8 +866,9 @@ public struct HingeLeakyReluNet: Sendable {
         }
 
         // z2_linear = h1 · W2   [12×10]·[10×5]
-        Self.transposeCopy(W2, s + 300, 10, 5)  // B: [10×5] → [5×10]
-        Self.productDots(h1, s + 300, z2_linear, 12, 10, 5)
+        Self.transposeCopy(h1, s + 300, 12, 10)  // A: [12×10] → [10×12]
+        Self.productRows(W2, 1, 5, s + 300, s + 420, 5, 10, 12)  // Cᵀ [5×12]
+        Self.transposeCopy(s + 420, z2_linear, 5, 12)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<12 {
@@ -871,11 +884,11 @@ public struct HingeLeakyReluNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×10]
         let W2 = p + 40  // [10×5]
-        let z2 = s + 350  // [12×5]
-        let data_loss = s + 410  // scalar
-        let W1_squared = s + 411  // scalar
-        let W2_squared = s + 412  // scalar
-        let loss = s + 413  // scalar
+        let z2 = s + 480  // [12×5]
+        let data_loss = s + 540  // scalar
+        let W1_squared = s + 541  // scalar
+        let W2_squared = s + 542  // scalar
+        let loss = s + 543  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -939,25 +952,25 @@ public struct HingeLeakyReluNet: Sendable {
         let b1 = p + 30  // [10]
         let W2 = p + 40  // [10×5]
         let b2 = p + 90  // [5]
-        let data_loss = s + 410  // scalar
-        let W1_squared = s + 411  // scalar
-        let W2_squared = s + 412  // scalar
-        let loss = s + 413  // scalar
+        let data_loss = s + 540  // scalar
+        let W1_squared = s + 541  // scalar
+        let W2_squared = s + 542  // scalar
+        let loss = s + 543  // scalar
         let dz2_sum = g + 90  // [5]
-        let dW2_via_z2_linear = s + 414  // [10×5]
+        let dW2_via_z2_linear = s + 544  // [10×5]
         let dz1_sum = g + 30  // [10]
-        let dW1_via_z1_linear = s + 514  // [3×10]
+        let dW1_via_z1_linear = s + 644  // [3×10]
         let dW1 = g + 0  // [3×10]
         let dW2 = g + 40  // [10×5]
 
         // Fused (the rewrite of 15 ops): z1 = x · W1 + b1; h1 = leaky_relu(z1);
         // scores = h1 · W2 + b2; data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z2_ij − z2_iy + 1.5), and its gradient, in one kernel
         do {
-            let xT = s + 544  // [3×16] inputs, one row per feature
-            let scoresT = s + 592, dScoresT = s + 848  // [5×16] one row per class
-            let W1p = s + 1244, b1p = s + 1292  // W1 [3×16], b1 [16], zero-padded
-            let W2t = s + 1308  // W2ᵀ [5×16], zero-padded
-            let dW2t = s + 1388, dW1p = s + 1468, db1p = s + 1516  // padded sums
+            let xT = s + 674  // [3×16] inputs, one row per feature
+            let scoresT = s + 722, dScoresT = s + 978  // [5×16] one row per class
+            let W1p = s + 1374, b1p = s + 1422  // W1 [3×16], b1 [16], zero-padded
+            let W2t = s + 1438  // W2ᵀ [5×16], zero-padded
+            let dW2t = s + 1518, dW1p = s + 1598, db1p = s + 1646  // padded sums
 
             // Layout: x transposed to one row per feature, the batch padded to 16 examples and the
             // hidden layer to 16 units (padding examples have zero inputs, padding units zero weights)

@@ -32,15 +32,15 @@ public struct ReluLayerNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 87
-    /// Scalars a `Workspace` holds: the gradient, then 2368 of scratch.
-    public static let workspaceCount = 2455
+    /// Scalars a `Workspace` holds: the gradient, then 2632 of scratch.
+    public static let workspaceCount = 2719
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 12]), ("b1", 36, [12]), ("W2", 48, [12, 3]), ("b2", 84, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 87
-    static let scoresOffset = 576
+    static let scoresOffset = 840
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -314,7 +314,10 @@ public struct ReluLayerNet: Sendable {
             store(c10, c + n + j); store(c11, c + n + j + lanes); store(c12, c + n + j + 2 * lanes); store(c13, c + n + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -366,7 +369,10 @@ public struct ReluLayerNet: Sendable {
             store(c50, c + 5 * n + j); store(c51, c + 5 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector(), c4 = Vector(), c5 = Vector()
             var pa = a, pb = b + j
             for _ in 0..<k {
@@ -382,7 +388,7 @@ public struct ReluLayerNet: Sendable {
             j += lanes
         }
         if j < n {
-            // The last columns, two rows at a time.
+            // Fewer columns than a vector: two rows at a time.
             productRowColumns(a, ai, ak, b, c, k, n, from: j, rows: 6)
         }
     }
@@ -434,7 +440,10 @@ public struct ReluLayerNet: Sendable {
             store(c30, c + 3 * n + j); store(c31, c + 3 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -480,7 +489,10 @@ public struct ReluLayerNet: Sendable {
             store(c0, c + j); store(c1, c + j + lanes); store(c2, c + j + 2 * lanes); store(c3, c + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector()
             for l in 0..<k { multiplyAdd(&c0, Vector(repeating: a[l * ak]), load(b + l * n + j)) }
             store(c0, c + j)
@@ -869,7 +881,7 @@ public struct ReluLayerNet: Sendable {
         let W2 = p + 48  // [12×3]
         let b2 = p + 84  // [3]
         let z2_linear = s + 480  // [20×3]
-        let z2 = s + 576  // [20×3]
+        let z2 = s + 840  // [20×3]
 
         // z1_linear = x · W1   [20×3]·[3×12]
         Self.productRows(x, 3, 1, W1, z1_linear, 20, 3, 12)
@@ -885,8 +897,9 @@ public struct ReluLayerNet: Sendable {
         }
 
         // z2_linear = a2 · W2   [20×12]·[12×3]
-        Self.transposeCopy(W2, s + 540, 12, 3)  // B: [12×3] → [3×12]
-        Self.productDots(a2, s + 540, z2_linear, 20, 12, 3)
+        Self.transposeCopy(a2, s + 540, 20, 12)  // A: [20×12] → [12×20]
+        Self.productRows(W2, 1, 3, s + 540, s + 780, 3, 12, 20)  // Cᵀ [3×20]
+        Self.transposeCopy(s + 780, z2_linear, 3, 20)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<20 {
@@ -902,11 +915,11 @@ public struct ReluLayerNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
         let W2 = p + 48  // [12×3]
-        let z2 = s + 576  // [20×3]
-        let data_loss = s + 636  // scalar
-        let W1_squared = s + 637  // scalar
-        let W2_squared = s + 638  // scalar
-        let loss = s + 639  // scalar
+        let z2 = s + 840  // [20×3]
+        let data_loss = s + 900  // scalar
+        let W1_squared = s + 901  // scalar
+        let W2_squared = s + 902  // scalar
+        let loss = s + 903  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -974,26 +987,26 @@ public struct ReluLayerNet: Sendable {
         let b1 = p + 36  // [12]
         let W2 = p + 48  // [12×3]
         let b2 = p + 84  // [3]
-        let data_loss = s + 636  // scalar
-        let W1_squared = s + 637  // scalar
-        let W2_squared = s + 638  // scalar
-        let loss = s + 639  // scalar
+        let data_loss = s + 900  // scalar
+        let W1_squared = s + 901  // scalar
+        let W2_squared = s + 902  // scalar
+        let loss = s + 903  // scalar
         let dz2_sum = g + 84  // [3]
-        let dW2_via_z2_linear = s + 640  // [12×3]
+        let dW2_via_z2_linear = s + 904  // [12×3]
         let dz1_sum = g + 36  // [12]
-        let dW1_via_z1_linear = s + 712  // [3×12]
+        let dW1_via_z1_linear = s + 976  // [3×12]
         let dW1 = g + 0  // [3×12]
         let dW2 = g + 48  // [12×3]
 
         // Fused (the rewrite of 14 ops): z1 = x · W1 + b1; a2 = relu(z1);
         // scores = a2 · W2 + b2; data_loss = mean over the batch of −log softmax(z2)[y], and its gradient, in one kernel
         do {
-            let xT = s + 748  // [3×32] inputs, one row per feature
-            let scoresT = s + 844, dScoresT = s + 1356  // [3×32] one row per class
-            let exampleLosses = s + 2124  // [20] each example's loss
-            let W1p = s + 2144, b1p = s + 2192  // W1 [3×16], b1 [16], zero-padded
-            let W2t = s + 2208  // W2ᵀ [3×16], zero-padded
-            let dW2t = s + 2256, dW1p = s + 2304, db1p = s + 2352  // padded sums
+            let xT = s + 1012  // [3×32] inputs, one row per feature
+            let scoresT = s + 1108, dScoresT = s + 1620  // [3×32] one row per class
+            let exampleLosses = s + 2388  // [20] each example's loss
+            let W1p = s + 2408, b1p = s + 2456  // W1 [3×16], b1 [16], zero-padded
+            let W2t = s + 2472  // W2ᵀ [3×16], zero-padded
+            let dW2t = s + 2520, dW1p = s + 2568, db1p = s + 2616  // padded sums
 
             // Layout: x transposed to one row per feature, the batch padded to 32 examples and the
             // hidden layer to 16 units (padding examples have zero inputs, padding units zero weights)

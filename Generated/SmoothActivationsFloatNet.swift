@@ -36,15 +36,15 @@ public struct SmoothActivationsFloatNet: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 800
-    /// Scalars a `Workspace` holds: the gradient, then 2737 of scratch.
-    public static let workspaceCount = 3537
+    /// Scalars a `Workspace` holds: the gradient, then 3329 of scratch.
+    public static let workspaceCount = 4129
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [5, 24]), ("b1", 120, [24]), ("W2", 144, [24, 16]), ("b2", 528, [16]), ("W3", 544, [16, 12]), ("b3", 736, [12]), ("W4", 748, [12, 4]), ("b4", 796, [4])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil), ("W3", nil), ("b3", nil), ("W4", nil), ("b4", nil)]
     static let stateCount = 800
-    static let scoresOffset = 1328
+    static let scoresOffset = 1408
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -318,7 +318,10 @@ public struct SmoothActivationsFloatNet: Sendable {
             store(c10, c + n + j); store(c11, c + n + j + lanes); store(c12, c + n + j + 2 * lanes); store(c13, c + n + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -370,7 +373,10 @@ public struct SmoothActivationsFloatNet: Sendable {
             store(c50, c + 5 * n + j); store(c51, c + 5 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector(), c4 = Vector(), c5 = Vector()
             var pa = a, pb = b + j
             for _ in 0..<k {
@@ -386,7 +392,7 @@ public struct SmoothActivationsFloatNet: Sendable {
             j += lanes
         }
         if j < n {
-            // The last columns, two rows at a time.
+            // Fewer columns than a vector: two rows at a time.
             productRowColumns(a, ai, ak, b, c, k, n, from: j, rows: 6)
         }
     }
@@ -438,7 +444,10 @@ public struct SmoothActivationsFloatNet: Sendable {
             store(c30, c + 3 * n + j); store(c31, c + 3 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -484,7 +493,10 @@ public struct SmoothActivationsFloatNet: Sendable {
             store(c0, c + j); store(c1, c + j + lanes); store(c2, c + j + 2 * lanes); store(c3, c + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector()
             for l in 0..<k { multiplyAdd(&c0, Vector(repeating: a[l * ak]), load(b + l * n + j)) }
             store(c0, c + j)
@@ -879,7 +891,7 @@ public struct SmoothActivationsFloatNet: Sendable {
         let W4 = p + 748  // [12×4]
         let b4 = p + 796  // [4]
         let z4_linear = s + 1248  // [8×4]
-        let z4 = s + 1328  // [8×4]
+        let z4 = s + 1408  // [8×4]
 
         // z1_linear = x · W1   [8×5]·[5×24]
         Self.productRows(x, 5, 1, W1, z1_linear, 8, 5, 24)
@@ -930,8 +942,9 @@ public struct SmoothActivationsFloatNet: Sendable {
         }
 
         // z4_linear = h3 · W4   [8×12]·[12×4]
-        Self.transposeCopy(W4, s + 1280, 12, 4)  // B: [12×4] → [4×12]
-        Self.productDots(h3, s + 1280, z4_linear, 8, 12, 4)
+        Self.transposeCopy(h3, s + 1280, 8, 12)  // A: [8×12] → [12×8]
+        Self.productRows(W4, 1, 4, s + 1280, s + 1376, 4, 12, 8)  // Cᵀ [4×8]
+        Self.transposeCopy(s + 1376, z4_linear, 4, 8)
 
         // z4 = z4_linear + b4   (bias added to every row)
         for r in 0..<8 {
@@ -945,8 +958,8 @@ public struct SmoothActivationsFloatNet: Sendable {
     /// Forward pass and loss.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let z4 = s + 1328  // [8×4]
-        let loss = s + 1360  // scalar
+        let z4 = s + 1408  // [8×4]
+        let loss = s + 1440  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -992,25 +1005,25 @@ public struct SmoothActivationsFloatNet: Sendable {
         let z3 = s + 1056  // [8×12]
         let h3 = s + 1152  // [8×12]
         let W4 = p + 748  // [12×4]
-        let z4 = s + 1328  // [8×4]
-        let loss = s + 1360  // scalar
-        let dz4 = s + 1361  // [8×4]
+        let z4 = s + 1408  // [8×4]
+        let loss = s + 1440  // scalar
+        let dz4 = s + 1441  // [8×4]
         let dz4_sum = g + 796  // [4]
-        let dh3 = s + 1393  // [8×12]
+        let dh3 = s + 1473  // [8×12]
         let dW4 = g + 748  // [12×4]
-        let h3_x_clamped = s + 1585  // [8×12]
-        let h3_x_squared = s + 1681  // [8×12]
-        let h3_tanh = s + 1777  // [8×12]
-        let dz3 = s + 1873  // [8×12]
+        let h3_x_clamped = s + 1665  // [8×12]
+        let h3_x_squared = s + 1761  // [8×12]
+        let h3_tanh = s + 1857  // [8×12]
+        let dz3 = s + 1953  // [8×12]
         let dz3_sum = g + 736  // [12]
-        let dh2 = s + 1969  // [8×16]
+        let dh2 = s + 2049  // [8×16]
         let dW3 = g + 544  // [16×12]
-        let h2_gate = s + 2097  // [8×16]
-        let dz2 = s + 2225  // [8×16]
+        let h2_gate = s + 2369  // [8×16]
+        let dz2 = s + 2497  // [8×16]
         let dz2_sum = g + 528  // [16]
-        let dh1 = s + 2353  // [8×24]
+        let dh1 = s + 2625  // [8×24]
         let dW2 = g + 144  // [24×16]
-        let dz1 = s + 2545  // [8×24]
+        let dz1 = s + 3137  // [8×24]
         let dz1_sum = g + 120  // [24]
         let dW1 = g + 0  // [5×24]
 
@@ -1061,12 +1074,12 @@ public struct SmoothActivationsFloatNet: Sendable {
         }
 
         // dL/dh3 = dL/dz4 · W4ᵀ
-        Self.transposeCopy(W4, s + 1489, 12, 4)  // Bᵀ: [12×4] → [4×12]
-        Self.productRows(dz4, 4, 1, s + 1489, dh3, 8, 4, 12)
+        Self.transposeCopy(W4, s + 1569, 12, 4)  // Bᵀ: [12×4] → [4×12]
+        Self.productRows(dz4, 4, 1, s + 1569, dh3, 8, 4, 12)
 
         // dL/dW4 = h3ᵀ · dL/dz4
-        Self.productRows(dz4, 1, 4, h3, s + 1537, 4, 8, 12)  // Cᵀ [4×12]
-        Self.transposeCopy(s + 1537, dW4, 4, 12)
+        Self.productRows(dz4, 1, 4, h3, s + 1617, 4, 8, 12)  // Cᵀ [4×12]
+        Self.transposeCopy(s + 1617, dW4, 4, 12)
 
         // max(z3, −10)
         // x̂ = z3 clamped to ±10
@@ -1122,7 +1135,8 @@ public struct SmoothActivationsFloatNet: Sendable {
         Self.sumRows(dz3, dz3_sum, 8, 12)
 
         // dL/dh2 = dL/dz3 · W3ᵀ
-        Self.productDots(dz3, W3, dh2, 8, 12, 16)
+        Self.transposeCopy(W3, s + 2177, 16, 12)  // Bᵀ: [16×12] → [12×16]
+        Self.productRows(dz3, 12, 1, s + 2177, dh2, 8, 12, 16)
 
         // dL/dW3 = h2ᵀ · dL/dz3
         Self.productRows(h2, 1, 16, dz3, dW3, 16, 8, 12)
@@ -1147,7 +1161,9 @@ public struct SmoothActivationsFloatNet: Sendable {
         Self.sumRows(dz2, dz2_sum, 8, 16)
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.productDots(dz2, W2, dh1, 8, 16, 24)
+        Self.transposeCopy(dz2, s + 2817, 8, 16)  // A: [8×16] → [16×8]
+        Self.productRows(W2, 16, 1, s + 2817, s + 2945, 24, 16, 8)  // Cᵀ [24×8]
+        Self.transposeCopy(s + 2945, dh1, 24, 8)
 
         // dL/dW2 = h1ᵀ · dL/dz2
         Self.productRows(h1, 1, 24, dz2, dW2, 24, 8, 16)

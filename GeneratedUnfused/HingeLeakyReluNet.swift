@@ -32,15 +32,15 @@ public struct HingeLeakyReluNet: Sendable {
     public static let outputCount = 5
     /// Length of the flat parameter vector.
     public static let parameterCount = 95
-    /// Scalars a `Workspace` holds: the gradient, then 1336 of scratch.
-    public static let workspaceCount = 1431
+    /// Scalars a `Workspace` holds: the gradient, then 1466 of scratch.
+    public static let workspaceCount = 1561
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 10]), ("b1", 30, [10]), ("W2", 40, [10, 5]), ("b2", 90, [5])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 95
-    static let scoresOffset = 470
+    static let scoresOffset = 600
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -314,7 +314,10 @@ public struct HingeLeakyReluNet: Sendable {
             store(c10, c + n + j); store(c11, c + n + j + lanes); store(c12, c + n + j + 2 * lanes); store(c13, c + n + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -366,7 +369,10 @@ public struct HingeLeakyReluNet: Sendable {
             store(c50, c + 5 * n + j); store(c51, c + 5 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector(), c4 = Vector(), c5 = Vector()
             var pa = a, pb = b + j
             for _ in 0..<k {
@@ -382,7 +388,7 @@ public struct HingeLeakyReluNet: Sendable {
             j += lanes
         }
         if j < n {
-            // The last columns, two rows at a time.
+            // Fewer columns than a vector: two rows at a time.
             productRowColumns(a, ai, ak, b, c, k, n, from: j, rows: 6)
         }
     }
@@ -434,7 +440,10 @@ public struct HingeLeakyReluNet: Sendable {
             store(c30, c + 3 * n + j); store(c31, c + 3 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -480,7 +489,10 @@ public struct HingeLeakyReluNet: Sendable {
             store(c0, c + j); store(c1, c + j + lanes); store(c2, c + j + 2 * lanes); store(c3, c + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector()
             for l in 0..<k { multiplyAdd(&c0, Vector(repeating: a[l * ak]), load(b + l * n + j)) }
             store(c0, c + j)
@@ -802,7 +814,7 @@ public struct HingeLeakyReluNet: Sendable {
         let W2 = p + 40  // [10×5]
         let b2 = p + 90  // [5]
         let z2_linear = s + 360  // [12×5]
-        let z2 = s + 470  // [12×5]
+        let z2 = s + 600  // [12×5]
 
         // z1_linear = x · W1   [12×3]·[3×10]
         Self.productRows(x, 3, 1, W1, z1_linear, 12, 3, 10)
@@ -821,8 +833,9 @@ public struct HingeLeakyReluNet: Sendable {
         }
 
         // z2_linear = h1 · W2   [12×10]·[10×5]
-        Self.transposeCopy(W2, s + 420, 10, 5)  // B: [10×5] → [5×10]
-        Self.productDots(h1, s + 420, z2_linear, 12, 10, 5)
+        Self.transposeCopy(h1, s + 420, 12, 10)  // A: [12×10] → [10×12]
+        Self.productRows(W2, 1, 5, s + 420, s + 540, 5, 10, 12)  // Cᵀ [5×12]
+        Self.transposeCopy(s + 540, z2_linear, 5, 12)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<12 {
@@ -838,13 +851,13 @@ public struct HingeLeakyReluNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×10]
         let W2 = p + 40  // [10×5]
-        let z2 = s + 470  // [12×5]
-        let data_loss = s + 530  // scalar
-        let W1_squared = s + 531  // scalar
-        let W2_squared = s + 532  // scalar
-        let weight_squares = s + 533  // scalar
-        let regularization = s + 534  // scalar
-        let loss = s + 535  // scalar
+        let z2 = s + 600  // [12×5]
+        let data_loss = s + 660  // scalar
+        let W1_squared = s + 661  // scalar
+        let W2_squared = s + 662  // scalar
+        let weight_squares = s + 663  // scalar
+        let regularization = s + 664  // scalar
+        let loss = s + 665  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -907,24 +920,24 @@ public struct HingeLeakyReluNet: Sendable {
         let W1 = p + 0  // [3×10]
         let h1 = s + 240  // [12×10]
         let W2 = p + 40  // [10×5]
-        let z2 = s + 470  // [12×5]
-        let data_loss = s + 530  // scalar
-        let W1_squared = s + 531  // scalar
-        let W2_squared = s + 532  // scalar
-        let weight_squares = s + 533  // scalar
-        let regularization = s + 534  // scalar
-        let loss = s + 535  // scalar
-        let dW2_via_W2_squared = s + 536  // [10×5]
-        let dW1_via_W1_squared = s + 586  // [3×10]
-        let dz2 = s + 616  // [12×5]
+        let z2 = s + 600  // [12×5]
+        let data_loss = s + 660  // scalar
+        let W1_squared = s + 661  // scalar
+        let W2_squared = s + 662  // scalar
+        let weight_squares = s + 663  // scalar
+        let regularization = s + 664  // scalar
+        let loss = s + 665  // scalar
+        let dW2_via_W2_squared = s + 666  // [10×5]
+        let dW1_via_W1_squared = s + 716  // [3×10]
+        let dz2 = s + 746  // [12×5]
         let dz2_sum = g + 90  // [5]
-        let dh1 = s + 676  // [12×10]
-        let dW2_via_z2_linear = s + 846  // [10×5]
-        let z1_positive = s + 946  // [12×10]
-        let dh1_leak = s + 1066  // [12×10]
-        let dz1 = s + 1186  // [12×10]
+        let dh1 = s + 806  // [12×10]
+        let dW2_via_z2_linear = s + 976  // [10×5]
+        let z1_positive = s + 1076  // [12×10]
+        let dh1_leak = s + 1196  // [12×10]
+        let dz1 = s + 1316  // [12×10]
         let dz1_sum = g + 30  // [10]
-        let dW1_via_z1_linear = s + 1306  // [3×10]
+        let dW1_via_z1_linear = s + 1436  // [3×10]
         let dW1 = g + 0  // [3×10]
         let dW2 = g + 40  // [10×5]
 
@@ -1012,12 +1025,12 @@ public struct HingeLeakyReluNet: Sendable {
         }
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 796, 10, 5)  // Bᵀ: [10×5] → [5×10]
-        Self.productRows(dz2, 5, 1, s + 796, dh1, 12, 5, 10)
+        Self.transposeCopy(W2, s + 926, 10, 5)  // Bᵀ: [10×5] → [5×10]
+        Self.productRows(dz2, 5, 1, s + 926, dh1, 12, 5, 10)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 5, h1, s + 896, 5, 12, 10)  // Cᵀ [5×10]
-        Self.transposeCopy(s + 896, dW2_via_z2_linear, 5, 10)
+        Self.productRows(dz2, 1, 5, h1, s + 1026, 5, 12, 10)  // Cᵀ [5×10]
+        Self.transposeCopy(s + 1026, dW2_via_z2_linear, 5, 10)
 
         // 1 where z1 > 0, that is where h1 > 0
         for i in 0..<120 {

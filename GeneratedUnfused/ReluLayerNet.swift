@@ -32,15 +32,15 @@ public struct ReluLayerNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 87
-    /// Scalars a `Workspace` holds: the gradient, then 1878 of scratch.
-    public static let workspaceCount = 1965
+    /// Scalars a `Workspace` holds: the gradient, then 2142 of scratch.
+    public static let workspaceCount = 2229
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 12]), ("b1", 36, [12]), ("W2", 48, [12, 3]), ("b2", 84, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 87
-    static let scoresOffset = 816
+    static let scoresOffset = 1080
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -314,7 +314,10 @@ public struct ReluLayerNet: Sendable {
             store(c10, c + n + j); store(c11, c + n + j + lanes); store(c12, c + n + j + 2 * lanes); store(c13, c + n + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -366,7 +369,10 @@ public struct ReluLayerNet: Sendable {
             store(c50, c + 5 * n + j); store(c51, c + 5 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector(), c4 = Vector(), c5 = Vector()
             var pa = a, pb = b + j
             for _ in 0..<k {
@@ -382,7 +388,7 @@ public struct ReluLayerNet: Sendable {
             j += lanes
         }
         if j < n {
-            // The last columns, two rows at a time.
+            // Fewer columns than a vector: two rows at a time.
             productRowColumns(a, ai, ak, b, c, k, n, from: j, rows: 6)
         }
     }
@@ -434,7 +440,10 @@ public struct ReluLayerNet: Sendable {
             store(c30, c + 3 * n + j); store(c31, c + 3 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -480,7 +489,10 @@ public struct ReluLayerNet: Sendable {
             store(c0, c + j); store(c1, c + j + lanes); store(c2, c + j + 2 * lanes); store(c3, c + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector()
             for l in 0..<k { multiplyAdd(&c0, Vector(repeating: a[l * ak]), load(b + l * n + j)) }
             store(c0, c + j)
@@ -802,7 +814,7 @@ public struct ReluLayerNet: Sendable {
         let W2 = p + 48  // [12×3]
         let b2 = p + 84  // [3]
         let z2_linear = s + 720  // [20×3]
-        let z2 = s + 816  // [20×3]
+        let z2 = s + 1080  // [20×3]
 
         // z1_linear = x · W1   [20×3]·[3×12]
         Self.productRows(x, 3, 1, W1, z1_linear, 20, 3, 12)
@@ -821,8 +833,9 @@ public struct ReluLayerNet: Sendable {
         }
 
         // z2_linear = a2 · W2   [20×12]·[12×3]
-        Self.transposeCopy(W2, s + 780, 12, 3)  // B: [12×3] → [3×12]
-        Self.productDots(a2, s + 780, z2_linear, 20, 12, 3)
+        Self.transposeCopy(a2, s + 780, 20, 12)  // A: [20×12] → [12×20]
+        Self.productRows(W2, 1, 3, s + 780, s + 1020, 3, 12, 20)  // Cᵀ [3×20]
+        Self.transposeCopy(s + 1020, z2_linear, 3, 20)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<20 {
@@ -838,13 +851,13 @@ public struct ReluLayerNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
         let W2 = p + 48  // [12×3]
-        let z2 = s + 816  // [20×3]
-        let data_loss = s + 876  // scalar
-        let W1_squared = s + 877  // scalar
-        let W2_squared = s + 878  // scalar
-        let weight_squares = s + 879  // scalar
-        let regularization = s + 880  // scalar
-        let loss = s + 881  // scalar
+        let z2 = s + 1080  // [20×3]
+        let data_loss = s + 1140  // scalar
+        let W1_squared = s + 1141  // scalar
+        let W2_squared = s + 1142  // scalar
+        let weight_squares = s + 1143  // scalar
+        let regularization = s + 1144  // scalar
+        let loss = s + 1145  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -911,23 +924,23 @@ public struct ReluLayerNet: Sendable {
         let W1 = p + 0  // [3×12]
         let a2 = s + 480  // [20×12]
         let W2 = p + 48  // [12×3]
-        let z2 = s + 816  // [20×3]
-        let data_loss = s + 876  // scalar
-        let W1_squared = s + 877  // scalar
-        let W2_squared = s + 878  // scalar
-        let weight_squares = s + 879  // scalar
-        let regularization = s + 880  // scalar
-        let loss = s + 881  // scalar
-        let dW2_via_W2_squared = s + 882  // [12×3]
-        let dW1_via_W1_squared = s + 918  // [3×12]
-        let dz2 = s + 954  // [20×3]
+        let z2 = s + 1080  // [20×3]
+        let data_loss = s + 1140  // scalar
+        let W1_squared = s + 1141  // scalar
+        let W2_squared = s + 1142  // scalar
+        let weight_squares = s + 1143  // scalar
+        let regularization = s + 1144  // scalar
+        let loss = s + 1145  // scalar
+        let dW2_via_W2_squared = s + 1146  // [12×3]
+        let dW1_via_W1_squared = s + 1182  // [3×12]
+        let dz2 = s + 1218  // [20×3]
         let dz2_sum = g + 84  // [3]
-        let da2 = s + 1014  // [20×12]
-        let dW2_via_z2_linear = s + 1290  // [12×3]
-        let z1_positive = s + 1362  // [20×12]
-        let dz1 = s + 1602  // [20×12]
+        let da2 = s + 1278  // [20×12]
+        let dW2_via_z2_linear = s + 1554  // [12×3]
+        let z1_positive = s + 1626  // [20×12]
+        let dz1 = s + 1866  // [20×12]
         let dz1_sum = g + 36  // [12]
-        let dW1_via_z1_linear = s + 1842  // [3×12]
+        let dW1_via_z1_linear = s + 2106  // [3×12]
         let dW1 = g + 0  // [3×12]
         let dW2 = g + 48  // [12×3]
 
@@ -1023,12 +1036,12 @@ public struct ReluLayerNet: Sendable {
         }
 
         // dL/da2 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 1254, 12, 3)  // Bᵀ: [12×3] → [3×12]
-        Self.productRows(dz2, 3, 1, s + 1254, da2, 20, 3, 12)
+        Self.transposeCopy(W2, s + 1518, 12, 3)  // Bᵀ: [12×3] → [3×12]
+        Self.productRows(dz2, 3, 1, s + 1518, da2, 20, 3, 12)
 
         // dL/dW2 = a2ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 3, a2, s + 1326, 3, 20, 12)  // Cᵀ [3×12]
-        Self.transposeCopy(s + 1326, dW2_via_z2_linear, 3, 12)
+        Self.productRows(dz2, 1, 3, a2, s + 1590, 3, 20, 12)  // Cᵀ [3×12]
+        Self.transposeCopy(s + 1590, dW2_via_z2_linear, 3, 12)
 
         // 1 where z1 > 0, that is where a2 > 0
         for i in 0..<240 {

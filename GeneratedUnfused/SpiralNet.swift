@@ -314,7 +314,10 @@ public struct SpiralNet: Sendable {
             store(c10, c + n + j); store(c11, c + n + j + lanes); store(c12, c + n + j + 2 * lanes); store(c13, c + n + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -366,7 +369,10 @@ public struct SpiralNet: Sendable {
             store(c50, c + 5 * n + j); store(c51, c + 5 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector(), c4 = Vector(), c5 = Vector()
             var pa = a, pb = b + j
             for _ in 0..<k {
@@ -382,7 +388,7 @@ public struct SpiralNet: Sendable {
             j += lanes
         }
         if j < n {
-            // The last columns, two rows at a time.
+            // Fewer columns than a vector: two rows at a time.
             productRowColumns(a, ai, ak, b, c, k, n, from: j, rows: 6)
         }
     }
@@ -434,7 +440,10 @@ public struct SpiralNet: Sendable {
             store(c30, c + 3 * n + j); store(c31, c + 3 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -480,7 +489,10 @@ public struct SpiralNet: Sendable {
             store(c0, c + j); store(c1, c + j + lanes); store(c2, c + j + 2 * lanes); store(c3, c + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector()
             for l in 0..<k { multiplyAdd(&c0, Vector(repeating: a[l * ak]), load(b + l * n + j)) }
             store(c0, c + j)

@@ -32,8 +32,8 @@ public struct TenClassDoubleNet: Sendable {
     public static let outputCount = 10
     /// Length of the flat parameter vector.
     public static let parameterCount = 322
-    /// Scalars a `Workspace` holds: the gradient, then 9282 of scratch.
-    public static let workspaceCount = 9604
+    /// Scalars a `Workspace` holds: the gradient, then 9522 of scratch.
+    public static let workspaceCount = 9844
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 24]), ("b1", 48, [24]), ("W2", 72, [24, 10]), ("b2", 312, [10])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -314,7 +314,10 @@ public struct TenClassDoubleNet: Sendable {
             store(c10, c + n + j); store(c11, c + n + j + lanes); store(c12, c + n + j + 2 * lanes); store(c13, c + n + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -366,7 +369,10 @@ public struct TenClassDoubleNet: Sendable {
             store(c50, c + 5 * n + j); store(c51, c + 5 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector(), c4 = Vector(), c5 = Vector()
             var pa = a, pb = b + j
             for _ in 0..<k {
@@ -382,7 +388,7 @@ public struct TenClassDoubleNet: Sendable {
             j += lanes
         }
         if j < n {
-            // The last columns, two rows at a time.
+            // Fewer columns than a vector: two rows at a time.
             productRowColumns(a, ai, ak, b, c, k, n, from: j, rows: 6)
         }
     }
@@ -434,7 +440,10 @@ public struct TenClassDoubleNet: Sendable {
             store(c30, c + 3 * n + j); store(c31, c + 3 * n + j + lanes)
             j += 2 * lanes
         }
-        if j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
             for l in 0..<k {
                 let b0 = load(b + l * n + j)
@@ -480,7 +489,10 @@ public struct TenClassDoubleNet: Sendable {
             store(c0, c + j); store(c1, c + j + lanes); store(c2, c + j + 2 * lanes); store(c3, c + j + 3 * lanes)
             j += 4 * lanes
         }
-        while j + lanes <= n {
+        while j < n && n >= lanes {
+            // One vector of columns at a time; the last one ends at n, recomputing columns already stored
+            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            j = min(j, n - lanes)
             var c0 = Vector()
             for l in 0..<k { multiplyAdd(&c0, Vector(repeating: a[l * ak]), load(b + l * n + j)) }
             store(c0, c + j)
@@ -922,11 +934,11 @@ public struct TenClassDoubleNet: Sendable {
         let dz2 = s + 4894  // [50×10]
         let dz2_sum = g + 312  // [10]
         let dh1 = s + 5394  // [50×24]
-        let dW2_via_z2_linear = s + 6594  // [24×10]
-        let z1_positive = s + 6834  // [50×24]
-        let dz1 = s + 8034  // [50×24]
+        let dW2_via_z2_linear = s + 6834  // [24×10]
+        let z1_positive = s + 7074  // [50×24]
+        let dz1 = s + 8274  // [50×24]
         let dz1_sum = g + 48  // [24]
-        let dW1_via_z1_linear = s + 9234  // [2×24]
+        let dW1_via_z1_linear = s + 9474  // [2×24]
         let dW1 = g + 0  // [2×24]
         let dW2 = g + 72  // [24×10]
 
@@ -1015,7 +1027,8 @@ public struct TenClassDoubleNet: Sendable {
         Self.sumRows(dz2, dz2_sum, 50, 10)
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.productDots(dz2, W2, dh1, 50, 10, 24)
+        Self.transposeCopy(W2, s + 6594, 24, 10)  // Bᵀ: [24×10] → [10×24]
+        Self.productRows(dz2, 10, 1, s + 6594, dh1, 50, 10, 24)
 
         // dL/dW2 = h1ᵀ · dL/dz2
         Self.productRows(h1, 1, 24, dz2, dW2_via_z2_linear, 24, 50, 10)

@@ -50,6 +50,24 @@ final class PackedProductTests: XCTestCase {
         }
     }
 
+    /// `productRows` (the register-tiled kernel of products below the packing rule's size) on
+    /// every row tile (6, 4, 2 and 1 rows) and column tails: fewer columns than a vector, and
+    /// the last vector that overlaps columns already stored (n not a multiple of the lanes).
+    func testRowsMatchTheTripleLoop() {
+        for m in [1, 2, 3, 5, 6, 7, 13] {
+            for n in [1, 3, 7, 8, 9, 10, 15, 17, 25, 100] {
+                for transposeA in [false, true] {
+                    check(DigitsNet.self, m, 37, n, transposeA, false, tolerance: 1e-5) { a, ai, ak, b, _, _, c, _, _ in
+                        DigitsNet.productRows(a, ai, ak, b, c, m, 37, n)
+                    }
+                    check(TenClassDoubleNet.self, m, 37, n, transposeA, false, tolerance: 1e-13) { a, ai, ak, b, _, _, c, _, _ in
+                        TenClassDoubleNet.productRows(a, ai, ak, b, c, m, 37, n)
+                    }
+                }
+            }
+        }
+    }
+
     /// Runs `kernel(a, ai, ak, b, bk, bj, c, packA, packB)` on seeded values in [-1, 1], with C
     /// filled with NaN first (every element must be written), and compares each element with the
     /// exact sum within `tolerance` · k.

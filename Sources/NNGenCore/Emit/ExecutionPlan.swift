@@ -78,11 +78,12 @@ struct ExecutionPlan {
         }
     }
 
-    /// The cheapest SIMD form for `C = op(A)·op(B)` (fewest elements copied into a transposed
-    /// layout), with scratch for its copies; scalar loops when no dimension fills a vector.
+    /// The SIMD form for `C = op(A)·op(B)` that `ProductCost` estimates fastest, copies into a
+    /// transposed layout included, with scratch for its copies; scalar loops when no dimension
+    /// fills a vector.
     private mutating func planProduct(_ s: MatmulShape) -> Product {
         let width = 8  // a product needs a dimension of at least one vector of Float
-        var candidates: [(cost: Int, product: Product)] = []
+        var candidates: [(cost: Double, product: Product)] = []
         func scratch(_ count: Int) -> Int {
             defer { scratchCount += count }
             return scratchCount
@@ -91,11 +92,21 @@ struct ExecutionPlan {
             let sizes = ProductKernels.packedScratch(m: s.m, k: s.k, n: s.n, transposedA: s.transposeA)
             return Product(form: .packed, copyA: scratch(sizes.a), copyB: scratch(sizes.b))
         }
-        if s.n >= width { candidates.append((s.transposeB ? s.k * s.n : 0, Product(form: .rows))) }
-        if s.k >= width {
-            candidates.append(((s.transposeA ? s.m * s.k : 0) + (s.transposeB ? 0 : s.k * s.n), Product(form: .dots)))
+        if s.n >= width {
+            let cost = ProductCost.rows(m: s.m, k: s.k, n: s.n) + ProductCost.copies(s.transposeB ? s.k * s.n : 0, calls: 1)
+            candidates.append((cost, Product(form: .rows)))
         }
-        if s.m >= width { candidates.append(((s.transposeA ? 0 : s.m * s.k) + s.n * s.m, Product(form: .transposedRows))) }
+        if s.k >= width {
+            let copyA = s.transposeA ? s.m * s.k : 0, copyB = s.transposeB ? 0 : s.k * s.n
+            let copies = ProductCost.copies(copyA, calls: 1) + ProductCost.copies(copyB, calls: 1)
+            candidates.append((ProductCost.dots(m: s.m, k: s.k, n: s.n) + copies, Product(form: .dots)))
+        }
+        if s.m >= width {
+            // Cᵀ = op(B)ᵀ·op(A)ᵀ by rows (op(A)ᵀ copied to [k][m] unless stored so), then Cᵀ transposed.
+            let copies = ProductCost.copies(s.transposeA ? 0 : s.m * s.k, calls: 1) + ProductCost.copies(s.n * s.m, calls: 1)
+            let cost = ProductCost.rows(m: s.n, k: s.k, n: s.m) + copies
+            candidates.append((cost, Product(form: .transposedRows)))
+        }
         guard let best = candidates.min(by: { $0.cost < $1.cost })?.product else { return Product(form: .scalar) }
         var product = best
         switch best.form {
