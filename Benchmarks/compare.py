@@ -10,7 +10,8 @@ machine's single-core float32 peak (peak.c), nngen's generation time per spec, t
 `swift build -c release` time of each of the five's emitted files and of the largest sweep
 workload's, and with --default-flags nngen built with no flags at all (what a build-plugin user
 gets). Prints the tables and a summary: geometric-mean speed-up over each framework, worst case,
-share of the peak.
+share of the peak; and batch-1 inference against the time to read the weights once from L2, at
+the single-core L2 read bandwidth l2read.c measures.
 
     python3 Benchmarks/compare.py                  # everything (installs numpy, torch, jax in Benchmarks/.venv)
     python3 Benchmarks/compare.py --default-flags  # and nngen without -target-cpu native
@@ -37,6 +38,7 @@ FIVE = ["xor", "spiral", "mnist-mlp", "deep-tanh-svm", "mnist-mlp-infer-b1"]
 SPECS = {"xor": "xor", "spiral": "spiral", "mnist-mlp": "mnist_mlp", "deep-tanh-svm": "deep", "mnist-mlp-infer-b1": "mnist_infer"}
 sys.path.insert(0, HERE)
 import sweep  # noqa: E402
+import frameworks as configs  # noqa: E402  (each workload's configuration)
 SWEEP = list(sweep.SWEEP)
 # The largest sweep workload by step FLOPs: its emitted code's build time is reported too.
 LARGEST = max(SWEEP, key=lambda name: sweep.flops_required(sweep.SWEEP[name]))
@@ -88,6 +90,45 @@ def peak():
     output = run(PINNED + [binary]).stdout
     match = re.search(r"fp32 FMA ymm x12 chains\s+median\s+([0-9.]+) GFLOP/s", output)
     return float(match.group(1)) if match else None
+
+
+def l2_bandwidth():
+    """Single-core read bandwidth from L2 in GB/s (l2read.c, median of 9 runs), or None."""
+    if not shutil.which("gcc"):
+        return None
+    binary = os.path.join(tempfile.mkdtemp(), "l2read")
+    run(["gcc", "-O3", "-march=native", "-o", binary, os.path.join(HERE, "l2read.c")])
+    match = re.search(r"median\s+([0-9.]+) GB/s", run(PINNED + [binary]).stdout)
+    return float(match.group(1)) if match else None
+
+
+def weight_bytes(name):
+    """Bytes of a network's weights and biases (what inference reads once per example)."""
+    cfg = configs.config(name)
+    sizes, pieces = cfg["sizes"], cfg["pieces"]
+    widths = [b * (pieces if i < len(sizes) - 2 else 1) for i, b in enumerate(sizes[1:])]
+    count = sum(a * w + w for a, w in zip(sizes[:-1], widths))
+    return count * (8 if cfg["dtype"] == "float64" else 4)
+
+
+def print_inference_bound(workloads, nngen, others, gigabytes_per_second):
+    """Batch-1 inference against reading the weights once from L2 at the measured bandwidth."""
+    rows = [w for w in workloads if configs.is_infer(w) and configs.config(w)["batch"] == 1]
+    if not rows or not gigabytes_per_second:
+        return {}
+    print(f"\nBatch-1 inference against reading the weights once from L2 ({gigabytes_per_second:.1f} GB/s, l2read.c)\n")
+    print("| workload | weights | L2 bound µs | nngen µs | × bound | numpy µs | × vs numpy |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    result = {}
+    for w in rows:
+        size = weight_bytes(w)
+        bound = size / (gigabytes_per_second * 1e3)
+        ours = nngen[(w, "buffers")]["median_us"]
+        numpy_us = others.get("numpy", {}).get(w)
+        result[w] = dict(weight_bytes=size, bound_us=bound, times_bound=ours / bound)
+        print(f"| {w} | {size / 1024:.0f} KiB | {bound:.2f} | {ours:.2f} | {ours / bound:.2f}× | "
+              + (f"{numpy_us:.2f} | {numpy_us / ours:.2f}× |" if numpy_us else "– | – |"))
+    return result
 
 
 def timing_binary(flags):
@@ -233,6 +274,7 @@ def main():
     subprocess.run([sys.executable, os.path.join(HERE, "sweep.py"), "--check"], check=True)
     python, frameworks = python_with(wanted)
     gflops_peak = peak()
+    l2 = l2_bandwidth()
     native = timing_binary("native")
     nngen = nngen_times(native, workloads, args.quick, "native flags")
     default = nngen_times(timing_binary("default"), workloads, args.quick, "default flags") if args.default_flags else {}
@@ -254,12 +296,13 @@ def main():
         print_table(group, nngen, default, others, frameworks, flops, gflops_peak, generation, builds)
         print()
         summary[title] = summarize(group, nngen, default, others, frameworks, flops, gflops_peak)
+    summary["inference_bound"] = print_inference_bound(workloads, nngen, others, l2)
     missing = [f for f in wanted if f not in frameworks]
     if missing:
         print(f"\nNot measured (could not be installed): {', '.join(missing)}")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(dict(peak=gflops_peak, nngen={f"{w}/{a}": r for (w, a), r in nngen.items()},
+            json.dump(dict(peak=gflops_peak, l2_gigabytes_per_second=l2, nngen={f"{w}/{a}": r for (w, a), r in nngen.items()},
                            default_flags={f"{w}/{a}": r for (w, a), r in default.items()},
                            generation_ms=generation, frameworks=others, build_s=builds, summary=summary), f, indent=1)
 

@@ -171,7 +171,7 @@ public struct NetworkEmitter {
             w.line("")
         }
         let fusedFastMath = fused?.isFloat == true
-        if fastFunctions.contains(SwiftMath.fastExp) || (scalar == .float && (usesFastTanh || usesFastExpm1)) || fusedFastMath {
+        if fastFunctions.contains(SwiftMath.fastExp) || usesFastTanh || usesFastExpm1 || fusedFastMath {
             FastMath.emitExp(scalar: scalar, &w)
             w.line("")
         }

@@ -1,7 +1,7 @@
 /// Estimated cycles of each unpacked form of C[m×n] = op(A)·op(B), from what its kernel does per
 /// element (`ProductKernels`), so that the plan picks the fastest form rather than the one that
 /// copies least. The rates are one core's, with two vector multiply-adds and two loads per cycle,
-/// counted in vectors of 8 lanes (Float; Double's 4 lanes scale every form alike):
+/// counted in vectors of 8 lanes (Float's):
 ///
 /// - `productRows`: a multiply-add per row, vector of columns and step of k, half a cycle each in
 ///   its 6-row tiles. n ≥ 8 takes ⌈n / 8⌉ vectors (the last one overlaps); n < 8 goes to scalar
@@ -12,12 +12,11 @@
 /// - a transposed copy (`transposeCopy`, scalar with one side strided): 2 cycles per element and
 ///   100 per call.
 ///
-/// The rates were fitted to, and the rankings checked on, 28 product shapes of the sweep's
-/// networks timed form against form (docs/performance/products.md): the model picks the faster
-/// form on all of them where the two differ by more than 10%. The rule before it (fewest elements
-/// copied) chose dot products of length 10 for `dh = dz·W2ᵀ` with 10 classes, 5–6.5 times slower
-/// than copying W2 and running `productRows`. Double's vectors have 4 lanes; counting in 8 keeps
-/// the forms' ratios close enough to rank them.
+/// The two copy rates were fitted on 28 product shapes of the sweep's networks, timed form
+/// against form, where the model picks the faster form on all 28; on 29 random shapes it was not
+/// fitted on, its pick was within 10% of the fastest form on 26–28 (at worst 1.45×), the old rule's
+/// (fewest elements copied) on 23 (at worst 6.7×) (docs/performance/products.md). Double's vectors
+/// have 4 lanes; counting in 8 keeps the forms' ratios close enough to rank them.
 enum ProductCost {
     /// Cycles per element copied into a transposed layout.
     static let copy = 2.0
