@@ -808,8 +808,9 @@ public struct SmoothActivationsFloatNet: Sendable {
 
     /// ln(1 + x) for x > −1 without a library call, so that loops over it vectorize:
     /// u = 1 + x rounded, then ln u · x / (u − 1), which cancels the rounding of u (Goldberg's
-    /// method), and x itself when u rounds to 1. `fastLog`'s relative error on u in [1, 4] is
-    /// below 4·10⁻⁷. NaN stays NaN.
+    /// method), and x itself when u rounds to 1. Its relative error is `fastLog`'s on u: below
+    /// 4·10⁻⁷ for Float, 10⁻¹⁵ for Double (both tested against libm on softplus's arguments,
+    /// x in [0, 1]). NaN stays NaN.
     @inline(__always)
     static func fastLog1p(_ x: Float) -> Float {
         let u = 1 + x
