@@ -105,9 +105,7 @@ def l2_bandwidth():
 def weight_bytes(name):
     """Bytes of a network's weights and biases (what inference reads once per example)."""
     cfg = configs.config(name)
-    sizes, pieces = cfg["sizes"], cfg["pieces"]
-    widths = [b * (pieces if i < len(sizes) - 2 else 1) for i, b in enumerate(sizes[1:])]
-    count = sum(a * w + w for a, w in zip(sizes[:-1], widths))
+    count = sum(a * w + w for a, w in sweep.layer_shapes(cfg))
     return count * (8 if cfg["dtype"] == "float64" else 4)
 
 

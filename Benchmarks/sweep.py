@@ -90,11 +90,16 @@ SWEEP = dict([
 ])
 
 
-def product_flops(cfg):
-    """2·MACs of the forward products of one batch (a maxout layer computes `pieces` maps)."""
-    sizes, batch = cfg["sizes"], cfg["batch"]
+def layer_shapes(cfg):
+    """(inputs, outputs) of each layer's product: a maxout layer computes `pieces` maps."""
+    sizes = cfg["sizes"]
     widths = [b * (cfg["pieces"] if i < len(sizes) - 2 else 1) for i, b in enumerate(sizes[1:])]
-    return [2 * batch * a * w for a, w in zip(sizes[:-1], widths)]
+    return list(zip(sizes[:-1], widths))
+
+
+def product_flops(cfg):
+    """2·MACs of the forward products of one batch."""
+    return [2 * cfg["batch"] * a * w for a, w in layer_shapes(cfg)]
 
 
 def flops_required(cfg):
