@@ -668,7 +668,14 @@ public struct NesterovNet: Sendable {
                     let row = b + l * bk + j
                     store(load(row), panel + l * width); store(load(row + lanes), panel + l * width + lanes)
                 }
-            } else {  // B stored transposed, or the last columns: one column at a time
+            } else if bk == 1 && columns == width && depth % lanes == 0 {  // B stored transposed: squares
+                var l = 0
+                while l < depth {
+                    transposeSquare(b + j * bj + l, bj, panel + l * width, width)
+                    transposeSquare(b + (j + lanes) * bj + l, bj, panel + l * width + lanes, width)
+                    l += lanes
+                }
+            } else {  // the last columns, or a depth not a whole number of vectors: one column at a time
                 for q in 0..<width {
                     if q < columns {
                         let column = b + (j + q) * bj
@@ -787,6 +794,18 @@ public struct NesterovNet: Sendable {
         for r in 0..<rows {
             for c in 0..<cols { y[c * rows + r] = x[r * cols + c] }
         }
+    }
+
+    /// to[t·ts + r] = from[r·fs + t] for r, t in 0..<lanes (see `emitTransposeSquare` in nngen).
+    @inline(__always)
+    static func transposeSquare(_ from: UnsafePointer<Scalar>, _ fs: Int, _ to: UnsafeMutablePointer<Scalar>, _ ts: Int) {
+        // Slot s holds row bitreverse(s) of the square.
+        var v0 = load(from), v1 = load(from + 2 * fs), v2 = load(from + fs), v3 = load(from + 3 * fs)
+        for _ in 0..<2 {
+            let p0 = SIMD8(lowHalf: v0, highHalf: v2), p1 = SIMD8(lowHalf: v1, highHalf: v3)
+            (v0, v1, v2, v3) = (p0.evenHalf, p0.oddHalf, p1.evenHalf, p1.oddHalf)
+        }
+        store(v0, to); store(v1, to + 2 * ts); store(v2, to + ts); store(v3, to + 3 * ts)
     }
 
     // MARK: Fused hidden-layer step

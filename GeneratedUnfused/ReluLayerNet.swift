@@ -668,7 +668,14 @@ public struct ReluLayerNet: Sendable {
                     let row = b + l * bk + j
                     store(load(row), panel + l * width); store(load(row + lanes), panel + l * width + lanes)
                 }
-            } else {  // B stored transposed, or the last columns: one column at a time
+            } else if bk == 1 && columns == width && depth % lanes == 0 {  // B stored transposed: squares
+                var l = 0
+                while l < depth {
+                    transposeSquare(b + j * bj + l, bj, panel + l * width, width)
+                    transposeSquare(b + (j + lanes) * bj + l, bj, panel + l * width + lanes, width)
+                    l += lanes
+                }
+            } else {  // the last columns, or a depth not a whole number of vectors: one column at a time
                 for q in 0..<width {
                     if q < columns {
                         let column = b + (j + q) * bj
@@ -787,6 +794,18 @@ public struct ReluLayerNet: Sendable {
         for r in 0..<rows {
             for c in 0..<cols { y[c * rows + r] = x[r * cols + c] }
         }
+    }
+
+    /// to[t·ts + r] = from[r·fs + t] for r, t in 0..<lanes (see `emitTransposeSquare` in nngen).
+    @inline(__always)
+    static func transposeSquare(_ from: UnsafePointer<Scalar>, _ fs: Int, _ to: UnsafeMutablePointer<Scalar>, _ ts: Int) {
+        // Slot s holds row bitreverse(s) of the square.
+        var v0 = load(from), v1 = load(from + 4 * fs), v2 = load(from + 2 * fs), v3 = load(from + 6 * fs), v4 = load(from + fs), v5 = load(from + 5 * fs), v6 = load(from + 3 * fs), v7 = load(from + 7 * fs)
+        for _ in 0..<3 {
+            let p0 = SIMD16(lowHalf: v0, highHalf: v4), p1 = SIMD16(lowHalf: v1, highHalf: v5), p2 = SIMD16(lowHalf: v2, highHalf: v6), p3 = SIMD16(lowHalf: v3, highHalf: v7)
+            (v0, v1, v2, v3, v4, v5, v6, v7) = (p0.evenHalf, p0.oddHalf, p1.evenHalf, p1.oddHalf, p2.evenHalf, p2.oddHalf, p3.evenHalf, p3.oddHalf)
+        }
+        store(v0, to); store(v1, to + 4 * ts); store(v2, to + 2 * ts); store(v3, to + 6 * ts); store(v4, to + ts); store(v5, to + 5 * ts); store(v6, to + 3 * ts); store(v7, to + 7 * ts)
     }
 
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)

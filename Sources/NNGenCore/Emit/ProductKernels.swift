@@ -66,6 +66,39 @@ enum ProductKernels {
         w.doc("Scalars per `Vector`, a literal so that every bound computed from it is a constant.")
         w.line("@inline(__always) static var lanes: Int { \(lanes) }")
         for line in kernels.split(separator: "\n", omittingEmptySubsequences: false) { w.line(String(line)) }
+        w.line("")
+        emitTransposeSquare(lanes: lanes, &w)
+    }
+
+    /// `transposeSquare`: a lanes × lanes square of a matrix transposed in registers, for packing
+    /// B stored transposed (the dX products' Wᵀ) a vector at a time instead of an element at a time
+    /// (1.2–1.4× on 256 × 1,024 × 1,024's dX, docs/performance/products.md).
+    ///
+    /// The method: number the square's elements by the bits of (row, column). Concatenating the
+    /// vectors in slots s and s + lanes/2 and splitting the result into its even and odd elements
+    /// (two shuffles) moves the lowest column bit into the slot number and the slot's highest bit
+    /// into the element number. After log₂(lanes) such rounds over all slots, slot s holds
+    /// column bitreverse(s), its elements in the order bitreverse(row). Loading row
+    /// bitreverse(s) into slot s at the start undoes the second reversal; storing slot s as row
+    /// bitreverse(s) of the result undoes the first.
+    static func emitTransposeSquare(lanes: Int, _ w: inout CodeWriter) {
+        let bits = lanes.trailingZeroBitCount
+        func reversed(_ s: Int) -> Int { (0..<bits).reduce(0) { r, b in r | ((s >> b) & 1) << (bits - 1 - b) } }
+        let slots = (0..<lanes).map { "v\($0)" }
+        func offset(_ row: Int, _ stride: String) -> String { row == 0 ? "" : row == 1 ? " + \(stride)" : " + \(row) * \(stride)" }
+        w.doc("to[t·ts + r] = from[r·fs + t] for r, t in 0..<lanes (see `emitTransposeSquare` in nngen).")
+        w.line("@inline(__always)")
+        w.block("static func transposeSquare(_ from: UnsafePointer<Scalar>, _ fs: Int, _ to: UnsafeMutablePointer<Scalar>, _ ts: Int) {") { w in
+            w.line("// Slot s holds row bitreverse(s) of the square.")
+            w.line("var " + (0..<lanes).map { "v\($0) = load(from\(offset(reversed($0), "fs")))" }.joined(separator: ", "))
+            w.block("for _ in 0..<\(bits) {") { w in
+                let pairs = (0..<lanes / 2).map { "p\($0) = SIMD\(2 * lanes)(lowHalf: v\($0), highHalf: v\($0 + lanes / 2))" }
+                w.line("let " + pairs.joined(separator: ", "))
+                let halves = (0..<lanes / 2).flatMap { ["p\($0).evenHalf", "p\($0).oddHalf"] }
+                w.line("(\(slots.joined(separator: ", "))) = (\(halves.joined(separator: ", ")))")
+            }
+            w.line((0..<lanes).map { "store(v\($0), to\(offset(reversed($0), "ts")))" }.joined(separator: "; "))
+        }
     }
 
     /// The kernels, written once for every model; they read their vector width from `lanes`.
@@ -486,7 +519,14 @@ enum ProductKernels {
                         let row = b + l * bk + j
                         store(load(row), panel + l * width); store(load(row + lanes), panel + l * width + lanes)
                     }
-                } else {  // B stored transposed, or the last columns: one column at a time
+                } else if bk == 1 && columns == width && depth % lanes == 0 {  // B stored transposed: squares
+                    var l = 0
+                    while l < depth {
+                        transposeSquare(b + j * bj + l, bj, panel + l * width, width)
+                        transposeSquare(b + (j + lanes) * bj + l, bj, panel + l * width + lanes, width)
+                        l += lanes
+                    }
+                } else {  // the last columns, or a depth not a whole number of vectors: one column at a time
                     for q in 0..<width {
                         if q < columns {
                             let column = b + (j + q) * bj
