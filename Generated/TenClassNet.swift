@@ -630,14 +630,14 @@ public struct TenClassNet: Sendable {
                     if inPlace && count == 6 {  // 6 rows of A in place, each through its own pointer
                         let r0 = a + r * ai + p, r1 = r0 + ai, r2 = r1 + ai, r3 = r2 + ai, r4 = r3 + ai, r5 = r4 + ai
                         while j < block {
-                            productMicroTile(packB + (j / width) * depth * width, depth, c + r * n + j0 + j, n, count,
+                            productMicroTile(packB + (j / width) * (depth + 1) * width, depth, c + r * n + j0 + j, n, count,
                                              min(width, block - j), p > 0) { l in (r0[l], r1[l], r2[l], r3[l], r4[l], r5[l]) }
                             j += width
                         }
                     } else {  // a packed micro-panel: A's 6 elements of step l are contiguous
                         let panel = UnsafePointer(inPlace ? packA : packA + r * depth)
                         while j < block {
-                            productMicroTile(packB + (j / width) * depth * width, depth, c + r * n + j0 + j, n, count,
+                            productMicroTile(packB + (j / width) * (depth + 1) * width, depth, c + r * n + j0 + j, n, count,
                                              min(width, block - j), p > 0) { l in
                                 let step = panel + 6 * l
                                 return (step[0], step[1], step[2], step[3], step[4], step[5])
@@ -654,35 +654,51 @@ public struct TenClassNet: Sendable {
     }
 
     /// Packs `block` columns of B (element (l, j) at `b[l·bk + j·bj]`, `depth` rows) into
-    /// micro-panels of 2 vectors' width: panel q, [depth][2·lanes], holds columns
-    /// q·2·lanes ..< (q + 1)·2·lanes, the columns past `block` zero.
+    /// micro-panels of 2 vectors' width: panel q, [depth][2·lanes] at packB + q·(depth + 1)·2·lanes,
+    /// holds columns q·2·lanes ..< (q + 1)·2·lanes, the columns past `block` zero.
+    /// - B row-major: each row's whole block is read at once, contiguously, into every panel.
+    ///   Read panel by panel, each row's 2 vectors were a new page of B for every step, and the
+    ///   copy waited on L3 (about 17% of 256 × 1,024 × 1,024's forward product). The panels are
+    ///   a row of 2 vectors apart more than their size, so that the 16 rows being written are
+    ///   not all 16 KiB apart, in the same few sets of L1.
+    /// - B stored transposed: lanes × lanes squares transposed in registers.
     @inline(__always)
     static func packBlockOfB(_ b: UnsafePointer<Scalar>, _ bk: Int, _ bj: Int, _ packB: UnsafeMutablePointer<Scalar>,
                              _ block: Int, _ depth: Int) {
-        let width = 2 * lanes
-        var j = 0
-        while j < block {
-            let panel = packB + (j / width) * depth * width, columns = min(width, block - j)
-            if bj == 1 && columns == width {
-                for l in 0..<depth {
-                    let row = b + l * bk + j
-                    store(load(row), panel + l * width); store(load(row + lanes), panel + l * width + lanes)
+        let width = 2 * lanes, panelStride = (depth + 1) * width
+        let whole = block / width
+        if bj == 1 {
+            for l in 0..<depth {
+                let row = b + l * bk
+                var to = packB + l * width
+                for q in 0..<whole {
+                    store(load(row + q * width), to); store(load(row + q * width + lanes), to + lanes)
+                    to += panelStride
                 }
-            } else if bk == 1 && columns == width && depth % lanes == 0 {  // B stored transposed: squares
+            }
+        } else if bk == 1 && depth % lanes == 0 {
+            for q in 0..<whole {
+                let panel = packB + q * panelStride
                 var l = 0
                 while l < depth {
-                    transposeSquare(b + j * bj + l, bj, panel + l * width, width)
-                    transposeSquare(b + (j + lanes) * bj + l, bj, panel + l * width + lanes, width)
+                    transposeSquare(b + q * width * bj + l, bj, panel + l * width, width)
+                    transposeSquare(b + (q * width + lanes) * bj + l, bj, panel + l * width + lanes, width)
                     l += lanes
                 }
-            } else {  // the last columns, or a depth not a whole number of vectors: one column at a time
-                for q in 0..<width {
-                    if q < columns {
-                        let column = b + (j + q) * bj
-                        for l in 0..<depth { panel[l * width + q] = column[l * bk] }
-                    } else {
-                        for l in 0..<depth { panel[l * width + q] = 0 }
-                    }
+            }
+        }
+        // The last columns (and the rest of a transposed B whose depth is not a whole number
+        // of vectors): one column at a time.
+        let packed = bj == 1 || (bk == 1 && depth % lanes == 0) ? whole * width : 0
+        var j = packed
+        while j < block {
+            let panel = packB + (j / width) * panelStride, columns = min(width, block - j)
+            for q in 0..<width {
+                if q < columns {
+                    let column = b + (j + q) * bj
+                    for l in 0..<depth { panel[l * width + q] = column[l * bk] }
+                } else {
+                    for l in 0..<depth { panel[l * width + q] = 0 }
                 }
             }
             j += width

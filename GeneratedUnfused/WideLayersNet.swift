@@ -34,15 +34,15 @@ public struct WideLayersNet: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 74234
-    /// Scalars a `Workspace` holds: the gradient, then 296416 of scratch.
-    public static let workspaceCount = 370650
+    /// Scalars a `Workspace` holds: the gradient, then 296960 of scratch.
+    public static let workspaceCount = 371194
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [300, 130]), ("b1", 39000, [130]), ("W2", 39130, [130, 260]), ("b2", 72930, [260]), ("W3", 73190, [260, 4]), ("b3", 74230, [4])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil), ("W3", nil), ("b3", nil)]
     static let stateCount = 74234
-    static let scoresOffset = 89936
+    static let scoresOffset = 90336
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -632,14 +632,14 @@ public struct WideLayersNet: Sendable {
                     if inPlace && count == 6 {  // 6 rows of A in place, each through its own pointer
                         let r0 = a + r * ai + p, r1 = r0 + ai, r2 = r1 + ai, r3 = r2 + ai, r4 = r3 + ai, r5 = r4 + ai
                         while j < block {
-                            productMicroTile(packB + (j / width) * depth * width, depth, c + r * n + j0 + j, n, count,
+                            productMicroTile(packB + (j / width) * (depth + 1) * width, depth, c + r * n + j0 + j, n, count,
                                              min(width, block - j), p > 0) { l in (r0[l], r1[l], r2[l], r3[l], r4[l], r5[l]) }
                             j += width
                         }
                     } else {  // a packed micro-panel: A's 6 elements of step l are contiguous
                         let panel = UnsafePointer(inPlace ? packA : packA + r * depth)
                         while j < block {
-                            productMicroTile(packB + (j / width) * depth * width, depth, c + r * n + j0 + j, n, count,
+                            productMicroTile(packB + (j / width) * (depth + 1) * width, depth, c + r * n + j0 + j, n, count,
                                              min(width, block - j), p > 0) { l in
                                 let step = panel + 6 * l
                                 return (step[0], step[1], step[2], step[3], step[4], step[5])
@@ -656,35 +656,51 @@ public struct WideLayersNet: Sendable {
     }
 
     /// Packs `block` columns of B (element (l, j) at `b[l·bk + j·bj]`, `depth` rows) into
-    /// micro-panels of 2 vectors' width: panel q, [depth][2·lanes], holds columns
-    /// q·2·lanes ..< (q + 1)·2·lanes, the columns past `block` zero.
+    /// micro-panels of 2 vectors' width: panel q, [depth][2·lanes] at packB + q·(depth + 1)·2·lanes,
+    /// holds columns q·2·lanes ..< (q + 1)·2·lanes, the columns past `block` zero.
+    /// - B row-major: each row's whole block is read at once, contiguously, into every panel.
+    ///   Read panel by panel, each row's 2 vectors were a new page of B for every step, and the
+    ///   copy waited on L3 (about 17% of 256 × 1,024 × 1,024's forward product). The panels are
+    ///   a row of 2 vectors apart more than their size, so that the 16 rows being written are
+    ///   not all 16 KiB apart, in the same few sets of L1.
+    /// - B stored transposed: lanes × lanes squares transposed in registers.
     @inline(__always)
     static func packBlockOfB(_ b: UnsafePointer<Scalar>, _ bk: Int, _ bj: Int, _ packB: UnsafeMutablePointer<Scalar>,
                              _ block: Int, _ depth: Int) {
-        let width = 2 * lanes
-        var j = 0
-        while j < block {
-            let panel = packB + (j / width) * depth * width, columns = min(width, block - j)
-            if bj == 1 && columns == width {
-                for l in 0..<depth {
-                    let row = b + l * bk + j
-                    store(load(row), panel + l * width); store(load(row + lanes), panel + l * width + lanes)
+        let width = 2 * lanes, panelStride = (depth + 1) * width
+        let whole = block / width
+        if bj == 1 {
+            for l in 0..<depth {
+                let row = b + l * bk
+                var to = packB + l * width
+                for q in 0..<whole {
+                    store(load(row + q * width), to); store(load(row + q * width + lanes), to + lanes)
+                    to += panelStride
                 }
-            } else if bk == 1 && columns == width && depth % lanes == 0 {  // B stored transposed: squares
+            }
+        } else if bk == 1 && depth % lanes == 0 {
+            for q in 0..<whole {
+                let panel = packB + q * panelStride
                 var l = 0
                 while l < depth {
-                    transposeSquare(b + j * bj + l, bj, panel + l * width, width)
-                    transposeSquare(b + (j + lanes) * bj + l, bj, panel + l * width + lanes, width)
+                    transposeSquare(b + q * width * bj + l, bj, panel + l * width, width)
+                    transposeSquare(b + (q * width + lanes) * bj + l, bj, panel + l * width + lanes, width)
                     l += lanes
                 }
-            } else {  // the last columns, or a depth not a whole number of vectors: one column at a time
-                for q in 0..<width {
-                    if q < columns {
-                        let column = b + (j + q) * bj
-                        for l in 0..<depth { panel[l * width + q] = column[l * bk] }
-                    } else {
-                        for l in 0..<depth { panel[l * width + q] = 0 }
-                    }
+            }
+        }
+        // The last columns (and the rest of a transposed B whose depth is not a whole number
+        // of vectors): one column at a time.
+        let packed = bj == 1 || (bk == 1 && depth % lanes == 0) ? whole * width : 0
+        var j = packed
+        while j < block {
+            let panel = packB + (j / width) * panelStride, columns = min(width, block - j)
+            for q in 0..<width {
+                if q < columns {
+                    let column = b + (j + q) * bj
+                    for l in 0..<depth { panel[l * width + q] = column[l * bk] }
+                } else {
+                    for l in 0..<depth { panel[l * width + q] = 0 }
                 }
             }
             j += width
@@ -863,17 +879,17 @@ public struct WideLayersNet: Sendable {
         let W1 = p + 0  // [300×130]
         let b1 = p + 39000  // [130]
         let z1_linear = s + 0  // [14×130]
-        let z1 = s + 40220  // [14×130]
-        let h1 = s + 42040  // [14×130]
+        let z1 = s + 40364  // [14×130]
+        let h1 = s + 42184  // [14×130]
         let W2 = p + 39130  // [130×260]
         let b2 = p + 72930  // [260]
-        let z2_linear = s + 43860  // [14×260]
-        let z2 = s + 81560  // [14×260]
-        let h2 = s + 85200  // [14×260]
+        let z2_linear = s + 44004  // [14×260]
+        let z2 = s + 81960  // [14×260]
+        let h2 = s + 85600  // [14×260]
         let W3 = p + 73190  // [260×4]
         let b3 = p + 74230  // [4]
-        let z3_linear = s + 88840  // [14×4]
-        let z3 = s + 89936  // [14×4]
+        let z3_linear = s + 89240  // [14×4]
+        let z3 = s + 90336  // [14×4]
 
         // z1_linear = x · W1   [14×300]·[300×130]
         Self.productPacked(x, 300, 1, W1, 130, 1, z1_linear, 14, 300, 130, s + 1820, s + 3356)
@@ -892,7 +908,7 @@ public struct WideLayersNet: Sendable {
         }
 
         // z2_linear = h1 · W2   [14×130]·[130×260]
-        Self.productPacked(h1, 130, 1, W2, 260, 1, z2_linear, 14, 130, 260, s + 47500, s + 48280)
+        Self.productPacked(h1, 130, 1, W2, 260, 1, z2_linear, 14, 130, 260, s + 47644, s + 48424)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<14 {
@@ -908,8 +924,8 @@ public struct WideLayersNet: Sendable {
         }
 
         // z3_linear = h2 · W3   [14×260]·[260×4]
-        Self.transposeCopy(W3, s + 88896, 260, 4)  // B: [260×4] → [4×260]
-        Self.productDots(h2, s + 88896, z3_linear, 14, 260, 4)
+        Self.transposeCopy(W3, s + 89296, 260, 4)  // B: [260×4] → [4×260]
+        Self.productDots(h2, s + 89296, z3_linear, 14, 260, 4)
 
         // z3 = z3_linear + b3   (bias added to every row)
         for r in 0..<14 {
@@ -926,15 +942,15 @@ public struct WideLayersNet: Sendable {
         let W1 = p + 0  // [300×130]
         let W2 = p + 39130  // [130×260]
         let W3 = p + 73190  // [260×4]
-        let z3 = s + 89936  // [14×4]
-        let data_loss = s + 89992  // scalar
-        let W1_squared = s + 89993  // scalar
-        let W2_squared = s + 89994  // scalar
-        let weight_squares = s + 89995  // scalar
-        let W3_squared = s + 89996  // scalar
-        let weight_squares_2 = s + 89997  // scalar
-        let regularization = s + 89998  // scalar
-        let loss = s + 89999  // scalar
+        let z3 = s + 90336  // [14×4]
+        let data_loss = s + 90392  // scalar
+        let W1_squared = s + 90393  // scalar
+        let W2_squared = s + 90394  // scalar
+        let weight_squares = s + 90395  // scalar
+        let W3_squared = s + 90396  // scalar
+        let weight_squares_2 = s + 90397  // scalar
+        let regularization = s + 90398  // scalar
+        let loss = s + 90399  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1011,36 +1027,36 @@ public struct WideLayersNet: Sendable {
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [300×130]
-        let h1 = s + 42040  // [14×130]
+        let h1 = s + 42184  // [14×130]
         let W2 = p + 39130  // [130×260]
-        let h2 = s + 85200  // [14×260]
+        let h2 = s + 85600  // [14×260]
         let W3 = p + 73190  // [260×4]
-        let z3 = s + 89936  // [14×4]
-        let data_loss = s + 89992  // scalar
-        let W1_squared = s + 89993  // scalar
-        let W2_squared = s + 89994  // scalar
-        let weight_squares = s + 89995  // scalar
-        let W3_squared = s + 89996  // scalar
-        let weight_squares_2 = s + 89997  // scalar
-        let regularization = s + 89998  // scalar
-        let loss = s + 89999  // scalar
-        let dW3_via_W3_squared = s + 90000  // [260×4]
-        let dW2_via_W2_squared = s + 91040  // [130×260]
-        let dW1_via_W1_squared = s + 124840  // [300×130]
-        let dz3 = s + 163840  // [14×4]
+        let z3 = s + 90336  // [14×4]
+        let data_loss = s + 90392  // scalar
+        let W1_squared = s + 90393  // scalar
+        let W2_squared = s + 90394  // scalar
+        let weight_squares = s + 90395  // scalar
+        let W3_squared = s + 90396  // scalar
+        let weight_squares_2 = s + 90397  // scalar
+        let regularization = s + 90398  // scalar
+        let loss = s + 90399  // scalar
+        let dW3_via_W3_squared = s + 90400  // [260×4]
+        let dW2_via_W2_squared = s + 91440  // [130×260]
+        let dW1_via_W1_squared = s + 125240  // [300×130]
+        let dz3 = s + 164240  // [14×4]
         let dz3_sum = g + 74230  // [4]
-        let dh2 = s + 163896  // [14×260]
-        let dW3_via_z3_linear = s + 168576  // [260×4]
-        let z2_positive = s + 170656  // [14×260]
-        let dz2 = s + 174296  // [14×260]
+        let dh2 = s + 164296  // [14×260]
+        let dW3_via_z3_linear = s + 168976  // [260×4]
+        let z2_positive = s + 171056  // [14×260]
+        let dz2 = s + 174696  // [14×260]
         let dz2_sum = g + 72930  // [260]
-        let dh1 = s + 177936  // [14×130]
-        let dW2_via_z2_linear = s + 218156  // [130×260]
-        let h1_squared = s + 251956  // [14×130]
-        let h1_slope = s + 253776  // [14×130]
-        let dz1 = s + 255596  // [14×130]
+        let dh1 = s + 178336  // [14×130]
+        let dW2_via_z2_linear = s + 218700  // [130×260]
+        let h1_squared = s + 252500  // [14×130]
+        let h1_slope = s + 254320  // [14×130]
+        let dz1 = s + 256140  // [14×130]
         let dz1_sum = g + 39000  // [130]
-        let dW1_via_z1_linear = s + 257416  // [300×130]
+        let dW1_via_z1_linear = s + 257960  // [300×130]
         let dW1 = g + 0  // [300×130]
         let dW2 = g + 39130  // [130×260]
         let dW3 = g + 73190  // [260×4]
@@ -1154,12 +1170,12 @@ public struct WideLayersNet: Sendable {
         }
 
         // dL/dh2 = dL/dz3 · W3ᵀ
-        Self.transposeCopy(W3, s + 167536, 260, 4)  // Bᵀ: [260×4] → [4×260]
-        Self.productRows(dz3, 4, 1, s + 167536, dh2, 14, 4, 260)
+        Self.transposeCopy(W3, s + 167936, 260, 4)  // Bᵀ: [260×4] → [4×260]
+        Self.productRows(dz3, 4, 1, s + 167936, dh2, 14, 4, 260)
 
         // dL/dW3 = h2ᵀ · dL/dz3
-        Self.productRows(dz3, 1, 4, h2, s + 169616, 4, 14, 260)  // Cᵀ [4×260]
-        Self.transposeCopy(s + 169616, dW3_via_z3_linear, 4, 260)
+        Self.productRows(dz3, 1, 4, h2, s + 170016, 4, 14, 260)  // Cᵀ [4×260]
+        Self.transposeCopy(s + 170016, dW3_via_z3_linear, 4, 260)
 
         // 1 where z2 > 0, that is where h2 > 0
         for i in 0..<3640 {
@@ -1175,7 +1191,7 @@ public struct WideLayersNet: Sendable {
         Self.sumRows(dz2, dz2_sum, 14, 260)
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.productPacked(dz2, 260, 1, W2, 1, 260, dh1, 14, 260, 130, s + 179756, s + 181292)
+        Self.productPacked(dz2, 260, 1, W2, 1, 260, dh1, 14, 260, 130, s + 180156, s + 181692)
 
         // dL/dW2 = h1ᵀ · dL/dz2
         Self.productRows(h1, 1, 130, dz2, dW2_via_z2_linear, 130, 14, 260)
