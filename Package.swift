@@ -47,8 +47,11 @@ let package = Package(
         /// The golden files: the emitted code of every spec in `Specs/`, compiled as-is.
         .target(name: "GeneratedModels", dependencies: ["NNGenRuntime"], path: "Generated"),
         /// The same specs emitted with `--no-fusion` (every op a kernel of its own): the reference of
-        /// the differential tests, a module of its own so that the type names can repeat.
-        .target(name: "GeneratedUnfusedModels", dependencies: ["NNGenRuntime"], path: "GeneratedUnfused"),
+        /// the differential tests, a module of its own so that the type names can repeat. Built with
+        /// `NNGEN_FMA`, so that the tests also run the fused multiply-adds of the emitted code (here
+        /// without `-target-cpu`: correct, through libm's fma, only slower).
+        .target(name: "GeneratedUnfusedModels", dependencies: ["NNGenRuntime"], path: "GeneratedUnfused",
+                swiftSettings: [.define("NNGEN_FMA")]),
         /// The main example: trains the model of `Specs/spiral.yaml` on the spiral data set.
         .executableTarget(name: "spiral", dependencies: ["GeneratedModels"]),
         /// Trains the model of `Specs/digits.yaml` on the UCI digits in Data/digits and saves its weights.

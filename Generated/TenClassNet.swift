@@ -824,20 +824,47 @@ public struct TenClassNet: Sendable {
         store(v0, to); store(v1, to + 4 * ts); store(v2, to + 2 * ts); store(v3, to + 6 * ts); store(v4, to + ts); store(v5, to + 5 * ts); store(v6, to + 3 * ts); store(v7, to + 7 * ts)
     }
 
-    /// eˣ without a library call, so that loops over it vectorize: eˣ = 2^k·e^r with
-    /// k = round(x / ln 2), r = x − k·ln 2 (ln 2 split in two for accuracy, |r| ≤ ln 2 / 2) and e^r
-    /// from its Taylor series to r⁶ (relative error below 3·10⁻⁷). x is clamped to
-    /// [−87.3, 88.3], where 2^k stays a normal Float: past the ends the result is the end's
-    /// value (about 10⁻³⁸ or 2·10³⁸) rather than 0 or infinity. NaN stays NaN.
+    /// a·b + c for the polynomials below: one fused multiply-add (rounded once) when the build
+    /// defines `NNGEN_FMA`, a multiply and an add otherwise, because without FMA hardware
+    /// `addingProduct` becomes a library call. Swift never fuses `a * b + c` on its own.
     @inline(__always)
-    static func fastExp(_ x: Float) -> Float {
+    static func multiplyAdd(_ a: Scalar, _ b: Scalar, plus c: Scalar) -> Scalar {
+        #if NNGEN_FMA
+        return c.addingProduct(a, b)
+        #else
+        return a * b + c
+        #endif
+    }
+
+    /// The range reduction of eˣ without a library call: eˣ = 2^k·e^r with k = round(x / ln 2)
+    /// and r = x − k·ln 2 (ln 2 split in a short head, so that k times it is exact, and a
+    /// tail; |r| ≤ ln 2 / 2). Returns 2^k and e^r − 1, from its Taylor series to r^7/7! (the
+    /// first term left out is below 1.6·10⁻⁸ of the sum). x is clamped to [-87.3, 88.3], where
+    /// 2^k stays a normal Float. NaN stays NaN.
+    @inline(__always)
+    static func expReduction(_ x: Float) -> (scale: Float, series: Float) {
         let c: Float = x < -87.3 ? -87.3 : (x > 88.3 ? 88.3 : x)
         let k = (c * 1.442_695_04).rounded()
-        let r = (c - k * 0.693_359_375) - k * -2.121_944_4e-4
-        let er: Float = 1 + r * (1 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720))))))
-        // 2^k from the bits of 2²³ + 127 + k (k is a whole number in −126...127): no conversion
-        // that could trap, so the loop around this vectorizes.
-        return er * Float(bitPattern: ((k + 8_388_735).bitPattern & 0x7F_FFFF) << 23)
+        let r = multiplyAdd(k, 2.121_944_4e-4, plus: multiplyAdd(k, -0.693_359_375, plus: c))
+        var p: Float = 1.0 / 5040
+        p = multiplyAdd(r, p, plus: 1.0 / 720)
+        p = multiplyAdd(r, p, plus: 1.0 / 120)
+        p = multiplyAdd(r, p, plus: 1.0 / 24)
+        p = multiplyAdd(r, p, plus: 1.0 / 6)
+        p = multiplyAdd(r, p, plus: 1.0 / 2)
+        p = multiplyAdd(r, p, plus: 1)
+        // 2^k from the bits of 2^23 + bias + k (k is a whole number in −126...127): no
+        // conversion that could trap, so the loop around this vectorizes.
+        return (Float(bitPattern: ((k + 8_388_735).bitPattern & 0x7F_FFFF) << 23), r * p)
+    }
+
+    /// eˣ = 2^k·(e^r − 1) + 2^k from `expReduction`, so that loops over it vectorize. Tested
+    /// against libm: relative error below 2·10⁻⁷. Past the clamp the result is the end's
+    /// value (about 10⁻³⁸ or 2·10³⁸) rather than 0 or infinity; NaN stays NaN.
+    @inline(__always)
+    static func fastExp(_ x: Float) -> Float {
+        let (scale, series) = expReduction(x)
+        return multiplyAdd(scale, series, plus: scale)
     }
 
     /// ln x for a positive normal x, without a library call so that loops over it vectorize:
@@ -851,8 +878,12 @@ public struct TenClassNet: Sendable {
         let m = Float(bitPattern: UInt32(bitPattern: (shifted & 0x7F_FFFF) &+ 0x3F35_04F3))
         let u = (m - 1) / (m + 1)
         let u2 = u * u
-        let series: Float = 1 + u2 * (1.0 / 3 + u2 * (1.0 / 5 + u2 * (1.0 / 7 + u2 * (1.0 / 9))))
-        return Float(shifted &>> 23) * 0.693_147_18 + 2 * u * series
+        var series: Float = 1.0 / 9
+        series = multiplyAdd(u2, series, plus: 1.0 / 7)
+        series = multiplyAdd(u2, series, plus: 1.0 / 5)
+        series = multiplyAdd(u2, series, plus: 1.0 / 3)
+        series = multiplyAdd(u2, series, plus: 1)
+        return multiplyAdd(Float(shifted &>> 23), 0.693_147_18, plus: 2 * u * series)
     }
 
     // MARK: Fused hidden-layer step

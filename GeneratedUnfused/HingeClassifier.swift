@@ -245,6 +245,18 @@ public struct HingeClassifier: Sendable {
         }
     }
 
+    /// a·b + c for the polynomials below: one fused multiply-add (rounded once) when the build
+    /// defines `NNGEN_FMA`, a multiply and an add otherwise, because without FMA hardware
+    /// `addingProduct` becomes a library call. Swift never fuses `a * b + c` on its own.
+    @inline(__always)
+    static func multiplyAdd(_ a: Scalar, _ b: Scalar, plus c: Scalar) -> Scalar {
+        #if NNGEN_FMA
+        return c.addingProduct(a, b)
+        #else
+        return a * b + c
+        #endif
+    }
+
     /// tanh without a library call, so that loops over it vectorize: tanh|x| = t / (t + 2) with
     /// t = e^{2|x|} − 1 from `fastExpm1`, which keeps its relative accuracy near 0. Tested
     /// against libm: relative error below 10⁻¹⁵. |x| ≥ 20 gives ±1, as tanh rounds there;
@@ -265,34 +277,44 @@ public struct HingeClassifier: Sendable {
     @inline(__always)
     static func fastExpm1(_ x: Double) -> Double {
         let (scale, series) = expReduction(x)
-        return scale * series + (scale - 1)
+        return multiplyAdd(scale, series, plus: scale - 1)
     }
 
     /// The range reduction of eˣ without a library call: eˣ = 2^k·e^r with k = round(x / ln 2)
-    /// and r = x − k·ln 2 (ln 2 split in a 32-bit head, so that k times it is exact, and a
-    /// tail; |r| ≤ ln 2 / 2). Returns 2^k and e^r − 1, from its Taylor series to r¹³/13! (the
-    /// first term left out is below 2·10⁻¹⁷ of the sum). x is clamped to [−708, 709], where 2^k
-    /// stays a normal Double. NaN stays NaN.
+    /// and r = x − k·ln 2 (ln 2 split in a short head, so that k times it is exact, and a
+    /// tail; |r| ≤ ln 2 / 2). Returns 2^k and e^r − 1, from its Taylor series to r^13/13! (the
+    /// first term left out is below 2·10⁻¹⁷ of the sum). x is clamped to [-708, 709], where
+    /// 2^k stays a normal Double. NaN stays NaN.
     @inline(__always)
     static func expReduction(_ x: Double) -> (scale: Double, series: Double) {
         let c: Double = x < -708 ? -708 : (x > 709 ? 709 : x)
         let k = (c * 1.442_695_040_888_963_4).rounded()
-        let r = (c - k * 0.693_147_180_369_123_8) - k * 1.908_214_929_270_587_7e-10
-        let series: Double = r * (1 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720
-            + r * (1.0 / 5040 + r * (1.0 / 40320 + r * (1.0 / 362_880 + r * (1.0 / 3_628_800 + r * (1.0 / 39_916_800
-            + r * (1.0 / 479_001_600 + r * (1.0 / 6_227_020_800)))))))))))))
-        // 2^k from the bits of 2⁵² + 1023 + k (k is a whole number in −1021...1023): no
+        let r = multiplyAdd(k, -1.908_214_929_270_587_7e-10, plus: multiplyAdd(k, -0.693_147_180_369_123_8, plus: c))
+        var p: Double = 1.0 / 6227020800
+        p = multiplyAdd(r, p, plus: 1.0 / 479001600)
+        p = multiplyAdd(r, p, plus: 1.0 / 39916800)
+        p = multiplyAdd(r, p, plus: 1.0 / 3628800)
+        p = multiplyAdd(r, p, plus: 1.0 / 362880)
+        p = multiplyAdd(r, p, plus: 1.0 / 40320)
+        p = multiplyAdd(r, p, plus: 1.0 / 5040)
+        p = multiplyAdd(r, p, plus: 1.0 / 720)
+        p = multiplyAdd(r, p, plus: 1.0 / 120)
+        p = multiplyAdd(r, p, plus: 1.0 / 24)
+        p = multiplyAdd(r, p, plus: 1.0 / 6)
+        p = multiplyAdd(r, p, plus: 1.0 / 2)
+        p = multiplyAdd(r, p, plus: 1)
+        // 2^k from the bits of 2^52 + bias + k (k is a whole number in −1021...1023): no
         // conversion that could trap, so the loop around this vectorizes.
-        return (Double(bitPattern: ((k + 4_503_599_627_371_519).bitPattern & 0xF_FFFF_FFFF_FFFF) << 52), series)
+        return (Double(bitPattern: ((k + 4_503_599_627_371_519).bitPattern & 0xF_FFFF_FFFF_FFFF) << 52), r * p)
     }
 
-    /// eˣ = 2^k·(1 + (e^r − 1)) from `expReduction`, so that loops over it vectorize. Tested
+    /// eˣ = 2^k·(e^r − 1) + 2^k from `expReduction`, so that loops over it vectorize. Tested
     /// against libm: relative error below 4·10⁻¹⁶. Past the clamp the result is the end's
     /// value (about 3·10⁻³⁰⁸ or 8·10³⁰⁷) rather than 0 or infinity; NaN stays NaN.
     @inline(__always)
     static func fastExp(_ x: Double) -> Double {
         let (scale, series) = expReduction(x)
-        return scale * series + scale
+        return multiplyAdd(scale, series, plus: scale)
     }
 
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)

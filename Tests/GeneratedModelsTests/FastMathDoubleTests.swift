@@ -1,12 +1,30 @@
-@testable import GeneratedModels
 import Foundation
+@testable import GeneratedModels
+@testable import GeneratedUnfusedModels
 import XCTest
 
 /// The emitted Double functions (`FastMath`'s longer series, so that Double models' loops over
 /// exp, tanh, eˣ − 1 and ln(1 + x) vectorize) against libm's: relative error below 10⁻¹⁵ (about
 /// 4.5 units in the last place; measured at most 6·10⁻¹⁶) on grids across each function's range,
-/// near 0 where the relative accuracy is hardest to keep, and at the edges.
+/// near 0 where the relative accuracy is hardest to keep, and at the edges. Like
+/// `FastMathFloatTests`, each check runs on the plain build (`Generated/`) and on the one that
+/// defines `NNGEN_FMA` (`GeneratedUnfused/`).
 final class FastMathDoubleTests: XCTestCase {
+    /// One build's functions.
+    struct Functions: Sendable {
+        let build: String
+        let tanh: @Sendable (Double) -> Double, exp: @Sendable (Double) -> Double, expm1: @Sendable (Double) -> Double
+        let log: @Sendable (Double) -> Double, log1p: @Sendable (Double) -> Double
+    }
+
+    static let builds = [
+        Functions(build: "plain", tanh: GeneratedModels.TanhNet.fastTanh, exp: GeneratedModels.SoftplusNet.fastExp,
+                  expm1: GeneratedModels.TanhNet.fastExpm1, log: GeneratedModels.SoftplusNet.fastLog, log1p: GeneratedModels.SoftplusNet.fastLog1p),
+        Functions(build: "FMA", tanh: GeneratedUnfusedModels.TanhNet.fastTanh, exp: GeneratedUnfusedModels.SoftplusNet.fastExp,
+                  expm1: GeneratedUnfusedModels.TanhNet.fastExpm1, log: GeneratedUnfusedModels.SoftplusNet.fastLog,
+                  log1p: GeneratedUnfusedModels.SoftplusNet.fastLog1p),
+    ]
+
     /// Largest |fast(x) − libm(x)| / |libm(x)| over `points`.
     private func worstRelativeError(_ points: [Double], _ fast: (Double) -> Double, _ libm: (Double) -> Double) -> Double {
         points.reduce(0) { worst, x in
@@ -25,31 +43,34 @@ final class FastMathDoubleTests: XCTestCase {
     private let tiny: [Double] = (-300 ... -1).flatMap { [1.37 * pow(10, Double($0)), -1.37 * pow(10, Double($0))] }
 
     func testExp() {
-        let worst = worstRelativeError(grid(-708, 709, 0.0071), SoftplusNet.fastExp, Foundation.exp)
-        XCTAssertLessThan(worst, 1e-15, "worst relative error of the Double fastExp")
-        XCTAssertEqual(SoftplusNet.fastExp(0), 1)
-        XCTAssertTrue(SoftplusNet.fastExp(.nan).isNaN)
-        XCTAssertGreaterThan(SoftplusNet.fastExp(-1e6), 0)  // clamped: about 3·10⁻³⁰⁸, never 0 or negative
-        XCTAssertTrue(SoftplusNet.fastExp(1e6).isFinite)    // clamped: about 8·10³⁰⁷
+        for f in Self.builds {
+            XCTAssertLessThan(worstRelativeError(grid(-708, 709, 0.0071), f.exp, Foundation.exp), 1e-15, "\(f.build) Double fastExp")
+            XCTAssertEqual(f.exp(0), 1)
+            XCTAssertTrue(f.exp(.nan).isNaN)
+            XCTAssertGreaterThan(f.exp(-1e6), 0)  // clamped: about 3·10⁻³⁰⁸, never 0 or negative
+            XCTAssertTrue(f.exp(1e6).isFinite)    // clamped: about 8·10³⁰⁷
+        }
     }
 
     func testExpm1() {
-        let points = grid(-40, 40, 0.00037) + tiny
-        XCTAssertLessThan(worstRelativeError(points, TanhNet.fastExpm1, Foundation.expm1), 1e-15, "worst relative error of the Double fastExpm1")
-        XCTAssertEqual(TanhNet.fastExpm1(0), 0)
-        XCTAssertEqual(TanhNet.fastExpm1(1e-300), 1e-300)
-        XCTAssertEqual(TanhNet.fastExpm1(-1e6), -1)
-        XCTAssertTrue(TanhNet.fastExpm1(.nan).isNaN)
+        for f in Self.builds {
+            XCTAssertLessThan(worstRelativeError(grid(-40, 40, 0.00037) + tiny, f.expm1, Foundation.expm1), 1e-15, "\(f.build) Double fastExpm1")
+            XCTAssertEqual(f.expm1(0), 0)
+            XCTAssertEqual(f.expm1(1e-300), 1e-300)
+            XCTAssertEqual(f.expm1(-1e6), -1)
+            XCTAssertTrue(f.expm1(.nan).isNaN)
+        }
     }
 
     func testTanh() {
-        let points = grid(-25, 25, 0.00023) + tiny
-        XCTAssertLessThan(worstRelativeError(points, TanhNet.fastTanh, Foundation.tanh), 1e-15, "worst relative error of the Double fastTanh")
-        XCTAssertEqual(TanhNet.fastTanh(0), 0)
-        XCTAssertEqual(TanhNet.fastTanh(1e-300), 1e-300)
-        XCTAssertEqual(TanhNet.fastTanh(1000), 1)
-        XCTAssertEqual(TanhNet.fastTanh(-.infinity), -1)
-        XCTAssertTrue(TanhNet.fastTanh(.nan).isNaN)
+        for f in Self.builds {
+            XCTAssertLessThan(worstRelativeError(grid(-25, 25, 0.00023) + tiny, f.tanh, Foundation.tanh), 1e-15, "\(f.build) Double fastTanh")
+            XCTAssertEqual(f.tanh(0), 0)
+            XCTAssertEqual(f.tanh(1e-300), 1e-300)
+            XCTAssertEqual(f.tanh(1000), 1)
+            XCTAssertEqual(f.tanh(-.infinity), -1)
+            XCTAssertTrue(f.tanh(.nan).isNaN)
+        }
     }
 
     /// On [0.5, 4] densely (softplus takes ln(1 + x) of x in (0, 1]), then across the normal
@@ -59,15 +80,19 @@ final class FastMathDoubleTests: XCTestCase {
         for e in -1022...1023 {
             for f in [1, 1.1, 1.414, 1.415, 1.9] { points.append(Double(sign: .plus, exponent: e, significand: f)) }
         }
-        XCTAssertLessThan(worstRelativeError(points, SoftplusNet.fastLog, Foundation.log), 1e-15, "worst relative error of the Double fastLog")
-        XCTAssertEqual(SoftplusNet.fastLog(1), 0)
+        for f in Self.builds {
+            XCTAssertLessThan(worstRelativeError(points, f.log, Foundation.log), 1e-15, "\(f.build) Double fastLog")
+            XCTAssertEqual(f.log(1), 0)
+        }
     }
 
     func testLog1p() {
         let points = grid(0, 1, 0.000_007) + tiny.filter { $0 > 0 }
             + (-1074 ... -1).map { Double(sign: .plus, exponent: $0, significand: 1.3) }
-        XCTAssertLessThan(worstRelativeError(points, SoftplusNet.fastLog1p, Foundation.log1p), 1e-15, "worst relative error of the Double fastLog1p")
-        XCTAssertEqual(SoftplusNet.fastLog1p(0), 0)
-        XCTAssertTrue(SoftplusNet.fastLog1p(.nan).isNaN)
+        for f in Self.builds {
+            XCTAssertLessThan(worstRelativeError(points, f.log1p, Foundation.log1p), 1e-15, "\(f.build) Double fastLog1p")
+            XCTAssertEqual(f.log1p(0), 0)
+            XCTAssertTrue(f.log1p(.nan).isNaN)
+        }
     }
 }

@@ -2,29 +2,139 @@
 /// the loops around them vectorize. Float models get versions accurate to a few units in the
 /// seventh digit; Double models get longer series and split constants, accurate to a few units
 /// in the last place (each function's comment gives its bound, which the tests check against
-/// libm).
+/// libm). Both types share one structure: eˣ and eˣ − 1 from one range reduction, tanh from
+/// eˣ − 1, ln(1 + x) from ln. Their polynomials are evaluated by Horner's scheme through
+/// `multiplyAdd`, one fused multiply-add per coefficient where the build has them.
 enum FastMath {
-    /// `fastTanh(_: Scalar) -> Scalar`: Float's calls `fastExp`, Double's `fastExpm1`.
-    static func emitTanh(scalar: ScalarType, _ w: inout CodeWriter) { emit(scalar == .float ? tanhSource : tanhDoubleSource, &w) }
+    /// `multiplyAdd(_:_:plus:)`, which every other function here calls: emit it first.
+    static func emitMultiplyAdd(_ w: inout CodeWriter) { emit(multiplyAddSource, &w) }
 
-    /// `fastExp(_: Scalar) -> Scalar`.
-    static func emitExp(scalar: ScalarType, _ w: inout CodeWriter) { emit(scalar == .float ? expSource : expDoubleSource, &w) }
+    /// `fastTanh(_: Scalar) -> Scalar`, which calls `fastExpm1`.
+    static func emitTanh(scalar: ScalarType, _ w: inout CodeWriter) { emit(tanhSource(scalar), &w) }
+
+    /// `expReduction(_: Scalar)` and `fastExp(_: Scalar) -> Scalar`.
+    static func emitExp(scalar: ScalarType, _ w: inout CodeWriter) { emit(expSource(scalar), &w) }
 
     /// `fastLog(_: Scalar) -> Scalar`.
     static func emitLog(scalar: ScalarType, _ w: inout CodeWriter) { emit(scalar == .float ? logSource : logDoubleSource, &w) }
 
-    /// `fastExpm1(_: Scalar) -> Scalar`: Float's calls `fastExp`, Double's `expReduction` (emitted with `fastExp`).
-    static func emitExpm1(scalar: ScalarType, _ w: inout CodeWriter) { emit(scalar == .float ? expm1Source : expm1DoubleSource, &w) }
+    /// `fastExpm1(_: Scalar) -> Scalar`, which calls `expReduction` (emitted with `fastExp`).
+    static func emitExpm1(scalar: ScalarType, _ w: inout CodeWriter) { emit(expm1Source(scalar), &w) }
 
     /// `fastLog1p(_: Scalar) -> Scalar`, which calls `fastLog`.
     static func emitLog1p(scalar: ScalarType, _ w: inout CodeWriter) { emit(log1pSource.replacingOccurrences(of: "Scalar", with: scalar.rawValue), &w) }
 
-    /// True when `fastTanh` for `scalar` calls `fastExpm1` (so that it must be emitted too).
-    static func tanhCallsExpm1(_ scalar: ScalarType) -> Bool { scalar == .double }
-
     /// Writes `source` line by line at the writer's indentation.
     private static func emit(_ source: String, _ w: inout CodeWriter) {
         for line in source.split(separator: "\n", omittingEmptySubsequences: false) { w.line(String(line)) }
+    }
+
+    /// Horner's scheme for `coefficients[0] + coefficients[1]·x + …` into a new variable `name`
+    /// of type `type`, one `multiplyAdd` per coefficient, as lines of a function body.
+    static func horner(_ name: String, _ type: String, of x: String, _ coefficients: [String]) -> String {
+        let steps = coefficients.dropLast().reversed().map { "\(name) = multiplyAdd(\(x), \(name), plus: \($0))" }
+        return (["var \(name): \(type) = \(coefficients.last!)"] + steps).joined(separator: "\n    ")
+    }
+
+    /// 1/1!, 1/2!, …, 1/n!: the Taylor coefficients of (eʳ − 1)/r.
+    private static func inverseFactorials(_ n: Int) -> [String] {
+        var factorial = 1
+        return (1...n).map { i in
+            factorial *= i
+            return i == 1 ? "1" : "1.0 / \(factorial)"
+        }
+    }
+
+    private static let multiplyAddSource = """
+        /// a·b + c for the polynomials below: one fused multiply-add (rounded once) when the build
+        /// defines `NNGEN_FMA`, a multiply and an add otherwise, because without FMA hardware
+        /// `addingProduct` becomes a library call. Swift never fuses `a * b + c` on its own.
+        @inline(__always)
+        static func multiplyAdd(_ a: Scalar, _ b: Scalar, plus c: Scalar) -> Scalar {
+            #if NNGEN_FMA
+            return c.addingProduct(a, b)
+            #else
+            return a * b + c
+            #endif
+        }
+        """
+
+    /// The range reduction and eˣ. Float: ln 2 in two parts (a 9-bit head, so that k times it
+    /// is exact), e^r − 1 to r⁷/7!; Double: a 32-bit head, to r¹³/13!.
+    private static func expSource(_ scalar: ScalarType) -> String {
+        let float = scalar == .float
+        let (name, clamp) = (scalar.rawValue, float ? ("-87.3", "88.3") : ("-708", "709"))
+        let (log2e, head, tail) = float
+            ? ("1.442_695_04", "0.693_359_375", "-2.121_944_4e-4")
+            : ("1.442_695_040_888_963_4", "0.693_147_180_369_123_8", "1.908_214_929_270_587_7e-10")
+        let terms = float ? 7 : 13
+        let (bits, mask, shift, kRange) = float
+            ? ("8_388_735", "0x7F_FFFF", "23", "−126...127")
+            : ("4_503_599_627_371_519", "0xF_FFFF_FFFF_FFFF", "52", "−1021...1023")
+        let (leftOut, edges, error) = float
+            ? ("1.6·10⁻⁸", "about 10⁻³⁸ or 2·10³⁸", "2·10⁻⁷")
+            : ("2·10⁻¹⁷", "about 3·10⁻³⁰⁸ or 8·10³⁰⁷", "4·10⁻¹⁶")
+        return """
+            /// The range reduction of eˣ without a library call: eˣ = 2^k·e^r with k = round(x / ln 2)
+            /// and r = x − k·ln 2 (ln 2 split in a short head, so that k times it is exact, and a
+            /// tail; |r| ≤ ln 2 / 2). Returns 2^k and e^r − 1, from its Taylor series to r^\(terms)/\(terms)! (the
+            /// first term left out is below \(leftOut) of the sum). x is clamped to [\(clamp.0), \(clamp.1)], where
+            /// 2^k stays a normal \(name). NaN stays NaN.
+            @inline(__always)
+            static func expReduction(_ x: \(name)) -> (scale: \(name), series: \(name)) {
+                let c: \(name) = x < \(clamp.0) ? \(clamp.0) : (x > \(clamp.1) ? \(clamp.1) : x)
+                let k = (c * \(log2e)).rounded()
+                let r = multiplyAdd(k, \(tail.hasPrefix("-") ? String(tail.dropFirst()) : "-" + tail), plus: multiplyAdd(k, -\(head), plus: c))
+                \(horner("p", name, of: "r", inverseFactorials(terms)))
+                // 2^k from the bits of 2^\(shift) + bias + k (k is a whole number in \(kRange)): no
+                // conversion that could trap, so the loop around this vectorizes.
+                return (\(name)(bitPattern: ((k + \(bits)).bitPattern & \(mask)) << \(shift)), r * p)
+            }
+
+            /// eˣ = 2^k·(e^r − 1) + 2^k from `expReduction`, so that loops over it vectorize. Tested
+            /// against libm: relative error below \(error). Past the clamp the result is the end's
+            /// value (\(edges)) rather than 0 or infinity; NaN stays NaN.
+            @inline(__always)
+            static func fastExp(_ x: \(name)) -> \(name) {
+                let (scale, series) = expReduction(x)
+                return multiplyAdd(scale, series, plus: scale)
+            }
+            """
+    }
+
+    private static func expm1Source(_ scalar: ScalarType) -> String {
+        let (name, error, edge) = scalar == .float ? ("Float", "2·10⁻⁷", "2·10³⁸") : ("Double", "4·10⁻¹⁶", "8·10³⁰⁷")
+        return """
+            /// eˣ − 1 = 2^k·(e^r − 1) + (2^k − 1) from `expReduction`, so that loops over it vectorize.
+            /// For |x| < ln 2 / 2, k is 0 and the result is the series itself, so the relative accuracy
+            /// holds near 0; elsewhere |eˣ − 1| ≥ 0.29. One path for every x, so a vector of them
+            /// computes it once. Tested against libm: relative error below \(error). Past the clamp
+            /// the result is −1 or about \(edge); NaN stays NaN.
+            @inline(__always)
+            static func fastExpm1(_ x: \(name)) -> \(name) {
+                let (scale, series) = expReduction(x)
+                return multiplyAdd(scale, series, plus: scale - 1)
+            }
+            """
+    }
+
+    /// tanh|x| = t/(t + 2), t = e^{2|x|} − 1. The limit past which tanh rounds to ±1: 10 for Float
+    /// (1 − tanh 9 is still above half a unit below 1), 20 for Double.
+    private static func tanhSource(_ scalar: ScalarType) -> String {
+        let (name, limit, error) = scalar == .float ? ("Float", "10", "3·10⁻⁷") : ("Double", "20", "10⁻¹⁵")
+        return """
+            /// tanh without a library call, so that loops over it vectorize: tanh|x| = t / (t + 2) with
+            /// t = e^{2|x|} − 1 from `fastExpm1`, which keeps its relative accuracy near 0. Tested
+            /// against libm: relative error below \(error). |x| ≥ \(limit) gives ±1, as tanh rounds there;
+            /// NaN stays NaN.
+            @inline(__always)
+            static func fastTanh(_ x: \(name)) -> \(name) {
+                let a: \(name) = x.magnitude < \(limit) ? x.magnitude : \(limit)
+                let t = fastExpm1(2 * a)
+                let h = t / (t + 2)
+                return x.isNaN ? x : (x < 0 ? -h : h)
+            }
+            """
     }
 
     private static let logSource = """
@@ -39,39 +149,8 @@ enum FastMath {
             let m = Float(bitPattern: UInt32(bitPattern: (shifted & 0x7F_FFFF) &+ 0x3F35_04F3))
             let u = (m - 1) / (m + 1)
             let u2 = u * u
-            let series: Float = 1 + u2 * (1.0 / 3 + u2 * (1.0 / 5 + u2 * (1.0 / 7 + u2 * (1.0 / 9))))
-            return Float(shifted &>> 23) * 0.693_147_18 + 2 * u * series
-        }
-        """
-
-    private static let expSource = """
-        /// eˣ without a library call, so that loops over it vectorize: eˣ = 2^k·e^r with
-        /// k = round(x / ln 2), r = x − k·ln 2 (ln 2 split in two for accuracy, |r| ≤ ln 2 / 2) and e^r
-        /// from its Taylor series to r⁶ (relative error below 3·10⁻⁷). x is clamped to
-        /// [−87.3, 88.3], where 2^k stays a normal Float: past the ends the result is the end's
-        /// value (about 10⁻³⁸ or 2·10³⁸) rather than 0 or infinity. NaN stays NaN.
-        @inline(__always)
-        static func fastExp(_ x: Float) -> Float {
-            let c: Float = x < -87.3 ? -87.3 : (x > 88.3 ? 88.3 : x)
-            let k = (c * 1.442_695_04).rounded()
-            let r = (c - k * 0.693_359_375) - k * -2.121_944_4e-4
-            let er: Float = 1 + r * (1 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720))))))
-            // 2^k from the bits of 2²³ + 127 + k (k is a whole number in −126...127): no conversion
-            // that could trap, so the loop around this vectorizes.
-            return er * Float(bitPattern: ((k + 8_388_735).bitPattern & 0x7F_FFFF) << 23)
-        }
-        """
-
-    private static let expm1Source = """
-        /// eˣ − 1 without a library call, so that loops over it vectorize. For |x| < 0.5 its Taylor
-        /// series to x⁸/8! (the first term left out is below 1.1·10⁻⁸ of the sum); elsewhere
-        /// `fastExp(x) − 1`, whose relative error stays below 10⁻⁶ there because |eˣ − 1| ≥ 0.39.
-        /// Past `fastExp`'s clamp the result is −1 or about 2·10³⁸; NaN stays NaN.
-        @inline(__always)
-        static func fastExpm1(_ x: Float) -> Float {
-            let series: Float = x * (1 + x * (0.5 + x * (1.0 / 6 + x * (1.0 / 24 + x * (1.0 / 120
-                + x * (1.0 / 720 + x * (1.0 / 5040 + x * (1.0 / 40320))))))))
-            return x.magnitude < 0.5 ? series : fastExp(x) - 1
+            \(horner("series", "Float", of: "u2", ["1", "1.0 / 3", "1.0 / 5", "1.0 / 7", "1.0 / 9"]))
+            return multiplyAdd(Float(shifted &>> 23), 0.693_147_18, plus: 2 * u * series)
         }
         """
 
@@ -87,77 +166,6 @@ enum FastMath {
             let u = 1 + x
             let d = u - 1
             return d == 0 ? x : fastLog(u) * (x / d)
-        }
-        """
-
-    private static let tanhSource = """
-        /// tanh without a library call, so that loops over it vectorize. Near 0 (|x| < 0.25) the odd
-        /// Taylor series to x⁹; elsewhere tanh|x| = 1 − 2/(e^{2|x|} + 1) with `fastExp`. |x| ≥ 10
-        /// gives ±1, as tanh rounds there; NaN stays NaN.
-        @inline(__always)
-        static func fastTanh(_ x: Float) -> Float {
-            let a: Float = x.magnitude < 10 ? x.magnitude : 10
-            let far = 1 - 2 / (fastExp(2 * a) + 1)
-            let s = a * a
-            let near = a + a * s * (-1.0 / 3 + s * (2.0 / 15 + s * (-17.0 / 315 + s * (62.0 / 2835))))
-            let t = a < 0.25 ? near : far
-            return x.isNaN ? x : (x < 0 ? -t : t)
-        }
-        """
-
-    private static let expDoubleSource = """
-        /// The range reduction of eˣ without a library call: eˣ = 2^k·e^r with k = round(x / ln 2)
-        /// and r = x − k·ln 2 (ln 2 split in a 32-bit head, so that k times it is exact, and a
-        /// tail; |r| ≤ ln 2 / 2). Returns 2^k and e^r − 1, from its Taylor series to r¹³/13! (the
-        /// first term left out is below 2·10⁻¹⁷ of the sum). x is clamped to [−708, 709], where 2^k
-        /// stays a normal Double. NaN stays NaN.
-        @inline(__always)
-        static func expReduction(_ x: Double) -> (scale: Double, series: Double) {
-            let c: Double = x < -708 ? -708 : (x > 709 ? 709 : x)
-            let k = (c * 1.442_695_040_888_963_4).rounded()
-            let r = (c - k * 0.693_147_180_369_123_8) - k * 1.908_214_929_270_587_7e-10
-            let series: Double = r * (1 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720
-                + r * (1.0 / 5040 + r * (1.0 / 40320 + r * (1.0 / 362_880 + r * (1.0 / 3_628_800 + r * (1.0 / 39_916_800
-                + r * (1.0 / 479_001_600 + r * (1.0 / 6_227_020_800)))))))))))))
-            // 2^k from the bits of 2⁵² + 1023 + k (k is a whole number in −1021...1023): no
-            // conversion that could trap, so the loop around this vectorizes.
-            return (Double(bitPattern: ((k + 4_503_599_627_371_519).bitPattern & 0xF_FFFF_FFFF_FFFF) << 52), series)
-        }
-
-        /// eˣ = 2^k·(1 + (e^r − 1)) from `expReduction`, so that loops over it vectorize. Tested
-        /// against libm: relative error below 4·10⁻¹⁶. Past the clamp the result is the end's
-        /// value (about 3·10⁻³⁰⁸ or 8·10³⁰⁷) rather than 0 or infinity; NaN stays NaN.
-        @inline(__always)
-        static func fastExp(_ x: Double) -> Double {
-            let (scale, series) = expReduction(x)
-            return scale * series + scale
-        }
-        """
-
-    private static let expm1DoubleSource = """
-        /// eˣ − 1 = 2^k·(e^r − 1) + (2^k − 1) from `expReduction`, so that loops over it vectorize.
-        /// For |x| < ln 2 / 2, k is 0 and the result is the series itself, so the relative accuracy
-        /// holds near 0; elsewhere |eˣ − 1| ≥ 0.29. One path for every x, so a vector of them
-        /// computes it once. Tested against libm: relative error below 4·10⁻¹⁶. Past the clamp
-        /// the result is −1 or about 8·10³⁰⁷; NaN stays NaN.
-        @inline(__always)
-        static func fastExpm1(_ x: Double) -> Double {
-            let (scale, series) = expReduction(x)
-            return scale * series + (scale - 1)
-        }
-        """
-
-    private static let tanhDoubleSource = """
-        /// tanh without a library call, so that loops over it vectorize: tanh|x| = t / (t + 2) with
-        /// t = e^{2|x|} − 1 from `fastExpm1`, which keeps its relative accuracy near 0. Tested
-        /// against libm: relative error below 10⁻¹⁵. |x| ≥ 20 gives ±1, as tanh rounds there;
-        /// NaN stays NaN.
-        @inline(__always)
-        static func fastTanh(_ x: Double) -> Double {
-            let a: Double = x.magnitude < 20 ? x.magnitude : 20
-            let t = fastExpm1(2 * a)
-            let h = t / (t + 2)
-            return x.isNaN ? x : (x < 0 ? -h : h)
         }
         """
 
@@ -177,9 +185,8 @@ enum FastMath {
             let e = biased - 1023
             let u = (m - 1) / (m + 1)
             let u2 = u * u
-            let series: Double = 1 + u2 * (1.0 / 3 + u2 * (1.0 / 5 + u2 * (1.0 / 7 + u2 * (1.0 / 9 + u2 * (1.0 / 11
-                + u2 * (1.0 / 13 + u2 * (1.0 / 15 + u2 * (1.0 / 17 + u2 * (1.0 / 19 + u2 * (1.0 / 21 + u2 * (1.0 / 23)))))))))))
-            return e * 0.693_147_180_369_123_8 + (e * 1.908_214_929_270_587_7e-10 + 2 * u * series)
+            \(horner("series", "Double", of: "u2", (0...11).map { $0 == 0 ? "1" : "1.0 / \(2 * $0 + 1)" }))
+            return multiplyAdd(e, 0.693_147_180_369_123_8, plus: multiplyAdd(e, 1.908_214_929_270_587_7e-10, plus: 2 * u * series))
         }
         """
 }

@@ -155,13 +155,22 @@ public struct NetworkEmitter {
             w.line("")
         }
         let fastFunctions = plan.fastFunctions, scalar = spec.scalar
+        // What calls what: tanh → eˣ − 1 → the range reduction (emitted with eˣ); ln(1 + x) → ln;
+        // the fused step's loss → eˣ and ln (Float).
         let usesFastTanh = fastFunctions.contains(SwiftMath.fastTanh)
+        let usesFastExpm1 = fastFunctions.contains(SwiftMath.fastExpm1) || usesFastTanh
+        let usesFastLog1p = fastFunctions.contains(SwiftMath.fastLog1p)
+        let fusedFastMath = fused?.isFloat == true
+        let usesFastExp = fastFunctions.contains(SwiftMath.fastExp) || usesFastExpm1 || fusedFastMath
+        let usesFastLog = fusedFastMath || usesFastLog1p
+        if usesFastExp || usesFastLog {
+            FastMath.emitMultiplyAdd(&w)
+            w.line("")
+        }
         if usesFastTanh {
             FastMath.emitTanh(scalar: scalar, &w)
             w.line("")
         }
-        let usesFastExpm1 = fastFunctions.contains(SwiftMath.fastExpm1) || (usesFastTanh && FastMath.tanhCallsExpm1(scalar))
-        let usesFastLog1p = fastFunctions.contains(SwiftMath.fastLog1p)
         if usesFastExpm1 {
             FastMath.emitExpm1(scalar: scalar, &w)
             w.line("")
@@ -170,12 +179,11 @@ public struct NetworkEmitter {
             FastMath.emitLog1p(scalar: scalar, &w)
             w.line("")
         }
-        let fusedFastMath = fused?.isFloat == true
-        if fastFunctions.contains(SwiftMath.fastExp) || usesFastTanh || usesFastExpm1 || fusedFastMath {
+        if usesFastExp {
             FastMath.emitExp(scalar: scalar, &w)
             w.line("")
         }
-        if fusedFastMath || usesFastLog1p {
+        if usesFastLog {
             FastMath.emitLog(scalar: scalar, &w)
             w.line("")
         }
