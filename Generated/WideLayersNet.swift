@@ -273,26 +273,40 @@ public struct WideLayersNet: Sendable {
         #endif
     }
 
+    /// What a product runs on each block of C as soon as the block's values are final:
+    /// `(row, rows, column, columns)`, the block being rows row..<row + rows and columns
+    /// column..<column + columns. The planned code passes the elementwise kernel that reads C
+    /// (a bias and an activation, a derivative's mask, an L2 term), so that it works on values
+    /// still in L1 instead of passing over C again (`ExecutionPlan.epilogues`).
+    typealias Epilogue = (_ row: Int, _ rows: Int, _ column: Int, _ columns: Int) -> Void
+
     /// C[m×n] = A·B where B is stored row-major [k][n] and A's element (i, l) is at
     /// `a[i·ai + l·ak]` (so A may be stored transposed). Tiles of 4 rows × 2 vectors keep 8
     /// accumulators in registers; the k loop runs over rows of B, which are contiguous.
+    /// `epilogue` runs on each tile's rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productRows(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
-                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int) {
+                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
         var i = 0
         while i + 6 <= m {
             productRowTile6(a + i * ai, ai, ak, b, c + i * n, k, n)
+            epilogue(i, 6, 0, n)
             i += 6
         }
         if i + 4 <= m {
             productRowTile4(a + i * ai, ai, ak, b, c + i * n, k, n)
+            epilogue(i, 4, 0, n)
             i += 4
         }
         if i + 2 <= m {
             productRowTile2(a + i * ai, ai, ak, b, c + i * n, k, n)
+            epilogue(i, 2, 0, n)
             i += 2
         }
-        if i < m { productRowTile1(a + i * ai, ak, b, c + i * n, k, n) }
+        if i < m {
+            productRowTile1(a + i * ai, ak, b, c + i * n, k, n)
+            epilogue(i, 1, 0, n)
+        }
     }
 
     /// Two rows of C = A·B (see `productRows`).
@@ -545,9 +559,10 @@ public struct WideLayersNet: Sendable {
     /// C[m×n] with C[i, j] = Σ_l A[i, l]·B[j, l]: A stored [m][k], B stored [n][k], both rows
     /// contiguous; vectors run along k, then each sum is reduced across lanes. Tiles of 2 rows ×
     /// 2 columns give 4 independent accumulator chains.
+    /// `epilogue` runs on each pair of rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productDots(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>,
-                            _ m: Int, _ k: Int, _ n: Int) {
+                            _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
         var i = 0
         while i + 2 <= m {
             var j = 0
@@ -556,6 +571,7 @@ public struct WideLayersNet: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + (i + 1) * k, b + j * k, b + j * k, c + i * n + j, c + (i + 1) * n + j, 0, k) }
+            epilogue(i, 2, 0, n)
             i += 2
         }
         if i < m {
@@ -565,6 +581,7 @@ public struct WideLayersNet: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + i * k, b + j * k, b + j * k, c + i * n + j, c + i * n + j, 0, k) }
+            epilogue(i, 1, 0, n)
         }
     }
 
@@ -602,11 +619,14 @@ public struct WideLayersNet: Sendable {
     /// depth block into micro-panels of 6 rows ([depth][6] each), and so are the last rows
     /// when fewer than 6 (the rows past m zero). A's element (i, l) is `a[i·ai + l·ak]` and
     /// B's element (l, j) is `b[l·bk + j·bj]`, so either may be stored transposed. `packA`
-    /// and `packB` are scratch (see `packedScratch`).
+    /// and `packB` are scratch (see `packedScratch`). `epilogue(row, rows, column, columns)` runs
+    /// on each block of C as soon as it is final (see `Epilogue`): 6 rows × one block of columns,
+    /// in the last depth block, while that block is still in L1.
     @inline(never)
     static func productPacked(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>, _ bk: Int, _ bj: Int,
                               _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int,
-                              _ packA: UnsafeMutablePointer<Scalar>, _ packB: UnsafeMutablePointer<Scalar>) {
+                              _ packA: UnsafeMutablePointer<Scalar>, _ packB: UnsafeMutablePointer<Scalar>,
+                              _ epilogue: Epilogue = { _, _, _, _ in }) {
         let width = 2 * lanes, depthLimit = 256, columnLimit = 32 * lanes
         let inPlace = ak == 1
         var p = 0
@@ -647,6 +667,7 @@ public struct WideLayersNet: Sendable {
                             j += width
                         }
                     }
+                    if p + depth == k { epilogue(r, count, j0, block) }
                     r += 6
                 }
                 j0 += block
@@ -927,40 +948,40 @@ public struct WideLayersNet: Sendable {
         let z3 = s + 84876  // [14×4]
 
         // z1_linear = x · W1   [14×300]·[300×130]
-        Self.productPacked(x, 300, 1, W1, 130, 1, z1_linear, 14, 300, 130, s + 1820, s + 3356)
-
-        // z1 = z1_linear + b1   (bias added to every row)
-        // h1 = tanh(z1)
-        for r in 0..<14 {
-            for c in 0..<130 {
-                let i = r * 130 + c
-                let z1: Scalar = z1_linear[i] + b1[c]
-                h1[i] = Self.fastTanh(z1)
+        // z1 = z1_linear + b1   (bias added to every row)   (in the product's epilogue)
+        // h1 = tanh(z1)   (in the product's epilogue)
+        Self.productPacked(x, 300, 1, W1, 130, 1, z1_linear, 14, 300, 130, s + 1820, s + 3356) { row, rows, column, columns in
+            for r in row..<row + rows {
+                for c in column..<column + columns {
+                    let i = r * 130 + c
+                    let z1: Scalar = z1_linear[i] + b1[c]
+                    h1[i] = Self.fastTanh(z1)
+                }
             }
         }
 
         // z2_linear = h1 · W2   [14×130]·[130×260]
-        Self.productPacked(h1, 130, 1, W2, 260, 1, z2_linear, 14, 130, 260, s + 45824, s + 46604)
-
-        // z2 = z2_linear + b2   (bias added to every row)
-        // h2 = relu(z2)
-        for r in 0..<14 {
-            for c in 0..<260 {
-                let i = r * 260 + c
-                let z2: Scalar = z2_linear[i] + b2[c]
-                h2[i] = max(0, z2)
+        // z2 = z2_linear + b2   (bias added to every row)   (in the product's epilogue)
+        // h2 = relu(z2)   (in the product's epilogue)
+        Self.productPacked(h1, 130, 1, W2, 260, 1, z2_linear, 14, 130, 260, s + 45824, s + 46604) { row, rows, column, columns in
+            for r in row..<row + rows {
+                for c in column..<column + columns {
+                    let i = r * 260 + c
+                    let z2: Scalar = z2_linear[i] + b2[c]
+                    h2[i] = max(0, z2)
+                }
             }
         }
 
         // z3_linear = h2 · W3   [14×260]·[260×4]
+        // z3 = z3_linear + b3   (bias added to every row)   (in the product's epilogue)
         Self.transposeCopy(W3, s + 83836, 260, 4)  // B: [260×4] → [4×260]
-        Self.productDots(h2, s + 83836, z3_linear, 14, 260, 4)
-
-        // z3 = z3_linear + b3   (bias added to every row)
-        for r in 0..<14 {
-            for c in 0..<4 {
-                let i = r * 4 + c
-                z3[i] = z3_linear[i] + b3[c]
+        Self.productDots(h2, s + 83836, z3_linear, 14, 260, 4) { row, rows, column, columns in
+            for r in row..<row + rows {
+                for c in column..<column + columns {
+                    let i = r * 4 + c
+                    z3[i] = z3_linear[i] + b3[c]
+                }
             }
         }
     }
@@ -1162,56 +1183,68 @@ public struct WideLayersNet: Sendable {
         }
 
         // dL/dh2 = dL/dz3 · W3ᵀ
+        // 1 where z2 > 0, that is where h2 > 0   (in the product's epilogue)
+        // dL/dz2 = dL/dh2 · 1[z2 > 0]   (∂h2/∂z2 = 1 where z2 > 0, else 0)   (in the product's epilogue)
         Self.transposeCopy(W3, s + 88633, 260, 4)  // Bᵀ: [260×4] → [4×260]
-        Self.productRows(dz3, 4, 1, s + 88633, dh2, 14, 4, 260)
+        Self.productRows(dz3, 4, 1, s + 88633, dh2, 14, 4, 260) { row, rows, column, columns in
+            for r in row..<row + rows {
+                for c in column..<column + columns {
+                    let i = r * 260 + c
+                    let z2_positive: Scalar = h2[i] > 0 ? 1 : 0
+                    dz2[i] = z2_positive != 0 ? dh2[i] : 0
+                }
+            }
+        }
 
         // dL/dW3 = h2ᵀ · dL/dz3
         Self.productRows(dz3, 1, 4, h2, s + 90713, 4, 14, 260)  // Cᵀ [4×260]
         Self.transposeCopy(s + 90713, dW3_via_z3_linear, 4, 260)
 
-        // 1 where z2 > 0, that is where h2 > 0
-        // dL/dz2 = dL/dh2 · 1[z2 > 0]   (∂h2/∂z2 = 1 where z2 > 0, else 0)
-        for i in 0..<3640 {
-            let z2_positive: Scalar = h2[i] > 0 ? 1 : 0
-            dz2[i] = z2_positive != 0 ? dh2[i] : 0
-        }
-
         // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
         Self.sumRows(dz2, dz2_sum, 14, 260)
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.productPacked(dz2, 260, 1, W2, 1, 260, dh1, 14, 260, 130, s + 97213, s + 98749)
+        // h1²   (in the product's epilogue)
+        // tanh'(z1) = 1 − h1²   (in the product's epilogue)
+        // dL/dz1 = dL/dh1 · (1 − h1²)   (∂h1/∂z1 = 1 − tanh²(z1))   (in the product's epilogue)
+        Self.productPacked(dz2, 260, 1, W2, 1, 260, dh1, 14, 260, 130, s + 97213, s + 98749) { row, rows, column, columns in
+            for r in row..<row + rows {
+                for c in column..<column + columns {
+                    let i = r * 130 + c
+                    let h1_squared: Scalar = h1[i] * h1[i]
+                    let h1_slope: Scalar = 1 - h1_squared
+                    dz1[i] = dh1[i] * h1_slope
+                }
+            }
+        }
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(h1, 1, 130, dz2, dW2_via_z2_linear, 130, 14, 260)
-
-        // h1²
-        // tanh'(z1) = 1 − h1²
-        // dL/dz1 = dL/dh1 · (1 − h1²)   (∂h1/∂z1 = 1 − tanh²(z1))
-        for i in 0..<1820 {
-            let h1_squared: Scalar = h1[i] * h1[i]
-            let h1_slope: Scalar = 1 - h1_squared
-            dz1[i] = dh1[i] * h1_slope
+        // dL/dW2 = 2·W2 · 0.0005   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)   (in the product's epilogue)
+        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)   (in the product's epilogue)
+        Self.productRows(h1, 1, 130, dz2, dW2_via_z2_linear, 130, 14, 260) { row, rows, column, columns in
+            for r in row..<row + rows {
+                for c in column..<column + columns {
+                    let i = r * 260 + c
+                    let dW2_via_W2_squared: Scalar = W2[i] * 0.001
+                    dW2[i] = dW2_via_W2_squared + dW2_via_z2_linear[i]
+                }
+            }
         }
 
         // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
         Self.sumRows(dz1, dz1_sum, 14, 130)
 
         // dL/dW1 = xᵀ · dL/dz1
-        Self.productRows(x, 1, 300, dz1, dW1_via_z1_linear, 300, 14, 130)
-
-        // dL/dW1 = 2·W1 · 0.0005   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
-        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
-        for i in 0..<39000 {
-            let dW1_via_W1_squared: Scalar = W1[i] * 0.001
-            dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
-        }
-
-        // dL/dW2 = 2·W2 · 0.0005   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
-        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)
-        for i in 0..<33800 {
-            let dW2_via_W2_squared: Scalar = W2[i] * 0.001
-            dW2[i] = dW2_via_W2_squared + dW2_via_z2_linear[i]
+        // dL/dW1 = 2·W1 · 0.0005   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)   (in the product's epilogue)
+        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)   (in the product's epilogue)
+        Self.productRows(x, 1, 300, dz1, dW1_via_z1_linear, 300, 14, 130) { row, rows, column, columns in
+            for r in row..<row + rows {
+                for c in column..<column + columns {
+                    let i = r * 130 + c
+                    let dW1_via_W1_squared: Scalar = W1[i] * 0.001
+                    dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
+                }
+            }
         }
 
         // dL/dW3 = 2·W3 · 0.0005   (∂W3_squared/∂W3ᵢ = 2W3ᵢ)

@@ -31,6 +31,10 @@ struct ExecutionPlan {
     /// The plan of every matrix product that is not unrolled, by the value it computes.
     private(set) var products: [ValueID: Product] = [:]
 
+    /// The elementwise op computed in a product's epilogue, by the value the product computes (see
+    /// `planEpilogues`).
+    private(set) var epilogues: [ValueID: Int] = [:]
+
     /// Plans `graph` for computing `targets`; `gradientSlots` maps adjoint values to offsets in `g`.
     /// exp, sigmoid, tanh, eˣ − 1 and ln(1 + x) in loops run through `FastMath`'s functions
     /// (networks, Float and Double), which vectorize, instead of libm's.
@@ -76,7 +80,58 @@ struct ExecutionPlan {
                 products[out] = planProduct(s)
             }
         }
+        if fusion { planEpilogues(consumers: consumers, unstored: unstored) }
     }
+
+    /// The rewrite "product epilogue": an elementwise kernel that reads a product's result C is
+    /// computed inside the product, on each block of C as soon as the block is final (6 rows by
+    /// up to 256 columns of the packed form, a row tile of `productRows`, two rows of
+    /// `productDots`), while the block is in L1, instead of in a pass of its own over all of C.
+    /// Forward, that is the bias and the activation; backward, the activation's derivative on
+    /// dX, or an L2 term added to dW. It applies to every product and every kernel that fit:
+    /// - C is read by one op only, whose chain of fused consumers ends in a stored elementwise
+    ///   op E of C's shape (the kernel: E with its fused producers), not unrolled;
+    /// - every other value the kernel reads has C's shape (read at the same element), is a row of
+    ///   C's width (a bias, read at the column) or a scalar, and is computed before the product;
+    /// - the product runs in a form that calls an epilogue (not the transposed-rows form, which
+    ///   writes C only at its end).
+    private mutating func planEpilogues(consumers: [[Int]], unstored: Set<ValueID>) {
+        let producers = graph.producers
+        for i in liveOps {
+            let op = graph.ops[i], c = op.output
+            guard case .matmul(let s) = op.kind, let product = products[c], [.rows, .dots, .packed].contains(product.form),
+                  consumers[c.index].count == 1 else { continue }
+            // Up the chain of fused consumers to the stored op that ends it.
+            var root = consumers[c.index][0]
+            while location(graph.ops[root].output) == .fused, consumers[graph.ops[root].output.index].count == 1 {
+                root = consumers[graph.ops[root].output.index][0]
+            }
+            let kernelOp = graph.ops[root], shape = graph[c].shape
+            guard kernelOp.kind.isElementwise, location(kernelOp.output) != .fused, !unstored.contains(kernelOp.output),
+                  graph[kernelOp.output].shape == shape, !isUnrolled(kernelOp) else { continue }
+            // The kernel's ops: the root and, recursively, its fused producers.
+            var kernelOps = [root], leaves: [ValueID] = [], stack = kernelOp.inputs
+            while let v = stack.popLast() {
+                if location(v) == .fused, let p = producers[v.index] {
+                    kernelOps.append(p)
+                    stack += graph.ops[p].inputs
+                } else {
+                    leaves.append(v)
+                }
+            }
+            guard kernelOps.allSatisfy({ graph.ops[$0].kind.isElementwise }), leaves.contains(c) else { continue }
+            let fits = leaves.allSatisfy { v in
+                if v == c { return true }
+                let leafShape = graph[v].shape
+                guard leafShape.isScalar || leafShape == shape || leafShape.dims == [s.n] else { return false }
+                return producers[v.index].map { $0 < i } ?? true
+            }
+            if fits { epilogues[c] = root }
+        }
+    }
+
+    /// The index of the elementwise op computed in the epilogue of the product that computes `id`.
+    func epilogue(of id: ValueID) -> Int? { epilogues[id] }
 
     /// The SIMD form for `C = op(A)·op(B)` that `ProductCost` estimates fastest, copies into a
     /// transposed layout included, with scratch for its copies; scalar loops when no dimension

@@ -64,9 +64,16 @@ struct FunctionEmitter {
                 rewrite.emit(&w)
             }
             let pairs = lossGradientPairs(in: ops)
+            // Elementwise kernels computed in a product's epilogue, where both are emitted here.
+            let emitted = Set(ops)
+            var epilogues: [Int: Int] = [:]
+            for i in ops {
+                if let e = plan.epilogue(of: plan.graph.ops[i].output), emitted.contains(e) { epilogues[i] = e }
+            }
+            let absorbed = Set(epilogues.values)
             for i in ops {
                 let op = plan.graph.ops[i]
-                if plan.location(op.output) == .fused || pairs.values.contains(i) { continue }
+                if plan.location(op.output) == .fused || pairs.values.contains(i) || absorbed.contains(i) { continue }
                 if let first = rewritten.min(), i > first { emitRewrite(&w) }
                 if let start = backwardFrom, i >= start, !inBackward {
                     inBackward = true
@@ -75,7 +82,8 @@ struct FunctionEmitter {
                 }
                 w.line("")
                 // The loss and its gradient share one pass where the loss's definition has one.
-                let kernel = pairs[i].flatMap { lowering.lossAndGradientKernel(loss: op, gradient: plan.graph.ops[$0]) } ?? lowering.kernel(op)
+                let kernel = pairs[i].flatMap { lowering.lossAndGradientKernel(loss: op, gradient: plan.graph.ops[$0]) }
+                    ?? lowering.kernel(op, epilogue: epilogues[i].map { plan.graph.ops[$0] })
                 for c in kernel.comments { w.line("// " + c) }
                 if kernel.declaresLocals {
                     // A scope of its own, so the kernel's locals do not collide with the next one's.

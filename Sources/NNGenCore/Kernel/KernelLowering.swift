@@ -43,13 +43,20 @@ struct KernelLowering {
         producers = graph.producers
     }
 
-    /// The kernel of `op` (which must not be fused into another).
-    func kernel(_ op: Op) -> Kernel {
+    /// The kernel of `op` (which must not be fused into another). For a product, `epilogue` is an
+    /// elementwise op that reads it (`ExecutionPlan.epilogue(of:)`): it is computed, with its fused
+    /// producers, on each block of the product as soon as the block is final.
+    func kernel(_ op: Op, epilogue: Op? = nil) -> Kernel {
         let fusedOps = namesFusedValues ? fusedProducers(of: op) : []
-        let comments = (fusedOps + [op]).map(\.comment.text)
+        var comments = (fusedOps + [op]).map(\.comment.text)
         switch op.kind {
         case .unary, .binary, .select, .copy: return Kernel(comments: comments, body: elementwise(op, fusedOps))
-        case .matmul(let s): return Kernel(comments: comments, body: matmul(op, s))
+        case .matmul(let s):
+            guard let epilogue else { return Kernel(comments: comments, body: matmul(op, s, epilogue: nil)) }
+            let epilogueOps = fusedProducers(of: epilogue) + [epilogue]
+            comments += epilogueOps.map { $0.comment.text + "   (in the product's epilogue)" }
+            let body = elementBody(epilogue, fusedProducers(of: epilogue), .loop(suffix: s.n), of: graph[epilogue.output].shape)
+            return Kernel(comments: comments, body: matmul(op, s, epilogue: body))
         case .transpose(let rows, let cols): return Kernel(comments: comments, body: transpose(op, rows, cols))
         case .sum, .mean, .sumSquares, .dot: return Kernel(comments: comments, body: reduction(op))
         case .sumToShape: return Kernel(comments: comments, body: sumToShape(op))
@@ -97,10 +104,7 @@ struct KernelLowering {
         }
         let leaves = (fusedOps + [op]).flatMap(\.inputs).filter { !isFused($0) }
         let suffix = leaves.map { graph[$0].shape }.first { !$0.isScalar && $0 != shape }?.count
-        func body(_ position: Position) -> [KernelStatement] {
-            fusedOps.map { .define($0.output, expression($0, position, of: shape)) }
-                + [.store(out, index(shape, position, of: shape), expression(op, position, of: shape))]
-        }
+        func body(_ position: Position) -> [KernelStatement] { elementBody(op, fusedOps, position, of: shape) }
         if shape.isScalar { return body(.scalar) }
         if isUnrolled(op) {
             return (0..<shape.count).flatMap { e -> [KernelStatement] in
@@ -113,6 +117,12 @@ struct KernelLowering {
             return [.loop(r, shape.count / suffix, [.loop(c, suffix, [.named(local("i"), .index(.atom(r), stride: suffix, plus: .atom(c)))] + body(.loop(suffix: suffix)))])]
         }
         return [.loop(local("i"), shape.count, body(.loop(suffix: nil)))]
+    }
+
+    /// One element of `op`'s output at `position`: its fused producers as locals, then the store.
+    private func elementBody(_ op: Op, _ fusedOps: [Op], _ position: Position, of shape: Shape) -> [KernelStatement] {
+        fusedOps.map { .define($0.output, expression($0, position, of: shape)) }
+            + [.store(op.output, index(shape, position, of: shape), expression(op, position, of: shape))]
     }
 
     /// The fused producers of `op`, each before its consumer.
@@ -189,10 +199,13 @@ struct KernelLowering {
         count == 1 ? body(.int(0)) : [.loop(local(counter), count, body(.atom(local(counter))))]
     }
 
-    /// `C[m×n] = op(A)·op(B)`, summing k in increasing order in every form.
-    private func matmul(_ op: Op, _ s: MatmulShape) -> [KernelStatement] {
+    /// `C[m×n] = op(A)·op(B)`, summing k in increasing order in every form; then `epilogue`, one
+    /// element (r, c) of an elementwise kernel, on each final block of C (the SIMD forms that
+    /// take one) or over all of C.
+    private func matmul(_ op: Op, _ s: MatmulShape, epilogue: [KernelStatement]?) -> [KernelStatement] {
         let (c, a, b) = (op.output, op.inputs[0], op.inputs[1])
-        if let plan = productPlan(c), plan.form != .scalar, !isUnrolled(op) { return simdProduct(s, plan, c, a, b) }
+        if let plan = productPlan(c), plan.form != .scalar, !isUnrolled(op) { return simdProduct(s, plan, c, a, b, epilogue: epilogue) }
+        precondition(epilogue == nil, "an epilogue is planned only for the SIMD forms that take one")
         func aElement(_ i: SwiftExpression, _ k: SwiftExpression) -> SwiftExpression {
             .element(a, s.transposeA ? .index(k, stride: s.m, plus: i) : .index(i, stride: s.k, plus: k))
         }
@@ -234,9 +247,15 @@ struct KernelLowering {
 
     /// `C[m×n] = op(A)·op(B)` through the SIMD kernels of `ProductKernels`, after copying the
     /// operands the chosen form needs in the other layout into the scratch.
-    private func simdProduct(_ s: MatmulShape, _ p: ExecutionPlan.Product, _ c: ValueID, _ a: ValueID, _ b: ValueID) -> [KernelStatement] {
+    private func simdProduct(_ s: MatmulShape, _ p: ExecutionPlan.Product, _ c: ValueID, _ a: ValueID, _ b: ValueID,
+                             epilogue: [KernelStatement]?) -> [KernelStatement] {
         let (m, k, n) = (s.m, s.k, s.n)
         var statements: [KernelStatement] = []
+        /// The call, with the epilogue as its trailing closure when there is one.
+        func product(_ name: String, _ arguments: [KernelArgument]) -> KernelStatement {
+            guard let epilogue else { return .call(name, arguments, note: nil) }
+            return .callWithEpilogue(name, arguments, rowLength: n, body: epilogue)
+        }
         func transposeCopy(_ from: KernelArgument, to offset: Int, _ rows: Int, _ columns: Int, _ note: String) -> KernelArgument {
             statements.append(.call("Self.transposeCopy", [from, .scratch(offset), .int(rows), .int(columns)], note: note))
             return .scratch(offset)
@@ -246,15 +265,16 @@ struct KernelLowering {
         switch p.form {
         case .rows:
             let right = p.copyB.map { transposeCopy(.input(b), to: $0, n, k, "Bᵀ: [\(n)×\(k)] → [\(k)×\(n)]") } ?? .input(b)
-            statements.append(.call("Self.productRows", [.input(a), .int(ai), .int(ak), right, .output(c), .int(m), .int(k), .int(n)], note: nil))
+            statements.append(product("Self.productRows", [.input(a), .int(ai), .int(ak), right, .output(c), .int(m), .int(k), .int(n)]))
         case .dots:
             let left = p.copyA.map { transposeCopy(.input(a), to: $0, k, m, "A: [\(k)×\(m)] → [\(m)×\(k)]") } ?? .input(a)
             let right = p.copyB.map { transposeCopy(.input(b), to: $0, k, n, "B: [\(k)×\(n)] → [\(n)×\(k)]") } ?? .input(b)
-            statements.append(.call("Self.productDots", [left, right, .output(c), .int(m), .int(k), .int(n)], note: nil))
+            statements.append(product("Self.productDots", [left, right, .output(c), .int(m), .int(k), .int(n)]))
         case .transposedRows:
             // Cᵀ = op(B)ᵀ·op(A)ᵀ: op(B)ᵀ's element (j, l) read in place, op(A)ᵀ needed as [k][m].
             let (bi, bk) = s.transposeB ? (k, 1) : (1, n)
             let right = p.copyA.map { transposeCopy(.input(a), to: $0, m, k, "A: [\(m)×\(k)] → [\(k)×\(m)]") } ?? .input(a)
+            precondition(epilogue == nil, "Cᵀ is transposed into C only at the end: no block of C is final before")
             let transposed = p.transposedOutput!
             statements.append(.call("Self.productRows", [.input(b), .int(bi), .int(bk), right, .scratch(transposed), .int(n), .int(k), .int(m)],
                                     note: "Cᵀ [\(n)×\(m)]"))
@@ -262,8 +282,8 @@ struct KernelLowering {
         case .packed:
             // B's element (l, j) is b[l·bk + j·bj]: row-major [k][n], or stored transposed as [n][k].
             let (bk, bj) = s.transposeB ? (1, k) : (n, 1)
-            statements.append(.call("Self.productPacked", [.input(a), .int(ai), .int(ak), .input(b), .int(bk), .int(bj), .output(c),
-                                                           .int(m), .int(k), .int(n), .scratch(p.copyA!), .scratch(p.copyB!)], note: nil))
+            statements.append(product("Self.productPacked", [.input(a), .int(ai), .int(ak), .input(b), .int(bk), .int(bj), .output(c),
+                                                             .int(m), .int(k), .int(n), .scratch(p.copyA!), .scratch(p.copyB!)]))
         case .scalar:
             preconditionFailure("scalar products use the loops")
         }

@@ -28,7 +28,7 @@ extension KernelRenderer {
             w.line("\(spell(id, index.map(text))) \(op.rawValue) \(text(value))")
         case .scope(let body):
             w.block("do {") { w in render(body, &w) }
-        case .fill, .copy, .define, .call:
+        case .fill, .copy, .define, .call, .callWithEpilogue:
             renderStorage(statement, &w)
         }
     }

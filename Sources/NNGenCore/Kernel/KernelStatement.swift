@@ -21,6 +21,10 @@ indirect enum KernelStatement: Sendable, Equatable {
     case scope([KernelStatement])
     /// A call of an emitted helper on pointers: `Self.productRows(a, 1, 2, b, c, 300, 2, 100)`.
     case call(String, [KernelArgument], note: String?)
+    /// A product's call with an epilogue (`ProductKernels.Epilogue`): the trailing closure
+    /// `{ row, rows, column, columns in … }` runs `body` for each element (r, c) of each final
+    /// block of C, with `i = r·rowLength + c` (`rowLength`: the elements of a row of C).
+    case callWithEpilogue(String, [KernelArgument], rowLength: Int, body: [KernelStatement])
 
     /// The type of a local.
     enum LocalType: String, Sendable {

@@ -27,6 +27,15 @@ struct NetworkRenderer: KernelRenderer {
             w.line("let \(names[id]): Scalar = \(text(value))")
         case .call(let name, let arguments, let note):
             w.line("\(name)(\(arguments.map(argument).joined(separator: ", ")))" + (note.map { "  // \($0)" } ?? ""))
+        case .callWithEpilogue(let name, let arguments, let rowLength, let body):
+            w.block("\(name)(\(arguments.map(argument).joined(separator: ", "))) { row, rows, column, columns in") { w in
+                w.block("for r in row..<row + rows {") { w in
+                    w.block("for c in column..<column + columns {") { w in
+                        w.line("let i = r * \(rowLength) + c")
+                        render(body, &w)
+                    }
+                }
+            }
         default:
             preconditionFailure("\(statement) is not a storage statement")
         }
