@@ -271,7 +271,7 @@ public struct DigitsNet: Sendable {
         #endif
     }
 
-    /// What a product runs on each block of C as soon as the block's values are final:
+    /// What `productPacked` runs on each block of C as soon as the block's values are final:
     /// `(row, rows, column, columns)`, the block being rows row..<row + rows and columns
     /// column..<column + columns. The planned code passes the elementwise kernel that reads C
     /// (a bias and an activation, a derivative's mask, an L2 term), so that it works on values
@@ -281,30 +281,23 @@ public struct DigitsNet: Sendable {
     /// C[m×n] = A·B where B is stored row-major [k][n] and A's element (i, l) is at
     /// `a[i·ai + l·ak]` (so A may be stored transposed). Tiles of 4 rows × 2 vectors keep 8
     /// accumulators in registers; the k loop runs over rows of B, which are contiguous.
-    /// `epilogue` runs on each tile's rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productRows(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
-                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int) {
         var i = 0
         while i + 6 <= m {
             productRowTile6(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 6, 0, n)
             i += 6
         }
         if i + 4 <= m {
             productRowTile4(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 4, 0, n)
             i += 4
         }
         if i + 2 <= m {
             productRowTile2(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 2, 0, n)
             i += 2
         }
-        if i < m {
-            productRowTile1(a + i * ai, ak, b, c + i * n, k, n)
-            epilogue(i, 1, 0, n)
-        }
+        if i < m { productRowTile1(a + i * ai, ak, b, c + i * n, k, n) }
     }
 
     /// Two rows of C = A·B (see `productRows`).
@@ -557,10 +550,9 @@ public struct DigitsNet: Sendable {
     /// C[m×n] with C[i, j] = Σ_l A[i, l]·B[j, l]: A stored [m][k], B stored [n][k], both rows
     /// contiguous; vectors run along k, then each sum is reduced across lanes. Tiles of 2 rows ×
     /// 2 columns give 4 independent accumulator chains.
-    /// `epilogue` runs on each pair of rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productDots(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>,
-                            _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+                            _ m: Int, _ k: Int, _ n: Int) {
         var i = 0
         while i + 2 <= m {
             var j = 0
@@ -569,7 +561,6 @@ public struct DigitsNet: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + (i + 1) * k, b + j * k, b + j * k, c + i * n + j, c + (i + 1) * n + j, 0, k) }
-            epilogue(i, 2, 0, n)
             i += 2
         }
         if i < m {
@@ -579,7 +570,6 @@ public struct DigitsNet: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + i * k, b + j * k, b + j * k, c + i * n + j, c + i * n + j, 0, k) }
-            epilogue(i, 1, 0, n)
         }
     }
 
@@ -872,26 +862,26 @@ public struct DigitsNet: Sendable {
         let fc2_z2 = s + 4416  // [32×10]
 
         // fc1_z1_linear = x · fc1_W   [32×64]·[64×64]
-        // fc1_z1 = fc1_z1_linear + fc1_b   (bias added to every row)   (in the product's epilogue)
-        // fc1_h1 = relu(fc1_z1)   (in the product's epilogue)
-        Self.productRows(x, 64, 1, fc1_W, fc1_z1_linear, 32, 64, 64) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 64 + c
-                    let fc1_z1: Scalar = fc1_z1_linear[i] + fc1_b[c]
-                    fc1_h1[i] = max(0, fc1_z1)
-                }
+        Self.productRows(x, 64, 1, fc1_W, fc1_z1_linear, 32, 64, 64)
+
+        // fc1_z1 = fc1_z1_linear + fc1_b   (bias added to every row)
+        // fc1_h1 = relu(fc1_z1)
+        for r in 0..<32 {
+            for c in 0..<64 {
+                let i = r * 64 + c
+                let fc1_z1: Scalar = fc1_z1_linear[i] + fc1_b[c]
+                fc1_h1[i] = max(0, fc1_z1)
             }
         }
 
         // fc2_z2_linear = fc1_h1 · fc2_W   [32×64]·[64×10]
-        // fc2_z2 = fc2_z2_linear + fc2_b   (bias added to every row)   (in the product's epilogue)
-        Self.productRows(fc1_h1, 64, 1, fc2_W, fc2_z2_linear, 32, 64, 10) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 10 + c
-                    fc2_z2[i] = fc2_z2_linear[i] + fc2_b[c]
-                }
+        Self.productRows(fc1_h1, 64, 1, fc2_W, fc2_z2_linear, 32, 64, 10)
+
+        // fc2_z2 = fc2_z2_linear + fc2_b   (bias added to every row)
+        for r in 0..<32 {
+            for c in 0..<10 {
+                let i = r * 10 + c
+                fc2_z2[i] = fc2_z2_linear[i] + fc2_b[c]
             }
         }
     }
@@ -1056,46 +1046,37 @@ public struct DigitsNet: Sendable {
         Self.sumRows(dfc2_z2, dfc2_z2_sum, 32, 10)
 
         // dL/dfc1_h1 = dL/dfc2_z2 · fc2_Wᵀ
-        // 1 where fc1_z1 > 0, that is where fc1_h1 > 0   (in the product's epilogue)
-        // dL/dfc1_z1 = dL/dfc1_h1 · 1[fc1_z1 > 0]   (∂fc1_h1/∂fc1_z1 = 1 where fc1_z1 > 0, else 0)   (in the product's epilogue)
         Self.transposeCopy(fc2_W, s + 7108, 64, 10)  // Bᵀ: [64×10] → [10×64]
-        Self.productRows(dfc2_z2, 10, 1, s + 7108, dfc1_h1, 32, 10, 64) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 64 + c
-                    let fc1_z1_positive: Scalar = fc1_h1[i] > 0 ? 1 : 0
-                    dfc1_z1[i] = fc1_z1_positive != 0 ? dfc1_h1[i] : 0
-                }
-            }
-        }
+        Self.productRows(dfc2_z2, 10, 1, s + 7108, dfc1_h1, 32, 10, 64)
 
         // dL/dfc2_W = fc1_h1ᵀ · dL/dfc2_z2
-        // dL/dfc2_W = 2·fc2_W · 0.0005   (∂fc2_W_squared/∂fc2_Wᵢ = 2fc2_Wᵢ)   (in the product's epilogue)
-        // dL/dfc2_W += dfc2_W_via_fc2_z2_linear   (fc2_W is used 2 times: adjoints add)   (in the product's epilogue)
-        Self.productRows(fc1_h1, 1, 64, dfc2_z2, dfc2_W_via_fc2_z2_linear, 64, 32, 10) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 10 + c
-                    let dfc2_W_via_fc2_W_squared: Scalar = fc2_W[i] * 0.001
-                    dfc2_W[i] = dfc2_W_via_fc2_W_squared + dfc2_W_via_fc2_z2_linear[i]
-                }
-            }
+        Self.productRows(fc1_h1, 1, 64, dfc2_z2, dfc2_W_via_fc2_z2_linear, 64, 32, 10)
+
+        // 1 where fc1_z1 > 0, that is where fc1_h1 > 0
+        // dL/dfc1_z1 = dL/dfc1_h1 · 1[fc1_z1 > 0]   (∂fc1_h1/∂fc1_z1 = 1 where fc1_z1 > 0, else 0)
+        for i in 0..<2048 {
+            let fc1_z1_positive: Scalar = fc1_h1[i] > 0 ? 1 : 0
+            dfc1_z1[i] = fc1_z1_positive != 0 ? dfc1_h1[i] : 0
         }
 
         // dL/dfc1_b = Σ over rows of dfc1_z1   (fc1_b was broadcast)
         Self.sumRows(dfc1_z1, dfc1_z1_sum, 32, 64)
 
         // dL/dfc1_W = xᵀ · dL/dfc1_z1
-        // dL/dfc1_W = 2·fc1_W · 0.0005   (∂fc1_W_squared/∂fc1_Wᵢ = 2fc1_Wᵢ)   (in the product's epilogue)
-        // dL/dfc1_W += dfc1_W_via_fc1_z1_linear   (fc1_W is used 2 times: adjoints add)   (in the product's epilogue)
-        Self.productRows(x, 1, 64, dfc1_z1, dfc1_W_via_fc1_z1_linear, 64, 32, 64) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 64 + c
-                    let dfc1_W_via_fc1_W_squared: Scalar = fc1_W[i] * 0.001
-                    dfc1_W[i] = dfc1_W_via_fc1_W_squared + dfc1_W_via_fc1_z1_linear[i]
-                }
-            }
+        Self.productRows(x, 1, 64, dfc1_z1, dfc1_W_via_fc1_z1_linear, 64, 32, 64)
+
+        // dL/dfc1_W = 2·fc1_W · 0.0005   (∂fc1_W_squared/∂fc1_Wᵢ = 2fc1_Wᵢ)
+        // dL/dfc1_W += dfc1_W_via_fc1_z1_linear   (fc1_W is used 2 times: adjoints add)
+        for i in 0..<4096 {
+            let dfc1_W_via_fc1_W_squared: Scalar = fc1_W[i] * 0.001
+            dfc1_W[i] = dfc1_W_via_fc1_W_squared + dfc1_W_via_fc1_z1_linear[i]
+        }
+
+        // dL/dfc2_W = 2·fc2_W · 0.0005   (∂fc2_W_squared/∂fc2_Wᵢ = 2fc2_Wᵢ)
+        // dL/dfc2_W += dfc2_W_via_fc2_z2_linear   (fc2_W is used 2 times: adjoints add)
+        for i in 0..<640 {
+            let dfc2_W_via_fc2_W_squared: Scalar = fc2_W[i] * 0.001
+            dfc2_W[i] = dfc2_W_via_fc2_W_squared + dfc2_W_via_fc2_z2_linear[i]
         }
 
         return loss[0]

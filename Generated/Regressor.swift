@@ -269,7 +269,7 @@ public struct Regressor: Sendable {
         #endif
     }
 
-    /// What a product runs on each block of C as soon as the block's values are final:
+    /// What `productPacked` runs on each block of C as soon as the block's values are final:
     /// `(row, rows, column, columns)`, the block being rows row..<row + rows and columns
     /// column..<column + columns. The planned code passes the elementwise kernel that reads C
     /// (a bias and an activation, a derivative's mask, an L2 term), so that it works on values
@@ -279,30 +279,23 @@ public struct Regressor: Sendable {
     /// C[m×n] = A·B where B is stored row-major [k][n] and A's element (i, l) is at
     /// `a[i·ai + l·ak]` (so A may be stored transposed). Tiles of 4 rows × 2 vectors keep 8
     /// accumulators in registers; the k loop runs over rows of B, which are contiguous.
-    /// `epilogue` runs on each tile's rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productRows(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
-                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int) {
         var i = 0
         while i + 6 <= m {
             productRowTile6(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 6, 0, n)
             i += 6
         }
         if i + 4 <= m {
             productRowTile4(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 4, 0, n)
             i += 4
         }
         if i + 2 <= m {
             productRowTile2(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 2, 0, n)
             i += 2
         }
-        if i < m {
-            productRowTile1(a + i * ai, ak, b, c + i * n, k, n)
-            epilogue(i, 1, 0, n)
-        }
+        if i < m { productRowTile1(a + i * ai, ak, b, c + i * n, k, n) }
     }
 
     /// Two rows of C = A·B (see `productRows`).
@@ -555,10 +548,9 @@ public struct Regressor: Sendable {
     /// C[m×n] with C[i, j] = Σ_l A[i, l]·B[j, l]: A stored [m][k], B stored [n][k], both rows
     /// contiguous; vectors run along k, then each sum is reduced across lanes. Tiles of 2 rows ×
     /// 2 columns give 4 independent accumulator chains.
-    /// `epilogue` runs on each pair of rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productDots(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>,
-                            _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+                            _ m: Int, _ k: Int, _ n: Int) {
         var i = 0
         while i + 2 <= m {
             var j = 0
@@ -567,7 +559,6 @@ public struct Regressor: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + (i + 1) * k, b + j * k, b + j * k, c + i * n + j, c + (i + 1) * n + j, 0, k) }
-            epilogue(i, 2, 0, n)
             i += 2
         }
         if i < m {
@@ -577,7 +568,6 @@ public struct Regressor: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + i * k, b + j * k, b + j * k, c + i * n + j, c + i * n + j, 0, k) }
-            epilogue(i, 1, 0, n)
         }
     }
 
@@ -934,13 +924,13 @@ public struct Regressor: Sendable {
         let z2 = s + 276  // [8×2]
 
         // z1_linear = x · W1   [8×3]·[3×10]
-        // z1 = z1_linear + b1   (bias added to every row)   (in the product's epilogue)
-        Self.productRows(x, 3, 1, W1, z1_linear, 8, 3, 10) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 10 + c
-                    z1[i] = z1_linear[i] + b1[c]
-                }
+        Self.productRows(x, 3, 1, W1, z1_linear, 8, 3, 10)
+
+        // z1 = z1_linear + b1   (bias added to every row)
+        for r in 0..<8 {
+            for c in 0..<10 {
+                let i = r * 10 + c
+                z1[i] = z1_linear[i] + b1[c]
             }
         }
 
@@ -1140,16 +1130,13 @@ public struct Regressor: Sendable {
         Self.sumRows(dz1, dz1_sum, 8, 10)
 
         // dL/dW1 = xᵀ · dL/dz1
-        // dL/dW1 = 2·W1 · 0.001   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)   (in the product's epilogue)
-        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)   (in the product's epilogue)
-        Self.productRows(x, 1, 3, dz1, dW1_via_z1_linear, 3, 8, 10) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 10 + c
-                    let dW1_via_W1_squared: Scalar = W1[i] * 0.002
-                    dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
-                }
-            }
+        Self.productRows(x, 1, 3, dz1, dW1_via_z1_linear, 3, 8, 10)
+
+        // dL/dW1 = 2·W1 · 0.001   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
+        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
+        for i in 0..<30 {
+            let dW1_via_W1_squared: Scalar = W1[i] * 0.002
+            dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
         }
 
         // dL/dW2 = 2·W2 · 0.001   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)

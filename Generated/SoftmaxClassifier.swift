@@ -271,7 +271,7 @@ public struct SoftmaxClassifier: Sendable {
         #endif
     }
 
-    /// What a product runs on each block of C as soon as the block's values are final:
+    /// What `productPacked` runs on each block of C as soon as the block's values are final:
     /// `(row, rows, column, columns)`, the block being rows row..<row + rows and columns
     /// column..<column + columns. The planned code passes the elementwise kernel that reads C
     /// (a bias and an activation, a derivative's mask, an L2 term), so that it works on values
@@ -281,30 +281,23 @@ public struct SoftmaxClassifier: Sendable {
     /// C[m×n] = A·B where B is stored row-major [k][n] and A's element (i, l) is at
     /// `a[i·ai + l·ak]` (so A may be stored transposed). Tiles of 4 rows × 2 vectors keep 8
     /// accumulators in registers; the k loop runs over rows of B, which are contiguous.
-    /// `epilogue` runs on each tile's rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productRows(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
-                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int) {
         var i = 0
         while i + 6 <= m {
             productRowTile6(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 6, 0, n)
             i += 6
         }
         if i + 4 <= m {
             productRowTile4(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 4, 0, n)
             i += 4
         }
         if i + 2 <= m {
             productRowTile2(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 2, 0, n)
             i += 2
         }
-        if i < m {
-            productRowTile1(a + i * ai, ak, b, c + i * n, k, n)
-            epilogue(i, 1, 0, n)
-        }
+        if i < m { productRowTile1(a + i * ai, ak, b, c + i * n, k, n) }
     }
 
     /// Two rows of C = A·B (see `productRows`).
@@ -557,10 +550,9 @@ public struct SoftmaxClassifier: Sendable {
     /// C[m×n] with C[i, j] = Σ_l A[i, l]·B[j, l]: A stored [m][k], B stored [n][k], both rows
     /// contiguous; vectors run along k, then each sum is reduced across lanes. Tiles of 2 rows ×
     /// 2 columns give 4 independent accumulator chains.
-    /// `epilogue` runs on each pair of rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productDots(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>,
-                            _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+                            _ m: Int, _ k: Int, _ n: Int) {
         var i = 0
         while i + 2 <= m {
             var j = 0
@@ -569,7 +561,6 @@ public struct SoftmaxClassifier: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + (i + 1) * k, b + j * k, b + j * k, c + i * n + j, c + (i + 1) * n + j, 0, k) }
-            epilogue(i, 2, 0, n)
             i += 2
         }
         if i < m {
@@ -579,7 +570,6 @@ public struct SoftmaxClassifier: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + i * k, b + j * k, b + j * k, c + i * n + j, c + i * n + j, 0, k) }
-            epilogue(i, 1, 0, n)
         }
     }
 
@@ -944,27 +934,27 @@ public struct SoftmaxClassifier: Sendable {
         let output_z2 = s + 190  // [7×4]
 
         // hidden_z1_linear = x · hidden_W   [7×5]·[5×9]
-        // hidden_z1 = hidden_z1_linear + hidden_b   (bias added to every row)   (in the product's epilogue)
-        // a2 = tanh(hidden_z1)   (in the product's epilogue)
-        Self.productRows(x, 5, 1, hidden_W, hidden_z1_linear, 7, 5, 9) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 9 + c
-                    let hidden_z1: Scalar = hidden_z1_linear[i] + hidden_b[c]
-                    a2[i] = Self.fastTanh(hidden_z1)
-                }
+        Self.productRows(x, 5, 1, hidden_W, hidden_z1_linear, 7, 5, 9)
+
+        // hidden_z1 = hidden_z1_linear + hidden_b   (bias added to every row)
+        // a2 = tanh(hidden_z1)
+        for r in 0..<7 {
+            for c in 0..<9 {
+                let i = r * 9 + c
+                let hidden_z1: Scalar = hidden_z1_linear[i] + hidden_b[c]
+                a2[i] = Self.fastTanh(hidden_z1)
             }
         }
 
         // output_z2_linear = a2 · output_W   [7×9]·[9×4]
-        // output_z2 = output_z2_linear + output_b   (bias added to every row)   (in the product's epilogue)
         Self.transposeCopy(output_W, s + 154, 9, 4)  // B: [9×4] → [4×9]
-        Self.productDots(a2, s + 154, output_z2_linear, 7, 9, 4) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 4 + c
-                    output_z2[i] = output_z2_linear[i] + output_b[c]
-                }
+        Self.productDots(a2, s + 154, output_z2_linear, 7, 9, 4)
+
+        // output_z2 = output_z2_linear + output_b   (bias added to every row)
+        for r in 0..<7 {
+            for c in 0..<4 {
+                let i = r * 4 + c
+                output_z2[i] = output_z2_linear[i] + output_b[c]
             }
         }
     }
@@ -1069,24 +1059,21 @@ public struct SoftmaxClassifier: Sendable {
         }
 
         // dL/da2 = dL/doutput_z2 · output_Wᵀ
-        // a2²   (in the product's epilogue)
-        // tanh'(hidden_z1) = 1 − a2²   (in the product's epilogue)
-        // dL/dhidden_z1 = dL/da2 · (1 − a2²)   (∂a2/∂hidden_z1 = 1 − tanh²(hidden_z1))   (in the product's epilogue)
         Self.transposeCopy(output_W, s + 310, 9, 4)  // Bᵀ: [9×4] → [4×9]
-        Self.productRows(doutput_z2, 4, 1, s + 310, da2, 7, 4, 9) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 9 + c
-                    let a2_squared: Scalar = a2[i] * a2[i]
-                    let a2_slope: Scalar = 1 - a2_squared
-                    dhidden_z1[i] = da2[i] * a2_slope
-                }
-            }
-        }
+        Self.productRows(doutput_z2, 4, 1, s + 310, da2, 7, 4, 9)
 
         // dL/doutput_W = a2ᵀ · dL/doutput_z2
         Self.productRows(doutput_z2, 1, 4, a2, s + 346, 4, 7, 9)  // Cᵀ [4×9]
         Self.transposeCopy(s + 346, doutput_W, 4, 9)
+
+        // a2²
+        // tanh'(hidden_z1) = 1 − a2²
+        // dL/dhidden_z1 = dL/da2 · (1 − a2²)   (∂a2/∂hidden_z1 = 1 − tanh²(hidden_z1))
+        for i in 0..<63 {
+            let a2_squared: Scalar = a2[i] * a2[i]
+            let a2_slope: Scalar = 1 - a2_squared
+            dhidden_z1[i] = da2[i] * a2_slope
+        }
 
         // dL/dhidden_b = Σ over rows of dhidden_z1   (hidden_b was broadcast)
         Self.sumRows(dhidden_z1, dhidden_z1_sum, 7, 9)

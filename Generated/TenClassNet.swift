@@ -271,7 +271,7 @@ public struct TenClassNet: Sendable {
         #endif
     }
 
-    /// What a product runs on each block of C as soon as the block's values are final:
+    /// What `productPacked` runs on each block of C as soon as the block's values are final:
     /// `(row, rows, column, columns)`, the block being rows row..<row + rows and columns
     /// column..<column + columns. The planned code passes the elementwise kernel that reads C
     /// (a bias and an activation, a derivative's mask, an L2 term), so that it works on values
@@ -281,30 +281,23 @@ public struct TenClassNet: Sendable {
     /// C[m×n] = A·B where B is stored row-major [k][n] and A's element (i, l) is at
     /// `a[i·ai + l·ak]` (so A may be stored transposed). Tiles of 4 rows × 2 vectors keep 8
     /// accumulators in registers; the k loop runs over rows of B, which are contiguous.
-    /// `epilogue` runs on each tile's rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productRows(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
-                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int) {
         var i = 0
         while i + 6 <= m {
             productRowTile6(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 6, 0, n)
             i += 6
         }
         if i + 4 <= m {
             productRowTile4(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 4, 0, n)
             i += 4
         }
         if i + 2 <= m {
             productRowTile2(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 2, 0, n)
             i += 2
         }
-        if i < m {
-            productRowTile1(a + i * ai, ak, b, c + i * n, k, n)
-            epilogue(i, 1, 0, n)
-        }
+        if i < m { productRowTile1(a + i * ai, ak, b, c + i * n, k, n) }
     }
 
     /// Two rows of C = A·B (see `productRows`).
@@ -557,10 +550,9 @@ public struct TenClassNet: Sendable {
     /// C[m×n] with C[i, j] = Σ_l A[i, l]·B[j, l]: A stored [m][k], B stored [n][k], both rows
     /// contiguous; vectors run along k, then each sum is reduced across lanes. Tiles of 2 rows ×
     /// 2 columns give 4 independent accumulator chains.
-    /// `epilogue` runs on each pair of rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productDots(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>,
-                            _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+                            _ m: Int, _ k: Int, _ n: Int) {
         var i = 0
         while i + 2 <= m {
             var j = 0
@@ -569,7 +561,6 @@ public struct TenClassNet: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + (i + 1) * k, b + j * k, b + j * k, c + i * n + j, c + (i + 1) * n + j, 0, k) }
-            epilogue(i, 2, 0, n)
             i += 2
         }
         if i < m {
@@ -579,7 +570,6 @@ public struct TenClassNet: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + i * k, b + j * k, b + j * k, c + i * n + j, c + i * n + j, 0, k) }
-            epilogue(i, 1, 0, n)
         }
     }
 
@@ -971,26 +961,26 @@ public struct TenClassNet: Sendable {
         let z2 = s + 2900  // [50×10]
 
         // z1_linear = x · W1   [50×2]·[2×24]
-        // z1 = z1_linear + b1   (bias added to every row)   (in the product's epilogue)
-        // h1 = relu(z1)   (in the product's epilogue)
-        Self.productRows(x, 2, 1, W1, z1_linear, 50, 2, 24) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 24 + c
-                    let z1: Scalar = z1_linear[i] + b1[c]
-                    h1[i] = max(0, z1)
-                }
+        Self.productRows(x, 2, 1, W1, z1_linear, 50, 2, 24)
+
+        // z1 = z1_linear + b1   (bias added to every row)
+        // h1 = relu(z1)
+        for r in 0..<50 {
+            for c in 0..<24 {
+                let i = r * 24 + c
+                let z1: Scalar = z1_linear[i] + b1[c]
+                h1[i] = max(0, z1)
             }
         }
 
         // z2_linear = h1 · W2   [50×24]·[24×10]
-        // z2 = z2_linear + b2   (bias added to every row)   (in the product's epilogue)
-        Self.productRows(h1, 24, 1, W2, z2_linear, 50, 24, 10) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 10 + c
-                    z2[i] = z2_linear[i] + b2[c]
-                }
+        Self.productRows(h1, 24, 1, W2, z2_linear, 50, 24, 10)
+
+        // z2 = z2_linear + b2   (bias added to every row)
+        for r in 0..<50 {
+            for c in 0..<10 {
+                let i = r * 10 + c
+                z2[i] = z2_linear[i] + b2[c]
             }
         }
     }

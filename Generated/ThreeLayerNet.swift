@@ -270,7 +270,7 @@ public struct ThreeLayerNet: Sendable {
         #endif
     }
 
-    /// What a product runs on each block of C as soon as the block's values are final:
+    /// What `productPacked` runs on each block of C as soon as the block's values are final:
     /// `(row, rows, column, columns)`, the block being rows row..<row + rows and columns
     /// column..<column + columns. The planned code passes the elementwise kernel that reads C
     /// (a bias and an activation, a derivative's mask, an L2 term), so that it works on values
@@ -280,30 +280,23 @@ public struct ThreeLayerNet: Sendable {
     /// C[m×n] = A·B where B is stored row-major [k][n] and A's element (i, l) is at
     /// `a[i·ai + l·ak]` (so A may be stored transposed). Tiles of 4 rows × 2 vectors keep 8
     /// accumulators in registers; the k loop runs over rows of B, which are contiguous.
-    /// `epilogue` runs on each tile's rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productRows(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
-                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int) {
         var i = 0
         while i + 6 <= m {
             productRowTile6(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 6, 0, n)
             i += 6
         }
         if i + 4 <= m {
             productRowTile4(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 4, 0, n)
             i += 4
         }
         if i + 2 <= m {
             productRowTile2(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 2, 0, n)
             i += 2
         }
-        if i < m {
-            productRowTile1(a + i * ai, ak, b, c + i * n, k, n)
-            epilogue(i, 1, 0, n)
-        }
+        if i < m { productRowTile1(a + i * ai, ak, b, c + i * n, k, n) }
     }
 
     /// Two rows of C = A·B (see `productRows`).
@@ -556,10 +549,9 @@ public struct ThreeLayerNet: Sendable {
     /// C[m×n] with C[i, j] = Σ_l A[i, l]·B[j, l]: A stored [m][k], B stored [n][k], both rows
     /// contiguous; vectors run along k, then each sum is reduced across lanes. Tiles of 2 rows ×
     /// 2 columns give 4 independent accumulator chains.
-    /// `epilogue` runs on each pair of rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productDots(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>,
-                            _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+                            _ m: Int, _ k: Int, _ n: Int) {
         var i = 0
         while i + 2 <= m {
             var j = 0
@@ -568,7 +560,6 @@ public struct ThreeLayerNet: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + (i + 1) * k, b + j * k, b + j * k, c + i * n + j, c + (i + 1) * n + j, 0, k) }
-            epilogue(i, 2, 0, n)
             i += 2
         }
         if i < m {
@@ -578,7 +569,6 @@ public struct ThreeLayerNet: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + i * k, b + j * k, b + j * k, c + i * n + j, c + i * n + j, 0, k) }
-            epilogue(i, 1, 0, n)
         }
     }
 
@@ -869,26 +859,20 @@ public struct ThreeLayerNet: Sendable {
         let z3 = s + 216  // [6×3]
 
         // z1 = x · W1   [6×4]·[4×8]
-        // h1 = relu(z1)   (in the product's epilogue)
-        Self.productRows(x, 4, 1, W1, z1, 6, 4, 8) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 8 + c
-                    h1[i] = max(0, z1[i])
-                }
-            }
+        Self.productRows(x, 4, 1, W1, z1, 6, 4, 8)
+
+        // h1 = relu(z1)
+        for i in 0..<48 {
+            h1[i] = max(0, z1[i])
         }
 
         // z2 = h1 · W2   [6×8]·[8×6]
-        // h2 = relu(z2)   (in the product's epilogue)
         Self.transposeCopy(W2, s + 132, 8, 6)  // B: [8×6] → [6×8]
-        Self.productDots(h1, s + 132, z2, 6, 8, 6) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 6 + c
-                    h2[i] = max(0, z2[i])
-                }
-            }
+        Self.productDots(h1, s + 132, z2, 6, 8, 6)
+
+        // h2 = relu(z2)
+        for i in 0..<36 {
+            h2[i] = max(0, z2[i])
         }
 
         // z3 = h2 · W3   [6×6]·[6×3]
@@ -1029,22 +1013,19 @@ public struct ThreeLayerNet: Sendable {
         }
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        // 1 where z1 > 0, that is where h1 > 0   (in the product's epilogue)
-        // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)   (in the product's epilogue)
         Self.transposeCopy(W2, s + 373, 8, 6)  // Bᵀ: [8×6] → [6×8]
-        Self.productRows(dz2, 6, 1, s + 373, dh1, 6, 6, 8) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 8 + c
-                    let z1_positive: Scalar = h1[i] > 0 ? 1 : 0
-                    dz1[i] = z1_positive != 0 ? dh1[i] : 0
-                }
-            }
-        }
+        Self.productRows(dz2, 6, 1, s + 373, dh1, 6, 6, 8)
 
         // dL/dW2 = h1ᵀ · dL/dz2
         Self.productRows(dz2, 1, 6, h1, s + 421, 6, 6, 8)  // Cᵀ [6×8]
         Self.transposeCopy(s + 421, dW2, 6, 8)
+
+        // 1 where z1 > 0, that is where h1 > 0
+        // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
+        for i in 0..<48 {
+            let z1_positive: Scalar = h1[i] > 0 ? 1 : 0
+            dz1[i] = z1_positive != 0 ? dh1[i] : 0
+        }
 
         // dL/dW1 = xᵀ · dL/dz1
         Self.productRows(x, 1, 4, dz1, dW1, 4, 6, 8)

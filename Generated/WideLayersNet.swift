@@ -273,7 +273,7 @@ public struct WideLayersNet: Sendable {
         #endif
     }
 
-    /// What a product runs on each block of C as soon as the block's values are final:
+    /// What `productPacked` runs on each block of C as soon as the block's values are final:
     /// `(row, rows, column, columns)`, the block being rows row..<row + rows and columns
     /// column..<column + columns. The planned code passes the elementwise kernel that reads C
     /// (a bias and an activation, a derivative's mask, an L2 term), so that it works on values
@@ -283,30 +283,23 @@ public struct WideLayersNet: Sendable {
     /// C[m×n] = A·B where B is stored row-major [k][n] and A's element (i, l) is at
     /// `a[i·ai + l·ak]` (so A may be stored transposed). Tiles of 4 rows × 2 vectors keep 8
     /// accumulators in registers; the k loop runs over rows of B, which are contiguous.
-    /// `epilogue` runs on each tile's rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productRows(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
-                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int) {
         var i = 0
         while i + 6 <= m {
             productRowTile6(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 6, 0, n)
             i += 6
         }
         if i + 4 <= m {
             productRowTile4(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 4, 0, n)
             i += 4
         }
         if i + 2 <= m {
             productRowTile2(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 2, 0, n)
             i += 2
         }
-        if i < m {
-            productRowTile1(a + i * ai, ak, b, c + i * n, k, n)
-            epilogue(i, 1, 0, n)
-        }
+        if i < m { productRowTile1(a + i * ai, ak, b, c + i * n, k, n) }
     }
 
     /// Two rows of C = A·B (see `productRows`).
@@ -559,10 +552,9 @@ public struct WideLayersNet: Sendable {
     /// C[m×n] with C[i, j] = Σ_l A[i, l]·B[j, l]: A stored [m][k], B stored [n][k], both rows
     /// contiguous; vectors run along k, then each sum is reduced across lanes. Tiles of 2 rows ×
     /// 2 columns give 4 independent accumulator chains.
-    /// `epilogue` runs on each pair of rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productDots(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>,
-                            _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+                            _ m: Int, _ k: Int, _ n: Int) {
         var i = 0
         while i + 2 <= m {
             var j = 0
@@ -571,7 +563,6 @@ public struct WideLayersNet: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + (i + 1) * k, b + j * k, b + j * k, c + i * n + j, c + (i + 1) * n + j, 0, k) }
-            epilogue(i, 2, 0, n)
             i += 2
         }
         if i < m {
@@ -581,7 +572,6 @@ public struct WideLayersNet: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + i * k, b + j * k, b + j * k, c + i * n + j, c + i * n + j, 0, k) }
-            epilogue(i, 1, 0, n)
         }
     }
 
@@ -953,7 +943,7 @@ public struct WideLayersNet: Sendable {
         Self.productPacked(x, 300, 1, W1, 130, 1, z1_linear, 14, 300, 130, s + 1820, s + 3356) { row, rows, column, columns in
             for r in row..<row + rows {
                 for c in column..<column + columns {
-                    let i = r * 130 + c
+                    let i = r &* 130 &+ c
                     let z1: Scalar = z1_linear[i] + b1[c]
                     h1[i] = Self.fastTanh(z1)
                 }
@@ -966,7 +956,7 @@ public struct WideLayersNet: Sendable {
         Self.productPacked(h1, 130, 1, W2, 260, 1, z2_linear, 14, 130, 260, s + 45824, s + 46604) { row, rows, column, columns in
             for r in row..<row + rows {
                 for c in column..<column + columns {
-                    let i = r * 260 + c
+                    let i = r &* 260 &+ c
                     let z2: Scalar = z2_linear[i] + b2[c]
                     h2[i] = max(0, z2)
                 }
@@ -974,14 +964,14 @@ public struct WideLayersNet: Sendable {
         }
 
         // z3_linear = h2 · W3   [14×260]·[260×4]
-        // z3 = z3_linear + b3   (bias added to every row)   (in the product's epilogue)
         Self.transposeCopy(W3, s + 83836, 260, 4)  // B: [260×4] → [4×260]
-        Self.productDots(h2, s + 83836, z3_linear, 14, 260, 4) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 4 + c
-                    z3[i] = z3_linear[i] + b3[c]
-                }
+        Self.productDots(h2, s + 83836, z3_linear, 14, 260, 4)
+
+        // z3 = z3_linear + b3   (bias added to every row)
+        for r in 0..<14 {
+            for c in 0..<4 {
+                let i = r * 4 + c
+                z3[i] = z3_linear[i] + b3[c]
             }
         }
     }
@@ -1183,22 +1173,19 @@ public struct WideLayersNet: Sendable {
         }
 
         // dL/dh2 = dL/dz3 · W3ᵀ
-        // 1 where z2 > 0, that is where h2 > 0   (in the product's epilogue)
-        // dL/dz2 = dL/dh2 · 1[z2 > 0]   (∂h2/∂z2 = 1 where z2 > 0, else 0)   (in the product's epilogue)
         Self.transposeCopy(W3, s + 88633, 260, 4)  // Bᵀ: [260×4] → [4×260]
-        Self.productRows(dz3, 4, 1, s + 88633, dh2, 14, 4, 260) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 260 + c
-                    let z2_positive: Scalar = h2[i] > 0 ? 1 : 0
-                    dz2[i] = z2_positive != 0 ? dh2[i] : 0
-                }
-            }
-        }
+        Self.productRows(dz3, 4, 1, s + 88633, dh2, 14, 4, 260)
 
         // dL/dW3 = h2ᵀ · dL/dz3
         Self.productRows(dz3, 1, 4, h2, s + 90713, 4, 14, 260)  // Cᵀ [4×260]
         Self.transposeCopy(s + 90713, dW3_via_z3_linear, 4, 260)
+
+        // 1 where z2 > 0, that is where h2 > 0
+        // dL/dz2 = dL/dh2 · 1[z2 > 0]   (∂h2/∂z2 = 1 where z2 > 0, else 0)
+        for i in 0..<3640 {
+            let z2_positive: Scalar = h2[i] > 0 ? 1 : 0
+            dz2[i] = z2_positive != 0 ? dh2[i] : 0
+        }
 
         // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
         Self.sumRows(dz2, dz2_sum, 14, 260)
@@ -1210,7 +1197,7 @@ public struct WideLayersNet: Sendable {
         Self.productPacked(dz2, 260, 1, W2, 1, 260, dh1, 14, 260, 130, s + 97213, s + 98749) { row, rows, column, columns in
             for r in row..<row + rows {
                 for c in column..<column + columns {
-                    let i = r * 130 + c
+                    let i = r &* 130 &+ c
                     let h1_squared: Scalar = h1[i] * h1[i]
                     let h1_slope: Scalar = 1 - h1_squared
                     dz1[i] = dh1[i] * h1_slope
@@ -1219,32 +1206,26 @@ public struct WideLayersNet: Sendable {
         }
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        // dL/dW2 = 2·W2 · 0.0005   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)   (in the product's epilogue)
-        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)   (in the product's epilogue)
-        Self.productRows(h1, 1, 130, dz2, dW2_via_z2_linear, 130, 14, 260) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 260 + c
-                    let dW2_via_W2_squared: Scalar = W2[i] * 0.001
-                    dW2[i] = dW2_via_W2_squared + dW2_via_z2_linear[i]
-                }
-            }
-        }
+        Self.productRows(h1, 1, 130, dz2, dW2_via_z2_linear, 130, 14, 260)
 
         // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
         Self.sumRows(dz1, dz1_sum, 14, 130)
 
         // dL/dW1 = xᵀ · dL/dz1
-        // dL/dW1 = 2·W1 · 0.0005   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)   (in the product's epilogue)
-        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)   (in the product's epilogue)
-        Self.productRows(x, 1, 300, dz1, dW1_via_z1_linear, 300, 14, 130) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r * 130 + c
-                    let dW1_via_W1_squared: Scalar = W1[i] * 0.001
-                    dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
-                }
-            }
+        Self.productRows(x, 1, 300, dz1, dW1_via_z1_linear, 300, 14, 130)
+
+        // dL/dW1 = 2·W1 · 0.0005   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
+        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
+        for i in 0..<39000 {
+            let dW1_via_W1_squared: Scalar = W1[i] * 0.001
+            dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
+        }
+
+        // dL/dW2 = 2·W2 · 0.0005   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
+        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)
+        for i in 0..<33800 {
+            let dW2_via_W2_squared: Scalar = W2[i] * 0.001
+            dW2[i] = dW2_via_W2_squared + dW2_via_z2_linear[i]
         }
 
         // dL/dW3 = 2·W3 · 0.0005   (∂W3_squared/∂W3ᵢ = 2W3ᵢ)

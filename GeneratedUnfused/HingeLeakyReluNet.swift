@@ -271,7 +271,7 @@ public struct HingeLeakyReluNet: Sendable {
         #endif
     }
 
-    /// What a product runs on each block of C as soon as the block's values are final:
+    /// What `productPacked` runs on each block of C as soon as the block's values are final:
     /// `(row, rows, column, columns)`, the block being rows row..<row + rows and columns
     /// column..<column + columns. The planned code passes the elementwise kernel that reads C
     /// (a bias and an activation, a derivative's mask, an L2 term), so that it works on values
@@ -281,30 +281,23 @@ public struct HingeLeakyReluNet: Sendable {
     /// C[m×n] = A·B where B is stored row-major [k][n] and A's element (i, l) is at
     /// `a[i·ai + l·ak]` (so A may be stored transposed). Tiles of 4 rows × 2 vectors keep 8
     /// accumulators in registers; the k loop runs over rows of B, which are contiguous.
-    /// `epilogue` runs on each tile's rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productRows(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
-                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+                            _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int) {
         var i = 0
         while i + 6 <= m {
             productRowTile6(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 6, 0, n)
             i += 6
         }
         if i + 4 <= m {
             productRowTile4(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 4, 0, n)
             i += 4
         }
         if i + 2 <= m {
             productRowTile2(a + i * ai, ai, ak, b, c + i * n, k, n)
-            epilogue(i, 2, 0, n)
             i += 2
         }
-        if i < m {
-            productRowTile1(a + i * ai, ak, b, c + i * n, k, n)
-            epilogue(i, 1, 0, n)
-        }
+        if i < m { productRowTile1(a + i * ai, ak, b, c + i * n, k, n) }
     }
 
     /// Two rows of C = A·B (see `productRows`).
@@ -557,10 +550,9 @@ public struct HingeLeakyReluNet: Sendable {
     /// C[m×n] with C[i, j] = Σ_l A[i, l]·B[j, l]: A stored [m][k], B stored [n][k], both rows
     /// contiguous; vectors run along k, then each sum is reduced across lanes. Tiles of 2 rows ×
     /// 2 columns give 4 independent accumulator chains.
-    /// `epilogue` runs on each pair of rows once they are final (see `Epilogue`).
     @inline(__always)
     static func productDots(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>,
-                            _ m: Int, _ k: Int, _ n: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+                            _ m: Int, _ k: Int, _ n: Int) {
         var i = 0
         while i + 2 <= m {
             var j = 0
@@ -569,7 +561,6 @@ public struct HingeLeakyReluNet: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + (i + 1) * k, b + j * k, b + j * k, c + i * n + j, c + (i + 1) * n + j, 0, k) }
-            epilogue(i, 2, 0, n)
             i += 2
         }
         if i < m {
@@ -579,7 +570,6 @@ public struct HingeLeakyReluNet: Sendable {
                 j += 2
             }
             if j < n { productDotTile(a + i * k, a + i * k, b + j * k, b + j * k, c + i * n + j, c + i * n + j, 0, k) }
-            epilogue(i, 1, 0, n)
         }
     }
 

@@ -42,6 +42,7 @@ final class FusionDifferentialTests: XCTestCase {
         try compare(GeneratedModels.WideLayersNet.self, GeneratedUnfusedModels.WideLayersNet.self, "wide_layers")
         try compare(GeneratedModels.HingeLeakyReluNet.self, GeneratedUnfusedModels.HingeLeakyReluNet.self, "hinge_leaky_relu")
     }
+    func testWideHidden() throws { try compare(GeneratedModels.WideHiddenNet.self, GeneratedUnfusedModels.WideHiddenNet.self, "wide_hidden_l2") }
 
     func testGraphs() throws {
         try compare(GeneratedModels.SimpleGraph.self, GeneratedUnfusedModels.SimpleGraph.self)
@@ -126,6 +127,7 @@ extension GeneratedUnfusedModels.TenClassNet: LabelModel {}
 extension GeneratedUnfusedModels.TenClassDoubleNet: LabelModel {}
 extension GeneratedUnfusedModels.WideLayersNet: LabelModel {}
 extension GeneratedUnfusedModels.HingeLeakyReluNet: LabelModel {}
+extension GeneratedUnfusedModels.WideHiddenNet: LabelModel {}
 
 extension GeneratedUnfusedModels.SimpleGraph: TestableGraph {
     static let spec = GeneratedModels.SimpleGraph.spec

@@ -33,6 +33,7 @@ final class GeneratedModelTests: XCTestCase {
     func testTenClasses() throws { try ModelChecks(TenClassNet.self, spec: "ten_classes").runAll() }
     func testTenClassesInDouble() throws { try ModelChecks(TenClassDoubleNet.self, spec: "ten_classes_double").runAll() }
     func testWideLayers() throws { try ModelChecks(WideLayersNet.self, spec: "wide_layers").runAll() }
+    func testWideHidden() throws { try ModelChecks(WideHiddenNet.self, spec: "wide_hidden_l2").runAll() }
     func testHingeWithLeakyRelu() throws { try ModelChecks(HingeLeakyReluNet.self, spec: "hinge_leaky_relu").runAll() }
 
     /// The inference-only model: scores agree with the interpreter; bad input throws.

@@ -86,3 +86,4 @@ extension TenClassNet: LabelModel {}
 extension TenClassDoubleNet: LabelModel {}
 extension WideLayersNet: LabelModel {}
 extension HingeLeakyReluNet: LabelModel {}
+extension WideHiddenNet: LabelModel {}

@@ -85,21 +85,21 @@ struct ExecutionPlan {
 
     /// The rewrite "product epilogue": an elementwise kernel that reads a product's result C is
     /// computed inside the product, on each block of C as soon as the block is final (6 rows by
-    /// up to 256 columns of the packed form, a row tile of `productRows`, two rows of
-    /// `productDots`), while the block is in L1, instead of in a pass of its own over all of C.
-    /// Forward, that is the bias and the activation; backward, the activation's derivative on
+    /// up to 256 columns), while the block is in L1, instead of in a pass of its own over all of
+    /// C. Forward, that is the bias and the activation; backward, the activation's derivative on
     /// dX, or an L2 term added to dW. It applies to every product and every kernel that fit:
+    /// - the product is packed (`productPacked`). The register-tiled forms, whose C is at most a
+    ///   few hundred KiB, measured 0.94–1.0× with the kernel in their row-tile loop
+    ///   (docs/performance/products.md, "Product epilogues"), so their kernels keep their pass;
     /// - C is read by one op only, whose chain of fused consumers ends in a stored elementwise
     ///   op E of C's shape (the kernel: E with its fused producers), not unrolled;
     /// - every other value the kernel reads has C's shape (read at the same element), is a row of
-    ///   C's width (a bias, read at the column) or a scalar, and is computed before the product;
-    /// - the product runs in a form that calls an epilogue (not the transposed-rows form, which
-    ///   writes C only at its end).
+    ///   C's width (a bias, read at the column) or a scalar, and is computed before the product.
     private mutating func planEpilogues(consumers: [[Int]], unstored: Set<ValueID>) {
         let producers = graph.producers
         for i in liveOps {
             let op = graph.ops[i], c = op.output
-            guard case .matmul(let s) = op.kind, let product = products[c], [.rows, .dots, .packed].contains(product.form),
+            guard case .matmul(let s) = op.kind, let product = products[c], product.form == .packed,
                   consumers[c.index].count == 1 else { continue }
             // Up the chain of fused consumers to the stored op that ends it.
             var root = consumers[c.index][0]

@@ -200,12 +200,11 @@ struct KernelLowering {
     }
 
     /// `C[m×n] = op(A)·op(B)`, summing k in increasing order in every form; then `epilogue`, one
-    /// element (r, c) of an elementwise kernel, on each final block of C (the SIMD forms that
-    /// take one) or over all of C.
+    /// element (r, c) of an elementwise kernel, on each final block of C (packed products only).
     private func matmul(_ op: Op, _ s: MatmulShape, epilogue: [KernelStatement]?) -> [KernelStatement] {
         let (c, a, b) = (op.output, op.inputs[0], op.inputs[1])
         if let plan = productPlan(c), plan.form != .scalar, !isUnrolled(op) { return simdProduct(s, plan, c, a, b, epilogue: epilogue) }
-        precondition(epilogue == nil, "an epilogue is planned only for the SIMD forms that take one")
+        precondition(epilogue == nil, "an epilogue is planned only for packed products")
         func aElement(_ i: SwiftExpression, _ k: SwiftExpression) -> SwiftExpression {
             .element(a, s.transposeA ? .index(k, stride: s.m, plus: i) : .index(i, stride: s.k, plus: k))
         }
@@ -251,30 +250,25 @@ struct KernelLowering {
                              epilogue: [KernelStatement]?) -> [KernelStatement] {
         let (m, k, n) = (s.m, s.k, s.n)
         var statements: [KernelStatement] = []
-        /// The call, with the epilogue as its trailing closure when there is one.
-        func product(_ name: String, _ arguments: [KernelArgument]) -> KernelStatement {
-            guard let epilogue else { return .call(name, arguments, note: nil) }
-            return .callWithEpilogue(name, arguments, rowLength: n, body: epilogue)
-        }
         func transposeCopy(_ from: KernelArgument, to offset: Int, _ rows: Int, _ columns: Int, _ note: String) -> KernelArgument {
             statements.append(.call("Self.transposeCopy", [from, .scratch(offset), .int(rows), .int(columns)], note: note))
             return .scratch(offset)
         }
         // A's element (i, l) is a[i·ai + l·ak]: row-major [m][k], or stored transposed as [k][m].
         let (ai, ak) = s.transposeA ? (1, m) : (k, 1)
+        precondition(epilogue == nil || p.form == .packed, "only productPacked takes an epilogue")
         switch p.form {
         case .rows:
             let right = p.copyB.map { transposeCopy(.input(b), to: $0, n, k, "Bᵀ: [\(n)×\(k)] → [\(k)×\(n)]") } ?? .input(b)
-            statements.append(product("Self.productRows", [.input(a), .int(ai), .int(ak), right, .output(c), .int(m), .int(k), .int(n)]))
+            statements.append(.call("Self.productRows", [.input(a), .int(ai), .int(ak), right, .output(c), .int(m), .int(k), .int(n)], note: nil))
         case .dots:
             let left = p.copyA.map { transposeCopy(.input(a), to: $0, k, m, "A: [\(k)×\(m)] → [\(m)×\(k)]") } ?? .input(a)
             let right = p.copyB.map { transposeCopy(.input(b), to: $0, k, n, "B: [\(k)×\(n)] → [\(n)×\(k)]") } ?? .input(b)
-            statements.append(product("Self.productDots", [left, right, .output(c), .int(m), .int(k), .int(n)]))
+            statements.append(.call("Self.productDots", [left, right, .output(c), .int(m), .int(k), .int(n)], note: nil))
         case .transposedRows:
             // Cᵀ = op(B)ᵀ·op(A)ᵀ: op(B)ᵀ's element (j, l) read in place, op(A)ᵀ needed as [k][m].
             let (bi, bk) = s.transposeB ? (k, 1) : (1, n)
             let right = p.copyA.map { transposeCopy(.input(a), to: $0, m, k, "A: [\(m)×\(k)] → [\(k)×\(m)]") } ?? .input(a)
-            precondition(epilogue == nil, "Cᵀ is transposed into C only at the end: no block of C is final before")
             let transposed = p.transposedOutput!
             statements.append(.call("Self.productRows", [.input(b), .int(bi), .int(bk), right, .scratch(transposed), .int(n), .int(k), .int(m)],
                                     note: "Cᵀ [\(n)×\(m)]"))
@@ -282,8 +276,11 @@ struct KernelLowering {
         case .packed:
             // B's element (l, j) is b[l·bk + j·bj]: row-major [k][n], or stored transposed as [n][k].
             let (bk, bj) = s.transposeB ? (1, k) : (n, 1)
-            statements.append(product("Self.productPacked", [.input(a), .int(ai), .int(ak), .input(b), .int(bk), .int(bj), .output(c),
-                                                             .int(m), .int(k), .int(n), .scratch(p.copyA!), .scratch(p.copyB!)]))
+            let arguments: [KernelArgument] = [.input(a), .int(ai), .int(ak), .input(b), .int(bk), .int(bj), .output(c),
+                                               .int(m), .int(k), .int(n), .scratch(p.copyA!), .scratch(p.copyB!)]
+            // The epilogue, when there is one, as the call's trailing closure.
+            statements.append(epilogue.map { .callWithEpilogue("Self.productPacked", arguments, rowLength: n, body: $0) }
+                              ?? .call("Self.productPacked", arguments, note: nil))
         case .scalar:
             preconditionFailure("scalar products use the loops")
         }
