@@ -10,17 +10,10 @@ import XCTest
 /// `FastMathFloatTests`, each check runs on the plain build (`Generated/`) and on the one that
 /// defines `NNGEN_FMA` (`GeneratedUnfused/`).
 final class FastMathDoubleTests: XCTestCase {
-    /// One build's functions.
-    struct Functions: Sendable {
-        let build: String
-        let tanh: @Sendable (Double) -> Double, exp: @Sendable (Double) -> Double, expm1: @Sendable (Double) -> Double
-        let log: @Sendable (Double) -> Double, log1p: @Sendable (Double) -> Double
-    }
-
-    static let builds = [
-        Functions(build: "plain", tanh: GeneratedModels.TanhNet.fastTanh, exp: GeneratedModels.SoftplusNet.fastExp,
+    static let builds: [FastMathFunctions<Double>] = [
+        FastMathFunctions(build: "plain", tanh: GeneratedModels.TanhNet.fastTanh, exp: GeneratedModels.SoftplusNet.fastExp,
                   expm1: GeneratedModels.TanhNet.fastExpm1, log: GeneratedModels.SoftplusNet.fastLog, log1p: GeneratedModels.SoftplusNet.fastLog1p),
-        Functions(build: "FMA", tanh: GeneratedUnfusedModels.TanhNet.fastTanh, exp: GeneratedUnfusedModels.SoftplusNet.fastExp,
+        FastMathFunctions(build: "FMA", tanh: GeneratedUnfusedModels.TanhNet.fastTanh, exp: GeneratedUnfusedModels.SoftplusNet.fastExp,
                   expm1: GeneratedUnfusedModels.TanhNet.fastExpm1, log: GeneratedUnfusedModels.SoftplusNet.fastLog,
                   log1p: GeneratedUnfusedModels.SoftplusNet.fastLog1p),
     ]

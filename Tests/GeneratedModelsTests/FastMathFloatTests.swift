@@ -9,18 +9,11 @@ import XCTest
 /// `NNGEN_FMA` (a multiply and an add per Horner step), and on `GeneratedUnfused/`, whose target
 /// defines it (one fused multiply-add per step, what `-DNNGEN_FMA` builds run).
 final class FastMathFloatTests: XCTestCase {
-    /// One build's functions.
-    struct Functions: Sendable {
-        let build: String
-        let tanh: @Sendable (Float) -> Float, exp: @Sendable (Float) -> Float, expm1: @Sendable (Float) -> Float
-        let log: @Sendable (Float) -> Float, log1p: @Sendable (Float) -> Float
-    }
-
-    static let builds = [
-        Functions(build: "plain", tanh: GeneratedModels.FloatActivationsNet.fastTanh, exp: GeneratedModels.FloatActivationsNet.fastExp,
+    static let builds: [FastMathFunctions<Float>] = [
+        FastMathFunctions(build: "plain", tanh: GeneratedModels.FloatActivationsNet.fastTanh, exp: GeneratedModels.FloatActivationsNet.fastExp,
                   expm1: GeneratedModels.FloatActivationsNet.fastExpm1, log: GeneratedModels.SpiralNet.fastLog,
                   log1p: GeneratedModels.SmoothActivationsFloatNet.fastLog1p),
-        Functions(build: "FMA", tanh: GeneratedUnfusedModels.FloatActivationsNet.fastTanh, exp: GeneratedUnfusedModels.FloatActivationsNet.fastExp,
+        FastMathFunctions(build: "FMA", tanh: GeneratedUnfusedModels.FloatActivationsNet.fastTanh, exp: GeneratedUnfusedModels.FloatActivationsNet.fastExp,
                   expm1: GeneratedUnfusedModels.FloatActivationsNet.fastExpm1, log: GeneratedUnfusedModels.SmoothActivationsFloatNet.fastLog,
                   log1p: GeneratedUnfusedModels.SmoothActivationsFloatNet.fastLog1p),
     ]
