@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The same spec from two builds of nngen, timed side by side in one program: for measuring a
+# change to the generator on one workload, with the machine's drift shared by both sides.
+#
+#   Scripts/ab_generators.sh OLD_NNGEN NEW_NNGEN SPEC [ROUNDS]
+#
+# Generates SPEC with both nngen executables, renames the old model's type (Name → NameOld),
+# compiles the two into one program as the benchmarks build models (swiftc -O -wmo -target-cpu
+# native -enforce-exclusivity=unchecked -DNNGEN_FMA) and times one step through the buffer API
+# (`lossAndGradient` with labels or targets, or `scores` for an inference-only spec), the two
+# interleaved, ROUNDS rounds (default 80) of about 20 ms each, pinned to core 1. Prints the best
+# time of each, their ratio, and whether the two results are bit for bit the same.
+#
+# An executable of an earlier commit:
+#   git worktree add /tmp/before COMMIT && (cd /tmp/before && swift build --product nngen)
+#   Scripts/ab_generators.sh /tmp/before/.build/debug/nngen .build/debug/nngen SPEC
+set -euo pipefail
+[ $# -ge 3 ] || { echo "usage: $0 OLD_NNGEN NEW_NNGEN SPEC [ROUNDS]" >&2; exit 2; }
+old=$1 new=$2 spec=$3 rounds=${4:-80}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/old" "$work/new" "$work/main"
+"$old" "$spec" -o "$work/old" >/dev/null
+"$new" "$spec" -o "$work/new" >/dev/null
+name=$(basename "$work"/new/*.swift .swift)
+sed "s/\b$name\b/${name}Old/g" "$work/old/$name.swift" > "$work/old/${name}Old.swift"
+rm "$work/old/$name.swift"
+
+# The step of each side, as a Swift expression of the model `m`, its workspace `w`, the inputs
+# `xp` and the labels or targets `yp` (or the output buffer `op`); its result goes to `r`.
+if ! grep -q '^loss:' "$spec"; then
+  setup='var out = [Scalar](repeating: 0, count: New.batchSize * New.outputCount), outOld = out'
+  step='try! m.scores(xp, into: op, workspace: &w); r = op[0]'
+  buffers='out.withUnsafeMutableBufferPointer { op in outOld.withUnsafeMutableBufferPointer { opOld in'
+  old_step='try! mOld.scores(xp, into: opOld, workspace: &wOld); rOld = opOld[0]'
+elif grep -q 'mean_squared_error' "$spec"; then
+  setup='let y = (0..<New.batchSize * New.outputCount).map { Scalar($0 % 7) / 7 }'
+  step='r = try! m.lossAndGradient(inputs: xp, targets: yp, workspace: &w)'
+  buffers='y.withUnsafeBufferPointer { yp in do {'
+  old_step='rOld = try! mOld.lossAndGradient(inputs: xp, targets: yp, workspace: &wOld)'
+else
+  setup='let y = (0..<New.batchSize).map { $0 % New.outputCount }'
+  step='r = try! m.lossAndGradient(inputs: xp, labels: yp, workspace: &w)'
+  buffers='y.withUnsafeBufferPointer { yp in do {'
+  old_step='rOld = try! mOld.lossAndGradient(inputs: xp, labels: yp, workspace: &wOld)'
+fi
+
+cat > "$work/main/main.swift" <<SWIFT
+import Foundation
+typealias New = $name
+typealias Scalar = New.Scalar
+func now() -> Double { var t = timespec(); clock_gettime(CLOCK_MONOTONIC, &t); return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9 }
+let m = New(), mOld = ${name}Old()
+var w = New.Workspace(), wOld = ${name}Old.Workspace()
+var x = [Scalar](repeating: 0, count: New.batchSize * New.inputCount)
+for i in 0..<x.count { x[i] = Scalar((i * 37) % 101) / 50 - 1 }
+$setup
+var r: Scalar = 0, rOld: Scalar = 0
+var best = 1e9, bestOld = 1e9
+// About 20 ms per round and side, from one timed call.
+var reps = 1
+x.withUnsafeBufferPointer { xp in $buffers
+    let t0 = now(); $step; reps = max(1, Int(0.02 / max(now() - t0, 1e-7)))
+    for _ in 0..<$rounds {
+        var t = now(); for _ in 0..<reps { $step }; best = min(best, (now() - t) / Double(reps))
+        t = now(); for _ in 0..<reps { $old_step }; bestOld = min(bestOld, (now() - t) / Double(reps))
+    }
+}}}
+print("$name: " + String(format: "old %.4g µs, new %.4g µs, old/new %.2f×", bestOld * 1e6, best * 1e6, bestOld / best),
+      r == rOld ? "(same result)" : "(results differ: \(rOld) vs \(r))")
+SWIFT
+swiftc -O -wmo -target-cpu native -enforce-exclusivity=unchecked -DNNGEN_FMA \
+  "$work/main/main.swift" "$work/old/${name}Old.swift" "$work/new/$name.swift" -o "$work/ab" 2>&1 | grep -v warning || true
+taskset -c 1 "$work/ab"
