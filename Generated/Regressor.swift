@@ -676,6 +676,7 @@ public struct Regressor: Sendable {
                              _ block: Int, _ depth: Int) {
         let width = 2 * lanes, panelStride = (depth + 1) * width
         let whole = block / width
+        var j = 0  // the columns packed so far
         if bj == 1 {
             for l in 0..<depth {
                 let row = b + l * bk
@@ -685,6 +686,7 @@ public struct Regressor: Sendable {
                     to += panelStride
                 }
             }
+            j = whole * width
         } else if bk == 1 && depth % lanes == 0 {
             for q in 0..<whole {
                 let panel = packB + q * panelStride
@@ -695,11 +697,10 @@ public struct Regressor: Sendable {
                     l += lanes
                 }
             }
+            j = whole * width
         }
-        // The last columns (and the rest of a transposed B whose depth is not a whole number
-        // of vectors): one column at a time.
-        let packed = bj == 1 || (bk == 1 && depth % lanes == 0) ? whole * width : 0
-        var j = packed
+        // The last columns (and all of a transposed B whose depth is not a whole number of
+        // vectors): one column at a time.
         while j < block {
             let panel = packB + (j / width) * panelStride, columns = min(width, block - j)
             for q in 0..<width {

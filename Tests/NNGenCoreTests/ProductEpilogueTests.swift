@@ -71,10 +71,15 @@ final class ProductEpilogueTests: XCTestCase {
         XCTAssertTrue(epilogues(try emitter(wide, fusion: false).plan).isEmpty)
     }
 
-    /// A maxout layer's product is read by its pieces' comparisons, each a slice of other shape.
-    func testMaxoutProductsKeepTheirPass() throws {
+    /// A maxout layer computes one product per piece: each takes its bias in its epilogue (the
+    /// max over the pieces reads two products' results and keeps its pass), and each piece's
+    /// weight gradient its L2 term.
+    func testMaxoutPiecesTakeTheirBias() throws {
         let plan = try emitter("  - { maxout: 256, pieces: 2 }\n  - dense: 10").plan
-        for (product, root) in epilogues(plan) {
+        let found = epilogues(plan)
+        XCTAssertEqual(found.count, 4, "two biases forward, two L2 terms backward")
+        XCTAssertTrue(found.allSatisfy { $0.root.kind == .binary(.add) })
+        for (product, root) in found {
             XCTAssertEqual(plan.graph[root.output].shape, plan.graph[product.output].shape)
         }
     }

@@ -109,17 +109,17 @@ struct ExecutionPlan {
             let kernelOp = graph.ops[root], shape = graph[c].shape
             guard kernelOp.kind.isElementwise, location(kernelOp.output) != .fused, !unstored.contains(kernelOp.output),
                   graph[kernelOp.output].shape == shape, !isUnrolled(kernelOp) else { continue }
-            // The kernel's ops: the root and, recursively, its fused producers.
-            var kernelOps = [root], leaves: [ValueID] = [], stack = kernelOp.inputs
+            // The values the kernel reads: through its fused producers (elementwise, by `canFuse`)
+            // down to stored values, literals and C.
+            var leaves: [ValueID] = [], stack = kernelOp.inputs
             while let v = stack.popLast() {
                 if location(v) == .fused, let p = producers[v.index] {
-                    kernelOps.append(p)
                     stack += graph.ops[p].inputs
                 } else {
                     leaves.append(v)
                 }
             }
-            guard kernelOps.allSatisfy({ graph.ops[$0].kind.isElementwise }), leaves.contains(c) else { continue }
+            guard leaves.contains(c) else { continue }
             let fits = leaves.allSatisfy { v in
                 if v == c { return true }
                 let leafShape = graph[v].shape

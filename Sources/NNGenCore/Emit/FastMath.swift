@@ -64,9 +64,10 @@ enum FastMath {
     private static func expSource(_ scalar: ScalarType) -> String {
         let float = scalar == .float
         let (name, clamp) = (scalar.rawValue, float ? ("-87.3", "88.3") : ("-708", "709"))
-        let (log2e, head, tail) = float
-            ? ("1.442_695_04", "0.693_359_375", "-2.121_944_4e-4")
-            : ("1.442_695_040_888_963_4", "0.693_147_180_369_123_8", "1.908_214_929_270_587_7e-10")
+        // ln 2 = head + tail; r = x − k·head − k·tail, written with −head and −tail.
+        let (log2e, minusHead, minusTail) = float
+            ? ("1.442_695_04", "-0.693_359_375", "2.121_944_4e-4")
+            : ("1.442_695_040_888_963_4", "-0.693_147_180_369_123_8", "-1.908_214_929_270_587_7e-10")
         let terms = float ? 7 : 13
         let (bits, mask, shift, kRange) = float
             ? ("8_388_735", "0x7F_FFFF", "23", "−126...127")
@@ -84,7 +85,7 @@ enum FastMath {
             static func expReduction(_ x: \(name)) -> (scale: \(name), series: \(name)) {
                 let c: \(name) = x < \(clamp.0) ? \(clamp.0) : (x > \(clamp.1) ? \(clamp.1) : x)
                 let k = (c * \(log2e)).rounded()
-                let r = multiplyAdd(k, \(tail.hasPrefix("-") ? String(tail.dropFirst()) : "-" + tail), plus: multiplyAdd(k, -\(head), plus: c))
+                let r = multiplyAdd(k, \(minusTail), plus: multiplyAdd(k, \(minusHead), plus: c))
                 \(horner("p", name, of: "r", inverseFactorials(terms)))
                 // 2^k from the bits of 2^\(shift) + bias + k (k is a whole number in \(kRange)): no
                 // conversion that could trap, so the loop around this vectorizes.

@@ -73,7 +73,7 @@ enum ProductKernels {
 
     /// `transposeSquare`: a lanes × lanes square of a matrix transposed in registers, for packing
     /// B stored transposed (the dX products' Wᵀ) a vector at a time instead of an element at a time
-    /// (1.2–1.4× on 256 × 1,024 × 1,024's dX, docs/performance/products.md).
+    /// (1.1–1.5× on the dX products measured, docs/performance/products.md).
     ///
     /// The method: number the square's elements by the bits of (row, column). Concatenating the
     /// vectors in slots s and s + lanes/2 and splitting the result into its even and odd elements
@@ -530,6 +530,7 @@ enum ProductKernels {
                                  _ block: Int, _ depth: Int) {
             let width = 2 * lanes, panelStride = (depth + 1) * width
             let whole = block / width
+            var j = 0  // the columns packed so far
             if bj == 1 {
                 for l in 0..<depth {
                     let row = b + l * bk
@@ -539,6 +540,7 @@ enum ProductKernels {
                         to += panelStride
                     }
                 }
+                j = whole * width
             } else if bk == 1 && depth % lanes == 0 {
                 for q in 0..<whole {
                     let panel = packB + q * panelStride
@@ -549,11 +551,10 @@ enum ProductKernels {
                         l += lanes
                     }
                 }
+                j = whole * width
             }
-            // The last columns (and the rest of a transposed B whose depth is not a whole number
-            // of vectors): one column at a time.
-            let packed = bj == 1 || (bk == 1 && depth % lanes == 0) ? whole * width : 0
-            var j = packed
+            // The last columns (and all of a transposed B whose depth is not a whole number of
+            // vectors): one column at a time.
             while j < block {
                 let panel = packB + (j / width) * panelStride, columns = min(width, block - j)
                 for q in 0..<width {

@@ -53,9 +53,9 @@ struct KernelLowering {
         case .unary, .binary, .select, .copy: return Kernel(comments: comments, body: elementwise(op, fusedOps))
         case .matmul(let s):
             guard let epilogue else { return Kernel(comments: comments, body: matmul(op, s, epilogue: nil)) }
-            let epilogueOps = fusedProducers(of: epilogue) + [epilogue]
-            comments += epilogueOps.map { $0.comment.text + "   (in the product's epilogue)" }
-            let body = elementBody(epilogue, fusedProducers(of: epilogue), .loop(suffix: s.n), of: graph[epilogue.output].shape)
+            let epilogueProducers = fusedProducers(of: epilogue)
+            comments += (epilogueProducers + [epilogue]).map { $0.comment.text + "   (in the product's epilogue)" }
+            let body = elementBody(epilogue, epilogueProducers, .loop(suffix: s.n), of: graph[epilogue.output].shape)
             return Kernel(comments: comments, body: matmul(op, s, epilogue: body))
         case .transpose(let rows, let cols): return Kernel(comments: comments, body: transpose(op, rows, cols))
         case .sum, .mean, .sumSquares, .dot: return Kernel(comments: comments, body: reduction(op))
