@@ -45,14 +45,24 @@ public struct Scorer: Sendable {
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
 
-    /// The flat parameter vector. Setting it requires exactly `parameterCount` values (a wrong
-    /// count traps, as an out-of-range subscript does); the optimizer state is kept.
+    /// The flat parameter vector. Setting it requires exactly `parameterCount` finite values (a
+    /// wrong count or a NaN or infinity traps, as an out-of-range subscript does; `setParameters(_:)`
+    /// throws instead); the optimizer state is kept.
     public var parameters: [Scalar] {
         get { Array(state[0..<Self.parameterCount]) }
         set {
             precondition(newValue.count == Self.parameterCount, "Scorer.parameters needs \(Self.parameterCount) values, got \(newValue.count)")
+            precondition(newValue.allSatisfy(\.isFinite), "Scorer.parameters must be finite; setParameters(_:) throws instead")
             state.replaceSubrange(0..<Self.parameterCount, with: newValue)
         }
+    }
+
+    /// Sets the parameters, keeping the optimizer state; throws `InputError`, changing nothing, for
+    /// a wrong count or a NaN or infinity.
+    public mutating func setParameters(_ values: [Scalar]) throws {
+        try Self.checkCount(values.count, "parameters", Self.parameterCount)
+        try Self.checkFinite(values, "parameters")
+        state.replaceSubrange(0..<Self.parameterCount, with: values)
     }
 
     /// Parameters initialized as the spec's `init:` says (seed 0).
@@ -64,9 +74,11 @@ public struct Scorer: Sendable {
         Self.initialize(&state, seed: seed)
     }
 
-    /// A model with the given flat parameters (optimizer state at its start).
+    /// A model with the given flat parameters (optimizer state at its start); throws `InputError`
+    /// for a wrong count or a NaN or infinity.
     public init(parameters: [Scalar]) throws {
         try Self.checkCount(parameters.count, "parameters", Self.parameterCount)
+        try Self.checkFinite(parameters, "parameters")
         self.init(seed: 0)
         state.replaceSubrange(0..<Self.parameterCount, with: parameters)
     }

@@ -44,15 +44,30 @@ public struct SigmoidNet: Sendable {
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
+    /// At least the magnitude of every value of `state`, kept by `trainStep` (∞ when unknown):
+    /// under it, a step needs no exact check that its update stays finite.
+    var stateBound = Double.infinity
 
-    /// The flat parameter vector. Setting it requires exactly `parameterCount` values (a wrong
-    /// count traps, as an out-of-range subscript does); the optimizer state is kept.
+    /// The flat parameter vector. Setting it requires exactly `parameterCount` finite values (a
+    /// wrong count or a NaN or infinity traps, as an out-of-range subscript does; `setParameters(_:)`
+    /// throws instead); the optimizer state is kept.
     public var parameters: [Scalar] {
         get { Array(state[0..<Self.parameterCount]) }
         set {
             precondition(newValue.count == Self.parameterCount, "SigmoidNet.parameters needs \(Self.parameterCount) values, got \(newValue.count)")
+            precondition(newValue.allSatisfy(\.isFinite), "SigmoidNet.parameters must be finite; setParameters(_:) throws instead")
             state.replaceSubrange(0..<Self.parameterCount, with: newValue)
+            stateBound = .infinity
         }
+    }
+
+    /// Sets the parameters, keeping the optimizer state; throws `InputError`, changing nothing, for
+    /// a wrong count or a NaN or infinity.
+    public mutating func setParameters(_ values: [Scalar]) throws {
+        try Self.checkCount(values.count, "parameters", Self.parameterCount)
+        try Self.checkFinite(values, "parameters")
+        state.replaceSubrange(0..<Self.parameterCount, with: values)
+        stateBound = .infinity
     }
 
     /// Parameters initialized as the spec's `init:` says (seed 11).
@@ -64,9 +79,11 @@ public struct SigmoidNet: Sendable {
         Self.initialize(&state, seed: seed)
     }
 
-    /// A model with the given flat parameters (optimizer state at its start).
+    /// A model with the given flat parameters (optimizer state at its start); throws `InputError`
+    /// for a wrong count or a NaN or infinity.
     public init(parameters: [Scalar]) throws {
         try Self.checkCount(parameters.count, "parameters", Self.parameterCount)
+        try Self.checkFinite(parameters, "parameters")
         self.init(seed: 0)
         state.replaceSubrange(0..<Self.parameterCount, with: parameters)
     }
@@ -148,17 +165,21 @@ public struct SigmoidNet: Sendable {
     }
 
     /// One optimizer step on caller-owned buffers, reusing `workspace`: no heap allocation.
-    /// Returns the loss before the update.
+    /// Returns the loss before the update. Throws `DivergenceError`, leaving the model as it was,
+    /// when the loss is NaN or infinite or the update would make a parameter or the optimizer state so.
     public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
         try Self.check(inputs: inputs, labels: labels)
-        return state.withUnsafeMutableBufferPointer { state in
+        var bound = stateBound
+        let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
                 let loss = Self.computeLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, g, g + Self.parameterCount)
-                Self.update(p, g)
-                return loss
+                return (loss, loss.isFinite && Self.update(p, g, &bound))
             }
         }
+        stateBound = bound
+        guard updated else { throw DivergenceError(model: "SigmoidNet", loss: Double(loss)) }
+        return loss
     }
 
     static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {
@@ -194,6 +215,19 @@ public struct SigmoidNet: Sendable {
         public let expected: String
         public let found: String
         public var description: String { "\(model): \(argument): expected \(expected), found \(found)" }
+    }
+
+    /// A training step whose loss is NaN or infinite, or whose update would make a parameter or the
+    /// optimizer state so (usually a learning rate too large: the run diverges). The model is left
+    /// as it was before the step, at its last finite state.
+    public struct DivergenceError: Error, Sendable, CustomStringConvertible {
+        public let model: String
+        /// The loss at the parameters the model keeps.
+        public let loss: Double
+        public var description: String {
+            let what = loss.isFinite ? "the update would make a parameter or the optimizer state non-finite (the loss was \(loss))" : "the loss is \(loss)"
+            return "\(model): training diverged: \(what); the model keeps its parameters from before the step (a smaller learning rate?)"
+        }
     }
 
     /// Memory for the allocation-free entry points: the gradient, then the scratch space planned
@@ -433,12 +467,33 @@ public struct SigmoidNet: Sendable {
         return loss[0]
     }
 
-    /// Applies one optimizer step to the parameters (and the optimizer state after them).
-    static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>) {
+    /// Applies one optimizer step to the parameters (and the optimizer state after them); returns
+    /// false, changing nothing, when a new value would be NaN or infinite. `bound` is at least every
+    /// |value| of the state (∞ when unknown); the step keeps it so.
+    static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ bound: inout Double) -> Bool {
         // SGD: p −= η·g
-        for i in 0..<52 {
-            state[i] -= 0.1 * g[i]
+        let exponent: UInt64 = 0x7FF0_0000_0000_0000, magnitude: UInt64 = 0x7FFF_FFFF_FFFF_FFFF
+        var gradientBits: UInt64 = 0
+        for i in 0..<52 { gradientBits = max(gradientBits, g[i].bitPattern & magnitude) }
+        guard gradientBits < exponent else { return false }  // a NaN or an infinity in g
+        let largestGradient = Double(Scalar(bitPattern: gradientBits))
+        let newBound = bound + 0.1 * largestGradient  // |p − η·g| ≤ S + η·G
+        if !(newBound < Double(Scalar.greatestFiniteMagnitude) / 2) {
+            var least = exponent
+            for i in 0..<52 {
+                let p = state[i] - 0.1 * g[i]
+                least = min(least, exponent & ~p.bitPattern)
+            }
+            guard least != 0 else { return false }
         }
+        var largest: UInt64 = 0
+        for i in 0..<52 {
+            let p = state[i] - 0.1 * g[i]
+            state[i] = p
+            largest = max(largest, p.bitPattern & magnitude)
+        }
+        bound = Double(Scalar(bitPattern: largest))
+        return true
     }
 
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`.

@@ -7,7 +7,8 @@
 # Generates SPEC with both nngen executables, renames the old model's type (Name → NameOld),
 # compiles the two into one program as the benchmarks build models (swiftc -O -wmo -target-cpu
 # native -enforce-exclusivity=unchecked -DNNGEN_FMA) and times one step through the buffer API
-# (`lossAndGradient` with labels or targets, or `scores` for an inference-only spec), the two
+# (`lossAndGradient` with labels or targets, or `scores` for an inference-only spec; with
+# AB_STEP=train, `trainStep`, so the optimizer's update is timed too), the two
 # interleaved, ROUNDS rounds (default 80) of about 20 ms each, pinned to core 1. Prints the best
 # time of each, their ratio, and whether the two results are bit for bit the same.
 #
@@ -45,12 +46,17 @@ else
   old_step='rOld = try! mOld.lossAndGradient(inputs: xp, labels: yp, workspace: &wOld)'
 fi
 
+if [ "${AB_STEP:-}" = train ] && grep -q '^loss:' "$spec"; then
+  step=${step/lossAndGradient/trainStep}
+  old_step=${old_step/lossAndGradient/trainStep}
+fi
+
 cat > "$work/main/main.swift" <<SWIFT
 import Foundation
 typealias New = $name
 typealias Scalar = New.Scalar
 func now() -> Double { var t = timespec(); clock_gettime(CLOCK_MONOTONIC, &t); return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9 }
-let m = New(), mOld = ${name}Old()
+var m = New(), mOld = ${name}Old()
 var w = New.Workspace(), wOld = ${name}Old.Workspace()
 var x = [Scalar](repeating: 0, count: New.batchSize * New.inputCount)
 for i in 0..<x.count { x[i] = Scalar((i * 37) % 101) / 50 - 1 }
@@ -60,7 +66,7 @@ var best = 1e9, bestOld = 1e9
 // About 20 ms per round and side, from one timed call.
 var reps = 1
 x.withUnsafeBufferPointer { xp in $buffers
-    let t0 = now(); $step; reps = max(1, Int(0.02 / max(now() - t0, 1e-7)))
+    let t0 = now(); $step; reps = max(1, Int(0.02 / max(now() - t0, 1e-7))); $old_step  // one call each
     for _ in 0..<$rounds {
         var t = now(); for _ in 0..<reps { $step }; best = min(best, (now() - t) / Double(reps))
         t = now(); for _ in 0..<reps { $old_step }; bestOld = min(bestOld, (now() - t) / Double(reps))

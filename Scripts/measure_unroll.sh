@@ -2,12 +2,12 @@
 # Measures where the unroll threshold should go: for each --unroll-limit, the run time of one
 # training step (allocation-free entry point) and the `swiftc -O -wmo` compile time of the
 # emitted code, for xor (tiny) and spiral (2 → 100 → 3, batch 300).
-# Usage: Scripts/measure_unroll.sh [limits...]   (default: 0 16 64 256 1024 4096)
+# Usage: Scripts/measure_unroll.sh [limits...]   (default: 0 16 64 256, the largest nngen accepts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product nngen >/dev/null
 limits=("$@")
-[ ${#limits[@]} -gt 0 ] || limits=(0 16 64 256 1024 4096)
+[ ${#limits[@]} -gt 0 ] || limits=(0 16 64 256)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 printf '%-8s %-8s %8s %12s %12s\n' spec limit lines "µs/step" "compile s"

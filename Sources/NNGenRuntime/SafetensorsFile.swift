@@ -33,9 +33,40 @@ public struct SafetensorsFile: Sendable {
     /// The entry named `name`, if the header has one.
     public func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }
 
-    /// Reads and checks the file at `path`.
-    public init(contentsOf path: String) throws(SafetensorsError) {
-        try self.init(bytes: FileIO.readAll(path), path: path)
+    /// The default bound on the data `init(contentsOf:)` reads: 4 GiB.
+    public static let defaultMaximumDataSize = 1 << 32
+
+    /// Reads and checks the file at `path` with bounded memory. The header is read and checked
+    /// first, against the file's size when the file system reports one, so a file whose header
+    /// does not describe it is refused without reading its data; `checkHeader` then sees the
+    /// entries and metadata (with empty `data`) and may refuse them too. Only then are the data
+    /// read: exactly the bytes the tensors cover, at most `maximumDataSize`, and the file must end
+    /// there. A FIFO or a device is refused before any read.
+    public init(contentsOf path: String, maximumDataSize: Int = defaultMaximumDataSize,
+                checkHeader: (SafetensorsFile) throws(SafetensorsError) -> Void = { _ in }) throws(SafetensorsError) {
+        func fail(_ problem: SafetensorsError.Problem, _ message: String, tensor: String? = nil) -> SafetensorsError {
+            SafetensorsError(path: path, tensor: tensor, problem: problem, message: message)
+        }
+        let reader = try FileIO.Reader(path)
+        let sizeField = try reader.read(upTo: 8)
+        let headerSize = try Self.headerSize(sizeField, available: reader.reportedSize > 0 ? reader.reportedSize - 8 : nil, fail)
+        let header = try reader.read(upTo: headerSize)
+        guard header.count == headerSize else {
+            throw fail(.truncated, "the header size is \(headerSize) bytes but only \(header.count) bytes follow it")
+        }
+        (entries, metadata) = try Self.parseHeader(header, fail)
+        data = []
+        let end = entries.map(\.range.upperBound).max() ?? 0
+        if reader.reportedSize > 0 {
+            try Self.checkCoverage(entries, dataCount: reader.reportedSize - 8 - headerSize, fail)
+        }
+        try checkHeader(self)
+        guard end <= maximumDataSize else {
+            throw fail(.io, "the tensors hold \(end) bytes, more than the \(maximumDataSize) bytes this reader may load")
+        }
+        data = try reader.read(upTo: end)
+        let trailing = try reader.read(upTo: 1)
+        try Self.checkCoverage(entries, dataCount: data.count + trailing.count, fail)
     }
 
     /// Checks `bytes` as a safetensors file; `path` names it in errors.
@@ -43,39 +74,52 @@ public struct SafetensorsFile: Sendable {
         func fail(_ problem: SafetensorsError.Problem, _ message: String, tensor: String? = nil) -> SafetensorsError {
             SafetensorsError(path: path, tensor: tensor, problem: problem, message: message)
         }
-        guard bytes.count >= 8 else {
-            throw fail(.truncated, "the file has \(bytes.count) bytes; a safetensors file starts with an 8-byte header size")
+        let headerSize = try Self.headerSize(Array(bytes.prefix(8)), available: max(0, bytes.count - 8), fail)
+        (entries, metadata) = try Self.parseHeader(Array(bytes[8..<8 + headerSize]), fail)
+        data = Array(bytes[(8 + headerSize)...])
+        try Self.checkCoverage(entries, dataCount: data.count, fail)
+    }
+
+    /// The header size from the file's first 8 bytes, checked against the format's limit and
+    /// against the bytes `available` after them, when known.
+    private static func headerSize(_ field: [UInt8], available: Int?,
+                                   _ fail: (SafetensorsError.Problem, String, String?) -> SafetensorsError) throws(SafetensorsError) -> Int {
+        guard field.count == 8 else {
+            throw fail(.truncated, "the file has \(field.count) bytes; a safetensors file starts with an 8-byte header size", nil)
         }
-        let declared = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-        guard declared <= UInt64(Self.maximumHeaderSize) else {
-            throw fail(.header, "the header size is \(declared) bytes, more than the format's limit of \(Self.maximumHeaderSize) (not a safetensors file?)")
+        let declared = field.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard declared <= UInt64(maximumHeaderSize) else {
+            throw fail(.header, "the header size is \(declared) bytes, more than the format's limit of \(maximumHeaderSize) (not a safetensors file?)", nil)
         }
-        let headerSize = Int(declared)
-        guard headerSize <= bytes.count - 8 else {
-            throw fail(.truncated, "the header size is \(headerSize) bytes but only \(bytes.count - 8) bytes follow it")
+        if let available, Int(declared) > available {
+            throw fail(.truncated, "the header size is \(declared) bytes but only \(available) bytes follow it", nil)
         }
+        return Int(declared)
+    }
+
+    /// The entries and metadata of a header's JSON.
+    private static func parseHeader(_ header: [UInt8], _ fail: (SafetensorsError.Problem, String, String?) -> SafetensorsError)
+        throws(SafetensorsError) -> ([Entry], [(key: String, value: String)]) {
         let json: HeaderJSON
         do {
-            json = try HeaderJSON.parse(Array(bytes[8..<8 + headerSize]))
+            json = try HeaderJSON.parse(header)
         } catch {
-            throw fail(.header, "the header is not JSON: \(error.message) at byte \(8 + error.offset)")
+            throw fail(.header, "the header is not JSON: \(error.message) at byte \(8 + error.offset)", nil)
         }
-        guard case .object(let members) = json else { throw fail(.header, "the header is not a JSON object") }
-        data = Array(bytes[(8 + headerSize)...])
-        entries = []
-        metadata = []
+        guard case .object(let members) = json else { throw fail(.header, "the header is not a JSON object", nil) }
+        var entries: [Entry] = [], metadata: [(key: String, value: String)] = []
         for (key, value) in members {
             if key == "__metadata__" {
-                guard case .object(let pairs) = value else { throw fail(.header, "__metadata__ is not an object of strings") }
+                guard case .object(let pairs) = value else { throw fail(.header, "__metadata__ is not an object of strings", nil) }
                 for (k, v) in pairs {
-                    guard case .string(let s) = v else { throw fail(.header, "__metadata__[\"\(k)\"] is not a string") }
+                    guard case .string(let s) = v else { throw fail(.header, "__metadata__[\"\(k)\"] is not a string", nil) }
                     metadata.append((k, s))
                 }
             } else {
-                entries.append(try Self.entry(key, value, fail))
+                entries.append(try entry(key, value, fail))
             }
         }
-        try Self.checkCoverage(entries, dataCount: data.count, fail)
+        return (entries, metadata)
     }
 
     /// One tensor's entry, its fields checked.

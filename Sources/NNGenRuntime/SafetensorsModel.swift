@@ -29,8 +29,13 @@ extension SafetensorsModel {
     /// Writes the parameters to `path` as a safetensors file, one tensor per parameter array, in
     /// `layout`. The write is atomic: a temporary file beside `path` is filled, flushed to disk and
     /// renamed over it, so a failure leaves any earlier file at `path` as it was.
+    /// A parameter that is NaN or infinite is refused (a thrown `.nonFinite` error, nothing
+    /// written), as `init(contentsOf:)` would refuse the file.
     public func save(to path: String, layout: WeightLayout = .nngen) throws {
         let values = parameters
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw SafetensorsError(path: path, problem: .nonFinite, message: "parameter \(bad) is \(values[bad]); a model with a NaN or an infinity is not saved, since it could not be loaded")
+        }
         var tensors: [(name: String, dtype: String, shape: [Int], bytes: [UInt8])] = []
         for (entry, names) in zip(Self.parameterLayout, Self.tensorNames) {
             let slice = values[entry.offset..<entry.offset + entry.shape.reduce(1, *)]
@@ -54,15 +59,43 @@ extension SafetensorsModel {
     /// Loads a model from the safetensors file at `path`, written in `layout`. Everything is
     /// checked before the model is made: the file's structure, that every tensor the model needs
     /// is there once with the model's dtype and shape and that there are no others, and that
-    /// every value is finite. Any problem is a thrown `SafetensorsError` naming the tensor.
+    /// every value is finite. Any problem is a thrown `SafetensorsError` naming the tensor. The
+    /// header is checked before the data are read, so memory stays bounded by the model's size
+    /// whatever the file holds.
     public init(contentsOf path: String, layout: WeightLayout = .nngen) throws {
-        let file = try SafetensorsFile(contentsOf: path)
+        let file = try SafetensorsFile(contentsOf: path, maximumDataSize: Self.parameterCount * Scalar.byteCount) { header throws(SafetensorsError) in
+            for _ in try Self.tensors(of: header, layout: layout, path: path) {}
+        }
         try self.init(parameters: Self.parameters(from: file, layout: layout, path: path))
     }
 
     /// The flat parameter vector that `file` holds in `layout`; `path` names the file in errors.
     public static func parameters(from file: SafetensorsFile, layout: WeightLayout, path: String) throws(SafetensorsError) -> [Scalar] {
         var values = [Scalar](repeating: 0, count: parameterCount)
+        for (entry, name, shape, order, tensor) in try tensors(of: file, layout: layout, path: path) {
+            let badElement: (index: Int, value: Scalar)? = file.data.withUnsafeBytes { raw in
+                for (i, source) in order.enumerated() {
+                    let v = Scalar(littleEndianBytes: raw, at: tensor.range.lowerBound + i * Scalar.byteCount)
+                    guard v.isFinite else { return (i, v) }
+                    values[entry.offset + source] = v
+                }
+                return nil
+            }
+            if let bad = badElement {
+                throw SafetensorsError(path: path, tensor: name, problem: .nonFinite,
+                                       message: "element \(bad.index) (flat index in the file's shape \(shape)) is \(bad.value)")
+            }
+        }
+        return values
+    }
+
+    /// For each parameter array, its tensor in `file` (whose data may not be read yet), after
+    /// checking that the file holds every tensor the model needs in `layout`, with its dtype and
+    /// shape, and no other; with the tensor's name and shape in the file and, for each of its
+    /// elements in the file's order, the element's flat index in the parameter array.
+    private static func tensors(of file: SafetensorsFile, layout: WeightLayout, path: String) throws(SafetensorsError)
+        -> [(parameter: (name: String, offset: Int, shape: [Int]), name: String, shape: [Int], order: [Int], tensor: SafetensorsFile.Entry)] {
+        var found: [(parameter: (name: String, offset: Int, shape: [Int]), name: String, shape: [Int], order: [Int], tensor: SafetensorsFile.Entry)] = []
         var expected = Set<String>()
         for (entry, names) in zip(parameterLayout, tensorNames) {
             let name: String, shape: [Int], order: [Int]
@@ -87,24 +120,13 @@ extension SafetensorsModel {
             guard tensor.shape == shape else {
                 throw SafetensorsError(path: path, tensor: name, problem: .shape, message: "shape is \(tensor.shape), the model needs \(shape)")
             }
-            let badElement: (index: Int, value: Scalar)? = file.data.withUnsafeBytes { raw in
-                for (i, source) in order.enumerated() {
-                    let v = Scalar(littleEndianBytes: raw, at: tensor.range.lowerBound + i * Scalar.byteCount)
-                    guard v.isFinite else { return (i, v) }
-                    values[entry.offset + source] = v
-                }
-                return nil
-            }
-            if let bad = badElement {
-                throw SafetensorsError(path: path, tensor: name, problem: .nonFinite,
-                                       message: "element \(bad.index) (flat index in the file's shape \(shape)) is \(bad.value)")
-            }
+            found.append((entry, name, shape, order, tensor))
         }
         if let extra = file.entries.first(where: { !expected.contains($0.name) }) {
             throw SafetensorsError(path: path, tensor: extra.name, problem: .unexpectedTensor,
                                    message: "the model has no such parameter (it has: \(tensorNamesList(layout)))")
         }
-        return values
+        return found
     }
 
     private static func tensorNamesList(_ layout: WeightLayout) -> String {

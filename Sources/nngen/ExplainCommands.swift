@@ -76,6 +76,9 @@ extension NNGen {
         @Option(name: .shortAndLong, help: "The .dot file to write (standard output when absent).")
         var output: String?
 
+        @Flag(help: "Replace an output file that nngen did not write (without it, such a file stops the run).")
+        var force = false
+
         func run() throws {
             let parsed = try loadSpec(spec)
             let at = try atValues(values, parsed)
@@ -85,8 +88,7 @@ extension NNGen {
             case .network(let network): dot = GraphDrawing.dot(NetworkLowering.lower(network))
             }
             guard let output else { return print(dot, terminator: "") }
-            let outcome = try OutputWriter.write(dot, to: URL(fileURLWithPath: output))
-            if outcome == .written { print("wrote \(output)") }
+            try writeOutputs([(URL(fileURLWithPath: output), dot)], force: force)
         }
     }
 }

@@ -18,7 +18,12 @@ struct NNGen: ParsableCommand {
 func generateAll(_ paths: [String], unrollLimit: Int, fusion: Bool = true) -> [GeneratedFile]? {
     var files: [GeneratedFile] = []
     var failed = false
-    for path in paths {
+    for (index, path) in paths.enumerated() {
+        if let first = paths[..<index].firstIndex(where: { sameFile($0, path) }) {
+            printError("error: \(path) is named twice (argument \(first + 1) is the same file); name each spec once")
+            failed = true
+            continue
+        }
         guard let text = readSpec(path) else {
             failed = true
             continue
@@ -30,31 +35,40 @@ func generateAll(_ paths: [String], unrollLimit: Int, fusion: Bool = true) -> [G
             failed = true
         }
     }
-    let names = Dictionary(grouping: files, by: \.fileName).filter { $0.value.count > 1 }.keys.sorted()
-    for name in names {
-        printError("error: several specs would write \(name); give their models different names")
+    for clash in GeneratedFile.nameClashes(files) {
+        printError("error: \(clash)")
         failed = true
     }
     return failed ? nil : files
 }
 
-/// The text of a spec file, or nil after printing `path:line:col: error: …`. A file over the size
-/// limit is refused before it is read, so a huge file costs neither time nor memory.
+/// Whether two paths name one file (the same device and inode), or are the same text.
+func sameFile(_ a: String, _ b: String) -> Bool {
+    if a == b { return true }
+    var x = stat(), y = stat()
+    return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino
+}
+
+/// The text of a spec file, or nil after printing `path:1:1: error: …`: bounded, never blocking
+/// on a FIFO, the reason in words (see `SpecFile.read`).
 func readSpec(_ path: String) -> String? {
-    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-    if let size, size > YAMLReader.maximumSize {
-        printError(SpecText.tooLarge(size).rendered(path: path))
-        return nil
-    }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        printError("\(path):1:1: error: cannot read the spec file")
-        return nil
-    }
     do {
-        return try SpecText.decode([UInt8](data), path: path)
+        return try SpecFile.read(path)
     } catch {
         printError(error.description)
         return nil
+    }
+}
+
+/// Writes `targets` all or nothing (see `OutputWriter.writeAll`), printing each file written.
+func writeOutputs(_ targets: [(url: URL, contents: String)], force: Bool) throws {
+    do {
+        for (target, outcome) in zip(targets, try OutputWriter.writeAll(targets, force: force)) where outcome == .written {
+            print("wrote \(target.url.path)")
+        }
+    } catch {
+        printError(error.description)
+        throw ExitCode.failure
     }
 }
 
@@ -84,13 +98,16 @@ extension NNGen {
         @Flag(help: "Replace output files that nngen did not write (without it, such a file stops the run before anything is written).")
         var force = false
 
-        @Option(help: "Unroll ops of at most this many scalar operations (default \(Generator.defaultUnrollLimit)).")
+        @Option(help: "Unroll ops of at most this many scalar operations (0 to \(Generator.maximumUnrollLimit); default \(Generator.defaultUnrollLimit)).")
         var unrollLimit = Generator.defaultUnrollLimit
 
         @Flag(inversion: .prefixedNo, help: "Fuse ops (the fused training step, elementwise chains in one loop, the loss with its gradient); --no-fusion emits every op as a kernel of its own, the reference for differential tests.")
         var fusion = true
 
         func validate() throws {
+            guard (0...Generator.maximumUnrollLimit).contains(unrollLimit) else {
+                throw ValidationError("--unroll-limit must be between 0 and \(Generator.maximumUnrollLimit), found \(unrollLimit)")
+            }
             switch (output, outputFile) {
             case (nil, nil) where !check: throw ValidationError("Give the output folder with -o DIR (or one file with --output-file PATH).")
             case (.some, .some): throw ValidationError("Give either -o DIR or --output-file PATH, not both.")
@@ -102,27 +119,14 @@ extension NNGen {
         func run() throws {
             guard let files = generateAll(specs, unrollLimit: unrollLimit, fusion: fusion) else { throw ExitCode.failure }
             if check { return }
-            let targets: [(URL, GeneratedFile)]
+            let targets: [(url: URL, contents: String)]
             if let outputFile {
-                targets = [(URL(fileURLWithPath: outputFile), files[0])]
+                targets = [(URL(fileURLWithPath: outputFile), files[0].source)]
             } else {
                 let folder = URL(fileURLWithPath: output!, isDirectory: true)
-                targets = files.map { (folder.appendingPathComponent($0.fileName), $0) }
+                targets = files.map { (folder.appendingPathComponent($0.fileName), $0.source) }
             }
-            // Every target is checked before any is written, so a refusal changes nothing on disk.
-            if !force {
-                var refused = false
-                for (url, _) in targets {
-                    do { try OutputWriter.checkOwnership(of: url) } catch {
-                        printError(error.description)
-                        refused = true
-                    }
-                }
-                if refused { throw ExitCode.failure }
-            }
-            for (url, file) in targets {
-                if try OutputWriter.write(file.source, to: url) == .written { print("wrote \(url.path)") }
-            }
+            try writeOutputs(targets, force: force)
         }
     }
 

@@ -46,6 +46,13 @@ final class GraphDiagnosticTests: XCTestCase {
         XCTAssertEqual(spec.nodes.map(\.shape), [Shape([2]), Shape([2]), .scalar])
     }
 
+    /// `div` by a literal zero is an error at the literal (it passed `check`, and `explain` printed inf).
+    func testDivisionByLiteralZero() {
+        assertError("r: mul(q, s)", "r: div(q, 0)", at: "11:13", contains: "'div' by the literal 0: every element of 'r' would be infinite or NaN")
+        assertError("r: mul(q, s)", "r: div(q, 0.0e5)", at: "11:13", contains: "'div' by the literal 0")
+        XCTAssertEqual(diagnostics(Self.valid.replacingOccurrences(of: "r: mul(q, s)", with: "r: div(q, 0.5)")), [])
+    }
+
     func testArgumentNamingALaterNode() {
         assertError("q: matmul(W, x)", "q: matmul(W, r)", at: "10:16", contains: "'r' is defined later, at 11:3")
     }

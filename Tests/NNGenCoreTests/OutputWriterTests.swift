@@ -29,9 +29,9 @@ final class OutputWriterTests: XCTestCase {
         try Data().write(to: folder.appendingPathComponent("Empty.swift"))
         XCTAssertNoThrow(try OutputWriter.checkOwnership(of: mine))
         XCTAssertNoThrow(try OutputWriter.checkOwnership(of: folder.appendingPathComponent("Absent.swift")))
-        for name in ["Theirs.swift", "Folder.swift", "Empty.swift"] {
+        for (name, advice) in [("Theirs.swift", "--force"), ("Folder.swift", "never replaces a folder"), ("Empty.swift", "--force")] {
             XCTAssertThrowsError(try OutputWriter.checkOwnership(of: folder.appendingPathComponent(name))) { error in
-                XCTAssertTrue("\(error)".contains("--force"), "\(error)")
+                XCTAssertTrue("\(error)".contains(advice), "\(error)")
             }
         }
         XCTAssertEqual(try String(contentsOf: theirs, encoding: .utf8), "import Foundation\n")

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Writes generated files atomically, and only when their bytes changed.
+/// Writes generated files all or nothing: every file is staged and flushed to disk before any is
+/// renamed into place, and only files whose bytes changed are written.
 public enum OutputWriter {
     /// What happened to one file.
     public enum Outcome: Equatable, Sendable { case written, unchanged }
@@ -11,40 +12,131 @@ public enum OutputWriter {
     /// A file in the way that nngen did not write.
     public struct ForeignFileError: Error, CustomStringConvertible, Sendable {
         public var path: String
+        /// What the path holds instead, when it is not a regular file.
+        public var what: String?
         public var description: String {
-            "error: \(path) exists and was not written by nngen (it lacks the '\(OutputWriter.headerPrefix)' header); move it, or pass --force to replace it"
+            if what == "is a folder" { return "error: \(path) is a folder; nngen writes files, and never replaces a folder" }
+            if let what { return "error: \(path) \(what); move it, or pass --force to replace it" }
+            return "error: \(path) exists and was not written by nngen (it lacks the '\(OutputWriter.headerPrefix)' header); move it, or pass --force to replace it"
         }
     }
 
-    /// Throws `ForeignFileError` when `url` exists and does not start with nngen's header (a
-    /// user's file, or a folder): nngen never replaces those unless told to.
+    /// Everything that stopped a write: refusals and I/O failures, each with its path.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public var messages: [String]
+        public var description: String { messages.joined(separator: "\n") }
+    }
+
+    /// Throws when `url` exists and is not a file nngen wrote: a user's file (no header), a folder,
+    /// a FIFO or a device. Never opens anything but a regular file, so a FIFO cannot block it.
     public static func checkOwnership(of url: URL) throws(ForeignFileError) {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { return }
-        guard !isFolder.boolValue, let handle = FileHandle(forReadingAtPath: url.path) else { throw ForeignFileError(path: url.path) }
-        defer { try? handle.close() }
-        let start = (try? handle.read(upToCount: headerPrefix.utf8.count)) ?? Data()
-        guard start == Data(headerPrefix.utf8) else { throw ForeignFileError(path: url.path) }
+        let path = url.path
+        switch try? FileSystem.kind(of: path) {
+        case .absent?: return
+        case .regular?:
+            if (try? FileSystem.prefix(of: path, count: headerPrefix.utf8.count)) == Array(headerPrefix.utf8) { return }
+            throw ForeignFileError(path: path)
+        case .folder?: throw ForeignFileError(path: path, what: "is a folder")
+        case .special(let what)?: throw ForeignFileError(path: path, what: what)
+        case nil: throw ForeignFileError(path: path, what: "cannot be examined")  // e.g. a search permission missing
+        }
     }
 
-    /// Writes `contents` to `url` unless it already holds exactly those bytes. The new bytes go to a
-    /// temporary file in the same folder first and are renamed over the target, so a reader never
-    /// sees a half-written file.
-    public static func write(_ contents: String, to url: URL) throws -> Outcome {
-        let data = Data(contents.utf8)
-        if let existing = try? Data(contentsOf: url), existing == data { return .unchanged }
-        let folder = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).nngen-\(UUID().uuidString)")
-        do {
-            try data.write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+    /// Writes `contents` to `url` unless it already holds exactly those bytes (see `writeAll`).
+    public static func write(_ contents: String, to url: URL, force: Bool = true) throws(Failure) -> Outcome {
+        try writeAll([(url, contents)], force: force)[0]
+    }
+
+    /// Writes every file, or none. Unless `force`, every target is first checked with
+    /// `checkOwnership`. Then each changed file is written to a temporary file in its target's
+    /// folder, keeping the target's permissions, and flushed to disk; only when all are staged are
+    /// they renamed over their targets, and the folders flushed. A failure before the renames
+    /// removes what was staged and leaves every target as it was. A folder can never be replaced.
+    /// Temporary files that a killed run of nngen left in those folders are removed first.
+    public static func writeAll(_ files: [(url: URL, contents: String)], force: Bool) throws(Failure) -> [Outcome] {
+        var refusals: [String] = []
+        for (url, _) in files {
+            let folder = url.deletingLastPathComponent().path
+            switch try? FileSystem.kind(of: folder) {
+            case .regular?, .special?:
+                refusals.append("error: \(folder) is not a folder, so \(url.lastPathComponent) cannot be written into it")
+                continue
+            default: break
             }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+            do { try checkOwnership(of: url) } catch {
+                if !force || error.what == "is a folder" || error.what == "cannot be examined" { refusals.append(error.description) }
+            }
         }
-        return .written
+        guard refusals.isEmpty else { throw Failure(messages: refusals) }
+
+        var staged: [(temporary: String, target: String)] = []
+        func abandon(_ error: FileError) -> Failure {
+            for s in staged { unlink(s.temporary) }
+            return Failure(messages: [error.description])
+        }
+        var outcomes: [Outcome] = []
+        var folders: [String] = []
+        for (url, contents) in files {
+            let target = url.path, bytes = Array(contents.utf8)
+            let folder = (target as NSString).deletingLastPathComponent
+            do {
+                let kind = try FileSystem.kind(of: target)
+                if case .regular = kind, (try? FileSystem.readBounded(target, limit: bytes.count)) == bytes {
+                    outcomes.append(.unchanged)
+                    continue
+                }
+                if !folders.contains(folder) {
+                    try FileSystem.createFolder(folder.isEmpty ? "." : folder)
+                    removeStaleTemporaries(in: folder.isEmpty ? "." : folder)
+                    folders.append(folder)
+                }
+                var mode: mode_t?
+                if case .regular(let existing) = kind { mode = existing }
+                let temporary = (folder.isEmpty ? "" : folder + "/") + temporaryName()
+                try FileSystem.createDurably(temporary, bytes, mode: mode, reportedAs: target)
+                staged.append((temporary, target))
+                outcomes.append(.written)
+            } catch {
+                throw abandon(error)
+            }
+        }
+        for (index, s) in staged.enumerated() where rename(s.temporary, s.target) != 0 {
+            let error = FileError(path: s.target, reason: "cannot replace it: \(FileSystem.reason(errno))")
+            for rest in staged[index...] { unlink(rest.temporary) }
+            throw Failure(messages: [error.description])
+        }
+        for folder in folders { FileSystem.syncFolder(folder.isEmpty ? "." : folder) }
+        return outcomes
+    }
+
+    /// The prefix and suffix of nngen's temporary files: `.nngen-<pid>-<random>.tmp`, short, so
+    /// that a target whose name is near the file system's limit can still be staged.
+    static let temporaryPrefix = ".nngen-", temporarySuffix = ".tmp"
+
+    /// A fresh temporary name that carries this process's id.
+    static func temporaryName() -> String {
+        let random = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        return "\(temporaryPrefix)\(getpid())-\(random)\(temporarySuffix)"
+    }
+
+    /// Removes the temporary files of nngen runs that no longer exist: `.nngen-<pid>-<hex>.tmp` whose
+    /// process has gone, and the `.<name>.nngen-<UUID>` files of nngen 1.0, which lacked a pid.
+    static func removeStaleTemporaries(in folder: String) {
+        for name in FileSystem.names(in: folder) where isStaleTemporary(name) {
+            unlink(folder + "/" + name)
+        }
+    }
+
+    /// Whether `name` is one of nngen's temporary files whose writer is no longer running.
+    static func isStaleTemporary(_ name: String) -> Bool {
+        if name.hasPrefix(temporaryPrefix), name.hasSuffix(temporarySuffix) {
+            let middle = name.dropFirst(temporaryPrefix.count).dropLast(temporarySuffix.count).split(separator: "-")
+            guard middle.count == 2, let pid = Int32(middle[0]), pid > 0, UInt32(middle[1], radix: 16) != nil else { return false }
+            return !FileSystem.isRunning(pid)
+        }
+        // nngen 1.0: ".<file>.nngen-" and an uppercase UUID.
+        guard name.hasPrefix("."), let range = name.range(of: ".nngen-", options: .backwards), range.lowerBound > name.startIndex else { return false }
+        let uuid = name[range.upperBound...]
+        return uuid.count == 36 && UUID(uuidString: String(uuid)) != nil
     }
 }

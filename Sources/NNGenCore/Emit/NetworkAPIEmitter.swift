@@ -104,17 +104,21 @@ struct NetworkAPIEmitter {
         }
         w.line("")
         w.doc("One optimizer step on caller-owned buffers, reusing `workspace`: no heap allocation.")
-        w.doc("Returns the loss before the update.")
+        w.doc("Returns the loss before the update. Throws `DivergenceError`, leaving the model as it was,",
+              "when the loss is NaN or infinite or the update would make a parameter or the optimizer state so.")
         w.block("public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, \(t): \(buffer), workspace: inout Workspace) throws -> Scalar {") { w in
             w.line("try Self.check(inputs: inputs, \(t): \(t))")
-            w.block("return state.withUnsafeMutableBufferPointer { state in") { w in
+            w.line("var bound = stateBound")
+            w.block("let (loss, updated) = state.withUnsafeMutableBufferPointer { state in") { w in
                 w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
                     w.line("let p = state.baseAddress!, g = buffer.baseAddress!")
                     w.line("let loss = Self.computeLossAndGradient(p, inputs.baseAddress!, \(t).baseAddress!, g, g + Self.parameterCount)")
-                    w.line("Self.update(p, g)")
-                    w.line("return loss")
+                    w.line("return (loss, loss.isFinite && Self.update(p, g, &bound))")
                 }
             }
+            w.line("stateBound = bound")
+            w.line("guard updated else { throw DivergenceError(model: \"\(name)\", loss: Double(loss)) }")
+            w.line("return loss")
         }
     }
 

@@ -30,6 +30,8 @@ public struct NetworkEmitter {
     var spec: NetworkSpec { model.spec }
     var typeName: String { spec.name }
     var stateCount: Int { model.parameterCount + TrainingEmitter.optimizerStateCount(spec.optimizer, parameters: model.parameterCount) }
+    /// Scalars of a `Workspace`: the gradient, then the scratch.
+    public var workspaceCount: Int { model.parameterCount + (fused?.scratchCount ?? plan.scratchCount) }
 
     /// The whole emitted file.
     public func render() -> String {
@@ -51,6 +53,10 @@ public struct NetworkEmitter {
             w.line("")
             SupportEmitter.inputError(&w)
             w.line("")
+            if model.loss != nil {
+                SupportEmitter.divergenceError(&w)
+                w.line("")
+            }
             SupportEmitter.workspace(model: typeName, &w)
             w.line("")
             SupportEmitter.random(&w)
@@ -103,9 +109,8 @@ public struct NetworkEmitter {
         w.line("public static let outputCount = \(model.outputCount)")
         w.doc("Length of the flat parameter vector.")
         w.line("public static let parameterCount = \(model.parameterCount)")
-        let scratchCount = fused?.scratchCount ?? plan.scratchCount
-        w.doc("Scalars a `Workspace` holds: the gradient, then \(scratchCount) of scratch.")
-        w.line("public static let workspaceCount = \(model.parameterCount + scratchCount)")
+        w.doc("Scalars a `Workspace` holds: the gradient, then \(workspaceCount - model.parameterCount) of scratch.")
+        w.line("public static let workspaceCount = \(workspaceCount)")
         w.doc("Every parameter array: its name in the layout, where it starts, and its shape.")
         let entries = model.parameters.map { "(\"\($0.name)\", \($0.offset), \($0.shape))" }
         w.line("public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [\(entries.joined(separator: ", "))]")
@@ -120,14 +125,32 @@ public struct NetworkEmitter {
     private func storage(_ w: inout CodeWriter) {
         w.doc("The parameters, then the optimizer state (\(stateCount - model.parameterCount) scalars).")
         w.line("var state: [Scalar]")
+        if model.loss != nil {
+            w.doc("At least the magnitude of every value of `state`, kept by `trainStep` (∞ when unknown):",
+                  "under it, a step needs no exact check that its update stays finite.")
+            w.line("var stateBound = Double.infinity")
+        }
         w.line("")
-        w.doc("The flat parameter vector. Setting it requires exactly `parameterCount` values (a wrong", "count traps, as an out-of-range subscript does); the optimizer state is kept.")
+        w.doc("The flat parameter vector. Setting it requires exactly `parameterCount` finite values (a",
+              "wrong count or a NaN or infinity traps, as an out-of-range subscript does; `setParameters(_:)`",
+              "throws instead); the optimizer state is kept.")
         w.block("public var parameters: [Scalar] {") { w in
             w.line("get { Array(state[0..<Self.parameterCount]) }")
             w.block("set {") { w in
                 w.line("precondition(newValue.count == Self.parameterCount, \"\(typeName).parameters needs \\(Self.parameterCount) values, got \\(newValue.count)\")")
+                w.line("precondition(newValue.allSatisfy(\\.isFinite), \"\(typeName).parameters must be finite; setParameters(_:) throws instead\")")
                 w.line("state.replaceSubrange(0..<Self.parameterCount, with: newValue)")
+                if model.loss != nil { w.line("stateBound = .infinity") }
             }
+        }
+        w.line("")
+        w.doc("Sets the parameters, keeping the optimizer state; throws `InputError`, changing nothing, for",
+              "a wrong count or a NaN or infinity.")
+        w.block("public mutating func setParameters(_ values: [Scalar]) throws {") { w in
+            w.line("try Self.checkCount(values.count, \"parameters\", Self.parameterCount)")
+            w.line("try Self.checkFinite(values, \"parameters\")")
+            w.line("state.replaceSubrange(0..<Self.parameterCount, with: values)")
+            if model.loss != nil { w.line("stateBound = .infinity") }
         }
     }
 
@@ -141,9 +164,11 @@ public struct NetworkEmitter {
             w.line("Self.initialize(&state, seed: seed)")
         }
         w.line("")
-        w.doc("A model with the given flat parameters (optimizer state at its start).")
+        w.doc("A model with the given flat parameters (optimizer state at its start); throws `InputError`",
+              "for a wrong count or a NaN or infinity.")
         w.block("public init(parameters: [Scalar]) throws {") { w in
             w.line("try Self.checkCount(parameters.count, \"parameters\", Self.parameterCount)")
+            w.line("try Self.checkFinite(parameters, \"parameters\")")
             w.line("self.init(seed: 0)")
             w.line("state.replaceSubrange(0..<Self.parameterCount, with: parameters)")
         }

@@ -17,6 +17,22 @@ enum SupportEmitter {
         }
     }
 
+    /// The error of a training step that would leave the model with a NaN or an infinity.
+    static func divergenceError(_ w: inout CodeWriter) {
+        w.doc("A training step whose loss is NaN or infinite, or whose update would make a parameter or the",
+              "optimizer state so (usually a learning rate too large: the run diverges). The model is left",
+              "as it was before the step, at its last finite state.")
+        w.block("public struct DivergenceError: Error, Sendable, CustomStringConvertible {") { w in
+            w.line("public let model: String")
+            w.doc("The loss at the parameters the model keeps.")
+            w.line("public let loss: Double")
+            w.block("public var description: String {") { w in
+                w.line("let what = loss.isFinite ? \"the update would make a parameter or the optimizer state non-finite (the loss was \\(loss))\" : \"the loss is \\(loss)\"")
+                w.line("return \"\\(model): training diverged: \\(what); the model keeps its parameters from before the step (a smaller learning rate?)\"")
+            }
+        }
+    }
+
     /// `checkFinite`, which throws `InputError` for a NaN or an infinity. The scan looks at the
     /// exponent bits only (all ones for NaN and ±∞) and keeps their minimum over `mask & ~bits`,
     /// a reduction without early exit, so it vectorizes; the index is found only on failure.

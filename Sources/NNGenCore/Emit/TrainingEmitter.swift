@@ -50,40 +50,97 @@ enum TrainingEmitter {
         }
     }
 
-    /// `static func update(_ state:, _ g:)`: one optimizer step from the gradient `g`.
+    /// `static func update(_ state:, _ g:, _ bound:) -> Bool`: one optimizer step from the gradient
+    /// `g`, or none when it would make a parameter or the optimizer state NaN or infinite.
+    ///
+    /// A gradient with a NaN or an infinity is refused from one scan of its bits (the largest
+    /// `bits & 0x7F…F` is a NaN's or an infinity's exactly when one is there); that scan also gives
+    /// the gradient's largest magnitude G. With `bound` ≥ every |value| of the state (kept by the
+    /// previous step; ∞ when unknown), a bound on every new value follows from the optimizer's
+    /// formula (below); under half the format's largest, no new value can overflow, and the step
+    /// stores them at once. Otherwise (the first step, or values that large) an exact pass
+    /// computes every new value without storing it and keeps the least of `exponent & ~bits`,
+    /// 0 exactly when some value is an infinity or a NaN, before any is stored. The storing pass
+    /// keeps the largest new magnitude as the next `bound`. The extra cost is one read of the
+    /// gradient per step, O(parameters) against the step's O(batch·parameters).
     static func update(_ model: NetworkModel, _ w: inout CodeWriter) {
         let n = model.parameterCount
         let lit = SwiftLiteral.real
+        let optimizer = model.spec.optimizer
         /// `η * term`, or the term alone for η = 1.
-        func step(_ term: String) -> String { lr(model.spec.optimizer) == 1 ? term : "\(lit(lr(model.spec.optimizer))) * \(term)" }
-        w.doc("Applies one optimizer step to the parameters (and the optimizer state after them).")
-        w.block("static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>) {") { w in
-            switch model.spec.optimizer {
-            case .sgd(_, let momentum, let nesterov):
-                if momentum == 0 {
-                    w.line("// SGD: p −= η·g")
-                    w.block("for i in 0..<\(n) {") { w in w.line("state[i] -= \(step("g[i]"))") }
-                } else {
-                    w.line(nesterov ? "// SGD, Nesterov momentum: v = μ·v + g; p −= η·(g + μ·v)" : "// SGD with momentum: v = μ·v + g; p −= η·v")
-                    w.line("let v = state + \(n)")
-                    w.block("for i in 0..<\(n) {") { w in
-                        w.line("v[i] = \(lit(momentum)) * v[i] + g[i]")
-                        w.line(nesterov ? "state[i] -= \(step("(g[i] + \(lit(momentum)) * v[i])"))" : "state[i] -= \(step("v[i]"))")
-                    }
-                }
-            case .adam(_, let beta1, let beta2, let epsilon):
-                w.line("// Adam (Kingma & Ba): m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;")
-                w.line("// p −= η·m̂/(√v̂ + ε) with m̂ = m/(1−β1^t), v̂ = v/(1−β2^t)")
-                w.line("let m = state + \(n), v = state + \(2 * n), powers = state + \(3 * n)")
-                w.line("powers[0] *= \(lit(beta1))")
-                w.line("powers[1] *= \(lit(beta2))")
-                w.line("let correction1 = 1 - powers[0], correction2 = 1 - powers[1]")
+        func step(_ term: String) -> String { lr(optimizer) == 1 ? term : "\(lit(lr(optimizer))) * \(term)" }
+        let double = model.spec.scalar == .double
+        let (bits, exponent, magnitude) = double
+            ? ("UInt64", "0x7FF0_0000_0000_0000", "0x7FFF_FFFF_FFFF_FFFF") : ("UInt32", "0x7F80_0000", "0x7FFF_FFFF")
+        /// The comment, the lines before the loops, each element's new values (`let` lines) and
+        /// their stores, and the bound on the new values from `bound` (S) and G, in Double.
+        let comment: [String], prelude: [String], values: [(name: String, value: String)], stores: [String], newBound: [String]
+        switch optimizer {
+        case .sgd(_, let momentum, _) where momentum == 0:
+            (comment, prelude) = (["// SGD: p −= η·g"], [])
+            values = [("p", "state[i] - \(step("g[i]"))")]
+            stores = ["state[i] = p"]
+            newBound = ["let newBound = bound + \(lit(lr(optimizer))) * largestGradient  // |p − η·g| ≤ S + η·G"]
+        case .sgd(_, let momentum, let nesterov):
+            comment = [nesterov ? "// SGD, Nesterov momentum: v = μ·v + g; p −= η·(g + μ·v)" : "// SGD with momentum: v = μ·v + g; p −= η·v"]
+            prelude = ["let v = state + \(n)"]
+            values = [("u", "\(lit(momentum)) * v[i] + g[i]"),
+                      ("p", nesterov ? "state[i] - \(step("(g[i] + \(lit(momentum)) * u)"))" : "state[i] - \(step("u"))")]
+            stores = ["v[i] = u", "state[i] = p"]
+            newBound = ["let velocity = \(lit(momentum)) * bound + largestGradient  // |μ·v + g| ≤ μ·S + G",
+                        "let newBound = max(velocity, bound + \(lit(lr(optimizer))) * "
+                            + (nesterov ? "(largestGradient + \(lit(momentum)) * velocity))" : "velocity)")]
+        case .adam(_, let beta1, let beta2, let epsilon):
+            comment = ["// Adam (Kingma & Ba): m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;",
+                       "// p −= η·m̂/(√v̂ + ε) with m̂ = m/(1−β1^t), v̂ = v/(1−β2^t)"]
+            prelude = ["let m = state + \(n), v = state + \(2 * n), powers = state + \(3 * n)",
+                       "let power1 = powers[0] * \(lit(beta1)), power2 = powers[1] * \(lit(beta2))",
+                       "let correction1 = 1 - power1, correction2 = 1 - power2"]
+            values = [("mi", "\(lit(beta1)) * m[i] + \(lit(1 - beta1)) * g[i]"),
+                      ("vi", "\(lit(beta2)) * v[i] + \(lit(1 - beta2)) * g[i] * g[i]"),
+                      ("p", "state[i] - \(step("(mi / correction1)")) / ((vi / correction2).squareRoot() + \(lit(epsilon)))")]
+            stores = ["m[i] = mi", "v[i] = vi", "state[i] = p"]
+            // √v̂ ≥ 0, so |m̂/(√v̂ + ε)| ≤ |m̂|/ε; m̂ and v̂ are bounded through the corrections.
+            newBound = ["let moment = \(lit(beta1)) * bound + \(lit(1 - beta1)) * largestGradient",
+                        "let second = \(lit(beta2)) * bound + \(lit(1 - beta2)) * largestGradient * largestGradient",
+                        "let corrected = max(moment / Double(correction1), second / Double(correction2))",
+                        "let newBound = max(corrected, bound + \(lit(lr(optimizer))) * moment / Double(correction1) / \(lit(epsilon)))"]
+        }
+        func computeValues(_ w: inout CodeWriter) { for v in values { w.line("let \(v.name) = \(v.value)") } }
+        func bitsOf(_ names: [String], _ combine: String, _ transform: (String) -> String) -> String {
+            names.map(transform).reduce("") { $0.isEmpty ? $1 : "\(combine)(\($0), \($1))" }
+        }
+        w.doc("Applies one optimizer step to the parameters (and the optimizer state after them); returns",
+              "false, changing nothing, when a new value would be NaN or infinite. `bound` is at least every",
+              "|value| of the state (∞ when unknown); the step keeps it so.")
+        w.block("static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ bound: inout Double) -> Bool {") { w in
+            for line in comment + prelude { w.line(line) }
+            w.line("let exponent: \(bits) = \(exponent), magnitude: \(bits) = \(magnitude)")
+            w.line("var gradientBits: \(bits) = 0")
+            w.line("for i in 0..<\(n) { gradientBits = max(gradientBits, g[i].bitPattern & magnitude) }")
+            w.line("guard gradientBits < exponent else { return false }  // a NaN or an infinity in g")
+            w.line("let largestGradient = Double(Scalar(bitPattern: gradientBits))")
+            for line in newBound { w.line(line) }
+            w.block("if !(newBound < Double(Scalar.greatestFiniteMagnitude) / 2) {") { w in
+                w.line("var least = exponent")
                 w.block("for i in 0..<\(n) {") { w in
-                    w.line("m[i] = \(lit(beta1)) * m[i] + \(lit(1 - beta1)) * g[i]")
-                    w.line("v[i] = \(lit(beta2)) * v[i] + \(lit(1 - beta2)) * g[i] * g[i]")
-                    w.line("state[i] -= \(step("(m[i] / correction1)")) / ((v[i] / correction2).squareRoot() + \(lit(epsilon)))")
+                    computeValues(&w)
+                    w.line("least = min(least, " + bitsOf(values.map(\.name), "min") { "exponent & ~\($0).bitPattern" } + ")")
                 }
+                w.line("guard least != 0 else { return false }")
             }
+            w.line("var largest: \(bits) = 0")
+            w.block("for i in 0..<\(n) {") { w in
+                computeValues(&w)
+                for line in stores { w.line(line) }
+                w.line("largest = max(largest, " + bitsOf(values.map(\.name), "max") { "\($0).bitPattern & magnitude" } + ")")
+            }
+            if case .adam = optimizer {
+                w.line("powers[0] = power1")
+                w.line("powers[1] = power2")
+            }
+            w.line("bound = Double(Scalar(bitPattern: largest))")
+            w.line("return true")
         }
     }
 

@@ -106,7 +106,7 @@ struct DotWriter {
 
     init(title: String, legend: Bool) {
         lines = [
-            "// The computational graph of \(title), drawn by nngen. Render: dot -Tsvg FILE.dot -o FILE.svg",
+            "\(OutputWriter.headerPrefix): the computational graph of \(title). Render: dot -Tsvg FILE.dot -o FILE.svg",
             "digraph \"\(title)\" {",
             "  rankdir=LR;",
             "  fontname=\"Helvetica\";",

@@ -56,9 +56,13 @@ struct GraphShapeRule {
         let names = operandParts.map(\.text)
         let secondAt = position(operandParts.last!.offset)
         switch op {
-        case .binary:
+        case .binary(let function):
             if case .number = arguments[0], case .number = arguments[1] {
                 log.error("'\(op.name)' needs at least one input, param or node; two numbers make a constant", at: position(operandParts[0].offset))
+                return nil
+            }
+            if function == .div, case .number(0) = arguments[1] {
+                log.error("'div' by the literal 0: every element of '\(node)' would be infinite or NaN", at: secondAt)
                 return nil
             }
             if shapes[0] == shapes[1] || shapes[1].isScalar { return shapes[0] }

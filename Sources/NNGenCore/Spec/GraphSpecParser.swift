@@ -73,6 +73,15 @@ extension NodeDecoder {
             log.error("the params hold \(parameterCount) values, over the limit of \(SpecParser.maximumParameters)", at: f.location)
             return nil
         }
+        // Every value and its gradient live in memory during a call: bound them like a network's workspace.
+        var values = variables.reduce(0) { $0 + 2 * $1.shape.count }
+        for node in nodes {
+            values += 2 * node.shape.count
+            if values > WorkspaceLimit.maximumScalars {
+                log.error("the graph's values and their gradients hold more than \(WorkspaceLimit.maximumScalars) scalars by this node, over the limit", at: node.location)
+                return nil
+            }
+        }
         return GraphSpec(name: name, scalar: scalarType, variables: variables, nodes: nodes, output: output)
     }
 
