@@ -48,6 +48,12 @@ public enum Generator {
 public struct GeneratedFile: Sendable, Equatable {
     public var typeName: String
     public var source: String
+
+    public init(typeName: String, source: String) {
+        self.typeName = typeName
+        self.source = source
+    }
+
     /// The file name the CLI writes.
     public var fileName: String { typeName + ".swift" }
 }
