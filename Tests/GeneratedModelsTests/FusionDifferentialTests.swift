@@ -14,6 +14,7 @@ final class FusionDifferentialTests: XCTestCase {
     func testSpiral() throws { try compare(GeneratedModels.SpiralNet.self, GeneratedUnfusedModels.SpiralNet.self, "spiral") }
     func testXor() throws { try compare(GeneratedModels.XorNet.self, GeneratedUnfusedModels.XorNet.self, "xor") }
     func testThreeLayer() throws { try compare(GeneratedModels.ThreeLayerNet.self, GeneratedUnfusedModels.ThreeLayerNet.self, "three_layer") }
+    func testDeepNarrow() throws { try compare(GeneratedModels.DeepNarrowNet.self, GeneratedUnfusedModels.DeepNarrowNet.self, "deep_narrow") }
     func testSigmoid() throws { try compare(GeneratedModels.SigmoidNet.self, GeneratedUnfusedModels.SigmoidNet.self, "activation_sigmoid") }
     func testTanh() throws { try compare(GeneratedModels.TanhNet.self, GeneratedUnfusedModels.TanhNet.self, "activation_tanh") }
     func testRelu() throws { try compare(GeneratedModels.ReluNet.self, GeneratedUnfusedModels.ReluNet.self, "activation_relu") }
@@ -101,6 +102,7 @@ final class FusionDifferentialTests: XCTestCase {
 extension GeneratedUnfusedModels.SpiralNet: LabelModel {}
 extension GeneratedUnfusedModels.XorNet: LabelModel {}
 extension GeneratedUnfusedModels.ThreeLayerNet: LabelModel {}
+extension GeneratedUnfusedModels.DeepNarrowNet: LabelModel {}
 extension GeneratedUnfusedModels.SigmoidNet: LabelModel {}
 extension GeneratedUnfusedModels.TanhNet: LabelModel {}
 extension GeneratedUnfusedModels.ReluNet: LabelModel {}

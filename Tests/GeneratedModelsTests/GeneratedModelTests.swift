@@ -8,6 +8,8 @@ final class GeneratedModelTests: XCTestCase {
     func testSpiral() throws { try ModelChecks(SpiralNet.self, spec: "spiral").runAll() }
     func testXor() throws { try ModelChecks(XorNet.self, spec: "xor").runAll() }
     func testThreeLayer() throws { try ModelChecks(ThreeLayerNet.self, spec: "three_layer").runAll() }
+    /// 30 layers: its code is outlined (KernelOutliner), checked like every other model.
+    func testDeepNarrow() throws { try ModelChecks(DeepNarrowNet.self, spec: "deep_narrow").runAll() }
     func testSigmoid() throws { try ModelChecks(SigmoidNet.self, spec: "activation_sigmoid").runAll() }
     func testTanh() throws { try ModelChecks(TanhNet.self, spec: "activation_tanh").runAll() }
     func testRelu() throws { try ModelChecks(ReluNet.self, spec: "activation_relu").runAll() }

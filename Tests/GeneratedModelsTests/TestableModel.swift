@@ -61,6 +61,7 @@ extension SpiralNet: LabelModel {}
 extension TwoClassNet: LabelModel {}
 extension XorNet: LabelModel {}
 extension ThreeLayerNet: LabelModel {}
+extension DeepNarrowNet: LabelModel {}
 extension SigmoidNet: LabelModel {}
 extension TanhNet: LabelModel {}
 extension ReluNet: LabelModel {}

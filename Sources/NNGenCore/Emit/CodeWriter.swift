@@ -32,6 +32,25 @@ struct CodeWriter {
         if let body { block(tail, body) } else { line(tail) }
     }
 
+    /// Appends `let name = ["row", …].joined(separator: " ").split(separator: " ")`: words (no
+    /// spaces or quotes in a word) in string literals of up to 90 columns, split at run time.
+    /// Array literals of thousands of elements took `swiftc -O` tens of seconds (1,000 layers); a
+    /// few hundred strings take under a second.
+    mutating func words(_ name: String, _ words: [String]) {
+        var rows: [String] = [], row = ""
+        for word in words {
+            if !row.isEmpty, row.count + 1 + word.count > 90 {
+                rows.append(row)
+                row = ""
+            }
+            row += (row.isEmpty ? "" : " ") + word
+        }
+        if !row.isEmpty { rows.append(row) }
+        block("let \(name) = [", closing: "].joined(separator: \" \").split(separator: \" \")") { w in
+            for (i, r) in rows.enumerated() { w.line("\"\(r)\"" + (i == rows.count - 1 ? "" : ",")) }
+        }
+    }
+
     /// Appends a `///` documentation comment, one line per element of `text`.
     mutating func doc(_ text: String...) {
         for t in text { line(t.isEmpty ? "///" : "/// " + t) }

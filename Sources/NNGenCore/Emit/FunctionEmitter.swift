@@ -3,6 +3,8 @@
 struct FunctionEmitter {
     let plan: ExecutionPlan
     let names: ValueNames
+    /// Takes the kernels of a function that computes more than `KernelOutliner.kernelLimit`.
+    var outliner: KernelOutliner?
 
     private var lowering: KernelLowering { plan.lowering }
     private var renderer: NetworkRenderer { NetworkRenderer(plan: plan, names: names) }
@@ -48,8 +50,11 @@ struct FunctionEmitter {
         let signature = parameters.map { "_ \($0.name): \($0.type)" }.joined(separator: ", ")
         w.doc(doc)
         w.line(inlined ? "@inline(__always)" : "@inline(never)")
+        // Outlined (see below), the function itself touches only the rewrite's values and the
+        // first target (the loss it returns); each part declares what its kernels pass.
+        let outlining = kernelCount(ops, rewritten: rewritten) > KernelOutliner.kernelLimit && outliner != nil
         w.block("static func \(name)(\(signature))\(result.map { " -> \($0)" } ?? "") {") { w in
-            declarePointers(for: ops, plus: rewrite?.pointers ?? [], &w)
+            declarePointers(for: outlining ? [] : ops, plus: (rewrite?.pointers ?? []) + (outlining && result != nil ? Array(targets.prefix(1)) : []), &w)
             if let prelude {
                 w.line("")
                 w.line("// Forward pass (its values stay in the scratch for what follows).")
@@ -71,19 +76,43 @@ struct FunctionEmitter {
                 if let e = plan.epilogue(of: plan.graph.ops[i].output), emitted.contains(e) { epilogues[i] = e }
             }
             let absorbed = Set(epilogues.values)
+            let outliner = outlining ? self.outliner : nil
+            // Outlined, the calls go to parts of at most `KernelOutliner.partSize` kernels each.
+            var part = CodeWriter(), partValues = Set<ValueID>(), partKernels = 0
+            func flushPart(_ w: inout CodeWriter) {
+                guard let outliner, partKernels > 0 else { return }
+                let declarations = pointerDeclarations(for: partValues, advanced: true)
+                w.line(outliner.part(of: name, parameters: signature, arguments: parameters.map(\.name).joined(separator: ", "),
+                                     body: declarations + part.lines))
+                (part, partValues, partKernels) = (CodeWriter(), [], 0)
+            }
             for i in ops {
                 let op = plan.graph.ops[i]
                 if plan.location(op.output) == .fused || pairs.values.contains(i) || absorbed.contains(i) { continue }
-                if let first = rewritten.min(), i > first { emitRewrite(&w) }
+                if let first = rewritten.min(), i > first, !rewriteDone {
+                    flushPart(&w)
+                    emitRewrite(&w)
+                }
                 if let start = backwardFrom, i >= start, !inBackward {
                     inBackward = true
+                    flushPart(&w)
                     w.line("")
                     w.line("// Backward pass: adjoints in reverse order, each a chain-rule step.")
                 }
-                w.line("")
                 // The loss and its gradient share one pass where the loss's definition has one.
                 let kernel = pairs[i].flatMap { lowering.lossAndGradientKernel(loss: op, gradient: plan.graph.ops[$0]) }
                     ?? lowering.kernel(op, epilogue: epilogues[i].map { plan.graph.ops[$0] })
+                if let outliner {
+                    part.line("")
+                    for c in kernel.comments { part.line("// " + c) }
+                    let (call, values) = outliner.call(kernel)
+                    part.line(call)
+                    partValues.formUnion(values)
+                    partKernels += 1
+                    if partKernels == KernelOutliner.partSize { flushPart(&w) }
+                    continue
+                }
+                w.line("")
                 for c in kernel.comments { w.line("// " + c) }
                 if kernel.declaresLocals {
                     // A scope of its own, so the kernel's locals do not collide with the next one's.
@@ -92,9 +121,17 @@ struct FunctionEmitter {
                     renderer.render(kernel.body, &w)
                 }
             }
+            flushPart(&w)
             emitRewrite(&w)
             for line in epilogue { w.line(line) }
         }
+    }
+
+    /// How many kernels the function emits for `ops`: one per op but for fused values and the ops
+    /// that share another's kernel (a loss's gradient, a product's epilogue), approximately: the
+    /// outlining threshold needs no more.
+    private func kernelCount(_ ops: [Int], rewritten: Set<Int>) -> Int {
+        ops.count { plan.location(plan.graph.ops[$0].output) != .fused }
     }
 
     /// For each loss among `ops` that has a one-pass kernel with its gradient, and whose gradient
@@ -123,9 +160,17 @@ struct FunctionEmitter {
             used.insert(op.output)
             used.formUnion(op.inputs)
         }
-        for id in used.sorted() {
-            guard case .pointer(let base, let offset) = plan.location(id), ["p", "g", "s"].contains(base) else { continue }
-            w.line("let \(names[id]) = \(base) + \(offset)  // \(plan.graph[id].shape)")
+        for line in pointerDeclarations(for: used) { w.line(line) }
+    }
+
+    /// `let name = base + offset` for each of `values` stored in the parameters, gradient or scratch,
+    /// in id order; `base.advanced(by: offset)` when `advanced` (the outlined parts: thousands of
+    /// `+`, each an overload to resolve, took the type checker 17 of 31 s for 1,000 layers).
+    private func pointerDeclarations(for values: Set<ValueID>, advanced: Bool = false) -> [String] {
+        values.sorted().compactMap { id in
+            guard case .pointer(let base, let offset) = plan.location(id), ["p", "g", "s"].contains(base) else { return nil }
+            let pointer = advanced ? "\(base).advanced(by: \(offset))" : "\(base) + \(offset)"
+            return "let \(names[id]) = \(pointer)  // \(plan.graph[id].shape)"
         }
     }
 }

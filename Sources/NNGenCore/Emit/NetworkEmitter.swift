@@ -112,12 +112,37 @@ public struct NetworkEmitter {
         w.doc("Scalars a `Workspace` holds: the gradient, then \(workspaceCount - model.parameterCount) of scratch.")
         w.line("public static let workspaceCount = \(workspaceCount)")
         w.doc("Every parameter array: its name in the layout, where it starts, and its shape.")
-        let entries = model.parameters.map { "(\"\($0.name)\", \($0.offset), \($0.shape))" }
-        w.line("public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [\(entries.joined(separator: ", "))]")
+        let parameters = model.parameters
+        let pytorchNames = parameters.map { $0.pytorchName.map { "\"\($0)\"" } ?? "nil" }
+        if parameters.count <= TrainingEmitter.tableThreshold {
+            let entries = parameters.map { "(\"\($0.name)\", \($0.offset), \($0.shape))" }
+            w.line("public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [\(entries.joined(separator: ", "))]")
+        } else {
+            // One string literal of `name:shape` words, parsed once: an array literal of 2,000
+            // tuples took the type checker 6 s and the optimizer 40 s (1,000 layers).
+            w.block("public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = {", closing: "}()") { w in
+                w.words("entries", parameters.map { "\($0.name):\($0.shape.map(String.init).joined(separator: "x"))" })
+                w.line("var offset = 0")
+                w.block("return entries.map { entry in") { w in
+                    w.line("let name = entry.prefix { $0 != \":\" }, shape = entry.dropFirst(name.count + 1).split(separator: \"x\").compactMap { Int($0) }")
+                    w.line("defer { offset += shape.reduce(1, *) }")
+                    w.line("return (String(name), offset, shape)")
+                }
+            }
+        }
         w.doc("For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a",
               "layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).")
-        let tensors = model.parameters.map { "(\"\($0.tensorName)\", \($0.pytorchName.map { "\"\($0)\"" } ?? "nil"))" }
-        w.line("public static let tensorNames: [(safetensors: String, pytorch: String?)] = [\(tensors.joined(separator: ", "))]")
+        if parameters.count <= TrainingEmitter.tableThreshold {
+            let tensors = zip(parameters, pytorchNames).map { "(\"\($0.tensorName)\", \($1))" }
+            w.line("public static let tensorNames: [(safetensors: String, pytorch: String?)] = [\(tensors.joined(separator: ", "))]")
+        } else {
+            w.block("public static let tensorNames: [(safetensors: String, pytorch: String?)] = {", closing: "}()") { w in
+                w.words("safetensors", parameters.map(\.tensorName))
+                w.line("// \"-\": no PyTorch name.")
+                w.words("pytorch", parameters.map { $0.pytorchName ?? "-" })
+                w.line("return zip(safetensors, pytorch).map { (String($0), $1 == \"-\" ? nil : String($1)) }")
+            }
+        }
         w.line("static let stateCount = \(stateCount)")
         w.line("static let scoresOffset = \(scoresOffset)")
     }
@@ -218,7 +243,9 @@ public struct NetworkEmitter {
         }
         TrainingEmitter.initializer(model, &w)
         w.line("")
-        let f = FunctionEmitter(plan: plan, names: names)
+        let outliner = KernelOutliner(plan: plan, names: names)
+        defer { outliner.emit(&w) }
+        let f = FunctionEmitter(plan: plan, names: names, outliner: outliner)
         let scalarIn = "UnsafePointer<Scalar>", scalarOut = "UnsafeMutablePointer<Scalar>"
         let p = FunctionEmitter.Parameter(name: "p", type: scalarIn), x = FunctionEmitter.Parameter(name: "x", type: scalarIn)
         let s = FunctionEmitter.Parameter(name: "s", type: scalarOut), g = FunctionEmitter.Parameter(name: "g", type: scalarOut)

@@ -16,7 +16,10 @@ enum TrainingEmitter {
               "and sets the optimizer state to its start.")
         w.block("static func initialize(_ state: inout [Scalar], seed: UInt64) {") { w in
             w.line("var random = Random(state: seed)")
-            for p in model.parameters {
+            if model.parameters.count > tableThreshold {
+                initializationTable(model, &w)
+            }
+            for p in model.parameters where model.parameters.count <= tableThreshold {
                 let range = "\(p.offset)..<\(p.offset + p.count)"
                 switch p.kind {
                 case .bias:
@@ -47,6 +50,43 @@ enum TrainingEmitter {
                 w.line("state[\(3 * n)] = 1")
                 w.line("state[\(3 * n + 1)] = 1")
             }
+        }
+    }
+
+    /// Past this many parameter arrays, `initialize` reads a table instead of one loop per array:
+    /// 400 loops in one function took `swiftc -O` minutes.
+    static let tableThreshold = 32
+
+    /// The loops of `initialize` as one loop over a table, one string literal of
+    /// `size:kind:scale` words for the parameter arrays in layout order (kind 0: the constant
+    /// `init.bias`, 1: normal times the scale, 2: uniform in ±scale), drawing from the same stream
+    /// in the same order. The scales are shortest round-trip decimals, so they parse back exactly.
+    private static func initializationTable(_ model: NetworkModel, _ w: inout CodeWriter) {
+        let spec = model.spec
+        let words = model.parameters.map { p -> String in
+            let (kind, scale): (Int, Double)
+            switch (p.kind, p.initialization) {
+            case (.bias, _): (kind, scale) = (0, 0)
+            case (.weight, .he): (kind, scale) = (1, (2.0 / Double(p.fanIn)).squareRoot())
+            case (.weight, .xavier): (kind, scale) = (2, (6.0 / Double(p.fanIn + p.fanOut)).squareRoot())
+            case (.weight, .normal(let std)): (kind, scale) = (1, std)
+            case (.weight, .uniform(let limit)): (kind, scale) = (2, limit)
+            }
+            return "\(p.count):\(kind):\(SwiftLiteral.real(scale))"
+        }
+        w.line("// Each parameter array in layout order as size:kind:scale; kind 0 is the constant")
+        w.line("// init.bias, 1 normal times the scale, 2 uniform in ±scale.")
+        w.words("arrays", words)
+        w.line("var start = 0")
+        w.block("for entry in arrays {") { w in
+            w.line("let fields = entry.split(separator: \":\")")
+            w.line("let end = start + (Int(fields[0]) ?? 0), scale = Double(fields[2]) ?? 0")
+            w.line("switch fields[1] {")
+            w.line("case \"1\": for i in start..<end { state[i] = Scalar(random.normal() * scale) }")
+            w.line("case \"2\": for i in start..<end { state[i] = Scalar((2 * random.uniform() - 1) * scale) }")
+            w.line("default: for i in start..<end { state[i] = \(SwiftLiteral.real(spec.initialization.bias)) }")
+            w.line("}")
+            w.line("start = end")
         }
     }
 

@@ -6,14 +6,30 @@ struct NetworkRenderer: KernelRenderer {
     let names: ValueNames
     /// Values a rewrite keeps elsewhere than the plan says, by the pointer that holds them.
     var overrides: [ValueID: String] = [:]
+    /// When set, the kernel is the body of an outlined function: every stored value and scratch
+    /// pointer it touches is one of that function's parameters (see `KernelOutliner`).
+    var outlined: KernelOutliner.Parameters?
+
+    init(plan: ExecutionPlan, names: ValueNames, overrides: [ValueID: String] = [:], outlined: KernelOutliner.Parameters? = nil) {
+        self.plan = plan
+        self.names = names
+        self.overrides = overrides
+        self.outlined = outlined
+    }
+
+    /// The pointer that holds a stored value, as the code names it.
+    private func pointer(_ id: ValueID) -> String { outlined?.name(for: .value(id)) ?? names[id] }
+    /// The local that holds a fused value (numbered in an outlined kernel, so that kernels of
+    /// layers of one shape have the same text).
+    private func local(_ id: ValueID) -> String { outlined?.local(for: id) ?? names[id] }
 
     /// Element `index` of `id` as the code reads or writes it.
     func spell(_ id: ValueID, _ index: String?) -> String {
         if let pointer = overrides[id] { return "\(pointer)[\(index ?? "0")]" }
         switch plan.location(id) {
-        case .fused: return names[id]
+        case .fused: return local(id)
         case .literal(let text): return text.hasPrefix("-") ? "(\(text))" : text
-        case .pointer: return "\(names[id])[\(index ?? "0")]"
+        case .pointer: return "\(pointer(id))[\(index ?? "0")]"
         }
     }
 
@@ -24,7 +40,7 @@ struct NetworkRenderer: KernelRenderer {
         case .copy(let id, let source):
             w.block("for i in 0..<\(plan.graph[id].shape.count) {") { w in w.line("\(spell(id, "i")) = \(spell(source, "i"))") }
         case .define(let id, let value):
-            w.line("let \(names[id]): Scalar = \(text(value))")
+            w.line("let \(local(id)): Scalar = \(text(value))")
         case .call(let name, let arguments, let note):
             w.line("\(name)(\(arguments.map(argument).joined(separator: ", ")))" + (note.map { "  // \($0)" } ?? ""))
         case .callWithEpilogue(let name, let arguments, let rowLength, let body):
@@ -46,8 +62,8 @@ struct NetworkRenderer: KernelRenderer {
 
     private func argument(_ a: KernelArgument) -> String {
         switch a {
-        case .input(let id), .output(let id): return names[id]
-        case .scratch(let offset): return "s + \(offset)"
+        case .input(let id), .output(let id): return pointer(id)
+        case .scratch(let offset): return outlined?.name(for: .scratch(offset)) ?? "s + \(offset)"
         case .int(let n): return "\(n)"
         }
     }
