@@ -52,7 +52,7 @@ struct FunctionEmitter {
         w.line(inlined ? "@inline(__always)" : "@inline(never)")
         // Outlined (see below), the function itself touches only the rewrite's values and the
         // first target (the loss it returns); each part declares what its kernels pass.
-        let outlining = kernelCount(ops, rewritten: rewritten) > KernelOutliner.kernelLimit && outliner != nil
+        let outlining = outliner != nil && kernelCount(ops) > KernelOutliner.kernelLimit
         w.block("static func \(name)(\(signature))\(result.map { " -> \($0)" } ?? "") {") { w in
             declarePointers(for: outlining ? [] : ops, plus: (rewrite?.pointers ?? []) + (outlining && result != nil ? Array(targets.prefix(1)) : []), &w)
             if let prelude {
@@ -127,10 +127,10 @@ struct FunctionEmitter {
         }
     }
 
-    /// How many kernels the function emits for `ops`: one per op but for fused values and the ops
-    /// that share another's kernel (a loss's gradient, a product's epilogue), approximately: the
-    /// outlining threshold needs no more.
-    private func kernelCount(_ ops: [Int], rewritten: Set<Int>) -> Int {
+    /// About how many kernels the function emits for `ops`: one per op whose value is stored. (A
+    /// loss's gradient or a product's epilogue shares another op's kernel; the outlining threshold
+    /// needs no better count.)
+    private func kernelCount(_ ops: [Int]) -> Int {
         ops.count { plan.location(plan.graph.ops[$0].output) != .fused }
     }
 

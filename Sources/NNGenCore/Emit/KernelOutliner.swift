@@ -96,20 +96,14 @@ final class KernelOutliner {
 
     /// Writes every part and every outlined function.
     func emit(_ w: inout CodeWriter) {
-        for part in parts {
+        let parts = self.parts.map { ("Consecutive kernels of `\($0.function)`, in a function of their own", $0.name, $0.signature, $0.body) }
+        let kernels = functions.map { ("A kernel shared by the calls of the large functions above", $0.name, $0.signature, $0.body) }
+        for (doc, name, signature, body) in parts + kernels {
             w.line("")
-            w.doc("Consecutive kernels of `\(part.function)`, in a function of their own (see `KernelOutliner` in nngen).")
+            w.doc(doc + " (see `KernelOutliner` in nngen).")
             w.line("@inline(never)")
-            w.block("static func \(part.name)(\(part.signature)) {") { w in
-                for line in part.body { w.line(line) }
-            }
-        }
-        for f in functions {
-            w.line("")
-            w.doc("A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).")
-            w.line("@inline(never)")
-            w.block("static func \(f.name)(\(f.signature)) {") { w in
-                for line in f.body { w.line(line) }
+            w.block("static func \(name)(\(signature)) {") { w in
+                for line in body { w.line(line) }
             }
         }
     }
