@@ -298,29 +298,31 @@ public struct ElementwiseOps: Sendable {
         silu_x: [Scalar],
         gelu_x: [Scalar]
     ) throws {
-        try Self.checkCount(add_a.count, "add_a", 3)
-        try Self.checkCount(sub_b.count, "sub_b", 20)
-        try Self.checkCount(mul_a.count, "mul_a", 20)
-        try Self.checkCount(mul_b.count, "mul_b", 20)
-        try Self.checkCount(div_a.count, "div_a", 3)
-        try Self.checkCount(max_a.count, "max_a", 3)
-        try Self.checkCount(max_b.count, "max_b", 3)
-        try Self.checkCount(min_a.count, "min_a", 4)
-        try Self.checkCount(lit_a.count, "lit_a", 3)
-        try Self.checkCount(neg_x.count, "neg_x", 3)
-        try Self.checkCount(exp_x.count, "exp_x", 3)
-        try Self.checkCount(log_x.count, "log_x", 20)
-        try Self.checkCount(sqrt_x.count, "sqrt_x", 3)
-        try Self.checkCount(sigmoid_x.count, "sigmoid_x", 3)
-        try Self.checkCount(tanh_x.count, "tanh_x", 20)
-        try Self.checkCount(relu_x.count, "relu_x", 3)
-        try Self.checkCount(leaky_x.count, "leaky_x", 20)
-        try Self.checkCount(elu_x.count, "elu_x", 20)
-        try Self.checkCount(elu_default_x.count, "elu_default_x", 3)
-        try Self.checkCount(leaky_default_x.count, "leaky_default_x", 3)
-        try Self.checkCount(softplus_x.count, "softplus_x", 3)
-        try Self.checkCount(silu_x.count, "silu_x", 20)
-        try Self.checkCount(gelu_x.count, "gelu_x", 3)
+        var _error: InputError?
+        Self.checkCount(add_a.count, "add_a", 3, &_error)
+        Self.checkCount(sub_b.count, "sub_b", 20, &_error)
+        Self.checkCount(mul_a.count, "mul_a", 20, &_error)
+        Self.checkCount(mul_b.count, "mul_b", 20, &_error)
+        Self.checkCount(div_a.count, "div_a", 3, &_error)
+        Self.checkCount(max_a.count, "max_a", 3, &_error)
+        Self.checkCount(max_b.count, "max_b", 3, &_error)
+        Self.checkCount(min_a.count, "min_a", 4, &_error)
+        Self.checkCount(lit_a.count, "lit_a", 3, &_error)
+        Self.checkCount(neg_x.count, "neg_x", 3, &_error)
+        Self.checkCount(exp_x.count, "exp_x", 3, &_error)
+        Self.checkCount(log_x.count, "log_x", 20, &_error)
+        Self.checkCount(sqrt_x.count, "sqrt_x", 3, &_error)
+        Self.checkCount(sigmoid_x.count, "sigmoid_x", 3, &_error)
+        Self.checkCount(tanh_x.count, "tanh_x", 20, &_error)
+        Self.checkCount(relu_x.count, "relu_x", 3, &_error)
+        Self.checkCount(leaky_x.count, "leaky_x", 20, &_error)
+        Self.checkCount(elu_x.count, "elu_x", 20, &_error)
+        Self.checkCount(elu_default_x.count, "elu_default_x", 3, &_error)
+        Self.checkCount(leaky_default_x.count, "leaky_default_x", 3, &_error)
+        Self.checkCount(softplus_x.count, "softplus_x", 3, &_error)
+        Self.checkCount(silu_x.count, "silu_x", 20, &_error)
+        Self.checkCount(gelu_x.count, "gelu_x", 3, &_error)
+        if let _error { throw _error }
         self.add_a = add_a
         self.add_b = add_b
         self.sub_a = sub_a
@@ -1316,9 +1318,9 @@ public struct ElementwiseOps: Sendable {
         public var description: String { "\(model): \(argument): expected \(expected), found \(found)" }
     }
 
-    static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {
-        guard count == expected else {
-            throw InputError(model: "ElementwiseOps", argument: argument, expected: "\(expected) values", found: "\(count) values")
+    static func checkCount(_ count: Int, _ argument: String, _ expected: Int, _ error: inout InputError?) {
+        if error == nil, count != expected {
+            error = InputError(model: "ElementwiseOps", argument: argument, expected: "\(expected) values", found: "\(count) values")
         }
     }
 }

@@ -221,26 +221,28 @@ public struct LinearAlgebraOps: Sendable {
         q: [Scalar],
         sq: [Scalar]
     ) throws {
-        try Self.checkCount(A.count, "A", 6)
-        try Self.checkCount(B.count, "B", 6)
-        try Self.checkCount(C.count, "C", 20)
-        try Self.checkCount(D.count, "D", 30)
-        try Self.checkCount(M.count, "M", 6)
-        try Self.checkCount(u.count, "u", 3)
-        try Self.checkCount(N.count, "N", 30)
-        try Self.checkCount(v.count, "v", 5)
-        try Self.checkCount(w.count, "w", 2)
-        try Self.checkCount(P.count, "P", 6)
-        try Self.checkCount(T.count, "T", 6)
-        try Self.checkCount(U.count, "U", 20)
-        try Self.checkCount(a.count, "a", 3)
-        try Self.checkCount(b.count, "b", 3)
-        try Self.checkCount(c.count, "c", 20)
-        try Self.checkCount(e.count, "e", 20)
-        try Self.checkCount(s.count, "s", 6)
-        try Self.checkCount(m.count, "m", 20)
-        try Self.checkCount(q.count, "q", 20)
-        try Self.checkCount(sq.count, "sq", 3)
+        var _error: InputError?
+        Self.checkCount(A.count, "A", 6, &_error)
+        Self.checkCount(B.count, "B", 6, &_error)
+        Self.checkCount(C.count, "C", 20, &_error)
+        Self.checkCount(D.count, "D", 30, &_error)
+        Self.checkCount(M.count, "M", 6, &_error)
+        Self.checkCount(u.count, "u", 3, &_error)
+        Self.checkCount(N.count, "N", 30, &_error)
+        Self.checkCount(v.count, "v", 5, &_error)
+        Self.checkCount(w.count, "w", 2, &_error)
+        Self.checkCount(P.count, "P", 6, &_error)
+        Self.checkCount(T.count, "T", 6, &_error)
+        Self.checkCount(U.count, "U", 20, &_error)
+        Self.checkCount(a.count, "a", 3, &_error)
+        Self.checkCount(b.count, "b", 3, &_error)
+        Self.checkCount(c.count, "c", 20, &_error)
+        Self.checkCount(e.count, "e", 20, &_error)
+        Self.checkCount(s.count, "s", 6, &_error)
+        Self.checkCount(m.count, "m", 20, &_error)
+        Self.checkCount(q.count, "q", 20, &_error)
+        Self.checkCount(sq.count, "sq", 3, &_error)
+        if let _error { throw _error }
         self.A = A
         self.B = B
         self.C = C
@@ -867,9 +869,9 @@ public struct LinearAlgebraOps: Sendable {
         public var description: String { "\(model): \(argument): expected \(expected), found \(found)" }
     }
 
-    static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {
-        guard count == expected else {
-            throw InputError(model: "LinearAlgebraOps", argument: argument, expected: "\(expected) values", found: "\(count) values")
+    static func checkCount(_ count: Int, _ argument: String, _ expected: Int, _ error: inout InputError?) {
+        if error == nil, count != expected {
+            error = InputError(model: "LinearAlgebraOps", argument: argument, expected: "\(expected) values", found: "\(count) values")
         }
     }
 }

@@ -85,11 +85,13 @@ public struct PowOps: Sendable {
         e_nonzero: [Scalar],
         w: [Scalar]
     ) throws {
-        try Self.checkCount(a.count, "a", 3)
-        try Self.checkCount(b_nonzero.count, "b_nonzero", 3)
-        try Self.checkCount(c.count, "c", 20)
-        try Self.checkCount(e_nonzero.count, "e_nonzero", 3)
-        try Self.checkCount(w.count, "w", 3)
+        var _error: InputError?
+        Self.checkCount(a.count, "a", 3, &_error)
+        Self.checkCount(b_nonzero.count, "b_nonzero", 3, &_error)
+        Self.checkCount(c.count, "c", 20, &_error)
+        Self.checkCount(e_nonzero.count, "e_nonzero", 3, &_error)
+        Self.checkCount(w.count, "w", 3, &_error)
+        if let _error { throw _error }
         self.a = a
         self.b_nonzero = b_nonzero
         self.c = c
@@ -338,9 +340,9 @@ public struct PowOps: Sendable {
         public var description: String { "\(model): \(argument): expected \(expected), found \(found)" }
     }
 
-    static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {
-        guard count == expected else {
-            throw InputError(model: "PowOps", argument: argument, expected: "\(expected) values", found: "\(count) values")
+    static func checkCount(_ count: Int, _ argument: String, _ expected: Int, _ error: inout InputError?) {
+        if error == nil, count != expected {
+            error = InputError(model: "PowOps", argument: argument, expected: "\(expected) values", found: "\(count) values")
         }
     }
 }

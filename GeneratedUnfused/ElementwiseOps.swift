@@ -298,29 +298,31 @@ public struct ElementwiseOps: Sendable {
         silu_x: [Scalar],
         gelu_x: [Scalar]
     ) throws {
-        try Self.checkCount(add_a.count, "add_a", 3)
-        try Self.checkCount(sub_b.count, "sub_b", 20)
-        try Self.checkCount(mul_a.count, "mul_a", 20)
-        try Self.checkCount(mul_b.count, "mul_b", 20)
-        try Self.checkCount(div_a.count, "div_a", 3)
-        try Self.checkCount(max_a.count, "max_a", 3)
-        try Self.checkCount(max_b.count, "max_b", 3)
-        try Self.checkCount(min_a.count, "min_a", 4)
-        try Self.checkCount(lit_a.count, "lit_a", 3)
-        try Self.checkCount(neg_x.count, "neg_x", 3)
-        try Self.checkCount(exp_x.count, "exp_x", 3)
-        try Self.checkCount(log_x.count, "log_x", 20)
-        try Self.checkCount(sqrt_x.count, "sqrt_x", 3)
-        try Self.checkCount(sigmoid_x.count, "sigmoid_x", 3)
-        try Self.checkCount(tanh_x.count, "tanh_x", 20)
-        try Self.checkCount(relu_x.count, "relu_x", 3)
-        try Self.checkCount(leaky_x.count, "leaky_x", 20)
-        try Self.checkCount(elu_x.count, "elu_x", 20)
-        try Self.checkCount(elu_default_x.count, "elu_default_x", 3)
-        try Self.checkCount(leaky_default_x.count, "leaky_default_x", 3)
-        try Self.checkCount(softplus_x.count, "softplus_x", 3)
-        try Self.checkCount(silu_x.count, "silu_x", 20)
-        try Self.checkCount(gelu_x.count, "gelu_x", 3)
+        var _error: InputError?
+        Self.checkCount(add_a.count, "add_a", 3, &_error)
+        Self.checkCount(sub_b.count, "sub_b", 20, &_error)
+        Self.checkCount(mul_a.count, "mul_a", 20, &_error)
+        Self.checkCount(mul_b.count, "mul_b", 20, &_error)
+        Self.checkCount(div_a.count, "div_a", 3, &_error)
+        Self.checkCount(max_a.count, "max_a", 3, &_error)
+        Self.checkCount(max_b.count, "max_b", 3, &_error)
+        Self.checkCount(min_a.count, "min_a", 4, &_error)
+        Self.checkCount(lit_a.count, "lit_a", 3, &_error)
+        Self.checkCount(neg_x.count, "neg_x", 3, &_error)
+        Self.checkCount(exp_x.count, "exp_x", 3, &_error)
+        Self.checkCount(log_x.count, "log_x", 20, &_error)
+        Self.checkCount(sqrt_x.count, "sqrt_x", 3, &_error)
+        Self.checkCount(sigmoid_x.count, "sigmoid_x", 3, &_error)
+        Self.checkCount(tanh_x.count, "tanh_x", 20, &_error)
+        Self.checkCount(relu_x.count, "relu_x", 3, &_error)
+        Self.checkCount(leaky_x.count, "leaky_x", 20, &_error)
+        Self.checkCount(elu_x.count, "elu_x", 20, &_error)
+        Self.checkCount(elu_default_x.count, "elu_default_x", 3, &_error)
+        Self.checkCount(leaky_default_x.count, "leaky_default_x", 3, &_error)
+        Self.checkCount(softplus_x.count, "softplus_x", 3, &_error)
+        Self.checkCount(silu_x.count, "silu_x", 20, &_error)
+        Self.checkCount(gelu_x.count, "gelu_x", 3, &_error)
+        if let _error { throw _error }
         self.add_a = add_a
         self.add_b = add_b
         self.sub_a = sub_a
@@ -354,61 +356,61 @@ public struct ElementwiseOps: Sendable {
     /// The gradient of `f`: df/d of every input and param, each in the shape of what it differentiates.
     public struct Gradient: Sendable {
         /// df/dadd_a, [3].
-        public var add_a: [Scalar]
+        public var add_a: [Scalar] = []
         /// df/dadd_b, a scalar.
-        public var add_b: Scalar
+        public var add_b: Scalar = 0
         /// df/dsub_a, a scalar.
-        public var sub_a: Scalar
+        public var sub_a: Scalar = 0
         /// df/dsub_b, [4×5].
-        public var sub_b: [Scalar]
+        public var sub_b: [Scalar] = []
         /// df/dmul_a, [4×5].
-        public var mul_a: [Scalar]
+        public var mul_a: [Scalar] = []
         /// df/dmul_b, [4×5].
-        public var mul_b: [Scalar]
+        public var mul_b: [Scalar] = []
         /// df/ddiv_a, [3].
-        public var div_a: [Scalar]
+        public var div_a: [Scalar] = []
         /// df/ddiv_b, a scalar.
-        public var div_b: Scalar
+        public var div_b: Scalar = 0
         /// df/dmax_a, [3].
-        public var max_a: [Scalar]
+        public var max_a: [Scalar] = []
         /// df/dmax_b, [3].
-        public var max_b: [Scalar]
+        public var max_b: [Scalar] = []
         /// df/dmin_a, [2×2].
-        public var min_a: [Scalar]
+        public var min_a: [Scalar] = []
         /// df/dmin_b, a scalar.
-        public var min_b: Scalar
+        public var min_b: Scalar = 0
         /// df/dlit_a, [3].
-        public var lit_a: [Scalar]
+        public var lit_a: [Scalar] = []
         /// df/dneg_x, [3].
-        public var neg_x: [Scalar]
+        public var neg_x: [Scalar] = []
         /// df/dexp_x, [3].
-        public var exp_x: [Scalar]
+        public var exp_x: [Scalar] = []
         /// df/dlog_x, [20].
-        public var log_x: [Scalar]
+        public var log_x: [Scalar] = []
         /// df/dsquare_x, a scalar.
-        public var square_x: Scalar
+        public var square_x: Scalar = 0
         /// df/dsqrt_x, [3].
-        public var sqrt_x: [Scalar]
+        public var sqrt_x: [Scalar] = []
         /// df/dsigmoid_x, [3].
-        public var sigmoid_x: [Scalar]
+        public var sigmoid_x: [Scalar] = []
         /// df/dtanh_x, [20].
-        public var tanh_x: [Scalar]
+        public var tanh_x: [Scalar] = []
         /// df/drelu_x, [3].
-        public var relu_x: [Scalar]
+        public var relu_x: [Scalar] = []
         /// df/dleaky_x, [20].
-        public var leaky_x: [Scalar]
+        public var leaky_x: [Scalar] = []
         /// df/delu_x, [20].
-        public var elu_x: [Scalar]
+        public var elu_x: [Scalar] = []
         /// df/delu_default_x, [3].
-        public var elu_default_x: [Scalar]
+        public var elu_default_x: [Scalar] = []
         /// df/dleaky_default_x, [3].
-        public var leaky_default_x: [Scalar]
+        public var leaky_default_x: [Scalar] = []
         /// df/dsoftplus_x, [3].
-        public var softplus_x: [Scalar]
+        public var softplus_x: [Scalar] = []
         /// df/dsilu_x, [20].
-        public var silu_x: [Scalar]
+        public var silu_x: [Scalar] = []
         /// df/dgelu_x, [3].
-        public var gelu_x: [Scalar]
+        public var gelu_x: [Scalar] = []
     }
 
     /// `f` at the current inputs and params.
@@ -419,1142 +421,1508 @@ public struct ElementwiseOps: Sendable {
     /// `f` and its gradient with respect to every input and param: the forward pass, then
     /// one backward pass that applies the chain rule node by node.
     public func valueAndGradient() -> (value: Scalar, gradient: Gradient) {
-        let _forward = nodes()
-        let add_r = _forward.add_r
-        let sub_r = _forward.sub_r
-        let mul_r = _forward.mul_r
-        let div_r = _forward.div_r
-        let max_r = _forward.max_r
-        let min_r = _forward.min_r
-        let lit_r = _forward.lit_r
-        let neg_r = _forward.neg_r
-        let exp_r = _forward.exp_r
-        let log_r = _forward.log_r
-        let square_r = _forward.square_r
-        let sqrt_r = _forward.sqrt_r
-        let sigmoid_r = _forward.sigmoid_r
-        let tanh_r = _forward.tanh_r
-        let relu_r = _forward.relu_r
-        let leaky_r = _forward.leaky_r
-        let elu_r = _forward.elu_r
-        let elu_default_r = _forward.elu_default_r
-        let leaky_default_r = _forward.leaky_default_r
-        let softplus_r = _forward.softplus_r
-        let silu_r = _forward.silu_r
-        let gelu_r = _forward.gelu_r
+        var _n = Nodes()
+        var _s = _Slots()
+        Self._nodesPart0(self, &_s, &_n)
+        Self._nodesPart1(self, &_s, &_n)
+        Self._nodesPart2(self, &_s, &_n)
 
         // Backward pass: the adjoint of each value, f's gradient with respect to it, from the
         // output back to the inputs; each step is upstream gradient · local gradient.
-        // df/df = 1
-        let df: Scalar = 1
-        // df/dtotal_20 = df/df · 1   (∂f/∂total_20 = 1)
-        let dtotal_20: Scalar = df
-        // df/dgelu_term = df/df · 1   (∂f/∂gelu_term = 1)
-        let dgelu_term: Scalar = df
-        // df/dtotal_19 = df/dtotal_20 · 1   (∂total_20/∂total_19 = 1)
-        let dtotal_19: Scalar = dtotal_20
-        // df/dsilu_term = df/dtotal_20 · 1   (∂total_20/∂silu_term = 1)
-        let dsilu_term: Scalar = dtotal_20
-        // df/dtotal_18 = df/dtotal_19 · 1   (∂total_19/∂total_18 = 1)
-        let dtotal_18: Scalar = dtotal_19
-        // df/dsoftplus_term = df/dtotal_19 · 1   (∂total_19/∂softplus_term = 1)
-        let dsoftplus_term: Scalar = dtotal_19
-        // df/dtotal_17 = df/dtotal_18 · 1   (∂total_18/∂total_17 = 1)
-        let dtotal_17: Scalar = dtotal_18
-        // df/dleaky_default_term = df/dtotal_18 · 1   (∂total_18/∂leaky_default_term = 1)
-        let dleaky_default_term: Scalar = dtotal_18
-        // df/dtotal_16 = df/dtotal_17 · 1   (∂total_17/∂total_16 = 1)
-        let dtotal_16: Scalar = dtotal_17
-        // df/delu_default_term = df/dtotal_17 · 1   (∂total_17/∂elu_default_term = 1)
-        let delu_default_term: Scalar = dtotal_17
-        // df/dtotal_15 = df/dtotal_16 · 1   (∂total_16/∂total_15 = 1)
-        let dtotal_15: Scalar = dtotal_16
-        // df/delu_term = df/dtotal_16 · 1   (∂total_16/∂elu_term = 1)
-        let delu_term: Scalar = dtotal_16
-        // df/dtotal_14 = df/dtotal_15 · 1   (∂total_15/∂total_14 = 1)
-        let dtotal_14: Scalar = dtotal_15
-        // df/dleaky_term = df/dtotal_15 · 1   (∂total_15/∂leaky_term = 1)
-        let dleaky_term: Scalar = dtotal_15
-        // df/dtotal_13 = df/dtotal_14 · 1   (∂total_14/∂total_13 = 1)
-        let dtotal_13: Scalar = dtotal_14
-        // df/drelu_term = df/dtotal_14 · 1   (∂total_14/∂relu_term = 1)
-        let drelu_term: Scalar = dtotal_14
-        // df/dtotal_12 = df/dtotal_13 · 1   (∂total_13/∂total_12 = 1)
-        let dtotal_12: Scalar = dtotal_13
-        // df/dtanh_term = df/dtotal_13 · 1   (∂total_13/∂tanh_term = 1)
-        let dtanh_term: Scalar = dtotal_13
-        // df/dtotal_11 = df/dtotal_12 · 1   (∂total_12/∂total_11 = 1)
-        let dtotal_11: Scalar = dtotal_12
-        // df/dsigmoid_term = df/dtotal_12 · 1   (∂total_12/∂sigmoid_term = 1)
-        let dsigmoid_term: Scalar = dtotal_12
-        // df/dtotal_10 = df/dtotal_11 · 1   (∂total_11/∂total_10 = 1)
-        let dtotal_10: Scalar = dtotal_11
-        // df/dsqrt_term = df/dtotal_11 · 1   (∂total_11/∂sqrt_term = 1)
-        let dsqrt_term: Scalar = dtotal_11
-        // df/dtotal_9 = df/dtotal_10 · 1   (∂total_10/∂total_9 = 1)
-        let dtotal_9: Scalar = dtotal_10
-        // df/dsquare_term = df/dtotal_10 · 1   (∂total_10/∂square_term = 1)
-        let dsquare_term: Scalar = dtotal_10
-        // df/dtotal_8 = df/dtotal_9 · 1   (∂total_9/∂total_8 = 1)
-        let dtotal_8: Scalar = dtotal_9
-        // df/dlog_term = df/dtotal_9 · 1   (∂total_9/∂log_term = 1)
-        let dlog_term: Scalar = dtotal_9
-        // df/dtotal_7 = df/dtotal_8 · 1   (∂total_8/∂total_7 = 1)
-        let dtotal_7: Scalar = dtotal_8
-        // df/dexp_term = df/dtotal_8 · 1   (∂total_8/∂exp_term = 1)
-        let dexp_term: Scalar = dtotal_8
-        // df/dtotal_6 = df/dtotal_7 · 1   (∂total_7/∂total_6 = 1)
-        let dtotal_6: Scalar = dtotal_7
-        // df/dneg_term = df/dtotal_7 · 1   (∂total_7/∂neg_term = 1)
-        let dneg_term: Scalar = dtotal_7
-        // df/dtotal_5 = df/dtotal_6 · 1   (∂total_6/∂total_5 = 1)
-        let dtotal_5: Scalar = dtotal_6
-        // df/dlit_term = df/dtotal_6 · 1   (∂total_6/∂lit_term = 1)
-        let dlit_term: Scalar = dtotal_6
-        // df/dtotal_4 = df/dtotal_5 · 1   (∂total_5/∂total_4 = 1)
-        let dtotal_4: Scalar = dtotal_5
-        // df/dmin_term = df/dtotal_5 · 1   (∂total_5/∂min_term = 1)
-        let dmin_term: Scalar = dtotal_5
-        // df/dtotal_3 = df/dtotal_4 · 1   (∂total_4/∂total_3 = 1)
-        let dtotal_3: Scalar = dtotal_4
-        // df/dmax_term = df/dtotal_4 · 1   (∂total_4/∂max_term = 1)
-        let dmax_term: Scalar = dtotal_4
-        // df/dtotal_2 = df/dtotal_3 · 1   (∂total_3/∂total_2 = 1)
-        let dtotal_2: Scalar = dtotal_3
-        // df/ddiv_term = df/dtotal_3 · 1   (∂total_3/∂div_term = 1)
-        let ddiv_term: Scalar = dtotal_3
-        // df/dtotal_1 = df/dtotal_2 · 1   (∂total_2/∂total_1 = 1)
-        let dtotal_1: Scalar = dtotal_2
-        // df/dmul_term = df/dtotal_2 · 1   (∂total_2/∂mul_term = 1)
-        let dmul_term: Scalar = dtotal_2
-        // df/dadd_term = df/dtotal_1 · 1   (∂total_1/∂add_term = 1)
-        let dadd_term: Scalar = dtotal_1
-        // df/dsub_term = df/dtotal_1 · 1   (∂total_1/∂sub_term = 1)
-        let dsub_term: Scalar = dtotal_1
-        // 2·df/dgelu_term
-        let gelu_term_twice_upstream: Scalar = dgelu_term * 2
-        // df/dgelu_r = 2·gelu_r · df/dgelu_term   (∂gelu_term/∂gelu_rᵢ = 2gelu_rᵢ)
-        let dgelu_r: [Scalar] = [
-            gelu_r[0] * gelu_term_twice_upstream,
-            gelu_r[1] * gelu_term_twice_upstream,
-            gelu_r[2] * gelu_term_twice_upstream
-        ]
-        // 2·df/dsilu_term
-        let silu_term_twice_upstream: Scalar = dsilu_term * 2
-        // df/dsilu_r = 2·silu_r · df/dsilu_term   (∂silu_term/∂silu_rᵢ = 2silu_rᵢ)
-        var dsilu_r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            dsilu_r[_i] = silu_r[_i] * silu_term_twice_upstream
-        }
-        // 2·df/dsoftplus_term
-        let softplus_term_twice_upstream: Scalar = dsoftplus_term * 2
-        // df/dsoftplus_r = 2·softplus_r · df/dsoftplus_term   (∂softplus_term/∂softplus_rᵢ = 2softplus_rᵢ)
-        let dsoftplus_r: [Scalar] = [
-            softplus_r[0] * softplus_term_twice_upstream,
-            softplus_r[1] * softplus_term_twice_upstream,
-            softplus_r[2] * softplus_term_twice_upstream
-        ]
-        // 2·df/dleaky_default_term
-        let leaky_default_term_twice_upstream: Scalar = dleaky_default_term * 2
-        // df/dleaky_default_r = 2·leaky_default_r · df/dleaky_default_term   (∂leaky_default_term/∂leaky_default_rᵢ = 2leaky_default_rᵢ)
-        let dleaky_default_r: [Scalar] = [
-            leaky_default_r[0] * leaky_default_term_twice_upstream,
-            leaky_default_r[1] * leaky_default_term_twice_upstream,
-            leaky_default_r[2] * leaky_default_term_twice_upstream
-        ]
-        // 2·df/delu_default_term
-        let elu_default_term_twice_upstream: Scalar = delu_default_term * 2
-        // df/delu_default_r = 2·elu_default_r · df/delu_default_term   (∂elu_default_term/∂elu_default_rᵢ = 2elu_default_rᵢ)
-        let delu_default_r: [Scalar] = [
-            elu_default_r[0] * elu_default_term_twice_upstream,
-            elu_default_r[1] * elu_default_term_twice_upstream,
-            elu_default_r[2] * elu_default_term_twice_upstream
-        ]
-        // 2·df/delu_term
-        let elu_term_twice_upstream: Scalar = delu_term * 2
-        // df/delu_r = 2·elu_r · df/delu_term   (∂elu_term/∂elu_rᵢ = 2elu_rᵢ)
-        var delu_r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            delu_r[_i] = elu_r[_i] * elu_term_twice_upstream
-        }
-        // 2·df/dleaky_term
-        let leaky_term_twice_upstream: Scalar = dleaky_term * 2
-        // df/dleaky_r = 2·leaky_r · df/dleaky_term   (∂leaky_term/∂leaky_rᵢ = 2leaky_rᵢ)
-        var dleaky_r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            dleaky_r[_i] = leaky_r[_i] * leaky_term_twice_upstream
-        }
-        // 2·df/drelu_term
-        let relu_term_twice_upstream: Scalar = drelu_term * 2
-        // df/drelu_r = 2·relu_r · df/drelu_term   (∂relu_term/∂relu_rᵢ = 2relu_rᵢ)
-        let drelu_r: [Scalar] = [
-            relu_r[0] * relu_term_twice_upstream,
-            relu_r[1] * relu_term_twice_upstream,
-            relu_r[2] * relu_term_twice_upstream
-        ]
-        // 2·df/dtanh_term
-        let tanh_term_twice_upstream: Scalar = dtanh_term * 2
-        // df/dtanh_r = 2·tanh_r · df/dtanh_term   (∂tanh_term/∂tanh_rᵢ = 2tanh_rᵢ)
-        var dtanh_r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            dtanh_r[_i] = tanh_r[_i] * tanh_term_twice_upstream
-        }
-        // 2·df/dsigmoid_term
-        let sigmoid_term_twice_upstream: Scalar = dsigmoid_term * 2
-        // df/dsigmoid_r = 2·sigmoid_r · df/dsigmoid_term   (∂sigmoid_term/∂sigmoid_rᵢ = 2sigmoid_rᵢ)
-        let dsigmoid_r: [Scalar] = [
-            sigmoid_r[0] * sigmoid_term_twice_upstream,
-            sigmoid_r[1] * sigmoid_term_twice_upstream,
-            sigmoid_r[2] * sigmoid_term_twice_upstream
-        ]
-        // 2·df/dsqrt_term
-        let sqrt_term_twice_upstream: Scalar = dsqrt_term * 2
-        // df/dsqrt_r = 2·sqrt_r · df/dsqrt_term   (∂sqrt_term/∂sqrt_rᵢ = 2sqrt_rᵢ)
-        let dsqrt_r: [Scalar] = [
-            sqrt_r[0] * sqrt_term_twice_upstream,
-            sqrt_r[1] * sqrt_term_twice_upstream,
-            sqrt_r[2] * sqrt_term_twice_upstream
-        ]
-        // 2·df/dsquare_term
-        let square_term_twice_upstream: Scalar = dsquare_term * 2
-        // df/dsquare_r = 2·square_r · df/dsquare_term   (∂square_term/∂square_rᵢ = 2square_rᵢ)
-        let dsquare_r: Scalar = square_r * square_term_twice_upstream
-        // 2·df/dlog_term
-        let log_term_twice_upstream: Scalar = dlog_term * 2
-        // df/dlog_r = 2·log_r · df/dlog_term   (∂log_term/∂log_rᵢ = 2log_rᵢ)
-        var dlog_r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            dlog_r[_i] = log_r[_i] * log_term_twice_upstream
-        }
-        // 2·df/dexp_term
-        let exp_term_twice_upstream: Scalar = dexp_term * 2
-        // df/dexp_r = 2·exp_r · df/dexp_term   (∂exp_term/∂exp_rᵢ = 2exp_rᵢ)
-        let dexp_r: [Scalar] = [
-            exp_r[0] * exp_term_twice_upstream,
-            exp_r[1] * exp_term_twice_upstream,
-            exp_r[2] * exp_term_twice_upstream
-        ]
-        // 2·df/dneg_term
-        let neg_term_twice_upstream: Scalar = dneg_term * 2
-        // df/dneg_r = 2·neg_r · df/dneg_term   (∂neg_term/∂neg_rᵢ = 2neg_rᵢ)
-        let dneg_r: [Scalar] = [
-            neg_r[0] * neg_term_twice_upstream,
-            neg_r[1] * neg_term_twice_upstream,
-            neg_r[2] * neg_term_twice_upstream
-        ]
-        // 2·df/dlit_term
-        let lit_term_twice_upstream: Scalar = dlit_term * 2
-        // df/dlit_r = 2·lit_r · df/dlit_term   (∂lit_term/∂lit_rᵢ = 2lit_rᵢ)
-        let dlit_r: [Scalar] = [
-            lit_r[0] * lit_term_twice_upstream,
-            lit_r[1] * lit_term_twice_upstream,
-            lit_r[2] * lit_term_twice_upstream
-        ]
-        // 2·df/dmin_term
-        let min_term_twice_upstream: Scalar = dmin_term * 2
-        // df/dmin_r = 2·min_r · df/dmin_term   (∂min_term/∂min_rᵢ = 2min_rᵢ)
-        let dmin_r: [Scalar] = [
-            min_r[0] * min_term_twice_upstream,
-            min_r[1] * min_term_twice_upstream,
-            min_r[2] * min_term_twice_upstream,
-            min_r[3] * min_term_twice_upstream
-        ]
-        // 2·df/dmax_term
-        let max_term_twice_upstream: Scalar = dmax_term * 2
-        // df/dmax_r = 2·max_r · df/dmax_term   (∂max_term/∂max_rᵢ = 2max_rᵢ)
-        let dmax_r: [Scalar] = [
-            max_r[0] * max_term_twice_upstream,
-            max_r[1] * max_term_twice_upstream,
-            max_r[2] * max_term_twice_upstream
-        ]
-        // 2·df/ddiv_term
-        let div_term_twice_upstream: Scalar = ddiv_term * 2
-        // df/ddiv_r = 2·div_r · df/ddiv_term   (∂div_term/∂div_rᵢ = 2div_rᵢ)
-        let ddiv_r: [Scalar] = [
-            div_r[0] * div_term_twice_upstream,
-            div_r[1] * div_term_twice_upstream,
-            div_r[2] * div_term_twice_upstream
-        ]
-        // 2·df/dmul_term
-        let mul_term_twice_upstream: Scalar = dmul_term * 2
-        // df/dmul_r = 2·mul_r · df/dmul_term   (∂mul_term/∂mul_rᵢ = 2mul_rᵢ)
-        var dmul_r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            dmul_r[_i] = mul_r[_i] * mul_term_twice_upstream
-        }
-        // 2·df/dsub_term
-        let sub_term_twice_upstream: Scalar = dsub_term * 2
-        // df/dsub_r = 2·sub_r · df/dsub_term   (∂sub_term/∂sub_rᵢ = 2sub_rᵢ)
-        var dsub_r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            dsub_r[_i] = sub_r[_i] * sub_term_twice_upstream
-        }
-        // 2·df/dadd_term
-        let add_term_twice_upstream: Scalar = dadd_term * 2
-        // df/dadd_r = 2·add_r · df/dadd_term   (∂add_term/∂add_rᵢ = 2add_rᵢ)
-        let dadd_r: [Scalar] = [
-            add_r[0] * add_term_twice_upstream,
-            add_r[1] * add_term_twice_upstream,
-            add_r[2] * add_term_twice_upstream
-        ]
-        // max(gelu_x, −10)
-        let gelu_r_x_above: [Scalar] = [
-            gelu_x[0] >= (-10) ? gelu_x[0] : (-10),
-            gelu_x[1] >= (-10) ? gelu_x[1] : (-10),
-            gelu_x[2] >= (-10) ? gelu_x[2] : (-10)
-        ]
-        // x̂ = gelu_x clamped to ±10
-        let gelu_r_x_clamped: [Scalar] = [
-            gelu_r_x_above[0] <= 10 ? gelu_r_x_above[0] : 10,
-            gelu_r_x_above[1] <= 10 ? gelu_r_x_above[1] : 10,
-            gelu_r_x_above[2] <= 10 ? gelu_r_x_above[2] : 10
-        ]
-        // x̂²
-        let gelu_r_x_squared: [Scalar] = [
-            gelu_r_x_clamped[0] * gelu_r_x_clamped[0],
-            gelu_r_x_clamped[1] * gelu_r_x_clamped[1],
-            gelu_r_x_clamped[2] * gelu_r_x_clamped[2]
-        ]
-        // c·x̂²
-        let gelu_r_cubic_term: [Scalar] = [
-            0.044715 * gelu_r_x_squared[0],
-            0.044715 * gelu_r_x_squared[1],
-            0.044715 * gelu_r_x_squared[2]
-        ]
-        // 1 + c·x̂²
-        let gelu_r_cubic: [Scalar] = [
-            gelu_r_cubic_term[0] + 1,
-            gelu_r_cubic_term[1] + 1,
-            gelu_r_cubic_term[2] + 1
-        ]
-        // x̂(1 + c·x̂²)
-        let gelu_r_inner_unscaled: [Scalar] = [
-            gelu_r_x_clamped[0] * gelu_r_cubic[0],
-            gelu_r_x_clamped[1] * gelu_r_cubic[1],
-            gelu_r_x_clamped[2] * gelu_r_cubic[2]
-        ]
-        // u = k(x̂ + c·x̂³)
-        let gelu_r_inner: [Scalar] = [
-            gelu_r_inner_unscaled[0] * 0.7978845608028654,
-            gelu_r_inner_unscaled[1] * 0.7978845608028654,
-            gelu_r_inner_unscaled[2] * 0.7978845608028654
-        ]
-        // t = tanh(u)
-        let gelu_r_tanh: [Scalar] = [
-            tanh(gelu_r_inner[0]),
-            tanh(gelu_r_inner[1]),
-            tanh(gelu_r_inner[2])
-        ]
-        // 1 + t
-        let gelu_r_one_plus_tanh: [Scalar] = [
-            gelu_r_tanh[0] + 1,
-            gelu_r_tanh[1] + 1,
-            gelu_r_tanh[2] + 1
-        ]
-        // ½(1 + t)
-        let gelu_r_half_gate: [Scalar] = [
-            0.5 * gelu_r_one_plus_tanh[0],
-            0.5 * gelu_r_one_plus_tanh[1],
-            0.5 * gelu_r_one_plus_tanh[2]
-        ]
-        // t²
-        let gelu_r_tanh_squared: [Scalar] = [
-            gelu_r_tanh[0] * gelu_r_tanh[0],
-            gelu_r_tanh[1] * gelu_r_tanh[1],
-            gelu_r_tanh[2] * gelu_r_tanh[2]
-        ]
-        // 1 − t²
-        let gelu_r_sech_squared: [Scalar] = [
-            1 - gelu_r_tanh_squared[0],
-            1 - gelu_r_tanh_squared[1],
-            1 - gelu_r_tanh_squared[2]
-        ]
-        // 3c·x̂²
-        let gelu_r_du_term: [Scalar] = [
-            0.134145 * gelu_r_x_squared[0],
-            0.134145 * gelu_r_x_squared[1],
-            0.134145 * gelu_r_x_squared[2]
-        ]
-        // 1 + 3c·x̂²
-        let gelu_r_du: [Scalar] = [
-            gelu_r_du_term[0] + 1,
-            gelu_r_du_term[1] + 1,
-            gelu_r_du_term[2] + 1
-        ]
-        // x̂(1 − t²)
-        let gelu_r_x_sech_squared: [Scalar] = [
-            gelu_r_x_clamped[0] * gelu_r_sech_squared[0],
-            gelu_r_x_clamped[1] * gelu_r_sech_squared[1],
-            gelu_r_x_clamped[2] * gelu_r_sech_squared[2]
-        ]
-        // x̂(1 − t²)(1 + 3c·x̂²)
-        let gelu_r_x_sech_du: [Scalar] = [
-            gelu_r_x_sech_squared[0] * gelu_r_du[0],
-            gelu_r_x_sech_squared[1] * gelu_r_du[1],
-            gelu_r_x_sech_squared[2] * gelu_r_du[2]
-        ]
-        // ½k·x̂(1 − t²)(1 + 3c·x̂²)
-        let gelu_r_tail: [Scalar] = [
-            gelu_r_x_sech_du[0] * 0.3989422804014327,
-            gelu_r_x_sech_du[1] * 0.3989422804014327,
-            gelu_r_x_sech_du[2] * 0.3989422804014327
-        ]
-        // gelu'(gelu_x)
-        let gelu_r_slope: [Scalar] = [
-            gelu_r_half_gate[0] + gelu_r_tail[0],
-            gelu_r_half_gate[1] + gelu_r_tail[1],
-            gelu_r_half_gate[2] + gelu_r_tail[2]
-        ]
-        // df/dgelu_x = df/dgelu_r · gelu'(gelu_x)   (∂gelu_r/∂gelu_x = ½(1 + t) + ½k·gelu_x(1 − t²)(1 + 3c·gelu_x²), t = tanh(k(gelu_x + c·gelu_x³)))
-        let dgelu_x: [Scalar] = [
-            dgelu_r[0] * gelu_r_slope[0],
-            dgelu_r[1] * gelu_r_slope[1],
-            dgelu_r[2] * gelu_r_slope[2]
-        ]
-        // σ(silu_x)
-        var silu_r_gate = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            silu_r_gate[_i] = 1 / (1 + exp(-silu_x[_i]))
-        }
-        // 1 − σ(silu_x)
-        var silu_r_closed = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            silu_r_closed[_i] = 1 - silu_r_gate[_i]
-        }
-        // silu_r(1 − σ(silu_x))
-        var silu_r_gated = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            silu_r_gated[_i] = silu_r[_i] * silu_r_closed[_i]
-        }
-        // silu'(silu_x) = σ(silu_x) + silu_r(1 − σ(silu_x))
-        var silu_r_slope = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            silu_r_slope[_i] = silu_r_gate[_i] + silu_r_gated[_i]
-        }
-        // df/dsilu_x = df/dsilu_r · silu'(silu_x)   (∂silu_r/∂silu_x = σ(silu_x) + silu_r(1 − σ(silu_x)))
-        var dsilu_x = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            dsilu_x[_i] = dsilu_r[_i] * silu_r_slope[_i]
-        }
-        // softplus'(softplus_x) = σ(softplus_x)
-        let softplus_r_slope: [Scalar] = [
-            1 / (1 + exp(-softplus_x[0])),
-            1 / (1 + exp(-softplus_x[1])),
-            1 / (1 + exp(-softplus_x[2]))
-        ]
-        // df/dsoftplus_x = df/dsoftplus_r · σ(softplus_x)   (∂softplus_r/∂softplus_x = σ(softplus_x) = 1 / (1 + exp(−softplus_x)))
-        let dsoftplus_x: [Scalar] = [
-            dsoftplus_r[0] * softplus_r_slope[0],
-            dsoftplus_r[1] * softplus_r_slope[1],
-            dsoftplus_r[2] * softplus_r_slope[2]
-        ]
-        // 1 where leaky_default_x > 0, that is where leaky_default_r > 0
-        let leaky_default_x_positive: [Scalar] = [
-            leaky_default_r[0] > 0 ? 1 : 0,
-            leaky_default_r[1] > 0 ? 1 : 0,
-            leaky_default_r[2] > 0 ? 1 : 0
-        ]
-        // α·df/dleaky_default_r
-        let dleaky_default_r_leak: [Scalar] = [
-            dleaky_default_r[0] * 0.01,
-            dleaky_default_r[1] * 0.01,
-            dleaky_default_r[2] * 0.01
-        ]
-        // df/dleaky_default_x = df/dleaky_default_r · leaky_relu'(leaky_default_x)   (∂leaky_default_r/∂leaky_default_x = 1 where leaky_default_x > 0, else α = 0.01)
-        let dleaky_default_x: [Scalar] = [
-            leaky_default_x_positive[0] != 0 ? dleaky_default_r[0] : dleaky_default_r_leak[0],
-            leaky_default_x_positive[1] != 0 ? dleaky_default_r[1] : dleaky_default_r_leak[1],
-            leaky_default_x_positive[2] != 0 ? dleaky_default_r[2] : dleaky_default_r_leak[2]
-        ]
-        // 1 where elu_default_x ≥ 0
-        let elu_default_x_nonnegative: [Scalar] = [
-            elu_default_x[0] >= 0 ? 1 : 0,
-            elu_default_x[1] >= 0 ? 1 : 0,
-            elu_default_x[2] >= 0 ? 1 : 0
-        ]
-        // elu'(elu_default_x) = elu_default_r + α for elu_default_x < 0
-        let elu_default_r_slope: [Scalar] = [
-            elu_default_r[0] + 1,
-            elu_default_r[1] + 1,
-            elu_default_r[2] + 1
-        ]
-        // df/delu_default_r · (elu_default_r + α)
-        let elu_default_r_negative_part: [Scalar] = [
-            delu_default_r[0] * elu_default_r_slope[0],
-            delu_default_r[1] * elu_default_r_slope[1],
-            delu_default_r[2] * elu_default_r_slope[2]
-        ]
-        // df/delu_default_x = df/delu_default_r · elu'(elu_default_x)   (∂elu_default_r/∂elu_default_x = 1 where elu_default_x ≥ 0, else elu_default_r + α)
-        let delu_default_x: [Scalar] = [
-            elu_default_x_nonnegative[0] != 0 ? delu_default_r[0] : elu_default_r_negative_part[0],
-            elu_default_x_nonnegative[1] != 0 ? delu_default_r[1] : elu_default_r_negative_part[1],
-            elu_default_x_nonnegative[2] != 0 ? delu_default_r[2] : elu_default_r_negative_part[2]
-        ]
-        // 1 where elu_x ≥ 0
-        var elu_x_nonnegative = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            elu_x_nonnegative[_i] = elu_x[_i] >= 0 ? 1 : 0
-        }
-        // elu'(elu_x) = elu_r + α for elu_x < 0
-        var elu_r_slope = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            elu_r_slope[_i] = elu_r[_i] + 0.5
-        }
-        // df/delu_r · (elu_r + α)
-        var elu_r_negative_part = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            elu_r_negative_part[_i] = delu_r[_i] * elu_r_slope[_i]
-        }
-        // df/delu_x = df/delu_r · elu'(elu_x)   (∂elu_r/∂elu_x = 1 where elu_x ≥ 0, else elu_r + α)
-        var delu_x = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            delu_x[_i] = elu_x_nonnegative[_i] != 0 ? delu_r[_i] : elu_r_negative_part[_i]
-        }
-        // 1 where leaky_x > 0, that is where leaky_r > 0
-        var leaky_x_positive = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            leaky_x_positive[_i] = leaky_r[_i] > 0 ? 1 : 0
-        }
-        // α·df/dleaky_r
-        var dleaky_r_leak = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            dleaky_r_leak[_i] = dleaky_r[_i] * 0.1
-        }
-        // df/dleaky_x = df/dleaky_r · leaky_relu'(leaky_x)   (∂leaky_r/∂leaky_x = 1 where leaky_x > 0, else α = 0.1)
-        var dleaky_x = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            dleaky_x[_i] = leaky_x_positive[_i] != 0 ? dleaky_r[_i] : dleaky_r_leak[_i]
-        }
-        // 1 where relu_x > 0, that is where relu_r > 0
-        let relu_x_positive: [Scalar] = [
-            relu_r[0] > 0 ? 1 : 0,
-            relu_r[1] > 0 ? 1 : 0,
-            relu_r[2] > 0 ? 1 : 0
-        ]
-        // df/drelu_x = df/drelu_r · 1[relu_x > 0]   (∂relu_r/∂relu_x = 1 where relu_x > 0, else 0)
-        let drelu_x: [Scalar] = [
-            relu_x_positive[0] != 0 ? drelu_r[0] : 0,
-            relu_x_positive[1] != 0 ? drelu_r[1] : 0,
-            relu_x_positive[2] != 0 ? drelu_r[2] : 0
-        ]
-        // tanh_r²
-        var tanh_r_squared = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            tanh_r_squared[_i] = tanh_r[_i] * tanh_r[_i]
-        }
-        // tanh'(tanh_x) = 1 − tanh_r²
-        var tanh_r_slope = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            tanh_r_slope[_i] = 1 - tanh_r_squared[_i]
-        }
-        // df/dtanh_x = df/dtanh_r · (1 − tanh_r²)   (∂tanh_r/∂tanh_x = 1 − tanh²(tanh_x))
-        var dtanh_x = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            dtanh_x[_i] = dtanh_r[_i] * tanh_r_slope[_i]
-        }
-        // 1 − sigmoid_r
-        let sigmoid_r_complement: [Scalar] = [1 - sigmoid_r[0], 1 - sigmoid_r[1], 1 - sigmoid_r[2]]
-        // σ'(sigmoid_x) = sigmoid_r(1 − sigmoid_r)
-        let sigmoid_r_slope: [Scalar] = [
-            sigmoid_r[0] * sigmoid_r_complement[0],
-            sigmoid_r[1] * sigmoid_r_complement[1],
-            sigmoid_r[2] * sigmoid_r_complement[2]
-        ]
-        // df/dsigmoid_x = df/dsigmoid_r · sigmoid_r(1 − sigmoid_r)   (∂sigmoid_r/∂sigmoid_x = σ(sigmoid_x)(1 − σ(sigmoid_x)))
-        let dsigmoid_x: [Scalar] = [
-            dsigmoid_r[0] * sigmoid_r_slope[0],
-            dsigmoid_r[1] * sigmoid_r_slope[1],
-            dsigmoid_r[2] * sigmoid_r_slope[2]
-        ]
-        // 2·sqrt_r
-        let sqrt_r_twice: [Scalar] = [2 * sqrt_r[0], 2 * sqrt_r[1], 2 * sqrt_r[2]]
-        // df/dsqrt_x = df/dsqrt_r / (2·sqrt_r)   (∂sqrt_r/∂sqrt_x = 1/(2√sqrt_x))
-        let dsqrt_x: [Scalar] = [
-            dsqrt_r[0] / sqrt_r_twice[0],
-            dsqrt_r[1] / sqrt_r_twice[1],
-            dsqrt_r[2] / sqrt_r_twice[2]
-        ]
-        // 2·square_x
-        let square_x_twice: Scalar = 2 * square_x
-        // df/dsquare_x = df/dsquare_r · 2square_x   (∂square_r/∂square_x = 2square_x)
-        let dsquare_x: Scalar = dsquare_r * square_x_twice
-        // df/dlog_x = df/dlog_r / log_x   (∂log_r/∂log_x = 1/log_x)
-        var dlog_x = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            dlog_x[_i] = dlog_r[_i] / log_x[_i]
-        }
-        // df/dexp_x = df/dexp_r · exp_r   (∂exp_r/∂exp_x = exp(exp_x) = exp_r)
-        let dexp_x: [Scalar] = [dexp_r[0] * exp_r[0], dexp_r[1] * exp_r[1], dexp_r[2] * exp_r[2]]
-        // df/dneg_x = −df/dneg_r   (∂neg_r/∂neg_x = −1)
-        let dneg_x: [Scalar] = [-dneg_r[0], -dneg_r[1], -dneg_r[2]]
-        // df/dlit_scaled = −df/dlit_r   (∂lit_r/∂lit_scaled = −1)
-        let dlit_scaled: [Scalar] = [-dlit_r[0], -dlit_r[1], -dlit_r[2]]
-        // df/dlit_a = df/dlit_scaled · 3   (∂lit_scaled/∂lit_a = 3)
-        let dlit_a: [Scalar] = [dlit_scaled[0] * 3, dlit_scaled[1] * 3, dlit_scaled[2] * 3]
-        // 1 where min_a ≤ min_b
-        let min_r_takes_first: [Scalar] = [
-            min_b >= min_a[0] ? 1 : 0,
-            min_b >= min_a[1] ? 1 : 0,
-            min_b >= min_a[2] ? 1 : 0,
-            min_b >= min_a[3] ? 1 : 0
-        ]
-        // df/dmin_a = df/dmin_r where min chose min_a (ties go to min_a)
-        let dmin_a: [Scalar] = [
-            min_r_takes_first[0] != 0 ? dmin_r[0] : 0,
-            min_r_takes_first[1] != 0 ? dmin_r[1] : 0,
-            min_r_takes_first[2] != 0 ? dmin_r[2] : 0,
-            min_r_takes_first[3] != 0 ? dmin_r[3] : 0
-        ]
-        // df/dmin_b = df/dmin_r where min chose min_b
-        let dmin_b: [Scalar] = [
-            min_r_takes_first[0] != 0 ? 0 : dmin_r[0],
-            min_r_takes_first[1] != 0 ? 0 : dmin_r[1],
-            min_r_takes_first[2] != 0 ? 0 : dmin_r[2],
-            min_r_takes_first[3] != 0 ? 0 : dmin_r[3]
-        ]
-        // df/dmin_b = Σ dmin_b   (min_b was broadcast)
-        let dmin_b_sum: Scalar = dmin_b[0] + dmin_b[1] + dmin_b[2] + dmin_b[3]
-        // 1 where max_a ≥ max_b
-        let max_r_takes_first: [Scalar] = [
-            max_a[0] >= max_b[0] ? 1 : 0,
-            max_a[1] >= max_b[1] ? 1 : 0,
-            max_a[2] >= max_b[2] ? 1 : 0
-        ]
-        // df/dmax_a = df/dmax_r where max chose max_a (ties go to max_a)
-        let dmax_a: [Scalar] = [
-            max_r_takes_first[0] != 0 ? dmax_r[0] : 0,
-            max_r_takes_first[1] != 0 ? dmax_r[1] : 0,
-            max_r_takes_first[2] != 0 ? dmax_r[2] : 0
-        ]
-        // df/dmax_b = df/dmax_r where max chose max_b
-        let dmax_b: [Scalar] = [
-            max_r_takes_first[0] != 0 ? 0 : dmax_r[0],
-            max_r_takes_first[1] != 0 ? 0 : dmax_r[1],
-            max_r_takes_first[2] != 0 ? 0 : dmax_r[2]
-        ]
-        // df/ddiv_r · div_r
-        let div_r_times_upstream: [Scalar] = [
-            ddiv_r[0] * div_r[0],
-            ddiv_r[1] * div_r[1],
-            ddiv_r[2] * div_r[2]
-        ]
-        // df/ddiv_r · div_r / div_b
-        let div_r_over_divisor: [Scalar] = [
-            div_r_times_upstream[0] / div_b,
-            div_r_times_upstream[1] / div_b,
-            div_r_times_upstream[2] / div_b
-        ]
-        // df/ddiv_a = df/ddiv_r / div_b   (∂div_r/∂div_a = 1/div_b)
-        let ddiv_a: [Scalar] = [ddiv_r[0] / div_b, ddiv_r[1] / div_b, ddiv_r[2] / div_b]
-        // df/ddiv_b = −df/ddiv_r · div_r / div_b   (∂div_r/∂div_b = −div_a/div_b²)
-        let ddiv_b: [Scalar] = [
-            -div_r_over_divisor[0],
-            -div_r_over_divisor[1],
-            -div_r_over_divisor[2]
-        ]
-        // df/ddiv_b = Σ ddiv_b   (div_b was broadcast)
-        let ddiv_b_sum: Scalar = ddiv_b[0] + ddiv_b[1] + ddiv_b[2]
-        // df/dmul_a = df/dmul_r · mul_b   (∂mul_r/∂mul_a = mul_b)
-        var dmul_a = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            dmul_a[_i] = dmul_r[_i] * mul_b[_i]
-        }
-        // df/dmul_b = df/dmul_r · mul_a   (∂mul_r/∂mul_b = mul_a)
-        var dmul_b = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            dmul_b[_i] = dmul_r[_i] * mul_a[_i]
-        }
-        // df/dsub_b = −df/dsub_r   (∂sub_r/∂sub_b = −1)
-        var dsub_b = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            dsub_b[_i] = -dsub_r[_i]
-        }
-        // df/dsub_a = Σ dsub_r   (sub_a was broadcast)
-        let dsub_r_sum: Scalar
-        do {
-            var _total: Scalar = 0
-            for _i in 0..<20 {
-                _total += dsub_r[_i]
-            }
-            dsub_r_sum = _total
-        }
-        // df/dadd_a = df/dadd_r · 1   (∂add_r/∂add_a = 1)
-        let dadd_a = dadd_r
-        // df/dadd_b = Σ dadd_r   (add_b was broadcast)
-        let dadd_r_sum: Scalar = dadd_r[0] + dadd_r[1] + dadd_r[2]
-        return (_forward.f, Gradient(
-            add_a: dadd_a,
-            add_b: dadd_r_sum,
-            sub_a: dsub_r_sum,
-            sub_b: dsub_b,
-            mul_a: dmul_a,
-            mul_b: dmul_b,
-            div_a: ddiv_a,
-            div_b: ddiv_b_sum,
-            max_a: dmax_a,
-            max_b: dmax_b,
-            min_a: dmin_a,
-            min_b: dmin_b_sum,
-            lit_a: dlit_a,
-            neg_x: dneg_x,
-            exp_x: dexp_x,
-            log_x: dlog_x,
-            square_x: dsquare_x,
-            sqrt_x: dsqrt_x,
-            sigmoid_x: dsigmoid_x,
-            tanh_x: dtanh_x,
-            relu_x: drelu_x,
-            leaky_x: dleaky_x,
-            elu_x: delu_x,
-            elu_default_x: delu_default_x,
-            leaky_default_x: dleaky_default_x,
-            softplus_x: dsoftplus_x,
-            silu_x: dsilu_x,
-            gelu_x: dgelu_x
-        ))
+        var _g = Gradient()
+        Self._gradientPart0(self, &_s, _n, &_g)
+        Self._gradientPart1(self, &_s, _n, &_g)
+        Self._gradientPart2(self, &_s, _n, &_g)
+        Self._gradientPart3(self, &_s, _n, &_g)
+        Self._gradientPart4(self, &_s, _n, &_g)
+        Self._gradientPart5(self, &_s, _n, &_g)
+        return (_n.f, _g)
     }
 
     /// The value of every node of the graph, as the forward pass computes it.
     public struct Nodes: Sendable {
         /// `add_r`, [3].
-        public var add_r: [Scalar]
+        public var add_r: [Scalar] = []
         /// `sub_r`, [4×5].
-        public var sub_r: [Scalar]
+        public var sub_r: [Scalar] = []
         /// `mul_r`, [4×5].
-        public var mul_r: [Scalar]
+        public var mul_r: [Scalar] = []
         /// `div_r`, [3].
-        public var div_r: [Scalar]
+        public var div_r: [Scalar] = []
         /// `max_r`, [3].
-        public var max_r: [Scalar]
+        public var max_r: [Scalar] = []
         /// `min_r`, [2×2].
-        public var min_r: [Scalar]
+        public var min_r: [Scalar] = []
         /// `lit_scaled`, [3].
-        public var lit_scaled: [Scalar]
+        public var lit_scaled: [Scalar] = []
         /// `lit_r`, [3].
-        public var lit_r: [Scalar]
+        public var lit_r: [Scalar] = []
         /// `neg_r`, [3].
-        public var neg_r: [Scalar]
+        public var neg_r: [Scalar] = []
         /// `exp_r`, [3].
-        public var exp_r: [Scalar]
+        public var exp_r: [Scalar] = []
         /// `log_r`, [20].
-        public var log_r: [Scalar]
+        public var log_r: [Scalar] = []
         /// `square_r`, a scalar.
-        public var square_r: Scalar
+        public var square_r: Scalar = 0
         /// `sqrt_r`, [3].
-        public var sqrt_r: [Scalar]
+        public var sqrt_r: [Scalar] = []
         /// `sigmoid_r`, [3].
-        public var sigmoid_r: [Scalar]
+        public var sigmoid_r: [Scalar] = []
         /// `tanh_r`, [20].
-        public var tanh_r: [Scalar]
+        public var tanh_r: [Scalar] = []
         /// `relu_r`, [3].
-        public var relu_r: [Scalar]
+        public var relu_r: [Scalar] = []
         /// `leaky_r`, [20].
-        public var leaky_r: [Scalar]
+        public var leaky_r: [Scalar] = []
         /// `elu_r`, [20].
-        public var elu_r: [Scalar]
+        public var elu_r: [Scalar] = []
         /// `elu_default_r`, [3].
-        public var elu_default_r: [Scalar]
+        public var elu_default_r: [Scalar] = []
         /// `leaky_default_r`, [3].
-        public var leaky_default_r: [Scalar]
+        public var leaky_default_r: [Scalar] = []
         /// `softplus_r`, [3].
-        public var softplus_r: [Scalar]
+        public var softplus_r: [Scalar] = []
         /// `silu_r`, [20].
-        public var silu_r: [Scalar]
+        public var silu_r: [Scalar] = []
         /// `gelu_r`, [3].
-        public var gelu_r: [Scalar]
+        public var gelu_r: [Scalar] = []
         /// `add_term`, a scalar.
-        public var add_term: Scalar
+        public var add_term: Scalar = 0
         /// `sub_term`, a scalar.
-        public var sub_term: Scalar
+        public var sub_term: Scalar = 0
         /// `mul_term`, a scalar.
-        public var mul_term: Scalar
+        public var mul_term: Scalar = 0
         /// `div_term`, a scalar.
-        public var div_term: Scalar
+        public var div_term: Scalar = 0
         /// `max_term`, a scalar.
-        public var max_term: Scalar
+        public var max_term: Scalar = 0
         /// `min_term`, a scalar.
-        public var min_term: Scalar
+        public var min_term: Scalar = 0
         /// `lit_term`, a scalar.
-        public var lit_term: Scalar
+        public var lit_term: Scalar = 0
         /// `neg_term`, a scalar.
-        public var neg_term: Scalar
+        public var neg_term: Scalar = 0
         /// `exp_term`, a scalar.
-        public var exp_term: Scalar
+        public var exp_term: Scalar = 0
         /// `log_term`, a scalar.
-        public var log_term: Scalar
+        public var log_term: Scalar = 0
         /// `square_term`, a scalar.
-        public var square_term: Scalar
+        public var square_term: Scalar = 0
         /// `sqrt_term`, a scalar.
-        public var sqrt_term: Scalar
+        public var sqrt_term: Scalar = 0
         /// `sigmoid_term`, a scalar.
-        public var sigmoid_term: Scalar
+        public var sigmoid_term: Scalar = 0
         /// `tanh_term`, a scalar.
-        public var tanh_term: Scalar
+        public var tanh_term: Scalar = 0
         /// `relu_term`, a scalar.
-        public var relu_term: Scalar
+        public var relu_term: Scalar = 0
         /// `leaky_term`, a scalar.
-        public var leaky_term: Scalar
+        public var leaky_term: Scalar = 0
         /// `elu_term`, a scalar.
-        public var elu_term: Scalar
+        public var elu_term: Scalar = 0
         /// `elu_default_term`, a scalar.
-        public var elu_default_term: Scalar
+        public var elu_default_term: Scalar = 0
         /// `leaky_default_term`, a scalar.
-        public var leaky_default_term: Scalar
+        public var leaky_default_term: Scalar = 0
         /// `softplus_term`, a scalar.
-        public var softplus_term: Scalar
+        public var softplus_term: Scalar = 0
         /// `silu_term`, a scalar.
-        public var silu_term: Scalar
+        public var silu_term: Scalar = 0
         /// `gelu_term`, a scalar.
-        public var gelu_term: Scalar
+        public var gelu_term: Scalar = 0
         /// `total_1`, a scalar.
-        public var total_1: Scalar
+        public var total_1: Scalar = 0
         /// `total_2`, a scalar.
-        public var total_2: Scalar
+        public var total_2: Scalar = 0
         /// `total_3`, a scalar.
-        public var total_3: Scalar
+        public var total_3: Scalar = 0
         /// `total_4`, a scalar.
-        public var total_4: Scalar
+        public var total_4: Scalar = 0
         /// `total_5`, a scalar.
-        public var total_5: Scalar
+        public var total_5: Scalar = 0
         /// `total_6`, a scalar.
-        public var total_6: Scalar
+        public var total_6: Scalar = 0
         /// `total_7`, a scalar.
-        public var total_7: Scalar
+        public var total_7: Scalar = 0
         /// `total_8`, a scalar.
-        public var total_8: Scalar
+        public var total_8: Scalar = 0
         /// `total_9`, a scalar.
-        public var total_9: Scalar
+        public var total_9: Scalar = 0
         /// `total_10`, a scalar.
-        public var total_10: Scalar
+        public var total_10: Scalar = 0
         /// `total_11`, a scalar.
-        public var total_11: Scalar
+        public var total_11: Scalar = 0
         /// `total_12`, a scalar.
-        public var total_12: Scalar
+        public var total_12: Scalar = 0
         /// `total_13`, a scalar.
-        public var total_13: Scalar
+        public var total_13: Scalar = 0
         /// `total_14`, a scalar.
-        public var total_14: Scalar
+        public var total_14: Scalar = 0
         /// `total_15`, a scalar.
-        public var total_15: Scalar
+        public var total_15: Scalar = 0
         /// `total_16`, a scalar.
-        public var total_16: Scalar
+        public var total_16: Scalar = 0
         /// `total_17`, a scalar.
-        public var total_17: Scalar
+        public var total_17: Scalar = 0
         /// `total_18`, a scalar.
-        public var total_18: Scalar
+        public var total_18: Scalar = 0
         /// `total_19`, a scalar.
-        public var total_19: Scalar
+        public var total_19: Scalar = 0
         /// `total_20`, a scalar.
-        public var total_20: Scalar
+        public var total_20: Scalar = 0
         /// `f`, a scalar.
-        public var f: Scalar
+        public var f: Scalar = 0
     }
 
     /// Every node at the current inputs and params: the forward pass, value by value.
     public func nodes() -> Nodes {
+        var _n = Nodes()
+        var _s = _Slots()
+        Self._nodesPart0(self, &_s, &_n)
+        Self._nodesPart1(self, &_s, &_n)
+        Self._nodesPart2(self, &_s, &_n)
+        return _n
+    }
+
+    /// The values other than nodes that cross from one part of `nodes()` or `valueAndGradient()` to a
+    /// later one (see `GraphOutliner` in nngen).
+    private struct _Slots {
+        var arrays = [[Scalar]](repeating: [], count: 26)
+        var scalars = [Scalar](repeating: 0, count: 26)
+        var masks = [[Bool]](repeating: [], count: 0)
+        var flags = [Bool](repeating: false, count: 0)
+    }
+
+    /// Ops 1–32 of the forward pass, in a function of their own (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _nodesPart0(_ _m: Self, _ _s: inout _Slots, _ _n: inout Nodes) {
+        let add_a = _m.add_a
+        let add_b = _m.add_b
+        let sub_a = _m.sub_a
+        let sub_b = _m.sub_b
+        let mul_a = _m.mul_a
+        let mul_b = _m.mul_b
+        let div_a = _m.div_a
+        let div_b = _m.div_b
+        let max_a = _m.max_a
+        let max_b = _m.max_b
+        let min_a = _m.min_a
+        let min_b = _m.min_b
+        let lit_a = _m.lit_a
+        let neg_x = _m.neg_x
+        let exp_x = _m.exp_x
+        let log_x = _m.log_x
+        let square_x = _m.square_x
+        let sqrt_x = _m.sqrt_x
+        let sigmoid_x = _m.sigmoid_x
+        let tanh_x = _m.tanh_x
+        let relu_x = _m.relu_x
+        let leaky_x = _m.leaky_x
+        let elu_x = _m.elu_x
+        let elu_default_x = _m.elu_default_x
+        let leaky_default_x = _m.leaky_default_x
+        let softplus_x = _m.softplus_x
+        let silu_x = _m.silu_x
+        let gelu_x = _m.gelu_x
         // add_r = add_a + add_b
-        let add_r: [Scalar] = [add_a[0] + add_b, add_a[1] + add_b, add_a[2] + add_b]
+        let add_r = Self._kernel0(add_a, add_b)
         // sub_r = sub_a − sub_b
-        var sub_r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            sub_r[_i] = sub_a - sub_b[_i]
-        }
+        let sub_r = Self._kernel1(sub_a, sub_b)
         // mul_r = mul_a · mul_b
-        var mul_r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            mul_r[_i] = mul_a[_i] * mul_b[_i]
-        }
+        let mul_r = Self._kernel2(mul_a, mul_b)
         // div_r = div_a / div_b
-        let div_r: [Scalar] = [div_a[0] / div_b, div_a[1] / div_b, div_a[2] / div_b]
+        let div_r = Self._kernel3(div_a, div_b)
         // max_r = max(max_a, max_b)
-        let max_r: [Scalar] = [
-            max_a[0] >= max_b[0] ? max_a[0] : max_b[0],
-            max_a[1] >= max_b[1] ? max_a[1] : max_b[1],
-            max_a[2] >= max_b[2] ? max_a[2] : max_b[2]
-        ]
+        let max_r = Self._kernel4(max_a, max_b)
         // min_r = min(min_a, min_b)
-        let min_r: [Scalar] = [
-            min_a[0] <= min_b ? min_a[0] : min_b,
-            min_a[1] <= min_b ? min_a[1] : min_b,
-            min_a[2] <= min_b ? min_a[2] : min_b,
-            min_a[3] <= min_b ? min_a[3] : min_b
-        ]
+        let min_r = Self._kernel5(min_a, min_b)
         // lit_scaled = 3 · lit_a
-        let lit_scaled: [Scalar] = [3 * lit_a[0], 3 * lit_a[1], 3 * lit_a[2]]
+        let lit_scaled = Self._kernel6(3, lit_a)
         // lit_r = 1.5 − lit_scaled
-        let lit_r: [Scalar] = [1.5 - lit_scaled[0], 1.5 - lit_scaled[1], 1.5 - lit_scaled[2]]
+        let lit_r = Self._kernel7(1.5, lit_scaled)
         // neg_r = −neg_x
-        let neg_r: [Scalar] = [-neg_x[0], -neg_x[1], -neg_x[2]]
+        let neg_r = Self._kernel8(neg_x)
         // exp_r = exp(exp_x)
-        let exp_r: [Scalar] = [exp(exp_x[0]), exp(exp_x[1]), exp(exp_x[2])]
+        let exp_r = Self._kernel9(exp_x)
         // log_r = ln(log_x)
-        var log_r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            log_r[_i] = log(log_x[_i])
-        }
+        let log_r = Self._kernel10(log_x)
         // square_r = square_x²
-        let square_r: Scalar = square_x * square_x
+        let square_r = Self._kernel11(square_x)
         // sqrt_r = √sqrt_x
-        let sqrt_r: [Scalar] = [
-            sqrt_x[0].squareRoot(),
-            sqrt_x[1].squareRoot(),
-            sqrt_x[2].squareRoot()
-        ]
+        let sqrt_r = Self._kernel12(sqrt_x)
         // sigmoid_r = σ(sigmoid_x) = 1 / (1 + exp(−sigmoid_x))
-        let sigmoid_r: [Scalar] = [
-            1 / (1 + exp(-sigmoid_x[0])),
-            1 / (1 + exp(-sigmoid_x[1])),
-            1 / (1 + exp(-sigmoid_x[2]))
-        ]
+        let sigmoid_r = Self._kernel13(sigmoid_x)
         // tanh_r = tanh(tanh_x)
-        var tanh_r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            tanh_r[_i] = tanh(tanh_x[_i])
-        }
+        let tanh_r = Self._kernel14(tanh_x)
         // relu_r = max(0, relu_x)
-        let relu_r: [Scalar] = [max(0, relu_x[0]), max(0, relu_x[1]), max(0, relu_x[2])]
+        let relu_r = Self._kernel15(relu_x)
         // leaky_r = max(0.1·leaky_x, leaky_x)   (leaky ReLU)
-        var leaky_r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            leaky_r[_i] = max(0.1 * leaky_x[_i], leaky_x[_i])
-        }
+        let leaky_r = Self._kernel16(leaky_x)
         // elu_r = elu_x where elu_x ≥ 0, else 0.5·(exp(elu_x) − 1)   (ELU)
-        var elu_r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            elu_r[_i] = elu_x[_i] >= 0 ? elu_x[_i] : 0.5 * expm1(elu_x[_i])
-        }
+        let elu_r = Self._kernel17(elu_x)
         // elu_default_r = elu_default_x where elu_default_x ≥ 0, else 1·(exp(elu_default_x) − 1)   (ELU)
-        let elu_default_r: [Scalar] = [
-            elu_default_x[0] >= 0 ? elu_default_x[0] : expm1(elu_default_x[0]),
-            elu_default_x[1] >= 0 ? elu_default_x[1] : expm1(elu_default_x[1]),
-            elu_default_x[2] >= 0 ? elu_default_x[2] : expm1(elu_default_x[2])
-        ]
+        let elu_default_r = Self._kernel18(elu_default_x)
         // leaky_default_r = max(0.01·leaky_default_x, leaky_default_x)   (leaky ReLU)
-        let leaky_default_r: [Scalar] = [
-            max(0.01 * leaky_default_x[0], leaky_default_x[0]),
-            max(0.01 * leaky_default_x[1], leaky_default_x[1]),
-            max(0.01 * leaky_default_x[2], leaky_default_x[2])
-        ]
+        let leaky_default_r = Self._kernel19(leaky_default_x)
         // softplus_r = ln(1 + exp(softplus_x))   (softplus)
-        let softplus_r: [Scalar] = [
-            max(softplus_x[0], 0) + log1p(exp(-abs(softplus_x[0]))),
-            max(softplus_x[1], 0) + log1p(exp(-abs(softplus_x[1]))),
-            max(softplus_x[2], 0) + log1p(exp(-abs(softplus_x[2])))
-        ]
+        let softplus_r = Self._kernel20(softplus_x)
         // silu_r = silu_x·σ(silu_x)   (SiLU)
-        var silu_r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
-            silu_r[_i] = silu_x[_i] / (1 + exp(-silu_x[_i]))
-        }
+        let silu_r = Self._kernel21(silu_x)
         // gelu_r = ½·gelu_x·(1 + tanh(√(2/π)·(gelu_x + 0.044715·gelu_x³)))   (GELU, tanh approximation)
-        let gelu_r: [Scalar] = [
-            0.5 * gelu_x[0] * (1 + tanh(0.7978845608028654 * gelu_x[0] * (1 + 0.044715 * gelu_x[0] * gelu_x[0]))),
-            0.5 * gelu_x[1] * (1 + tanh(0.7978845608028654 * gelu_x[1] * (1 + 0.044715 * gelu_x[1] * gelu_x[1]))),
-            0.5 * gelu_x[2] * (1 + tanh(0.7978845608028654 * gelu_x[2] * (1 + 0.044715 * gelu_x[2] * gelu_x[2])))
-        ]
+        let gelu_r = Self._kernel22(gelu_x)
         // add_term = ‖add_r‖² = Σ add_r²
-        let add_term: Scalar = add_r[0] * add_r[0] + add_r[1] * add_r[1] + add_r[2] * add_r[2]
+        let add_term = Self._kernel23(add_r)
         // sub_term = ‖sub_r‖² = Σ sub_r²
-        let sub_term: Scalar
-        do {
-            var _total: Scalar = 0
-            for _i in 0..<20 {
-                _total += sub_r[_i] * sub_r[_i]
-            }
-            sub_term = _total
-        }
+        let sub_term = Self._kernel24(sub_r)
         // mul_term = ‖mul_r‖² = Σ mul_r²
-        let mul_term: Scalar
-        do {
-            var _total: Scalar = 0
-            for _i in 0..<20 {
-                _total += mul_r[_i] * mul_r[_i]
-            }
-            mul_term = _total
-        }
+        let mul_term = Self._kernel24(mul_r)
         // div_term = ‖div_r‖² = Σ div_r²
-        let div_term: Scalar = div_r[0] * div_r[0] + div_r[1] * div_r[1] + div_r[2] * div_r[2]
+        let div_term = Self._kernel23(div_r)
         // max_term = ‖max_r‖² = Σ max_r²
-        let max_term: Scalar = max_r[0] * max_r[0] + max_r[1] * max_r[1] + max_r[2] * max_r[2]
+        let max_term = Self._kernel23(max_r)
         // min_term = ‖min_r‖² = Σ min_r²
-        let min_term: Scalar = min_r[0] * min_r[0] + min_r[1] * min_r[1] + min_r[2] * min_r[2] + min_r[3] * min_r[3]
+        let min_term = Self._kernel25(min_r)
         // lit_term = ‖lit_r‖² = Σ lit_r²
-        let lit_term: Scalar = lit_r[0] * lit_r[0] + lit_r[1] * lit_r[1] + lit_r[2] * lit_r[2]
+        let lit_term = Self._kernel23(lit_r)
         // neg_term = ‖neg_r‖² = Σ neg_r²
-        let neg_term: Scalar = neg_r[0] * neg_r[0] + neg_r[1] * neg_r[1] + neg_r[2] * neg_r[2]
+        let neg_term = Self._kernel23(neg_r)
         // exp_term = ‖exp_r‖² = Σ exp_r²
-        let exp_term: Scalar = exp_r[0] * exp_r[0] + exp_r[1] * exp_r[1] + exp_r[2] * exp_r[2]
+        let exp_term = Self._kernel23(exp_r)
+        _n.add_r = add_r
+        _n.sub_r = sub_r
+        _n.mul_r = mul_r
+        _n.div_r = div_r
+        _n.max_r = max_r
+        _n.min_r = min_r
+        _n.lit_scaled = lit_scaled
+        _n.lit_r = lit_r
+        _n.neg_r = neg_r
+        _n.exp_r = exp_r
+        _n.log_r = log_r
+        _n.square_r = square_r
+        _n.sqrt_r = sqrt_r
+        _n.sigmoid_r = sigmoid_r
+        _n.tanh_r = tanh_r
+        _n.relu_r = relu_r
+        _n.leaky_r = leaky_r
+        _n.elu_r = elu_r
+        _n.elu_default_r = elu_default_r
+        _n.leaky_default_r = leaky_default_r
+        _n.softplus_r = softplus_r
+        _n.silu_r = silu_r
+        _n.gelu_r = gelu_r
+        _n.add_term = add_term
+        _n.sub_term = sub_term
+        _n.mul_term = mul_term
+        _n.div_term = div_term
+        _n.max_term = max_term
+        _n.min_term = min_term
+        _n.lit_term = lit_term
+        _n.neg_term = neg_term
+        _n.exp_term = exp_term
+    }
+
+    /// Ops 33–64 of the forward pass, in a function of their own (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _nodesPart1(_ _m: Self, _ _s: inout _Slots, _ _n: inout Nodes) {
+        let log_r = _n.log_r
+        let square_r = _n.square_r
+        let sqrt_r = _n.sqrt_r
+        let sigmoid_r = _n.sigmoid_r
+        let tanh_r = _n.tanh_r
+        let relu_r = _n.relu_r
+        let leaky_r = _n.leaky_r
+        let elu_r = _n.elu_r
+        let elu_default_r = _n.elu_default_r
+        let leaky_default_r = _n.leaky_default_r
+        let softplus_r = _n.softplus_r
+        let silu_r = _n.silu_r
+        let gelu_r = _n.gelu_r
+        let add_term = _n.add_term
+        let sub_term = _n.sub_term
+        let mul_term = _n.mul_term
+        let div_term = _n.div_term
+        let max_term = _n.max_term
+        let min_term = _n.min_term
+        let lit_term = _n.lit_term
+        let neg_term = _n.neg_term
+        let exp_term = _n.exp_term
         // log_term = ‖log_r‖² = Σ log_r²
-        let log_term: Scalar
-        do {
-            var _total: Scalar = 0
-            for _i in 0..<20 {
-                _total += log_r[_i] * log_r[_i]
-            }
-            log_term = _total
-        }
+        let log_term = Self._kernel24(log_r)
         // square_term = ‖square_r‖² = Σ square_r²
-        let square_term: Scalar = square_r * square_r
+        let square_term = Self._kernel11(square_r)
         // sqrt_term = ‖sqrt_r‖² = Σ sqrt_r²
-        let sqrt_term: Scalar = sqrt_r[0] * sqrt_r[0] + sqrt_r[1] * sqrt_r[1] + sqrt_r[2] * sqrt_r[2]
+        let sqrt_term = Self._kernel23(sqrt_r)
         // sigmoid_term = ‖sigmoid_r‖² = Σ sigmoid_r²
-        let sigmoid_term: Scalar = sigmoid_r[0] * sigmoid_r[0] + sigmoid_r[1] * sigmoid_r[1] + sigmoid_r[2] * sigmoid_r[2]
+        let sigmoid_term = Self._kernel23(sigmoid_r)
         // tanh_term = ‖tanh_r‖² = Σ tanh_r²
-        let tanh_term: Scalar
-        do {
-            var _total: Scalar = 0
-            for _i in 0..<20 {
-                _total += tanh_r[_i] * tanh_r[_i]
-            }
-            tanh_term = _total
-        }
+        let tanh_term = Self._kernel24(tanh_r)
         // relu_term = ‖relu_r‖² = Σ relu_r²
-        let relu_term: Scalar = relu_r[0] * relu_r[0] + relu_r[1] * relu_r[1] + relu_r[2] * relu_r[2]
+        let relu_term = Self._kernel23(relu_r)
         // leaky_term = ‖leaky_r‖² = Σ leaky_r²
-        let leaky_term: Scalar
-        do {
-            var _total: Scalar = 0
-            for _i in 0..<20 {
-                _total += leaky_r[_i] * leaky_r[_i]
-            }
-            leaky_term = _total
-        }
+        let leaky_term = Self._kernel24(leaky_r)
         // elu_term = ‖elu_r‖² = Σ elu_r²
-        let elu_term: Scalar
-        do {
-            var _total: Scalar = 0
-            for _i in 0..<20 {
-                _total += elu_r[_i] * elu_r[_i]
-            }
-            elu_term = _total
-        }
+        let elu_term = Self._kernel24(elu_r)
         // elu_default_term = ‖elu_default_r‖² = Σ elu_default_r²
-        let elu_default_term: Scalar = elu_default_r[0] * elu_default_r[0] + elu_default_r[1] * elu_default_r[1] + elu_default_r[2] * elu_default_r[2]
+        let elu_default_term = Self._kernel23(elu_default_r)
         // leaky_default_term = ‖leaky_default_r‖² = Σ leaky_default_r²
-        let leaky_default_term: Scalar = leaky_default_r[0] * leaky_default_r[0] + leaky_default_r[1] * leaky_default_r[1] + leaky_default_r[2] * leaky_default_r[2]
+        let leaky_default_term = Self._kernel23(leaky_default_r)
         // softplus_term = ‖softplus_r‖² = Σ softplus_r²
-        let softplus_term: Scalar = softplus_r[0] * softplus_r[0] + softplus_r[1] * softplus_r[1] + softplus_r[2] * softplus_r[2]
+        let softplus_term = Self._kernel23(softplus_r)
         // silu_term = ‖silu_r‖² = Σ silu_r²
-        let silu_term: Scalar
+        let silu_term = Self._kernel24(silu_r)
+        // gelu_term = ‖gelu_r‖² = Σ gelu_r²
+        let gelu_term = Self._kernel23(gelu_r)
+        // total_1 = add_term + sub_term
+        let total_1 = Self._kernel26(add_term, sub_term)
+        // total_2 = total_1 + mul_term
+        let total_2 = Self._kernel26(total_1, mul_term)
+        // total_3 = total_2 + div_term
+        let total_3 = Self._kernel26(total_2, div_term)
+        // total_4 = total_3 + max_term
+        let total_4 = Self._kernel26(total_3, max_term)
+        // total_5 = total_4 + min_term
+        let total_5 = Self._kernel26(total_4, min_term)
+        // total_6 = total_5 + lit_term
+        let total_6 = Self._kernel26(total_5, lit_term)
+        // total_7 = total_6 + neg_term
+        let total_7 = Self._kernel26(total_6, neg_term)
+        // total_8 = total_7 + exp_term
+        let total_8 = Self._kernel26(total_7, exp_term)
+        // total_9 = total_8 + log_term
+        let total_9 = Self._kernel26(total_8, log_term)
+        // total_10 = total_9 + square_term
+        let total_10 = Self._kernel26(total_9, square_term)
+        // total_11 = total_10 + sqrt_term
+        let total_11 = Self._kernel26(total_10, sqrt_term)
+        // total_12 = total_11 + sigmoid_term
+        let total_12 = Self._kernel26(total_11, sigmoid_term)
+        // total_13 = total_12 + tanh_term
+        let total_13 = Self._kernel26(total_12, tanh_term)
+        // total_14 = total_13 + relu_term
+        let total_14 = Self._kernel26(total_13, relu_term)
+        // total_15 = total_14 + leaky_term
+        let total_15 = Self._kernel26(total_14, leaky_term)
+        // total_16 = total_15 + elu_term
+        let total_16 = Self._kernel26(total_15, elu_term)
+        // total_17 = total_16 + elu_default_term
+        let total_17 = Self._kernel26(total_16, elu_default_term)
+        // total_18 = total_17 + leaky_default_term
+        let total_18 = Self._kernel26(total_17, leaky_default_term)
+        // total_19 = total_18 + softplus_term
+        let total_19 = Self._kernel26(total_18, softplus_term)
+        _n.log_term = log_term
+        _n.square_term = square_term
+        _n.sqrt_term = sqrt_term
+        _n.sigmoid_term = sigmoid_term
+        _n.tanh_term = tanh_term
+        _n.relu_term = relu_term
+        _n.leaky_term = leaky_term
+        _n.elu_term = elu_term
+        _n.elu_default_term = elu_default_term
+        _n.leaky_default_term = leaky_default_term
+        _n.softplus_term = softplus_term
+        _n.silu_term = silu_term
+        _n.gelu_term = gelu_term
+        _n.total_1 = total_1
+        _n.total_2 = total_2
+        _n.total_3 = total_3
+        _n.total_4 = total_4
+        _n.total_5 = total_5
+        _n.total_6 = total_6
+        _n.total_7 = total_7
+        _n.total_8 = total_8
+        _n.total_9 = total_9
+        _n.total_10 = total_10
+        _n.total_11 = total_11
+        _n.total_12 = total_12
+        _n.total_13 = total_13
+        _n.total_14 = total_14
+        _n.total_15 = total_15
+        _n.total_16 = total_16
+        _n.total_17 = total_17
+        _n.total_18 = total_18
+        _n.total_19 = total_19
+    }
+
+    /// Ops 65–66 of the forward pass, in a function of their own (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _nodesPart2(_ _m: Self, _ _s: inout _Slots, _ _n: inout Nodes) {
+        let total_19 = _n.total_19
+        let silu_term = _n.silu_term
+        let gelu_term = _n.gelu_term
+        // total_20 = total_19 + silu_term
+        let total_20 = Self._kernel26(total_19, silu_term)
+        // f = total_20 + gelu_term
+        let f = Self._kernel26(total_20, gelu_term)
+        _n.total_20 = total_20
+        _n.f = f
+    }
+
+    /// Ops 1–32 of the backward pass, in a function of their own (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _gradientPart0(_ _m: Self, _ _s: inout _Slots, _ _n: Nodes, _ _g: inout Gradient) {
+        // df/df = 1
+        let df = Self._kernel27(1)
+        // df/dtotal_20 = df/df · 1   (∂f/∂total_20 = 1)
+        let dtotal_20 = Self._kernel27(df)
+        // df/dgelu_term = df/df · 1   (∂f/∂gelu_term = 1)
+        let dgelu_term = Self._kernel27(df)
+        // df/dtotal_19 = df/dtotal_20 · 1   (∂total_20/∂total_19 = 1)
+        let dtotal_19 = Self._kernel27(dtotal_20)
+        // df/dsilu_term = df/dtotal_20 · 1   (∂total_20/∂silu_term = 1)
+        let dsilu_term = Self._kernel27(dtotal_20)
+        // df/dtotal_18 = df/dtotal_19 · 1   (∂total_19/∂total_18 = 1)
+        let dtotal_18 = Self._kernel27(dtotal_19)
+        // df/dsoftplus_term = df/dtotal_19 · 1   (∂total_19/∂softplus_term = 1)
+        let dsoftplus_term = Self._kernel27(dtotal_19)
+        // df/dtotal_17 = df/dtotal_18 · 1   (∂total_18/∂total_17 = 1)
+        let dtotal_17 = Self._kernel27(dtotal_18)
+        // df/dleaky_default_term = df/dtotal_18 · 1   (∂total_18/∂leaky_default_term = 1)
+        let dleaky_default_term = Self._kernel27(dtotal_18)
+        // df/dtotal_16 = df/dtotal_17 · 1   (∂total_17/∂total_16 = 1)
+        let dtotal_16 = Self._kernel27(dtotal_17)
+        // df/delu_default_term = df/dtotal_17 · 1   (∂total_17/∂elu_default_term = 1)
+        let delu_default_term = Self._kernel27(dtotal_17)
+        // df/dtotal_15 = df/dtotal_16 · 1   (∂total_16/∂total_15 = 1)
+        let dtotal_15 = Self._kernel27(dtotal_16)
+        // df/delu_term = df/dtotal_16 · 1   (∂total_16/∂elu_term = 1)
+        let delu_term = Self._kernel27(dtotal_16)
+        // df/dtotal_14 = df/dtotal_15 · 1   (∂total_15/∂total_14 = 1)
+        let dtotal_14 = Self._kernel27(dtotal_15)
+        // df/dleaky_term = df/dtotal_15 · 1   (∂total_15/∂leaky_term = 1)
+        let dleaky_term = Self._kernel27(dtotal_15)
+        // df/dtotal_13 = df/dtotal_14 · 1   (∂total_14/∂total_13 = 1)
+        let dtotal_13 = Self._kernel27(dtotal_14)
+        // df/drelu_term = df/dtotal_14 · 1   (∂total_14/∂relu_term = 1)
+        let drelu_term = Self._kernel27(dtotal_14)
+        // df/dtotal_12 = df/dtotal_13 · 1   (∂total_13/∂total_12 = 1)
+        let dtotal_12 = Self._kernel27(dtotal_13)
+        // df/dtanh_term = df/dtotal_13 · 1   (∂total_13/∂tanh_term = 1)
+        let dtanh_term = Self._kernel27(dtotal_13)
+        // df/dtotal_11 = df/dtotal_12 · 1   (∂total_12/∂total_11 = 1)
+        let dtotal_11 = Self._kernel27(dtotal_12)
+        // df/dsigmoid_term = df/dtotal_12 · 1   (∂total_12/∂sigmoid_term = 1)
+        let dsigmoid_term = Self._kernel27(dtotal_12)
+        // df/dtotal_10 = df/dtotal_11 · 1   (∂total_11/∂total_10 = 1)
+        let dtotal_10 = Self._kernel27(dtotal_11)
+        // df/dsqrt_term = df/dtotal_11 · 1   (∂total_11/∂sqrt_term = 1)
+        let dsqrt_term = Self._kernel27(dtotal_11)
+        // df/dtotal_9 = df/dtotal_10 · 1   (∂total_10/∂total_9 = 1)
+        let dtotal_9 = Self._kernel27(dtotal_10)
+        // df/dsquare_term = df/dtotal_10 · 1   (∂total_10/∂square_term = 1)
+        let dsquare_term = Self._kernel27(dtotal_10)
+        // df/dtotal_8 = df/dtotal_9 · 1   (∂total_9/∂total_8 = 1)
+        let dtotal_8 = Self._kernel27(dtotal_9)
+        // df/dlog_term = df/dtotal_9 · 1   (∂total_9/∂log_term = 1)
+        let dlog_term = Self._kernel27(dtotal_9)
+        // df/dtotal_7 = df/dtotal_8 · 1   (∂total_8/∂total_7 = 1)
+        let dtotal_7 = Self._kernel27(dtotal_8)
+        // df/dexp_term = df/dtotal_8 · 1   (∂total_8/∂exp_term = 1)
+        let dexp_term = Self._kernel27(dtotal_8)
+        // df/dtotal_6 = df/dtotal_7 · 1   (∂total_7/∂total_6 = 1)
+        let dtotal_6 = Self._kernel27(dtotal_7)
+        // df/dneg_term = df/dtotal_7 · 1   (∂total_7/∂neg_term = 1)
+        let dneg_term = Self._kernel27(dtotal_7)
+        // df/dtotal_5 = df/dtotal_6 · 1   (∂total_6/∂total_5 = 1)
+        let dtotal_5 = Self._kernel27(dtotal_6)
+        _s.scalars[0] = dgelu_term
+        _s.scalars[1] = dsilu_term
+        _s.scalars[2] = dsoftplus_term
+        _s.scalars[3] = dleaky_default_term
+        _s.scalars[4] = delu_default_term
+        _s.scalars[5] = delu_term
+        _s.scalars[6] = dleaky_term
+        _s.scalars[7] = drelu_term
+        _s.scalars[8] = dtanh_term
+        _s.scalars[9] = dsigmoid_term
+        _s.scalars[10] = dsqrt_term
+        _s.scalars[11] = dsquare_term
+        _s.scalars[12] = dlog_term
+        _s.scalars[13] = dexp_term
+        _s.scalars[14] = dtotal_6
+        _s.scalars[15] = dneg_term
+        _s.scalars[16] = dtotal_5
+    }
+
+    /// Ops 33–64 of the backward pass, in a function of their own (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _gradientPart1(_ _m: Self, _ _s: inout _Slots, _ _n: Nodes, _ _g: inout Gradient) {
+        let dtotal_6 = _s.scalars[14]
+        let dtotal_5 = _s.scalars[16]
+        let dgelu_term = _s.scalars[0]
+        let gelu_r = _n.gelu_r
+        let dsilu_term = _s.scalars[1]
+        let silu_r = _n.silu_r
+        let dsoftplus_term = _s.scalars[2]
+        let softplus_r = _n.softplus_r
+        let dleaky_default_term = _s.scalars[3]
+        let leaky_default_r = _n.leaky_default_r
+        let delu_default_term = _s.scalars[4]
+        let elu_default_r = _n.elu_default_r
+        let delu_term = _s.scalars[5]
+        let elu_r = _n.elu_r
+        let dleaky_term = _s.scalars[6]
+        let leaky_r = _n.leaky_r
+        let drelu_term = _s.scalars[7]
+        let relu_r = _n.relu_r
+        let dtanh_term = _s.scalars[8]
+        let tanh_r = _n.tanh_r
+        let dsigmoid_term = _s.scalars[9]
+        let sigmoid_r = _n.sigmoid_r
+        let dsqrt_term = _s.scalars[10]
+        // df/dlit_term = df/dtotal_6 · 1   (∂total_6/∂lit_term = 1)
+        let dlit_term = Self._kernel27(dtotal_6)
+        // df/dtotal_4 = df/dtotal_5 · 1   (∂total_5/∂total_4 = 1)
+        let dtotal_4 = Self._kernel27(dtotal_5)
+        // df/dmin_term = df/dtotal_5 · 1   (∂total_5/∂min_term = 1)
+        let dmin_term = Self._kernel27(dtotal_5)
+        // df/dtotal_3 = df/dtotal_4 · 1   (∂total_4/∂total_3 = 1)
+        let dtotal_3 = Self._kernel27(dtotal_4)
+        // df/dmax_term = df/dtotal_4 · 1   (∂total_4/∂max_term = 1)
+        let dmax_term = Self._kernel27(dtotal_4)
+        // df/dtotal_2 = df/dtotal_3 · 1   (∂total_3/∂total_2 = 1)
+        let dtotal_2 = Self._kernel27(dtotal_3)
+        // df/ddiv_term = df/dtotal_3 · 1   (∂total_3/∂div_term = 1)
+        let ddiv_term = Self._kernel27(dtotal_3)
+        // df/dtotal_1 = df/dtotal_2 · 1   (∂total_2/∂total_1 = 1)
+        let dtotal_1 = Self._kernel27(dtotal_2)
+        // df/dmul_term = df/dtotal_2 · 1   (∂total_2/∂mul_term = 1)
+        let dmul_term = Self._kernel27(dtotal_2)
+        // df/dadd_term = df/dtotal_1 · 1   (∂total_1/∂add_term = 1)
+        let dadd_term = Self._kernel27(dtotal_1)
+        // df/dsub_term = df/dtotal_1 · 1   (∂total_1/∂sub_term = 1)
+        let dsub_term = Self._kernel27(dtotal_1)
+        // 2·df/dgelu_term
+        let gelu_term_twice_upstream = Self._kernel28(dgelu_term, 2)
+        // df/dgelu_r = 2·gelu_r · df/dgelu_term   (∂gelu_term/∂gelu_rᵢ = 2gelu_rᵢ)
+        let dgelu_r = Self._kernel29(gelu_r, gelu_term_twice_upstream)
+        // 2·df/dsilu_term
+        let silu_term_twice_upstream = Self._kernel28(dsilu_term, 2)
+        // df/dsilu_r = 2·silu_r · df/dsilu_term   (∂silu_term/∂silu_rᵢ = 2silu_rᵢ)
+        let dsilu_r = Self._kernel30(silu_r, silu_term_twice_upstream)
+        // 2·df/dsoftplus_term
+        let softplus_term_twice_upstream = Self._kernel28(dsoftplus_term, 2)
+        // df/dsoftplus_r = 2·softplus_r · df/dsoftplus_term   (∂softplus_term/∂softplus_rᵢ = 2softplus_rᵢ)
+        let dsoftplus_r = Self._kernel29(softplus_r, softplus_term_twice_upstream)
+        // 2·df/dleaky_default_term
+        let leaky_default_term_twice_upstream = Self._kernel28(dleaky_default_term, 2)
+        // df/dleaky_default_r = 2·leaky_default_r · df/dleaky_default_term   (∂leaky_default_term/∂leaky_default_rᵢ = 2leaky_default_rᵢ)
+        let dleaky_default_r = Self._kernel29(leaky_default_r, leaky_default_term_twice_upstream)
+        // 2·df/delu_default_term
+        let elu_default_term_twice_upstream = Self._kernel28(delu_default_term, 2)
+        // df/delu_default_r = 2·elu_default_r · df/delu_default_term   (∂elu_default_term/∂elu_default_rᵢ = 2elu_default_rᵢ)
+        let delu_default_r = Self._kernel29(elu_default_r, elu_default_term_twice_upstream)
+        // 2·df/delu_term
+        let elu_term_twice_upstream = Self._kernel28(delu_term, 2)
+        // df/delu_r = 2·elu_r · df/delu_term   (∂elu_term/∂elu_rᵢ = 2elu_rᵢ)
+        let delu_r = Self._kernel30(elu_r, elu_term_twice_upstream)
+        // 2·df/dleaky_term
+        let leaky_term_twice_upstream = Self._kernel28(dleaky_term, 2)
+        // df/dleaky_r = 2·leaky_r · df/dleaky_term   (∂leaky_term/∂leaky_rᵢ = 2leaky_rᵢ)
+        let dleaky_r = Self._kernel30(leaky_r, leaky_term_twice_upstream)
+        // 2·df/drelu_term
+        let relu_term_twice_upstream = Self._kernel28(drelu_term, 2)
+        // df/drelu_r = 2·relu_r · df/drelu_term   (∂relu_term/∂relu_rᵢ = 2relu_rᵢ)
+        let drelu_r = Self._kernel29(relu_r, relu_term_twice_upstream)
+        // 2·df/dtanh_term
+        let tanh_term_twice_upstream = Self._kernel28(dtanh_term, 2)
+        // df/dtanh_r = 2·tanh_r · df/dtanh_term   (∂tanh_term/∂tanh_rᵢ = 2tanh_rᵢ)
+        let dtanh_r = Self._kernel30(tanh_r, tanh_term_twice_upstream)
+        // 2·df/dsigmoid_term
+        let sigmoid_term_twice_upstream = Self._kernel28(dsigmoid_term, 2)
+        // df/dsigmoid_r = 2·sigmoid_r · df/dsigmoid_term   (∂sigmoid_term/∂sigmoid_rᵢ = 2sigmoid_rᵢ)
+        let dsigmoid_r = Self._kernel29(sigmoid_r, sigmoid_term_twice_upstream)
+        // 2·df/dsqrt_term
+        let sqrt_term_twice_upstream = Self._kernel28(dsqrt_term, 2)
+        _s.scalars[17] = dlit_term
+        _s.scalars[18] = dmin_term
+        _s.scalars[19] = dmax_term
+        _s.scalars[20] = ddiv_term
+        _s.scalars[21] = dmul_term
+        _s.scalars[22] = dadd_term
+        _s.scalars[23] = dsub_term
+        _s.arrays[0] = dgelu_r
+        _s.arrays[1] = dsilu_r
+        _s.arrays[2] = dsoftplus_r
+        _s.arrays[3] = dleaky_default_r
+        _s.arrays[4] = delu_default_r
+        _s.arrays[5] = delu_r
+        _s.arrays[6] = dleaky_r
+        _s.arrays[7] = drelu_r
+        _s.arrays[8] = dtanh_r
+        _s.arrays[9] = dsigmoid_r
+        _s.scalars[24] = sqrt_term_twice_upstream
+    }
+
+    /// Ops 65–96 of the backward pass, in a function of their own (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _gradientPart2(_ _m: Self, _ _s: inout _Slots, _ _n: Nodes, _ _g: inout Gradient) {
+        let sqrt_r = _n.sqrt_r
+        let sqrt_term_twice_upstream = _s.scalars[24]
+        let dsquare_term = _s.scalars[11]
+        let square_r = _n.square_r
+        let dlog_term = _s.scalars[12]
+        let log_r = _n.log_r
+        let dexp_term = _s.scalars[13]
+        let exp_r = _n.exp_r
+        let dneg_term = _s.scalars[15]
+        let neg_r = _n.neg_r
+        let dlit_term = _s.scalars[17]
+        let lit_r = _n.lit_r
+        let dmin_term = _s.scalars[18]
+        let min_r = _n.min_r
+        let dmax_term = _s.scalars[19]
+        let max_r = _n.max_r
+        let ddiv_term = _s.scalars[20]
+        let div_r = _n.div_r
+        let dmul_term = _s.scalars[21]
+        let mul_r = _n.mul_r
+        let dsub_term = _s.scalars[23]
+        let sub_r = _n.sub_r
+        let dadd_term = _s.scalars[22]
+        let add_r = _n.add_r
+        let gelu_x = _m.gelu_x
+        // df/dsqrt_r = 2·sqrt_r · df/dsqrt_term   (∂sqrt_term/∂sqrt_rᵢ = 2sqrt_rᵢ)
+        let dsqrt_r = Self._kernel29(sqrt_r, sqrt_term_twice_upstream)
+        // 2·df/dsquare_term
+        let square_term_twice_upstream = Self._kernel28(dsquare_term, 2)
+        // df/dsquare_r = 2·square_r · df/dsquare_term   (∂square_term/∂square_rᵢ = 2square_rᵢ)
+        let dsquare_r = Self._kernel28(square_r, square_term_twice_upstream)
+        // 2·df/dlog_term
+        let log_term_twice_upstream = Self._kernel28(dlog_term, 2)
+        // df/dlog_r = 2·log_r · df/dlog_term   (∂log_term/∂log_rᵢ = 2log_rᵢ)
+        let dlog_r = Self._kernel30(log_r, log_term_twice_upstream)
+        // 2·df/dexp_term
+        let exp_term_twice_upstream = Self._kernel28(dexp_term, 2)
+        // df/dexp_r = 2·exp_r · df/dexp_term   (∂exp_term/∂exp_rᵢ = 2exp_rᵢ)
+        let dexp_r = Self._kernel29(exp_r, exp_term_twice_upstream)
+        // 2·df/dneg_term
+        let neg_term_twice_upstream = Self._kernel28(dneg_term, 2)
+        // df/dneg_r = 2·neg_r · df/dneg_term   (∂neg_term/∂neg_rᵢ = 2neg_rᵢ)
+        let dneg_r = Self._kernel29(neg_r, neg_term_twice_upstream)
+        // 2·df/dlit_term
+        let lit_term_twice_upstream = Self._kernel28(dlit_term, 2)
+        // df/dlit_r = 2·lit_r · df/dlit_term   (∂lit_term/∂lit_rᵢ = 2lit_rᵢ)
+        let dlit_r = Self._kernel29(lit_r, lit_term_twice_upstream)
+        // 2·df/dmin_term
+        let min_term_twice_upstream = Self._kernel28(dmin_term, 2)
+        // df/dmin_r = 2·min_r · df/dmin_term   (∂min_term/∂min_rᵢ = 2min_rᵢ)
+        let dmin_r = Self._kernel31(min_r, min_term_twice_upstream)
+        // 2·df/dmax_term
+        let max_term_twice_upstream = Self._kernel28(dmax_term, 2)
+        // df/dmax_r = 2·max_r · df/dmax_term   (∂max_term/∂max_rᵢ = 2max_rᵢ)
+        let dmax_r = Self._kernel29(max_r, max_term_twice_upstream)
+        // 2·df/ddiv_term
+        let div_term_twice_upstream = Self._kernel28(ddiv_term, 2)
+        // df/ddiv_r = 2·div_r · df/ddiv_term   (∂div_term/∂div_rᵢ = 2div_rᵢ)
+        let ddiv_r = Self._kernel29(div_r, div_term_twice_upstream)
+        // 2·df/dmul_term
+        let mul_term_twice_upstream = Self._kernel28(dmul_term, 2)
+        // df/dmul_r = 2·mul_r · df/dmul_term   (∂mul_term/∂mul_rᵢ = 2mul_rᵢ)
+        let dmul_r = Self._kernel30(mul_r, mul_term_twice_upstream)
+        // 2·df/dsub_term
+        let sub_term_twice_upstream = Self._kernel28(dsub_term, 2)
+        // df/dsub_r = 2·sub_r · df/dsub_term   (∂sub_term/∂sub_rᵢ = 2sub_rᵢ)
+        let dsub_r = Self._kernel30(sub_r, sub_term_twice_upstream)
+        // 2·df/dadd_term
+        let add_term_twice_upstream = Self._kernel28(dadd_term, 2)
+        // df/dadd_r = 2·add_r · df/dadd_term   (∂add_term/∂add_rᵢ = 2add_rᵢ)
+        let dadd_r = Self._kernel29(add_r, add_term_twice_upstream)
+        // max(gelu_x, −10)
+        let gelu_r_x_above = Self._kernel32(gelu_x, -10)
+        // x̂ = gelu_x clamped to ±10
+        let gelu_r_x_clamped = Self._kernel33(gelu_r_x_above, 10)
+        // x̂²
+        let gelu_r_x_squared = Self._kernel34(gelu_r_x_clamped)
+        // c·x̂²
+        let gelu_r_cubic_term = Self._kernel6(0.044715, gelu_r_x_squared)
+        // 1 + c·x̂²
+        let gelu_r_cubic = Self._kernel0(gelu_r_cubic_term, 1)
+        // x̂(1 + c·x̂²)
+        let gelu_r_inner_unscaled = Self._kernel35(gelu_r_x_clamped, gelu_r_cubic)
+        // u = k(x̂ + c·x̂³)
+        let gelu_r_inner = Self._kernel29(gelu_r_inner_unscaled, 0.7978845608028654)
+        // t = tanh(u)
+        let gelu_r_tanh = Self._kernel36(gelu_r_inner)
+        // 1 + t
+        let gelu_r_one_plus_tanh = Self._kernel0(gelu_r_tanh, 1)
+        _s.arrays[10] = dsqrt_r
+        _s.scalars[25] = dsquare_r
+        _s.arrays[11] = dlog_r
+        _s.arrays[12] = dexp_r
+        _s.arrays[13] = dneg_r
+        _s.arrays[14] = dlit_r
+        _s.arrays[15] = dmin_r
+        _s.arrays[16] = dmax_r
+        _s.arrays[17] = ddiv_r
+        _s.arrays[18] = dmul_r
+        _s.arrays[19] = dsub_r
+        _s.arrays[20] = dadd_r
+        _s.arrays[21] = gelu_r_x_clamped
+        _s.arrays[22] = gelu_r_x_squared
+        _s.arrays[23] = gelu_r_tanh
+        _s.arrays[24] = gelu_r_one_plus_tanh
+    }
+
+    /// Ops 97–128 of the backward pass, in a function of their own (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _gradientPart3(_ _m: Self, _ _s: inout _Slots, _ _n: Nodes, _ _g: inout Gradient) {
+        let gelu_r_one_plus_tanh = _s.arrays[24]
+        let gelu_r_tanh = _s.arrays[23]
+        let gelu_r_x_squared = _s.arrays[22]
+        let gelu_r_x_clamped = _s.arrays[21]
+        let dgelu_r = _s.arrays[0]
+        let silu_x = _m.silu_x
+        let silu_r = _n.silu_r
+        let dsilu_r = _s.arrays[1]
+        let softplus_x = _m.softplus_x
+        let dsoftplus_r = _s.arrays[2]
+        let leaky_default_r = _n.leaky_default_r
+        let dleaky_default_r = _s.arrays[3]
+        let elu_default_x = _m.elu_default_x
+        let elu_default_r = _n.elu_default_r
+        let delu_default_r = _s.arrays[4]
+        let elu_x = _m.elu_x
+        let elu_r = _n.elu_r
+        let delu_r = _s.arrays[5]
+        let leaky_r = _n.leaky_r
+        let dleaky_r = _s.arrays[6]
+        let relu_r = _n.relu_r
+        // ½(1 + t)
+        let gelu_r_half_gate = Self._kernel6(0.5, gelu_r_one_plus_tanh)
+        // t²
+        let gelu_r_tanh_squared = Self._kernel34(gelu_r_tanh)
+        // 1 − t²
+        let gelu_r_sech_squared = Self._kernel7(1, gelu_r_tanh_squared)
+        // 3c·x̂²
+        let gelu_r_du_term = Self._kernel6(0.134145, gelu_r_x_squared)
+        // 1 + 3c·x̂²
+        let gelu_r_du = Self._kernel0(gelu_r_du_term, 1)
+        // x̂(1 − t²)
+        let gelu_r_x_sech_squared = Self._kernel35(gelu_r_x_clamped, gelu_r_sech_squared)
+        // x̂(1 − t²)(1 + 3c·x̂²)
+        let gelu_r_x_sech_du = Self._kernel35(gelu_r_x_sech_squared, gelu_r_du)
+        // ½k·x̂(1 − t²)(1 + 3c·x̂²)
+        let gelu_r_tail = Self._kernel29(gelu_r_x_sech_du, 0.3989422804014327)
+        // gelu'(gelu_x)
+        let gelu_r_slope = Self._kernel37(gelu_r_half_gate, gelu_r_tail)
+        // df/dgelu_x = df/dgelu_r · gelu'(gelu_x)   (∂gelu_r/∂gelu_x = ½(1 + t) + ½k·gelu_x(1 − t²)(1 + 3c·gelu_x²), t = tanh(k(gelu_x + c·gelu_x³)))
+        let dgelu_x = Self._kernel35(dgelu_r, gelu_r_slope)
+        // σ(silu_x)
+        let silu_r_gate = Self._kernel38(silu_x)
+        // 1 − σ(silu_x)
+        let silu_r_closed = Self._kernel1(1, silu_r_gate)
+        // silu_r(1 − σ(silu_x))
+        let silu_r_gated = Self._kernel2(silu_r, silu_r_closed)
+        // silu'(silu_x) = σ(silu_x) + silu_r(1 − σ(silu_x))
+        let silu_r_slope = Self._kernel39(silu_r_gate, silu_r_gated)
+        // df/dsilu_x = df/dsilu_r · silu'(silu_x)   (∂silu_r/∂silu_x = σ(silu_x) + silu_r(1 − σ(silu_x)))
+        let dsilu_x = Self._kernel2(dsilu_r, silu_r_slope)
+        // softplus'(softplus_x) = σ(softplus_x)
+        let softplus_r_slope = Self._kernel13(softplus_x)
+        // df/dsoftplus_x = df/dsoftplus_r · σ(softplus_x)   (∂softplus_r/∂softplus_x = σ(softplus_x) = 1 / (1 + exp(−softplus_x)))
+        let dsoftplus_x = Self._kernel35(dsoftplus_r, softplus_r_slope)
+        // 1 where leaky_default_x > 0, that is where leaky_default_r > 0
+        let leaky_default_x_positive = Self._kernel40(leaky_default_r, 0)
+        // α·df/dleaky_default_r
+        let dleaky_default_r_leak = Self._kernel29(dleaky_default_r, 0.01)
+        // df/dleaky_default_x = df/dleaky_default_r · leaky_relu'(leaky_default_x)   (∂leaky_default_r/∂leaky_default_x = 1 where leaky_default_x > 0, else α = 0.01)
+        let dleaky_default_x = Self._kernel41(leaky_default_x_positive, dleaky_default_r, dleaky_default_r_leak)
+        // 1 where elu_default_x ≥ 0
+        let elu_default_x_nonnegative = Self._kernel42(elu_default_x, 0)
+        // elu'(elu_default_x) = elu_default_r + α for elu_default_x < 0
+        let elu_default_r_slope = Self._kernel0(elu_default_r, 1)
+        // df/delu_default_r · (elu_default_r + α)
+        let elu_default_r_negative_part = Self._kernel35(delu_default_r, elu_default_r_slope)
+        // df/delu_default_x = df/delu_default_r · elu'(elu_default_x)   (∂elu_default_r/∂elu_default_x = 1 where elu_default_x ≥ 0, else elu_default_r + α)
+        let delu_default_x = Self._kernel41(elu_default_x_nonnegative, delu_default_r, elu_default_r_negative_part)
+        // 1 where elu_x ≥ 0
+        let elu_x_nonnegative = Self._kernel43(elu_x, 0)
+        // elu'(elu_x) = elu_r + α for elu_x < 0
+        let elu_r_slope = Self._kernel44(elu_r, 0.5)
+        // df/delu_r · (elu_r + α)
+        let elu_r_negative_part = Self._kernel2(delu_r, elu_r_slope)
+        // df/delu_x = df/delu_r · elu'(elu_x)   (∂elu_r/∂elu_x = 1 where elu_x ≥ 0, else elu_r + α)
+        let delu_x = Self._kernel45(elu_x_nonnegative, delu_r, elu_r_negative_part)
+        // 1 where leaky_x > 0, that is where leaky_r > 0
+        let leaky_x_positive = Self._kernel46(leaky_r, 0)
+        // α·df/dleaky_r
+        let dleaky_r_leak = Self._kernel30(dleaky_r, 0.1)
+        // df/dleaky_x = df/dleaky_r · leaky_relu'(leaky_x)   (∂leaky_r/∂leaky_x = 1 where leaky_x > 0, else α = 0.1)
+        let dleaky_x = Self._kernel45(leaky_x_positive, dleaky_r, dleaky_r_leak)
+        // 1 where relu_x > 0, that is where relu_r > 0
+        let relu_x_positive = Self._kernel40(relu_r, 0)
+        _g.gelu_x = dgelu_x
+        _g.silu_x = dsilu_x
+        _g.softplus_x = dsoftplus_x
+        _g.leaky_default_x = dleaky_default_x
+        _g.elu_default_x = delu_default_x
+        _g.elu_x = delu_x
+        _g.leaky_x = dleaky_x
+        _s.arrays[25] = relu_x_positive
+    }
+
+    /// Ops 129–160 of the backward pass, in a function of their own (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _gradientPart4(_ _m: Self, _ _s: inout _Slots, _ _n: Nodes, _ _g: inout Gradient) {
+        let relu_x_positive = _s.arrays[25]
+        let drelu_r = _s.arrays[7]
+        let tanh_r = _n.tanh_r
+        let dtanh_r = _s.arrays[8]
+        let sigmoid_r = _n.sigmoid_r
+        let dsigmoid_r = _s.arrays[9]
+        let sqrt_r = _n.sqrt_r
+        let dsqrt_r = _s.arrays[10]
+        let square_x = _m.square_x
+        let dsquare_r = _s.scalars[25]
+        let dlog_r = _s.arrays[11]
+        let log_x = _m.log_x
+        let dexp_r = _s.arrays[12]
+        let exp_r = _n.exp_r
+        let dneg_r = _s.arrays[13]
+        let dlit_r = _s.arrays[14]
+        let min_b = _m.min_b
+        let min_a = _m.min_a
+        let dmin_r = _s.arrays[15]
+        let max_a = _m.max_a
+        let max_b = _m.max_b
+        let dmax_r = _s.arrays[16]
+        let ddiv_r = _s.arrays[17]
+        let div_r = _n.div_r
+        let div_b = _m.div_b
+        let dmul_r = _s.arrays[18]
+        let mul_b = _m.mul_b
+        let mul_a = _m.mul_a
+        let dsub_r = _s.arrays[19]
+        // df/drelu_x = df/drelu_r · 1[relu_x > 0]   (∂relu_r/∂relu_x = 1 where relu_x > 0, else 0)
+        let drelu_x = Self._kernel47(relu_x_positive, drelu_r, 0)
+        // tanh_r²
+        let tanh_r_squared = Self._kernel48(tanh_r)
+        // tanh'(tanh_x) = 1 − tanh_r²
+        let tanh_r_slope = Self._kernel1(1, tanh_r_squared)
+        // df/dtanh_x = df/dtanh_r · (1 − tanh_r²)   (∂tanh_r/∂tanh_x = 1 − tanh²(tanh_x))
+        let dtanh_x = Self._kernel2(dtanh_r, tanh_r_slope)
+        // 1 − sigmoid_r
+        let sigmoid_r_complement = Self._kernel7(1, sigmoid_r)
+        // σ'(sigmoid_x) = sigmoid_r(1 − sigmoid_r)
+        let sigmoid_r_slope = Self._kernel35(sigmoid_r, sigmoid_r_complement)
+        // df/dsigmoid_x = df/dsigmoid_r · sigmoid_r(1 − sigmoid_r)   (∂sigmoid_r/∂sigmoid_x = σ(sigmoid_x)(1 − σ(sigmoid_x)))
+        let dsigmoid_x = Self._kernel35(dsigmoid_r, sigmoid_r_slope)
+        // 2·sqrt_r
+        let sqrt_r_twice = Self._kernel6(2, sqrt_r)
+        // df/dsqrt_x = df/dsqrt_r / (2·sqrt_r)   (∂sqrt_r/∂sqrt_x = 1/(2√sqrt_x))
+        let dsqrt_x = Self._kernel49(dsqrt_r, sqrt_r_twice)
+        // 2·square_x
+        let square_x_twice = Self._kernel28(2, square_x)
+        // df/dsquare_x = df/dsquare_r · 2square_x   (∂square_r/∂square_x = 2square_x)
+        let dsquare_x = Self._kernel28(dsquare_r, square_x_twice)
+        // df/dlog_x = df/dlog_r / log_x   (∂log_r/∂log_x = 1/log_x)
+        let dlog_x = Self._kernel50(dlog_r, log_x)
+        // df/dexp_x = df/dexp_r · exp_r   (∂exp_r/∂exp_x = exp(exp_x) = exp_r)
+        let dexp_x = Self._kernel35(dexp_r, exp_r)
+        // df/dneg_x = −df/dneg_r   (∂neg_r/∂neg_x = −1)
+        let dneg_x = Self._kernel8(dneg_r)
+        // df/dlit_scaled = −df/dlit_r   (∂lit_r/∂lit_scaled = −1)
+        let dlit_scaled = Self._kernel8(dlit_r)
+        // df/dlit_a = df/dlit_scaled · 3   (∂lit_scaled/∂lit_a = 3)
+        let dlit_a = Self._kernel29(dlit_scaled, 3)
+        // 1 where min_a ≤ min_b
+        let min_r_takes_first = Self._kernel51(min_b, min_a)
+        // df/dmin_a = df/dmin_r where min chose min_a (ties go to min_a)
+        let dmin_a = Self._kernel52(min_r_takes_first, dmin_r, 0)
+        // df/dmin_b = df/dmin_r where min chose min_b
+        let dmin_b = Self._kernel53(min_r_takes_first, 0, dmin_r)
+        // df/dmin_b = Σ dmin_b   (min_b was broadcast)
+        let dmin_b_sum = Self._kernel54(dmin_b)
+        // 1 where max_a ≥ max_b
+        let max_r_takes_first = Self._kernel55(max_a, max_b)
+        // df/dmax_a = df/dmax_r where max chose max_a (ties go to max_a)
+        let dmax_a = Self._kernel47(max_r_takes_first, dmax_r, 0)
+        // df/dmax_b = df/dmax_r where max chose max_b
+        let dmax_b = Self._kernel56(max_r_takes_first, 0, dmax_r)
+        // df/ddiv_r · div_r
+        let div_r_times_upstream = Self._kernel35(ddiv_r, div_r)
+        // df/ddiv_r · div_r / div_b
+        let div_r_over_divisor = Self._kernel3(div_r_times_upstream, div_b)
+        // df/ddiv_a = df/ddiv_r / div_b   (∂div_r/∂div_a = 1/div_b)
+        let ddiv_a = Self._kernel3(ddiv_r, div_b)
+        // df/ddiv_b = −df/ddiv_r · div_r / div_b   (∂div_r/∂div_b = −div_a/div_b²)
+        let ddiv_b = Self._kernel8(div_r_over_divisor)
+        // df/ddiv_b = Σ ddiv_b   (div_b was broadcast)
+        let ddiv_b_sum = Self._kernel57(ddiv_b)
+        // df/dmul_a = df/dmul_r · mul_b   (∂mul_r/∂mul_a = mul_b)
+        let dmul_a = Self._kernel2(dmul_r, mul_b)
+        // df/dmul_b = df/dmul_r · mul_a   (∂mul_r/∂mul_b = mul_a)
+        let dmul_b = Self._kernel2(dmul_r, mul_a)
+        // df/dsub_b = −df/dsub_r   (∂sub_r/∂sub_b = −1)
+        let dsub_b = Self._kernel58(dsub_r)
+        // df/dsub_a = Σ dsub_r   (sub_a was broadcast)
+        let dsub_r_sum = Self._kernel59(dsub_r)
+        _g.relu_x = drelu_x
+        _g.tanh_x = dtanh_x
+        _g.sigmoid_x = dsigmoid_x
+        _g.sqrt_x = dsqrt_x
+        _g.square_x = dsquare_x
+        _g.log_x = dlog_x
+        _g.exp_x = dexp_x
+        _g.neg_x = dneg_x
+        _g.lit_a = dlit_a
+        _g.min_a = dmin_a
+        _g.min_b = dmin_b_sum
+        _g.max_a = dmax_a
+        _g.max_b = dmax_b
+        _g.div_a = ddiv_a
+        _g.div_b = ddiv_b_sum
+        _g.mul_a = dmul_a
+        _g.mul_b = dmul_b
+        _g.sub_b = dsub_b
+        _g.sub_a = dsub_r_sum
+    }
+
+    /// Ops 161–162 of the backward pass, in a function of their own (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _gradientPart5(_ _m: Self, _ _s: inout _Slots, _ _n: Nodes, _ _g: inout Gradient) {
+        let dadd_r = _s.arrays[20]
+        // df/dadd_a = df/dadd_r · 1   (∂add_r/∂add_a = 1)
+        let dadd_a = Self._kernel60(dadd_r)
+        // df/dadd_b = Σ dadd_r   (add_b was broadcast)
+        let dadd_r_sum = Self._kernel57(dadd_r)
+        _g.add_a = dadd_a
+        _g.add_b = dadd_r_sum
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel0(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
+        let r: [Scalar] = [v0[0] + v1, v0[1] + v1, v0[2] + v1]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel1(_ v0: Scalar, _ v1: [Scalar]) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = v0 - v1[_i]
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel2(_ v0: [Scalar], _ v1: [Scalar]) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = v0[_i] * v1[_i]
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel3(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
+        let r: [Scalar] = [v0[0] / v1, v0[1] / v1, v0[2] / v1]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel4(_ v0: [Scalar], _ v1: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [
+            v0[0] >= v1[0] ? v0[0] : v1[0],
+            v0[1] >= v1[1] ? v0[1] : v1[1],
+            v0[2] >= v1[2] ? v0[2] : v1[2]
+        ]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel5(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
+        let r: [Scalar] = [
+            v0[0] <= v1 ? v0[0] : v1,
+            v0[1] <= v1 ? v0[1] : v1,
+            v0[2] <= v1 ? v0[2] : v1,
+            v0[3] <= v1 ? v0[3] : v1
+        ]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel6(_ v0: Scalar, _ v1: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [v0 * v1[0], v0 * v1[1], v0 * v1[2]]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel7(_ v0: Scalar, _ v1: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [v0 - v1[0], v0 - v1[1], v0 - v1[2]]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel8(_ v0: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [-v0[0], -v0[1], -v0[2]]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel9(_ v0: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [exp(v0[0]), exp(v0[1]), exp(v0[2])]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel10(_ v0: [Scalar]) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = log(v0[_i])
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel11(_ v0: Scalar) -> Scalar {
+        let r: Scalar = v0 * v0
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel12(_ v0: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [v0[0].squareRoot(), v0[1].squareRoot(), v0[2].squareRoot()]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel13(_ v0: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [1 / (1 + exp(-v0[0])), 1 / (1 + exp(-v0[1])), 1 / (1 + exp(-v0[2]))]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel14(_ v0: [Scalar]) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = tanh(v0[_i])
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel15(_ v0: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [max(0, v0[0]), max(0, v0[1]), max(0, v0[2])]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel16(_ v0: [Scalar]) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = max(0.1 * v0[_i], v0[_i])
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel17(_ v0: [Scalar]) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = v0[_i] >= 0 ? v0[_i] : 0.5 * expm1(v0[_i])
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel18(_ v0: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [
+            v0[0] >= 0 ? v0[0] : expm1(v0[0]),
+            v0[1] >= 0 ? v0[1] : expm1(v0[1]),
+            v0[2] >= 0 ? v0[2] : expm1(v0[2])
+        ]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel19(_ v0: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [max(0.01 * v0[0], v0[0]), max(0.01 * v0[1], v0[1]), max(0.01 * v0[2], v0[2])]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel20(_ v0: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [
+            max(v0[0], 0) + log1p(exp(-abs(v0[0]))),
+            max(v0[1], 0) + log1p(exp(-abs(v0[1]))),
+            max(v0[2], 0) + log1p(exp(-abs(v0[2])))
+        ]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel21(_ v0: [Scalar]) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = v0[_i] / (1 + exp(-v0[_i]))
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel22(_ v0: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [
+            0.5 * v0[0] * (1 + tanh(0.7978845608028654 * v0[0] * (1 + 0.044715 * v0[0] * v0[0]))),
+            0.5 * v0[1] * (1 + tanh(0.7978845608028654 * v0[1] * (1 + 0.044715 * v0[1] * v0[1]))),
+            0.5 * v0[2] * (1 + tanh(0.7978845608028654 * v0[2] * (1 + 0.044715 * v0[2] * v0[2])))
+        ]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel23(_ v0: [Scalar]) -> Scalar {
+        let r: Scalar = v0[0] * v0[0] + v0[1] * v0[1] + v0[2] * v0[2]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel24(_ v0: [Scalar]) -> Scalar {
+        let r: Scalar
         do {
             var _total: Scalar = 0
             for _i in 0..<20 {
-                _total += silu_r[_i] * silu_r[_i]
+                _total += v0[_i] * v0[_i]
             }
-            silu_term = _total
+            r = _total
         }
-        // gelu_term = ‖gelu_r‖² = Σ gelu_r²
-        let gelu_term: Scalar = gelu_r[0] * gelu_r[0] + gelu_r[1] * gelu_r[1] + gelu_r[2] * gelu_r[2]
-        // total_1 = add_term + sub_term
-        let total_1: Scalar = add_term + sub_term
-        // total_2 = total_1 + mul_term
-        let total_2: Scalar = total_1 + mul_term
-        // total_3 = total_2 + div_term
-        let total_3: Scalar = total_2 + div_term
-        // total_4 = total_3 + max_term
-        let total_4: Scalar = total_3 + max_term
-        // total_5 = total_4 + min_term
-        let total_5: Scalar = total_4 + min_term
-        // total_6 = total_5 + lit_term
-        let total_6: Scalar = total_5 + lit_term
-        // total_7 = total_6 + neg_term
-        let total_7: Scalar = total_6 + neg_term
-        // total_8 = total_7 + exp_term
-        let total_8: Scalar = total_7 + exp_term
-        // total_9 = total_8 + log_term
-        let total_9: Scalar = total_8 + log_term
-        // total_10 = total_9 + square_term
-        let total_10: Scalar = total_9 + square_term
-        // total_11 = total_10 + sqrt_term
-        let total_11: Scalar = total_10 + sqrt_term
-        // total_12 = total_11 + sigmoid_term
-        let total_12: Scalar = total_11 + sigmoid_term
-        // total_13 = total_12 + tanh_term
-        let total_13: Scalar = total_12 + tanh_term
-        // total_14 = total_13 + relu_term
-        let total_14: Scalar = total_13 + relu_term
-        // total_15 = total_14 + leaky_term
-        let total_15: Scalar = total_14 + leaky_term
-        // total_16 = total_15 + elu_term
-        let total_16: Scalar = total_15 + elu_term
-        // total_17 = total_16 + elu_default_term
-        let total_17: Scalar = total_16 + elu_default_term
-        // total_18 = total_17 + leaky_default_term
-        let total_18: Scalar = total_17 + leaky_default_term
-        // total_19 = total_18 + softplus_term
-        let total_19: Scalar = total_18 + softplus_term
-        // total_20 = total_19 + silu_term
-        let total_20: Scalar = total_19 + silu_term
-        // f = total_20 + gelu_term
-        let f: Scalar = total_20 + gelu_term
-        return Nodes(
-            add_r: add_r,
-            sub_r: sub_r,
-            mul_r: mul_r,
-            div_r: div_r,
-            max_r: max_r,
-            min_r: min_r,
-            lit_scaled: lit_scaled,
-            lit_r: lit_r,
-            neg_r: neg_r,
-            exp_r: exp_r,
-            log_r: log_r,
-            square_r: square_r,
-            sqrt_r: sqrt_r,
-            sigmoid_r: sigmoid_r,
-            tanh_r: tanh_r,
-            relu_r: relu_r,
-            leaky_r: leaky_r,
-            elu_r: elu_r,
-            elu_default_r: elu_default_r,
-            leaky_default_r: leaky_default_r,
-            softplus_r: softplus_r,
-            silu_r: silu_r,
-            gelu_r: gelu_r,
-            add_term: add_term,
-            sub_term: sub_term,
-            mul_term: mul_term,
-            div_term: div_term,
-            max_term: max_term,
-            min_term: min_term,
-            lit_term: lit_term,
-            neg_term: neg_term,
-            exp_term: exp_term,
-            log_term: log_term,
-            square_term: square_term,
-            sqrt_term: sqrt_term,
-            sigmoid_term: sigmoid_term,
-            tanh_term: tanh_term,
-            relu_term: relu_term,
-            leaky_term: leaky_term,
-            elu_term: elu_term,
-            elu_default_term: elu_default_term,
-            leaky_default_term: leaky_default_term,
-            softplus_term: softplus_term,
-            silu_term: silu_term,
-            gelu_term: gelu_term,
-            total_1: total_1,
-            total_2: total_2,
-            total_3: total_3,
-            total_4: total_4,
-            total_5: total_5,
-            total_6: total_6,
-            total_7: total_7,
-            total_8: total_8,
-            total_9: total_9,
-            total_10: total_10,
-            total_11: total_11,
-            total_12: total_12,
-            total_13: total_13,
-            total_14: total_14,
-            total_15: total_15,
-            total_16: total_16,
-            total_17: total_17,
-            total_18: total_18,
-            total_19: total_19,
-            total_20: total_20,
-            f: f
-        )
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel25(_ v0: [Scalar]) -> Scalar {
+        let r: Scalar = v0[0] * v0[0] + v0[1] * v0[1] + v0[2] * v0[2] + v0[3] * v0[3]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel26(_ v0: Scalar, _ v1: Scalar) -> Scalar {
+        let r: Scalar = v0 + v1
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel27(_ v0: Scalar) -> Scalar {
+        let r: Scalar = v0
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel28(_ v0: Scalar, _ v1: Scalar) -> Scalar {
+        let r: Scalar = v0 * v1
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel29(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
+        let r: [Scalar] = [v0[0] * v1, v0[1] * v1, v0[2] * v1]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel30(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = v0[_i] * v1
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel31(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
+        let r: [Scalar] = [v0[0] * v1, v0[1] * v1, v0[2] * v1, v0[3] * v1]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel32(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
+        let r: [Scalar] = [v0[0] >= v1 ? v0[0] : v1, v0[1] >= v1 ? v0[1] : v1, v0[2] >= v1 ? v0[2] : v1]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel33(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
+        let r: [Scalar] = [v0[0] <= v1 ? v0[0] : v1, v0[1] <= v1 ? v0[1] : v1, v0[2] <= v1 ? v0[2] : v1]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel34(_ v0: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [v0[0] * v0[0], v0[1] * v0[1], v0[2] * v0[2]]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel35(_ v0: [Scalar], _ v1: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [v0[0] * v1[0], v0[1] * v1[1], v0[2] * v1[2]]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel36(_ v0: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [tanh(v0[0]), tanh(v0[1]), tanh(v0[2])]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel37(_ v0: [Scalar], _ v1: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [v0[0] + v1[0], v0[1] + v1[1], v0[2] + v1[2]]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel38(_ v0: [Scalar]) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = 1 / (1 + exp(-v0[_i]))
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel39(_ v0: [Scalar], _ v1: [Scalar]) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = v0[_i] + v1[_i]
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel40(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
+        let r: [Scalar] = [v0[0] > v1 ? 1 : 0, v0[1] > v1 ? 1 : 0, v0[2] > v1 ? 1 : 0]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel41(_ v0: [Scalar], _ v1: [Scalar], _ v2: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [
+            v0[0] != 0 ? v1[0] : v2[0],
+            v0[1] != 0 ? v1[1] : v2[1],
+            v0[2] != 0 ? v1[2] : v2[2]
+        ]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel42(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
+        let r: [Scalar] = [v0[0] >= v1 ? 1 : 0, v0[1] >= v1 ? 1 : 0, v0[2] >= v1 ? 1 : 0]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel43(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = v0[_i] >= v1 ? 1 : 0
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel44(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = v0[_i] + v1
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel45(_ v0: [Scalar], _ v1: [Scalar], _ v2: [Scalar]) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = v0[_i] != 0 ? v1[_i] : v2[_i]
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel46(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = v0[_i] > v1 ? 1 : 0
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel47(_ v0: [Scalar], _ v1: [Scalar], _ v2: Scalar) -> [Scalar] {
+        let r: [Scalar] = [v0[0] != 0 ? v1[0] : v2, v0[1] != 0 ? v1[1] : v2, v0[2] != 0 ? v1[2] : v2]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel48(_ v0: [Scalar]) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = v0[_i] * v0[_i]
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel49(_ v0: [Scalar], _ v1: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [v0[0] / v1[0], v0[1] / v1[1], v0[2] / v1[2]]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel50(_ v0: [Scalar], _ v1: [Scalar]) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = v0[_i] / v1[_i]
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel51(_ v0: Scalar, _ v1: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [
+            v0 >= v1[0] ? 1 : 0,
+            v0 >= v1[1] ? 1 : 0,
+            v0 >= v1[2] ? 1 : 0,
+            v0 >= v1[3] ? 1 : 0
+        ]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel52(_ v0: [Scalar], _ v1: [Scalar], _ v2: Scalar) -> [Scalar] {
+        let r: [Scalar] = [
+            v0[0] != 0 ? v1[0] : v2,
+            v0[1] != 0 ? v1[1] : v2,
+            v0[2] != 0 ? v1[2] : v2,
+            v0[3] != 0 ? v1[3] : v2
+        ]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel53(_ v0: [Scalar], _ v1: Scalar, _ v2: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [
+            v0[0] != 0 ? v1 : v2[0],
+            v0[1] != 0 ? v1 : v2[1],
+            v0[2] != 0 ? v1 : v2[2],
+            v0[3] != 0 ? v1 : v2[3]
+        ]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel54(_ v0: [Scalar]) -> Scalar {
+        let r: Scalar = v0[0] + v0[1] + v0[2] + v0[3]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel55(_ v0: [Scalar], _ v1: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [v0[0] >= v1[0] ? 1 : 0, v0[1] >= v1[1] ? 1 : 0, v0[2] >= v1[2] ? 1 : 0]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel56(_ v0: [Scalar], _ v1: Scalar, _ v2: [Scalar]) -> [Scalar] {
+        let r: [Scalar] = [v0[0] != 0 ? v1 : v2[0], v0[1] != 0 ? v1 : v2[1], v0[2] != 0 ? v1 : v2[2]]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel57(_ v0: [Scalar]) -> Scalar {
+        let r: Scalar = v0[0] + v0[1] + v0[2]
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel58(_ v0: [Scalar]) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: 20)
+        for _i in 0..<20 {
+            r[_i] = -v0[_i]
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel59(_ v0: [Scalar]) -> Scalar {
+        let r: Scalar
+        do {
+            var _total: Scalar = 0
+            for _i in 0..<20 {
+                _total += v0[_i]
+            }
+            r = _total
+        }
+        return r
+    }
+
+    /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
+    @inline(never)
+    private static func _kernel60(_ v0: [Scalar]) -> [Scalar] {
+        let r = v0
+        return r
     }
 
     /// A wrong-sized array: names the model, the argument, what was expected and what came.
@@ -1566,9 +1934,9 @@ public struct ElementwiseOps: Sendable {
         public var description: String { "\(model): \(argument): expected \(expected), found \(found)" }
     }
 
-    static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {
-        guard count == expected else {
-            throw InputError(model: "ElementwiseOps", argument: argument, expected: "\(expected) values", found: "\(count) values")
+    static func checkCount(_ count: Int, _ argument: String, _ expected: Int, _ error: inout InputError?) {
+        if error == nil, count != expected {
+            error = InputError(model: "ElementwiseOps", argument: argument, expected: "\(expected) values", found: "\(count) values")
         }
     }
 }

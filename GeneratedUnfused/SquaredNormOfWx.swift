@@ -38,8 +38,10 @@ public struct SquaredNormOfWx: Sendable {
     /// Every input and param, in the spec's order. Throws `InputError` when an array has the
     /// wrong count.
     public init(W: [Scalar], x: [Scalar]) throws {
-        try Self.checkCount(W.count, "W", 4)
-        try Self.checkCount(x.count, "x", 2)
+        var _error: InputError?
+        Self.checkCount(W.count, "W", 4, &_error)
+        Self.checkCount(x.count, "x", 2, &_error)
+        if let _error { throw _error }
         self.W = W
         self.x = x
     }
@@ -104,9 +106,9 @@ public struct SquaredNormOfWx: Sendable {
         public var description: String { "\(model): \(argument): expected \(expected), found \(found)" }
     }
 
-    static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {
-        guard count == expected else {
-            throw InputError(model: "SquaredNormOfWx", argument: argument, expected: "\(expected) values", found: "\(count) values")
+    static func checkCount(_ count: Int, _ argument: String, _ expected: Int, _ error: inout InputError?) {
+        if error == nil, count != expected {
+            error = InputError(model: "SquaredNormOfWx", argument: argument, expected: "\(expected) values", found: "\(count) values")
         }
     }
 }

@@ -79,12 +79,14 @@ public struct TwoLayerGraph: Sendable {
         x: [Scalar],
         t: [Scalar]
     ) throws {
-        try Self.checkCount(W1.count, "W1", 12)
-        try Self.checkCount(b1.count, "b1", 4)
-        try Self.checkCount(W2.count, "W2", 8)
-        try Self.checkCount(b2.count, "b2", 2)
-        try Self.checkCount(x.count, "x", 3)
-        try Self.checkCount(t.count, "t", 2)
+        var _error: InputError?
+        Self.checkCount(W1.count, "W1", 12, &_error)
+        Self.checkCount(b1.count, "b1", 4, &_error)
+        Self.checkCount(W2.count, "W2", 8, &_error)
+        Self.checkCount(b2.count, "b2", 2, &_error)
+        Self.checkCount(x.count, "x", 3, &_error)
+        Self.checkCount(t.count, "t", 2, &_error)
+        if let _error { throw _error }
         self.W1 = W1
         self.b1 = b1
         self.W2 = W2
@@ -259,9 +261,9 @@ public struct TwoLayerGraph: Sendable {
         public var description: String { "\(model): \(argument): expected \(expected), found \(found)" }
     }
 
-    static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {
-        guard count == expected else {
-            throw InputError(model: "TwoLayerGraph", argument: argument, expected: "\(expected) values", found: "\(count) values")
+    static func checkCount(_ count: Int, _ argument: String, _ expected: Int, _ error: inout InputError?) {
+        if error == nil, count != expected {
+            error = InputError(model: "TwoLayerGraph", argument: argument, expected: "\(expected) values", found: "\(count) values")
         }
     }
 }

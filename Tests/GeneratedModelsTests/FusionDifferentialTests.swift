@@ -52,6 +52,7 @@ final class FusionDifferentialTests: XCTestCase {
         try compare(GeneratedModels.ElementwiseOps.self, GeneratedUnfusedModels.ElementwiseOps.self)
         try compare(GeneratedModels.LinearAlgebraOps.self, GeneratedUnfusedModels.LinearAlgebraOps.self)
         try compare(GeneratedModels.PowOps.self, GeneratedUnfusedModels.PowOps.self)
+        try compare(GeneratedModels.ResidualGraph.self, GeneratedUnfusedModels.ResidualGraph.self)
     }
 
     /// The inference-only model: the same scores.
@@ -162,4 +163,8 @@ extension GeneratedUnfusedModels.ElementwiseOps: ElementwiseOpsInit, TestableGra
 
 extension GeneratedUnfusedModels.LinearAlgebraOps: LinearAlgebraOpsInit, TestableGraph {
     static let spec = GeneratedModels.LinearAlgebraOps.spec
+}
+
+extension GeneratedUnfusedModels.ResidualGraph: ResidualGraphInit, TestableGraph {
+    static let spec = GeneratedModels.ResidualGraph.spec
 }

@@ -8,12 +8,14 @@ import XCTest
 protocol TestableGraph {
     associatedtype Scalar: BinaryFloatingPoint
     associatedtype Gradient
+    associatedtype Nodes
     /// The spec's file name in `Specs/`, without `.yaml`.
     static var spec: String { get }
     /// A value from one array per input and param (scalars as one-element arrays).
     static func make(_ values: [[Double]]) throws -> Self
     func value() -> Scalar
     func valueAndGradient() -> (value: Scalar, gradient: Gradient)
+    func nodes() -> Nodes
 }
 
 /// The arrays of a generated struct's stored properties (a `Gradient`, `Nodes`, or the graph
@@ -77,6 +79,9 @@ struct GraphChecks<G: TestableGraph> {
         let (value, gradient) = graph.valueAndGradient()
         XCTAssertEqual(Double(value), expected.value, accuracy: tolerance * (1 + abs(expected.value)), "\(G.spec): value")
         XCTAssertEqual(Double(graph.value()), Double(value), "\(G.spec): value() and valueAndGradient() agree")
+        for (node, (got, id)) in zip(lowered.spec.nodes, zip(storedArrays(graph.nodes()), lowered.nodes)) {
+            XCTAssertLessThan(maxError(got, expected.interpreter.value(id)), tolerance, "\(G.spec): node \(node.name) differs from the interpreter")
+        }
         for (v, (got, want)) in zip(lowered.spec.variables, zip(storedArrays(gradient), expected.gradient)) {
             XCTAssertLessThan(maxError(got, want), tolerance, "\(G.spec): d\(lowered.spec.output)/d\(v.name) differs from the interpreter")
         }

@@ -37,6 +37,9 @@ final class GraphModelTests: XCTestCase {
     func testPow() throws { try GraphChecks(PowOps.self).runAll() }
     /// matmul (matrix·matrix, matrix·vector, vector·matrix), transpose, dot and the reductions.
     func testEveryLinearAlgebraOp() throws { try GraphChecks(LinearAlgebraOps.self).runAll() }
+    /// A graph large enough to be emitted in parts (`GraphOutliner`): kernels shared by ops of one
+    /// shape, values crossing parts through slots, nodes and gradients filled part by part.
+    func testResidualGraphEmittedInParts() throws { try GraphChecks(ResidualGraph.self).runAll() }
 
     /// Properties keep their fixed counts: `init` throws, naming the model and the argument.
     func testWrongCountNamesModelAndArgument() {

@@ -152,10 +152,20 @@ final class GraphDiagnosticTests: XCTestCase {
         ])
     }
 
-    /// More than 10,000 nodes is an error at the first node past the limit.
+    /// More than 1,000 nodes is an error at the first node past the limit; 1,000 are accepted.
     func testNodeLimit() {
-        let nodes = (1...10_001).map { "  n\($0): neg(s)" }.joined(separator: "\n")
+        let nodes = (1...1_001).map { "  n\($0): neg(s)" }.joined(separator: "\n")
         let text = "nngen: 1\nname: G\ninputs:\n  s: scalar\ngraph:\n\(nodes)\noutput: n1\n"
-        XCTAssertEqual(diagnostics(text), ["10006:3: error: the graph has 10001 nodes, over the limit of 10000"])
+        XCTAssertEqual(diagnostics(text), ["1006:3: error: the graph has 1001 nodes, over the limit of 1000"])
+        XCTAssertEqual(diagnostics(text.replacingOccurrences(of: "  n1001: neg(s)\n", with: "")), [])
+    }
+
+    /// More than 500 inputs and params is an error at the first one past the limit; 500 are accepted.
+    func testVariableLimit() {
+        let inputs = (1...300).map { "  x\($0): scalar" }.joined(separator: "\n")
+        let params = (1...201).map { "  p\($0): scalar" }.joined(separator: "\n")
+        let text = "nngen: 1\nname: G\ninputs:\n\(inputs)\nparams:\n\(params)\ngraph:\n  f: neg(x1)\noutput: f\n"
+        XCTAssertEqual(diagnostics(text), ["505:3: error: the graph has 501 inputs and params, over the limit of 500"])
+        XCTAssertEqual(diagnostics(text.replacingOccurrences(of: "  p201: scalar\n", with: "")), [])
     }
 }

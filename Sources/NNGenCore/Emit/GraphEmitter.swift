@@ -5,6 +5,8 @@ public struct GraphEmitter {
     /// The spec's file name, for the header.
     public let sourceName: String
     let statements: GraphStatements
+    /// Set when the graph is large enough to be emitted in parts (see `GraphOutliner`).
+    let outliner: GraphOutliner?
     /// False for `--no-fusion` (every helper a statement of its own), which the header repeats.
     let fusion: Bool
 
@@ -15,7 +17,14 @@ public struct GraphEmitter {
         self.model = model
         self.sourceName = sourceName
         self.fusion = fusion
-        statements = GraphStatements(model: model, unrollLimit: unrollLimit, fusion: fusion)
+        let inline = GraphStatements(model: model, unrollLimit: unrollLimit, fusion: fusion)
+        if GraphOutliner.isNeeded(inline) {
+            statements = GraphStatements(model: model, unrollLimit: min(unrollLimit, GraphOutliner.unrollLimit), fusion: fusion, outlined: true)
+            outliner = GraphOutliner(statements)
+        } else {
+            statements = inline
+            outliner = nil
+        }
     }
 
     var spec: GraphSpec { model.spec }
@@ -42,11 +51,12 @@ public struct GraphEmitter {
             nodesType(&w)
             w.line("")
             nodes(&w)
+            outliner?.emitFunctions(&w)
             if hasArrays {
                 w.line("")
                 SupportEmitter.inputError(labels: false, &w)
                 w.line("")
-                SupportEmitter.checkCount(model: spec.name, &w)
+                SupportEmitter.recordCount(model: spec.name, &w)
             }
         }
         return w.text
@@ -95,8 +105,13 @@ public struct GraphEmitter {
             w.doc("Every input and param, in the spec's order.")
         }
         w.list("public init(", arguments, ")\(hasArrays ? " throws" : "") {") { w in
-            for v in spec.variables where !v.shape.isScalar {
-                w.line("try Self.checkCount(\(v.name).count, \"\(v.name)\", \(v.shape.count))")
+            if hasArrays {
+                // Checked at one `throw` (see `recordCount` in nngen's SupportEmitter).
+                w.line("var _error: InputError?")
+                for v in spec.variables where !v.shape.isScalar {
+                    w.line("Self.checkCount(\(v.name).count, \"\(v.name)\", \(v.shape.count), &_error)")
+                }
+                w.line("if let _error { throw _error }")
             }
             for v in spec.variables { w.line("self.\(v.name) = \(v.name)") }
         }
@@ -111,7 +126,9 @@ public struct GraphEmitter {
         w.block("public struct \(name): Sendable {") { w in
             for field in fields {
                 w.doc("\(field.doc), \(field.shape.isScalar ? "a scalar" : "\(field.shape)").")
-                w.line("public var \(field.name): \(swiftType(field.shape))")
+                // Outlined, the parts fill the fields one by one, so each starts empty (see `GraphOutliner`).
+                let initial = outliner == nil ? "" : field.shape.isScalar ? " = 0" : " = []"
+                w.line("public var \(field.name): \(swiftType(field.shape))" + initial)
             }
         }
     }
@@ -137,6 +154,10 @@ public struct GraphEmitter {
     private func nodes(_ w: inout CodeWriter) {
         w.doc("Every node at the current inputs and params: the forward pass, value by value.")
         w.block("public func nodes() -> Nodes {") { w in
+            if let outliner {
+                outliner.emitNodes(&w)
+                return
+            }
             statements.emit(computing: model.nodes, &w)
             let fields = zip(spec.nodes, model.nodes).map { "\($0.name): \(statements.names[$1])" }
             w.list("return Nodes(", fields, ")")
@@ -147,6 +168,10 @@ public struct GraphEmitter {
         w.doc("`\(spec.output)` and its gradient with respect to every input and param: the forward pass, then",
               "one backward pass that applies the chain rule node by node.")
         w.block("public func valueAndGradient() -> (value: Scalar, gradient: Gradient) {") { w in
+            if let outliner {
+                outliner.emitValueAndGradient(&w)
+                return
+            }
             // The forward pass is emitted once, in nodes(); the backward pass reads the nodes it needs.
             // (`_forward` cannot clash: spec names never start with an underscore.)
             w.line("let _forward = nodes()")

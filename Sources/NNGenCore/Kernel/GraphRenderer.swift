@@ -7,15 +7,28 @@ struct GraphRenderer: KernelRenderer {
     let names: GraphValueNames
     /// Comparisons kept as `Bool`.
     let conditions: Set<ValueID>
+    /// Values spelled otherwise than by their names: an outlined kernel's parameters and result
+    /// (see `GraphOutliner`).
+    var renames: [ValueID: String] = [:]
+
+    /// The Swift name of `id` in the code being rendered.
+    func name(_ id: ValueID) -> String { renames[id] ?? names[id] }
 
     /// Element `index` of `id`: the name of a scalar, the element of an array.
     func spell(_ id: ValueID, _ index: String?) -> String {
-        graph[id].shape.isScalar ? names[id] : "\(names[id])[\(index!)]"
+        graph[id].shape.isScalar ? name(id) : "\(name(id))[\(index!)]"
+    }
+
+    /// The Swift type of `id`: `Scalar` or `Bool` (a comparison that only selects), in an array
+    /// unless `id` is a scalar.
+    func type(of id: ValueID) -> String {
+        let element = conditions.contains(id) ? "Bool" : "Scalar"
+        return graph[id].shape.isScalar ? element : "[\(element)]"
     }
 
     /// Declares `output` and computes it with `statements`.
     func render(_ statements: [KernelStatement], output: ValueID, _ w: inout CodeWriter) {
-        let name = names[output], shape = graph[output].shape
+        let name = name(output), shape = graph[output].shape
         let type = conditions.contains(output) ? "Bool" : "Scalar"
         if shape.isScalar, statements.count == 1, case .store(output, nil, .set, let value) = statements[0] {
             w.line("let \(name): \(type) = \(text(value))")
@@ -24,7 +37,7 @@ struct GraphRenderer: KernelRenderer {
         } else if statements.count == 1, case .fill(output, let value) = statements[0] {
             w.line("let \(name) = [\(type)](repeating: \(text(value)), count: \(shape.count))")
         } else if statements.count == 1, case .copy(output, let source) = statements[0] {
-            w.line("let \(name) = \(names[source])")
+            w.line("let \(name) = \(self.name(source))")
         } else if shape.isScalar {
             // Assigned once, inside the scope that holds the kernel's locals.
             w.line("let \(name): \(type)")

@@ -23,13 +23,17 @@ struct KernelLowering {
     let local: (String) -> String
     /// True where every output starts as zeros (a graph's fresh arrays), so sums need not clear it.
     let outputsStartAtZero: Bool
+    /// True where constants are read as values, spelled by the renderer, instead of literals (an
+    /// outlined graph's kernels take them as parameters, so that ops differing only in a constant
+    /// share one function).
+    let constantsAsValues: Bool
     private let producers: [Int?]
 
     init(graph: Graph, unroll: UnrollPolicy, isFused: @escaping (ValueID) -> Bool, namesFusedValues: Bool,
          conditions: Set<ValueID> = [], fastMath: Bool = false,
          productPlan: @escaping (ValueID) -> ExecutionPlan.Product? = { _ in nil },
          usesSumRows: @escaping (Op) -> Bool = { _ in false }, local: @escaping (String) -> String = { $0 },
-         outputsStartAtZero: Bool = false) {
+         outputsStartAtZero: Bool = false, constantsAsValues: Bool = false) {
         self.graph = graph
         self.unroll = unroll
         self.isFused = isFused
@@ -40,6 +44,7 @@ struct KernelLowering {
         self.usesSumRows = usesSumRows
         self.local = local
         self.outputsStartAtZero = outputsStartAtZero
+        self.constantsAsValues = constantsAsValues
         producers = graph.producers
     }
 
@@ -145,7 +150,7 @@ struct KernelLowering {
 
     /// An operand: a literal, a fused value (a local, or its expression inline), or an element.
     private func value(_ id: ValueID, _ position: Position, of output: Shape) -> SwiftExpression {
-        if case .constant(let c) = graph[id].role { return .literal(c) }
+        if case .constant(let c) = graph[id].role { return constantsAsValues ? .element(id, nil) : .literal(c) }
         if isFused(id), !namesFusedValues { return expression(graph.ops[producers[id.index]!], position, of: output) }
         if isFused(id) { return .element(id, nil) }
         return .element(id, index(graph[id].shape, position, of: output))

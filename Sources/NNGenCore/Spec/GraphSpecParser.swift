@@ -4,8 +4,13 @@
 /// at the argument that causes it and lowering cannot fail.
 extension SpecParser {
     static let graphKeys = ["nngen", "name", "scalar", "inputs", "params", "graph", "output"]
-    /// At most this many nodes in `graph:`.
-    public static let maximumNodes = 10_000
+    /// At most this many nodes in `graph:`, and at most `maximumVariables` inputs and params: the
+    /// largest graphs within both compile with `swiftc -O` in under 60 s
+    /// (`Scripts/check_compile_times.sh`; each node and each variable is a public stored property,
+    /// which costs the compiler about 7 ms whatever the code around it).
+    public static let maximumNodes = 1_000
+    /// At most this many inputs and params together.
+    public static let maximumVariables = 500
     /// At most this many elements in any input, param or node.
     public static let maximumElements = 16_777_216
 }
@@ -25,6 +30,11 @@ extension NodeDecoder {
                 variables.append(GraphSpec.Variable(name: varName, shape: shape, isParam: section.key == "params", location: at))
                 scope.shapes[varName] = shape
             }
+        }
+        if variables.count > SpecParser.maximumVariables {
+            log.error("the graph has \(variables.count) inputs and params, over the limit of \(SpecParser.maximumVariables)",
+                      at: variables[SpecParser.maximumVariables].location)
+            return nil
         }
         if sections.isEmpty {
             log.error("a graph needs 'inputs:' or 'params:' to differentiate with respect to", at: f.location)
