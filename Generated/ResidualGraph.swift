@@ -475,7 +475,7 @@ public struct ResidualGraph: Sendable {
         // h1 = x + r1
         let h1 = Self._kernel1(x, r1)
         // w1 = ‖W1‖² = Σ W1²
-        let w1 = Self._kernel3(W1)
+        let w1 = Self._kernel3(W1, 64)
         // a2 = W2·h1   [8×8]·[8]
         let a2 = Self._kernel0(W2, h1)
         // z2 = a2 + b2
@@ -485,7 +485,7 @@ public struct ResidualGraph: Sendable {
         // h2 = h1 + r2
         let h2 = Self._kernel1(h1, r2)
         // w2 = ‖W2‖² = Σ W2²
-        let w2 = Self._kernel3(W2)
+        let w2 = Self._kernel3(W2, 64)
         // a3 = W3·h2   [8×8]·[8]
         let a3 = Self._kernel0(W3, h2)
         // z3 = a3 + b3
@@ -495,7 +495,7 @@ public struct ResidualGraph: Sendable {
         // h3 = h2 + r3
         let h3 = Self._kernel1(h2, r3)
         // w3 = ‖W3‖² = Σ W3²
-        let w3 = Self._kernel3(W3)
+        let w3 = Self._kernel3(W3, 64)
         // a4 = W4·h3   [8×8]·[8]
         let a4 = Self._kernel0(W4, h3)
         // z4 = a4 + b4
@@ -505,7 +505,7 @@ public struct ResidualGraph: Sendable {
         // h4 = h3 + r4
         let h4 = Self._kernel1(h3, r4)
         // w4 = ‖W4‖² = Σ W4²
-        let w4 = Self._kernel3(W4)
+        let w4 = Self._kernel3(W4, 64)
         // a5 = W5·h4   [8×8]·[8]
         let a5 = Self._kernel0(W5, h4)
         // z5 = a5 + b5
@@ -515,7 +515,7 @@ public struct ResidualGraph: Sendable {
         // h5 = h4 + r5
         let h5 = Self._kernel1(h4, r5)
         // w5 = ‖W5‖² = Σ W5²
-        let w5 = Self._kernel3(W5)
+        let w5 = Self._kernel3(W5, 64)
         // a6 = W6·h5   [8×8]·[8]
         let a6 = Self._kernel0(W6, h5)
         // z6 = a6 + b6
@@ -525,7 +525,7 @@ public struct ResidualGraph: Sendable {
         // h6 = h5 + r6
         let h6 = Self._kernel1(h5, r6)
         // w6 = ‖W6‖² = Σ W6²
-        let w6 = Self._kernel3(W6)
+        let w6 = Self._kernel3(W6, 64)
         // a7 = W7·h6   [8×8]·[8]
         let a7 = Self._kernel0(W7, h6)
         // z7 = a7 + b7
@@ -584,7 +584,7 @@ public struct ResidualGraph: Sendable {
         // h7 = h6 + r7
         let h7 = Self._kernel1(h6, r7)
         // w7 = ‖W7‖² = Σ W7²
-        let w7 = Self._kernel3(W7)
+        let w7 = Self._kernel3(W7, 64)
         // a8 = W8·h7   [8×8]·[8]
         let a8 = Self._kernel0(W8, h7)
         // z8 = a8 + b8
@@ -594,7 +594,7 @@ public struct ResidualGraph: Sendable {
         // h8 = h7 + r8
         let h8 = Self._kernel1(h7, r8)
         // w8 = ‖W8‖² = Σ W8²
-        let w8 = Self._kernel3(W8)
+        let w8 = Self._kernel3(W8, 64)
         // e = h8 − t
         let e = Self._kernel5(h8, t)
         // se = ‖e‖² = Σ e²
@@ -694,7 +694,7 @@ public struct ResidualGraph: Sendable {
         // df/dh8 = df/de · 1   (∂e/∂h8 = 1)
         let dh8 = Self._kernel12(de)
         // df/dW8 = 2·W8 · df/dw8   (∂w8/∂W8ᵢ = 2W8ᵢ)
-        let dW8_via_w8 = Self._kernel13(W8, dw8, 2)
+        let dW8_via_w8 = Self._kernel13(W8, dw8, 2, 64)
         // df/dh7 = df/dh8 · 1   (∂h8/∂h7 = 1)
         let dh7_via_h8 = Self._kernel12(dh8)
         // df/dr8 = df/dh8 · 1   (∂h8/∂r8 = 1)
@@ -706,11 +706,11 @@ public struct ResidualGraph: Sendable {
         // df/db8 = df/dz8 · 1   (∂z8/∂b8 = 1)
         let db8 = Self._kernel12(dz8)
         // df/dW8 = df/da8 · h7ᵀ
-        let dW8_via_a8 = Self._kernel15(da8, h7)
+        let dW8_via_a8 = Self._kernel15(da8, h7, 64)
         // df/dh7 = W8ᵀ · df/da8
         let dh7_via_a8 = Self._kernel16(W8, da8)
         // df/dW7 = 2·W7 · df/dw7   (∂w7/∂W7ᵢ = 2W7ᵢ)
-        let dW7_via_w7 = Self._kernel13(W7, dw7, 2)
+        let dW7_via_w7 = Self._kernel13(W7, dw7, 2, 64)
         // df/dh7 += dh7_via_a8   (h7 is used 2 times: adjoints add)
         let dh7 = Self._kernel1(dh7_via_h8, dh7_via_a8)
         _s.scalars[0] = dw6
@@ -756,11 +756,11 @@ public struct ResidualGraph: Sendable {
         // df/db7 = df/dz7 · 1   (∂z7/∂b7 = 1)
         let db7 = Self._kernel12(dz7)
         // df/dW7 = df/da7 · h6ᵀ
-        let dW7_via_a7 = Self._kernel15(da7, h6)
+        let dW7_via_a7 = Self._kernel15(da7, h6, 64)
         // df/dh6 = W7ᵀ · df/da7
         let dh6_via_a7 = Self._kernel16(W7, da7)
         // df/dW6 = 2·W6 · df/dw6   (∂w6/∂W6ᵢ = 2W6ᵢ)
-        let dW6_via_w6 = Self._kernel13(W6, dw6, 2)
+        let dW6_via_w6 = Self._kernel13(W6, dw6, 2, 64)
         // df/dh6 += dh6_via_a7   (h6 is used 2 times: adjoints add)
         let dh6 = Self._kernel1(dh6_via_h7, dh6_via_a7)
         // df/dh5 = df/dh6 · 1   (∂h6/∂h5 = 1)
@@ -774,11 +774,11 @@ public struct ResidualGraph: Sendable {
         // df/db6 = df/dz6 · 1   (∂z6/∂b6 = 1)
         let db6 = Self._kernel12(dz6)
         // df/dW6 = df/da6 · h5ᵀ
-        let dW6_via_a6 = Self._kernel15(da6, h5)
+        let dW6_via_a6 = Self._kernel15(da6, h5, 64)
         // df/dh5 = W6ᵀ · df/da6
         let dh5_via_a6 = Self._kernel16(W6, da6)
         // df/dW5 = 2·W5 · df/dw5   (∂w5/∂W5ᵢ = 2W5ᵢ)
-        let dW5_via_w5 = Self._kernel13(W5, dw5, 2)
+        let dW5_via_w5 = Self._kernel13(W5, dw5, 2, 64)
         // df/dh5 += dh5_via_a6   (h5 is used 2 times: adjoints add)
         let dh5 = Self._kernel1(dh5_via_h6, dh5_via_a6)
         // df/dh4 = df/dh5 · 1   (∂h5/∂h4 = 1)
@@ -792,11 +792,11 @@ public struct ResidualGraph: Sendable {
         // df/db5 = df/dz5 · 1   (∂z5/∂b5 = 1)
         let db5 = Self._kernel12(dz5)
         // df/dW5 = df/da5 · h4ᵀ
-        let dW5_via_a5 = Self._kernel15(da5, h4)
+        let dW5_via_a5 = Self._kernel15(da5, h4, 64)
         // df/dh4 = W5ᵀ · df/da5
         let dh4_via_a5 = Self._kernel16(W5, da5)
         // df/dW4 = 2·W4 · df/dw4   (∂w4/∂W4ᵢ = 2W4ᵢ)
-        let dW4_via_w4 = Self._kernel13(W4, dw4, 2)
+        let dW4_via_w4 = Self._kernel13(W4, dw4, 2, 64)
         // df/dh4 += dh4_via_a5   (h4 is used 2 times: adjoints add)
         let dh4 = Self._kernel1(dh4_via_h5, dh4_via_a5)
         // df/dh3 = df/dh4 · 1   (∂h4/∂h3 = 1)
@@ -843,11 +843,11 @@ public struct ResidualGraph: Sendable {
         let r1 = _n.r1
         let x = _m.x
         // df/dW4 = df/da4 · h3ᵀ
-        let dW4_via_a4 = Self._kernel15(da4, h3)
+        let dW4_via_a4 = Self._kernel15(da4, h3, 64)
         // df/dh3 = W4ᵀ · df/da4
         let dh3_via_a4 = Self._kernel16(W4, da4)
         // df/dW3 = 2·W3 · df/dw3   (∂w3/∂W3ᵢ = 2W3ᵢ)
-        let dW3_via_w3 = Self._kernel13(W3, dw3, 2)
+        let dW3_via_w3 = Self._kernel13(W3, dw3, 2, 64)
         // df/dh3 += dh3_via_a4   (h3 is used 2 times: adjoints add)
         let dh3 = Self._kernel1(dh3_via_h4, dh3_via_a4)
         // df/dh2 = df/dh3 · 1   (∂h3/∂h2 = 1)
@@ -861,11 +861,11 @@ public struct ResidualGraph: Sendable {
         // df/db3 = df/dz3 · 1   (∂z3/∂b3 = 1)
         let db3 = Self._kernel12(dz3)
         // df/dW3 = df/da3 · h2ᵀ
-        let dW3_via_a3 = Self._kernel15(da3, h2)
+        let dW3_via_a3 = Self._kernel15(da3, h2, 64)
         // df/dh2 = W3ᵀ · df/da3
         let dh2_via_a3 = Self._kernel16(W3, da3)
         // df/dW2 = 2·W2 · df/dw2   (∂w2/∂W2ᵢ = 2W2ᵢ)
-        let dW2_via_w2 = Self._kernel13(W2, dw2, 2)
+        let dW2_via_w2 = Self._kernel13(W2, dw2, 2, 64)
         // df/dh2 += dh2_via_a3   (h2 is used 2 times: adjoints add)
         let dh2 = Self._kernel1(dh2_via_h3, dh2_via_a3)
         // df/dh1 = df/dh2 · 1   (∂h2/∂h1 = 1)
@@ -879,11 +879,11 @@ public struct ResidualGraph: Sendable {
         // df/db2 = df/dz2 · 1   (∂z2/∂b2 = 1)
         let db2 = Self._kernel12(dz2)
         // df/dW2 = df/da2 · h1ᵀ
-        let dW2_via_a2 = Self._kernel15(da2, h1)
+        let dW2_via_a2 = Self._kernel15(da2, h1, 64)
         // df/dh1 = W2ᵀ · df/da2
         let dh1_via_a2 = Self._kernel16(W2, da2)
         // df/dW1 = 2·W1 · df/dw1   (∂w1/∂W1ᵢ = 2W1ᵢ)
-        let dW1_via_w1 = Self._kernel13(W1, dw1, 2)
+        let dW1_via_w1 = Self._kernel13(W1, dw1, 2, 64)
         // df/dh1 += dh1_via_a2   (h1 is used 2 times: adjoints add)
         let dh1 = Self._kernel1(dh1_via_h2, dh1_via_a2)
         // df/dx = df/dh1 · 1   (∂h1/∂x = 1)
@@ -897,15 +897,15 @@ public struct ResidualGraph: Sendable {
         // df/db1 = df/dz1 · 1   (∂z1/∂b1 = 1)
         let db1 = Self._kernel12(dz1)
         // df/dW1 = df/da1 · xᵀ
-        let dW1_via_a1 = Self._kernel15(da1, x)
+        let dW1_via_a1 = Self._kernel15(da1, x, 64)
         // df/dx = W1ᵀ · df/da1
         let dx_via_a1 = Self._kernel16(W1, da1)
         // df/dW1 += dW1_via_a1   (W1 is used 2 times: adjoints add)
-        let dW1 = Self._kernel18(dW1_via_w1, dW1_via_a1)
+        let dW1 = Self._kernel18(dW1_via_w1, dW1_via_a1, 64)
         // df/dW2 += dW2_via_a2   (W2 is used 2 times: adjoints add)
-        let dW2 = Self._kernel18(dW2_via_w2, dW2_via_a2)
+        let dW2 = Self._kernel18(dW2_via_w2, dW2_via_a2, 64)
         // df/dW3 += dW3_via_a3   (W3 is used 2 times: adjoints add)
-        let dW3 = Self._kernel18(dW3_via_w3, dW3_via_a3)
+        let dW3 = Self._kernel18(dW3_via_w3, dW3_via_a3, 64)
         _s.arrays[12] = dW4_via_a4
         _g.b3 = db3
         _g.b2 = db2
@@ -933,15 +933,15 @@ public struct ResidualGraph: Sendable {
         let dx_via_h1 = _s.arrays[13]
         let dx_via_a1 = _s.arrays[14]
         // df/dW4 += dW4_via_a4   (W4 is used 2 times: adjoints add)
-        let dW4 = Self._kernel18(dW4_via_w4, dW4_via_a4)
+        let dW4 = Self._kernel18(dW4_via_w4, dW4_via_a4, 64)
         // df/dW5 += dW5_via_a5   (W5 is used 2 times: adjoints add)
-        let dW5 = Self._kernel18(dW5_via_w5, dW5_via_a5)
+        let dW5 = Self._kernel18(dW5_via_w5, dW5_via_a5, 64)
         // df/dW6 += dW6_via_a6   (W6 is used 2 times: adjoints add)
-        let dW6 = Self._kernel18(dW6_via_w6, dW6_via_a6)
+        let dW6 = Self._kernel18(dW6_via_w6, dW6_via_a6, 64)
         // df/dW7 += dW7_via_a7   (W7 is used 2 times: adjoints add)
-        let dW7 = Self._kernel18(dW7_via_w7, dW7_via_a7)
+        let dW7 = Self._kernel18(dW7_via_w7, dW7_via_a7, 64)
         // df/dW8 += dW8_via_a8   (W8 is used 2 times: adjoints add)
-        let dW8 = Self._kernel18(dW8_via_w8, dW8_via_a8)
+        let dW8 = Self._kernel18(dW8_via_w8, dW8_via_a8, 64)
         // df/dx += dx_via_a1   (x is used 2 times: adjoints add)
         let dx = Self._kernel1(dx_via_h1, dx_via_a1)
         _g.W4 = dW4
@@ -999,11 +999,11 @@ public struct ResidualGraph: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel3(_ v0: [Scalar]) -> Scalar {
+    private static func _kernel3(_ v0: [Scalar], _ _n: Int) -> Scalar {
         let r: Scalar
         do {
             var _total: Scalar = 0
-            for _i in 0..<64 {
+            for _i in 0..<_n {
                 _total += v0[_i] * v0[_i]
             }
             r = _total
@@ -1103,9 +1103,9 @@ public struct ResidualGraph: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel13(_ v0: [Scalar], _ v1: Scalar, _ v2: Scalar) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 64)
-        for _i in 0..<64 {
+    private static func _kernel13(_ v0: [Scalar], _ v1: Scalar, _ v2: Scalar, _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = v0[_i] * (v1 * v2)
         }
         return r
@@ -1129,8 +1129,8 @@ public struct ResidualGraph: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel15(_ v0: [Scalar], _ v1: [Scalar]) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 64)
+    private static func _kernel15(_ v0: [Scalar], _ v1: [Scalar], _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
         for _i in 0..<8 {
             for _j in 0..<8 {
                 r[_i * 8 + _j] = v0[_i] * v1[_j]
@@ -1170,9 +1170,9 @@ public struct ResidualGraph: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel18(_ v0: [Scalar], _ v1: [Scalar]) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 64)
-        for _i in 0..<64 {
+    private static func _kernel18(_ v0: [Scalar], _ v1: [Scalar], _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = v0[_i] + v1[_i]
         }
         return r

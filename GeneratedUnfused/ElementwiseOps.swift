@@ -628,9 +628,9 @@ public struct ElementwiseOps: Sendable {
         // add_r = add_a + add_b
         let add_r = Self._kernel0(add_a, add_b)
         // sub_r = sub_a − sub_b
-        let sub_r = Self._kernel1(sub_a, sub_b)
+        let sub_r = Self._kernel1(sub_a, sub_b, 20)
         // mul_r = mul_a · mul_b
-        let mul_r = Self._kernel2(mul_a, mul_b)
+        let mul_r = Self._kernel2(mul_a, mul_b, 20)
         // div_r = div_a / div_b
         let div_r = Self._kernel3(div_a, div_b)
         // max_r = max(max_a, max_b)
@@ -646,7 +646,7 @@ public struct ElementwiseOps: Sendable {
         // exp_r = exp(exp_x)
         let exp_r = Self._kernel9(exp_x)
         // log_r = ln(log_x)
-        let log_r = Self._kernel10(log_x)
+        let log_r = Self._kernel10(log_x, 20)
         // square_r = square_x²
         let square_r = Self._kernel11(square_x)
         // sqrt_r = √sqrt_x
@@ -654,13 +654,13 @@ public struct ElementwiseOps: Sendable {
         // sigmoid_r = σ(sigmoid_x) = 1 / (1 + exp(−sigmoid_x))
         let sigmoid_r = Self._kernel13(sigmoid_x)
         // tanh_r = tanh(tanh_x)
-        let tanh_r = Self._kernel14(tanh_x)
+        let tanh_r = Self._kernel14(tanh_x, 20)
         // relu_r = max(0, relu_x)
         let relu_r = Self._kernel15(relu_x)
         // leaky_r = max(0.1·leaky_x, leaky_x)   (leaky ReLU)
-        let leaky_r = Self._kernel16(leaky_x)
+        let leaky_r = Self._kernel16(leaky_x, 20)
         // elu_r = elu_x where elu_x ≥ 0, else 0.5·(exp(elu_x) − 1)   (ELU)
-        let elu_r = Self._kernel17(elu_x)
+        let elu_r = Self._kernel17(elu_x, 20)
         // elu_default_r = elu_default_x where elu_default_x ≥ 0, else 1·(exp(elu_default_x) − 1)   (ELU)
         let elu_default_r = Self._kernel18(elu_default_x)
         // leaky_default_r = max(0.01·leaky_default_x, leaky_default_x)   (leaky ReLU)
@@ -668,15 +668,15 @@ public struct ElementwiseOps: Sendable {
         // softplus_r = ln(1 + exp(softplus_x))   (softplus)
         let softplus_r = Self._kernel20(softplus_x)
         // silu_r = silu_x·σ(silu_x)   (SiLU)
-        let silu_r = Self._kernel21(silu_x)
+        let silu_r = Self._kernel21(silu_x, 20)
         // gelu_r = ½·gelu_x·(1 + tanh(√(2/π)·(gelu_x + 0.044715·gelu_x³)))   (GELU, tanh approximation)
         let gelu_r = Self._kernel22(gelu_x)
         // add_term = ‖add_r‖² = Σ add_r²
         let add_term = Self._kernel23(add_r)
         // sub_term = ‖sub_r‖² = Σ sub_r²
-        let sub_term = Self._kernel24(sub_r)
+        let sub_term = Self._kernel24(sub_r, 20)
         // mul_term = ‖mul_r‖² = Σ mul_r²
-        let mul_term = Self._kernel24(mul_r)
+        let mul_term = Self._kernel24(mul_r, 20)
         // div_term = ‖div_r‖² = Σ div_r²
         let div_term = Self._kernel23(div_r)
         // max_term = ‖max_r‖² = Σ max_r²
@@ -749,7 +749,7 @@ public struct ElementwiseOps: Sendable {
         let neg_term = _n.neg_term
         let exp_term = _n.exp_term
         // log_term = ‖log_r‖² = Σ log_r²
-        let log_term = Self._kernel24(log_r)
+        let log_term = Self._kernel24(log_r, 20)
         // square_term = ‖square_r‖² = Σ square_r²
         let square_term = Self._kernel11(square_r)
         // sqrt_term = ‖sqrt_r‖² = Σ sqrt_r²
@@ -757,13 +757,13 @@ public struct ElementwiseOps: Sendable {
         // sigmoid_term = ‖sigmoid_r‖² = Σ sigmoid_r²
         let sigmoid_term = Self._kernel23(sigmoid_r)
         // tanh_term = ‖tanh_r‖² = Σ tanh_r²
-        let tanh_term = Self._kernel24(tanh_r)
+        let tanh_term = Self._kernel24(tanh_r, 20)
         // relu_term = ‖relu_r‖² = Σ relu_r²
         let relu_term = Self._kernel23(relu_r)
         // leaky_term = ‖leaky_r‖² = Σ leaky_r²
-        let leaky_term = Self._kernel24(leaky_r)
+        let leaky_term = Self._kernel24(leaky_r, 20)
         // elu_term = ‖elu_r‖² = Σ elu_r²
-        let elu_term = Self._kernel24(elu_r)
+        let elu_term = Self._kernel24(elu_r, 20)
         // elu_default_term = ‖elu_default_r‖² = Σ elu_default_r²
         let elu_default_term = Self._kernel23(elu_default_r)
         // leaky_default_term = ‖leaky_default_r‖² = Σ leaky_default_r²
@@ -771,7 +771,7 @@ public struct ElementwiseOps: Sendable {
         // softplus_term = ‖softplus_r‖² = Σ softplus_r²
         let softplus_term = Self._kernel23(softplus_r)
         // silu_term = ‖silu_r‖² = Σ silu_r²
-        let silu_term = Self._kernel24(silu_r)
+        let silu_term = Self._kernel24(silu_r, 20)
         // gelu_term = ‖gelu_r‖² = Σ gelu_r²
         let gelu_term = Self._kernel23(gelu_r)
         // total_1 = add_term + sub_term
@@ -1001,7 +1001,7 @@ public struct ElementwiseOps: Sendable {
         // 2·df/dsilu_term
         let silu_term_twice_upstream = Self._kernel28(dsilu_term, 2)
         // df/dsilu_r = 2·silu_r · df/dsilu_term   (∂silu_term/∂silu_rᵢ = 2silu_rᵢ)
-        let dsilu_r = Self._kernel30(silu_r, silu_term_twice_upstream)
+        let dsilu_r = Self._kernel30(silu_r, silu_term_twice_upstream, 20)
         // 2·df/dsoftplus_term
         let softplus_term_twice_upstream = Self._kernel28(dsoftplus_term, 2)
         // df/dsoftplus_r = 2·softplus_r · df/dsoftplus_term   (∂softplus_term/∂softplus_rᵢ = 2softplus_rᵢ)
@@ -1017,11 +1017,11 @@ public struct ElementwiseOps: Sendable {
         // 2·df/delu_term
         let elu_term_twice_upstream = Self._kernel28(delu_term, 2)
         // df/delu_r = 2·elu_r · df/delu_term   (∂elu_term/∂elu_rᵢ = 2elu_rᵢ)
-        let delu_r = Self._kernel30(elu_r, elu_term_twice_upstream)
+        let delu_r = Self._kernel30(elu_r, elu_term_twice_upstream, 20)
         // 2·df/dleaky_term
         let leaky_term_twice_upstream = Self._kernel28(dleaky_term, 2)
         // df/dleaky_r = 2·leaky_r · df/dleaky_term   (∂leaky_term/∂leaky_rᵢ = 2leaky_rᵢ)
-        let dleaky_r = Self._kernel30(leaky_r, leaky_term_twice_upstream)
+        let dleaky_r = Self._kernel30(leaky_r, leaky_term_twice_upstream, 20)
         // 2·df/drelu_term
         let relu_term_twice_upstream = Self._kernel28(drelu_term, 2)
         // df/drelu_r = 2·relu_r · df/drelu_term   (∂relu_term/∂relu_rᵢ = 2relu_rᵢ)
@@ -1029,7 +1029,7 @@ public struct ElementwiseOps: Sendable {
         // 2·df/dtanh_term
         let tanh_term_twice_upstream = Self._kernel28(dtanh_term, 2)
         // df/dtanh_r = 2·tanh_r · df/dtanh_term   (∂tanh_term/∂tanh_rᵢ = 2tanh_rᵢ)
-        let dtanh_r = Self._kernel30(tanh_r, tanh_term_twice_upstream)
+        let dtanh_r = Self._kernel30(tanh_r, tanh_term_twice_upstream, 20)
         // 2·df/dsigmoid_term
         let sigmoid_term_twice_upstream = Self._kernel28(dsigmoid_term, 2)
         // df/dsigmoid_r = 2·sigmoid_r · df/dsigmoid_term   (∂sigmoid_term/∂sigmoid_rᵢ = 2sigmoid_rᵢ)
@@ -1093,7 +1093,7 @@ public struct ElementwiseOps: Sendable {
         // 2·df/dlog_term
         let log_term_twice_upstream = Self._kernel28(dlog_term, 2)
         // df/dlog_r = 2·log_r · df/dlog_term   (∂log_term/∂log_rᵢ = 2log_rᵢ)
-        let dlog_r = Self._kernel30(log_r, log_term_twice_upstream)
+        let dlog_r = Self._kernel30(log_r, log_term_twice_upstream, 20)
         // 2·df/dexp_term
         let exp_term_twice_upstream = Self._kernel28(dexp_term, 2)
         // df/dexp_r = 2·exp_r · df/dexp_term   (∂exp_term/∂exp_rᵢ = 2exp_rᵢ)
@@ -1121,11 +1121,11 @@ public struct ElementwiseOps: Sendable {
         // 2·df/dmul_term
         let mul_term_twice_upstream = Self._kernel28(dmul_term, 2)
         // df/dmul_r = 2·mul_r · df/dmul_term   (∂mul_term/∂mul_rᵢ = 2mul_rᵢ)
-        let dmul_r = Self._kernel30(mul_r, mul_term_twice_upstream)
+        let dmul_r = Self._kernel30(mul_r, mul_term_twice_upstream, 20)
         // 2·df/dsub_term
         let sub_term_twice_upstream = Self._kernel28(dsub_term, 2)
         // df/dsub_r = 2·sub_r · df/dsub_term   (∂sub_term/∂sub_rᵢ = 2sub_rᵢ)
-        let dsub_r = Self._kernel30(sub_r, sub_term_twice_upstream)
+        let dsub_r = Self._kernel30(sub_r, sub_term_twice_upstream, 20)
         // 2·df/dadd_term
         let add_term_twice_upstream = Self._kernel28(dadd_term, 2)
         // df/dadd_r = 2·add_r · df/dadd_term   (∂add_term/∂add_rᵢ = 2add_rᵢ)
@@ -1211,15 +1211,15 @@ public struct ElementwiseOps: Sendable {
         // df/dgelu_x = df/dgelu_r · gelu'(gelu_x)   (∂gelu_r/∂gelu_x = ½(1 + t) + ½k·gelu_x(1 − t²)(1 + 3c·gelu_x²), t = tanh(k(gelu_x + c·gelu_x³)))
         let dgelu_x = Self._kernel35(dgelu_r, gelu_r_slope)
         // σ(silu_x)
-        let silu_r_gate = Self._kernel38(silu_x)
+        let silu_r_gate = Self._kernel38(silu_x, 20)
         // 1 − σ(silu_x)
-        let silu_r_closed = Self._kernel1(1, silu_r_gate)
+        let silu_r_closed = Self._kernel1(1, silu_r_gate, 20)
         // silu_r(1 − σ(silu_x))
-        let silu_r_gated = Self._kernel2(silu_r, silu_r_closed)
+        let silu_r_gated = Self._kernel2(silu_r, silu_r_closed, 20)
         // silu'(silu_x) = σ(silu_x) + silu_r(1 − σ(silu_x))
-        let silu_r_slope = Self._kernel39(silu_r_gate, silu_r_gated)
+        let silu_r_slope = Self._kernel39(silu_r_gate, silu_r_gated, 20)
         // df/dsilu_x = df/dsilu_r · silu'(silu_x)   (∂silu_r/∂silu_x = σ(silu_x) + silu_r(1 − σ(silu_x)))
-        let dsilu_x = Self._kernel2(dsilu_r, silu_r_slope)
+        let dsilu_x = Self._kernel2(dsilu_r, silu_r_slope, 20)
         // softplus'(softplus_x) = σ(softplus_x)
         let softplus_r_slope = Self._kernel13(softplus_x)
         // df/dsoftplus_x = df/dsoftplus_r · σ(softplus_x)   (∂softplus_r/∂softplus_x = σ(softplus_x) = 1 / (1 + exp(−softplus_x)))
@@ -1239,19 +1239,19 @@ public struct ElementwiseOps: Sendable {
         // df/delu_default_x = df/delu_default_r · elu'(elu_default_x)   (∂elu_default_r/∂elu_default_x = 1 where elu_default_x ≥ 0, else elu_default_r + α)
         let delu_default_x = Self._kernel41(elu_default_x_nonnegative, delu_default_r, elu_default_r_negative_part)
         // 1 where elu_x ≥ 0
-        let elu_x_nonnegative = Self._kernel43(elu_x, 0)
+        let elu_x_nonnegative = Self._kernel43(elu_x, 0, 20)
         // elu'(elu_x) = elu_r + α for elu_x < 0
-        let elu_r_slope = Self._kernel44(elu_r, 0.5)
+        let elu_r_slope = Self._kernel44(elu_r, 0.5, 20)
         // df/delu_r · (elu_r + α)
-        let elu_r_negative_part = Self._kernel2(delu_r, elu_r_slope)
+        let elu_r_negative_part = Self._kernel2(delu_r, elu_r_slope, 20)
         // df/delu_x = df/delu_r · elu'(elu_x)   (∂elu_r/∂elu_x = 1 where elu_x ≥ 0, else elu_r + α)
-        let delu_x = Self._kernel45(elu_x_nonnegative, delu_r, elu_r_negative_part)
+        let delu_x = Self._kernel45(elu_x_nonnegative, delu_r, elu_r_negative_part, 20)
         // 1 where leaky_x > 0, that is where leaky_r > 0
-        let leaky_x_positive = Self._kernel46(leaky_r, 0)
+        let leaky_x_positive = Self._kernel46(leaky_r, 0, 20)
         // α·df/dleaky_r
-        let dleaky_r_leak = Self._kernel30(dleaky_r, 0.1)
+        let dleaky_r_leak = Self._kernel30(dleaky_r, 0.1, 20)
         // df/dleaky_x = df/dleaky_r · leaky_relu'(leaky_x)   (∂leaky_r/∂leaky_x = 1 where leaky_x > 0, else α = 0.1)
-        let dleaky_x = Self._kernel45(leaky_x_positive, dleaky_r, dleaky_r_leak)
+        let dleaky_x = Self._kernel45(leaky_x_positive, dleaky_r, dleaky_r_leak, 20)
         // 1 where relu_x > 0, that is where relu_r > 0
         let relu_x_positive = Self._kernel40(relu_r, 0)
         _g.gelu_x = dgelu_x
@@ -1299,11 +1299,11 @@ public struct ElementwiseOps: Sendable {
         // df/drelu_x = df/drelu_r · 1[relu_x > 0]   (∂relu_r/∂relu_x = 1 where relu_x > 0, else 0)
         let drelu_x = Self._kernel47(relu_x_positive, drelu_r, 0)
         // tanh_r²
-        let tanh_r_squared = Self._kernel48(tanh_r)
+        let tanh_r_squared = Self._kernel48(tanh_r, 20)
         // tanh'(tanh_x) = 1 − tanh_r²
-        let tanh_r_slope = Self._kernel1(1, tanh_r_squared)
+        let tanh_r_slope = Self._kernel1(1, tanh_r_squared, 20)
         // df/dtanh_x = df/dtanh_r · (1 − tanh_r²)   (∂tanh_r/∂tanh_x = 1 − tanh²(tanh_x))
-        let dtanh_x = Self._kernel2(dtanh_r, tanh_r_slope)
+        let dtanh_x = Self._kernel2(dtanh_r, tanh_r_slope, 20)
         // 1 − sigmoid_r
         let sigmoid_r_complement = Self._kernel7(1, sigmoid_r)
         // σ'(sigmoid_x) = sigmoid_r(1 − sigmoid_r)
@@ -1319,7 +1319,7 @@ public struct ElementwiseOps: Sendable {
         // df/dsquare_x = df/dsquare_r · 2square_x   (∂square_r/∂square_x = 2square_x)
         let dsquare_x = Self._kernel28(dsquare_r, square_x_twice)
         // df/dlog_x = df/dlog_r / log_x   (∂log_r/∂log_x = 1/log_x)
-        let dlog_x = Self._kernel50(dlog_r, log_x)
+        let dlog_x = Self._kernel50(dlog_r, log_x, 20)
         // df/dexp_x = df/dexp_r · exp_r   (∂exp_r/∂exp_x = exp(exp_x) = exp_r)
         let dexp_x = Self._kernel35(dexp_r, exp_r)
         // df/dneg_x = −df/dneg_r   (∂neg_r/∂neg_x = −1)
@@ -1353,13 +1353,13 @@ public struct ElementwiseOps: Sendable {
         // df/ddiv_b = Σ ddiv_b   (div_b was broadcast)
         let ddiv_b_sum = Self._kernel57(ddiv_b)
         // df/dmul_a = df/dmul_r · mul_b   (∂mul_r/∂mul_a = mul_b)
-        let dmul_a = Self._kernel2(dmul_r, mul_b)
+        let dmul_a = Self._kernel2(dmul_r, mul_b, 20)
         // df/dmul_b = df/dmul_r · mul_a   (∂mul_r/∂mul_b = mul_a)
-        let dmul_b = Self._kernel2(dmul_r, mul_a)
+        let dmul_b = Self._kernel2(dmul_r, mul_a, 20)
         // df/dsub_b = −df/dsub_r   (∂sub_r/∂sub_b = −1)
-        let dsub_b = Self._kernel58(dsub_r)
+        let dsub_b = Self._kernel58(dsub_r, 20)
         // df/dsub_a = Σ dsub_r   (sub_a was broadcast)
-        let dsub_r_sum = Self._kernel59(dsub_r)
+        let dsub_r_sum = Self._kernel59(dsub_r, 20)
         _g.relu_x = drelu_x
         _g.tanh_x = dtanh_x
         _g.sigmoid_x = dsigmoid_x
@@ -1402,9 +1402,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel1(_ v0: Scalar, _ v1: [Scalar]) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel1(_ v0: Scalar, _ v1: [Scalar], _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = v0 - v1[_i]
         }
         return r
@@ -1412,9 +1412,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel2(_ v0: [Scalar], _ v1: [Scalar]) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel2(_ v0: [Scalar], _ v1: [Scalar], _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = v0[_i] * v1[_i]
         }
         return r
@@ -1480,9 +1480,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel10(_ v0: [Scalar]) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel10(_ v0: [Scalar], _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = log(v0[_i])
         }
         return r
@@ -1511,9 +1511,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel14(_ v0: [Scalar]) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel14(_ v0: [Scalar], _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = tanh(v0[_i])
         }
         return r
@@ -1528,9 +1528,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel16(_ v0: [Scalar]) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel16(_ v0: [Scalar], _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = max(0.1 * v0[_i], v0[_i])
         }
         return r
@@ -1538,9 +1538,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel17(_ v0: [Scalar]) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel17(_ v0: [Scalar], _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = v0[_i] >= 0 ? v0[_i] : 0.5 * expm1(v0[_i])
         }
         return r
@@ -1577,9 +1577,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel21(_ v0: [Scalar]) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel21(_ v0: [Scalar], _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = v0[_i] / (1 + exp(-v0[_i]))
         }
         return r
@@ -1605,11 +1605,11 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel24(_ v0: [Scalar]) -> Scalar {
+    private static func _kernel24(_ v0: [Scalar], _ _n: Int) -> Scalar {
         let r: Scalar
         do {
             var _total: Scalar = 0
-            for _i in 0..<20 {
+            for _i in 0..<_n {
                 _total += v0[_i] * v0[_i]
             }
             r = _total
@@ -1654,9 +1654,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel30(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel30(_ v0: [Scalar], _ v1: Scalar, _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = v0[_i] * v1
         }
         return r
@@ -1713,9 +1713,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel38(_ v0: [Scalar]) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel38(_ v0: [Scalar], _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = 1 / (1 + exp(-v0[_i]))
         }
         return r
@@ -1723,9 +1723,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel39(_ v0: [Scalar], _ v1: [Scalar]) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel39(_ v0: [Scalar], _ v1: [Scalar], _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = v0[_i] + v1[_i]
         }
         return r
@@ -1758,9 +1758,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel43(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel43(_ v0: [Scalar], _ v1: Scalar, _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = v0[_i] >= v1 ? 1 : 0
         }
         return r
@@ -1768,9 +1768,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel44(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel44(_ v0: [Scalar], _ v1: Scalar, _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = v0[_i] + v1
         }
         return r
@@ -1778,9 +1778,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel45(_ v0: [Scalar], _ v1: [Scalar], _ v2: [Scalar]) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel45(_ v0: [Scalar], _ v1: [Scalar], _ v2: [Scalar], _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = v0[_i] != 0 ? v1[_i] : v2[_i]
         }
         return r
@@ -1788,9 +1788,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel46(_ v0: [Scalar], _ v1: Scalar) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel46(_ v0: [Scalar], _ v1: Scalar, _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = v0[_i] > v1 ? 1 : 0
         }
         return r
@@ -1805,9 +1805,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel48(_ v0: [Scalar]) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel48(_ v0: [Scalar], _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = v0[_i] * v0[_i]
         }
         return r
@@ -1822,9 +1822,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel50(_ v0: [Scalar], _ v1: [Scalar]) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel50(_ v0: [Scalar], _ v1: [Scalar], _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = v0[_i] / v1[_i]
         }
         return r
@@ -1896,9 +1896,9 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel58(_ v0: [Scalar]) -> [Scalar] {
-        var r = [Scalar](repeating: 0, count: 20)
-        for _i in 0..<20 {
+    private static func _kernel58(_ v0: [Scalar], _ _n: Int) -> [Scalar] {
+        var r = [Scalar](repeating: 0, count: _n)
+        for _i in 0..<_n {
             r[_i] = -v0[_i]
         }
         return r
@@ -1906,11 +1906,11 @@ public struct ElementwiseOps: Sendable {
 
     /// A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).
     @inline(never)
-    private static func _kernel59(_ v0: [Scalar]) -> Scalar {
+    private static func _kernel59(_ v0: [Scalar], _ _n: Int) -> Scalar {
         let r: Scalar
         do {
             var _total: Scalar = 0
-            for _i in 0..<20 {
+            for _i in 0..<_n {
                 _total += v0[_i]
             }
             r = _total

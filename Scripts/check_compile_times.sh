@@ -5,9 +5,10 @@
 #   Scripts/check_compile_times.sh [NNGEN] [--all]   (default .build/release/nngen)
 #
 # Always (CI): 1,000 dense layers, 1,000 layers of dense and relu, 999 maxout layers, and a graph
-# of 1,000 nodes over 8-element vectors. With --all also: a graph of 1,000 nodes over 500 inputs
-# of distinct lengths (the most distinct kernels and stored properties the limits allow, ~45 s),
-# and the 1,000-node graph over 256-element vectors with `--unroll-limit 256`.
+# of 1,000 nodes over 8-element vectors. With --all also: a graph of 1,000 nodes over 250 inputs
+# of distinct lengths (the most stored properties the limits allow), a graph applying eight
+# different functions to each of 111 vectors of distinct lengths (999 nodes, the most distinct
+# ops), and the 1,000-node graph over 256-element vectors with `--unroll-limit 256`.
 set -uo pipefail
 nngen=$(realpath "${1:-.build/release/nngen}")
 all=false
@@ -35,15 +36,29 @@ chain() {
     done
     printf '  out: sum(n998)\noutput: out\n'; } > "$work/$1.yaml"
 }
-# shapes NAME: 500 inputs of lengths 1 to 500, each summed, the sums added in a chain: 1,000 nodes.
+# shapes NAME: 250 inputs of lengths 1 to 250, each summed, the sums added in a chain: 1,000 nodes.
 shapes() {
   { printf 'nngen: 1\nname: %s\ninputs:\n' "$1"
-    for ((i = 1; i <= 500; i++)); do printf '  x%d: [%d]\n' $i $i; done
+    for ((i = 1; i <= 250; i++)); do printf '  x%d: [%d]\n' $i $i; done
     printf 'graph:\n'
-    for ((i = 1; i <= 500; i++)); do printf '  s%d: sum(x%d)\n' $i $i; done
+    for ((i = 1; i <= 250; i++)); do printf '  s%d: sum(x%d)\n' $i $i; done
     printf '  a1: mul(s1, 2)\n'
-    for ((i = 2; i <= 500; i++)); do printf '  a%d: add(a%d, s%d)\n' $i $((i - 1)) $i; done
-    printf 'output: a500\n'; } > "$work/$1.yaml"
+    for ((i = 2; i <= 750; i++)); do printf '  a%d: add(a%d, s%d)\n' $i $((i - 1)) $(( (i - 1) % 250 + 1 )); done
+    printf 'output: a750\n'; } > "$work/$1.yaml"
+}
+
+# functions NAME: 111 inputs of lengths 6 to 116, through eight functions each, summed: 999 nodes.
+functions() {
+  { printf 'nngen: 1\nname: %s\ninputs:\n' "$1"
+    for ((i = 1; i <= 111; i++)); do printf '  x%d: [%d]\n' $i $((i + 5)); done
+    printf 'graph:\n'
+    for ((i = 1; i <= 111; i++)); do
+      printf '  t%d: tanh(x%d)\n  g%d: sigmoid(t%d)\n  e%d: exp(g%d)\n  p%d: softplus(e%d)\n' $i $i $i $i $i $i $i $i
+      printf '  l%d: leaky_relu(p%d)\n  u%d: elu(l%d)\n  w%d: gelu(u%d)\n  s%d: sum_squares(w%d)\n' $i $i $i $i $i $i $i $i
+    done
+    printf '  a1: mul(s1, 2)\n'
+    for ((i = 2; i <= 111; i++)); do printf '  a%d: add(a%d, s%d)\n' $i $((i - 1)) $i; done
+    printf 'output: a111\n'; } > "$work/$1.yaml"
 }
 
 # The limits: 1,000 layers, 1,000 affine maps.
@@ -54,8 +69,9 @@ chain Graph1000 8
 specs=(Dense1000 Mixed1000 Maxout999 Graph1000)
 if $all; then
   shapes Shapes1000
+  functions Functions999
   chain Wide1000 256
-  specs+=(Shapes1000 Wide1000)
+  specs+=(Shapes1000 Functions999 Wide1000)
 fi
 
 printf '%-12s %10s %12s %10s\n' spec "KB emitted" "compile s" "peak MB"

@@ -27,6 +27,27 @@ final class GraphEmitterTests: XCTestCase {
         XCTAssertFalse(small.contains("_kernel"), "a small graph stays one statement per op, inline")
     }
 
+    /// In an outlined graph, a loop's length is a parameter where it is the only place the count
+    /// appears: `tanh` over vectors of 20, 30 and 40 elements shares one kernel; `mean` divides by
+    /// its count, so each length keeps a kernel of its own.
+    func testLoopLengthsAreKernelParameters() throws {
+        var yaml = "nngen: 1\nname: Lengths\nscalar: Double\ninputs:\n"
+        for n in [20, 30, 40] { yaml += "  x\(n): [\(n)]\n" }
+        yaml += "graph:\n"
+        for n in [20, 30, 40] { yaml += "  t\(n): tanh(x\(n))\n  m\(n): mean(t\(n))\n" }
+        yaml += "  a: add(m20, m30)\n  f: add(a, m40)\n"
+        for i in 0..<300 { yaml += "  c\(i): mul(\(i == 0 ? "f" : "c\(i - 1)"), f)\n" }
+        yaml += "output: c299\n"
+        let source = try Generator.generate(yaml, path: "lengths.yaml").source
+        XCTAssertTrue(source.contains("private static func _kernel"), "the graph is outlined")
+        let tanhKernels = source.components(separatedBy: "\n").filter { $0.contains("= tanh(v0[_i])") }
+        XCTAssertEqual(tanhKernels.count, 1, "one tanh kernel for three lengths")
+        for n in [20, 30, 40] { XCTAssertTrue(source.contains("let t\(n) = Self._kernel"), source) }
+        XCTAssertTrue(source.contains("(x20, 20)") && source.contains("(x30, 30)") && source.contains("(x40, 40)"), "each call passes its length")
+        let meanCalls = [20, 30, 40].compactMap { n in source.components(separatedBy: "let m\(n) = Self.").dropFirst().first?.prefix { $0 != "(" } }
+        XCTAssertEqual(Set(meanCalls).count, 3, "mean divides by its count: one kernel per length, \(meanCalls)")
+    }
+
     /// n scalar nodes, each multiplying the one before by the input `s`.
     private func chain(_ n: Int) -> String {
         var yaml = "nngen: 1\nname: Chain\nscalar: Double\ninputs:\n  s: scalar\ngraph:\n  n1: neg(s)\n"

@@ -195,8 +195,7 @@ struct GraphOutliner {
         for i in ops {
             let op = graph.ops[i], reads = statements.reads(op)
             w.line("// " + op.comment.text)
-            let function = kernels.function(for: op, reads: reads, statements)
-            w.line("let \(names[op.output]) = Self.\(function)(\(reads.map(argument).joined(separator: ", ")))")
+            w.line("let \(names[op.output]) = " + kernels.call(for: op, reads: reads, arguments: reads.map(argument), statements))
         }
         for i in ops {
             let id = graph.ops[i].output, name = names[id]
@@ -208,26 +207,81 @@ struct GraphOutliner {
 }
 
 /// The kernel functions of an outlined graph, one per distinct text: an op's statements with the
-/// values it reads as parameters `v0`, `v1`, … and its result `r`.
+/// values it reads as parameters `v0`, `v1`, … and its result `r`. A loop's length is a parameter
+/// too (`_n`) when it is the only place the op's largest count appears, so that ops of one kind
+/// over vectors of different lengths share a function: a graph of 1,000 nodes applying eight
+/// different functions to 111 vectors of distinct lengths had 1,779 distinct kernels and compiled
+/// in 57 s.
 private struct KernelFunctions {
     private var numbers: [String: Int] = [:]
     private var functions: [(signature: String, body: [String])] = []
 
-    /// The name of the function that computes `op` (made on first use).
-    mutating func function(for op: Op, reads: [ValueID], _ statements: GraphStatements) -> String {
+    /// The call that computes `op` by a kernel function (made on first use), given the arguments.
+    mutating func call(for op: Op, reads: [ValueID], arguments: [String], _ statements: GraphStatements) -> String {
         var renderer = statements.renderer
         for (n, id) in reads.enumerated() { renderer.renames[id] = "v\(n)" }
         renderer.renames[op.output] = "r"
         var body = CodeWriter()
         renderer.render(statements.lowering.kernel(op).body, output: op.output, &body)
         body.line("return r")
-        let parameters = reads.enumerated().map { "_ v\($0.offset): \(renderer.type(of: $0.element))" }
+        var parameters = reads.enumerated().map { "_ v\($0.offset): \(renderer.type(of: $0.element))" }
+        var arguments = arguments
+        var lines = body.lines
+        if let count = loopCount(op, statements), let generic = Self.replacing(count, in: lines) {
+            lines = generic
+            parameters.append("_ _n: Int")
+            arguments.append("\(count)")
+        }
         let signature = "(\(parameters.joined(separator: ", "))) -> \(renderer.type(of: op.output))"
-        let key = signature + "\n" + body.text
-        if let n = numbers[key] { return "_kernel\(n)" }
-        numbers[key] = functions.count
-        functions.append((signature, body.lines))
-        return "_kernel\(functions.count - 1)"
+        let key = signature + "\n" + lines.joined(separator: "\n")
+        let number: Int
+        if let known = numbers[key] {
+            number = known
+        } else {
+            number = functions.count
+            numbers[key] = number
+            functions.append((signature, lines))
+        }
+        return "Self._kernel\(number)(\(arguments.joined(separator: ", ")))"
+    }
+
+    /// The largest count among the op's arrays when the op loops over it (longer than the unroll
+    /// limit), else nil.
+    private func loopCount(_ op: Op, _ statements: GraphStatements) -> Int? {
+        let count = ([op.output] + op.inputs).map { statements.graph[$0].shape.count }.max() ?? 0
+        return count > statements.lowering.unroll.limit ? count : nil
+    }
+
+    /// The lines with `count` as a loop bound (`..<count`) and an array length (`count: count)`)
+    /// spelled `_n`, or nil when `count` appears anywhere else (an index stride, a divisor), where
+    /// a parameter would change the text's meaning or type.
+    static func replacing(_ count: Int, in lines: [String]) -> [String]? {
+        let literal = "\(count)"
+        var changed = false
+        var result: [String] = []
+        for line in lines {
+            var line = line
+            for (from, to) in [("..<\(literal) ", "..<_n "), ("count: \(literal))", "count: _n)")] where line.contains(from) {
+                line = line.replacingOccurrences(of: from, with: to)
+                changed = true
+            }
+            if containsNumber(literal, line) { return nil }
+            result.append(line)
+        }
+        return changed ? result : nil
+    }
+
+    /// True when `number` occurs in `line` as a token of its own.
+    private static func containsNumber(_ number: String, _ line: String) -> Bool {
+        let characters = Array(line), digits = Array(number)
+        guard characters.count >= digits.count else { return false }
+        for start in 0...(characters.count - digits.count) where Array(characters[start..<start + digits.count]) == digits {
+            let before = start > 0 ? characters[start - 1] : " ", after = start + digits.count < characters.count ? characters[start + digits.count] : " "
+            if !(before.isLetter || before.isNumber || before == "_" || before == "."), !(after.isLetter || after.isNumber || after == "_" || after == ".") {
+                return true
+            }
+        }
+        return false
     }
 
     func emit(_ w: inout CodeWriter) {

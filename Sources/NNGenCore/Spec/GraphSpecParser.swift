@@ -10,7 +10,7 @@ extension SpecParser {
     /// which costs the compiler about 7 ms whatever the code around it).
     public static let maximumNodes = 1_000
     /// At most this many inputs and params together.
-    public static let maximumVariables = 500
+    public static let maximumVariables = 250
     /// At most this many elements in any input, param or node.
     public static let maximumElements = 16_777_216
 }
