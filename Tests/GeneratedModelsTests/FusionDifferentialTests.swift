@@ -53,6 +53,7 @@ final class FusionDifferentialTests: XCTestCase {
         try compare(GeneratedModels.LinearAlgebraOps.self, GeneratedUnfusedModels.LinearAlgebraOps.self)
         try compare(GeneratedModels.PowOps.self, GeneratedUnfusedModels.PowOps.self)
         try compare(GeneratedModels.ResidualGraph.self, GeneratedUnfusedModels.ResidualGraph.self)
+        try compare(GeneratedModels.LinearAlgebraOpsInParts.self, GeneratedUnfusedModels.LinearAlgebraOpsInParts.self)
     }
 
     /// The inference-only model: the same scores.
@@ -163,6 +164,10 @@ extension GeneratedUnfusedModels.ElementwiseOps: ElementwiseOpsInit, TestableGra
 
 extension GeneratedUnfusedModels.LinearAlgebraOps: LinearAlgebraOpsInit, TestableGraph {
     static let spec = GeneratedModels.LinearAlgebraOps.spec
+}
+
+extension GeneratedUnfusedModels.LinearAlgebraOpsInParts: LinearAlgebraOpsInit, TestableGraph {
+    static let spec = GeneratedModels.LinearAlgebraOpsInParts.spec
 }
 
 extension GeneratedUnfusedModels.ResidualGraph: ResidualGraphInit, TestableGraph {

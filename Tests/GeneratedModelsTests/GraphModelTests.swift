@@ -40,6 +40,8 @@ final class GraphModelTests: XCTestCase {
     /// A graph large enough to be emitted in parts (`GraphOutliner`): kernels shared by ops of one
     /// shape, values crossing parts through slots, nodes and gradients filled part by part.
     func testResidualGraphEmittedInParts() throws { try GraphChecks(ResidualGraph.self).runAll() }
+    /// Every linear-algebra op in kernel functions, large ones with their length as a parameter.
+    func testEveryLinearAlgebraOpEmittedInParts() throws { try GraphChecks(LinearAlgebraOpsInParts.self).runAll() }
 
     /// Properties keep their fixed counts: `init` throws, naming the model and the argument.
     func testWrongCountNamesModelAndArgument() {

@@ -210,3 +210,9 @@ extension ResidualGraphInit {
 extension ResidualGraph: ResidualGraphInit, TestableGraph {
     static let spec = "graph_residual"
 }
+
+/// The linear-algebra ops emitted in parts (a long scalar chain after them puts the graph past
+/// `GraphOutliner.sizeLimit`): the same inputs, so the same `make`.
+extension LinearAlgebraOpsInParts: LinearAlgebraOpsInit, TestableGraph {
+    static let spec = "graph_linear_algebra_ops_in_parts"
+}
