@@ -159,10 +159,8 @@ struct GraphOutliner {
             let (name, last) = pass == "forward" ? ("_nodesPart", "_ _n: inout Nodes") : ("_gradientPart", "_ _n: Nodes, _ _g: inout Gradient")
             for start in stride(from: 0, to: ops.count, by: Self.partSize) {
                 let part = ops[start..<min(start + Self.partSize, ops.count)]
-                w.line("")
-                w.doc("Ops \(start + 1)–\(start + part.count) of the \(pass) pass, in a function of their own (see `GraphOutliner` in nngen).")
-                w.line("@inline(never)")
-                w.block("private static func \(name)\(start / Self.partSize)(_ _m: Self, _ _s: inout _Slots, \(last)) {") { w in
+                SharedFunctions.emitFunction(doc: "Ops \(start + 1)–\(start + part.count) of the \(pass) pass, in a function of their own (see `GraphOutliner` in nngen).",
+                                             declaration: "private static func \(name)\(start / Self.partSize)(_ _m: Self, _ _s: inout _Slots, \(last))", &w) { w in
                     emitPart(Array(part), &kernels, &w)
                 }
             }
@@ -213,8 +211,7 @@ struct GraphOutliner {
 /// different functions to 111 vectors of distinct lengths had 1,779 distinct kernels and compiled
 /// in 57 s.
 private struct KernelFunctions {
-    private var numbers: [String: Int] = [:]
-    private var functions: [(signature: String, body: [String])] = []
+    private var functions = SharedFunctions(prefix: "_kernel")
 
     /// The call that computes `op` by a kernel function (made on first use), given the arguments.
     mutating func call(for op: Op, reads: [ValueID], arguments: [String], _ statements: GraphStatements) -> String {
@@ -233,16 +230,7 @@ private struct KernelFunctions {
             arguments.append("\(count)")
         }
         let signature = "(\(parameters.joined(separator: ", "))) -> \(renderer.type(of: op.output))"
-        let key = signature + "\n" + lines.joined(separator: "\n")
-        let number: Int
-        if let known = numbers[key] {
-            number = known
-        } else {
-            number = functions.count
-            numbers[key] = number
-            functions.append((signature, lines))
-        }
-        return "Self._kernel\(number)(\(arguments.joined(separator: ", ")))"
+        return "Self.\(functions.name(signature: signature, body: lines))(\(arguments.joined(separator: ", ")))"
     }
 
     /// The largest count among the op's arrays when the op loops over it (longer than the unroll
@@ -271,27 +259,22 @@ private struct KernelFunctions {
         return changed ? result : nil
     }
 
-    /// True when `number` occurs in `line` as a token of its own.
+    /// True when `number` occurs in `line` as a token of its own (not inside a name or a longer
+    /// number).
     private static func containsNumber(_ number: String, _ line: String) -> Bool {
         let characters = Array(line), digits = Array(number)
-        guard characters.count >= digits.count else { return false }
-        for start in 0...(characters.count - digits.count) where Array(characters[start..<start + digits.count]) == digits {
-            let before = start > 0 ? characters[start - 1] : " ", after = start + digits.count < characters.count ? characters[start + digits.count] : " "
-            if !(before.isLetter || before.isNumber || before == "_" || before == "."), !(after.isLetter || after.isNumber || after == "_" || after == ".") {
-                return true
-            }
+        func partOfToken(_ i: Int) -> Bool {
+            guard characters.indices.contains(i) else { return false }
+            let c = characters[i]
+            return c.isLetter || c.isNumber || c == "_" || c == "."
         }
-        return false
+        guard characters.count >= digits.count else { return false }
+        return (0...(characters.count - digits.count)).contains { start in
+            Array(characters[start..<start + digits.count]) == digits && !partOfToken(start - 1) && !partOfToken(start + digits.count)
+        }
     }
 
     func emit(_ w: inout CodeWriter) {
-        for (n, function) in functions.enumerated() {
-            w.line("")
-            w.doc("A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).")
-            w.line("@inline(never)")
-            w.block("private static func _kernel\(n)\(function.signature) {") { w in
-                for line in function.body { w.line(line) }
-            }
-        }
+        functions.emit(doc: "A kernel shared by the ops above that compute the same thing (see `GraphOutliner` in nngen).", modifiers: "private ", &w)
     }
 }

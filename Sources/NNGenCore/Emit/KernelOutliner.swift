@@ -45,9 +45,8 @@ final class KernelOutliner {
 
     private let plan: ExecutionPlan
     private let names: ValueNames
-    private var functionNames: [String: String] = [:]
-    /// The outlined functions, in the order they were made.
-    private var functions: [(name: String, signature: String, body: [String])] = []
+    /// The outlined kernels.
+    private var functions = SharedFunctions(prefix: "outlined")
 
     init(plan: ExecutionPlan, names: ValueNames) {
         self.plan = plan
@@ -78,15 +77,7 @@ final class KernelOutliner {
         var body = CodeWriter()
         NetworkRenderer(plan: plan, names: names, outlined: parameters).render(kernel.body, &body)
         let signature = parameters.sources.enumerated().map { "_ v\($0.offset): \(type(of: $0.element))" }.joined(separator: ", ")
-        let key = signature + "\n" + body.text
-        let name: String
-        if let known = functionNames[key] {
-            name = known
-        } else {
-            name = "outlined\(functions.count)"
-            functionNames[key] = name
-            functions.append((name, signature, body.lines))
-        }
+        let name = functions.name(signature: "(\(signature))", body: body.lines)
         let values = parameters.sources.compactMap { source -> ValueID? in
             if case .value(let id) = source { return id }
             return nil
@@ -96,16 +87,13 @@ final class KernelOutliner {
 
     /// Writes every part and every outlined function.
     func emit(_ w: inout CodeWriter) {
-        let parts = self.parts.map { ("Consecutive kernels of `\($0.function)`, in a function of their own", $0.name, $0.signature, $0.body) }
-        let kernels = functions.map { ("A kernel shared by the calls of the large functions above", $0.name, $0.signature, $0.body) }
-        for (doc, name, signature, body) in parts + kernels {
-            w.line("")
-            w.doc(doc + " (see `KernelOutliner` in nngen).")
-            w.line("@inline(never)")
-            w.block("static func \(name)(\(signature)) {") { w in
-                for line in body { w.line(line) }
+        for part in parts {
+            SharedFunctions.emitFunction(doc: "Consecutive kernels of `\(part.function)`, in a function of their own (see `KernelOutliner` in nngen).",
+                                         declaration: "static func \(part.name)(\(part.signature))", &w) { w in
+                for line in part.body { w.line(line) }
             }
         }
+        functions.emit(doc: "A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).", modifiers: "", &w)
     }
 
     /// The parameter type for a source: read-only for parameters and the caller's data.
