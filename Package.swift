@@ -57,7 +57,7 @@ let package = Package(
         /// Trains the model of `Specs/digits.yaml` on the UCI digits in Data/digits and saves its weights.
         .executableTarget(name: "digits", dependencies: ["GeneratedModels", "NNGenRuntime"]),
         .testTarget(name: "NNGenCoreTests", dependencies: ["NNGenCore"]),
-        .testTarget(name: "GeneratedModelsTests", dependencies: ["GeneratedModels", "GeneratedUnfusedModels", "NNGenCore"]),
+        .testTarget(name: "GeneratedModelsTests", dependencies: ["GeneratedModels", "GeneratedUnfusedModels", "NNGenCore", "NNGenRuntime"]),
         .testTarget(name: "NNGenRuntimeTests", dependencies: ["NNGenRuntime", "GeneratedModels"]),
     ]
 )

@@ -123,12 +123,18 @@ public struct DeepNarrowNet: Sendable {
     }()
     static let stateCount = 2442
     static let scoresOffset = 1884
+    /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
+    static let scoresOffsetSingle = 471
+    static let scratchOffsetSingle = 1221
 
     /// The parameters, then the optimizer state (1221 scalars).
     var state: [Scalar]
     /// At least the magnitude of every value of `state`, kept by `trainStep` (∞ when unknown):
     /// under it, a step needs no exact check that its update stays finite.
     var stateBound = Double.infinity
+    /// The learning rate η of `trainStep`, 0.05 at the start (the spec's); a schedule sets
+    /// it between steps. A value that would make a parameter NaN or infinite is refused by the step.
+    public var learningRate: Scalar = 0.05
 
     /// The flat parameter vector. Setting it requires exactly `parameterCount` finite values (a
     /// wrong count or a NaN or infinity traps, as an out-of-range subscript does; `setParameters(_:)`
@@ -152,6 +158,19 @@ public struct DeepNarrowNet: Sendable {
         stateBound = .infinity
     }
 
+    /// The optimizer's state (the velocity of each parameter): what a checkpoint saves beside
+    /// the parameters, 1221 scalars.
+    public var optimizerState: [Scalar] { Array(state[Self.parameterCount...]) }
+
+    /// Sets the optimizer's state, keeping the parameters; throws `InputError`, changing nothing, for
+    /// a wrong count or a NaN or infinity.
+    public mutating func setOptimizerState(_ values: [Scalar]) throws {
+        try Self.checkCount(values.count, "optimizerState", Self.stateCount - Self.parameterCount)
+        try Self.checkFinite(values, "optimizerState")
+        state.replaceSubrange(Self.parameterCount..<Self.stateCount, with: values)
+        stateBound = .infinity
+    }
+
     /// Parameters initialized as the spec's `init:` says (seed 11).
     public init() { self.init(seed: 11) }
 
@@ -170,55 +189,83 @@ public struct DeepNarrowNet: Sendable {
         state.replaceSubrange(0..<Self.parameterCount, with: parameters)
     }
 
-    /// Raw scores of the last layer for `batchSize` examples: [batch][input] → [batch][outputs].
+    /// Raw scores of the last layer for any number n ≥ 1 of examples: [n][inputCount] → [n][outputCount].
     public func scores(_ inputs: [Scalar]) throws -> [Scalar] {
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
         var workspace = Workspace()
-        var output = [Scalar](repeating: 0, count: Self.batchSize * Self.outputCount)
+        var output = [Scalar](repeating: 0, count: count * Self.outputCount)
         try inputs.withUnsafeBufferPointer { inputs in
             try output.withUnsafeMutableBufferPointer { try scores(inputs, into: $0, workspace: &workspace) }
         }
         return output
     }
 
-    /// Scores into a caller-owned buffer of `batchSize * outputCount`; allocates nothing.
+    /// Scores of n ≥ 1 examples into a caller-owned buffer of `n * outputCount`; allocates nothing.
     public func scores(_ inputs: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>, workspace: inout Workspace) throws {
-        try Self.checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
         try Self.checkFinite(inputs, "inputs")
-        try Self.checkCount(output.count, "output", Self.batchSize * Self.outputCount)
+        try Self.checkCount(output.count, "output", count * Self.outputCount)
+        let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                let s = buffer.baseAddress! + Self.parameterCount
-                Self.computeScores(p.baseAddress!, inputs.baseAddress!, s)
-                for i in 0..<output.count { output[i] = s[Self.scoresOffset + i] }
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                }
             }
         }
     }
 
-    /// The class with the highest score for each example (the first one on a tie).
+    /// The class with the highest score for each of n ≥ 1 examples (the first one on a tie).
     public func predictions(_ inputs: [Scalar]) throws -> [Int] {
-        let all = try scores(inputs)
-        return (0..<Self.batchSize).map { i in
-            let row = all[i * Self.outputCount..<(i + 1) * Self.outputCount]
-            return row.indices.reduce(row.startIndex) { row[$1] > row[$0] ? $1 : $0 } - i * Self.outputCount
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
+        var workspace = Workspace()
+        var classes = [Int](repeating: 0, count: count)
+        try inputs.withUnsafeBufferPointer { inputs in
+            try classes.withUnsafeMutableBufferPointer { try predictions(inputs, into: $0, workspace: &workspace) }
         }
+        return classes
     }
 
-    /// The loss of one batch, regularization included. Labels are class indices in `0..<outputCount`.
-    public func loss(inputs: [Scalar], labels: [Int]) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
-        var workspace = Workspace()
-        return inputs.withUnsafeBufferPointer { x in
-            labels.withUnsafeBufferPointer { target in
-                state.withUnsafeBufferPointer { p in
-                    workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                        Self.computeLoss(p.baseAddress!, x.baseAddress!, target.baseAddress!, buffer.baseAddress! + Self.parameterCount)
+    /// The predicted classes of n ≥ 1 examples into a caller-owned buffer of n; allocates nothing.
+    public func predictions(_ inputs: UnsafeBufferPointer<Scalar>, into classes: UnsafeMutableBufferPointer<Int>, workspace: inout Workspace) throws {
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
+        try Self.checkFinite(inputs, "inputs")
+        try Self.checkCount(classes.count, "classes", count)
+        let out = classes.baseAddress!
+        state.withUnsafeBufferPointer { p in
+            workspace.buffer.withUnsafeMutableBufferPointer { buffer in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                    for r in 0..<rows {
+                        let row = scores + r * Self.outputCount
+                        var best = 0
+                        for j in 1..<Self.outputCount where row[j] > row[best] { best = j }
+                        out[first + r] = best
                     }
                 }
             }
         }
     }
 
-    /// The loss and its gradient with respect to the flat parameter vector, in the same layout.
+    /// The mean loss over n ≥ 1 examples, regularization included. Labels are class indices in `0..<outputCount`.
+    public func loss(inputs: [Scalar], labels: [Int]) throws -> Scalar {
+        var workspace = Workspace()
+        return try inputs.withUnsafeBufferPointer { x in
+            try labels.withUnsafeBufferPointer { try loss(inputs: x, labels: $0, workspace: &workspace) }
+        }
+    }
+
+    /// The mean loss over n ≥ 1 examples on caller-owned buffers; allocates nothing.
+    public func loss(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        let count = try Self.check(inputs: inputs, labels: labels, most: .max)
+        return state.withUnsafeBufferPointer { p in
+            workspace.buffer.withUnsafeMutableBufferPointer { buffer in
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+            }
+        }
+    }
+
+    /// The mean loss over 1 ≤ n ≤ `batchSize` examples and its gradient with respect to the flat
+    /// parameter vector, in the same layout.
     public func lossAndGradient(inputs: [Scalar], labels: [Int]) throws -> (loss: Scalar, gradient: [Scalar]) {
         var workspace = Workspace()
         let loss = try inputs.withUnsafeBufferPointer { x in
@@ -227,18 +274,20 @@ public struct DeepNarrowNet: Sendable {
         return (loss, Array(workspace.buffer[0..<Self.parameterCount]))
     }
 
-    /// The loss; the gradient is left in `workspace.gradient`. Allocates nothing.
+    /// The mean loss over 1 ≤ n ≤ `batchSize` examples; the gradient is left in `workspace.gradient`.
+    /// Allocates nothing.
     public func lossAndGradient(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
+        let count = try Self.check(inputs: inputs, labels: labels, most: Self.batchSize)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
             }
         }
     }
 
-    /// One optimizer step; returns the loss before the update.
+    /// One optimizer step on 1 ≤ n ≤ `batchSize` examples (the last batch of an epoch may be short);
+    /// returns the mean loss before the update.
     public mutating func trainStep(inputs: [Scalar], labels: [Int]) throws -> Scalar {
         var workspace = Workspace()
         return try inputs.withUnsafeBufferPointer { x in
@@ -246,17 +295,19 @@ public struct DeepNarrowNet: Sendable {
         }
     }
 
-    /// One optimizer step on caller-owned buffers, reusing `workspace`: no heap allocation.
-    /// Returns the loss before the update. Throws `DivergenceError`, leaving the model as it was,
-    /// when the loss is NaN or infinite or the update would make a parameter or the optimizer state so.
+    /// One optimizer step on 1 ≤ n ≤ `batchSize` examples in caller-owned buffers, reusing `workspace`:
+    /// no heap allocation. Returns the mean loss before the update. Throws `DivergenceError`, leaving
+    /// the model as it was, when the loss is NaN or infinite or the update would make a parameter or
+    /// the optimizer state so.
     public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
+        let count = try Self.check(inputs: inputs, labels: labels, most: Self.batchSize)
         var bound = stateBound
+        let eta = learningRate
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, g, g + Self.parameterCount)
-                return (loss, loss.isFinite && Self.update(p, g, &bound))
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
@@ -264,10 +315,75 @@ public struct DeepNarrowNet: Sendable {
         return loss
     }
 
+    /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
+    /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
+    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    @inline(__always)
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+        var first = 0
+        while count - first >= Self.batchSize {
+            Self.computeScores(p, x + first * Self.inputCount, s)
+            body(first, Self.batchSize, s + Self.scoresOffset)
+            first += Self.batchSize
+        }
+        let single = s + Self.scratchOffsetSingle
+        while first < count {
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
+            body(first, 1, single + Self.scoresOffsetSingle)
+            first += 1
+        }
+    }
+
+    /// The mean loss of `count` ≥ 1 examples: each full batch's mean weighted by its size, then each
+    /// example past them on its own. Every term holds the regularization once, so the mean does too.
+    static func computeMeanLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        if count == Self.batchSize { return Self.computeLoss(p, x, y, s) }
+        var total: Scalar = 0, first = 0
+        while count - first >= Self.batchSize {
+            total += Self.computeLoss(p, x + first * Self.inputCount, y + first, s) * Scalar(Self.batchSize)
+            first += Self.batchSize
+        }
+        let single = s + Self.scratchOffsetSingle
+        while first < count {
+            total += Self.computeLossSingle(p, x + first * Self.inputCount, y + first, single)
+            first += 1
+        }
+        return total / Scalar(count)
+    }
+
+    /// The mean loss of 1 ≤ `count` ≤ `batchSize` examples, and its gradient into `g`. A full batch
+    /// runs the batch's function; a short one sums each example's loss and gradient (computed at
+    /// batch 1 into the scratch) and divides by `count`: d(mean)/dp = (1/n)·Σᵢ dLᵢ/dp, where every
+    /// Lᵢ holds the regularization once, so the mean does too.
+    @inline(__always)
+    static func computeMeanLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ count: Int, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        if count == Self.batchSize { return Self.computeLossAndGradient(p, x, y, g, s) }
+        let gradientOne = s, single = s + Self.scratchOffsetSingle
+        g.update(repeating: 0, count: Self.parameterCount)
+        var total: Scalar = 0
+        for e in 0..<count {
+            total += Self.computeLossAndGradientSingle(p, x + e * Self.inputCount, y + e, gradientOne, single)
+            for i in 0..<Self.parameterCount { g[i] += gradientOne[i] }
+        }
+        let scale = 1 / Scalar(count)
+        for i in 0..<Self.parameterCount { g[i] *= scale }
+        return total / Scalar(count)
+    }
+
     static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {
         guard count == expected else {
             throw InputError(model: "DeepNarrowNet", argument: argument, expected: "\(expected) values", found: "\(count) values")
         }
+    }
+
+    /// The number of examples in `count` values of `width` each: at least 1, at most `most`.
+    static func exampleCount(_ count: Int, _ argument: String, _ width: Int, most: Int = .max) throws -> Int {
+        guard count > 0, count % width == 0, count / width <= most else {
+            let expected = most == .max ? "a positive multiple of \(width) values (\(width) per example)"
+                : "\(width) to \(most * width) values, \(width) per example (1 to \(most) examples)"
+            throw InputError(model: "DeepNarrowNet", argument: argument, expected: expected, found: "\(count) values")
+        }
+        return count / width
     }
 
     static func checkFinite(_ values: some Collection<Scalar>, _ argument: String) throws {
@@ -280,13 +396,15 @@ public struct DeepNarrowNet: Sendable {
         }
     }
 
-    static func check(inputs: some Collection<Scalar>, labels: some Collection<Int>) throws {
-        try checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+    /// Checks a call's examples (at most `most`) and returns their number.
+    static func check(inputs: some Collection<Scalar>, labels: some Collection<Int>, most: Int) throws -> Int {
+        let count = try exampleCount(inputs.count, "inputs", Self.inputCount, most: most)
         try checkFinite(inputs, "inputs")
-        try checkCount(labels.count, "labels", Self.batchSize)
+        try checkCount(labels.count, "labels", count)
         for (i, label) in labels.enumerated() where label < 0 || label >= Self.outputCount {
             throw InputError(model: "DeepNarrowNet", argument: "labels[\(i)]", expected: "a class index in 0..<\(Self.outputCount)", found: "\(label)")
         }
+        return count
     }
 
     /// A wrong-sized array or an out-of-range label: names the model, the argument, what was
@@ -506,7 +624,42 @@ public struct DeepNarrowNet: Sendable {
         }
     }
 
-    /// Forward pass: scores into the scratch at `scoresOffset`.
+    /// Applies one optimizer step of learning rate `eta` to the parameters (and the optimizer state
+    /// after them); returns false, changing nothing, when a new value would be NaN or infinite. `bound`
+    /// is at least every |value| of the state (∞ when unknown); the step keeps it so.
+    static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ eta: Scalar, _ bound: inout Double) -> Bool {
+        // SGD with momentum: v = μ·v + g; p −= η·v
+        let v = state + 1221
+        let etaBound = Double(eta.magnitude)
+        let exponent: UInt64 = 0x7FF0_0000_0000_0000, magnitude: UInt64 = 0x7FFF_FFFF_FFFF_FFFF
+        var gradientBits: UInt64 = 0
+        for i in 0..<1221 { gradientBits = max(gradientBits, g[i].bitPattern & magnitude) }
+        guard gradientBits < exponent else { return false }  // a NaN or an infinity in g
+        let largestGradient = Double(Scalar(bitPattern: gradientBits))
+        let velocity = 0.9 * bound + largestGradient  // |μ·v + g| ≤ μ·S + G
+        let newBound = max(velocity, bound + etaBound * velocity)
+        if !(newBound < Double(Scalar.greatestFiniteMagnitude) / 2) {
+            var least = exponent
+            for i in 0..<1221 {
+                let u = 0.9 * v[i] + g[i]
+                let p = state[i] - eta * u
+                least = min(least, min(exponent & ~u.bitPattern, exponent & ~p.bitPattern))
+            }
+            guard least != 0 else { return false }
+        }
+        var largest: UInt64 = 0
+        for i in 0..<1221 {
+            let u = 0.9 * v[i] + g[i]
+            let p = state[i] - eta * u
+            v[i] = u
+            state[i] = p
+            largest = max(largest, max(u.bitPattern & magnitude, p.bitPattern & magnitude))
+        }
+        bound = Double(Scalar(bitPattern: largest))
+        return true
+    }
+
+    /// Forward pass of 4 examples: scores into the scratch at `scoresOffset`.
     @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         Self.computeScoresPart0(p, x, s)
@@ -514,7 +667,7 @@ public struct DeepNarrowNet: Sendable {
         Self.computeScoresPart2(p, x, s)
     }
 
-    /// Forward pass and loss.
+    /// Forward pass and loss of 4 examples.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×6]
@@ -940,41 +1093,7 @@ public struct DeepNarrowNet: Sendable {
         return loss[0]
     }
 
-    /// Applies one optimizer step to the parameters (and the optimizer state after them); returns
-    /// false, changing nothing, when a new value would be NaN or infinite. `bound` is at least every
-    /// |value| of the state (∞ when unknown); the step keeps it so.
-    static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ bound: inout Double) -> Bool {
-        // SGD with momentum: v = μ·v + g; p −= η·v
-        let v = state + 1221
-        let exponent: UInt64 = 0x7FF0_0000_0000_0000, magnitude: UInt64 = 0x7FFF_FFFF_FFFF_FFFF
-        var gradientBits: UInt64 = 0
-        for i in 0..<1221 { gradientBits = max(gradientBits, g[i].bitPattern & magnitude) }
-        guard gradientBits < exponent else { return false }  // a NaN or an infinity in g
-        let largestGradient = Double(Scalar(bitPattern: gradientBits))
-        let velocity = 0.9 * bound + largestGradient  // |μ·v + g| ≤ μ·S + G
-        let newBound = max(velocity, bound + 0.05 * velocity)
-        if !(newBound < Double(Scalar.greatestFiniteMagnitude) / 2) {
-            var least = exponent
-            for i in 0..<1221 {
-                let u = 0.9 * v[i] + g[i]
-                let p = state[i] - 0.05 * u
-                least = min(least, min(exponent & ~u.bitPattern, exponent & ~p.bitPattern))
-            }
-            guard least != 0 else { return false }
-        }
-        var largest: UInt64 = 0
-        for i in 0..<1221 {
-            let u = 0.9 * v[i] + g[i]
-            let p = state[i] - 0.05 * u
-            v[i] = u
-            state[i] = p
-            largest = max(largest, max(u.bitPattern & magnitude, p.bitPattern & magnitude))
-        }
-        bound = Double(Scalar(bitPattern: largest))
-        return true
-    }
-
-    /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for 4 examples.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let loss = s + 1927  // scalar
@@ -3013,9 +3132,2719 @@ public struct DeepNarrowNet: Sendable {
             v1[i] = f0 + v2[i]
         }
     }
+
+    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    @inline(__always)
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        Self.computeScoresSinglePart0(p, x, s)
+        Self.computeScoresSinglePart1(p, x, s)
+        Self.computeScoresSinglePart2(p, x, s)
+    }
+
+    /// Forward pass and loss of one example.
+    @inline(never)
+    static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        let W1 = p + 0  // [3×6]
+        let W2 = p + 24  // [6×6]
+        let W3 = p + 66  // [6×6]
+        let W4 = p + 108  // [6×6]
+        let W5 = p + 150  // [6×6]
+        let W6 = p + 192  // [6×6]
+        let W7 = p + 234  // [6×6]
+        let W8 = p + 276  // [6×6]
+        let W9 = p + 318  // [6×6]
+        let W10 = p + 360  // [6×6]
+        let W11 = p + 402  // [6×6]
+        let W12 = p + 444  // [6×6]
+        let W13 = p + 486  // [6×6]
+        let W14 = p + 528  // [6×6]
+        let W15 = p + 570  // [6×6]
+        let W16 = p + 612  // [6×6]
+        let W17 = p + 654  // [6×6]
+        let W18 = p + 696  // [6×6]
+        let W19 = p + 738  // [6×6]
+        let W20 = p + 780  // [6×6]
+        let W21 = p + 822  // [6×6]
+        let W22 = p + 864  // [6×6]
+        let W23 = p + 906  // [6×6]
+        let W24 = p + 948  // [6×6]
+        let W25 = p + 990  // [6×6]
+        let W26 = p + 1032  // [6×6]
+        let W27 = p + 1074  // [6×6]
+        let W28 = p + 1116  // [6×6]
+        let W29 = p + 1158  // [6×6]
+        let W30 = p + 1200  // [6×3]
+        let z30 = s + 471  // [1×3]
+        let data_loss = s + 474  // scalar
+        let W1_squared = s + 475  // scalar
+        let W2_squared = s + 476  // scalar
+        let W3_squared = s + 477  // scalar
+        let W4_squared = s + 478  // scalar
+        let W5_squared = s + 479  // scalar
+        let W6_squared = s + 480  // scalar
+        let W7_squared = s + 481  // scalar
+        let W8_squared = s + 482  // scalar
+        let W9_squared = s + 483  // scalar
+        let W10_squared = s + 484  // scalar
+        let W11_squared = s + 485  // scalar
+        let W12_squared = s + 486  // scalar
+        let W13_squared = s + 487  // scalar
+        let W14_squared = s + 488  // scalar
+        let W15_squared = s + 489  // scalar
+        let W16_squared = s + 490  // scalar
+        let W17_squared = s + 491  // scalar
+        let W18_squared = s + 492  // scalar
+        let W19_squared = s + 493  // scalar
+        let W20_squared = s + 494  // scalar
+        let W21_squared = s + 495  // scalar
+        let W22_squared = s + 496  // scalar
+        let W23_squared = s + 497  // scalar
+        let W24_squared = s + 498  // scalar
+        let W25_squared = s + 499  // scalar
+        let W26_squared = s + 500  // scalar
+        let W27_squared = s + 501  // scalar
+        let W28_squared = s + 502  // scalar
+        let W29_squared = s + 503  // scalar
+        let W30_squared = s + 504  // scalar
+        let loss = s + 505  // scalar
+
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScoresSingle(p, x, s)
+
+        // data_loss = mean over the batch of −log softmax(z30)[y]
+        do {
+            var total: Scalar = 0
+            for i in 0..<1 {
+                let row = i * 3
+                var largest = z30[row]
+                for j in 1..<3 where z30[row + j] > largest {
+                    largest = z30[row + j]
+                }
+                var sumExp: Scalar = 0
+                for j in 0..<3 {
+                    sumExp += exp(z30[row + j] - largest)
+                }
+                total += largest + log(sumExp) - z30[row + y[i]]
+            }
+            data_loss[0] = total / 1
+        }
+
+        // Σ W1²
+        do {
+            var total: Scalar = 0
+            for i in 0..<18 {
+                total += W1[i] * W1[i]
+            }
+            W1_squared[0] = total
+        }
+
+        // Σ W2²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W2[i] * W2[i]
+            }
+            W2_squared[0] = total
+        }
+
+        // Σ W3²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W3[i] * W3[i]
+            }
+            W3_squared[0] = total
+        }
+
+        // Σ W4²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W4[i] * W4[i]
+            }
+            W4_squared[0] = total
+        }
+
+        // Σ W5²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W5[i] * W5[i]
+            }
+            W5_squared[0] = total
+        }
+
+        // Σ W6²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W6[i] * W6[i]
+            }
+            W6_squared[0] = total
+        }
+
+        // Σ W7²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W7[i] * W7[i]
+            }
+            W7_squared[0] = total
+        }
+
+        // Σ W8²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W8[i] * W8[i]
+            }
+            W8_squared[0] = total
+        }
+
+        // Σ W9²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W9[i] * W9[i]
+            }
+            W9_squared[0] = total
+        }
+
+        // Σ W10²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W10[i] * W10[i]
+            }
+            W10_squared[0] = total
+        }
+
+        // Σ W11²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W11[i] * W11[i]
+            }
+            W11_squared[0] = total
+        }
+
+        // Σ W12²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W12[i] * W12[i]
+            }
+            W12_squared[0] = total
+        }
+
+        // Σ W13²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W13[i] * W13[i]
+            }
+            W13_squared[0] = total
+        }
+
+        // Σ W14²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W14[i] * W14[i]
+            }
+            W14_squared[0] = total
+        }
+
+        // Σ W15²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W15[i] * W15[i]
+            }
+            W15_squared[0] = total
+        }
+
+        // Σ W16²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W16[i] * W16[i]
+            }
+            W16_squared[0] = total
+        }
+
+        // Σ W17²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W17[i] * W17[i]
+            }
+            W17_squared[0] = total
+        }
+
+        // Σ W18²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W18[i] * W18[i]
+            }
+            W18_squared[0] = total
+        }
+
+        // Σ W19²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W19[i] * W19[i]
+            }
+            W19_squared[0] = total
+        }
+
+        // Σ W20²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W20[i] * W20[i]
+            }
+            W20_squared[0] = total
+        }
+
+        // Σ W21²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W21[i] * W21[i]
+            }
+            W21_squared[0] = total
+        }
+
+        // Σ W22²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W22[i] * W22[i]
+            }
+            W22_squared[0] = total
+        }
+
+        // Σ W23²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W23[i] * W23[i]
+            }
+            W23_squared[0] = total
+        }
+
+        // Σ W24²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W24[i] * W24[i]
+            }
+            W24_squared[0] = total
+        }
+
+        // Σ W25²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W25[i] * W25[i]
+            }
+            W25_squared[0] = total
+        }
+
+        // Σ W26²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W26[i] * W26[i]
+            }
+            W26_squared[0] = total
+        }
+
+        // Σ W27²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W27[i] * W27[i]
+            }
+            W27_squared[0] = total
+        }
+
+        // Σ W28²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W28[i] * W28[i]
+            }
+            W28_squared[0] = total
+        }
+
+        // Σ W29²
+        do {
+            var total: Scalar = 0
+            for i in 0..<36 {
+                total += W29[i] * W29[i]
+            }
+            W29_squared[0] = total
+        }
+
+        // Σ W30²
+        do {
+            var total: Scalar = 0
+            for i in 0..<18 {
+                total += W30[i] * W30[i]
+            }
+            W30_squared[0] = total
+        }
+
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // regularization = λ·Σ W² with λ = 0.001
+        // loss = data_loss + regularization
+        do {
+            let weight_squares: Scalar = W1_squared[0] + W2_squared[0]
+            let weight_squares_2: Scalar = weight_squares + W3_squared[0]
+            let weight_squares_3: Scalar = weight_squares_2 + W4_squared[0]
+            let weight_squares_4: Scalar = weight_squares_3 + W5_squared[0]
+            let weight_squares_5: Scalar = weight_squares_4 + W6_squared[0]
+            let weight_squares_6: Scalar = weight_squares_5 + W7_squared[0]
+            let weight_squares_7: Scalar = weight_squares_6 + W8_squared[0]
+            let weight_squares_8: Scalar = weight_squares_7 + W9_squared[0]
+            let weight_squares_9: Scalar = weight_squares_8 + W10_squared[0]
+            let weight_squares_10: Scalar = weight_squares_9 + W11_squared[0]
+            let weight_squares_11: Scalar = weight_squares_10 + W12_squared[0]
+            let weight_squares_12: Scalar = weight_squares_11 + W13_squared[0]
+            let weight_squares_13: Scalar = weight_squares_12 + W14_squared[0]
+            let weight_squares_14: Scalar = weight_squares_13 + W15_squared[0]
+            let weight_squares_15: Scalar = weight_squares_14 + W16_squared[0]
+            let weight_squares_16: Scalar = weight_squares_15 + W17_squared[0]
+            let weight_squares_17: Scalar = weight_squares_16 + W18_squared[0]
+            let weight_squares_18: Scalar = weight_squares_17 + W19_squared[0]
+            let weight_squares_19: Scalar = weight_squares_18 + W20_squared[0]
+            let weight_squares_20: Scalar = weight_squares_19 + W21_squared[0]
+            let weight_squares_21: Scalar = weight_squares_20 + W22_squared[0]
+            let weight_squares_22: Scalar = weight_squares_21 + W23_squared[0]
+            let weight_squares_23: Scalar = weight_squares_22 + W24_squared[0]
+            let weight_squares_24: Scalar = weight_squares_23 + W25_squared[0]
+            let weight_squares_25: Scalar = weight_squares_24 + W26_squared[0]
+            let weight_squares_26: Scalar = weight_squares_25 + W27_squared[0]
+            let weight_squares_27: Scalar = weight_squares_26 + W28_squared[0]
+            let weight_squares_28: Scalar = weight_squares_27 + W29_squared[0]
+            let weight_squares_29: Scalar = weight_squares_28 + W30_squared[0]
+            let regularization: Scalar = weight_squares_29 * 0.001
+            loss[0] = data_loss[0] + regularization
+        }
+
+        return loss[0]
+    }
+
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for one example.
+    @inline(never)
+    static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        let loss = s + 505  // scalar
+
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScoresSingle(p, x, s)
+        Self.computeLossAndGradientSinglePart0(p, x, y, g, s)
+
+        // Backward pass: adjoints in reverse order, each a chain-rule step.
+        Self.computeLossAndGradientSinglePart1(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart2(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart3(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart4(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart5(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart6(p, x, y, g, s)
+
+        return loss[0]
+    }
+
+    /// Consecutive kernels of `computeScoresSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeScoresSinglePart0(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let W1 = p.advanced(by: 0)  // [3×6]
+        let b1 = p.advanced(by: 18)  // [6]
+        let z1_linear = s.advanced(by: 0)  // [1×6]
+        let h1 = s.advanced(by: 6)  // [1×6]
+        let W2 = p.advanced(by: 24)  // [6×6]
+        let b2 = p.advanced(by: 60)  // [6]
+        let z2_linear = s.advanced(by: 12)  // [1×6]
+        let z2 = s.advanced(by: 18)  // [1×6]
+        let h2 = s.advanced(by: 24)  // [1×6]
+        let W3 = p.advanced(by: 66)  // [6×6]
+        let b3 = p.advanced(by: 102)  // [6]
+        let z3_linear = s.advanced(by: 30)  // [1×6]
+        let z3 = s.advanced(by: 36)  // [1×6]
+        let h3 = s.advanced(by: 42)  // [1×6]
+        let W4 = p.advanced(by: 108)  // [6×6]
+        let b4 = p.advanced(by: 144)  // [6]
+        let z4_linear = s.advanced(by: 48)  // [1×6]
+        let z4 = s.advanced(by: 54)  // [1×6]
+        let h4 = s.advanced(by: 60)  // [1×6]
+        let W5 = p.advanced(by: 150)  // [6×6]
+        let b5 = p.advanced(by: 186)  // [6]
+        let z5_linear = s.advanced(by: 66)  // [1×6]
+        let z5 = s.advanced(by: 72)  // [1×6]
+        let h5 = s.advanced(by: 78)  // [1×6]
+        let W6 = p.advanced(by: 192)  // [6×6]
+        let b6 = p.advanced(by: 228)  // [6]
+        let z6_linear = s.advanced(by: 84)  // [1×6]
+        let h6 = s.advanced(by: 90)  // [1×6]
+        let W7 = p.advanced(by: 234)  // [6×6]
+        let b7 = p.advanced(by: 270)  // [6]
+        let z7_linear = s.advanced(by: 96)  // [1×6]
+        let h7 = s.advanced(by: 102)  // [1×6]
+        let W8 = p.advanced(by: 276)  // [6×6]
+        let b8 = p.advanced(by: 312)  // [6]
+        let z8_linear = s.advanced(by: 108)  // [1×6]
+        let z8 = s.advanced(by: 114)  // [1×6]
+        let h8 = s.advanced(by: 120)  // [1×6]
+        let W9 = p.advanced(by: 318)  // [6×6]
+        let b9 = p.advanced(by: 354)  // [6]
+        let z9_linear = s.advanced(by: 126)  // [1×6]
+        let z9 = s.advanced(by: 132)  // [1×6]
+        let h9 = s.advanced(by: 138)  // [1×6]
+        let W10 = p.advanced(by: 360)  // [6×6]
+        let b10 = p.advanced(by: 396)  // [6]
+        let z10_linear = s.advanced(by: 144)  // [1×6]
+        let z10 = s.advanced(by: 150)  // [1×6]
+        let h10 = s.advanced(by: 156)  // [1×6]
+        let W11 = p.advanced(by: 402)  // [6×6]
+        let b11 = p.advanced(by: 438)  // [6]
+        let z11_linear = s.advanced(by: 162)  // [1×6]
+        let z11 = s.advanced(by: 168)  // [1×6]
+        let h11 = s.advanced(by: 174)  // [1×6]
+        let W12 = p.advanced(by: 444)  // [6×6]
+        let b12 = p.advanced(by: 480)  // [6]
+        let z12_linear = s.advanced(by: 180)  // [1×6]
+        let h12 = s.advanced(by: 186)  // [1×6]
+
+        // z1_linear = x · W1   [1×3]·[3×6]
+        Self.outlinedSingle0(z1_linear, x, W1)
+
+        // z1 = z1_linear + b1   (bias added to every row)
+        // h1 = tanh(z1)
+        Self.outlinedSingle1(z1_linear, b1, h1)
+
+        // z2_linear = h1 · W2   [1×6]·[6×6]
+        Self.outlinedSingle2(z2_linear, h1, W2)
+
+        // z2 = z2_linear + b2   (bias added to every row)
+        Self.outlinedSingle3(z2, z2_linear, b2)
+
+        // h2 = softplus(z2)
+        Self.outlinedSingle4(h2, z2)
+
+        // z3_linear = h2 · W3   [1×6]·[6×6]
+        Self.outlinedSingle2(z3_linear, h2, W3)
+
+        // z3 = z3_linear + b3   (bias added to every row)
+        Self.outlinedSingle3(z3, z3_linear, b3)
+
+        // h3 = elu(z3)
+        Self.outlinedSingle5(h3, z3)
+
+        // z4_linear = h3 · W4   [1×6]·[6×6]
+        Self.outlinedSingle2(z4_linear, h3, W4)
+
+        // z4 = z4_linear + b4   (bias added to every row)
+        Self.outlinedSingle3(z4, z4_linear, b4)
+
+        // h4 = gelu(z4)
+        Self.outlinedSingle6(h4, z4)
+
+        // z5_linear = h4 · W5   [1×6]·[6×6]
+        Self.outlinedSingle2(z5_linear, h4, W5)
+
+        // z5 = z5_linear + b5   (bias added to every row)
+        Self.outlinedSingle3(z5, z5_linear, b5)
+
+        // h5 = silu(z5)
+        Self.outlinedSingle7(h5, z5)
+
+        // z6_linear = h5 · W6   [1×6]·[6×6]
+        Self.outlinedSingle2(z6_linear, h5, W6)
+
+        // z6 = z6_linear + b6   (bias added to every row)
+        // h6 = tanh(z6)
+        Self.outlinedSingle1(z6_linear, b6, h6)
+
+        // z7_linear = h6 · W7   [1×6]·[6×6]
+        Self.outlinedSingle2(z7_linear, h6, W7)
+
+        // z7 = z7_linear + b7   (bias added to every row)
+        // h7 = tanh(z7)
+        Self.outlinedSingle1(z7_linear, b7, h7)
+
+        // z8_linear = h7 · W8   [1×6]·[6×6]
+        Self.outlinedSingle2(z8_linear, h7, W8)
+
+        // z8 = z8_linear + b8   (bias added to every row)
+        Self.outlinedSingle3(z8, z8_linear, b8)
+
+        // h8 = softplus(z8)
+        Self.outlinedSingle4(h8, z8)
+
+        // z9_linear = h8 · W9   [1×6]·[6×6]
+        Self.outlinedSingle2(z9_linear, h8, W9)
+
+        // z9 = z9_linear + b9   (bias added to every row)
+        Self.outlinedSingle3(z9, z9_linear, b9)
+
+        // h9 = elu(z9)
+        Self.outlinedSingle5(h9, z9)
+
+        // z10_linear = h9 · W10   [1×6]·[6×6]
+        Self.outlinedSingle2(z10_linear, h9, W10)
+
+        // z10 = z10_linear + b10   (bias added to every row)
+        Self.outlinedSingle3(z10, z10_linear, b10)
+
+        // h10 = gelu(z10)
+        Self.outlinedSingle6(h10, z10)
+
+        // z11_linear = h10 · W11   [1×6]·[6×6]
+        Self.outlinedSingle2(z11_linear, h10, W11)
+
+        // z11 = z11_linear + b11   (bias added to every row)
+        Self.outlinedSingle3(z11, z11_linear, b11)
+
+        // h11 = silu(z11)
+        Self.outlinedSingle7(h11, z11)
+
+        // z12_linear = h11 · W12   [1×6]·[6×6]
+        Self.outlinedSingle2(z12_linear, h11, W12)
+
+        // z12 = z12_linear + b12   (bias added to every row)
+        // h12 = tanh(z12)
+        Self.outlinedSingle1(z12_linear, b12, h12)
+    }
+
+    /// Consecutive kernels of `computeScoresSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeScoresSinglePart1(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let h12 = s.advanced(by: 186)  // [1×6]
+        let W13 = p.advanced(by: 486)  // [6×6]
+        let b13 = p.advanced(by: 522)  // [6]
+        let z13_linear = s.advanced(by: 192)  // [1×6]
+        let h13 = s.advanced(by: 198)  // [1×6]
+        let W14 = p.advanced(by: 528)  // [6×6]
+        let b14 = p.advanced(by: 564)  // [6]
+        let z14_linear = s.advanced(by: 204)  // [1×6]
+        let z14 = s.advanced(by: 210)  // [1×6]
+        let h14 = s.advanced(by: 216)  // [1×6]
+        let W15 = p.advanced(by: 570)  // [6×6]
+        let b15 = p.advanced(by: 606)  // [6]
+        let z15_linear = s.advanced(by: 222)  // [1×6]
+        let z15 = s.advanced(by: 228)  // [1×6]
+        let h15 = s.advanced(by: 234)  // [1×6]
+        let W16 = p.advanced(by: 612)  // [6×6]
+        let b16 = p.advanced(by: 648)  // [6]
+        let z16_linear = s.advanced(by: 240)  // [1×6]
+        let z16 = s.advanced(by: 246)  // [1×6]
+        let h16 = s.advanced(by: 252)  // [1×6]
+        let W17 = p.advanced(by: 654)  // [6×6]
+        let b17 = p.advanced(by: 690)  // [6]
+        let z17_linear = s.advanced(by: 258)  // [1×6]
+        let z17 = s.advanced(by: 264)  // [1×6]
+        let h17 = s.advanced(by: 270)  // [1×6]
+        let W18 = p.advanced(by: 696)  // [6×6]
+        let b18 = p.advanced(by: 732)  // [6]
+        let z18_linear = s.advanced(by: 276)  // [1×6]
+        let h18 = s.advanced(by: 282)  // [1×6]
+        let W19 = p.advanced(by: 738)  // [6×6]
+        let b19 = p.advanced(by: 774)  // [6]
+        let z19_linear = s.advanced(by: 288)  // [1×6]
+        let h19 = s.advanced(by: 294)  // [1×6]
+        let W20 = p.advanced(by: 780)  // [6×6]
+        let b20 = p.advanced(by: 816)  // [6]
+        let z20_linear = s.advanced(by: 300)  // [1×6]
+        let z20 = s.advanced(by: 306)  // [1×6]
+        let h20 = s.advanced(by: 312)  // [1×6]
+        let W21 = p.advanced(by: 822)  // [6×6]
+        let b21 = p.advanced(by: 858)  // [6]
+        let z21_linear = s.advanced(by: 318)  // [1×6]
+        let z21 = s.advanced(by: 324)  // [1×6]
+        let h21 = s.advanced(by: 330)  // [1×6]
+        let W22 = p.advanced(by: 864)  // [6×6]
+        let b22 = p.advanced(by: 900)  // [6]
+        let z22_linear = s.advanced(by: 336)  // [1×6]
+        let z22 = s.advanced(by: 342)  // [1×6]
+        let h22 = s.advanced(by: 348)  // [1×6]
+        let W23 = p.advanced(by: 906)  // [6×6]
+        let b23 = p.advanced(by: 942)  // [6]
+        let z23_linear = s.advanced(by: 354)  // [1×6]
+        let z23 = s.advanced(by: 360)  // [1×6]
+        let h23 = s.advanced(by: 366)  // [1×6]
+        let W24 = p.advanced(by: 948)  // [6×6]
+        let b24 = p.advanced(by: 984)  // [6]
+        let z24_linear = s.advanced(by: 372)  // [1×6]
+        let h24 = s.advanced(by: 378)  // [1×6]
+
+        // z13_linear = h12 · W13   [1×6]·[6×6]
+        Self.outlinedSingle2(z13_linear, h12, W13)
+
+        // z13 = z13_linear + b13   (bias added to every row)
+        // h13 = tanh(z13)
+        Self.outlinedSingle1(z13_linear, b13, h13)
+
+        // z14_linear = h13 · W14   [1×6]·[6×6]
+        Self.outlinedSingle2(z14_linear, h13, W14)
+
+        // z14 = z14_linear + b14   (bias added to every row)
+        Self.outlinedSingle3(z14, z14_linear, b14)
+
+        // h14 = softplus(z14)
+        Self.outlinedSingle4(h14, z14)
+
+        // z15_linear = h14 · W15   [1×6]·[6×6]
+        Self.outlinedSingle2(z15_linear, h14, W15)
+
+        // z15 = z15_linear + b15   (bias added to every row)
+        Self.outlinedSingle3(z15, z15_linear, b15)
+
+        // h15 = elu(z15)
+        Self.outlinedSingle5(h15, z15)
+
+        // z16_linear = h15 · W16   [1×6]·[6×6]
+        Self.outlinedSingle2(z16_linear, h15, W16)
+
+        // z16 = z16_linear + b16   (bias added to every row)
+        Self.outlinedSingle3(z16, z16_linear, b16)
+
+        // h16 = gelu(z16)
+        Self.outlinedSingle6(h16, z16)
+
+        // z17_linear = h16 · W17   [1×6]·[6×6]
+        Self.outlinedSingle2(z17_linear, h16, W17)
+
+        // z17 = z17_linear + b17   (bias added to every row)
+        Self.outlinedSingle3(z17, z17_linear, b17)
+
+        // h17 = silu(z17)
+        Self.outlinedSingle7(h17, z17)
+
+        // z18_linear = h17 · W18   [1×6]·[6×6]
+        Self.outlinedSingle2(z18_linear, h17, W18)
+
+        // z18 = z18_linear + b18   (bias added to every row)
+        // h18 = tanh(z18)
+        Self.outlinedSingle1(z18_linear, b18, h18)
+
+        // z19_linear = h18 · W19   [1×6]·[6×6]
+        Self.outlinedSingle2(z19_linear, h18, W19)
+
+        // z19 = z19_linear + b19   (bias added to every row)
+        // h19 = tanh(z19)
+        Self.outlinedSingle1(z19_linear, b19, h19)
+
+        // z20_linear = h19 · W20   [1×6]·[6×6]
+        Self.outlinedSingle2(z20_linear, h19, W20)
+
+        // z20 = z20_linear + b20   (bias added to every row)
+        Self.outlinedSingle3(z20, z20_linear, b20)
+
+        // h20 = softplus(z20)
+        Self.outlinedSingle4(h20, z20)
+
+        // z21_linear = h20 · W21   [1×6]·[6×6]
+        Self.outlinedSingle2(z21_linear, h20, W21)
+
+        // z21 = z21_linear + b21   (bias added to every row)
+        Self.outlinedSingle3(z21, z21_linear, b21)
+
+        // h21 = elu(z21)
+        Self.outlinedSingle5(h21, z21)
+
+        // z22_linear = h21 · W22   [1×6]·[6×6]
+        Self.outlinedSingle2(z22_linear, h21, W22)
+
+        // z22 = z22_linear + b22   (bias added to every row)
+        Self.outlinedSingle3(z22, z22_linear, b22)
+
+        // h22 = gelu(z22)
+        Self.outlinedSingle6(h22, z22)
+
+        // z23_linear = h22 · W23   [1×6]·[6×6]
+        Self.outlinedSingle2(z23_linear, h22, W23)
+
+        // z23 = z23_linear + b23   (bias added to every row)
+        Self.outlinedSingle3(z23, z23_linear, b23)
+
+        // h23 = silu(z23)
+        Self.outlinedSingle7(h23, z23)
+
+        // z24_linear = h23 · W24   [1×6]·[6×6]
+        Self.outlinedSingle2(z24_linear, h23, W24)
+
+        // z24 = z24_linear + b24   (bias added to every row)
+        // h24 = tanh(z24)
+        Self.outlinedSingle1(z24_linear, b24, h24)
+    }
+
+    /// Consecutive kernels of `computeScoresSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeScoresSinglePart2(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let h24 = s.advanced(by: 378)  // [1×6]
+        let W25 = p.advanced(by: 990)  // [6×6]
+        let b25 = p.advanced(by: 1026)  // [6]
+        let z25_linear = s.advanced(by: 384)  // [1×6]
+        let h25 = s.advanced(by: 390)  // [1×6]
+        let W26 = p.advanced(by: 1032)  // [6×6]
+        let b26 = p.advanced(by: 1068)  // [6]
+        let z26_linear = s.advanced(by: 396)  // [1×6]
+        let z26 = s.advanced(by: 402)  // [1×6]
+        let h26 = s.advanced(by: 408)  // [1×6]
+        let W27 = p.advanced(by: 1074)  // [6×6]
+        let b27 = p.advanced(by: 1110)  // [6]
+        let z27_linear = s.advanced(by: 414)  // [1×6]
+        let z27 = s.advanced(by: 420)  // [1×6]
+        let h27 = s.advanced(by: 426)  // [1×6]
+        let W28 = p.advanced(by: 1116)  // [6×6]
+        let b28 = p.advanced(by: 1152)  // [6]
+        let z28_linear = s.advanced(by: 432)  // [1×6]
+        let z28 = s.advanced(by: 438)  // [1×6]
+        let h28 = s.advanced(by: 444)  // [1×6]
+        let W29 = p.advanced(by: 1158)  // [6×6]
+        let b29 = p.advanced(by: 1194)  // [6]
+        let z29_linear = s.advanced(by: 450)  // [1×6]
+        let z29 = s.advanced(by: 456)  // [1×6]
+        let h29 = s.advanced(by: 462)  // [1×6]
+        let W30 = p.advanced(by: 1200)  // [6×3]
+        let b30 = p.advanced(by: 1218)  // [3]
+        let z30_linear = s.advanced(by: 468)  // [1×3]
+        let z30 = s.advanced(by: 471)  // [1×3]
+
+        // z25_linear = h24 · W25   [1×6]·[6×6]
+        Self.outlinedSingle2(z25_linear, h24, W25)
+
+        // z25 = z25_linear + b25   (bias added to every row)
+        // h25 = tanh(z25)
+        Self.outlinedSingle1(z25_linear, b25, h25)
+
+        // z26_linear = h25 · W26   [1×6]·[6×6]
+        Self.outlinedSingle2(z26_linear, h25, W26)
+
+        // z26 = z26_linear + b26   (bias added to every row)
+        Self.outlinedSingle3(z26, z26_linear, b26)
+
+        // h26 = softplus(z26)
+        Self.outlinedSingle4(h26, z26)
+
+        // z27_linear = h26 · W27   [1×6]·[6×6]
+        Self.outlinedSingle2(z27_linear, h26, W27)
+
+        // z27 = z27_linear + b27   (bias added to every row)
+        Self.outlinedSingle3(z27, z27_linear, b27)
+
+        // h27 = elu(z27)
+        Self.outlinedSingle5(h27, z27)
+
+        // z28_linear = h27 · W28   [1×6]·[6×6]
+        Self.outlinedSingle2(z28_linear, h27, W28)
+
+        // z28 = z28_linear + b28   (bias added to every row)
+        Self.outlinedSingle3(z28, z28_linear, b28)
+
+        // h28 = gelu(z28)
+        Self.outlinedSingle6(h28, z28)
+
+        // z29_linear = h28 · W29   [1×6]·[6×6]
+        Self.outlinedSingle2(z29_linear, h28, W29)
+
+        // z29 = z29_linear + b29   (bias added to every row)
+        Self.outlinedSingle3(z29, z29_linear, b29)
+
+        // h29 = silu(z29)
+        Self.outlinedSingle7(h29, z29)
+
+        // z30_linear = h29 · W30   [1×6]·[6×3]
+        Self.outlinedSingle8(z30_linear, h29, W30)
+
+        // z30 = z30_linear + b30   (bias added to every row)
+        Self.outlinedSingle9(z30, z30_linear, b30)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart0(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let W1 = p.advanced(by: 0)  // [3×6]
+        let W2 = p.advanced(by: 24)  // [6×6]
+        let W3 = p.advanced(by: 66)  // [6×6]
+        let W4 = p.advanced(by: 108)  // [6×6]
+        let W5 = p.advanced(by: 150)  // [6×6]
+        let W6 = p.advanced(by: 192)  // [6×6]
+        let W7 = p.advanced(by: 234)  // [6×6]
+        let W8 = p.advanced(by: 276)  // [6×6]
+        let W9 = p.advanced(by: 318)  // [6×6]
+        let W10 = p.advanced(by: 360)  // [6×6]
+        let W11 = p.advanced(by: 402)  // [6×6]
+        let W12 = p.advanced(by: 444)  // [6×6]
+        let W13 = p.advanced(by: 486)  // [6×6]
+        let W14 = p.advanced(by: 528)  // [6×6]
+        let W15 = p.advanced(by: 570)  // [6×6]
+        let W16 = p.advanced(by: 612)  // [6×6]
+        let W17 = p.advanced(by: 654)  // [6×6]
+        let W18 = p.advanced(by: 696)  // [6×6]
+        let W19 = p.advanced(by: 738)  // [6×6]
+        let W20 = p.advanced(by: 780)  // [6×6]
+        let W21 = p.advanced(by: 822)  // [6×6]
+        let W22 = p.advanced(by: 864)  // [6×6]
+        let W23 = p.advanced(by: 906)  // [6×6]
+        let W24 = p.advanced(by: 948)  // [6×6]
+        let W25 = p.advanced(by: 990)  // [6×6]
+        let W26 = p.advanced(by: 1032)  // [6×6]
+        let W27 = p.advanced(by: 1074)  // [6×6]
+        let W28 = p.advanced(by: 1116)  // [6×6]
+        let W29 = p.advanced(by: 1158)  // [6×6]
+        let W30 = p.advanced(by: 1200)  // [6×3]
+        let z30 = s.advanced(by: 471)  // [1×3]
+        let data_loss = s.advanced(by: 474)  // scalar
+        let W1_squared = s.advanced(by: 475)  // scalar
+        let W2_squared = s.advanced(by: 476)  // scalar
+        let W3_squared = s.advanced(by: 477)  // scalar
+        let W4_squared = s.advanced(by: 478)  // scalar
+        let W5_squared = s.advanced(by: 479)  // scalar
+        let W6_squared = s.advanced(by: 480)  // scalar
+        let W7_squared = s.advanced(by: 481)  // scalar
+        let W8_squared = s.advanced(by: 482)  // scalar
+        let W9_squared = s.advanced(by: 483)  // scalar
+        let W10_squared = s.advanced(by: 484)  // scalar
+        let W11_squared = s.advanced(by: 485)  // scalar
+        let W12_squared = s.advanced(by: 486)  // scalar
+        let W13_squared = s.advanced(by: 487)  // scalar
+        let W14_squared = s.advanced(by: 488)  // scalar
+        let W15_squared = s.advanced(by: 489)  // scalar
+        let W16_squared = s.advanced(by: 490)  // scalar
+        let W17_squared = s.advanced(by: 491)  // scalar
+        let W18_squared = s.advanced(by: 492)  // scalar
+        let W19_squared = s.advanced(by: 493)  // scalar
+        let W20_squared = s.advanced(by: 494)  // scalar
+        let W21_squared = s.advanced(by: 495)  // scalar
+        let W22_squared = s.advanced(by: 496)  // scalar
+        let W23_squared = s.advanced(by: 497)  // scalar
+        let W24_squared = s.advanced(by: 498)  // scalar
+        let W25_squared = s.advanced(by: 499)  // scalar
+        let W26_squared = s.advanced(by: 500)  // scalar
+        let W27_squared = s.advanced(by: 501)  // scalar
+        let W28_squared = s.advanced(by: 502)  // scalar
+        let W29_squared = s.advanced(by: 503)  // scalar
+        let W30_squared = s.advanced(by: 504)  // scalar
+        let loss = s.advanced(by: 505)  // scalar
+        let dz30 = s.advanced(by: 506)  // [1×3]
+
+        // data_loss = mean over the batch of −log softmax(z30)[y]
+        // dL/dz30 = (softmax(z30) − onehot(y)) / N   (computed in the same pass)
+        Self.outlinedSingle10(z30, y, dz30, data_loss)
+
+        // Σ W1²
+        Self.outlinedSingle11(W1, W1_squared)
+
+        // Σ W2²
+        Self.outlinedSingle12(W2, W2_squared)
+
+        // Σ W3²
+        Self.outlinedSingle12(W3, W3_squared)
+
+        // Σ W4²
+        Self.outlinedSingle12(W4, W4_squared)
+
+        // Σ W5²
+        Self.outlinedSingle12(W5, W5_squared)
+
+        // Σ W6²
+        Self.outlinedSingle12(W6, W6_squared)
+
+        // Σ W7²
+        Self.outlinedSingle12(W7, W7_squared)
+
+        // Σ W8²
+        Self.outlinedSingle12(W8, W8_squared)
+
+        // Σ W9²
+        Self.outlinedSingle12(W9, W9_squared)
+
+        // Σ W10²
+        Self.outlinedSingle12(W10, W10_squared)
+
+        // Σ W11²
+        Self.outlinedSingle12(W11, W11_squared)
+
+        // Σ W12²
+        Self.outlinedSingle12(W12, W12_squared)
+
+        // Σ W13²
+        Self.outlinedSingle12(W13, W13_squared)
+
+        // Σ W14²
+        Self.outlinedSingle12(W14, W14_squared)
+
+        // Σ W15²
+        Self.outlinedSingle12(W15, W15_squared)
+
+        // Σ W16²
+        Self.outlinedSingle12(W16, W16_squared)
+
+        // Σ W17²
+        Self.outlinedSingle12(W17, W17_squared)
+
+        // Σ W18²
+        Self.outlinedSingle12(W18, W18_squared)
+
+        // Σ W19²
+        Self.outlinedSingle12(W19, W19_squared)
+
+        // Σ W20²
+        Self.outlinedSingle12(W20, W20_squared)
+
+        // Σ W21²
+        Self.outlinedSingle12(W21, W21_squared)
+
+        // Σ W22²
+        Self.outlinedSingle12(W22, W22_squared)
+
+        // Σ W23²
+        Self.outlinedSingle12(W23, W23_squared)
+
+        // Σ W24²
+        Self.outlinedSingle12(W24, W24_squared)
+
+        // Σ W25²
+        Self.outlinedSingle12(W25, W25_squared)
+
+        // Σ W26²
+        Self.outlinedSingle12(W26, W26_squared)
+
+        // Σ W27²
+        Self.outlinedSingle12(W27, W27_squared)
+
+        // Σ W28²
+        Self.outlinedSingle12(W28, W28_squared)
+
+        // Σ W29²
+        Self.outlinedSingle12(W29, W29_squared)
+
+        // Σ W30²
+        Self.outlinedSingle11(W30, W30_squared)
+
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // sum of the squared weights so far
+        // regularization = λ·Σ W² with λ = 0.001
+        // loss = data_loss + regularization
+        Self.outlinedSingle13(W1_squared, W2_squared, W3_squared, W4_squared, W5_squared, W6_squared, W7_squared, W8_squared, W9_squared, W10_squared, W11_squared, W12_squared, W13_squared, W14_squared, W15_squared, W16_squared, W17_squared, W18_squared, W19_squared, W20_squared, W21_squared, W22_squared, W23_squared, W24_squared, W25_squared, W26_squared, W27_squared, W28_squared, W29_squared, W30_squared, loss, data_loss)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart1(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let z23 = s.advanced(by: 360)  // [1×6]
+        let h23 = s.advanced(by: 366)  // [1×6]
+        let W24 = p.advanced(by: 948)  // [6×6]
+        let h24 = s.advanced(by: 378)  // [1×6]
+        let W25 = p.advanced(by: 990)  // [6×6]
+        let h25 = s.advanced(by: 390)  // [1×6]
+        let W26 = p.advanced(by: 1032)  // [6×6]
+        let z26 = s.advanced(by: 402)  // [1×6]
+        let h26 = s.advanced(by: 408)  // [1×6]
+        let W27 = p.advanced(by: 1074)  // [6×6]
+        let z27 = s.advanced(by: 420)  // [1×6]
+        let h27 = s.advanced(by: 426)  // [1×6]
+        let W28 = p.advanced(by: 1116)  // [6×6]
+        let z28 = s.advanced(by: 438)  // [1×6]
+        let h28 = s.advanced(by: 444)  // [1×6]
+        let W29 = p.advanced(by: 1158)  // [6×6]
+        let z29 = s.advanced(by: 456)  // [1×6]
+        let h29 = s.advanced(by: 462)  // [1×6]
+        let W30 = p.advanced(by: 1200)  // [6×3]
+        let dz30 = s.advanced(by: 506)  // [1×3]
+        let dz30_sum = g.advanced(by: 1218)  // [3]
+        let dh29 = s.advanced(by: 509)  // [1×6]
+        let dW30_via_z30_linear = s.advanced(by: 515)  // [6×3]
+        let h29_gate = s.advanced(by: 533)  // [1×6]
+        let dz29 = s.advanced(by: 539)  // [1×6]
+        let dz29_sum = g.advanced(by: 1194)  // [6]
+        let dh28 = s.advanced(by: 545)  // [1×6]
+        let dW29_via_z29_linear = s.advanced(by: 551)  // [6×6]
+        let h28_x_clamped = s.advanced(by: 587)  // [1×6]
+        let h28_x_squared = s.advanced(by: 593)  // [1×6]
+        let h28_tanh = s.advanced(by: 599)  // [1×6]
+        let dz28 = s.advanced(by: 605)  // [1×6]
+        let dz28_sum = g.advanced(by: 1152)  // [6]
+        let dh27 = s.advanced(by: 611)  // [1×6]
+        let dW28_via_z28_linear = s.advanced(by: 617)  // [6×6]
+        let dz27 = s.advanced(by: 653)  // [1×6]
+        let dz27_sum = g.advanced(by: 1110)  // [6]
+        let dh26 = s.advanced(by: 659)  // [1×6]
+        let dW27_via_z27_linear = s.advanced(by: 665)  // [6×6]
+        let dz26 = s.advanced(by: 701)  // [1×6]
+        let dz26_sum = g.advanced(by: 1068)  // [6]
+        let dh25 = s.advanced(by: 707)  // [1×6]
+        let dW26_via_z26_linear = s.advanced(by: 713)  // [6×6]
+        let dz25 = s.advanced(by: 749)  // [1×6]
+        let dz25_sum = g.advanced(by: 1026)  // [6]
+        let dh24 = s.advanced(by: 755)  // [1×6]
+        let dW25_via_z25_linear = s.advanced(by: 761)  // [6×6]
+        let dz24 = s.advanced(by: 797)  // [1×6]
+        let dz24_sum = g.advanced(by: 984)  // [6]
+        let dh23 = s.advanced(by: 803)  // [1×6]
+        let dW24_via_z24_linear = s.advanced(by: 809)  // [6×6]
+        let h23_gate = s.advanced(by: 845)  // [1×6]
+
+        // dL/db30 = Σ over rows of dz30   (b30 was broadcast)
+        Self.outlinedSingle14(dz30_sum, dz30)
+
+        // dL/dh29 = dL/dz30 · W30ᵀ
+        Self.outlinedSingle15(dz30, W30, dh29)
+
+        // dL/dW30 = h29ᵀ · dL/dz30
+        Self.outlinedSingle16(dW30_via_z30_linear, h29, dz30)
+
+        // σ(z29)
+        Self.outlinedSingle17(h29_gate, z29)
+
+        // 1 − σ(z29)
+        // h29(1 − σ(z29))
+        // silu'(z29) = σ(z29) + h29(1 − σ(z29))
+        // dL/dz29 = dL/dh29 · silu'(z29)   (∂h29/∂z29 = σ(z29) + h29(1 − σ(z29)))
+        Self.outlinedSingle18(h29_gate, h29, dz29, dh29)
+
+        // dL/db29 = Σ over rows of dz29   (b29 was broadcast)
+        Self.outlinedSingle19(dz29_sum, dz29)
+
+        // dL/dh28 = dL/dz29 · W29ᵀ
+        Self.outlinedSingle20(dz29, W29, dh28)
+
+        // dL/dW29 = h28ᵀ · dL/dz29
+        Self.outlinedSingle21(dW29_via_z29_linear, h28, dz29)
+
+        // max(z28, −10)
+        // x̂ = z28 clamped to ±10
+        Self.outlinedSingle22(z28, h28_x_clamped)
+
+        // x̂²
+        Self.outlinedSingle23(h28_x_squared, h28_x_clamped)
+
+        // c·x̂²
+        // 1 + c·x̂²
+        // x̂(1 + c·x̂²)
+        // u = k(x̂ + c·x̂³)
+        // t = tanh(u)
+        Self.outlinedSingle24(h28_x_squared, h28_x_clamped, h28_tanh)
+
+        // 1 + t
+        // ½(1 + t)
+        // t²
+        // 1 − t²
+        // x̂(1 − t²)
+        // 3c·x̂²
+        // 1 + 3c·x̂²
+        // x̂(1 − t²)(1 + 3c·x̂²)
+        // ½k·x̂(1 − t²)(1 + 3c·x̂²)
+        // gelu'(z28)
+        // dL/dz28 = dL/dh28 · gelu'(z28)   (∂h28/∂z28 = ½(1 + t) + ½k·z28(1 − t²)(1 + 3c·z28²), t = tanh(k(z28 + c·z28³)))
+        Self.outlinedSingle25(h28_tanh, h28_x_clamped, h28_x_squared, dz28, dh28)
+
+        // dL/db28 = Σ over rows of dz28   (b28 was broadcast)
+        Self.outlinedSingle19(dz28_sum, dz28)
+
+        // dL/dh27 = dL/dz28 · W28ᵀ
+        Self.outlinedSingle20(dz28, W28, dh27)
+
+        // dL/dW28 = h27ᵀ · dL/dz28
+        Self.outlinedSingle21(dW28_via_z28_linear, h27, dz28)
+
+        // 1 where z27 ≥ 0
+        // elu'(z27) = h27 + α for z27 < 0
+        // dL/dh27 · (h27 + α)
+        // dL/dz27 = dL/dh27 · elu'(z27)   (∂h27/∂z27 = 1 where z27 ≥ 0, else h27 + α)
+        Self.outlinedSingle26(z27, h27, dh27, dz27)
+
+        // dL/db27 = Σ over rows of dz27   (b27 was broadcast)
+        Self.outlinedSingle19(dz27_sum, dz27)
+
+        // dL/dh26 = dL/dz27 · W27ᵀ
+        Self.outlinedSingle20(dz27, W27, dh26)
+
+        // dL/dW27 = h26ᵀ · dL/dz27
+        Self.outlinedSingle21(dW27_via_z27_linear, h26, dz27)
+
+        // softplus'(z26) = σ(z26)
+        // dL/dz26 = dL/dh26 · σ(z26)   (∂h26/∂z26 = σ(z26) = 1 / (1 + exp(−z26)))
+        Self.outlinedSingle27(z26, dz26, dh26)
+
+        // dL/db26 = Σ over rows of dz26   (b26 was broadcast)
+        Self.outlinedSingle19(dz26_sum, dz26)
+
+        // dL/dh25 = dL/dz26 · W26ᵀ
+        Self.outlinedSingle20(dz26, W26, dh25)
+
+        // dL/dW26 = h25ᵀ · dL/dz26
+        Self.outlinedSingle21(dW26_via_z26_linear, h25, dz26)
+
+        // h25²
+        // tanh'(z25) = 1 − h25²
+        // dL/dz25 = dL/dh25 · (1 − h25²)   (∂h25/∂z25 = 1 − tanh²(z25))
+        Self.outlinedSingle28(h25, dz25, dh25)
+
+        // dL/db25 = Σ over rows of dz25   (b25 was broadcast)
+        Self.outlinedSingle19(dz25_sum, dz25)
+
+        // dL/dh24 = dL/dz25 · W25ᵀ
+        Self.outlinedSingle20(dz25, W25, dh24)
+
+        // dL/dW25 = h24ᵀ · dL/dz25
+        Self.outlinedSingle21(dW25_via_z25_linear, h24, dz25)
+
+        // h24²
+        // tanh'(z24) = 1 − h24²
+        // dL/dz24 = dL/dh24 · (1 − h24²)   (∂h24/∂z24 = 1 − tanh²(z24))
+        Self.outlinedSingle28(h24, dz24, dh24)
+
+        // dL/db24 = Σ over rows of dz24   (b24 was broadcast)
+        Self.outlinedSingle19(dz24_sum, dz24)
+
+        // dL/dh23 = dL/dz24 · W24ᵀ
+        Self.outlinedSingle20(dz24, W24, dh23)
+
+        // dL/dW24 = h23ᵀ · dL/dz24
+        Self.outlinedSingle21(dW24_via_z24_linear, h23, dz24)
+
+        // σ(z23)
+        Self.outlinedSingle17(h23_gate, z23)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart2(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let h16 = s.advanced(by: 252)  // [1×6]
+        let W17 = p.advanced(by: 654)  // [6×6]
+        let z17 = s.advanced(by: 264)  // [1×6]
+        let h17 = s.advanced(by: 270)  // [1×6]
+        let W18 = p.advanced(by: 696)  // [6×6]
+        let h18 = s.advanced(by: 282)  // [1×6]
+        let W19 = p.advanced(by: 738)  // [6×6]
+        let h19 = s.advanced(by: 294)  // [1×6]
+        let W20 = p.advanced(by: 780)  // [6×6]
+        let z20 = s.advanced(by: 306)  // [1×6]
+        let h20 = s.advanced(by: 312)  // [1×6]
+        let W21 = p.advanced(by: 822)  // [6×6]
+        let z21 = s.advanced(by: 324)  // [1×6]
+        let h21 = s.advanced(by: 330)  // [1×6]
+        let W22 = p.advanced(by: 864)  // [6×6]
+        let z22 = s.advanced(by: 342)  // [1×6]
+        let h22 = s.advanced(by: 348)  // [1×6]
+        let W23 = p.advanced(by: 906)  // [6×6]
+        let h23 = s.advanced(by: 366)  // [1×6]
+        let dh23 = s.advanced(by: 803)  // [1×6]
+        let h23_gate = s.advanced(by: 845)  // [1×6]
+        let dz23 = s.advanced(by: 851)  // [1×6]
+        let dz23_sum = g.advanced(by: 942)  // [6]
+        let dh22 = s.advanced(by: 857)  // [1×6]
+        let dW23_via_z23_linear = s.advanced(by: 863)  // [6×6]
+        let h22_x_clamped = s.advanced(by: 899)  // [1×6]
+        let h22_x_squared = s.advanced(by: 905)  // [1×6]
+        let h22_tanh = s.advanced(by: 911)  // [1×6]
+        let dz22 = s.advanced(by: 917)  // [1×6]
+        let dz22_sum = g.advanced(by: 900)  // [6]
+        let dh21 = s.advanced(by: 923)  // [1×6]
+        let dW22_via_z22_linear = s.advanced(by: 929)  // [6×6]
+        let dz21 = s.advanced(by: 965)  // [1×6]
+        let dz21_sum = g.advanced(by: 858)  // [6]
+        let dh20 = s.advanced(by: 971)  // [1×6]
+        let dW21_via_z21_linear = s.advanced(by: 977)  // [6×6]
+        let dz20 = s.advanced(by: 1013)  // [1×6]
+        let dz20_sum = g.advanced(by: 816)  // [6]
+        let dh19 = s.advanced(by: 1019)  // [1×6]
+        let dW20_via_z20_linear = s.advanced(by: 1025)  // [6×6]
+        let dz19 = s.advanced(by: 1061)  // [1×6]
+        let dz19_sum = g.advanced(by: 774)  // [6]
+        let dh18 = s.advanced(by: 1067)  // [1×6]
+        let dW19_via_z19_linear = s.advanced(by: 1073)  // [6×6]
+        let dz18 = s.advanced(by: 1109)  // [1×6]
+        let dz18_sum = g.advanced(by: 732)  // [6]
+        let dh17 = s.advanced(by: 1115)  // [1×6]
+        let dW18_via_z18_linear = s.advanced(by: 1121)  // [6×6]
+        let h17_gate = s.advanced(by: 1157)  // [1×6]
+        let dz17 = s.advanced(by: 1163)  // [1×6]
+        let dz17_sum = g.advanced(by: 690)  // [6]
+        let dh16 = s.advanced(by: 1169)  // [1×6]
+        let dW17_via_z17_linear = s.advanced(by: 1175)  // [6×6]
+
+        // 1 − σ(z23)
+        // h23(1 − σ(z23))
+        // silu'(z23) = σ(z23) + h23(1 − σ(z23))
+        // dL/dz23 = dL/dh23 · silu'(z23)   (∂h23/∂z23 = σ(z23) + h23(1 − σ(z23)))
+        Self.outlinedSingle18(h23_gate, h23, dz23, dh23)
+
+        // dL/db23 = Σ over rows of dz23   (b23 was broadcast)
+        Self.outlinedSingle19(dz23_sum, dz23)
+
+        // dL/dh22 = dL/dz23 · W23ᵀ
+        Self.outlinedSingle20(dz23, W23, dh22)
+
+        // dL/dW23 = h22ᵀ · dL/dz23
+        Self.outlinedSingle21(dW23_via_z23_linear, h22, dz23)
+
+        // max(z22, −10)
+        // x̂ = z22 clamped to ±10
+        Self.outlinedSingle22(z22, h22_x_clamped)
+
+        // x̂²
+        Self.outlinedSingle23(h22_x_squared, h22_x_clamped)
+
+        // c·x̂²
+        // 1 + c·x̂²
+        // x̂(1 + c·x̂²)
+        // u = k(x̂ + c·x̂³)
+        // t = tanh(u)
+        Self.outlinedSingle24(h22_x_squared, h22_x_clamped, h22_tanh)
+
+        // 1 + t
+        // ½(1 + t)
+        // t²
+        // 1 − t²
+        // x̂(1 − t²)
+        // 3c·x̂²
+        // 1 + 3c·x̂²
+        // x̂(1 − t²)(1 + 3c·x̂²)
+        // ½k·x̂(1 − t²)(1 + 3c·x̂²)
+        // gelu'(z22)
+        // dL/dz22 = dL/dh22 · gelu'(z22)   (∂h22/∂z22 = ½(1 + t) + ½k·z22(1 − t²)(1 + 3c·z22²), t = tanh(k(z22 + c·z22³)))
+        Self.outlinedSingle25(h22_tanh, h22_x_clamped, h22_x_squared, dz22, dh22)
+
+        // dL/db22 = Σ over rows of dz22   (b22 was broadcast)
+        Self.outlinedSingle19(dz22_sum, dz22)
+
+        // dL/dh21 = dL/dz22 · W22ᵀ
+        Self.outlinedSingle20(dz22, W22, dh21)
+
+        // dL/dW22 = h21ᵀ · dL/dz22
+        Self.outlinedSingle21(dW22_via_z22_linear, h21, dz22)
+
+        // 1 where z21 ≥ 0
+        // elu'(z21) = h21 + α for z21 < 0
+        // dL/dh21 · (h21 + α)
+        // dL/dz21 = dL/dh21 · elu'(z21)   (∂h21/∂z21 = 1 where z21 ≥ 0, else h21 + α)
+        Self.outlinedSingle26(z21, h21, dh21, dz21)
+
+        // dL/db21 = Σ over rows of dz21   (b21 was broadcast)
+        Self.outlinedSingle19(dz21_sum, dz21)
+
+        // dL/dh20 = dL/dz21 · W21ᵀ
+        Self.outlinedSingle20(dz21, W21, dh20)
+
+        // dL/dW21 = h20ᵀ · dL/dz21
+        Self.outlinedSingle21(dW21_via_z21_linear, h20, dz21)
+
+        // softplus'(z20) = σ(z20)
+        // dL/dz20 = dL/dh20 · σ(z20)   (∂h20/∂z20 = σ(z20) = 1 / (1 + exp(−z20)))
+        Self.outlinedSingle27(z20, dz20, dh20)
+
+        // dL/db20 = Σ over rows of dz20   (b20 was broadcast)
+        Self.outlinedSingle19(dz20_sum, dz20)
+
+        // dL/dh19 = dL/dz20 · W20ᵀ
+        Self.outlinedSingle20(dz20, W20, dh19)
+
+        // dL/dW20 = h19ᵀ · dL/dz20
+        Self.outlinedSingle21(dW20_via_z20_linear, h19, dz20)
+
+        // h19²
+        // tanh'(z19) = 1 − h19²
+        // dL/dz19 = dL/dh19 · (1 − h19²)   (∂h19/∂z19 = 1 − tanh²(z19))
+        Self.outlinedSingle28(h19, dz19, dh19)
+
+        // dL/db19 = Σ over rows of dz19   (b19 was broadcast)
+        Self.outlinedSingle19(dz19_sum, dz19)
+
+        // dL/dh18 = dL/dz19 · W19ᵀ
+        Self.outlinedSingle20(dz19, W19, dh18)
+
+        // dL/dW19 = h18ᵀ · dL/dz19
+        Self.outlinedSingle21(dW19_via_z19_linear, h18, dz19)
+
+        // h18²
+        // tanh'(z18) = 1 − h18²
+        // dL/dz18 = dL/dh18 · (1 − h18²)   (∂h18/∂z18 = 1 − tanh²(z18))
+        Self.outlinedSingle28(h18, dz18, dh18)
+
+        // dL/db18 = Σ over rows of dz18   (b18 was broadcast)
+        Self.outlinedSingle19(dz18_sum, dz18)
+
+        // dL/dh17 = dL/dz18 · W18ᵀ
+        Self.outlinedSingle20(dz18, W18, dh17)
+
+        // dL/dW18 = h17ᵀ · dL/dz18
+        Self.outlinedSingle21(dW18_via_z18_linear, h17, dz18)
+
+        // σ(z17)
+        Self.outlinedSingle17(h17_gate, z17)
+
+        // 1 − σ(z17)
+        // h17(1 − σ(z17))
+        // silu'(z17) = σ(z17) + h17(1 − σ(z17))
+        // dL/dz17 = dL/dh17 · silu'(z17)   (∂h17/∂z17 = σ(z17) + h17(1 − σ(z17)))
+        Self.outlinedSingle18(h17_gate, h17, dz17, dh17)
+
+        // dL/db17 = Σ over rows of dz17   (b17 was broadcast)
+        Self.outlinedSingle19(dz17_sum, dz17)
+
+        // dL/dh16 = dL/dz17 · W17ᵀ
+        Self.outlinedSingle20(dz17, W17, dh16)
+
+        // dL/dW17 = h16ᵀ · dL/dz17
+        Self.outlinedSingle21(dW17_via_z17_linear, h16, dz17)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart3(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let z10 = s.advanced(by: 150)  // [1×6]
+        let h10 = s.advanced(by: 156)  // [1×6]
+        let W11 = p.advanced(by: 402)  // [6×6]
+        let z11 = s.advanced(by: 168)  // [1×6]
+        let h11 = s.advanced(by: 174)  // [1×6]
+        let W12 = p.advanced(by: 444)  // [6×6]
+        let h12 = s.advanced(by: 186)  // [1×6]
+        let W13 = p.advanced(by: 486)  // [6×6]
+        let h13 = s.advanced(by: 198)  // [1×6]
+        let W14 = p.advanced(by: 528)  // [6×6]
+        let z14 = s.advanced(by: 210)  // [1×6]
+        let h14 = s.advanced(by: 216)  // [1×6]
+        let W15 = p.advanced(by: 570)  // [6×6]
+        let z15 = s.advanced(by: 228)  // [1×6]
+        let h15 = s.advanced(by: 234)  // [1×6]
+        let W16 = p.advanced(by: 612)  // [6×6]
+        let z16 = s.advanced(by: 246)  // [1×6]
+        let dh16 = s.advanced(by: 1169)  // [1×6]
+        let h16_x_clamped = s.advanced(by: 1211)  // [1×6]
+        let h16_x_squared = s.advanced(by: 1217)  // [1×6]
+        let h16_tanh = s.advanced(by: 1223)  // [1×6]
+        let dz16 = s.advanced(by: 1229)  // [1×6]
+        let dz16_sum = g.advanced(by: 648)  // [6]
+        let dh15 = s.advanced(by: 1235)  // [1×6]
+        let dW16_via_z16_linear = s.advanced(by: 1241)  // [6×6]
+        let dz15 = s.advanced(by: 1277)  // [1×6]
+        let dz15_sum = g.advanced(by: 606)  // [6]
+        let dh14 = s.advanced(by: 1283)  // [1×6]
+        let dW15_via_z15_linear = s.advanced(by: 1289)  // [6×6]
+        let dz14 = s.advanced(by: 1325)  // [1×6]
+        let dz14_sum = g.advanced(by: 564)  // [6]
+        let dh13 = s.advanced(by: 1331)  // [1×6]
+        let dW14_via_z14_linear = s.advanced(by: 1337)  // [6×6]
+        let dz13 = s.advanced(by: 1373)  // [1×6]
+        let dz13_sum = g.advanced(by: 522)  // [6]
+        let dh12 = s.advanced(by: 1379)  // [1×6]
+        let dW13_via_z13_linear = s.advanced(by: 1385)  // [6×6]
+        let dz12 = s.advanced(by: 1421)  // [1×6]
+        let dz12_sum = g.advanced(by: 480)  // [6]
+        let dh11 = s.advanced(by: 1427)  // [1×6]
+        let dW12_via_z12_linear = s.advanced(by: 1433)  // [6×6]
+        let h11_gate = s.advanced(by: 1469)  // [1×6]
+        let dz11 = s.advanced(by: 1475)  // [1×6]
+        let dz11_sum = g.advanced(by: 438)  // [6]
+        let dh10 = s.advanced(by: 1481)  // [1×6]
+        let dW11_via_z11_linear = s.advanced(by: 1487)  // [6×6]
+        let h10_x_clamped = s.advanced(by: 1523)  // [1×6]
+        let h10_x_squared = s.advanced(by: 1529)  // [1×6]
+        let h10_tanh = s.advanced(by: 1535)  // [1×6]
+        let dz10 = s.advanced(by: 1541)  // [1×6]
+
+        // max(z16, −10)
+        // x̂ = z16 clamped to ±10
+        Self.outlinedSingle22(z16, h16_x_clamped)
+
+        // x̂²
+        Self.outlinedSingle23(h16_x_squared, h16_x_clamped)
+
+        // c·x̂²
+        // 1 + c·x̂²
+        // x̂(1 + c·x̂²)
+        // u = k(x̂ + c·x̂³)
+        // t = tanh(u)
+        Self.outlinedSingle24(h16_x_squared, h16_x_clamped, h16_tanh)
+
+        // 1 + t
+        // ½(1 + t)
+        // t²
+        // 1 − t²
+        // x̂(1 − t²)
+        // 3c·x̂²
+        // 1 + 3c·x̂²
+        // x̂(1 − t²)(1 + 3c·x̂²)
+        // ½k·x̂(1 − t²)(1 + 3c·x̂²)
+        // gelu'(z16)
+        // dL/dz16 = dL/dh16 · gelu'(z16)   (∂h16/∂z16 = ½(1 + t) + ½k·z16(1 − t²)(1 + 3c·z16²), t = tanh(k(z16 + c·z16³)))
+        Self.outlinedSingle25(h16_tanh, h16_x_clamped, h16_x_squared, dz16, dh16)
+
+        // dL/db16 = Σ over rows of dz16   (b16 was broadcast)
+        Self.outlinedSingle19(dz16_sum, dz16)
+
+        // dL/dh15 = dL/dz16 · W16ᵀ
+        Self.outlinedSingle20(dz16, W16, dh15)
+
+        // dL/dW16 = h15ᵀ · dL/dz16
+        Self.outlinedSingle21(dW16_via_z16_linear, h15, dz16)
+
+        // 1 where z15 ≥ 0
+        // elu'(z15) = h15 + α for z15 < 0
+        // dL/dh15 · (h15 + α)
+        // dL/dz15 = dL/dh15 · elu'(z15)   (∂h15/∂z15 = 1 where z15 ≥ 0, else h15 + α)
+        Self.outlinedSingle26(z15, h15, dh15, dz15)
+
+        // dL/db15 = Σ over rows of dz15   (b15 was broadcast)
+        Self.outlinedSingle19(dz15_sum, dz15)
+
+        // dL/dh14 = dL/dz15 · W15ᵀ
+        Self.outlinedSingle20(dz15, W15, dh14)
+
+        // dL/dW15 = h14ᵀ · dL/dz15
+        Self.outlinedSingle21(dW15_via_z15_linear, h14, dz15)
+
+        // softplus'(z14) = σ(z14)
+        // dL/dz14 = dL/dh14 · σ(z14)   (∂h14/∂z14 = σ(z14) = 1 / (1 + exp(−z14)))
+        Self.outlinedSingle27(z14, dz14, dh14)
+
+        // dL/db14 = Σ over rows of dz14   (b14 was broadcast)
+        Self.outlinedSingle19(dz14_sum, dz14)
+
+        // dL/dh13 = dL/dz14 · W14ᵀ
+        Self.outlinedSingle20(dz14, W14, dh13)
+
+        // dL/dW14 = h13ᵀ · dL/dz14
+        Self.outlinedSingle21(dW14_via_z14_linear, h13, dz14)
+
+        // h13²
+        // tanh'(z13) = 1 − h13²
+        // dL/dz13 = dL/dh13 · (1 − h13²)   (∂h13/∂z13 = 1 − tanh²(z13))
+        Self.outlinedSingle28(h13, dz13, dh13)
+
+        // dL/db13 = Σ over rows of dz13   (b13 was broadcast)
+        Self.outlinedSingle19(dz13_sum, dz13)
+
+        // dL/dh12 = dL/dz13 · W13ᵀ
+        Self.outlinedSingle20(dz13, W13, dh12)
+
+        // dL/dW13 = h12ᵀ · dL/dz13
+        Self.outlinedSingle21(dW13_via_z13_linear, h12, dz13)
+
+        // h12²
+        // tanh'(z12) = 1 − h12²
+        // dL/dz12 = dL/dh12 · (1 − h12²)   (∂h12/∂z12 = 1 − tanh²(z12))
+        Self.outlinedSingle28(h12, dz12, dh12)
+
+        // dL/db12 = Σ over rows of dz12   (b12 was broadcast)
+        Self.outlinedSingle19(dz12_sum, dz12)
+
+        // dL/dh11 = dL/dz12 · W12ᵀ
+        Self.outlinedSingle20(dz12, W12, dh11)
+
+        // dL/dW12 = h11ᵀ · dL/dz12
+        Self.outlinedSingle21(dW12_via_z12_linear, h11, dz12)
+
+        // σ(z11)
+        Self.outlinedSingle17(h11_gate, z11)
+
+        // 1 − σ(z11)
+        // h11(1 − σ(z11))
+        // silu'(z11) = σ(z11) + h11(1 − σ(z11))
+        // dL/dz11 = dL/dh11 · silu'(z11)   (∂h11/∂z11 = σ(z11) + h11(1 − σ(z11)))
+        Self.outlinedSingle18(h11_gate, h11, dz11, dh11)
+
+        // dL/db11 = Σ over rows of dz11   (b11 was broadcast)
+        Self.outlinedSingle19(dz11_sum, dz11)
+
+        // dL/dh10 = dL/dz11 · W11ᵀ
+        Self.outlinedSingle20(dz11, W11, dh10)
+
+        // dL/dW11 = h10ᵀ · dL/dz11
+        Self.outlinedSingle21(dW11_via_z11_linear, h10, dz11)
+
+        // max(z10, −10)
+        // x̂ = z10 clamped to ±10
+        Self.outlinedSingle22(z10, h10_x_clamped)
+
+        // x̂²
+        Self.outlinedSingle23(h10_x_squared, h10_x_clamped)
+
+        // c·x̂²
+        // 1 + c·x̂²
+        // x̂(1 + c·x̂²)
+        // u = k(x̂ + c·x̂³)
+        // t = tanh(u)
+        Self.outlinedSingle24(h10_x_squared, h10_x_clamped, h10_tanh)
+
+        // 1 + t
+        // ½(1 + t)
+        // t²
+        // 1 − t²
+        // x̂(1 − t²)
+        // 3c·x̂²
+        // 1 + 3c·x̂²
+        // x̂(1 − t²)(1 + 3c·x̂²)
+        // ½k·x̂(1 − t²)(1 + 3c·x̂²)
+        // gelu'(z10)
+        // dL/dz10 = dL/dh10 · gelu'(z10)   (∂h10/∂z10 = ½(1 + t) + ½k·z10(1 − t²)(1 + 3c·z10²), t = tanh(k(z10 + c·z10³)))
+        Self.outlinedSingle25(h10_tanh, h10_x_clamped, h10_x_squared, dz10, dh10)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart4(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let z3 = s.advanced(by: 36)  // [1×6]
+        let h3 = s.advanced(by: 42)  // [1×6]
+        let W4 = p.advanced(by: 108)  // [6×6]
+        let z4 = s.advanced(by: 54)  // [1×6]
+        let h4 = s.advanced(by: 60)  // [1×6]
+        let W5 = p.advanced(by: 150)  // [6×6]
+        let z5 = s.advanced(by: 72)  // [1×6]
+        let h5 = s.advanced(by: 78)  // [1×6]
+        let W6 = p.advanced(by: 192)  // [6×6]
+        let h6 = s.advanced(by: 90)  // [1×6]
+        let W7 = p.advanced(by: 234)  // [6×6]
+        let h7 = s.advanced(by: 102)  // [1×6]
+        let W8 = p.advanced(by: 276)  // [6×6]
+        let z8 = s.advanced(by: 114)  // [1×6]
+        let h8 = s.advanced(by: 120)  // [1×6]
+        let W9 = p.advanced(by: 318)  // [6×6]
+        let z9 = s.advanced(by: 132)  // [1×6]
+        let h9 = s.advanced(by: 138)  // [1×6]
+        let W10 = p.advanced(by: 360)  // [6×6]
+        let dz10 = s.advanced(by: 1541)  // [1×6]
+        let dz10_sum = g.advanced(by: 396)  // [6]
+        let dh9 = s.advanced(by: 1547)  // [1×6]
+        let dW10_via_z10_linear = s.advanced(by: 1553)  // [6×6]
+        let dz9 = s.advanced(by: 1589)  // [1×6]
+        let dz9_sum = g.advanced(by: 354)  // [6]
+        let dh8 = s.advanced(by: 1595)  // [1×6]
+        let dW9_via_z9_linear = s.advanced(by: 1601)  // [6×6]
+        let dz8 = s.advanced(by: 1637)  // [1×6]
+        let dz8_sum = g.advanced(by: 312)  // [6]
+        let dh7 = s.advanced(by: 1643)  // [1×6]
+        let dW8_via_z8_linear = s.advanced(by: 1649)  // [6×6]
+        let dz7 = s.advanced(by: 1685)  // [1×6]
+        let dz7_sum = g.advanced(by: 270)  // [6]
+        let dh6 = s.advanced(by: 1691)  // [1×6]
+        let dW7_via_z7_linear = s.advanced(by: 1697)  // [6×6]
+        let dz6 = s.advanced(by: 1733)  // [1×6]
+        let dz6_sum = g.advanced(by: 228)  // [6]
+        let dh5 = s.advanced(by: 1739)  // [1×6]
+        let dW6_via_z6_linear = s.advanced(by: 1745)  // [6×6]
+        let h5_gate = s.advanced(by: 1781)  // [1×6]
+        let dz5 = s.advanced(by: 1787)  // [1×6]
+        let dz5_sum = g.advanced(by: 186)  // [6]
+        let dh4 = s.advanced(by: 1793)  // [1×6]
+        let dW5_via_z5_linear = s.advanced(by: 1799)  // [6×6]
+        let h4_x_clamped = s.advanced(by: 1835)  // [1×6]
+        let h4_x_squared = s.advanced(by: 1841)  // [1×6]
+        let h4_tanh = s.advanced(by: 1847)  // [1×6]
+        let dz4 = s.advanced(by: 1853)  // [1×6]
+        let dz4_sum = g.advanced(by: 144)  // [6]
+        let dh3 = s.advanced(by: 1859)  // [1×6]
+        let dW4_via_z4_linear = s.advanced(by: 1865)  // [6×6]
+        let dz3 = s.advanced(by: 1901)  // [1×6]
+
+        // dL/db10 = Σ over rows of dz10   (b10 was broadcast)
+        Self.outlinedSingle19(dz10_sum, dz10)
+
+        // dL/dh9 = dL/dz10 · W10ᵀ
+        Self.outlinedSingle20(dz10, W10, dh9)
+
+        // dL/dW10 = h9ᵀ · dL/dz10
+        Self.outlinedSingle21(dW10_via_z10_linear, h9, dz10)
+
+        // 1 where z9 ≥ 0
+        // elu'(z9) = h9 + α for z9 < 0
+        // dL/dh9 · (h9 + α)
+        // dL/dz9 = dL/dh9 · elu'(z9)   (∂h9/∂z9 = 1 where z9 ≥ 0, else h9 + α)
+        Self.outlinedSingle26(z9, h9, dh9, dz9)
+
+        // dL/db9 = Σ over rows of dz9   (b9 was broadcast)
+        Self.outlinedSingle19(dz9_sum, dz9)
+
+        // dL/dh8 = dL/dz9 · W9ᵀ
+        Self.outlinedSingle20(dz9, W9, dh8)
+
+        // dL/dW9 = h8ᵀ · dL/dz9
+        Self.outlinedSingle21(dW9_via_z9_linear, h8, dz9)
+
+        // softplus'(z8) = σ(z8)
+        // dL/dz8 = dL/dh8 · σ(z8)   (∂h8/∂z8 = σ(z8) = 1 / (1 + exp(−z8)))
+        Self.outlinedSingle27(z8, dz8, dh8)
+
+        // dL/db8 = Σ over rows of dz8   (b8 was broadcast)
+        Self.outlinedSingle19(dz8_sum, dz8)
+
+        // dL/dh7 = dL/dz8 · W8ᵀ
+        Self.outlinedSingle20(dz8, W8, dh7)
+
+        // dL/dW8 = h7ᵀ · dL/dz8
+        Self.outlinedSingle21(dW8_via_z8_linear, h7, dz8)
+
+        // h7²
+        // tanh'(z7) = 1 − h7²
+        // dL/dz7 = dL/dh7 · (1 − h7²)   (∂h7/∂z7 = 1 − tanh²(z7))
+        Self.outlinedSingle28(h7, dz7, dh7)
+
+        // dL/db7 = Σ over rows of dz7   (b7 was broadcast)
+        Self.outlinedSingle19(dz7_sum, dz7)
+
+        // dL/dh6 = dL/dz7 · W7ᵀ
+        Self.outlinedSingle20(dz7, W7, dh6)
+
+        // dL/dW7 = h6ᵀ · dL/dz7
+        Self.outlinedSingle21(dW7_via_z7_linear, h6, dz7)
+
+        // h6²
+        // tanh'(z6) = 1 − h6²
+        // dL/dz6 = dL/dh6 · (1 − h6²)   (∂h6/∂z6 = 1 − tanh²(z6))
+        Self.outlinedSingle28(h6, dz6, dh6)
+
+        // dL/db6 = Σ over rows of dz6   (b6 was broadcast)
+        Self.outlinedSingle19(dz6_sum, dz6)
+
+        // dL/dh5 = dL/dz6 · W6ᵀ
+        Self.outlinedSingle20(dz6, W6, dh5)
+
+        // dL/dW6 = h5ᵀ · dL/dz6
+        Self.outlinedSingle21(dW6_via_z6_linear, h5, dz6)
+
+        // σ(z5)
+        Self.outlinedSingle17(h5_gate, z5)
+
+        // 1 − σ(z5)
+        // h5(1 − σ(z5))
+        // silu'(z5) = σ(z5) + h5(1 − σ(z5))
+        // dL/dz5 = dL/dh5 · silu'(z5)   (∂h5/∂z5 = σ(z5) + h5(1 − σ(z5)))
+        Self.outlinedSingle18(h5_gate, h5, dz5, dh5)
+
+        // dL/db5 = Σ over rows of dz5   (b5 was broadcast)
+        Self.outlinedSingle19(dz5_sum, dz5)
+
+        // dL/dh4 = dL/dz5 · W5ᵀ
+        Self.outlinedSingle20(dz5, W5, dh4)
+
+        // dL/dW5 = h4ᵀ · dL/dz5
+        Self.outlinedSingle21(dW5_via_z5_linear, h4, dz5)
+
+        // max(z4, −10)
+        // x̂ = z4 clamped to ±10
+        Self.outlinedSingle22(z4, h4_x_clamped)
+
+        // x̂²
+        Self.outlinedSingle23(h4_x_squared, h4_x_clamped)
+
+        // c·x̂²
+        // 1 + c·x̂²
+        // x̂(1 + c·x̂²)
+        // u = k(x̂ + c·x̂³)
+        // t = tanh(u)
+        Self.outlinedSingle24(h4_x_squared, h4_x_clamped, h4_tanh)
+
+        // 1 + t
+        // ½(1 + t)
+        // t²
+        // 1 − t²
+        // x̂(1 − t²)
+        // 3c·x̂²
+        // 1 + 3c·x̂²
+        // x̂(1 − t²)(1 + 3c·x̂²)
+        // ½k·x̂(1 − t²)(1 + 3c·x̂²)
+        // gelu'(z4)
+        // dL/dz4 = dL/dh4 · gelu'(z4)   (∂h4/∂z4 = ½(1 + t) + ½k·z4(1 − t²)(1 + 3c·z4²), t = tanh(k(z4 + c·z4³)))
+        Self.outlinedSingle25(h4_tanh, h4_x_clamped, h4_x_squared, dz4, dh4)
+
+        // dL/db4 = Σ over rows of dz4   (b4 was broadcast)
+        Self.outlinedSingle19(dz4_sum, dz4)
+
+        // dL/dh3 = dL/dz4 · W4ᵀ
+        Self.outlinedSingle20(dz4, W4, dh3)
+
+        // dL/dW4 = h3ᵀ · dL/dz4
+        Self.outlinedSingle21(dW4_via_z4_linear, h3, dz4)
+
+        // 1 where z3 ≥ 0
+        // elu'(z3) = h3 + α for z3 < 0
+        // dL/dh3 · (h3 + α)
+        // dL/dz3 = dL/dh3 · elu'(z3)   (∂h3/∂z3 = 1 where z3 ≥ 0, else h3 + α)
+        Self.outlinedSingle26(z3, h3, dh3, dz3)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart5(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let W1 = p.advanced(by: 0)  // [3×6]
+        let h1 = s.advanced(by: 6)  // [1×6]
+        let W2 = p.advanced(by: 24)  // [6×6]
+        let z2 = s.advanced(by: 18)  // [1×6]
+        let h2 = s.advanced(by: 24)  // [1×6]
+        let W3 = p.advanced(by: 66)  // [6×6]
+        let W4 = p.advanced(by: 108)  // [6×6]
+        let W5 = p.advanced(by: 150)  // [6×6]
+        let W6 = p.advanced(by: 192)  // [6×6]
+        let W7 = p.advanced(by: 234)  // [6×6]
+        let W8 = p.advanced(by: 276)  // [6×6]
+        let W9 = p.advanced(by: 318)  // [6×6]
+        let W10 = p.advanced(by: 360)  // [6×6]
+        let W11 = p.advanced(by: 402)  // [6×6]
+        let W12 = p.advanced(by: 444)  // [6×6]
+        let W13 = p.advanced(by: 486)  // [6×6]
+        let W14 = p.advanced(by: 528)  // [6×6]
+        let W15 = p.advanced(by: 570)  // [6×6]
+        let W16 = p.advanced(by: 612)  // [6×6]
+        let W17 = p.advanced(by: 654)  // [6×6]
+        let W18 = p.advanced(by: 696)  // [6×6]
+        let W19 = p.advanced(by: 738)  // [6×6]
+        let W20 = p.advanced(by: 780)  // [6×6]
+        let W21 = p.advanced(by: 822)  // [6×6]
+        let W22 = p.advanced(by: 864)  // [6×6]
+        let dW22_via_z22_linear = s.advanced(by: 929)  // [6×6]
+        let dW21_via_z21_linear = s.advanced(by: 977)  // [6×6]
+        let dW20_via_z20_linear = s.advanced(by: 1025)  // [6×6]
+        let dW19_via_z19_linear = s.advanced(by: 1073)  // [6×6]
+        let dW18_via_z18_linear = s.advanced(by: 1121)  // [6×6]
+        let dW17_via_z17_linear = s.advanced(by: 1175)  // [6×6]
+        let dW16_via_z16_linear = s.advanced(by: 1241)  // [6×6]
+        let dW15_via_z15_linear = s.advanced(by: 1289)  // [6×6]
+        let dW14_via_z14_linear = s.advanced(by: 1337)  // [6×6]
+        let dW13_via_z13_linear = s.advanced(by: 1385)  // [6×6]
+        let dW12_via_z12_linear = s.advanced(by: 1433)  // [6×6]
+        let dW11_via_z11_linear = s.advanced(by: 1487)  // [6×6]
+        let dW10_via_z10_linear = s.advanced(by: 1553)  // [6×6]
+        let dW9_via_z9_linear = s.advanced(by: 1601)  // [6×6]
+        let dW8_via_z8_linear = s.advanced(by: 1649)  // [6×6]
+        let dW7_via_z7_linear = s.advanced(by: 1697)  // [6×6]
+        let dW6_via_z6_linear = s.advanced(by: 1745)  // [6×6]
+        let dW5_via_z5_linear = s.advanced(by: 1799)  // [6×6]
+        let dW4_via_z4_linear = s.advanced(by: 1865)  // [6×6]
+        let dz3 = s.advanced(by: 1901)  // [1×6]
+        let dz3_sum = g.advanced(by: 102)  // [6]
+        let dh2 = s.advanced(by: 1907)  // [1×6]
+        let dW3_via_z3_linear = s.advanced(by: 1913)  // [6×6]
+        let dz2 = s.advanced(by: 1949)  // [1×6]
+        let dz2_sum = g.advanced(by: 60)  // [6]
+        let dh1 = s.advanced(by: 1955)  // [1×6]
+        let dW2_via_z2_linear = s.advanced(by: 1961)  // [6×6]
+        let dz1 = s.advanced(by: 1997)  // [1×6]
+        let dz1_sum = g.advanced(by: 18)  // [6]
+        let dW1_via_z1_linear = s.advanced(by: 2003)  // [3×6]
+        let dW1 = g.advanced(by: 0)  // [3×6]
+        let dW2 = g.advanced(by: 24)  // [6×6]
+        let dW3 = g.advanced(by: 66)  // [6×6]
+        let dW4 = g.advanced(by: 108)  // [6×6]
+        let dW5 = g.advanced(by: 150)  // [6×6]
+        let dW6 = g.advanced(by: 192)  // [6×6]
+        let dW7 = g.advanced(by: 234)  // [6×6]
+        let dW8 = g.advanced(by: 276)  // [6×6]
+        let dW9 = g.advanced(by: 318)  // [6×6]
+        let dW10 = g.advanced(by: 360)  // [6×6]
+        let dW11 = g.advanced(by: 402)  // [6×6]
+        let dW12 = g.advanced(by: 444)  // [6×6]
+        let dW13 = g.advanced(by: 486)  // [6×6]
+        let dW14 = g.advanced(by: 528)  // [6×6]
+        let dW15 = g.advanced(by: 570)  // [6×6]
+        let dW16 = g.advanced(by: 612)  // [6×6]
+        let dW17 = g.advanced(by: 654)  // [6×6]
+        let dW18 = g.advanced(by: 696)  // [6×6]
+        let dW19 = g.advanced(by: 738)  // [6×6]
+        let dW20 = g.advanced(by: 780)  // [6×6]
+        let dW21 = g.advanced(by: 822)  // [6×6]
+        let dW22 = g.advanced(by: 864)  // [6×6]
+
+        // dL/db3 = Σ over rows of dz3   (b3 was broadcast)
+        Self.outlinedSingle19(dz3_sum, dz3)
+
+        // dL/dh2 = dL/dz3 · W3ᵀ
+        Self.outlinedSingle20(dz3, W3, dh2)
+
+        // dL/dW3 = h2ᵀ · dL/dz3
+        Self.outlinedSingle21(dW3_via_z3_linear, h2, dz3)
+
+        // softplus'(z2) = σ(z2)
+        // dL/dz2 = dL/dh2 · σ(z2)   (∂h2/∂z2 = σ(z2) = 1 / (1 + exp(−z2)))
+        Self.outlinedSingle27(z2, dz2, dh2)
+
+        // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
+        Self.outlinedSingle19(dz2_sum, dz2)
+
+        // dL/dh1 = dL/dz2 · W2ᵀ
+        Self.outlinedSingle20(dz2, W2, dh1)
+
+        // dL/dW2 = h1ᵀ · dL/dz2
+        Self.outlinedSingle21(dW2_via_z2_linear, h1, dz2)
+
+        // h1²
+        // tanh'(z1) = 1 − h1²
+        // dL/dz1 = dL/dh1 · (1 − h1²)   (∂h1/∂z1 = 1 − tanh²(z1))
+        Self.outlinedSingle28(h1, dz1, dh1)
+
+        // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
+        Self.outlinedSingle19(dz1_sum, dz1)
+
+        // dL/dW1 = xᵀ · dL/dz1
+        Self.outlinedSingle29(dW1_via_z1_linear, x, dz1)
+
+        // dL/dW1 = 2·W1 · 0.001   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
+        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
+        Self.outlinedSingle30(W1, dW1, dW1_via_z1_linear)
+
+        // dL/dW2 = 2·W2 · 0.001   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
+        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W2, dW2, dW2_via_z2_linear)
+
+        // dL/dW3 = 2·W3 · 0.001   (∂W3_squared/∂W3ᵢ = 2W3ᵢ)
+        // dL/dW3 += dW3_via_z3_linear   (W3 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W3, dW3, dW3_via_z3_linear)
+
+        // dL/dW4 = 2·W4 · 0.001   (∂W4_squared/∂W4ᵢ = 2W4ᵢ)
+        // dL/dW4 += dW4_via_z4_linear   (W4 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W4, dW4, dW4_via_z4_linear)
+
+        // dL/dW5 = 2·W5 · 0.001   (∂W5_squared/∂W5ᵢ = 2W5ᵢ)
+        // dL/dW5 += dW5_via_z5_linear   (W5 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W5, dW5, dW5_via_z5_linear)
+
+        // dL/dW6 = 2·W6 · 0.001   (∂W6_squared/∂W6ᵢ = 2W6ᵢ)
+        // dL/dW6 += dW6_via_z6_linear   (W6 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W6, dW6, dW6_via_z6_linear)
+
+        // dL/dW7 = 2·W7 · 0.001   (∂W7_squared/∂W7ᵢ = 2W7ᵢ)
+        // dL/dW7 += dW7_via_z7_linear   (W7 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W7, dW7, dW7_via_z7_linear)
+
+        // dL/dW8 = 2·W8 · 0.001   (∂W8_squared/∂W8ᵢ = 2W8ᵢ)
+        // dL/dW8 += dW8_via_z8_linear   (W8 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W8, dW8, dW8_via_z8_linear)
+
+        // dL/dW9 = 2·W9 · 0.001   (∂W9_squared/∂W9ᵢ = 2W9ᵢ)
+        // dL/dW9 += dW9_via_z9_linear   (W9 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W9, dW9, dW9_via_z9_linear)
+
+        // dL/dW10 = 2·W10 · 0.001   (∂W10_squared/∂W10ᵢ = 2W10ᵢ)
+        // dL/dW10 += dW10_via_z10_linear   (W10 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W10, dW10, dW10_via_z10_linear)
+
+        // dL/dW11 = 2·W11 · 0.001   (∂W11_squared/∂W11ᵢ = 2W11ᵢ)
+        // dL/dW11 += dW11_via_z11_linear   (W11 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W11, dW11, dW11_via_z11_linear)
+
+        // dL/dW12 = 2·W12 · 0.001   (∂W12_squared/∂W12ᵢ = 2W12ᵢ)
+        // dL/dW12 += dW12_via_z12_linear   (W12 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W12, dW12, dW12_via_z12_linear)
+
+        // dL/dW13 = 2·W13 · 0.001   (∂W13_squared/∂W13ᵢ = 2W13ᵢ)
+        // dL/dW13 += dW13_via_z13_linear   (W13 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W13, dW13, dW13_via_z13_linear)
+
+        // dL/dW14 = 2·W14 · 0.001   (∂W14_squared/∂W14ᵢ = 2W14ᵢ)
+        // dL/dW14 += dW14_via_z14_linear   (W14 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W14, dW14, dW14_via_z14_linear)
+
+        // dL/dW15 = 2·W15 · 0.001   (∂W15_squared/∂W15ᵢ = 2W15ᵢ)
+        // dL/dW15 += dW15_via_z15_linear   (W15 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W15, dW15, dW15_via_z15_linear)
+
+        // dL/dW16 = 2·W16 · 0.001   (∂W16_squared/∂W16ᵢ = 2W16ᵢ)
+        // dL/dW16 += dW16_via_z16_linear   (W16 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W16, dW16, dW16_via_z16_linear)
+
+        // dL/dW17 = 2·W17 · 0.001   (∂W17_squared/∂W17ᵢ = 2W17ᵢ)
+        // dL/dW17 += dW17_via_z17_linear   (W17 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W17, dW17, dW17_via_z17_linear)
+
+        // dL/dW18 = 2·W18 · 0.001   (∂W18_squared/∂W18ᵢ = 2W18ᵢ)
+        // dL/dW18 += dW18_via_z18_linear   (W18 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W18, dW18, dW18_via_z18_linear)
+
+        // dL/dW19 = 2·W19 · 0.001   (∂W19_squared/∂W19ᵢ = 2W19ᵢ)
+        // dL/dW19 += dW19_via_z19_linear   (W19 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W19, dW19, dW19_via_z19_linear)
+
+        // dL/dW20 = 2·W20 · 0.001   (∂W20_squared/∂W20ᵢ = 2W20ᵢ)
+        // dL/dW20 += dW20_via_z20_linear   (W20 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W20, dW20, dW20_via_z20_linear)
+
+        // dL/dW21 = 2·W21 · 0.001   (∂W21_squared/∂W21ᵢ = 2W21ᵢ)
+        // dL/dW21 += dW21_via_z21_linear   (W21 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W21, dW21, dW21_via_z21_linear)
+
+        // dL/dW22 = 2·W22 · 0.001   (∂W22_squared/∂W22ᵢ = 2W22ᵢ)
+        // dL/dW22 += dW22_via_z22_linear   (W22 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W22, dW22, dW22_via_z22_linear)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart6(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let W23 = p.advanced(by: 906)  // [6×6]
+        let W24 = p.advanced(by: 948)  // [6×6]
+        let W25 = p.advanced(by: 990)  // [6×6]
+        let W26 = p.advanced(by: 1032)  // [6×6]
+        let W27 = p.advanced(by: 1074)  // [6×6]
+        let W28 = p.advanced(by: 1116)  // [6×6]
+        let W29 = p.advanced(by: 1158)  // [6×6]
+        let W30 = p.advanced(by: 1200)  // [6×3]
+        let dW30_via_z30_linear = s.advanced(by: 515)  // [6×3]
+        let dW29_via_z29_linear = s.advanced(by: 551)  // [6×6]
+        let dW28_via_z28_linear = s.advanced(by: 617)  // [6×6]
+        let dW27_via_z27_linear = s.advanced(by: 665)  // [6×6]
+        let dW26_via_z26_linear = s.advanced(by: 713)  // [6×6]
+        let dW25_via_z25_linear = s.advanced(by: 761)  // [6×6]
+        let dW24_via_z24_linear = s.advanced(by: 809)  // [6×6]
+        let dW23_via_z23_linear = s.advanced(by: 863)  // [6×6]
+        let dW23 = g.advanced(by: 906)  // [6×6]
+        let dW24 = g.advanced(by: 948)  // [6×6]
+        let dW25 = g.advanced(by: 990)  // [6×6]
+        let dW26 = g.advanced(by: 1032)  // [6×6]
+        let dW27 = g.advanced(by: 1074)  // [6×6]
+        let dW28 = g.advanced(by: 1116)  // [6×6]
+        let dW29 = g.advanced(by: 1158)  // [6×6]
+        let dW30 = g.advanced(by: 1200)  // [6×3]
+
+        // dL/dW23 = 2·W23 · 0.001   (∂W23_squared/∂W23ᵢ = 2W23ᵢ)
+        // dL/dW23 += dW23_via_z23_linear   (W23 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W23, dW23, dW23_via_z23_linear)
+
+        // dL/dW24 = 2·W24 · 0.001   (∂W24_squared/∂W24ᵢ = 2W24ᵢ)
+        // dL/dW24 += dW24_via_z24_linear   (W24 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W24, dW24, dW24_via_z24_linear)
+
+        // dL/dW25 = 2·W25 · 0.001   (∂W25_squared/∂W25ᵢ = 2W25ᵢ)
+        // dL/dW25 += dW25_via_z25_linear   (W25 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W25, dW25, dW25_via_z25_linear)
+
+        // dL/dW26 = 2·W26 · 0.001   (∂W26_squared/∂W26ᵢ = 2W26ᵢ)
+        // dL/dW26 += dW26_via_z26_linear   (W26 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W26, dW26, dW26_via_z26_linear)
+
+        // dL/dW27 = 2·W27 · 0.001   (∂W27_squared/∂W27ᵢ = 2W27ᵢ)
+        // dL/dW27 += dW27_via_z27_linear   (W27 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W27, dW27, dW27_via_z27_linear)
+
+        // dL/dW28 = 2·W28 · 0.001   (∂W28_squared/∂W28ᵢ = 2W28ᵢ)
+        // dL/dW28 += dW28_via_z28_linear   (W28 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W28, dW28, dW28_via_z28_linear)
+
+        // dL/dW29 = 2·W29 · 0.001   (∂W29_squared/∂W29ᵢ = 2W29ᵢ)
+        // dL/dW29 += dW29_via_z29_linear   (W29 is used 2 times: adjoints add)
+        Self.outlinedSingle31(W29, dW29, dW29_via_z29_linear)
+
+        // dL/dW30 = 2·W30 · 0.001   (∂W30_squared/∂W30ᵢ = 2W30ᵢ)
+        // dL/dW30 += dW30_via_z30_linear   (W30 is used 2 times: adjoints add)
+        Self.outlinedSingle30(W30, dW30, dW30_via_z30_linear)
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle0(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafePointer<Scalar>, _ v2: UnsafePointer<Scalar>) {
+        for j in 0..<6 {
+            v0[j] = 0
+        }
+        for k in 0..<3 {
+            let a: Scalar = v1[k]
+            for j in 0..<6 {
+                v0[j] += a * v2[k * 6 + j]
+            }
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle1(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        do {
+            let f0: Scalar = v0[0] + v1[0]
+            v2[0] = tanh(f0)
+        }
+        do {
+            let f0: Scalar = v0[1] + v1[1]
+            v2[1] = tanh(f0)
+        }
+        do {
+            let f0: Scalar = v0[2] + v1[2]
+            v2[2] = tanh(f0)
+        }
+        do {
+            let f0: Scalar = v0[3] + v1[3]
+            v2[3] = tanh(f0)
+        }
+        do {
+            let f0: Scalar = v0[4] + v1[4]
+            v2[4] = tanh(f0)
+        }
+        do {
+            let f0: Scalar = v0[5] + v1[5]
+            v2[5] = tanh(f0)
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle2(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafePointer<Scalar>) {
+        for j in 0..<6 {
+            v0[j] = 0
+        }
+        for k in 0..<6 {
+            let a: Scalar = v1[k]
+            for j in 0..<6 {
+                v0[j] += a * v2[k * 6 + j]
+            }
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle3(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafePointer<Scalar>) {
+        v0[0] = v1[0] + v2[0]
+        v0[1] = v1[1] + v2[1]
+        v0[2] = v1[2] + v2[2]
+        v0[3] = v1[3] + v2[3]
+        v0[4] = v1[4] + v2[4]
+        v0[5] = v1[5] + v2[5]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle4(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = max(v1[0], 0) + log1p(exp(-abs(v1[0])))
+        v0[1] = max(v1[1], 0) + log1p(exp(-abs(v1[1])))
+        v0[2] = max(v1[2], 0) + log1p(exp(-abs(v1[2])))
+        v0[3] = max(v1[3], 0) + log1p(exp(-abs(v1[3])))
+        v0[4] = max(v1[4], 0) + log1p(exp(-abs(v1[4])))
+        v0[5] = max(v1[5], 0) + log1p(exp(-abs(v1[5])))
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle5(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] >= 0 ? v1[0] : expm1(v1[0])
+        v0[1] = v1[1] >= 0 ? v1[1] : expm1(v1[1])
+        v0[2] = v1[2] >= 0 ? v1[2] : expm1(v1[2])
+        v0[3] = v1[3] >= 0 ? v1[3] : expm1(v1[3])
+        v0[4] = v1[4] >= 0 ? v1[4] : expm1(v1[4])
+        v0[5] = v1[5] >= 0 ? v1[5] : expm1(v1[5])
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle6(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = 0.5 * v1[0] * (1 + tanh(0.7978845608028654 * v1[0] * (1 + 0.044715 * v1[0] * v1[0])))
+        v0[1] = 0.5 * v1[1] * (1 + tanh(0.7978845608028654 * v1[1] * (1 + 0.044715 * v1[1] * v1[1])))
+        v0[2] = 0.5 * v1[2] * (1 + tanh(0.7978845608028654 * v1[2] * (1 + 0.044715 * v1[2] * v1[2])))
+        v0[3] = 0.5 * v1[3] * (1 + tanh(0.7978845608028654 * v1[3] * (1 + 0.044715 * v1[3] * v1[3])))
+        v0[4] = 0.5 * v1[4] * (1 + tanh(0.7978845608028654 * v1[4] * (1 + 0.044715 * v1[4] * v1[4])))
+        v0[5] = 0.5 * v1[5] * (1 + tanh(0.7978845608028654 * v1[5] * (1 + 0.044715 * v1[5] * v1[5])))
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle7(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] / (1 + exp(-v1[0]))
+        v0[1] = v1[1] / (1 + exp(-v1[1]))
+        v0[2] = v1[2] / (1 + exp(-v1[2]))
+        v0[3] = v1[3] / (1 + exp(-v1[3]))
+        v0[4] = v1[4] / (1 + exp(-v1[4]))
+        v0[5] = v1[5] / (1 + exp(-v1[5]))
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle8(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafePointer<Scalar>) {
+        for j in 0..<3 {
+            v0[j] = 0
+        }
+        for k in 0..<6 {
+            let a: Scalar = v1[k]
+            for j in 0..<3 {
+                v0[j] += a * v2[k * 3 + j]
+            }
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle9(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafePointer<Scalar>) {
+        v0[0] = v1[0] + v2[0]
+        v0[1] = v1[1] + v2[1]
+        v0[2] = v1[2] + v2[2]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle10(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafePointer<Int>, _ v2: UnsafeMutablePointer<Scalar>, _ v3: UnsafeMutablePointer<Scalar>) {
+        let scale: Scalar = 1 / 1
+        var total: Scalar = 0
+        for i in 0..<1 {
+            let row = i * 3
+            var largest = v0[row]
+            for j in 1..<3 where v0[row + j] > largest {
+                largest = v0[row + j]
+            }
+            let label = v1[i]
+            var correct: Scalar = 0
+            for j in 0..<3 {
+                correct += j == label ? v0[row + j] : 0
+            }
+            var sumExp: Scalar = 0
+            for j in 0..<3 {
+                let e = exp(v0[row + j] - largest)
+                v2[row + j] = e
+                sumExp += e
+            }
+            total += largest + log(sumExp) - correct
+            let share = scale / sumExp
+            for j in 0..<3 {
+                v2[row + j] = v2[row + j] * share - (j == label ? scale : 0)
+            }
+        }
+        v3[0] = total / 1
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle11(_ v0: UnsafePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        var total: Scalar = 0
+        for i in 0..<18 {
+            total += v0[i] * v0[i]
+        }
+        v1[0] = total
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle12(_ v0: UnsafePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        var total: Scalar = 0
+        for i in 0..<36 {
+            total += v0[i] * v0[i]
+        }
+        v1[0] = total
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle13(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>, _ v3: UnsafeMutablePointer<Scalar>, _ v4: UnsafeMutablePointer<Scalar>, _ v5: UnsafeMutablePointer<Scalar>, _ v6: UnsafeMutablePointer<Scalar>, _ v7: UnsafeMutablePointer<Scalar>, _ v8: UnsafeMutablePointer<Scalar>, _ v9: UnsafeMutablePointer<Scalar>, _ v10: UnsafeMutablePointer<Scalar>, _ v11: UnsafeMutablePointer<Scalar>, _ v12: UnsafeMutablePointer<Scalar>, _ v13: UnsafeMutablePointer<Scalar>, _ v14: UnsafeMutablePointer<Scalar>, _ v15: UnsafeMutablePointer<Scalar>, _ v16: UnsafeMutablePointer<Scalar>, _ v17: UnsafeMutablePointer<Scalar>, _ v18: UnsafeMutablePointer<Scalar>, _ v19: UnsafeMutablePointer<Scalar>, _ v20: UnsafeMutablePointer<Scalar>, _ v21: UnsafeMutablePointer<Scalar>, _ v22: UnsafeMutablePointer<Scalar>, _ v23: UnsafeMutablePointer<Scalar>, _ v24: UnsafeMutablePointer<Scalar>, _ v25: UnsafeMutablePointer<Scalar>, _ v26: UnsafeMutablePointer<Scalar>, _ v27: UnsafeMutablePointer<Scalar>, _ v28: UnsafeMutablePointer<Scalar>, _ v29: UnsafeMutablePointer<Scalar>, _ v30: UnsafeMutablePointer<Scalar>, _ v31: UnsafeMutablePointer<Scalar>) {
+        let f0: Scalar = v0[0] + v1[0]
+        let f1: Scalar = f0 + v2[0]
+        let f2: Scalar = f1 + v3[0]
+        let f3: Scalar = f2 + v4[0]
+        let f4: Scalar = f3 + v5[0]
+        let f5: Scalar = f4 + v6[0]
+        let f6: Scalar = f5 + v7[0]
+        let f7: Scalar = f6 + v8[0]
+        let f8: Scalar = f7 + v9[0]
+        let f9: Scalar = f8 + v10[0]
+        let f10: Scalar = f9 + v11[0]
+        let f11: Scalar = f10 + v12[0]
+        let f12: Scalar = f11 + v13[0]
+        let f13: Scalar = f12 + v14[0]
+        let f14: Scalar = f13 + v15[0]
+        let f15: Scalar = f14 + v16[0]
+        let f16: Scalar = f15 + v17[0]
+        let f17: Scalar = f16 + v18[0]
+        let f18: Scalar = f17 + v19[0]
+        let f19: Scalar = f18 + v20[0]
+        let f20: Scalar = f19 + v21[0]
+        let f21: Scalar = f20 + v22[0]
+        let f22: Scalar = f21 + v23[0]
+        let f23: Scalar = f22 + v24[0]
+        let f24: Scalar = f23 + v25[0]
+        let f25: Scalar = f24 + v26[0]
+        let f26: Scalar = f25 + v27[0]
+        let f27: Scalar = f26 + v28[0]
+        let f28: Scalar = f27 + v29[0]
+        let f29: Scalar = f28 * 0.001
+        v30[0] = v31[0] + f29
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle14(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0]
+        v0[1] = v1[1]
+        v0[2] = v1[2]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle15(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        for j in 0..<6 {
+            var acc: Scalar = 0
+            for k in 0..<3 {
+                acc += v0[k] * v1[j * 3 + k]
+            }
+            v2[j] = acc
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle16(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        for i in 0..<6 {
+            for j in 0..<3 {
+                v0[i * 3 + j] = v1[i] * v2[j]
+            }
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle17(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = 1 / (1 + exp(-v1[0]))
+        v0[1] = 1 / (1 + exp(-v1[1]))
+        v0[2] = 1 / (1 + exp(-v1[2]))
+        v0[3] = 1 / (1 + exp(-v1[3]))
+        v0[4] = 1 / (1 + exp(-v1[4]))
+        v0[5] = 1 / (1 + exp(-v1[5]))
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle18(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>, _ v3: UnsafeMutablePointer<Scalar>) {
+        do {
+            let f0: Scalar = 1 - v0[0]
+            let f1: Scalar = v1[0] * f0
+            let f2: Scalar = v0[0] + f1
+            v2[0] = v3[0] * f2
+        }
+        do {
+            let f0: Scalar = 1 - v0[1]
+            let f1: Scalar = v1[1] * f0
+            let f2: Scalar = v0[1] + f1
+            v2[1] = v3[1] * f2
+        }
+        do {
+            let f0: Scalar = 1 - v0[2]
+            let f1: Scalar = v1[2] * f0
+            let f2: Scalar = v0[2] + f1
+            v2[2] = v3[2] * f2
+        }
+        do {
+            let f0: Scalar = 1 - v0[3]
+            let f1: Scalar = v1[3] * f0
+            let f2: Scalar = v0[3] + f1
+            v2[3] = v3[3] * f2
+        }
+        do {
+            let f0: Scalar = 1 - v0[4]
+            let f1: Scalar = v1[4] * f0
+            let f2: Scalar = v0[4] + f1
+            v2[4] = v3[4] * f2
+        }
+        do {
+            let f0: Scalar = 1 - v0[5]
+            let f1: Scalar = v1[5] * f0
+            let f2: Scalar = v0[5] + f1
+            v2[5] = v3[5] * f2
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle19(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0]
+        v0[1] = v1[1]
+        v0[2] = v1[2]
+        v0[3] = v1[3]
+        v0[4] = v1[4]
+        v0[5] = v1[5]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle20(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        for j in 0..<6 {
+            var acc: Scalar = 0
+            for k in 0..<6 {
+                acc += v0[k] * v1[j * 6 + k]
+            }
+            v2[j] = acc
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle21(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        for i in 0..<6 {
+            for j in 0..<6 {
+                v0[i * 6 + j] = v1[i] * v2[j]
+            }
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle22(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        do {
+            let f0: Scalar = v0[0] >= (-10) ? v0[0] : (-10)
+            v1[0] = f0 <= 10 ? f0 : 10
+        }
+        do {
+            let f0: Scalar = v0[1] >= (-10) ? v0[1] : (-10)
+            v1[1] = f0 <= 10 ? f0 : 10
+        }
+        do {
+            let f0: Scalar = v0[2] >= (-10) ? v0[2] : (-10)
+            v1[2] = f0 <= 10 ? f0 : 10
+        }
+        do {
+            let f0: Scalar = v0[3] >= (-10) ? v0[3] : (-10)
+            v1[3] = f0 <= 10 ? f0 : 10
+        }
+        do {
+            let f0: Scalar = v0[4] >= (-10) ? v0[4] : (-10)
+            v1[4] = f0 <= 10 ? f0 : 10
+        }
+        do {
+            let f0: Scalar = v0[5] >= (-10) ? v0[5] : (-10)
+            v1[5] = f0 <= 10 ? f0 : 10
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle23(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] * v1[0]
+        v0[1] = v1[1] * v1[1]
+        v0[2] = v1[2] * v1[2]
+        v0[3] = v1[3] * v1[3]
+        v0[4] = v1[4] * v1[4]
+        v0[5] = v1[5] * v1[5]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle24(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        do {
+            let f0: Scalar = 0.044715 * v0[0]
+            let f1: Scalar = f0 + 1
+            let f2: Scalar = v1[0] * f1
+            let f3: Scalar = f2 * 0.7978845608028654
+            v2[0] = tanh(f3)
+        }
+        do {
+            let f0: Scalar = 0.044715 * v0[1]
+            let f1: Scalar = f0 + 1
+            let f2: Scalar = v1[1] * f1
+            let f3: Scalar = f2 * 0.7978845608028654
+            v2[1] = tanh(f3)
+        }
+        do {
+            let f0: Scalar = 0.044715 * v0[2]
+            let f1: Scalar = f0 + 1
+            let f2: Scalar = v1[2] * f1
+            let f3: Scalar = f2 * 0.7978845608028654
+            v2[2] = tanh(f3)
+        }
+        do {
+            let f0: Scalar = 0.044715 * v0[3]
+            let f1: Scalar = f0 + 1
+            let f2: Scalar = v1[3] * f1
+            let f3: Scalar = f2 * 0.7978845608028654
+            v2[3] = tanh(f3)
+        }
+        do {
+            let f0: Scalar = 0.044715 * v0[4]
+            let f1: Scalar = f0 + 1
+            let f2: Scalar = v1[4] * f1
+            let f3: Scalar = f2 * 0.7978845608028654
+            v2[4] = tanh(f3)
+        }
+        do {
+            let f0: Scalar = 0.044715 * v0[5]
+            let f1: Scalar = f0 + 1
+            let f2: Scalar = v1[5] * f1
+            let f3: Scalar = f2 * 0.7978845608028654
+            v2[5] = tanh(f3)
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle25(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>, _ v3: UnsafeMutablePointer<Scalar>, _ v4: UnsafeMutablePointer<Scalar>) {
+        do {
+            let f0: Scalar = v0[0] + 1
+            let f1: Scalar = 0.5 * f0
+            let f2: Scalar = v0[0] * v0[0]
+            let f3: Scalar = 1 - f2
+            let f4: Scalar = v1[0] * f3
+            let f5: Scalar = 0.134145 * v2[0]
+            let f6: Scalar = f5 + 1
+            let f7: Scalar = f4 * f6
+            let f8: Scalar = f7 * 0.3989422804014327
+            let f9: Scalar = f1 + f8
+            v3[0] = v4[0] * f9
+        }
+        do {
+            let f0: Scalar = v0[1] + 1
+            let f1: Scalar = 0.5 * f0
+            let f2: Scalar = v0[1] * v0[1]
+            let f3: Scalar = 1 - f2
+            let f4: Scalar = v1[1] * f3
+            let f5: Scalar = 0.134145 * v2[1]
+            let f6: Scalar = f5 + 1
+            let f7: Scalar = f4 * f6
+            let f8: Scalar = f7 * 0.3989422804014327
+            let f9: Scalar = f1 + f8
+            v3[1] = v4[1] * f9
+        }
+        do {
+            let f0: Scalar = v0[2] + 1
+            let f1: Scalar = 0.5 * f0
+            let f2: Scalar = v0[2] * v0[2]
+            let f3: Scalar = 1 - f2
+            let f4: Scalar = v1[2] * f3
+            let f5: Scalar = 0.134145 * v2[2]
+            let f6: Scalar = f5 + 1
+            let f7: Scalar = f4 * f6
+            let f8: Scalar = f7 * 0.3989422804014327
+            let f9: Scalar = f1 + f8
+            v3[2] = v4[2] * f9
+        }
+        do {
+            let f0: Scalar = v0[3] + 1
+            let f1: Scalar = 0.5 * f0
+            let f2: Scalar = v0[3] * v0[3]
+            let f3: Scalar = 1 - f2
+            let f4: Scalar = v1[3] * f3
+            let f5: Scalar = 0.134145 * v2[3]
+            let f6: Scalar = f5 + 1
+            let f7: Scalar = f4 * f6
+            let f8: Scalar = f7 * 0.3989422804014327
+            let f9: Scalar = f1 + f8
+            v3[3] = v4[3] * f9
+        }
+        do {
+            let f0: Scalar = v0[4] + 1
+            let f1: Scalar = 0.5 * f0
+            let f2: Scalar = v0[4] * v0[4]
+            let f3: Scalar = 1 - f2
+            let f4: Scalar = v1[4] * f3
+            let f5: Scalar = 0.134145 * v2[4]
+            let f6: Scalar = f5 + 1
+            let f7: Scalar = f4 * f6
+            let f8: Scalar = f7 * 0.3989422804014327
+            let f9: Scalar = f1 + f8
+            v3[4] = v4[4] * f9
+        }
+        do {
+            let f0: Scalar = v0[5] + 1
+            let f1: Scalar = 0.5 * f0
+            let f2: Scalar = v0[5] * v0[5]
+            let f3: Scalar = 1 - f2
+            let f4: Scalar = v1[5] * f3
+            let f5: Scalar = 0.134145 * v2[5]
+            let f6: Scalar = f5 + 1
+            let f7: Scalar = f4 * f6
+            let f8: Scalar = f7 * 0.3989422804014327
+            let f9: Scalar = f1 + f8
+            v3[5] = v4[5] * f9
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle26(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>, _ v3: UnsafeMutablePointer<Scalar>) {
+        do {
+            let f0: Scalar = v0[0] >= 0 ? 1 : 0
+            let f1: Scalar = v1[0] + 1
+            let f2: Scalar = v2[0] * f1
+            v3[0] = f0 != 0 ? v2[0] : f2
+        }
+        do {
+            let f0: Scalar = v0[1] >= 0 ? 1 : 0
+            let f1: Scalar = v1[1] + 1
+            let f2: Scalar = v2[1] * f1
+            v3[1] = f0 != 0 ? v2[1] : f2
+        }
+        do {
+            let f0: Scalar = v0[2] >= 0 ? 1 : 0
+            let f1: Scalar = v1[2] + 1
+            let f2: Scalar = v2[2] * f1
+            v3[2] = f0 != 0 ? v2[2] : f2
+        }
+        do {
+            let f0: Scalar = v0[3] >= 0 ? 1 : 0
+            let f1: Scalar = v1[3] + 1
+            let f2: Scalar = v2[3] * f1
+            v3[3] = f0 != 0 ? v2[3] : f2
+        }
+        do {
+            let f0: Scalar = v0[4] >= 0 ? 1 : 0
+            let f1: Scalar = v1[4] + 1
+            let f2: Scalar = v2[4] * f1
+            v3[4] = f0 != 0 ? v2[4] : f2
+        }
+        do {
+            let f0: Scalar = v0[5] >= 0 ? 1 : 0
+            let f1: Scalar = v1[5] + 1
+            let f2: Scalar = v2[5] * f1
+            v3[5] = f0 != 0 ? v2[5] : f2
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle27(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        do {
+            let f0: Scalar = 1 / (1 + exp(-v0[0]))
+            v1[0] = v2[0] * f0
+        }
+        do {
+            let f0: Scalar = 1 / (1 + exp(-v0[1]))
+            v1[1] = v2[1] * f0
+        }
+        do {
+            let f0: Scalar = 1 / (1 + exp(-v0[2]))
+            v1[2] = v2[2] * f0
+        }
+        do {
+            let f0: Scalar = 1 / (1 + exp(-v0[3]))
+            v1[3] = v2[3] * f0
+        }
+        do {
+            let f0: Scalar = 1 / (1 + exp(-v0[4]))
+            v1[4] = v2[4] * f0
+        }
+        do {
+            let f0: Scalar = 1 / (1 + exp(-v0[5]))
+            v1[5] = v2[5] * f0
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle28(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        do {
+            let f0: Scalar = v0[0] * v0[0]
+            let f1: Scalar = 1 - f0
+            v1[0] = v2[0] * f1
+        }
+        do {
+            let f0: Scalar = v0[1] * v0[1]
+            let f1: Scalar = 1 - f0
+            v1[1] = v2[1] * f1
+        }
+        do {
+            let f0: Scalar = v0[2] * v0[2]
+            let f1: Scalar = 1 - f0
+            v1[2] = v2[2] * f1
+        }
+        do {
+            let f0: Scalar = v0[3] * v0[3]
+            let f1: Scalar = 1 - f0
+            v1[3] = v2[3] * f1
+        }
+        do {
+            let f0: Scalar = v0[4] * v0[4]
+            let f1: Scalar = 1 - f0
+            v1[4] = v2[4] * f1
+        }
+        do {
+            let f0: Scalar = v0[5] * v0[5]
+            let f1: Scalar = 1 - f0
+            v1[5] = v2[5] * f1
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle29(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        for i in 0..<3 {
+            for j in 0..<6 {
+                v0[i * 6 + j] = v1[i] * v2[j]
+            }
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle30(_ v0: UnsafePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        for i in 0..<18 {
+            let f0: Scalar = v0[i] * 0.002
+            v1[i] = f0 + v2[i]
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle31(_ v0: UnsafePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        for i in 0..<36 {
+            let f0: Scalar = v0[i] * 0.002
+            v1[i] = f0 + v2[i]
+        }
+    }
 }
 
 #if canImport(NNGenRuntime)
-/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
-extension DeepNarrowNet: SafetensorsModel {}
+/// `save(to:)`, `init(contentsOf:layout:)`, and `fit`, `evaluate` and checkpoints of NNGenRuntime.
+extension DeepNarrowNet: TrainableNetwork {
+    public typealias Target = Int
+    /// One class index per example.
+    public static var targetsPerExample: Int { 1 }
+
+    /// `loss(inputs:labels:workspace:)`.
+    public func loss(inputs: UnsafeBufferPointer<Scalar>, expected: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        try loss(inputs: inputs, labels: expected, workspace: &workspace)
+    }
+
+    /// `trainStep(inputs:labels:workspace:)`.
+    public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, expected: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        try trainStep(inputs: inputs, labels: expected, workspace: &workspace)
+    }
+}
+extension DeepNarrowNet.Workspace: ModelWorkspace {}
 #endif

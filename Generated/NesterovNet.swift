@@ -41,12 +41,18 @@ public struct NesterovNet: Sendable {
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 134
     static let scoresOffset = 138
+    /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
+    static let scoresOffsetSingle = 43
+    static let scratchOffsetSingle = 67
 
     /// The parameters, then the optimizer state (67 scalars).
     var state: [Scalar]
     /// At least the magnitude of every value of `state`, kept by `trainStep` (∞ when unknown):
     /// under it, a step needs no exact check that its update stays finite.
     var stateBound = Double.infinity
+    /// The learning rate η of `trainStep`, 0.1 at the start (the spec's); a schedule sets
+    /// it between steps. A value that would make a parameter NaN or infinite is refused by the step.
+    public var learningRate: Scalar = 0.1
 
     /// The flat parameter vector. Setting it requires exactly `parameterCount` finite values (a
     /// wrong count or a NaN or infinity traps, as an out-of-range subscript does; `setParameters(_:)`
@@ -70,6 +76,19 @@ public struct NesterovNet: Sendable {
         stateBound = .infinity
     }
 
+    /// The optimizer's state (the velocity of each parameter): what a checkpoint saves beside
+    /// the parameters, 67 scalars.
+    public var optimizerState: [Scalar] { Array(state[Self.parameterCount...]) }
+
+    /// Sets the optimizer's state, keeping the parameters; throws `InputError`, changing nothing, for
+    /// a wrong count or a NaN or infinity.
+    public mutating func setOptimizerState(_ values: [Scalar]) throws {
+        try Self.checkCount(values.count, "optimizerState", Self.stateCount - Self.parameterCount)
+        try Self.checkFinite(values, "optimizerState")
+        state.replaceSubrange(Self.parameterCount..<Self.stateCount, with: values)
+        stateBound = .infinity
+    }
+
     /// Parameters initialized as the spec's `init:` says (seed 17).
     public init() { self.init(seed: 17) }
 
@@ -88,55 +107,83 @@ public struct NesterovNet: Sendable {
         state.replaceSubrange(0..<Self.parameterCount, with: parameters)
     }
 
-    /// Raw scores of the last layer for `batchSize` examples: [batch][input] → [batch][outputs].
+    /// Raw scores of the last layer for any number n ≥ 1 of examples: [n][inputCount] → [n][outputCount].
     public func scores(_ inputs: [Scalar]) throws -> [Scalar] {
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
         var workspace = Workspace()
-        var output = [Scalar](repeating: 0, count: Self.batchSize * Self.outputCount)
+        var output = [Scalar](repeating: 0, count: count * Self.outputCount)
         try inputs.withUnsafeBufferPointer { inputs in
             try output.withUnsafeMutableBufferPointer { try scores(inputs, into: $0, workspace: &workspace) }
         }
         return output
     }
 
-    /// Scores into a caller-owned buffer of `batchSize * outputCount`; allocates nothing.
+    /// Scores of n ≥ 1 examples into a caller-owned buffer of `n * outputCount`; allocates nothing.
     public func scores(_ inputs: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>, workspace: inout Workspace) throws {
-        try Self.checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
         try Self.checkFinite(inputs, "inputs")
-        try Self.checkCount(output.count, "output", Self.batchSize * Self.outputCount)
+        try Self.checkCount(output.count, "output", count * Self.outputCount)
+        let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                let s = buffer.baseAddress! + Self.parameterCount
-                Self.computeScores(p.baseAddress!, inputs.baseAddress!, s)
-                for i in 0..<output.count { output[i] = s[Self.scoresOffset + i] }
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                }
             }
         }
     }
 
-    /// The class with the highest score for each example (the first one on a tie).
+    /// The class with the highest score for each of n ≥ 1 examples (the first one on a tie).
     public func predictions(_ inputs: [Scalar]) throws -> [Int] {
-        let all = try scores(inputs)
-        return (0..<Self.batchSize).map { i in
-            let row = all[i * Self.outputCount..<(i + 1) * Self.outputCount]
-            return row.indices.reduce(row.startIndex) { row[$1] > row[$0] ? $1 : $0 } - i * Self.outputCount
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
+        var workspace = Workspace()
+        var classes = [Int](repeating: 0, count: count)
+        try inputs.withUnsafeBufferPointer { inputs in
+            try classes.withUnsafeMutableBufferPointer { try predictions(inputs, into: $0, workspace: &workspace) }
         }
+        return classes
     }
 
-    /// The loss of one batch, regularization included. Labels are class indices in `0..<outputCount`.
-    public func loss(inputs: [Scalar], labels: [Int]) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
-        var workspace = Workspace()
-        return inputs.withUnsafeBufferPointer { x in
-            labels.withUnsafeBufferPointer { target in
-                state.withUnsafeBufferPointer { p in
-                    workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                        Self.computeLoss(p.baseAddress!, x.baseAddress!, target.baseAddress!, buffer.baseAddress! + Self.parameterCount)
+    /// The predicted classes of n ≥ 1 examples into a caller-owned buffer of n; allocates nothing.
+    public func predictions(_ inputs: UnsafeBufferPointer<Scalar>, into classes: UnsafeMutableBufferPointer<Int>, workspace: inout Workspace) throws {
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
+        try Self.checkFinite(inputs, "inputs")
+        try Self.checkCount(classes.count, "classes", count)
+        let out = classes.baseAddress!
+        state.withUnsafeBufferPointer { p in
+            workspace.buffer.withUnsafeMutableBufferPointer { buffer in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                    for r in 0..<rows {
+                        let row = scores + r * Self.outputCount
+                        var best = 0
+                        for j in 1..<Self.outputCount where row[j] > row[best] { best = j }
+                        out[first + r] = best
                     }
                 }
             }
         }
     }
 
-    /// The loss and its gradient with respect to the flat parameter vector, in the same layout.
+    /// The mean loss over n ≥ 1 examples, regularization included. Labels are class indices in `0..<outputCount`.
+    public func loss(inputs: [Scalar], labels: [Int]) throws -> Scalar {
+        var workspace = Workspace()
+        return try inputs.withUnsafeBufferPointer { x in
+            try labels.withUnsafeBufferPointer { try loss(inputs: x, labels: $0, workspace: &workspace) }
+        }
+    }
+
+    /// The mean loss over n ≥ 1 examples on caller-owned buffers; allocates nothing.
+    public func loss(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        let count = try Self.check(inputs: inputs, labels: labels, most: .max)
+        return state.withUnsafeBufferPointer { p in
+            workspace.buffer.withUnsafeMutableBufferPointer { buffer in
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+            }
+        }
+    }
+
+    /// The mean loss over 1 ≤ n ≤ `batchSize` examples and its gradient with respect to the flat
+    /// parameter vector, in the same layout.
     public func lossAndGradient(inputs: [Scalar], labels: [Int]) throws -> (loss: Scalar, gradient: [Scalar]) {
         var workspace = Workspace()
         let loss = try inputs.withUnsafeBufferPointer { x in
@@ -145,18 +192,20 @@ public struct NesterovNet: Sendable {
         return (loss, Array(workspace.buffer[0..<Self.parameterCount]))
     }
 
-    /// The loss; the gradient is left in `workspace.gradient`. Allocates nothing.
+    /// The mean loss over 1 ≤ n ≤ `batchSize` examples; the gradient is left in `workspace.gradient`.
+    /// Allocates nothing.
     public func lossAndGradient(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
+        let count = try Self.check(inputs: inputs, labels: labels, most: Self.batchSize)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
             }
         }
     }
 
-    /// One optimizer step; returns the loss before the update.
+    /// One optimizer step on 1 ≤ n ≤ `batchSize` examples (the last batch of an epoch may be short);
+    /// returns the mean loss before the update.
     public mutating func trainStep(inputs: [Scalar], labels: [Int]) throws -> Scalar {
         var workspace = Workspace()
         return try inputs.withUnsafeBufferPointer { x in
@@ -164,17 +213,19 @@ public struct NesterovNet: Sendable {
         }
     }
 
-    /// One optimizer step on caller-owned buffers, reusing `workspace`: no heap allocation.
-    /// Returns the loss before the update. Throws `DivergenceError`, leaving the model as it was,
-    /// when the loss is NaN or infinite or the update would make a parameter or the optimizer state so.
+    /// One optimizer step on 1 ≤ n ≤ `batchSize` examples in caller-owned buffers, reusing `workspace`:
+    /// no heap allocation. Returns the mean loss before the update. Throws `DivergenceError`, leaving
+    /// the model as it was, when the loss is NaN or infinite or the update would make a parameter or
+    /// the optimizer state so.
     public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
+        let count = try Self.check(inputs: inputs, labels: labels, most: Self.batchSize)
         var bound = stateBound
+        let eta = learningRate
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, g, g + Self.parameterCount)
-                return (loss, loss.isFinite && Self.update(p, g, &bound))
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
@@ -182,10 +233,75 @@ public struct NesterovNet: Sendable {
         return loss
     }
 
+    /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
+    /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
+    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    @inline(__always)
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+        var first = 0
+        while count - first >= Self.batchSize {
+            Self.computeScores(p, x + first * Self.inputCount, s)
+            body(first, Self.batchSize, s + Self.scoresOffset)
+            first += Self.batchSize
+        }
+        let single = s + Self.scratchOffsetSingle
+        while first < count {
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
+            body(first, 1, single + Self.scoresOffsetSingle)
+            first += 1
+        }
+    }
+
+    /// The mean loss of `count` ≥ 1 examples: each full batch's mean weighted by its size, then each
+    /// example past them on its own. Every term holds the regularization once, so the mean does too.
+    static func computeMeanLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        if count == Self.batchSize { return Self.computeLoss(p, x, y, s) }
+        var total: Scalar = 0, first = 0
+        while count - first >= Self.batchSize {
+            total += Self.computeLoss(p, x + first * Self.inputCount, y + first, s) * Scalar(Self.batchSize)
+            first += Self.batchSize
+        }
+        let single = s + Self.scratchOffsetSingle
+        while first < count {
+            total += Self.computeLossSingle(p, x + first * Self.inputCount, y + first, single)
+            first += 1
+        }
+        return total / Scalar(count)
+    }
+
+    /// The mean loss of 1 ≤ `count` ≤ `batchSize` examples, and its gradient into `g`. A full batch
+    /// runs the batch's function; a short one sums each example's loss and gradient (computed at
+    /// batch 1 into the scratch) and divides by `count`: d(mean)/dp = (1/n)·Σᵢ dLᵢ/dp, where every
+    /// Lᵢ holds the regularization once, so the mean does too.
+    @inline(__always)
+    static func computeMeanLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ count: Int, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        if count == Self.batchSize { return Self.computeLossAndGradient(p, x, y, g, s) }
+        let gradientOne = s, single = s + Self.scratchOffsetSingle
+        g.update(repeating: 0, count: Self.parameterCount)
+        var total: Scalar = 0
+        for e in 0..<count {
+            total += Self.computeLossAndGradientSingle(p, x + e * Self.inputCount, y + e, gradientOne, single)
+            for i in 0..<Self.parameterCount { g[i] += gradientOne[i] }
+        }
+        let scale = 1 / Scalar(count)
+        for i in 0..<Self.parameterCount { g[i] *= scale }
+        return total / Scalar(count)
+    }
+
     static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {
         guard count == expected else {
             throw InputError(model: "NesterovNet", argument: argument, expected: "\(expected) values", found: "\(count) values")
         }
+    }
+
+    /// The number of examples in `count` values of `width` each: at least 1, at most `most`.
+    static func exampleCount(_ count: Int, _ argument: String, _ width: Int, most: Int = .max) throws -> Int {
+        guard count > 0, count % width == 0, count / width <= most else {
+            let expected = most == .max ? "a positive multiple of \(width) values (\(width) per example)"
+                : "\(width) to \(most * width) values, \(width) per example (1 to \(most) examples)"
+            throw InputError(model: "NesterovNet", argument: argument, expected: expected, found: "\(count) values")
+        }
+        return count / width
     }
 
     static func checkFinite(_ values: some Collection<Scalar>, _ argument: String) throws {
@@ -198,13 +314,15 @@ public struct NesterovNet: Sendable {
         }
     }
 
-    static func check(inputs: some Collection<Scalar>, labels: some Collection<Int>) throws {
-        try checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+    /// Checks a call's examples (at most `most`) and returns their number.
+    static func check(inputs: some Collection<Scalar>, labels: some Collection<Int>, most: Int) throws -> Int {
+        let count = try exampleCount(inputs.count, "inputs", Self.inputCount, most: most)
         try checkFinite(inputs, "inputs")
-        try checkCount(labels.count, "labels", Self.batchSize)
+        try checkCount(labels.count, "labels", count)
         for (i, label) in labels.enumerated() where label < 0 || label >= Self.outputCount {
             throw InputError(model: "NesterovNet", argument: "labels[\(i)]", expected: "a class index in 0..<\(Self.outputCount)", found: "\(label)")
         }
+        return count
     }
 
     /// A wrong-sized array or an out-of-range label: names the model, the argument, what was
@@ -921,7 +1039,42 @@ public struct NesterovNet: Sendable {
         for i in 64..<67 { state[i] = 0 }
     }
 
-    /// Forward pass: scores into the scratch at `scoresOffset`.
+    /// Applies one optimizer step of learning rate `eta` to the parameters (and the optimizer state
+    /// after them); returns false, changing nothing, when a new value would be NaN or infinite. `bound`
+    /// is at least every |value| of the state (∞ when unknown); the step keeps it so.
+    static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ eta: Scalar, _ bound: inout Double) -> Bool {
+        // SGD, Nesterov momentum: v = μ·v + g; p −= η·(g + μ·v)
+        let v = state + 67
+        let etaBound = Double(eta.magnitude)
+        let exponent: UInt64 = 0x7FF0_0000_0000_0000, magnitude: UInt64 = 0x7FFF_FFFF_FFFF_FFFF
+        var gradientBits: UInt64 = 0
+        for i in 0..<67 { gradientBits = max(gradientBits, g[i].bitPattern & magnitude) }
+        guard gradientBits < exponent else { return false }  // a NaN or an infinity in g
+        let largestGradient = Double(Scalar(bitPattern: gradientBits))
+        let velocity = 0.9 * bound + largestGradient  // |μ·v + g| ≤ μ·S + G
+        let newBound = max(velocity, bound + etaBound * (largestGradient + 0.9 * velocity))
+        if !(newBound < Double(Scalar.greatestFiniteMagnitude) / 2) {
+            var least = exponent
+            for i in 0..<67 {
+                let u = 0.9 * v[i] + g[i]
+                let p = state[i] - eta * (g[i] + 0.9 * u)
+                least = min(least, min(exponent & ~u.bitPattern, exponent & ~p.bitPattern))
+            }
+            guard least != 0 else { return false }
+        }
+        var largest: UInt64 = 0
+        for i in 0..<67 {
+            let u = 0.9 * v[i] + g[i]
+            let p = state[i] - eta * (g[i] + 0.9 * u)
+            v[i] = u
+            state[i] = p
+            largest = max(largest, max(u.bitPattern & magnitude, p.bitPattern & magnitude))
+        }
+        bound = Double(Scalar(bitPattern: largest))
+        return true
+    }
+
+    /// Forward pass of 6 examples: scores into the scratch at `scoresOffset`.
     @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [4×8]
@@ -959,7 +1112,7 @@ public struct NesterovNet: Sendable {
         }
     }
 
-    /// Forward pass and loss.
+    /// Forward pass and loss of 6 examples.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×8]
@@ -1021,41 +1174,7 @@ public struct NesterovNet: Sendable {
         return loss[0]
     }
 
-    /// Applies one optimizer step to the parameters (and the optimizer state after them); returns
-    /// false, changing nothing, when a new value would be NaN or infinite. `bound` is at least every
-    /// |value| of the state (∞ when unknown); the step keeps it so.
-    static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ bound: inout Double) -> Bool {
-        // SGD, Nesterov momentum: v = μ·v + g; p −= η·(g + μ·v)
-        let v = state + 67
-        let exponent: UInt64 = 0x7FF0_0000_0000_0000, magnitude: UInt64 = 0x7FFF_FFFF_FFFF_FFFF
-        var gradientBits: UInt64 = 0
-        for i in 0..<67 { gradientBits = max(gradientBits, g[i].bitPattern & magnitude) }
-        guard gradientBits < exponent else { return false }  // a NaN or an infinity in g
-        let largestGradient = Double(Scalar(bitPattern: gradientBits))
-        let velocity = 0.9 * bound + largestGradient  // |μ·v + g| ≤ μ·S + G
-        let newBound = max(velocity, bound + 0.1 * (largestGradient + 0.9 * velocity))
-        if !(newBound < Double(Scalar.greatestFiniteMagnitude) / 2) {
-            var least = exponent
-            for i in 0..<67 {
-                let u = 0.9 * v[i] + g[i]
-                let p = state[i] - 0.1 * (g[i] + 0.9 * u)
-                least = min(least, min(exponent & ~u.bitPattern, exponent & ~p.bitPattern))
-            }
-            guard least != 0 else { return false }
-        }
-        var largest: UInt64 = 0
-        for i in 0..<67 {
-            let u = 0.9 * v[i] + g[i]
-            let p = state[i] - 0.1 * (g[i] + 0.9 * u)
-            v[i] = u
-            state[i] = p
-            largest = max(largest, max(u.bitPattern & magnitude, p.bitPattern & magnitude))
-        }
-        bound = Double(Scalar(bitPattern: largest))
-        return true
-    }
-
-    /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for 6 examples.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×8]
@@ -1282,9 +1401,308 @@ public struct NesterovNet: Sendable {
 
         return loss[0]
     }
+
+    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    @inline(__always)
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let W1 = p + 0  // [4×8]
+        let b1 = p + 32  // [8]
+        let z1_linear = s + 0  // [1×8]
+        let h1 = s + 8  // [1×8]
+        let W2 = p + 40  // [8×3]
+        let b2 = p + 64  // [3]
+        let z2_linear = s + 16  // [1×3]
+        let z2 = s + 43  // [1×3]
+
+        // z1_linear = x · W1   [1×4]·[4×8]
+        Self.productRows(x, 4, 1, W1, z1_linear, 1, 4, 8)
+
+        // z1 = z1_linear + b1   (bias added to every row)
+        // h1 = relu(z1)
+        do {
+            let z1: Scalar = z1_linear[0] + b1[0]
+            h1[0] = max(0, z1)
+        }
+        do {
+            let z1: Scalar = z1_linear[1] + b1[1]
+            h1[1] = max(0, z1)
+        }
+        do {
+            let z1: Scalar = z1_linear[2] + b1[2]
+            h1[2] = max(0, z1)
+        }
+        do {
+            let z1: Scalar = z1_linear[3] + b1[3]
+            h1[3] = max(0, z1)
+        }
+        do {
+            let z1: Scalar = z1_linear[4] + b1[4]
+            h1[4] = max(0, z1)
+        }
+        do {
+            let z1: Scalar = z1_linear[5] + b1[5]
+            h1[5] = max(0, z1)
+        }
+        do {
+            let z1: Scalar = z1_linear[6] + b1[6]
+            h1[6] = max(0, z1)
+        }
+        do {
+            let z1: Scalar = z1_linear[7] + b1[7]
+            h1[7] = max(0, z1)
+        }
+
+        // z2_linear = h1 · W2   [1×8]·[8×3]
+        Self.transposeCopy(W2, s + 19, 8, 3)  // B: [8×3] → [3×8]
+        Self.productDots(h1, s + 19, z2_linear, 1, 8, 3)
+
+        // z2 = z2_linear + b2   (bias added to every row)
+        z2[0] = z2_linear[0] + b2[0]
+        z2[1] = z2_linear[1] + b2[1]
+        z2[2] = z2_linear[2] + b2[2]
+    }
+
+    /// Forward pass and loss of one example.
+    @inline(never)
+    static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        let W1 = p + 0  // [4×8]
+        let W2 = p + 40  // [8×3]
+        let z2 = s + 43  // [1×3]
+        let data_loss = s + 46  // scalar
+        let W1_squared = s + 47  // scalar
+        let W2_squared = s + 48  // scalar
+        let loss = s + 49  // scalar
+
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScoresSingle(p, x, s)
+
+        // data_loss = mean over the batch of −log softmax(z2)[y]
+        do {
+            var total: Scalar = 0
+            for i in 0..<1 {
+                let row = i * 3
+                var largest = z2[row]
+                for j in 1..<3 where z2[row + j] > largest {
+                    largest = z2[row + j]
+                }
+                var sumExp: Scalar = 0
+                for j in 0..<3 {
+                    sumExp += exp(z2[row + j] - largest)
+                }
+                total += largest + log(sumExp) - z2[row + y[i]]
+            }
+            data_loss[0] = total / 1
+        }
+
+        // Σ W1²
+        do {
+            var total: Scalar = 0
+            for i in 0..<32 {
+                total += W1[i] * W1[i]
+            }
+            W1_squared[0] = total
+        }
+
+        // Σ W2²
+        do {
+            var total: Scalar = 0
+            for i in 0..<24 {
+                total += W2[i] * W2[i]
+            }
+            W2_squared[0] = total
+        }
+
+        // sum of the squared weights so far
+        // regularization = λ·Σ W² with λ = 0.001
+        // loss = data_loss + regularization
+        do {
+            let weight_squares: Scalar = W1_squared[0] + W2_squared[0]
+            let regularization: Scalar = weight_squares * 0.001
+            loss[0] = data_loss[0] + regularization
+        }
+
+        return loss[0]
+    }
+
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for one example.
+    @inline(never)
+    static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        let W1 = p + 0  // [4×8]
+        let h1 = s + 8  // [1×8]
+        let W2 = p + 40  // [8×3]
+        let z2 = s + 43  // [1×3]
+        let data_loss = s + 46  // scalar
+        let W1_squared = s + 47  // scalar
+        let W2_squared = s + 48  // scalar
+        let loss = s + 49  // scalar
+        let dz2 = s + 50  // [1×3]
+        let dz2_sum = g + 64  // [3]
+        let dh1 = s + 53  // [1×8]
+        let dW2_via_z2_linear = s + 85  // [8×3]
+        let dz1 = s + 133  // [1×8]
+        let dz1_sum = g + 32  // [8]
+        let dW1_via_z1_linear = s + 141  // [4×8]
+        let dW1 = g + 0  // [4×8]
+        let dW2 = g + 40  // [8×3]
+
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScoresSingle(p, x, s)
+
+        // data_loss = mean over the batch of −log softmax(z2)[y]
+        // dL/dz2 = (softmax(z2) − onehot(y)) / N   (computed in the same pass)
+        do {
+            let scale: Scalar = 1 / 1
+            var total: Scalar = 0
+            for i in 0..<1 {
+                let row = i * 3
+                var largest = z2[row]
+                for j in 1..<3 where z2[row + j] > largest {
+                    largest = z2[row + j]
+                }
+                let label = y[i]
+                var correct: Scalar = 0
+                for j in 0..<3 {
+                    correct += j == label ? z2[row + j] : 0
+                }
+                var sumExp: Scalar = 0
+                for j in 0..<3 {
+                    let e = exp(z2[row + j] - largest)
+                    dz2[row + j] = e
+                    sumExp += e
+                }
+                total += largest + log(sumExp) - correct
+                let share = scale / sumExp
+                for j in 0..<3 {
+                    dz2[row + j] = dz2[row + j] * share - (j == label ? scale : 0)
+                }
+            }
+            data_loss[0] = total / 1
+        }
+
+        // Σ W1²
+        do {
+            var total: Scalar = 0
+            for i in 0..<32 {
+                total += W1[i] * W1[i]
+            }
+            W1_squared[0] = total
+        }
+
+        // Σ W2²
+        do {
+            var total: Scalar = 0
+            for i in 0..<24 {
+                total += W2[i] * W2[i]
+            }
+            W2_squared[0] = total
+        }
+
+        // sum of the squared weights so far
+        // regularization = λ·Σ W² with λ = 0.001
+        // loss = data_loss + regularization
+        do {
+            let weight_squares: Scalar = W1_squared[0] + W2_squared[0]
+            let regularization: Scalar = weight_squares * 0.001
+            loss[0] = data_loss[0] + regularization
+        }
+
+        // Backward pass: adjoints in reverse order, each a chain-rule step.
+
+        // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
+        dz2_sum[0] = dz2[0]
+        dz2_sum[1] = dz2[1]
+        dz2_sum[2] = dz2[2]
+
+        // dL/dh1 = dL/dz2 · W2ᵀ
+        Self.transposeCopy(W2, s + 61, 8, 3)  // Bᵀ: [8×3] → [3×8]
+        Self.productRows(dz2, 3, 1, s + 61, dh1, 1, 3, 8)
+
+        // dL/dW2 = h1ᵀ · dL/dz2
+        Self.productRows(dz2, 1, 3, h1, s + 109, 3, 1, 8)  // Cᵀ [3×8]
+        Self.transposeCopy(s + 109, dW2_via_z2_linear, 3, 8)
+
+        // 1 where z1 > 0, that is where h1 > 0
+        // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
+        do {
+            let z1_positive: Scalar = h1[0] > 0 ? 1 : 0
+            dz1[0] = z1_positive != 0 ? dh1[0] : 0
+        }
+        do {
+            let z1_positive: Scalar = h1[1] > 0 ? 1 : 0
+            dz1[1] = z1_positive != 0 ? dh1[1] : 0
+        }
+        do {
+            let z1_positive: Scalar = h1[2] > 0 ? 1 : 0
+            dz1[2] = z1_positive != 0 ? dh1[2] : 0
+        }
+        do {
+            let z1_positive: Scalar = h1[3] > 0 ? 1 : 0
+            dz1[3] = z1_positive != 0 ? dh1[3] : 0
+        }
+        do {
+            let z1_positive: Scalar = h1[4] > 0 ? 1 : 0
+            dz1[4] = z1_positive != 0 ? dh1[4] : 0
+        }
+        do {
+            let z1_positive: Scalar = h1[5] > 0 ? 1 : 0
+            dz1[5] = z1_positive != 0 ? dh1[5] : 0
+        }
+        do {
+            let z1_positive: Scalar = h1[6] > 0 ? 1 : 0
+            dz1[6] = z1_positive != 0 ? dh1[6] : 0
+        }
+        do {
+            let z1_positive: Scalar = h1[7] > 0 ? 1 : 0
+            dz1[7] = z1_positive != 0 ? dh1[7] : 0
+        }
+
+        // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
+        dz1_sum[0] = dz1[0]
+        dz1_sum[1] = dz1[1]
+        dz1_sum[2] = dz1[2]
+        dz1_sum[3] = dz1[3]
+        dz1_sum[4] = dz1[4]
+        dz1_sum[5] = dz1[5]
+        dz1_sum[6] = dz1[6]
+        dz1_sum[7] = dz1[7]
+
+        // dL/dW1 = xᵀ · dL/dz1
+        Self.productRows(x, 1, 4, dz1, dW1_via_z1_linear, 4, 1, 8)
+
+        // dL/dW1 = 2·W1 · 0.001   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
+        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
+        for i in 0..<32 {
+            let dW1_via_W1_squared: Scalar = W1[i] * 0.002
+            dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
+        }
+
+        // dL/dW2 = 2·W2 · 0.001   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
+        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)
+        for i in 0..<24 {
+            let dW2_via_W2_squared: Scalar = W2[i] * 0.002
+            dW2[i] = dW2_via_W2_squared + dW2_via_z2_linear[i]
+        }
+
+        return loss[0]
+    }
 }
 
 #if canImport(NNGenRuntime)
-/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
-extension NesterovNet: SafetensorsModel {}
+/// `save(to:)`, `init(contentsOf:layout:)`, and `fit`, `evaluate` and checkpoints of NNGenRuntime.
+extension NesterovNet: TrainableNetwork {
+    public typealias Target = Int
+    /// One class index per example.
+    public static var targetsPerExample: Int { 1 }
+
+    /// `loss(inputs:labels:workspace:)`.
+    public func loss(inputs: UnsafeBufferPointer<Scalar>, expected: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        try loss(inputs: inputs, labels: expected, workspace: &workspace)
+    }
+
+    /// `trainStep(inputs:labels:workspace:)`.
+    public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, expected: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        try trainStep(inputs: inputs, labels: expected, workspace: &workspace)
+    }
+}
+extension NesterovNet.Workspace: ModelWorkspace {}
 #endif

@@ -41,12 +41,18 @@ public struct SoftmaxClassifier: Sendable {
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("hidden.W", "hidden.weight"), ("hidden.b", "hidden.bias"), ("output.W", "output.weight"), ("output.b", "output.bias")]
     static let stateCount = 94
     static let scoresOffset = 190
+    /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
+    static let scoresOffsetSingle = 58
+    static let scratchOffsetSingle = 94
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
     /// At least the magnitude of every value of `state`, kept by `trainStep` (∞ when unknown):
     /// under it, a step needs no exact check that its update stays finite.
     var stateBound = Double.infinity
+    /// The learning rate η of `trainStep`, 0.05 at the start (the spec's); a schedule sets
+    /// it between steps. A value that would make a parameter NaN or infinite is refused by the step.
+    public var learningRate: Scalar = 0.05
 
     /// The flat parameter vector. Setting it requires exactly `parameterCount` finite values (a
     /// wrong count or a NaN or infinity traps, as an out-of-range subscript does; `setParameters(_:)`
@@ -70,6 +76,19 @@ public struct SoftmaxClassifier: Sendable {
         stateBound = .infinity
     }
 
+    /// The optimizer's state (none for plain SGD): what a checkpoint saves beside
+    /// the parameters, 0 scalars.
+    public var optimizerState: [Scalar] { Array(state[Self.parameterCount...]) }
+
+    /// Sets the optimizer's state, keeping the parameters; throws `InputError`, changing nothing, for
+    /// a wrong count or a NaN or infinity.
+    public mutating func setOptimizerState(_ values: [Scalar]) throws {
+        try Self.checkCount(values.count, "optimizerState", Self.stateCount - Self.parameterCount)
+        try Self.checkFinite(values, "optimizerState")
+        state.replaceSubrange(Self.parameterCount..<Self.stateCount, with: values)
+        stateBound = .infinity
+    }
+
     /// Parameters initialized as the spec's `init:` says (seed 5).
     public init() { self.init(seed: 5) }
 
@@ -88,55 +107,83 @@ public struct SoftmaxClassifier: Sendable {
         state.replaceSubrange(0..<Self.parameterCount, with: parameters)
     }
 
-    /// Raw scores of the last layer for `batchSize` examples: [batch][input] → [batch][outputs].
+    /// Raw scores of the last layer for any number n ≥ 1 of examples: [n][inputCount] → [n][outputCount].
     public func scores(_ inputs: [Scalar]) throws -> [Scalar] {
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
         var workspace = Workspace()
-        var output = [Scalar](repeating: 0, count: Self.batchSize * Self.outputCount)
+        var output = [Scalar](repeating: 0, count: count * Self.outputCount)
         try inputs.withUnsafeBufferPointer { inputs in
             try output.withUnsafeMutableBufferPointer { try scores(inputs, into: $0, workspace: &workspace) }
         }
         return output
     }
 
-    /// Scores into a caller-owned buffer of `batchSize * outputCount`; allocates nothing.
+    /// Scores of n ≥ 1 examples into a caller-owned buffer of `n * outputCount`; allocates nothing.
     public func scores(_ inputs: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>, workspace: inout Workspace) throws {
-        try Self.checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
         try Self.checkFinite(inputs, "inputs")
-        try Self.checkCount(output.count, "output", Self.batchSize * Self.outputCount)
+        try Self.checkCount(output.count, "output", count * Self.outputCount)
+        let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                let s = buffer.baseAddress! + Self.parameterCount
-                Self.computeScores(p.baseAddress!, inputs.baseAddress!, s)
-                for i in 0..<output.count { output[i] = s[Self.scoresOffset + i] }
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                }
             }
         }
     }
 
-    /// The class with the highest score for each example (the first one on a tie).
+    /// The class with the highest score for each of n ≥ 1 examples (the first one on a tie).
     public func predictions(_ inputs: [Scalar]) throws -> [Int] {
-        let all = try scores(inputs)
-        return (0..<Self.batchSize).map { i in
-            let row = all[i * Self.outputCount..<(i + 1) * Self.outputCount]
-            return row.indices.reduce(row.startIndex) { row[$1] > row[$0] ? $1 : $0 } - i * Self.outputCount
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
+        var workspace = Workspace()
+        var classes = [Int](repeating: 0, count: count)
+        try inputs.withUnsafeBufferPointer { inputs in
+            try classes.withUnsafeMutableBufferPointer { try predictions(inputs, into: $0, workspace: &workspace) }
         }
+        return classes
     }
 
-    /// The loss of one batch, regularization included. Labels are class indices in `0..<outputCount`.
-    public func loss(inputs: [Scalar], labels: [Int]) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
-        var workspace = Workspace()
-        return inputs.withUnsafeBufferPointer { x in
-            labels.withUnsafeBufferPointer { target in
-                state.withUnsafeBufferPointer { p in
-                    workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                        Self.computeLoss(p.baseAddress!, x.baseAddress!, target.baseAddress!, buffer.baseAddress! + Self.parameterCount)
+    /// The predicted classes of n ≥ 1 examples into a caller-owned buffer of n; allocates nothing.
+    public func predictions(_ inputs: UnsafeBufferPointer<Scalar>, into classes: UnsafeMutableBufferPointer<Int>, workspace: inout Workspace) throws {
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
+        try Self.checkFinite(inputs, "inputs")
+        try Self.checkCount(classes.count, "classes", count)
+        let out = classes.baseAddress!
+        state.withUnsafeBufferPointer { p in
+            workspace.buffer.withUnsafeMutableBufferPointer { buffer in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                    for r in 0..<rows {
+                        let row = scores + r * Self.outputCount
+                        var best = 0
+                        for j in 1..<Self.outputCount where row[j] > row[best] { best = j }
+                        out[first + r] = best
                     }
                 }
             }
         }
     }
 
-    /// The loss and its gradient with respect to the flat parameter vector, in the same layout.
+    /// The mean loss over n ≥ 1 examples, regularization included. Labels are class indices in `0..<outputCount`.
+    public func loss(inputs: [Scalar], labels: [Int]) throws -> Scalar {
+        var workspace = Workspace()
+        return try inputs.withUnsafeBufferPointer { x in
+            try labels.withUnsafeBufferPointer { try loss(inputs: x, labels: $0, workspace: &workspace) }
+        }
+    }
+
+    /// The mean loss over n ≥ 1 examples on caller-owned buffers; allocates nothing.
+    public func loss(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        let count = try Self.check(inputs: inputs, labels: labels, most: .max)
+        return state.withUnsafeBufferPointer { p in
+            workspace.buffer.withUnsafeMutableBufferPointer { buffer in
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+            }
+        }
+    }
+
+    /// The mean loss over 1 ≤ n ≤ `batchSize` examples and its gradient with respect to the flat
+    /// parameter vector, in the same layout.
     public func lossAndGradient(inputs: [Scalar], labels: [Int]) throws -> (loss: Scalar, gradient: [Scalar]) {
         var workspace = Workspace()
         let loss = try inputs.withUnsafeBufferPointer { x in
@@ -145,18 +192,20 @@ public struct SoftmaxClassifier: Sendable {
         return (loss, Array(workspace.buffer[0..<Self.parameterCount]))
     }
 
-    /// The loss; the gradient is left in `workspace.gradient`. Allocates nothing.
+    /// The mean loss over 1 ≤ n ≤ `batchSize` examples; the gradient is left in `workspace.gradient`.
+    /// Allocates nothing.
     public func lossAndGradient(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
+        let count = try Self.check(inputs: inputs, labels: labels, most: Self.batchSize)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
             }
         }
     }
 
-    /// One optimizer step; returns the loss before the update.
+    /// One optimizer step on 1 ≤ n ≤ `batchSize` examples (the last batch of an epoch may be short);
+    /// returns the mean loss before the update.
     public mutating func trainStep(inputs: [Scalar], labels: [Int]) throws -> Scalar {
         var workspace = Workspace()
         return try inputs.withUnsafeBufferPointer { x in
@@ -164,17 +213,19 @@ public struct SoftmaxClassifier: Sendable {
         }
     }
 
-    /// One optimizer step on caller-owned buffers, reusing `workspace`: no heap allocation.
-    /// Returns the loss before the update. Throws `DivergenceError`, leaving the model as it was,
-    /// when the loss is NaN or infinite or the update would make a parameter or the optimizer state so.
+    /// One optimizer step on 1 ≤ n ≤ `batchSize` examples in caller-owned buffers, reusing `workspace`:
+    /// no heap allocation. Returns the mean loss before the update. Throws `DivergenceError`, leaving
+    /// the model as it was, when the loss is NaN or infinite or the update would make a parameter or
+    /// the optimizer state so.
     public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
+        let count = try Self.check(inputs: inputs, labels: labels, most: Self.batchSize)
         var bound = stateBound
+        let eta = learningRate
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, g, g + Self.parameterCount)
-                return (loss, loss.isFinite && Self.update(p, g, &bound))
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
@@ -182,10 +233,75 @@ public struct SoftmaxClassifier: Sendable {
         return loss
     }
 
+    /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
+    /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
+    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    @inline(__always)
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+        var first = 0
+        while count - first >= Self.batchSize {
+            Self.computeScores(p, x + first * Self.inputCount, s)
+            body(first, Self.batchSize, s + Self.scoresOffset)
+            first += Self.batchSize
+        }
+        let single = s + Self.scratchOffsetSingle
+        while first < count {
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
+            body(first, 1, single + Self.scoresOffsetSingle)
+            first += 1
+        }
+    }
+
+    /// The mean loss of `count` ≥ 1 examples: each full batch's mean weighted by its size, then each
+    /// example past them on its own. Every term holds the regularization once, so the mean does too.
+    static func computeMeanLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        if count == Self.batchSize { return Self.computeLoss(p, x, y, s) }
+        var total: Scalar = 0, first = 0
+        while count - first >= Self.batchSize {
+            total += Self.computeLoss(p, x + first * Self.inputCount, y + first, s) * Scalar(Self.batchSize)
+            first += Self.batchSize
+        }
+        let single = s + Self.scratchOffsetSingle
+        while first < count {
+            total += Self.computeLossSingle(p, x + first * Self.inputCount, y + first, single)
+            first += 1
+        }
+        return total / Scalar(count)
+    }
+
+    /// The mean loss of 1 ≤ `count` ≤ `batchSize` examples, and its gradient into `g`. A full batch
+    /// runs the batch's function; a short one sums each example's loss and gradient (computed at
+    /// batch 1 into the scratch) and divides by `count`: d(mean)/dp = (1/n)·Σᵢ dLᵢ/dp, where every
+    /// Lᵢ holds the regularization once, so the mean does too.
+    @inline(__always)
+    static func computeMeanLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ count: Int, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        if count == Self.batchSize { return Self.computeLossAndGradient(p, x, y, g, s) }
+        let gradientOne = s, single = s + Self.scratchOffsetSingle
+        g.update(repeating: 0, count: Self.parameterCount)
+        var total: Scalar = 0
+        for e in 0..<count {
+            total += Self.computeLossAndGradientSingle(p, x + e * Self.inputCount, y + e, gradientOne, single)
+            for i in 0..<Self.parameterCount { g[i] += gradientOne[i] }
+        }
+        let scale = 1 / Scalar(count)
+        for i in 0..<Self.parameterCount { g[i] *= scale }
+        return total / Scalar(count)
+    }
+
     static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {
         guard count == expected else {
             throw InputError(model: "SoftmaxClassifier", argument: argument, expected: "\(expected) values", found: "\(count) values")
         }
+    }
+
+    /// The number of examples in `count` values of `width` each: at least 1, at most `most`.
+    static func exampleCount(_ count: Int, _ argument: String, _ width: Int, most: Int = .max) throws -> Int {
+        guard count > 0, count % width == 0, count / width <= most else {
+            let expected = most == .max ? "a positive multiple of \(width) values (\(width) per example)"
+                : "\(width) to \(most * width) values, \(width) per example (1 to \(most) examples)"
+            throw InputError(model: "SoftmaxClassifier", argument: argument, expected: expected, found: "\(count) values")
+        }
+        return count / width
     }
 
     static func checkFinite(_ values: some Collection<Scalar>, _ argument: String) throws {
@@ -198,13 +314,15 @@ public struct SoftmaxClassifier: Sendable {
         }
     }
 
-    static func check(inputs: some Collection<Scalar>, labels: some Collection<Int>) throws {
-        try checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+    /// Checks a call's examples (at most `most`) and returns their number.
+    static func check(inputs: some Collection<Scalar>, labels: some Collection<Int>, most: Int) throws -> Int {
+        let count = try exampleCount(inputs.count, "inputs", Self.inputCount, most: most)
         try checkFinite(inputs, "inputs")
-        try checkCount(labels.count, "labels", Self.batchSize)
+        try checkCount(labels.count, "labels", count)
         for (i, label) in labels.enumerated() where label < 0 || label >= Self.outputCount {
             throw InputError(model: "SoftmaxClassifier", argument: "labels[\(i)]", expected: "a class index in 0..<\(Self.outputCount)", found: "\(label)")
         }
+        return count
     }
 
     /// A wrong-sized array or an out-of-range label: names the model, the argument, what was
@@ -956,7 +1074,37 @@ public struct SoftmaxClassifier: Sendable {
         for i in 90..<94 { state[i] = 0.1 }
     }
 
-    /// Forward pass: scores into the scratch at `scoresOffset`.
+    /// Applies one optimizer step of learning rate `eta` to the parameters (and the optimizer state
+    /// after them); returns false, changing nothing, when a new value would be NaN or infinite. `bound`
+    /// is at least every |value| of the state (∞ when unknown); the step keeps it so.
+    static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ eta: Scalar, _ bound: inout Double) -> Bool {
+        // SGD: p −= η·g
+        let etaBound = Double(eta.magnitude)
+        let exponent: UInt64 = 0x7FF0_0000_0000_0000, magnitude: UInt64 = 0x7FFF_FFFF_FFFF_FFFF
+        var gradientBits: UInt64 = 0
+        for i in 0..<94 { gradientBits = max(gradientBits, g[i].bitPattern & magnitude) }
+        guard gradientBits < exponent else { return false }  // a NaN or an infinity in g
+        let largestGradient = Double(Scalar(bitPattern: gradientBits))
+        let newBound = bound + etaBound * largestGradient  // |p − η·g| ≤ S + η·G
+        if !(newBound < Double(Scalar.greatestFiniteMagnitude) / 2) {
+            var least = exponent
+            for i in 0..<94 {
+                let p = state[i] - eta * g[i]
+                least = min(least, exponent & ~p.bitPattern)
+            }
+            guard least != 0 else { return false }
+        }
+        var largest: UInt64 = 0
+        for i in 0..<94 {
+            let p = state[i] - eta * g[i]
+            state[i] = p
+            largest = max(largest, p.bitPattern & magnitude)
+        }
+        bound = Double(Scalar(bitPattern: largest))
+        return true
+    }
+
+    /// Forward pass of 7 examples: scores into the scratch at `scoresOffset`.
     @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let hidden_W = p + 0  // [5×9]
@@ -994,7 +1142,7 @@ public struct SoftmaxClassifier: Sendable {
         }
     }
 
-    /// Forward pass and loss.
+    /// Forward pass and loss of 7 examples.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let output_z2 = s + 190  // [7×4]
@@ -1024,36 +1172,7 @@ public struct SoftmaxClassifier: Sendable {
         return loss[0]
     }
 
-    /// Applies one optimizer step to the parameters (and the optimizer state after them); returns
-    /// false, changing nothing, when a new value would be NaN or infinite. `bound` is at least every
-    /// |value| of the state (∞ when unknown); the step keeps it so.
-    static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ bound: inout Double) -> Bool {
-        // SGD: p −= η·g
-        let exponent: UInt64 = 0x7FF0_0000_0000_0000, magnitude: UInt64 = 0x7FFF_FFFF_FFFF_FFFF
-        var gradientBits: UInt64 = 0
-        for i in 0..<94 { gradientBits = max(gradientBits, g[i].bitPattern & magnitude) }
-        guard gradientBits < exponent else { return false }  // a NaN or an infinity in g
-        let largestGradient = Double(Scalar(bitPattern: gradientBits))
-        let newBound = bound + 0.05 * largestGradient  // |p − η·g| ≤ S + η·G
-        if !(newBound < Double(Scalar.greatestFiniteMagnitude) / 2) {
-            var least = exponent
-            for i in 0..<94 {
-                let p = state[i] - 0.05 * g[i]
-                least = min(least, exponent & ~p.bitPattern)
-            }
-            guard least != 0 else { return false }
-        }
-        var largest: UInt64 = 0
-        for i in 0..<94 {
-            let p = state[i] - 0.05 * g[i]
-            state[i] = p
-            largest = max(largest, p.bitPattern & magnitude)
-        }
-        bound = Double(Scalar(bitPattern: largest))
-        return true
-    }
-
-    /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for 7 examples.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let a2 = s + 63  // [7×9]
@@ -1139,9 +1258,250 @@ public struct SoftmaxClassifier: Sendable {
 
         return loss[0]
     }
+
+    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    @inline(__always)
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let hidden_W = p + 0  // [5×9]
+        let hidden_b = p + 45  // [9]
+        let hidden_z1_linear = s + 0  // [1×9]
+        let a2 = s + 9  // [1×9]
+        let output_W = p + 54  // [9×4]
+        let output_b = p + 90  // [4]
+        let output_z2_linear = s + 18  // [1×4]
+        let output_z2 = s + 58  // [1×4]
+
+        // hidden_z1_linear = x · hidden_W   [1×5]·[5×9]
+        Self.productRows(x, 5, 1, hidden_W, hidden_z1_linear, 1, 5, 9)
+
+        // hidden_z1 = hidden_z1_linear + hidden_b   (bias added to every row)
+        // a2 = tanh(hidden_z1)
+        do {
+            let hidden_z1: Scalar = hidden_z1_linear[0] + hidden_b[0]
+            a2[0] = tanh(hidden_z1)
+        }
+        do {
+            let hidden_z1: Scalar = hidden_z1_linear[1] + hidden_b[1]
+            a2[1] = tanh(hidden_z1)
+        }
+        do {
+            let hidden_z1: Scalar = hidden_z1_linear[2] + hidden_b[2]
+            a2[2] = tanh(hidden_z1)
+        }
+        do {
+            let hidden_z1: Scalar = hidden_z1_linear[3] + hidden_b[3]
+            a2[3] = tanh(hidden_z1)
+        }
+        do {
+            let hidden_z1: Scalar = hidden_z1_linear[4] + hidden_b[4]
+            a2[4] = tanh(hidden_z1)
+        }
+        do {
+            let hidden_z1: Scalar = hidden_z1_linear[5] + hidden_b[5]
+            a2[5] = tanh(hidden_z1)
+        }
+        do {
+            let hidden_z1: Scalar = hidden_z1_linear[6] + hidden_b[6]
+            a2[6] = tanh(hidden_z1)
+        }
+        do {
+            let hidden_z1: Scalar = hidden_z1_linear[7] + hidden_b[7]
+            a2[7] = tanh(hidden_z1)
+        }
+        do {
+            let hidden_z1: Scalar = hidden_z1_linear[8] + hidden_b[8]
+            a2[8] = tanh(hidden_z1)
+        }
+
+        // output_z2_linear = a2 · output_W   [1×9]·[9×4]
+        Self.transposeCopy(output_W, s + 22, 9, 4)  // B: [9×4] → [4×9]
+        Self.productDots(a2, s + 22, output_z2_linear, 1, 9, 4)
+
+        // output_z2 = output_z2_linear + output_b   (bias added to every row)
+        output_z2[0] = output_z2_linear[0] + output_b[0]
+        output_z2[1] = output_z2_linear[1] + output_b[1]
+        output_z2[2] = output_z2_linear[2] + output_b[2]
+        output_z2[3] = output_z2_linear[3] + output_b[3]
+    }
+
+    /// Forward pass and loss of one example.
+    @inline(never)
+    static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        let output_z2 = s + 58  // [1×4]
+        let loss = s + 62  // scalar
+
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScoresSingle(p, x, s)
+
+        // loss = mean over the batch of −log softmax(output_z2)[y]
+        do {
+            var total: Scalar = 0
+            for i in 0..<1 {
+                let row = i * 4
+                var largest = output_z2[row]
+                for j in 1..<4 where output_z2[row + j] > largest {
+                    largest = output_z2[row + j]
+                }
+                var sumExp: Scalar = 0
+                for j in 0..<4 {
+                    sumExp += exp(output_z2[row + j] - largest)
+                }
+                total += largest + log(sumExp) - output_z2[row + y[i]]
+            }
+            loss[0] = total / 1
+        }
+
+        return loss[0]
+    }
+
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for one example.
+    @inline(never)
+    static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        let a2 = s + 9  // [1×9]
+        let output_W = p + 54  // [9×4]
+        let output_z2 = s + 58  // [1×4]
+        let loss = s + 62  // scalar
+        let doutput_z2 = s + 63  // [1×4]
+        let doutput_z2_sum = g + 90  // [4]
+        let da2 = s + 67  // [1×9]
+        let doutput_W = g + 54  // [9×4]
+        let dhidden_z1 = s + 148  // [1×9]
+        let dhidden_z1_sum = g + 45  // [9]
+        let dhidden_W = g + 0  // [5×9]
+
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScoresSingle(p, x, s)
+
+        // loss = mean over the batch of −log softmax(output_z2)[y]
+        // dL/doutput_z2 = (softmax(output_z2) − onehot(y)) / N   (computed in the same pass)
+        do {
+            let scale: Scalar = 1 / 1
+            var total: Scalar = 0
+            for i in 0..<1 {
+                let row = i * 4
+                var largest = output_z2[row]
+                for j in 1..<4 where output_z2[row + j] > largest {
+                    largest = output_z2[row + j]
+                }
+                let label = y[i]
+                var correct: Scalar = 0
+                for j in 0..<4 {
+                    correct += j == label ? output_z2[row + j] : 0
+                }
+                var sumExp: Scalar = 0
+                for j in 0..<4 {
+                    let e = exp(output_z2[row + j] - largest)
+                    doutput_z2[row + j] = e
+                    sumExp += e
+                }
+                total += largest + log(sumExp) - correct
+                let share = scale / sumExp
+                for j in 0..<4 {
+                    doutput_z2[row + j] = doutput_z2[row + j] * share - (j == label ? scale : 0)
+                }
+            }
+            loss[0] = total / 1
+        }
+
+        // Backward pass: adjoints in reverse order, each a chain-rule step.
+
+        // dL/doutput_b = Σ over rows of doutput_z2   (output_b was broadcast)
+        doutput_z2_sum[0] = doutput_z2[0]
+        doutput_z2_sum[1] = doutput_z2[1]
+        doutput_z2_sum[2] = doutput_z2[2]
+        doutput_z2_sum[3] = doutput_z2[3]
+
+        // dL/da2 = dL/doutput_z2 · output_Wᵀ
+        Self.transposeCopy(output_W, s + 76, 9, 4)  // Bᵀ: [9×4] → [4×9]
+        Self.productRows(doutput_z2, 4, 1, s + 76, da2, 1, 4, 9)
+
+        // dL/doutput_W = a2ᵀ · dL/doutput_z2
+        Self.productRows(doutput_z2, 1, 4, a2, s + 112, 4, 1, 9)  // Cᵀ [4×9]
+        Self.transposeCopy(s + 112, doutput_W, 4, 9)
+
+        // a2²
+        // tanh'(hidden_z1) = 1 − a2²
+        // dL/dhidden_z1 = dL/da2 · (1 − a2²)   (∂a2/∂hidden_z1 = 1 − tanh²(hidden_z1))
+        do {
+            let a2_squared: Scalar = a2[0] * a2[0]
+            let a2_slope: Scalar = 1 - a2_squared
+            dhidden_z1[0] = da2[0] * a2_slope
+        }
+        do {
+            let a2_squared: Scalar = a2[1] * a2[1]
+            let a2_slope: Scalar = 1 - a2_squared
+            dhidden_z1[1] = da2[1] * a2_slope
+        }
+        do {
+            let a2_squared: Scalar = a2[2] * a2[2]
+            let a2_slope: Scalar = 1 - a2_squared
+            dhidden_z1[2] = da2[2] * a2_slope
+        }
+        do {
+            let a2_squared: Scalar = a2[3] * a2[3]
+            let a2_slope: Scalar = 1 - a2_squared
+            dhidden_z1[3] = da2[3] * a2_slope
+        }
+        do {
+            let a2_squared: Scalar = a2[4] * a2[4]
+            let a2_slope: Scalar = 1 - a2_squared
+            dhidden_z1[4] = da2[4] * a2_slope
+        }
+        do {
+            let a2_squared: Scalar = a2[5] * a2[5]
+            let a2_slope: Scalar = 1 - a2_squared
+            dhidden_z1[5] = da2[5] * a2_slope
+        }
+        do {
+            let a2_squared: Scalar = a2[6] * a2[6]
+            let a2_slope: Scalar = 1 - a2_squared
+            dhidden_z1[6] = da2[6] * a2_slope
+        }
+        do {
+            let a2_squared: Scalar = a2[7] * a2[7]
+            let a2_slope: Scalar = 1 - a2_squared
+            dhidden_z1[7] = da2[7] * a2_slope
+        }
+        do {
+            let a2_squared: Scalar = a2[8] * a2[8]
+            let a2_slope: Scalar = 1 - a2_squared
+            dhidden_z1[8] = da2[8] * a2_slope
+        }
+
+        // dL/dhidden_b = Σ over rows of dhidden_z1   (hidden_b was broadcast)
+        dhidden_z1_sum[0] = dhidden_z1[0]
+        dhidden_z1_sum[1] = dhidden_z1[1]
+        dhidden_z1_sum[2] = dhidden_z1[2]
+        dhidden_z1_sum[3] = dhidden_z1[3]
+        dhidden_z1_sum[4] = dhidden_z1[4]
+        dhidden_z1_sum[5] = dhidden_z1[5]
+        dhidden_z1_sum[6] = dhidden_z1[6]
+        dhidden_z1_sum[7] = dhidden_z1[7]
+        dhidden_z1_sum[8] = dhidden_z1[8]
+
+        // dL/dhidden_W = xᵀ · dL/dhidden_z1
+        Self.productRows(x, 1, 5, dhidden_z1, dhidden_W, 5, 1, 9)
+
+        return loss[0]
+    }
 }
 
 #if canImport(NNGenRuntime)
-/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
-extension SoftmaxClassifier: SafetensorsModel {}
+/// `save(to:)`, `init(contentsOf:layout:)`, and `fit`, `evaluate` and checkpoints of NNGenRuntime.
+extension SoftmaxClassifier: TrainableNetwork {
+    public typealias Target = Int
+    /// One class index per example.
+    public static var targetsPerExample: Int { 1 }
+
+    /// `loss(inputs:labels:workspace:)`.
+    public func loss(inputs: UnsafeBufferPointer<Scalar>, expected: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        try loss(inputs: inputs, labels: expected, workspace: &workspace)
+    }
+
+    /// `trainStep(inputs:labels:workspace:)`.
+    public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, expected: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        try trainStep(inputs: inputs, labels: expected, workspace: &workspace)
+    }
+}
+extension SoftmaxClassifier.Workspace: ModelWorkspace {}
 #endif

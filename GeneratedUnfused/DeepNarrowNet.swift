@@ -123,12 +123,18 @@ public struct DeepNarrowNet: Sendable {
     }()
     static let stateCount = 2442
     static let scoresOffset = 2100
+    /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
+    static let scoresOffsetSingle = 525
+    static let scratchOffsetSingle = 1221
 
     /// The parameters, then the optimizer state (1221 scalars).
     var state: [Scalar]
     /// At least the magnitude of every value of `state`, kept by `trainStep` (∞ when unknown):
     /// under it, a step needs no exact check that its update stays finite.
     var stateBound = Double.infinity
+    /// The learning rate η of `trainStep`, 0.05 at the start (the spec's); a schedule sets
+    /// it between steps. A value that would make a parameter NaN or infinite is refused by the step.
+    public var learningRate: Scalar = 0.05
 
     /// The flat parameter vector. Setting it requires exactly `parameterCount` finite values (a
     /// wrong count or a NaN or infinity traps, as an out-of-range subscript does; `setParameters(_:)`
@@ -152,6 +158,19 @@ public struct DeepNarrowNet: Sendable {
         stateBound = .infinity
     }
 
+    /// The optimizer's state (the velocity of each parameter): what a checkpoint saves beside
+    /// the parameters, 1221 scalars.
+    public var optimizerState: [Scalar] { Array(state[Self.parameterCount...]) }
+
+    /// Sets the optimizer's state, keeping the parameters; throws `InputError`, changing nothing, for
+    /// a wrong count or a NaN or infinity.
+    public mutating func setOptimizerState(_ values: [Scalar]) throws {
+        try Self.checkCount(values.count, "optimizerState", Self.stateCount - Self.parameterCount)
+        try Self.checkFinite(values, "optimizerState")
+        state.replaceSubrange(Self.parameterCount..<Self.stateCount, with: values)
+        stateBound = .infinity
+    }
+
     /// Parameters initialized as the spec's `init:` says (seed 11).
     public init() { self.init(seed: 11) }
 
@@ -170,55 +189,83 @@ public struct DeepNarrowNet: Sendable {
         state.replaceSubrange(0..<Self.parameterCount, with: parameters)
     }
 
-    /// Raw scores of the last layer for `batchSize` examples: [batch][input] → [batch][outputs].
+    /// Raw scores of the last layer for any number n ≥ 1 of examples: [n][inputCount] → [n][outputCount].
     public func scores(_ inputs: [Scalar]) throws -> [Scalar] {
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
         var workspace = Workspace()
-        var output = [Scalar](repeating: 0, count: Self.batchSize * Self.outputCount)
+        var output = [Scalar](repeating: 0, count: count * Self.outputCount)
         try inputs.withUnsafeBufferPointer { inputs in
             try output.withUnsafeMutableBufferPointer { try scores(inputs, into: $0, workspace: &workspace) }
         }
         return output
     }
 
-    /// Scores into a caller-owned buffer of `batchSize * outputCount`; allocates nothing.
+    /// Scores of n ≥ 1 examples into a caller-owned buffer of `n * outputCount`; allocates nothing.
     public func scores(_ inputs: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>, workspace: inout Workspace) throws {
-        try Self.checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
         try Self.checkFinite(inputs, "inputs")
-        try Self.checkCount(output.count, "output", Self.batchSize * Self.outputCount)
+        try Self.checkCount(output.count, "output", count * Self.outputCount)
+        let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                let s = buffer.baseAddress! + Self.parameterCount
-                Self.computeScores(p.baseAddress!, inputs.baseAddress!, s)
-                for i in 0..<output.count { output[i] = s[Self.scoresOffset + i] }
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                }
             }
         }
     }
 
-    /// The class with the highest score for each example (the first one on a tie).
+    /// The class with the highest score for each of n ≥ 1 examples (the first one on a tie).
     public func predictions(_ inputs: [Scalar]) throws -> [Int] {
-        let all = try scores(inputs)
-        return (0..<Self.batchSize).map { i in
-            let row = all[i * Self.outputCount..<(i + 1) * Self.outputCount]
-            return row.indices.reduce(row.startIndex) { row[$1] > row[$0] ? $1 : $0 } - i * Self.outputCount
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
+        var workspace = Workspace()
+        var classes = [Int](repeating: 0, count: count)
+        try inputs.withUnsafeBufferPointer { inputs in
+            try classes.withUnsafeMutableBufferPointer { try predictions(inputs, into: $0, workspace: &workspace) }
         }
+        return classes
     }
 
-    /// The loss of one batch, regularization included. Labels are class indices in `0..<outputCount`.
-    public func loss(inputs: [Scalar], labels: [Int]) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
-        var workspace = Workspace()
-        return inputs.withUnsafeBufferPointer { x in
-            labels.withUnsafeBufferPointer { target in
-                state.withUnsafeBufferPointer { p in
-                    workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                        Self.computeLoss(p.baseAddress!, x.baseAddress!, target.baseAddress!, buffer.baseAddress! + Self.parameterCount)
+    /// The predicted classes of n ≥ 1 examples into a caller-owned buffer of n; allocates nothing.
+    public func predictions(_ inputs: UnsafeBufferPointer<Scalar>, into classes: UnsafeMutableBufferPointer<Int>, workspace: inout Workspace) throws {
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
+        try Self.checkFinite(inputs, "inputs")
+        try Self.checkCount(classes.count, "classes", count)
+        let out = classes.baseAddress!
+        state.withUnsafeBufferPointer { p in
+            workspace.buffer.withUnsafeMutableBufferPointer { buffer in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                    for r in 0..<rows {
+                        let row = scores + r * Self.outputCount
+                        var best = 0
+                        for j in 1..<Self.outputCount where row[j] > row[best] { best = j }
+                        out[first + r] = best
                     }
                 }
             }
         }
     }
 
-    /// The loss and its gradient with respect to the flat parameter vector, in the same layout.
+    /// The mean loss over n ≥ 1 examples, regularization included. Labels are class indices in `0..<outputCount`.
+    public func loss(inputs: [Scalar], labels: [Int]) throws -> Scalar {
+        var workspace = Workspace()
+        return try inputs.withUnsafeBufferPointer { x in
+            try labels.withUnsafeBufferPointer { try loss(inputs: x, labels: $0, workspace: &workspace) }
+        }
+    }
+
+    /// The mean loss over n ≥ 1 examples on caller-owned buffers; allocates nothing.
+    public func loss(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        let count = try Self.check(inputs: inputs, labels: labels, most: .max)
+        return state.withUnsafeBufferPointer { p in
+            workspace.buffer.withUnsafeMutableBufferPointer { buffer in
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+            }
+        }
+    }
+
+    /// The mean loss over 1 ≤ n ≤ `batchSize` examples and its gradient with respect to the flat
+    /// parameter vector, in the same layout.
     public func lossAndGradient(inputs: [Scalar], labels: [Int]) throws -> (loss: Scalar, gradient: [Scalar]) {
         var workspace = Workspace()
         let loss = try inputs.withUnsafeBufferPointer { x in
@@ -227,18 +274,20 @@ public struct DeepNarrowNet: Sendable {
         return (loss, Array(workspace.buffer[0..<Self.parameterCount]))
     }
 
-    /// The loss; the gradient is left in `workspace.gradient`. Allocates nothing.
+    /// The mean loss over 1 ≤ n ≤ `batchSize` examples; the gradient is left in `workspace.gradient`.
+    /// Allocates nothing.
     public func lossAndGradient(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
+        let count = try Self.check(inputs: inputs, labels: labels, most: Self.batchSize)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
             }
         }
     }
 
-    /// One optimizer step; returns the loss before the update.
+    /// One optimizer step on 1 ≤ n ≤ `batchSize` examples (the last batch of an epoch may be short);
+    /// returns the mean loss before the update.
     public mutating func trainStep(inputs: [Scalar], labels: [Int]) throws -> Scalar {
         var workspace = Workspace()
         return try inputs.withUnsafeBufferPointer { x in
@@ -246,17 +295,19 @@ public struct DeepNarrowNet: Sendable {
         }
     }
 
-    /// One optimizer step on caller-owned buffers, reusing `workspace`: no heap allocation.
-    /// Returns the loss before the update. Throws `DivergenceError`, leaving the model as it was,
-    /// when the loss is NaN or infinite or the update would make a parameter or the optimizer state so.
+    /// One optimizer step on 1 ≤ n ≤ `batchSize` examples in caller-owned buffers, reusing `workspace`:
+    /// no heap allocation. Returns the mean loss before the update. Throws `DivergenceError`, leaving
+    /// the model as it was, when the loss is NaN or infinite or the update would make a parameter or
+    /// the optimizer state so.
     public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
+        let count = try Self.check(inputs: inputs, labels: labels, most: Self.batchSize)
         var bound = stateBound
+        let eta = learningRate
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, g, g + Self.parameterCount)
-                return (loss, loss.isFinite && Self.update(p, g, &bound))
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
@@ -264,10 +315,75 @@ public struct DeepNarrowNet: Sendable {
         return loss
     }
 
+    /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
+    /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
+    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    @inline(__always)
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+        var first = 0
+        while count - first >= Self.batchSize {
+            Self.computeScores(p, x + first * Self.inputCount, s)
+            body(first, Self.batchSize, s + Self.scoresOffset)
+            first += Self.batchSize
+        }
+        let single = s + Self.scratchOffsetSingle
+        while first < count {
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
+            body(first, 1, single + Self.scoresOffsetSingle)
+            first += 1
+        }
+    }
+
+    /// The mean loss of `count` ≥ 1 examples: each full batch's mean weighted by its size, then each
+    /// example past them on its own. Every term holds the regularization once, so the mean does too.
+    static func computeMeanLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        if count == Self.batchSize { return Self.computeLoss(p, x, y, s) }
+        var total: Scalar = 0, first = 0
+        while count - first >= Self.batchSize {
+            total += Self.computeLoss(p, x + first * Self.inputCount, y + first, s) * Scalar(Self.batchSize)
+            first += Self.batchSize
+        }
+        let single = s + Self.scratchOffsetSingle
+        while first < count {
+            total += Self.computeLossSingle(p, x + first * Self.inputCount, y + first, single)
+            first += 1
+        }
+        return total / Scalar(count)
+    }
+
+    /// The mean loss of 1 ≤ `count` ≤ `batchSize` examples, and its gradient into `g`. A full batch
+    /// runs the batch's function; a short one sums each example's loss and gradient (computed at
+    /// batch 1 into the scratch) and divides by `count`: d(mean)/dp = (1/n)·Σᵢ dLᵢ/dp, where every
+    /// Lᵢ holds the regularization once, so the mean does too.
+    @inline(__always)
+    static func computeMeanLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ count: Int, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        if count == Self.batchSize { return Self.computeLossAndGradient(p, x, y, g, s) }
+        let gradientOne = s, single = s + Self.scratchOffsetSingle
+        g.update(repeating: 0, count: Self.parameterCount)
+        var total: Scalar = 0
+        for e in 0..<count {
+            total += Self.computeLossAndGradientSingle(p, x + e * Self.inputCount, y + e, gradientOne, single)
+            for i in 0..<Self.parameterCount { g[i] += gradientOne[i] }
+        }
+        let scale = 1 / Scalar(count)
+        for i in 0..<Self.parameterCount { g[i] *= scale }
+        return total / Scalar(count)
+    }
+
     static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {
         guard count == expected else {
             throw InputError(model: "DeepNarrowNet", argument: argument, expected: "\(expected) values", found: "\(count) values")
         }
+    }
+
+    /// The number of examples in `count` values of `width` each: at least 1, at most `most`.
+    static func exampleCount(_ count: Int, _ argument: String, _ width: Int, most: Int = .max) throws -> Int {
+        guard count > 0, count % width == 0, count / width <= most else {
+            let expected = most == .max ? "a positive multiple of \(width) values (\(width) per example)"
+                : "\(width) to \(most * width) values, \(width) per example (1 to \(most) examples)"
+            throw InputError(model: "DeepNarrowNet", argument: argument, expected: expected, found: "\(count) values")
+        }
+        return count / width
     }
 
     static func checkFinite(_ values: some Collection<Scalar>, _ argument: String) throws {
@@ -280,13 +396,15 @@ public struct DeepNarrowNet: Sendable {
         }
     }
 
-    static func check(inputs: some Collection<Scalar>, labels: some Collection<Int>) throws {
-        try checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+    /// Checks a call's examples (at most `most`) and returns their number.
+    static func check(inputs: some Collection<Scalar>, labels: some Collection<Int>, most: Int) throws -> Int {
+        let count = try exampleCount(inputs.count, "inputs", Self.inputCount, most: most)
         try checkFinite(inputs, "inputs")
-        try checkCount(labels.count, "labels", Self.batchSize)
+        try checkCount(labels.count, "labels", count)
         for (i, label) in labels.enumerated() where label < 0 || label >= Self.outputCount {
             throw InputError(model: "DeepNarrowNet", argument: "labels[\(i)]", expected: "a class index in 0..<\(Self.outputCount)", found: "\(label)")
         }
+        return count
     }
 
     /// A wrong-sized array or an out-of-range label: names the model, the argument, what was
@@ -506,7 +624,42 @@ public struct DeepNarrowNet: Sendable {
         }
     }
 
-    /// Forward pass: scores into the scratch at `scoresOffset`.
+    /// Applies one optimizer step of learning rate `eta` to the parameters (and the optimizer state
+    /// after them); returns false, changing nothing, when a new value would be NaN or infinite. `bound`
+    /// is at least every |value| of the state (∞ when unknown); the step keeps it so.
+    static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ eta: Scalar, _ bound: inout Double) -> Bool {
+        // SGD with momentum: v = μ·v + g; p −= η·v
+        let v = state + 1221
+        let etaBound = Double(eta.magnitude)
+        let exponent: UInt64 = 0x7FF0_0000_0000_0000, magnitude: UInt64 = 0x7FFF_FFFF_FFFF_FFFF
+        var gradientBits: UInt64 = 0
+        for i in 0..<1221 { gradientBits = max(gradientBits, g[i].bitPattern & magnitude) }
+        guard gradientBits < exponent else { return false }  // a NaN or an infinity in g
+        let largestGradient = Double(Scalar(bitPattern: gradientBits))
+        let velocity = 0.9 * bound + largestGradient  // |μ·v + g| ≤ μ·S + G
+        let newBound = max(velocity, bound + etaBound * velocity)
+        if !(newBound < Double(Scalar.greatestFiniteMagnitude) / 2) {
+            var least = exponent
+            for i in 0..<1221 {
+                let u = 0.9 * v[i] + g[i]
+                let p = state[i] - eta * u
+                least = min(least, min(exponent & ~u.bitPattern, exponent & ~p.bitPattern))
+            }
+            guard least != 0 else { return false }
+        }
+        var largest: UInt64 = 0
+        for i in 0..<1221 {
+            let u = 0.9 * v[i] + g[i]
+            let p = state[i] - eta * u
+            v[i] = u
+            state[i] = p
+            largest = max(largest, max(u.bitPattern & magnitude, p.bitPattern & magnitude))
+        }
+        bound = Double(Scalar(bitPattern: largest))
+        return true
+    }
+
+    /// Forward pass of 4 examples: scores into the scratch at `scoresOffset`.
     @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         Self.computeScoresPart0(p, x, s)
@@ -514,7 +667,7 @@ public struct DeepNarrowNet: Sendable {
         Self.computeScoresPart2(p, x, s)
     }
 
-    /// Forward pass and loss.
+    /// Forward pass and loss of 4 examples.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let loss = s + 2173  // scalar
@@ -527,41 +680,7 @@ public struct DeepNarrowNet: Sendable {
         return loss[0]
     }
 
-    /// Applies one optimizer step to the parameters (and the optimizer state after them); returns
-    /// false, changing nothing, when a new value would be NaN or infinite. `bound` is at least every
-    /// |value| of the state (∞ when unknown); the step keeps it so.
-    static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ bound: inout Double) -> Bool {
-        // SGD with momentum: v = μ·v + g; p −= η·v
-        let v = state + 1221
-        let exponent: UInt64 = 0x7FF0_0000_0000_0000, magnitude: UInt64 = 0x7FFF_FFFF_FFFF_FFFF
-        var gradientBits: UInt64 = 0
-        for i in 0..<1221 { gradientBits = max(gradientBits, g[i].bitPattern & magnitude) }
-        guard gradientBits < exponent else { return false }  // a NaN or an infinity in g
-        let largestGradient = Double(Scalar(bitPattern: gradientBits))
-        let velocity = 0.9 * bound + largestGradient  // |μ·v + g| ≤ μ·S + G
-        let newBound = max(velocity, bound + 0.05 * velocity)
-        if !(newBound < Double(Scalar.greatestFiniteMagnitude) / 2) {
-            var least = exponent
-            for i in 0..<1221 {
-                let u = 0.9 * v[i] + g[i]
-                let p = state[i] - 0.05 * u
-                least = min(least, min(exponent & ~u.bitPattern, exponent & ~p.bitPattern))
-            }
-            guard least != 0 else { return false }
-        }
-        var largest: UInt64 = 0
-        for i in 0..<1221 {
-            let u = 0.9 * v[i] + g[i]
-            let p = state[i] - 0.05 * u
-            v[i] = u
-            state[i] = p
-            largest = max(largest, max(u.bitPattern & magnitude, p.bitPattern & magnitude))
-        }
-        bound = Double(Scalar(bitPattern: largest))
-        return true
-    }
-
-    /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for 4 examples.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let loss = s + 2173  // scalar
@@ -3585,9 +3704,3091 @@ public struct DeepNarrowNet: Sendable {
             v0[i] = v1[i] + v2[i]
         }
     }
+
+    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    @inline(__always)
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        Self.computeScoresSinglePart0(p, x, s)
+        Self.computeScoresSinglePart1(p, x, s)
+        Self.computeScoresSinglePart2(p, x, s)
+    }
+
+    /// Forward pass and loss of one example.
+    @inline(never)
+    static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        let loss = s + 589  // scalar
+
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScoresSingle(p, x, s)
+        Self.computeLossSinglePart0(p, x, y, s)
+        Self.computeLossSinglePart1(p, x, y, s)
+
+        return loss[0]
+    }
+
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for one example.
+    @inline(never)
+    static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        let loss = s + 589  // scalar
+
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScoresSingle(p, x, s)
+        Self.computeLossAndGradientSinglePart0(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart1(p, x, y, g, s)
+
+        // Backward pass: adjoints in reverse order, each a chain-rule step.
+        Self.computeLossAndGradientSinglePart2(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart3(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart4(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart5(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart6(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart7(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart8(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart9(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart10(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart11(p, x, y, g, s)
+        Self.computeLossAndGradientSinglePart12(p, x, y, g, s)
+
+        return loss[0]
+    }
+
+    /// Consecutive kernels of `computeScoresSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeScoresSinglePart0(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let W1 = p.advanced(by: 0)  // [3×6]
+        let b1 = p.advanced(by: 18)  // [6]
+        let z1_linear = s.advanced(by: 0)  // [1×6]
+        let z1 = s.advanced(by: 6)  // [1×6]
+        let h1 = s.advanced(by: 12)  // [1×6]
+        let W2 = p.advanced(by: 24)  // [6×6]
+        let b2 = p.advanced(by: 60)  // [6]
+        let z2_linear = s.advanced(by: 18)  // [1×6]
+        let z2 = s.advanced(by: 24)  // [1×6]
+        let h2 = s.advanced(by: 30)  // [1×6]
+        let W3 = p.advanced(by: 66)  // [6×6]
+        let b3 = p.advanced(by: 102)  // [6]
+        let z3_linear = s.advanced(by: 36)  // [1×6]
+        let z3 = s.advanced(by: 42)  // [1×6]
+        let h3 = s.advanced(by: 48)  // [1×6]
+        let W4 = p.advanced(by: 108)  // [6×6]
+        let b4 = p.advanced(by: 144)  // [6]
+        let z4_linear = s.advanced(by: 54)  // [1×6]
+        let z4 = s.advanced(by: 60)  // [1×6]
+        let h4 = s.advanced(by: 66)  // [1×6]
+        let W5 = p.advanced(by: 150)  // [6×6]
+        let b5 = p.advanced(by: 186)  // [6]
+        let z5_linear = s.advanced(by: 72)  // [1×6]
+        let z5 = s.advanced(by: 78)  // [1×6]
+        let h5 = s.advanced(by: 84)  // [1×6]
+        let W6 = p.advanced(by: 192)  // [6×6]
+        let b6 = p.advanced(by: 228)  // [6]
+        let z6_linear = s.advanced(by: 90)  // [1×6]
+        let z6 = s.advanced(by: 96)  // [1×6]
+        let h6 = s.advanced(by: 102)  // [1×6]
+        let W7 = p.advanced(by: 234)  // [6×6]
+        let b7 = p.advanced(by: 270)  // [6]
+        let z7_linear = s.advanced(by: 108)  // [1×6]
+        let z7 = s.advanced(by: 114)  // [1×6]
+        let h7 = s.advanced(by: 120)  // [1×6]
+        let W8 = p.advanced(by: 276)  // [6×6]
+        let b8 = p.advanced(by: 312)  // [6]
+        let z8_linear = s.advanced(by: 126)  // [1×6]
+        let z8 = s.advanced(by: 132)  // [1×6]
+        let h8 = s.advanced(by: 138)  // [1×6]
+        let W9 = p.advanced(by: 318)  // [6×6]
+        let b9 = p.advanced(by: 354)  // [6]
+        let z9_linear = s.advanced(by: 144)  // [1×6]
+        let z9 = s.advanced(by: 150)  // [1×6]
+        let h9 = s.advanced(by: 156)  // [1×6]
+        let W10 = p.advanced(by: 360)  // [6×6]
+        let b10 = p.advanced(by: 396)  // [6]
+        let z10_linear = s.advanced(by: 162)  // [1×6]
+        let z10 = s.advanced(by: 168)  // [1×6]
+        let h10 = s.advanced(by: 174)  // [1×6]
+        let W11 = p.advanced(by: 402)  // [6×6]
+        let b11 = p.advanced(by: 438)  // [6]
+        let z11_linear = s.advanced(by: 180)  // [1×6]
+        let z11 = s.advanced(by: 186)  // [1×6]
+
+        // z1_linear = x · W1   [1×3]·[3×6]
+        Self.outlinedSingle0(z1_linear, x, W1)
+
+        // z1 = z1_linear + b1   (bias added to every row)
+        Self.outlinedSingle1(z1, z1_linear, b1)
+
+        // h1 = tanh(z1)
+        Self.outlinedSingle2(h1, z1)
+
+        // z2_linear = h1 · W2   [1×6]·[6×6]
+        Self.outlinedSingle3(z2_linear, h1, W2)
+
+        // z2 = z2_linear + b2   (bias added to every row)
+        Self.outlinedSingle1(z2, z2_linear, b2)
+
+        // h2 = softplus(z2)
+        Self.outlinedSingle4(h2, z2)
+
+        // z3_linear = h2 · W3   [1×6]·[6×6]
+        Self.outlinedSingle3(z3_linear, h2, W3)
+
+        // z3 = z3_linear + b3   (bias added to every row)
+        Self.outlinedSingle1(z3, z3_linear, b3)
+
+        // h3 = elu(z3)
+        Self.outlinedSingle5(h3, z3)
+
+        // z4_linear = h3 · W4   [1×6]·[6×6]
+        Self.outlinedSingle3(z4_linear, h3, W4)
+
+        // z4 = z4_linear + b4   (bias added to every row)
+        Self.outlinedSingle1(z4, z4_linear, b4)
+
+        // h4 = gelu(z4)
+        Self.outlinedSingle6(h4, z4)
+
+        // z5_linear = h4 · W5   [1×6]·[6×6]
+        Self.outlinedSingle3(z5_linear, h4, W5)
+
+        // z5 = z5_linear + b5   (bias added to every row)
+        Self.outlinedSingle1(z5, z5_linear, b5)
+
+        // h5 = silu(z5)
+        Self.outlinedSingle7(h5, z5)
+
+        // z6_linear = h5 · W6   [1×6]·[6×6]
+        Self.outlinedSingle3(z6_linear, h5, W6)
+
+        // z6 = z6_linear + b6   (bias added to every row)
+        Self.outlinedSingle1(z6, z6_linear, b6)
+
+        // h6 = tanh(z6)
+        Self.outlinedSingle2(h6, z6)
+
+        // z7_linear = h6 · W7   [1×6]·[6×6]
+        Self.outlinedSingle3(z7_linear, h6, W7)
+
+        // z7 = z7_linear + b7   (bias added to every row)
+        Self.outlinedSingle1(z7, z7_linear, b7)
+
+        // h7 = tanh(z7)
+        Self.outlinedSingle2(h7, z7)
+
+        // z8_linear = h7 · W8   [1×6]·[6×6]
+        Self.outlinedSingle3(z8_linear, h7, W8)
+
+        // z8 = z8_linear + b8   (bias added to every row)
+        Self.outlinedSingle1(z8, z8_linear, b8)
+
+        // h8 = softplus(z8)
+        Self.outlinedSingle4(h8, z8)
+
+        // z9_linear = h8 · W9   [1×6]·[6×6]
+        Self.outlinedSingle3(z9_linear, h8, W9)
+
+        // z9 = z9_linear + b9   (bias added to every row)
+        Self.outlinedSingle1(z9, z9_linear, b9)
+
+        // h9 = elu(z9)
+        Self.outlinedSingle5(h9, z9)
+
+        // z10_linear = h9 · W10   [1×6]·[6×6]
+        Self.outlinedSingle3(z10_linear, h9, W10)
+
+        // z10 = z10_linear + b10   (bias added to every row)
+        Self.outlinedSingle1(z10, z10_linear, b10)
+
+        // h10 = gelu(z10)
+        Self.outlinedSingle6(h10, z10)
+
+        // z11_linear = h10 · W11   [1×6]·[6×6]
+        Self.outlinedSingle3(z11_linear, h10, W11)
+
+        // z11 = z11_linear + b11   (bias added to every row)
+        Self.outlinedSingle1(z11, z11_linear, b11)
+    }
+
+    /// Consecutive kernels of `computeScoresSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeScoresSinglePart1(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let z11 = s.advanced(by: 186)  // [1×6]
+        let h11 = s.advanced(by: 192)  // [1×6]
+        let W12 = p.advanced(by: 444)  // [6×6]
+        let b12 = p.advanced(by: 480)  // [6]
+        let z12_linear = s.advanced(by: 198)  // [1×6]
+        let z12 = s.advanced(by: 204)  // [1×6]
+        let h12 = s.advanced(by: 210)  // [1×6]
+        let W13 = p.advanced(by: 486)  // [6×6]
+        let b13 = p.advanced(by: 522)  // [6]
+        let z13_linear = s.advanced(by: 216)  // [1×6]
+        let z13 = s.advanced(by: 222)  // [1×6]
+        let h13 = s.advanced(by: 228)  // [1×6]
+        let W14 = p.advanced(by: 528)  // [6×6]
+        let b14 = p.advanced(by: 564)  // [6]
+        let z14_linear = s.advanced(by: 234)  // [1×6]
+        let z14 = s.advanced(by: 240)  // [1×6]
+        let h14 = s.advanced(by: 246)  // [1×6]
+        let W15 = p.advanced(by: 570)  // [6×6]
+        let b15 = p.advanced(by: 606)  // [6]
+        let z15_linear = s.advanced(by: 252)  // [1×6]
+        let z15 = s.advanced(by: 258)  // [1×6]
+        let h15 = s.advanced(by: 264)  // [1×6]
+        let W16 = p.advanced(by: 612)  // [6×6]
+        let b16 = p.advanced(by: 648)  // [6]
+        let z16_linear = s.advanced(by: 270)  // [1×6]
+        let z16 = s.advanced(by: 276)  // [1×6]
+        let h16 = s.advanced(by: 282)  // [1×6]
+        let W17 = p.advanced(by: 654)  // [6×6]
+        let b17 = p.advanced(by: 690)  // [6]
+        let z17_linear = s.advanced(by: 288)  // [1×6]
+        let z17 = s.advanced(by: 294)  // [1×6]
+        let h17 = s.advanced(by: 300)  // [1×6]
+        let W18 = p.advanced(by: 696)  // [6×6]
+        let b18 = p.advanced(by: 732)  // [6]
+        let z18_linear = s.advanced(by: 306)  // [1×6]
+        let z18 = s.advanced(by: 312)  // [1×6]
+        let h18 = s.advanced(by: 318)  // [1×6]
+        let W19 = p.advanced(by: 738)  // [6×6]
+        let b19 = p.advanced(by: 774)  // [6]
+        let z19_linear = s.advanced(by: 324)  // [1×6]
+        let z19 = s.advanced(by: 330)  // [1×6]
+        let h19 = s.advanced(by: 336)  // [1×6]
+        let W20 = p.advanced(by: 780)  // [6×6]
+        let b20 = p.advanced(by: 816)  // [6]
+        let z20_linear = s.advanced(by: 342)  // [1×6]
+        let z20 = s.advanced(by: 348)  // [1×6]
+        let h20 = s.advanced(by: 354)  // [1×6]
+        let W21 = p.advanced(by: 822)  // [6×6]
+        let b21 = p.advanced(by: 858)  // [6]
+        let z21_linear = s.advanced(by: 360)  // [1×6]
+        let z21 = s.advanced(by: 366)  // [1×6]
+        let h21 = s.advanced(by: 372)  // [1×6]
+        let W22 = p.advanced(by: 864)  // [6×6]
+        let z22_linear = s.advanced(by: 378)  // [1×6]
+
+        // h11 = silu(z11)
+        Self.outlinedSingle7(h11, z11)
+
+        // z12_linear = h11 · W12   [1×6]·[6×6]
+        Self.outlinedSingle3(z12_linear, h11, W12)
+
+        // z12 = z12_linear + b12   (bias added to every row)
+        Self.outlinedSingle1(z12, z12_linear, b12)
+
+        // h12 = tanh(z12)
+        Self.outlinedSingle2(h12, z12)
+
+        // z13_linear = h12 · W13   [1×6]·[6×6]
+        Self.outlinedSingle3(z13_linear, h12, W13)
+
+        // z13 = z13_linear + b13   (bias added to every row)
+        Self.outlinedSingle1(z13, z13_linear, b13)
+
+        // h13 = tanh(z13)
+        Self.outlinedSingle2(h13, z13)
+
+        // z14_linear = h13 · W14   [1×6]·[6×6]
+        Self.outlinedSingle3(z14_linear, h13, W14)
+
+        // z14 = z14_linear + b14   (bias added to every row)
+        Self.outlinedSingle1(z14, z14_linear, b14)
+
+        // h14 = softplus(z14)
+        Self.outlinedSingle4(h14, z14)
+
+        // z15_linear = h14 · W15   [1×6]·[6×6]
+        Self.outlinedSingle3(z15_linear, h14, W15)
+
+        // z15 = z15_linear + b15   (bias added to every row)
+        Self.outlinedSingle1(z15, z15_linear, b15)
+
+        // h15 = elu(z15)
+        Self.outlinedSingle5(h15, z15)
+
+        // z16_linear = h15 · W16   [1×6]·[6×6]
+        Self.outlinedSingle3(z16_linear, h15, W16)
+
+        // z16 = z16_linear + b16   (bias added to every row)
+        Self.outlinedSingle1(z16, z16_linear, b16)
+
+        // h16 = gelu(z16)
+        Self.outlinedSingle6(h16, z16)
+
+        // z17_linear = h16 · W17   [1×6]·[6×6]
+        Self.outlinedSingle3(z17_linear, h16, W17)
+
+        // z17 = z17_linear + b17   (bias added to every row)
+        Self.outlinedSingle1(z17, z17_linear, b17)
+
+        // h17 = silu(z17)
+        Self.outlinedSingle7(h17, z17)
+
+        // z18_linear = h17 · W18   [1×6]·[6×6]
+        Self.outlinedSingle3(z18_linear, h17, W18)
+
+        // z18 = z18_linear + b18   (bias added to every row)
+        Self.outlinedSingle1(z18, z18_linear, b18)
+
+        // h18 = tanh(z18)
+        Self.outlinedSingle2(h18, z18)
+
+        // z19_linear = h18 · W19   [1×6]·[6×6]
+        Self.outlinedSingle3(z19_linear, h18, W19)
+
+        // z19 = z19_linear + b19   (bias added to every row)
+        Self.outlinedSingle1(z19, z19_linear, b19)
+
+        // h19 = tanh(z19)
+        Self.outlinedSingle2(h19, z19)
+
+        // z20_linear = h19 · W20   [1×6]·[6×6]
+        Self.outlinedSingle3(z20_linear, h19, W20)
+
+        // z20 = z20_linear + b20   (bias added to every row)
+        Self.outlinedSingle1(z20, z20_linear, b20)
+
+        // h20 = softplus(z20)
+        Self.outlinedSingle4(h20, z20)
+
+        // z21_linear = h20 · W21   [1×6]·[6×6]
+        Self.outlinedSingle3(z21_linear, h20, W21)
+
+        // z21 = z21_linear + b21   (bias added to every row)
+        Self.outlinedSingle1(z21, z21_linear, b21)
+
+        // h21 = elu(z21)
+        Self.outlinedSingle5(h21, z21)
+
+        // z22_linear = h21 · W22   [1×6]·[6×6]
+        Self.outlinedSingle3(z22_linear, h21, W22)
+    }
+
+    /// Consecutive kernels of `computeScoresSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeScoresSinglePart2(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let b22 = p.advanced(by: 900)  // [6]
+        let z22_linear = s.advanced(by: 378)  // [1×6]
+        let z22 = s.advanced(by: 384)  // [1×6]
+        let h22 = s.advanced(by: 390)  // [1×6]
+        let W23 = p.advanced(by: 906)  // [6×6]
+        let b23 = p.advanced(by: 942)  // [6]
+        let z23_linear = s.advanced(by: 396)  // [1×6]
+        let z23 = s.advanced(by: 402)  // [1×6]
+        let h23 = s.advanced(by: 408)  // [1×6]
+        let W24 = p.advanced(by: 948)  // [6×6]
+        let b24 = p.advanced(by: 984)  // [6]
+        let z24_linear = s.advanced(by: 414)  // [1×6]
+        let z24 = s.advanced(by: 420)  // [1×6]
+        let h24 = s.advanced(by: 426)  // [1×6]
+        let W25 = p.advanced(by: 990)  // [6×6]
+        let b25 = p.advanced(by: 1026)  // [6]
+        let z25_linear = s.advanced(by: 432)  // [1×6]
+        let z25 = s.advanced(by: 438)  // [1×6]
+        let h25 = s.advanced(by: 444)  // [1×6]
+        let W26 = p.advanced(by: 1032)  // [6×6]
+        let b26 = p.advanced(by: 1068)  // [6]
+        let z26_linear = s.advanced(by: 450)  // [1×6]
+        let z26 = s.advanced(by: 456)  // [1×6]
+        let h26 = s.advanced(by: 462)  // [1×6]
+        let W27 = p.advanced(by: 1074)  // [6×6]
+        let b27 = p.advanced(by: 1110)  // [6]
+        let z27_linear = s.advanced(by: 468)  // [1×6]
+        let z27 = s.advanced(by: 474)  // [1×6]
+        let h27 = s.advanced(by: 480)  // [1×6]
+        let W28 = p.advanced(by: 1116)  // [6×6]
+        let b28 = p.advanced(by: 1152)  // [6]
+        let z28_linear = s.advanced(by: 486)  // [1×6]
+        let z28 = s.advanced(by: 492)  // [1×6]
+        let h28 = s.advanced(by: 498)  // [1×6]
+        let W29 = p.advanced(by: 1158)  // [6×6]
+        let b29 = p.advanced(by: 1194)  // [6]
+        let z29_linear = s.advanced(by: 504)  // [1×6]
+        let z29 = s.advanced(by: 510)  // [1×6]
+        let h29 = s.advanced(by: 516)  // [1×6]
+        let W30 = p.advanced(by: 1200)  // [6×3]
+        let b30 = p.advanced(by: 1218)  // [3]
+        let z30_linear = s.advanced(by: 522)  // [1×3]
+        let z30 = s.advanced(by: 525)  // [1×3]
+
+        // z22 = z22_linear + b22   (bias added to every row)
+        Self.outlinedSingle1(z22, z22_linear, b22)
+
+        // h22 = gelu(z22)
+        Self.outlinedSingle6(h22, z22)
+
+        // z23_linear = h22 · W23   [1×6]·[6×6]
+        Self.outlinedSingle3(z23_linear, h22, W23)
+
+        // z23 = z23_linear + b23   (bias added to every row)
+        Self.outlinedSingle1(z23, z23_linear, b23)
+
+        // h23 = silu(z23)
+        Self.outlinedSingle7(h23, z23)
+
+        // z24_linear = h23 · W24   [1×6]·[6×6]
+        Self.outlinedSingle3(z24_linear, h23, W24)
+
+        // z24 = z24_linear + b24   (bias added to every row)
+        Self.outlinedSingle1(z24, z24_linear, b24)
+
+        // h24 = tanh(z24)
+        Self.outlinedSingle2(h24, z24)
+
+        // z25_linear = h24 · W25   [1×6]·[6×6]
+        Self.outlinedSingle3(z25_linear, h24, W25)
+
+        // z25 = z25_linear + b25   (bias added to every row)
+        Self.outlinedSingle1(z25, z25_linear, b25)
+
+        // h25 = tanh(z25)
+        Self.outlinedSingle2(h25, z25)
+
+        // z26_linear = h25 · W26   [1×6]·[6×6]
+        Self.outlinedSingle3(z26_linear, h25, W26)
+
+        // z26 = z26_linear + b26   (bias added to every row)
+        Self.outlinedSingle1(z26, z26_linear, b26)
+
+        // h26 = softplus(z26)
+        Self.outlinedSingle4(h26, z26)
+
+        // z27_linear = h26 · W27   [1×6]·[6×6]
+        Self.outlinedSingle3(z27_linear, h26, W27)
+
+        // z27 = z27_linear + b27   (bias added to every row)
+        Self.outlinedSingle1(z27, z27_linear, b27)
+
+        // h27 = elu(z27)
+        Self.outlinedSingle5(h27, z27)
+
+        // z28_linear = h27 · W28   [1×6]·[6×6]
+        Self.outlinedSingle3(z28_linear, h27, W28)
+
+        // z28 = z28_linear + b28   (bias added to every row)
+        Self.outlinedSingle1(z28, z28_linear, b28)
+
+        // h28 = gelu(z28)
+        Self.outlinedSingle6(h28, z28)
+
+        // z29_linear = h28 · W29   [1×6]·[6×6]
+        Self.outlinedSingle3(z29_linear, h28, W29)
+
+        // z29 = z29_linear + b29   (bias added to every row)
+        Self.outlinedSingle1(z29, z29_linear, b29)
+
+        // h29 = silu(z29)
+        Self.outlinedSingle7(h29, z29)
+
+        // z30_linear = h29 · W30   [1×6]·[6×3]
+        Self.outlinedSingle8(z30_linear, h29, W30)
+
+        // z30 = z30_linear + b30   (bias added to every row)
+        Self.outlinedSingle9(z30, z30_linear, b30)
+    }
+
+    /// Consecutive kernels of `computeLossSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossSinglePart0(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) {
+        let W1 = p.advanced(by: 0)  // [3×6]
+        let W2 = p.advanced(by: 24)  // [6×6]
+        let W3 = p.advanced(by: 66)  // [6×6]
+        let W4 = p.advanced(by: 108)  // [6×6]
+        let W5 = p.advanced(by: 150)  // [6×6]
+        let W6 = p.advanced(by: 192)  // [6×6]
+        let W7 = p.advanced(by: 234)  // [6×6]
+        let W8 = p.advanced(by: 276)  // [6×6]
+        let W9 = p.advanced(by: 318)  // [6×6]
+        let W10 = p.advanced(by: 360)  // [6×6]
+        let W11 = p.advanced(by: 402)  // [6×6]
+        let W12 = p.advanced(by: 444)  // [6×6]
+        let W13 = p.advanced(by: 486)  // [6×6]
+        let W14 = p.advanced(by: 528)  // [6×6]
+        let W15 = p.advanced(by: 570)  // [6×6]
+        let W16 = p.advanced(by: 612)  // [6×6]
+        let z30 = s.advanced(by: 525)  // [1×3]
+        let data_loss = s.advanced(by: 528)  // scalar
+        let W1_squared = s.advanced(by: 529)  // scalar
+        let W2_squared = s.advanced(by: 530)  // scalar
+        let weight_squares = s.advanced(by: 531)  // scalar
+        let W3_squared = s.advanced(by: 532)  // scalar
+        let weight_squares_2 = s.advanced(by: 533)  // scalar
+        let W4_squared = s.advanced(by: 534)  // scalar
+        let weight_squares_3 = s.advanced(by: 535)  // scalar
+        let W5_squared = s.advanced(by: 536)  // scalar
+        let weight_squares_4 = s.advanced(by: 537)  // scalar
+        let W6_squared = s.advanced(by: 538)  // scalar
+        let weight_squares_5 = s.advanced(by: 539)  // scalar
+        let W7_squared = s.advanced(by: 540)  // scalar
+        let weight_squares_6 = s.advanced(by: 541)  // scalar
+        let W8_squared = s.advanced(by: 542)  // scalar
+        let weight_squares_7 = s.advanced(by: 543)  // scalar
+        let W9_squared = s.advanced(by: 544)  // scalar
+        let weight_squares_8 = s.advanced(by: 545)  // scalar
+        let W10_squared = s.advanced(by: 546)  // scalar
+        let weight_squares_9 = s.advanced(by: 547)  // scalar
+        let W11_squared = s.advanced(by: 548)  // scalar
+        let weight_squares_10 = s.advanced(by: 549)  // scalar
+        let W12_squared = s.advanced(by: 550)  // scalar
+        let weight_squares_11 = s.advanced(by: 551)  // scalar
+        let W13_squared = s.advanced(by: 552)  // scalar
+        let weight_squares_12 = s.advanced(by: 553)  // scalar
+        let W14_squared = s.advanced(by: 554)  // scalar
+        let weight_squares_13 = s.advanced(by: 555)  // scalar
+        let W15_squared = s.advanced(by: 556)  // scalar
+        let weight_squares_14 = s.advanced(by: 557)  // scalar
+        let W16_squared = s.advanced(by: 558)  // scalar
+        let weight_squares_15 = s.advanced(by: 559)  // scalar
+
+        // data_loss = mean over the batch of −log softmax(z30)[y]
+        Self.outlinedSingle10(z30, y, data_loss)
+
+        // Σ W1²
+        Self.outlinedSingle11(W1, W1_squared)
+
+        // Σ W2²
+        Self.outlinedSingle12(W2, W2_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares, W1_squared, W2_squared)
+
+        // Σ W3²
+        Self.outlinedSingle12(W3, W3_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_2, weight_squares, W3_squared)
+
+        // Σ W4²
+        Self.outlinedSingle12(W4, W4_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_3, weight_squares_2, W4_squared)
+
+        // Σ W5²
+        Self.outlinedSingle12(W5, W5_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_4, weight_squares_3, W5_squared)
+
+        // Σ W6²
+        Self.outlinedSingle12(W6, W6_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_5, weight_squares_4, W6_squared)
+
+        // Σ W7²
+        Self.outlinedSingle12(W7, W7_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_6, weight_squares_5, W7_squared)
+
+        // Σ W8²
+        Self.outlinedSingle12(W8, W8_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_7, weight_squares_6, W8_squared)
+
+        // Σ W9²
+        Self.outlinedSingle12(W9, W9_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_8, weight_squares_7, W9_squared)
+
+        // Σ W10²
+        Self.outlinedSingle12(W10, W10_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_9, weight_squares_8, W10_squared)
+
+        // Σ W11²
+        Self.outlinedSingle12(W11, W11_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_10, weight_squares_9, W11_squared)
+
+        // Σ W12²
+        Self.outlinedSingle12(W12, W12_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_11, weight_squares_10, W12_squared)
+
+        // Σ W13²
+        Self.outlinedSingle12(W13, W13_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_12, weight_squares_11, W13_squared)
+
+        // Σ W14²
+        Self.outlinedSingle12(W14, W14_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_13, weight_squares_12, W14_squared)
+
+        // Σ W15²
+        Self.outlinedSingle12(W15, W15_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_14, weight_squares_13, W15_squared)
+
+        // Σ W16²
+        Self.outlinedSingle12(W16, W16_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_15, weight_squares_14, W16_squared)
+    }
+
+    /// Consecutive kernels of `computeLossSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossSinglePart1(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) {
+        let W17 = p.advanced(by: 654)  // [6×6]
+        let W18 = p.advanced(by: 696)  // [6×6]
+        let W19 = p.advanced(by: 738)  // [6×6]
+        let W20 = p.advanced(by: 780)  // [6×6]
+        let W21 = p.advanced(by: 822)  // [6×6]
+        let W22 = p.advanced(by: 864)  // [6×6]
+        let W23 = p.advanced(by: 906)  // [6×6]
+        let W24 = p.advanced(by: 948)  // [6×6]
+        let W25 = p.advanced(by: 990)  // [6×6]
+        let W26 = p.advanced(by: 1032)  // [6×6]
+        let W27 = p.advanced(by: 1074)  // [6×6]
+        let W28 = p.advanced(by: 1116)  // [6×6]
+        let W29 = p.advanced(by: 1158)  // [6×6]
+        let W30 = p.advanced(by: 1200)  // [6×3]
+        let data_loss = s.advanced(by: 528)  // scalar
+        let weight_squares_15 = s.advanced(by: 559)  // scalar
+        let W17_squared = s.advanced(by: 560)  // scalar
+        let weight_squares_16 = s.advanced(by: 561)  // scalar
+        let W18_squared = s.advanced(by: 562)  // scalar
+        let weight_squares_17 = s.advanced(by: 563)  // scalar
+        let W19_squared = s.advanced(by: 564)  // scalar
+        let weight_squares_18 = s.advanced(by: 565)  // scalar
+        let W20_squared = s.advanced(by: 566)  // scalar
+        let weight_squares_19 = s.advanced(by: 567)  // scalar
+        let W21_squared = s.advanced(by: 568)  // scalar
+        let weight_squares_20 = s.advanced(by: 569)  // scalar
+        let W22_squared = s.advanced(by: 570)  // scalar
+        let weight_squares_21 = s.advanced(by: 571)  // scalar
+        let W23_squared = s.advanced(by: 572)  // scalar
+        let weight_squares_22 = s.advanced(by: 573)  // scalar
+        let W24_squared = s.advanced(by: 574)  // scalar
+        let weight_squares_23 = s.advanced(by: 575)  // scalar
+        let W25_squared = s.advanced(by: 576)  // scalar
+        let weight_squares_24 = s.advanced(by: 577)  // scalar
+        let W26_squared = s.advanced(by: 578)  // scalar
+        let weight_squares_25 = s.advanced(by: 579)  // scalar
+        let W27_squared = s.advanced(by: 580)  // scalar
+        let weight_squares_26 = s.advanced(by: 581)  // scalar
+        let W28_squared = s.advanced(by: 582)  // scalar
+        let weight_squares_27 = s.advanced(by: 583)  // scalar
+        let W29_squared = s.advanced(by: 584)  // scalar
+        let weight_squares_28 = s.advanced(by: 585)  // scalar
+        let W30_squared = s.advanced(by: 586)  // scalar
+        let weight_squares_29 = s.advanced(by: 587)  // scalar
+        let regularization = s.advanced(by: 588)  // scalar
+        let loss = s.advanced(by: 589)  // scalar
+
+        // Σ W17²
+        Self.outlinedSingle12(W17, W17_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_16, weight_squares_15, W17_squared)
+
+        // Σ W18²
+        Self.outlinedSingle12(W18, W18_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_17, weight_squares_16, W18_squared)
+
+        // Σ W19²
+        Self.outlinedSingle12(W19, W19_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_18, weight_squares_17, W19_squared)
+
+        // Σ W20²
+        Self.outlinedSingle12(W20, W20_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_19, weight_squares_18, W20_squared)
+
+        // Σ W21²
+        Self.outlinedSingle12(W21, W21_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_20, weight_squares_19, W21_squared)
+
+        // Σ W22²
+        Self.outlinedSingle12(W22, W22_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_21, weight_squares_20, W22_squared)
+
+        // Σ W23²
+        Self.outlinedSingle12(W23, W23_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_22, weight_squares_21, W23_squared)
+
+        // Σ W24²
+        Self.outlinedSingle12(W24, W24_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_23, weight_squares_22, W24_squared)
+
+        // Σ W25²
+        Self.outlinedSingle12(W25, W25_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_24, weight_squares_23, W25_squared)
+
+        // Σ W26²
+        Self.outlinedSingle12(W26, W26_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_25, weight_squares_24, W26_squared)
+
+        // Σ W27²
+        Self.outlinedSingle12(W27, W27_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_26, weight_squares_25, W27_squared)
+
+        // Σ W28²
+        Self.outlinedSingle12(W28, W28_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_27, weight_squares_26, W28_squared)
+
+        // Σ W29²
+        Self.outlinedSingle12(W29, W29_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_28, weight_squares_27, W29_squared)
+
+        // Σ W30²
+        Self.outlinedSingle11(W30, W30_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_29, weight_squares_28, W30_squared)
+
+        // regularization = λ·Σ W² with λ = 0.001
+        Self.outlinedSingle14(regularization, weight_squares_29)
+
+        // loss = data_loss + regularization
+        Self.outlinedSingle13(loss, data_loss, regularization)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart0(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let W1 = p.advanced(by: 0)  // [3×6]
+        let W2 = p.advanced(by: 24)  // [6×6]
+        let W3 = p.advanced(by: 66)  // [6×6]
+        let W4 = p.advanced(by: 108)  // [6×6]
+        let W5 = p.advanced(by: 150)  // [6×6]
+        let W6 = p.advanced(by: 192)  // [6×6]
+        let W7 = p.advanced(by: 234)  // [6×6]
+        let W8 = p.advanced(by: 276)  // [6×6]
+        let W9 = p.advanced(by: 318)  // [6×6]
+        let W10 = p.advanced(by: 360)  // [6×6]
+        let W11 = p.advanced(by: 402)  // [6×6]
+        let W12 = p.advanced(by: 444)  // [6×6]
+        let W13 = p.advanced(by: 486)  // [6×6]
+        let W14 = p.advanced(by: 528)  // [6×6]
+        let W15 = p.advanced(by: 570)  // [6×6]
+        let W16 = p.advanced(by: 612)  // [6×6]
+        let z30 = s.advanced(by: 525)  // [1×3]
+        let data_loss = s.advanced(by: 528)  // scalar
+        let W1_squared = s.advanced(by: 529)  // scalar
+        let W2_squared = s.advanced(by: 530)  // scalar
+        let weight_squares = s.advanced(by: 531)  // scalar
+        let W3_squared = s.advanced(by: 532)  // scalar
+        let weight_squares_2 = s.advanced(by: 533)  // scalar
+        let W4_squared = s.advanced(by: 534)  // scalar
+        let weight_squares_3 = s.advanced(by: 535)  // scalar
+        let W5_squared = s.advanced(by: 536)  // scalar
+        let weight_squares_4 = s.advanced(by: 537)  // scalar
+        let W6_squared = s.advanced(by: 538)  // scalar
+        let weight_squares_5 = s.advanced(by: 539)  // scalar
+        let W7_squared = s.advanced(by: 540)  // scalar
+        let weight_squares_6 = s.advanced(by: 541)  // scalar
+        let W8_squared = s.advanced(by: 542)  // scalar
+        let weight_squares_7 = s.advanced(by: 543)  // scalar
+        let W9_squared = s.advanced(by: 544)  // scalar
+        let weight_squares_8 = s.advanced(by: 545)  // scalar
+        let W10_squared = s.advanced(by: 546)  // scalar
+        let weight_squares_9 = s.advanced(by: 547)  // scalar
+        let W11_squared = s.advanced(by: 548)  // scalar
+        let weight_squares_10 = s.advanced(by: 549)  // scalar
+        let W12_squared = s.advanced(by: 550)  // scalar
+        let weight_squares_11 = s.advanced(by: 551)  // scalar
+        let W13_squared = s.advanced(by: 552)  // scalar
+        let weight_squares_12 = s.advanced(by: 553)  // scalar
+        let W14_squared = s.advanced(by: 554)  // scalar
+        let weight_squares_13 = s.advanced(by: 555)  // scalar
+        let W15_squared = s.advanced(by: 556)  // scalar
+        let weight_squares_14 = s.advanced(by: 557)  // scalar
+        let W16_squared = s.advanced(by: 558)  // scalar
+        let weight_squares_15 = s.advanced(by: 559)  // scalar
+
+        // data_loss = mean over the batch of −log softmax(z30)[y]
+        Self.outlinedSingle10(z30, y, data_loss)
+
+        // Σ W1²
+        Self.outlinedSingle11(W1, W1_squared)
+
+        // Σ W2²
+        Self.outlinedSingle12(W2, W2_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares, W1_squared, W2_squared)
+
+        // Σ W3²
+        Self.outlinedSingle12(W3, W3_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_2, weight_squares, W3_squared)
+
+        // Σ W4²
+        Self.outlinedSingle12(W4, W4_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_3, weight_squares_2, W4_squared)
+
+        // Σ W5²
+        Self.outlinedSingle12(W5, W5_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_4, weight_squares_3, W5_squared)
+
+        // Σ W6²
+        Self.outlinedSingle12(W6, W6_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_5, weight_squares_4, W6_squared)
+
+        // Σ W7²
+        Self.outlinedSingle12(W7, W7_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_6, weight_squares_5, W7_squared)
+
+        // Σ W8²
+        Self.outlinedSingle12(W8, W8_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_7, weight_squares_6, W8_squared)
+
+        // Σ W9²
+        Self.outlinedSingle12(W9, W9_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_8, weight_squares_7, W9_squared)
+
+        // Σ W10²
+        Self.outlinedSingle12(W10, W10_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_9, weight_squares_8, W10_squared)
+
+        // Σ W11²
+        Self.outlinedSingle12(W11, W11_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_10, weight_squares_9, W11_squared)
+
+        // Σ W12²
+        Self.outlinedSingle12(W12, W12_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_11, weight_squares_10, W12_squared)
+
+        // Σ W13²
+        Self.outlinedSingle12(W13, W13_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_12, weight_squares_11, W13_squared)
+
+        // Σ W14²
+        Self.outlinedSingle12(W14, W14_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_13, weight_squares_12, W14_squared)
+
+        // Σ W15²
+        Self.outlinedSingle12(W15, W15_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_14, weight_squares_13, W15_squared)
+
+        // Σ W16²
+        Self.outlinedSingle12(W16, W16_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_15, weight_squares_14, W16_squared)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart1(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let W17 = p.advanced(by: 654)  // [6×6]
+        let W18 = p.advanced(by: 696)  // [6×6]
+        let W19 = p.advanced(by: 738)  // [6×6]
+        let W20 = p.advanced(by: 780)  // [6×6]
+        let W21 = p.advanced(by: 822)  // [6×6]
+        let W22 = p.advanced(by: 864)  // [6×6]
+        let W23 = p.advanced(by: 906)  // [6×6]
+        let W24 = p.advanced(by: 948)  // [6×6]
+        let W25 = p.advanced(by: 990)  // [6×6]
+        let W26 = p.advanced(by: 1032)  // [6×6]
+        let W27 = p.advanced(by: 1074)  // [6×6]
+        let W28 = p.advanced(by: 1116)  // [6×6]
+        let W29 = p.advanced(by: 1158)  // [6×6]
+        let W30 = p.advanced(by: 1200)  // [6×3]
+        let data_loss = s.advanced(by: 528)  // scalar
+        let weight_squares_15 = s.advanced(by: 559)  // scalar
+        let W17_squared = s.advanced(by: 560)  // scalar
+        let weight_squares_16 = s.advanced(by: 561)  // scalar
+        let W18_squared = s.advanced(by: 562)  // scalar
+        let weight_squares_17 = s.advanced(by: 563)  // scalar
+        let W19_squared = s.advanced(by: 564)  // scalar
+        let weight_squares_18 = s.advanced(by: 565)  // scalar
+        let W20_squared = s.advanced(by: 566)  // scalar
+        let weight_squares_19 = s.advanced(by: 567)  // scalar
+        let W21_squared = s.advanced(by: 568)  // scalar
+        let weight_squares_20 = s.advanced(by: 569)  // scalar
+        let W22_squared = s.advanced(by: 570)  // scalar
+        let weight_squares_21 = s.advanced(by: 571)  // scalar
+        let W23_squared = s.advanced(by: 572)  // scalar
+        let weight_squares_22 = s.advanced(by: 573)  // scalar
+        let W24_squared = s.advanced(by: 574)  // scalar
+        let weight_squares_23 = s.advanced(by: 575)  // scalar
+        let W25_squared = s.advanced(by: 576)  // scalar
+        let weight_squares_24 = s.advanced(by: 577)  // scalar
+        let W26_squared = s.advanced(by: 578)  // scalar
+        let weight_squares_25 = s.advanced(by: 579)  // scalar
+        let W27_squared = s.advanced(by: 580)  // scalar
+        let weight_squares_26 = s.advanced(by: 581)  // scalar
+        let W28_squared = s.advanced(by: 582)  // scalar
+        let weight_squares_27 = s.advanced(by: 583)  // scalar
+        let W29_squared = s.advanced(by: 584)  // scalar
+        let weight_squares_28 = s.advanced(by: 585)  // scalar
+        let W30_squared = s.advanced(by: 586)  // scalar
+        let weight_squares_29 = s.advanced(by: 587)  // scalar
+        let regularization = s.advanced(by: 588)  // scalar
+        let loss = s.advanced(by: 589)  // scalar
+
+        // Σ W17²
+        Self.outlinedSingle12(W17, W17_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_16, weight_squares_15, W17_squared)
+
+        // Σ W18²
+        Self.outlinedSingle12(W18, W18_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_17, weight_squares_16, W18_squared)
+
+        // Σ W19²
+        Self.outlinedSingle12(W19, W19_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_18, weight_squares_17, W19_squared)
+
+        // Σ W20²
+        Self.outlinedSingle12(W20, W20_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_19, weight_squares_18, W20_squared)
+
+        // Σ W21²
+        Self.outlinedSingle12(W21, W21_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_20, weight_squares_19, W21_squared)
+
+        // Σ W22²
+        Self.outlinedSingle12(W22, W22_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_21, weight_squares_20, W22_squared)
+
+        // Σ W23²
+        Self.outlinedSingle12(W23, W23_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_22, weight_squares_21, W23_squared)
+
+        // Σ W24²
+        Self.outlinedSingle12(W24, W24_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_23, weight_squares_22, W24_squared)
+
+        // Σ W25²
+        Self.outlinedSingle12(W25, W25_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_24, weight_squares_23, W25_squared)
+
+        // Σ W26²
+        Self.outlinedSingle12(W26, W26_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_25, weight_squares_24, W26_squared)
+
+        // Σ W27²
+        Self.outlinedSingle12(W27, W27_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_26, weight_squares_25, W27_squared)
+
+        // Σ W28²
+        Self.outlinedSingle12(W28, W28_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_27, weight_squares_26, W28_squared)
+
+        // Σ W29²
+        Self.outlinedSingle12(W29, W29_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_28, weight_squares_27, W29_squared)
+
+        // Σ W30²
+        Self.outlinedSingle11(W30, W30_squared)
+
+        // sum of the squared weights so far
+        Self.outlinedSingle13(weight_squares_29, weight_squares_28, W30_squared)
+
+        // regularization = λ·Σ W² with λ = 0.001
+        Self.outlinedSingle14(regularization, weight_squares_29)
+
+        // loss = data_loss + regularization
+        Self.outlinedSingle13(loss, data_loss, regularization)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart2(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let W1 = p.advanced(by: 0)  // [3×6]
+        let W2 = p.advanced(by: 24)  // [6×6]
+        let W3 = p.advanced(by: 66)  // [6×6]
+        let W4 = p.advanced(by: 108)  // [6×6]
+        let W5 = p.advanced(by: 150)  // [6×6]
+        let W6 = p.advanced(by: 192)  // [6×6]
+        let W7 = p.advanced(by: 234)  // [6×6]
+        let W8 = p.advanced(by: 276)  // [6×6]
+        let W9 = p.advanced(by: 318)  // [6×6]
+        let W10 = p.advanced(by: 360)  // [6×6]
+        let W11 = p.advanced(by: 402)  // [6×6]
+        let W12 = p.advanced(by: 444)  // [6×6]
+        let W13 = p.advanced(by: 486)  // [6×6]
+        let W14 = p.advanced(by: 528)  // [6×6]
+        let W15 = p.advanced(by: 570)  // [6×6]
+        let W16 = p.advanced(by: 612)  // [6×6]
+        let W17 = p.advanced(by: 654)  // [6×6]
+        let W18 = p.advanced(by: 696)  // [6×6]
+        let W19 = p.advanced(by: 738)  // [6×6]
+        let W20 = p.advanced(by: 780)  // [6×6]
+        let W21 = p.advanced(by: 822)  // [6×6]
+        let W22 = p.advanced(by: 864)  // [6×6]
+        let W23 = p.advanced(by: 906)  // [6×6]
+        let W24 = p.advanced(by: 948)  // [6×6]
+        let W25 = p.advanced(by: 990)  // [6×6]
+        let W26 = p.advanced(by: 1032)  // [6×6]
+        let W27 = p.advanced(by: 1074)  // [6×6]
+        let W28 = p.advanced(by: 1116)  // [6×6]
+        let W29 = p.advanced(by: 1158)  // [6×6]
+        let W30 = p.advanced(by: 1200)  // [6×3]
+        let z30 = s.advanced(by: 525)  // [1×3]
+        let dW30_via_W30_squared = s.advanced(by: 590)  // [6×3]
+        let dW29_via_W29_squared = s.advanced(by: 608)  // [6×6]
+        let dW28_via_W28_squared = s.advanced(by: 644)  // [6×6]
+        let dW27_via_W27_squared = s.advanced(by: 680)  // [6×6]
+        let dW26_via_W26_squared = s.advanced(by: 716)  // [6×6]
+        let dW25_via_W25_squared = s.advanced(by: 752)  // [6×6]
+        let dW24_via_W24_squared = s.advanced(by: 788)  // [6×6]
+        let dW23_via_W23_squared = s.advanced(by: 824)  // [6×6]
+        let dW22_via_W22_squared = s.advanced(by: 860)  // [6×6]
+        let dW21_via_W21_squared = s.advanced(by: 896)  // [6×6]
+        let dW20_via_W20_squared = s.advanced(by: 932)  // [6×6]
+        let dW19_via_W19_squared = s.advanced(by: 968)  // [6×6]
+        let dW18_via_W18_squared = s.advanced(by: 1004)  // [6×6]
+        let dW17_via_W17_squared = s.advanced(by: 1040)  // [6×6]
+        let dW16_via_W16_squared = s.advanced(by: 1076)  // [6×6]
+        let dW15_via_W15_squared = s.advanced(by: 1112)  // [6×6]
+        let dW14_via_W14_squared = s.advanced(by: 1148)  // [6×6]
+        let dW13_via_W13_squared = s.advanced(by: 1184)  // [6×6]
+        let dW12_via_W12_squared = s.advanced(by: 1220)  // [6×6]
+        let dW11_via_W11_squared = s.advanced(by: 1256)  // [6×6]
+        let dW10_via_W10_squared = s.advanced(by: 1292)  // [6×6]
+        let dW9_via_W9_squared = s.advanced(by: 1328)  // [6×6]
+        let dW8_via_W8_squared = s.advanced(by: 1364)  // [6×6]
+        let dW7_via_W7_squared = s.advanced(by: 1400)  // [6×6]
+        let dW6_via_W6_squared = s.advanced(by: 1436)  // [6×6]
+        let dW5_via_W5_squared = s.advanced(by: 1472)  // [6×6]
+        let dW4_via_W4_squared = s.advanced(by: 1508)  // [6×6]
+        let dW3_via_W3_squared = s.advanced(by: 1544)  // [6×6]
+        let dW2_via_W2_squared = s.advanced(by: 1580)  // [6×6]
+        let dW1_via_W1_squared = s.advanced(by: 1616)  // [3×6]
+        let dz30 = s.advanced(by: 1634)  // [1×3]
+        let dz30_sum = g.advanced(by: 1218)  // [3]
+
+        // dL/dW30 = 2·W30 · 0.001   (∂W30_squared/∂W30ᵢ = 2W30ᵢ)
+        Self.outlinedSingle15(dW30_via_W30_squared, W30)
+
+        // dL/dW29 = 2·W29 · 0.001   (∂W29_squared/∂W29ᵢ = 2W29ᵢ)
+        Self.outlinedSingle16(dW29_via_W29_squared, W29)
+
+        // dL/dW28 = 2·W28 · 0.001   (∂W28_squared/∂W28ᵢ = 2W28ᵢ)
+        Self.outlinedSingle16(dW28_via_W28_squared, W28)
+
+        // dL/dW27 = 2·W27 · 0.001   (∂W27_squared/∂W27ᵢ = 2W27ᵢ)
+        Self.outlinedSingle16(dW27_via_W27_squared, W27)
+
+        // dL/dW26 = 2·W26 · 0.001   (∂W26_squared/∂W26ᵢ = 2W26ᵢ)
+        Self.outlinedSingle16(dW26_via_W26_squared, W26)
+
+        // dL/dW25 = 2·W25 · 0.001   (∂W25_squared/∂W25ᵢ = 2W25ᵢ)
+        Self.outlinedSingle16(dW25_via_W25_squared, W25)
+
+        // dL/dW24 = 2·W24 · 0.001   (∂W24_squared/∂W24ᵢ = 2W24ᵢ)
+        Self.outlinedSingle16(dW24_via_W24_squared, W24)
+
+        // dL/dW23 = 2·W23 · 0.001   (∂W23_squared/∂W23ᵢ = 2W23ᵢ)
+        Self.outlinedSingle16(dW23_via_W23_squared, W23)
+
+        // dL/dW22 = 2·W22 · 0.001   (∂W22_squared/∂W22ᵢ = 2W22ᵢ)
+        Self.outlinedSingle16(dW22_via_W22_squared, W22)
+
+        // dL/dW21 = 2·W21 · 0.001   (∂W21_squared/∂W21ᵢ = 2W21ᵢ)
+        Self.outlinedSingle16(dW21_via_W21_squared, W21)
+
+        // dL/dW20 = 2·W20 · 0.001   (∂W20_squared/∂W20ᵢ = 2W20ᵢ)
+        Self.outlinedSingle16(dW20_via_W20_squared, W20)
+
+        // dL/dW19 = 2·W19 · 0.001   (∂W19_squared/∂W19ᵢ = 2W19ᵢ)
+        Self.outlinedSingle16(dW19_via_W19_squared, W19)
+
+        // dL/dW18 = 2·W18 · 0.001   (∂W18_squared/∂W18ᵢ = 2W18ᵢ)
+        Self.outlinedSingle16(dW18_via_W18_squared, W18)
+
+        // dL/dW17 = 2·W17 · 0.001   (∂W17_squared/∂W17ᵢ = 2W17ᵢ)
+        Self.outlinedSingle16(dW17_via_W17_squared, W17)
+
+        // dL/dW16 = 2·W16 · 0.001   (∂W16_squared/∂W16ᵢ = 2W16ᵢ)
+        Self.outlinedSingle16(dW16_via_W16_squared, W16)
+
+        // dL/dW15 = 2·W15 · 0.001   (∂W15_squared/∂W15ᵢ = 2W15ᵢ)
+        Self.outlinedSingle16(dW15_via_W15_squared, W15)
+
+        // dL/dW14 = 2·W14 · 0.001   (∂W14_squared/∂W14ᵢ = 2W14ᵢ)
+        Self.outlinedSingle16(dW14_via_W14_squared, W14)
+
+        // dL/dW13 = 2·W13 · 0.001   (∂W13_squared/∂W13ᵢ = 2W13ᵢ)
+        Self.outlinedSingle16(dW13_via_W13_squared, W13)
+
+        // dL/dW12 = 2·W12 · 0.001   (∂W12_squared/∂W12ᵢ = 2W12ᵢ)
+        Self.outlinedSingle16(dW12_via_W12_squared, W12)
+
+        // dL/dW11 = 2·W11 · 0.001   (∂W11_squared/∂W11ᵢ = 2W11ᵢ)
+        Self.outlinedSingle16(dW11_via_W11_squared, W11)
+
+        // dL/dW10 = 2·W10 · 0.001   (∂W10_squared/∂W10ᵢ = 2W10ᵢ)
+        Self.outlinedSingle16(dW10_via_W10_squared, W10)
+
+        // dL/dW9 = 2·W9 · 0.001   (∂W9_squared/∂W9ᵢ = 2W9ᵢ)
+        Self.outlinedSingle16(dW9_via_W9_squared, W9)
+
+        // dL/dW8 = 2·W8 · 0.001   (∂W8_squared/∂W8ᵢ = 2W8ᵢ)
+        Self.outlinedSingle16(dW8_via_W8_squared, W8)
+
+        // dL/dW7 = 2·W7 · 0.001   (∂W7_squared/∂W7ᵢ = 2W7ᵢ)
+        Self.outlinedSingle16(dW7_via_W7_squared, W7)
+
+        // dL/dW6 = 2·W6 · 0.001   (∂W6_squared/∂W6ᵢ = 2W6ᵢ)
+        Self.outlinedSingle16(dW6_via_W6_squared, W6)
+
+        // dL/dW5 = 2·W5 · 0.001   (∂W5_squared/∂W5ᵢ = 2W5ᵢ)
+        Self.outlinedSingle16(dW5_via_W5_squared, W5)
+
+        // dL/dW4 = 2·W4 · 0.001   (∂W4_squared/∂W4ᵢ = 2W4ᵢ)
+        Self.outlinedSingle16(dW4_via_W4_squared, W4)
+
+        // dL/dW3 = 2·W3 · 0.001   (∂W3_squared/∂W3ᵢ = 2W3ᵢ)
+        Self.outlinedSingle16(dW3_via_W3_squared, W3)
+
+        // dL/dW2 = 2·W2 · 0.001   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
+        Self.outlinedSingle16(dW2_via_W2_squared, W2)
+
+        // dL/dW1 = 2·W1 · 0.001   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
+        Self.outlinedSingle15(dW1_via_W1_squared, W1)
+
+        // dL/dz30 = (softmax(z30) − onehot(y)) / N
+        Self.outlinedSingle17(z30, y, dz30)
+
+        // dL/db30 = Σ over rows of dz30   (b30 was broadcast)
+        Self.outlinedSingle18(dz30_sum, dz30)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart3(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let h27 = s.advanced(by: 480)  // [1×6]
+        let W28 = p.advanced(by: 1116)  // [6×6]
+        let z28 = s.advanced(by: 492)  // [1×6]
+        let h28 = s.advanced(by: 498)  // [1×6]
+        let W29 = p.advanced(by: 1158)  // [6×6]
+        let z29 = s.advanced(by: 510)  // [1×6]
+        let h29 = s.advanced(by: 516)  // [1×6]
+        let W30 = p.advanced(by: 1200)  // [6×3]
+        let dz30 = s.advanced(by: 1634)  // [1×3]
+        let dh29 = s.advanced(by: 1637)  // [1×6]
+        let dW30_via_z30_linear = s.advanced(by: 1643)  // [6×3]
+        let h29_gate = s.advanced(by: 1661)  // [1×6]
+        let h29_closed = s.advanced(by: 1667)  // [1×6]
+        let h29_gated = s.advanced(by: 1673)  // [1×6]
+        let h29_slope = s.advanced(by: 1679)  // [1×6]
+        let dz29 = s.advanced(by: 1685)  // [1×6]
+        let dz29_sum = g.advanced(by: 1194)  // [6]
+        let dh28 = s.advanced(by: 1691)  // [1×6]
+        let dW29_via_z29_linear = s.advanced(by: 1697)  // [6×6]
+        let h28_x_above = s.advanced(by: 1733)  // [1×6]
+        let h28_x_clamped = s.advanced(by: 1739)  // [1×6]
+        let h28_x_squared = s.advanced(by: 1745)  // [1×6]
+        let h28_cubic_term = s.advanced(by: 1751)  // [1×6]
+        let h28_cubic = s.advanced(by: 1757)  // [1×6]
+        let h28_inner_unscaled = s.advanced(by: 1763)  // [1×6]
+        let h28_inner = s.advanced(by: 1769)  // [1×6]
+        let h28_tanh = s.advanced(by: 1775)  // [1×6]
+        let h28_one_plus_tanh = s.advanced(by: 1781)  // [1×6]
+        let h28_half_gate = s.advanced(by: 1787)  // [1×6]
+        let h28_tanh_squared = s.advanced(by: 1793)  // [1×6]
+        let h28_sech_squared = s.advanced(by: 1799)  // [1×6]
+        let h28_du_term = s.advanced(by: 1805)  // [1×6]
+        let h28_du = s.advanced(by: 1811)  // [1×6]
+        let h28_x_sech_squared = s.advanced(by: 1817)  // [1×6]
+        let h28_x_sech_du = s.advanced(by: 1823)  // [1×6]
+        let h28_tail = s.advanced(by: 1829)  // [1×6]
+        let h28_slope = s.advanced(by: 1835)  // [1×6]
+        let dz28 = s.advanced(by: 1841)  // [1×6]
+        let dz28_sum = g.advanced(by: 1152)  // [6]
+        let dh27 = s.advanced(by: 1847)  // [1×6]
+        let dW28_via_z28_linear = s.advanced(by: 1853)  // [6×6]
+
+        // dL/dh29 = dL/dz30 · W30ᵀ
+        Self.outlinedSingle19(dz30, W30, dh29)
+
+        // dL/dW30 = h29ᵀ · dL/dz30
+        Self.outlinedSingle20(dW30_via_z30_linear, h29, dz30)
+
+        // σ(z29)
+        Self.outlinedSingle21(h29_gate, z29)
+
+        // 1 − σ(z29)
+        Self.outlinedSingle22(h29_closed, h29_gate)
+
+        // h29(1 − σ(z29))
+        Self.outlinedSingle23(h29_gated, h29, h29_closed)
+
+        // silu'(z29) = σ(z29) + h29(1 − σ(z29))
+        Self.outlinedSingle24(h29_slope, h29_gate, h29_gated)
+
+        // dL/dz29 = dL/dh29 · silu'(z29)   (∂h29/∂z29 = σ(z29) + h29(1 − σ(z29)))
+        Self.outlinedSingle23(dz29, dh29, h29_slope)
+
+        // dL/db29 = Σ over rows of dz29   (b29 was broadcast)
+        Self.outlinedSingle25(dz29_sum, dz29)
+
+        // dL/dh28 = dL/dz29 · W29ᵀ
+        Self.outlinedSingle26(dz29, W29, dh28)
+
+        // dL/dW29 = h28ᵀ · dL/dz29
+        Self.outlinedSingle27(dW29_via_z29_linear, h28, dz29)
+
+        // max(z28, −10)
+        Self.outlinedSingle28(h28_x_above, z28)
+
+        // x̂ = z28 clamped to ±10
+        Self.outlinedSingle29(h28_x_clamped, h28_x_above)
+
+        // x̂²
+        Self.outlinedSingle30(h28_x_squared, h28_x_clamped)
+
+        // c·x̂²
+        Self.outlinedSingle31(h28_cubic_term, h28_x_squared)
+
+        // 1 + c·x̂²
+        Self.outlinedSingle32(h28_cubic, h28_cubic_term)
+
+        // x̂(1 + c·x̂²)
+        Self.outlinedSingle23(h28_inner_unscaled, h28_x_clamped, h28_cubic)
+
+        // u = k(x̂ + c·x̂³)
+        Self.outlinedSingle33(h28_inner, h28_inner_unscaled)
+
+        // t = tanh(u)
+        Self.outlinedSingle2(h28_tanh, h28_inner)
+
+        // 1 + t
+        Self.outlinedSingle32(h28_one_plus_tanh, h28_tanh)
+
+        // ½(1 + t)
+        Self.outlinedSingle34(h28_half_gate, h28_one_plus_tanh)
+
+        // t²
+        Self.outlinedSingle30(h28_tanh_squared, h28_tanh)
+
+        // 1 − t²
+        Self.outlinedSingle22(h28_sech_squared, h28_tanh_squared)
+
+        // 3c·x̂²
+        Self.outlinedSingle35(h28_du_term, h28_x_squared)
+
+        // 1 + 3c·x̂²
+        Self.outlinedSingle32(h28_du, h28_du_term)
+
+        // x̂(1 − t²)
+        Self.outlinedSingle23(h28_x_sech_squared, h28_x_clamped, h28_sech_squared)
+
+        // x̂(1 − t²)(1 + 3c·x̂²)
+        Self.outlinedSingle23(h28_x_sech_du, h28_x_sech_squared, h28_du)
+
+        // ½k·x̂(1 − t²)(1 + 3c·x̂²)
+        Self.outlinedSingle36(h28_tail, h28_x_sech_du)
+
+        // gelu'(z28)
+        Self.outlinedSingle24(h28_slope, h28_half_gate, h28_tail)
+
+        // dL/dz28 = dL/dh28 · gelu'(z28)   (∂h28/∂z28 = ½(1 + t) + ½k·z28(1 − t²)(1 + 3c·z28²), t = tanh(k(z28 + c·z28³)))
+        Self.outlinedSingle23(dz28, dh28, h28_slope)
+
+        // dL/db28 = Σ over rows of dz28   (b28 was broadcast)
+        Self.outlinedSingle25(dz28_sum, dz28)
+
+        // dL/dh27 = dL/dz28 · W28ᵀ
+        Self.outlinedSingle26(dz28, W28, dh27)
+
+        // dL/dW28 = h27ᵀ · dL/dz28
+        Self.outlinedSingle27(dW28_via_z28_linear, h27, dz28)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart4(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let h22 = s.advanced(by: 390)  // [1×6]
+        let W23 = p.advanced(by: 906)  // [6×6]
+        let z23 = s.advanced(by: 402)  // [1×6]
+        let h23 = s.advanced(by: 408)  // [1×6]
+        let W24 = p.advanced(by: 948)  // [6×6]
+        let h24 = s.advanced(by: 426)  // [1×6]
+        let W25 = p.advanced(by: 990)  // [6×6]
+        let h25 = s.advanced(by: 444)  // [1×6]
+        let W26 = p.advanced(by: 1032)  // [6×6]
+        let z26 = s.advanced(by: 456)  // [1×6]
+        let h26 = s.advanced(by: 462)  // [1×6]
+        let W27 = p.advanced(by: 1074)  // [6×6]
+        let z27 = s.advanced(by: 474)  // [1×6]
+        let h27 = s.advanced(by: 480)  // [1×6]
+        let dh27 = s.advanced(by: 1847)  // [1×6]
+        let z27_nonnegative = s.advanced(by: 1889)  // [1×6]
+        let h27_slope = s.advanced(by: 1895)  // [1×6]
+        let h27_negative_part = s.advanced(by: 1901)  // [1×6]
+        let dz27 = s.advanced(by: 1907)  // [1×6]
+        let dz27_sum = g.advanced(by: 1110)  // [6]
+        let dh26 = s.advanced(by: 1913)  // [1×6]
+        let dW27_via_z27_linear = s.advanced(by: 1919)  // [6×6]
+        let h26_slope = s.advanced(by: 1955)  // [1×6]
+        let dz26 = s.advanced(by: 1961)  // [1×6]
+        let dz26_sum = g.advanced(by: 1068)  // [6]
+        let dh25 = s.advanced(by: 1967)  // [1×6]
+        let dW26_via_z26_linear = s.advanced(by: 1973)  // [6×6]
+        let h25_squared = s.advanced(by: 2009)  // [1×6]
+        let h25_slope = s.advanced(by: 2015)  // [1×6]
+        let dz25 = s.advanced(by: 2021)  // [1×6]
+        let dz25_sum = g.advanced(by: 1026)  // [6]
+        let dh24 = s.advanced(by: 2027)  // [1×6]
+        let dW25_via_z25_linear = s.advanced(by: 2033)  // [6×6]
+        let h24_squared = s.advanced(by: 2069)  // [1×6]
+        let h24_slope = s.advanced(by: 2075)  // [1×6]
+        let dz24 = s.advanced(by: 2081)  // [1×6]
+        let dz24_sum = g.advanced(by: 984)  // [6]
+        let dh23 = s.advanced(by: 2087)  // [1×6]
+        let dW24_via_z24_linear = s.advanced(by: 2093)  // [6×6]
+        let h23_gate = s.advanced(by: 2129)  // [1×6]
+        let h23_closed = s.advanced(by: 2135)  // [1×6]
+        let h23_gated = s.advanced(by: 2141)  // [1×6]
+        let h23_slope = s.advanced(by: 2147)  // [1×6]
+        let dz23 = s.advanced(by: 2153)  // [1×6]
+        let dz23_sum = g.advanced(by: 942)  // [6]
+        let dh22 = s.advanced(by: 2159)  // [1×6]
+        let dW23_via_z23_linear = s.advanced(by: 2165)  // [6×6]
+
+        // 1 where z27 ≥ 0
+        Self.outlinedSingle37(z27_nonnegative, z27)
+
+        // elu'(z27) = h27 + α for z27 < 0
+        Self.outlinedSingle32(h27_slope, h27)
+
+        // dL/dh27 · (h27 + α)
+        Self.outlinedSingle23(h27_negative_part, dh27, h27_slope)
+
+        // dL/dz27 = dL/dh27 · elu'(z27)   (∂h27/∂z27 = 1 where z27 ≥ 0, else h27 + α)
+        Self.outlinedSingle38(dz27, z27_nonnegative, dh27, h27_negative_part)
+
+        // dL/db27 = Σ over rows of dz27   (b27 was broadcast)
+        Self.outlinedSingle25(dz27_sum, dz27)
+
+        // dL/dh26 = dL/dz27 · W27ᵀ
+        Self.outlinedSingle26(dz27, W27, dh26)
+
+        // dL/dW27 = h26ᵀ · dL/dz27
+        Self.outlinedSingle27(dW27_via_z27_linear, h26, dz27)
+
+        // softplus'(z26) = σ(z26)
+        Self.outlinedSingle21(h26_slope, z26)
+
+        // dL/dz26 = dL/dh26 · σ(z26)   (∂h26/∂z26 = σ(z26) = 1 / (1 + exp(−z26)))
+        Self.outlinedSingle23(dz26, dh26, h26_slope)
+
+        // dL/db26 = Σ over rows of dz26   (b26 was broadcast)
+        Self.outlinedSingle25(dz26_sum, dz26)
+
+        // dL/dh25 = dL/dz26 · W26ᵀ
+        Self.outlinedSingle26(dz26, W26, dh25)
+
+        // dL/dW26 = h25ᵀ · dL/dz26
+        Self.outlinedSingle27(dW26_via_z26_linear, h25, dz26)
+
+        // h25²
+        Self.outlinedSingle30(h25_squared, h25)
+
+        // tanh'(z25) = 1 − h25²
+        Self.outlinedSingle22(h25_slope, h25_squared)
+
+        // dL/dz25 = dL/dh25 · (1 − h25²)   (∂h25/∂z25 = 1 − tanh²(z25))
+        Self.outlinedSingle23(dz25, dh25, h25_slope)
+
+        // dL/db25 = Σ over rows of dz25   (b25 was broadcast)
+        Self.outlinedSingle25(dz25_sum, dz25)
+
+        // dL/dh24 = dL/dz25 · W25ᵀ
+        Self.outlinedSingle26(dz25, W25, dh24)
+
+        // dL/dW25 = h24ᵀ · dL/dz25
+        Self.outlinedSingle27(dW25_via_z25_linear, h24, dz25)
+
+        // h24²
+        Self.outlinedSingle30(h24_squared, h24)
+
+        // tanh'(z24) = 1 − h24²
+        Self.outlinedSingle22(h24_slope, h24_squared)
+
+        // dL/dz24 = dL/dh24 · (1 − h24²)   (∂h24/∂z24 = 1 − tanh²(z24))
+        Self.outlinedSingle23(dz24, dh24, h24_slope)
+
+        // dL/db24 = Σ over rows of dz24   (b24 was broadcast)
+        Self.outlinedSingle25(dz24_sum, dz24)
+
+        // dL/dh23 = dL/dz24 · W24ᵀ
+        Self.outlinedSingle26(dz24, W24, dh23)
+
+        // dL/dW24 = h23ᵀ · dL/dz24
+        Self.outlinedSingle27(dW24_via_z24_linear, h23, dz24)
+
+        // σ(z23)
+        Self.outlinedSingle21(h23_gate, z23)
+
+        // 1 − σ(z23)
+        Self.outlinedSingle22(h23_closed, h23_gate)
+
+        // h23(1 − σ(z23))
+        Self.outlinedSingle23(h23_gated, h23, h23_closed)
+
+        // silu'(z23) = σ(z23) + h23(1 − σ(z23))
+        Self.outlinedSingle24(h23_slope, h23_gate, h23_gated)
+
+        // dL/dz23 = dL/dh23 · silu'(z23)   (∂h23/∂z23 = σ(z23) + h23(1 − σ(z23)))
+        Self.outlinedSingle23(dz23, dh23, h23_slope)
+
+        // dL/db23 = Σ over rows of dz23   (b23 was broadcast)
+        Self.outlinedSingle25(dz23_sum, dz23)
+
+        // dL/dh22 = dL/dz23 · W23ᵀ
+        Self.outlinedSingle26(dz23, W23, dh22)
+
+        // dL/dW23 = h22ᵀ · dL/dz23
+        Self.outlinedSingle27(dW23_via_z23_linear, h22, dz23)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart5(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let z20 = s.advanced(by: 348)  // [1×6]
+        let h20 = s.advanced(by: 354)  // [1×6]
+        let W21 = p.advanced(by: 822)  // [6×6]
+        let z21 = s.advanced(by: 366)  // [1×6]
+        let h21 = s.advanced(by: 372)  // [1×6]
+        let W22 = p.advanced(by: 864)  // [6×6]
+        let z22 = s.advanced(by: 384)  // [1×6]
+        let dh22 = s.advanced(by: 2159)  // [1×6]
+        let h22_x_above = s.advanced(by: 2201)  // [1×6]
+        let h22_x_clamped = s.advanced(by: 2207)  // [1×6]
+        let h22_x_squared = s.advanced(by: 2213)  // [1×6]
+        let h22_cubic_term = s.advanced(by: 2219)  // [1×6]
+        let h22_cubic = s.advanced(by: 2225)  // [1×6]
+        let h22_inner_unscaled = s.advanced(by: 2231)  // [1×6]
+        let h22_inner = s.advanced(by: 2237)  // [1×6]
+        let h22_tanh = s.advanced(by: 2243)  // [1×6]
+        let h22_one_plus_tanh = s.advanced(by: 2249)  // [1×6]
+        let h22_half_gate = s.advanced(by: 2255)  // [1×6]
+        let h22_tanh_squared = s.advanced(by: 2261)  // [1×6]
+        let h22_sech_squared = s.advanced(by: 2267)  // [1×6]
+        let h22_du_term = s.advanced(by: 2273)  // [1×6]
+        let h22_du = s.advanced(by: 2279)  // [1×6]
+        let h22_x_sech_squared = s.advanced(by: 2285)  // [1×6]
+        let h22_x_sech_du = s.advanced(by: 2291)  // [1×6]
+        let h22_tail = s.advanced(by: 2297)  // [1×6]
+        let h22_slope = s.advanced(by: 2303)  // [1×6]
+        let dz22 = s.advanced(by: 2309)  // [1×6]
+        let dz22_sum = g.advanced(by: 900)  // [6]
+        let dh21 = s.advanced(by: 2315)  // [1×6]
+        let dW22_via_z22_linear = s.advanced(by: 2321)  // [6×6]
+        let z21_nonnegative = s.advanced(by: 2357)  // [1×6]
+        let h21_slope = s.advanced(by: 2363)  // [1×6]
+        let h21_negative_part = s.advanced(by: 2369)  // [1×6]
+        let dz21 = s.advanced(by: 2375)  // [1×6]
+        let dz21_sum = g.advanced(by: 858)  // [6]
+        let dh20 = s.advanced(by: 2381)  // [1×6]
+        let dW21_via_z21_linear = s.advanced(by: 2387)  // [6×6]
+        let h20_slope = s.advanced(by: 2423)  // [1×6]
+        let dz20 = s.advanced(by: 2429)  // [1×6]
+        let dz20_sum = g.advanced(by: 816)  // [6]
+
+        // max(z22, −10)
+        Self.outlinedSingle28(h22_x_above, z22)
+
+        // x̂ = z22 clamped to ±10
+        Self.outlinedSingle29(h22_x_clamped, h22_x_above)
+
+        // x̂²
+        Self.outlinedSingle30(h22_x_squared, h22_x_clamped)
+
+        // c·x̂²
+        Self.outlinedSingle31(h22_cubic_term, h22_x_squared)
+
+        // 1 + c·x̂²
+        Self.outlinedSingle32(h22_cubic, h22_cubic_term)
+
+        // x̂(1 + c·x̂²)
+        Self.outlinedSingle23(h22_inner_unscaled, h22_x_clamped, h22_cubic)
+
+        // u = k(x̂ + c·x̂³)
+        Self.outlinedSingle33(h22_inner, h22_inner_unscaled)
+
+        // t = tanh(u)
+        Self.outlinedSingle2(h22_tanh, h22_inner)
+
+        // 1 + t
+        Self.outlinedSingle32(h22_one_plus_tanh, h22_tanh)
+
+        // ½(1 + t)
+        Self.outlinedSingle34(h22_half_gate, h22_one_plus_tanh)
+
+        // t²
+        Self.outlinedSingle30(h22_tanh_squared, h22_tanh)
+
+        // 1 − t²
+        Self.outlinedSingle22(h22_sech_squared, h22_tanh_squared)
+
+        // 3c·x̂²
+        Self.outlinedSingle35(h22_du_term, h22_x_squared)
+
+        // 1 + 3c·x̂²
+        Self.outlinedSingle32(h22_du, h22_du_term)
+
+        // x̂(1 − t²)
+        Self.outlinedSingle23(h22_x_sech_squared, h22_x_clamped, h22_sech_squared)
+
+        // x̂(1 − t²)(1 + 3c·x̂²)
+        Self.outlinedSingle23(h22_x_sech_du, h22_x_sech_squared, h22_du)
+
+        // ½k·x̂(1 − t²)(1 + 3c·x̂²)
+        Self.outlinedSingle36(h22_tail, h22_x_sech_du)
+
+        // gelu'(z22)
+        Self.outlinedSingle24(h22_slope, h22_half_gate, h22_tail)
+
+        // dL/dz22 = dL/dh22 · gelu'(z22)   (∂h22/∂z22 = ½(1 + t) + ½k·z22(1 − t²)(1 + 3c·z22²), t = tanh(k(z22 + c·z22³)))
+        Self.outlinedSingle23(dz22, dh22, h22_slope)
+
+        // dL/db22 = Σ over rows of dz22   (b22 was broadcast)
+        Self.outlinedSingle25(dz22_sum, dz22)
+
+        // dL/dh21 = dL/dz22 · W22ᵀ
+        Self.outlinedSingle26(dz22, W22, dh21)
+
+        // dL/dW22 = h21ᵀ · dL/dz22
+        Self.outlinedSingle27(dW22_via_z22_linear, h21, dz22)
+
+        // 1 where z21 ≥ 0
+        Self.outlinedSingle37(z21_nonnegative, z21)
+
+        // elu'(z21) = h21 + α for z21 < 0
+        Self.outlinedSingle32(h21_slope, h21)
+
+        // dL/dh21 · (h21 + α)
+        Self.outlinedSingle23(h21_negative_part, dh21, h21_slope)
+
+        // dL/dz21 = dL/dh21 · elu'(z21)   (∂h21/∂z21 = 1 where z21 ≥ 0, else h21 + α)
+        Self.outlinedSingle38(dz21, z21_nonnegative, dh21, h21_negative_part)
+
+        // dL/db21 = Σ over rows of dz21   (b21 was broadcast)
+        Self.outlinedSingle25(dz21_sum, dz21)
+
+        // dL/dh20 = dL/dz21 · W21ᵀ
+        Self.outlinedSingle26(dz21, W21, dh20)
+
+        // dL/dW21 = h20ᵀ · dL/dz21
+        Self.outlinedSingle27(dW21_via_z21_linear, h20, dz21)
+
+        // softplus'(z20) = σ(z20)
+        Self.outlinedSingle21(h20_slope, z20)
+
+        // dL/dz20 = dL/dh20 · σ(z20)   (∂h20/∂z20 = σ(z20) = 1 / (1 + exp(−z20)))
+        Self.outlinedSingle23(dz20, dh20, h20_slope)
+
+        // dL/db20 = Σ over rows of dz20   (b20 was broadcast)
+        Self.outlinedSingle25(dz20_sum, dz20)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart6(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let z16 = s.advanced(by: 276)  // [1×6]
+        let h16 = s.advanced(by: 282)  // [1×6]
+        let W17 = p.advanced(by: 654)  // [6×6]
+        let z17 = s.advanced(by: 294)  // [1×6]
+        let h17 = s.advanced(by: 300)  // [1×6]
+        let W18 = p.advanced(by: 696)  // [6×6]
+        let h18 = s.advanced(by: 318)  // [1×6]
+        let W19 = p.advanced(by: 738)  // [6×6]
+        let h19 = s.advanced(by: 336)  // [1×6]
+        let W20 = p.advanced(by: 780)  // [6×6]
+        let dz20 = s.advanced(by: 2429)  // [1×6]
+        let dh19 = s.advanced(by: 2435)  // [1×6]
+        let dW20_via_z20_linear = s.advanced(by: 2441)  // [6×6]
+        let h19_squared = s.advanced(by: 2477)  // [1×6]
+        let h19_slope = s.advanced(by: 2483)  // [1×6]
+        let dz19 = s.advanced(by: 2489)  // [1×6]
+        let dz19_sum = g.advanced(by: 774)  // [6]
+        let dh18 = s.advanced(by: 2495)  // [1×6]
+        let dW19_via_z19_linear = s.advanced(by: 2501)  // [6×6]
+        let h18_squared = s.advanced(by: 2537)  // [1×6]
+        let h18_slope = s.advanced(by: 2543)  // [1×6]
+        let dz18 = s.advanced(by: 2549)  // [1×6]
+        let dz18_sum = g.advanced(by: 732)  // [6]
+        let dh17 = s.advanced(by: 2555)  // [1×6]
+        let dW18_via_z18_linear = s.advanced(by: 2561)  // [6×6]
+        let h17_gate = s.advanced(by: 2597)  // [1×6]
+        let h17_closed = s.advanced(by: 2603)  // [1×6]
+        let h17_gated = s.advanced(by: 2609)  // [1×6]
+        let h17_slope = s.advanced(by: 2615)  // [1×6]
+        let dz17 = s.advanced(by: 2621)  // [1×6]
+        let dz17_sum = g.advanced(by: 690)  // [6]
+        let dh16 = s.advanced(by: 2627)  // [1×6]
+        let dW17_via_z17_linear = s.advanced(by: 2633)  // [6×6]
+        let h16_x_above = s.advanced(by: 2669)  // [1×6]
+        let h16_x_clamped = s.advanced(by: 2675)  // [1×6]
+        let h16_x_squared = s.advanced(by: 2681)  // [1×6]
+        let h16_cubic_term = s.advanced(by: 2687)  // [1×6]
+        let h16_cubic = s.advanced(by: 2693)  // [1×6]
+        let h16_inner_unscaled = s.advanced(by: 2699)  // [1×6]
+        let h16_inner = s.advanced(by: 2705)  // [1×6]
+        let h16_tanh = s.advanced(by: 2711)  // [1×6]
+        let h16_one_plus_tanh = s.advanced(by: 2717)  // [1×6]
+        let h16_half_gate = s.advanced(by: 2723)  // [1×6]
+
+        // dL/dh19 = dL/dz20 · W20ᵀ
+        Self.outlinedSingle26(dz20, W20, dh19)
+
+        // dL/dW20 = h19ᵀ · dL/dz20
+        Self.outlinedSingle27(dW20_via_z20_linear, h19, dz20)
+
+        // h19²
+        Self.outlinedSingle30(h19_squared, h19)
+
+        // tanh'(z19) = 1 − h19²
+        Self.outlinedSingle22(h19_slope, h19_squared)
+
+        // dL/dz19 = dL/dh19 · (1 − h19²)   (∂h19/∂z19 = 1 − tanh²(z19))
+        Self.outlinedSingle23(dz19, dh19, h19_slope)
+
+        // dL/db19 = Σ over rows of dz19   (b19 was broadcast)
+        Self.outlinedSingle25(dz19_sum, dz19)
+
+        // dL/dh18 = dL/dz19 · W19ᵀ
+        Self.outlinedSingle26(dz19, W19, dh18)
+
+        // dL/dW19 = h18ᵀ · dL/dz19
+        Self.outlinedSingle27(dW19_via_z19_linear, h18, dz19)
+
+        // h18²
+        Self.outlinedSingle30(h18_squared, h18)
+
+        // tanh'(z18) = 1 − h18²
+        Self.outlinedSingle22(h18_slope, h18_squared)
+
+        // dL/dz18 = dL/dh18 · (1 − h18²)   (∂h18/∂z18 = 1 − tanh²(z18))
+        Self.outlinedSingle23(dz18, dh18, h18_slope)
+
+        // dL/db18 = Σ over rows of dz18   (b18 was broadcast)
+        Self.outlinedSingle25(dz18_sum, dz18)
+
+        // dL/dh17 = dL/dz18 · W18ᵀ
+        Self.outlinedSingle26(dz18, W18, dh17)
+
+        // dL/dW18 = h17ᵀ · dL/dz18
+        Self.outlinedSingle27(dW18_via_z18_linear, h17, dz18)
+
+        // σ(z17)
+        Self.outlinedSingle21(h17_gate, z17)
+
+        // 1 − σ(z17)
+        Self.outlinedSingle22(h17_closed, h17_gate)
+
+        // h17(1 − σ(z17))
+        Self.outlinedSingle23(h17_gated, h17, h17_closed)
+
+        // silu'(z17) = σ(z17) + h17(1 − σ(z17))
+        Self.outlinedSingle24(h17_slope, h17_gate, h17_gated)
+
+        // dL/dz17 = dL/dh17 · silu'(z17)   (∂h17/∂z17 = σ(z17) + h17(1 − σ(z17)))
+        Self.outlinedSingle23(dz17, dh17, h17_slope)
+
+        // dL/db17 = Σ over rows of dz17   (b17 was broadcast)
+        Self.outlinedSingle25(dz17_sum, dz17)
+
+        // dL/dh16 = dL/dz17 · W17ᵀ
+        Self.outlinedSingle26(dz17, W17, dh16)
+
+        // dL/dW17 = h16ᵀ · dL/dz17
+        Self.outlinedSingle27(dW17_via_z17_linear, h16, dz17)
+
+        // max(z16, −10)
+        Self.outlinedSingle28(h16_x_above, z16)
+
+        // x̂ = z16 clamped to ±10
+        Self.outlinedSingle29(h16_x_clamped, h16_x_above)
+
+        // x̂²
+        Self.outlinedSingle30(h16_x_squared, h16_x_clamped)
+
+        // c·x̂²
+        Self.outlinedSingle31(h16_cubic_term, h16_x_squared)
+
+        // 1 + c·x̂²
+        Self.outlinedSingle32(h16_cubic, h16_cubic_term)
+
+        // x̂(1 + c·x̂²)
+        Self.outlinedSingle23(h16_inner_unscaled, h16_x_clamped, h16_cubic)
+
+        // u = k(x̂ + c·x̂³)
+        Self.outlinedSingle33(h16_inner, h16_inner_unscaled)
+
+        // t = tanh(u)
+        Self.outlinedSingle2(h16_tanh, h16_inner)
+
+        // 1 + t
+        Self.outlinedSingle32(h16_one_plus_tanh, h16_tanh)
+
+        // ½(1 + t)
+        Self.outlinedSingle34(h16_half_gate, h16_one_plus_tanh)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart7(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let h12 = s.advanced(by: 210)  // [1×6]
+        let W13 = p.advanced(by: 486)  // [6×6]
+        let h13 = s.advanced(by: 228)  // [1×6]
+        let W14 = p.advanced(by: 528)  // [6×6]
+        let z14 = s.advanced(by: 240)  // [1×6]
+        let h14 = s.advanced(by: 246)  // [1×6]
+        let W15 = p.advanced(by: 570)  // [6×6]
+        let z15 = s.advanced(by: 258)  // [1×6]
+        let h15 = s.advanced(by: 264)  // [1×6]
+        let W16 = p.advanced(by: 612)  // [6×6]
+        let dh16 = s.advanced(by: 2627)  // [1×6]
+        let h16_x_clamped = s.advanced(by: 2675)  // [1×6]
+        let h16_x_squared = s.advanced(by: 2681)  // [1×6]
+        let h16_tanh = s.advanced(by: 2711)  // [1×6]
+        let h16_half_gate = s.advanced(by: 2723)  // [1×6]
+        let h16_tanh_squared = s.advanced(by: 2729)  // [1×6]
+        let h16_sech_squared = s.advanced(by: 2735)  // [1×6]
+        let h16_du_term = s.advanced(by: 2741)  // [1×6]
+        let h16_du = s.advanced(by: 2747)  // [1×6]
+        let h16_x_sech_squared = s.advanced(by: 2753)  // [1×6]
+        let h16_x_sech_du = s.advanced(by: 2759)  // [1×6]
+        let h16_tail = s.advanced(by: 2765)  // [1×6]
+        let h16_slope = s.advanced(by: 2771)  // [1×6]
+        let dz16 = s.advanced(by: 2777)  // [1×6]
+        let dz16_sum = g.advanced(by: 648)  // [6]
+        let dh15 = s.advanced(by: 2783)  // [1×6]
+        let dW16_via_z16_linear = s.advanced(by: 2789)  // [6×6]
+        let z15_nonnegative = s.advanced(by: 2825)  // [1×6]
+        let h15_slope = s.advanced(by: 2831)  // [1×6]
+        let h15_negative_part = s.advanced(by: 2837)  // [1×6]
+        let dz15 = s.advanced(by: 2843)  // [1×6]
+        let dz15_sum = g.advanced(by: 606)  // [6]
+        let dh14 = s.advanced(by: 2849)  // [1×6]
+        let dW15_via_z15_linear = s.advanced(by: 2855)  // [6×6]
+        let h14_slope = s.advanced(by: 2891)  // [1×6]
+        let dz14 = s.advanced(by: 2897)  // [1×6]
+        let dz14_sum = g.advanced(by: 564)  // [6]
+        let dh13 = s.advanced(by: 2903)  // [1×6]
+        let dW14_via_z14_linear = s.advanced(by: 2909)  // [6×6]
+        let h13_squared = s.advanced(by: 2945)  // [1×6]
+        let h13_slope = s.advanced(by: 2951)  // [1×6]
+        let dz13 = s.advanced(by: 2957)  // [1×6]
+        let dz13_sum = g.advanced(by: 522)  // [6]
+        let dh12 = s.advanced(by: 2963)  // [1×6]
+        let dW13_via_z13_linear = s.advanced(by: 2969)  // [6×6]
+        let h12_squared = s.advanced(by: 3005)  // [1×6]
+        let h12_slope = s.advanced(by: 3011)  // [1×6]
+
+        // t²
+        Self.outlinedSingle30(h16_tanh_squared, h16_tanh)
+
+        // 1 − t²
+        Self.outlinedSingle22(h16_sech_squared, h16_tanh_squared)
+
+        // 3c·x̂²
+        Self.outlinedSingle35(h16_du_term, h16_x_squared)
+
+        // 1 + 3c·x̂²
+        Self.outlinedSingle32(h16_du, h16_du_term)
+
+        // x̂(1 − t²)
+        Self.outlinedSingle23(h16_x_sech_squared, h16_x_clamped, h16_sech_squared)
+
+        // x̂(1 − t²)(1 + 3c·x̂²)
+        Self.outlinedSingle23(h16_x_sech_du, h16_x_sech_squared, h16_du)
+
+        // ½k·x̂(1 − t²)(1 + 3c·x̂²)
+        Self.outlinedSingle36(h16_tail, h16_x_sech_du)
+
+        // gelu'(z16)
+        Self.outlinedSingle24(h16_slope, h16_half_gate, h16_tail)
+
+        // dL/dz16 = dL/dh16 · gelu'(z16)   (∂h16/∂z16 = ½(1 + t) + ½k·z16(1 − t²)(1 + 3c·z16²), t = tanh(k(z16 + c·z16³)))
+        Self.outlinedSingle23(dz16, dh16, h16_slope)
+
+        // dL/db16 = Σ over rows of dz16   (b16 was broadcast)
+        Self.outlinedSingle25(dz16_sum, dz16)
+
+        // dL/dh15 = dL/dz16 · W16ᵀ
+        Self.outlinedSingle26(dz16, W16, dh15)
+
+        // dL/dW16 = h15ᵀ · dL/dz16
+        Self.outlinedSingle27(dW16_via_z16_linear, h15, dz16)
+
+        // 1 where z15 ≥ 0
+        Self.outlinedSingle37(z15_nonnegative, z15)
+
+        // elu'(z15) = h15 + α for z15 < 0
+        Self.outlinedSingle32(h15_slope, h15)
+
+        // dL/dh15 · (h15 + α)
+        Self.outlinedSingle23(h15_negative_part, dh15, h15_slope)
+
+        // dL/dz15 = dL/dh15 · elu'(z15)   (∂h15/∂z15 = 1 where z15 ≥ 0, else h15 + α)
+        Self.outlinedSingle38(dz15, z15_nonnegative, dh15, h15_negative_part)
+
+        // dL/db15 = Σ over rows of dz15   (b15 was broadcast)
+        Self.outlinedSingle25(dz15_sum, dz15)
+
+        // dL/dh14 = dL/dz15 · W15ᵀ
+        Self.outlinedSingle26(dz15, W15, dh14)
+
+        // dL/dW15 = h14ᵀ · dL/dz15
+        Self.outlinedSingle27(dW15_via_z15_linear, h14, dz15)
+
+        // softplus'(z14) = σ(z14)
+        Self.outlinedSingle21(h14_slope, z14)
+
+        // dL/dz14 = dL/dh14 · σ(z14)   (∂h14/∂z14 = σ(z14) = 1 / (1 + exp(−z14)))
+        Self.outlinedSingle23(dz14, dh14, h14_slope)
+
+        // dL/db14 = Σ over rows of dz14   (b14 was broadcast)
+        Self.outlinedSingle25(dz14_sum, dz14)
+
+        // dL/dh13 = dL/dz14 · W14ᵀ
+        Self.outlinedSingle26(dz14, W14, dh13)
+
+        // dL/dW14 = h13ᵀ · dL/dz14
+        Self.outlinedSingle27(dW14_via_z14_linear, h13, dz14)
+
+        // h13²
+        Self.outlinedSingle30(h13_squared, h13)
+
+        // tanh'(z13) = 1 − h13²
+        Self.outlinedSingle22(h13_slope, h13_squared)
+
+        // dL/dz13 = dL/dh13 · (1 − h13²)   (∂h13/∂z13 = 1 − tanh²(z13))
+        Self.outlinedSingle23(dz13, dh13, h13_slope)
+
+        // dL/db13 = Σ over rows of dz13   (b13 was broadcast)
+        Self.outlinedSingle25(dz13_sum, dz13)
+
+        // dL/dh12 = dL/dz13 · W13ᵀ
+        Self.outlinedSingle26(dz13, W13, dh12)
+
+        // dL/dW13 = h12ᵀ · dL/dz13
+        Self.outlinedSingle27(dW13_via_z13_linear, h12, dz13)
+
+        // h12²
+        Self.outlinedSingle30(h12_squared, h12)
+
+        // tanh'(z12) = 1 − h12²
+        Self.outlinedSingle22(h12_slope, h12_squared)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart8(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let z10 = s.advanced(by: 168)  // [1×6]
+        let h10 = s.advanced(by: 174)  // [1×6]
+        let W11 = p.advanced(by: 402)  // [6×6]
+        let z11 = s.advanced(by: 186)  // [1×6]
+        let h11 = s.advanced(by: 192)  // [1×6]
+        let W12 = p.advanced(by: 444)  // [6×6]
+        let dh12 = s.advanced(by: 2963)  // [1×6]
+        let h12_slope = s.advanced(by: 3011)  // [1×6]
+        let dz12 = s.advanced(by: 3017)  // [1×6]
+        let dz12_sum = g.advanced(by: 480)  // [6]
+        let dh11 = s.advanced(by: 3023)  // [1×6]
+        let dW12_via_z12_linear = s.advanced(by: 3029)  // [6×6]
+        let h11_gate = s.advanced(by: 3065)  // [1×6]
+        let h11_closed = s.advanced(by: 3071)  // [1×6]
+        let h11_gated = s.advanced(by: 3077)  // [1×6]
+        let h11_slope = s.advanced(by: 3083)  // [1×6]
+        let dz11 = s.advanced(by: 3089)  // [1×6]
+        let dz11_sum = g.advanced(by: 438)  // [6]
+        let dh10 = s.advanced(by: 3095)  // [1×6]
+        let dW11_via_z11_linear = s.advanced(by: 3101)  // [6×6]
+        let h10_x_above = s.advanced(by: 3137)  // [1×6]
+        let h10_x_clamped = s.advanced(by: 3143)  // [1×6]
+        let h10_x_squared = s.advanced(by: 3149)  // [1×6]
+        let h10_cubic_term = s.advanced(by: 3155)  // [1×6]
+        let h10_cubic = s.advanced(by: 3161)  // [1×6]
+        let h10_inner_unscaled = s.advanced(by: 3167)  // [1×6]
+        let h10_inner = s.advanced(by: 3173)  // [1×6]
+        let h10_tanh = s.advanced(by: 3179)  // [1×6]
+        let h10_one_plus_tanh = s.advanced(by: 3185)  // [1×6]
+        let h10_half_gate = s.advanced(by: 3191)  // [1×6]
+        let h10_tanh_squared = s.advanced(by: 3197)  // [1×6]
+        let h10_sech_squared = s.advanced(by: 3203)  // [1×6]
+        let h10_du_term = s.advanced(by: 3209)  // [1×6]
+        let h10_du = s.advanced(by: 3215)  // [1×6]
+        let h10_x_sech_squared = s.advanced(by: 3221)  // [1×6]
+        let h10_x_sech_du = s.advanced(by: 3227)  // [1×6]
+        let h10_tail = s.advanced(by: 3233)  // [1×6]
+        let h10_slope = s.advanced(by: 3239)  // [1×6]
+        let dz10 = s.advanced(by: 3245)  // [1×6]
+        let dz10_sum = g.advanced(by: 396)  // [6]
+
+        // dL/dz12 = dL/dh12 · (1 − h12²)   (∂h12/∂z12 = 1 − tanh²(z12))
+        Self.outlinedSingle23(dz12, dh12, h12_slope)
+
+        // dL/db12 = Σ over rows of dz12   (b12 was broadcast)
+        Self.outlinedSingle25(dz12_sum, dz12)
+
+        // dL/dh11 = dL/dz12 · W12ᵀ
+        Self.outlinedSingle26(dz12, W12, dh11)
+
+        // dL/dW12 = h11ᵀ · dL/dz12
+        Self.outlinedSingle27(dW12_via_z12_linear, h11, dz12)
+
+        // σ(z11)
+        Self.outlinedSingle21(h11_gate, z11)
+
+        // 1 − σ(z11)
+        Self.outlinedSingle22(h11_closed, h11_gate)
+
+        // h11(1 − σ(z11))
+        Self.outlinedSingle23(h11_gated, h11, h11_closed)
+
+        // silu'(z11) = σ(z11) + h11(1 − σ(z11))
+        Self.outlinedSingle24(h11_slope, h11_gate, h11_gated)
+
+        // dL/dz11 = dL/dh11 · silu'(z11)   (∂h11/∂z11 = σ(z11) + h11(1 − σ(z11)))
+        Self.outlinedSingle23(dz11, dh11, h11_slope)
+
+        // dL/db11 = Σ over rows of dz11   (b11 was broadcast)
+        Self.outlinedSingle25(dz11_sum, dz11)
+
+        // dL/dh10 = dL/dz11 · W11ᵀ
+        Self.outlinedSingle26(dz11, W11, dh10)
+
+        // dL/dW11 = h10ᵀ · dL/dz11
+        Self.outlinedSingle27(dW11_via_z11_linear, h10, dz11)
+
+        // max(z10, −10)
+        Self.outlinedSingle28(h10_x_above, z10)
+
+        // x̂ = z10 clamped to ±10
+        Self.outlinedSingle29(h10_x_clamped, h10_x_above)
+
+        // x̂²
+        Self.outlinedSingle30(h10_x_squared, h10_x_clamped)
+
+        // c·x̂²
+        Self.outlinedSingle31(h10_cubic_term, h10_x_squared)
+
+        // 1 + c·x̂²
+        Self.outlinedSingle32(h10_cubic, h10_cubic_term)
+
+        // x̂(1 + c·x̂²)
+        Self.outlinedSingle23(h10_inner_unscaled, h10_x_clamped, h10_cubic)
+
+        // u = k(x̂ + c·x̂³)
+        Self.outlinedSingle33(h10_inner, h10_inner_unscaled)
+
+        // t = tanh(u)
+        Self.outlinedSingle2(h10_tanh, h10_inner)
+
+        // 1 + t
+        Self.outlinedSingle32(h10_one_plus_tanh, h10_tanh)
+
+        // ½(1 + t)
+        Self.outlinedSingle34(h10_half_gate, h10_one_plus_tanh)
+
+        // t²
+        Self.outlinedSingle30(h10_tanh_squared, h10_tanh)
+
+        // 1 − t²
+        Self.outlinedSingle22(h10_sech_squared, h10_tanh_squared)
+
+        // 3c·x̂²
+        Self.outlinedSingle35(h10_du_term, h10_x_squared)
+
+        // 1 + 3c·x̂²
+        Self.outlinedSingle32(h10_du, h10_du_term)
+
+        // x̂(1 − t²)
+        Self.outlinedSingle23(h10_x_sech_squared, h10_x_clamped, h10_sech_squared)
+
+        // x̂(1 − t²)(1 + 3c·x̂²)
+        Self.outlinedSingle23(h10_x_sech_du, h10_x_sech_squared, h10_du)
+
+        // ½k·x̂(1 − t²)(1 + 3c·x̂²)
+        Self.outlinedSingle36(h10_tail, h10_x_sech_du)
+
+        // gelu'(z10)
+        Self.outlinedSingle24(h10_slope, h10_half_gate, h10_tail)
+
+        // dL/dz10 = dL/dh10 · gelu'(z10)   (∂h10/∂z10 = ½(1 + t) + ½k·z10(1 − t²)(1 + 3c·z10²), t = tanh(k(z10 + c·z10³)))
+        Self.outlinedSingle23(dz10, dh10, h10_slope)
+
+        // dL/db10 = Σ over rows of dz10   (b10 was broadcast)
+        Self.outlinedSingle25(dz10_sum, dz10)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart9(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let z5 = s.advanced(by: 78)  // [1×6]
+        let h5 = s.advanced(by: 84)  // [1×6]
+        let W6 = p.advanced(by: 192)  // [6×6]
+        let h6 = s.advanced(by: 102)  // [1×6]
+        let W7 = p.advanced(by: 234)  // [6×6]
+        let h7 = s.advanced(by: 120)  // [1×6]
+        let W8 = p.advanced(by: 276)  // [6×6]
+        let z8 = s.advanced(by: 132)  // [1×6]
+        let h8 = s.advanced(by: 138)  // [1×6]
+        let W9 = p.advanced(by: 318)  // [6×6]
+        let z9 = s.advanced(by: 150)  // [1×6]
+        let h9 = s.advanced(by: 156)  // [1×6]
+        let W10 = p.advanced(by: 360)  // [6×6]
+        let dz10 = s.advanced(by: 3245)  // [1×6]
+        let dh9 = s.advanced(by: 3251)  // [1×6]
+        let dW10_via_z10_linear = s.advanced(by: 3257)  // [6×6]
+        let z9_nonnegative = s.advanced(by: 3293)  // [1×6]
+        let h9_slope = s.advanced(by: 3299)  // [1×6]
+        let h9_negative_part = s.advanced(by: 3305)  // [1×6]
+        let dz9 = s.advanced(by: 3311)  // [1×6]
+        let dz9_sum = g.advanced(by: 354)  // [6]
+        let dh8 = s.advanced(by: 3317)  // [1×6]
+        let dW9_via_z9_linear = s.advanced(by: 3323)  // [6×6]
+        let h8_slope = s.advanced(by: 3359)  // [1×6]
+        let dz8 = s.advanced(by: 3365)  // [1×6]
+        let dz8_sum = g.advanced(by: 312)  // [6]
+        let dh7 = s.advanced(by: 3371)  // [1×6]
+        let dW8_via_z8_linear = s.advanced(by: 3377)  // [6×6]
+        let h7_squared = s.advanced(by: 3413)  // [1×6]
+        let h7_slope = s.advanced(by: 3419)  // [1×6]
+        let dz7 = s.advanced(by: 3425)  // [1×6]
+        let dz7_sum = g.advanced(by: 270)  // [6]
+        let dh6 = s.advanced(by: 3431)  // [1×6]
+        let dW7_via_z7_linear = s.advanced(by: 3437)  // [6×6]
+        let h6_squared = s.advanced(by: 3473)  // [1×6]
+        let h6_slope = s.advanced(by: 3479)  // [1×6]
+        let dz6 = s.advanced(by: 3485)  // [1×6]
+        let dz6_sum = g.advanced(by: 228)  // [6]
+        let dh5 = s.advanced(by: 3491)  // [1×6]
+        let dW6_via_z6_linear = s.advanced(by: 3497)  // [6×6]
+        let h5_gate = s.advanced(by: 3533)  // [1×6]
+        let h5_closed = s.advanced(by: 3539)  // [1×6]
+        let h5_gated = s.advanced(by: 3545)  // [1×6]
+        let h5_slope = s.advanced(by: 3551)  // [1×6]
+        let dz5 = s.advanced(by: 3557)  // [1×6]
+        let dz5_sum = g.advanced(by: 186)  // [6]
+
+        // dL/dh9 = dL/dz10 · W10ᵀ
+        Self.outlinedSingle26(dz10, W10, dh9)
+
+        // dL/dW10 = h9ᵀ · dL/dz10
+        Self.outlinedSingle27(dW10_via_z10_linear, h9, dz10)
+
+        // 1 where z9 ≥ 0
+        Self.outlinedSingle37(z9_nonnegative, z9)
+
+        // elu'(z9) = h9 + α for z9 < 0
+        Self.outlinedSingle32(h9_slope, h9)
+
+        // dL/dh9 · (h9 + α)
+        Self.outlinedSingle23(h9_negative_part, dh9, h9_slope)
+
+        // dL/dz9 = dL/dh9 · elu'(z9)   (∂h9/∂z9 = 1 where z9 ≥ 0, else h9 + α)
+        Self.outlinedSingle38(dz9, z9_nonnegative, dh9, h9_negative_part)
+
+        // dL/db9 = Σ over rows of dz9   (b9 was broadcast)
+        Self.outlinedSingle25(dz9_sum, dz9)
+
+        // dL/dh8 = dL/dz9 · W9ᵀ
+        Self.outlinedSingle26(dz9, W9, dh8)
+
+        // dL/dW9 = h8ᵀ · dL/dz9
+        Self.outlinedSingle27(dW9_via_z9_linear, h8, dz9)
+
+        // softplus'(z8) = σ(z8)
+        Self.outlinedSingle21(h8_slope, z8)
+
+        // dL/dz8 = dL/dh8 · σ(z8)   (∂h8/∂z8 = σ(z8) = 1 / (1 + exp(−z8)))
+        Self.outlinedSingle23(dz8, dh8, h8_slope)
+
+        // dL/db8 = Σ over rows of dz8   (b8 was broadcast)
+        Self.outlinedSingle25(dz8_sum, dz8)
+
+        // dL/dh7 = dL/dz8 · W8ᵀ
+        Self.outlinedSingle26(dz8, W8, dh7)
+
+        // dL/dW8 = h7ᵀ · dL/dz8
+        Self.outlinedSingle27(dW8_via_z8_linear, h7, dz8)
+
+        // h7²
+        Self.outlinedSingle30(h7_squared, h7)
+
+        // tanh'(z7) = 1 − h7²
+        Self.outlinedSingle22(h7_slope, h7_squared)
+
+        // dL/dz7 = dL/dh7 · (1 − h7²)   (∂h7/∂z7 = 1 − tanh²(z7))
+        Self.outlinedSingle23(dz7, dh7, h7_slope)
+
+        // dL/db7 = Σ over rows of dz7   (b7 was broadcast)
+        Self.outlinedSingle25(dz7_sum, dz7)
+
+        // dL/dh6 = dL/dz7 · W7ᵀ
+        Self.outlinedSingle26(dz7, W7, dh6)
+
+        // dL/dW7 = h6ᵀ · dL/dz7
+        Self.outlinedSingle27(dW7_via_z7_linear, h6, dz7)
+
+        // h6²
+        Self.outlinedSingle30(h6_squared, h6)
+
+        // tanh'(z6) = 1 − h6²
+        Self.outlinedSingle22(h6_slope, h6_squared)
+
+        // dL/dz6 = dL/dh6 · (1 − h6²)   (∂h6/∂z6 = 1 − tanh²(z6))
+        Self.outlinedSingle23(dz6, dh6, h6_slope)
+
+        // dL/db6 = Σ over rows of dz6   (b6 was broadcast)
+        Self.outlinedSingle25(dz6_sum, dz6)
+
+        // dL/dh5 = dL/dz6 · W6ᵀ
+        Self.outlinedSingle26(dz6, W6, dh5)
+
+        // dL/dW6 = h5ᵀ · dL/dz6
+        Self.outlinedSingle27(dW6_via_z6_linear, h5, dz6)
+
+        // σ(z5)
+        Self.outlinedSingle21(h5_gate, z5)
+
+        // 1 − σ(z5)
+        Self.outlinedSingle22(h5_closed, h5_gate)
+
+        // h5(1 − σ(z5))
+        Self.outlinedSingle23(h5_gated, h5, h5_closed)
+
+        // silu'(z5) = σ(z5) + h5(1 − σ(z5))
+        Self.outlinedSingle24(h5_slope, h5_gate, h5_gated)
+
+        // dL/dz5 = dL/dh5 · silu'(z5)   (∂h5/∂z5 = σ(z5) + h5(1 − σ(z5)))
+        Self.outlinedSingle23(dz5, dh5, h5_slope)
+
+        // dL/db5 = Σ over rows of dz5   (b5 was broadcast)
+        Self.outlinedSingle25(dz5_sum, dz5)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart10(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let z2 = s.advanced(by: 24)  // [1×6]
+        let h2 = s.advanced(by: 30)  // [1×6]
+        let W3 = p.advanced(by: 66)  // [6×6]
+        let z3 = s.advanced(by: 42)  // [1×6]
+        let h3 = s.advanced(by: 48)  // [1×6]
+        let W4 = p.advanced(by: 108)  // [6×6]
+        let z4 = s.advanced(by: 60)  // [1×6]
+        let h4 = s.advanced(by: 66)  // [1×6]
+        let W5 = p.advanced(by: 150)  // [6×6]
+        let dz5 = s.advanced(by: 3557)  // [1×6]
+        let dh4 = s.advanced(by: 3563)  // [1×6]
+        let dW5_via_z5_linear = s.advanced(by: 3569)  // [6×6]
+        let h4_x_above = s.advanced(by: 3605)  // [1×6]
+        let h4_x_clamped = s.advanced(by: 3611)  // [1×6]
+        let h4_x_squared = s.advanced(by: 3617)  // [1×6]
+        let h4_cubic_term = s.advanced(by: 3623)  // [1×6]
+        let h4_cubic = s.advanced(by: 3629)  // [1×6]
+        let h4_inner_unscaled = s.advanced(by: 3635)  // [1×6]
+        let h4_inner = s.advanced(by: 3641)  // [1×6]
+        let h4_tanh = s.advanced(by: 3647)  // [1×6]
+        let h4_one_plus_tanh = s.advanced(by: 3653)  // [1×6]
+        let h4_half_gate = s.advanced(by: 3659)  // [1×6]
+        let h4_tanh_squared = s.advanced(by: 3665)  // [1×6]
+        let h4_sech_squared = s.advanced(by: 3671)  // [1×6]
+        let h4_du_term = s.advanced(by: 3677)  // [1×6]
+        let h4_du = s.advanced(by: 3683)  // [1×6]
+        let h4_x_sech_squared = s.advanced(by: 3689)  // [1×6]
+        let h4_x_sech_du = s.advanced(by: 3695)  // [1×6]
+        let h4_tail = s.advanced(by: 3701)  // [1×6]
+        let h4_slope = s.advanced(by: 3707)  // [1×6]
+        let dz4 = s.advanced(by: 3713)  // [1×6]
+        let dz4_sum = g.advanced(by: 144)  // [6]
+        let dh3 = s.advanced(by: 3719)  // [1×6]
+        let dW4_via_z4_linear = s.advanced(by: 3725)  // [6×6]
+        let z3_nonnegative = s.advanced(by: 3761)  // [1×6]
+        let h3_slope = s.advanced(by: 3767)  // [1×6]
+        let h3_negative_part = s.advanced(by: 3773)  // [1×6]
+        let dz3 = s.advanced(by: 3779)  // [1×6]
+        let dz3_sum = g.advanced(by: 102)  // [6]
+        let dh2 = s.advanced(by: 3785)  // [1×6]
+        let dW3_via_z3_linear = s.advanced(by: 3791)  // [6×6]
+        let h2_slope = s.advanced(by: 3827)  // [1×6]
+
+        // dL/dh4 = dL/dz5 · W5ᵀ
+        Self.outlinedSingle26(dz5, W5, dh4)
+
+        // dL/dW5 = h4ᵀ · dL/dz5
+        Self.outlinedSingle27(dW5_via_z5_linear, h4, dz5)
+
+        // max(z4, −10)
+        Self.outlinedSingle28(h4_x_above, z4)
+
+        // x̂ = z4 clamped to ±10
+        Self.outlinedSingle29(h4_x_clamped, h4_x_above)
+
+        // x̂²
+        Self.outlinedSingle30(h4_x_squared, h4_x_clamped)
+
+        // c·x̂²
+        Self.outlinedSingle31(h4_cubic_term, h4_x_squared)
+
+        // 1 + c·x̂²
+        Self.outlinedSingle32(h4_cubic, h4_cubic_term)
+
+        // x̂(1 + c·x̂²)
+        Self.outlinedSingle23(h4_inner_unscaled, h4_x_clamped, h4_cubic)
+
+        // u = k(x̂ + c·x̂³)
+        Self.outlinedSingle33(h4_inner, h4_inner_unscaled)
+
+        // t = tanh(u)
+        Self.outlinedSingle2(h4_tanh, h4_inner)
+
+        // 1 + t
+        Self.outlinedSingle32(h4_one_plus_tanh, h4_tanh)
+
+        // ½(1 + t)
+        Self.outlinedSingle34(h4_half_gate, h4_one_plus_tanh)
+
+        // t²
+        Self.outlinedSingle30(h4_tanh_squared, h4_tanh)
+
+        // 1 − t²
+        Self.outlinedSingle22(h4_sech_squared, h4_tanh_squared)
+
+        // 3c·x̂²
+        Self.outlinedSingle35(h4_du_term, h4_x_squared)
+
+        // 1 + 3c·x̂²
+        Self.outlinedSingle32(h4_du, h4_du_term)
+
+        // x̂(1 − t²)
+        Self.outlinedSingle23(h4_x_sech_squared, h4_x_clamped, h4_sech_squared)
+
+        // x̂(1 − t²)(1 + 3c·x̂²)
+        Self.outlinedSingle23(h4_x_sech_du, h4_x_sech_squared, h4_du)
+
+        // ½k·x̂(1 − t²)(1 + 3c·x̂²)
+        Self.outlinedSingle36(h4_tail, h4_x_sech_du)
+
+        // gelu'(z4)
+        Self.outlinedSingle24(h4_slope, h4_half_gate, h4_tail)
+
+        // dL/dz4 = dL/dh4 · gelu'(z4)   (∂h4/∂z4 = ½(1 + t) + ½k·z4(1 − t²)(1 + 3c·z4²), t = tanh(k(z4 + c·z4³)))
+        Self.outlinedSingle23(dz4, dh4, h4_slope)
+
+        // dL/db4 = Σ over rows of dz4   (b4 was broadcast)
+        Self.outlinedSingle25(dz4_sum, dz4)
+
+        // dL/dh3 = dL/dz4 · W4ᵀ
+        Self.outlinedSingle26(dz4, W4, dh3)
+
+        // dL/dW4 = h3ᵀ · dL/dz4
+        Self.outlinedSingle27(dW4_via_z4_linear, h3, dz4)
+
+        // 1 where z3 ≥ 0
+        Self.outlinedSingle37(z3_nonnegative, z3)
+
+        // elu'(z3) = h3 + α for z3 < 0
+        Self.outlinedSingle32(h3_slope, h3)
+
+        // dL/dh3 · (h3 + α)
+        Self.outlinedSingle23(h3_negative_part, dh3, h3_slope)
+
+        // dL/dz3 = dL/dh3 · elu'(z3)   (∂h3/∂z3 = 1 where z3 ≥ 0, else h3 + α)
+        Self.outlinedSingle38(dz3, z3_nonnegative, dh3, h3_negative_part)
+
+        // dL/db3 = Σ over rows of dz3   (b3 was broadcast)
+        Self.outlinedSingle25(dz3_sum, dz3)
+
+        // dL/dh2 = dL/dz3 · W3ᵀ
+        Self.outlinedSingle26(dz3, W3, dh2)
+
+        // dL/dW3 = h2ᵀ · dL/dz3
+        Self.outlinedSingle27(dW3_via_z3_linear, h2, dz3)
+
+        // softplus'(z2) = σ(z2)
+        Self.outlinedSingle21(h2_slope, z2)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart11(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let h1 = s.advanced(by: 12)  // [1×6]
+        let W2 = p.advanced(by: 24)  // [6×6]
+        let dW23_via_W23_squared = s.advanced(by: 824)  // [6×6]
+        let dW22_via_W22_squared = s.advanced(by: 860)  // [6×6]
+        let dW21_via_W21_squared = s.advanced(by: 896)  // [6×6]
+        let dW20_via_W20_squared = s.advanced(by: 932)  // [6×6]
+        let dW19_via_W19_squared = s.advanced(by: 968)  // [6×6]
+        let dW18_via_W18_squared = s.advanced(by: 1004)  // [6×6]
+        let dW17_via_W17_squared = s.advanced(by: 1040)  // [6×6]
+        let dW16_via_W16_squared = s.advanced(by: 1076)  // [6×6]
+        let dW15_via_W15_squared = s.advanced(by: 1112)  // [6×6]
+        let dW14_via_W14_squared = s.advanced(by: 1148)  // [6×6]
+        let dW13_via_W13_squared = s.advanced(by: 1184)  // [6×6]
+        let dW12_via_W12_squared = s.advanced(by: 1220)  // [6×6]
+        let dW11_via_W11_squared = s.advanced(by: 1256)  // [6×6]
+        let dW10_via_W10_squared = s.advanced(by: 1292)  // [6×6]
+        let dW9_via_W9_squared = s.advanced(by: 1328)  // [6×6]
+        let dW8_via_W8_squared = s.advanced(by: 1364)  // [6×6]
+        let dW7_via_W7_squared = s.advanced(by: 1400)  // [6×6]
+        let dW6_via_W6_squared = s.advanced(by: 1436)  // [6×6]
+        let dW5_via_W5_squared = s.advanced(by: 1472)  // [6×6]
+        let dW4_via_W4_squared = s.advanced(by: 1508)  // [6×6]
+        let dW3_via_W3_squared = s.advanced(by: 1544)  // [6×6]
+        let dW2_via_W2_squared = s.advanced(by: 1580)  // [6×6]
+        let dW1_via_W1_squared = s.advanced(by: 1616)  // [3×6]
+        let dW23_via_z23_linear = s.advanced(by: 2165)  // [6×6]
+        let dW22_via_z22_linear = s.advanced(by: 2321)  // [6×6]
+        let dW21_via_z21_linear = s.advanced(by: 2387)  // [6×6]
+        let dW20_via_z20_linear = s.advanced(by: 2441)  // [6×6]
+        let dW19_via_z19_linear = s.advanced(by: 2501)  // [6×6]
+        let dW18_via_z18_linear = s.advanced(by: 2561)  // [6×6]
+        let dW17_via_z17_linear = s.advanced(by: 2633)  // [6×6]
+        let dW16_via_z16_linear = s.advanced(by: 2789)  // [6×6]
+        let dW15_via_z15_linear = s.advanced(by: 2855)  // [6×6]
+        let dW14_via_z14_linear = s.advanced(by: 2909)  // [6×6]
+        let dW13_via_z13_linear = s.advanced(by: 2969)  // [6×6]
+        let dW12_via_z12_linear = s.advanced(by: 3029)  // [6×6]
+        let dW11_via_z11_linear = s.advanced(by: 3101)  // [6×6]
+        let dW10_via_z10_linear = s.advanced(by: 3257)  // [6×6]
+        let dW9_via_z9_linear = s.advanced(by: 3323)  // [6×6]
+        let dW8_via_z8_linear = s.advanced(by: 3377)  // [6×6]
+        let dW7_via_z7_linear = s.advanced(by: 3437)  // [6×6]
+        let dW6_via_z6_linear = s.advanced(by: 3497)  // [6×6]
+        let dW5_via_z5_linear = s.advanced(by: 3569)  // [6×6]
+        let dW4_via_z4_linear = s.advanced(by: 3725)  // [6×6]
+        let dh2 = s.advanced(by: 3785)  // [1×6]
+        let dW3_via_z3_linear = s.advanced(by: 3791)  // [6×6]
+        let h2_slope = s.advanced(by: 3827)  // [1×6]
+        let dz2 = s.advanced(by: 3833)  // [1×6]
+        let dz2_sum = g.advanced(by: 60)  // [6]
+        let dh1 = s.advanced(by: 3839)  // [1×6]
+        let dW2_via_z2_linear = s.advanced(by: 3845)  // [6×6]
+        let h1_squared = s.advanced(by: 3881)  // [1×6]
+        let h1_slope = s.advanced(by: 3887)  // [1×6]
+        let dz1 = s.advanced(by: 3893)  // [1×6]
+        let dz1_sum = g.advanced(by: 18)  // [6]
+        let dW1_via_z1_linear = s.advanced(by: 3899)  // [3×6]
+        let dW1 = g.advanced(by: 0)  // [3×6]
+        let dW2 = g.advanced(by: 24)  // [6×6]
+        let dW3 = g.advanced(by: 66)  // [6×6]
+        let dW4 = g.advanced(by: 108)  // [6×6]
+        let dW5 = g.advanced(by: 150)  // [6×6]
+        let dW6 = g.advanced(by: 192)  // [6×6]
+        let dW7 = g.advanced(by: 234)  // [6×6]
+        let dW8 = g.advanced(by: 276)  // [6×6]
+        let dW9 = g.advanced(by: 318)  // [6×6]
+        let dW10 = g.advanced(by: 360)  // [6×6]
+        let dW11 = g.advanced(by: 402)  // [6×6]
+        let dW12 = g.advanced(by: 444)  // [6×6]
+        let dW13 = g.advanced(by: 486)  // [6×6]
+        let dW14 = g.advanced(by: 528)  // [6×6]
+        let dW15 = g.advanced(by: 570)  // [6×6]
+        let dW16 = g.advanced(by: 612)  // [6×6]
+        let dW17 = g.advanced(by: 654)  // [6×6]
+        let dW18 = g.advanced(by: 696)  // [6×6]
+        let dW19 = g.advanced(by: 738)  // [6×6]
+        let dW20 = g.advanced(by: 780)  // [6×6]
+        let dW21 = g.advanced(by: 822)  // [6×6]
+        let dW22 = g.advanced(by: 864)  // [6×6]
+        let dW23 = g.advanced(by: 906)  // [6×6]
+
+        // dL/dz2 = dL/dh2 · σ(z2)   (∂h2/∂z2 = σ(z2) = 1 / (1 + exp(−z2)))
+        Self.outlinedSingle23(dz2, dh2, h2_slope)
+
+        // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
+        Self.outlinedSingle25(dz2_sum, dz2)
+
+        // dL/dh1 = dL/dz2 · W2ᵀ
+        Self.outlinedSingle26(dz2, W2, dh1)
+
+        // dL/dW2 = h1ᵀ · dL/dz2
+        Self.outlinedSingle27(dW2_via_z2_linear, h1, dz2)
+
+        // h1²
+        Self.outlinedSingle30(h1_squared, h1)
+
+        // tanh'(z1) = 1 − h1²
+        Self.outlinedSingle22(h1_slope, h1_squared)
+
+        // dL/dz1 = dL/dh1 · (1 − h1²)   (∂h1/∂z1 = 1 − tanh²(z1))
+        Self.outlinedSingle23(dz1, dh1, h1_slope)
+
+        // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
+        Self.outlinedSingle25(dz1_sum, dz1)
+
+        // dL/dW1 = xᵀ · dL/dz1
+        Self.outlinedSingle39(dW1_via_z1_linear, x, dz1)
+
+        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
+        Self.outlinedSingle40(dW1, dW1_via_W1_squared, dW1_via_z1_linear)
+
+        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW2, dW2_via_W2_squared, dW2_via_z2_linear)
+
+        // dL/dW3 += dW3_via_z3_linear   (W3 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW3, dW3_via_W3_squared, dW3_via_z3_linear)
+
+        // dL/dW4 += dW4_via_z4_linear   (W4 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW4, dW4_via_W4_squared, dW4_via_z4_linear)
+
+        // dL/dW5 += dW5_via_z5_linear   (W5 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW5, dW5_via_W5_squared, dW5_via_z5_linear)
+
+        // dL/dW6 += dW6_via_z6_linear   (W6 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW6, dW6_via_W6_squared, dW6_via_z6_linear)
+
+        // dL/dW7 += dW7_via_z7_linear   (W7 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW7, dW7_via_W7_squared, dW7_via_z7_linear)
+
+        // dL/dW8 += dW8_via_z8_linear   (W8 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW8, dW8_via_W8_squared, dW8_via_z8_linear)
+
+        // dL/dW9 += dW9_via_z9_linear   (W9 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW9, dW9_via_W9_squared, dW9_via_z9_linear)
+
+        // dL/dW10 += dW10_via_z10_linear   (W10 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW10, dW10_via_W10_squared, dW10_via_z10_linear)
+
+        // dL/dW11 += dW11_via_z11_linear   (W11 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW11, dW11_via_W11_squared, dW11_via_z11_linear)
+
+        // dL/dW12 += dW12_via_z12_linear   (W12 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW12, dW12_via_W12_squared, dW12_via_z12_linear)
+
+        // dL/dW13 += dW13_via_z13_linear   (W13 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW13, dW13_via_W13_squared, dW13_via_z13_linear)
+
+        // dL/dW14 += dW14_via_z14_linear   (W14 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW14, dW14_via_W14_squared, dW14_via_z14_linear)
+
+        // dL/dW15 += dW15_via_z15_linear   (W15 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW15, dW15_via_W15_squared, dW15_via_z15_linear)
+
+        // dL/dW16 += dW16_via_z16_linear   (W16 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW16, dW16_via_W16_squared, dW16_via_z16_linear)
+
+        // dL/dW17 += dW17_via_z17_linear   (W17 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW17, dW17_via_W17_squared, dW17_via_z17_linear)
+
+        // dL/dW18 += dW18_via_z18_linear   (W18 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW18, dW18_via_W18_squared, dW18_via_z18_linear)
+
+        // dL/dW19 += dW19_via_z19_linear   (W19 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW19, dW19_via_W19_squared, dW19_via_z19_linear)
+
+        // dL/dW20 += dW20_via_z20_linear   (W20 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW20, dW20_via_W20_squared, dW20_via_z20_linear)
+
+        // dL/dW21 += dW21_via_z21_linear   (W21 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW21, dW21_via_W21_squared, dW21_via_z21_linear)
+
+        // dL/dW22 += dW22_via_z22_linear   (W22 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW22, dW22_via_W22_squared, dW22_via_z22_linear)
+
+        // dL/dW23 += dW23_via_z23_linear   (W23 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW23, dW23_via_W23_squared, dW23_via_z23_linear)
+    }
+
+    /// Consecutive kernels of `computeLossAndGradientSingle`, in a function of their own (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func computeLossAndGradientSinglePart12(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let dW30_via_W30_squared = s.advanced(by: 590)  // [6×3]
+        let dW29_via_W29_squared = s.advanced(by: 608)  // [6×6]
+        let dW28_via_W28_squared = s.advanced(by: 644)  // [6×6]
+        let dW27_via_W27_squared = s.advanced(by: 680)  // [6×6]
+        let dW26_via_W26_squared = s.advanced(by: 716)  // [6×6]
+        let dW25_via_W25_squared = s.advanced(by: 752)  // [6×6]
+        let dW24_via_W24_squared = s.advanced(by: 788)  // [6×6]
+        let dW30_via_z30_linear = s.advanced(by: 1643)  // [6×3]
+        let dW29_via_z29_linear = s.advanced(by: 1697)  // [6×6]
+        let dW28_via_z28_linear = s.advanced(by: 1853)  // [6×6]
+        let dW27_via_z27_linear = s.advanced(by: 1919)  // [6×6]
+        let dW26_via_z26_linear = s.advanced(by: 1973)  // [6×6]
+        let dW25_via_z25_linear = s.advanced(by: 2033)  // [6×6]
+        let dW24_via_z24_linear = s.advanced(by: 2093)  // [6×6]
+        let dW24 = g.advanced(by: 948)  // [6×6]
+        let dW25 = g.advanced(by: 990)  // [6×6]
+        let dW26 = g.advanced(by: 1032)  // [6×6]
+        let dW27 = g.advanced(by: 1074)  // [6×6]
+        let dW28 = g.advanced(by: 1116)  // [6×6]
+        let dW29 = g.advanced(by: 1158)  // [6×6]
+        let dW30 = g.advanced(by: 1200)  // [6×3]
+
+        // dL/dW24 += dW24_via_z24_linear   (W24 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW24, dW24_via_W24_squared, dW24_via_z24_linear)
+
+        // dL/dW25 += dW25_via_z25_linear   (W25 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW25, dW25_via_W25_squared, dW25_via_z25_linear)
+
+        // dL/dW26 += dW26_via_z26_linear   (W26 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW26, dW26_via_W26_squared, dW26_via_z26_linear)
+
+        // dL/dW27 += dW27_via_z27_linear   (W27 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW27, dW27_via_W27_squared, dW27_via_z27_linear)
+
+        // dL/dW28 += dW28_via_z28_linear   (W28 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW28, dW28_via_W28_squared, dW28_via_z28_linear)
+
+        // dL/dW29 += dW29_via_z29_linear   (W29 is used 2 times: adjoints add)
+        Self.outlinedSingle41(dW29, dW29_via_W29_squared, dW29_via_z29_linear)
+
+        // dL/dW30 += dW30_via_z30_linear   (W30 is used 2 times: adjoints add)
+        Self.outlinedSingle40(dW30, dW30_via_W30_squared, dW30_via_z30_linear)
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle0(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafePointer<Scalar>, _ v2: UnsafePointer<Scalar>) {
+        for j in 0..<6 {
+            v0[j] = 0
+        }
+        for k in 0..<3 {
+            let a: Scalar = v1[k]
+            for j in 0..<6 {
+                v0[j] += a * v2[k * 6 + j]
+            }
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle1(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafePointer<Scalar>) {
+        v0[0] = v1[0] + v2[0]
+        v0[1] = v1[1] + v2[1]
+        v0[2] = v1[2] + v2[2]
+        v0[3] = v1[3] + v2[3]
+        v0[4] = v1[4] + v2[4]
+        v0[5] = v1[5] + v2[5]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle2(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = tanh(v1[0])
+        v0[1] = tanh(v1[1])
+        v0[2] = tanh(v1[2])
+        v0[3] = tanh(v1[3])
+        v0[4] = tanh(v1[4])
+        v0[5] = tanh(v1[5])
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle3(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafePointer<Scalar>) {
+        for j in 0..<6 {
+            v0[j] = 0
+        }
+        for k in 0..<6 {
+            let a: Scalar = v1[k]
+            for j in 0..<6 {
+                v0[j] += a * v2[k * 6 + j]
+            }
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle4(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = max(v1[0], 0) + log1p(exp(-abs(v1[0])))
+        v0[1] = max(v1[1], 0) + log1p(exp(-abs(v1[1])))
+        v0[2] = max(v1[2], 0) + log1p(exp(-abs(v1[2])))
+        v0[3] = max(v1[3], 0) + log1p(exp(-abs(v1[3])))
+        v0[4] = max(v1[4], 0) + log1p(exp(-abs(v1[4])))
+        v0[5] = max(v1[5], 0) + log1p(exp(-abs(v1[5])))
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle5(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] >= 0 ? v1[0] : expm1(v1[0])
+        v0[1] = v1[1] >= 0 ? v1[1] : expm1(v1[1])
+        v0[2] = v1[2] >= 0 ? v1[2] : expm1(v1[2])
+        v0[3] = v1[3] >= 0 ? v1[3] : expm1(v1[3])
+        v0[4] = v1[4] >= 0 ? v1[4] : expm1(v1[4])
+        v0[5] = v1[5] >= 0 ? v1[5] : expm1(v1[5])
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle6(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = 0.5 * v1[0] * (1 + tanh(0.7978845608028654 * v1[0] * (1 + 0.044715 * v1[0] * v1[0])))
+        v0[1] = 0.5 * v1[1] * (1 + tanh(0.7978845608028654 * v1[1] * (1 + 0.044715 * v1[1] * v1[1])))
+        v0[2] = 0.5 * v1[2] * (1 + tanh(0.7978845608028654 * v1[2] * (1 + 0.044715 * v1[2] * v1[2])))
+        v0[3] = 0.5 * v1[3] * (1 + tanh(0.7978845608028654 * v1[3] * (1 + 0.044715 * v1[3] * v1[3])))
+        v0[4] = 0.5 * v1[4] * (1 + tanh(0.7978845608028654 * v1[4] * (1 + 0.044715 * v1[4] * v1[4])))
+        v0[5] = 0.5 * v1[5] * (1 + tanh(0.7978845608028654 * v1[5] * (1 + 0.044715 * v1[5] * v1[5])))
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle7(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] / (1 + exp(-v1[0]))
+        v0[1] = v1[1] / (1 + exp(-v1[1]))
+        v0[2] = v1[2] / (1 + exp(-v1[2]))
+        v0[3] = v1[3] / (1 + exp(-v1[3]))
+        v0[4] = v1[4] / (1 + exp(-v1[4]))
+        v0[5] = v1[5] / (1 + exp(-v1[5]))
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle8(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafePointer<Scalar>) {
+        for j in 0..<3 {
+            v0[j] = 0
+        }
+        for k in 0..<6 {
+            let a: Scalar = v1[k]
+            for j in 0..<3 {
+                v0[j] += a * v2[k * 3 + j]
+            }
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle9(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafePointer<Scalar>) {
+        v0[0] = v1[0] + v2[0]
+        v0[1] = v1[1] + v2[1]
+        v0[2] = v1[2] + v2[2]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle10(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafePointer<Int>, _ v2: UnsafeMutablePointer<Scalar>) {
+        var total: Scalar = 0
+        for i in 0..<1 {
+            let row = i * 3
+            var largest = v0[row]
+            for j in 1..<3 where v0[row + j] > largest {
+                largest = v0[row + j]
+            }
+            var sumExp: Scalar = 0
+            for j in 0..<3 {
+                sumExp += exp(v0[row + j] - largest)
+            }
+            total += largest + log(sumExp) - v0[row + v1[i]]
+        }
+        v2[0] = total / 1
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle11(_ v0: UnsafePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        var total: Scalar = 0
+        for i in 0..<18 {
+            total += v0[i] * v0[i]
+        }
+        v1[0] = total
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle12(_ v0: UnsafePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        var total: Scalar = 0
+        for i in 0..<36 {
+            total += v0[i] * v0[i]
+        }
+        v1[0] = total
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle13(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] + v2[0]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle14(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] * 0.001
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle15(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafePointer<Scalar>) {
+        for i in 0..<18 {
+            v0[i] = v1[i] * 0.002
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle16(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafePointer<Scalar>) {
+        for i in 0..<36 {
+            v0[i] = v1[i] * 0.002
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle17(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafePointer<Int>, _ v2: UnsafeMutablePointer<Scalar>) {
+        let scale: Scalar = 1 / 1
+        for i in 0..<1 {
+            let row = i * 3
+            var largest = v0[row]
+            for j in 1..<3 where v0[row + j] > largest {
+                largest = v0[row + j]
+            }
+            var sumExp: Scalar = 0
+            for j in 0..<3 {
+                sumExp += exp(v0[row + j] - largest)
+            }
+            let label = v1[i]
+            for j in 0..<3 {
+                let probability = exp(v0[row + j] - largest) / sumExp
+                v2[row + j] = scale * (probability - (j == label ? 1 : 0))
+            }
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle18(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0]
+        v0[1] = v1[1]
+        v0[2] = v1[2]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle19(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        for j in 0..<6 {
+            var acc: Scalar = 0
+            for k in 0..<3 {
+                acc += v0[k] * v1[j * 3 + k]
+            }
+            v2[j] = acc
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle20(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        for i in 0..<6 {
+            for j in 0..<3 {
+                v0[i * 3 + j] = v1[i] * v2[j]
+            }
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle21(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = 1 / (1 + exp(-v1[0]))
+        v0[1] = 1 / (1 + exp(-v1[1]))
+        v0[2] = 1 / (1 + exp(-v1[2]))
+        v0[3] = 1 / (1 + exp(-v1[3]))
+        v0[4] = 1 / (1 + exp(-v1[4]))
+        v0[5] = 1 / (1 + exp(-v1[5]))
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle22(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = 1 - v1[0]
+        v0[1] = 1 - v1[1]
+        v0[2] = 1 - v1[2]
+        v0[3] = 1 - v1[3]
+        v0[4] = 1 - v1[4]
+        v0[5] = 1 - v1[5]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle23(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] * v2[0]
+        v0[1] = v1[1] * v2[1]
+        v0[2] = v1[2] * v2[2]
+        v0[3] = v1[3] * v2[3]
+        v0[4] = v1[4] * v2[4]
+        v0[5] = v1[5] * v2[5]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle24(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] + v2[0]
+        v0[1] = v1[1] + v2[1]
+        v0[2] = v1[2] + v2[2]
+        v0[3] = v1[3] + v2[3]
+        v0[4] = v1[4] + v2[4]
+        v0[5] = v1[5] + v2[5]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle25(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0]
+        v0[1] = v1[1]
+        v0[2] = v1[2]
+        v0[3] = v1[3]
+        v0[4] = v1[4]
+        v0[5] = v1[5]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle26(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        for j in 0..<6 {
+            var acc: Scalar = 0
+            for k in 0..<6 {
+                acc += v0[k] * v1[j * 6 + k]
+            }
+            v2[j] = acc
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle27(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        for i in 0..<6 {
+            for j in 0..<6 {
+                v0[i * 6 + j] = v1[i] * v2[j]
+            }
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle28(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] >= (-10) ? v1[0] : (-10)
+        v0[1] = v1[1] >= (-10) ? v1[1] : (-10)
+        v0[2] = v1[2] >= (-10) ? v1[2] : (-10)
+        v0[3] = v1[3] >= (-10) ? v1[3] : (-10)
+        v0[4] = v1[4] >= (-10) ? v1[4] : (-10)
+        v0[5] = v1[5] >= (-10) ? v1[5] : (-10)
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle29(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] <= 10 ? v1[0] : 10
+        v0[1] = v1[1] <= 10 ? v1[1] : 10
+        v0[2] = v1[2] <= 10 ? v1[2] : 10
+        v0[3] = v1[3] <= 10 ? v1[3] : 10
+        v0[4] = v1[4] <= 10 ? v1[4] : 10
+        v0[5] = v1[5] <= 10 ? v1[5] : 10
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle30(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] * v1[0]
+        v0[1] = v1[1] * v1[1]
+        v0[2] = v1[2] * v1[2]
+        v0[3] = v1[3] * v1[3]
+        v0[4] = v1[4] * v1[4]
+        v0[5] = v1[5] * v1[5]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle31(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = 0.044715 * v1[0]
+        v0[1] = 0.044715 * v1[1]
+        v0[2] = 0.044715 * v1[2]
+        v0[3] = 0.044715 * v1[3]
+        v0[4] = 0.044715 * v1[4]
+        v0[5] = 0.044715 * v1[5]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle32(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] + 1
+        v0[1] = v1[1] + 1
+        v0[2] = v1[2] + 1
+        v0[3] = v1[3] + 1
+        v0[4] = v1[4] + 1
+        v0[5] = v1[5] + 1
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle33(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] * 0.7978845608028654
+        v0[1] = v1[1] * 0.7978845608028654
+        v0[2] = v1[2] * 0.7978845608028654
+        v0[3] = v1[3] * 0.7978845608028654
+        v0[4] = v1[4] * 0.7978845608028654
+        v0[5] = v1[5] * 0.7978845608028654
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle34(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = 0.5 * v1[0]
+        v0[1] = 0.5 * v1[1]
+        v0[2] = 0.5 * v1[2]
+        v0[3] = 0.5 * v1[3]
+        v0[4] = 0.5 * v1[4]
+        v0[5] = 0.5 * v1[5]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle35(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = 0.134145 * v1[0]
+        v0[1] = 0.134145 * v1[1]
+        v0[2] = 0.134145 * v1[2]
+        v0[3] = 0.134145 * v1[3]
+        v0[4] = 0.134145 * v1[4]
+        v0[5] = 0.134145 * v1[5]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle36(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] * 0.3989422804014327
+        v0[1] = v1[1] * 0.3989422804014327
+        v0[2] = v1[2] * 0.3989422804014327
+        v0[3] = v1[3] * 0.3989422804014327
+        v0[4] = v1[4] * 0.3989422804014327
+        v0[5] = v1[5] * 0.3989422804014327
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle37(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] >= 0 ? 1 : 0
+        v0[1] = v1[1] >= 0 ? 1 : 0
+        v0[2] = v1[2] >= 0 ? 1 : 0
+        v0[3] = v1[3] >= 0 ? 1 : 0
+        v0[4] = v1[4] >= 0 ? 1 : 0
+        v0[5] = v1[5] >= 0 ? 1 : 0
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle38(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>, _ v3: UnsafeMutablePointer<Scalar>) {
+        v0[0] = v1[0] != 0 ? v2[0] : v3[0]
+        v0[1] = v1[1] != 0 ? v2[1] : v3[1]
+        v0[2] = v1[2] != 0 ? v2[2] : v3[2]
+        v0[3] = v1[3] != 0 ? v2[3] : v3[3]
+        v0[4] = v1[4] != 0 ? v2[4] : v3[4]
+        v0[5] = v1[5] != 0 ? v2[5] : v3[5]
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle39(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        for i in 0..<3 {
+            for j in 0..<6 {
+                v0[i * 6 + j] = v1[i] * v2[j]
+            }
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle40(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        for i in 0..<18 {
+            v0[i] = v1[i] + v2[i]
+        }
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedSingle41(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+        for i in 0..<36 {
+            v0[i] = v1[i] + v2[i]
+        }
+    }
 }
 
 #if canImport(NNGenRuntime)
-/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
-extension DeepNarrowNet: SafetensorsModel {}
+/// `save(to:)`, `init(contentsOf:layout:)`, and `fit`, `evaluate` and checkpoints of NNGenRuntime.
+extension DeepNarrowNet: TrainableNetwork {
+    public typealias Target = Int
+    /// One class index per example.
+    public static var targetsPerExample: Int { 1 }
+
+    /// `loss(inputs:labels:workspace:)`.
+    public func loss(inputs: UnsafeBufferPointer<Scalar>, expected: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        try loss(inputs: inputs, labels: expected, workspace: &workspace)
+    }
+
+    /// `trainStep(inputs:labels:workspace:)`.
+    public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, expected: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        try trainStep(inputs: inputs, labels: expected, workspace: &workspace)
+    }
+}
+extension DeepNarrowNet.Workspace: ModelWorkspace {}
 #endif

@@ -41,12 +41,18 @@ public struct DigitsNet: Sendable {
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("fc1.W", "fc1.weight"), ("fc1.b", "fc1.bias"), ("fc2.W", "fc2.weight"), ("fc2.b", "fc2.bias")]
     static let stateCount = 9620
     static let scoresOffset = 6464
+    /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
+    static let scoresOffsetSingle = 202
+    static let scratchOffsetSingle = 4810
 
     /// The parameters, then the optimizer state (4810 scalars).
     var state: [Scalar]
     /// At least the magnitude of every value of `state`, kept by `trainStep` (∞ when unknown):
     /// under it, a step needs no exact check that its update stays finite.
     var stateBound = Double.infinity
+    /// The learning rate η of `trainStep`, 0.05 at the start (the spec's); a schedule sets
+    /// it between steps. A value that would make a parameter NaN or infinite is refused by the step.
+    public var learningRate: Scalar = 0.05
 
     /// The flat parameter vector. Setting it requires exactly `parameterCount` finite values (a
     /// wrong count or a NaN or infinity traps, as an out-of-range subscript does; `setParameters(_:)`
@@ -70,6 +76,19 @@ public struct DigitsNet: Sendable {
         stateBound = .infinity
     }
 
+    /// The optimizer's state (the velocity of each parameter): what a checkpoint saves beside
+    /// the parameters, 4810 scalars.
+    public var optimizerState: [Scalar] { Array(state[Self.parameterCount...]) }
+
+    /// Sets the optimizer's state, keeping the parameters; throws `InputError`, changing nothing, for
+    /// a wrong count or a NaN or infinity.
+    public mutating func setOptimizerState(_ values: [Scalar]) throws {
+        try Self.checkCount(values.count, "optimizerState", Self.stateCount - Self.parameterCount)
+        try Self.checkFinite(values, "optimizerState")
+        state.replaceSubrange(Self.parameterCount..<Self.stateCount, with: values)
+        stateBound = .infinity
+    }
+
     /// Parameters initialized as the spec's `init:` says (seed 7).
     public init() { self.init(seed: 7) }
 
@@ -88,55 +107,83 @@ public struct DigitsNet: Sendable {
         state.replaceSubrange(0..<Self.parameterCount, with: parameters)
     }
 
-    /// Raw scores of the last layer for `batchSize` examples: [batch][input] → [batch][outputs].
+    /// Raw scores of the last layer for any number n ≥ 1 of examples: [n][inputCount] → [n][outputCount].
     public func scores(_ inputs: [Scalar]) throws -> [Scalar] {
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
         var workspace = Workspace()
-        var output = [Scalar](repeating: 0, count: Self.batchSize * Self.outputCount)
+        var output = [Scalar](repeating: 0, count: count * Self.outputCount)
         try inputs.withUnsafeBufferPointer { inputs in
             try output.withUnsafeMutableBufferPointer { try scores(inputs, into: $0, workspace: &workspace) }
         }
         return output
     }
 
-    /// Scores into a caller-owned buffer of `batchSize * outputCount`; allocates nothing.
+    /// Scores of n ≥ 1 examples into a caller-owned buffer of `n * outputCount`; allocates nothing.
     public func scores(_ inputs: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>, workspace: inout Workspace) throws {
-        try Self.checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
         try Self.checkFinite(inputs, "inputs")
-        try Self.checkCount(output.count, "output", Self.batchSize * Self.outputCount)
+        try Self.checkCount(output.count, "output", count * Self.outputCount)
+        let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                let s = buffer.baseAddress! + Self.parameterCount
-                Self.computeScores(p.baseAddress!, inputs.baseAddress!, s)
-                for i in 0..<output.count { output[i] = s[Self.scoresOffset + i] }
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                }
             }
         }
     }
 
-    /// The class with the highest score for each example (the first one on a tie).
+    /// The class with the highest score for each of n ≥ 1 examples (the first one on a tie).
     public func predictions(_ inputs: [Scalar]) throws -> [Int] {
-        let all = try scores(inputs)
-        return (0..<Self.batchSize).map { i in
-            let row = all[i * Self.outputCount..<(i + 1) * Self.outputCount]
-            return row.indices.reduce(row.startIndex) { row[$1] > row[$0] ? $1 : $0 } - i * Self.outputCount
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
+        var workspace = Workspace()
+        var classes = [Int](repeating: 0, count: count)
+        try inputs.withUnsafeBufferPointer { inputs in
+            try classes.withUnsafeMutableBufferPointer { try predictions(inputs, into: $0, workspace: &workspace) }
         }
+        return classes
     }
 
-    /// The loss of one batch, regularization included. Labels are class indices in `0..<outputCount`.
-    public func loss(inputs: [Scalar], labels: [Int]) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
-        var workspace = Workspace()
-        return inputs.withUnsafeBufferPointer { x in
-            labels.withUnsafeBufferPointer { target in
-                state.withUnsafeBufferPointer { p in
-                    workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                        Self.computeLoss(p.baseAddress!, x.baseAddress!, target.baseAddress!, buffer.baseAddress! + Self.parameterCount)
+    /// The predicted classes of n ≥ 1 examples into a caller-owned buffer of n; allocates nothing.
+    public func predictions(_ inputs: UnsafeBufferPointer<Scalar>, into classes: UnsafeMutableBufferPointer<Int>, workspace: inout Workspace) throws {
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
+        try Self.checkFinite(inputs, "inputs")
+        try Self.checkCount(classes.count, "classes", count)
+        let out = classes.baseAddress!
+        state.withUnsafeBufferPointer { p in
+            workspace.buffer.withUnsafeMutableBufferPointer { buffer in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                    for r in 0..<rows {
+                        let row = scores + r * Self.outputCount
+                        var best = 0
+                        for j in 1..<Self.outputCount where row[j] > row[best] { best = j }
+                        out[first + r] = best
                     }
                 }
             }
         }
     }
 
-    /// The loss and its gradient with respect to the flat parameter vector, in the same layout.
+    /// The mean loss over n ≥ 1 examples, regularization included. Labels are class indices in `0..<outputCount`.
+    public func loss(inputs: [Scalar], labels: [Int]) throws -> Scalar {
+        var workspace = Workspace()
+        return try inputs.withUnsafeBufferPointer { x in
+            try labels.withUnsafeBufferPointer { try loss(inputs: x, labels: $0, workspace: &workspace) }
+        }
+    }
+
+    /// The mean loss over n ≥ 1 examples on caller-owned buffers; allocates nothing.
+    public func loss(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        let count = try Self.check(inputs: inputs, labels: labels, most: .max)
+        return state.withUnsafeBufferPointer { p in
+            workspace.buffer.withUnsafeMutableBufferPointer { buffer in
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+            }
+        }
+    }
+
+    /// The mean loss over 1 ≤ n ≤ `batchSize` examples and its gradient with respect to the flat
+    /// parameter vector, in the same layout.
     public func lossAndGradient(inputs: [Scalar], labels: [Int]) throws -> (loss: Scalar, gradient: [Scalar]) {
         var workspace = Workspace()
         let loss = try inputs.withUnsafeBufferPointer { x in
@@ -145,18 +192,20 @@ public struct DigitsNet: Sendable {
         return (loss, Array(workspace.buffer[0..<Self.parameterCount]))
     }
 
-    /// The loss; the gradient is left in `workspace.gradient`. Allocates nothing.
+    /// The mean loss over 1 ≤ n ≤ `batchSize` examples; the gradient is left in `workspace.gradient`.
+    /// Allocates nothing.
     public func lossAndGradient(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
+        let count = try Self.check(inputs: inputs, labels: labels, most: Self.batchSize)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
             }
         }
     }
 
-    /// One optimizer step; returns the loss before the update.
+    /// One optimizer step on 1 ≤ n ≤ `batchSize` examples (the last batch of an epoch may be short);
+    /// returns the mean loss before the update.
     public mutating func trainStep(inputs: [Scalar], labels: [Int]) throws -> Scalar {
         var workspace = Workspace()
         return try inputs.withUnsafeBufferPointer { x in
@@ -164,17 +213,19 @@ public struct DigitsNet: Sendable {
         }
     }
 
-    /// One optimizer step on caller-owned buffers, reusing `workspace`: no heap allocation.
-    /// Returns the loss before the update. Throws `DivergenceError`, leaving the model as it was,
-    /// when the loss is NaN or infinite or the update would make a parameter or the optimizer state so.
+    /// One optimizer step on 1 ≤ n ≤ `batchSize` examples in caller-owned buffers, reusing `workspace`:
+    /// no heap allocation. Returns the mean loss before the update. Throws `DivergenceError`, leaving
+    /// the model as it was, when the loss is NaN or infinite or the update would make a parameter or
+    /// the optimizer state so.
     public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
+        let count = try Self.check(inputs: inputs, labels: labels, most: Self.batchSize)
         var bound = stateBound
+        let eta = learningRate
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, g, g + Self.parameterCount)
-                return (loss, loss.isFinite && Self.update(p, g, &bound))
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
@@ -182,10 +233,75 @@ public struct DigitsNet: Sendable {
         return loss
     }
 
+    /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
+    /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
+    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    @inline(__always)
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+        var first = 0
+        while count - first >= Self.batchSize {
+            Self.computeScores(p, x + first * Self.inputCount, s)
+            body(first, Self.batchSize, s + Self.scoresOffset)
+            first += Self.batchSize
+        }
+        let single = s + Self.scratchOffsetSingle
+        while first < count {
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
+            body(first, 1, single + Self.scoresOffsetSingle)
+            first += 1
+        }
+    }
+
+    /// The mean loss of `count` ≥ 1 examples: each full batch's mean weighted by its size, then each
+    /// example past them on its own. Every term holds the regularization once, so the mean does too.
+    static func computeMeanLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        if count == Self.batchSize { return Self.computeLoss(p, x, y, s) }
+        var total: Scalar = 0, first = 0
+        while count - first >= Self.batchSize {
+            total += Self.computeLoss(p, x + first * Self.inputCount, y + first, s) * Scalar(Self.batchSize)
+            first += Self.batchSize
+        }
+        let single = s + Self.scratchOffsetSingle
+        while first < count {
+            total += Self.computeLossSingle(p, x + first * Self.inputCount, y + first, single)
+            first += 1
+        }
+        return total / Scalar(count)
+    }
+
+    /// The mean loss of 1 ≤ `count` ≤ `batchSize` examples, and its gradient into `g`. A full batch
+    /// runs the batch's function; a short one sums each example's loss and gradient (computed at
+    /// batch 1 into the scratch) and divides by `count`: d(mean)/dp = (1/n)·Σᵢ dLᵢ/dp, where every
+    /// Lᵢ holds the regularization once, so the mean does too.
+    @inline(__always)
+    static func computeMeanLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ count: Int, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        if count == Self.batchSize { return Self.computeLossAndGradient(p, x, y, g, s) }
+        let gradientOne = s, single = s + Self.scratchOffsetSingle
+        g.update(repeating: 0, count: Self.parameterCount)
+        var total: Scalar = 0
+        for e in 0..<count {
+            total += Self.computeLossAndGradientSingle(p, x + e * Self.inputCount, y + e, gradientOne, single)
+            for i in 0..<Self.parameterCount { g[i] += gradientOne[i] }
+        }
+        let scale = 1 / Scalar(count)
+        for i in 0..<Self.parameterCount { g[i] *= scale }
+        return total / Scalar(count)
+    }
+
     static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {
         guard count == expected else {
             throw InputError(model: "DigitsNet", argument: argument, expected: "\(expected) values", found: "\(count) values")
         }
+    }
+
+    /// The number of examples in `count` values of `width` each: at least 1, at most `most`.
+    static func exampleCount(_ count: Int, _ argument: String, _ width: Int, most: Int = .max) throws -> Int {
+        guard count > 0, count % width == 0, count / width <= most else {
+            let expected = most == .max ? "a positive multiple of \(width) values (\(width) per example)"
+                : "\(width) to \(most * width) values, \(width) per example (1 to \(most) examples)"
+            throw InputError(model: "DigitsNet", argument: argument, expected: expected, found: "\(count) values")
+        }
+        return count / width
     }
 
     static func checkFinite(_ values: some Collection<Scalar>, _ argument: String) throws {
@@ -198,13 +314,15 @@ public struct DigitsNet: Sendable {
         }
     }
 
-    static func check(inputs: some Collection<Scalar>, labels: some Collection<Int>) throws {
-        try checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+    /// Checks a call's examples (at most `most`) and returns their number.
+    static func check(inputs: some Collection<Scalar>, labels: some Collection<Int>, most: Int) throws -> Int {
+        let count = try exampleCount(inputs.count, "inputs", Self.inputCount, most: most)
         try checkFinite(inputs, "inputs")
-        try checkCount(labels.count, "labels", Self.batchSize)
+        try checkCount(labels.count, "labels", count)
         for (i, label) in labels.enumerated() where label < 0 || label >= Self.outputCount {
             throw InputError(model: "DigitsNet", argument: "labels[\(i)]", expected: "a class index in 0..<\(Self.outputCount)", found: "\(label)")
         }
+        return count
     }
 
     /// A wrong-sized array or an out-of-range label: names the model, the argument, what was
@@ -884,7 +1002,42 @@ public struct DigitsNet: Sendable {
         for i in 4800..<4810 { state[i] = 0 }
     }
 
-    /// Forward pass: scores into the scratch at `scoresOffset`.
+    /// Applies one optimizer step of learning rate `eta` to the parameters (and the optimizer state
+    /// after them); returns false, changing nothing, when a new value would be NaN or infinite. `bound`
+    /// is at least every |value| of the state (∞ when unknown); the step keeps it so.
+    static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ eta: Scalar, _ bound: inout Double) -> Bool {
+        // SGD with momentum: v = μ·v + g; p −= η·v
+        let v = state + 4810
+        let etaBound = Double(eta.magnitude)
+        let exponent: UInt32 = 0x7F80_0000, magnitude: UInt32 = 0x7FFF_FFFF
+        var gradientBits: UInt32 = 0
+        for i in 0..<4810 { gradientBits = max(gradientBits, g[i].bitPattern & magnitude) }
+        guard gradientBits < exponent else { return false }  // a NaN or an infinity in g
+        let largestGradient = Double(Scalar(bitPattern: gradientBits))
+        let velocity = 0.9 * bound + largestGradient  // |μ·v + g| ≤ μ·S + G
+        let newBound = max(velocity, bound + etaBound * velocity)
+        if !(newBound < Double(Scalar.greatestFiniteMagnitude) / 2) {
+            var least = exponent
+            for i in 0..<4810 {
+                let u = 0.9 * v[i] + g[i]
+                let p = state[i] - eta * u
+                least = min(least, min(exponent & ~u.bitPattern, exponent & ~p.bitPattern))
+            }
+            guard least != 0 else { return false }
+        }
+        var largest: UInt32 = 0
+        for i in 0..<4810 {
+            let u = 0.9 * v[i] + g[i]
+            let p = state[i] - eta * u
+            v[i] = u
+            state[i] = p
+            largest = max(largest, max(u.bitPattern & magnitude, p.bitPattern & magnitude))
+        }
+        bound = Double(Scalar(bitPattern: largest))
+        return true
+    }
+
+    /// Forward pass of 32 examples: scores into the scratch at `scoresOffset`.
     @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let fc1_W = p + 0  // [64×64]
@@ -925,7 +1078,7 @@ public struct DigitsNet: Sendable {
         }
     }
 
-    /// Forward pass and loss.
+    /// Forward pass and loss of 32 examples.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let fc1_W = p + 0  // [64×64]
@@ -989,41 +1142,7 @@ public struct DigitsNet: Sendable {
         return loss[0]
     }
 
-    /// Applies one optimizer step to the parameters (and the optimizer state after them); returns
-    /// false, changing nothing, when a new value would be NaN or infinite. `bound` is at least every
-    /// |value| of the state (∞ when unknown); the step keeps it so.
-    static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ bound: inout Double) -> Bool {
-        // SGD with momentum: v = μ·v + g; p −= η·v
-        let v = state + 4810
-        let exponent: UInt32 = 0x7F80_0000, magnitude: UInt32 = 0x7FFF_FFFF
-        var gradientBits: UInt32 = 0
-        for i in 0..<4810 { gradientBits = max(gradientBits, g[i].bitPattern & magnitude) }
-        guard gradientBits < exponent else { return false }  // a NaN or an infinity in g
-        let largestGradient = Double(Scalar(bitPattern: gradientBits))
-        let velocity = 0.9 * bound + largestGradient  // |μ·v + g| ≤ μ·S + G
-        let newBound = max(velocity, bound + 0.05 * velocity)
-        if !(newBound < Double(Scalar.greatestFiniteMagnitude) / 2) {
-            var least = exponent
-            for i in 0..<4810 {
-                let u = 0.9 * v[i] + g[i]
-                let p = state[i] - 0.05 * u
-                least = min(least, min(exponent & ~u.bitPattern, exponent & ~p.bitPattern))
-            }
-            guard least != 0 else { return false }
-        }
-        var largest: UInt32 = 0
-        for i in 0..<4810 {
-            let u = 0.9 * v[i] + g[i]
-            let p = state[i] - 0.05 * u
-            v[i] = u
-            state[i] = p
-            largest = max(largest, max(u.bitPattern & magnitude, p.bitPattern & magnitude))
-        }
-        bound = Double(Scalar(bitPattern: largest))
-        return true
-    }
-
-    /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for 32 examples.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let fc1_W = p + 0  // [64×64]
@@ -1168,9 +1287,284 @@ public struct DigitsNet: Sendable {
 
         return loss[0]
     }
+
+    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    @inline(__always)
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let fc1_W = p + 0  // [64×64]
+        let fc1_b = p + 4096  // [64]
+        let fc1_z1_linear = s + 0  // [1×64]
+        let fc1_z1 = s + 64  // [1×64]
+        let fc1_h1 = s + 128  // [1×64]
+        let fc2_W = p + 4160  // [64×10]
+        let fc2_b = p + 4800  // [10]
+        let fc2_z2_linear = s + 192  // [1×10]
+        let fc2_z2 = s + 202  // [1×10]
+
+        // fc1_z1_linear = x · fc1_W   [1×64]·[64×64]
+        Self.productRows(x, 64, 1, fc1_W, fc1_z1_linear, 1, 64, 64)
+
+        // fc1_z1 = fc1_z1_linear + fc1_b   (bias added to every row)
+        for i in 0..<64 {
+            fc1_z1[i] = fc1_z1_linear[i] + fc1_b[i]
+        }
+
+        // fc1_h1 = relu(fc1_z1)
+        for i in 0..<64 {
+            fc1_h1[i] = max(0, fc1_z1[i])
+        }
+
+        // fc2_z2_linear = fc1_h1 · fc2_W   [1×64]·[64×10]
+        Self.productRows(fc1_h1, 64, 1, fc2_W, fc2_z2_linear, 1, 64, 10)
+
+        // fc2_z2 = fc2_z2_linear + fc2_b   (bias added to every row)
+        fc2_z2[0] = fc2_z2_linear[0] + fc2_b[0]
+        fc2_z2[1] = fc2_z2_linear[1] + fc2_b[1]
+        fc2_z2[2] = fc2_z2_linear[2] + fc2_b[2]
+        fc2_z2[3] = fc2_z2_linear[3] + fc2_b[3]
+        fc2_z2[4] = fc2_z2_linear[4] + fc2_b[4]
+        fc2_z2[5] = fc2_z2_linear[5] + fc2_b[5]
+        fc2_z2[6] = fc2_z2_linear[6] + fc2_b[6]
+        fc2_z2[7] = fc2_z2_linear[7] + fc2_b[7]
+        fc2_z2[8] = fc2_z2_linear[8] + fc2_b[8]
+        fc2_z2[9] = fc2_z2_linear[9] + fc2_b[9]
+    }
+
+    /// Forward pass and loss of one example.
+    @inline(never)
+    static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        let fc1_W = p + 0  // [64×64]
+        let fc2_W = p + 4160  // [64×10]
+        let fc2_z2 = s + 202  // [1×10]
+        let data_loss = s + 212  // scalar
+        let fc1_W_squared = s + 213  // scalar
+        let fc2_W_squared = s + 214  // scalar
+        let weight_squares = s + 215  // scalar
+        let regularization = s + 216  // scalar
+        let loss = s + 217  // scalar
+
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScoresSingle(p, x, s)
+
+        // data_loss = mean over the batch of −log softmax(fc2_z2)[y]
+        do {
+            var total: Scalar = 0
+            for i in 0..<1 {
+                let row = i * 10
+                var largest = fc2_z2[row]
+                for j in 1..<10 where fc2_z2[row + j] > largest {
+                    largest = fc2_z2[row + j]
+                }
+                var sumExp: Scalar = 0
+                for j in 0..<10 {
+                    sumExp += exp(fc2_z2[row + j] - largest)
+                }
+                total += largest + log(sumExp) - fc2_z2[row + y[i]]
+            }
+            data_loss[0] = total / 1
+        }
+
+        // Σ fc1_W²
+        do {
+            var total: Scalar = 0
+            for i in 0..<4096 {
+                total += fc1_W[i] * fc1_W[i]
+            }
+            fc1_W_squared[0] = total
+        }
+
+        // Σ fc2_W²
+        do {
+            var total: Scalar = 0
+            for i in 0..<640 {
+                total += fc2_W[i] * fc2_W[i]
+            }
+            fc2_W_squared[0] = total
+        }
+
+        // sum of the squared weights so far
+        weight_squares[0] = fc1_W_squared[0] + fc2_W_squared[0]
+
+        // regularization = λ·Σ W² with λ = 0.0005
+        regularization[0] = weight_squares[0] * 0.0005
+
+        // loss = data_loss + regularization
+        loss[0] = data_loss[0] + regularization[0]
+
+        return loss[0]
+    }
+
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for one example.
+    @inline(never)
+    static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        let fc1_W = p + 0  // [64×64]
+        let fc1_h1 = s + 128  // [1×64]
+        let fc2_W = p + 4160  // [64×10]
+        let fc2_z2 = s + 202  // [1×10]
+        let data_loss = s + 212  // scalar
+        let fc1_W_squared = s + 213  // scalar
+        let fc2_W_squared = s + 214  // scalar
+        let weight_squares = s + 215  // scalar
+        let regularization = s + 216  // scalar
+        let loss = s + 217  // scalar
+        let dfc2_W_via_fc2_W_squared = s + 218  // [64×10]
+        let dfc1_W_via_fc1_W_squared = s + 858  // [64×64]
+        let dfc2_z2 = s + 4954  // [1×10]
+        let dfc2_z2_sum = g + 4800  // [10]
+        let dfc1_h1 = s + 4964  // [1×64]
+        let dfc2_W_via_fc2_z2_linear = s + 5028  // [64×10]
+        let fc1_z1_positive = s + 5668  // [1×64]
+        let dfc1_z1 = s + 5732  // [1×64]
+        let dfc1_z1_sum = g + 4096  // [64]
+        let dfc1_W_via_fc1_z1_linear = s + 5796  // [64×64]
+        let dfc1_W = g + 0  // [64×64]
+        let dfc2_W = g + 4160  // [64×10]
+
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScoresSingle(p, x, s)
+
+        // data_loss = mean over the batch of −log softmax(fc2_z2)[y]
+        do {
+            var total: Scalar = 0
+            for i in 0..<1 {
+                let row = i * 10
+                var largest = fc2_z2[row]
+                for j in 1..<10 where fc2_z2[row + j] > largest {
+                    largest = fc2_z2[row + j]
+                }
+                var sumExp: Scalar = 0
+                for j in 0..<10 {
+                    sumExp += exp(fc2_z2[row + j] - largest)
+                }
+                total += largest + log(sumExp) - fc2_z2[row + y[i]]
+            }
+            data_loss[0] = total / 1
+        }
+
+        // Σ fc1_W²
+        do {
+            var total: Scalar = 0
+            for i in 0..<4096 {
+                total += fc1_W[i] * fc1_W[i]
+            }
+            fc1_W_squared[0] = total
+        }
+
+        // Σ fc2_W²
+        do {
+            var total: Scalar = 0
+            for i in 0..<640 {
+                total += fc2_W[i] * fc2_W[i]
+            }
+            fc2_W_squared[0] = total
+        }
+
+        // sum of the squared weights so far
+        weight_squares[0] = fc1_W_squared[0] + fc2_W_squared[0]
+
+        // regularization = λ·Σ W² with λ = 0.0005
+        regularization[0] = weight_squares[0] * 0.0005
+
+        // loss = data_loss + regularization
+        loss[0] = data_loss[0] + regularization[0]
+
+        // Backward pass: adjoints in reverse order, each a chain-rule step.
+
+        // dL/dfc2_W = 2·fc2_W · 0.0005   (∂fc2_W_squared/∂fc2_Wᵢ = 2fc2_Wᵢ)
+        for i in 0..<640 {
+            dfc2_W_via_fc2_W_squared[i] = fc2_W[i] * 0.001
+        }
+
+        // dL/dfc1_W = 2·fc1_W · 0.0005   (∂fc1_W_squared/∂fc1_Wᵢ = 2fc1_Wᵢ)
+        for i in 0..<4096 {
+            dfc1_W_via_fc1_W_squared[i] = fc1_W[i] * 0.001
+        }
+
+        // dL/dfc2_z2 = (softmax(fc2_z2) − onehot(y)) / N
+        do {
+            let scale: Scalar = 1 / 1
+            for i in 0..<1 {
+                let row = i * 10
+                var largest = fc2_z2[row]
+                for j in 1..<10 where fc2_z2[row + j] > largest {
+                    largest = fc2_z2[row + j]
+                }
+                var sumExp: Scalar = 0
+                for j in 0..<10 {
+                    sumExp += exp(fc2_z2[row + j] - largest)
+                }
+                let label = y[i]
+                for j in 0..<10 {
+                    let probability = exp(fc2_z2[row + j] - largest) / sumExp
+                    dfc2_z2[row + j] = scale * (probability - (j == label ? 1 : 0))
+                }
+            }
+        }
+
+        // dL/dfc2_b = Σ over rows of dfc2_z2   (fc2_b was broadcast)
+        dfc2_z2_sum[0] = dfc2_z2[0]
+        dfc2_z2_sum[1] = dfc2_z2[1]
+        dfc2_z2_sum[2] = dfc2_z2[2]
+        dfc2_z2_sum[3] = dfc2_z2[3]
+        dfc2_z2_sum[4] = dfc2_z2[4]
+        dfc2_z2_sum[5] = dfc2_z2[5]
+        dfc2_z2_sum[6] = dfc2_z2[6]
+        dfc2_z2_sum[7] = dfc2_z2[7]
+        dfc2_z2_sum[8] = dfc2_z2[8]
+        dfc2_z2_sum[9] = dfc2_z2[9]
+
+        // dL/dfc1_h1 = dL/dfc2_z2 · fc2_Wᵀ
+        Self.productDots(dfc2_z2, fc2_W, dfc1_h1, 1, 10, 64)
+
+        // dL/dfc2_W = fc1_h1ᵀ · dL/dfc2_z2
+        Self.productRows(fc1_h1, 1, 64, dfc2_z2, dfc2_W_via_fc2_z2_linear, 64, 1, 10)
+
+        // 1 where fc1_z1 > 0, that is where fc1_h1 > 0
+        for i in 0..<64 {
+            fc1_z1_positive[i] = fc1_h1[i] > 0 ? 1 : 0
+        }
+
+        // dL/dfc1_z1 = dL/dfc1_h1 · 1[fc1_z1 > 0]   (∂fc1_h1/∂fc1_z1 = 1 where fc1_z1 > 0, else 0)
+        for i in 0..<64 {
+            dfc1_z1[i] = fc1_z1_positive[i] != 0 ? dfc1_h1[i] : 0
+        }
+
+        // dL/dfc1_b = Σ over rows of dfc1_z1   (fc1_b was broadcast)
+        Self.sumRows(dfc1_z1, dfc1_z1_sum, 1, 64)
+
+        // dL/dfc1_W = xᵀ · dL/dfc1_z1
+        Self.productRows(x, 1, 64, dfc1_z1, dfc1_W_via_fc1_z1_linear, 64, 1, 64)
+
+        // dL/dfc1_W += dfc1_W_via_fc1_z1_linear   (fc1_W is used 2 times: adjoints add)
+        for i in 0..<4096 {
+            dfc1_W[i] = dfc1_W_via_fc1_W_squared[i] + dfc1_W_via_fc1_z1_linear[i]
+        }
+
+        // dL/dfc2_W += dfc2_W_via_fc2_z2_linear   (fc2_W is used 2 times: adjoints add)
+        for i in 0..<640 {
+            dfc2_W[i] = dfc2_W_via_fc2_W_squared[i] + dfc2_W_via_fc2_z2_linear[i]
+        }
+
+        return loss[0]
+    }
 }
 
 #if canImport(NNGenRuntime)
-/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
-extension DigitsNet: SafetensorsModel {}
+/// `save(to:)`, `init(contentsOf:layout:)`, and `fit`, `evaluate` and checkpoints of NNGenRuntime.
+extension DigitsNet: TrainableNetwork {
+    public typealias Target = Int
+    /// One class index per example.
+    public static var targetsPerExample: Int { 1 }
+
+    /// `loss(inputs:labels:workspace:)`.
+    public func loss(inputs: UnsafeBufferPointer<Scalar>, expected: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        try loss(inputs: inputs, labels: expected, workspace: &workspace)
+    }
+
+    /// `trainStep(inputs:labels:workspace:)`.
+    public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, expected: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        try trainStep(inputs: inputs, labels: expected, workspace: &workspace)
+    }
+}
+extension DigitsNet.Workspace: ModelWorkspace {}
 #endif

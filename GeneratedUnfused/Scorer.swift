@@ -41,6 +41,9 @@ public struct Scorer: Sendable {
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 26
     static let scoresOffset = 28
+    /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
+    static let scoresOffsetSingle = 14
+    static let scratchOffsetSingle = 0
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -83,36 +86,79 @@ public struct Scorer: Sendable {
         state.replaceSubrange(0..<Self.parameterCount, with: parameters)
     }
 
-    /// Raw scores of the last layer for `batchSize` examples: [batch][input] → [batch][outputs].
+    /// Raw scores of the last layer for any number n ≥ 1 of examples: [n][inputCount] → [n][outputCount].
     public func scores(_ inputs: [Scalar]) throws -> [Scalar] {
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
         var workspace = Workspace()
-        var output = [Scalar](repeating: 0, count: Self.batchSize * Self.outputCount)
+        var output = [Scalar](repeating: 0, count: count * Self.outputCount)
         try inputs.withUnsafeBufferPointer { inputs in
             try output.withUnsafeMutableBufferPointer { try scores(inputs, into: $0, workspace: &workspace) }
         }
         return output
     }
 
-    /// Scores into a caller-owned buffer of `batchSize * outputCount`; allocates nothing.
+    /// Scores of n ≥ 1 examples into a caller-owned buffer of `n * outputCount`; allocates nothing.
     public func scores(_ inputs: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>, workspace: inout Workspace) throws {
-        try Self.checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
         try Self.checkFinite(inputs, "inputs")
-        try Self.checkCount(output.count, "output", Self.batchSize * Self.outputCount)
+        try Self.checkCount(output.count, "output", count * Self.outputCount)
+        let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                let s = buffer.baseAddress! + Self.parameterCount
-                Self.computeScores(p.baseAddress!, inputs.baseAddress!, s)
-                for i in 0..<output.count { output[i] = s[Self.scoresOffset + i] }
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                }
             }
         }
     }
 
-    /// The class with the highest score for each example (the first one on a tie).
+    /// The class with the highest score for each of n ≥ 1 examples (the first one on a tie).
     public func predictions(_ inputs: [Scalar]) throws -> [Int] {
-        let all = try scores(inputs)
-        return (0..<Self.batchSize).map { i in
-            let row = all[i * Self.outputCount..<(i + 1) * Self.outputCount]
-            return row.indices.reduce(row.startIndex) { row[$1] > row[$0] ? $1 : $0 } - i * Self.outputCount
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
+        var workspace = Workspace()
+        var classes = [Int](repeating: 0, count: count)
+        try inputs.withUnsafeBufferPointer { inputs in
+            try classes.withUnsafeMutableBufferPointer { try predictions(inputs, into: $0, workspace: &workspace) }
+        }
+        return classes
+    }
+
+    /// The predicted classes of n ≥ 1 examples into a caller-owned buffer of n; allocates nothing.
+    public func predictions(_ inputs: UnsafeBufferPointer<Scalar>, into classes: UnsafeMutableBufferPointer<Int>, workspace: inout Workspace) throws {
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
+        try Self.checkFinite(inputs, "inputs")
+        try Self.checkCount(classes.count, "classes", count)
+        let out = classes.baseAddress!
+        state.withUnsafeBufferPointer { p in
+            workspace.buffer.withUnsafeMutableBufferPointer { buffer in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                    for r in 0..<rows {
+                        let row = scores + r * Self.outputCount
+                        var best = 0
+                        for j in 1..<Self.outputCount where row[j] > row[best] { best = j }
+                        out[first + r] = best
+                    }
+                }
+            }
+        }
+    }
+
+    /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
+    /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
+    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    @inline(__always)
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+        var first = 0
+        while count - first >= Self.batchSize {
+            Self.computeScores(p, x + first * Self.inputCount, s)
+            body(first, Self.batchSize, s + Self.scoresOffset)
+            first += Self.batchSize
+        }
+        let single = s + Self.scratchOffsetSingle
+        while first < count {
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
+            body(first, 1, single + Self.scoresOffsetSingle)
+            first += 1
         }
     }
 
@@ -120,6 +166,16 @@ public struct Scorer: Sendable {
         guard count == expected else {
             throw InputError(model: "Scorer", argument: argument, expected: "\(expected) values", found: "\(count) values")
         }
+    }
+
+    /// The number of examples in `count` values of `width` each: at least 1, at most `most`.
+    static func exampleCount(_ count: Int, _ argument: String, _ width: Int, most: Int = .max) throws -> Int {
+        guard count > 0, count % width == 0, count / width <= most else {
+            let expected = most == .max ? "a positive multiple of \(width) values (\(width) per example)"
+                : "\(width) to \(most * width) values, \(width) per example (1 to \(most) examples)"
+            throw InputError(model: "Scorer", argument: argument, expected: expected, found: "\(count) values")
+        }
+        return count / width
     }
 
     static func checkFinite(_ values: some Collection<Scalar>, _ argument: String) throws {
@@ -205,7 +261,7 @@ public struct Scorer: Sendable {
         for i in 24..<26 { state[i] = 0 }
     }
 
-    /// Forward pass: scores into the scratch at `scoresOffset`.
+    /// Forward pass of 2 examples: scores into the scratch at `scoresOffset`.
     @inline(never)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [3×4]
@@ -263,9 +319,50 @@ public struct Scorer: Sendable {
         z2[2] = z2_linear[2] + b2[0]
         z2[3] = z2_linear[3] + b2[1]
     }
+
+    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    @inline(never)
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let W1 = p + 0  // [3×4]
+        let b1 = p + 12  // [4]
+        let z1_linear = s + 0  // [1×4]
+        let z1 = s + 4  // [1×4]
+        let h1 = s + 8  // [1×4]
+        let W2 = p + 16  // [4×2]
+        let b2 = p + 24  // [2]
+        let z2_linear = s + 12  // [1×2]
+        let z2 = s + 14  // [1×2]
+
+        // z1_linear = x · W1   [1×3]·[3×4]
+        z1_linear[0] = x[0] * W1[0] + x[1] * W1[4] + x[2] * W1[8]
+        z1_linear[1] = x[0] * W1[1] + x[1] * W1[5] + x[2] * W1[9]
+        z1_linear[2] = x[0] * W1[2] + x[1] * W1[6] + x[2] * W1[10]
+        z1_linear[3] = x[0] * W1[3] + x[1] * W1[7] + x[2] * W1[11]
+
+        // z1 = z1_linear + b1   (bias added to every row)
+        z1[0] = z1_linear[0] + b1[0]
+        z1[1] = z1_linear[1] + b1[1]
+        z1[2] = z1_linear[2] + b1[2]
+        z1[3] = z1_linear[3] + b1[3]
+
+        // h1 = relu(z1)
+        h1[0] = max(0, z1[0])
+        h1[1] = max(0, z1[1])
+        h1[2] = max(0, z1[2])
+        h1[3] = max(0, z1[3])
+
+        // z2_linear = h1 · W2   [1×4]·[4×2]
+        z2_linear[0] = h1[0] * W2[0] + h1[1] * W2[2] + h1[2] * W2[4] + h1[3] * W2[6]
+        z2_linear[1] = h1[0] * W2[1] + h1[1] * W2[3] + h1[2] * W2[5] + h1[3] * W2[7]
+
+        // z2 = z2_linear + b2   (bias added to every row)
+        z2[0] = z2_linear[0] + b2[0]
+        z2[1] = z2_linear[1] + b2[1]
+    }
 }
 
 #if canImport(NNGenRuntime)
-/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
-extension Scorer: SafetensorsModel {}
+/// `save(to:)`, `init(contentsOf:layout:)` and the data-set functions of NNGenRuntime.
+extension Scorer: GeneratedNetwork {}
+extension Scorer.Workspace: ModelWorkspace {}
 #endif

@@ -45,12 +45,18 @@ public struct SmoothActivationsFloatNet: Sendable {
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil), ("W3", nil), ("b3", nil), ("W4", nil), ("b4", nil)]
     static let stateCount = 800
     static let scoresOffset = 1408
+    /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
+    static let scoresOffsetSingle = 208
+    static let scratchOffsetSingle = 800
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
     /// At least the magnitude of every value of `state`, kept by `trainStep` (∞ when unknown):
     /// under it, a step needs no exact check that its update stays finite.
     var stateBound = Double.infinity
+    /// The learning rate η of `trainStep`, 0.1 at the start (the spec's); a schedule sets
+    /// it between steps. A value that would make a parameter NaN or infinite is refused by the step.
+    public var learningRate: Scalar = 0.1
 
     /// The flat parameter vector. Setting it requires exactly `parameterCount` finite values (a
     /// wrong count or a NaN or infinity traps, as an out-of-range subscript does; `setParameters(_:)`
@@ -74,6 +80,19 @@ public struct SmoothActivationsFloatNet: Sendable {
         stateBound = .infinity
     }
 
+    /// The optimizer's state (none for plain SGD): what a checkpoint saves beside
+    /// the parameters, 0 scalars.
+    public var optimizerState: [Scalar] { Array(state[Self.parameterCount...]) }
+
+    /// Sets the optimizer's state, keeping the parameters; throws `InputError`, changing nothing, for
+    /// a wrong count or a NaN or infinity.
+    public mutating func setOptimizerState(_ values: [Scalar]) throws {
+        try Self.checkCount(values.count, "optimizerState", Self.stateCount - Self.parameterCount)
+        try Self.checkFinite(values, "optimizerState")
+        state.replaceSubrange(Self.parameterCount..<Self.stateCount, with: values)
+        stateBound = .infinity
+    }
+
     /// Parameters initialized as the spec's `init:` says (seed 6).
     public init() { self.init(seed: 6) }
 
@@ -92,55 +111,83 @@ public struct SmoothActivationsFloatNet: Sendable {
         state.replaceSubrange(0..<Self.parameterCount, with: parameters)
     }
 
-    /// Raw scores of the last layer for `batchSize` examples: [batch][input] → [batch][outputs].
+    /// Raw scores of the last layer for any number n ≥ 1 of examples: [n][inputCount] → [n][outputCount].
     public func scores(_ inputs: [Scalar]) throws -> [Scalar] {
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
         var workspace = Workspace()
-        var output = [Scalar](repeating: 0, count: Self.batchSize * Self.outputCount)
+        var output = [Scalar](repeating: 0, count: count * Self.outputCount)
         try inputs.withUnsafeBufferPointer { inputs in
             try output.withUnsafeMutableBufferPointer { try scores(inputs, into: $0, workspace: &workspace) }
         }
         return output
     }
 
-    /// Scores into a caller-owned buffer of `batchSize * outputCount`; allocates nothing.
+    /// Scores of n ≥ 1 examples into a caller-owned buffer of `n * outputCount`; allocates nothing.
     public func scores(_ inputs: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>, workspace: inout Workspace) throws {
-        try Self.checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
         try Self.checkFinite(inputs, "inputs")
-        try Self.checkCount(output.count, "output", Self.batchSize * Self.outputCount)
+        try Self.checkCount(output.count, "output", count * Self.outputCount)
+        let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                let s = buffer.baseAddress! + Self.parameterCount
-                Self.computeScores(p.baseAddress!, inputs.baseAddress!, s)
-                for i in 0..<output.count { output[i] = s[Self.scoresOffset + i] }
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                }
             }
         }
     }
 
-    /// The class with the highest score for each example (the first one on a tie).
+    /// The class with the highest score for each of n ≥ 1 examples (the first one on a tie).
     public func predictions(_ inputs: [Scalar]) throws -> [Int] {
-        let all = try scores(inputs)
-        return (0..<Self.batchSize).map { i in
-            let row = all[i * Self.outputCount..<(i + 1) * Self.outputCount]
-            return row.indices.reduce(row.startIndex) { row[$1] > row[$0] ? $1 : $0 } - i * Self.outputCount
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
+        var workspace = Workspace()
+        var classes = [Int](repeating: 0, count: count)
+        try inputs.withUnsafeBufferPointer { inputs in
+            try classes.withUnsafeMutableBufferPointer { try predictions(inputs, into: $0, workspace: &workspace) }
         }
+        return classes
     }
 
-    /// The loss of one batch, regularization included. Labels are class indices in `0..<outputCount`.
-    public func loss(inputs: [Scalar], labels: [Int]) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
-        var workspace = Workspace()
-        return inputs.withUnsafeBufferPointer { x in
-            labels.withUnsafeBufferPointer { target in
-                state.withUnsafeBufferPointer { p in
-                    workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                        Self.computeLoss(p.baseAddress!, x.baseAddress!, target.baseAddress!, buffer.baseAddress! + Self.parameterCount)
+    /// The predicted classes of n ≥ 1 examples into a caller-owned buffer of n; allocates nothing.
+    public func predictions(_ inputs: UnsafeBufferPointer<Scalar>, into classes: UnsafeMutableBufferPointer<Int>, workspace: inout Workspace) throws {
+        let count = try Self.exampleCount(inputs.count, "inputs", Self.inputCount)
+        try Self.checkFinite(inputs, "inputs")
+        try Self.checkCount(classes.count, "classes", count)
+        let out = classes.baseAddress!
+        state.withUnsafeBufferPointer { p in
+            workspace.buffer.withUnsafeMutableBufferPointer { buffer in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                    for r in 0..<rows {
+                        let row = scores + r * Self.outputCount
+                        var best = 0
+                        for j in 1..<Self.outputCount where row[j] > row[best] { best = j }
+                        out[first + r] = best
                     }
                 }
             }
         }
     }
 
-    /// The loss and its gradient with respect to the flat parameter vector, in the same layout.
+    /// The mean loss over n ≥ 1 examples, regularization included. Labels are class indices in `0..<outputCount`.
+    public func loss(inputs: [Scalar], labels: [Int]) throws -> Scalar {
+        var workspace = Workspace()
+        return try inputs.withUnsafeBufferPointer { x in
+            try labels.withUnsafeBufferPointer { try loss(inputs: x, labels: $0, workspace: &workspace) }
+        }
+    }
+
+    /// The mean loss over n ≥ 1 examples on caller-owned buffers; allocates nothing.
+    public func loss(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        let count = try Self.check(inputs: inputs, labels: labels, most: .max)
+        return state.withUnsafeBufferPointer { p in
+            workspace.buffer.withUnsafeMutableBufferPointer { buffer in
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+            }
+        }
+    }
+
+    /// The mean loss over 1 ≤ n ≤ `batchSize` examples and its gradient with respect to the flat
+    /// parameter vector, in the same layout.
     public func lossAndGradient(inputs: [Scalar], labels: [Int]) throws -> (loss: Scalar, gradient: [Scalar]) {
         var workspace = Workspace()
         let loss = try inputs.withUnsafeBufferPointer { x in
@@ -149,18 +196,20 @@ public struct SmoothActivationsFloatNet: Sendable {
         return (loss, Array(workspace.buffer[0..<Self.parameterCount]))
     }
 
-    /// The loss; the gradient is left in `workspace.gradient`. Allocates nothing.
+    /// The mean loss over 1 ≤ n ≤ `batchSize` examples; the gradient is left in `workspace.gradient`.
+    /// Allocates nothing.
     public func lossAndGradient(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
+        let count = try Self.check(inputs: inputs, labels: labels, most: Self.batchSize)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
             }
         }
     }
 
-    /// One optimizer step; returns the loss before the update.
+    /// One optimizer step on 1 ≤ n ≤ `batchSize` examples (the last batch of an epoch may be short);
+    /// returns the mean loss before the update.
     public mutating func trainStep(inputs: [Scalar], labels: [Int]) throws -> Scalar {
         var workspace = Workspace()
         return try inputs.withUnsafeBufferPointer { x in
@@ -168,17 +217,19 @@ public struct SmoothActivationsFloatNet: Sendable {
         }
     }
 
-    /// One optimizer step on caller-owned buffers, reusing `workspace`: no heap allocation.
-    /// Returns the loss before the update. Throws `DivergenceError`, leaving the model as it was,
-    /// when the loss is NaN or infinite or the update would make a parameter or the optimizer state so.
+    /// One optimizer step on 1 ≤ n ≤ `batchSize` examples in caller-owned buffers, reusing `workspace`:
+    /// no heap allocation. Returns the mean loss before the update. Throws `DivergenceError`, leaving
+    /// the model as it was, when the loss is NaN or infinite or the update would make a parameter or
+    /// the optimizer state so.
     public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
-        try Self.check(inputs: inputs, labels: labels)
+        let count = try Self.check(inputs: inputs, labels: labels, most: Self.batchSize)
         var bound = stateBound
+        let eta = learningRate
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, g, g + Self.parameterCount)
-                return (loss, loss.isFinite && Self.update(p, g, &bound))
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
@@ -186,10 +237,75 @@ public struct SmoothActivationsFloatNet: Sendable {
         return loss
     }
 
+    /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
+    /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
+    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    @inline(__always)
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+        var first = 0
+        while count - first >= Self.batchSize {
+            Self.computeScores(p, x + first * Self.inputCount, s)
+            body(first, Self.batchSize, s + Self.scoresOffset)
+            first += Self.batchSize
+        }
+        let single = s + Self.scratchOffsetSingle
+        while first < count {
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
+            body(first, 1, single + Self.scoresOffsetSingle)
+            first += 1
+        }
+    }
+
+    /// The mean loss of `count` ≥ 1 examples: each full batch's mean weighted by its size, then each
+    /// example past them on its own. Every term holds the regularization once, so the mean does too.
+    static func computeMeanLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        if count == Self.batchSize { return Self.computeLoss(p, x, y, s) }
+        var total: Scalar = 0, first = 0
+        while count - first >= Self.batchSize {
+            total += Self.computeLoss(p, x + first * Self.inputCount, y + first, s) * Scalar(Self.batchSize)
+            first += Self.batchSize
+        }
+        let single = s + Self.scratchOffsetSingle
+        while first < count {
+            total += Self.computeLossSingle(p, x + first * Self.inputCount, y + first, single)
+            first += 1
+        }
+        return total / Scalar(count)
+    }
+
+    /// The mean loss of 1 ≤ `count` ≤ `batchSize` examples, and its gradient into `g`. A full batch
+    /// runs the batch's function; a short one sums each example's loss and gradient (computed at
+    /// batch 1 into the scratch) and divides by `count`: d(mean)/dp = (1/n)·Σᵢ dLᵢ/dp, where every
+    /// Lᵢ holds the regularization once, so the mean does too.
+    @inline(__always)
+    static func computeMeanLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ count: Int, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        if count == Self.batchSize { return Self.computeLossAndGradient(p, x, y, g, s) }
+        let gradientOne = s, single = s + Self.scratchOffsetSingle
+        g.update(repeating: 0, count: Self.parameterCount)
+        var total: Scalar = 0
+        for e in 0..<count {
+            total += Self.computeLossAndGradientSingle(p, x + e * Self.inputCount, y + e, gradientOne, single)
+            for i in 0..<Self.parameterCount { g[i] += gradientOne[i] }
+        }
+        let scale = 1 / Scalar(count)
+        for i in 0..<Self.parameterCount { g[i] *= scale }
+        return total / Scalar(count)
+    }
+
     static func checkCount(_ count: Int, _ argument: String, _ expected: Int) throws {
         guard count == expected else {
             throw InputError(model: "SmoothActivationsFloatNet", argument: argument, expected: "\(expected) values", found: "\(count) values")
         }
+    }
+
+    /// The number of examples in `count` values of `width` each: at least 1, at most `most`.
+    static func exampleCount(_ count: Int, _ argument: String, _ width: Int, most: Int = .max) throws -> Int {
+        guard count > 0, count % width == 0, count / width <= most else {
+            let expected = most == .max ? "a positive multiple of \(width) values (\(width) per example)"
+                : "\(width) to \(most * width) values, \(width) per example (1 to \(most) examples)"
+            throw InputError(model: "SmoothActivationsFloatNet", argument: argument, expected: expected, found: "\(count) values")
+        }
+        return count / width
     }
 
     static func checkFinite(_ values: some Collection<Scalar>, _ argument: String) throws {
@@ -202,13 +318,15 @@ public struct SmoothActivationsFloatNet: Sendable {
         }
     }
 
-    static func check(inputs: some Collection<Scalar>, labels: some Collection<Int>) throws {
-        try checkCount(inputs.count, "inputs", Self.batchSize * Self.inputCount)
+    /// Checks a call's examples (at most `most`) and returns their number.
+    static func check(inputs: some Collection<Scalar>, labels: some Collection<Int>, most: Int) throws -> Int {
+        let count = try exampleCount(inputs.count, "inputs", Self.inputCount, most: most)
         try checkFinite(inputs, "inputs")
-        try checkCount(labels.count, "labels", Self.batchSize)
+        try checkCount(labels.count, "labels", count)
         for (i, label) in labels.enumerated() where label < 0 || label >= Self.outputCount {
             throw InputError(model: "SmoothActivationsFloatNet", argument: "labels[\(i)]", expected: "a class index in 0..<\(Self.outputCount)", found: "\(label)")
         }
+        return count
     }
 
     /// A wrong-sized array or an out-of-range label: names the model, the argument, what was
@@ -993,7 +1111,37 @@ public struct SmoothActivationsFloatNet: Sendable {
         for i in 796..<800 { state[i] = 0 }
     }
 
-    /// Forward pass: scores into the scratch at `scoresOffset`.
+    /// Applies one optimizer step of learning rate `eta` to the parameters (and the optimizer state
+    /// after them); returns false, changing nothing, when a new value would be NaN or infinite. `bound`
+    /// is at least every |value| of the state (∞ when unknown); the step keeps it so.
+    static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ eta: Scalar, _ bound: inout Double) -> Bool {
+        // SGD: p −= η·g
+        let etaBound = Double(eta.magnitude)
+        let exponent: UInt32 = 0x7F80_0000, magnitude: UInt32 = 0x7FFF_FFFF
+        var gradientBits: UInt32 = 0
+        for i in 0..<800 { gradientBits = max(gradientBits, g[i].bitPattern & magnitude) }
+        guard gradientBits < exponent else { return false }  // a NaN or an infinity in g
+        let largestGradient = Double(Scalar(bitPattern: gradientBits))
+        let newBound = bound + etaBound * largestGradient  // |p − η·g| ≤ S + η·G
+        if !(newBound < Double(Scalar.greatestFiniteMagnitude) / 2) {
+            var least = exponent
+            for i in 0..<800 {
+                let p = state[i] - eta * g[i]
+                least = min(least, exponent & ~p.bitPattern)
+            }
+            guard least != 0 else { return false }
+        }
+        var largest: UInt32 = 0
+        for i in 0..<800 {
+            let p = state[i] - eta * g[i]
+            state[i] = p
+            largest = max(largest, p.bitPattern & magnitude)
+        }
+        bound = Double(Scalar(bitPattern: largest))
+        return true
+    }
+
+    /// Forward pass of 8 examples: scores into the scratch at `scoresOffset`.
     @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [5×24]
@@ -1078,7 +1226,7 @@ public struct SmoothActivationsFloatNet: Sendable {
         }
     }
 
-    /// Forward pass and loss.
+    /// Forward pass and loss of 8 examples.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let z4 = s + 1408  // [8×4]
@@ -1108,36 +1256,7 @@ public struct SmoothActivationsFloatNet: Sendable {
         return loss[0]
     }
 
-    /// Applies one optimizer step to the parameters (and the optimizer state after them); returns
-    /// false, changing nothing, when a new value would be NaN or infinite. `bound` is at least every
-    /// |value| of the state (∞ when unknown); the step keeps it so.
-    static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ bound: inout Double) -> Bool {
-        // SGD: p −= η·g
-        let exponent: UInt32 = 0x7F80_0000, magnitude: UInt32 = 0x7FFF_FFFF
-        var gradientBits: UInt32 = 0
-        for i in 0..<800 { gradientBits = max(gradientBits, g[i].bitPattern & magnitude) }
-        guard gradientBits < exponent else { return false }  // a NaN or an infinity in g
-        let largestGradient = Double(Scalar(bitPattern: gradientBits))
-        let newBound = bound + 0.1 * largestGradient  // |p − η·g| ≤ S + η·G
-        if !(newBound < Double(Scalar.greatestFiniteMagnitude) / 2) {
-            var least = exponent
-            for i in 0..<800 {
-                let p = state[i] - 0.1 * g[i]
-                least = min(least, exponent & ~p.bitPattern)
-            }
-            guard least != 0 else { return false }
-        }
-        var largest: UInt32 = 0
-        for i in 0..<800 {
-            let p = state[i] - 0.1 * g[i]
-            state[i] = p
-            largest = max(largest, p.bitPattern & magnitude)
-        }
-        bound = Double(Scalar(bitPattern: largest))
-        return true
-    }
-
-    /// Forward pass, loss, and the backward pass writing dL/dp into `g`.
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for 8 examples.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let z1 = s + 192  // [8×24]
@@ -1411,9 +1530,701 @@ public struct SmoothActivationsFloatNet: Sendable {
 
         return loss[0]
     }
+
+    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    @inline(__always)
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+        let W1 = p + 0  // [5×24]
+        let b1 = p + 120  // [24]
+        let z1_linear = s + 0  // [1×24]
+        let z1 = s + 24  // [1×24]
+        let h1 = s + 48  // [1×24]
+        let W2 = p + 144  // [24×16]
+        let b2 = p + 528  // [16]
+        let z2_linear = s + 72  // [1×16]
+        let z2 = s + 88  // [1×16]
+        let h2 = s + 104  // [1×16]
+        let W3 = p + 544  // [16×12]
+        let b3 = p + 736  // [12]
+        let z3_linear = s + 120  // [1×12]
+        let z3 = s + 132  // [1×12]
+        let h3 = s + 144  // [1×12]
+        let W4 = p + 748  // [12×4]
+        let b4 = p + 796  // [4]
+        let z4_linear = s + 156  // [1×4]
+        let z4 = s + 208  // [1×4]
+
+        // z1_linear = x · W1   [1×5]·[5×24]
+        Self.productRows(x, 5, 1, W1, z1_linear, 1, 5, 24)
+
+        // z1 = z1_linear + b1   (bias added to every row)
+        for i in 0..<24 {
+            z1[i] = z1_linear[i] + b1[i]
+        }
+
+        // h1 = softplus(z1)
+        for i in 0..<24 {
+            h1[i] = max(z1[i], 0) + Self.fastLog1p(Self.fastExp(-abs(z1[i])))
+        }
+
+        // z2_linear = h1 · W2   [1×24]·[24×16]
+        Self.productRows(h1, 24, 1, W2, z2_linear, 1, 24, 16)
+
+        // z2 = z2_linear + b2   (bias added to every row)
+        z2[0] = z2_linear[0] + b2[0]
+        z2[1] = z2_linear[1] + b2[1]
+        z2[2] = z2_linear[2] + b2[2]
+        z2[3] = z2_linear[3] + b2[3]
+        z2[4] = z2_linear[4] + b2[4]
+        z2[5] = z2_linear[5] + b2[5]
+        z2[6] = z2_linear[6] + b2[6]
+        z2[7] = z2_linear[7] + b2[7]
+        z2[8] = z2_linear[8] + b2[8]
+        z2[9] = z2_linear[9] + b2[9]
+        z2[10] = z2_linear[10] + b2[10]
+        z2[11] = z2_linear[11] + b2[11]
+        z2[12] = z2_linear[12] + b2[12]
+        z2[13] = z2_linear[13] + b2[13]
+        z2[14] = z2_linear[14] + b2[14]
+        z2[15] = z2_linear[15] + b2[15]
+
+        // h2 = silu(z2)
+        h2[0] = z2[0] / (1 + exp(-z2[0]))
+        h2[1] = z2[1] / (1 + exp(-z2[1]))
+        h2[2] = z2[2] / (1 + exp(-z2[2]))
+        h2[3] = z2[3] / (1 + exp(-z2[3]))
+        h2[4] = z2[4] / (1 + exp(-z2[4]))
+        h2[5] = z2[5] / (1 + exp(-z2[5]))
+        h2[6] = z2[6] / (1 + exp(-z2[6]))
+        h2[7] = z2[7] / (1 + exp(-z2[7]))
+        h2[8] = z2[8] / (1 + exp(-z2[8]))
+        h2[9] = z2[9] / (1 + exp(-z2[9]))
+        h2[10] = z2[10] / (1 + exp(-z2[10]))
+        h2[11] = z2[11] / (1 + exp(-z2[11]))
+        h2[12] = z2[12] / (1 + exp(-z2[12]))
+        h2[13] = z2[13] / (1 + exp(-z2[13]))
+        h2[14] = z2[14] / (1 + exp(-z2[14]))
+        h2[15] = z2[15] / (1 + exp(-z2[15]))
+
+        // z3_linear = h2 · W3   [1×16]·[16×12]
+        Self.productRows(h2, 16, 1, W3, z3_linear, 1, 16, 12)
+
+        // z3 = z3_linear + b3   (bias added to every row)
+        z3[0] = z3_linear[0] + b3[0]
+        z3[1] = z3_linear[1] + b3[1]
+        z3[2] = z3_linear[2] + b3[2]
+        z3[3] = z3_linear[3] + b3[3]
+        z3[4] = z3_linear[4] + b3[4]
+        z3[5] = z3_linear[5] + b3[5]
+        z3[6] = z3_linear[6] + b3[6]
+        z3[7] = z3_linear[7] + b3[7]
+        z3[8] = z3_linear[8] + b3[8]
+        z3[9] = z3_linear[9] + b3[9]
+        z3[10] = z3_linear[10] + b3[10]
+        z3[11] = z3_linear[11] + b3[11]
+
+        // h3 = gelu(z3)
+        h3[0] = 0.5 * z3[0] * (1 + tanh(0.7978845608028654 * z3[0] * (1 + 0.044715 * z3[0] * z3[0])))
+        h3[1] = 0.5 * z3[1] * (1 + tanh(0.7978845608028654 * z3[1] * (1 + 0.044715 * z3[1] * z3[1])))
+        h3[2] = 0.5 * z3[2] * (1 + tanh(0.7978845608028654 * z3[2] * (1 + 0.044715 * z3[2] * z3[2])))
+        h3[3] = 0.5 * z3[3] * (1 + tanh(0.7978845608028654 * z3[3] * (1 + 0.044715 * z3[3] * z3[3])))
+        h3[4] = 0.5 * z3[4] * (1 + tanh(0.7978845608028654 * z3[4] * (1 + 0.044715 * z3[4] * z3[4])))
+        h3[5] = 0.5 * z3[5] * (1 + tanh(0.7978845608028654 * z3[5] * (1 + 0.044715 * z3[5] * z3[5])))
+        h3[6] = 0.5 * z3[6] * (1 + tanh(0.7978845608028654 * z3[6] * (1 + 0.044715 * z3[6] * z3[6])))
+        h3[7] = 0.5 * z3[7] * (1 + tanh(0.7978845608028654 * z3[7] * (1 + 0.044715 * z3[7] * z3[7])))
+        h3[8] = 0.5 * z3[8] * (1 + tanh(0.7978845608028654 * z3[8] * (1 + 0.044715 * z3[8] * z3[8])))
+        h3[9] = 0.5 * z3[9] * (1 + tanh(0.7978845608028654 * z3[9] * (1 + 0.044715 * z3[9] * z3[9])))
+        h3[10] = 0.5 * z3[10] * (1 + tanh(0.7978845608028654 * z3[10] * (1 + 0.044715 * z3[10] * z3[10])))
+        h3[11] = 0.5 * z3[11] * (1 + tanh(0.7978845608028654 * z3[11] * (1 + 0.044715 * z3[11] * z3[11])))
+
+        // z4_linear = h3 · W4   [1×12]·[12×4]
+        Self.transposeCopy(W4, s + 160, 12, 4)  // B: [12×4] → [4×12]
+        Self.productDots(h3, s + 160, z4_linear, 1, 12, 4)
+
+        // z4 = z4_linear + b4   (bias added to every row)
+        z4[0] = z4_linear[0] + b4[0]
+        z4[1] = z4_linear[1] + b4[1]
+        z4[2] = z4_linear[2] + b4[2]
+        z4[3] = z4_linear[3] + b4[3]
+    }
+
+    /// Forward pass and loss of one example.
+    @inline(never)
+    static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        let z4 = s + 208  // [1×4]
+        let loss = s + 212  // scalar
+
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScoresSingle(p, x, s)
+
+        // loss = mean over the batch of −log softmax(z4)[y]
+        do {
+            var total: Scalar = 0
+            for i in 0..<1 {
+                let row = i * 4
+                var largest = z4[row]
+                for j in 1..<4 where z4[row + j] > largest {
+                    largest = z4[row + j]
+                }
+                var sumExp: Scalar = 0
+                for j in 0..<4 {
+                    sumExp += exp(z4[row + j] - largest)
+                }
+                total += largest + log(sumExp) - z4[row + y[i]]
+            }
+            loss[0] = total / 1
+        }
+
+        return loss[0]
+    }
+
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for one example.
+    @inline(never)
+    static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
+        let z1 = s + 24  // [1×24]
+        let h1 = s + 48  // [1×24]
+        let W2 = p + 144  // [24×16]
+        let z2 = s + 88  // [1×16]
+        let h2 = s + 104  // [1×16]
+        let W3 = p + 544  // [16×12]
+        let z3 = s + 132  // [1×12]
+        let h3 = s + 144  // [1×12]
+        let W4 = p + 748  // [12×4]
+        let z4 = s + 208  // [1×4]
+        let loss = s + 212  // scalar
+        let dz4 = s + 213  // [1×4]
+        let dz4_sum = g + 796  // [4]
+        let dh3 = s + 217  // [1×12]
+        let dW4 = g + 748  // [12×4]
+        let h3_x_above = s + 325  // [1×12]
+        let h3_x_clamped = s + 337  // [1×12]
+        let h3_x_squared = s + 349  // [1×12]
+        let h3_cubic_term = s + 361  // [1×12]
+        let h3_cubic = s + 373  // [1×12]
+        let h3_inner_unscaled = s + 385  // [1×12]
+        let h3_inner = s + 397  // [1×12]
+        let h3_tanh = s + 409  // [1×12]
+        let h3_one_plus_tanh = s + 421  // [1×12]
+        let h3_half_gate = s + 433  // [1×12]
+        let h3_tanh_squared = s + 445  // [1×12]
+        let h3_sech_squared = s + 457  // [1×12]
+        let h3_du_term = s + 469  // [1×12]
+        let h3_du = s + 481  // [1×12]
+        let h3_x_sech_squared = s + 493  // [1×12]
+        let h3_x_sech_du = s + 505  // [1×12]
+        let h3_tail = s + 517  // [1×12]
+        let h3_slope = s + 529  // [1×12]
+        let dz3 = s + 541  // [1×12]
+        let dz3_sum = g + 736  // [12]
+        let dh2 = s + 553  // [1×16]
+        let dW3 = g + 544  // [16×12]
+        let h2_gate = s + 569  // [1×16]
+        let h2_closed = s + 585  // [1×16]
+        let h2_gated = s + 601  // [1×16]
+        let h2_slope = s + 617  // [1×16]
+        let dz2 = s + 633  // [1×16]
+        let dz2_sum = g + 528  // [16]
+        let dh1 = s + 649  // [1×24]
+        let dW2 = g + 144  // [24×16]
+        let h1_slope = s + 673  // [1×24]
+        let dz1 = s + 697  // [1×24]
+        let dz1_sum = g + 120  // [24]
+        let dW1 = g + 0  // [5×24]
+
+        // Forward pass (its values stay in the scratch for what follows).
+        Self.computeScoresSingle(p, x, s)
+
+        // loss = mean over the batch of −log softmax(z4)[y]
+        do {
+            var total: Scalar = 0
+            for i in 0..<1 {
+                let row = i * 4
+                var largest = z4[row]
+                for j in 1..<4 where z4[row + j] > largest {
+                    largest = z4[row + j]
+                }
+                var sumExp: Scalar = 0
+                for j in 0..<4 {
+                    sumExp += exp(z4[row + j] - largest)
+                }
+                total += largest + log(sumExp) - z4[row + y[i]]
+            }
+            loss[0] = total / 1
+        }
+
+        // Backward pass: adjoints in reverse order, each a chain-rule step.
+
+        // dL/dz4 = (softmax(z4) − onehot(y)) / N
+        do {
+            let scale: Scalar = 1 / 1
+            for i in 0..<1 {
+                let row = i * 4
+                var largest = z4[row]
+                for j in 1..<4 where z4[row + j] > largest {
+                    largest = z4[row + j]
+                }
+                var sumExp: Scalar = 0
+                for j in 0..<4 {
+                    sumExp += exp(z4[row + j] - largest)
+                }
+                let label = y[i]
+                for j in 0..<4 {
+                    let probability = exp(z4[row + j] - largest) / sumExp
+                    dz4[row + j] = scale * (probability - (j == label ? 1 : 0))
+                }
+            }
+        }
+
+        // dL/db4 = Σ over rows of dz4   (b4 was broadcast)
+        dz4_sum[0] = dz4[0]
+        dz4_sum[1] = dz4[1]
+        dz4_sum[2] = dz4[2]
+        dz4_sum[3] = dz4[3]
+
+        // dL/dh3 = dL/dz4 · W4ᵀ
+        Self.transposeCopy(W4, s + 229, 12, 4)  // Bᵀ: [12×4] → [4×12]
+        Self.productRows(dz4, 4, 1, s + 229, dh3, 1, 4, 12)
+
+        // dL/dW4 = h3ᵀ · dL/dz4
+        Self.productRows(dz4, 1, 4, h3, s + 277, 4, 1, 12)  // Cᵀ [4×12]
+        Self.transposeCopy(s + 277, dW4, 4, 12)
+
+        // max(z3, −10)
+        h3_x_above[0] = z3[0] >= (-10) ? z3[0] : (-10)
+        h3_x_above[1] = z3[1] >= (-10) ? z3[1] : (-10)
+        h3_x_above[2] = z3[2] >= (-10) ? z3[2] : (-10)
+        h3_x_above[3] = z3[3] >= (-10) ? z3[3] : (-10)
+        h3_x_above[4] = z3[4] >= (-10) ? z3[4] : (-10)
+        h3_x_above[5] = z3[5] >= (-10) ? z3[5] : (-10)
+        h3_x_above[6] = z3[6] >= (-10) ? z3[6] : (-10)
+        h3_x_above[7] = z3[7] >= (-10) ? z3[7] : (-10)
+        h3_x_above[8] = z3[8] >= (-10) ? z3[8] : (-10)
+        h3_x_above[9] = z3[9] >= (-10) ? z3[9] : (-10)
+        h3_x_above[10] = z3[10] >= (-10) ? z3[10] : (-10)
+        h3_x_above[11] = z3[11] >= (-10) ? z3[11] : (-10)
+
+        // x̂ = z3 clamped to ±10
+        h3_x_clamped[0] = h3_x_above[0] <= 10 ? h3_x_above[0] : 10
+        h3_x_clamped[1] = h3_x_above[1] <= 10 ? h3_x_above[1] : 10
+        h3_x_clamped[2] = h3_x_above[2] <= 10 ? h3_x_above[2] : 10
+        h3_x_clamped[3] = h3_x_above[3] <= 10 ? h3_x_above[3] : 10
+        h3_x_clamped[4] = h3_x_above[4] <= 10 ? h3_x_above[4] : 10
+        h3_x_clamped[5] = h3_x_above[5] <= 10 ? h3_x_above[5] : 10
+        h3_x_clamped[6] = h3_x_above[6] <= 10 ? h3_x_above[6] : 10
+        h3_x_clamped[7] = h3_x_above[7] <= 10 ? h3_x_above[7] : 10
+        h3_x_clamped[8] = h3_x_above[8] <= 10 ? h3_x_above[8] : 10
+        h3_x_clamped[9] = h3_x_above[9] <= 10 ? h3_x_above[9] : 10
+        h3_x_clamped[10] = h3_x_above[10] <= 10 ? h3_x_above[10] : 10
+        h3_x_clamped[11] = h3_x_above[11] <= 10 ? h3_x_above[11] : 10
+
+        // x̂²
+        h3_x_squared[0] = h3_x_clamped[0] * h3_x_clamped[0]
+        h3_x_squared[1] = h3_x_clamped[1] * h3_x_clamped[1]
+        h3_x_squared[2] = h3_x_clamped[2] * h3_x_clamped[2]
+        h3_x_squared[3] = h3_x_clamped[3] * h3_x_clamped[3]
+        h3_x_squared[4] = h3_x_clamped[4] * h3_x_clamped[4]
+        h3_x_squared[5] = h3_x_clamped[5] * h3_x_clamped[5]
+        h3_x_squared[6] = h3_x_clamped[6] * h3_x_clamped[6]
+        h3_x_squared[7] = h3_x_clamped[7] * h3_x_clamped[7]
+        h3_x_squared[8] = h3_x_clamped[8] * h3_x_clamped[8]
+        h3_x_squared[9] = h3_x_clamped[9] * h3_x_clamped[9]
+        h3_x_squared[10] = h3_x_clamped[10] * h3_x_clamped[10]
+        h3_x_squared[11] = h3_x_clamped[11] * h3_x_clamped[11]
+
+        // c·x̂²
+        h3_cubic_term[0] = 0.044715 * h3_x_squared[0]
+        h3_cubic_term[1] = 0.044715 * h3_x_squared[1]
+        h3_cubic_term[2] = 0.044715 * h3_x_squared[2]
+        h3_cubic_term[3] = 0.044715 * h3_x_squared[3]
+        h3_cubic_term[4] = 0.044715 * h3_x_squared[4]
+        h3_cubic_term[5] = 0.044715 * h3_x_squared[5]
+        h3_cubic_term[6] = 0.044715 * h3_x_squared[6]
+        h3_cubic_term[7] = 0.044715 * h3_x_squared[7]
+        h3_cubic_term[8] = 0.044715 * h3_x_squared[8]
+        h3_cubic_term[9] = 0.044715 * h3_x_squared[9]
+        h3_cubic_term[10] = 0.044715 * h3_x_squared[10]
+        h3_cubic_term[11] = 0.044715 * h3_x_squared[11]
+
+        // 1 + c·x̂²
+        h3_cubic[0] = h3_cubic_term[0] + 1
+        h3_cubic[1] = h3_cubic_term[1] + 1
+        h3_cubic[2] = h3_cubic_term[2] + 1
+        h3_cubic[3] = h3_cubic_term[3] + 1
+        h3_cubic[4] = h3_cubic_term[4] + 1
+        h3_cubic[5] = h3_cubic_term[5] + 1
+        h3_cubic[6] = h3_cubic_term[6] + 1
+        h3_cubic[7] = h3_cubic_term[7] + 1
+        h3_cubic[8] = h3_cubic_term[8] + 1
+        h3_cubic[9] = h3_cubic_term[9] + 1
+        h3_cubic[10] = h3_cubic_term[10] + 1
+        h3_cubic[11] = h3_cubic_term[11] + 1
+
+        // x̂(1 + c·x̂²)
+        h3_inner_unscaled[0] = h3_x_clamped[0] * h3_cubic[0]
+        h3_inner_unscaled[1] = h3_x_clamped[1] * h3_cubic[1]
+        h3_inner_unscaled[2] = h3_x_clamped[2] * h3_cubic[2]
+        h3_inner_unscaled[3] = h3_x_clamped[3] * h3_cubic[3]
+        h3_inner_unscaled[4] = h3_x_clamped[4] * h3_cubic[4]
+        h3_inner_unscaled[5] = h3_x_clamped[5] * h3_cubic[5]
+        h3_inner_unscaled[6] = h3_x_clamped[6] * h3_cubic[6]
+        h3_inner_unscaled[7] = h3_x_clamped[7] * h3_cubic[7]
+        h3_inner_unscaled[8] = h3_x_clamped[8] * h3_cubic[8]
+        h3_inner_unscaled[9] = h3_x_clamped[9] * h3_cubic[9]
+        h3_inner_unscaled[10] = h3_x_clamped[10] * h3_cubic[10]
+        h3_inner_unscaled[11] = h3_x_clamped[11] * h3_cubic[11]
+
+        // u = k(x̂ + c·x̂³)
+        h3_inner[0] = h3_inner_unscaled[0] * 0.7978845608028654
+        h3_inner[1] = h3_inner_unscaled[1] * 0.7978845608028654
+        h3_inner[2] = h3_inner_unscaled[2] * 0.7978845608028654
+        h3_inner[3] = h3_inner_unscaled[3] * 0.7978845608028654
+        h3_inner[4] = h3_inner_unscaled[4] * 0.7978845608028654
+        h3_inner[5] = h3_inner_unscaled[5] * 0.7978845608028654
+        h3_inner[6] = h3_inner_unscaled[6] * 0.7978845608028654
+        h3_inner[7] = h3_inner_unscaled[7] * 0.7978845608028654
+        h3_inner[8] = h3_inner_unscaled[8] * 0.7978845608028654
+        h3_inner[9] = h3_inner_unscaled[9] * 0.7978845608028654
+        h3_inner[10] = h3_inner_unscaled[10] * 0.7978845608028654
+        h3_inner[11] = h3_inner_unscaled[11] * 0.7978845608028654
+
+        // t = tanh(u)
+        h3_tanh[0] = tanh(h3_inner[0])
+        h3_tanh[1] = tanh(h3_inner[1])
+        h3_tanh[2] = tanh(h3_inner[2])
+        h3_tanh[3] = tanh(h3_inner[3])
+        h3_tanh[4] = tanh(h3_inner[4])
+        h3_tanh[5] = tanh(h3_inner[5])
+        h3_tanh[6] = tanh(h3_inner[6])
+        h3_tanh[7] = tanh(h3_inner[7])
+        h3_tanh[8] = tanh(h3_inner[8])
+        h3_tanh[9] = tanh(h3_inner[9])
+        h3_tanh[10] = tanh(h3_inner[10])
+        h3_tanh[11] = tanh(h3_inner[11])
+
+        // 1 + t
+        h3_one_plus_tanh[0] = h3_tanh[0] + 1
+        h3_one_plus_tanh[1] = h3_tanh[1] + 1
+        h3_one_plus_tanh[2] = h3_tanh[2] + 1
+        h3_one_plus_tanh[3] = h3_tanh[3] + 1
+        h3_one_plus_tanh[4] = h3_tanh[4] + 1
+        h3_one_plus_tanh[5] = h3_tanh[5] + 1
+        h3_one_plus_tanh[6] = h3_tanh[6] + 1
+        h3_one_plus_tanh[7] = h3_tanh[7] + 1
+        h3_one_plus_tanh[8] = h3_tanh[8] + 1
+        h3_one_plus_tanh[9] = h3_tanh[9] + 1
+        h3_one_plus_tanh[10] = h3_tanh[10] + 1
+        h3_one_plus_tanh[11] = h3_tanh[11] + 1
+
+        // ½(1 + t)
+        h3_half_gate[0] = 0.5 * h3_one_plus_tanh[0]
+        h3_half_gate[1] = 0.5 * h3_one_plus_tanh[1]
+        h3_half_gate[2] = 0.5 * h3_one_plus_tanh[2]
+        h3_half_gate[3] = 0.5 * h3_one_plus_tanh[3]
+        h3_half_gate[4] = 0.5 * h3_one_plus_tanh[4]
+        h3_half_gate[5] = 0.5 * h3_one_plus_tanh[5]
+        h3_half_gate[6] = 0.5 * h3_one_plus_tanh[6]
+        h3_half_gate[7] = 0.5 * h3_one_plus_tanh[7]
+        h3_half_gate[8] = 0.5 * h3_one_plus_tanh[8]
+        h3_half_gate[9] = 0.5 * h3_one_plus_tanh[9]
+        h3_half_gate[10] = 0.5 * h3_one_plus_tanh[10]
+        h3_half_gate[11] = 0.5 * h3_one_plus_tanh[11]
+
+        // t²
+        h3_tanh_squared[0] = h3_tanh[0] * h3_tanh[0]
+        h3_tanh_squared[1] = h3_tanh[1] * h3_tanh[1]
+        h3_tanh_squared[2] = h3_tanh[2] * h3_tanh[2]
+        h3_tanh_squared[3] = h3_tanh[3] * h3_tanh[3]
+        h3_tanh_squared[4] = h3_tanh[4] * h3_tanh[4]
+        h3_tanh_squared[5] = h3_tanh[5] * h3_tanh[5]
+        h3_tanh_squared[6] = h3_tanh[6] * h3_tanh[6]
+        h3_tanh_squared[7] = h3_tanh[7] * h3_tanh[7]
+        h3_tanh_squared[8] = h3_tanh[8] * h3_tanh[8]
+        h3_tanh_squared[9] = h3_tanh[9] * h3_tanh[9]
+        h3_tanh_squared[10] = h3_tanh[10] * h3_tanh[10]
+        h3_tanh_squared[11] = h3_tanh[11] * h3_tanh[11]
+
+        // 1 − t²
+        h3_sech_squared[0] = 1 - h3_tanh_squared[0]
+        h3_sech_squared[1] = 1 - h3_tanh_squared[1]
+        h3_sech_squared[2] = 1 - h3_tanh_squared[2]
+        h3_sech_squared[3] = 1 - h3_tanh_squared[3]
+        h3_sech_squared[4] = 1 - h3_tanh_squared[4]
+        h3_sech_squared[5] = 1 - h3_tanh_squared[5]
+        h3_sech_squared[6] = 1 - h3_tanh_squared[6]
+        h3_sech_squared[7] = 1 - h3_tanh_squared[7]
+        h3_sech_squared[8] = 1 - h3_tanh_squared[8]
+        h3_sech_squared[9] = 1 - h3_tanh_squared[9]
+        h3_sech_squared[10] = 1 - h3_tanh_squared[10]
+        h3_sech_squared[11] = 1 - h3_tanh_squared[11]
+
+        // 3c·x̂²
+        h3_du_term[0] = 0.134145 * h3_x_squared[0]
+        h3_du_term[1] = 0.134145 * h3_x_squared[1]
+        h3_du_term[2] = 0.134145 * h3_x_squared[2]
+        h3_du_term[3] = 0.134145 * h3_x_squared[3]
+        h3_du_term[4] = 0.134145 * h3_x_squared[4]
+        h3_du_term[5] = 0.134145 * h3_x_squared[5]
+        h3_du_term[6] = 0.134145 * h3_x_squared[6]
+        h3_du_term[7] = 0.134145 * h3_x_squared[7]
+        h3_du_term[8] = 0.134145 * h3_x_squared[8]
+        h3_du_term[9] = 0.134145 * h3_x_squared[9]
+        h3_du_term[10] = 0.134145 * h3_x_squared[10]
+        h3_du_term[11] = 0.134145 * h3_x_squared[11]
+
+        // 1 + 3c·x̂²
+        h3_du[0] = h3_du_term[0] + 1
+        h3_du[1] = h3_du_term[1] + 1
+        h3_du[2] = h3_du_term[2] + 1
+        h3_du[3] = h3_du_term[3] + 1
+        h3_du[4] = h3_du_term[4] + 1
+        h3_du[5] = h3_du_term[5] + 1
+        h3_du[6] = h3_du_term[6] + 1
+        h3_du[7] = h3_du_term[7] + 1
+        h3_du[8] = h3_du_term[8] + 1
+        h3_du[9] = h3_du_term[9] + 1
+        h3_du[10] = h3_du_term[10] + 1
+        h3_du[11] = h3_du_term[11] + 1
+
+        // x̂(1 − t²)
+        h3_x_sech_squared[0] = h3_x_clamped[0] * h3_sech_squared[0]
+        h3_x_sech_squared[1] = h3_x_clamped[1] * h3_sech_squared[1]
+        h3_x_sech_squared[2] = h3_x_clamped[2] * h3_sech_squared[2]
+        h3_x_sech_squared[3] = h3_x_clamped[3] * h3_sech_squared[3]
+        h3_x_sech_squared[4] = h3_x_clamped[4] * h3_sech_squared[4]
+        h3_x_sech_squared[5] = h3_x_clamped[5] * h3_sech_squared[5]
+        h3_x_sech_squared[6] = h3_x_clamped[6] * h3_sech_squared[6]
+        h3_x_sech_squared[7] = h3_x_clamped[7] * h3_sech_squared[7]
+        h3_x_sech_squared[8] = h3_x_clamped[8] * h3_sech_squared[8]
+        h3_x_sech_squared[9] = h3_x_clamped[9] * h3_sech_squared[9]
+        h3_x_sech_squared[10] = h3_x_clamped[10] * h3_sech_squared[10]
+        h3_x_sech_squared[11] = h3_x_clamped[11] * h3_sech_squared[11]
+
+        // x̂(1 − t²)(1 + 3c·x̂²)
+        h3_x_sech_du[0] = h3_x_sech_squared[0] * h3_du[0]
+        h3_x_sech_du[1] = h3_x_sech_squared[1] * h3_du[1]
+        h3_x_sech_du[2] = h3_x_sech_squared[2] * h3_du[2]
+        h3_x_sech_du[3] = h3_x_sech_squared[3] * h3_du[3]
+        h3_x_sech_du[4] = h3_x_sech_squared[4] * h3_du[4]
+        h3_x_sech_du[5] = h3_x_sech_squared[5] * h3_du[5]
+        h3_x_sech_du[6] = h3_x_sech_squared[6] * h3_du[6]
+        h3_x_sech_du[7] = h3_x_sech_squared[7] * h3_du[7]
+        h3_x_sech_du[8] = h3_x_sech_squared[8] * h3_du[8]
+        h3_x_sech_du[9] = h3_x_sech_squared[9] * h3_du[9]
+        h3_x_sech_du[10] = h3_x_sech_squared[10] * h3_du[10]
+        h3_x_sech_du[11] = h3_x_sech_squared[11] * h3_du[11]
+
+        // ½k·x̂(1 − t²)(1 + 3c·x̂²)
+        h3_tail[0] = h3_x_sech_du[0] * 0.3989422804014327
+        h3_tail[1] = h3_x_sech_du[1] * 0.3989422804014327
+        h3_tail[2] = h3_x_sech_du[2] * 0.3989422804014327
+        h3_tail[3] = h3_x_sech_du[3] * 0.3989422804014327
+        h3_tail[4] = h3_x_sech_du[4] * 0.3989422804014327
+        h3_tail[5] = h3_x_sech_du[5] * 0.3989422804014327
+        h3_tail[6] = h3_x_sech_du[6] * 0.3989422804014327
+        h3_tail[7] = h3_x_sech_du[7] * 0.3989422804014327
+        h3_tail[8] = h3_x_sech_du[8] * 0.3989422804014327
+        h3_tail[9] = h3_x_sech_du[9] * 0.3989422804014327
+        h3_tail[10] = h3_x_sech_du[10] * 0.3989422804014327
+        h3_tail[11] = h3_x_sech_du[11] * 0.3989422804014327
+
+        // gelu'(z3)
+        h3_slope[0] = h3_half_gate[0] + h3_tail[0]
+        h3_slope[1] = h3_half_gate[1] + h3_tail[1]
+        h3_slope[2] = h3_half_gate[2] + h3_tail[2]
+        h3_slope[3] = h3_half_gate[3] + h3_tail[3]
+        h3_slope[4] = h3_half_gate[4] + h3_tail[4]
+        h3_slope[5] = h3_half_gate[5] + h3_tail[5]
+        h3_slope[6] = h3_half_gate[6] + h3_tail[6]
+        h3_slope[7] = h3_half_gate[7] + h3_tail[7]
+        h3_slope[8] = h3_half_gate[8] + h3_tail[8]
+        h3_slope[9] = h3_half_gate[9] + h3_tail[9]
+        h3_slope[10] = h3_half_gate[10] + h3_tail[10]
+        h3_slope[11] = h3_half_gate[11] + h3_tail[11]
+
+        // dL/dz3 = dL/dh3 · gelu'(z3)   (∂h3/∂z3 = ½(1 + t) + ½k·z3(1 − t²)(1 + 3c·z3²), t = tanh(k(z3 + c·z3³)))
+        dz3[0] = dh3[0] * h3_slope[0]
+        dz3[1] = dh3[1] * h3_slope[1]
+        dz3[2] = dh3[2] * h3_slope[2]
+        dz3[3] = dh3[3] * h3_slope[3]
+        dz3[4] = dh3[4] * h3_slope[4]
+        dz3[5] = dh3[5] * h3_slope[5]
+        dz3[6] = dh3[6] * h3_slope[6]
+        dz3[7] = dh3[7] * h3_slope[7]
+        dz3[8] = dh3[8] * h3_slope[8]
+        dz3[9] = dh3[9] * h3_slope[9]
+        dz3[10] = dh3[10] * h3_slope[10]
+        dz3[11] = dh3[11] * h3_slope[11]
+
+        // dL/db3 = Σ over rows of dz3   (b3 was broadcast)
+        dz3_sum[0] = dz3[0]
+        dz3_sum[1] = dz3[1]
+        dz3_sum[2] = dz3[2]
+        dz3_sum[3] = dz3[3]
+        dz3_sum[4] = dz3[4]
+        dz3_sum[5] = dz3[5]
+        dz3_sum[6] = dz3[6]
+        dz3_sum[7] = dz3[7]
+        dz3_sum[8] = dz3[8]
+        dz3_sum[9] = dz3[9]
+        dz3_sum[10] = dz3[10]
+        dz3_sum[11] = dz3[11]
+
+        // dL/dh2 = dL/dz3 · W3ᵀ
+        Self.productDots(dz3, W3, dh2, 1, 12, 16)
+
+        // dL/dW3 = h2ᵀ · dL/dz3
+        Self.productRows(h2, 1, 16, dz3, dW3, 16, 1, 12)
+
+        // σ(z2)
+        h2_gate[0] = 1 / (1 + exp(-z2[0]))
+        h2_gate[1] = 1 / (1 + exp(-z2[1]))
+        h2_gate[2] = 1 / (1 + exp(-z2[2]))
+        h2_gate[3] = 1 / (1 + exp(-z2[3]))
+        h2_gate[4] = 1 / (1 + exp(-z2[4]))
+        h2_gate[5] = 1 / (1 + exp(-z2[5]))
+        h2_gate[6] = 1 / (1 + exp(-z2[6]))
+        h2_gate[7] = 1 / (1 + exp(-z2[7]))
+        h2_gate[8] = 1 / (1 + exp(-z2[8]))
+        h2_gate[9] = 1 / (1 + exp(-z2[9]))
+        h2_gate[10] = 1 / (1 + exp(-z2[10]))
+        h2_gate[11] = 1 / (1 + exp(-z2[11]))
+        h2_gate[12] = 1 / (1 + exp(-z2[12]))
+        h2_gate[13] = 1 / (1 + exp(-z2[13]))
+        h2_gate[14] = 1 / (1 + exp(-z2[14]))
+        h2_gate[15] = 1 / (1 + exp(-z2[15]))
+
+        // 1 − σ(z2)
+        h2_closed[0] = 1 - h2_gate[0]
+        h2_closed[1] = 1 - h2_gate[1]
+        h2_closed[2] = 1 - h2_gate[2]
+        h2_closed[3] = 1 - h2_gate[3]
+        h2_closed[4] = 1 - h2_gate[4]
+        h2_closed[5] = 1 - h2_gate[5]
+        h2_closed[6] = 1 - h2_gate[6]
+        h2_closed[7] = 1 - h2_gate[7]
+        h2_closed[8] = 1 - h2_gate[8]
+        h2_closed[9] = 1 - h2_gate[9]
+        h2_closed[10] = 1 - h2_gate[10]
+        h2_closed[11] = 1 - h2_gate[11]
+        h2_closed[12] = 1 - h2_gate[12]
+        h2_closed[13] = 1 - h2_gate[13]
+        h2_closed[14] = 1 - h2_gate[14]
+        h2_closed[15] = 1 - h2_gate[15]
+
+        // h2(1 − σ(z2))
+        h2_gated[0] = h2[0] * h2_closed[0]
+        h2_gated[1] = h2[1] * h2_closed[1]
+        h2_gated[2] = h2[2] * h2_closed[2]
+        h2_gated[3] = h2[3] * h2_closed[3]
+        h2_gated[4] = h2[4] * h2_closed[4]
+        h2_gated[5] = h2[5] * h2_closed[5]
+        h2_gated[6] = h2[6] * h2_closed[6]
+        h2_gated[7] = h2[7] * h2_closed[7]
+        h2_gated[8] = h2[8] * h2_closed[8]
+        h2_gated[9] = h2[9] * h2_closed[9]
+        h2_gated[10] = h2[10] * h2_closed[10]
+        h2_gated[11] = h2[11] * h2_closed[11]
+        h2_gated[12] = h2[12] * h2_closed[12]
+        h2_gated[13] = h2[13] * h2_closed[13]
+        h2_gated[14] = h2[14] * h2_closed[14]
+        h2_gated[15] = h2[15] * h2_closed[15]
+
+        // silu'(z2) = σ(z2) + h2(1 − σ(z2))
+        h2_slope[0] = h2_gate[0] + h2_gated[0]
+        h2_slope[1] = h2_gate[1] + h2_gated[1]
+        h2_slope[2] = h2_gate[2] + h2_gated[2]
+        h2_slope[3] = h2_gate[3] + h2_gated[3]
+        h2_slope[4] = h2_gate[4] + h2_gated[4]
+        h2_slope[5] = h2_gate[5] + h2_gated[5]
+        h2_slope[6] = h2_gate[6] + h2_gated[6]
+        h2_slope[7] = h2_gate[7] + h2_gated[7]
+        h2_slope[8] = h2_gate[8] + h2_gated[8]
+        h2_slope[9] = h2_gate[9] + h2_gated[9]
+        h2_slope[10] = h2_gate[10] + h2_gated[10]
+        h2_slope[11] = h2_gate[11] + h2_gated[11]
+        h2_slope[12] = h2_gate[12] + h2_gated[12]
+        h2_slope[13] = h2_gate[13] + h2_gated[13]
+        h2_slope[14] = h2_gate[14] + h2_gated[14]
+        h2_slope[15] = h2_gate[15] + h2_gated[15]
+
+        // dL/dz2 = dL/dh2 · silu'(z2)   (∂h2/∂z2 = σ(z2) + h2(1 − σ(z2)))
+        dz2[0] = dh2[0] * h2_slope[0]
+        dz2[1] = dh2[1] * h2_slope[1]
+        dz2[2] = dh2[2] * h2_slope[2]
+        dz2[3] = dh2[3] * h2_slope[3]
+        dz2[4] = dh2[4] * h2_slope[4]
+        dz2[5] = dh2[5] * h2_slope[5]
+        dz2[6] = dh2[6] * h2_slope[6]
+        dz2[7] = dh2[7] * h2_slope[7]
+        dz2[8] = dh2[8] * h2_slope[8]
+        dz2[9] = dh2[9] * h2_slope[9]
+        dz2[10] = dh2[10] * h2_slope[10]
+        dz2[11] = dh2[11] * h2_slope[11]
+        dz2[12] = dh2[12] * h2_slope[12]
+        dz2[13] = dh2[13] * h2_slope[13]
+        dz2[14] = dh2[14] * h2_slope[14]
+        dz2[15] = dh2[15] * h2_slope[15]
+
+        // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
+        dz2_sum[0] = dz2[0]
+        dz2_sum[1] = dz2[1]
+        dz2_sum[2] = dz2[2]
+        dz2_sum[3] = dz2[3]
+        dz2_sum[4] = dz2[4]
+        dz2_sum[5] = dz2[5]
+        dz2_sum[6] = dz2[6]
+        dz2_sum[7] = dz2[7]
+        dz2_sum[8] = dz2[8]
+        dz2_sum[9] = dz2[9]
+        dz2_sum[10] = dz2[10]
+        dz2_sum[11] = dz2[11]
+        dz2_sum[12] = dz2[12]
+        dz2_sum[13] = dz2[13]
+        dz2_sum[14] = dz2[14]
+        dz2_sum[15] = dz2[15]
+
+        // dL/dh1 = dL/dz2 · W2ᵀ
+        Self.productDots(dz2, W2, dh1, 1, 16, 24)
+
+        // dL/dW2 = h1ᵀ · dL/dz2
+        Self.productRows(h1, 1, 24, dz2, dW2, 24, 1, 16)
+
+        // softplus'(z1) = σ(z1)
+        for i in 0..<24 {
+            h1_slope[i] = 1 / (1 + Self.fastExp(-z1[i]))
+        }
+
+        // dL/dz1 = dL/dh1 · σ(z1)   (∂h1/∂z1 = σ(z1) = 1 / (1 + exp(−z1)))
+        for i in 0..<24 {
+            dz1[i] = dh1[i] * h1_slope[i]
+        }
+
+        // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
+        Self.sumRows(dz1, dz1_sum, 1, 24)
+
+        // dL/dW1 = xᵀ · dL/dz1
+        Self.productRows(x, 1, 5, dz1, dW1, 5, 1, 24)
+
+        return loss[0]
+    }
 }
 
 #if canImport(NNGenRuntime)
-/// `save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.
-extension SmoothActivationsFloatNet: SafetensorsModel {}
+/// `save(to:)`, `init(contentsOf:layout:)`, and `fit`, `evaluate` and checkpoints of NNGenRuntime.
+extension SmoothActivationsFloatNet: TrainableNetwork {
+    public typealias Target = Int
+    /// One class index per example.
+    public static var targetsPerExample: Int { 1 }
+
+    /// `loss(inputs:labels:workspace:)`.
+    public func loss(inputs: UnsafeBufferPointer<Scalar>, expected: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        try loss(inputs: inputs, labels: expected, workspace: &workspace)
+    }
+
+    /// `trainStep(inputs:labels:workspace:)`.
+    public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, expected: UnsafeBufferPointer<Int>, workspace: inout Workspace) throws -> Scalar {
+        try trainStep(inputs: inputs, labels: expected, workspace: &workspace)
+    }
+}
+extension SmoothActivationsFloatNet.Workspace: ModelWorkspace {}
 #endif

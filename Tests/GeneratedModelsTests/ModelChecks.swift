@@ -46,6 +46,9 @@ struct ModelChecks<M: TestableModel> {
     /// Agreement expected between emitted code and the Double interpreter.
     var tolerance: Double { isDouble ? 1e-10 : 2e-4 }
 
+    /// The most examples scored at once by `anyCountEqualsOneAtATime`.
+    var largestCount = 10_000
+
     init(_ type: M.Type, spec: String) throws {
         self.spec = spec
         lowered = try loweredSpec(spec)
@@ -65,6 +68,8 @@ struct ModelChecks<M: TestableModel> {
         try badInputThrowsAndChangesNothing()
         try extremeInputsGiveFiniteResults()
         try initializationIsDeterministic()
+        try anyCountEqualsOneAtATime()
+        try shortBatchesAreTheMeanOfTheirExamples()
     }
 
     /// Inputs of ±10³ (sigmoid and tanh far in saturation), ±10⁴ (scores of that size) and ±10³⁰:
@@ -163,10 +168,17 @@ struct ModelChecks<M: TestableModel> {
         let good = makeBatch(M.self, seed: 2)
         var bad: [(String, Batch)] = []
         var b = good
-        b.inputs.removeLast()
+        if M.inputCount > 1 {
+            b.inputs.removeLast()  // not a whole number of examples
+            bad.append(("inputs", b))
+        }
+        b = good
+        b.inputs += b.inputs.prefix(M.inputCount)  // one example more than a batch
+        b.labels += b.labels.prefix(1)
+        b.targets += b.targets.prefix(M.outputCount)
         bad.append(("inputs", b))
         b = good
-        b.inputs.append(0)
+        (b.inputs, b.labels, b.targets) = ([], [], [])  // no example
         bad.append(("inputs", b))
         for (index, value) in [(0, Double.nan), (M.inputCount + 1, Double.infinity), (M.batchSize * M.inputCount - 1, -Double.infinity)] {
             b = good
@@ -197,7 +209,9 @@ struct ModelChecks<M: TestableModel> {
                 let text = String(describing: error)
                 XCTAssertTrue(text.contains(String(describing: M.self)) && text.contains("\(argument):"), "\(spec): message '\(text)'")
             }
-            XCTAssertThrowsError(try model.loss(batch))
+            if argument != "inputs" || batch.inputs.count % M.inputCount != 0 || batch.inputs.isEmpty {
+                XCTAssertThrowsError(try model.loss(batch))  // loss takes more than a batch
+            }
             XCTAssertThrowsError(try model.lossAndGradient(batch))
             XCTAssertEqual(copy.parameters, before, "\(spec): a failed trainStep changed the parameters")
             // The optimizer state is unchanged too: the next good step matches the untouched model's.
@@ -206,7 +220,7 @@ struct ModelChecks<M: TestableModel> {
             _ = try untouched.trainStep(good)
             XCTAssertEqual(copy.parameters, untouched.parameters, "\(spec): a failed trainStep changed the optimizer state")
         }
-        XCTAssertThrowsError(try model.scores(Array(repeating: 0, count: M.batchSize * M.inputCount + 1)))
+        XCTAssertThrowsError(try model.scores(Array(repeating: 0, count: M.batchSize * M.inputCount + (M.inputCount > 1 ? 1 : -M.batchSize))))
         var nanInputs = [M.Scalar](repeating: 0, count: M.batchSize * M.inputCount)
         nanInputs[nanInputs.count / 2] = .nan
         XCTAssertThrowsError(try model.scores(nanInputs)) { error in

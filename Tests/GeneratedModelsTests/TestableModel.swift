@@ -1,4 +1,5 @@
 import GeneratedModels
+import NNGenRuntime
 
 /// One batch of test data, in Double; labels for classifiers, targets for regressors.
 struct Batch {
@@ -8,18 +9,15 @@ struct Batch {
 }
 
 /// What the tests need of a generated model, whatever its loss takes: the API of
-/// docs/GENERATED-API.md, reached through `Batch`.
-protocol TestableModel {
-    associatedtype Scalar: BinaryFloatingPoint
-    static var batchSize: Int { get }
-    static var inputCount: Int { get }
-    static var outputCount: Int { get }
-    static var parameterCount: Int { get }
+/// docs/GENERATED-API.md, reached through `Batch`, and the allocation-free scoring of
+/// `GeneratedNetwork`.
+protocol TestableModel: GeneratedNetwork {
     init()
     init(seed: UInt64)
     init(parameters: [Scalar]) throws
     var parameters: [Scalar] { get set }
     func scores(_ inputs: [Scalar]) throws -> [Scalar]
+    func predictions(_ inputs: [Scalar]) throws -> [Int]
     func loss(_ batch: Batch) throws -> Scalar
     func lossAndGradient(_ batch: Batch) throws -> (loss: Scalar, gradient: [Scalar])
     mutating func trainStep(_ batch: Batch) throws -> Scalar

@@ -35,7 +35,7 @@ final class ProductEpilogueTests: XCTestCase {
     }
 
     func testForwardBackwardAndL2() throws {
-        let plan = try emitter(wide).plan
+        let plan = try emitter(wide).batch.plan
         let found = epilogues(plan)
         let kinds = found.map { "\($0.root.kind)" }.sorted()
         // z1 = x·W1 and z2 = h1·W2 → bias and relu; dh1 = dz2·W2ᵀ → relu's mask; dW1, dW2 → + L2's
@@ -52,30 +52,30 @@ final class ProductEpilogueTests: XCTestCase {
     }
 
     func testWithoutL2TheWeightGradientsAreTargets() throws {
-        let found = epilogues(try emitter(wide, l2: false).plan)
+        let found = epilogues(try emitter(wide, l2: false).batch.plan)
         XCTAssertEqual(found.count, 3, "z1, z2 and dh1; dW1 and dW2 are the gradient itself")
     }
 
     func testTanh() throws {
-        let plan = try emitter("  - { dense: 256, activation: tanh }\n  - { dense: 256, activation: tanh }\n  - dense: 10").plan
+        let plan = try emitter("  - { dense: 256, activation: tanh }\n  - { dense: 256, activation: tanh }\n  - dense: 10").batch.plan
         XCTAssertEqual(epilogues(plan).filter { if case .unary = $0.root.kind { return true } else { return false } }.count, 2)
     }
 
     /// Register-tiled products (C of a few hundred KiB at most) keep their kernels' passes: with
     /// the kernel in their row-tile loop they measured 0.94–1.0×.
     func testRegisterTiledProductsKeepTheirPass() throws {
-        XCTAssertTrue(epilogues(try emitter("  - { dense: 64, activation: relu }\n  - dense: 10", batch: 32, input: 64).plan).isEmpty)
+        XCTAssertTrue(epilogues(try emitter("  - { dense: 64, activation: relu }\n  - dense: 10", batch: 32, input: 64).batch.plan).isEmpty)
     }
 
     func testNoFusionPlansNone() throws {
-        XCTAssertTrue(epilogues(try emitter(wide, fusion: false).plan).isEmpty)
+        XCTAssertTrue(epilogues(try emitter(wide, fusion: false).batch.plan).isEmpty)
     }
 
     /// A maxout layer computes one product per piece: each takes its bias in its epilogue (the
     /// max over the pieces reads two products' results and keeps its pass), and each piece's
     /// weight gradient its L2 term.
     func testMaxoutPiecesTakeTheirBias() throws {
-        let plan = try emitter("  - { maxout: 256, pieces: 2 }\n  - dense: 10").plan
+        let plan = try emitter("  - { maxout: 256, pieces: 2 }\n  - dense: 10").batch.plan
         let found = epilogues(plan)
         XCTAssertEqual(found.count, 4, "two biases forward, two L2 terms backward")
         XCTAssertTrue(found.allSatisfy { $0.root.kind == .binary(.add) })

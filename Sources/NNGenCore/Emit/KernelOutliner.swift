@@ -46,11 +46,13 @@ final class KernelOutliner {
     private let plan: ExecutionPlan
     private let names: ValueNames
     /// The outlined kernels.
-    private var functions = SharedFunctions(prefix: "outlined")
+    private var functions: SharedFunctions
 
-    init(plan: ExecutionPlan, names: ValueNames) {
+    /// `prefix` starts the name of every outlined kernel (one per lowering of the model).
+    init(plan: ExecutionPlan, names: ValueNames, prefix: String) {
         self.plan = plan
         self.names = names
+        functions = SharedFunctions(prefix: prefix)
     }
 
     /// The most kernels one part of an outlined function calls.

@@ -1,81 +1,127 @@
 /// Emits the public methods of a network model: the array API of docs/GENERATED-API.md and the
 /// allocation-free variants on caller-owned buffers, with every argument checked first.
+///
+/// Every entry point takes any number of examples (training at most `batchSize`): full batches
+/// run through the functions of the spec's batch, the examples past the last full batch through
+/// the single-example functions (`ComputeFunctions` with suffix `Single`), one at a time. The
+/// user never sees padding, and no row is computed twice.
 struct NetworkAPIEmitter {
     let model: NetworkModel
-    let scoresOffset: Int
+    /// Whether the single-example functions exist (the spec's batch is larger than 1).
+    let hasSinglePath: Bool
 
     private var name: String { model.spec.name }
-    private var n: Int { model.spec.batch }
     private var byLabels: Bool { model.spec.loss?.takesLabels ?? true }
-    /// `labels` or `targets`, with its array and buffer types.
-    private var target: (name: String, array: String, buffer: String) {
-        byLabels ? ("labels", "[Int]", "UnsafeBufferPointer<Int>") : ("targets", "[Scalar]", "UnsafeBufferPointer<Scalar>")
+    /// `labels` or `targets`, with its array and buffer types and what multiplies an example's
+    /// index into its offset (nothing for one label per example).
+    private var target: (name: String, array: String, buffer: String, perExample: String) {
+        byLabels ? ("labels", "[Int]", "UnsafeBufferPointer<Int>", "")
+            : ("targets", "[Scalar]", "UnsafeBufferPointer<Scalar>", " * Self.outputCount")
     }
 
     func emit(_ w: inout CodeWriter) {
         scores(&w)
+        w.line("")
+        predictions(&w)
         if model.loss != nil {
+            w.line("")
+            loss(&w)
             w.line("")
             training(&w)
         }
+        w.line("")
+        blocks(&w)
         w.line("")
         checks(&w)
     }
 
     private func scores(_ w: inout CodeWriter) {
-        w.doc("Raw scores of the last layer for `batchSize` examples: [batch][input] → [batch][outputs].")
+        w.doc("Raw scores of the last layer for any number n ≥ 1 of examples: [n][inputCount] → [n][outputCount].")
         w.block("public func scores(_ inputs: [Scalar]) throws -> [Scalar] {") { w in
+            w.line("let count = try Self.exampleCount(inputs.count, \"inputs\", Self.inputCount)")
             w.line("var workspace = Workspace()")
-            w.line("var output = [Scalar](repeating: 0, count: Self.batchSize * Self.outputCount)")
+            w.line("var output = [Scalar](repeating: 0, count: count * Self.outputCount)")
             w.block("try inputs.withUnsafeBufferPointer { inputs in") { w in
                 w.line("try output.withUnsafeMutableBufferPointer { try scores(inputs, into: $0, workspace: &workspace) }")
             }
             w.line("return output")
         }
         w.line("")
-        w.doc("Scores into a caller-owned buffer of `batchSize * outputCount`; allocates nothing.")
+        w.doc("Scores of n ≥ 1 examples into a caller-owned buffer of `n * outputCount`; allocates nothing.")
         w.block("public func scores(_ inputs: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>, workspace: inout Workspace) throws {") { w in
-            w.line("try Self.checkCount(inputs.count, \"inputs\", Self.batchSize * Self.inputCount)")
+            w.line("let count = try Self.exampleCount(inputs.count, \"inputs\", Self.inputCount)")
             w.line("try Self.checkFinite(inputs, \"inputs\")")
-            w.line("try Self.checkCount(output.count, \"output\", Self.batchSize * Self.outputCount)")
+            w.line("try Self.checkCount(output.count, \"output\", count * Self.outputCount)")
+            w.line("let out = output.baseAddress!")
             w.block("state.withUnsafeBufferPointer { p in") { w in
                 w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
-                    w.line("let s = buffer.baseAddress! + Self.parameterCount")
-                    w.line("Self.computeScores(p.baseAddress!, inputs.baseAddress!, s)")
-                    w.line("for i in 0..<output.count { output[i] = s[Self.scoresOffset + i] }")
+                    w.block("Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in") { w in
+                        w.line("(out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)")
+                    }
                 }
-            }
-        }
-        w.line("")
-        w.doc("The class with the highest score for each example (the first one on a tie).")
-        w.block("public func predictions(_ inputs: [Scalar]) throws -> [Int] {") { w in
-            w.line("let all = try scores(inputs)")
-            w.block("return (0..<Self.batchSize).map { i in") { w in
-                w.line("let row = all[i * Self.outputCount..<(i + 1) * Self.outputCount]")
-                w.line("return row.indices.reduce(row.startIndex) { row[$1] > row[$0] ? $1 : $0 } - i * Self.outputCount")
             }
         }
     }
 
-    private func training(_ w: inout CodeWriter) {
-        let (t, array, buffer) = target
-        let what = byLabels ? "Labels are class indices in `0..<outputCount`." : "Targets are [batch][outputs]."
-        w.doc("The loss of one batch, regularization included. \(what)")
-        w.block("public func loss(inputs: [Scalar], \(t): \(array)) throws -> Scalar {") { w in
-            w.line("try Self.check(inputs: inputs, \(t): \(t))")
+    private func predictions(_ w: inout CodeWriter) {
+        w.doc("The class with the highest score for each of n ≥ 1 examples (the first one on a tie).")
+        w.block("public func predictions(_ inputs: [Scalar]) throws -> [Int] {") { w in
+            w.line("let count = try Self.exampleCount(inputs.count, \"inputs\", Self.inputCount)")
             w.line("var workspace = Workspace()")
-            w.block("return inputs.withUnsafeBufferPointer { x in") { w in
-                w.block("\(t).withUnsafeBufferPointer { target in") { w in
-                    w.block("state.withUnsafeBufferPointer { p in") { w in
-                        w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
-                            w.line("Self.computeLoss(p.baseAddress!, x.baseAddress!, target.baseAddress!, buffer.baseAddress! + Self.parameterCount)")
+            w.line("var classes = [Int](repeating: 0, count: count)")
+            w.block("try inputs.withUnsafeBufferPointer { inputs in") { w in
+                w.line("try classes.withUnsafeMutableBufferPointer { try predictions(inputs, into: $0, workspace: &workspace) }")
+            }
+            w.line("return classes")
+        }
+        w.line("")
+        w.doc("The predicted classes of n ≥ 1 examples into a caller-owned buffer of n; allocates nothing.")
+        w.block("public func predictions(_ inputs: UnsafeBufferPointer<Scalar>, into classes: UnsafeMutableBufferPointer<Int>, workspace: inout Workspace) throws {") { w in
+            w.line("let count = try Self.exampleCount(inputs.count, \"inputs\", Self.inputCount)")
+            w.line("try Self.checkFinite(inputs, \"inputs\")")
+            w.line("try Self.checkCount(classes.count, \"classes\", count)")
+            w.line("let out = classes.baseAddress!")
+            w.block("state.withUnsafeBufferPointer { p in") { w in
+                w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
+                    w.block("Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in") { w in
+                        w.block("for r in 0..<rows {") { w in
+                            w.line("let row = scores + r * Self.outputCount")
+                            w.line("var best = 0")
+                            w.line("for j in 1..<Self.outputCount where row[j] > row[best] { best = j }")
+                            w.line("out[first + r] = best")
                         }
                     }
                 }
             }
         }
+    }
+
+    private func loss(_ w: inout CodeWriter) {
+        let (t, array, buffer, _) = target
+        let what = byLabels ? "Labels are class indices in `0..<outputCount`." : "Targets are [n][outputCount]."
+        w.doc("The mean loss over n ≥ 1 examples, regularization included. \(what)")
+        w.block("public func loss(inputs: [Scalar], \(t): \(array)) throws -> Scalar {") { w in
+            w.line("var workspace = Workspace()")
+            w.block("return try inputs.withUnsafeBufferPointer { x in") { w in
+                w.line("try \(t).withUnsafeBufferPointer { try loss(inputs: x, \(t): $0, workspace: &workspace) }")
+            }
+        }
         w.line("")
-        w.doc("The loss and its gradient with respect to the flat parameter vector, in the same layout.")
+        w.doc("The mean loss over n ≥ 1 examples on caller-owned buffers; allocates nothing.")
+        w.block("public func loss(inputs: UnsafeBufferPointer<Scalar>, \(t): \(buffer), workspace: inout Workspace) throws -> Scalar {") { w in
+            w.line("let count = try Self.check(inputs: inputs, \(t): \(t), most: .max)")
+            w.block("return state.withUnsafeBufferPointer { p in") { w in
+                w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
+                    w.line("Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, \(t).baseAddress!, count, buffer.baseAddress! + Self.parameterCount)")
+                }
+            }
+        }
+    }
+
+    private func training(_ w: inout CodeWriter) {
+        let (t, array, buffer, _) = target
+        w.doc("The mean loss over 1 ≤ n ≤ `batchSize` examples and its gradient with respect to the flat",
+              "parameter vector, in the same layout.")
         w.block("public func lossAndGradient(inputs: [Scalar], \(t): \(array)) throws -> (loss: Scalar, gradient: [Scalar]) {") { w in
             w.line("var workspace = Workspace()")
             w.line("let loss = try inputs.withUnsafeBufferPointer { x in")
@@ -84,18 +130,20 @@ struct NetworkAPIEmitter {
             w.line("return (loss, Array(workspace.buffer[0..<Self.parameterCount]))")
         }
         w.line("")
-        w.doc("The loss; the gradient is left in `workspace.gradient`. Allocates nothing.")
+        w.doc("The mean loss over 1 ≤ n ≤ `batchSize` examples; the gradient is left in `workspace.gradient`.",
+              "Allocates nothing.")
         w.block("public func lossAndGradient(inputs: UnsafeBufferPointer<Scalar>, \(t): \(buffer), workspace: inout Workspace) throws -> Scalar {") { w in
-            w.line("try Self.check(inputs: inputs, \(t): \(t))")
+            w.line("let count = try Self.check(inputs: inputs, \(t): \(t), most: Self.batchSize)")
             w.block("return state.withUnsafeBufferPointer { p in") { w in
                 w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
                     w.line("let g = buffer.baseAddress!")
-                    w.line("return Self.computeLossAndGradient(p.baseAddress!, inputs.baseAddress!, \(t).baseAddress!, g, g + Self.parameterCount)")
+                    w.line("return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, \(t).baseAddress!, count, g, g + Self.parameterCount)")
                 }
             }
         }
         w.line("")
-        w.doc("One optimizer step; returns the loss before the update.")
+        w.doc("One optimizer step on 1 ≤ n ≤ `batchSize` examples (the last batch of an epoch may be short);",
+              "returns the mean loss before the update.")
         w.block("public mutating func trainStep(inputs: [Scalar], \(t): \(array)) throws -> Scalar {") { w in
             w.line("var workspace = Workspace()")
             w.block("return try inputs.withUnsafeBufferPointer { x in") { w in
@@ -103,17 +151,19 @@ struct NetworkAPIEmitter {
             }
         }
         w.line("")
-        w.doc("One optimizer step on caller-owned buffers, reusing `workspace`: no heap allocation.")
-        w.doc("Returns the loss before the update. Throws `DivergenceError`, leaving the model as it was,",
-              "when the loss is NaN or infinite or the update would make a parameter or the optimizer state so.")
+        w.doc("One optimizer step on 1 ≤ n ≤ `batchSize` examples in caller-owned buffers, reusing `workspace`:",
+              "no heap allocation. Returns the mean loss before the update. Throws `DivergenceError`, leaving",
+              "the model as it was, when the loss is NaN or infinite or the update would make a parameter or",
+              "the optimizer state so.")
         w.block("public mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, \(t): \(buffer), workspace: inout Workspace) throws -> Scalar {") { w in
-            w.line("try Self.check(inputs: inputs, \(t): \(t))")
+            w.line("let count = try Self.check(inputs: inputs, \(t): \(t), most: Self.batchSize)")
             w.line("var bound = stateBound")
+            w.line("let eta = learningRate")
             w.block("let (loss, updated) = state.withUnsafeMutableBufferPointer { state in") { w in
                 w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
                     w.line("let p = state.baseAddress!, g = buffer.baseAddress!")
-                    w.line("let loss = Self.computeLossAndGradient(p, inputs.baseAddress!, \(t).baseAddress!, g, g + Self.parameterCount)")
-                    w.line("return (loss, loss.isFinite && Self.update(p, g, &bound))")
+                    w.line("let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, \(t).baseAddress!, count, g, g + Self.parameterCount)")
+                    w.line("return (loss, loss.isFinite && Self.update(p, g, eta, &bound))")
                 }
             }
             w.line("stateBound = bound")
@@ -122,26 +172,109 @@ struct NetworkAPIEmitter {
         }
     }
 
+    /// The functions that split n examples into full batches and single examples.
+    private func blocks(_ w: inout CodeWriter) {
+        w.doc("The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest",
+              hasSinglePath ? "one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each"
+                  : "(none: the batch is 1). `body(first, rows, scores)` receives each",
+              "block's scores ([rows][outputCount]) while they are in the scratch `s`.")
+        w.line("@inline(__always)")
+        w.block("static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {") { w in
+            w.line("var first = 0")
+            w.block("while count - first >= Self.batchSize {") { w in
+                w.line("Self.computeScores(p, x + first * Self.inputCount, s)")
+                w.line("body(first, Self.batchSize, s + Self.scoresOffset)")
+                w.line("first += Self.batchSize")
+            }
+            if hasSinglePath {
+                w.line("let single = s + Self.scratchOffsetSingle")
+                w.block("while first < count {") { w in
+                    w.line("Self.computeScoresSingle(p, x + first * Self.inputCount, single)")
+                    w.line("body(first, 1, single + Self.scoresOffsetSingle)")
+                    w.line("first += 1")
+                }
+            }
+        }
+        guard model.loss != nil else { return }
+        let (_, _, buffer, perExample) = target
+        let targetPointer = buffer.replacingOccurrences(of: "BufferPointer", with: "Pointer")
+        let t = byLabels ? "y" : "t"
+        w.line("")
+        w.doc("The mean loss of `count` ≥ 1 examples: each full batch's mean weighted by its size, then each",
+              "example past them on its own. Every term holds the regularization once, so the mean does too.")
+        w.block("static func computeMeanLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ \(t): \(targetPointer), _ count: Int, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {") { w in
+            w.line("if count == Self.batchSize { return Self.computeLoss(p, x, \(t), s) }")
+            w.line("var total: Scalar = 0, first = 0")
+            w.block("while count - first >= Self.batchSize {") { w in
+                w.line("total += Self.computeLoss(p, x + first * Self.inputCount, \(t) + first\(perExample), s) * Scalar(Self.batchSize)")
+                w.line("first += Self.batchSize")
+            }
+            if hasSinglePath {
+                w.line("let single = s + Self.scratchOffsetSingle")
+                w.block("while first < count {") { w in
+                    w.line("total += Self.computeLossSingle(p, x + first * Self.inputCount, \(t) + first\(perExample), single)")
+                    w.line("first += 1")
+                }
+            }
+            w.line("return total / Scalar(count)")
+        }
+        w.line("")
+        w.doc("The mean loss of 1 ≤ `count` ≤ `batchSize` examples, and its gradient into `g`. A full batch",
+              "runs the batch's function; a short one sums each example's loss and gradient (computed at",
+              "batch 1 into the scratch) and divides by `count`: d(mean)/dp = (1/n)·Σᵢ dLᵢ/dp, where every",
+              "Lᵢ holds the regularization once, so the mean does too.")
+        w.line("@inline(__always)")
+        w.block("static func computeMeanLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ \(t): \(targetPointer), _ count: Int, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {") { w in
+            guard hasSinglePath else {
+                w.line("Self.computeLossAndGradient(p, x, \(t), g, s)  // count is 1, the batch")
+                return
+            }
+            w.line("if count == Self.batchSize { return Self.computeLossAndGradient(p, x, \(t), g, s) }")
+            w.line("let gradientOne = s, single = s + Self.scratchOffsetSingle")
+            w.line("g.update(repeating: 0, count: Self.parameterCount)")
+            w.line("var total: Scalar = 0")
+            w.block("for e in 0..<count {") { w in
+                w.line("total += Self.computeLossAndGradientSingle(p, x + e * Self.inputCount, \(t) + e\(perExample), gradientOne, single)")
+                w.line("for i in 0..<Self.parameterCount { g[i] += gradientOne[i] }")
+            }
+            w.line("let scale = 1 / Scalar(count)")
+            w.line("for i in 0..<Self.parameterCount { g[i] *= scale }")
+            w.line("return total / Scalar(count)")
+        }
+    }
+
     private func checks(_ w: inout CodeWriter) {
         SupportEmitter.checkCount(model: name, &w)
         w.line("")
+        w.doc("The number of examples in `count` values of `width` each: at least 1, at most `most`.")
+        w.block("static func exampleCount(_ count: Int, _ argument: String, _ width: Int, most: Int = .max) throws -> Int {") { w in
+            w.block("guard count > 0, count % width == 0, count / width <= most else {") { w in
+                w.line("let expected = most == .max ? \"a positive multiple of \\(width) values (\\(width) per example)\"")
+                w.line("    : \"\\(width) to \\(most * width) values, \\(width) per example (1 to \\(most) examples)\"")
+                w.line("throw InputError(model: \"\(name)\", argument: argument, expected: expected, found: \"\\(count) values\")")
+            }
+            w.line("return count / width")
+        }
+        w.line("")
         SupportEmitter.checkFinite(model: name, scalar: model.spec.scalar.rawValue, &w)
         guard model.loss != nil else { return }
-        let (t, _, _) = target
+        let (t, _, _, _) = target
         w.line("")
         let sequence = byLabels ? "some Collection<Int>" : "some Collection<Scalar>"
-        w.block("static func check(inputs: some Collection<Scalar>, \(t): \(sequence)) throws {") { w in
-            w.line("try checkCount(inputs.count, \"inputs\", Self.batchSize * Self.inputCount)")
+        w.doc("Checks a call's examples (at most `most`) and returns their number.")
+        w.block("static func check(inputs: some Collection<Scalar>, \(t): \(sequence), most: Int) throws -> Int {") { w in
+            w.line("let count = try exampleCount(inputs.count, \"inputs\", Self.inputCount, most: most)")
             w.line("try checkFinite(inputs, \"inputs\")")
             if byLabels {
-                w.line("try checkCount(labels.count, \"labels\", Self.batchSize)")
+                w.line("try checkCount(labels.count, \"labels\", count)")
                 w.block("for (i, label) in labels.enumerated() where label < 0 || label >= Self.outputCount {") { w in
                     w.line("throw InputError(model: \"\(name)\", argument: \"labels[\\(i)]\", expected: \"a class index in 0..<\\(Self.outputCount)\", found: \"\\(label)\")")
                 }
             } else {
-                w.line("try checkCount(targets.count, \"targets\", Self.batchSize * Self.outputCount)")
+                w.line("try checkCount(targets.count, \"targets\", count * Self.outputCount)")
                 w.line("try checkFinite(targets, \"targets\")")
             }
+            w.line("return count")
         }
     }
 }

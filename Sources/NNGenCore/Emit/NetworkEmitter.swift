@@ -4,39 +4,44 @@ public struct NetworkEmitter {
     public let model: NetworkModel
     /// The spec's file name, for the header.
     public let sourceName: String
-    let plan: ExecutionPlan
-    let names: ValueNames
-    /// The fused training step, when the model has its shape; else the planned graph is emitted.
-    let fused: FusedHiddenLayer?
+    /// The functions at the spec's batch.
+    let batch: ComputeFunctions
+    /// The same network at batch 1, which scores and trains on the examples past the last full
+    /// batch; nil when the spec's batch is 1.
+    let single: ComputeFunctions?
+    let fusion: Bool
 
     /// Plans `model` for emission; ops with at most `unrollLimit` scalar operations are unrolled.
     /// Without `fusion`, every op is a kernel of its own (see `Generator.generate`).
     public init(model: NetworkModel, sourceName: String, unrollLimit: Int, fusion: Bool = true) {
         self.model = model
         self.sourceName = sourceName
-        var slots: [ValueID: Int] = [:]
-        for (slice, adjoint) in model.gradients {
-            if case .parameter(let offset) = model.graph[slice].role { slots[adjoint] = offset }
+        self.fusion = fusion
+        batch = ComputeFunctions(model: model, unrollLimit: unrollLimit, fusion: fusion, fusedStep: true, suffix: "")
+        if model.spec.batch > 1 {
+            var spec = model.spec
+            spec.batch = 1
+            single = ComputeFunctions(model: NetworkLowering.lower(spec), unrollLimit: unrollLimit, fusion: fusion, fusedStep: false, suffix: "Single")
+        } else {
+            single = nil
         }
-        let targets = [model.scores] + (model.loss.map { [$0] } ?? []) + model.gradients.map(\.adjoint)
-        var fused = fusion ? FusedHiddenLayer(model, unroll: UnrollPolicy(limit: unrollLimit)) : nil
-        plan = ExecutionPlan(graph: model.graph, targets: targets, gradientSlots: slots, unrollLimit: unrollLimit,
-                             fastMath: true, fusion: fusion, unstored: fused?.internalValues(of: model) ?? [])
-        fused?.scratchBase = plan.scratchCount
-        self.fused = fused
-        names = ValueNames(model.graph)
     }
 
     var spec: NetworkSpec { model.spec }
     var typeName: String { spec.name }
     var stateCount: Int { model.parameterCount + TrainingEmitter.optimizerStateCount(spec.optimizer, parameters: model.parameterCount) }
-    /// Scalars of a `Workspace`: the gradient, then the scratch.
-    public var workspaceCount: Int { model.parameterCount + (fused?.scratchCount ?? plan.scratchCount) }
+    /// Scalars of a `Workspace`: the gradient, then the scratch, shared by the two lowerings. The
+    /// single-example path lays out its own gradient (with a loss) and scratch in it.
+    public var workspaceCount: Int { model.parameterCount + max(batch.scratchCount, singleOffset + (single?.scratchCount ?? 0)) }
+
+    /// Where the single-example path's scratch starts in the workspace's scratch: after its own
+    /// gradient, which `computeMeanLossAndGradient` sums into the workspace's.
+    var singleOffset: Int { single != nil && model.loss != nil ? model.parameterCount : 0 }
 
     /// The whole emitted file.
     public func render() -> String {
         var w = CodeWriter()
-        Header.emit(sourceName: sourceName, fusion: plan.fusion, &w)
+        Header.emit(sourceName: sourceName, fusion: fusion, &w)
         w.line("#if canImport(NNGenRuntime)")
         w.line("import NNGenRuntime")
         w.line("#endif")
@@ -49,7 +54,7 @@ public struct NetworkEmitter {
             w.line("")
             initializers(&w)
             w.line("")
-            NetworkAPIEmitter(model: model, scoresOffset: scoresOffset).emit(&w)
+            NetworkAPIEmitter(model: model, hasSinglePath: single != nil).emit(&w)
             w.line("")
             SupportEmitter.inputError(&w)
             w.line("")
@@ -64,16 +69,8 @@ public struct NetworkEmitter {
             kernels(&w)
         }
         w.line("")
-        w.line("#if canImport(NNGenRuntime)")
-        w.doc("`save(to:)` and `init(contentsOf:layout:)`: the parameters as a safetensors file, through NNGenRuntime.")
-        w.line("extension \(typeName): SafetensorsModel {}")
-        w.line("#endif")
+        RuntimeConformance.emit(model, &w)
         return w.text
-    }
-
-    private var scoresOffset: Int {
-        guard case .pointer("s", let offset) = plan.location(model.scores) else { preconditionFailure("scores not in scratch") }
-        return offset
     }
 
     private func summary(_ w: inout CodeWriter) {
@@ -144,7 +141,12 @@ public struct NetworkEmitter {
             }
         }
         w.line("static let stateCount = \(stateCount)")
-        w.line("static let scoresOffset = \(scoresOffset)")
+        w.line("static let scoresOffset = \(batch.scoresOffset)")
+        if let single {
+            w.doc("The single-example path: where its scores are in its scratch, and where that starts in the workspace's.")
+            w.line("static let scoresOffsetSingle = \(single.scoresOffset)")
+            w.line("static let scratchOffsetSingle = \(singleOffset)")
+        }
     }
 
     private func storage(_ w: inout CodeWriter) {
@@ -154,6 +156,9 @@ public struct NetworkEmitter {
             w.doc("At least the magnitude of every value of `state`, kept by `trainStep` (∞ when unknown):",
                   "under it, a step needs no exact check that its update stays finite.")
             w.line("var stateBound = Double.infinity")
+            w.doc("The learning rate η of `trainStep`, \(SwiftLiteral.real(TrainingEmitter.learningRate(spec.optimizer))) at the start (the spec's); a schedule sets",
+                  "it between steps. A value that would make a parameter NaN or infinite is refused by the step.")
+            w.line("public var learningRate: Scalar = \(SwiftLiteral.real(TrainingEmitter.learningRate(spec.optimizer)))")
         }
         w.line("")
         w.doc("The flat parameter vector. Setting it requires exactly `parameterCount` finite values (a",
@@ -176,6 +181,27 @@ public struct NetworkEmitter {
             w.line("try Self.checkFinite(values, \"parameters\")")
             w.line("state.replaceSubrange(0..<Self.parameterCount, with: values)")
             if model.loss != nil { w.line("stateBound = .infinity") }
+        }
+        guard model.loss != nil else { return }
+        w.line("")
+        w.doc("The optimizer's state (\(optimizerStateDescription)): what a checkpoint saves beside",
+              "the parameters, \(stateCount - model.parameterCount) scalars.")
+        w.line("public var optimizerState: [Scalar] { Array(state[Self.parameterCount...]) }")
+        w.line("")
+        w.doc("Sets the optimizer's state, keeping the parameters; throws `InputError`, changing nothing, for",
+              "a wrong count or a NaN or infinity.")
+        w.block("public mutating func setOptimizerState(_ values: [Scalar]) throws {") { w in
+            w.line("try Self.checkCount(values.count, \"optimizerState\", Self.stateCount - Self.parameterCount)")
+            w.line("try Self.checkFinite(values, \"optimizerState\")")
+            w.line("state.replaceSubrange(Self.parameterCount..<Self.stateCount, with: values)")
+            w.line("stateBound = .infinity")
+        }
+    }
+
+    private var optimizerStateDescription: String {
+        switch spec.optimizer {
+        case .sgd(_, let momentum, _): return momentum > 0 ? "the velocity of each parameter" : "none for plain SGD"
+        case .adam: return "the first moments, the second moments, then β1^t and β2^t"
         }
     }
 
@@ -200,17 +226,18 @@ public struct NetworkEmitter {
     }
 
     private func kernels(_ w: inout CodeWriter) {
-        if plan.usesProductKernels {
+        let lowerings = [batch] + (single.map { [$0] } ?? [])
+        if lowerings.contains(where: \.plan.usesProductKernels) {
             ProductKernels.emit(scalar: spec.scalar.rawValue, &w)
             w.line("")
         }
-        let fastFunctions = plan.fastFunctions, scalar = spec.scalar
+        let fastFunctions = lowerings.reduce(into: Set<String>()) { $0.formUnion($1.plan.fastFunctions) }, scalar = spec.scalar
         // What calls what: tanh → eˣ − 1 → the range reduction (emitted with eˣ); ln(1 + x) → ln;
         // the fused step's loss → eˣ and ln (Float).
         let usesFastTanh = fastFunctions.contains(SwiftMath.fastTanh)
         let usesFastExpm1 = fastFunctions.contains(SwiftMath.fastExpm1) || usesFastTanh
         let usesFastLog1p = fastFunctions.contains(SwiftMath.fastLog1p)
-        let fusedFastMath = fused?.isFloat == true
+        let fusedFastMath = batch.fused?.isFloat == true
         let usesFastExp = fastFunctions.contains(SwiftMath.fastExp) || usesFastExpm1 || fusedFastMath
         let usesFastLog = fusedFastMath || usesFastLog1p
         if usesFastExp || usesFastLog {
@@ -237,39 +264,21 @@ public struct NetworkEmitter {
             FastMath.emitLog(scalar: scalar, &w)
             w.line("")
         }
-        if let fused {
+        if let fused = batch.fused {
             fused.emitHelpers(&w)
             w.line("")
         }
         TrainingEmitter.initializer(model, &w)
         w.line("")
-        let outliner = KernelOutliner(plan: plan, names: names)
-        defer { outliner.emit(&w) }
-        let f = FunctionEmitter(plan: plan, names: names, outliner: outliner)
-        let scalarIn = "UnsafePointer<Scalar>", scalarOut = "UnsafeMutablePointer<Scalar>"
-        let p = FunctionEmitter.Parameter(name: "p", type: scalarIn), x = FunctionEmitter.Parameter(name: "x", type: scalarIn)
-        let s = FunctionEmitter.Parameter(name: "s", type: scalarOut), g = FunctionEmitter.Parameter(name: "g", type: scalarOut)
-        f.emit(name: "computeScores", doc: "Forward pass: scores into the scratch at `scoresOffset`.", parameters: [p, x, s],
-               targets: [model.scores], result: nil, backwardFrom: nil, inlined: model.loss != nil, epilogue: [], &w)
-        guard let loss = model.loss else { return }
-        let target = model.targets != nil
-            ? FunctionEmitter.Parameter(name: "t", type: scalarIn) : FunctionEmitter.Parameter(name: "y", type: "UnsafePointer<Int>")
-        let firstBackward = model.graph.producers[loss.index]! + 1
-        // The forward pass is emitted once, in computeScores; the other entry points call it.
-        let forward = FunctionEmitter.Prelude(call: "Self.computeScores(p, x, s)",
-                                              ops: Set(model.graph.opsNeeded(for: [model.scores])))
-        w.line("")
-        f.emit(name: "computeLoss", doc: "Forward pass and loss.", parameters: [p, x, target, s],
-               targets: [loss], result: "Scalar", backwardFrom: nil, prelude: forward, epilogue: ["", "return \(names[loss])[0]"], &w)
-        w.line("")
-        TrainingEmitter.update(model, &w)
-        w.line("")
-        let rewrite = fused.map { fused in
-            FunctionEmitter.Rewrite(ops: fused.pattern.ops, pointers: fused.pointers) { [plan, names] w in fused.emit(plan: plan, names: names, &w) }
+        if model.loss != nil {
+            TrainingEmitter.update(model, &w)
+            w.line("")
         }
-        f.emit(name: "computeLossAndGradient", doc: "Forward pass, loss, and the backward pass writing dL/dp into `g`.",
-               parameters: [p, x, target, g, s], targets: [loss] + model.gradients.map(\.adjoint), result: "Scalar",
-               backwardFrom: firstBackward, prelude: forward, rewrite: rewrite, epilogue: ["", "return \(names[loss])[0]"], &w)
+        batch.emit(&w)
+        if let single {
+            w.line("")
+            single.emit(&w)
+        }
     }
 }
 

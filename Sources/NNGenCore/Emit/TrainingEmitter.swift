@@ -107,8 +107,8 @@ enum TrainingEmitter {
         let n = model.parameterCount
         let lit = SwiftLiteral.real
         let optimizer = model.spec.optimizer
-        /// `η * term`, or the term alone for η = 1.
-        func step(_ term: String) -> String { lr(optimizer) == 1 ? term : "\(lit(lr(optimizer))) * \(term)" }
+        /// `η * term`: η is the model's `learningRate`, passed as `eta`.
+        func step(_ term: String) -> String { "eta * \(term)" }
         let double = model.spec.scalar == .double
         let (bits, exponent, magnitude) = double
             ? ("UInt64", "0x7FF0_0000_0000_0000", "0x7FFF_FFFF_FFFF_FFFF") : ("UInt32", "0x7F80_0000", "0x7FFF_FFFF")
@@ -120,7 +120,7 @@ enum TrainingEmitter {
             (comment, prelude) = (["// SGD: p −= η·g"], [])
             values = [("p", "state[i] - \(step("g[i]"))")]
             stores = ["state[i] = p"]
-            newBound = ["let newBound = bound + \(lit(lr(optimizer))) * largestGradient  // |p − η·g| ≤ S + η·G"]
+            newBound = ["let newBound = bound + etaBound * largestGradient  // |p − η·g| ≤ S + η·G"]
         case .sgd(_, let momentum, let nesterov):
             comment = [nesterov ? "// SGD, Nesterov momentum: v = μ·v + g; p −= η·(g + μ·v)" : "// SGD with momentum: v = μ·v + g; p −= η·v"]
             prelude = ["let v = state + \(n)"]
@@ -128,7 +128,7 @@ enum TrainingEmitter {
                       ("p", nesterov ? "state[i] - \(step("(g[i] + \(lit(momentum)) * u)"))" : "state[i] - \(step("u"))")]
             stores = ["v[i] = u", "state[i] = p"]
             newBound = ["let velocity = \(lit(momentum)) * bound + largestGradient  // |μ·v + g| ≤ μ·S + G",
-                        "let newBound = max(velocity, bound + \(lit(lr(optimizer))) * "
+                        "let newBound = max(velocity, bound + etaBound * "
                             + (nesterov ? "(largestGradient + \(lit(momentum)) * velocity))" : "velocity)")]
         case .adam(_, let beta1, let beta2, let epsilon):
             comment = ["// Adam (Kingma & Ba): m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;",
@@ -144,17 +144,18 @@ enum TrainingEmitter {
             newBound = ["let moment = \(lit(beta1)) * bound + \(lit(1 - beta1)) * largestGradient",
                         "let second = \(lit(beta2)) * bound + \(lit(1 - beta2)) * largestGradient * largestGradient",
                         "let corrected = max(moment / Double(correction1), second / Double(correction2))",
-                        "let newBound = max(corrected, bound + \(lit(lr(optimizer))) * moment / Double(correction1) / \(lit(epsilon)))"]
+                        "let newBound = max(corrected, bound + etaBound * moment / Double(correction1) / \(lit(epsilon)))"]
         }
         func computeValues(_ w: inout CodeWriter) { for v in values { w.line("let \(v.name) = \(v.value)") } }
         func bitsOf(_ names: [String], _ combine: String, _ transform: (String) -> String) -> String {
             names.map(transform).reduce("") { $0.isEmpty ? $1 : "\(combine)(\($0), \($1))" }
         }
-        w.doc("Applies one optimizer step to the parameters (and the optimizer state after them); returns",
-              "false, changing nothing, when a new value would be NaN or infinite. `bound` is at least every",
-              "|value| of the state (∞ when unknown); the step keeps it so.")
-        w.block("static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ bound: inout Double) -> Bool {") { w in
+        w.doc("Applies one optimizer step of learning rate `eta` to the parameters (and the optimizer state",
+              "after them); returns false, changing nothing, when a new value would be NaN or infinite. `bound`",
+              "is at least every |value| of the state (∞ when unknown); the step keeps it so.")
+        w.block("static func update(_ state: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ eta: Scalar, _ bound: inout Double) -> Bool {") { w in
             for line in comment + prelude { w.line(line) }
+            w.line("let etaBound = Double(eta.magnitude)")
             w.line("let exponent: \(bits) = \(exponent), magnitude: \(bits) = \(magnitude)")
             w.line("var gradientBits: \(bits) = 0")
             w.line("for i in 0..<\(n) { gradientBits = max(gradientBits, g[i].bitPattern & magnitude) }")
@@ -184,8 +185,8 @@ enum TrainingEmitter {
         }
     }
 
-    /// The optimizer's learning rate η.
-    private static func lr(_ optimizer: OptimizerSpec) -> Double {
+    /// The optimizer's learning rate η in the spec: where a model's `learningRate` starts.
+    static func learningRate(_ optimizer: OptimizerSpec) -> Double {
         switch optimizer {
         case .sgd(let lr, _, _), .adam(let lr, _, _, _): return lr
         }

@@ -1,0 +1,74 @@
+/// The static functions that compute one lowering of a network on raw pointers: the forward pass
+/// (`computeScores`), the loss (`computeLoss`) and the loss with its gradient
+/// (`computeLossAndGradient`), each name followed by `suffix`.
+///
+/// A network is emitted twice: at the spec's batch (no suffix), and, when that batch is larger
+/// than 1, at batch 1 (`Single`), which scores and trains on the examples past the last full
+/// batch (see `NetworkAPIEmitter`). Each lowering has its own plan, scratch layout and outlined
+/// kernels; the product kernels and fast math functions they call are emitted once.
+struct ComputeFunctions {
+    let model: NetworkModel
+    let plan: ExecutionPlan
+    let names: ValueNames
+    /// The fused training step, when the model has its shape (the batch lowering only).
+    let fused: FusedHiddenLayer?
+    /// What follows the functions' names: `""` or `"Single"`.
+    let suffix: String
+
+    /// Plans `model` for emission (see `NetworkEmitter.init`); `fusedStep` allows the fused
+    /// training step.
+    init(model: NetworkModel, unrollLimit: Int, fusion: Bool, fusedStep: Bool, suffix: String) {
+        self.model = model
+        self.suffix = suffix
+        var slots: [ValueID: Int] = [:]
+        for (slice, adjoint) in model.gradients {
+            if case .parameter(let offset) = model.graph[slice].role { slots[adjoint] = offset }
+        }
+        let targets = [model.scores] + (model.loss.map { [$0] } ?? []) + model.gradients.map(\.adjoint)
+        var fused = fusion && fusedStep ? FusedHiddenLayer(model, unroll: UnrollPolicy(limit: unrollLimit)) : nil
+        plan = ExecutionPlan(graph: model.graph, targets: targets, gradientSlots: slots, unrollLimit: unrollLimit,
+                             fastMath: true, fusion: fusion, unstored: fused?.internalValues(of: model) ?? [])
+        fused?.scratchBase = plan.scratchCount
+        self.fused = fused
+        names = ValueNames(model.graph)
+    }
+
+    /// Scalars of scratch the functions use.
+    var scratchCount: Int { fused?.scratchCount ?? plan.scratchCount }
+
+    /// Where `computeScores` leaves the scores in the scratch.
+    var scoresOffset: Int {
+        guard case .pointer("s", let offset) = plan.location(model.scores) else { preconditionFailure("scores not in scratch") }
+        return offset
+    }
+
+    /// Writes the functions, then the kernels they outline.
+    func emit(_ w: inout CodeWriter) {
+        let outliner = KernelOutliner(plan: plan, names: names, prefix: "outlined\(suffix)")
+        defer { outliner.emit(&w) }
+        let f = FunctionEmitter(plan: plan, names: names, outliner: outliner)
+        let scalarIn = "UnsafePointer<Scalar>", scalarOut = "UnsafeMutablePointer<Scalar>"
+        let p = FunctionEmitter.Parameter(name: "p", type: scalarIn), x = FunctionEmitter.Parameter(name: "x", type: scalarIn)
+        let s = FunctionEmitter.Parameter(name: "s", type: scalarOut), g = FunctionEmitter.Parameter(name: "g", type: scalarOut)
+        let batch = model.spec.batch == 1 ? "one example" : "\(model.spec.batch) examples"
+        f.emit(name: "computeScores\(suffix)", doc: "Forward pass of \(batch): scores into the scratch at `scoresOffset\(suffix)`.", parameters: [p, x, s],
+               targets: [model.scores], result: nil, backwardFrom: nil, inlined: model.loss != nil, epilogue: [], &w)
+        guard let loss = model.loss else { return }
+        let target = model.targets != nil
+            ? FunctionEmitter.Parameter(name: "t", type: scalarIn) : FunctionEmitter.Parameter(name: "y", type: "UnsafePointer<Int>")
+        let firstBackward = model.graph.producers[loss.index]! + 1
+        // The forward pass is emitted once, in computeScores; the other entry points call it.
+        let forward = FunctionEmitter.Prelude(call: "Self.computeScores\(suffix)(p, x, s)",
+                                              ops: Set(model.graph.opsNeeded(for: [model.scores])))
+        w.line("")
+        f.emit(name: "computeLoss\(suffix)", doc: "Forward pass and loss of \(batch).", parameters: [p, x, target, s],
+               targets: [loss], result: "Scalar", backwardFrom: nil, prelude: forward, epilogue: ["", "return \(names[loss])[0]"], &w)
+        w.line("")
+        let rewrite = fused.map { fused in
+            FunctionEmitter.Rewrite(ops: fused.pattern.ops, pointers: fused.pointers) { [plan, names] w in fused.emit(plan: plan, names: names, &w) }
+        }
+        f.emit(name: "computeLossAndGradient\(suffix)", doc: "Forward pass, loss, and the backward pass writing dL/dp into `g`, for \(batch).",
+               parameters: [p, x, target, g, s], targets: [loss] + model.gradients.map(\.adjoint), result: "Scalar",
+               backwardFrom: firstBackward, prelude: forward, rewrite: rewrite, epilogue: ["", "return \(names[loss])[0]"], &w)
+    }
+}
