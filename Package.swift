@@ -55,7 +55,7 @@ let package = Package(
         /// The main example: trains the model of `Specs/spiral.yaml` on the spiral data set.
         .executableTarget(name: "spiral", dependencies: ["GeneratedModels"]),
         /// Trains the model of `Specs/digits.yaml` on the UCI digits in Data/digits and saves its weights.
-        .executableTarget(name: "digits", dependencies: ["GeneratedModels", "NNGenRuntime"]),
+        .executableTarget(name: "digits", dependencies: ["GeneratedModels", "NNGenRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "NNGenCoreTests", dependencies: ["NNGenCore"]),
         .testTarget(name: "GeneratedModelsTests", dependencies: ["GeneratedModels", "GeneratedUnfusedModels", "NNGenCore", "NNGenRuntime"]),
         .testTarget(name: "NNGenRuntimeTests", dependencies: ["NNGenRuntime", "GeneratedModels"]),

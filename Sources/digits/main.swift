@@ -1,105 +1,51 @@
+import ArgumentParser
 import Foundation
 import GeneratedModels
 import NNGenRuntime
 
-// Trains the model generated from Specs/digits.yaml (64 → 64 relu → 10, softmax cross-entropy,
-// SGD with momentum 0.9, learning rate 0.05, batch 32) on the UCI handwritten digits, then saves
-// its weights as a safetensors file. With --load it scores the test set with saved weights
-// instead (nngen's own layout, or PyTorch's with --pytorch).
+/// Trains the model generated from Specs/digits.yaml (64 → 64 relu → 10, softmax cross-entropy,
+/// SGD with momentum 0.9, learning rate 0.05, batch 32) on the UCI handwritten digits with
+/// NNGenRuntime's `fit`, then saves its weights as a safetensors file. With --load it scores the
+/// test set with saved weights instead (nngen's own layout, or PyTorch's with --pytorch).
+@main
+struct Digits: ParsableCommand {
+    @Option(help: "Epochs of training.") var epochs = 30
+    @Option(help: "Seed of the initial weights (default: the spec's, 7).") var seed: UInt64?
+    @Option(help: "Where the trained weights go.") var save = "digits.safetensors"
+    @Option(help: "Skip training: load weights from this file and report test accuracy.") var load: String?
+    @Flag(help: "The --load file holds a PyTorch state_dict (fc1.weight, fc1.bias, fc2.weight, fc2.bias).") var pytorch = false
+    @Option(help: "Write the test set's scores: per image a CSV line of its row in the data file and its 10 scores.") var scores: String?
+    @Option(help: "The digits CSV: 64 pixels in 0…16 and the class, no header.") var data = "Data/digits/digits.csv"
+    @Option(help: "Write a checkpoint here after every epoch.") var checkpoint: String?
+    @Flag(help: "Continue from --checkpoint when it exists.") var resume = false
+    @Option(help: "Stop after this epoch (the checkpoint, if any, is written): an interrupted run.") var stopAfter: Int?
+    @Option(help: "Draw the loss and accuracy curves into this SVG file.") var curves: String?
 
-let usage = """
-    usage: digits [--epochs N] [--seed N] [--save FILE] [--scores FILE] [--data FILE]
-           digits --load FILE [--pytorch] [--scores FILE] [--data FILE]
-      --epochs N     epochs of training (default 30)
-      --seed N       seed of the initial weights (default: the spec's, 7)
-      --save FILE    where the trained weights go (default digits.safetensors)
-      --load FILE    skip training: load weights from FILE and report test accuracy
-      --pytorch      FILE holds a PyTorch state_dict (fc1.weight, fc1.bias, fc2.weight, fc2.bias)
-      --scores FILE  write the test set's scores: per image a CSV line of its row in the data file
-                     and its 10 scores
-      --data FILE    the digits CSV (default Data/digits/digits.csv)
-    """
-
-var options = ["--epochs": "30", "--save": "digits.safetensors", "--data": "Data/digits/digits.csv"]
-var pytorch = false
-var arguments = CommandLine.arguments.dropFirst()
-while let flag = arguments.popFirst() {
-    if flag == "--pytorch" { pytorch = true; continue }
-    guard ["--epochs", "--seed", "--save", "--load", "--scores", "--data"].contains(flag), let value = arguments.popFirst() else {
-        FileHandle.standardError.write(Data((usage + "\n").utf8))
-        exit(2)
-    }
-    options[flag] = value
-}
-
-let data = try DigitsData(path: options["--data"]!)
-let batch = DigitsNet.batchSize, width = DigitsData.pixelCount
-
-/// Scores of every example of `split`, [count][10], in batches padded with zeros at the end.
-func scores(_ model: DigitsNet, _ split: DigitsData.Split) throws -> [Float] {
-    var result: [Float] = []
-    for start in stride(from: 0, to: split.count, by: batch) {
-        let n = min(batch, split.count - start)
-        var inputs = Array(split.pixels[start * width..<(start + n) * width])
-        inputs += [Float](repeating: 0, count: (batch - n) * width)
-        result += try model.scores(inputs).prefix(n * DigitsNet.outputCount)
-    }
-    return result
-}
-
-/// Share of `split` whose highest score is the label.
-func accuracy(_ scores: [Float], _ split: DigitsData.Split) -> Double {
-    let k = DigitsNet.outputCount
-    var correct = 0
-    for i in 0..<split.count {
-        let row = scores[i * k..<(i + 1) * k]
-        if row.indices.max(by: { row[$0] < row[$1] })! - i * k == split.labels[i] { correct += 1 }
-    }
-    return Double(correct) / Double(split.count)
-}
-
-func percent(_ x: Double) -> String { String(format: "%5.1f%%", x * 100) }
-
-var model: DigitsNet
-if let path = options["--load"] {
-    model = try DigitsNet(contentsOf: path, layout: pytorch ? .pytorch : .nngen)
-    print("loaded \(path)\(pytorch ? " (PyTorch layout)" : "")")
-} else {
-    model = options["--seed"].flatMap { UInt64($0) }.map { DigitsNet(seed: $0) } ?? DigitsNet()
-    let epochs = Int(options["--epochs"]!) ?? 30
-    var workspace = DigitsNet.Workspace()
-    var order = Array(0..<data.train.count), shuffler = Shuffler(state: 1)
-    var inputs = [Float](repeating: 0, count: batch * width), labels = [Int](repeating: 0, count: batch)
-    print("training on \(data.train.count) images, testing on \(data.test.count); \(data.train.count / batch) steps of \(batch) per epoch")
-    for epoch in 1...max(epochs, 1) {
-        shuffler.shuffle(&order)
-        var lossSum: Float = 0
-        let steps = data.train.count / batch
-        let start = Date()
-        for step in 0..<steps {
-            for j in 0..<batch {
-                let i = order[step * batch + j]
-                for p in 0..<width { inputs[j * width + p] = data.train.pixels[i * width + p] }
-                labels[j] = data.train.labels[i]
-            }
-            lossSum += try inputs.withUnsafeBufferPointer { x in
-                try labels.withUnsafeBufferPointer { y in try model.trainStep(inputs: x, labels: y, workspace: &workspace) }
-            }
+    func run() throws {
+        var all = try Dataset<Float, Int>(csvFile: data, header: false, label: -1)
+        try all.mapFeatures { $0 / 16 }  // pixels 0…16 to [0, 1], as the PyTorch side does
+        let (trainRows, testRows) = try all.splitIndices(validationFraction: 0.2, seed: 0)
+        let (train, test) = (all.subset(trainRows), all.subset(testRows))
+        var model: DigitsNet
+        if let load {
+            model = try DigitsNet(contentsOf: load, layout: pytorch ? .pytorch : .nngen)
+            print("loaded \(load)\(pytorch ? " (PyTorch layout)" : "")")
+        } else {
+            model = seed.map { DigitsNet(seed: $0) } ?? DigitsNet()
+            print("training on \(train.count) images, testing on \(test.count)")
+            let options = FitOptions(seed: 1, checkpoint: checkpoint.map { Checkpointing(path: $0) }, resume: resume)
+            let history = try model.fit(train, epochs: epochs, validation: test, options: options) { $0.epoch != stopAfter }
+            if let curves { try history.writeSVG(to: curves) }
+            try model.save(to: save)
+            print("saved the weights to \(save)")
         }
-        let seconds = Date().timeIntervalSince(start)
-        let trainAccuracy = accuracy(try scores(model, data.train), data.train)
-        let testAccuracy = accuracy(try scores(model, data.test), data.test)
-        print("epoch \(String(format: "%2d", epoch))/\(epochs)  loss \(String(format: "%.4f", lossSum / Float(steps)))  train \(percent(trainAccuracy))  test \(percent(testAccuracy))  \(String(format: "%.0f", Double(steps) / seconds)) steps/s")
+        let accuracy = try model.evaluate(test).accuracy! * 100
+        print("test accuracy: \((accuracy * 10).rounded() / 10)% (\(test.count) images)")
+        if let scores {
+            let k = DigitsNet.outputCount, all = try model.predict(test)
+            let lines = testRows.enumerated().map { i, row in ([String(row)] + all[i * k..<(i + 1) * k].map { "\($0)" }).joined(separator: ",") }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: scores, atomically: true, encoding: .utf8)
+            print("wrote the test set's scores to \(scores)")
+        }
     }
-    try model.save(to: options["--save"]!)
-    print("saved the weights to \(options["--save"]!)")
-}
-
-let testScores = try scores(model, data.test)
-print("test accuracy: \(percent(accuracy(testScores, data.test)).trimmingCharacters(in: .whitespaces)) (\(data.test.count) images)")
-if let path = options["--scores"] {
-    let k = DigitsNet.outputCount
-    let lines = (0..<data.test.count).map { i in (["\(data.test.rows[i])"] + testScores[i * k..<(i + 1) * k].map { "\($0)" }).joined(separator: ",") }
-    try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-    print("wrote the test set's scores to \(path)")
 }
