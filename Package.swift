@@ -56,6 +56,10 @@ let package = Package(
         .executableTarget(name: "spiral", dependencies: ["GeneratedModels"]),
         /// Trains the model of `Specs/digits.yaml` on the UCI digits in Data/digits and saves its weights.
         .executableTarget(name: "digits", dependencies: ["GeneratedModels", "NNGenRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        /// The tabular example: the cultivar of a wine from a CSV file (Data/wine), standardized.
+        .executableTarget(name: "wine", dependencies: ["GeneratedModels", "NNGenRuntime"]),
+        /// The regression example: the alcohol content of a wine (mean squared error).
+        .executableTarget(name: "wine-alcohol", dependencies: ["GeneratedModels", "NNGenRuntime"]),
         .testTarget(name: "NNGenCoreTests", dependencies: ["NNGenCore"]),
         .testTarget(name: "GeneratedModelsTests", dependencies: ["GeneratedModels", "GeneratedUnfusedModels", "NNGenCore", "NNGenRuntime"]),
         .testTarget(name: "NNGenRuntimeTests", dependencies: ["NNGenRuntime", "GeneratedModels"]),

@@ -33,6 +33,13 @@ let package = Package(
             dependencies: ["Workloads", .product(name: "NNGenCore", package: "nngen")],
             swiftSettings: native
         ),
+        /// The overhead of NNGenRuntime's `fit` over a bare `trainStep` loop on the digits data.
+        .executableTarget(
+            name: "fit-overhead",
+            dependencies: [.product(name: "NNGenRuntime", package: "nngen")],
+            swiftSettings: native,
+            plugins: [.plugin(name: "NNGenPlugin", package: "nngen")]
+        ),
         /// package-benchmark suite: step time, mallocs per step, and generation time of each spec.
         .executableTarget(
             name: "NNGenBenchmarks",

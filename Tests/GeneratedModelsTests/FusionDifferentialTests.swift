@@ -44,6 +44,8 @@ final class FusionDifferentialTests: XCTestCase {
         try compare(GeneratedModels.HingeLeakyReluNet.self, GeneratedUnfusedModels.HingeLeakyReluNet.self, "hinge_leaky_relu")
     }
     func testWideHidden() throws { try compare(GeneratedModels.WideHiddenNet.self, GeneratedUnfusedModels.WideHiddenNet.self, "wide_hidden_l2") }
+    func testWine() throws { try compare(GeneratedModels.WineNet.self, GeneratedUnfusedModels.WineNet.self, "wine") }
+    func testWineAlcohol() throws { try compare(GeneratedModels.WineAlcoholNet.self, GeneratedUnfusedModels.WineAlcoholNet.self, "wine_alcohol") }
 
     func testGraphs() throws {
         try compare(GeneratedModels.SimpleGraph.self, GeneratedUnfusedModels.SimpleGraph.self)
@@ -135,6 +137,8 @@ extension GeneratedUnfusedModels.TenClassDoubleNet: LabelModel {}
 extension GeneratedUnfusedModels.WideLayersNet: LabelModel {}
 extension GeneratedUnfusedModels.HingeLeakyReluNet: LabelModel {}
 extension GeneratedUnfusedModels.WideHiddenNet: LabelModel {}
+extension GeneratedUnfusedModels.WineNet: LabelModel {}
+extension GeneratedUnfusedModels.WineAlcoholNet: TargetModel {}
 
 extension GeneratedUnfusedModels.SimpleGraph: TestableGraph {
     static let spec = GeneratedModels.SimpleGraph.spec

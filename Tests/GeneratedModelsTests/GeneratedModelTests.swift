@@ -37,6 +37,8 @@ final class GeneratedModelTests: XCTestCase {
     func testWideLayers() throws { try ModelChecks(WideLayersNet.self, spec: "wide_layers").runAll() }
     func testWideHidden() throws { try ModelChecks(WideHiddenNet.self, spec: "wide_hidden_l2").runAll() }
     func testHingeWithLeakyRelu() throws { try ModelChecks(HingeLeakyReluNet.self, spec: "hinge_leaky_relu").runAll() }
+    func testWine() throws { try ModelChecks(WineNet.self, spec: "wine").runAll() }
+    func testWineAlcohol() throws { try ModelChecks(WineAlcoholNet.self, spec: "wine_alcohol").runAll() }
 
     /// The inference-only model: scores agree with the interpreter; bad input throws.
     func testInferenceOnly() throws {

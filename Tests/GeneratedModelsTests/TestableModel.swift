@@ -86,3 +86,5 @@ extension TenClassDoubleNet: LabelModel {}
 extension WideLayersNet: LabelModel {}
 extension HingeLeakyReluNet: LabelModel {}
 extension WideHiddenNet: LabelModel {}
+extension WineNet: LabelModel {}
+extension WineAlcoholNet: TargetModel {}

@@ -53,6 +53,11 @@ public struct Dataset<Scalar: SafetensorsScalar, Target: Sendable>: Sendable {
         }
     }
 
+    /// The expected outputs with `transform` applied to each (e.g. regression targets centered).
+    public mutating func mapTargets(_ transform: (Target) -> Target) {
+        for i in targets.indices { targets[i] = transform(targets[i]) }
+    }
+
     /// A seeded random split: `validationFraction` of the examples (rounded) for validation, the
     /// rest for training, each in its original order. The same seed gives the same split.
     public func split(validationFraction: Double, seed: UInt64) throws(DataError) -> (training: Dataset, validation: Dataset) {
@@ -111,15 +116,18 @@ public enum CSVColumn: Sendable, ExpressibleByStringLiteral, ExpressibleByIntege
 
 extension Dataset where Target == Int {
     /// A classification data set from a CSV table: the `label` column holds class indices
-    /// (integers ≥ 0), every other column is a feature.
-    public init(csv table: CSVTable, label: CSVColumn) throws(DataError) {
+    /// (integers ≥ 0), every other column not in `ignoring` is a feature.
+    public init(csv table: CSVTable, label: CSVColumn, ignoring: [CSVColumn] = []) throws(DataError) {
         let column = try label.resolve(in: table)
         let width = table.names.count
-        guard width >= 2 else { throw DataError(path: table.path, message: "the file has no feature column besides the label") }
+        var ignored = Set<Int>()
+        for c in ignoring { ignored.insert(try c.resolve(in: table)) }
+        let featureCount = (0..<width).filter { $0 != column && !ignored.contains($0) }.count
+        guard featureCount >= 1 else { throw DataError(path: table.path, message: "the file has no feature column besides the label") }
         var features: [Scalar] = [], labels: [Int] = []
-        features.reserveCapacity(table.rowCount * (width - 1))
+        features.reserveCapacity(table.rowCount * featureCount)
         for r in 0..<table.rowCount {
-            for c in 0..<width {
+            for c in 0..<width where !ignored.contains(c) || c == column {
                 let v = table.values[r * width + c]
                 if c == column {
                     guard v >= 0, v < Double(Int32.max), v == v.rounded() else {
@@ -131,12 +139,12 @@ extension Dataset where Target == Int {
                 }
             }
         }
-        try self.init(features: features, featureCount: width - 1, targets: labels)
+        try self.init(features: features, featureCount: featureCount, targets: labels)
     }
 
-    /// A classification data set from the CSV file at `path` (see `init(csv:label:)`).
-    public init(csvFile path: String, header: Bool = true, label: CSVColumn) throws(DataError) {
-        try self.init(csv: CSVTable(contentsOf: path, header: header), label: label)
+    /// A classification data set from the CSV file at `path` (see `init(csv:label:ignoring:)`).
+    public init(csvFile path: String, header: Bool = true, label: CSVColumn, ignoring: [CSVColumn] = []) throws(DataError) {
+        try self.init(csv: CSVTable(contentsOf: path, header: header), label: label, ignoring: ignoring)
     }
 
     /// A classification data set from `.npy` arrays: features [n][d] (or [n] for d = 1) and
@@ -157,12 +165,13 @@ extension Dataset where Target == Int {
 
 extension Dataset where Target == Scalar {
     /// A regression data set from a CSV table: the `targets` columns are the expected outputs,
-    /// in that order; every other column is a feature.
-    public init(csv table: CSVTable, targets: [CSVColumn]) throws(DataError) {
-        var columns: [Int] = []
+    /// in that order; every other column not in `ignoring` is a feature.
+    public init(csv table: CSVTable, targets: [CSVColumn], ignoring: [CSVColumn] = []) throws(DataError) {
+        var columns: [Int] = [], ignored = Set<Int>()
         for t in targets { columns.append(try t.resolve(in: table)) }
+        for c in ignoring { ignored.insert(try c.resolve(in: table)) }
         guard !columns.isEmpty, Set(columns).count == columns.count else { throw DataError(path: table.path, message: "name each target column once") }
-        let width = table.names.count, featureColumns = (0..<width).filter { !columns.contains($0) }
+        let width = table.names.count, featureColumns = (0..<width).filter { !columns.contains($0) && !ignored.contains($0) }
         guard !featureColumns.isEmpty else { throw DataError(path: table.path, message: "the file has no feature column besides the targets") }
         var features: [Scalar] = [], values: [Scalar] = []
         for r in 0..<table.rowCount {
@@ -172,9 +181,9 @@ extension Dataset where Target == Scalar {
         try self.init(features: features, featureCount: featureColumns.count, targets: values, targetsPerExample: columns.count)
     }
 
-    /// A regression data set from the CSV file at `path` (see `init(csv:targets:)`).
-    public init(csvFile path: String, header: Bool = true, targets: [CSVColumn]) throws(DataError) {
-        try self.init(csv: CSVTable(contentsOf: path, header: header), targets: targets)
+    /// A regression data set from the CSV file at `path` (see `init(csv:targets:ignoring:)`).
+    public init(csvFile path: String, header: Bool = true, targets: [CSVColumn], ignoring: [CSVColumn] = []) throws(DataError) {
+        try self.init(csv: CSVTable(contentsOf: path, header: header), targets: targets, ignoring: ignoring)
     }
 
     /// A regression data set from `.npy` arrays: features [n][d] (or [n]) and targets [n][k] (or [n]).
