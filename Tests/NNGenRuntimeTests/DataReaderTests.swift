@@ -101,25 +101,26 @@ final class DataReaderTests: XCTestCase {
         }
     }
 
-    /// 17 malformed `.npy` files: each error names the problem, with the header's column where it
-    /// has one (the header starts at byte 10 of a version 1.0 file, so its character i is column 11 + i).
+    /// 17 malformed `.npy` files: each error names the problem and the byte where it is, as
+    /// line 1, column n (the header starts at byte 10 of a version 1.0 file, so its character i
+    /// is column 11 + i; the padded headers here end at byte 128, so data start at 129).
     func testMalformedNPY() {
         let good = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }"
         let data = floats([1, 2])
-        let cases: [(bytes: [UInt8], column: Int?, words: String)] = [
-            (Array("NUMPY".utf8), nil, "not a .npy file"),
-            ([0x93] + Array("NUMPX".utf8) + [1, 0, 0, 0], nil, "not a .npy file"),
-            (Array(npy(good, data).prefix(6)) + [4, 0] + Array(npy(good, data).dropFirst(8)), nil, "format version 4.0"),
-            (Array(npy(good, data).prefix(8)) + [0xFF, 0xFF] + Array(npy(good, data).dropFirst(10)), nil, "past the end of the file"),
+        let cases: [(bytes: [UInt8], column: Int, words: String)] = [
+            (Array("NUMPY".utf8), 1, "not a .npy file"),
+            ([0x93] + Array("NUMPX".utf8) + [1, 0, 0, 0], 1, "not a .npy file"),
+            (Array(npy(good, data).prefix(6)) + [4, 0] + Array(npy(good, data).dropFirst(8)), 7, "format version 4.0"),
+            (Array(npy(good, data).prefix(8)) + [0xFF, 0xFF] + Array(npy(good, data).dropFirst(10)), 9, "past the end of the file"),
             (npy(good, data, pad: false), 10 + 57, "newline"),
             (npy("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", data), 11 + 10, "dtype '>f4'"),
             (npy("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", data), 11 + 10, "dtype '<c8'"),
             (npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }", data), 11 + 34, "Fortran order"),
-            (npy(good, data + [0]), nil, "needs 8 bytes of data, the file has 9"),
-            (npy(good, Array(data.prefix(7))), nil, "needs 8 bytes"),
+            (npy(good, data + [0]), 129, "needs 8 bytes of data, the file has 9"),
+            (npy(good, Array(data.prefix(7))), 129, "needs 8 bytes"),
             (npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'extra': 1}", data), 11 + 56, "unexpected key 'extra'"),
             (npy("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}", data), 11 + 17, "appears twice"),
-            (npy("{'descr': '<f4', 'fortran_order': False}", data), nil, "no 'shape'"),
+            (npy("{'descr': '<f4', 'fortran_order': False}", data), 11 + 39, "no 'shape'"),
             (npy("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }", data), 11 + 51, "non-negative integer"),
             (npy("{'descr': '<f4', 'fortran_order': Maybe, 'shape': (2,), }", data), 11 + 34, "True or False"),
             (npy("['descr']", data), 11, "expected '{'"),
@@ -134,7 +135,9 @@ final class DataReaderTests: XCTestCase {
             }
         }
         // Integers past 2⁵³ are refused, not rounded.
-        let big = npy("{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }", withUnsafeBytes(of: (Int64(1) << 60).littleEndian, Array.init))
-        XCTAssertThrowsError(try NPYArray(bytes: big, path: "big.npy"))
+        let big = npy("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", [0, 0, 0, 0, 0, 0, 0, 0] + withUnsafeBytes(of: (Int64(1) << 60).littleEndian, Array.init))
+        XCTAssertThrowsError(try NPYArray(bytes: big, path: "big.npy")) { error in
+            XCTAssertEqual("\(error)", "big.npy:1:137: element 1 is 1152921504606846976, beyond ±2⁵³, where a Double is no longer exact")
+        }
     }
 }

@@ -124,7 +124,9 @@ final class TrainingTests: XCTestCase {
     func testCurvesAreWellFormedSVG() throws {
         let (train, test) = try digits()
         var model = DigitsNet()
-        let history = try model.fit(train, epochs: 5, validation: test, options: FitOptions(progress: .silent))
+        let history = try model.fit(train, epochs: 5, validation: test, options: FitOptions(progress: .silent, trainingMetrics: true))
+        XCTAssertEqual(history.metricNames, ["loss", "accuracy", "val_loss", "val_accuracy"])
+        XCTAssertEqual(history.epochs.last!.metrics["accuracy"], try model.evaluate(train).accuracy)
         let path = folder.file("curves.svg")
         try history.writeSVG(to: path)
         let delegate = PolylineCollector()
@@ -132,7 +134,7 @@ final class TrainingTests: XCTestCase {
         parser.delegate = delegate
         XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
         XCTAssertEqual(delegate.root, "svg")
-        XCTAssertEqual(delegate.curves.map(\.metric).sorted(), ["loss", "val_accuracy", "val_loss"])
+        XCTAssertEqual(delegate.curves.map(\.metric).sorted(), ["accuracy", "loss", "val_accuracy", "val_loss"])
         for curve in delegate.curves { XCTAssertEqual(curve.points, 5, curve.metric) }
     }
 }

@@ -2,8 +2,8 @@
 /// 3.0, dtype `<f4`, `<f8`, `<i4` or `<i8` (little-endian float32, float64, int32, int64), C order.
 /// The header is checked as strictly as a safetensors header: the magic, the version, its length,
 /// a Python dict literal with exactly the keys `descr`, `fortran_order` and `shape`, each once,
-/// and data of exactly the size the shape says. Anything else is a `DataError` with the column of
-/// the header where it is.
+/// and data of exactly the size the shape says. Anything else is a `DataError` located at the byte
+/// where it is (line 1, column n: the n-th byte of the file).
 public struct NPYArray: Sendable {
     /// The largest file read: 1 GiB.
     public static let maximumBytes = 1 << 30
@@ -24,22 +24,24 @@ public struct NPYArray: Sendable {
     /// Parses the bytes of a `.npy` file; `path` names it in errors.
     public init(bytes: [UInt8], path: String) throws(DataError) {
         self.path = path
-        func fail(_ message: String, at column: Int? = nil) -> DataError { DataError(path: path, line: column == nil ? nil : 1, column: column, message: message) }
+        // Every error is located at the byte where the problem is, as line 1, column n (the file is
+        // one line up to the header's newline; past it, the data's bytes continue the count).
+        func fail(_ message: String, at column: Int) -> DataError { DataError(path: path, line: 1, column: column, message: message) }
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
-        guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw fail("not a .npy file (it does not start with \\x93NUMPY)") }
+        guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw fail("not a .npy file (it does not start with \\x93NUMPY)", at: 1) }
         let major = bytes[6], minor = bytes[7]
-        guard minor == 0, (1...3).contains(major) else { throw fail("format version \(major).\(minor); expected 1.0, 2.0 or 3.0") }
+        guard minor == 0, (1...3).contains(major) else { throw fail("format version \(major).\(minor); expected 1.0, 2.0 or 3.0", at: 7) }
         let lengthSize = major == 1 ? 2 : 4
-        guard bytes.count >= 8 + lengthSize else { throw fail("the file ends inside the header length") }
+        guard bytes.count >= 8 + lengthSize else { throw fail("the file ends inside the header length", at: bytes.count + 1) }
         var headerLength = 0
         for k in 0..<lengthSize { headerLength |= Int(bytes[8 + k]) << (8 * k) }
         let headerStart = 8 + lengthSize
         guard headerLength <= bytes.count - headerStart else {
-            throw fail("the header length is \(headerLength) bytes, past the end of the file (\(bytes.count) bytes)")
+            throw fail("the header length is \(headerLength) bytes, past the end of the file (\(bytes.count) bytes)", at: 9)
         }
         let headerBytes = Array(bytes[headerStart..<headerStart + headerLength])
         guard headerBytes.last == 10 else { throw fail("the header does not end with a newline", at: headerStart + headerLength) }
-        guard major == 3 || headerBytes.allSatisfy({ $0 < 0x80 }) else { throw fail("the header is not ASCII (only format 3.0 allows UTF-8)") }
+        guard major == 3 || headerBytes.allSatisfy({ $0 < 0x80 }) else { throw fail("the header is not ASCII (only format 3.0 allows UTF-8)", at: headerStart + headerBytes.firstIndex { $0 >= 0x80 }! + 1) }
         var parser = HeaderParser(bytes: headerBytes, offset: headerStart, fail: fail)
         let header = try parser.dictionary()
         let (itemSize, isFloat): (Int, Bool)
@@ -61,7 +63,7 @@ public struct NPYArray: Sendable {
         }
         let dataStart = headerStart + headerLength
         guard bytes.count - dataStart == count * itemSize else {
-            throw fail("the shape \(shape) of \(dtype) needs \(count * itemSize) bytes of data, the file has \(bytes.count - dataStart)")
+            throw fail("the shape \(shape) of \(dtype) needs \(count * itemSize) bytes of data, the file has \(bytes.count - dataStart)", at: dataStart + 1)
         }
         var values = [Double](repeating: 0, count: count)
         for i in 0..<count {
@@ -73,7 +75,7 @@ public struct NPYArray: Sendable {
             case (4, false): values[i] = Double(Int32(truncatingIfNeeded: bits))
             default:
                 let v = Int64(bitPattern: bits)
-                guard v.magnitude <= 1 << 53 else { throw fail("element \(i) is \(v), beyond ±2⁵³, where a Double is no longer exact") }
+                guard v.magnitude <= 1 << 53 else { throw fail("element \(i) is \(v), beyond ±2⁵³, where a Double is no longer exact", at: dataStart + i * itemSize + 1) }
                 values[i] = Double(v)
             }
         }
@@ -92,7 +94,7 @@ public struct NPYArray: Sendable {
         let bytes: [UInt8]
         /// Where the header starts in the file, for columns.
         let offset: Int
-        let fail: (String, Int?) -> DataError
+        let fail: (String, Int) -> DataError
         var i = 0
 
         var column: Int { offset + i + 1 }
@@ -145,10 +147,11 @@ public struct NPYArray: Sendable {
                 if bytes[i] == 44 { i += 1; continue }  // ,
                 guard bytes[i] == 125 else { throw fail("expected ',' or '}' in the header", column) }
             }
+            let closing = column - 1  // the '}'
             skipSpaces()
             guard i == bytes.count else { throw fail("characters after the header's dict", column) }
             for key in ["descr", "fortran_order", "shape"] where !seen.contains(key) {
-                throw fail("the header has no '\(key)'", nil)
+                throw fail("the header has no '\(key)'", closing)
             }
             return header
         }

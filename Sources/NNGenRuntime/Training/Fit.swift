@@ -37,7 +37,8 @@ extension TrainableNetwork {
         guard training.count > 0 else { throw DataError(path: "dataset", message: "no training examples") }
 
         var history = History()
-        history.metricNames = ["loss"] + (validation == nil ? [] : ["val_loss", Self.isClassifier ? "val_accuracy" : "val_mse"])
+        let metric = Self.isClassifier ? "accuracy" : "mse"
+        history.metricNames = ["loss"] + (options.trainingMetrics ? [metric] : []) + (validation == nil ? [] : ["val_loss", "val_" + metric])
         if let stopping = options.earlyStopping, !history.metricNames.contains(stopping.metric) {
             throw DataError(path: "options", message: "early stopping watches '\(stopping.metric)', which this run does not compute (it has: \(history.metricNames.joined(separator: ", ")))")
         }
@@ -103,6 +104,10 @@ extension TrainableNetwork {
                 progress.step(s + 1, of: stepsPerEpoch, epoch: epoch + 1, loss: lossSum / Double(seen))
             }
             var record = EpochRecord(epoch: epoch + 1, metrics: ["loss": lossSum / Double(seen)], learningRate: rate, examples: seen, seconds: 0)
+            if options.trainingMetrics {
+                let e = try evaluate(training, workspace: &workspace)
+                record.metrics[metric] = e.accuracy ?? e.meanSquaredError
+            }
             if let validation {
                 let e = try evaluate(validation, workspace: &workspace)
                 record.metrics["val_loss"] = e.loss

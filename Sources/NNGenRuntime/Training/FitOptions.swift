@@ -96,9 +96,13 @@ public struct FitOptions: Sendable {
     /// Whether to continue from `checkpoint`'s file when it exists (else start afresh).
     public var resume: Bool
     public var progress: ProgressStyle
+    /// Whether each epoch also evaluates the training set after its last step (`accuracy` or
+    /// `mse`): one forward pass over the data, about a third of an epoch's time.
+    public var trainingMetrics: Bool
 
     public init(seed: UInt64 = 0, shuffle: Bool = true, validationSplit: Double? = nil, schedule: LearningRateSchedule = .constant,
-                earlyStopping: EarlyStopping? = nil, checkpoint: Checkpointing? = nil, resume: Bool = false, progress: ProgressStyle = .automatic) {
+                earlyStopping: EarlyStopping? = nil, checkpoint: Checkpointing? = nil, resume: Bool = false, progress: ProgressStyle = .automatic,
+                trainingMetrics: Bool = false) {
         self.seed = seed
         self.shuffle = shuffle
         self.validationSplit = validationSplit
@@ -107,5 +111,6 @@ public struct FitOptions: Sendable {
         self.checkpoint = checkpoint
         self.resume = resume
         self.progress = progress
+        self.trainingMetrics = trainingMetrics
     }
 }
