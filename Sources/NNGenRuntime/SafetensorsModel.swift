@@ -32,6 +32,11 @@ extension SafetensorsModel {
     /// A parameter that is NaN or infinite is refused (a thrown `.nonFinite` error, nothing
     /// written), as `init(contentsOf:)` would refuse the file.
     public func save(to path: String, layout: WeightLayout = .nngen) throws {
+        try save(to: path, layout: layout, extra: [])
+    }
+
+    /// `save(to:layout:)` with `extra` tensors after the parameters.
+    func save(to path: String, layout: WeightLayout, extra: [(name: String, dtype: String, shape: [Int], bytes: [UInt8])]) throws {
         let values = parameters
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
             throw SafetensorsError(path: path, problem: .nonFinite, message: "parameter \(bad) is \(values[bad]); a model with a NaN or an infinity is not saved, since it could not be loaded")
@@ -52,6 +57,7 @@ extension SafetensorsModel {
                 tensors.append((name, Scalar.dtype, shape, bytes))
             }
         }
+        tensors += extra
         let format = layout == .pytorch ? "pt" : "nngen"
         try FileIO.writeAtomically(SafetensorsFile.encode(tensors: tensors, metadata: [("format", format)]), to: path)
     }
@@ -63,7 +69,9 @@ extension SafetensorsModel {
     /// header is checked before the data are read, so memory stays bounded by the model's size
     /// whatever the file holds.
     public init(contentsOf path: String, layout: WeightLayout = .nngen) throws {
-        let file = try SafetensorsFile(contentsOf: path, maximumDataSize: Self.parameterCount * Scalar.byteCount) { header throws(SafetensorsError) in
+        // The parameters, and perhaps a standardization saved with them: two float64 vectors of
+        // the input width, which is at most the parameter count.
+        let file = try SafetensorsFile(contentsOf: path, maximumDataSize: Self.parameterCount * (Scalar.byteCount + 16)) { header throws(SafetensorsError) in
             for _ in try Self.tensors(of: header, layout: layout, path: path) {}
         }
         try self.init(parameters: Self.parameters(from: file, layout: layout, path: path))
@@ -122,6 +130,8 @@ extension SafetensorsModel {
             }
             found.append((entry, name, shape, order, tensor))
         }
+        // A standardization saved with the model is no parameter, and is read on its own.
+        expected.formUnion(Standardization.tensorNames(prefix: "standardization."))
         if let extra = file.entries.first(where: { !expected.contains($0.name) }) {
             throw SafetensorsError(path: path, tensor: extra.name, problem: .unexpectedTensor,
                                    message: "the model has no such parameter (it has: \(tensorNamesList(layout)))")
@@ -154,5 +164,19 @@ extension SafetensorsModel {
             for i in 0..<fanIn { order.append(i * units + u) }
         }
         return ([units, fanIn], order)
+    }
+}
+
+extension GeneratedNetwork {
+    /// `save(to:layout:)` with the statistics of `standardization` in the same file (tensors
+    /// `standardization.mean` and `standardization.std`, float64), so that inference rescales its
+    /// inputs as training did: `init(contentsOf:)` accepts the file, `Standardization(contentsOf:)`
+    /// reads them from it.
+    public func save(to path: String, layout: WeightLayout = .nngen, standardization: Standardization) throws {
+        guard standardization.mean.count == Self.inputCount else {
+            throw SafetensorsError(path: path, tensor: "standardization.mean", problem: .shape,
+                                   message: "the standardization has \(standardization.mean.count) features; the model takes \(Self.inputCount)")
+        }
+        try save(to: path, layout: layout, extra: standardization.tensors(prefix: "standardization."))
     }
 }

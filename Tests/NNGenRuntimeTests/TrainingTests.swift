@@ -108,6 +108,24 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(try model.evaluate(test).loss, losses[bestEpoch - 1], accuracy: 1e-6)
     }
 
+    /// A standardization saved in the model's file: the model loads from it, the statistics read
+    /// back exactly, and one of the wrong width is refused.
+    func testStandardizationSavedWithTheModel() throws {
+        let (train, _) = try digits()
+        let standardization = Standardization(fitting: train)
+        let pixel20 = (0..<train.count).map { Double(train.features[$0 * 64 + 20]) }
+        XCTAssertEqual(standardization.mean[20], pixel20.reduce(0, +) / 1_438, accuracy: 1e-12)
+        let model = DigitsNet(seed: 4), path = folder.file("model.safetensors")
+        try model.save(to: path, standardization: standardization)
+        XCTAssertEqual(try DigitsNet(contentsOf: path).parameters, model.parameters)
+        XCTAssertEqual(try Standardization(contentsOf: path), standardization)
+        XCTAssertThrowsError(try model.save(to: folder.file("bad.safetensors"), standardization: Standardization(mean: [0], scale: [1])))
+        var standardized = train
+        try standardized.standardize(standardization)
+        let column = (0..<standardized.count).map { Double(standardized.features[$0 * 64 + 20]) }
+        XCTAssertEqual(column.reduce(0, +) / Double(column.count), 0, accuracy: 1e-6)
+    }
+
     func testSchedules() {
         XCTAssertEqual(LearningRateSchedule.constant.rate(base: 0.1, epoch: 7, epochs: 10), 0.1)
         XCTAssertEqual(LearningRateSchedule.stepDecay(every: 3, factor: 0.5).rate(base: 0.1, epoch: 7, epochs: 10), 0.025, accuracy: 1e-15)

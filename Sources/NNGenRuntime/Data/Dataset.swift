@@ -234,24 +234,19 @@ public struct Standardization: Sendable, Equatable {
         self.scale = scale
     }
 
-    /// Writes the statistics as a safetensors file (`mean` and `std`, float64), atomically: kept
-    /// beside the model's weights, so that inference rescales inputs as training did.
+    /// Writes the statistics as a safetensors file of their own (`mean` and `std`, float64),
+    /// atomically. (`save(to:standardization:)` of a model puts them in its weights' file.)
     public func save(to path: String) throws(SafetensorsError) {
-        func bytes(_ values: [Double]) -> [UInt8] {
-            var out: [UInt8] = []
-            for v in values { v.appendBytes(to: &out) }
-            return out
-        }
-        let tensors = [("mean", "F64", [mean.count], bytes(mean)), ("std", "F64", [scale.count], bytes(scale))]
-        try FileIO.writeAtomically(SafetensorsFile.encode(tensors: tensors, metadata: [("format", "nngen-standardization")]), to: path)
+        try FileIO.writeAtomically(SafetensorsFile.encode(tensors: tensors(prefix: ""), metadata: [("format", "nngen-standardization")]), to: path)
     }
 
-    /// Reads statistics written by `save(to:)`.
+    /// Reads statistics written by `save(to:)`, or saved with a model's weights.
     public init(contentsOf path: String) throws(SafetensorsError) {
         let file = try SafetensorsFile(contentsOf: path)
+        let prefix = file.entry("mean") != nil ? "" : "standardization."
         func values(_ name: String) throws(SafetensorsError) -> [Double] {
-            guard let entry = file.entry(name), entry.dtype == "F64", entry.shape.count == 1 else {
-                throw SafetensorsError(path: path, tensor: name, problem: .missingTensor, message: "expected a float64 vector '\(name)'")
+            guard let entry = file.entry(prefix + name), entry.dtype == "F64", entry.shape.count == 1 else {
+                throw SafetensorsError(path: path, tensor: prefix + name, problem: .missingTensor, message: "expected a float64 vector '\(prefix + name)'")
             }
             return file.data.withUnsafeBytes { raw in
                 (0..<entry.shape[0]).map { Double(littleEndianBytes: raw, at: entry.range.lowerBound + $0 * 8) }
@@ -260,7 +255,20 @@ public struct Standardization: Sendable, Equatable {
         mean = try values("mean")
         scale = try values("std")
         guard mean.count == scale.count, scale.allSatisfy({ $0 > 0 && $0.isFinite }), mean.allSatisfy(\.isFinite) else {
-            throw SafetensorsError(path: path, tensor: "std", problem: .shape, message: "mean and std must be finite vectors of one length, std > 0")
+            throw SafetensorsError(path: path, tensor: prefix + "std", problem: .shape, message: "mean and std must be finite vectors of one length, std > 0")
         }
+    }
+
+    /// The names of the two tensors under `prefix`.
+    static func tensorNames(prefix: String) -> [String] { [prefix + "mean", prefix + "std"] }
+
+    /// The two tensors, float64, under `prefix`.
+    func tensors(prefix: String) -> [(name: String, dtype: String, shape: [Int], bytes: [UInt8])] {
+        func bytes(_ values: [Double]) -> [UInt8] {
+            var out: [UInt8] = []
+            for v in values { v.appendBytes(to: &out) }
+            return out
+        }
+        return [(prefix + "mean", "F64", [mean.count], bytes(mean)), (prefix + "std", "F64", [scale.count], bytes(scale))]
     }
 }
