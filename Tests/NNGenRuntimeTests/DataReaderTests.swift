@@ -140,4 +140,32 @@ final class DataReaderTests: XCTestCase {
             XCTAssertEqual("\(error)", "big.npy:1:137: element 1 is 1152921504606846976, beyond ±2⁵³, where a Double is no longer exact")
         }
     }
+
+    /// Mutated files (bytes flipped, cut, inserted, from a deterministic generator) never crash
+    /// either reader: each parses or throws a `DataError` with a location.
+    func testMutatedFilesNeverCrash() {
+        let csv = Array("a,\"b\",label\r\n1.5,-2e3,0\n3,4,2\n".utf8)
+        let npyFile = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1), }", floats([1, 2]))
+        var state: UInt64 = 12345
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for round in 0..<3_000 {
+            var bytes = round % 2 == 0 ? csv : npyFile
+            for _ in 0...next(4) {
+                switch next(3) {
+                case 0: bytes[next(bytes.count)] = UInt8(next(256))
+                case 1: bytes.removeLast(next(min(8, bytes.count)))
+                default: bytes.insert(UInt8(next(256)), at: next(bytes.count + 1))
+                }
+                if bytes.isEmpty { bytes = [0] }
+            }
+            do {
+                if round % 2 == 0 { _ = try CSVTable(bytes: bytes, path: "m.csv") } else { _ = try NPYArray(bytes: bytes, path: "m.npy") }
+            } catch {
+                XCTAssertNotNil(error.line, "\(error)")  // typed throws: a DataError, nothing else
+            }
+        }
+    }
 }

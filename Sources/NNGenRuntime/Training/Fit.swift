@@ -35,6 +35,7 @@ extension TrainableNetwork {
         try Self.check(training)
         if let validation { try Self.check(validation) }
         guard training.count > 0 else { throw DataError(path: "dataset", message: "no training examples") }
+        guard epochs >= 1 else { throw DataError(path: "options", message: "epochs must be at least 1, found \(epochs)") }
 
         var history = History()
         let metric = Self.isClassifier ? "accuracy" : "mse"
@@ -56,7 +57,7 @@ extension TrainableNetwork {
             try setOptimizerState(c.optimizerState)
             (firstEpoch, steps, random.state, baseRate, wait) = (c.epoch, c.steps, c.random, c.baseLearningRate, c.wait)
             history.epochs = c.history.epochs
-            if let value = c.bestValue, let epoch = c.bestEpoch, let parameters = c.bestParameters { best = (value, epoch, parameters) }
+            if let value = c.bestValue, let epoch = c.bestEpoch { best = (value, epoch, c.bestParameters ?? []) }
         }
         var progress = ProgressReporter(style: options.progress, epochs: epochs)
         if firstEpoch > 0 { progress.note("resumed after epoch \(firstEpoch) of \(epochs)") }
@@ -65,8 +66,8 @@ extension TrainableNetwork {
         var workspace = Workspace()
         // The batch is gathered by copying each example's bytes: `fit` is generic, compiled
         // once in this module, where a copy element by element goes through the type's value
-        // witness (measured: 16% over a hand-written loop on the digits). Scalars and labels
-        // (`Int`) are plain bytes, which `Dataset` guarantees.
+        // witness (measured: 16% over a hand-written loop on the digits). A generated model's
+        // scalars and targets (`Float`, `Double`, `Int`) are plain bytes.
         precondition(_isPOD(Scalar.self) && _isPOD(Target.self), "fit gathers examples as bytes")
         let x = UnsafeMutableRawPointer.allocate(byteCount: batch * d * MemoryLayout<Scalar>.stride, alignment: 64)
         let y = UnsafeMutableRawPointer.allocate(byteCount: batch * t * MemoryLayout<Target>.stride, alignment: 64)
