@@ -36,61 +36,52 @@ struct NetworkAPIEmitter {
     }
 
     private func scores(_ w: inout CodeWriter) {
-        w.doc("Raw scores of the last layer for any number n ≥ 1 of examples: [n][inputCount] → [n][outputCount].")
-        w.block("public func scores(_ inputs: [Scalar]) throws -> [Scalar] {") { w in
-            w.line("let count = try Self.exampleCount(inputs.count, \"inputs\", Self.inputCount)")
-            w.line("var workspace = Workspace()")
-            w.line("var output = [Scalar](repeating: 0, count: count * Self.outputCount)")
-            w.block("try inputs.withUnsafeBufferPointer { inputs in") { w in
-                w.line("try output.withUnsafeMutableBufferPointer { try scores(inputs, into: $0, workspace: &workspace) }")
-            }
-            w.line("return output")
-        }
-        w.line("")
-        w.doc("Scores of n ≥ 1 examples into a caller-owned buffer of `n * outputCount`; allocates nothing.")
-        w.block("public func scores(_ inputs: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>, workspace: inout Workspace) throws {") { w in
-            w.line("let count = try Self.exampleCount(inputs.count, \"inputs\", Self.inputCount)")
-            w.line("try Self.checkFinite(inputs, \"inputs\")")
-            w.line("try Self.checkCount(output.count, \"output\", count * Self.outputCount)")
-            w.line("let out = output.baseAddress!")
-            w.block("state.withUnsafeBufferPointer { p in") { w in
-                w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
-                    w.block("Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in") { w in
-                        w.line("(out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)")
-                    }
-                }
-            }
+        inference(name: "scores", output: "output", element: "Scalar", perExample: "Self.outputCount",
+                  arrayDoc: "Raw scores of the last layer for any number n ≥ 1 of examples: [n][inputCount] → [n][outputCount].",
+                  bufferDoc: "Scores of n ≥ 1 examples into a caller-owned buffer of `n * outputCount`; allocates nothing.", &w) { w in
+            w.line("(out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)")
         }
     }
 
     private func predictions(_ w: inout CodeWriter) {
-        w.doc("The class with the highest score for each of n ≥ 1 examples (the first one on a tie).")
-        w.block("public func predictions(_ inputs: [Scalar]) throws -> [Int] {") { w in
+        inference(name: "predictions", output: "classes", element: "Int", perExample: nil,
+                  arrayDoc: "The class with the highest score for each of n ≥ 1 examples (the first one on a tie).",
+                  bufferDoc: "The predicted classes of n ≥ 1 examples into a caller-owned buffer of n; allocates nothing.", &w) { w in
+            w.block("for r in 0..<rows {") { w in
+                w.line("let row = scores + r * Self.outputCount")
+                w.line("var best = 0")
+                w.line("for j in 1..<Self.outputCount where row[j] > row[best] { best = j }")
+                w.line("out[first + r] = best")
+            }
+        }
+    }
+
+    /// An inference entry point on arrays and its allocation-free twin on buffers: `name(inputs)`
+    /// returns `[element]`, `perExample` per example (nil: one), which the buffer variant writes
+    /// into `output` through `out`, by `block` for each block of scores (`first`, `rows`, `scores`).
+    private func inference(name: String, output: String, element: String, perExample: String?, arrayDoc: String, bufferDoc: String,
+                           _ w: inout CodeWriter, block: (inout CodeWriter) -> Void) {
+        let length = perExample.map { "count * \($0)" } ?? "count"
+        w.doc(arrayDoc)
+        w.block("public func \(name)(_ inputs: [Scalar]) throws -> [\(element)] {") { w in
             w.line("let count = try Self.exampleCount(inputs.count, \"inputs\", Self.inputCount)")
             w.line("var workspace = Workspace()")
-            w.line("var classes = [Int](repeating: 0, count: count)")
+            w.line("var \(output) = [\(element)](repeating: 0, count: \(length))")
             w.block("try inputs.withUnsafeBufferPointer { inputs in") { w in
-                w.line("try classes.withUnsafeMutableBufferPointer { try predictions(inputs, into: $0, workspace: &workspace) }")
+                w.line("try \(output).withUnsafeMutableBufferPointer { try \(name)(inputs, into: $0, workspace: &workspace) }")
             }
-            w.line("return classes")
+            w.line("return \(output)")
         }
         w.line("")
-        w.doc("The predicted classes of n ≥ 1 examples into a caller-owned buffer of n; allocates nothing.")
-        w.block("public func predictions(_ inputs: UnsafeBufferPointer<Scalar>, into classes: UnsafeMutableBufferPointer<Int>, workspace: inout Workspace) throws {") { w in
+        w.doc(bufferDoc)
+        w.block("public func \(name)(_ inputs: UnsafeBufferPointer<Scalar>, into \(output): UnsafeMutableBufferPointer<\(element)>, workspace: inout Workspace) throws {") { w in
             w.line("let count = try Self.exampleCount(inputs.count, \"inputs\", Self.inputCount)")
             w.line("try Self.checkFinite(inputs, \"inputs\")")
-            w.line("try Self.checkCount(classes.count, \"classes\", count)")
-            w.line("let out = classes.baseAddress!")
+            w.line("try Self.checkCount(\(output).count, \"\(output)\", \(length))")
+            w.line("let out = \(output).baseAddress!")
             w.block("state.withUnsafeBufferPointer { p in") { w in
                 w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
-                    w.block("Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in") { w in
-                        w.block("for r in 0..<rows {") { w in
-                            w.line("let row = scores + r * Self.outputCount")
-                            w.line("var best = 0")
-                            w.line("for j in 1..<Self.outputCount where row[j] > row[best] { best = j }")
-                            w.line("out[first + r] = best")
-                        }
-                    }
+                    w.block("Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in", block)
                 }
             }
         }
