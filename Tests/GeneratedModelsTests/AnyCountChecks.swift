@@ -9,39 +9,9 @@ extension ModelChecks {
     /// same math in another order of operations (other kernels, other fusion).
     var countTolerance: Double { isDouble ? 1e-12 : 1e-5 }
 
-    /// Scoring n examples at once gives, row by row, what scoring them one at a time gives, for
-    /// n = 1, 31, 32, 33, 359, `largestCount` (10,000) and around the model's batch; `predictions`
-    /// agree with the scores' argmax.
+    /// See `checkAnyCountEqualsOneAtATime`.
     func anyCountEqualsOneAtATime() throws {
-        let model = M(seed: 11)
-        let total = largestCount, width = M.inputCount, outputs = M.outputCount
-        var random = TestRandom(state: 5)
-        let inputs = (0..<total * width).map { _ in M.Scalar(random.symmetric(1.5)) }
-        var oneAtATime = [M.Scalar](repeating: .nan, count: total * outputs)
-        var workspace = M.Workspace()
-        try inputs.withUnsafeBufferPointer { x in
-            try oneAtATime.withUnsafeMutableBufferPointer { out in
-                for e in 0..<total {
-                    try model.scores(UnsafeBufferPointer(rebasing: x[e * width..<(e + 1) * width]),
-                                     into: UnsafeMutableBufferPointer(rebasing: out[e * outputs..<(e + 1) * outputs]), workspace: &workspace)
-                }
-            }
-        }
-        let b = M.batchSize
-        let counts = Set([1, 31, 32, 33, 359, total, b - 1, b, b + 1, 2 * b + 3]).filter { $0 >= 1 && $0 <= total }.sorted()
-        for n in counts {
-            let scores = try model.scores(Array(inputs[0..<n * width]))
-            XCTAssertEqual(scores.count, n * outputs, "\(spec): scores of \(n)")
-            let worst = maxError(scores.map(Double.init), oneAtATime[0..<n * outputs].map(Double.init))
-            XCTAssertLessThan(worst, countTolerance, "\(spec): scores of \(n) examples at once vs one at a time")
-        }
-        let predictions = try model.predictions(Array(inputs[0..<359 * width]))
-        for (e, predicted) in predictions.enumerated() {
-            let row = oneAtATime[e * outputs..<(e + 1) * outputs].map(Double.init)
-            let best = row.max()!
-            // The predicted class has the highest score (a near-tie may go either way in rounding).
-            XCTAssertLessThan(best - row[predicted], countTolerance * (1 + abs(best)), "\(spec): prediction \(e)")
-        }
+        try checkAnyCountEqualsOneAtATime(M.self, spec: spec, largestCount: largestCount, tolerance: countTolerance)
     }
 
     /// A batch of 1 ≤ n < `batchSize` examples: the loss and gradient are the mean over the n,
@@ -93,5 +63,41 @@ extension ModelChecks {
         spec.batch = batchSize
         return NetworkLowering.lower(spec).interpret(parameters: parameters.map(Double.init), inputs: batch.inputs.map { Double(M.Scalar($0)) },
                                                      labels: batch.labels, targets: batch.targets.map { Double(M.Scalar($0)) })
+    }
+}
+
+/// Scoring n examples at once gives, row by row, what scoring them one at a time gives, for
+/// n = 1, 31, 32, 33, 359, `largestCount` (10,000) and around the model's batch; `predictions`
+/// agree with the scores' argmax. `tolerance`: the batch and single-example code may round
+/// differently (other kernels, other fusion).
+func checkAnyCountEqualsOneAtATime<M: ScoringModel>(_ type: M.Type, spec: String, largestCount: Int, tolerance: Double) throws {
+    let model = M(seed: 11)
+    let total = largestCount, width = M.inputCount, outputs = M.outputCount
+    var random = TestRandom(state: 5)
+    let inputs = (0..<total * width).map { _ in M.Scalar(random.symmetric(1.5)) }
+    var oneAtATime = [M.Scalar](repeating: .nan, count: total * outputs)
+    var workspace = M.Workspace()
+    try inputs.withUnsafeBufferPointer { x in
+        try oneAtATime.withUnsafeMutableBufferPointer { out in
+            for e in 0..<total {
+                try model.scores(UnsafeBufferPointer(rebasing: x[e * width..<(e + 1) * width]),
+                                 into: UnsafeMutableBufferPointer(rebasing: out[e * outputs..<(e + 1) * outputs]), workspace: &workspace)
+            }
+        }
+    }
+    let b = M.batchSize
+    let counts = Set([1, 31, 32, 33, 359, total, b - 1, b, b + 1, 2 * b + 3]).filter { $0 >= 1 && $0 <= total }.sorted()
+    for n in counts {
+        let scores = try model.scores(Array(inputs[0..<n * width]))
+        XCTAssertEqual(scores.count, n * outputs, "\(spec): scores of \(n)")
+        let worst = maxError(scores.map(Double.init), oneAtATime[0..<n * outputs].map(Double.init))
+        XCTAssertLessThan(worst, tolerance, "\(spec): scores of \(n) examples at once vs one at a time")
+    }
+    let predictions = try model.predictions(Array(inputs[0..<359 * width]))
+    for (e, predicted) in predictions.enumerated() {
+        let row = oneAtATime[e * outputs..<(e + 1) * outputs].map(Double.init)
+        let best = row.max()!
+        // The predicted class has the highest score (a near-tie may go either way in rounding).
+        XCTAssertLessThan(best - row[predicted], tolerance * (1 + abs(best)), "\(spec): prediction \(e)")
     }
 }

@@ -50,15 +50,8 @@ final class GeneratedModelTests: XCTestCase {
         XCTAssertLessThan(maxError(scores, expected), 1e-5)
         XCTAssertThrowsError(try model.scores([1, 2]))
         XCTAssertEqual(try model.predictions(inputs).count, Scorer.batchSize)
-        // Any number of examples: 1 to 7 at once equal the same examples one at a time.
-        var random = TestRandom(state: 9)
-        let many = (0..<7 * Scorer.inputCount).map { _ in Float(random.symmetric(2)) }
-        let one = try (0..<7).flatMap { e in try model.scores(Array(many[e * Scorer.inputCount..<(e + 1) * Scorer.inputCount])) }
-        for n in 1...7 {
-            let scores = try model.scores(Array(many[0..<n * Scorer.inputCount]))
-            XCTAssertLessThan(maxError(scores.map(Double.init), one[0..<n * Scorer.outputCount].map(Double.init)), 1e-6, "\(n) examples")
-            XCTAssertEqual(try model.predictions(Array(many[0..<n * Scorer.inputCount])).count, n)
-        }
+        // Any number of examples, as every network spec: up to 10,000 at once equal one at a time.
+        try checkAnyCountEqualsOneAtATime(Scorer.self, spec: "inference_only", largestCount: 10_000, tolerance: 1e-5)
         XCTAssertThrowsError(try model.scores([])) { error in
             XCTAssertEqual("\(error)", "Scorer: inputs: expected a positive multiple of 3 values (3 per example), found 0 values")
         }

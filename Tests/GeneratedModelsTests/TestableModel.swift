@@ -8,16 +8,20 @@ struct Batch {
     var targets: [Double] = []
 }
 
-/// What the tests need of a generated model, whatever its loss takes: the API of
-/// docs/GENERATED-API.md, reached through `Batch`, and the allocation-free scoring of
-/// `GeneratedNetwork`.
-protocol TestableModel: GeneratedNetwork {
-    init()
+/// What the any-count checks need of every generated network, inference-only ones included: the
+/// array API and the allocation-free scoring of `GeneratedNetwork`.
+protocol ScoringModel: GeneratedNetwork {
     init(seed: UInt64)
-    init(parameters: [Scalar]) throws
-    var parameters: [Scalar] { get set }
     func scores(_ inputs: [Scalar]) throws -> [Scalar]
     func predictions(_ inputs: [Scalar]) throws -> [Int]
+}
+
+/// What the tests need of a generated model, whatever its loss takes: the API of
+/// docs/GENERATED-API.md, reached through `Batch`.
+protocol TestableModel: ScoringModel {
+    init()
+    init(parameters: [Scalar]) throws
+    var parameters: [Scalar] { get set }
     func loss(_ batch: Batch) throws -> Scalar
     func lossAndGradient(_ batch: Batch) throws -> (loss: Scalar, gradient: [Scalar])
     mutating func trainStep(_ batch: Batch) throws -> Scalar
@@ -87,4 +91,5 @@ extension WideLayersNet: LabelModel {}
 extension HingeLeakyReluNet: LabelModel {}
 extension WideHiddenNet: LabelModel {}
 extension WineNet: LabelModel {}
+extension Scorer: ScoringModel {}
 extension WineAlcoholNet: TargetModel {}
