@@ -59,6 +59,39 @@ final class GeneratedModelTests: XCTestCase {
 
     /// Initialization has the documented spread: spiral's weights are normal with std 0.01,
     /// xor's are xavier-uniform within ±√(6/(fan_in + fan_out)) = ±1, biases start at the constant.
+    /// `learningRate` starts at the spec's and is what the step uses: twice the rate moves plain
+    /// SGD's parameters twice as far; 0 leaves them; NaN is refused like a diverging step, and
+    /// the optimizer's state can be read and set back.
+    func testLearningRateIsSettable() throws {
+        let start = SGDNet(), batch = makeBatch(SGDNet.self)
+        XCTAssertEqual(start.learningRate, 0.2)
+        var once = start, twice = start, frozen = start, broken = start
+        twice.learningRate = 0.4
+        frozen.learningRate = 0
+        broken.learningRate = .nan
+        _ = try once.trainStep(batch)
+        _ = try twice.trainStep(batch)
+        _ = try frozen.trainStep(batch)
+        for i in 0..<SGDNet.parameterCount {
+            XCTAssertEqual(Double(twice.parameters[i] - start.parameters[i]), 2 * Double(once.parameters[i] - start.parameters[i]), accuracy: 1e-6)  // Float rounding
+        }
+        XCTAssertEqual(frozen.parameters, start.parameters)
+        XCTAssertThrowsError(try broken.trainStep(batch))
+        XCTAssertEqual(broken.parameters, start.parameters)
+        var momentum = MomentumNet()
+        _ = try momentum.trainStep(makeBatch(MomentumNet.self))
+        let state = momentum.optimizerState
+        XCTAssertEqual(state.count, MomentumNet.parameterCount)
+        XCTAssertTrue(state.contains { $0 != 0 })
+        var copy = MomentumNet(seed: 1)
+        try copy.setParameters(momentum.parameters)
+        try copy.setOptimizerState(state)
+        _ = try momentum.trainStep(makeBatch(MomentumNet.self, seed: 2))
+        _ = try copy.trainStep(makeBatch(MomentumNet.self, seed: 2))
+        XCTAssertEqual(copy.parameters, momentum.parameters, "the velocity carried over")
+        XCTAssertThrowsError(try copy.setOptimizerState([1]))
+    }
+
     func testInitializationSpread() {
         let spiral = SpiralNet(seed: 3).parameters.map { Double($0) }
         let weights = Array(spiral[0..<200]) + Array(spiral[300..<600])
