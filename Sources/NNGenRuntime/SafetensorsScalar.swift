@@ -38,3 +38,20 @@ extension Double: SafetensorsScalar {
         self.init(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
     }
 }
+
+extension SafetensorsScalar {
+    /// The little-endian bytes of `values`, one after another: a tensor's data.
+    static func bytes(of values: some Collection<Self>) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * byteCount)
+        for v in values { v.appendBytes(to: &bytes) }
+        return bytes
+    }
+}
+
+extension SafetensorsFile {
+    /// The elements of `entry`, a tensor of `count` elements of `S` (its dtype and shape checked by the caller).
+    func values<S: SafetensorsScalar>(of entry: Entry, count: Int, as type: S.Type) -> [S] {
+        data.withUnsafeBytes { raw in (0..<count).map { S(littleEndianBytes: raw, at: entry.range.lowerBound + $0 * S.byteCount) } }
+    }
+}

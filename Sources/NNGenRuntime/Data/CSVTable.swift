@@ -74,7 +74,7 @@ public struct CSVTable: Sendable {
         var t = Substring(text)
         while t.first == " " || t.first == "\t" { t.removeFirst() }
         while t.last == " " || t.last == "\t" { t.removeLast() }
-        guard let first = t.first, first.isNumber || first == "-" || first == "+" || first == "." else { return nil }
+        // Digits, signs, a point and an exponent only: `Double` would also read "nan", "inf" and hex.
         guard t.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), let v = Double(t), v.isFinite else { return nil }
         return v
     }
@@ -102,7 +102,6 @@ public struct CSVTable: Sendable {
         var fields: [(text: String, line: Int)] = []
         var field: [UInt8] = [], fieldLine = 1
         var quoted = false, wasQuoted = false, recordLine = 1
-        let utf8 = bytes
         var i = 0
         func endField() {
             fields.append((String(decoding: field, as: UTF8.self), fieldLine))
@@ -117,11 +116,11 @@ public struct CSVTable: Sendable {
             fields.removeAll()
         }
         var atFieldStart = true
-        while i < utf8.count {
-            let c = utf8[i]
+        while i < bytes.count {
+            let c = bytes[i]
             if quoted {
                 if c == 34 {
-                    if i + 1 < utf8.count && utf8[i + 1] == 34 { field.append(34); i += 2; continue }
+                    if i + 1 < bytes.count && bytes[i + 1] == 34 { field.append(34); i += 2; continue }
                     quoted = false
                     wasQuoted = true
                 } else {
@@ -137,7 +136,7 @@ public struct CSVTable: Sendable {
                 endField()
                 atFieldStart = true
             case 10, 13:  // LF, CR (a CRLF is one line end)
-                if c == 13 && i + 1 < utf8.count && utf8[i + 1] == 10 { i += 1 }
+                if c == 13 && i + 1 < bytes.count && bytes[i + 1] == 10 { i += 1 }
                 endRecord()
                 line += 1
                 atFieldStart = true

@@ -248,9 +248,7 @@ public struct Standardization: Sendable, Equatable {
             guard let entry = file.entry(prefix + name), entry.dtype == "F64", entry.shape.count == 1 else {
                 throw SafetensorsError(path: path, tensor: prefix + name, problem: .missingTensor, message: "expected a float64 vector '\(prefix + name)'")
             }
-            return file.data.withUnsafeBytes { raw in
-                (0..<entry.shape[0]).map { Double(littleEndianBytes: raw, at: entry.range.lowerBound + $0 * 8) }
-            }
+            return file.values(of: entry, count: entry.shape[0], as: Double.self)
         }
         mean = try values("mean")
         scale = try values("std")
@@ -264,11 +262,6 @@ public struct Standardization: Sendable, Equatable {
 
     /// The two tensors, float64, under `prefix`.
     func tensors(prefix: String) -> [(name: String, dtype: String, shape: [Int], bytes: [UInt8])] {
-        func bytes(_ values: [Double]) -> [UInt8] {
-            var out: [UInt8] = []
-            for v in values { v.appendBytes(to: &out) }
-            return out
-        }
-        return [(prefix + "mean", "F64", [mean.count], bytes(mean)), (prefix + "std", "F64", [scale.count], bytes(scale))]
+        [(prefix + "mean", "F64", [mean.count], Double.bytes(of: mean)), (prefix + "std", "F64", [scale.count], Double.bytes(of: scale))]
     }
 }

@@ -21,12 +21,7 @@ struct Checkpoint<Scalar: SafetensorsScalar> {
     var wait: Int
 
     func save(to path: String) throws(SafetensorsError) {
-        func bytes(_ values: [Scalar]) -> [UInt8] {
-            var out: [UInt8] = []
-            out.reserveCapacity(values.count * Scalar.byteCount)
-            for v in values { v.appendBytes(to: &out) }
-            return out
-        }
+        func bytes(_ values: [Scalar]) -> [UInt8] { Scalar.bytes(of: values) }
         var tensors = [("parameters", Scalar.dtype, [parameters.count], bytes(parameters))]
         if !optimizerState.isEmpty { tensors.append(("optimizer_state", Scalar.dtype, [optimizerState.count], bytes(optimizerState))) }
         if let best = bestParameters { tensors.append(("best_parameters", Scalar.dtype, [best.count], bytes(best))) }
@@ -50,9 +45,7 @@ struct Checkpoint<Scalar: SafetensorsScalar> {
             guard entry.dtype == Scalar.dtype, entry.shape == [count] else {
                 throw SafetensorsError(path: path, tensor: name, problem: .shape, message: "expected \(Scalar.dtype) of shape [\(count)], found \(entry.dtype) \(entry.shape)")
             }
-            let values = file.data.withUnsafeBytes { raw in
-                (0..<count).map { Scalar(littleEndianBytes: raw, at: entry.range.lowerBound + $0 * Scalar.byteCount) }
-            }
+            let values = file.values(of: entry, count: count, as: Scalar.self)
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
                 throw SafetensorsError(path: path, tensor: name, problem: .nonFinite, message: "element \(bad) is \(values[bad])")
             }

@@ -170,12 +170,7 @@ extension TrainableNetwork {
         }
         var result = Evaluation(loss: Double(loss))
         if let labels = data.targets as? [Int] {
-            var correct = 0
-            for (i, label) in labels.enumerated() {
-                var bestClass = 0
-                for j in 1..<k where scores[i * k + j] > scores[i * k + bestClass] { bestClass = j }
-                if bestClass == label { correct += 1 }
-            }
+            let correct = zip(Self.classes(of: scores), labels).filter { $0 == $1 }.count
             result.accuracy = Double(correct) / Double(data.count)
         } else if let targets = data.targets as? [Scalar] {
             var sum = 0.0
@@ -212,8 +207,13 @@ extension GeneratedNetwork {
 
     /// The class with the highest score for each example of `data` (the first on a tie).
     public func predictClasses<Target>(_ data: Dataset<Scalar, Target>) throws -> [Int] {
-        let scores = try predict(data), k = Self.outputCount
-        return (0..<data.count).map { i in
+        Self.classes(of: try predict(data))
+    }
+
+    /// For each row of `scores` ([n][outputCount]), the column of its highest score (the first on a tie).
+    static func classes(of scores: [Scalar]) -> [Int] {
+        let k = outputCount
+        return (0..<scores.count / k).map { i in
             var best = 0
             for j in 1..<k where scores[i * k + j] > scores[i * k + best] { best = j }
             return best
