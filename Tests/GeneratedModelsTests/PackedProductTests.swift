@@ -37,7 +37,7 @@ final class PackedProductTests: XCTestCase {
 
     /// `productRows` with a single row (or a last row past the 6-row tiles) and a B of at least
     /// `streamedRowMinimum` elements streams B's rows (`productRowStreamed`): depths that are not
-    /// a multiple of its 4 rows, and column tails past the vectors.
+    /// a multiple of its 8 rows, and column tails past the vectors.
     func testStreamedRowMatchesTheTripleLoop() {
         for (m, k, n) in [(1, 257, 130), (1, 1023, 33), (7, 300, 120), (1, 4, 8192)] {
             XCTAssertGreaterThanOrEqual(k * n, ProductKernels.streamedRowMinimum)
@@ -46,6 +46,26 @@ final class PackedProductTests: XCTestCase {
             }
             check(TenClassDoubleNet.self, m, k, n, true, false, tolerance: 1e-13) { a, ai, ak, b, _, _, c, _, _ in
                 TenClassDoubleNet.productRows(a, ai, ak, b, c, m, k, n)
+            }
+        }
+    }
+
+    /// One row with fewer columns than a vector (`productRowNarrow`, whose vector at row l reads
+    /// into the next rows and must stop before B's end) and the last vectors of wider rows
+    /// (`columnSums`, 8 accumulators): depths around 8 and around the rows whose vector would pass
+    /// B's end, with A in either layout. B is sized exactly, so a read past it fails under
+    /// AddressSanitizer (`swift test --sanitize=address --filter PackedProductTests`).
+    func testSingleRowMatchesTheTripleLoop() {
+        for k in [1, 2, 3, 7, 8, 9, 16, 17, 100] {
+            for n in [1, 2, 3, 5, 7, 9, 12] {
+                for transposeA in [false, true] {
+                    check(DigitsNet.self, 1, k, n, transposeA, false, tolerance: 1e-5) { a, ai, ak, b, _, _, c, _, _ in
+                        DigitsNet.productRows(a, ai, ak, b, c, 1, k, n)
+                    }
+                    check(TenClassDoubleNet.self, 1, k, n, transposeA, false, tolerance: 1e-13) { a, ai, ak, b, _, _, c, _, _ in
+                        TenClassDoubleNet.productRows(a, ai, ak, b, c, 1, k, n)
+                    }
+                }
             }
         }
     }

@@ -147,7 +147,7 @@ struct ExecutionPlan {
             let sizes = ProductKernels.packedScratch(m: s.m, k: s.k, n: s.n, transposedA: s.transposeA)
             return Product(form: .packed, copyA: scratch(sizes.a), copyB: scratch(sizes.b))
         }
-        if s.n >= width {
+        if s.n >= width || (s.m == 1 && s.k >= width) {  // one row of C: any n (`productRowNarrow`)
             let cost = ProductCost.rows(m: s.m, k: s.k, n: s.n) + ProductCost.copies(s.transposeB ? s.k * s.n : 0, calls: 1)
             candidates.append((cost, Product(form: .rows)))
         }

@@ -5,7 +5,8 @@
 ///
 /// - `productRows`: a multiply-add per row, vector of columns and step of k, half a cycle each in
 ///   its 6-row tiles. n ≥ 8 takes ⌈n / 8⌉ vectors (the last one overlaps); n < 8 goes to scalar
-///   columns, two chains per pair of rows: about 2 cycles per row, column and step.
+///   columns, two chains per pair of rows: about 2 cycles per row, column and step, except for a
+///   single row (`productRowNarrow`: one vector per step, half a cycle).
 /// - `productDots`: 4 loads feed 4 multiply-adds per 2 × 2 tile and vector of k (half a cycle per
 ///   element of C and vector); then a horizontal sum, about 8 cycles per element of C, and the
 ///   k mod 8 last steps in scalar, about a cycle each.
@@ -25,7 +26,7 @@ enum ProductCost {
 
     /// `productRows` on C[m×n] = A[m×k]·B[k×n] with B's rows contiguous.
     static func rows(m: Int, k: Int, n: Int) -> Double {
-        let perRowAndStep = n >= 8 ? 0.5 * Double((n + 7) / 8) : 2 * Double(n)
+        let perRowAndStep = n >= 8 ? 0.5 * Double((n + 7) / 8) : m == 1 ? 0.5 : 2 * Double(n)
         return Double(m * k) * perRowAndStep
     }
 
