@@ -656,7 +656,7 @@ public struct TenClassNet: Sendable {
         }
         while j < n {
             // One vector of columns at a time; the last one ends at n, recomputing columns already stored
-            // (the same sums in the same order, so the same values) rather than leaving a scalar tail.
+            // (the same products summed in another order; the later sum is kept) rather than leaving a scalar tail.
             j = min(j, n - lanes)
             store(columnSums(a, ak, b + j, n, k), c + j)
             j += lanes
