@@ -52,12 +52,13 @@ final class PackedProductTests: XCTestCase {
 
     /// One row with fewer columns than a vector (`productRowNarrow`, whose vector at row l reads
     /// into the next rows and must stop before B's end) and the last vectors of wider rows
-    /// (`columnSums`, 8 accumulators): depths around 8 and around the rows whose vector would pass
-    /// B's end, with A in either layout. B is sized exactly, so a read past it fails under
-    /// AddressSanitizer (`swift test --sanitize=address --filter PackedProductTests`).
+    /// (`columnSums`, 8 accumulators): every n below a vector and two above, depths around 4, 8
+    /// and 16 steps and around the rows whose vector would pass B's end, with A in either layout.
+    /// B is sized exactly, so a read past it fails under AddressSanitizer
+    /// (`swift test --sanitize=address --filter PackedProductTests`).
     func testSingleRowMatchesTheTripleLoop() {
-        for k in [1, 2, 3, 7, 8, 9, 16, 17, 100] {
-            for n in [1, 2, 3, 5, 7, 9, 12] {
+        for k in [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 33, 100] {
+            for n in [1, 2, 3, 4, 5, 6, 7, 9, 12] {
                 for transposeA in [false, true] {
                     check(DigitsNet.self, 1, k, n, transposeA, false, tolerance: 1e-5) { a, ai, ak, b, _, _, c, _, _ in
                         DigitsNet.productRows(a, ai, ak, b, c, 1, k, n)
