@@ -12,6 +12,12 @@
 # interleaved, ROUNDS rounds (default 80) of about 20 ms each, pinned to core 1. Prints the best
 # time of each, their ratio, and whether the two results are bit for bit the same.
 #
+# The program runs four times, with the stack moved by 0, 16, 32 and 48 bytes (an environment
+# variable of that length, address randomization off where `setarch -R` exists): code that
+# spills vectors to the stack can take two different times depending on where the stack starts
+# (the spiral's step 15.4 or 18.2 µs, docs/performance/spiral.md), and both sides of one run share
+# that start: read the four lines, not one.
+#
 # An executable of an earlier commit:
 #   git worktree add /tmp/before COMMIT && (cd /tmp/before && swift build --product nngen)
 #   Scripts/ab_generators.sh /tmp/before/.build/debug/nngen .build/debug/nngen SPEC
@@ -77,4 +83,8 @@ print("$name: " + String(format: "old %.4g µs, new %.4g µs, old/new %.2f×", b
 SWIFT
 swiftc -O -wmo -target-cpu native -enforce-exclusivity=unchecked -DNNGEN_FMA \
   "$work/main/main.swift" "$work/old/${name}Old.swift" "$work/new/$name.swift" -o "$work/ab" 2>&1 | grep -v warning || true
-taskset -c 1 "$work/ab"
+norandom=$(command -v setarch >/dev/null && setarch -R true 2>/dev/null && echo "setarch -R" || true)
+for shift in 0 16 32 48; do
+  printf 'stack +%2d: ' "$shift"
+  env NNGEN_AB_STACK_SHIFT="$(printf '%*s' "$shift" '')" $norandom taskset -c 1 "$work/ab"
+done
