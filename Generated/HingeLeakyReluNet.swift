@@ -32,8 +32,8 @@ public struct HingeLeakyReluNet: Sendable {
     public static let outputCount = 5
     /// Length of the flat parameter vector.
     public static let parameterCount = 95
-    /// Scalars a `Workspace` holds: the gradient, then 1662 of scratch.
-    public static let workspaceCount = 1757
+    /// Scalars a `Workspace` holds: the gradient, then 1686 of scratch.
+    public static let workspaceCount = 1781
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 10]), ("b1", 30, [10]), ("W2", 40, [10, 5]), ("b2", 90, [5])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -1036,14 +1036,14 @@ public struct HingeLeakyReluNet: Sendable {
 
     // MARK: Fused hidden-layer step
 
-    /// 8 examples (forward) or 8 hidden units (backward): 512 bits of `Scalar`.
+    /// 8 examples, in the forward pass: 512 bits of `Scalar`.
     typealias Lanes = SIMD8<Scalar>
 
     @inline(__always)
     static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
 
     @inline(__always)
-    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
+    static func storeLanes(_ x: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: Lanes.self) }
 
     /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
     @inline(__always)
@@ -1057,19 +1057,54 @@ public struct HingeLeakyReluNet: Sendable {
 
     /// A scalar in every lane.
     @inline(__always)
-    static func splat(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
+    static func splatLanes(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
 
     /// a where `mask` is set, else b, lane by lane.
     @inline(__always)
-    static func select(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
+    static func selectLanes(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
 
     /// The larger of a and b, lane by lane (b where a < b).
     @inline(__always)
-    static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
+    static func maximumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
 
     /// The smaller of a and b, lane by lane (b where b < a).
     @inline(__always)
-    static func minimum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .< a) }
+    static func minimumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: b .< a) }
+
+    /// 4 hidden units, in the backward pass: 256 bits of `Scalar`.
+    typealias UnitLanes = SIMD4<Scalar>
+
+    @inline(__always)
+    static func loadUnitLanes(_ p: UnsafePointer<Scalar>) -> UnitLanes { UnsafeRawPointer(p).loadUnaligned(as: UnitLanes.self) }
+
+    @inline(__always)
+    static func storeUnitLanes(_ x: UnitLanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: UnitLanes.self) }
+
+    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
+    @inline(__always)
+    static func multiplyAddUnitLanes(_ c: inout UnitLanes, _ a: UnitLanes, _ b: UnitLanes) {
+        #if NNGEN_FMA
+        c.addProduct(a, b)
+        #else
+        c += a * b
+        #endif
+    }
+
+    /// A scalar in every lane.
+    @inline(__always)
+    static func splatUnitLanes(_ x: Scalar) -> UnitLanes { UnitLanes(repeating: x) }
+
+    /// a where `mask` is set, else b, lane by lane.
+    @inline(__always)
+    static func selectUnitLanes(_ mask: SIMDMask<UnitLanes.MaskStorage>, _ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: mask) }
+
+    /// The larger of a and b, lane by lane (b where a < b).
+    @inline(__always)
+    static func maximumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { a.replacing(with: b, where: a .< b) }
+
+    /// The smaller of a and b, lane by lane (b where b < a).
+    @inline(__always)
+    static func minimumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: b .< a) }
 
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
@@ -1235,12 +1270,13 @@ public struct HingeLeakyReluNet: Sendable {
         do {
             let xT = s + 674  // [3×16] inputs, one row per feature
             let scoresT = s + 722, dScoresT = s + 978  // [5×16] one row per class
-            let W1p = s + 1374, b1p = s + 1422  // W1 [3×16], b1 [16], zero-padded
-            let W2t = s + 1438  // W2ᵀ [5×16], zero-padded
-            let dW2t = s + 1518, dW1p = s + 1598, db1p = s + 1646  // padded sums
+            let W1p = s + 1374, b1p = s + 1410  // W1 [3×12], b1 [12], zero-padded
+            let W2t = s + 1422  // W2ᵀ [5×12], zero-padded
+            let dW2t = s + 1482, dW1p = s + 1542, db1p = s + 1578  // padded sums
+            let chunk = s + 1590  // [12×2×4] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 16 examples and the
-            // hidden layer to 16 units (padding examples have zero inputs, padding units zero weights)
+            // hidden layer to 12 units (padding examples have zero inputs, padding units zero weights)
             for r in 0..<12 {
                 xT[r] = x[3 * r]
                 xT[16 + r] = x[3 * r + 1]
@@ -1253,25 +1289,25 @@ public struct HingeLeakyReluNet: Sendable {
             }
             for j in 0..<10 {
                 W1p[j] = W1[j]
-                W1p[16 + j] = W1[10 + j]
-                W1p[32 + j] = W1[20 + j]
+                W1p[12 + j] = W1[10 + j]
+                W1p[24 + j] = W1[20 + j]
                 b1p[j] = b1[j]
                 W2t[j] = W2[5 * j]
-                W2t[16 + j] = W2[5 * j + 1]
-                W2t[32 + j] = W2[5 * j + 2]
-                W2t[48 + j] = W2[5 * j + 3]
-                W2t[64 + j] = W2[5 * j + 4]
+                W2t[12 + j] = W2[5 * j + 1]
+                W2t[24 + j] = W2[5 * j + 2]
+                W2t[36 + j] = W2[5 * j + 3]
+                W2t[48 + j] = W2[5 * j + 4]
             }
-            for j in 10..<16 {
+            for j in 10..<12 {
                 W1p[j] = 0
-                W1p[16 + j] = 0
-                W1p[32 + j] = 0
+                W1p[12 + j] = 0
+                W1p[24 + j] = 0
                 b1p[j] = 0
                 W2t[j] = 0
-                W2t[16 + j] = 0
-                W2t[32 + j] = 0
+                W2t[12 + j] = 0
+                W2t[24 + j] = 0
+                W2t[36 + j] = 0
                 W2t[48 + j] = 0
-                W2t[64 + j] = 0
             }
 
             // Forward, 8 examples per vector: z1 = x·W1 + b1; h1 = leaky_relu(z1); scores = h1·W2 + b2,
@@ -1285,7 +1321,7 @@ public struct HingeLeakyReluNet: Sendable {
                     Self.multiplyAddLanes(&z1, x0, Lanes(repeating: W1[j]))
                     Self.multiplyAddLanes(&z1, x1, Lanes(repeating: W1[10 + j]))
                     Self.multiplyAddLanes(&z1, x2, Lanes(repeating: W1[20 + j]))
-                    let h1 = Self.maximum(0.1 * z1, z1)
+                    let h1 = Self.maximumLanes(0.1 * z1, z1)
                     Self.multiplyAddLanes(&s0, h1, Lanes(repeating: W2[5 * j]))
                     Self.multiplyAddLanes(&s1, h1, Lanes(repeating: W2[5 * j + 1]))
                     Self.multiplyAddLanes(&s2, h1, Lanes(repeating: W2[5 * j + 2]))
@@ -1351,64 +1387,70 @@ public struct HingeLeakyReluNet: Sendable {
             dz2_sum[3] = sum3.sum()
             dz2_sum[4] = sum4.sum()
 
-            // Backward, 8 hidden units per vector, examples innermost (z1 and h1 recomputed):
+            // Backward, 4 hidden units per vector, examples innermost (z1 and h1 recomputed):
             // dL/dW2 = h1ᵀ · dL/dscores; dh1 = dL/dscores · W2ᵀ; dz1 from dh1 by the activation's
             // pullback; dL/db1 = Σ over examples of dz1; dL/dW1 = xᵀ · dz1
             var j0 = 0
-            while j0 < 16 {
-                let w1_0 = Self.loadLanes(W1p + j0), w1_1 = Self.loadLanes(W1p + 16 + j0), w1_2 = Self.loadLanes(W1p + 32 + j0), bias = Self.loadLanes(b1p + j0)
-                let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 16 + j0), w2_2 = Self.loadLanes(W2t + 32 + j0), w2_3 = Self.loadLanes(W2t + 48 + j0), w2_4 = Self.loadLanes(W2t + 64 + j0)
-                var dW2_0 = Lanes(), dW2_1 = Lanes(), dW2_2 = Lanes(), dW2_3 = Lanes(), dW2_4 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes(), dW1_1 = Lanes(), dW1_2 = Lanes()
+            while j0 < 12 {
+                // h1 and dz1 of every example, from the units' weights
+                let w1_0 = Self.loadUnitLanes(W1p + j0), w1_1 = Self.loadUnitLanes(W1p + 12 + j0), w1_2 = Self.loadUnitLanes(W1p + 24 + j0), bias = Self.loadUnitLanes(b1p + j0)
+                let w2_0 = Self.loadUnitLanes(W2t + j0), w2_1 = Self.loadUnitLanes(W2t + 12 + j0), w2_2 = Self.loadUnitLanes(W2t + 24 + j0), w2_3 = Self.loadUnitLanes(W2t + 36 + j0), w2_4 = Self.loadUnitLanes(W2t + 48 + j0)
                 for r in 0..<12 {
-                    let x0 = Lanes(repeating: xT[r]), x1 = Lanes(repeating: xT[16 + r]), x2 = Lanes(repeating: xT[32 + r])
+                    let x0 = UnitLanes(repeating: xT[r]), x1 = UnitLanes(repeating: xT[16 + r]), x2 = UnitLanes(repeating: xT[32 + r])
                     var z1 = bias
-                    Self.multiplyAddLanes(&z1, x0, w1_0)
-                    Self.multiplyAddLanes(&z1, x1, w1_1)
-                    Self.multiplyAddLanes(&z1, x2, w1_2)
-                    let h1 = Self.maximum(0.1 * z1, z1)
-                    let d0 = Lanes(repeating: dScoresT[r]), d1 = Lanes(repeating: dScoresT[16 + r]), d2 = Lanes(repeating: dScoresT[32 + r]), d3 = Lanes(repeating: dScoresT[48 + r]), d4 = Lanes(repeating: dScoresT[64 + r])
-                    Self.multiplyAddLanes(&dW2_0, h1, d0)
-                    Self.multiplyAddLanes(&dW2_1, h1, d1)
-                    Self.multiplyAddLanes(&dW2_2, h1, d2)
-                    Self.multiplyAddLanes(&dW2_3, h1, d3)
-                    Self.multiplyAddLanes(&dW2_4, h1, d4)
-                    var dh1 = d0 * w2_0
-                    Self.multiplyAddLanes(&dh1, d1, w2_1)
-                    Self.multiplyAddLanes(&dh1, d2, w2_2)
-                    Self.multiplyAddLanes(&dh1, d3, w2_3)
-                    Self.multiplyAddLanes(&dh1, d4, w2_4)
+                    Self.multiplyAddUnitLanes(&z1, x0, w1_0)
+                    Self.multiplyAddUnitLanes(&z1, x1, w1_1)
+                    Self.multiplyAddUnitLanes(&z1, x2, w1_2)
+                    let h1 = Self.maximumUnitLanes(0.1 * z1, z1)
+                    var dh1 = UnitLanes(repeating: dScoresT[r]) * w2_0
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[16 + r]), w2_1)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[32 + r]), w2_2)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[48 + r]), w2_3)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[64 + r]), w2_4)
                     // α·dL/dh1
                     let dh1_leak = dh1 * 0.1
                     // dL/dz1 = dL/dh1 · leaky_relu'(z1)   (∂h1/∂z1 = 1 where z1 > 0, else α = 0.1)
-                    let dz1 = Self.select(h1 .> 0, dh1, dh1_leak)
-                    db1Sum += dz1
-                    Self.multiplyAddLanes(&dW1_0, x0, dz1)
-                    Self.multiplyAddLanes(&dW1_1, x1, dz1)
-                    Self.multiplyAddLanes(&dW1_2, x2, dz1)
+                    let dz1 = Self.selectUnitLanes(h1 .> 0, dh1, dh1_leak)
+                    Self.storeUnitLanes(h1, chunk + r * 8)
+                    Self.storeUnitLanes(dz1, chunk + r * 8 + 4)
                 }
-                Self.storeLanes(dW2_0, dW2t + j0)
-                Self.storeLanes(dW2_1, dW2t + 16 + j0)
-                Self.storeLanes(dW2_2, dW2t + 32 + j0)
-                Self.storeLanes(dW2_3, dW2t + 48 + j0)
-                Self.storeLanes(dW2_4, dW2t + 64 + j0)
-                Self.storeLanes(db1Sum, db1p + j0)
-                Self.storeLanes(dW1_0, dW1p + j0)
-                Self.storeLanes(dW1_1, dW1p + 16 + j0)
-                Self.storeLanes(dW1_2, dW1p + 32 + j0)
-                j0 += 8
+                // The sums over examples
+                var dW2_0 = UnitLanes(), dW2_1 = UnitLanes(), dW2_2 = UnitLanes(), dW2_3 = UnitLanes(), dW2_4 = UnitLanes(), db1Sum = UnitLanes(), dW1_0 = UnitLanes(), dW1_1 = UnitLanes(), dW1_2 = UnitLanes()
+                for r in 0..<12 {
+                    let h1 = Self.loadUnitLanes(chunk + r * 8), dz1 = Self.loadUnitLanes(chunk + r * 8 + 4)
+                    Self.multiplyAddUnitLanes(&dW2_0, h1, UnitLanes(repeating: dScoresT[r]))
+                    Self.multiplyAddUnitLanes(&dW2_1, h1, UnitLanes(repeating: dScoresT[16 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_2, h1, UnitLanes(repeating: dScoresT[32 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_3, h1, UnitLanes(repeating: dScoresT[48 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_4, h1, UnitLanes(repeating: dScoresT[64 + r]))
+                    db1Sum += dz1
+                    Self.multiplyAddUnitLanes(&dW1_0, UnitLanes(repeating: xT[r]), dz1)
+                    Self.multiplyAddUnitLanes(&dW1_1, UnitLanes(repeating: xT[16 + r]), dz1)
+                    Self.multiplyAddUnitLanes(&dW1_2, UnitLanes(repeating: xT[32 + r]), dz1)
+                }
+                Self.storeUnitLanes(dW2_0, dW2t + j0)
+                Self.storeUnitLanes(dW2_1, dW2t + 12 + j0)
+                Self.storeUnitLanes(dW2_2, dW2t + 24 + j0)
+                Self.storeUnitLanes(dW2_3, dW2t + 36 + j0)
+                Self.storeUnitLanes(dW2_4, dW2t + 48 + j0)
+                Self.storeUnitLanes(db1Sum, db1p + j0)
+                Self.storeUnitLanes(dW1_0, dW1p + j0)
+                Self.storeUnitLanes(dW1_1, dW1p + 12 + j0)
+                Self.storeUnitLanes(dW1_2, dW1p + 24 + j0)
+                j0 += 4
             }
 
             // The sums in the parameters' layout
             for j in 0..<10 {
                 dW1_via_z1_linear[j] = dW1p[j]
-                dW1_via_z1_linear[10 + j] = dW1p[16 + j]
-                dW1_via_z1_linear[20 + j] = dW1p[32 + j]
+                dW1_via_z1_linear[10 + j] = dW1p[12 + j]
+                dW1_via_z1_linear[20 + j] = dW1p[24 + j]
                 dz1_sum[j] = db1p[j]
                 dW2_via_z2_linear[5 * j] = dW2t[j]
-                dW2_via_z2_linear[5 * j + 1] = dW2t[16 + j]
-                dW2_via_z2_linear[5 * j + 2] = dW2t[32 + j]
-                dW2_via_z2_linear[5 * j + 3] = dW2t[48 + j]
-                dW2_via_z2_linear[5 * j + 4] = dW2t[64 + j]
+                dW2_via_z2_linear[5 * j + 1] = dW2t[12 + j]
+                dW2_via_z2_linear[5 * j + 2] = dW2t[24 + j]
+                dW2_via_z2_linear[5 * j + 3] = dW2t[36 + j]
+                dW2_via_z2_linear[5 * j + 4] = dW2t[48 + j]
             }
         }
 

@@ -32,8 +32,8 @@ public struct LeakyReluNet: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 52
-    /// Scalars a `Workspace` holds: the gradient, then 943 of scratch.
-    public static let workspaceCount = 995
+    /// Scalars a `Workspace` holds: the gradient, then 983 of scratch.
+    public static let workspaceCount = 1035
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 6]), ("b1", 18, [6]), ("W2", 24, [6, 4]), ("b2", 48, [4])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -399,14 +399,14 @@ public struct LeakyReluNet: Sendable {
 
     // MARK: Fused hidden-layer step
 
-    /// 8 examples (forward) or 8 hidden units (backward): 512 bits of `Scalar`.
+    /// 8 examples, in the forward pass: 512 bits of `Scalar`.
     typealias Lanes = SIMD8<Scalar>
 
     @inline(__always)
     static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
 
     @inline(__always)
-    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
+    static func storeLanes(_ x: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: Lanes.self) }
 
     /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
     @inline(__always)
@@ -420,19 +420,54 @@ public struct LeakyReluNet: Sendable {
 
     /// A scalar in every lane.
     @inline(__always)
-    static func splat(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
+    static func splatLanes(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
 
     /// a where `mask` is set, else b, lane by lane.
     @inline(__always)
-    static func select(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
+    static func selectLanes(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
 
     /// The larger of a and b, lane by lane (b where a < b).
     @inline(__always)
-    static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
+    static func maximumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
 
     /// The smaller of a and b, lane by lane (b where b < a).
     @inline(__always)
-    static func minimum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .< a) }
+    static func minimumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: b .< a) }
+
+    /// 4 hidden units, in the backward pass: 256 bits of `Scalar`.
+    typealias UnitLanes = SIMD4<Scalar>
+
+    @inline(__always)
+    static func loadUnitLanes(_ p: UnsafePointer<Scalar>) -> UnitLanes { UnsafeRawPointer(p).loadUnaligned(as: UnitLanes.self) }
+
+    @inline(__always)
+    static func storeUnitLanes(_ x: UnitLanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: UnitLanes.self) }
+
+    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
+    @inline(__always)
+    static func multiplyAddUnitLanes(_ c: inout UnitLanes, _ a: UnitLanes, _ b: UnitLanes) {
+        #if NNGEN_FMA
+        c.addProduct(a, b)
+        #else
+        c += a * b
+        #endif
+    }
+
+    /// A scalar in every lane.
+    @inline(__always)
+    static func splatUnitLanes(_ x: Scalar) -> UnitLanes { UnitLanes(repeating: x) }
+
+    /// a where `mask` is set, else b, lane by lane.
+    @inline(__always)
+    static func selectUnitLanes(_ mask: SIMDMask<UnitLanes.MaskStorage>, _ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: mask) }
+
+    /// The larger of a and b, lane by lane (b where a < b).
+    @inline(__always)
+    static func maximumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { a.replacing(with: b, where: a .< b) }
+
+    /// The smaller of a and b, lane by lane (b where b < a).
+    @inline(__always)
+    static func minimumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: b .< a) }
 
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
@@ -624,6 +659,7 @@ public struct LeakyReluNet: Sendable {
             let W1p = s + 815, b1p = s + 839  // W1 [3×8], b1 [8], zero-padded
             let W2t = s + 847  // W2ᵀ [4×8], zero-padded
             let dW2t = s + 879, dW1p = s + 911, db1p = s + 935  // padded sums
+            let chunk = s + 943  // [5×2×4] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 8 examples and the
             // hidden layer to 8 units (padding examples have zero inputs, padding units zero weights)
@@ -669,7 +705,7 @@ public struct LeakyReluNet: Sendable {
                     Self.multiplyAddLanes(&z1, x0, Lanes(repeating: W1[j]))
                     Self.multiplyAddLanes(&z1, x1, Lanes(repeating: W1[6 + j]))
                     Self.multiplyAddLanes(&z1, x2, Lanes(repeating: W1[12 + j]))
-                    let h1 = Self.maximum(0.1 * z1, z1)
+                    let h1 = Self.maximumLanes(0.1 * z1, z1)
                     Self.multiplyAddLanes(&s0, h1, Lanes(repeating: W2[4 * j]))
                     Self.multiplyAddLanes(&s1, h1, Lanes(repeating: W2[4 * j + 1]))
                     Self.multiplyAddLanes(&s2, h1, Lanes(repeating: W2[4 * j + 2]))
@@ -735,48 +771,54 @@ public struct LeakyReluNet: Sendable {
             dz2_sum[2] = sum2.sum()
             dz2_sum[3] = sum3.sum()
 
-            // Backward, 8 hidden units per vector, examples innermost (z1 and h1 recomputed):
+            // Backward, 4 hidden units per vector, examples innermost (z1 and h1 recomputed):
             // dL/dW2 = h1ᵀ · dL/dscores; dh1 = dL/dscores · W2ᵀ; dz1 from dh1 by the activation's
             // pullback; dL/db1 = Σ over examples of dz1; dL/dW1 = xᵀ · dz1
             var j0 = 0
             while j0 < 8 {
-                let w1_0 = Self.loadLanes(W1p + j0), w1_1 = Self.loadLanes(W1p + 8 + j0), w1_2 = Self.loadLanes(W1p + 16 + j0), bias = Self.loadLanes(b1p + j0)
-                let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 8 + j0), w2_2 = Self.loadLanes(W2t + 16 + j0), w2_3 = Self.loadLanes(W2t + 24 + j0)
-                var dW2_0 = Lanes(), dW2_1 = Lanes(), dW2_2 = Lanes(), dW2_3 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes(), dW1_1 = Lanes(), dW1_2 = Lanes()
+                // h1 and dz1 of every example, from the units' weights
+                let w1_0 = Self.loadUnitLanes(W1p + j0), w1_1 = Self.loadUnitLanes(W1p + 8 + j0), w1_2 = Self.loadUnitLanes(W1p + 16 + j0), bias = Self.loadUnitLanes(b1p + j0)
+                let w2_0 = Self.loadUnitLanes(W2t + j0), w2_1 = Self.loadUnitLanes(W2t + 8 + j0), w2_2 = Self.loadUnitLanes(W2t + 16 + j0), w2_3 = Self.loadUnitLanes(W2t + 24 + j0)
                 for r in 0..<5 {
-                    let x0 = Lanes(repeating: xT[r]), x1 = Lanes(repeating: xT[8 + r]), x2 = Lanes(repeating: xT[16 + r])
+                    let x0 = UnitLanes(repeating: xT[r]), x1 = UnitLanes(repeating: xT[8 + r]), x2 = UnitLanes(repeating: xT[16 + r])
                     var z1 = bias
-                    Self.multiplyAddLanes(&z1, x0, w1_0)
-                    Self.multiplyAddLanes(&z1, x1, w1_1)
-                    Self.multiplyAddLanes(&z1, x2, w1_2)
-                    let h1 = Self.maximum(0.1 * z1, z1)
-                    let d0 = Lanes(repeating: dScoresT[r]), d1 = Lanes(repeating: dScoresT[8 + r]), d2 = Lanes(repeating: dScoresT[16 + r]), d3 = Lanes(repeating: dScoresT[24 + r])
-                    Self.multiplyAddLanes(&dW2_0, h1, d0)
-                    Self.multiplyAddLanes(&dW2_1, h1, d1)
-                    Self.multiplyAddLanes(&dW2_2, h1, d2)
-                    Self.multiplyAddLanes(&dW2_3, h1, d3)
-                    var dh1 = d0 * w2_0
-                    Self.multiplyAddLanes(&dh1, d1, w2_1)
-                    Self.multiplyAddLanes(&dh1, d2, w2_2)
-                    Self.multiplyAddLanes(&dh1, d3, w2_3)
+                    Self.multiplyAddUnitLanes(&z1, x0, w1_0)
+                    Self.multiplyAddUnitLanes(&z1, x1, w1_1)
+                    Self.multiplyAddUnitLanes(&z1, x2, w1_2)
+                    let h1 = Self.maximumUnitLanes(0.1 * z1, z1)
+                    var dh1 = UnitLanes(repeating: dScoresT[r]) * w2_0
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[8 + r]), w2_1)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[16 + r]), w2_2)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[24 + r]), w2_3)
                     // α·dL/dh1
                     let dh1_leak = dh1 * 0.1
                     // dL/dz1 = dL/dh1 · leaky_relu'(z1)   (∂h1/∂z1 = 1 where z1 > 0, else α = 0.1)
-                    let dz1 = Self.select(h1 .> 0, dh1, dh1_leak)
-                    db1Sum += dz1
-                    Self.multiplyAddLanes(&dW1_0, x0, dz1)
-                    Self.multiplyAddLanes(&dW1_1, x1, dz1)
-                    Self.multiplyAddLanes(&dW1_2, x2, dz1)
+                    let dz1 = Self.selectUnitLanes(h1 .> 0, dh1, dh1_leak)
+                    Self.storeUnitLanes(h1, chunk + r * 8)
+                    Self.storeUnitLanes(dz1, chunk + r * 8 + 4)
                 }
-                Self.storeLanes(dW2_0, dW2t + j0)
-                Self.storeLanes(dW2_1, dW2t + 8 + j0)
-                Self.storeLanes(dW2_2, dW2t + 16 + j0)
-                Self.storeLanes(dW2_3, dW2t + 24 + j0)
-                Self.storeLanes(db1Sum, db1p + j0)
-                Self.storeLanes(dW1_0, dW1p + j0)
-                Self.storeLanes(dW1_1, dW1p + 8 + j0)
-                Self.storeLanes(dW1_2, dW1p + 16 + j0)
-                j0 += 8
+                // The sums over examples
+                var dW2_0 = UnitLanes(), dW2_1 = UnitLanes(), dW2_2 = UnitLanes(), dW2_3 = UnitLanes(), db1Sum = UnitLanes(), dW1_0 = UnitLanes(), dW1_1 = UnitLanes(), dW1_2 = UnitLanes()
+                for r in 0..<5 {
+                    let h1 = Self.loadUnitLanes(chunk + r * 8), dz1 = Self.loadUnitLanes(chunk + r * 8 + 4)
+                    Self.multiplyAddUnitLanes(&dW2_0, h1, UnitLanes(repeating: dScoresT[r]))
+                    Self.multiplyAddUnitLanes(&dW2_1, h1, UnitLanes(repeating: dScoresT[8 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_2, h1, UnitLanes(repeating: dScoresT[16 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_3, h1, UnitLanes(repeating: dScoresT[24 + r]))
+                    db1Sum += dz1
+                    Self.multiplyAddUnitLanes(&dW1_0, UnitLanes(repeating: xT[r]), dz1)
+                    Self.multiplyAddUnitLanes(&dW1_1, UnitLanes(repeating: xT[8 + r]), dz1)
+                    Self.multiplyAddUnitLanes(&dW1_2, UnitLanes(repeating: xT[16 + r]), dz1)
+                }
+                Self.storeUnitLanes(dW2_0, dW2t + j0)
+                Self.storeUnitLanes(dW2_1, dW2t + 8 + j0)
+                Self.storeUnitLanes(dW2_2, dW2t + 16 + j0)
+                Self.storeUnitLanes(dW2_3, dW2t + 24 + j0)
+                Self.storeUnitLanes(db1Sum, db1p + j0)
+                Self.storeUnitLanes(dW1_0, dW1p + j0)
+                Self.storeUnitLanes(dW1_1, dW1p + 8 + j0)
+                Self.storeUnitLanes(dW1_2, dW1p + 16 + j0)
+                j0 += 4
             }
 
             // The sums in the parameters' layout

@@ -32,8 +32,8 @@ public struct MomentumNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 67
-    /// Scalars a `Workspace` holds: the gradient, then 1046 of scratch.
-    public static let workspaceCount = 1113
+    /// Scalars a `Workspace` holds: the gradient, then 1094 of scratch.
+    public static let workspaceCount = 1161
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 8]), ("b1", 32, [8]), ("W2", 40, [8, 3]), ("b2", 64, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -1036,14 +1036,14 @@ public struct MomentumNet: Sendable {
 
     // MARK: Fused hidden-layer step
 
-    /// 8 examples (forward) or 8 hidden units (backward): 512 bits of `Scalar`.
+    /// 8 examples, in the forward pass: 512 bits of `Scalar`.
     typealias Lanes = SIMD8<Scalar>
 
     @inline(__always)
     static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
 
     @inline(__always)
-    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
+    static func storeLanes(_ x: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: Lanes.self) }
 
     /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
     @inline(__always)
@@ -1057,19 +1057,54 @@ public struct MomentumNet: Sendable {
 
     /// A scalar in every lane.
     @inline(__always)
-    static func splat(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
+    static func splatLanes(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
 
     /// a where `mask` is set, else b, lane by lane.
     @inline(__always)
-    static func select(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
+    static func selectLanes(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
 
     /// The larger of a and b, lane by lane (b where a < b).
     @inline(__always)
-    static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
+    static func maximumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
 
     /// The smaller of a and b, lane by lane (b where b < a).
     @inline(__always)
-    static func minimum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .< a) }
+    static func minimumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: b .< a) }
+
+    /// 4 hidden units, in the backward pass: 256 bits of `Scalar`.
+    typealias UnitLanes = SIMD4<Scalar>
+
+    @inline(__always)
+    static func loadUnitLanes(_ p: UnsafePointer<Scalar>) -> UnitLanes { UnsafeRawPointer(p).loadUnaligned(as: UnitLanes.self) }
+
+    @inline(__always)
+    static func storeUnitLanes(_ x: UnitLanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: UnitLanes.self) }
+
+    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
+    @inline(__always)
+    static func multiplyAddUnitLanes(_ c: inout UnitLanes, _ a: UnitLanes, _ b: UnitLanes) {
+        #if NNGEN_FMA
+        c.addProduct(a, b)
+        #else
+        c += a * b
+        #endif
+    }
+
+    /// A scalar in every lane.
+    @inline(__always)
+    static func splatUnitLanes(_ x: Scalar) -> UnitLanes { UnitLanes(repeating: x) }
+
+    /// a where `mask` is set, else b, lane by lane.
+    @inline(__always)
+    static func selectUnitLanes(_ mask: SIMDMask<UnitLanes.MaskStorage>, _ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: mask) }
+
+    /// The larger of a and b, lane by lane (b where a < b).
+    @inline(__always)
+    static func maximumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { a.replacing(with: b, where: a .< b) }
+
+    /// The smaller of a and b, lane by lane (b where b < a).
+    @inline(__always)
+    static func minimumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: b .< a) }
 
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
@@ -1247,6 +1282,7 @@ public struct MomentumNet: Sendable {
             let W1p = s + 918, b1p = s + 950  // W1 [4×8], b1 [8], zero-padded
             let W2t = s + 958  // W2ᵀ [3×8], zero-padded
             let dW2t = s + 982, dW1p = s + 1006, db1p = s + 1038  // padded sums
+            let chunk = s + 1046  // [6×2×4] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 8 examples and the
             // hidden layer to 8 units (padding examples have zero inputs, padding units zero weights)
@@ -1285,7 +1321,7 @@ public struct MomentumNet: Sendable {
                     Self.multiplyAddLanes(&z1, x1, Lanes(repeating: W1[8 + j]))
                     Self.multiplyAddLanes(&z1, x2, Lanes(repeating: W1[16 + j]))
                     Self.multiplyAddLanes(&z1, x3, Lanes(repeating: W1[24 + j]))
-                    let h1 = Self.maximum(Self.splat(0), z1)
+                    let h1 = Self.maximumLanes(Self.splatLanes(0), z1)
                     Self.multiplyAddLanes(&s0, h1, Lanes(repeating: W2[3 * j]))
                     Self.multiplyAddLanes(&s1, h1, Lanes(repeating: W2[3 * j + 1]))
                     Self.multiplyAddLanes(&s2, h1, Lanes(repeating: W2[3 * j + 2]))
@@ -1347,46 +1383,52 @@ public struct MomentumNet: Sendable {
             dz2_sum[1] = sum1.sum()
             dz2_sum[2] = sum2.sum()
 
-            // Backward, 8 hidden units per vector, examples innermost (z1 and h1 recomputed):
+            // Backward, 4 hidden units per vector, examples innermost (z1 and h1 recomputed):
             // dL/dW2 = h1ᵀ · dL/dscores; dh1 = dL/dscores · W2ᵀ; dz1 from dh1 by the activation's
             // pullback; dL/db1 = Σ over examples of dz1; dL/dW1 = xᵀ · dz1
             var j0 = 0
             while j0 < 8 {
-                let w1_0 = Self.loadLanes(W1p + j0), w1_1 = Self.loadLanes(W1p + 8 + j0), w1_2 = Self.loadLanes(W1p + 16 + j0), w1_3 = Self.loadLanes(W1p + 24 + j0), bias = Self.loadLanes(b1p + j0)
-                let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 8 + j0), w2_2 = Self.loadLanes(W2t + 16 + j0)
-                var dW2_0 = Lanes(), dW2_1 = Lanes(), dW2_2 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes(), dW1_1 = Lanes(), dW1_2 = Lanes(), dW1_3 = Lanes()
+                // h1 and dz1 of every example, from the units' weights
+                let w1_0 = Self.loadUnitLanes(W1p + j0), w1_1 = Self.loadUnitLanes(W1p + 8 + j0), w1_2 = Self.loadUnitLanes(W1p + 16 + j0), w1_3 = Self.loadUnitLanes(W1p + 24 + j0), bias = Self.loadUnitLanes(b1p + j0)
+                let w2_0 = Self.loadUnitLanes(W2t + j0), w2_1 = Self.loadUnitLanes(W2t + 8 + j0), w2_2 = Self.loadUnitLanes(W2t + 16 + j0)
                 for r in 0..<6 {
-                    let x0 = Lanes(repeating: xT[r]), x1 = Lanes(repeating: xT[8 + r]), x2 = Lanes(repeating: xT[16 + r]), x3 = Lanes(repeating: xT[24 + r])
+                    let x0 = UnitLanes(repeating: xT[r]), x1 = UnitLanes(repeating: xT[8 + r]), x2 = UnitLanes(repeating: xT[16 + r]), x3 = UnitLanes(repeating: xT[24 + r])
                     var z1 = bias
-                    Self.multiplyAddLanes(&z1, x0, w1_0)
-                    Self.multiplyAddLanes(&z1, x1, w1_1)
-                    Self.multiplyAddLanes(&z1, x2, w1_2)
-                    Self.multiplyAddLanes(&z1, x3, w1_3)
-                    let h1 = Self.maximum(Self.splat(0), z1)
-                    let d0 = Lanes(repeating: dScoresT[r]), d1 = Lanes(repeating: dScoresT[8 + r]), d2 = Lanes(repeating: dScoresT[16 + r])
-                    Self.multiplyAddLanes(&dW2_0, h1, d0)
-                    Self.multiplyAddLanes(&dW2_1, h1, d1)
-                    Self.multiplyAddLanes(&dW2_2, h1, d2)
-                    var dh1 = d0 * w2_0
-                    Self.multiplyAddLanes(&dh1, d1, w2_1)
-                    Self.multiplyAddLanes(&dh1, d2, w2_2)
+                    Self.multiplyAddUnitLanes(&z1, x0, w1_0)
+                    Self.multiplyAddUnitLanes(&z1, x1, w1_1)
+                    Self.multiplyAddUnitLanes(&z1, x2, w1_2)
+                    Self.multiplyAddUnitLanes(&z1, x3, w1_3)
+                    let h1 = Self.maximumUnitLanes(Self.splatUnitLanes(0), z1)
+                    var dh1 = UnitLanes(repeating: dScoresT[r]) * w2_0
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[8 + r]), w2_1)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[16 + r]), w2_2)
                     // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
-                    let dz1 = Self.select(h1 .> 0, dh1, Self.splat(0))
-                    db1Sum += dz1
-                    Self.multiplyAddLanes(&dW1_0, x0, dz1)
-                    Self.multiplyAddLanes(&dW1_1, x1, dz1)
-                    Self.multiplyAddLanes(&dW1_2, x2, dz1)
-                    Self.multiplyAddLanes(&dW1_3, x3, dz1)
+                    let dz1 = Self.selectUnitLanes(h1 .> 0, dh1, Self.splatUnitLanes(0))
+                    Self.storeUnitLanes(h1, chunk + r * 8)
+                    Self.storeUnitLanes(dz1, chunk + r * 8 + 4)
                 }
-                Self.storeLanes(dW2_0, dW2t + j0)
-                Self.storeLanes(dW2_1, dW2t + 8 + j0)
-                Self.storeLanes(dW2_2, dW2t + 16 + j0)
-                Self.storeLanes(db1Sum, db1p + j0)
-                Self.storeLanes(dW1_0, dW1p + j0)
-                Self.storeLanes(dW1_1, dW1p + 8 + j0)
-                Self.storeLanes(dW1_2, dW1p + 16 + j0)
-                Self.storeLanes(dW1_3, dW1p + 24 + j0)
-                j0 += 8
+                // The sums over examples
+                var dW2_0 = UnitLanes(), dW2_1 = UnitLanes(), dW2_2 = UnitLanes(), db1Sum = UnitLanes(), dW1_0 = UnitLanes(), dW1_1 = UnitLanes(), dW1_2 = UnitLanes(), dW1_3 = UnitLanes()
+                for r in 0..<6 {
+                    let h1 = Self.loadUnitLanes(chunk + r * 8), dz1 = Self.loadUnitLanes(chunk + r * 8 + 4)
+                    Self.multiplyAddUnitLanes(&dW2_0, h1, UnitLanes(repeating: dScoresT[r]))
+                    Self.multiplyAddUnitLanes(&dW2_1, h1, UnitLanes(repeating: dScoresT[8 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_2, h1, UnitLanes(repeating: dScoresT[16 + r]))
+                    db1Sum += dz1
+                    Self.multiplyAddUnitLanes(&dW1_0, UnitLanes(repeating: xT[r]), dz1)
+                    Self.multiplyAddUnitLanes(&dW1_1, UnitLanes(repeating: xT[8 + r]), dz1)
+                    Self.multiplyAddUnitLanes(&dW1_2, UnitLanes(repeating: xT[16 + r]), dz1)
+                    Self.multiplyAddUnitLanes(&dW1_3, UnitLanes(repeating: xT[24 + r]), dz1)
+                }
+                Self.storeUnitLanes(dW2_0, dW2t + j0)
+                Self.storeUnitLanes(dW2_1, dW2t + 8 + j0)
+                Self.storeUnitLanes(dW2_2, dW2t + 16 + j0)
+                Self.storeUnitLanes(db1Sum, db1p + j0)
+                Self.storeUnitLanes(dW1_0, dW1p + j0)
+                Self.storeUnitLanes(dW1_1, dW1p + 8 + j0)
+                Self.storeUnitLanes(dW1_2, dW1p + 16 + j0)
+                Self.storeUnitLanes(dW1_3, dW1p + 24 + j0)
+                j0 += 4
             }
 
             // The sums in the parameters' layout

@@ -32,8 +32,8 @@ public struct ReluLayerNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 87
-    /// Scalars a `Workspace` holds: the gradient, then 2632 of scratch.
-    public static let workspaceCount = 2719
+    /// Scalars a `Workspace` holds: the gradient, then 2952 of scratch.
+    public static let workspaceCount = 3039
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 12]), ("b1", 36, [12]), ("W2", 48, [12, 3]), ("b2", 84, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -1098,14 +1098,14 @@ public struct ReluLayerNet: Sendable {
 
     // MARK: Fused hidden-layer step
 
-    /// 16 examples (forward) or 16 hidden units (backward): 512 bits of `Scalar`.
+    /// 16 examples, in the forward pass: 512 bits of `Scalar`.
     typealias Lanes = SIMD16<Scalar>
 
     @inline(__always)
     static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
 
     @inline(__always)
-    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
+    static func storeLanes(_ x: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: Lanes.self) }
 
     /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
     @inline(__always)
@@ -1119,19 +1119,54 @@ public struct ReluLayerNet: Sendable {
 
     /// A scalar in every lane.
     @inline(__always)
-    static func splat(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
+    static func splatLanes(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
 
     /// a where `mask` is set, else b, lane by lane.
     @inline(__always)
-    static func select(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
+    static func selectLanes(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
 
     /// The larger of a and b, lane by lane (b where a < b).
     @inline(__always)
-    static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
+    static func maximumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
 
     /// The smaller of a and b, lane by lane (b where b < a).
     @inline(__always)
-    static func minimum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .< a) }
+    static func minimumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: b .< a) }
+
+    /// 8 hidden units, in the backward pass: 256 bits of `Scalar`.
+    typealias UnitLanes = SIMD8<Scalar>
+
+    @inline(__always)
+    static func loadUnitLanes(_ p: UnsafePointer<Scalar>) -> UnitLanes { UnsafeRawPointer(p).loadUnaligned(as: UnitLanes.self) }
+
+    @inline(__always)
+    static func storeUnitLanes(_ x: UnitLanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: UnitLanes.self) }
+
+    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
+    @inline(__always)
+    static func multiplyAddUnitLanes(_ c: inout UnitLanes, _ a: UnitLanes, _ b: UnitLanes) {
+        #if NNGEN_FMA
+        c.addProduct(a, b)
+        #else
+        c += a * b
+        #endif
+    }
+
+    /// A scalar in every lane.
+    @inline(__always)
+    static func splatUnitLanes(_ x: Scalar) -> UnitLanes { UnitLanes(repeating: x) }
+
+    /// a where `mask` is set, else b, lane by lane.
+    @inline(__always)
+    static func selectUnitLanes(_ mask: SIMDMask<UnitLanes.MaskStorage>, _ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: mask) }
+
+    /// The larger of a and b, lane by lane (b where a < b).
+    @inline(__always)
+    static func maximumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { a.replacing(with: b, where: a .< b) }
+
+    /// The smaller of a and b, lane by lane (b where b < a).
+    @inline(__always)
+    static func minimumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: b .< a) }
 
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
@@ -1305,6 +1340,7 @@ public struct ReluLayerNet: Sendable {
             let W1p = s + 2408, b1p = s + 2456  // W1 [3×16], b1 [16], zero-padded
             let W2t = s + 2472  // W2ᵀ [3×16], zero-padded
             let dW2t = s + 2520, dW1p = s + 2568, db1p = s + 2616  // padded sums
+            let chunk = s + 2632  // [20×2×8] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 32 examples and the
             // hidden layer to 16 units (padding examples have zero inputs, padding units zero weights)
@@ -1348,7 +1384,7 @@ public struct ReluLayerNet: Sendable {
                     Self.multiplyAddLanes(&z1, x0, Lanes(repeating: W1[j]))
                     Self.multiplyAddLanes(&z1, x1, Lanes(repeating: W1[12 + j]))
                     Self.multiplyAddLanes(&z1, x2, Lanes(repeating: W1[24 + j]))
-                    let a2 = Self.maximum(Self.splat(0), z1)
+                    let a2 = Self.maximumLanes(Self.splatLanes(0), z1)
                     Self.multiplyAddLanes(&s0, a2, Lanes(repeating: W2[3 * j]))
                     Self.multiplyAddLanes(&s1, a2, Lanes(repeating: W2[3 * j + 1]))
                     Self.multiplyAddLanes(&s2, a2, Lanes(repeating: W2[3 * j + 2]))
@@ -1410,43 +1446,49 @@ public struct ReluLayerNet: Sendable {
             dz2_sum[1] = sum1.sum()
             dz2_sum[2] = sum2.sum()
 
-            // Backward, 16 hidden units per vector, examples innermost (z1 and a2 recomputed):
+            // Backward, 8 hidden units per vector, examples innermost (z1 and a2 recomputed):
             // dL/dW2 = a2ᵀ · dL/dscores; da2 = dL/dscores · W2ᵀ; dz1 from da2 by the activation's
             // pullback; dL/db1 = Σ over examples of dz1; dL/dW1 = xᵀ · dz1
             var j0 = 0
             while j0 < 16 {
-                let w1_0 = Self.loadLanes(W1p + j0), w1_1 = Self.loadLanes(W1p + 16 + j0), w1_2 = Self.loadLanes(W1p + 32 + j0), bias = Self.loadLanes(b1p + j0)
-                let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 16 + j0), w2_2 = Self.loadLanes(W2t + 32 + j0)
-                var dW2_0 = Lanes(), dW2_1 = Lanes(), dW2_2 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes(), dW1_1 = Lanes(), dW1_2 = Lanes()
+                // a2 and dz1 of every example, from the units' weights
+                let w1_0 = Self.loadUnitLanes(W1p + j0), w1_1 = Self.loadUnitLanes(W1p + 16 + j0), w1_2 = Self.loadUnitLanes(W1p + 32 + j0), bias = Self.loadUnitLanes(b1p + j0)
+                let w2_0 = Self.loadUnitLanes(W2t + j0), w2_1 = Self.loadUnitLanes(W2t + 16 + j0), w2_2 = Self.loadUnitLanes(W2t + 32 + j0)
                 for r in 0..<20 {
-                    let x0 = Lanes(repeating: xT[r]), x1 = Lanes(repeating: xT[32 + r]), x2 = Lanes(repeating: xT[64 + r])
+                    let x0 = UnitLanes(repeating: xT[r]), x1 = UnitLanes(repeating: xT[32 + r]), x2 = UnitLanes(repeating: xT[64 + r])
                     var z1 = bias
-                    Self.multiplyAddLanes(&z1, x0, w1_0)
-                    Self.multiplyAddLanes(&z1, x1, w1_1)
-                    Self.multiplyAddLanes(&z1, x2, w1_2)
-                    let a2 = Self.maximum(Self.splat(0), z1)
-                    let d0 = Lanes(repeating: dScoresT[r]), d1 = Lanes(repeating: dScoresT[32 + r]), d2 = Lanes(repeating: dScoresT[64 + r])
-                    Self.multiplyAddLanes(&dW2_0, a2, d0)
-                    Self.multiplyAddLanes(&dW2_1, a2, d1)
-                    Self.multiplyAddLanes(&dW2_2, a2, d2)
-                    var da2 = d0 * w2_0
-                    Self.multiplyAddLanes(&da2, d1, w2_1)
-                    Self.multiplyAddLanes(&da2, d2, w2_2)
+                    Self.multiplyAddUnitLanes(&z1, x0, w1_0)
+                    Self.multiplyAddUnitLanes(&z1, x1, w1_1)
+                    Self.multiplyAddUnitLanes(&z1, x2, w1_2)
+                    let a2 = Self.maximumUnitLanes(Self.splatUnitLanes(0), z1)
+                    var da2 = UnitLanes(repeating: dScoresT[r]) * w2_0
+                    Self.multiplyAddUnitLanes(&da2, UnitLanes(repeating: dScoresT[32 + r]), w2_1)
+                    Self.multiplyAddUnitLanes(&da2, UnitLanes(repeating: dScoresT[64 + r]), w2_2)
                     // dL/dz1 = dL/da2 · 1[z1 > 0]   (∂a2/∂z1 = 1 where z1 > 0, else 0)
-                    let dz1 = Self.select(a2 .> 0, da2, Self.splat(0))
-                    db1Sum += dz1
-                    Self.multiplyAddLanes(&dW1_0, x0, dz1)
-                    Self.multiplyAddLanes(&dW1_1, x1, dz1)
-                    Self.multiplyAddLanes(&dW1_2, x2, dz1)
+                    let dz1 = Self.selectUnitLanes(a2 .> 0, da2, Self.splatUnitLanes(0))
+                    Self.storeUnitLanes(a2, chunk + r * 16)
+                    Self.storeUnitLanes(dz1, chunk + r * 16 + 8)
                 }
-                Self.storeLanes(dW2_0, dW2t + j0)
-                Self.storeLanes(dW2_1, dW2t + 16 + j0)
-                Self.storeLanes(dW2_2, dW2t + 32 + j0)
-                Self.storeLanes(db1Sum, db1p + j0)
-                Self.storeLanes(dW1_0, dW1p + j0)
-                Self.storeLanes(dW1_1, dW1p + 16 + j0)
-                Self.storeLanes(dW1_2, dW1p + 32 + j0)
-                j0 += 16
+                // The sums over examples
+                var dW2_0 = UnitLanes(), dW2_1 = UnitLanes(), dW2_2 = UnitLanes(), db1Sum = UnitLanes(), dW1_0 = UnitLanes(), dW1_1 = UnitLanes(), dW1_2 = UnitLanes()
+                for r in 0..<20 {
+                    let a2 = Self.loadUnitLanes(chunk + r * 16), dz1 = Self.loadUnitLanes(chunk + r * 16 + 8)
+                    Self.multiplyAddUnitLanes(&dW2_0, a2, UnitLanes(repeating: dScoresT[r]))
+                    Self.multiplyAddUnitLanes(&dW2_1, a2, UnitLanes(repeating: dScoresT[32 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_2, a2, UnitLanes(repeating: dScoresT[64 + r]))
+                    db1Sum += dz1
+                    Self.multiplyAddUnitLanes(&dW1_0, UnitLanes(repeating: xT[r]), dz1)
+                    Self.multiplyAddUnitLanes(&dW1_1, UnitLanes(repeating: xT[32 + r]), dz1)
+                    Self.multiplyAddUnitLanes(&dW1_2, UnitLanes(repeating: xT[64 + r]), dz1)
+                }
+                Self.storeUnitLanes(dW2_0, dW2t + j0)
+                Self.storeUnitLanes(dW2_1, dW2t + 16 + j0)
+                Self.storeUnitLanes(dW2_2, dW2t + 32 + j0)
+                Self.storeUnitLanes(db1Sum, db1p + j0)
+                Self.storeUnitLanes(dW1_0, dW1p + j0)
+                Self.storeUnitLanes(dW1_1, dW1p + 16 + j0)
+                Self.storeUnitLanes(dW1_2, dW1p + 32 + j0)
+                j0 += 8
             }
 
             // The sums in the parameters' layout

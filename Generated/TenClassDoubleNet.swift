@@ -32,8 +32,8 @@ public struct TenClassDoubleNet: Sendable {
     public static let outputCount = 10
     /// Length of the flat parameter vector.
     public static let parameterCount = 322
-    /// Scalars a `Workspace` holds: the gradient, then 6142 of scratch.
-    public static let workspaceCount = 6464
+    /// Scalars a `Workspace` holds: the gradient, then 6542 of scratch.
+    public static let workspaceCount = 6864
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 24]), ("b1", 48, [24]), ("W2", 72, [24, 10]), ("b2", 312, [10])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -1036,14 +1036,14 @@ public struct TenClassDoubleNet: Sendable {
 
     // MARK: Fused hidden-layer step
 
-    /// 8 examples (forward) or 8 hidden units (backward): 512 bits of `Scalar`.
+    /// 8 examples, in the forward pass: 512 bits of `Scalar`.
     typealias Lanes = SIMD8<Scalar>
 
     @inline(__always)
     static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
 
     @inline(__always)
-    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
+    static func storeLanes(_ x: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: Lanes.self) }
 
     /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
     @inline(__always)
@@ -1057,19 +1057,54 @@ public struct TenClassDoubleNet: Sendable {
 
     /// A scalar in every lane.
     @inline(__always)
-    static func splat(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
+    static func splatLanes(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
 
     /// a where `mask` is set, else b, lane by lane.
     @inline(__always)
-    static func select(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
+    static func selectLanes(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
 
     /// The larger of a and b, lane by lane (b where a < b).
     @inline(__always)
-    static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
+    static func maximumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
 
     /// The smaller of a and b, lane by lane (b where b < a).
     @inline(__always)
-    static func minimum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .< a) }
+    static func minimumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: b .< a) }
+
+    /// 4 hidden units, in the backward pass: 256 bits of `Scalar`.
+    typealias UnitLanes = SIMD4<Scalar>
+
+    @inline(__always)
+    static func loadUnitLanes(_ p: UnsafePointer<Scalar>) -> UnitLanes { UnsafeRawPointer(p).loadUnaligned(as: UnitLanes.self) }
+
+    @inline(__always)
+    static func storeUnitLanes(_ x: UnitLanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: UnitLanes.self) }
+
+    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
+    @inline(__always)
+    static func multiplyAddUnitLanes(_ c: inout UnitLanes, _ a: UnitLanes, _ b: UnitLanes) {
+        #if NNGEN_FMA
+        c.addProduct(a, b)
+        #else
+        c += a * b
+        #endif
+    }
+
+    /// A scalar in every lane.
+    @inline(__always)
+    static func splatUnitLanes(_ x: Scalar) -> UnitLanes { UnitLanes(repeating: x) }
+
+    /// a where `mask` is set, else b, lane by lane.
+    @inline(__always)
+    static func selectUnitLanes(_ mask: SIMDMask<UnitLanes.MaskStorage>, _ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: mask) }
+
+    /// The larger of a and b, lane by lane (b where a < b).
+    @inline(__always)
+    static func maximumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { a.replacing(with: b, where: a .< b) }
+
+    /// The smaller of a and b, lane by lane (b where b < a).
+    @inline(__always)
+    static func minimumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: b .< a) }
 
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
@@ -1241,6 +1276,7 @@ public struct TenClassDoubleNet: Sendable {
             let W1p = s + 5518, b1p = s + 5566  // W1 [2×24], b1 [24], zero-padded
             let W2t = s + 5590  // W2ᵀ [10×24], zero-padded
             let dW2t = s + 5830, dW1p = s + 6070, db1p = s + 6118  // padded sums
+            let chunk = s + 6142  // [50×2×4] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 56 examples and the
             // hidden layer to 24 units (padding examples have zero inputs, padding units zero weights)
@@ -1278,7 +1314,7 @@ public struct TenClassDoubleNet: Sendable {
                     var z1 = Lanes(repeating: b1[j])
                     Self.multiplyAddLanes(&z1, x0, Lanes(repeating: W1[j]))
                     Self.multiplyAddLanes(&z1, x1, Lanes(repeating: W1[24 + j]))
-                    let h1 = Self.maximum(Self.splat(0), z1)
+                    let h1 = Self.maximumLanes(Self.splatLanes(0), z1)
                     Self.multiplyAddLanes(&s0, h1, Lanes(repeating: W2[10 * j]))
                     Self.multiplyAddLanes(&s1, h1, Lanes(repeating: W2[10 * j + 1]))
                     Self.multiplyAddLanes(&s2, h1, Lanes(repeating: W2[10 * j + 2]))
@@ -1368,61 +1404,67 @@ public struct TenClassDoubleNet: Sendable {
             dz2_sum[8] = sum8.sum()
             dz2_sum[9] = sum9.sum()
 
-            // Backward, 8 hidden units per vector, examples innermost (z1 and h1 recomputed):
+            // Backward, 4 hidden units per vector, examples innermost (z1 and h1 recomputed):
             // dL/dW2 = h1ᵀ · dL/dscores; dh1 = dL/dscores · W2ᵀ; dz1 from dh1 by the activation's
             // pullback; dL/db1 = Σ over examples of dz1; dL/dW1 = xᵀ · dz1
             var j0 = 0
             while j0 < 24 {
-                let w1_0 = Self.loadLanes(W1p + j0), w1_1 = Self.loadLanes(W1p + 24 + j0), bias = Self.loadLanes(b1p + j0)
-                let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 24 + j0), w2_2 = Self.loadLanes(W2t + 48 + j0), w2_3 = Self.loadLanes(W2t + 72 + j0), w2_4 = Self.loadLanes(W2t + 96 + j0), w2_5 = Self.loadLanes(W2t + 120 + j0), w2_6 = Self.loadLanes(W2t + 144 + j0), w2_7 = Self.loadLanes(W2t + 168 + j0), w2_8 = Self.loadLanes(W2t + 192 + j0), w2_9 = Self.loadLanes(W2t + 216 + j0)
-                var dW2_0 = Lanes(), dW2_1 = Lanes(), dW2_2 = Lanes(), dW2_3 = Lanes(), dW2_4 = Lanes(), dW2_5 = Lanes(), dW2_6 = Lanes(), dW2_7 = Lanes(), dW2_8 = Lanes(), dW2_9 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes(), dW1_1 = Lanes()
+                // h1 and dz1 of every example, from the units' weights
+                let w1_0 = Self.loadUnitLanes(W1p + j0), w1_1 = Self.loadUnitLanes(W1p + 24 + j0), bias = Self.loadUnitLanes(b1p + j0)
+                let w2_0 = Self.loadUnitLanes(W2t + j0), w2_1 = Self.loadUnitLanes(W2t + 24 + j0), w2_2 = Self.loadUnitLanes(W2t + 48 + j0), w2_3 = Self.loadUnitLanes(W2t + 72 + j0), w2_4 = Self.loadUnitLanes(W2t + 96 + j0), w2_5 = Self.loadUnitLanes(W2t + 120 + j0), w2_6 = Self.loadUnitLanes(W2t + 144 + j0), w2_7 = Self.loadUnitLanes(W2t + 168 + j0), w2_8 = Self.loadUnitLanes(W2t + 192 + j0), w2_9 = Self.loadUnitLanes(W2t + 216 + j0)
                 for r in 0..<50 {
-                    let x0 = Lanes(repeating: xT[r]), x1 = Lanes(repeating: xT[56 + r])
+                    let x0 = UnitLanes(repeating: xT[r]), x1 = UnitLanes(repeating: xT[56 + r])
                     var z1 = bias
-                    Self.multiplyAddLanes(&z1, x0, w1_0)
-                    Self.multiplyAddLanes(&z1, x1, w1_1)
-                    let h1 = Self.maximum(Self.splat(0), z1)
-                    let d0 = Lanes(repeating: dScoresT[r]), d1 = Lanes(repeating: dScoresT[56 + r]), d2 = Lanes(repeating: dScoresT[112 + r]), d3 = Lanes(repeating: dScoresT[168 + r]), d4 = Lanes(repeating: dScoresT[224 + r]), d5 = Lanes(repeating: dScoresT[280 + r]), d6 = Lanes(repeating: dScoresT[336 + r]), d7 = Lanes(repeating: dScoresT[392 + r]), d8 = Lanes(repeating: dScoresT[448 + r]), d9 = Lanes(repeating: dScoresT[504 + r])
-                    Self.multiplyAddLanes(&dW2_0, h1, d0)
-                    Self.multiplyAddLanes(&dW2_1, h1, d1)
-                    Self.multiplyAddLanes(&dW2_2, h1, d2)
-                    Self.multiplyAddLanes(&dW2_3, h1, d3)
-                    Self.multiplyAddLanes(&dW2_4, h1, d4)
-                    Self.multiplyAddLanes(&dW2_5, h1, d5)
-                    Self.multiplyAddLanes(&dW2_6, h1, d6)
-                    Self.multiplyAddLanes(&dW2_7, h1, d7)
-                    Self.multiplyAddLanes(&dW2_8, h1, d8)
-                    Self.multiplyAddLanes(&dW2_9, h1, d9)
-                    var dh1 = d0 * w2_0
-                    Self.multiplyAddLanes(&dh1, d1, w2_1)
-                    Self.multiplyAddLanes(&dh1, d2, w2_2)
-                    Self.multiplyAddLanes(&dh1, d3, w2_3)
-                    Self.multiplyAddLanes(&dh1, d4, w2_4)
-                    Self.multiplyAddLanes(&dh1, d5, w2_5)
-                    Self.multiplyAddLanes(&dh1, d6, w2_6)
-                    Self.multiplyAddLanes(&dh1, d7, w2_7)
-                    Self.multiplyAddLanes(&dh1, d8, w2_8)
-                    Self.multiplyAddLanes(&dh1, d9, w2_9)
+                    Self.multiplyAddUnitLanes(&z1, x0, w1_0)
+                    Self.multiplyAddUnitLanes(&z1, x1, w1_1)
+                    let h1 = Self.maximumUnitLanes(Self.splatUnitLanes(0), z1)
+                    var dh1 = UnitLanes(repeating: dScoresT[r]) * w2_0
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[56 + r]), w2_1)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[112 + r]), w2_2)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[168 + r]), w2_3)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[224 + r]), w2_4)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[280 + r]), w2_5)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[336 + r]), w2_6)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[392 + r]), w2_7)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[448 + r]), w2_8)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[504 + r]), w2_9)
                     // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
-                    let dz1 = Self.select(h1 .> 0, dh1, Self.splat(0))
-                    db1Sum += dz1
-                    Self.multiplyAddLanes(&dW1_0, x0, dz1)
-                    Self.multiplyAddLanes(&dW1_1, x1, dz1)
+                    let dz1 = Self.selectUnitLanes(h1 .> 0, dh1, Self.splatUnitLanes(0))
+                    Self.storeUnitLanes(h1, chunk + r * 8)
+                    Self.storeUnitLanes(dz1, chunk + r * 8 + 4)
                 }
-                Self.storeLanes(dW2_0, dW2t + j0)
-                Self.storeLanes(dW2_1, dW2t + 24 + j0)
-                Self.storeLanes(dW2_2, dW2t + 48 + j0)
-                Self.storeLanes(dW2_3, dW2t + 72 + j0)
-                Self.storeLanes(dW2_4, dW2t + 96 + j0)
-                Self.storeLanes(dW2_5, dW2t + 120 + j0)
-                Self.storeLanes(dW2_6, dW2t + 144 + j0)
-                Self.storeLanes(dW2_7, dW2t + 168 + j0)
-                Self.storeLanes(dW2_8, dW2t + 192 + j0)
-                Self.storeLanes(dW2_9, dW2t + 216 + j0)
-                Self.storeLanes(db1Sum, db1p + j0)
-                Self.storeLanes(dW1_0, dW1p + j0)
-                Self.storeLanes(dW1_1, dW1p + 24 + j0)
-                j0 += 8
+                // The sums over examples
+                var dW2_0 = UnitLanes(), dW2_1 = UnitLanes(), dW2_2 = UnitLanes(), dW2_3 = UnitLanes(), dW2_4 = UnitLanes(), dW2_5 = UnitLanes(), dW2_6 = UnitLanes(), dW2_7 = UnitLanes(), dW2_8 = UnitLanes(), dW2_9 = UnitLanes(), db1Sum = UnitLanes(), dW1_0 = UnitLanes(), dW1_1 = UnitLanes()
+                for r in 0..<50 {
+                    let h1 = Self.loadUnitLanes(chunk + r * 8), dz1 = Self.loadUnitLanes(chunk + r * 8 + 4)
+                    Self.multiplyAddUnitLanes(&dW2_0, h1, UnitLanes(repeating: dScoresT[r]))
+                    Self.multiplyAddUnitLanes(&dW2_1, h1, UnitLanes(repeating: dScoresT[56 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_2, h1, UnitLanes(repeating: dScoresT[112 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_3, h1, UnitLanes(repeating: dScoresT[168 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_4, h1, UnitLanes(repeating: dScoresT[224 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_5, h1, UnitLanes(repeating: dScoresT[280 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_6, h1, UnitLanes(repeating: dScoresT[336 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_7, h1, UnitLanes(repeating: dScoresT[392 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_8, h1, UnitLanes(repeating: dScoresT[448 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_9, h1, UnitLanes(repeating: dScoresT[504 + r]))
+                    db1Sum += dz1
+                    Self.multiplyAddUnitLanes(&dW1_0, UnitLanes(repeating: xT[r]), dz1)
+                    Self.multiplyAddUnitLanes(&dW1_1, UnitLanes(repeating: xT[56 + r]), dz1)
+                }
+                Self.storeUnitLanes(dW2_0, dW2t + j0)
+                Self.storeUnitLanes(dW2_1, dW2t + 24 + j0)
+                Self.storeUnitLanes(dW2_2, dW2t + 48 + j0)
+                Self.storeUnitLanes(dW2_3, dW2t + 72 + j0)
+                Self.storeUnitLanes(dW2_4, dW2t + 96 + j0)
+                Self.storeUnitLanes(dW2_5, dW2t + 120 + j0)
+                Self.storeUnitLanes(dW2_6, dW2t + 144 + j0)
+                Self.storeUnitLanes(dW2_7, dW2t + 168 + j0)
+                Self.storeUnitLanes(dW2_8, dW2t + 192 + j0)
+                Self.storeUnitLanes(dW2_9, dW2t + 216 + j0)
+                Self.storeUnitLanes(db1Sum, db1p + j0)
+                Self.storeUnitLanes(dW1_0, dW1p + j0)
+                Self.storeUnitLanes(dW1_1, dW1p + 24 + j0)
+                j0 += 4
             }
 
             // The sums in the parameters' layout

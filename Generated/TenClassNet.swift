@@ -32,8 +32,8 @@ public struct TenClassNet: Sendable {
     public static let outputCount = 10
     /// Length of the flat parameter vector.
     public static let parameterCount = 322
-    /// Scalars a `Workspace` holds: the gradient, then 7006 of scratch.
-    public static let workspaceCount = 7328
+    /// Scalars a `Workspace` holds: the gradient, then 7598 of scratch.
+    public static let workspaceCount = 7920
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 24]), ("b1", 48, [24]), ("W2", 72, [24, 10]), ("b2", 312, [10])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -1098,14 +1098,14 @@ public struct TenClassNet: Sendable {
 
     // MARK: Fused hidden-layer step
 
-    /// 16 examples (forward) or 16 hidden units (backward): 512 bits of `Scalar`.
+    /// 16 examples, in the forward pass: 512 bits of `Scalar`.
     typealias Lanes = SIMD16<Scalar>
 
     @inline(__always)
     static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
 
     @inline(__always)
-    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
+    static func storeLanes(_ x: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: Lanes.self) }
 
     /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
     @inline(__always)
@@ -1119,19 +1119,54 @@ public struct TenClassNet: Sendable {
 
     /// A scalar in every lane.
     @inline(__always)
-    static func splat(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
+    static func splatLanes(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
 
     /// a where `mask` is set, else b, lane by lane.
     @inline(__always)
-    static func select(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
+    static func selectLanes(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
 
     /// The larger of a and b, lane by lane (b where a < b).
     @inline(__always)
-    static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
+    static func maximumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
 
     /// The smaller of a and b, lane by lane (b where b < a).
     @inline(__always)
-    static func minimum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .< a) }
+    static func minimumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: b .< a) }
+
+    /// 8 hidden units, in the backward pass: 256 bits of `Scalar`.
+    typealias UnitLanes = SIMD8<Scalar>
+
+    @inline(__always)
+    static func loadUnitLanes(_ p: UnsafePointer<Scalar>) -> UnitLanes { UnsafeRawPointer(p).loadUnaligned(as: UnitLanes.self) }
+
+    @inline(__always)
+    static func storeUnitLanes(_ x: UnitLanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: UnitLanes.self) }
+
+    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
+    @inline(__always)
+    static func multiplyAddUnitLanes(_ c: inout UnitLanes, _ a: UnitLanes, _ b: UnitLanes) {
+        #if NNGEN_FMA
+        c.addProduct(a, b)
+        #else
+        c += a * b
+        #endif
+    }
+
+    /// A scalar in every lane.
+    @inline(__always)
+    static func splatUnitLanes(_ x: Scalar) -> UnitLanes { UnitLanes(repeating: x) }
+
+    /// a where `mask` is set, else b, lane by lane.
+    @inline(__always)
+    static func selectUnitLanes(_ mask: SIMDMask<UnitLanes.MaskStorage>, _ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: mask) }
+
+    /// The larger of a and b, lane by lane (b where a < b).
+    @inline(__always)
+    static func maximumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { a.replacing(with: b, where: a .< b) }
+
+    /// The smaller of a and b, lane by lane (b where b < a).
+    @inline(__always)
+    static func minimumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: b .< a) }
 
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
@@ -1300,12 +1335,13 @@ public struct TenClassNet: Sendable {
             let xT = s + 3692  // [2×64] inputs, one row per feature
             let scoresT = s + 3820, dScoresT = s + 5356  // [10×64] one row per class
             let exampleLosses = s + 6124  // [50] each example's loss
-            let W1p = s + 6174, b1p = s + 6238  // W1 [2×32], b1 [32], zero-padded
-            let W2t = s + 6270  // W2ᵀ [10×32], zero-padded
-            let dW2t = s + 6590, dW1p = s + 6910, db1p = s + 6974  // padded sums
+            let W1p = s + 6174, b1p = s + 6222  // W1 [2×24], b1 [24], zero-padded
+            let W2t = s + 6246  // W2ᵀ [10×24], zero-padded
+            let dW2t = s + 6486, dW1p = s + 6726, db1p = s + 6774  // padded sums
+            let chunk = s + 6798  // [50×2×8] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 64 examples and the
-            // hidden layer to 32 units (padding examples have zero inputs, padding units zero weights)
+            // hidden layer to 24 units (padding examples have zero inputs, padding units zero weights)
             for r in 0..<50 {
                 xT[r] = x[2 * r]
                 xT[64 + r] = x[2 * r + 1]
@@ -1316,33 +1352,18 @@ public struct TenClassNet: Sendable {
             }
             for j in 0..<24 {
                 W1p[j] = W1[j]
-                W1p[32 + j] = W1[24 + j]
+                W1p[24 + j] = W1[24 + j]
                 b1p[j] = b1[j]
                 W2t[j] = W2[10 * j]
-                W2t[32 + j] = W2[10 * j + 1]
-                W2t[64 + j] = W2[10 * j + 2]
-                W2t[96 + j] = W2[10 * j + 3]
-                W2t[128 + j] = W2[10 * j + 4]
-                W2t[160 + j] = W2[10 * j + 5]
-                W2t[192 + j] = W2[10 * j + 6]
-                W2t[224 + j] = W2[10 * j + 7]
-                W2t[256 + j] = W2[10 * j + 8]
-                W2t[288 + j] = W2[10 * j + 9]
-            }
-            for j in 24..<32 {
-                W1p[j] = 0
-                W1p[32 + j] = 0
-                b1p[j] = 0
-                W2t[j] = 0
-                W2t[32 + j] = 0
-                W2t[64 + j] = 0
-                W2t[96 + j] = 0
-                W2t[128 + j] = 0
-                W2t[160 + j] = 0
-                W2t[192 + j] = 0
-                W2t[224 + j] = 0
-                W2t[256 + j] = 0
-                W2t[288 + j] = 0
+                W2t[24 + j] = W2[10 * j + 1]
+                W2t[48 + j] = W2[10 * j + 2]
+                W2t[72 + j] = W2[10 * j + 3]
+                W2t[96 + j] = W2[10 * j + 4]
+                W2t[120 + j] = W2[10 * j + 5]
+                W2t[144 + j] = W2[10 * j + 6]
+                W2t[168 + j] = W2[10 * j + 7]
+                W2t[192 + j] = W2[10 * j + 8]
+                W2t[216 + j] = W2[10 * j + 9]
             }
 
             // Forward, 16 examples per vector: z1 = x·W1 + b1; h1 = relu(z1); scores = h1·W2 + b2,
@@ -1355,7 +1376,7 @@ public struct TenClassNet: Sendable {
                     var z1 = Lanes(repeating: b1[j])
                     Self.multiplyAddLanes(&z1, x0, Lanes(repeating: W1[j]))
                     Self.multiplyAddLanes(&z1, x1, Lanes(repeating: W1[24 + j]))
-                    let h1 = Self.maximum(Self.splat(0), z1)
+                    let h1 = Self.maximumLanes(Self.splatLanes(0), z1)
                     Self.multiplyAddLanes(&s0, h1, Lanes(repeating: W2[10 * j]))
                     Self.multiplyAddLanes(&s1, h1, Lanes(repeating: W2[10 * j + 1]))
                     Self.multiplyAddLanes(&s2, h1, Lanes(repeating: W2[10 * j + 2]))
@@ -1445,78 +1466,84 @@ public struct TenClassNet: Sendable {
             dz2_sum[8] = sum8.sum()
             dz2_sum[9] = sum9.sum()
 
-            // Backward, 16 hidden units per vector, examples innermost (z1 and h1 recomputed):
+            // Backward, 8 hidden units per vector, examples innermost (z1 and h1 recomputed):
             // dL/dW2 = h1ᵀ · dL/dscores; dh1 = dL/dscores · W2ᵀ; dz1 from dh1 by the activation's
             // pullback; dL/db1 = Σ over examples of dz1; dL/dW1 = xᵀ · dz1
             var j0 = 0
-            while j0 < 32 {
-                let w1_0 = Self.loadLanes(W1p + j0), w1_1 = Self.loadLanes(W1p + 32 + j0), bias = Self.loadLanes(b1p + j0)
-                let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 32 + j0), w2_2 = Self.loadLanes(W2t + 64 + j0), w2_3 = Self.loadLanes(W2t + 96 + j0), w2_4 = Self.loadLanes(W2t + 128 + j0), w2_5 = Self.loadLanes(W2t + 160 + j0), w2_6 = Self.loadLanes(W2t + 192 + j0), w2_7 = Self.loadLanes(W2t + 224 + j0), w2_8 = Self.loadLanes(W2t + 256 + j0), w2_9 = Self.loadLanes(W2t + 288 + j0)
-                var dW2_0 = Lanes(), dW2_1 = Lanes(), dW2_2 = Lanes(), dW2_3 = Lanes(), dW2_4 = Lanes(), dW2_5 = Lanes(), dW2_6 = Lanes(), dW2_7 = Lanes(), dW2_8 = Lanes(), dW2_9 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes(), dW1_1 = Lanes()
+            while j0 < 24 {
+                // h1 and dz1 of every example, from the units' weights
+                let w1_0 = Self.loadUnitLanes(W1p + j0), w1_1 = Self.loadUnitLanes(W1p + 24 + j0), bias = Self.loadUnitLanes(b1p + j0)
+                let w2_0 = Self.loadUnitLanes(W2t + j0), w2_1 = Self.loadUnitLanes(W2t + 24 + j0), w2_2 = Self.loadUnitLanes(W2t + 48 + j0), w2_3 = Self.loadUnitLanes(W2t + 72 + j0), w2_4 = Self.loadUnitLanes(W2t + 96 + j0), w2_5 = Self.loadUnitLanes(W2t + 120 + j0), w2_6 = Self.loadUnitLanes(W2t + 144 + j0), w2_7 = Self.loadUnitLanes(W2t + 168 + j0), w2_8 = Self.loadUnitLanes(W2t + 192 + j0), w2_9 = Self.loadUnitLanes(W2t + 216 + j0)
                 for r in 0..<50 {
-                    let x0 = Lanes(repeating: xT[r]), x1 = Lanes(repeating: xT[64 + r])
+                    let x0 = UnitLanes(repeating: xT[r]), x1 = UnitLanes(repeating: xT[64 + r])
                     var z1 = bias
-                    Self.multiplyAddLanes(&z1, x0, w1_0)
-                    Self.multiplyAddLanes(&z1, x1, w1_1)
-                    let h1 = Self.maximum(Self.splat(0), z1)
-                    let d0 = Lanes(repeating: dScoresT[r]), d1 = Lanes(repeating: dScoresT[64 + r]), d2 = Lanes(repeating: dScoresT[128 + r]), d3 = Lanes(repeating: dScoresT[192 + r]), d4 = Lanes(repeating: dScoresT[256 + r]), d5 = Lanes(repeating: dScoresT[320 + r]), d6 = Lanes(repeating: dScoresT[384 + r]), d7 = Lanes(repeating: dScoresT[448 + r]), d8 = Lanes(repeating: dScoresT[512 + r]), d9 = Lanes(repeating: dScoresT[576 + r])
-                    Self.multiplyAddLanes(&dW2_0, h1, d0)
-                    Self.multiplyAddLanes(&dW2_1, h1, d1)
-                    Self.multiplyAddLanes(&dW2_2, h1, d2)
-                    Self.multiplyAddLanes(&dW2_3, h1, d3)
-                    Self.multiplyAddLanes(&dW2_4, h1, d4)
-                    Self.multiplyAddLanes(&dW2_5, h1, d5)
-                    Self.multiplyAddLanes(&dW2_6, h1, d6)
-                    Self.multiplyAddLanes(&dW2_7, h1, d7)
-                    Self.multiplyAddLanes(&dW2_8, h1, d8)
-                    Self.multiplyAddLanes(&dW2_9, h1, d9)
-                    var dh1 = d0 * w2_0
-                    Self.multiplyAddLanes(&dh1, d1, w2_1)
-                    Self.multiplyAddLanes(&dh1, d2, w2_2)
-                    Self.multiplyAddLanes(&dh1, d3, w2_3)
-                    Self.multiplyAddLanes(&dh1, d4, w2_4)
-                    Self.multiplyAddLanes(&dh1, d5, w2_5)
-                    Self.multiplyAddLanes(&dh1, d6, w2_6)
-                    Self.multiplyAddLanes(&dh1, d7, w2_7)
-                    Self.multiplyAddLanes(&dh1, d8, w2_8)
-                    Self.multiplyAddLanes(&dh1, d9, w2_9)
+                    Self.multiplyAddUnitLanes(&z1, x0, w1_0)
+                    Self.multiplyAddUnitLanes(&z1, x1, w1_1)
+                    let h1 = Self.maximumUnitLanes(Self.splatUnitLanes(0), z1)
+                    var dh1 = UnitLanes(repeating: dScoresT[r]) * w2_0
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[64 + r]), w2_1)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[128 + r]), w2_2)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[192 + r]), w2_3)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[256 + r]), w2_4)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[320 + r]), w2_5)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[384 + r]), w2_6)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[448 + r]), w2_7)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[512 + r]), w2_8)
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[576 + r]), w2_9)
                     // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
-                    let dz1 = Self.select(h1 .> 0, dh1, Self.splat(0))
-                    db1Sum += dz1
-                    Self.multiplyAddLanes(&dW1_0, x0, dz1)
-                    Self.multiplyAddLanes(&dW1_1, x1, dz1)
+                    let dz1 = Self.selectUnitLanes(h1 .> 0, dh1, Self.splatUnitLanes(0))
+                    Self.storeUnitLanes(h1, chunk + r * 16)
+                    Self.storeUnitLanes(dz1, chunk + r * 16 + 8)
                 }
-                Self.storeLanes(dW2_0, dW2t + j0)
-                Self.storeLanes(dW2_1, dW2t + 32 + j0)
-                Self.storeLanes(dW2_2, dW2t + 64 + j0)
-                Self.storeLanes(dW2_3, dW2t + 96 + j0)
-                Self.storeLanes(dW2_4, dW2t + 128 + j0)
-                Self.storeLanes(dW2_5, dW2t + 160 + j0)
-                Self.storeLanes(dW2_6, dW2t + 192 + j0)
-                Self.storeLanes(dW2_7, dW2t + 224 + j0)
-                Self.storeLanes(dW2_8, dW2t + 256 + j0)
-                Self.storeLanes(dW2_9, dW2t + 288 + j0)
-                Self.storeLanes(db1Sum, db1p + j0)
-                Self.storeLanes(dW1_0, dW1p + j0)
-                Self.storeLanes(dW1_1, dW1p + 32 + j0)
-                j0 += 16
+                // The sums over examples
+                var dW2_0 = UnitLanes(), dW2_1 = UnitLanes(), dW2_2 = UnitLanes(), dW2_3 = UnitLanes(), dW2_4 = UnitLanes(), dW2_5 = UnitLanes(), dW2_6 = UnitLanes(), dW2_7 = UnitLanes(), dW2_8 = UnitLanes(), dW2_9 = UnitLanes(), db1Sum = UnitLanes(), dW1_0 = UnitLanes(), dW1_1 = UnitLanes()
+                for r in 0..<50 {
+                    let h1 = Self.loadUnitLanes(chunk + r * 16), dz1 = Self.loadUnitLanes(chunk + r * 16 + 8)
+                    Self.multiplyAddUnitLanes(&dW2_0, h1, UnitLanes(repeating: dScoresT[r]))
+                    Self.multiplyAddUnitLanes(&dW2_1, h1, UnitLanes(repeating: dScoresT[64 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_2, h1, UnitLanes(repeating: dScoresT[128 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_3, h1, UnitLanes(repeating: dScoresT[192 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_4, h1, UnitLanes(repeating: dScoresT[256 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_5, h1, UnitLanes(repeating: dScoresT[320 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_6, h1, UnitLanes(repeating: dScoresT[384 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_7, h1, UnitLanes(repeating: dScoresT[448 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_8, h1, UnitLanes(repeating: dScoresT[512 + r]))
+                    Self.multiplyAddUnitLanes(&dW2_9, h1, UnitLanes(repeating: dScoresT[576 + r]))
+                    db1Sum += dz1
+                    Self.multiplyAddUnitLanes(&dW1_0, UnitLanes(repeating: xT[r]), dz1)
+                    Self.multiplyAddUnitLanes(&dW1_1, UnitLanes(repeating: xT[64 + r]), dz1)
+                }
+                Self.storeUnitLanes(dW2_0, dW2t + j0)
+                Self.storeUnitLanes(dW2_1, dW2t + 24 + j0)
+                Self.storeUnitLanes(dW2_2, dW2t + 48 + j0)
+                Self.storeUnitLanes(dW2_3, dW2t + 72 + j0)
+                Self.storeUnitLanes(dW2_4, dW2t + 96 + j0)
+                Self.storeUnitLanes(dW2_5, dW2t + 120 + j0)
+                Self.storeUnitLanes(dW2_6, dW2t + 144 + j0)
+                Self.storeUnitLanes(dW2_7, dW2t + 168 + j0)
+                Self.storeUnitLanes(dW2_8, dW2t + 192 + j0)
+                Self.storeUnitLanes(dW2_9, dW2t + 216 + j0)
+                Self.storeUnitLanes(db1Sum, db1p + j0)
+                Self.storeUnitLanes(dW1_0, dW1p + j0)
+                Self.storeUnitLanes(dW1_1, dW1p + 24 + j0)
+                j0 += 8
             }
 
             // The sums in the parameters' layout
             for j in 0..<24 {
                 dW1_via_z1_linear[j] = dW1p[j]
-                dW1_via_z1_linear[24 + j] = dW1p[32 + j]
+                dW1_via_z1_linear[24 + j] = dW1p[24 + j]
                 dz1_sum[j] = db1p[j]
                 dW2_via_z2_linear[10 * j] = dW2t[j]
-                dW2_via_z2_linear[10 * j + 1] = dW2t[32 + j]
-                dW2_via_z2_linear[10 * j + 2] = dW2t[64 + j]
-                dW2_via_z2_linear[10 * j + 3] = dW2t[96 + j]
-                dW2_via_z2_linear[10 * j + 4] = dW2t[128 + j]
-                dW2_via_z2_linear[10 * j + 5] = dW2t[160 + j]
-                dW2_via_z2_linear[10 * j + 6] = dW2t[192 + j]
-                dW2_via_z2_linear[10 * j + 7] = dW2t[224 + j]
-                dW2_via_z2_linear[10 * j + 8] = dW2t[256 + j]
-                dW2_via_z2_linear[10 * j + 9] = dW2t[288 + j]
+                dW2_via_z2_linear[10 * j + 1] = dW2t[24 + j]
+                dW2_via_z2_linear[10 * j + 2] = dW2t[48 + j]
+                dW2_via_z2_linear[10 * j + 3] = dW2t[72 + j]
+                dW2_via_z2_linear[10 * j + 4] = dW2t[96 + j]
+                dW2_via_z2_linear[10 * j + 5] = dW2t[120 + j]
+                dW2_via_z2_linear[10 * j + 6] = dW2t[144 + j]
+                dW2_via_z2_linear[10 * j + 7] = dW2t[168 + j]
+                dW2_via_z2_linear[10 * j + 8] = dW2t[192 + j]
+                dW2_via_z2_linear[10 * j + 9] = dW2t[216 + j]
             }
         }
 

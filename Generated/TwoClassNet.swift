@@ -32,8 +32,8 @@ public struct TwoClassNet: Sendable {
     public static let outputCount = 2
     /// Length of the flat parameter vector.
     public static let parameterCount = 66
-    /// Scalars a `Workspace` holds: the gradient, then 2689 of scratch.
-    public static let workspaceCount = 2755
+    /// Scalars a `Workspace` holds: the gradient, then 3201 of scratch.
+    public static let workspaceCount = 3267
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [1, 16]), ("b1", 16, [16]), ("W2", 32, [16, 2]), ("b2", 64, [2])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -1098,14 +1098,14 @@ public struct TwoClassNet: Sendable {
 
     // MARK: Fused hidden-layer step
 
-    /// 16 examples (forward) or 16 hidden units (backward): 512 bits of `Scalar`.
+    /// 16 examples, in the forward pass: 512 bits of `Scalar`.
     typealias Lanes = SIMD16<Scalar>
 
     @inline(__always)
     static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
 
     @inline(__always)
-    static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
+    static func storeLanes(_ x: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: Lanes.self) }
 
     /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
     @inline(__always)
@@ -1119,19 +1119,54 @@ public struct TwoClassNet: Sendable {
 
     /// A scalar in every lane.
     @inline(__always)
-    static func splat(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
+    static func splatLanes(_ x: Scalar) -> Lanes { Lanes(repeating: x) }
 
     /// a where `mask` is set, else b, lane by lane.
     @inline(__always)
-    static func select(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
+    static func selectLanes(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }
 
     /// The larger of a and b, lane by lane (b where a < b).
     @inline(__always)
-    static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
+    static func maximumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }
 
     /// The smaller of a and b, lane by lane (b where b < a).
     @inline(__always)
-    static func minimum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .< a) }
+    static func minimumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: b .< a) }
+
+    /// 8 hidden units, in the backward pass: 256 bits of `Scalar`.
+    typealias UnitLanes = SIMD8<Scalar>
+
+    @inline(__always)
+    static func loadUnitLanes(_ p: UnsafePointer<Scalar>) -> UnitLanes { UnsafeRawPointer(p).loadUnaligned(as: UnitLanes.self) }
+
+    @inline(__always)
+    static func storeUnitLanes(_ x: UnitLanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: UnitLanes.self) }
+
+    /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
+    @inline(__always)
+    static func multiplyAddUnitLanes(_ c: inout UnitLanes, _ a: UnitLanes, _ b: UnitLanes) {
+        #if NNGEN_FMA
+        c.addProduct(a, b)
+        #else
+        c += a * b
+        #endif
+    }
+
+    /// A scalar in every lane.
+    @inline(__always)
+    static func splatUnitLanes(_ x: Scalar) -> UnitLanes { UnitLanes(repeating: x) }
+
+    /// a where `mask` is set, else b, lane by lane.
+    @inline(__always)
+    static func selectUnitLanes(_ mask: SIMDMask<UnitLanes.MaskStorage>, _ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: mask) }
+
+    /// The larger of a and b, lane by lane (b where a < b).
+    @inline(__always)
+    static func maximumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { a.replacing(with: b, where: a .< b) }
+
+    /// The smaller of a and b, lane by lane (b where b < a).
+    @inline(__always)
+    static func minimumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: b .< a) }
 
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
@@ -1267,6 +1302,7 @@ public struct TwoClassNet: Sendable {
             let W1p = s + 2561, b1p = s + 2577  // W1 [1×16], b1 [16], zero-padded
             let W2t = s + 2593  // W2ᵀ [2×16], zero-padded
             let dW2t = s + 2625, dW1p = s + 2657, db1p = s + 2673  // padded sums
+            let chunk = s + 2689  // [32×2×8] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 32 examples and the
             // hidden layer to 16 units (padding examples have zero inputs, padding units zero weights)
@@ -1289,7 +1325,7 @@ public struct TwoClassNet: Sendable {
                 for j in 0..<16 {
                     var z1 = Lanes(repeating: b1[j])
                     Self.multiplyAddLanes(&z1, x0, Lanes(repeating: W1[j]))
-                    let h1 = Self.maximum(Self.splat(0), z1)
+                    let h1 = Self.maximumLanes(Self.splatLanes(0), z1)
                     Self.multiplyAddLanes(&s0, h1, Lanes(repeating: W2[2 * j]))
                     Self.multiplyAddLanes(&s1, h1, Lanes(repeating: W2[2 * j + 1]))
                 }
@@ -1342,34 +1378,40 @@ public struct TwoClassNet: Sendable {
             dz2_sum[0] = sum0.sum()
             dz2_sum[1] = sum1.sum()
 
-            // Backward, 16 hidden units per vector, examples innermost (z1 and h1 recomputed):
+            // Backward, 8 hidden units per vector, examples innermost (z1 and h1 recomputed):
             // dL/dW2 = h1ᵀ · dL/dscores; dh1 = dL/dscores · W2ᵀ; dz1 from dh1 by the activation's
             // pullback; dL/db1 = Σ over examples of dz1; dL/dW1 = xᵀ · dz1
             var j0 = 0
             while j0 < 16 {
-                let w1_0 = Self.loadLanes(W1p + j0), bias = Self.loadLanes(b1p + j0)
-                let w2_0 = Self.loadLanes(W2t + j0), w2_1 = Self.loadLanes(W2t + 16 + j0)
-                var dW2_0 = Lanes(), dW2_1 = Lanes(), db1Sum = Lanes(), dW1_0 = Lanes()
+                // h1 and dz1 of every example, from the units' weights
+                let w1_0 = Self.loadUnitLanes(W1p + j0), bias = Self.loadUnitLanes(b1p + j0)
+                let w2_0 = Self.loadUnitLanes(W2t + j0), w2_1 = Self.loadUnitLanes(W2t + 16 + j0)
                 for r in 0..<32 {
-                    let x0 = Lanes(repeating: xT[r])
+                    let x0 = UnitLanes(repeating: xT[r])
                     var z1 = bias
-                    Self.multiplyAddLanes(&z1, x0, w1_0)
-                    let h1 = Self.maximum(Self.splat(0), z1)
-                    let d0 = Lanes(repeating: dScoresT[r]), d1 = Lanes(repeating: dScoresT[32 + r])
-                    Self.multiplyAddLanes(&dW2_0, h1, d0)
-                    Self.multiplyAddLanes(&dW2_1, h1, d1)
-                    var dh1 = d0 * w2_0
-                    Self.multiplyAddLanes(&dh1, d1, w2_1)
+                    Self.multiplyAddUnitLanes(&z1, x0, w1_0)
+                    let h1 = Self.maximumUnitLanes(Self.splatUnitLanes(0), z1)
+                    var dh1 = UnitLanes(repeating: dScoresT[r]) * w2_0
+                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[32 + r]), w2_1)
                     // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
-                    let dz1 = Self.select(h1 .> 0, dh1, Self.splat(0))
-                    db1Sum += dz1
-                    Self.multiplyAddLanes(&dW1_0, x0, dz1)
+                    let dz1 = Self.selectUnitLanes(h1 .> 0, dh1, Self.splatUnitLanes(0))
+                    Self.storeUnitLanes(h1, chunk + r * 16)
+                    Self.storeUnitLanes(dz1, chunk + r * 16 + 8)
                 }
-                Self.storeLanes(dW2_0, dW2t + j0)
-                Self.storeLanes(dW2_1, dW2t + 16 + j0)
-                Self.storeLanes(db1Sum, db1p + j0)
-                Self.storeLanes(dW1_0, dW1p + j0)
-                j0 += 16
+                // The sums over examples
+                var dW2_0 = UnitLanes(), dW2_1 = UnitLanes(), db1Sum = UnitLanes(), dW1_0 = UnitLanes()
+                for r in 0..<32 {
+                    let h1 = Self.loadUnitLanes(chunk + r * 16), dz1 = Self.loadUnitLanes(chunk + r * 16 + 8)
+                    Self.multiplyAddUnitLanes(&dW2_0, h1, UnitLanes(repeating: dScoresT[r]))
+                    Self.multiplyAddUnitLanes(&dW2_1, h1, UnitLanes(repeating: dScoresT[32 + r]))
+                    db1Sum += dz1
+                    Self.multiplyAddUnitLanes(&dW1_0, UnitLanes(repeating: xT[r]), dz1)
+                }
+                Self.storeUnitLanes(dW2_0, dW2t + j0)
+                Self.storeUnitLanes(dW2_1, dW2t + 16 + j0)
+                Self.storeUnitLanes(db1Sum, db1p + j0)
+                Self.storeUnitLanes(dW1_0, dW1p + j0)
+                j0 += 8
             }
 
             // The sums in the parameters' layout

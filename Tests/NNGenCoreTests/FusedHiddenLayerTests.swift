@@ -60,19 +60,22 @@ final class FusedHiddenLayerTests: XCTestCase {
         XCTAssertNil(step(try model("  - activation: relu\n  - { dense: 20, activation: relu }\n  - dense: 3")))
     }
 
-    /// Padding: the batch and the hidden layer are rounded up to whole vectors of 512 bits.
+    /// Padding: the batch is rounded up to whole vectors of 512 bits (the forward pass's), the
+    /// hidden layer to whole vectors of 256 bits (the backward pass's).
     func testScratchLayout() throws {
         let step = try XCTUnwrap(self.step(try model("  - { dense: 20, activation: relu }\n  - dense: 3")))
         XCTAssertEqual(step.lanes, 16)
+        XCTAssertEqual(step.unitLanes, 8)
         XCTAssertEqual(step.paddedBatch, 16)
-        XCTAssertEqual(step.paddedHidden, 32)
+        XCTAssertEqual(step.paddedHidden, 24)
         XCTAssertNotNil(self.step(try model("  - { dense: 20, activation: relu }\n  - dense: 3"), scratchBase: 100))
         XCTAssertGreaterThan(try XCTUnwrap(self.step(try model("  - { dense: 20, activation: relu }\n  - dense: 3"), scratchBase: 100)).scratchCount,
                              step.scratchCount + 99, "the step's scratch follows the planned graph's")
         let double = try XCTUnwrap(self.step(try model("  - { dense: 20, activation: relu }\n  - dense: 3", scalar: "Double")))
         XCTAssertEqual(double.lanes, 8)
+        XCTAssertEqual(double.unitLanes, 4)
         XCTAssertEqual(double.paddedBatch, 16)
-        XCTAssertEqual(double.paddedHidden, 24)
+        XCTAssertEqual(double.paddedHidden, 20)
     }
 }
 

@@ -7,8 +7,8 @@ final class LaneExpressionTests: XCTestCase {
     private let x = SwiftExpression.element(ValueID(index: 0), nil)
     private let y = SwiftExpression.element(ValueID(index: 1), nil)
 
-    private func vector(_ e: SwiftExpression) -> String? {
-        LaneExpression.vectorize(e)?.render { id, _ in id.index == 0 ? "x" : "y" }
+    private func vector(_ e: SwiftExpression, _ helpers: LaneHelpers = LaneHelpers(vector: "Lanes", count: 16)) -> String? {
+        LaneExpression.vectorize(e, helpers)?.render { id, _ in id.index == 0 ? "x" : "y" }
     }
 
     func testArithmeticKeepsScalarLiterals() {
@@ -18,16 +18,26 @@ final class LaneExpressionTests: XCTestCase {
     }
 
     func testMaxMinAndSelects() {
-        XCTAssertEqual(vector(.call("max", [.literal(0), x])), "Self.maximum(Self.splat(0), x)")
-        XCTAssertEqual(vector(.call("min", [x, y])), "Self.minimum(x, y)")
-        XCTAssertEqual(vector(.conditional(.infix(x, .greater, .literal(0)), y, .literal(0))), "Self.select(x .> 0, y, Self.splat(0))")
+        XCTAssertEqual(vector(.call("max", [.literal(0), x])), "Self.maximumLanes(Self.splatLanes(0), x)")
+        XCTAssertEqual(vector(.call("min", [x, y])), "Self.minimumLanes(x, y)")
+        XCTAssertEqual(vector(.conditional(.infix(x, .greater, .literal(0)), y, .literal(0))), "Self.selectLanes(x .> 0, y, Self.splatLanes(0))")
         XCTAssertEqual(vector(.conditional(.infix(.infix(x, .greaterOrEqual, .literal(0)), .and, .infix(y, .lessOrEqual, x)), x, y)),
-                       "Self.select(x .>= 0 .& y .<= x, x, y)")
+                       "Self.selectLanes(x .>= 0 .& y .<= x, x, y)")
     }
 
     /// A scalar result is broadcast to every lane.
     func testScalarResultIsBroadcast() {
-        XCTAssertEqual(vector(.literal(1) + .literal(2)), "Self.splat(1 + 2)")
+        XCTAssertEqual(vector(.literal(1) + .literal(2)), "Self.splatLanes(1 + 2)")
+    }
+
+    /// Each vector type's helpers carry its name, so that two widths' helpers live in one model.
+    func testHelpersAreNamedByTheirVectorType() {
+        let units = LaneHelpers(vector: "UnitLanes", count: 8)
+        XCTAssertEqual(vector(.call("max", [.literal(0), x]), units), "Self.maximumUnitLanes(Self.splatUnitLanes(0), x)")
+        var w = CodeWriter()
+        units.emit(&w)
+        XCTAssertTrue(w.text.contains("typealias UnitLanes = SIMD8<Scalar>"), w.text)
+        XCTAssertTrue(w.text.contains("static func loadUnitLanes(_ p: UnsafePointer<Scalar>) -> UnitLanes"), w.text)
     }
 
     /// Function calls (exp, tanh, libm's or FastMath's) have no vector form, and neither has a

@@ -9,16 +9,16 @@
 /// adds is the loop structure:
 ///
 /// - Layout: x transposed (one row per feature), the batch padded to whole vectors; W1, b1 and
-///   W2ᵀ copied with H padded to whole vectors (padding units have zero weights).
-/// - Forward, one vector of examples at a time (bias and activation in the product's epilogue):
-///   for each hidden unit j, z = b1[j] + Σₖ xₖ·W1[k, j], h = f(z), and sᶜ += h·W2[j, c]; nothing
-///   of size `[batch × H]` is stored.
+///   W2ᵀ copied with H padded to whole vectors of units (padding units have zero weights).
+/// - Forward, one vector of examples (`Lanes`, 512 bits) at a time (bias and activation in the
+///   product's epilogue): for each hidden unit j, z = b1[j] + Σₖ xₖ·W1[k, j], h = f(z), and
+///   sᶜ += h·W2[j, c]; nothing of size `[batch × H]` is stored.
 /// - The loss and dL/dscores, per example, over the transposed scores (one pass where the loss's
 ///   definition has one); dL/db2 = Σ over examples of dL/dscores.
-/// - Backward, one vector of hidden units at a time with the examples innermost: z and h are
-///   recomputed, dh = Σ_c dL/dsᶜ·W2[j, c], dz from dh by f's pullback (the activation's derivative
-///   in the backward product), and the sums dW2, db1 (the bias-gradient sum) and dW1 stay in
-///   registers.
+/// - Backward, one vector of hidden units (`UnitLanes`, 256 bits) at a time, in two loops over
+///   the examples: the first recomputes z and h and takes dh = Σ_c dL/dsᶜ·W2[j, c] and dz from dh
+///   by f's pullback (the activation's derivative in the backward product), storing h and dz for
+///   the vector of units; the second sums dW2, db1 (the bias-gradient sum) and dW1 in registers.
 /// - The sums into the gradient layout.
 ///
 /// It is chosen where the last dimension of every vector it holds fits the registers (at most
@@ -34,8 +34,21 @@ struct FusedHiddenLayer {
     let isFloat: Bool
     /// Where its scratch starts: after the planned graph's (set once the graph is planned).
     var scratchBase = 0
-    /// The activation and its derivative, one vector statement per op.
+    /// The forward pass's vectors, one example per lane (512 bits), and the backward pass's, one
+    /// hidden unit per lane (256 bits). The backward pass's first loop holds the units' K + 1 + C
+    /// weight vectors, its second the C + K + 1 sums: at 256 bits, 6 and 6 of AVX2's 16 registers
+    /// for the spiral (K = 2, C = 3), and as many of NEON's 32 of 128 bits. At 512 bits each
+    /// vector takes two AVX2 registers, and the first loop spills weights (a reload, off the
+    /// loop's chains). Measured on AVX2 against the one-loop 512-bit step, whose time depended on
+    /// where the stack started (docs/performance/spiral.md, "The backward pass in two loops"):
+    /// over 37 shapes, 1.10× its mean time over four starts (0.85–1.57×), 1.19× its slower
+    /// start's, 1.01× its faster start's.
+    let examples: LaneHelpers
+    let units: LaneHelpers
+    /// The activation (on examples and on units) and its derivative (on units), one vector
+    /// statement per op.
     private let forward: String
+    private let forwardOnUnits: String
     private let derivative: [(name: ValueID, text: String)]
 
     /// The rewrite for `model`, or nil where its training graph does not have the pattern, the
@@ -55,9 +68,12 @@ struct FusedHiddenLayer {
             if case .constant(let c) = model.graph[id].role { return .literal(c) }
             return .element(id, nil)
         }
-        guard let h = LaneExpression.vectorize(KernelLowering.elementwiseExpression(pattern.activation, [operand(pattern.preActivation)], math))
-        else { return nil }
+        examples = LaneHelpers(vector: "Lanes", count: isFloat ? 16 : 8)
+        units = LaneHelpers(vector: "UnitLanes", count: isFloat ? 8 : 4)
+        let f = KernelLowering.elementwiseExpression(pattern.activation, [operand(pattern.preActivation)], math)
+        guard let h = LaneExpression.vectorize(f, examples), let hOnUnits = LaneExpression.vectorize(f, units) else { return nil }
         forward = h.render(spell)
+        forwardOnUnits = hOnUnits.render(spell)
         // A comparison read only as selects' masks is written into their conditions instead of as 1/0.
         let comparisons = Dictionary(uniqueKeysWithValues: pattern.derivative.compactMap { op -> (ValueID, Op)? in
             let users = pattern.derivative.filter { $0.inputs.contains(op.output) }
@@ -70,22 +86,24 @@ struct FusedHiddenLayer {
                 let condition = SwiftExpression.infix(operand(comparison.inputs[0]), f.comparison!, operand(comparison.inputs[1]))
                 e = .conditional(condition, operand(op.inputs[1]), operand(op.inputs[2]))
             }
-            guard let vector = LaneExpression.vectorize(e) else { return nil }
+            guard let vector = LaneExpression.vectorize(e, units) else { return nil }
             statements.append((op.output, vector.render(spell)))
         }
         derivative = statements
     }
 
-    /// Scalars per vector: 512 bits.
-    var lanes: Int { isFloat ? 16 : 8 }
+    /// Examples per vector in the forward pass.
+    var lanes: Int { examples.count }
+    /// Hidden units per vector in the backward pass.
+    var unitLanes: Int { units.count }
     private var K: Int { pattern.inputCount }
     private var H: Int { pattern.hiddenCount }
     private var C: Int { pattern.classCount }
     private var N: Int { pattern.batch }
     /// The batch rounded up to whole vectors (padding examples have zero inputs and no loss).
     var paddedBatch: Int { (N + lanes - 1) / lanes * lanes }
-    /// H rounded up to whole vectors (padding units have zero weights and bias).
-    var paddedHidden: Int { (H + lanes - 1) / lanes * lanes }
+    /// H rounded up to whole vectors of units (padding units have zero weights and bias).
+    var paddedHidden: Int { (H + unitLanes - 1) / unitLanes * unitLanes }
     private var NP: Int { paddedBatch }
     private var HP: Int { paddedHidden }
 
@@ -100,8 +118,9 @@ struct FusedHiddenLayer {
     private var dW2Offset: Int { W2Offset + C * HP }  // [C × HP]
     private var dW1Offset: Int { dW2Offset + C * HP }  // [K × HP]
     private var db1Offset: Int { dW1Offset + K * HP }  // [HP]
+    private var chunkOffset: Int { db1Offset + HP }  // [N × 2 × unitLanes]: h and dz of one vector of units
     /// Scratch scalars the plan and the step use together.
-    var scratchCount: Int { db1Offset + HP }
+    var scratchCount: Int { chunkOffset + N * 2 * unitLanes }
 
     /// The first offset from `offset` on whose distance from `base` is `bytes` modulo 4 KiB. The
     /// loss pass reads the scores and writes at the same indices of the gradient and the losses:
@@ -132,26 +151,11 @@ struct FusedHiddenLayer {
     func emitHelpers(_ w: inout CodeWriter) {
         w.line("// MARK: Fused hidden-layer step")
         w.line("")
-        w.doc("\(lanes) examples (forward) or \(lanes) hidden units (backward): 512 bits of `Scalar`.")
-        w.line("typealias Lanes = SIMD\(lanes)<Scalar>")
+        w.doc("\(lanes) examples, in the forward pass: 512 bits of `Scalar`.")
+        examples.emit(&w)
         w.line("")
-        w.line("@inline(__always)")
-        w.line("static func loadLanes(_ p: UnsafePointer<Scalar>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }")
-        w.line("")
-        w.line("@inline(__always)")
-        w.line("static func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }")
-        w.line("")
-        w.doc("c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).")
-        w.line("@inline(__always)")
-        w.block("static func multiplyAddLanes(_ c: inout Lanes, _ a: Lanes, _ b: Lanes) {") { w in
-            w.line("#if NNGEN_FMA")
-            w.line("c.addProduct(a, b)")
-            w.line("#else")
-            w.line("c += a * b")
-            w.line("#endif")
-        }
-        w.line("")
-        LaneHelpers.emit(&w)
+        w.doc("\(unitLanes) hidden units, in the backward pass: 256 bits of `Scalar`.")
+        units.emit(&w)
     }
 
     /// True when the loss's definition computes it with its gradient in one pass (which stores
@@ -180,6 +184,7 @@ struct FusedHiddenLayer {
             w.line("let W1p = s + \(W1Offset), b1p = s + \(b1Offset)  // \(W1) [\(K)×\(HP)], \(b1) [\(HP)], zero-padded")
             w.line("let W2t = s + \(W2Offset)  // \(W2)ᵀ [\(C)×\(HP)], zero-padded")
             w.line("let dW2t = s + \(dW2Offset), dW1p = s + \(dW1Offset), db1p = s + \(db1Offset)  // padded sums")
+            w.line("let chunk = s + \(chunkOffset)  // [\(N)×2×\(unitLanes)] h and dz of the backward pass's vector of units")
             w.line("")
             layout(W1: W1, b1: b1, W2: W2, &w)
             w.line("")
@@ -222,20 +227,20 @@ struct FusedHiddenLayer {
     }
 
     private func forwardPass(names: ValueNames, W1: String, b1: String, W2: String, b2: String, _ w: inout CodeWriter) {
-        let (z, h) = (names[pattern.preActivation], names[pattern.hidden])
+        let (z, h, e) = (names[pattern.preActivation], names[pattern.hidden], examples)
         w.line("// Forward, \(lanes) examples per vector: \(z) = x·\(W1) + \(b1); \(pattern.activation.comment.text); scores = \(h)·\(W2) + \(b2),")
         w.line("// summed unit by unit (\(z) and \(h) are not stored: the backward pass recomputes them)")
         w.line("var r0 = 0")
         w.block("while r0 < \(NP) {") { w in
-            w.line("let " + (0..<K).map { "x\($0) = Self.loadLanes(xT + \(row($0, NP))r0)" }.joined(separator: ", "))
-            w.line("var " + (0..<C).map { "s\($0) = Lanes(repeating: \(b2)[\($0)])" }.joined(separator: ", "))
+            w.line("let " + (0..<K).map { "x\($0) = \(e.load)(xT + \(row($0, NP))r0)" }.joined(separator: ", "))
+            w.line("var " + (0..<C).map { "s\($0) = \(e.vector)(repeating: \(b2)[\($0)])" }.joined(separator: ", "))
             w.block("for j in 0..<\(H) {") { w in
-                w.line("var \(z) = Lanes(repeating: \(b1)[j])")
-                for k in 0..<K { w.line("Self.multiplyAddLanes(&\(z), x\(k), Lanes(repeating: \(W1)[\(row(k, H))j]))") }
+                w.line("var \(z) = \(e.vector)(repeating: \(b1)[j])")
+                for k in 0..<K { w.line("\(e.multiplyAdd)(&\(z), x\(k), \(e.vector)(repeating: \(W1)[\(row(k, H))j]))") }
                 w.line("let \(h) = \(forward)")
-                for c in 0..<C { w.line("Self.multiplyAddLanes(&s\(c), \(h), Lanes(repeating: \(W2)[\(C) * j\(c == 0 ? "" : " + \(c)")]))") }
+                for c in 0..<C { w.line("\(e.multiplyAdd)(&s\(c), \(h), \(e.vector)(repeating: \(W2)[\(C) * j\(c == 0 ? "" : " + \(c)")]))") }
             }
-            for c in 0..<C { w.line("Self.storeLanes(s\(c), scoresT + \(row(c, NP))r0)") }
+            for c in 0..<C { w.line("\(e.store)(s\(c), scoresT + \(row(c, NP))r0)") }
             w.line("r0 += \(lanes)")
         }
     }
@@ -263,54 +268,67 @@ struct FusedHiddenLayer {
             arrays.output = p.dScores
             w.block("do {") { w in renderer.render(loss.function.gradientKernel(arrays, loss.attribute), &w) }
         }
-        let db2 = names[p.db2]
+        let (db2, e) = (names[p.db2], examples)
         w.line("// dL/d\(names[p.b2]) = Σ over examples of dL/dscores (the padding examples' columns cleared first)")
         if NP > N {
             w.block("for c in 0..<\(C) {") { w in
                 w.block("for r in \(N)..<\(NP) {") { w in w.line("dScoresT[c * \(NP) + r] = 0") }
             }
         }
-        w.line("var " + (0..<C).map { "sum\($0) = Lanes()" }.joined(separator: ", "))
+        w.line("var " + (0..<C).map { "sum\($0) = \(e.vector)()" }.joined(separator: ", "))
         w.line("r0 = 0")
         w.block("while r0 < \(NP) {") { w in
-            for c in 0..<C { w.line("sum\(c) += Self.loadLanes(dScoresT + \(row(c, NP))r0)") }
+            for c in 0..<C { w.line("sum\(c) += \(e.load)(dScoresT + \(row(c, NP))r0)") }
             w.line("r0 += \(lanes)")
         }
         for c in 0..<C { w.line("\(db2)[\(c)] = sum\(c).sum()") }
     }
 
-    /// The chunk loop of the backward pass.
+    /// The backward pass: for each vector of hidden units, two loops over the examples. The
+    /// first recomputes z and h and takes dh and dz, holding only the units' weights; it stores
+    /// h and dz. The second adds them into the sums (dW2, db1, dW1), holding only the sums. In
+    /// one loop, the sums and the weights together (2·(C + K + 1) vectors, 12 for the spiral)
+    /// plus the temporaries outnumber AVX2's 16 registers, and LLVM spilled a sum into the red
+    /// zone: its store and reload on every example bound the loop, at a speed that depended on
+    /// the stack's alignment (docs/performance/spiral.md).
     private func backwardPass(names: ValueNames, _ w: inout CodeWriter) {
         let p = pattern
         let (z, h, dh, dz) = (names[p.preActivation], names[p.hidden], names[p.dHidden], names[p.dPreActivation])
-        w.line("// Backward, \(lanes) hidden units per vector, examples innermost (\(z) and \(h) recomputed):")
+        let u = units, width = 2 * unitLanes
+        w.line("// Backward, \(unitLanes) hidden units per vector, examples innermost (\(z) and \(h) recomputed):")
         w.line("// dL/d\(names[p.W2]) = \(h)ᵀ · dL/dscores; \(dh) = dL/dscores · \(names[p.W2])ᵀ; \(dz) from \(dh) by the activation's")
         w.line("// pullback; dL/d\(names[p.b1]) = Σ over examples of \(dz); dL/d\(names[p.W1]) = xᵀ · \(dz)")
         w.line("var j0 = 0")
         w.block("while j0 < \(HP) {") { w in
-            w.line("let " + (0..<K).map { "w1_\($0) = Self.loadLanes(W1p + \(row($0, HP))j0)" }.joined(separator: ", ") + ", bias = Self.loadLanes(b1p + j0)")
-            w.line("let " + (0..<C).map { "w2_\($0) = Self.loadLanes(W2t + \(row($0, HP))j0)" }.joined(separator: ", "))
-            w.line("var " + ((0..<C).map { "dW2_\($0)" } + ["db1Sum"] + (0..<K).map { "dW1_\($0)" }).map { "\($0) = Lanes()" }.joined(separator: ", "))
+            w.line("// \(h) and \(dz) of every example, from the units' weights")
+            w.line("let " + (0..<K).map { "w1_\($0) = \(u.load)(W1p + \(row($0, HP))j0)" }.joined(separator: ", ") + ", bias = \(u.load)(b1p + j0)")
+            w.line("let " + (0..<C).map { "w2_\($0) = \(u.load)(W2t + \(row($0, HP))j0)" }.joined(separator: ", "))
             w.block("for r in 0..<\(N) {") { w in
-                w.line("let " + (0..<K).map { "x\($0) = Lanes(repeating: xT[\(row($0, NP))r])" }.joined(separator: ", "))
+                w.line("let " + (0..<K).map { "x\($0) = \(u.vector)(repeating: xT[\(row($0, NP))r])" }.joined(separator: ", "))
                 w.line("var \(z) = bias")
-                for k in 0..<K { w.line("Self.multiplyAddLanes(&\(z), x\(k), w1_\(k))") }
-                w.line("let \(h) = \(forward)")
-                w.line("let " + (0..<C).map { "d\($0) = Lanes(repeating: dScoresT[\(row($0, NP))r])" }.joined(separator: ", "))
-                for c in 0..<C { w.line("Self.multiplyAddLanes(&dW2_\(c), \(h), d\(c))") }
-                w.line("var \(dh) = d0 * w2_0")
-                for c in 1..<C { w.line("Self.multiplyAddLanes(&\(dh), d\(c), w2_\(c))") }
+                for k in 0..<K { w.line("\(u.multiplyAdd)(&\(z), x\(k), w1_\(k))") }
+                w.line("let \(h) = \(forwardOnUnits)")
+                w.line("var \(dh) = \(u.vector)(repeating: dScoresT[r]) * w2_0")
+                for c in 1..<C { w.line("\(u.multiplyAdd)(&\(dh), \(u.vector)(repeating: dScoresT[\(row(c, NP))r]), w2_\(c))") }
                 for (id, text) in derivative {
                     if let comment = p.derivative.first(where: { $0.output == id })?.comment.text { w.line("// " + comment) }
                     w.line("let \(names[id]) = \(text)")
                 }
-                w.line("db1Sum += \(dz)")
-                for k in 0..<K { w.line("Self.multiplyAddLanes(&dW1_\(k), x\(k), \(dz))") }
+                w.line("\(u.store)(\(h), chunk + r * \(width))")
+                w.line("\(u.store)(\(dz), chunk + r * \(width) + \(unitLanes))")
             }
-            for c in 0..<C { w.line("Self.storeLanes(dW2_\(c), dW2t + \(row(c, HP))j0)") }
-            w.line("Self.storeLanes(db1Sum, db1p + j0)")
-            for k in 0..<K { w.line("Self.storeLanes(dW1_\(k), dW1p + \(row(k, HP))j0)") }
-            w.line("j0 += \(lanes)")
+            w.line("// The sums over examples")
+            w.line("var " + ((0..<C).map { "dW2_\($0)" } + ["db1Sum"] + (0..<K).map { "dW1_\($0)" }).map { "\($0) = \(u.vector)()" }.joined(separator: ", "))
+            w.block("for r in 0..<\(N) {") { w in
+                w.line("let \(h) = \(u.load)(chunk + r * \(width)), \(dz) = \(u.load)(chunk + r * \(width) + \(unitLanes))")
+                for c in 0..<C { w.line("\(u.multiplyAdd)(&dW2_\(c), \(h), \(u.vector)(repeating: dScoresT[\(row(c, NP))r]))") }
+                w.line("db1Sum += \(dz)")
+                for k in 0..<K { w.line("\(u.multiplyAdd)(&dW1_\(k), \(u.vector)(repeating: xT[\(row(k, NP))r]), \(dz))") }
+            }
+            for c in 0..<C { w.line("\(u.store)(dW2_\(c), dW2t + \(row(c, HP))j0)") }
+            w.line("\(u.store)(db1Sum, db1p + j0)")
+            for k in 0..<K { w.line("\(u.store)(dW1_\(k), dW1p + \(row(k, HP))j0)") }
+            w.line("j0 += \(unitLanes)")
         }
     }
 

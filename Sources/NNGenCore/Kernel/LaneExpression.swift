@@ -1,7 +1,8 @@
-/// An elementwise expression turned into one over SIMD vectors (`Lanes`), for kernels that hold
-/// several examples or units per register (the fused hidden-layer step). The expression is the
-/// one an op's definition spells for one element; every IR value it reads becomes a vector, and
-/// literals stay scalars (Swift's SIMD arithmetic takes a scalar on either side).
+/// An elementwise expression turned into one over SIMD vectors (`Lanes` or `UnitLanes`), for
+/// kernels that hold several examples or units per register (the fused hidden-layer step). The
+/// expression is the one an op's definition spells for one element; every IR value it reads
+/// becomes a vector, and literals stay scalars (Swift's SIMD arithmetic takes a scalar on either
+/// side).
 ///
 /// What has no SIMD operator in Swift goes through helpers the kernel emits (`LaneHelpers`): a
 /// conditional becomes `select(mask, a, b)` with a pointwise comparison (`.>`) as its mask, and
@@ -11,15 +12,18 @@
 /// GELU 0.48× the planned graph's speed at batch 64 with 64 units, with vector `fastExp` and
 /// `fastTanh`; docs/performance/spiral.md).
 enum LaneExpression {
-    /// The vector form of `e`, or nil when it holds a construct without one (a function call
-    /// other than max and min, or a conditional whose condition is not a comparison).
-    static func vectorize(_ e: SwiftExpression) -> SwiftExpression? {
-        guard let (vector, isVector) = convert(e) else { return nil }
-        return isVector ? vector : .call(LaneHelpers.broadcast, [vector])
+    /// The vector form of `e` on the vectors of `helpers`, or nil when it holds a construct
+    /// without one (a function call other than max and min, or a conditional whose condition is
+    /// not a comparison).
+    static func vectorize(_ e: SwiftExpression, _ helpers: LaneHelpers) -> SwiftExpression? {
+        guard let (vector, isVector) = convert(e, helpers) else { return nil }
+        return isVector ? vector : .call(helpers.broadcast, [vector])
     }
 
     /// The converted expression and whether it is a vector (false: a scalar literal).
-    private static func convert(_ e: SwiftExpression) -> (SwiftExpression, Bool)? {
+    private static func convert(_ e: SwiftExpression, _ helpers: LaneHelpers) -> (SwiftExpression, Bool)? {
+        func convert(_ e: SwiftExpression) -> (SwiftExpression, Bool)? { Self.convert(e, helpers) }
+        func broadcast(_ scalar: SwiftExpression) -> SwiftExpression { .call(helpers.broadcast, [scalar]) }
         switch e {
         case .atom:
             return (e, false)
@@ -41,20 +45,18 @@ enum LaneExpression {
             guard case .infix(_, let op, _) = condition, op.isComparison || op == .and,
                   let (mask, isMask) = convert(condition), isMask, let (a, aVector) = convert(a), let (b, bVector) = convert(b)
             else { return nil }
-            return (.call(LaneHelpers.select, [mask, aVector ? a : broadcast(a), bVector ? b : broadcast(b)]), true)
+            return (.call(helpers.select, [mask, aVector ? a : broadcast(a), bVector ? b : broadcast(b)]), true)
         case .call(let name, let arguments):
             let converted = arguments.compactMap(convert)
             guard converted.count == arguments.count else { return nil }
             let vectors = converted.map { $0.1 ? $0.0 : broadcast($0.0) }
             switch (name, vectors.count) {
-            case ("max", 2): return (.call(LaneHelpers.maximum, vectors), true)
-            case ("min", 2): return (.call(LaneHelpers.minimum, vectors), true)
+            case ("max", 2): return (.call(helpers.maximum, vectors), true)
+            case ("min", 2): return (.call(helpers.minimum, vectors), true)
             default: return nil
             }
         }
     }
-
-    private static func broadcast(_ scalar: SwiftExpression) -> SwiftExpression { .call(LaneHelpers.broadcast, [scalar]) }
 }
 
 extension SwiftExpression.InfixOperator {
@@ -74,29 +76,58 @@ extension SwiftExpression.InfixOperator {
     }
 }
 
-/// The helpers vectorized expressions call, emitted once in a model that uses them.
-enum LaneHelpers {
-    static let broadcast = "Self.splat"
-    static let select = "Self.select"
-    static let maximum = "Self.maximum"
-    static let minimum = "Self.minimum"
+/// The helpers of one SIMD vector type of `Scalar` (loads, stores, multiply-adds, and what
+/// vectorized expressions call), emitted once in a model that uses them. Each helper's name ends
+/// with the type's (`loadLanes`, `splatUnitLanes`), so that two widths' helpers coexist.
+struct LaneHelpers {
+    /// The vector type's name in the emitted code.
+    let vector: String
+    /// How many scalars it holds.
+    let count: Int
 
-    /// Their source, for `Lanes` of `Scalar`.
-    static func emit(_ w: inout CodeWriter) {
+    var load: String { "Self.load\(vector)" }
+    var store: String { "Self.store\(vector)" }
+    var multiplyAdd: String { "Self.multiplyAdd\(vector)" }
+    var broadcast: String { "Self.splat\(vector)" }
+    var select: String { "Self.select\(vector)" }
+    var maximum: String { "Self.maximum\(vector)" }
+    var minimum: String { "Self.minimum\(vector)" }
+
+    /// The type and its helpers' source.
+    func emit(_ w: inout CodeWriter) {
+        let v = vector
+        w.line("typealias \(v) = SIMD\(count)<Scalar>")
+        w.line("")
+        w.line("@inline(__always)")
+        w.line("static func load\(v)(_ p: UnsafePointer<Scalar>) -> \(v) { UnsafeRawPointer(p).loadUnaligned(as: \(v).self) }")
+        w.line("")
+        w.line("@inline(__always)")
+        w.line("static func store\(v)(_ x: \(v), _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: \(v).self) }")
+        w.line("")
+        w.doc("c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).")
+        w.line("@inline(__always)")
+        w.block("static func multiplyAdd\(v)(_ c: inout \(v), _ a: \(v), _ b: \(v)) {") { w in
+            w.line("#if NNGEN_FMA")
+            w.line("c.addProduct(a, b)")
+            w.line("#else")
+            w.line("c += a * b")
+            w.line("#endif")
+        }
+        w.line("")
         w.doc("A scalar in every lane.")
         w.line("@inline(__always)")
-        w.line("static func splat(_ x: Scalar) -> Lanes { Lanes(repeating: x) }")
+        w.line("static func splat\(v)(_ x: Scalar) -> \(v) { \(v)(repeating: x) }")
         w.line("")
         w.doc("a where `mask` is set, else b, lane by lane.")
         w.line("@inline(__always)")
-        w.line("static func select(_ mask: SIMDMask<Lanes.MaskStorage>, _ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: mask) }")
+        w.line("static func select\(v)(_ mask: SIMDMask<\(v).MaskStorage>, _ a: \(v), _ b: \(v)) -> \(v) { b.replacing(with: a, where: mask) }")
         w.line("")
         w.doc("The larger of a and b, lane by lane (b where a < b).")
         w.line("@inline(__always)")
-        w.line("static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: a .< b) }")
+        w.line("static func maximum\(v)(_ a: \(v), _ b: \(v)) -> \(v) { a.replacing(with: b, where: a .< b) }")
         w.line("")
         w.doc("The smaller of a and b, lane by lane (b where b < a).")
         w.line("@inline(__always)")
-        w.line("static func minimum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .< a) }")
+        w.line("static func minimum\(v)(_ a: \(v), _ b: \(v)) -> \(v) { b.replacing(with: a, where: b .< a) }")
     }
 }
