@@ -32,8 +32,8 @@ public struct ReluLayerNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 87
-    /// Scalars a `Workspace` holds: the gradient, then 2952 of scratch.
-    public static let workspaceCount = 3039
+    /// Scalars a `Workspace` holds: the gradient, then 2972 of scratch.
+    public static let workspaceCount = 3059
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 12]), ("b1", 36, [12]), ("W2", 48, [12, 3]), ("b2", 84, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -1205,7 +1205,7 @@ public struct ReluLayerNet: Sendable {
         var largest: UInt32 = 0
         for i in 0..<87 {
             let p = state[i] - eta * g[i]
-            state[i] = p
+            state[i] = p.magnitude < Scalar.leastNormalMagnitude ? 0 * p : p
             largest = max(largest, p.bitPattern & magnitude)
         }
         bound = Double(Scalar(bitPattern: largest))
@@ -1337,10 +1337,11 @@ public struct ReluLayerNet: Sendable {
             let xT = s + 1012  // [3×32] inputs, one row per feature
             let scoresT = s + 1108, dScoresT = s + 1620  // [3×32] one row per class
             let exampleLosses = s + 2388  // [20] each example's loss
-            let W1p = s + 2408, b1p = s + 2456  // W1 [3×16], b1 [16], zero-padded
-            let W2t = s + 2472  // W2ᵀ [3×16], zero-padded
-            let dW2t = s + 2520, dW1p = s + 2568, db1p = s + 2616  // padded sums
-            let chunk = s + 2632  // [20×2×8] h and dz of the backward pass's vector of units
+            let labelsT = s + 2408  // [20] the labels as Scalars
+            let W1p = s + 2428, b1p = s + 2476  // W1 [3×16], b1 [16], zero-padded
+            let W2t = s + 2492  // W2ᵀ [3×16], zero-padded
+            let dW2t = s + 2540, dW1p = s + 2588, db1p = s + 2636  // padded sums
+            let chunk = s + 2652  // [20×2×8] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 32 examples and the
             // hidden layer to 16 units (padding examples have zero inputs, padding units zero weights)
@@ -1348,6 +1349,7 @@ public struct ReluLayerNet: Sendable {
                 xT[r] = x[3 * r]
                 xT[32 + r] = x[3 * r + 1]
                 xT[64 + r] = x[3 * r + 2]
+                labelsT[r] = Scalar(y[r])
             }
             for r in 20..<32 {
                 xT[r] = 0
@@ -1405,10 +1407,10 @@ public struct ReluLayerNet: Sendable {
                     for j in 1..<3 where scoresT[row + j * 32] > largest {
                         largest = scoresT[row + j * 32]
                     }
-                    let label = y[i]
+                    let label = labelsT[i]
                     var correct: Scalar = 0
                     for j in 0..<3 {
-                        correct += j == label ? scoresT[row + j * 32] : 0
+                        correct += Scalar(j) == label ? scoresT[row + j * 32] : 0
                     }
                     var sumExp: Scalar = 0
                     for j in 0..<3 {
@@ -1419,7 +1421,7 @@ public struct ReluLayerNet: Sendable {
                     exampleLosses[i] = largest + Self.fastLog(sumExp) - correct
                     let share = scale / sumExp
                     for j in 0..<3 {
-                        dScoresT[row + j * 32] = dScoresT[row + j * 32] * share - (j == label ? scale : 0)
+                        dScoresT[row + j * 32] = dScoresT[row + j * 32] * share - (Scalar(j) == label ? scale : 0)
                     }
                 }
                 var total: Scalar = 0

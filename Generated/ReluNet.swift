@@ -32,8 +32,8 @@ public struct ReluNet: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 52
-    /// Scalars a `Workspace` holds: the gradient, then 983 of scratch.
-    public static let workspaceCount = 1035
+    /// Scalars a `Workspace` holds: the gradient, then 988 of scratch.
+    public static let workspaceCount = 1040
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 6]), ("b1", 18, [6]), ("W2", 24, [6, 4]), ("b2", 48, [4])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -506,7 +506,7 @@ public struct ReluNet: Sendable {
         var largest: UInt64 = 0
         for i in 0..<52 {
             let p = state[i] - eta * g[i]
-            state[i] = p
+            state[i] = p.magnitude < Scalar.leastNormalMagnitude ? 0 * p : p
             largest = max(largest, p.bitPattern & magnitude)
         }
         bound = Double(Scalar(bitPattern: largest))
@@ -656,10 +656,11 @@ public struct ReluNet: Sendable {
             let xT = s + 146  // [3×8] inputs, one row per feature
             let scoresT = s + 170, dScoresT = s + 426  // [4×8] one row per class
             let exampleLosses = s + 810  // [5] each example's loss
-            let W1p = s + 815, b1p = s + 839  // W1 [3×8], b1 [8], zero-padded
-            let W2t = s + 847  // W2ᵀ [4×8], zero-padded
-            let dW2t = s + 879, dW1p = s + 911, db1p = s + 935  // padded sums
-            let chunk = s + 943  // [5×2×4] h and dz of the backward pass's vector of units
+            let labelsT = s + 815  // [5] the labels as Scalars
+            let W1p = s + 820, b1p = s + 844  // W1 [3×8], b1 [8], zero-padded
+            let W2t = s + 852  // W2ᵀ [4×8], zero-padded
+            let dW2t = s + 884, dW1p = s + 916, db1p = s + 940  // padded sums
+            let chunk = s + 948  // [5×2×4] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 8 examples and the
             // hidden layer to 8 units (padding examples have zero inputs, padding units zero weights)
@@ -667,6 +668,7 @@ public struct ReluNet: Sendable {
                 xT[r] = x[3 * r]
                 xT[8 + r] = x[3 * r + 1]
                 xT[16 + r] = x[3 * r + 2]
+                labelsT[r] = Scalar(y[r])
             }
             for r in 5..<8 {
                 xT[r] = 0
@@ -728,10 +730,10 @@ public struct ReluNet: Sendable {
                     for j in 1..<4 where scoresT[row + j * 8] > largest {
                         largest = scoresT[row + j * 8]
                     }
-                    let label = y[i]
+                    let label = labelsT[i]
                     var correct: Scalar = 0
                     for j in 0..<4 {
-                        correct += j == label ? scoresT[row + j * 8] : 0
+                        correct += Scalar(j) == label ? scoresT[row + j * 8] : 0
                     }
                     var sumExp: Scalar = 0
                     for j in 0..<4 {
@@ -742,7 +744,7 @@ public struct ReluNet: Sendable {
                     exampleLosses[i] = largest + log(sumExp) - correct
                     let share = scale / sumExp
                     for j in 0..<4 {
-                        dScoresT[row + j * 8] = dScoresT[row + j * 8] * share - (j == label ? scale : 0)
+                        dScoresT[row + j * 8] = dScoresT[row + j * 8] * share - (Scalar(j) == label ? scale : 0)
                     }
                 }
                 var total: Scalar = 0

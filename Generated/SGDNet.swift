@@ -32,8 +32,8 @@ public struct SGDNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 67
-    /// Scalars a `Workspace` holds: the gradient, then 1094 of scratch.
-    public static let workspaceCount = 1161
+    /// Scalars a `Workspace` holds: the gradient, then 1100 of scratch.
+    public static let workspaceCount = 1167
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 8]), ("b1", 32, [8]), ("W2", 40, [8, 3]), ("b2", 64, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -1143,7 +1143,7 @@ public struct SGDNet: Sendable {
         var largest: UInt64 = 0
         for i in 0..<67 {
             let p = state[i] - eta * g[i]
-            state[i] = p
+            state[i] = p.magnitude < Scalar.leastNormalMagnitude ? 0 * p : p
             largest = max(largest, p.bitPattern & magnitude)
         }
         bound = Double(Scalar(bitPattern: largest))
@@ -1274,10 +1274,11 @@ public struct SGDNet: Sendable {
             let xT = s + 240  // [4×8] inputs, one row per feature
             let scoresT = s + 272, dScoresT = s + 528  // [3×8] one row per class
             let exampleLosses = s + 912  // [6] each example's loss
-            let W1p = s + 918, b1p = s + 950  // W1 [4×8], b1 [8], zero-padded
-            let W2t = s + 958  // W2ᵀ [3×8], zero-padded
-            let dW2t = s + 982, dW1p = s + 1006, db1p = s + 1038  // padded sums
-            let chunk = s + 1046  // [6×2×4] h and dz of the backward pass's vector of units
+            let labelsT = s + 918  // [6] the labels as Scalars
+            let W1p = s + 924, b1p = s + 956  // W1 [4×8], b1 [8], zero-padded
+            let W2t = s + 964  // W2ᵀ [3×8], zero-padded
+            let dW2t = s + 988, dW1p = s + 1012, db1p = s + 1044  // padded sums
+            let chunk = s + 1052  // [6×2×4] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 8 examples and the
             // hidden layer to 8 units (padding examples have zero inputs, padding units zero weights)
@@ -1286,6 +1287,7 @@ public struct SGDNet: Sendable {
                 xT[8 + r] = x[4 * r + 1]
                 xT[16 + r] = x[4 * r + 2]
                 xT[24 + r] = x[4 * r + 3]
+                labelsT[r] = Scalar(y[r])
             }
             for r in 6..<8 {
                 xT[r] = 0
@@ -1337,10 +1339,10 @@ public struct SGDNet: Sendable {
                     for j in 1..<3 where scoresT[row + j * 8] > largest {
                         largest = scoresT[row + j * 8]
                     }
-                    let label = y[i]
+                    let label = labelsT[i]
                     var correct: Scalar = 0
                     for j in 0..<3 {
-                        correct += j == label ? scoresT[row + j * 8] : 0
+                        correct += Scalar(j) == label ? scoresT[row + j * 8] : 0
                     }
                     var sumExp: Scalar = 0
                     for j in 0..<3 {
@@ -1351,7 +1353,7 @@ public struct SGDNet: Sendable {
                     exampleLosses[i] = largest + log(sumExp) - correct
                     let share = scale / sumExp
                     for j in 0..<3 {
-                        dScoresT[row + j * 8] = dScoresT[row + j * 8] * share - (j == label ? scale : 0)
+                        dScoresT[row + j * 8] = dScoresT[row + j * 8] * share - (Scalar(j) == label ? scale : 0)
                     }
                 }
                 var total: Scalar = 0

@@ -32,8 +32,8 @@ public struct SpiralNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 603
-    /// Scalars a `Workspace` holds: the gradient, then 73188 of scratch.
-    public static let workspaceCount = 73791
+    /// Scalars a `Workspace` holds: the gradient, then 73488 of scratch.
+    public static let workspaceCount = 74091
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 100]), ("b1", 200, [100]), ("W2", 300, [100, 3]), ("b2", 600, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -1205,7 +1205,7 @@ public struct SpiralNet: Sendable {
         var largest: UInt32 = 0
         for i in 0..<603 {
             let p = state[i] - eta * g[i]
-            state[i] = p
+            state[i] = p.magnitude < Scalar.leastNormalMagnitude ? 0 * p : p
             largest = max(largest, p.bitPattern & magnitude)
         }
         bound = Double(Scalar(bitPattern: largest))
@@ -1336,16 +1336,18 @@ public struct SpiralNet: Sendable {
             let xT = s + 62904  // [2×304] inputs, one row per feature
             let scoresT = s + 63512, dScoresT = s + 65048  // [3×304] one row per class
             let exampleLosses = s + 66840  // [300] each example's loss
-            let W1p = s + 67140, b1p = s + 67348  // W1 [2×104], b1 [104], zero-padded
-            let W2t = s + 67452  // W2ᵀ [3×104], zero-padded
-            let dW2t = s + 67764, dW1p = s + 68076, db1p = s + 68284  // padded sums
-            let chunk = s + 68388  // [300×2×8] h and dz of the backward pass's vector of units
+            let labelsT = s + 67140  // [300] the labels as Scalars
+            let W1p = s + 67440, b1p = s + 67648  // W1 [2×104], b1 [104], zero-padded
+            let W2t = s + 67752  // W2ᵀ [3×104], zero-padded
+            let dW2t = s + 68064, dW1p = s + 68376, db1p = s + 68584  // padded sums
+            let chunk = s + 68688  // [300×2×8] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 304 examples and the
             // hidden layer to 104 units (padding examples have zero inputs, padding units zero weights)
             for r in 0..<300 {
                 xT[r] = x[2 * r]
                 xT[304 + r] = x[2 * r + 1]
+                labelsT[r] = Scalar(y[r])
             }
             for r in 300..<304 {
                 xT[r] = 0
@@ -1399,10 +1401,10 @@ public struct SpiralNet: Sendable {
                     for j in 1..<3 where scoresT[row + j * 304] > largest {
                         largest = scoresT[row + j * 304]
                     }
-                    let label = y[i]
+                    let label = labelsT[i]
                     var correct: Scalar = 0
                     for j in 0..<3 {
-                        correct += j == label ? scoresT[row + j * 304] : 0
+                        correct += Scalar(j) == label ? scoresT[row + j * 304] : 0
                     }
                     var sumExp: Scalar = 0
                     for j in 0..<3 {
@@ -1413,7 +1415,7 @@ public struct SpiralNet: Sendable {
                     exampleLosses[i] = largest + Self.fastLog(sumExp) - correct
                     let share = scale / sumExp
                     for j in 0..<3 {
-                        dScoresT[row + j * 304] = dScoresT[row + j * 304] * share - (j == label ? scale : 0)
+                        dScoresT[row + j * 304] = dScoresT[row + j * 304] * share - (Scalar(j) == label ? scale : 0)
                     }
                 }
                 var total: Scalar = 0

@@ -32,8 +32,8 @@ public struct TenClassDoubleNet: Sendable {
     public static let outputCount = 10
     /// Length of the flat parameter vector.
     public static let parameterCount = 322
-    /// Scalars a `Workspace` holds: the gradient, then 6542 of scratch.
-    public static let workspaceCount = 6864
+    /// Scalars a `Workspace` holds: the gradient, then 6592 of scratch.
+    public static let workspaceCount = 6914
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 24]), ("b1", 48, [24]), ("W2", 72, [24, 10]), ("b2", 312, [10])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -1143,7 +1143,7 @@ public struct TenClassDoubleNet: Sendable {
         var largest: UInt64 = 0
         for i in 0..<322 {
             let p = state[i] - eta * g[i]
-            state[i] = p
+            state[i] = p.magnitude < Scalar.leastNormalMagnitude ? 0 * p : p
             largest = max(largest, p.bitPattern & magnitude)
         }
         bound = Double(Scalar(bitPattern: largest))
@@ -1273,16 +1273,18 @@ public struct TenClassDoubleNet: Sendable {
             let xT = s + 3692  // [2×56] inputs, one row per feature
             let scoresT = s + 3804, dScoresT = s + 4572  // [10×56] one row per class
             let exampleLosses = s + 5468  // [50] each example's loss
-            let W1p = s + 5518, b1p = s + 5566  // W1 [2×24], b1 [24], zero-padded
-            let W2t = s + 5590  // W2ᵀ [10×24], zero-padded
-            let dW2t = s + 5830, dW1p = s + 6070, db1p = s + 6118  // padded sums
-            let chunk = s + 6142  // [50×2×4] h and dz of the backward pass's vector of units
+            let labelsT = s + 5518  // [50] the labels as Scalars
+            let W1p = s + 5568, b1p = s + 5616  // W1 [2×24], b1 [24], zero-padded
+            let W2t = s + 5640  // W2ᵀ [10×24], zero-padded
+            let dW2t = s + 5880, dW1p = s + 6120, db1p = s + 6168  // padded sums
+            let chunk = s + 6192  // [50×2×4] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 56 examples and the
             // hidden layer to 24 units (padding examples have zero inputs, padding units zero weights)
             for r in 0..<50 {
                 xT[r] = x[2 * r]
                 xT[56 + r] = x[2 * r + 1]
+                labelsT[r] = Scalar(y[r])
             }
             for r in 50..<56 {
                 xT[r] = 0
@@ -1349,10 +1351,10 @@ public struct TenClassDoubleNet: Sendable {
                     for j in 1..<10 where scoresT[row + j * 56] > largest {
                         largest = scoresT[row + j * 56]
                     }
-                    let label = y[i]
+                    let label = labelsT[i]
                     var correct: Scalar = 0
                     for j in 0..<10 {
-                        correct += j == label ? scoresT[row + j * 56] : 0
+                        correct += Scalar(j) == label ? scoresT[row + j * 56] : 0
                     }
                     var sumExp: Scalar = 0
                     for j in 0..<10 {
@@ -1363,7 +1365,7 @@ public struct TenClassDoubleNet: Sendable {
                     exampleLosses[i] = largest + log(sumExp) - correct
                     let share = scale / sumExp
                     for j in 0..<10 {
-                        dScoresT[row + j * 56] = dScoresT[row + j * 56] * share - (j == label ? scale : 0)
+                        dScoresT[row + j * 56] = dScoresT[row + j * 56] * share - (Scalar(j) == label ? scale : 0)
                     }
                 }
                 var total: Scalar = 0

@@ -32,8 +32,8 @@ public struct TenClassNet: Sendable {
     public static let outputCount = 10
     /// Length of the flat parameter vector.
     public static let parameterCount = 322
-    /// Scalars a `Workspace` holds: the gradient, then 7598 of scratch.
-    public static let workspaceCount = 7920
+    /// Scalars a `Workspace` holds: the gradient, then 7648 of scratch.
+    public static let workspaceCount = 7970
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 24]), ("b1", 48, [24]), ("W2", 72, [24, 10]), ("b2", 312, [10])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -1205,7 +1205,7 @@ public struct TenClassNet: Sendable {
         var largest: UInt32 = 0
         for i in 0..<322 {
             let p = state[i] - eta * g[i]
-            state[i] = p
+            state[i] = p.magnitude < Scalar.leastNormalMagnitude ? 0 * p : p
             largest = max(largest, p.bitPattern & magnitude)
         }
         bound = Double(Scalar(bitPattern: largest))
@@ -1335,16 +1335,18 @@ public struct TenClassNet: Sendable {
             let xT = s + 3692  // [2×64] inputs, one row per feature
             let scoresT = s + 3820, dScoresT = s + 5356  // [10×64] one row per class
             let exampleLosses = s + 6124  // [50] each example's loss
-            let W1p = s + 6174, b1p = s + 6222  // W1 [2×24], b1 [24], zero-padded
-            let W2t = s + 6246  // W2ᵀ [10×24], zero-padded
-            let dW2t = s + 6486, dW1p = s + 6726, db1p = s + 6774  // padded sums
-            let chunk = s + 6798  // [50×2×8] h and dz of the backward pass's vector of units
+            let labelsT = s + 6174  // [50] the labels as Scalars
+            let W1p = s + 6224, b1p = s + 6272  // W1 [2×24], b1 [24], zero-padded
+            let W2t = s + 6296  // W2ᵀ [10×24], zero-padded
+            let dW2t = s + 6536, dW1p = s + 6776, db1p = s + 6824  // padded sums
+            let chunk = s + 6848  // [50×2×8] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 64 examples and the
             // hidden layer to 24 units (padding examples have zero inputs, padding units zero weights)
             for r in 0..<50 {
                 xT[r] = x[2 * r]
                 xT[64 + r] = x[2 * r + 1]
+                labelsT[r] = Scalar(y[r])
             }
             for r in 50..<64 {
                 xT[r] = 0
@@ -1411,10 +1413,10 @@ public struct TenClassNet: Sendable {
                     for j in 1..<10 where scoresT[row + j * 64] > largest {
                         largest = scoresT[row + j * 64]
                     }
-                    let label = y[i]
+                    let label = labelsT[i]
                     var correct: Scalar = 0
                     for j in 0..<10 {
-                        correct += j == label ? scoresT[row + j * 64] : 0
+                        correct += Scalar(j) == label ? scoresT[row + j * 64] : 0
                     }
                     var sumExp: Scalar = 0
                     for j in 0..<10 {
@@ -1425,7 +1427,7 @@ public struct TenClassNet: Sendable {
                     exampleLosses[i] = largest + Self.fastLog(sumExp) - correct
                     let share = scale / sumExp
                     for j in 0..<10 {
-                        dScoresT[row + j * 64] = dScoresT[row + j * 64] * share - (j == label ? scale : 0)
+                        dScoresT[row + j * 64] = dScoresT[row + j * 64] * share - (Scalar(j) == label ? scale : 0)
                     }
                 }
                 var total: Scalar = 0

@@ -32,8 +32,8 @@ public struct TwoClassNet: Sendable {
     public static let outputCount = 2
     /// Length of the flat parameter vector.
     public static let parameterCount = 66
-    /// Scalars a `Workspace` holds: the gradient, then 3201 of scratch.
-    public static let workspaceCount = 3267
+    /// Scalars a `Workspace` holds: the gradient, then 3233 of scratch.
+    public static let workspaceCount = 3299
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [1, 16]), ("b1", 16, [16]), ("W2", 32, [16, 2]), ("b2", 64, [2])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -1205,7 +1205,7 @@ public struct TwoClassNet: Sendable {
         var largest: UInt32 = 0
         for i in 0..<66 {
             let p = state[i] - eta * g[i]
-            state[i] = p
+            state[i] = p.magnitude < Scalar.leastNormalMagnitude ? 0 * p : p
             largest = max(largest, p.bitPattern & magnitude)
         }
         bound = Double(Scalar(bitPattern: largest))
@@ -1299,15 +1299,17 @@ public struct TwoClassNet: Sendable {
             let xT = s + 1217  // [1×32] inputs, one row per feature
             let scoresT = s + 1249, dScoresT = s + 1761  // [2×32] one row per class
             let exampleLosses = s + 2529  // [32] each example's loss
-            let W1p = s + 2561, b1p = s + 2577  // W1 [1×16], b1 [16], zero-padded
-            let W2t = s + 2593  // W2ᵀ [2×16], zero-padded
-            let dW2t = s + 2625, dW1p = s + 2657, db1p = s + 2673  // padded sums
-            let chunk = s + 2689  // [32×2×8] h and dz of the backward pass's vector of units
+            let labelsT = s + 2561  // [32] the labels as Scalars
+            let W1p = s + 2593, b1p = s + 2609  // W1 [1×16], b1 [16], zero-padded
+            let W2t = s + 2625  // W2ᵀ [2×16], zero-padded
+            let dW2t = s + 2657, dW1p = s + 2689, db1p = s + 2705  // padded sums
+            let chunk = s + 2721  // [32×2×8] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 32 examples and the
             // hidden layer to 16 units (padding examples have zero inputs, padding units zero weights)
             for r in 0..<32 {
                 xT[r] = x[r]
+                labelsT[r] = Scalar(y[r])
             }
             for j in 0..<16 {
                 W1p[j] = W1[j]
@@ -1344,10 +1346,10 @@ public struct TwoClassNet: Sendable {
                     for j in 1..<2 where scoresT[row + j * 32] > largest {
                         largest = scoresT[row + j * 32]
                     }
-                    let label = y[i]
+                    let label = labelsT[i]
                     var correct: Scalar = 0
                     for j in 0..<2 {
-                        correct += j == label ? scoresT[row + j * 32] : 0
+                        correct += Scalar(j) == label ? scoresT[row + j * 32] : 0
                     }
                     var sumExp: Scalar = 0
                     for j in 0..<2 {
@@ -1358,7 +1360,7 @@ public struct TwoClassNet: Sendable {
                     exampleLosses[i] = largest + Self.fastLog(sumExp) - correct
                     let share = scale / sumExp
                     for j in 0..<2 {
-                        dScoresT[row + j * 32] = dScoresT[row + j * 32] * share - (j == label ? scale : 0)
+                        dScoresT[row + j * 32] = dScoresT[row + j * 32] * share - (Scalar(j) == label ? scale : 0)
                     }
                 }
                 var total: Scalar = 0

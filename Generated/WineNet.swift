@@ -1151,9 +1151,9 @@ public struct WineNet: Sendable {
             let mi = 0.9 * m[i] + 0.09999999999999998 * g[i]
             let vi = 0.999 * v[i] + 0.0010000000000000009 * g[i] * g[i]
             let p = state[i] - eta * (mi / correction1) / ((vi / correction2).squareRoot() + 1e-08)
-            m[i] = mi
-            v[i] = vi
-            state[i] = p
+            m[i] = mi.magnitude < Scalar.leastNormalMagnitude ? 0 * mi : mi
+            v[i] = vi.magnitude < Scalar.leastNormalMagnitude ? 0 * vi : vi
+            state[i] = p.magnitude < Scalar.leastNormalMagnitude ? 0 * p : p
             largest = max(largest, max(max(mi.bitPattern & magnitude, vi.bitPattern & magnitude), p.bitPattern & magnitude))
         }
         powers[0] = power1

@@ -1085,9 +1085,9 @@ public struct AdamNet: Sendable {
             let mi = 0.8 * m[i] + 0.19999999999999996 * g[i]
             let vi = 0.99 * v[i] + 0.010000000000000009 * g[i] * g[i]
             let p = state[i] - eta * (mi / correction1) / ((vi / correction2).squareRoot() + 1e-07)
-            m[i] = mi
-            v[i] = vi
-            state[i] = p
+            m[i] = mi.magnitude < Scalar.leastNormalMagnitude ? 0 * mi : mi
+            v[i] = vi.magnitude < Scalar.leastNormalMagnitude ? 0 * vi : vi
+            state[i] = p.magnitude < Scalar.leastNormalMagnitude ? 0 * p : p
             largest = max(largest, max(max(mi.bitPattern & magnitude, vi.bitPattern & magnitude), p.bitPattern & magnitude))
         }
         powers[0] = power1

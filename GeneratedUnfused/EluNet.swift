@@ -494,7 +494,7 @@ public struct EluNet: Sendable {
         var largest: UInt64 = 0
         for i in 0..<52 {
             let p = state[i] - eta * g[i]
-            state[i] = p
+            state[i] = p.magnitude < Scalar.leastNormalMagnitude ? 0 * p : p
             largest = max(largest, p.bitPattern & magnitude)
         }
         bound = Double(Scalar(bitPattern: largest))

@@ -506,7 +506,7 @@ public struct HingeClassifier: Sendable {
         var largest: UInt64 = 0
         for i in 0..<75 {
             let p = state[i] - eta * g[i]
-            state[i] = p
+            state[i] = p.magnitude < Scalar.leastNormalMagnitude ? 0 * p : p
             largest = max(largest, p.bitPattern & magnitude)
         }
         bound = Double(Scalar(bitPattern: largest))

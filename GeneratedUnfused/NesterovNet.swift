@@ -1075,8 +1075,8 @@ public struct NesterovNet: Sendable {
         for i in 0..<67 {
             let u = 0.9 * v[i] + g[i]
             let p = state[i] - eta * (g[i] + 0.9 * u)
-            v[i] = u
-            state[i] = p
+            v[i] = u.magnitude < Scalar.leastNormalMagnitude ? 0 * u : u
+            state[i] = p.magnitude < Scalar.leastNormalMagnitude ? 0 * p : p
             largest = max(largest, max(u.bitPattern & magnitude, p.bitPattern & magnitude))
         }
         bound = Double(Scalar(bitPattern: largest))

@@ -1180,7 +1180,7 @@ public struct SmoothActivationsFloatNet: Sendable {
         var largest: UInt32 = 0
         for i in 0..<800 {
             let p = state[i] - eta * g[i]
-            state[i] = p
+            state[i] = p.magnitude < Scalar.leastNormalMagnitude ? 0 * p : p
             largest = max(largest, p.bitPattern & magnitude)
         }
         bound = Double(Scalar(bitPattern: largest))

@@ -112,7 +112,8 @@ struct FusedHiddenLayer {
     private var scoresOffset: Int { inputsOffset + K * NP }  // [C × NP]
     private var dScoresOffset: Int { Self.apart(scoresOffset + C * NP, from: scoresOffset, byBytes: 2048, isFloat: isFloat) }  // [C × NP]
     private var lossesOffset: Int { Self.apart(dScoresOffset + C * NP, from: scoresOffset, byBytes: 1024, isFloat: isFloat) }  // [N]
-    private var W1Offset: Int { lossesOffset + N }  // [K × HP]
+    private var labelsOffset: Int { lossesOffset + N }  // [N] when `hasScalarLabels`
+    private var W1Offset: Int { labelsOffset + (hasScalarLabels ? N : 0) }  // [K × HP]
     private var b1Offset: Int { W1Offset + K * HP }  // [HP]
     private var W2Offset: Int { b1Offset + HP }  // [C × HP], W2 transposed
     private var dW2Offset: Int { W2Offset + C * HP }  // [C × HP]
@@ -165,6 +166,13 @@ struct FusedHiddenLayer {
         return loss.function.lossAndGradientKernel != nil
     }
 
+    /// True when the one-pass loss takes its labels as `Scalar`s, which the layout pass converts
+    /// into the scratch (see `LossArrays.labelsAreScalars`).
+    private var hasScalarLabels: Bool {
+        guard hasOnePassLoss, case .loss(let loss) = pattern.loss.kind else { return false }
+        return loss.function.onePassTakesScalarLabels
+    }
+
     /// The names of the scratch arrays the loss kernel reads and writes: ids past the graph's
     /// values stand for the per-example losses, which no IR value holds.
     private var lossesID: ValueID { ValueID(index: Int.max) }
@@ -181,12 +189,13 @@ struct FusedHiddenLayer {
             w.line("let xT = s + \(inputsOffset)  // [\(K)×\(NP)] inputs, one row per feature")
             w.line("let scoresT = s + \(scoresOffset), dScoresT = s + \(dScoresOffset)  // [\(C)×\(NP)] one row per class")
             if hasOnePassLoss { w.line("let exampleLosses = s + \(lossesOffset)  // [\(N)] each example's loss") }
+            if hasScalarLabels { w.line("let labelsT = s + \(labelsOffset)  // [\(N)] the labels as Scalars") }
             w.line("let W1p = s + \(W1Offset), b1p = s + \(b1Offset)  // \(W1) [\(K)×\(HP)], \(b1) [\(HP)], zero-padded")
             w.line("let W2t = s + \(W2Offset)  // \(W2)ᵀ [\(C)×\(HP)], zero-padded")
             w.line("let dW2t = s + \(dW2Offset), dW1p = s + \(dW1Offset), db1p = s + \(db1Offset)  // padded sums")
             w.line("let chunk = s + \(chunkOffset)  // [\(N)×2×\(unitLanes)] h and dz of the backward pass's vector of units")
             w.line("")
-            layout(W1: W1, b1: b1, W2: W2, &w)
+            layout(names: names, W1: W1, b1: b1, W2: W2, &w)
             w.line("")
             forwardPass(names: names, W1: W1, b1: b1, W2: W2, b2: b2, &w)
             w.line("")
@@ -201,11 +210,12 @@ struct FusedHiddenLayer {
     /// `a + ` for row `a` of a transposed array with `width` columns (nothing for row 0).
     private func row(_ a: Int, _ width: Int) -> String { a == 0 ? "" : "\(a * width) + " }
 
-    private func layout(W1: String, b1: String, W2: String, _ w: inout CodeWriter) {
+    private func layout(names: ValueNames, W1: String, b1: String, W2: String, _ w: inout CodeWriter) {
         w.line("// Layout: x transposed to one row per feature, the batch padded to \(NP) examples and the")
         w.line("// hidden layer to \(HP) units (padding examples have zero inputs, padding units zero weights)")
         w.block("for r in 0..<\(N) {") { w in
             for k in 0..<K { w.line("xT[\(row(k, NP))r] = x[\(K == 1 ? "" : "\(K) * ")r\(k == 0 ? "" : " + \(k)")]") }
+            if hasScalarLabels { w.line("labelsT[r] = Scalar(\(names[pattern.labels])[r])") }
         }
         if NP > N {
             w.block("for r in \(N)..<\(NP) {") { w in
@@ -256,8 +266,10 @@ struct FusedHiddenLayer {
                                 rows: N, columns: C, local: { $0 })
         (arrays.rowStride, arrays.columnStride) = (1, NP)
         arrays.math = SwiftMath(fast: isFloat, fastLog: isFloat)
-        let renderer = NetworkRenderer(plan: plan, names: names,
-                                       overrides: [p.loss.inputs[0]: "scoresT", p.dScores: "dScoresT", lossesID: "exampleLosses"])
+        arrays.labelsAreScalars = hasScalarLabels
+        var overrides = [p.loss.inputs[0]: "scoresT", p.dScores: "dScoresT", lossesID: "exampleLosses"]
+        if hasScalarLabels { overrides[p.labels] = "labelsT" }
+        let renderer = NetworkRenderer(plan: plan, names: names, overrides: overrides)
         w.line("// \(p.loss.comment.text)")
         w.line("// \(p.lossGradient.comment.text)")
         if let pass = loss.function.lossAndGradientKernel {

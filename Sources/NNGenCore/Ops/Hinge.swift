@@ -55,7 +55,7 @@ extension LossFunction {
                 ]),
             ]
         },
-        lossAndGradientKernel: nil)
+        lossAndGradientKernel: nil, onePassTakesScalarLabels: false)
 
     /// `row`, `label` and `correct`, the score of the true class, for example `i`.
     private static func exampleRow(_ k: LossArrays) -> [KernelStatement] {

@@ -33,5 +33,5 @@ extension LossFunction {
                 k.loop("i", count, [.store(k.output, i, k.name("scale") * (k.score(i) - k.target(i)))]),
             ]
         },
-        lossAndGradientKernel: nil)
+        lossAndGradientKernel: nil, onePassTakesScalarLabels: false)
 }

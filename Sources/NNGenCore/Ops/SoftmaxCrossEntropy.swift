@@ -55,7 +55,7 @@ extension LossFunction {
         lossAndGradientKernel: { k, d, _ in
             let (row, j, i, label, scale) = (k.name("row"), k.name("j"), k.name("i"), k.name("label"), k.name("scale"))
             let exampleLoss = k.name("largest") + k.math.log(k.name("sumExp")) - k.name("correct")
-            let isLabel = SwiftExpression.infix(j, .equal, label)
+            let isLabel = SwiftExpression.infix(k.labelsAreScalars ? .call("Scalar", [j]) : j, .equal, label)
             var statements: [KernelStatement] = [.scalar(k.local("scale"), k.scale(1, over: k.rows))]
             if k.exampleLosses == nil { statements.append(.scalar(k.local("total"), .int(0), mutable: true)) }
             statements.append(k.loop("i", k.rows, [.named(k.local("row"), k.rowStart(i))] + rowMaximum(k) + [
@@ -83,7 +83,8 @@ extension LossFunction {
                 ]
             }
             return statements + [k.result(k.name("total") / .int(k.rows))]
-        })
+        },
+        onePassTakesScalarLabels: true)
 
     /// log Σ exp(row), with the maximum subtracted first.
     private static func logSumExp(_ row: ArraySlice<Double>) -> Double {
