@@ -435,17 +435,17 @@ public struct LeakyReluNet: Sendable {
     static func minimumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: b .< a) }
 
     /// 4 hidden units, in the backward pass: 256 bits of `Scalar`.
-    typealias UnitLanes = SIMD4<Scalar>
+    typealias BackwardLanes = SIMD4<Scalar>
 
     @inline(__always)
-    static func loadUnitLanes(_ p: UnsafePointer<Scalar>) -> UnitLanes { UnsafeRawPointer(p).loadUnaligned(as: UnitLanes.self) }
+    static func loadBackwardLanes(_ p: UnsafePointer<Scalar>) -> BackwardLanes { UnsafeRawPointer(p).loadUnaligned(as: BackwardLanes.self) }
 
     @inline(__always)
-    static func storeUnitLanes(_ x: UnitLanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: UnitLanes.self) }
+    static func storeBackwardLanes(_ x: BackwardLanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: BackwardLanes.self) }
 
     /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
     @inline(__always)
-    static func multiplyAddUnitLanes(_ c: inout UnitLanes, _ a: UnitLanes, _ b: UnitLanes) {
+    static func multiplyAddBackwardLanes(_ c: inout BackwardLanes, _ a: BackwardLanes, _ b: BackwardLanes) {
         #if NNGEN_FMA
         c.addProduct(a, b)
         #else
@@ -455,19 +455,19 @@ public struct LeakyReluNet: Sendable {
 
     /// A scalar in every lane.
     @inline(__always)
-    static func splatUnitLanes(_ x: Scalar) -> UnitLanes { UnitLanes(repeating: x) }
+    static func splatBackwardLanes(_ x: Scalar) -> BackwardLanes { BackwardLanes(repeating: x) }
 
     /// a where `mask` is set, else b, lane by lane.
     @inline(__always)
-    static func selectUnitLanes(_ mask: SIMDMask<UnitLanes.MaskStorage>, _ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: mask) }
+    static func selectBackwardLanes(_ mask: SIMDMask<BackwardLanes.MaskStorage>, _ a: BackwardLanes, _ b: BackwardLanes) -> BackwardLanes { b.replacing(with: a, where: mask) }
 
     /// The larger of a and b, lane by lane (b where a < b).
     @inline(__always)
-    static func maximumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { a.replacing(with: b, where: a .< b) }
+    static func maximumBackwardLanes(_ a: BackwardLanes, _ b: BackwardLanes) -> BackwardLanes { a.replacing(with: b, where: a .< b) }
 
     /// The smaller of a and b, lane by lane (b where b < a).
     @inline(__always)
-    static func minimumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: b .< a) }
+    static func minimumBackwardLanes(_ a: BackwardLanes, _ b: BackwardLanes) -> BackwardLanes { b.replacing(with: a, where: b .< a) }
 
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
@@ -662,8 +662,7 @@ public struct LeakyReluNet: Sendable {
             let dW2t = s + 884, dW1p = s + 916, db1p = s + 940  // padded sums
             let chunk = s + 948  // [5×2×4] h and dz of the backward pass's vector of units
 
-            // Layout: x transposed to one row per feature, the batch padded to 8 examples and the
-            // hidden layer to 8 units (padding examples have zero inputs, padding units zero weights)
+            // Layout: x transposed to one row per feature, the batch padded to 8 examples with zero inputs
             for r in 0..<5 {
                 xT[r] = x[3 * r]
                 xT[8 + r] = x[3 * r + 1]
@@ -675,6 +674,7 @@ public struct LeakyReluNet: Sendable {
                 xT[8 + r] = 0
                 xT[16 + r] = 0
             }
+            // The hidden layer padded to 8 units (padding units have zero weights)
             for j in 0..<6 {
                 W1p[j] = W1[j]
                 W1p[8 + j] = W1[6 + j]
@@ -779,47 +779,47 @@ public struct LeakyReluNet: Sendable {
             var j0 = 0
             while j0 < 8 {
                 // h1 and dz1 of every example, from the units' weights
-                let w1_0 = Self.loadUnitLanes(W1p + j0), w1_1 = Self.loadUnitLanes(W1p + 8 + j0), w1_2 = Self.loadUnitLanes(W1p + 16 + j0), bias = Self.loadUnitLanes(b1p + j0)
-                let w2_0 = Self.loadUnitLanes(W2t + j0), w2_1 = Self.loadUnitLanes(W2t + 8 + j0), w2_2 = Self.loadUnitLanes(W2t + 16 + j0), w2_3 = Self.loadUnitLanes(W2t + 24 + j0)
+                let w1_0 = Self.loadBackwardLanes(W1p + j0), w1_1 = Self.loadBackwardLanes(W1p + 8 + j0), w1_2 = Self.loadBackwardLanes(W1p + 16 + j0), bias = Self.loadBackwardLanes(b1p + j0)
+                let w2_0 = Self.loadBackwardLanes(W2t + j0), w2_1 = Self.loadBackwardLanes(W2t + 8 + j0), w2_2 = Self.loadBackwardLanes(W2t + 16 + j0), w2_3 = Self.loadBackwardLanes(W2t + 24 + j0)
                 for r in 0..<5 {
-                    let x0 = UnitLanes(repeating: xT[r]), x1 = UnitLanes(repeating: xT[8 + r]), x2 = UnitLanes(repeating: xT[16 + r])
+                    let x0 = BackwardLanes(repeating: xT[r]), x1 = BackwardLanes(repeating: xT[8 + r]), x2 = BackwardLanes(repeating: xT[16 + r])
                     var z1 = bias
-                    Self.multiplyAddUnitLanes(&z1, x0, w1_0)
-                    Self.multiplyAddUnitLanes(&z1, x1, w1_1)
-                    Self.multiplyAddUnitLanes(&z1, x2, w1_2)
-                    let h1 = Self.maximumUnitLanes(0.1 * z1, z1)
-                    var dh1 = UnitLanes(repeating: dScoresT[r]) * w2_0
-                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[8 + r]), w2_1)
-                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[16 + r]), w2_2)
-                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[24 + r]), w2_3)
+                    Self.multiplyAddBackwardLanes(&z1, x0, w1_0)
+                    Self.multiplyAddBackwardLanes(&z1, x1, w1_1)
+                    Self.multiplyAddBackwardLanes(&z1, x2, w1_2)
+                    let h1 = Self.maximumBackwardLanes(0.1 * z1, z1)
+                    var dh1 = BackwardLanes(repeating: dScoresT[r]) * w2_0
+                    Self.multiplyAddBackwardLanes(&dh1, BackwardLanes(repeating: dScoresT[8 + r]), w2_1)
+                    Self.multiplyAddBackwardLanes(&dh1, BackwardLanes(repeating: dScoresT[16 + r]), w2_2)
+                    Self.multiplyAddBackwardLanes(&dh1, BackwardLanes(repeating: dScoresT[24 + r]), w2_3)
                     // α·dL/dh1
                     let dh1_leak = dh1 * 0.1
                     // dL/dz1 = dL/dh1 · leaky_relu'(z1)   (∂h1/∂z1 = 1 where z1 > 0, else α = 0.1)
-                    let dz1 = Self.selectUnitLanes(h1 .> 0, dh1, dh1_leak)
-                    Self.storeUnitLanes(h1, chunk + r * 8)
-                    Self.storeUnitLanes(dz1, chunk + r * 8 + 4)
+                    let dz1 = Self.selectBackwardLanes(h1 .> 0, dh1, dh1_leak)
+                    Self.storeBackwardLanes(h1, chunk + r * 8)
+                    Self.storeBackwardLanes(dz1, chunk + r * 8 + 4)
                 }
                 // The sums over examples
-                var dW2_0 = UnitLanes(), dW2_1 = UnitLanes(), dW2_2 = UnitLanes(), dW2_3 = UnitLanes(), db1Sum = UnitLanes(), dW1_0 = UnitLanes(), dW1_1 = UnitLanes(), dW1_2 = UnitLanes()
+                var dW2_0 = BackwardLanes(), dW2_1 = BackwardLanes(), dW2_2 = BackwardLanes(), dW2_3 = BackwardLanes(), db1Sum = BackwardLanes(), dW1_0 = BackwardLanes(), dW1_1 = BackwardLanes(), dW1_2 = BackwardLanes()
                 for r in 0..<5 {
-                    let h1 = Self.loadUnitLanes(chunk + r * 8), dz1 = Self.loadUnitLanes(chunk + r * 8 + 4)
-                    Self.multiplyAddUnitLanes(&dW2_0, h1, UnitLanes(repeating: dScoresT[r]))
-                    Self.multiplyAddUnitLanes(&dW2_1, h1, UnitLanes(repeating: dScoresT[8 + r]))
-                    Self.multiplyAddUnitLanes(&dW2_2, h1, UnitLanes(repeating: dScoresT[16 + r]))
-                    Self.multiplyAddUnitLanes(&dW2_3, h1, UnitLanes(repeating: dScoresT[24 + r]))
+                    let h1 = Self.loadBackwardLanes(chunk + r * 8), dz1 = Self.loadBackwardLanes(chunk + r * 8 + 4)
+                    Self.multiplyAddBackwardLanes(&dW2_0, h1, BackwardLanes(repeating: dScoresT[r]))
+                    Self.multiplyAddBackwardLanes(&dW2_1, h1, BackwardLanes(repeating: dScoresT[8 + r]))
+                    Self.multiplyAddBackwardLanes(&dW2_2, h1, BackwardLanes(repeating: dScoresT[16 + r]))
+                    Self.multiplyAddBackwardLanes(&dW2_3, h1, BackwardLanes(repeating: dScoresT[24 + r]))
                     db1Sum += dz1
-                    Self.multiplyAddUnitLanes(&dW1_0, UnitLanes(repeating: xT[r]), dz1)
-                    Self.multiplyAddUnitLanes(&dW1_1, UnitLanes(repeating: xT[8 + r]), dz1)
-                    Self.multiplyAddUnitLanes(&dW1_2, UnitLanes(repeating: xT[16 + r]), dz1)
+                    Self.multiplyAddBackwardLanes(&dW1_0, BackwardLanes(repeating: xT[r]), dz1)
+                    Self.multiplyAddBackwardLanes(&dW1_1, BackwardLanes(repeating: xT[8 + r]), dz1)
+                    Self.multiplyAddBackwardLanes(&dW1_2, BackwardLanes(repeating: xT[16 + r]), dz1)
                 }
-                Self.storeUnitLanes(dW2_0, dW2t + j0)
-                Self.storeUnitLanes(dW2_1, dW2t + 8 + j0)
-                Self.storeUnitLanes(dW2_2, dW2t + 16 + j0)
-                Self.storeUnitLanes(dW2_3, dW2t + 24 + j0)
-                Self.storeUnitLanes(db1Sum, db1p + j0)
-                Self.storeUnitLanes(dW1_0, dW1p + j0)
-                Self.storeUnitLanes(dW1_1, dW1p + 8 + j0)
-                Self.storeUnitLanes(dW1_2, dW1p + 16 + j0)
+                Self.storeBackwardLanes(dW2_0, dW2t + j0)
+                Self.storeBackwardLanes(dW2_1, dW2t + 8 + j0)
+                Self.storeBackwardLanes(dW2_2, dW2t + 16 + j0)
+                Self.storeBackwardLanes(dW2_3, dW2t + 24 + j0)
+                Self.storeBackwardLanes(db1Sum, db1p + j0)
+                Self.storeBackwardLanes(dW1_0, dW1p + j0)
+                Self.storeBackwardLanes(dW1_1, dW1p + 8 + j0)
+                Self.storeBackwardLanes(dW1_2, dW1p + 16 + j0)
                 j0 += 4
             }
 

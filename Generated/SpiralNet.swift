@@ -32,8 +32,8 @@ public struct SpiralNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 603
-    /// Scalars a `Workspace` holds: the gradient, then 73488 of scratch.
-    public static let workspaceCount = 74091
+    /// Scalars a `Workspace` holds: the gradient, then 97840 of scratch.
+    public static let workspaceCount = 98443
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 100]), ("b1", 200, [100]), ("W2", 300, [100, 3]), ("b2", 600, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -1133,18 +1133,18 @@ public struct SpiralNet: Sendable {
     @inline(__always)
     static func minimumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: b .< a) }
 
-    /// 8 hidden units, in the backward pass: 256 bits of `Scalar`.
-    typealias UnitLanes = SIMD8<Scalar>
+    /// 8 examples, in the backward pass: 256 bits of `Scalar`.
+    typealias BackwardLanes = SIMD8<Scalar>
 
     @inline(__always)
-    static func loadUnitLanes(_ p: UnsafePointer<Scalar>) -> UnitLanes { UnsafeRawPointer(p).loadUnaligned(as: UnitLanes.self) }
+    static func loadBackwardLanes(_ p: UnsafePointer<Scalar>) -> BackwardLanes { UnsafeRawPointer(p).loadUnaligned(as: BackwardLanes.self) }
 
     @inline(__always)
-    static func storeUnitLanes(_ x: UnitLanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: UnitLanes.self) }
+    static func storeBackwardLanes(_ x: BackwardLanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: BackwardLanes.self) }
 
     /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
     @inline(__always)
-    static func multiplyAddUnitLanes(_ c: inout UnitLanes, _ a: UnitLanes, _ b: UnitLanes) {
+    static func multiplyAddBackwardLanes(_ c: inout BackwardLanes, _ a: BackwardLanes, _ b: BackwardLanes) {
         #if NNGEN_FMA
         c.addProduct(a, b)
         #else
@@ -1154,19 +1154,19 @@ public struct SpiralNet: Sendable {
 
     /// A scalar in every lane.
     @inline(__always)
-    static func splatUnitLanes(_ x: Scalar) -> UnitLanes { UnitLanes(repeating: x) }
+    static func splatBackwardLanes(_ x: Scalar) -> BackwardLanes { BackwardLanes(repeating: x) }
 
     /// a where `mask` is set, else b, lane by lane.
     @inline(__always)
-    static func selectUnitLanes(_ mask: SIMDMask<UnitLanes.MaskStorage>, _ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: mask) }
+    static func selectBackwardLanes(_ mask: SIMDMask<BackwardLanes.MaskStorage>, _ a: BackwardLanes, _ b: BackwardLanes) -> BackwardLanes { b.replacing(with: a, where: mask) }
 
     /// The larger of a and b, lane by lane (b where a < b).
     @inline(__always)
-    static func maximumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { a.replacing(with: b, where: a .< b) }
+    static func maximumBackwardLanes(_ a: BackwardLanes, _ b: BackwardLanes) -> BackwardLanes { a.replacing(with: b, where: a .< b) }
 
     /// The smaller of a and b, lane by lane (b where b < a).
     @inline(__always)
-    static func minimumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: b .< a) }
+    static func minimumBackwardLanes(_ a: BackwardLanes, _ b: BackwardLanes) -> BackwardLanes { b.replacing(with: a, where: b .< a) }
 
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
@@ -1337,13 +1337,9 @@ public struct SpiralNet: Sendable {
             let scoresT = s + 63512, dScoresT = s + 65048  // [3×304] one row per class
             let exampleLosses = s + 66840  // [300] each example's loss
             let labelsT = s + 67140  // [300] the labels as Scalars
-            let W1p = s + 67440, b1p = s + 67648  // W1 [2×104], b1 [104], zero-padded
-            let W2t = s + 67752  // W2ᵀ [3×104], zero-padded
-            let dW2t = s + 68064, dW1p = s + 68376, db1p = s + 68584  // padded sums
-            let chunk = s + 68688  // [300×2×8] h and dz of the backward pass's vector of units
+            let hT = s + 67440  // [100×304] h1, one row per unit
 
-            // Layout: x transposed to one row per feature, the batch padded to 304 examples and the
-            // hidden layer to 104 units (padding examples have zero inputs, padding units zero weights)
+            // Layout: x transposed to one row per feature, the batch padded to 304 examples with zero inputs
             for r in 0..<300 {
                 xT[r] = x[2 * r]
                 xT[304 + r] = x[2 * r + 1]
@@ -1353,25 +1349,9 @@ public struct SpiralNet: Sendable {
                 xT[r] = 0
                 xT[304 + r] = 0
             }
-            for j in 0..<100 {
-                W1p[j] = W1[j]
-                W1p[104 + j] = W1[100 + j]
-                b1p[j] = b1[j]
-                W2t[j] = W2[3 * j]
-                W2t[104 + j] = W2[3 * j + 1]
-                W2t[208 + j] = W2[3 * j + 2]
-            }
-            for j in 100..<104 {
-                W1p[j] = 0
-                W1p[104 + j] = 0
-                b1p[j] = 0
-                W2t[j] = 0
-                W2t[104 + j] = 0
-                W2t[208 + j] = 0
-            }
 
             // Forward, 16 examples per vector: z1 = x·W1 + b1; h1 = relu(z1); scores = h1·W2 + b2,
-            // summed unit by unit (z1 and h1 are not stored: the backward pass recomputes them)
+            // summed unit by unit; h1 stored for the backward pass
             var r0 = 0
             while r0 < 304 {
                 let x0 = Self.loadLanes(xT + r0), x1 = Self.loadLanes(xT + 304 + r0)
@@ -1381,6 +1361,7 @@ public struct SpiralNet: Sendable {
                     Self.multiplyAddLanes(&z1, x0, Lanes(repeating: W1[j]))
                     Self.multiplyAddLanes(&z1, x1, Lanes(repeating: W1[100 + j]))
                     let h1 = Self.maximumLanes(Self.splatLanes(0), z1)
+                    Self.storeLanes(h1, hT + 304 * j + r0)
                     Self.multiplyAddLanes(&s0, h1, Lanes(repeating: W2[3 * j]))
                     Self.multiplyAddLanes(&s1, h1, Lanes(repeating: W2[3 * j + 1]))
                     Self.multiplyAddLanes(&s2, h1, Lanes(repeating: W2[3 * j + 2]))
@@ -1442,56 +1423,36 @@ public struct SpiralNet: Sendable {
             dz2_sum[1] = sum1.sum()
             dz2_sum[2] = sum2.sum()
 
-            // Backward, 8 hidden units per vector, examples innermost (z1 and h1 recomputed):
-            // dL/dW2 = h1ᵀ · dL/dscores; dh1 = dL/dscores · W2ᵀ; dz1 from dh1 by the activation's
-            // pullback; dL/db1 = Σ over examples of dz1; dL/dW1 = xᵀ · dz1
-            var j0 = 0
-            while j0 < 104 {
-                // h1 and dz1 of every example, from the units' weights
-                let w1_0 = Self.loadUnitLanes(W1p + j0), w1_1 = Self.loadUnitLanes(W1p + 104 + j0), bias = Self.loadUnitLanes(b1p + j0)
-                let w2_0 = Self.loadUnitLanes(W2t + j0), w2_1 = Self.loadUnitLanes(W2t + 104 + j0), w2_2 = Self.loadUnitLanes(W2t + 208 + j0)
-                for r in 0..<300 {
-                    let x0 = UnitLanes(repeating: xT[r]), x1 = UnitLanes(repeating: xT[304 + r])
-                    var z1 = bias
-                    Self.multiplyAddUnitLanes(&z1, x0, w1_0)
-                    Self.multiplyAddUnitLanes(&z1, x1, w1_1)
-                    let h1 = Self.maximumUnitLanes(Self.splatUnitLanes(0), z1)
-                    var dh1 = UnitLanes(repeating: dScoresT[r]) * w2_0
-                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[304 + r]), w2_1)
-                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[608 + r]), w2_2)
-                    // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
-                    let dz1 = Self.selectUnitLanes(h1 .> 0, dh1, Self.splatUnitLanes(0))
-                    Self.storeUnitLanes(h1, chunk + r * 16)
-                    Self.storeUnitLanes(dz1, chunk + r * 16 + 8)
-                }
-                // The sums over examples
-                var dW2_0 = UnitLanes(), dW2_1 = UnitLanes(), dW2_2 = UnitLanes(), db1Sum = UnitLanes(), dW1_0 = UnitLanes(), dW1_1 = UnitLanes()
-                for r in 0..<300 {
-                    let h1 = Self.loadUnitLanes(chunk + r * 16), dz1 = Self.loadUnitLanes(chunk + r * 16 + 8)
-                    Self.multiplyAddUnitLanes(&dW2_0, h1, UnitLanes(repeating: dScoresT[r]))
-                    Self.multiplyAddUnitLanes(&dW2_1, h1, UnitLanes(repeating: dScoresT[304 + r]))
-                    Self.multiplyAddUnitLanes(&dW2_2, h1, UnitLanes(repeating: dScoresT[608 + r]))
-                    db1Sum += dz1
-                    Self.multiplyAddUnitLanes(&dW1_0, UnitLanes(repeating: xT[r]), dz1)
-                    Self.multiplyAddUnitLanes(&dW1_1, UnitLanes(repeating: xT[304 + r]), dz1)
-                }
-                Self.storeUnitLanes(dW2_0, dW2t + j0)
-                Self.storeUnitLanes(dW2_1, dW2t + 104 + j0)
-                Self.storeUnitLanes(dW2_2, dW2t + 208 + j0)
-                Self.storeUnitLanes(db1Sum, db1p + j0)
-                Self.storeUnitLanes(dW1_0, dW1p + j0)
-                Self.storeUnitLanes(dW1_1, dW1p + 104 + j0)
-                j0 += 8
-            }
-
-            // The sums in the parameters' layout
+            // Backward, one unit at a time, 8 examples per vector: dL/dW2 = h1ᵀ · dL/dscores;
+            // dh1 = dL/dscores · W2ᵀ; dz1 from dh1 by the activation's pullback; dL/db1 = Σ over examples
+            // of dz1; dL/dW1 = xᵀ · dz1
             for j in 0..<100 {
-                dW1_via_z1_linear[j] = dW1p[j]
-                dW1_via_z1_linear[100 + j] = dW1p[104 + j]
-                dz1_sum[j] = db1p[j]
-                dW2_via_z2_linear[3 * j] = dW2t[j]
-                dW2_via_z2_linear[3 * j + 1] = dW2t[104 + j]
-                dW2_via_z2_linear[3 * j + 2] = dW2t[208 + j]
+                let w2_0 = BackwardLanes(repeating: W2[3 * j]), w2_1 = BackwardLanes(repeating: W2[3 * j + 1]), w2_2 = BackwardLanes(repeating: W2[3 * j + 2])
+                var dW2_0 = BackwardLanes(), dW2_1 = BackwardLanes(), dW2_2 = BackwardLanes(), db1Sum = BackwardLanes(), dW1_0 = BackwardLanes(), dW1_1 = BackwardLanes()
+                var r0 = 0
+                while r0 < 304 {
+                    let h1 = Self.loadBackwardLanes(hT + 304 * j + r0)
+                    let d0 = Self.loadBackwardLanes(dScoresT + r0), d1 = Self.loadBackwardLanes(dScoresT + 304 + r0), d2 = Self.loadBackwardLanes(dScoresT + 608 + r0)
+                    let x0 = Self.loadBackwardLanes(xT + r0), x1 = Self.loadBackwardLanes(xT + 304 + r0)
+                    Self.multiplyAddBackwardLanes(&dW2_0, h1, d0)
+                    Self.multiplyAddBackwardLanes(&dW2_1, h1, d1)
+                    Self.multiplyAddBackwardLanes(&dW2_2, h1, d2)
+                    var dh1 = d0 * w2_0
+                    Self.multiplyAddBackwardLanes(&dh1, d1, w2_1)
+                    Self.multiplyAddBackwardLanes(&dh1, d2, w2_2)
+                    // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
+                    let dz1 = Self.selectBackwardLanes(h1 .> 0, dh1, Self.splatBackwardLanes(0))
+                    db1Sum += dz1
+                    Self.multiplyAddBackwardLanes(&dW1_0, x0, dz1)
+                    Self.multiplyAddBackwardLanes(&dW1_1, x1, dz1)
+                    r0 += 8
+                }
+                dW2_via_z2_linear[3 * j] = dW2_0.sum()
+                dW2_via_z2_linear[3 * j + 1] = dW2_1.sum()
+                dW2_via_z2_linear[3 * j + 2] = dW2_2.sum()
+                dz1_sum[j] = db1Sum.sum()
+                dW1_via_z1_linear[j] = dW1_0.sum()
+                dW1_via_z1_linear[100 + j] = dW1_1.sum()
             }
         }
 

@@ -1134,17 +1134,17 @@ public struct TenClassNet: Sendable {
     static func minimumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: b .< a) }
 
     /// 8 hidden units, in the backward pass: 256 bits of `Scalar`.
-    typealias UnitLanes = SIMD8<Scalar>
+    typealias BackwardLanes = SIMD8<Scalar>
 
     @inline(__always)
-    static func loadUnitLanes(_ p: UnsafePointer<Scalar>) -> UnitLanes { UnsafeRawPointer(p).loadUnaligned(as: UnitLanes.self) }
+    static func loadBackwardLanes(_ p: UnsafePointer<Scalar>) -> BackwardLanes { UnsafeRawPointer(p).loadUnaligned(as: BackwardLanes.self) }
 
     @inline(__always)
-    static func storeUnitLanes(_ x: UnitLanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: UnitLanes.self) }
+    static func storeBackwardLanes(_ x: BackwardLanes, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: BackwardLanes.self) }
 
     /// c += a·b, fused when the build defines `NNGEN_FMA` (see `multiplyAdd`).
     @inline(__always)
-    static func multiplyAddUnitLanes(_ c: inout UnitLanes, _ a: UnitLanes, _ b: UnitLanes) {
+    static func multiplyAddBackwardLanes(_ c: inout BackwardLanes, _ a: BackwardLanes, _ b: BackwardLanes) {
         #if NNGEN_FMA
         c.addProduct(a, b)
         #else
@@ -1154,19 +1154,19 @@ public struct TenClassNet: Sendable {
 
     /// A scalar in every lane.
     @inline(__always)
-    static func splatUnitLanes(_ x: Scalar) -> UnitLanes { UnitLanes(repeating: x) }
+    static func splatBackwardLanes(_ x: Scalar) -> BackwardLanes { BackwardLanes(repeating: x) }
 
     /// a where `mask` is set, else b, lane by lane.
     @inline(__always)
-    static func selectUnitLanes(_ mask: SIMDMask<UnitLanes.MaskStorage>, _ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: mask) }
+    static func selectBackwardLanes(_ mask: SIMDMask<BackwardLanes.MaskStorage>, _ a: BackwardLanes, _ b: BackwardLanes) -> BackwardLanes { b.replacing(with: a, where: mask) }
 
     /// The larger of a and b, lane by lane (b where a < b).
     @inline(__always)
-    static func maximumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { a.replacing(with: b, where: a .< b) }
+    static func maximumBackwardLanes(_ a: BackwardLanes, _ b: BackwardLanes) -> BackwardLanes { a.replacing(with: b, where: a .< b) }
 
     /// The smaller of a and b, lane by lane (b where b < a).
     @inline(__always)
-    static func minimumUnitLanes(_ a: UnitLanes, _ b: UnitLanes) -> UnitLanes { b.replacing(with: a, where: b .< a) }
+    static func minimumBackwardLanes(_ a: BackwardLanes, _ b: BackwardLanes) -> BackwardLanes { b.replacing(with: a, where: b .< a) }
 
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
@@ -1341,8 +1341,7 @@ public struct TenClassNet: Sendable {
             let dW2t = s + 6536, dW1p = s + 6776, db1p = s + 6824  // padded sums
             let chunk = s + 6848  // [50×2×8] h and dz of the backward pass's vector of units
 
-            // Layout: x transposed to one row per feature, the batch padded to 64 examples and the
-            // hidden layer to 24 units (padding examples have zero inputs, padding units zero weights)
+            // Layout: x transposed to one row per feature, the batch padded to 64 examples with zero inputs
             for r in 0..<50 {
                 xT[r] = x[2 * r]
                 xT[64 + r] = x[2 * r + 1]
@@ -1352,6 +1351,7 @@ public struct TenClassNet: Sendable {
                 xT[r] = 0
                 xT[64 + r] = 0
             }
+            // The hidden layer padded to 24 units (padding units have zero weights)
             for j in 0..<24 {
                 W1p[j] = W1[j]
                 W1p[24 + j] = W1[24 + j]
@@ -1474,60 +1474,60 @@ public struct TenClassNet: Sendable {
             var j0 = 0
             while j0 < 24 {
                 // h1 and dz1 of every example, from the units' weights
-                let w1_0 = Self.loadUnitLanes(W1p + j0), w1_1 = Self.loadUnitLanes(W1p + 24 + j0), bias = Self.loadUnitLanes(b1p + j0)
-                let w2_0 = Self.loadUnitLanes(W2t + j0), w2_1 = Self.loadUnitLanes(W2t + 24 + j0), w2_2 = Self.loadUnitLanes(W2t + 48 + j0), w2_3 = Self.loadUnitLanes(W2t + 72 + j0), w2_4 = Self.loadUnitLanes(W2t + 96 + j0), w2_5 = Self.loadUnitLanes(W2t + 120 + j0), w2_6 = Self.loadUnitLanes(W2t + 144 + j0), w2_7 = Self.loadUnitLanes(W2t + 168 + j0), w2_8 = Self.loadUnitLanes(W2t + 192 + j0), w2_9 = Self.loadUnitLanes(W2t + 216 + j0)
+                let w1_0 = Self.loadBackwardLanes(W1p + j0), w1_1 = Self.loadBackwardLanes(W1p + 24 + j0), bias = Self.loadBackwardLanes(b1p + j0)
+                let w2_0 = Self.loadBackwardLanes(W2t + j0), w2_1 = Self.loadBackwardLanes(W2t + 24 + j0), w2_2 = Self.loadBackwardLanes(W2t + 48 + j0), w2_3 = Self.loadBackwardLanes(W2t + 72 + j0), w2_4 = Self.loadBackwardLanes(W2t + 96 + j0), w2_5 = Self.loadBackwardLanes(W2t + 120 + j0), w2_6 = Self.loadBackwardLanes(W2t + 144 + j0), w2_7 = Self.loadBackwardLanes(W2t + 168 + j0), w2_8 = Self.loadBackwardLanes(W2t + 192 + j0), w2_9 = Self.loadBackwardLanes(W2t + 216 + j0)
                 for r in 0..<50 {
-                    let x0 = UnitLanes(repeating: xT[r]), x1 = UnitLanes(repeating: xT[64 + r])
+                    let x0 = BackwardLanes(repeating: xT[r]), x1 = BackwardLanes(repeating: xT[64 + r])
                     var z1 = bias
-                    Self.multiplyAddUnitLanes(&z1, x0, w1_0)
-                    Self.multiplyAddUnitLanes(&z1, x1, w1_1)
-                    let h1 = Self.maximumUnitLanes(Self.splatUnitLanes(0), z1)
-                    var dh1 = UnitLanes(repeating: dScoresT[r]) * w2_0
-                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[64 + r]), w2_1)
-                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[128 + r]), w2_2)
-                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[192 + r]), w2_3)
-                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[256 + r]), w2_4)
-                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[320 + r]), w2_5)
-                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[384 + r]), w2_6)
-                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[448 + r]), w2_7)
-                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[512 + r]), w2_8)
-                    Self.multiplyAddUnitLanes(&dh1, UnitLanes(repeating: dScoresT[576 + r]), w2_9)
+                    Self.multiplyAddBackwardLanes(&z1, x0, w1_0)
+                    Self.multiplyAddBackwardLanes(&z1, x1, w1_1)
+                    let h1 = Self.maximumBackwardLanes(Self.splatBackwardLanes(0), z1)
+                    var dh1 = BackwardLanes(repeating: dScoresT[r]) * w2_0
+                    Self.multiplyAddBackwardLanes(&dh1, BackwardLanes(repeating: dScoresT[64 + r]), w2_1)
+                    Self.multiplyAddBackwardLanes(&dh1, BackwardLanes(repeating: dScoresT[128 + r]), w2_2)
+                    Self.multiplyAddBackwardLanes(&dh1, BackwardLanes(repeating: dScoresT[192 + r]), w2_3)
+                    Self.multiplyAddBackwardLanes(&dh1, BackwardLanes(repeating: dScoresT[256 + r]), w2_4)
+                    Self.multiplyAddBackwardLanes(&dh1, BackwardLanes(repeating: dScoresT[320 + r]), w2_5)
+                    Self.multiplyAddBackwardLanes(&dh1, BackwardLanes(repeating: dScoresT[384 + r]), w2_6)
+                    Self.multiplyAddBackwardLanes(&dh1, BackwardLanes(repeating: dScoresT[448 + r]), w2_7)
+                    Self.multiplyAddBackwardLanes(&dh1, BackwardLanes(repeating: dScoresT[512 + r]), w2_8)
+                    Self.multiplyAddBackwardLanes(&dh1, BackwardLanes(repeating: dScoresT[576 + r]), w2_9)
                     // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
-                    let dz1 = Self.selectUnitLanes(h1 .> 0, dh1, Self.splatUnitLanes(0))
-                    Self.storeUnitLanes(h1, chunk + r * 16)
-                    Self.storeUnitLanes(dz1, chunk + r * 16 + 8)
+                    let dz1 = Self.selectBackwardLanes(h1 .> 0, dh1, Self.splatBackwardLanes(0))
+                    Self.storeBackwardLanes(h1, chunk + r * 16)
+                    Self.storeBackwardLanes(dz1, chunk + r * 16 + 8)
                 }
                 // The sums over examples
-                var dW2_0 = UnitLanes(), dW2_1 = UnitLanes(), dW2_2 = UnitLanes(), dW2_3 = UnitLanes(), dW2_4 = UnitLanes(), dW2_5 = UnitLanes(), dW2_6 = UnitLanes(), dW2_7 = UnitLanes(), dW2_8 = UnitLanes(), dW2_9 = UnitLanes(), db1Sum = UnitLanes(), dW1_0 = UnitLanes(), dW1_1 = UnitLanes()
+                var dW2_0 = BackwardLanes(), dW2_1 = BackwardLanes(), dW2_2 = BackwardLanes(), dW2_3 = BackwardLanes(), dW2_4 = BackwardLanes(), dW2_5 = BackwardLanes(), dW2_6 = BackwardLanes(), dW2_7 = BackwardLanes(), dW2_8 = BackwardLanes(), dW2_9 = BackwardLanes(), db1Sum = BackwardLanes(), dW1_0 = BackwardLanes(), dW1_1 = BackwardLanes()
                 for r in 0..<50 {
-                    let h1 = Self.loadUnitLanes(chunk + r * 16), dz1 = Self.loadUnitLanes(chunk + r * 16 + 8)
-                    Self.multiplyAddUnitLanes(&dW2_0, h1, UnitLanes(repeating: dScoresT[r]))
-                    Self.multiplyAddUnitLanes(&dW2_1, h1, UnitLanes(repeating: dScoresT[64 + r]))
-                    Self.multiplyAddUnitLanes(&dW2_2, h1, UnitLanes(repeating: dScoresT[128 + r]))
-                    Self.multiplyAddUnitLanes(&dW2_3, h1, UnitLanes(repeating: dScoresT[192 + r]))
-                    Self.multiplyAddUnitLanes(&dW2_4, h1, UnitLanes(repeating: dScoresT[256 + r]))
-                    Self.multiplyAddUnitLanes(&dW2_5, h1, UnitLanes(repeating: dScoresT[320 + r]))
-                    Self.multiplyAddUnitLanes(&dW2_6, h1, UnitLanes(repeating: dScoresT[384 + r]))
-                    Self.multiplyAddUnitLanes(&dW2_7, h1, UnitLanes(repeating: dScoresT[448 + r]))
-                    Self.multiplyAddUnitLanes(&dW2_8, h1, UnitLanes(repeating: dScoresT[512 + r]))
-                    Self.multiplyAddUnitLanes(&dW2_9, h1, UnitLanes(repeating: dScoresT[576 + r]))
+                    let h1 = Self.loadBackwardLanes(chunk + r * 16), dz1 = Self.loadBackwardLanes(chunk + r * 16 + 8)
+                    Self.multiplyAddBackwardLanes(&dW2_0, h1, BackwardLanes(repeating: dScoresT[r]))
+                    Self.multiplyAddBackwardLanes(&dW2_1, h1, BackwardLanes(repeating: dScoresT[64 + r]))
+                    Self.multiplyAddBackwardLanes(&dW2_2, h1, BackwardLanes(repeating: dScoresT[128 + r]))
+                    Self.multiplyAddBackwardLanes(&dW2_3, h1, BackwardLanes(repeating: dScoresT[192 + r]))
+                    Self.multiplyAddBackwardLanes(&dW2_4, h1, BackwardLanes(repeating: dScoresT[256 + r]))
+                    Self.multiplyAddBackwardLanes(&dW2_5, h1, BackwardLanes(repeating: dScoresT[320 + r]))
+                    Self.multiplyAddBackwardLanes(&dW2_6, h1, BackwardLanes(repeating: dScoresT[384 + r]))
+                    Self.multiplyAddBackwardLanes(&dW2_7, h1, BackwardLanes(repeating: dScoresT[448 + r]))
+                    Self.multiplyAddBackwardLanes(&dW2_8, h1, BackwardLanes(repeating: dScoresT[512 + r]))
+                    Self.multiplyAddBackwardLanes(&dW2_9, h1, BackwardLanes(repeating: dScoresT[576 + r]))
                     db1Sum += dz1
-                    Self.multiplyAddUnitLanes(&dW1_0, UnitLanes(repeating: xT[r]), dz1)
-                    Self.multiplyAddUnitLanes(&dW1_1, UnitLanes(repeating: xT[64 + r]), dz1)
+                    Self.multiplyAddBackwardLanes(&dW1_0, BackwardLanes(repeating: xT[r]), dz1)
+                    Self.multiplyAddBackwardLanes(&dW1_1, BackwardLanes(repeating: xT[64 + r]), dz1)
                 }
-                Self.storeUnitLanes(dW2_0, dW2t + j0)
-                Self.storeUnitLanes(dW2_1, dW2t + 24 + j0)
-                Self.storeUnitLanes(dW2_2, dW2t + 48 + j0)
-                Self.storeUnitLanes(dW2_3, dW2t + 72 + j0)
-                Self.storeUnitLanes(dW2_4, dW2t + 96 + j0)
-                Self.storeUnitLanes(dW2_5, dW2t + 120 + j0)
-                Self.storeUnitLanes(dW2_6, dW2t + 144 + j0)
-                Self.storeUnitLanes(dW2_7, dW2t + 168 + j0)
-                Self.storeUnitLanes(dW2_8, dW2t + 192 + j0)
-                Self.storeUnitLanes(dW2_9, dW2t + 216 + j0)
-                Self.storeUnitLanes(db1Sum, db1p + j0)
-                Self.storeUnitLanes(dW1_0, dW1p + j0)
-                Self.storeUnitLanes(dW1_1, dW1p + 24 + j0)
+                Self.storeBackwardLanes(dW2_0, dW2t + j0)
+                Self.storeBackwardLanes(dW2_1, dW2t + 24 + j0)
+                Self.storeBackwardLanes(dW2_2, dW2t + 48 + j0)
+                Self.storeBackwardLanes(dW2_3, dW2t + 72 + j0)
+                Self.storeBackwardLanes(dW2_4, dW2t + 96 + j0)
+                Self.storeBackwardLanes(dW2_5, dW2t + 120 + j0)
+                Self.storeBackwardLanes(dW2_6, dW2t + 144 + j0)
+                Self.storeBackwardLanes(dW2_7, dW2t + 168 + j0)
+                Self.storeBackwardLanes(dW2_8, dW2t + 192 + j0)
+                Self.storeBackwardLanes(dW2_9, dW2t + 216 + j0)
+                Self.storeBackwardLanes(db1Sum, db1p + j0)
+                Self.storeBackwardLanes(dW1_0, dW1p + j0)
+                Self.storeBackwardLanes(dW1_1, dW1p + 24 + j0)
                 j0 += 8
             }
 

@@ -42,6 +42,7 @@ final class FusionDifferentialTests: XCTestCase {
         try compare(GeneratedModels.TenClassDoubleNet.self, GeneratedUnfusedModels.TenClassDoubleNet.self, "ten_classes_double")
         try compare(GeneratedModels.WideLayersNet.self, GeneratedUnfusedModels.WideLayersNet.self, "wide_layers")
         try compare(GeneratedModels.HingeLeakyReluNet.self, GeneratedUnfusedModels.HingeLeakyReluNet.self, "hinge_leaky_relu")
+        try compare(GeneratedModels.FusedOverExamplesNet.self, GeneratedUnfusedModels.FusedOverExamplesNet.self, "fused_over_examples")
     }
     func testWideHidden() throws { try compare(GeneratedModels.WideHiddenNet.self, GeneratedUnfusedModels.WideHiddenNet.self, "wide_hidden_l2") }
     func testWine() throws { try compare(GeneratedModels.WineNet.self, GeneratedUnfusedModels.WineNet.self, "wine") }
@@ -136,6 +137,7 @@ extension GeneratedUnfusedModels.TenClassNet: LabelModel {}
 extension GeneratedUnfusedModels.TenClassDoubleNet: LabelModel {}
 extension GeneratedUnfusedModels.WideLayersNet: LabelModel {}
 extension GeneratedUnfusedModels.HingeLeakyReluNet: LabelModel {}
+extension GeneratedUnfusedModels.FusedOverExamplesNet: LabelModel {}
 extension GeneratedUnfusedModels.WideHiddenNet: LabelModel {}
 extension GeneratedUnfusedModels.WineNet: LabelModel {}
 extension GeneratedUnfusedModels.WineAlcoholNet: TargetModel {}

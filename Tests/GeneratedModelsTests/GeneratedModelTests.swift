@@ -37,6 +37,8 @@ final class GeneratedModelTests: XCTestCase {
     func testWideLayers() throws { try ModelChecks(WideLayersNet.self, spec: "wide_layers").runAll() }
     func testWideHidden() throws { try ModelChecks(WideHiddenNet.self, spec: "wide_hidden_l2").runAll() }
     func testHingeWithLeakyRelu() throws { try ModelChecks(HingeLeakyReluNet.self, spec: "hinge_leaky_relu").runAll() }
+    /// The fused step with its backward pass over vectors of examples, in Double.
+    func testFusedOverExamples() throws { try ModelChecks(FusedOverExamplesNet.self, spec: "fused_over_examples").runAll() }
     func testWine() throws { try ModelChecks(WineNet.self, spec: "wine").runAll() }
     func testWineAlcohol() throws { try ModelChecks(WineAlcoholNet.self, spec: "wine_alcohol").runAll() }
 

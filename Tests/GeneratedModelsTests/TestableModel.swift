@@ -89,6 +89,7 @@ extension TenClassNet: LabelModel {}
 extension TenClassDoubleNet: LabelModel {}
 extension WideLayersNet: LabelModel {}
 extension HingeLeakyReluNet: LabelModel {}
+extension FusedOverExamplesNet: LabelModel {}
 extension WideHiddenNet: LabelModel {}
 extension WineNet: LabelModel {}
 extension Scorer: ScoringModel {}

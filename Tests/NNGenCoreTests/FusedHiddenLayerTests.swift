@@ -60,39 +60,36 @@ final class FusedHiddenLayerTests: XCTestCase {
         XCTAssertNil(step(try model("  - activation: relu\n  - { dense: 20, activation: relu }\n  - dense: 3")))
     }
 
-    /// Padding: the batch is rounded up to whole vectors of 512 bits (the forward pass's), the
-    /// hidden layer to whole vectors of 256 bits (the backward pass's).
+    /// The backward pass goes over examples past `examplesOrderMinimumBatch` (h stored), over
+    /// vectors of units below it (h recomputed).
+    func testBackwardOrder() throws {
+        let relu = "  - { dense: 20, activation: relu }\n  - dense: 3"
+        let limit = FusedHiddenLayer.examplesOrderMinimumBatch
+        XCTAssertEqual(try XCTUnwrap(step(try model(relu, batch: limit - 1))).backwardOrder, .overUnits)
+        XCTAssertEqual(try XCTUnwrap(step(try model(relu, batch: limit))).backwardOrder, .overExamples)
+        let leaky = "  - { dense: 20, activation: { leaky_relu: { alpha: 0.1 } } }\n  - dense: 3"
+        XCTAssertEqual(try XCTUnwrap(step(try model(leaky, batch: 300))).backwardOrder, .overExamples, "its derivative reads h")
+        let short = try XCTUnwrap(step(try model(relu, batch: limit - 1))), long = try XCTUnwrap(step(try model(relu, batch: limit)))
+        XCTAssertEqual(long.scratchCount - long.backwardOffset, 20 * long.paddedBatch, "over examples: h, [H × padded batch]")
+        XCTAssertEqual(short.scratchCount - short.backwardOffset, short.unitsScratchCount)
+        XCTAssertEqual(short.unitsScratchCount, (2 + 1 + 3) * 24 * 2 + (limit - 1) * 2 * 8,
+                       "over units: W1, b1 and W2ᵀ padded to 24 units, their sums, and h and dz of 8 units per example")
+    }
+
+    /// Padding: the batch is rounded up to whole vectors of 512 bits (the forward pass's; the
+    /// backward pass's are half as wide), and the scratch holds h transposed, [H × padded batch].
     func testScratchLayout() throws {
         let step = try XCTUnwrap(self.step(try model("  - { dense: 20, activation: relu }\n  - dense: 3")))
         XCTAssertEqual(step.lanes, 16)
-        XCTAssertEqual(step.unitLanes, 8)
+        XCTAssertEqual(step.backwardLanes, 8)
         XCTAssertEqual(step.paddedBatch, 16)
-        XCTAssertEqual(step.paddedHidden, 24)
+        XCTAssertGreaterThanOrEqual(step.scratchCount, 20 * 16 + 2 * 16 + 2 * 3 * 16, "h, x and the scores with their gradient")
         XCTAssertNotNil(self.step(try model("  - { dense: 20, activation: relu }\n  - dense: 3"), scratchBase: 100))
         XCTAssertGreaterThan(try XCTUnwrap(self.step(try model("  - { dense: 20, activation: relu }\n  - dense: 3"), scratchBase: 100)).scratchCount,
                              step.scratchCount + 99, "the step's scratch follows the planned graph's")
         let double = try XCTUnwrap(self.step(try model("  - { dense: 20, activation: relu }\n  - dense: 3", scalar: "Double")))
         XCTAssertEqual(double.lanes, 8)
-        XCTAssertEqual(double.unitLanes, 4)
+        XCTAssertEqual(double.backwardLanes, 4)
         XCTAssertEqual(double.paddedBatch, 16)
-        XCTAssertEqual(double.paddedHidden, 20)
-    }
-}
-
-extension FusedHiddenLayerTests {
-    /// The loss pass's arrays start 2 KiB and 1 KiB (modulo 4 KiB) after the scores, whatever
-    /// the offset they would take (so that their stores never 4K-alias the scores' loads).
-    func testArraysApartModulo4KiB() {
-        for isFloat in [true, false] {
-            let size = isFloat ? 4 : 8
-            for base in [0, 7, 100] {
-                for offset in base..<(base + 2000) {
-                    let placed = FusedHiddenLayer.apart(offset, from: base, byBytes: 2048, isFloat: isFloat)
-                    XCTAssertGreaterThanOrEqual(placed, offset)
-                    XCTAssertLessThan(placed - offset, 4096 / size)
-                    XCTAssertEqual(((placed - base) * size) % 4096, 2048)
-                }
-            }
-        }
     }
 }

@@ -32,12 +32,12 @@ final class LaneExpressionTests: XCTestCase {
 
     /// Each vector type's helpers carry its name, so that two widths' helpers live in one model.
     func testHelpersAreNamedByTheirVectorType() {
-        let units = LaneHelpers(vector: "UnitLanes", count: 8)
-        XCTAssertEqual(vector(.call("max", [.literal(0), x]), units), "Self.maximumUnitLanes(Self.splatUnitLanes(0), x)")
+        let narrow = LaneHelpers(vector: "BackwardLanes", count: 8)
+        XCTAssertEqual(vector(.call("max", [.literal(0), x]), narrow), "Self.maximumBackwardLanes(Self.splatBackwardLanes(0), x)")
         var w = CodeWriter()
-        units.emit(&w)
-        XCTAssertTrue(w.text.contains("typealias UnitLanes = SIMD8<Scalar>"), w.text)
-        XCTAssertTrue(w.text.contains("static func loadUnitLanes(_ p: UnsafePointer<Scalar>) -> UnitLanes"), w.text)
+        narrow.emit(&w)
+        XCTAssertTrue(w.text.contains("typealias BackwardLanes = SIMD8<Scalar>"), w.text)
+        XCTAssertTrue(w.text.contains("static func loadBackwardLanes(_ p: UnsafePointer<Scalar>) -> BackwardLanes"), w.text)
     }
 
     /// Function calls (exp, tanh, libm's or FastMath's) have no vector form, and neither has a

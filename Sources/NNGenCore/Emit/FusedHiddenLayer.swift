@@ -1,6 +1,7 @@
 /// A rewrite of the training step: the ops of a `HiddenLayerPattern` (`loss(f(x·W1 + b1)·W2 + b2)`
-/// and their backward pass) computed in one kernel that keeps its sums in registers instead of
-/// the planned graph's passes over `[batch × H]` matrices. The rest of the step (L2, the total
+/// and their backward pass) computed in one kernel that keeps its sums in registers and stores
+/// one `[H × batch]` matrix (h), where the planned graph makes several passes over such matrices
+/// (z, h, their gradients, and the products between them). The rest of the step (L2, the total
 /// loss, adding gradient terms) stays planned. `docs/performance/spiral.md` has the measurements.
 ///
 /// The kernel holds no math of its own: f and its derivative are the IR's ops (the pullback the
@@ -8,18 +9,18 @@
 /// loss and its gradient are the loss definition's kernel, on scores stored transposed. What it
 /// adds is the loop structure:
 ///
-/// - Layout: x transposed (one row per feature), the batch padded to whole vectors; W1, b1 and
-///   W2ᵀ copied with H padded to whole vectors of units (padding units have zero weights).
+/// - Layout: x transposed (one row per feature), the batch padded to whole vectors (padding
+///   examples have zero inputs, and their dL/dscores are cleared, so they add nothing to a sum).
 /// - Forward, one vector of examples (`Lanes`, 512 bits) at a time (bias and activation in the
-///   product's epilogue): for each hidden unit j, z = b1[j] + Σₖ xₖ·W1[k, j], h = f(z), and
-///   sᶜ += h·W2[j, c]; nothing of size `[batch × H]` is stored.
+///   product's epilogue): for each hidden unit j, z = b1[j] + Σₖ xₖ·W1[k, j], h = f(z) (stored
+///   transposed, one row per unit, when the backward pass goes over examples), and
+///   sᶜ += h·W2[j, c].
 /// - The loss and dL/dscores, per example, over the transposed scores (one pass where the loss's
 ///   definition has one); dL/db2 = Σ over examples of dL/dscores.
-/// - Backward, one vector of hidden units (`UnitLanes`, 256 bits) at a time, in two loops over
-///   the examples: the first recomputes z and h and takes dh = Σ_c dL/dsᶜ·W2[j, c] and dz from dh
-///   by f's pullback (the activation's derivative in the backward product), storing h and dz for
-///   the vector of units; the second sums dW2, db1 (the bias-gradient sum) and dW1 in registers.
-/// - The sums into the gradient layout.
+/// - Backward, in one of two orders (`BackwardOrder`, chosen by the batch): dh = Σ_c
+///   dL/dsᶜ·W2[j, c], dz from dh by f's pullback (the activation's derivative in the backward
+///   product), and the sums dW2[j, c] = Σ h·dL/dsᶜ, db1[j] = Σ dz and dW1[k, j] = Σ xₖ·dz in
+///   registers, into the gradient terms the planned ops read.
 ///
 /// It is chosen where the last dimension of every vector it holds fits the registers (at most
 /// `maximumInputs` inputs and `maximumClasses` classes) and f's ops have a vector form.
@@ -34,22 +35,39 @@ struct FusedHiddenLayer {
     let isFloat: Bool
     /// Where its scratch starts: after the planned graph's (set once the graph is planned).
     var scratchBase = 0
-    /// The forward pass's vectors, one example per lane (512 bits), and the backward pass's, one
-    /// hidden unit per lane (256 bits). The backward pass's first loop holds the units' K + 1 + C
-    /// weight vectors, its second the C + K + 1 sums: at 256 bits, 6 and 6 of AVX2's 16 registers
-    /// for the spiral (K = 2, C = 3), and as many of NEON's 32 of 128 bits. At 512 bits each
-    /// vector takes two AVX2 registers, and the first loop spills weights (a reload, off the
-    /// loop's chains). Measured on AVX2 against the one-loop 512-bit step, whose time depended on
-    /// where the stack started (docs/performance/spiral.md, "The backward pass in two loops"):
-    /// over 37 shapes, 1.10× its mean time over four starts (0.85–1.57×), 1.19× its slower
-    /// start's, 1.01× its faster start's.
+    /// The forward pass's vectors, one example per lane (512 bits), and the backward pass's, at
+    /// 256 bits: one hidden unit or one example per lane, by `backwardOrder`. Either way the
+    /// backward pass's loop holds C + K + 1 vectors of sums (or, over units, as many weight
+    /// vectors in its other loop), which at 512 bits would take twice as many of AVX2's 16
+    /// registers.
     let examples: LaneHelpers
-    let units: LaneHelpers
-    /// The activation (on examples and on units) and its derivative (on units), one vector
-    /// statement per op.
-    private let forward: String
-    private let forwardOnUnits: String
-    private let derivative: [(name: ValueID, text: String)]
+    let backward: LaneHelpers
+    let backwardOrder: BackwardOrder
+    /// The activation (on `examples` and on `backward`) and its derivative (on `backward`), one
+    /// vector statement per op.
+    let forward: String
+    let forwardOnBackwardLanes: String
+    let derivative: [(name: ValueID, text: String)]
+
+    /// How the backward pass runs.
+    enum BackwardOrder {
+        /// For each vector of hidden units, two loops over the examples: the first recomputes z
+        /// and h and takes dh and dz, holding the units' weights, and stores h and dz; the second
+        /// adds them into the sums. Nothing of size `[batch × H]` is stored.
+        case overUnits
+        /// For each hidden unit, one loop over vectors of examples, reading the h the forward pass
+        /// stored, with vectors of partial sums added across their lanes at the end of the unit.
+        /// Only where the activation's derivative reads h, not z.
+        case overExamples
+    }
+
+    /// Past this batch the backward pass goes over examples. Over units it costs more per example
+    /// (two loops, z and h recomputed, h and dz stored and read back); over examples it costs
+    /// C + K + 1 additions across lanes per unit, and padding to whole vectors. Measured over 37
+    /// shapes (docs/performance/spiral.md, "The backward pass over examples"): over examples is
+    /// 0.52–0.87× as fast at batch 4–32, 0.95–1.05× at 48–64, 0.96–1.07× at 100–128, and
+    /// 1.08–1.44× from 200 on (the spiral, batch 300: 15.1 → 12.9 µs).
+    static let examplesOrderMinimumBatch = 65
 
     /// The rewrite for `model`, or nil where its training graph does not have the pattern, the
     /// sizes are past the limits, the planned graph unrolls the hidden layer (`unroll`: then its
@@ -69,11 +87,15 @@ struct FusedHiddenLayer {
             return .element(id, nil)
         }
         examples = LaneHelpers(vector: "Lanes", count: isFloat ? 16 : 8)
-        units = LaneHelpers(vector: "UnitLanes", count: isFloat ? 8 : 4)
+        backward = LaneHelpers(vector: "BackwardLanes", count: isFloat ? 8 : 4)
+        // Over examples, z is not at hand (only h is stored): that order needs a derivative of h
+        // alone, as relu's and leaky relu's are.
+        let derivativeReadsPreActivation = pattern.derivative.contains { $0.inputs.contains(pattern.preActivation) }
+        backwardOrder = pattern.batch >= Self.examplesOrderMinimumBatch && !derivativeReadsPreActivation ? .overExamples : .overUnits
         let f = KernelLowering.elementwiseExpression(pattern.activation, [operand(pattern.preActivation)], math)
-        guard let h = LaneExpression.vectorize(f, examples), let hOnUnits = LaneExpression.vectorize(f, units) else { return nil }
+        guard let h = LaneExpression.vectorize(f, examples), let hOnBackwardLanes = LaneExpression.vectorize(f, backward) else { return nil }
         forward = h.render(spell)
-        forwardOnUnits = hOnUnits.render(spell)
+        forwardOnBackwardLanes = hOnBackwardLanes.render(spell)
         // A comparison read only as selects' masks is written into their conditions instead of as 1/0.
         let comparisons = Dictionary(uniqueKeysWithValues: pattern.derivative.compactMap { op -> (ValueID, Op)? in
             let users = pattern.derivative.filter { $0.inputs.contains(op.output) }
@@ -86,7 +108,7 @@ struct FusedHiddenLayer {
                 let condition = SwiftExpression.infix(operand(comparison.inputs[0]), f.comparison!, operand(comparison.inputs[1]))
                 e = .conditional(condition, operand(op.inputs[1]), operand(op.inputs[2]))
             }
-            guard let vector = LaneExpression.vectorize(e, units) else { return nil }
+            guard let vector = LaneExpression.vectorize(e, backward) else { return nil }
             statements.append((op.output, vector.render(spell)))
         }
         derivative = statements
@@ -94,18 +116,16 @@ struct FusedHiddenLayer {
 
     /// Examples per vector in the forward pass.
     var lanes: Int { examples.count }
-    /// Hidden units per vector in the backward pass.
-    var unitLanes: Int { units.count }
-    private var K: Int { pattern.inputCount }
-    private var H: Int { pattern.hiddenCount }
-    private var C: Int { pattern.classCount }
-    private var N: Int { pattern.batch }
-    /// The batch rounded up to whole vectors (padding examples have zero inputs and no loss).
+    /// Units or examples per vector in the backward pass.
+    var backwardLanes: Int { backward.count }
+    var K: Int { pattern.inputCount }
+    var H: Int { pattern.hiddenCount }
+    var C: Int { pattern.classCount }
+    var N: Int { pattern.batch }
+    /// The batch rounded up to whole vectors (padding examples have zero inputs and no loss), of
+    /// both passes (the backward pass's vectors are half the forward pass's).
     var paddedBatch: Int { (N + lanes - 1) / lanes * lanes }
-    /// H rounded up to whole vectors of units (padding units have zero weights and bias).
-    var paddedHidden: Int { (H + unitLanes - 1) / unitLanes * unitLanes }
-    private var NP: Int { paddedBatch }
-    private var HP: Int { paddedHidden }
+    var NP: Int { paddedBatch }
 
     // Scratch layout, from `scratchBase`: every array transposed or padded for vector access.
     private var inputsOffset: Int { scratchBase }  // [K × NP]
@@ -113,15 +133,18 @@ struct FusedHiddenLayer {
     private var dScoresOffset: Int { Self.apart(scoresOffset + C * NP, from: scoresOffset, byBytes: 2048, isFloat: isFloat) }  // [C × NP]
     private var lossesOffset: Int { Self.apart(dScoresOffset + C * NP, from: scoresOffset, byBytes: 1024, isFloat: isFloat) }  // [N]
     private var labelsOffset: Int { lossesOffset + N }  // [N] when `hasScalarLabels`
-    private var W1Offset: Int { labelsOffset + (hasScalarLabels ? N : 0) }  // [K × HP]
-    private var b1Offset: Int { W1Offset + K * HP }  // [HP]
-    private var W2Offset: Int { b1Offset + HP }  // [C × HP], W2 transposed
-    private var dW2Offset: Int { W2Offset + C * HP }  // [C × HP]
-    private var dW1Offset: Int { dW2Offset + C * HP }  // [K × HP]
-    private var db1Offset: Int { dW1Offset + K * HP }  // [HP]
-    private var chunkOffset: Int { db1Offset + HP }  // [N × 2 × unitLanes]: h and dz of one vector of units
+    /// Where the backward pass's own scratch starts (`backwardScratchCount` scalars).
+    var backwardOffset: Int { labelsOffset + (hasScalarLabels ? N : 0) }
     /// Scratch scalars the plan and the step use together.
-    var scratchCount: Int { chunkOffset + N * 2 * unitLanes }
+    var scratchCount: Int { backwardOffset + backwardScratchCount }
+    /// The backward pass's scratch: h transposed over examples; over units, padded copies of the
+    /// weights, the sums, and one vector of units' h and dz.
+    private var backwardScratchCount: Int {
+        switch backwardOrder {
+        case .overExamples: return H * NP
+        case .overUnits: return unitsScratchCount
+        }
+    }
 
     /// The first offset from `offset` on whose distance from `base` is `bytes` modulo 4 KiB. The
     /// loss pass reads the scores and writes at the same indices of the gradient and the losses:
@@ -155,8 +178,8 @@ struct FusedHiddenLayer {
         w.doc("\(lanes) examples, in the forward pass: 512 bits of `Scalar`.")
         examples.emit(&w)
         w.line("")
-        w.doc("\(unitLanes) hidden units, in the backward pass: 256 bits of `Scalar`.")
-        units.emit(&w)
+        w.doc("\(backwardLanes) \(backwardOrder == .overExamples ? "examples" : "hidden units"), in the backward pass: 256 bits of `Scalar`.")
+        backward.emit(&w)
     }
 
     /// True when the loss's definition computes it with its gradient in one pass (which stores
@@ -190,29 +213,30 @@ struct FusedHiddenLayer {
             w.line("let scoresT = s + \(scoresOffset), dScoresT = s + \(dScoresOffset)  // [\(C)×\(NP)] one row per class")
             if hasOnePassLoss { w.line("let exampleLosses = s + \(lossesOffset)  // [\(N)] each example's loss") }
             if hasScalarLabels { w.line("let labelsT = s + \(labelsOffset)  // [\(N)] the labels as Scalars") }
-            w.line("let W1p = s + \(W1Offset), b1p = s + \(b1Offset)  // \(W1) [\(K)×\(HP)], \(b1) [\(HP)], zero-padded")
-            w.line("let W2t = s + \(W2Offset)  // \(W2)ᵀ [\(C)×\(HP)], zero-padded")
-            w.line("let dW2t = s + \(dW2Offset), dW1p = s + \(dW1Offset), db1p = s + \(db1Offset)  // padded sums")
-            w.line("let chunk = s + \(chunkOffset)  // [\(N)×2×\(unitLanes)] h and dz of the backward pass's vector of units")
+            switch backwardOrder {
+            case .overExamples: w.line("let hT = s + \(backwardOffset)  // [\(H)×\(NP)] \(names[p.hidden]), one row per unit")
+            case .overUnits: unitsScratchNames(names: names, &w)
+            }
             w.line("")
-            layout(names: names, W1: W1, b1: b1, W2: W2, &w)
+            layout(names: names, &w)
+            if backwardOrder == .overUnits { unitsLayout(names: names, &w) }
             w.line("")
             forwardPass(names: names, W1: W1, b1: b1, W2: W2, b2: b2, &w)
             w.line("")
             lossPass(plan: plan, names: names, &w)
             w.line("")
-            backwardPass(names: names, &w)
-            w.line("")
-            gradientPass(names: names, &w)
+            switch backwardOrder {
+            case .overExamples: backwardOverExamples(names: names, &w)
+            case .overUnits: backwardOverUnits(names: names, &w)
+            }
         }
     }
 
     /// `a + ` for row `a` of a transposed array with `width` columns (nothing for row 0).
-    private func row(_ a: Int, _ width: Int) -> String { a == 0 ? "" : "\(a * width) + " }
+    func row(_ a: Int, _ width: Int) -> String { a == 0 ? "" : "\(a * width) + " }
 
-    private func layout(names: ValueNames, W1: String, b1: String, W2: String, _ w: inout CodeWriter) {
-        w.line("// Layout: x transposed to one row per feature, the batch padded to \(NP) examples and the")
-        w.line("// hidden layer to \(HP) units (padding examples have zero inputs, padding units zero weights)")
+    private func layout(names: ValueNames, _ w: inout CodeWriter) {
+        w.line("// Layout: x transposed to one row per feature, the batch padded to \(NP) examples with zero inputs")
         w.block("for r in 0..<\(N) {") { w in
             for k in 0..<K { w.line("xT[\(row(k, NP))r] = x[\(K == 1 ? "" : "\(K) * ")r\(k == 0 ? "" : " + \(k)")]") }
             if hasScalarLabels { w.line("labelsT[r] = Scalar(\(names[pattern.labels])[r])") }
@@ -222,24 +246,14 @@ struct FusedHiddenLayer {
                 for k in 0..<K { w.line("xT[\(row(k, NP))r] = 0") }
             }
         }
-        w.block("for j in 0..<\(H) {") { w in
-            for k in 0..<K { w.line("W1p[\(row(k, HP))j] = \(W1)[\(row(k, H))j]") }
-            w.line("b1p[j] = \(b1)[j]")
-            for c in 0..<C { w.line("W2t[\(row(c, HP))j] = \(W2)[\(C) * j\(c == 0 ? "" : " + \(c)")]") }
-        }
-        if HP > H {
-            w.block("for j in \(H)..<\(HP) {") { w in
-                for k in 0..<K { w.line("W1p[\(row(k, HP))j] = 0") }
-                w.line("b1p[j] = 0")
-                for c in 0..<C { w.line("W2t[\(row(c, HP))j] = 0") }
-            }
-        }
     }
 
     private func forwardPass(names: ValueNames, W1: String, b1: String, W2: String, b2: String, _ w: inout CodeWriter) {
         let (z, h, e) = (names[pattern.preActivation], names[pattern.hidden], examples)
         w.line("// Forward, \(lanes) examples per vector: \(z) = x·\(W1) + \(b1); \(pattern.activation.comment.text); scores = \(h)·\(W2) + \(b2),")
-        w.line("// summed unit by unit (\(z) and \(h) are not stored: the backward pass recomputes them)")
+        w.line(backwardOrder == .overExamples
+               ? "// summed unit by unit; \(h) stored for the backward pass"
+               : "// summed unit by unit (\(z) and \(h) are not stored: the backward pass recomputes them)")
         w.line("var r0 = 0")
         w.block("while r0 < \(NP) {") { w in
             w.line("let " + (0..<K).map { "x\($0) = \(e.load)(xT + \(row($0, NP))r0)" }.joined(separator: ", "))
@@ -248,6 +262,7 @@ struct FusedHiddenLayer {
                 w.line("var \(z) = \(e.vector)(repeating: \(b1)[j])")
                 for k in 0..<K { w.line("\(e.multiplyAdd)(&\(z), x\(k), \(e.vector)(repeating: \(W1)[\(row(k, H))j]))") }
                 w.line("let \(h) = \(forward)")
+                if backwardOrder == .overExamples { w.line("\(e.store)(\(h), hT + \(NP) * j + r0)") }
                 for c in 0..<C { w.line("\(e.multiplyAdd)(&s\(c), \(h), \(e.vector)(repeating: \(W2)[\(C) * j\(c == 0 ? "" : " + \(c)")]))") }
             }
             for c in 0..<C { w.line("\(e.store)(s\(c), scoresT + \(row(c, NP))r0)") }
@@ -294,65 +309,5 @@ struct FusedHiddenLayer {
             w.line("r0 += \(lanes)")
         }
         for c in 0..<C { w.line("\(db2)[\(c)] = sum\(c).sum()") }
-    }
-
-    /// The backward pass: for each vector of hidden units, two loops over the examples. The
-    /// first recomputes z and h and takes dh and dz, holding only the units' weights; it stores
-    /// h and dz. The second adds them into the sums (dW2, db1, dW1), holding only the sums. In
-    /// one loop, the sums and the weights together (2·(C + K + 1) vectors, 12 for the spiral)
-    /// plus the temporaries outnumber AVX2's 16 registers, and LLVM spilled a sum into the red
-    /// zone: its store and reload on every example bound the loop, at a speed that depended on
-    /// the stack's alignment (docs/performance/spiral.md).
-    private func backwardPass(names: ValueNames, _ w: inout CodeWriter) {
-        let p = pattern
-        let (z, h, dh, dz) = (names[p.preActivation], names[p.hidden], names[p.dHidden], names[p.dPreActivation])
-        let u = units, width = 2 * unitLanes
-        w.line("// Backward, \(unitLanes) hidden units per vector, examples innermost (\(z) and \(h) recomputed):")
-        w.line("// dL/d\(names[p.W2]) = \(h)ᵀ · dL/dscores; \(dh) = dL/dscores · \(names[p.W2])ᵀ; \(dz) from \(dh) by the activation's")
-        w.line("// pullback; dL/d\(names[p.b1]) = Σ over examples of \(dz); dL/d\(names[p.W1]) = xᵀ · \(dz)")
-        w.line("var j0 = 0")
-        w.block("while j0 < \(HP) {") { w in
-            w.line("// \(h) and \(dz) of every example, from the units' weights")
-            w.line("let " + (0..<K).map { "w1_\($0) = \(u.load)(W1p + \(row($0, HP))j0)" }.joined(separator: ", ") + ", bias = \(u.load)(b1p + j0)")
-            w.line("let " + (0..<C).map { "w2_\($0) = \(u.load)(W2t + \(row($0, HP))j0)" }.joined(separator: ", "))
-            w.block("for r in 0..<\(N) {") { w in
-                w.line("let " + (0..<K).map { "x\($0) = \(u.vector)(repeating: xT[\(row($0, NP))r])" }.joined(separator: ", "))
-                w.line("var \(z) = bias")
-                for k in 0..<K { w.line("\(u.multiplyAdd)(&\(z), x\(k), w1_\(k))") }
-                w.line("let \(h) = \(forwardOnUnits)")
-                w.line("var \(dh) = \(u.vector)(repeating: dScoresT[r]) * w2_0")
-                for c in 1..<C { w.line("\(u.multiplyAdd)(&\(dh), \(u.vector)(repeating: dScoresT[\(row(c, NP))r]), w2_\(c))") }
-                for (id, text) in derivative {
-                    if let comment = p.derivative.first(where: { $0.output == id })?.comment.text { w.line("// " + comment) }
-                    w.line("let \(names[id]) = \(text)")
-                }
-                w.line("\(u.store)(\(h), chunk + r * \(width))")
-                w.line("\(u.store)(\(dz), chunk + r * \(width) + \(unitLanes))")
-            }
-            w.line("// The sums over examples")
-            w.line("var " + ((0..<C).map { "dW2_\($0)" } + ["db1Sum"] + (0..<K).map { "dW1_\($0)" }).map { "\($0) = \(u.vector)()" }.joined(separator: ", "))
-            w.block("for r in 0..<\(N) {") { w in
-                w.line("let \(h) = \(u.load)(chunk + r * \(width)), \(dz) = \(u.load)(chunk + r * \(width) + \(unitLanes))")
-                for c in 0..<C { w.line("\(u.multiplyAdd)(&dW2_\(c), \(h), \(u.vector)(repeating: dScoresT[\(row(c, NP))r]))") }
-                w.line("db1Sum += \(dz)")
-                for k in 0..<K { w.line("\(u.multiplyAdd)(&dW1_\(k), \(u.vector)(repeating: xT[\(row(k, NP))r]), \(dz))") }
-            }
-            for c in 0..<C { w.line("\(u.store)(dW2_\(c), dW2t + \(row(c, HP))j0)") }
-            w.line("\(u.store)(db1Sum, db1p + j0)")
-            for k in 0..<K { w.line("\(u.store)(dW1_\(k), dW1p + \(row(k, HP))j0)") }
-            w.line("j0 += \(unitLanes)")
-        }
-    }
-
-    /// The padded sums into the gradient terms the planned ops read.
-    private func gradientPass(names: ValueNames, _ w: inout CodeWriter) {
-        let p = pattern
-        let (dW1, db1, dW2) = (names[p.dW1], names[p.db1], names[p.dW2])
-        w.line("// The sums in the parameters' layout")
-        w.block("for j in 0..<\(H) {") { w in
-            for k in 0..<K { w.line("\(dW1)[\(row(k, H))j] = dW1p[\(row(k, HP))j]") }
-            w.line("\(db1)[j] = db1p[j]")
-            for c in 0..<C { w.line("\(dW2)[\(C) * j\(c == 0 ? "" : " + \(c)")] = dW2t[\(row(c, HP))j]") }
-        }
     }
 }

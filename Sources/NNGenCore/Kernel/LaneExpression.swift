@@ -1,5 +1,5 @@
-/// An elementwise expression turned into one over SIMD vectors (`Lanes` or `UnitLanes`), for
-/// kernels that hold several examples or units per register (the fused hidden-layer step). The
+/// An elementwise expression turned into one over SIMD vectors (`Lanes` or `BackwardLanes`), for
+/// kernels that hold several examples per register (the fused hidden-layer step). The
 /// expression is the one an op's definition spells for one element; every IR value it reads
 /// becomes a vector, and literals stay scalars (Swift's SIMD arithmetic takes a scalar on either
 /// side).
@@ -7,10 +7,11 @@
 /// What has no SIMD operator in Swift goes through helpers the kernel emits (`LaneHelpers`): a
 /// conditional becomes `select(mask, a, b)` with a pointwise comparison (`.>`) as its mask, and
 /// `max`/`min` become `maximum`/`minimum`. Calls of other functions (exp, tanh) have no vector
-/// form here: the fused step recomputes the activation in its backward pass, and measured, that
-/// costs more than the passes it saves for every activation that calls one (sigmoid 0.87× and
-/// GELU 0.48× the planned graph's speed at batch 64 with 64 units, with vector `fastExp` and
-/// `fastTanh`; docs/performance/spiral.md).
+/// form here, so activations that call one keep the planned graph: measured when the fused step
+/// recomputed the activation in its backward pass, with vector `fastExp` and `fastTanh`, that
+/// cost more than the passes it saved (sigmoid 0.87× and GELU 0.48× the planned graph's speed at
+/// batch 64 with 64 units; docs/performance/spiral.md). The step now stores h instead, which
+/// that measurement predates.
 enum LaneExpression {
     /// The vector form of `e` on the vectors of `helpers`, or nil when it holds a construct
     /// without one (a function call other than max and min, or a conditional whose condition is
@@ -78,7 +79,7 @@ extension SwiftExpression.InfixOperator {
 
 /// The helpers of one SIMD vector type of `Scalar` (loads, stores, multiply-adds, and what
 /// vectorized expressions call), emitted once in a model that uses them. Each helper's name ends
-/// with the type's (`loadLanes`, `splatUnitLanes`), so that two widths' helpers coexist.
+/// with the type's (`loadLanes`, `splatBackwardLanes`), so that two widths' helpers coexist.
 struct LaneHelpers {
     /// The vector type's name in the emitted code.
     let vector: String
