@@ -14,7 +14,7 @@ import ucrt
 import NNGenRuntime
 #endif
 
-/// FusedOverExamplesNet: 3 inputs → dense 12 leaky_relu → dense 5; batch 70, Double.
+/// FusedOverExamplesNet: 3 inputs → dense 12 leaky_relu → dense 5; batch 130, Double.
 /// Loss: multiclass hinge, margin 1.5 + 0.002·Σ W²; optimizer: SGD η = 0.05.
 ///
 /// Parameter layout (the flat vector, row-major):
@@ -25,22 +25,22 @@ import NNGenRuntime
 public struct FusedOverExamplesNet: Sendable {
     public typealias Scalar = Double
     /// Examples per call (`batch:` of the spec).
-    public static let batchSize = 70
+    public static let batchSize = 130
     /// Features per example.
     public static let inputCount = 3
     /// Units of the last layer.
     public static let outputCount = 5
     /// Length of the flat parameter vector.
     public static let parameterCount = 113
-    /// Scalars a `Workspace` holds: the gradient, then 6032 of scratch.
-    public static let workspaceCount = 6145
+    /// Scalars a `Workspace` holds: the gradient, then 11056 of scratch.
+    public static let workspaceCount = 11169
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 12]), ("b1", 36, [12]), ("W2", 48, [12, 5]), ("b2", 108, [5])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 113
-    static let scoresOffset = 3220
+    static let scoresOffset = 5980
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
     static let scoresOffsetSingle = 29
     static let scratchOffsetSingle = 113
@@ -1071,6 +1071,14 @@ public struct FusedOverExamplesNet: Sendable {
     @inline(__always)
     static func minimumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: b .< a) }
 
+    /// The sum of the lanes, halves added pairwise (a fixed order: it is part of the result).
+    @inline(__always)
+    static func sumLanes(_ x: Lanes) -> Scalar {
+        let x4 = x.lowHalf + x.highHalf
+        let x2 = x4.lowHalf + x4.highHalf
+        return x2[0] + x2[1]
+    }
+
     /// 4 examples, in the backward pass: 256 bits of `Scalar`.
     typealias BackwardLanes = SIMD4<Scalar>
 
@@ -1105,6 +1113,13 @@ public struct FusedOverExamplesNet: Sendable {
     /// The smaller of a and b, lane by lane (b where b < a).
     @inline(__always)
     static func minimumBackwardLanes(_ a: BackwardLanes, _ b: BackwardLanes) -> BackwardLanes { b.replacing(with: a, where: b .< a) }
+
+    /// The sum of the lanes, halves added pairwise (a fixed order: it is part of the result).
+    @inline(__always)
+    static func sumBackwardLanes(_ x: BackwardLanes) -> Scalar {
+        let x2 = x.lowHalf + x.highHalf
+        return x2[0] + x2[1]
+    }
 
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
@@ -1150,24 +1165,24 @@ public struct FusedOverExamplesNet: Sendable {
         return true
     }
 
-    /// Forward pass of 70 examples: scores into the scratch at `scoresOffset`.
+    /// Forward pass of 130 examples: scores into the scratch at `scoresOffset`.
     @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [3×12]
         let b1 = p + 36  // [12]
-        let z1_linear = s + 0  // [70×12]
-        let h1 = s + 840  // [70×12]
+        let z1_linear = s + 0  // [130×12]
+        let h1 = s + 1560  // [130×12]
         let W2 = p + 48  // [12×5]
         let b2 = p + 108  // [5]
-        let z2_linear = s + 1680  // [70×5]
-        let z2 = s + 3220  // [70×5]
+        let z2_linear = s + 3120  // [130×5]
+        let z2 = s + 5980  // [130×5]
 
-        // z1_linear = x · W1   [70×3]·[3×12]
-        Self.productRows(x, 3, 1, W1, z1_linear, 70, 3, 12)
+        // z1_linear = x · W1   [130×3]·[3×12]
+        Self.productRows(x, 3, 1, W1, z1_linear, 130, 3, 12)
 
         // z1 = z1_linear + b1   (bias added to every row)
         // h1 = leaky_relu(z1)
-        for r in 0..<70 {
+        for r in 0..<130 {
             for c in 0..<12 {
                 let i = r * 12 + c
                 let z1: Scalar = z1_linear[i] + b1[c]
@@ -1175,13 +1190,13 @@ public struct FusedOverExamplesNet: Sendable {
             }
         }
 
-        // z2_linear = h1 · W2   [70×12]·[12×5]
-        Self.transposeCopy(h1, s + 2030, 70, 12)  // A: [70×12] → [12×70]
-        Self.productRows(W2, 1, 5, s + 2030, s + 2870, 5, 12, 70)  // Cᵀ [5×70]
-        Self.transposeCopy(s + 2870, z2_linear, 5, 70)
+        // z2_linear = h1 · W2   [130×12]·[12×5]
+        Self.transposeCopy(h1, s + 3770, 130, 12)  // A: [130×12] → [12×130]
+        Self.productRows(W2, 1, 5, s + 3770, s + 5330, 5, 12, 130)  // Cᵀ [5×130]
+        Self.transposeCopy(s + 5330, z2_linear, 5, 130)
 
         // z2 = z2_linear + b2   (bias added to every row)
-        for r in 0..<70 {
+        for r in 0..<130 {
             for c in 0..<5 {
                 let i = r * 5 + c
                 z2[i] = z2_linear[i] + b2[c]
@@ -1189,16 +1204,16 @@ public struct FusedOverExamplesNet: Sendable {
         }
     }
 
-    /// Forward pass and loss of 70 examples.
+    /// Forward pass and loss of 130 examples.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
         let W2 = p + 48  // [12×5]
-        let z2 = s + 3220  // [70×5]
-        let data_loss = s + 3570  // scalar
-        let W1_squared = s + 3571  // scalar
-        let W2_squared = s + 3572  // scalar
-        let loss = s + 3573  // scalar
+        let z2 = s + 5980  // [130×5]
+        let data_loss = s + 6630  // scalar
+        let W1_squared = s + 6631  // scalar
+        let W2_squared = s + 6632  // scalar
+        let loss = s + 6633  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1206,7 +1221,7 @@ public struct FusedOverExamplesNet: Sendable {
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z2_ij − z2_iy + 1.5)
         do {
             var total: Scalar = 0
-            for i in 0..<70 {
+            for i in 0..<130 {
                 let row = i * 5
                 let label = y[i]
                 let correct = z2[row + label]
@@ -1214,7 +1229,7 @@ public struct FusedOverExamplesNet: Sendable {
                     total += max(0, z2[row + j] - correct + 1.5)
                 }
             }
-            data_loss[0] = total / 70
+            data_loss[0] = total / 130
         }
 
         // Σ W1²
@@ -1247,48 +1262,49 @@ public struct FusedOverExamplesNet: Sendable {
         return loss[0]
     }
 
-    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for 70 examples.
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for 130 examples.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
         let b1 = p + 36  // [12]
         let W2 = p + 48  // [12×5]
         let b2 = p + 108  // [5]
-        let data_loss = s + 3570  // scalar
-        let W1_squared = s + 3571  // scalar
-        let W2_squared = s + 3572  // scalar
-        let loss = s + 3573  // scalar
+        let data_loss = s + 6630  // scalar
+        let W1_squared = s + 6631  // scalar
+        let W2_squared = s + 6632  // scalar
+        let loss = s + 6633  // scalar
         let dz2_sum = g + 108  // [5]
-        let dW2_via_z2_linear = s + 3574  // [12×5]
+        let dW2_via_z2_linear = s + 6634  // [12×5]
         let dz1_sum = g + 36  // [12]
-        let dW1_via_z1_linear = s + 3694  // [3×12]
+        let dW1_via_z1_linear = s + 6754  // [3×12]
         let dW1 = g + 0  // [3×12]
         let dW2 = g + 48  // [12×5]
 
         // Fused (the rewrite of 15 ops): z1 = x · W1 + b1; h1 = leaky_relu(z1);
         // scores = h1 · W2 + b2; data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z2_ij − z2_iy + 1.5), and its gradient, in one kernel
         do {
-            let xT = s + 3730  // [3×72] inputs, one row per feature
-            let scoresT = s + 3946, dScoresT = s + 4714  // [5×72] one row per class
-            let hT = s + 5168  // [12×72] h1, one row per unit
+            let xT = s + 6790  // [3×136] inputs, one row per feature
+            let scoresT = s + 7198, dScoresT = s + 7966  // [5×136] one row per class
+            let hT = s + 8992  // [12×136] h1, one row per unit
+            let partial = s + 10624  // [12×9×4] each unit's sums, by lane
 
-            // Layout: x transposed to one row per feature, the batch padded to 72 examples with zero inputs
-            for r in 0..<70 {
+            // Layout: x transposed to one row per feature, the batch padded to 136 examples with zero inputs
+            for r in 0..<130 {
                 xT[r] = x[3 * r]
-                xT[72 + r] = x[3 * r + 1]
-                xT[144 + r] = x[3 * r + 2]
+                xT[136 + r] = x[3 * r + 1]
+                xT[272 + r] = x[3 * r + 2]
             }
-            for r in 70..<72 {
+            for r in 130..<136 {
                 xT[r] = 0
-                xT[72 + r] = 0
-                xT[144 + r] = 0
+                xT[136 + r] = 0
+                xT[272 + r] = 0
             }
 
             // Forward, 8 examples per vector: z1 = x·W1 + b1; h1 = leaky_relu(z1); scores = h1·W2 + b2,
             // summed unit by unit; h1 stored for the backward pass
             var r0 = 0
-            while r0 < 72 {
-                let x0 = Self.loadLanes(xT + r0), x1 = Self.loadLanes(xT + 72 + r0), x2 = Self.loadLanes(xT + 144 + r0)
+            while r0 < 136 {
+                let x0 = Self.loadLanes(xT + r0), x1 = Self.loadLanes(xT + 136 + r0), x2 = Self.loadLanes(xT + 272 + r0)
                 var s0 = Lanes(repeating: b2[0]), s1 = Lanes(repeating: b2[1]), s2 = Lanes(repeating: b2[2]), s3 = Lanes(repeating: b2[3]), s4 = Lanes(repeating: b2[4])
                 for j in 0..<12 {
                     var z1 = Lanes(repeating: b1[j])
@@ -1296,7 +1312,7 @@ public struct FusedOverExamplesNet: Sendable {
                     Self.multiplyAddLanes(&z1, x1, Lanes(repeating: W1[12 + j]))
                     Self.multiplyAddLanes(&z1, x2, Lanes(repeating: W1[24 + j]))
                     let h1 = Self.maximumLanes(0.1 * z1, z1)
-                    Self.storeLanes(h1, hT + 72 * j + r0)
+                    Self.storeLanes(h1, hT + 136 * j + r0)
                     Self.multiplyAddLanes(&s0, h1, Lanes(repeating: W2[5 * j]))
                     Self.multiplyAddLanes(&s1, h1, Lanes(repeating: W2[5 * j + 1]))
                     Self.multiplyAddLanes(&s2, h1, Lanes(repeating: W2[5 * j + 2]))
@@ -1304,10 +1320,10 @@ public struct FusedOverExamplesNet: Sendable {
                     Self.multiplyAddLanes(&s4, h1, Lanes(repeating: W2[5 * j + 4]))
                 }
                 Self.storeLanes(s0, scoresT + r0)
-                Self.storeLanes(s1, scoresT + 72 + r0)
-                Self.storeLanes(s2, scoresT + 144 + r0)
-                Self.storeLanes(s3, scoresT + 216 + r0)
-                Self.storeLanes(s4, scoresT + 288 + r0)
+                Self.storeLanes(s1, scoresT + 136 + r0)
+                Self.storeLanes(s2, scoresT + 272 + r0)
+                Self.storeLanes(s3, scoresT + 408 + r0)
+                Self.storeLanes(s4, scoresT + 544 + r0)
                 r0 += 8
             }
 
@@ -1315,45 +1331,45 @@ public struct FusedOverExamplesNet: Sendable {
             // dL/dz2 = 1/N · (1 where margin > 0, minus their count at the true class)
             do {
                 var total: Scalar = 0
-                for i in 0..<70 {
+                for i in 0..<130 {
                     let row = i
                     let label = y[i]
-                    let correct = scoresT[row + label * 72]
+                    let correct = scoresT[row + label * 136]
                     for j in 0..<5 where j != label {
-                        total += max(0, scoresT[row + j * 72] - correct + 1.5)
+                        total += max(0, scoresT[row + j * 136] - correct + 1.5)
                     }
                 }
-                data_loss[0] = total / 70
+                data_loss[0] = total / 130
             }
             do {
-                let scale: Scalar = 1 / 70
-                for i in 0..<70 {
+                let scale: Scalar = 1 / 130
+                for i in 0..<130 {
                     let row = i
                     let label = y[i]
-                    let correct = scoresT[row + label * 72]
+                    let correct = scoresT[row + label * 136]
                     var violations: Scalar = 0
                     for j in 0..<5 {
-                        let violated = j != label && scoresT[row + j * 72] - correct + 1.5 > 0
-                        dScoresT[row + j * 72] = violated ? scale : 0
+                        let violated = j != label && scoresT[row + j * 136] - correct + 1.5 > 0
+                        dScoresT[row + j * 136] = violated ? scale : 0
                         violations += violated ? 1 : 0
                     }
-                    dScoresT[row + label * 72] = -scale * violations
+                    dScoresT[row + label * 136] = -scale * violations
                 }
             }
             // dL/db2 = Σ over examples of dL/dscores (the padding examples' columns cleared first)
             for c in 0..<5 {
-                for r in 70..<72 {
-                    dScoresT[c * 72 + r] = 0
+                for r in 130..<136 {
+                    dScoresT[c * 136 + r] = 0
                 }
             }
             var sum0 = Lanes(), sum1 = Lanes(), sum2 = Lanes(), sum3 = Lanes(), sum4 = Lanes()
             r0 = 0
-            while r0 < 72 {
+            while r0 < 136 {
                 sum0 += Self.loadLanes(dScoresT + r0)
-                sum1 += Self.loadLanes(dScoresT + 72 + r0)
-                sum2 += Self.loadLanes(dScoresT + 144 + r0)
-                sum3 += Self.loadLanes(dScoresT + 216 + r0)
-                sum4 += Self.loadLanes(dScoresT + 288 + r0)
+                sum1 += Self.loadLanes(dScoresT + 136 + r0)
+                sum2 += Self.loadLanes(dScoresT + 272 + r0)
+                sum3 += Self.loadLanes(dScoresT + 408 + r0)
+                sum4 += Self.loadLanes(dScoresT + 544 + r0)
                 r0 += 8
             }
             dz2_sum[0] = sum0.sum()
@@ -1369,10 +1385,10 @@ public struct FusedOverExamplesNet: Sendable {
                 let w2_0 = BackwardLanes(repeating: W2[5 * j]), w2_1 = BackwardLanes(repeating: W2[5 * j + 1]), w2_2 = BackwardLanes(repeating: W2[5 * j + 2]), w2_3 = BackwardLanes(repeating: W2[5 * j + 3]), w2_4 = BackwardLanes(repeating: W2[5 * j + 4])
                 var dW2_0 = BackwardLanes(), dW2_1 = BackwardLanes(), dW2_2 = BackwardLanes(), dW2_3 = BackwardLanes(), dW2_4 = BackwardLanes(), db1Sum = BackwardLanes(), dW1_0 = BackwardLanes(), dW1_1 = BackwardLanes(), dW1_2 = BackwardLanes()
                 var r0 = 0
-                while r0 < 72 {
-                    let h1 = Self.loadBackwardLanes(hT + 72 * j + r0)
-                    let d0 = Self.loadBackwardLanes(dScoresT + r0), d1 = Self.loadBackwardLanes(dScoresT + 72 + r0), d2 = Self.loadBackwardLanes(dScoresT + 144 + r0), d3 = Self.loadBackwardLanes(dScoresT + 216 + r0), d4 = Self.loadBackwardLanes(dScoresT + 288 + r0)
-                    let x0 = Self.loadBackwardLanes(xT + r0), x1 = Self.loadBackwardLanes(xT + 72 + r0), x2 = Self.loadBackwardLanes(xT + 144 + r0)
+                while r0 < 132 {
+                    let h1 = Self.loadBackwardLanes(hT + 136 * j + r0)
+                    let d0 = Self.loadBackwardLanes(dScoresT + r0), d1 = Self.loadBackwardLanes(dScoresT + 136 + r0), d2 = Self.loadBackwardLanes(dScoresT + 272 + r0), d3 = Self.loadBackwardLanes(dScoresT + 408 + r0), d4 = Self.loadBackwardLanes(dScoresT + 544 + r0)
+                    let x0 = Self.loadBackwardLanes(xT + r0), x1 = Self.loadBackwardLanes(xT + 136 + r0), x2 = Self.loadBackwardLanes(xT + 272 + r0)
                     Self.multiplyAddBackwardLanes(&dW2_0, h1, d0)
                     Self.multiplyAddBackwardLanes(&dW2_1, h1, d1)
                     Self.multiplyAddBackwardLanes(&dW2_2, h1, d2)
@@ -1393,15 +1409,27 @@ public struct FusedOverExamplesNet: Sendable {
                     Self.multiplyAddBackwardLanes(&dW1_2, x2, dz1)
                     r0 += 4
                 }
-                dW2_via_z2_linear[5 * j] = dW2_0.sum()
-                dW2_via_z2_linear[5 * j + 1] = dW2_1.sum()
-                dW2_via_z2_linear[5 * j + 2] = dW2_2.sum()
-                dW2_via_z2_linear[5 * j + 3] = dW2_3.sum()
-                dW2_via_z2_linear[5 * j + 4] = dW2_4.sum()
-                dz1_sum[j] = db1Sum.sum()
-                dW1_via_z1_linear[j] = dW1_0.sum()
-                dW1_via_z1_linear[12 + j] = dW1_1.sum()
-                dW1_via_z1_linear[24 + j] = dW1_2.sum()
+                Self.storeBackwardLanes(dW2_0, partial + 36 * j + 0)
+                Self.storeBackwardLanes(dW2_1, partial + 36 * j + 4)
+                Self.storeBackwardLanes(dW2_2, partial + 36 * j + 8)
+                Self.storeBackwardLanes(dW2_3, partial + 36 * j + 12)
+                Self.storeBackwardLanes(dW2_4, partial + 36 * j + 16)
+                Self.storeBackwardLanes(db1Sum, partial + 36 * j + 20)
+                Self.storeBackwardLanes(dW1_0, partial + 36 * j + 24)
+                Self.storeBackwardLanes(dW1_1, partial + 36 * j + 28)
+                Self.storeBackwardLanes(dW1_2, partial + 36 * j + 32)
+            }
+            // The lanes of each sum, added
+            for j in 0..<12 {
+                dW2_via_z2_linear[5 * j] = Self.sumBackwardLanes(Self.loadBackwardLanes(partial + 36 * j + 0))
+                dW2_via_z2_linear[5 * j + 1] = Self.sumBackwardLanes(Self.loadBackwardLanes(partial + 36 * j + 4))
+                dW2_via_z2_linear[5 * j + 2] = Self.sumBackwardLanes(Self.loadBackwardLanes(partial + 36 * j + 8))
+                dW2_via_z2_linear[5 * j + 3] = Self.sumBackwardLanes(Self.loadBackwardLanes(partial + 36 * j + 12))
+                dW2_via_z2_linear[5 * j + 4] = Self.sumBackwardLanes(Self.loadBackwardLanes(partial + 36 * j + 16))
+                dz1_sum[j] = Self.sumBackwardLanes(Self.loadBackwardLanes(partial + 36 * j + 20))
+                dW1_via_z1_linear[j] = Self.sumBackwardLanes(Self.loadBackwardLanes(partial + 36 * j + 24))
+                dW1_via_z1_linear[12 + j] = Self.sumBackwardLanes(Self.loadBackwardLanes(partial + 36 * j + 28))
+                dW1_via_z1_linear[24 + j] = Self.sumBackwardLanes(Self.loadBackwardLanes(partial + 36 * j + 32))
             }
         }
 

@@ -1071,6 +1071,14 @@ public struct SGDNet: Sendable {
     @inline(__always)
     static func minimumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: b .< a) }
 
+    /// The sum of the lanes, halves added pairwise (a fixed order: it is part of the result).
+    @inline(__always)
+    static func sumLanes(_ x: Lanes) -> Scalar {
+        let x4 = x.lowHalf + x.highHalf
+        let x2 = x4.lowHalf + x4.highHalf
+        return x2[0] + x2[1]
+    }
+
     /// 4 hidden units, in the backward pass: 256 bits of `Scalar`.
     typealias BackwardLanes = SIMD4<Scalar>
 
@@ -1105,6 +1113,13 @@ public struct SGDNet: Sendable {
     /// The smaller of a and b, lane by lane (b where b < a).
     @inline(__always)
     static func minimumBackwardLanes(_ a: BackwardLanes, _ b: BackwardLanes) -> BackwardLanes { b.replacing(with: a, where: b .< a) }
+
+    /// The sum of the lanes, halves added pairwise (a fixed order: it is part of the result).
+    @inline(__always)
+    static func sumBackwardLanes(_ x: BackwardLanes) -> Scalar {
+        let x2 = x.lowHalf + x.highHalf
+        return x2[0] + x2[1]
+    }
 
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.

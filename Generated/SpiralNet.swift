@@ -32,8 +32,8 @@ public struct SpiralNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 603
-    /// Scalars a `Workspace` holds: the gradient, then 97840 of scratch.
-    public static let workspaceCount = 98443
+    /// Scalars a `Workspace` holds: the gradient, then 102640 of scratch.
+    public static let workspaceCount = 103243
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 100]), ("b1", 200, [100]), ("W2", 300, [100, 3]), ("b2", 600, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -1133,6 +1133,15 @@ public struct SpiralNet: Sendable {
     @inline(__always)
     static func minimumLanes(_ a: Lanes, _ b: Lanes) -> Lanes { b.replacing(with: a, where: b .< a) }
 
+    /// The sum of the lanes, halves added pairwise (a fixed order: it is part of the result).
+    @inline(__always)
+    static func sumLanes(_ x: Lanes) -> Scalar {
+        let x8 = x.lowHalf + x.highHalf
+        let x4 = x8.lowHalf + x8.highHalf
+        let x2 = x4.lowHalf + x4.highHalf
+        return x2[0] + x2[1]
+    }
+
     /// 8 examples, in the backward pass: 256 bits of `Scalar`.
     typealias BackwardLanes = SIMD8<Scalar>
 
@@ -1167,6 +1176,14 @@ public struct SpiralNet: Sendable {
     /// The smaller of a and b, lane by lane (b where b < a).
     @inline(__always)
     static func minimumBackwardLanes(_ a: BackwardLanes, _ b: BackwardLanes) -> BackwardLanes { b.replacing(with: a, where: b .< a) }
+
+    /// The sum of the lanes, halves added pairwise (a fixed order: it is part of the result).
+    @inline(__always)
+    static func sumBackwardLanes(_ x: BackwardLanes) -> Scalar {
+        let x4 = x.lowHalf + x.highHalf
+        let x2 = x4.lowHalf + x4.highHalf
+        return x2[0] + x2[1]
+    }
 
     /// Fills the parameters from `seed` (weights in layout order from one stream; biases constant)
     /// and sets the optimizer state to its start.
@@ -1338,6 +1355,7 @@ public struct SpiralNet: Sendable {
             let exampleLosses = s + 66840  // [300] each example's loss
             let labelsT = s + 67140  // [300] the labels as Scalars
             let hT = s + 67440  // [100×304] h1, one row per unit
+            let partial = s + 97840  // [100×6×8] each unit's sums, by lane
 
             // Layout: x transposed to one row per feature, the batch padded to 304 examples with zero inputs
             for r in 0..<300 {
@@ -1447,12 +1465,21 @@ public struct SpiralNet: Sendable {
                     Self.multiplyAddBackwardLanes(&dW1_1, x1, dz1)
                     r0 += 8
                 }
-                dW2_via_z2_linear[3 * j] = dW2_0.sum()
-                dW2_via_z2_linear[3 * j + 1] = dW2_1.sum()
-                dW2_via_z2_linear[3 * j + 2] = dW2_2.sum()
-                dz1_sum[j] = db1Sum.sum()
-                dW1_via_z1_linear[j] = dW1_0.sum()
-                dW1_via_z1_linear[100 + j] = dW1_1.sum()
+                Self.storeBackwardLanes(dW2_0, partial + 48 * j + 0)
+                Self.storeBackwardLanes(dW2_1, partial + 48 * j + 8)
+                Self.storeBackwardLanes(dW2_2, partial + 48 * j + 16)
+                Self.storeBackwardLanes(db1Sum, partial + 48 * j + 24)
+                Self.storeBackwardLanes(dW1_0, partial + 48 * j + 32)
+                Self.storeBackwardLanes(dW1_1, partial + 48 * j + 40)
+            }
+            // The lanes of each sum, added
+            for j in 0..<100 {
+                dW2_via_z2_linear[3 * j] = Self.sumBackwardLanes(Self.loadBackwardLanes(partial + 48 * j + 0))
+                dW2_via_z2_linear[3 * j + 1] = Self.sumBackwardLanes(Self.loadBackwardLanes(partial + 48 * j + 8))
+                dW2_via_z2_linear[3 * j + 2] = Self.sumBackwardLanes(Self.loadBackwardLanes(partial + 48 * j + 16))
+                dz1_sum[j] = Self.sumBackwardLanes(Self.loadBackwardLanes(partial + 48 * j + 24))
+                dW1_via_z1_linear[j] = Self.sumBackwardLanes(Self.loadBackwardLanes(partial + 48 * j + 32))
+                dW1_via_z1_linear[100 + j] = Self.sumBackwardLanes(Self.loadBackwardLanes(partial + 48 * j + 40))
             }
         }
 

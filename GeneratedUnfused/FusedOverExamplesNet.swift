@@ -14,7 +14,7 @@ import ucrt
 import NNGenRuntime
 #endif
 
-/// FusedOverExamplesNet: 3 inputs → dense 12 leaky_relu → dense 5; batch 70, Double.
+/// FusedOverExamplesNet: 3 inputs → dense 12 leaky_relu → dense 5; batch 130, Double.
 /// Loss: multiclass hinge, margin 1.5 + 0.002·Σ W²; optimizer: SGD η = 0.05.
 ///
 /// Parameter layout (the flat vector, row-major):
@@ -25,22 +25,22 @@ import NNGenRuntime
 public struct FusedOverExamplesNet: Sendable {
     public typealias Scalar = Double
     /// Examples per call (`batch:` of the spec).
-    public static let batchSize = 70
+    public static let batchSize = 130
     /// Features per example.
     public static let inputCount = 3
     /// Units of the last layer.
     public static let outputCount = 5
     /// Length of the flat parameter vector.
     public static let parameterCount = 113
-    /// Scalars a `Workspace` holds: the gradient, then 8438 of scratch.
-    public static let workspaceCount = 8551
+    /// Scalars a `Workspace` holds: the gradient, then 15398 of scratch.
+    public static let workspaceCount = 15511
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 12]), ("b1", 36, [12]), ("W2", 48, [12, 5]), ("b2", 108, [5])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 113
-    static let scoresOffset = 4060
+    static let scoresOffset = 7540
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
     static let scoresOffsetSingle = 41
     static let scratchOffsetSingle = 113
@@ -1078,24 +1078,24 @@ public struct FusedOverExamplesNet: Sendable {
         return true
     }
 
-    /// Forward pass of 70 examples: scores into the scratch at `scoresOffset`.
+    /// Forward pass of 130 examples: scores into the scratch at `scoresOffset`.
     @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [3×12]
         let b1 = p + 36  // [12]
-        let z1_linear = s + 0  // [70×12]
-        let z1 = s + 840  // [70×12]
-        let h1 = s + 1680  // [70×12]
+        let z1_linear = s + 0  // [130×12]
+        let z1 = s + 1560  // [130×12]
+        let h1 = s + 3120  // [130×12]
         let W2 = p + 48  // [12×5]
         let b2 = p + 108  // [5]
-        let z2_linear = s + 2520  // [70×5]
-        let z2 = s + 4060  // [70×5]
+        let z2_linear = s + 4680  // [130×5]
+        let z2 = s + 7540  // [130×5]
 
-        // z1_linear = x · W1   [70×3]·[3×12]
-        Self.productRows(x, 3, 1, W1, z1_linear, 70, 3, 12)
+        // z1_linear = x · W1   [130×3]·[3×12]
+        Self.productRows(x, 3, 1, W1, z1_linear, 130, 3, 12)
 
         // z1 = z1_linear + b1   (bias added to every row)
-        for r in 0..<70 {
+        for r in 0..<130 {
             for c in 0..<12 {
                 let i = r * 12 + c
                 z1[i] = z1_linear[i] + b1[c]
@@ -1103,17 +1103,17 @@ public struct FusedOverExamplesNet: Sendable {
         }
 
         // h1 = leaky_relu(z1)
-        for i in 0..<840 {
+        for i in 0..<1560 {
             h1[i] = max(0.1 * z1[i], z1[i])
         }
 
-        // z2_linear = h1 · W2   [70×12]·[12×5]
-        Self.transposeCopy(h1, s + 2870, 70, 12)  // A: [70×12] → [12×70]
-        Self.productRows(W2, 1, 5, s + 2870, s + 3710, 5, 12, 70)  // Cᵀ [5×70]
-        Self.transposeCopy(s + 3710, z2_linear, 5, 70)
+        // z2_linear = h1 · W2   [130×12]·[12×5]
+        Self.transposeCopy(h1, s + 5330, 130, 12)  // A: [130×12] → [12×130]
+        Self.productRows(W2, 1, 5, s + 5330, s + 6890, 5, 12, 130)  // Cᵀ [5×130]
+        Self.transposeCopy(s + 6890, z2_linear, 5, 130)
 
         // z2 = z2_linear + b2   (bias added to every row)
-        for r in 0..<70 {
+        for r in 0..<130 {
             for c in 0..<5 {
                 let i = r * 5 + c
                 z2[i] = z2_linear[i] + b2[c]
@@ -1121,18 +1121,18 @@ public struct FusedOverExamplesNet: Sendable {
         }
     }
 
-    /// Forward pass and loss of 70 examples.
+    /// Forward pass and loss of 130 examples.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
         let W2 = p + 48  // [12×5]
-        let z2 = s + 4060  // [70×5]
-        let data_loss = s + 4410  // scalar
-        let W1_squared = s + 4411  // scalar
-        let W2_squared = s + 4412  // scalar
-        let weight_squares = s + 4413  // scalar
-        let regularization = s + 4414  // scalar
-        let loss = s + 4415  // scalar
+        let z2 = s + 7540  // [130×5]
+        let data_loss = s + 8190  // scalar
+        let W1_squared = s + 8191  // scalar
+        let W2_squared = s + 8192  // scalar
+        let weight_squares = s + 8193  // scalar
+        let regularization = s + 8194  // scalar
+        let loss = s + 8195  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1140,7 +1140,7 @@ public struct FusedOverExamplesNet: Sendable {
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z2_ij − z2_iy + 1.5)
         do {
             var total: Scalar = 0
-            for i in 0..<70 {
+            for i in 0..<130 {
                 let row = i * 5
                 let label = y[i]
                 let correct = z2[row + label]
@@ -1148,7 +1148,7 @@ public struct FusedOverExamplesNet: Sendable {
                     total += max(0, z2[row + j] - correct + 1.5)
                 }
             }
-            data_loss[0] = total / 70
+            data_loss[0] = total / 130
         }
 
         // Σ W1²
@@ -1181,30 +1181,30 @@ public struct FusedOverExamplesNet: Sendable {
         return loss[0]
     }
 
-    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for 70 examples.
+    /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for 130 examples.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
-        let h1 = s + 1680  // [70×12]
+        let h1 = s + 3120  // [130×12]
         let W2 = p + 48  // [12×5]
-        let z2 = s + 4060  // [70×5]
-        let data_loss = s + 4410  // scalar
-        let W1_squared = s + 4411  // scalar
-        let W2_squared = s + 4412  // scalar
-        let weight_squares = s + 4413  // scalar
-        let regularization = s + 4414  // scalar
-        let loss = s + 4415  // scalar
-        let dW2_via_W2_squared = s + 4416  // [12×5]
-        let dW1_via_W1_squared = s + 4476  // [3×12]
-        let dz2 = s + 4512  // [70×5]
+        let z2 = s + 7540  // [130×5]
+        let data_loss = s + 8190  // scalar
+        let W1_squared = s + 8191  // scalar
+        let W2_squared = s + 8192  // scalar
+        let weight_squares = s + 8193  // scalar
+        let regularization = s + 8194  // scalar
+        let loss = s + 8195  // scalar
+        let dW2_via_W2_squared = s + 8196  // [12×5]
+        let dW1_via_W1_squared = s + 8256  // [3×12]
+        let dz2 = s + 8292  // [130×5]
         let dz2_sum = g + 108  // [5]
-        let dh1 = s + 4862  // [70×12]
-        let dW2_via_z2_linear = s + 5762  // [12×5]
-        let z1_positive = s + 5882  // [70×12]
-        let dh1_leak = s + 6722  // [70×12]
-        let dz1 = s + 7562  // [70×12]
+        let dh1 = s + 8942  // [130×12]
+        let dW2_via_z2_linear = s + 10562  // [12×5]
+        let z1_positive = s + 10682  // [130×12]
+        let dh1_leak = s + 12242  // [130×12]
+        let dz1 = s + 13802  // [130×12]
         let dz1_sum = g + 36  // [12]
-        let dW1_via_z1_linear = s + 8402  // [3×12]
+        let dW1_via_z1_linear = s + 15362  // [3×12]
         let dW1 = g + 0  // [3×12]
         let dW2 = g + 48  // [12×5]
 
@@ -1214,7 +1214,7 @@ public struct FusedOverExamplesNet: Sendable {
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z2_ij − z2_iy + 1.5)
         do {
             var total: Scalar = 0
-            for i in 0..<70 {
+            for i in 0..<130 {
                 let row = i * 5
                 let label = y[i]
                 let correct = z2[row + label]
@@ -1222,7 +1222,7 @@ public struct FusedOverExamplesNet: Sendable {
                     total += max(0, z2[row + j] - correct + 1.5)
                 }
             }
-            data_loss[0] = total / 70
+            data_loss[0] = total / 130
         }
 
         // Σ W1²
@@ -1266,8 +1266,8 @@ public struct FusedOverExamplesNet: Sendable {
 
         // dL/dz2 = 1/N · (1 where margin > 0, minus their count at the true class)
         do {
-            let scale: Scalar = 1 / 70
-            for i in 0..<70 {
+            let scale: Scalar = 1 / 130
+            for i in 0..<130 {
                 let row = i * 5
                 let label = y[i]
                 let correct = z2[row + label]
@@ -1285,40 +1285,40 @@ public struct FusedOverExamplesNet: Sendable {
         for c in 0..<5 {
             dz2_sum[c] = dz2[c]
         }
-        for r in 1..<70 {
+        for r in 1..<130 {
             for c in 0..<5 {
                 dz2_sum[c] += dz2[r * 5 + c]
             }
         }
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 5702, 12, 5)  // Bᵀ: [12×5] → [5×12]
-        Self.productRows(dz2, 5, 1, s + 5702, dh1, 70, 5, 12)
+        Self.transposeCopy(W2, s + 10502, 12, 5)  // Bᵀ: [12×5] → [5×12]
+        Self.productRows(dz2, 5, 1, s + 10502, dh1, 130, 5, 12)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 5, h1, s + 5822, 5, 70, 12)  // Cᵀ [5×12]
-        Self.transposeCopy(s + 5822, dW2_via_z2_linear, 5, 12)
+        Self.productRows(dz2, 1, 5, h1, s + 10622, 5, 130, 12)  // Cᵀ [5×12]
+        Self.transposeCopy(s + 10622, dW2_via_z2_linear, 5, 12)
 
         // 1 where z1 > 0, that is where h1 > 0
-        for i in 0..<840 {
+        for i in 0..<1560 {
             z1_positive[i] = h1[i] > 0 ? 1 : 0
         }
 
         // α·dL/dh1
-        for i in 0..<840 {
+        for i in 0..<1560 {
             dh1_leak[i] = dh1[i] * 0.1
         }
 
         // dL/dz1 = dL/dh1 · leaky_relu'(z1)   (∂h1/∂z1 = 1 where z1 > 0, else α = 0.1)
-        for i in 0..<840 {
+        for i in 0..<1560 {
             dz1[i] = z1_positive[i] != 0 ? dh1[i] : dh1_leak[i]
         }
 
         // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
-        Self.sumRows(dz1, dz1_sum, 70, 12)
+        Self.sumRows(dz1, dz1_sum, 130, 12)
 
         // dL/dW1 = xᵀ · dL/dz1
-        Self.productRows(x, 1, 3, dz1, dW1_via_z1_linear, 3, 70, 12)
+        Self.productRows(x, 1, 3, dz1, dW1_via_z1_linear, 3, 130, 12)
 
         // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
         for i in 0..<36 {

@@ -60,17 +60,22 @@ final class FusedHiddenLayerTests: XCTestCase {
         XCTAssertNil(step(try model("  - activation: relu\n  - { dense: 20, activation: relu }\n  - dense: 3")))
     }
 
-    /// The backward pass goes over examples past `examplesOrderMinimumBatch` (h stored), over
-    /// vectors of units below it (h recomputed).
+    /// The backward pass goes over examples from `examplesOrderMinimumBatch` on where its vectors
+    /// fit the registers, from `examplesOrderMinimumBatchSpilling` on in any case (h stored), and
+    /// over vectors of units otherwise (h recomputed).
     func testBackwardOrder() throws {
-        let relu = "  - { dense: 20, activation: relu }\n  - dense: 3"
-        let limit = FusedHiddenLayer.examplesOrderMinimumBatch
+        let relu = "  - { dense: 20, activation: relu }\n  - dense: 3"  // 2C + K + 1 = 9 vectors
+        let six = "  - { dense: 20, activation: relu }\n  - dense: 6"  // 15
+        let (limit, spilling) = (FusedHiddenLayer.examplesOrderMinimumBatch, FusedHiddenLayer.examplesOrderMinimumBatchSpilling)
         XCTAssertEqual(try XCTUnwrap(step(try model(relu, batch: limit - 1))).backwardOrder, .overUnits)
         XCTAssertEqual(try XCTUnwrap(step(try model(relu, batch: limit))).backwardOrder, .overExamples)
+        XCTAssertEqual(try XCTUnwrap(step(try model(six, batch: spilling - 1))).backwardOrder, .overUnits)
+        XCTAssertEqual(try XCTUnwrap(step(try model(six, batch: spilling))).backwardOrder, .overExamples)
         let leaky = "  - { dense: 20, activation: { leaky_relu: { alpha: 0.1 } } }\n  - dense: 3"
         XCTAssertEqual(try XCTUnwrap(step(try model(leaky, batch: 300))).backwardOrder, .overExamples, "its derivative reads h")
         let short = try XCTUnwrap(step(try model(relu, batch: limit - 1))), long = try XCTUnwrap(step(try model(relu, batch: limit)))
-        XCTAssertEqual(long.scratchCount - long.backwardOffset, 20 * long.paddedBatch, "over examples: h, [H × padded batch]")
+        XCTAssertEqual(long.scratchCount - long.backwardOffset, 20 * long.paddedBatch + 20 * 6 * 8,
+                       "over examples: h, [H × padded batch], and each unit's C + K + 1 sums by lane")
         XCTAssertEqual(short.scratchCount - short.backwardOffset, short.unitsScratchCount)
         XCTAssertEqual(short.unitsScratchCount, (2 + 1 + 3) * 24 * 2 + (limit - 1) * 2 * 8,
                        "over units: W1, b1 and W2ᵀ padded to 24 units, their sums, and h and dz of 8 units per example")

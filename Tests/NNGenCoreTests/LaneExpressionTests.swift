@@ -38,6 +38,10 @@ final class LaneExpressionTests: XCTestCase {
         narrow.emit(&w)
         XCTAssertTrue(w.text.contains("typealias BackwardLanes = SIMD8<Scalar>"), w.text)
         XCTAssertTrue(w.text.contains("static func loadBackwardLanes(_ p: UnsafePointer<Scalar>) -> BackwardLanes"), w.text)
+        // The lane sum adds halves pairwise: 8 → 4 → 2 → 1.
+        XCTAssertTrue(w.text.contains("let x4 = x.lowHalf + x.highHalf\n"), w.text)
+        XCTAssertTrue(w.text.contains("let x2 = x4.lowHalf + x4.highHalf\n"), w.text)
+        XCTAssertTrue(w.text.contains("return x2[0] + x2[1]\n"), w.text)
     }
 
     /// Function calls (exp, tanh, libm's or FastMath's) have no vector form, and neither has a

@@ -61,13 +61,30 @@ struct FusedHiddenLayer {
         case overExamples
     }
 
-    /// Past this batch the backward pass goes over examples. Over units it costs more per example
-    /// (two loops, z and h recomputed, h and dz stored and read back); over examples it costs
-    /// C + K + 1 additions across lanes per unit, and padding to whole vectors. Measured over 37
-    /// shapes (docs/performance/spiral.md, "The backward pass over examples"): over examples is
-    /// 0.52–0.87× as fast at batch 4–32, 0.95–1.05× at 48–64, 0.96–1.07× at 100–128, and
-    /// 1.08–1.44× from 200 on (the spiral, batch 300: 15.1 → 12.9 µs).
-    static let examplesOrderMinimumBatch = 65
+    /// From this batch on the backward pass goes over examples when its vectors fit the registers
+    /// (`examplesOrderRegisters`), and from `examplesOrderMinimumBatchSpilling` on in any case.
+    /// Over units it costs more per example (two loops, z and h recomputed, h and dz stored and
+    /// read back, and a second loop that waits on its sums' chains when they are fewer than 8);
+    /// over examples it costs C + K + 1 additions across lanes per unit and the last vector's
+    /// padding, and spills when its 2C + K + 1 vectors (the sums and W2's row) and the
+    /// temporaries outnumber the 16 registers of AVX2. Chosen on 47 shapes and checked on 10
+    /// more, then on 10 not used to choose it (docs/performance/spiral.md, "The backward pass
+    /// over examples"): the spiral, batch 300, 15.1 → 12.9 µs.
+    static let examplesOrderMinimumBatch = 96
+    static let examplesOrderMinimumBatchSpilling = 129
+    /// The most vectors (2C + K + 1) the loop over examples holds without spilling, of 16.
+    static let examplesOrderRegisters = 12
+
+    /// The backward pass's order for `pattern`: over examples needs a derivative of h alone (only
+    /// h is stored), as relu's and leaky relu's are.
+    static func backwardOrder(for pattern: HiddenLayerPattern) -> BackwardOrder {
+        let (batch, vectors) = (pattern.batch, 2 * pattern.classCount + pattern.inputCount + 1)
+        guard !pattern.derivative.contains(where: { $0.inputs.contains(pattern.preActivation) }) else { return .overUnits }
+        if batch >= examplesOrderMinimumBatchSpilling || (batch >= examplesOrderMinimumBatch && vectors <= examplesOrderRegisters) {
+            return .overExamples
+        }
+        return .overUnits
+    }
 
     /// The rewrite for `model`, or nil where its training graph does not have the pattern, the
     /// sizes are past the limits, the planned graph unrolls the hidden layer (`unroll`: then its
@@ -88,10 +105,7 @@ struct FusedHiddenLayer {
         }
         examples = LaneHelpers(vector: "Lanes", count: isFloat ? 16 : 8)
         backward = LaneHelpers(vector: "BackwardLanes", count: isFloat ? 8 : 4)
-        // Over examples, z is not at hand (only h is stored): that order needs a derivative of h
-        // alone, as relu's and leaky relu's are.
-        let derivativeReadsPreActivation = pattern.derivative.contains { $0.inputs.contains(pattern.preActivation) }
-        backwardOrder = pattern.batch >= Self.examplesOrderMinimumBatch && !derivativeReadsPreActivation ? .overExamples : .overUnits
+        backwardOrder = Self.backwardOrder(for: pattern)
         let f = KernelLowering.elementwiseExpression(pattern.activation, [operand(pattern.preActivation)], math)
         guard let h = LaneExpression.vectorize(f, examples), let hOnBackwardLanes = LaneExpression.vectorize(f, backward) else { return nil }
         forward = h.render(spell)
@@ -137,11 +151,11 @@ struct FusedHiddenLayer {
     var backwardOffset: Int { labelsOffset + (hasScalarLabels ? N : 0) }
     /// Scratch scalars the plan and the step use together.
     var scratchCount: Int { backwardOffset + backwardScratchCount }
-    /// The backward pass's scratch: h transposed over examples; over units, padded copies of the
+    /// The backward pass's scratch: h transposed and each unit's sums by lane, over examples; over units, padded copies of the
     /// weights, the sums, and one vector of units' h and dz.
     private var backwardScratchCount: Int {
         switch backwardOrder {
-        case .overExamples: return H * NP
+        case .overExamples: return H * NP + H * (C + K + 1) * backwardLanes
         case .overUnits: return unitsScratchCount
         }
     }
@@ -214,7 +228,9 @@ struct FusedHiddenLayer {
             if hasOnePassLoss { w.line("let exampleLosses = s + \(lossesOffset)  // [\(N)] each example's loss") }
             if hasScalarLabels { w.line("let labelsT = s + \(labelsOffset)  // [\(N)] the labels as Scalars") }
             switch backwardOrder {
-            case .overExamples: w.line("let hT = s + \(backwardOffset)  // [\(H)×\(NP)] \(names[p.hidden]), one row per unit")
+            case .overExamples:
+                w.line("let hT = s + \(backwardOffset)  // [\(H)×\(NP)] \(names[p.hidden]), one row per unit")
+                w.line("let partial = s + \(backwardOffset + H * NP)  // [\(H)×\(C + K + 1)×\(backwardLanes)] each unit's sums, by lane")
             case .overUnits: unitsScratchNames(names: names, &w)
             }
             w.line("")

@@ -93,6 +93,7 @@ struct LaneHelpers {
     var select: String { "Self.select\(vector)" }
     var maximum: String { "Self.maximum\(vector)" }
     var minimum: String { "Self.minimum\(vector)" }
+    var sum: String { "Self.sum\(vector)" }
 
     /// The type and its helpers' source.
     func emit(_ w: inout CodeWriter) {
@@ -130,5 +131,17 @@ struct LaneHelpers {
         w.doc("The smaller of a and b, lane by lane (b where b < a).")
         w.line("@inline(__always)")
         w.line("static func minimum\(v)(_ a: \(v), _ b: \(v)) -> \(v) { b.replacing(with: a, where: b .< a) }")
+        w.line("")
+        w.doc("The sum of the lanes, halves added pairwise (a fixed order: it is part of the result).")
+        w.line("@inline(__always)")
+        w.block("static func sum\(v)(_ x: \(v)) -> Scalar {") { w in
+            var (name, width) = ("x", count)
+            while width > 2 {
+                width /= 2
+                w.line("let x\(width) = \(name).lowHalf + \(name).highHalf")
+                name = "x\(width)"
+            }
+            w.line("return \(name)[0] + \(name)[1]")
+        }
     }
 }
