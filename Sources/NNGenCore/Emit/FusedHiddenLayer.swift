@@ -17,7 +17,8 @@
 ///   sᶜ += h·W2[j, c].
 /// - The loss and dL/dscores, per example, over the transposed scores (one pass where the loss's
 ///   definition has one); dL/db2 = Σ over examples of dL/dscores.
-/// - Backward, in one of two orders (`BackwardOrder`, chosen by the batch): dh = Σ_c
+/// - Backward, in one of two orders (`BackwardOrder`, chosen by the batch and the registers it
+///   needs): dh = Σ_c
 ///   dL/dsᶜ·W2[j, c], dz from dh by f's pullback (the activation's derivative in the backward
 ///   product), and the sums dW2[j, c] = Σ h·dL/dsᶜ, db1[j] = Σ dz and dW1[k, j] = Σ xₖ·dz in
 ///   registers, into the gradient terms the planned ops read.
@@ -56,8 +57,8 @@ struct FusedHiddenLayer {
         /// adds them into the sums. Nothing of size `[batch × H]` is stored.
         case overUnits
         /// For each hidden unit, one loop over vectors of examples, reading the h the forward pass
-        /// stored, with vectors of partial sums added across their lanes at the end of the unit.
-        /// Only where the activation's derivative reads h, not z.
+        /// stored, into vectors of partial sums whose lanes are added after the last unit. Only
+        /// where the activation's derivative reads h, not z.
         case overExamples
     }
 
@@ -67,9 +68,10 @@ struct FusedHiddenLayer {
     /// read back, and a second loop that waits on its sums' chains when they are fewer than 8);
     /// over examples it costs C + K + 1 additions across lanes per unit and the last vector's
     /// padding, and spills when its 2C + K + 1 vectors (the sums and W2's row) and the
-    /// temporaries outnumber the 16 registers of AVX2. Chosen on 47 shapes and checked on 10
-    /// more, then on 10 not used to choose it (docs/performance/spiral.md, "The backward pass
-    /// over examples"): the spiral, batch 300, 15.1 → 12.9 µs.
+    /// temporaries outnumber the 16 registers of AVX2. Chosen on 57 shapes (on 10 of them a first
+    /// rule, from batch 65, lost up to 0.87×), then checked on 10 not used to choose it: 1.06×
+    /// the order over units in geometric mean, 0.93–1.26× (docs/performance/spiral.md, "The
+    /// backward pass over examples"). The spiral, batch 300: 15.1 → 12.9 µs.
     static let examplesOrderMinimumBatch = 96
     static let examplesOrderMinimumBatchSpilling = 129
     /// The most vectors (2C + K + 1) the loop over examples holds without spilling, of 16.
@@ -151,8 +153,8 @@ struct FusedHiddenLayer {
     var backwardOffset: Int { labelsOffset + (hasScalarLabels ? N : 0) }
     /// Scratch scalars the plan and the step use together.
     var scratchCount: Int { backwardOffset + backwardScratchCount }
-    /// The backward pass's scratch: h transposed and each unit's sums by lane, over examples; over units, padded copies of the
-    /// weights, the sums, and one vector of units' h and dz.
+    /// The backward pass's scratch: over examples, h transposed and each unit's sums by lane;
+    /// over units, padded copies of the weights, the sums, and one vector of units' h and dz.
     private var backwardScratchCount: Int {
         switch backwardOrder {
         case .overExamples: return H * NP + H * (C + K + 1) * backwardLanes

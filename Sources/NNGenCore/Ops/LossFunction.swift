@@ -108,7 +108,7 @@ struct LossArrays {
     /// in Float) instead of `Int`, for a kernel that only compares them (`onePassTakesScalarLabels`).
     /// Compared as `Scalar(j) == label`, they keep a loop over examples at the vector width of
     /// `Scalar`: with 64-bit `Int` labels LLVM vectorized the spiral's loss pass 4 Floats wide,
-    /// not 8 (2.1 against 1.5 µs).
+    /// not 8 (the spiral's step: 16.0 µs, 15.15 with Scalar labels).
     var labelsAreScalars = false
 
     init(scores: ValueID, targets: ValueID, output: ValueID, upstream: SwiftExpression, rows: Int, columns: Int,
