@@ -22,12 +22,12 @@ extension FusedHiddenLayer {
         // The sums, their lane count, and where each one's total goes.
         let sums = (0..<C).map { "dW2_\($0)" } + ["db1Sum"] + (0..<K).map { "dW1_\($0)" }
         let (T, L) = (sums.count, backwardLanes)
-        let targets = (0..<C).map { "\(dW2)[\(C) * j\($0 == 0 ? "" : " + \($0)")]" } + ["\(db1)[j]"] + (0..<K).map { "\(dW1)[\(row($0, H))j]" }
+        let targets = (0..<C).map { "\(dW2)[\(unitClass($0))]" } + ["\(db1)[j]"] + (0..<K).map { "\(dW1)[\(row($0, H))j]" }
         w.line("// Backward, one unit at a time, \(backwardLanes) examples per vector: dL/d\(W2) = \(h)ᵀ · dL/dscores;")
         w.line("// \(dh) = dL/dscores · \(W2)ᵀ; \(dz) from \(dh) by the activation's pullback; dL/d\(b1) = Σ over examples")
         w.line("// of \(dz); dL/d\(W1) = xᵀ · \(dz)")
         w.block("for j in 0..<\(H) {") { w in
-            w.line("let " + (0..<C).map { "w2_\($0) = \(b.vector)(repeating: \(W2)[\(C) * j\($0 == 0 ? "" : " + \($0)")])" }.joined(separator: ", "))
+            w.line("let " + (0..<C).map { "w2_\($0) = \(b.vector)(repeating: \(W2)[\(unitClass($0))])" }.joined(separator: ", "))
             w.line("var " + sums.map { "\($0) = \(b.vector)()" }.joined(separator: ", "))
             w.line("var r0 = 0")
             w.block("while r0 < \(examplesInVectors) {") { w in

@@ -35,7 +35,7 @@ extension FusedHiddenLayer {
         w.block("for j in 0..<\(H) {") { w in
             for k in 0..<K { w.line("W1p[\(row(k, HP))j] = \(W1)[\(row(k, H))j]") }
             w.line("b1p[j] = \(b1)[j]")
-            for c in 0..<C { w.line("W2t[\(row(c, HP))j] = \(W2)[\(C) * j\(c == 0 ? "" : " + \(c)")]") }
+            for c in 0..<C { w.line("W2t[\(row(c, HP))j] = \(W2)[\(unitClass(c))]") }
         }
         if HP > H {
             w.block("for j in \(H)..<\(HP) {") { w in
@@ -99,7 +99,7 @@ extension FusedHiddenLayer {
         w.block("for j in 0..<\(H) {") { w in
             for k in 0..<K { w.line("\(dW1)[\(row(k, H))j] = dW1p[\(row(k, HP))j]") }
             w.line("\(db1)[j] = db1p[j]")
-            for c in 0..<C { w.line("\(dW2)[\(C) * j\(c == 0 ? "" : " + \(c)")] = dW2t[\(row(c, HP))j]") }
+            for c in 0..<C { w.line("\(dW2)[\(unitClass(c))] = dW2t[\(row(c, HP))j]") }
         }
     }
 }

@@ -253,6 +253,9 @@ struct FusedHiddenLayer {
     /// `a + ` for row `a` of a transposed array with `width` columns (nothing for row 0).
     func row(_ a: Int, _ width: Int) -> String { a == 0 ? "" : "\(a * width) + " }
 
+    /// The index of W2[j, c] (and of its gradient) in the parameter layout, `[H × C]` row-major.
+    func unitClass(_ c: Int) -> String { "\(C) * j\(c == 0 ? "" : " + \(c)")" }
+
     private func layout(names: ValueNames, _ w: inout CodeWriter) {
         w.line("// Layout: x transposed to one row per feature, the batch padded to \(NP) examples with zero inputs")
         w.block("for r in 0..<\(N) {") { w in
@@ -281,7 +284,7 @@ struct FusedHiddenLayer {
                 for k in 0..<K { w.line("\(e.multiplyAdd)(&\(z), x\(k), \(e.vector)(repeating: \(W1)[\(row(k, H))j]))") }
                 w.line("let \(h) = \(forward)")
                 if backwardOrder == .overExamples { w.line("\(e.store)(\(h), hT + \(NP) * j + r0)") }
-                for c in 0..<C { w.line("\(e.multiplyAdd)(&s\(c), \(h), \(e.vector)(repeating: \(W2)[\(C) * j\(c == 0 ? "" : " + \(c)")]))") }
+                for c in 0..<C { w.line("\(e.multiplyAdd)(&s\(c), \(h), \(e.vector)(repeating: \(W2)[\(unitClass(c))]))") }
             }
             for c in 0..<C { w.line("\(e.store)(s\(c), scoresT + \(row(c, NP))r0)") }
             w.line("r0 += \(lanes)")
