@@ -630,12 +630,19 @@ public struct FloatActivationsNet: Sendable {
         }
     }
 
-    /// One row of C = A·B (see `productRows`): B's rows streamed in order when B is past the
-    /// streaming size, otherwise C's columns in register accumulators over all of k (4 vectors at
-    /// a time, then one). Fewer columns than a vector: see `productRowNarrow`.
+    /// One row of C = A·B (see `productRows`): by blocks of B's rows when B fits in L2 with
+    /// short rows (`productRowBlocked`); B's rows streamed in order when B is past the
+    /// streaming size; otherwise C's columns in register accumulators over all of k (4 vectors
+    /// at a time, then one). Fewer columns than a vector: see `productRowNarrow`.
     @inline(__always)
     static func productRowTile1(_ a: UnsafePointer<Scalar>, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                 _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
+        let size = MemoryLayout<Scalar>.size
+        if n >= 4 * lanes && n * size <= 1024
+            && k * n * size > 32768 && k * n * size <= 524288 {
+            productRowBlocked(a, ak, b, c, k, n)
+            return
+        }
         if k * n >= 32768 {
             productRowStreamed(a, ak, b, c, k, n)
             return
@@ -665,6 +672,75 @@ public struct FloatActivationsNet: Sendable {
             store(columnSums(a, ak, b + j, n, k), c + j)
             j += lanes
         }
+    }
+
+    /// One row of C = A·B for a B that fits in L2 with rows of at most a KiB, at least 4 vectors
+    /// wide: B's rows in blocks of 32; in each block, C's columns 8 vectors at a time in
+    /// registers over the block's rows (loaded from C after the first block), then 4 vectors
+    /// (two chains, even and odd rows), then single vectors (`columnSums`). The columns past
+    /// the last whole vector are recomputed at the end as one vector over all of k that ends at
+    /// n (as in `productRowTile1`). Against `productRowStreamed`, which loads and stores C's
+    /// vector every 8 rows and reads 8 rows of B at once, this reads B with one load per
+    /// multiply-add: 1 × 784 × 128 7.0 → 5.1–5.6 µs, 1 × 256 × 256 3.6–3.8 → 3.3 µs; and
+    /// against the 4-vector walk over all of k (one chain per vector) 1 × 128 × 64 0.39 →
+    /// 0.32 µs. Rows of 2 KiB and more lose to the streamed walk (4K aliasing of the panel's
+    /// rows: 1 × 128 × 512 3.4 → 4.2 µs), and so does a B past L2 (1 × 2,048 × 100 15.4 →
+    /// 18.1 µs); both keep it (docs/performance/products.md, "One row of C, third round").
+    @inline(never)
+    static func productRowBlocked(_ a: UnsafePointer<Scalar>, _ ak: Int, _ b: UnsafePointer<Scalar>,
+                                  _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
+        let whole = n - n % lanes
+        var l0 = 0
+        while l0 < k {
+            let rows = min(32, k - l0), first = l0 == 0
+            let pa = a + l0 * ak, pb = b + l0 * n
+            // C's vector at column j so far: zero in the first block.
+            func start(_ j: Int) -> Vector { first ? Vector() : load(c + j) }
+            var j = 0
+            while j + 8 * lanes <= whole {
+                var c0 = start(j), c1 = start(j + lanes), c2 = start(j + 2 * lanes), c3 = start(j + 3 * lanes)
+                var c4 = start(j + 4 * lanes), c5 = start(j + 5 * lanes), c6 = start(j + 6 * lanes), c7 = start(j + 7 * lanes)
+                var r = pb + j
+                for l in 0..<rows {
+                    let x = Vector(repeating: pa[l * ak])
+                    multiplyAdd(&c0, x, load(r)); multiplyAdd(&c1, x, load(r + lanes))
+                    multiplyAdd(&c2, x, load(r + 2 * lanes)); multiplyAdd(&c3, x, load(r + 3 * lanes))
+                    multiplyAdd(&c4, x, load(r + 4 * lanes)); multiplyAdd(&c5, x, load(r + 5 * lanes))
+                    multiplyAdd(&c6, x, load(r + 6 * lanes)); multiplyAdd(&c7, x, load(r + 7 * lanes))
+                    r += n
+                }
+                store(c0, c + j); store(c1, c + j + lanes); store(c2, c + j + 2 * lanes); store(c3, c + j + 3 * lanes)
+                store(c4, c + j + 4 * lanes); store(c5, c + j + 5 * lanes); store(c6, c + j + 6 * lanes); store(c7, c + j + 7 * lanes)
+                j += 8 * lanes
+            }
+            if j + 4 * lanes <= whole {
+                var c0 = start(j), c1 = start(j + lanes), c2 = start(j + 2 * lanes), c3 = start(j + 3 * lanes)
+                var d0 = Vector(), d1 = Vector(), d2 = Vector(), d3 = Vector()
+                var r = pb + j, l = 0
+                while l + 2 <= rows {
+                    let x = Vector(repeating: pa[l * ak]), y = Vector(repeating: pa[(l + 1) * ak])
+                    multiplyAdd(&c0, x, load(r)); multiplyAdd(&c1, x, load(r + lanes))
+                    multiplyAdd(&c2, x, load(r + 2 * lanes)); multiplyAdd(&c3, x, load(r + 3 * lanes))
+                    multiplyAdd(&d0, y, load(r + n)); multiplyAdd(&d1, y, load(r + n + lanes))
+                    multiplyAdd(&d2, y, load(r + n + 2 * lanes)); multiplyAdd(&d3, y, load(r + n + 3 * lanes))
+                    r += 2 * n
+                    l += 2
+                }
+                if l < rows {
+                    let x = Vector(repeating: pa[l * ak])
+                    multiplyAdd(&c0, x, load(r)); multiplyAdd(&c1, x, load(r + lanes))
+                    multiplyAdd(&c2, x, load(r + 2 * lanes)); multiplyAdd(&c3, x, load(r + 3 * lanes))
+                }
+                store(c0 + d0, c + j); store(c1 + d1, c + j + lanes); store(c2 + d2, c + j + 2 * lanes); store(c3 + d3, c + j + 3 * lanes)
+                j += 4 * lanes
+            }
+            while j < whole {
+                store(start(j) + columnSums(pa, ak, pb + j, n, rows), c + j)
+                j += lanes
+            }
+            l0 += rows
+        }
+        if whole < n { store(columnSums(a, ak, b + n - lanes, n, k), c + n - lanes) }
     }
 
     /// Σ_l a[l·ak]·row_l for the vectors row_l = b[l·n ..< l·n + lanes], l < `steps`: eight

@@ -39,13 +39,41 @@ final class PackedProductTests: XCTestCase {
     /// `streamedRowMinimum` elements streams B's rows (`productRowStreamed`): depths that are not
     /// a multiple of its 8 rows, and column tails past the vectors.
     func testStreamedRowMatchesTheTripleLoop() {
-        for (m, k, n) in [(1, 257, 130), (1, 1023, 33), (7, 300, 120), (1, 4, 8192)] {
+        for (m, k, n) in [(1, 257, 300), (1, 4100, 33), (7, 300, 260), (1, 4, 8192)] {
             XCTAssertGreaterThanOrEqual(k * n, ProductKernels.streamedRowMinimum)
+            XCTAssertFalse(Self.blocked(k, n, lanes: 8, size: 4))
+            XCTAssertFalse(Self.blocked(k, n, lanes: 4, size: 8))
             check(DigitsNet.self, m, k, n, false, false, tolerance: 1e-5) { a, ai, ak, b, _, _, c, _, _ in
                 DigitsNet.productRows(a, ai, ak, b, c, m, k, n)
             }
             check(TenClassDoubleNet.self, m, k, n, true, false, tolerance: 1e-13) { a, ai, ak, b, _, _, c, _, _ in
                 TenClassDoubleNet.productRows(a, ai, ak, b, c, m, k, n)
+            }
+        }
+    }
+
+    /// `productRows` with a single row (or a last row past the 6-row tiles) and a B past L1 that
+    /// fits in L2 with short rows goes by blocks of 32 rows (`productRowBlocked`): depths around a
+    /// multiple of the block (319, 320, 321) and a last block of one row (289), widths that take
+    /// the 8-vector panels, the 4-vector panel, single vectors and a last vector that overlaps
+    /// columns already stored, with A in either layout.
+    func testBlockedRowMatchesTheTripleLoop() {
+        for k in [289, 319, 320, 321, 700] {
+            for (m, n) in [(1, 32), (1, 45), (1, 64), (7, 100), (1, 128), (1, 150)] {
+                XCTAssert(Self.blocked(k, n, lanes: 8, size: 4))
+                for transposeA in [false, true] {
+                    check(DigitsNet.self, m, k, n, transposeA, false, tolerance: 1e-5) { a, ai, ak, b, _, _, c, _, _ in
+                        DigitsNet.productRows(a, ai, ak, b, c, m, k, n)
+                    }
+                }
+            }
+            for (m, n) in [(1, 16), (1, 23), (1, 32), (7, 50), (1, 90)] {
+                XCTAssert(Self.blocked(k, n, lanes: 4, size: 8))
+                for transposeA in [false, true] {
+                    check(TenClassDoubleNet.self, m, k, n, transposeA, false, tolerance: 1e-13) { a, ai, ak, b, _, _, c, _, _ in
+                        TenClassDoubleNet.productRows(a, ai, ak, b, c, m, k, n)
+                    }
+                }
             }
         }
     }
@@ -87,6 +115,13 @@ final class PackedProductTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// Whether `productRowTile1` takes `productRowBlocked` for a k × n B of `size`-byte scalars,
+    /// `lanes` to a vector (the rule it emits).
+    private static func blocked(_ k: Int, _ n: Int, lanes: Int, size: Int) -> Bool {
+        n >= 4 * lanes && n * size <= ProductKernels.blockedRowMaximumRowBytes
+            && k * n * size > ProductKernels.blockedRowMinimumBytes && k * n * size <= ProductKernels.blockedRowMaximumBytes
     }
 
     /// Runs `kernel(a, ai, ak, b, bk, bj, c, packA, packB)` on seeded values in [-1, 1], with C
