@@ -32,8 +32,8 @@ public struct DigitsNet: Sendable {
     public static let outputCount = 10
     /// Length of the flat parameter vector.
     public static let parameterCount = 4810
-    /// Scalars a `Workspace` holds: the gradient, then 14532 of scratch.
-    public static let workspaceCount = 19342
+    /// Scalars a `Workspace` holds: the gradient, then 14608 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 19418
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("fc1_W", 0, [64, 64]), ("fc1_b", 4096, [64]), ("fc2_W", 4160, [64, 10]), ("fc2_b", 4800, [10])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -42,8 +42,8 @@ public struct DigitsNet: Sendable {
     static let stateCount = 9620
     static let scoresOffset = 4416
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 138
-    static let scratchOffsetSingle = 4810
+    static let scoresOffsetSingle = 144
+    static let scratchOffsetSingle = 4816
 
     /// The parameters, then the optimizer state (4810 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct DigitsNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct DigitsNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct DigitsNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct DigitsNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct DigitsNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "DigitsNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1203,9 +1213,9 @@ public struct DigitsNet: Sendable {
         let fc2_W = p + 4160  // [64×10]
         let fc2_z2 = s + 4416  // [32×10]
         let data_loss = s + 4736  // scalar
-        let fc1_W_squared = s + 4737  // scalar
-        let fc2_W_squared = s + 4738  // scalar
-        let loss = s + 4739  // scalar
+        let fc1_W_squared = s + 4752  // scalar
+        let fc2_W_squared = s + 4768  // scalar
+        let loss = s + 4784  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1266,16 +1276,16 @@ public struct DigitsNet: Sendable {
         let fc2_W = p + 4160  // [64×10]
         let fc2_z2 = s + 4416  // [32×10]
         let data_loss = s + 4736  // scalar
-        let fc1_W_squared = s + 4737  // scalar
-        let fc2_W_squared = s + 4738  // scalar
-        let loss = s + 4739  // scalar
-        let dfc2_z2 = s + 4740  // [32×10]
+        let fc1_W_squared = s + 4752  // scalar
+        let fc2_W_squared = s + 4768  // scalar
+        let loss = s + 4784  // scalar
+        let dfc2_z2 = s + 4800  // [32×10]
         let dfc2_z2_sum = g + 4800  // [10]
-        let dfc1_h1 = s + 5060  // [32×64]
-        let dfc2_W_via_fc2_z2_linear = s + 7748  // [64×10]
-        let dfc1_z1 = s + 8388  // [32×64]
+        let dfc1_h1 = s + 5120  // [32×64]
+        let dfc2_W_via_fc2_z2_linear = s + 7808  // [64×10]
+        let dfc1_z1 = s + 8448  // [32×64]
         let dfc1_z1_sum = g + 4096  // [64]
-        let dfc1_W_via_fc1_z1_linear = s + 10436  // [64×64]
+        let dfc1_W_via_fc1_z1_linear = s + 10496  // [64×64]
         let dfc1_W = g + 0  // [64×64]
         let dfc2_W = g + 4160  // [64×10]
 
@@ -1346,8 +1356,8 @@ public struct DigitsNet: Sendable {
         Self.sumRows(dfc2_z2, dfc2_z2_sum, 32, 10)
 
         // dL/dfc1_h1 = dL/dfc2_z2 · fc2_Wᵀ
-        Self.transposeCopy(fc2_W, s + 7108, 64, 10)  // Bᵀ: [64×10] → [10×64]
-        Self.productRows(dfc2_z2, 10, 1, s + 7108, dfc1_h1, 32, 10, 64)
+        Self.transposeCopy(fc2_W, s + 7168, 64, 10)  // Bᵀ: [64×10] → [10×64]
+        Self.productRows(dfc2_z2, 10, 1, s + 7168, dfc1_h1, 32, 10, 64)
 
         // dL/dfc2_W = fc1_h1ᵀ · dL/dfc2_z2
         Self.productRows(fc1_h1, 1, 64, dfc2_z2, dfc2_W_via_fc2_z2_linear, 64, 32, 10)
@@ -1392,7 +1402,7 @@ public struct DigitsNet: Sendable {
         let fc2_W = p + 4160  // [64×10]
         let fc2_b = p + 4800  // [10]
         let fc2_z2_linear = s + 128  // [1×10]
-        let fc2_z2 = s + 138  // [1×10]
+        let fc2_z2 = s + 144  // [1×10]
 
         // fc1_z1_linear = x · fc1_W   [1×64]·[64×64]
         Self.productRows(x, 64, 1, fc1_W, fc1_z1_linear, 1, 64, 64)
@@ -1425,11 +1435,11 @@ public struct DigitsNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let fc1_W = p + 0  // [64×64]
         let fc2_W = p + 4160  // [64×10]
-        let fc2_z2 = s + 138  // [1×10]
-        let data_loss = s + 148  // scalar
-        let fc1_W_squared = s + 149  // scalar
-        let fc2_W_squared = s + 150  // scalar
-        let loss = s + 151  // scalar
+        let fc2_z2 = s + 144  // [1×10]
+        let data_loss = s + 160  // scalar
+        let fc1_W_squared = s + 176  // scalar
+        let fc2_W_squared = s + 192  // scalar
+        let loss = s + 208  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1488,18 +1498,18 @@ public struct DigitsNet: Sendable {
         let fc1_W = p + 0  // [64×64]
         let fc1_h1 = s + 64  // [1×64]
         let fc2_W = p + 4160  // [64×10]
-        let fc2_z2 = s + 138  // [1×10]
-        let data_loss = s + 148  // scalar
-        let fc1_W_squared = s + 149  // scalar
-        let fc2_W_squared = s + 150  // scalar
-        let loss = s + 151  // scalar
-        let dfc2_z2 = s + 152  // [1×10]
+        let fc2_z2 = s + 144  // [1×10]
+        let data_loss = s + 160  // scalar
+        let fc1_W_squared = s + 176  // scalar
+        let fc2_W_squared = s + 192  // scalar
+        let loss = s + 208  // scalar
+        let dfc2_z2 = s + 224  // [1×10]
         let dfc2_z2_sum = g + 4800  // [10]
-        let dfc1_h1 = s + 162  // [1×64]
-        let dfc2_W_via_fc2_z2_linear = s + 226  // [64×10]
-        let dfc1_z1 = s + 866  // [1×64]
+        let dfc1_h1 = s + 240  // [1×64]
+        let dfc2_W_via_fc2_z2_linear = s + 304  // [64×10]
+        let dfc1_z1 = s + 944  // [1×64]
         let dfc1_z1_sum = g + 4096  // [64]
-        let dfc1_W_via_fc1_z1_linear = s + 930  // [64×64]
+        let dfc1_W_via_fc1_z1_linear = s + 1008  // [64×64]
         let dfc1_W = g + 0  // [64×64]
         let dfc2_W = g + 4160  // [64×10]
 

@@ -36,8 +36,8 @@ public struct FloatActivationsNet: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 800
-    /// Scalars a `Workspace` holds: the gradient, then 2593 of scratch.
-    public static let workspaceCount = 3393
+    /// Scalars a `Workspace` holds: the gradient, then 2624 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 3424
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [5, 24]), ("b1", 120, [24]), ("W2", 144, [24, 16]), ("b2", 528, [16]), ("W3", 544, [16, 12]), ("b3", 736, [12]), ("W4", 748, [12, 4]), ("b4", 796, [4])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -46,7 +46,7 @@ public struct FloatActivationsNet: Sendable {
     static let stateCount = 800
     static let scoresOffset = 1088
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 120
+    static let scoresOffsetSingle = 160
     static let scratchOffsetSingle = 800
 
     /// The parameters, then the optimizer state (0 scalars).
@@ -130,7 +130,7 @@ public struct FloatActivationsNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -156,7 +156,7 @@ public struct FloatActivationsNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -181,7 +181,7 @@ public struct FloatActivationsNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -203,7 +203,7 @@ public struct FloatActivationsNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -228,13 +228,23 @@ public struct FloatActivationsNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "FloatActivationsNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1351,19 +1361,19 @@ public struct FloatActivationsNet: Sendable {
         let W4 = p + 748  // [12×4]
         let z4 = s + 1088  // [8×4]
         let loss = s + 1120  // scalar
-        let dz4 = s + 1121  // [8×4]
+        let dz4 = s + 1136  // [8×4]
         let dz4_sum = g + 796  // [4]
-        let dh3 = s + 1153  // [8×12]
+        let dh3 = s + 1168  // [8×12]
         let dW4 = g + 748  // [12×4]
-        let dz3 = s + 1345  // [8×12]
+        let dz3 = s + 1360  // [8×12]
         let dz3_sum = g + 736  // [12]
-        let dh2 = s + 1441  // [8×16]
+        let dh2 = s + 1456  // [8×16]
         let dW3 = g + 544  // [16×12]
-        let dz2 = s + 1761  // [8×16]
+        let dz2 = s + 1776  // [8×16]
         let dz2_sum = g + 528  // [16]
-        let dh1 = s + 1889  // [8×24]
+        let dh1 = s + 1904  // [8×24]
         let dW2 = g + 144  // [24×16]
-        let dz1 = s + 2401  // [8×24]
+        let dz1 = s + 2416  // [8×24]
         let dz1_sum = g + 120  // [24]
         let dW1 = g + 0  // [5×24]
 
@@ -1414,12 +1424,12 @@ public struct FloatActivationsNet: Sendable {
         }
 
         // dL/dh3 = dL/dz4 · W4ᵀ
-        Self.transposeCopy(W4, s + 1249, 12, 4)  // Bᵀ: [12×4] → [4×12]
-        Self.productRows(dz4, 4, 1, s + 1249, dh3, 8, 4, 12)
+        Self.transposeCopy(W4, s + 1264, 12, 4)  // Bᵀ: [12×4] → [4×12]
+        Self.productRows(dz4, 4, 1, s + 1264, dh3, 8, 4, 12)
 
         // dL/dW4 = h3ᵀ · dL/dz4
-        Self.productRows(dz4, 1, 4, h3, s + 1297, 4, 8, 12)  // Cᵀ [4×12]
-        Self.transposeCopy(s + 1297, dW4, 4, 12)
+        Self.productRows(dz4, 1, 4, h3, s + 1312, 4, 8, 12)  // Cᵀ [4×12]
+        Self.transposeCopy(s + 1312, dW4, 4, 12)
 
         // 1 where z3 ≥ 0
         // elu'(z3) = h3 + α for z3 < 0
@@ -1436,8 +1446,8 @@ public struct FloatActivationsNet: Sendable {
         Self.sumRows(dz3, dz3_sum, 8, 12)
 
         // dL/dh2 = dL/dz3 · W3ᵀ
-        Self.transposeCopy(W3, s + 1569, 16, 12)  // Bᵀ: [16×12] → [12×16]
-        Self.productRows(dz3, 12, 1, s + 1569, dh2, 8, 12, 16)
+        Self.transposeCopy(W3, s + 1584, 16, 12)  // Bᵀ: [16×12] → [12×16]
+        Self.productRows(dz3, 12, 1, s + 1584, dh2, 8, 12, 16)
 
         // dL/dW3 = h2ᵀ · dL/dz3
         Self.productRows(h2, 1, 16, dz3, dW3, 16, 8, 12)
@@ -1455,9 +1465,9 @@ public struct FloatActivationsNet: Sendable {
         Self.sumRows(dz2, dz2_sum, 8, 16)
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(dz2, s + 2081, 8, 16)  // A: [8×16] → [16×8]
-        Self.productRows(W2, 16, 1, s + 2081, s + 2209, 24, 16, 8)  // Cᵀ [24×8]
-        Self.transposeCopy(s + 2209, dh1, 24, 8)
+        Self.transposeCopy(dz2, s + 2096, 8, 16)  // A: [8×16] → [16×8]
+        Self.productRows(W2, 16, 1, s + 2096, s + 2224, 24, 16, 8)  // Cᵀ [24×8]
+        Self.transposeCopy(s + 2224, dh1, 24, 8)
 
         // dL/dW2 = h1ᵀ · dL/dz2
         Self.productRows(h1, 1, 24, dz2, dW2, 24, 8, 16)
@@ -1486,20 +1496,20 @@ public struct FloatActivationsNet: Sendable {
         let W1 = p + 0  // [5×24]
         let b1 = p + 120  // [24]
         let z1_linear = s + 0  // [1×24]
-        let h1 = s + 24  // [1×24]
+        let h1 = s + 32  // [1×24]
         let W2 = p + 144  // [24×16]
         let b2 = p + 528  // [16]
-        let z2_linear = s + 48  // [1×16]
-        let h2 = s + 64  // [1×16]
+        let z2_linear = s + 64  // [1×16]
+        let h2 = s + 80  // [1×16]
         let W3 = p + 544  // [16×12]
         let b3 = p + 736  // [12]
-        let z3_linear = s + 80  // [1×12]
-        let z3 = s + 92  // [1×12]
-        let h3 = s + 104  // [1×12]
+        let z3_linear = s + 96  // [1×12]
+        let z3 = s + 112  // [1×12]
+        let h3 = s + 128  // [1×12]
         let W4 = p + 748  // [12×4]
         let b4 = p + 796  // [4]
-        let z4_linear = s + 116  // [1×4]
-        let z4 = s + 120  // [1×4]
+        let z4_linear = s + 144  // [1×4]
+        let z4 = s + 160  // [1×4]
 
         // z1_linear = x · W1   [1×5]·[5×24]
         Self.productRows(x, 5, 1, W1, z1_linear, 1, 5, 24)
@@ -1625,8 +1635,8 @@ public struct FloatActivationsNet: Sendable {
     /// Forward pass and loss of one example.
     @inline(never)
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let z4 = s + 120  // [1×4]
-        let loss = s + 124  // scalar
+        let z4 = s + 160  // [1×4]
+        let loss = s + 176  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1655,28 +1665,28 @@ public struct FloatActivationsNet: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for one example.
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let h1 = s + 24  // [1×24]
+        let h1 = s + 32  // [1×24]
         let W2 = p + 144  // [24×16]
-        let h2 = s + 64  // [1×16]
+        let h2 = s + 80  // [1×16]
         let W3 = p + 544  // [16×12]
-        let z3 = s + 92  // [1×12]
-        let h3 = s + 104  // [1×12]
+        let z3 = s + 112  // [1×12]
+        let h3 = s + 128  // [1×12]
         let W4 = p + 748  // [12×4]
-        let z4 = s + 120  // [1×4]
-        let loss = s + 124  // scalar
-        let dz4 = s + 125  // [1×4]
+        let z4 = s + 160  // [1×4]
+        let loss = s + 176  // scalar
+        let dz4 = s + 192  // [1×4]
         let dz4_sum = g + 796  // [4]
-        let dh3 = s + 129  // [1×12]
+        let dh3 = s + 208  // [1×12]
         let dW4 = g + 748  // [12×4]
-        let dz3 = s + 237  // [1×12]
+        let dz3 = s + 320  // [1×12]
         let dz3_sum = g + 736  // [12]
-        let dh2 = s + 249  // [1×16]
+        let dh2 = s + 336  // [1×16]
         let dW3 = g + 544  // [16×12]
-        let dz2 = s + 265  // [1×16]
+        let dz2 = s + 352  // [1×16]
         let dz2_sum = g + 528  // [16]
-        let dh1 = s + 281  // [1×24]
+        let dh1 = s + 368  // [1×24]
         let dW2 = g + 144  // [24×16]
-        let dz1 = s + 305  // [1×24]
+        let dz1 = s + 400  // [1×24]
         let dz1_sum = g + 120  // [24]
         let dW1 = g + 0  // [5×24]
 
@@ -1723,12 +1733,12 @@ public struct FloatActivationsNet: Sendable {
         dz4_sum[3] = dz4[3]
 
         // dL/dh3 = dL/dz4 · W4ᵀ
-        Self.transposeCopy(W4, s + 141, 12, 4)  // Bᵀ: [12×4] → [4×12]
-        Self.productRows(dz4, 4, 1, s + 141, dh3, 1, 4, 12)
+        Self.transposeCopy(W4, s + 224, 12, 4)  // Bᵀ: [12×4] → [4×12]
+        Self.productRows(dz4, 4, 1, s + 224, dh3, 1, 4, 12)
 
         // dL/dW4 = h3ᵀ · dL/dz4
-        Self.productRows(dz4, 1, 4, h3, s + 189, 4, 1, 12)  // Cᵀ [4×12]
-        Self.transposeCopy(s + 189, dW4, 4, 12)
+        Self.productRows(dz4, 1, 4, h3, s + 272, 4, 1, 12)  // Cᵀ [4×12]
+        Self.transposeCopy(s + 272, dW4, 4, 12)
 
         // 1 where z3 ≥ 0
         // elu'(z3) = h3 + α for z3 < 0

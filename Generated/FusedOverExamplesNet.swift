@@ -32,18 +32,18 @@ public struct FusedOverExamplesNet: Sendable {
     public static let outputCount = 5
     /// Length of the flat parameter vector.
     public static let parameterCount = 113
-    /// Scalars a `Workspace` holds: the gradient, then 11056 of scratch.
-    public static let workspaceCount = 11169
+    /// Scalars a `Workspace` holds: the gradient, then 11194 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 11307
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 12]), ("b1", 36, [12]), ("W2", 48, [12, 5]), ("b2", 108, [5])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 113
-    static let scoresOffset = 5980
+    static let scoresOffset = 6016
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 29
-    static let scratchOffsetSingle = 113
+    static let scoresOffsetSingle = 48
+    static let scratchOffsetSingle = 128
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct FusedOverExamplesNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct FusedOverExamplesNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct FusedOverExamplesNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct FusedOverExamplesNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct FusedOverExamplesNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "FusedOverExamplesNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1247,11 +1257,11 @@ public struct FusedOverExamplesNet: Sendable {
         let W1 = p + 0  // [3×12]
         let b1 = p + 36  // [12]
         let z1_linear = s + 0  // [130×12]
-        let h1 = s + 1560  // [130×12]
+        let h1 = s + 1568  // [130×12]
         let W2 = p + 48  // [12×5]
         let b2 = p + 108  // [5]
-        let z2_linear = s + 3120  // [130×5]
-        let z2 = s + 5980  // [130×5]
+        let z2_linear = s + 3136  // [130×5]
+        let z2 = s + 6016  // [130×5]
 
         // z1_linear = x · W1   [130×3]·[3×12]
         Self.productRows(x, 3, 1, W1, z1_linear, 130, 3, 12)
@@ -1267,9 +1277,9 @@ public struct FusedOverExamplesNet: Sendable {
         }
 
         // z2_linear = h1 · W2   [130×12]·[12×5]
-        Self.transposeCopy(h1, s + 3770, 130, 12)  // A: [130×12] → [12×130]
-        Self.productRows(W2, 1, 5, s + 3770, s + 5330, 5, 12, 130)  // Cᵀ [5×130]
-        Self.transposeCopy(s + 5330, z2_linear, 5, 130)
+        Self.transposeCopy(h1, s + 3792, 130, 12)  // A: [130×12] → [12×130]
+        Self.productRows(W2, 1, 5, s + 3792, s + 5360, 5, 12, 130)  // Cᵀ [5×130]
+        Self.transposeCopy(s + 5360, z2_linear, 5, 130)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<130 {
@@ -1285,11 +1295,11 @@ public struct FusedOverExamplesNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
         let W2 = p + 48  // [12×5]
-        let z2 = s + 5980  // [130×5]
-        let data_loss = s + 6630  // scalar
-        let W1_squared = s + 6631  // scalar
-        let W2_squared = s + 6632  // scalar
-        let loss = s + 6633  // scalar
+        let z2 = s + 6016  // [130×5]
+        let data_loss = s + 6672  // scalar
+        let W1_squared = s + 6688  // scalar
+        let W2_squared = s + 6704  // scalar
+        let loss = s + 6720  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1345,24 +1355,24 @@ public struct FusedOverExamplesNet: Sendable {
         let b1 = p + 36  // [12]
         let W2 = p + 48  // [12×5]
         let b2 = p + 108  // [5]
-        let data_loss = s + 6630  // scalar
-        let W1_squared = s + 6631  // scalar
-        let W2_squared = s + 6632  // scalar
-        let loss = s + 6633  // scalar
+        let data_loss = s + 6672  // scalar
+        let W1_squared = s + 6688  // scalar
+        let W2_squared = s + 6704  // scalar
+        let loss = s + 6720  // scalar
         let dz2_sum = g + 108  // [5]
-        let dW2_via_z2_linear = s + 6634  // [12×5]
+        let dW2_via_z2_linear = s + 6736  // [12×5]
         let dz1_sum = g + 36  // [12]
-        let dW1_via_z1_linear = s + 6754  // [3×12]
+        let dW1_via_z1_linear = s + 6864  // [3×12]
         let dW1 = g + 0  // [3×12]
         let dW2 = g + 48  // [12×5]
 
         // Fused (the rewrite of 15 ops): z1 = x · W1 + b1; h1 = leaky_relu(z1);
         // scores = h1 · W2 + b2; data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z2_ij − z2_iy + 1.5), and its gradient, in one kernel
         do {
-            let xT = s + 6790  // [3×136] inputs, one row per feature
-            let scoresT = s + 7198, dScoresT = s + 7966  // [5×136] one row per class
-            let hT = s + 8992  // [12×136] h1, one row per unit
-            let partial = s + 10624  // [12×9×4] each unit's sums, by lane
+            let xT = s + 6912  // [3×136] inputs, one row per feature
+            let scoresT = s + 7320, dScoresT = s + 8088  // [5×136] one row per class
+            let hT = s + 9114  // [12×136] h1, one row per unit
+            let partial = s + 10746  // [12×9×4] each unit's sums, by lane
 
             // Layout: x transposed to one row per feature, the batch padded to 136 examples with zero inputs
             for r in 0..<130 {
@@ -1561,11 +1571,11 @@ public struct FusedOverExamplesNet: Sendable {
         let W1 = p + 0  // [3×12]
         let b1 = p + 36  // [12]
         let z1_linear = s + 0  // [1×12]
-        let h1 = s + 12  // [1×12]
+        let h1 = s + 16  // [1×12]
         let W2 = p + 48  // [12×5]
         let b2 = p + 108  // [5]
-        let z2_linear = s + 24  // [1×5]
-        let z2 = s + 29  // [1×5]
+        let z2_linear = s + 32  // [1×5]
+        let z2 = s + 48  // [1×5]
 
         // z1_linear = x · W1   [1×3]·[3×12]
         Self.productRows(x, 3, 1, W1, z1_linear, 1, 3, 12)
@@ -1637,11 +1647,11 @@ public struct FusedOverExamplesNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
         let W2 = p + 48  // [12×5]
-        let z2 = s + 29  // [1×5]
-        let data_loss = s + 34  // scalar
-        let W1_squared = s + 35  // scalar
-        let W2_squared = s + 36  // scalar
-        let loss = s + 37  // scalar
+        let z2 = s + 48  // [1×5]
+        let data_loss = s + 64  // scalar
+        let W1_squared = s + 80  // scalar
+        let W2_squared = s + 96  // scalar
+        let loss = s + 112  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1694,20 +1704,20 @@ public struct FusedOverExamplesNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
-        let h1 = s + 12  // [1×12]
+        let h1 = s + 16  // [1×12]
         let W2 = p + 48  // [12×5]
-        let z2 = s + 29  // [1×5]
-        let data_loss = s + 34  // scalar
-        let W1_squared = s + 35  // scalar
-        let W2_squared = s + 36  // scalar
-        let loss = s + 37  // scalar
-        let dz2 = s + 38  // [1×5]
+        let z2 = s + 48  // [1×5]
+        let data_loss = s + 64  // scalar
+        let W1_squared = s + 80  // scalar
+        let W2_squared = s + 96  // scalar
+        let loss = s + 112  // scalar
+        let dz2 = s + 128  // [1×5]
         let dz2_sum = g + 108  // [5]
-        let dh1 = s + 43  // [1×12]
-        let dW2_via_z2_linear = s + 115  // [12×5]
-        let dz1 = s + 235  // [1×12]
+        let dh1 = s + 144  // [1×12]
+        let dW2_via_z2_linear = s + 224  // [12×5]
+        let dz1 = s + 352  // [1×12]
         let dz1_sum = g + 36  // [12]
-        let dW1_via_z1_linear = s + 247  // [3×12]
+        let dW1_via_z1_linear = s + 368  // [3×12]
         let dW1 = g + 0  // [3×12]
         let dW2 = g + 48  // [12×5]
 
@@ -1782,12 +1792,12 @@ public struct FusedOverExamplesNet: Sendable {
         dz2_sum[4] = dz2[4]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 55, 12, 5)  // Bᵀ: [12×5] → [5×12]
-        Self.productRows(dz2, 5, 1, s + 55, dh1, 1, 5, 12)
+        Self.transposeCopy(W2, s + 160, 12, 5)  // Bᵀ: [12×5] → [5×12]
+        Self.productRows(dz2, 5, 1, s + 160, dh1, 1, 5, 12)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 5, h1, s + 175, 5, 1, 12)  // Cᵀ [5×12]
-        Self.transposeCopy(s + 175, dW2_via_z2_linear, 5, 12)
+        Self.productRows(dz2, 1, 5, h1, s + 288, 5, 1, 12)  // Cᵀ [5×12]
+        Self.transposeCopy(s + 288, dW2_via_z2_linear, 5, 12)
 
         // 1 where z1 > 0, that is where h1 > 0
         // α·dL/dh1

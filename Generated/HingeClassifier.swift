@@ -32,18 +32,18 @@ public struct HingeClassifier: Sendable {
     public static let outputCount = 5
     /// Length of the flat parameter vector.
     public static let parameterCount = 75
-    /// Scalars a `Workspace` holds: the gradient, then 325 of scratch.
-    public static let workspaceCount = 400
+    /// Scalars a `Workspace` holds: the gradient, then 444 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 519
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 7]), ("b1", 28, [7]), ("W2", 35, [7, 5]), ("b2", 70, [5])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 75
-    static let scoresOffset = 114
+    static let scoresOffset = 128
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 19
-    static let scratchOffsetSingle = 75
+    static let scoresOffsetSingle = 48
+    static let scratchOffsetSingle = 80
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct HingeClassifier: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct HingeClassifier: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct HingeClassifier: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct HingeClassifier: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct HingeClassifier: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "HingeClassifier", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -519,11 +529,11 @@ public struct HingeClassifier: Sendable {
         let W1 = p + 0  // [4×7]
         let b1 = p + 28  // [7]
         let z1_linear = s + 0  // [6×7]
-        let h1 = s + 42  // [6×7]
+        let h1 = s + 48  // [6×7]
         let W2 = p + 35  // [7×5]
         let b2 = p + 70  // [5]
-        let z2_linear = s + 84  // [6×5]
-        let z2 = s + 114  // [6×5]
+        let z2_linear = s + 96  // [6×5]
+        let z2 = s + 128  // [6×5]
 
         // z1_linear = x · W1   [6×4]·[4×7]
         for i in 0..<6 {
@@ -575,11 +585,11 @@ public struct HingeClassifier: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×7]
         let W2 = p + 35  // [7×5]
-        let z2 = s + 114  // [6×5]
-        let data_loss = s + 144  // scalar
-        let W1_squared = s + 145  // scalar
-        let W2_squared = s + 146  // scalar
-        let loss = s + 147  // scalar
+        let z2 = s + 128  // [6×5]
+        let data_loss = s + 160  // scalar
+        let W1_squared = s + 176  // scalar
+        let W2_squared = s + 192  // scalar
+        let loss = s + 208  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -632,20 +642,20 @@ public struct HingeClassifier: Sendable {
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×7]
-        let h1 = s + 42  // [6×7]
+        let h1 = s + 48  // [6×7]
         let W2 = p + 35  // [7×5]
-        let z2 = s + 114  // [6×5]
-        let data_loss = s + 144  // scalar
-        let W1_squared = s + 145  // scalar
-        let W2_squared = s + 146  // scalar
-        let loss = s + 147  // scalar
-        let dz2 = s + 148  // [6×5]
+        let z2 = s + 128  // [6×5]
+        let data_loss = s + 160  // scalar
+        let W1_squared = s + 176  // scalar
+        let W2_squared = s + 192  // scalar
+        let loss = s + 208  // scalar
+        let dz2 = s + 224  // [6×5]
         let dz2_sum = g + 70  // [5]
-        let dh1 = s + 178  // [6×7]
-        let dW2_via_z2_linear = s + 220  // [7×5]
-        let dz1 = s + 255  // [6×7]
+        let dh1 = s + 256  // [6×7]
+        let dW2_via_z2_linear = s + 304  // [7×5]
+        let dz1 = s + 352  // [6×7]
         let dz1_sum = g + 28  // [7]
-        let dW1_via_z1_linear = s + 297  // [4×7]
+        let dW1_via_z1_linear = s + 400  // [4×7]
         let dW1 = g + 0  // [4×7]
         let dW2 = g + 35  // [7×5]
 
@@ -801,11 +811,11 @@ public struct HingeClassifier: Sendable {
         let W1 = p + 0  // [4×7]
         let b1 = p + 28  // [7]
         let z1_linear = s + 0  // [1×7]
-        let h1 = s + 7  // [1×7]
+        let h1 = s + 16  // [1×7]
         let W2 = p + 35  // [7×5]
         let b2 = p + 70  // [5]
-        let z2_linear = s + 14  // [1×5]
-        let z2 = s + 19  // [1×5]
+        let z2_linear = s + 32  // [1×5]
+        let z2 = s + 48  // [1×5]
 
         // z1_linear = x · W1   [1×4]·[4×7]
         for j in 0..<7 {
@@ -873,11 +883,11 @@ public struct HingeClassifier: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×7]
         let W2 = p + 35  // [7×5]
-        let z2 = s + 19  // [1×5]
-        let data_loss = s + 24  // scalar
-        let W1_squared = s + 25  // scalar
-        let W2_squared = s + 26  // scalar
-        let loss = s + 27  // scalar
+        let z2 = s + 48  // [1×5]
+        let data_loss = s + 64  // scalar
+        let W1_squared = s + 80  // scalar
+        let W2_squared = s + 96  // scalar
+        let loss = s + 112  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -930,20 +940,20 @@ public struct HingeClassifier: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×7]
-        let h1 = s + 7  // [1×7]
+        let h1 = s + 16  // [1×7]
         let W2 = p + 35  // [7×5]
-        let z2 = s + 19  // [1×5]
-        let data_loss = s + 24  // scalar
-        let W1_squared = s + 25  // scalar
-        let W2_squared = s + 26  // scalar
-        let loss = s + 27  // scalar
-        let dz2 = s + 28  // [1×5]
+        let z2 = s + 48  // [1×5]
+        let data_loss = s + 64  // scalar
+        let W1_squared = s + 80  // scalar
+        let W2_squared = s + 96  // scalar
+        let loss = s + 112  // scalar
+        let dz2 = s + 128  // [1×5]
         let dz2_sum = g + 70  // [5]
-        let dh1 = s + 33  // [1×7]
-        let dW2_via_z2_linear = s + 40  // [7×5]
-        let dz1 = s + 75  // [1×7]
+        let dh1 = s + 144  // [1×7]
+        let dW2_via_z2_linear = s + 160  // [7×5]
+        let dz1 = s + 208  // [1×7]
         let dz1_sum = g + 28  // [7]
-        let dW1_via_z1_linear = s + 82  // [4×7]
+        let dW1_via_z1_linear = s + 224  // [4×7]
         let dW1 = g + 0  // [4×7]
         let dW2 = g + 35  // [7×5]
 

@@ -32,18 +32,18 @@ public struct HingeLeakyReluNet: Sendable {
     public static let outputCount = 5
     /// Length of the flat parameter vector.
     public static let parameterCount = 95
-    /// Scalars a `Workspace` holds: the gradient, then 1686 of scratch.
-    public static let workspaceCount = 1781
+    /// Scalars a `Workspace` holds: the gradient, then 1828 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 1923
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 10]), ("b1", 30, [10]), ("W2", 40, [10, 5]), ("b2", 90, [5])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 95
-    static let scoresOffset = 480
+    static let scoresOffset = 512
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 25
-    static let scratchOffsetSingle = 95
+    static let scoresOffsetSingle = 48
+    static let scratchOffsetSingle = 96
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct HingeLeakyReluNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct HingeLeakyReluNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct HingeLeakyReluNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct HingeLeakyReluNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct HingeLeakyReluNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "HingeLeakyReluNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1247,11 +1257,11 @@ public struct HingeLeakyReluNet: Sendable {
         let W1 = p + 0  // [3×10]
         let b1 = p + 30  // [10]
         let z1_linear = s + 0  // [12×10]
-        let h1 = s + 120  // [12×10]
+        let h1 = s + 128  // [12×10]
         let W2 = p + 40  // [10×5]
         let b2 = p + 90  // [5]
-        let z2_linear = s + 240  // [12×5]
-        let z2 = s + 480  // [12×5]
+        let z2_linear = s + 256  // [12×5]
+        let z2 = s + 512  // [12×5]
 
         // z1_linear = x · W1   [12×3]·[3×10]
         Self.productRows(x, 3, 1, W1, z1_linear, 12, 3, 10)
@@ -1267,9 +1277,9 @@ public struct HingeLeakyReluNet: Sendable {
         }
 
         // z2_linear = h1 · W2   [12×10]·[10×5]
-        Self.transposeCopy(h1, s + 300, 12, 10)  // A: [12×10] → [10×12]
-        Self.productRows(W2, 1, 5, s + 300, s + 420, 5, 10, 12)  // Cᵀ [5×12]
-        Self.transposeCopy(s + 420, z2_linear, 5, 12)
+        Self.transposeCopy(h1, s + 320, 12, 10)  // A: [12×10] → [10×12]
+        Self.productRows(W2, 1, 5, s + 320, s + 448, 5, 10, 12)  // Cᵀ [5×12]
+        Self.transposeCopy(s + 448, z2_linear, 5, 12)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<12 {
@@ -1285,11 +1295,11 @@ public struct HingeLeakyReluNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×10]
         let W2 = p + 40  // [10×5]
-        let z2 = s + 480  // [12×5]
-        let data_loss = s + 540  // scalar
-        let W1_squared = s + 541  // scalar
-        let W2_squared = s + 542  // scalar
-        let loss = s + 543  // scalar
+        let z2 = s + 512  // [12×5]
+        let data_loss = s + 576  // scalar
+        let W1_squared = s + 592  // scalar
+        let W2_squared = s + 608  // scalar
+        let loss = s + 624  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1345,26 +1355,26 @@ public struct HingeLeakyReluNet: Sendable {
         let b1 = p + 30  // [10]
         let W2 = p + 40  // [10×5]
         let b2 = p + 90  // [5]
-        let data_loss = s + 540  // scalar
-        let W1_squared = s + 541  // scalar
-        let W2_squared = s + 542  // scalar
-        let loss = s + 543  // scalar
+        let data_loss = s + 576  // scalar
+        let W1_squared = s + 592  // scalar
+        let W2_squared = s + 608  // scalar
+        let loss = s + 624  // scalar
         let dz2_sum = g + 90  // [5]
-        let dW2_via_z2_linear = s + 544  // [10×5]
+        let dW2_via_z2_linear = s + 640  // [10×5]
         let dz1_sum = g + 30  // [10]
-        let dW1_via_z1_linear = s + 644  // [3×10]
+        let dW1_via_z1_linear = s + 768  // [3×10]
         let dW1 = g + 0  // [3×10]
         let dW2 = g + 40  // [10×5]
 
         // Fused (the rewrite of 15 ops): z1 = x · W1 + b1; h1 = leaky_relu(z1);
         // scores = h1 · W2 + b2; data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z2_ij − z2_iy + 1.5), and its gradient, in one kernel
         do {
-            let xT = s + 674  // [3×16] inputs, one row per feature
-            let scoresT = s + 722, dScoresT = s + 978  // [5×16] one row per class
-            let W1p = s + 1374, b1p = s + 1410  // W1 [3×12], b1 [12], zero-padded
-            let W2t = s + 1422  // W2ᵀ [5×12], zero-padded
-            let dW2t = s + 1482, dW1p = s + 1542, db1p = s + 1578  // padded sums
-            let chunk = s + 1590  // [12×2×4] h and dz of the backward pass's vector of units
+            let xT = s + 800  // [3×16] inputs, one row per feature
+            let scoresT = s + 848, dScoresT = s + 1104  // [5×16] one row per class
+            let W1p = s + 1500, b1p = s + 1536  // W1 [3×12], b1 [12], zero-padded
+            let W2t = s + 1548  // W2ᵀ [5×12], zero-padded
+            let dW2t = s + 1608, dW1p = s + 1668, db1p = s + 1704  // padded sums
+            let chunk = s + 1716  // [12×2×4] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 16 examples with zero inputs
             for r in 0..<12 {
@@ -1597,11 +1607,11 @@ public struct HingeLeakyReluNet: Sendable {
         let W1 = p + 0  // [3×10]
         let b1 = p + 30  // [10]
         let z1_linear = s + 0  // [1×10]
-        let h1 = s + 10  // [1×10]
+        let h1 = s + 16  // [1×10]
         let W2 = p + 40  // [10×5]
         let b2 = p + 90  // [5]
-        let z2_linear = s + 20  // [1×5]
-        let z2 = s + 25  // [1×5]
+        let z2_linear = s + 32  // [1×5]
+        let z2 = s + 48  // [1×5]
 
         // z1_linear = x · W1   [1×3]·[3×10]
         Self.productRows(x, 3, 1, W1, z1_linear, 1, 3, 10)
@@ -1665,11 +1675,11 @@ public struct HingeLeakyReluNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×10]
         let W2 = p + 40  // [10×5]
-        let z2 = s + 25  // [1×5]
-        let data_loss = s + 30  // scalar
-        let W1_squared = s + 31  // scalar
-        let W2_squared = s + 32  // scalar
-        let loss = s + 33  // scalar
+        let z2 = s + 48  // [1×5]
+        let data_loss = s + 64  // scalar
+        let W1_squared = s + 80  // scalar
+        let W2_squared = s + 96  // scalar
+        let loss = s + 112  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1722,20 +1732,20 @@ public struct HingeLeakyReluNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×10]
-        let h1 = s + 10  // [1×10]
+        let h1 = s + 16  // [1×10]
         let W2 = p + 40  // [10×5]
-        let z2 = s + 25  // [1×5]
-        let data_loss = s + 30  // scalar
-        let W1_squared = s + 31  // scalar
-        let W2_squared = s + 32  // scalar
-        let loss = s + 33  // scalar
-        let dz2 = s + 34  // [1×5]
+        let z2 = s + 48  // [1×5]
+        let data_loss = s + 64  // scalar
+        let W1_squared = s + 80  // scalar
+        let W2_squared = s + 96  // scalar
+        let loss = s + 112  // scalar
+        let dz2 = s + 128  // [1×5]
         let dz2_sum = g + 90  // [5]
-        let dh1 = s + 39  // [1×10]
-        let dW2_via_z2_linear = s + 99  // [10×5]
-        let dz1 = s + 199  // [1×10]
+        let dh1 = s + 144  // [1×10]
+        let dW2_via_z2_linear = s + 224  // [10×5]
+        let dz1 = s + 352  // [1×10]
         let dz1_sum = g + 30  // [10]
-        let dW1_via_z1_linear = s + 209  // [3×10]
+        let dW1_via_z1_linear = s + 368  // [3×10]
         let dW1 = g + 0  // [3×10]
         let dW2 = g + 40  // [10×5]
 
@@ -1810,12 +1820,12 @@ public struct HingeLeakyReluNet: Sendable {
         dz2_sum[4] = dz2[4]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 49, 10, 5)  // Bᵀ: [10×5] → [5×10]
-        Self.productRows(dz2, 5, 1, s + 49, dh1, 1, 5, 10)
+        Self.transposeCopy(W2, s + 160, 10, 5)  // Bᵀ: [10×5] → [5×10]
+        Self.productRows(dz2, 5, 1, s + 160, dh1, 1, 5, 10)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 5, h1, s + 149, 5, 1, 10)  // Cᵀ [5×10]
-        Self.transposeCopy(s + 149, dW2_via_z2_linear, 5, 10)
+        Self.productRows(dz2, 1, 5, h1, s + 288, 5, 1, 10)  // Cᵀ [5×10]
+        Self.transposeCopy(s + 288, dW2_via_z2_linear, 5, 10)
 
         // 1 where z1 > 0, that is where h1 > 0
         // α·dL/dh1

@@ -32,18 +32,18 @@ public struct MaxoutNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 93
-    /// Scalars a `Workspace` holds: the gradient, then 585 of scratch.
-    public static let workspaceCount = 678
+    /// Scalars a `Workspace` holds: the gradient, then 788 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 881
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 4, 5]), ("b1", 60, [3, 5]), ("W2", 75, [5, 3]), ("b2", 90, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 186
-    static let scoresOffset = 258
+    static let scoresOffset = 288
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 43
-    static let scratchOffsetSingle = 93
+    static let scoresOffsetSingle = 144
+    static let scratchOffsetSingle = 96
 
     /// The parameters, then the optimizer state (93 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct MaxoutNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct MaxoutNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct MaxoutNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct MaxoutNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct MaxoutNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "MaxoutNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -456,17 +466,17 @@ public struct MaxoutNet: Sendable {
         let b1_1 = p + 65  // [5]
         let b1_2 = p + 70  // [5]
         let z1_0_linear = s + 0  // [6×5]
-        let z1_0 = s + 30  // [6×5]
-        let z1_1_linear = s + 60  // [6×5]
-        let z1_1 = s + 90  // [6×5]
-        let z1_2_linear = s + 120  // [6×5]
-        let z1_2 = s + 150  // [6×5]
-        let h1_upto1 = s + 180  // [6×5]
-        let h1 = s + 210  // [6×5]
+        let z1_0 = s + 32  // [6×5]
+        let z1_1_linear = s + 64  // [6×5]
+        let z1_1 = s + 96  // [6×5]
+        let z1_2_linear = s + 128  // [6×5]
+        let z1_2 = s + 160  // [6×5]
+        let h1_upto1 = s + 192  // [6×5]
+        let h1 = s + 224  // [6×5]
         let W2 = p + 75  // [5×3]
         let b2 = p + 90  // [3]
-        let z2_linear = s + 240  // [6×3]
-        let z2 = s + 258  // [6×3]
+        let z2_linear = s + 256  // [6×3]
+        let z2 = s + 288  // [6×3]
 
         // z1_0_linear = x · W1_0   [6×4]·[4×5]
         for i in 0..<6 {
@@ -570,13 +580,13 @@ public struct MaxoutNet: Sendable {
         let W1_1 = p + 20  // [4×5]
         let W1_2 = p + 40  // [4×5]
         let W2 = p + 75  // [5×3]
-        let z2 = s + 258  // [6×3]
-        let data_loss = s + 276  // scalar
-        let W1_0_squared = s + 277  // scalar
-        let W1_1_squared = s + 278  // scalar
-        let W1_2_squared = s + 279  // scalar
-        let W2_squared = s + 280  // scalar
-        let loss = s + 281  // scalar
+        let z2 = s + 288  // [6×3]
+        let data_loss = s + 320  // scalar
+        let W1_0_squared = s + 336  // scalar
+        let W1_1_squared = s + 352  // scalar
+        let W1_2_squared = s + 368  // scalar
+        let W2_squared = s + 384  // scalar
+        let loss = s + 400  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -651,35 +661,35 @@ public struct MaxoutNet: Sendable {
         let W1_0 = p + 0  // [4×5]
         let W1_1 = p + 20  // [4×5]
         let W1_2 = p + 40  // [4×5]
-        let z1_0 = s + 30  // [6×5]
-        let z1_1 = s + 90  // [6×5]
-        let z1_2 = s + 150  // [6×5]
-        let h1_upto1 = s + 180  // [6×5]
-        let h1 = s + 210  // [6×5]
+        let z1_0 = s + 32  // [6×5]
+        let z1_1 = s + 96  // [6×5]
+        let z1_2 = s + 160  // [6×5]
+        let h1_upto1 = s + 192  // [6×5]
+        let h1 = s + 224  // [6×5]
         let W2 = p + 75  // [5×3]
-        let z2 = s + 258  // [6×3]
-        let data_loss = s + 276  // scalar
-        let W1_0_squared = s + 277  // scalar
-        let W1_1_squared = s + 278  // scalar
-        let W1_2_squared = s + 279  // scalar
-        let W2_squared = s + 280  // scalar
-        let loss = s + 281  // scalar
-        let dz2 = s + 282  // [6×3]
+        let z2 = s + 288  // [6×3]
+        let data_loss = s + 320  // scalar
+        let W1_0_squared = s + 336  // scalar
+        let W1_1_squared = s + 352  // scalar
+        let W1_2_squared = s + 368  // scalar
+        let W2_squared = s + 384  // scalar
+        let loss = s + 400  // scalar
+        let dz2 = s + 416  // [6×3]
         let dz2_sum = g + 90  // [3]
-        let dh1 = s + 300  // [6×5]
-        let dW2_via_z2_linear = s + 330  // [5×3]
-        let h1_takes_first = s + 345  // [6×5]
-        let dh1_upto1 = s + 375  // [6×5]
-        let dz1_2 = s + 405  // [6×5]
-        let h1_upto1_takes_first = s + 435  // [6×5]
-        let dz1_0 = s + 465  // [6×5]
-        let dz1_1 = s + 495  // [6×5]
+        let dh1 = s + 448  // [6×5]
+        let dW2_via_z2_linear = s + 480  // [5×3]
+        let h1_takes_first = s + 496  // [6×5]
+        let dh1_upto1 = s + 528  // [6×5]
+        let dz1_2 = s + 560  // [6×5]
+        let h1_upto1_takes_first = s + 592  // [6×5]
+        let dz1_0 = s + 624  // [6×5]
+        let dz1_1 = s + 656  // [6×5]
         let dz1_2_sum = g + 70  // [5]
-        let dW1_2_via_z1_2_linear = s + 525  // [4×5]
+        let dW1_2_via_z1_2_linear = s + 688  // [4×5]
         let dz1_1_sum = g + 65  // [5]
-        let dW1_1_via_z1_1_linear = s + 545  // [4×5]
+        let dW1_1_via_z1_1_linear = s + 720  // [4×5]
         let dz1_0_sum = g + 60  // [5]
-        let dW1_0_via_z1_0_linear = s + 565  // [4×5]
+        let dW1_0_via_z1_0_linear = s + 752  // [4×5]
         let dW1_0 = g + 0  // [4×5]
         let dW1_1 = g + 20  // [4×5]
         let dW1_2 = g + 40  // [4×5]
@@ -994,17 +1004,17 @@ public struct MaxoutNet: Sendable {
         let b1_1 = p + 65  // [5]
         let b1_2 = p + 70  // [5]
         let z1_0_linear = s + 0  // [1×5]
-        let z1_0 = s + 5  // [1×5]
-        let z1_1_linear = s + 10  // [1×5]
-        let z1_1 = s + 15  // [1×5]
-        let z1_2_linear = s + 20  // [1×5]
-        let z1_2 = s + 25  // [1×5]
-        let h1_upto1 = s + 30  // [1×5]
-        let h1 = s + 35  // [1×5]
+        let z1_0 = s + 16  // [1×5]
+        let z1_1_linear = s + 32  // [1×5]
+        let z1_1 = s + 48  // [1×5]
+        let z1_2_linear = s + 64  // [1×5]
+        let z1_2 = s + 80  // [1×5]
+        let h1_upto1 = s + 96  // [1×5]
+        let h1 = s + 112  // [1×5]
         let W2 = p + 75  // [5×3]
         let b2 = p + 90  // [3]
-        let z2_linear = s + 40  // [1×3]
-        let z2 = s + 43  // [1×3]
+        let z2_linear = s + 128  // [1×3]
+        let z2 = s + 144  // [1×3]
 
         // z1_0_linear = x · W1_0   [1×4]·[4×5]
         for j in 0..<5 {
@@ -1092,13 +1102,13 @@ public struct MaxoutNet: Sendable {
         let W1_1 = p + 20  // [4×5]
         let W1_2 = p + 40  // [4×5]
         let W2 = p + 75  // [5×3]
-        let z2 = s + 43  // [1×3]
-        let data_loss = s + 46  // scalar
-        let W1_0_squared = s + 47  // scalar
-        let W1_1_squared = s + 48  // scalar
-        let W1_2_squared = s + 49  // scalar
-        let W2_squared = s + 50  // scalar
-        let loss = s + 51  // scalar
+        let z2 = s + 144  // [1×3]
+        let data_loss = s + 160  // scalar
+        let W1_0_squared = s + 176  // scalar
+        let W1_1_squared = s + 192  // scalar
+        let W1_2_squared = s + 208  // scalar
+        let W2_squared = s + 224  // scalar
+        let loss = s + 240  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1173,35 +1183,35 @@ public struct MaxoutNet: Sendable {
         let W1_0 = p + 0  // [4×5]
         let W1_1 = p + 20  // [4×5]
         let W1_2 = p + 40  // [4×5]
-        let z1_0 = s + 5  // [1×5]
-        let z1_1 = s + 15  // [1×5]
-        let z1_2 = s + 25  // [1×5]
-        let h1_upto1 = s + 30  // [1×5]
-        let h1 = s + 35  // [1×5]
+        let z1_0 = s + 16  // [1×5]
+        let z1_1 = s + 48  // [1×5]
+        let z1_2 = s + 80  // [1×5]
+        let h1_upto1 = s + 96  // [1×5]
+        let h1 = s + 112  // [1×5]
         let W2 = p + 75  // [5×3]
-        let z2 = s + 43  // [1×3]
-        let data_loss = s + 46  // scalar
-        let W1_0_squared = s + 47  // scalar
-        let W1_1_squared = s + 48  // scalar
-        let W1_2_squared = s + 49  // scalar
-        let W2_squared = s + 50  // scalar
-        let loss = s + 51  // scalar
-        let dz2 = s + 52  // [1×3]
+        let z2 = s + 144  // [1×3]
+        let data_loss = s + 160  // scalar
+        let W1_0_squared = s + 176  // scalar
+        let W1_1_squared = s + 192  // scalar
+        let W1_2_squared = s + 208  // scalar
+        let W2_squared = s + 224  // scalar
+        let loss = s + 240  // scalar
+        let dz2 = s + 256  // [1×3]
         let dz2_sum = g + 90  // [3]
-        let dh1 = s + 55  // [1×5]
-        let dW2_via_z2_linear = s + 60  // [5×3]
-        let h1_takes_first = s + 75  // [1×5]
-        let dh1_upto1 = s + 80  // [1×5]
-        let dz1_2 = s + 85  // [1×5]
-        let h1_upto1_takes_first = s + 90  // [1×5]
-        let dz1_0 = s + 95  // [1×5]
-        let dz1_1 = s + 100  // [1×5]
+        let dh1 = s + 272  // [1×5]
+        let dW2_via_z2_linear = s + 288  // [5×3]
+        let h1_takes_first = s + 304  // [1×5]
+        let dh1_upto1 = s + 320  // [1×5]
+        let dz1_2 = s + 336  // [1×5]
+        let h1_upto1_takes_first = s + 352  // [1×5]
+        let dz1_0 = s + 368  // [1×5]
+        let dz1_1 = s + 384  // [1×5]
         let dz1_2_sum = g + 70  // [5]
-        let dW1_2_via_z1_2_linear = s + 105  // [4×5]
+        let dW1_2_via_z1_2_linear = s + 400  // [4×5]
         let dz1_1_sum = g + 65  // [5]
-        let dW1_1_via_z1_1_linear = s + 125  // [4×5]
+        let dW1_1_via_z1_1_linear = s + 432  // [4×5]
         let dz1_0_sum = g + 60  // [5]
-        let dW1_0_via_z1_0_linear = s + 145  // [4×5]
+        let dW1_0_via_z1_0_linear = s + 464  // [4×5]
         let dW1_0 = g + 0  // [4×5]
         let dW1_1 = g + 20  // [4×5]
         let dW1_2 = g + 40  // [4×5]

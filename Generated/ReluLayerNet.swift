@@ -32,18 +32,18 @@ public struct ReluLayerNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 87
-    /// Scalars a `Workspace` holds: the gradient, then 2972 of scratch.
-    public static let workspaceCount = 3059
+    /// Scalars a `Workspace` holds: the gradient, then 3096 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 3183
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 12]), ("b1", 36, [12]), ("W2", 48, [12, 3]), ("b2", 84, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 87
-    static let scoresOffset = 840
+    static let scoresOffset = 848
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 27
-    static let scratchOffsetSingle = 87
+    static let scoresOffsetSingle = 48
+    static let scratchOffsetSingle = 96
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct ReluLayerNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct ReluLayerNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct ReluLayerNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct ReluLayerNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct ReluLayerNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "ReluLayerNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1315,7 +1325,7 @@ public struct ReluLayerNet: Sendable {
         let W2 = p + 48  // [12×3]
         let b2 = p + 84  // [3]
         let z2_linear = s + 480  // [20×3]
-        let z2 = s + 840  // [20×3]
+        let z2 = s + 848  // [20×3]
 
         // z1_linear = x · W1   [20×3]·[3×12]
         Self.productRows(x, 3, 1, W1, z1_linear, 20, 3, 12)
@@ -1331,9 +1341,9 @@ public struct ReluLayerNet: Sendable {
         }
 
         // z2_linear = a2 · W2   [20×12]·[12×3]
-        Self.transposeCopy(a2, s + 540, 20, 12)  // A: [20×12] → [12×20]
-        Self.productRows(W2, 1, 3, s + 540, s + 780, 3, 12, 20)  // Cᵀ [3×20]
-        Self.transposeCopy(s + 780, z2_linear, 3, 20)
+        Self.transposeCopy(a2, s + 544, 20, 12)  // A: [20×12] → [12×20]
+        Self.productRows(W2, 1, 3, s + 544, s + 784, 3, 12, 20)  // Cᵀ [3×20]
+        Self.transposeCopy(s + 784, z2_linear, 3, 20)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<20 {
@@ -1349,11 +1359,11 @@ public struct ReluLayerNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
         let W2 = p + 48  // [12×3]
-        let z2 = s + 840  // [20×3]
-        let data_loss = s + 900  // scalar
-        let W1_squared = s + 901  // scalar
-        let W2_squared = s + 902  // scalar
-        let loss = s + 903  // scalar
+        let z2 = s + 848  // [20×3]
+        let data_loss = s + 912  // scalar
+        let W1_squared = s + 928  // scalar
+        let W2_squared = s + 944  // scalar
+        let loss = s + 960  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1413,28 +1423,28 @@ public struct ReluLayerNet: Sendable {
         let b1 = p + 36  // [12]
         let W2 = p + 48  // [12×3]
         let b2 = p + 84  // [3]
-        let data_loss = s + 900  // scalar
-        let W1_squared = s + 901  // scalar
-        let W2_squared = s + 902  // scalar
-        let loss = s + 903  // scalar
+        let data_loss = s + 912  // scalar
+        let W1_squared = s + 928  // scalar
+        let W2_squared = s + 944  // scalar
+        let loss = s + 960  // scalar
         let dz2_sum = g + 84  // [3]
-        let dW2_via_z2_linear = s + 904  // [12×3]
+        let dW2_via_z2_linear = s + 976  // [12×3]
         let dz1_sum = g + 36  // [12]
-        let dW1_via_z1_linear = s + 976  // [3×12]
+        let dW1_via_z1_linear = s + 1072  // [3×12]
         let dW1 = g + 0  // [3×12]
         let dW2 = g + 48  // [12×3]
 
         // Fused (the rewrite of 14 ops): z1 = x · W1 + b1; a2 = relu(z1);
         // scores = a2 · W2 + b2; data_loss = mean over the batch of −log softmax(z2)[y], and its gradient, in one kernel
         do {
-            let xT = s + 1012  // [3×32] inputs, one row per feature
-            let scoresT = s + 1108, dScoresT = s + 1620  // [3×32] one row per class
-            let exampleLosses = s + 2388  // [20] each example's loss
-            let labelsT = s + 2408  // [20] the labels as Scalars
-            let W1p = s + 2428, b1p = s + 2476  // W1 [3×16], b1 [16], zero-padded
-            let W2t = s + 2492  // W2ᵀ [3×16], zero-padded
-            let dW2t = s + 2540, dW1p = s + 2588, db1p = s + 2636  // padded sums
-            let chunk = s + 2652  // [20×2×8] h and dz of the backward pass's vector of units
+            let xT = s + 1120  // [3×32] inputs, one row per feature
+            let scoresT = s + 1216, dScoresT = s + 1728  // [3×32] one row per class
+            let exampleLosses = s + 2496  // [20] each example's loss
+            let labelsT = s + 2516  // [20] the labels as Scalars
+            let W1p = s + 2536, b1p = s + 2584  // W1 [3×16], b1 [16], zero-padded
+            let W2t = s + 2600  // W2ᵀ [3×16], zero-padded
+            let dW2t = s + 2648, dW1p = s + 2696, db1p = s + 2744  // padded sums
+            let chunk = s + 2760  // [20×2×8] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 32 examples with zero inputs
             for r in 0..<20 {
@@ -1650,11 +1660,11 @@ public struct ReluLayerNet: Sendable {
         let W1 = p + 0  // [3×12]
         let b1 = p + 36  // [12]
         let z1_linear = s + 0  // [1×12]
-        let a2 = s + 12  // [1×12]
+        let a2 = s + 16  // [1×12]
         let W2 = p + 48  // [12×3]
         let b2 = p + 84  // [3]
-        let z2_linear = s + 24  // [1×3]
-        let z2 = s + 27  // [1×3]
+        let z2_linear = s + 32  // [1×3]
+        let z2 = s + 48  // [1×3]
 
         // z1_linear = x · W1   [1×3]·[3×12]
         Self.productRows(x, 3, 1, W1, z1_linear, 1, 3, 12)
@@ -1724,11 +1734,11 @@ public struct ReluLayerNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
         let W2 = p + 48  // [12×3]
-        let z2 = s + 27  // [1×3]
-        let data_loss = s + 30  // scalar
-        let W1_squared = s + 31  // scalar
-        let W2_squared = s + 32  // scalar
-        let loss = s + 33  // scalar
+        let z2 = s + 48  // [1×3]
+        let data_loss = s + 64  // scalar
+        let W1_squared = s + 80  // scalar
+        let W2_squared = s + 96  // scalar
+        let loss = s + 112  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1785,20 +1795,20 @@ public struct ReluLayerNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
-        let a2 = s + 12  // [1×12]
+        let a2 = s + 16  // [1×12]
         let W2 = p + 48  // [12×3]
-        let z2 = s + 27  // [1×3]
-        let data_loss = s + 30  // scalar
-        let W1_squared = s + 31  // scalar
-        let W2_squared = s + 32  // scalar
-        let loss = s + 33  // scalar
-        let dz2 = s + 34  // [1×3]
+        let z2 = s + 48  // [1×3]
+        let data_loss = s + 64  // scalar
+        let W1_squared = s + 80  // scalar
+        let W2_squared = s + 96  // scalar
+        let loss = s + 112  // scalar
+        let dz2 = s + 128  // [1×3]
         let dz2_sum = g + 84  // [3]
-        let da2 = s + 37  // [1×12]
-        let dW2_via_z2_linear = s + 85  // [12×3]
-        let dz1 = s + 157  // [1×12]
+        let da2 = s + 144  // [1×12]
+        let dW2_via_z2_linear = s + 208  // [12×3]
+        let dz1 = s + 304  // [1×12]
         let dz1_sum = g + 36  // [12]
-        let dW1_via_z1_linear = s + 169  // [3×12]
+        let dW1_via_z1_linear = s + 320  // [3×12]
         let dW1 = g + 0  // [3×12]
         let dW2 = g + 48  // [12×3]
 
@@ -1871,12 +1881,12 @@ public struct ReluLayerNet: Sendable {
         dz2_sum[2] = dz2[2]
 
         // dL/da2 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 49, 12, 3)  // Bᵀ: [12×3] → [3×12]
-        Self.productRows(dz2, 3, 1, s + 49, da2, 1, 3, 12)
+        Self.transposeCopy(W2, s + 160, 12, 3)  // Bᵀ: [12×3] → [3×12]
+        Self.productRows(dz2, 3, 1, s + 160, da2, 1, 3, 12)
 
         // dL/dW2 = a2ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 3, a2, s + 121, 3, 1, 12)  // Cᵀ [3×12]
-        Self.transposeCopy(s + 121, dW2_via_z2_linear, 3, 12)
+        Self.productRows(dz2, 1, 3, a2, s + 256, 3, 1, 12)  // Cᵀ [3×12]
+        Self.transposeCopy(s + 256, dW2_via_z2_linear, 3, 12)
 
         // 1 where z1 > 0, that is where a2 > 0
         // dL/dz1 = dL/da2 · 1[z1 > 0]   (∂a2/∂z1 = 1 where z1 > 0, else 0)

@@ -32,18 +32,18 @@ public struct SGDNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 67
-    /// Scalars a `Workspace` holds: the gradient, then 1100 of scratch.
-    public static let workspaceCount = 1167
+    /// Scalars a `Workspace` holds: the gradient, then 1228 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 1295
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 8]), ("b1", 32, [8]), ("W2", 40, [8, 3]), ("b2", 64, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 67
-    static let scoresOffset = 138
+    static let scoresOffset = 160
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 19
-    static let scratchOffsetSingle = 67
+    static let scoresOffsetSingle = 48
+    static let scratchOffsetSingle = 80
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct SGDNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct SGDNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct SGDNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct SGDNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct SGDNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "SGDNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1251,7 +1261,7 @@ public struct SGDNet: Sendable {
         let W2 = p + 40  // [8×3]
         let b2 = p + 64  // [3]
         let z2_linear = s + 96  // [6×3]
-        let z2 = s + 138  // [6×3]
+        let z2 = s + 160  // [6×3]
 
         // z1_linear = x · W1   [6×4]·[4×8]
         Self.productRows(x, 4, 1, W1, z1_linear, 6, 4, 8)
@@ -1267,8 +1277,8 @@ public struct SGDNet: Sendable {
         }
 
         // z2_linear = h1 · W2   [6×8]·[8×3]
-        Self.transposeCopy(W2, s + 114, 8, 3)  // B: [8×3] → [3×8]
-        Self.productDots(h1, s + 114, z2_linear, 6, 8, 3)
+        Self.transposeCopy(W2, s + 128, 8, 3)  // B: [8×3] → [3×8]
+        Self.productDots(h1, s + 128, z2_linear, 6, 8, 3)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<6 {
@@ -1284,11 +1294,11 @@ public struct SGDNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×8]
         let W2 = p + 40  // [8×3]
-        let z2 = s + 138  // [6×3]
-        let data_loss = s + 156  // scalar
-        let W1_squared = s + 157  // scalar
-        let W2_squared = s + 158  // scalar
-        let loss = s + 159  // scalar
+        let z2 = s + 160  // [6×3]
+        let data_loss = s + 192  // scalar
+        let W1_squared = s + 208  // scalar
+        let W2_squared = s + 224  // scalar
+        let loss = s + 240  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1348,28 +1358,28 @@ public struct SGDNet: Sendable {
         let b1 = p + 32  // [8]
         let W2 = p + 40  // [8×3]
         let b2 = p + 64  // [3]
-        let data_loss = s + 156  // scalar
-        let W1_squared = s + 157  // scalar
-        let W2_squared = s + 158  // scalar
-        let loss = s + 159  // scalar
+        let data_loss = s + 192  // scalar
+        let W1_squared = s + 208  // scalar
+        let W2_squared = s + 224  // scalar
+        let loss = s + 240  // scalar
         let dz2_sum = g + 64  // [3]
-        let dW2_via_z2_linear = s + 160  // [8×3]
+        let dW2_via_z2_linear = s + 256  // [8×3]
         let dz1_sum = g + 32  // [8]
-        let dW1_via_z1_linear = s + 208  // [4×8]
+        let dW1_via_z1_linear = s + 320  // [4×8]
         let dW1 = g + 0  // [4×8]
         let dW2 = g + 40  // [8×3]
 
         // Fused (the rewrite of 14 ops): z1 = x · W1 + b1; h1 = relu(z1);
         // scores = h1 · W2 + b2; data_loss = mean over the batch of −log softmax(z2)[y], and its gradient, in one kernel
         do {
-            let xT = s + 240  // [4×8] inputs, one row per feature
-            let scoresT = s + 272, dScoresT = s + 528  // [3×8] one row per class
-            let exampleLosses = s + 912  // [6] each example's loss
-            let labelsT = s + 918  // [6] the labels as Scalars
-            let W1p = s + 924, b1p = s + 956  // W1 [4×8], b1 [8], zero-padded
-            let W2t = s + 964  // W2ᵀ [3×8], zero-padded
-            let dW2t = s + 988, dW1p = s + 1012, db1p = s + 1044  // padded sums
-            let chunk = s + 1052  // [6×2×4] h and dz of the backward pass's vector of units
+            let xT = s + 352  // [4×8] inputs, one row per feature
+            let scoresT = s + 384, dScoresT = s + 640  // [3×8] one row per class
+            let exampleLosses = s + 1024  // [6] each example's loss
+            let labelsT = s + 1030  // [6] the labels as Scalars
+            let W1p = s + 1036, b1p = s + 1068  // W1 [4×8], b1 [8], zero-padded
+            let W2t = s + 1076  // W2ᵀ [3×8], zero-padded
+            let dW2t = s + 1100, dW1p = s + 1124, db1p = s + 1156  // padded sums
+            let chunk = s + 1164  // [6×2×4] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 8 examples with zero inputs
             for r in 0..<6 {
@@ -1584,11 +1594,11 @@ public struct SGDNet: Sendable {
         let W1 = p + 0  // [4×8]
         let b1 = p + 32  // [8]
         let z1_linear = s + 0  // [1×8]
-        let h1 = s + 8  // [1×8]
+        let h1 = s + 16  // [1×8]
         let W2 = p + 40  // [8×3]
         let b2 = p + 64  // [3]
-        let z2_linear = s + 16  // [1×3]
-        let z2 = s + 19  // [1×3]
+        let z2_linear = s + 32  // [1×3]
+        let z2 = s + 48  // [1×3]
 
         // z1_linear = x · W1   [1×4]·[4×8]
         Self.productRows(x, 4, 1, W1, z1_linear, 1, 4, 8)
@@ -1642,11 +1652,11 @@ public struct SGDNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×8]
         let W2 = p + 40  // [8×3]
-        let z2 = s + 19  // [1×3]
-        let data_loss = s + 22  // scalar
-        let W1_squared = s + 23  // scalar
-        let W2_squared = s + 24  // scalar
-        let loss = s + 25  // scalar
+        let z2 = s + 48  // [1×3]
+        let data_loss = s + 64  // scalar
+        let W1_squared = s + 80  // scalar
+        let W2_squared = s + 96  // scalar
+        let loss = s + 112  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1703,20 +1713,20 @@ public struct SGDNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×8]
-        let h1 = s + 8  // [1×8]
+        let h1 = s + 16  // [1×8]
         let W2 = p + 40  // [8×3]
-        let z2 = s + 19  // [1×3]
-        let data_loss = s + 22  // scalar
-        let W1_squared = s + 23  // scalar
-        let W2_squared = s + 24  // scalar
-        let loss = s + 25  // scalar
-        let dz2 = s + 26  // [1×3]
+        let z2 = s + 48  // [1×3]
+        let data_loss = s + 64  // scalar
+        let W1_squared = s + 80  // scalar
+        let W2_squared = s + 96  // scalar
+        let loss = s + 112  // scalar
+        let dz2 = s + 128  // [1×3]
         let dz2_sum = g + 64  // [3]
-        let dh1 = s + 29  // [1×8]
-        let dW2_via_z2_linear = s + 61  // [8×3]
-        let dz1 = s + 109  // [1×8]
+        let dh1 = s + 144  // [1×8]
+        let dW2_via_z2_linear = s + 192  // [8×3]
+        let dz1 = s + 256  // [1×8]
         let dz1_sum = g + 32  // [8]
-        let dW1_via_z1_linear = s + 117  // [4×8]
+        let dW1_via_z1_linear = s + 272  // [4×8]
         let dW1 = g + 0  // [4×8]
         let dW2 = g + 40  // [8×3]
 
@@ -1789,12 +1799,12 @@ public struct SGDNet: Sendable {
         dz2_sum[2] = dz2[2]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 37, 8, 3)  // Bᵀ: [8×3] → [3×8]
-        Self.productRows(dz2, 3, 1, s + 37, dh1, 1, 3, 8)
+        Self.transposeCopy(W2, s + 160, 8, 3)  // Bᵀ: [8×3] → [3×8]
+        Self.productRows(dz2, 3, 1, s + 160, dh1, 1, 3, 8)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 3, h1, s + 85, 3, 1, 8)  // Cᵀ [3×8]
-        Self.transposeCopy(s + 85, dW2_via_z2_linear, 3, 8)
+        Self.productRows(dz2, 1, 3, h1, s + 224, 3, 1, 8)  // Cᵀ [3×8]
+        Self.transposeCopy(s + 224, dW2_via_z2_linear, 3, 8)
 
         // 1 where z1 > 0, that is where h1 > 0
         // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)

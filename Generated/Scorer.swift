@@ -32,17 +32,17 @@ public struct Scorer: Sendable {
     public static let outputCount = 2
     /// Length of the flat parameter vector.
     public static let parameterCount = 26
-    /// Scalars a `Workspace` holds: the gradient, then 24 of scratch.
-    public static let workspaceCount = 50
+    /// Scalars a `Workspace` holds: the gradient, then 68 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 94
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 4]), ("b1", 12, [4]), ("W2", 16, [4, 2]), ("b2", 24, [2])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 26
-    static let scoresOffset = 20
+    static let scoresOffset = 48
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 10
+    static let scoresOffsetSingle = 48
     static let scratchOffsetSingle = 0
 
     /// The parameters, then the optimizer state (0 scalars).
@@ -105,7 +105,7 @@ public struct Scorer: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -131,7 +131,7 @@ public struct Scorer: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -141,6 +141,16 @@ public struct Scorer: Sendable {
                 }
             }
         }
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -267,11 +277,11 @@ public struct Scorer: Sendable {
         let W1 = p + 0  // [3×4]
         let b1 = p + 12  // [4]
         let z1_linear = s + 0  // [2×4]
-        let h1 = s + 8  // [2×4]
+        let h1 = s + 16  // [2×4]
         let W2 = p + 16  // [4×2]
         let b2 = p + 24  // [2]
-        let z2_linear = s + 16  // [2×2]
-        let z2 = s + 20  // [2×2]
+        let z2_linear = s + 32  // [2×2]
+        let z2 = s + 48  // [2×2]
 
         // z1_linear = x · W1   [2×3]·[3×4]
         for i in 0..<2 {
@@ -340,11 +350,11 @@ public struct Scorer: Sendable {
         let W1 = p + 0  // [3×4]
         let b1 = p + 12  // [4]
         let z1_linear = s + 0  // [1×4]
-        let h1 = s + 4  // [1×4]
+        let h1 = s + 16  // [1×4]
         let W2 = p + 16  // [4×2]
         let b2 = p + 24  // [2]
-        let z2_linear = s + 8  // [1×2]
-        let z2 = s + 10  // [1×2]
+        let z2_linear = s + 32  // [1×2]
+        let z2 = s + 48  // [1×2]
 
         // z1_linear = x · W1   [1×3]·[3×4]
         z1_linear[0] = x[0] * W1[0] + x[1] * W1[4] + x[2] * W1[8]

@@ -36,8 +36,8 @@ public struct SmoothActivationsFloatNet: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 800
-    /// Scalars a `Workspace` holds: the gradient, then 3329 of scratch.
-    public static let workspaceCount = 4129
+    /// Scalars a `Workspace` holds: the gradient, then 3360 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 4160
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [5, 24]), ("b1", 120, [24]), ("W2", 144, [24, 16]), ("b2", 528, [16]), ("W3", 544, [16, 12]), ("b3", 736, [12]), ("W4", 748, [12, 4]), ("b4", 796, [4])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -46,7 +46,7 @@ public struct SmoothActivationsFloatNet: Sendable {
     static let stateCount = 800
     static let scoresOffset = 1408
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 160
+    static let scoresOffsetSingle = 208
     static let scratchOffsetSingle = 800
 
     /// The parameters, then the optimizer state (0 scalars).
@@ -130,7 +130,7 @@ public struct SmoothActivationsFloatNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -156,7 +156,7 @@ public struct SmoothActivationsFloatNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -181,7 +181,7 @@ public struct SmoothActivationsFloatNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -203,7 +203,7 @@ public struct SmoothActivationsFloatNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -228,13 +228,23 @@ public struct SmoothActivationsFloatNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "SmoothActivationsFloatNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1392,23 +1402,23 @@ public struct SmoothActivationsFloatNet: Sendable {
         let W4 = p + 748  // [12×4]
         let z4 = s + 1408  // [8×4]
         let loss = s + 1440  // scalar
-        let dz4 = s + 1441  // [8×4]
+        let dz4 = s + 1456  // [8×4]
         let dz4_sum = g + 796  // [4]
-        let dh3 = s + 1473  // [8×12]
+        let dh3 = s + 1488  // [8×12]
         let dW4 = g + 748  // [12×4]
-        let h3_x_clamped = s + 1665  // [8×12]
-        let h3_x_squared = s + 1761  // [8×12]
-        let h3_tanh = s + 1857  // [8×12]
-        let dz3 = s + 1953  // [8×12]
+        let h3_x_clamped = s + 1680  // [8×12]
+        let h3_x_squared = s + 1776  // [8×12]
+        let h3_tanh = s + 1872  // [8×12]
+        let dz3 = s + 1968  // [8×12]
         let dz3_sum = g + 736  // [12]
-        let dh2 = s + 2049  // [8×16]
+        let dh2 = s + 2064  // [8×16]
         let dW3 = g + 544  // [16×12]
-        let h2_gate = s + 2369  // [8×16]
-        let dz2 = s + 2497  // [8×16]
+        let h2_gate = s + 2384  // [8×16]
+        let dz2 = s + 2512  // [8×16]
         let dz2_sum = g + 528  // [16]
-        let dh1 = s + 2625  // [8×24]
+        let dh1 = s + 2640  // [8×24]
         let dW2 = g + 144  // [24×16]
-        let dz1 = s + 3137  // [8×24]
+        let dz1 = s + 3152  // [8×24]
         let dz1_sum = g + 120  // [24]
         let dW1 = g + 0  // [5×24]
 
@@ -1459,12 +1469,12 @@ public struct SmoothActivationsFloatNet: Sendable {
         }
 
         // dL/dh3 = dL/dz4 · W4ᵀ
-        Self.transposeCopy(W4, s + 1569, 12, 4)  // Bᵀ: [12×4] → [4×12]
-        Self.productRows(dz4, 4, 1, s + 1569, dh3, 8, 4, 12)
+        Self.transposeCopy(W4, s + 1584, 12, 4)  // Bᵀ: [12×4] → [4×12]
+        Self.productRows(dz4, 4, 1, s + 1584, dh3, 8, 4, 12)
 
         // dL/dW4 = h3ᵀ · dL/dz4
-        Self.productRows(dz4, 1, 4, h3, s + 1617, 4, 8, 12)  // Cᵀ [4×12]
-        Self.transposeCopy(s + 1617, dW4, 4, 12)
+        Self.productRows(dz4, 1, 4, h3, s + 1632, 4, 8, 12)  // Cᵀ [4×12]
+        Self.transposeCopy(s + 1632, dW4, 4, 12)
 
         // max(z3, −10)
         // x̂ = z3 clamped to ±10
@@ -1520,8 +1530,8 @@ public struct SmoothActivationsFloatNet: Sendable {
         Self.sumRows(dz3, dz3_sum, 8, 12)
 
         // dL/dh2 = dL/dz3 · W3ᵀ
-        Self.transposeCopy(W3, s + 2177, 16, 12)  // Bᵀ: [16×12] → [12×16]
-        Self.productRows(dz3, 12, 1, s + 2177, dh2, 8, 12, 16)
+        Self.transposeCopy(W3, s + 2192, 16, 12)  // Bᵀ: [16×12] → [12×16]
+        Self.productRows(dz3, 12, 1, s + 2192, dh2, 8, 12, 16)
 
         // dL/dW3 = h2ᵀ · dL/dz3
         Self.productRows(h2, 1, 16, dz3, dW3, 16, 8, 12)
@@ -1546,9 +1556,9 @@ public struct SmoothActivationsFloatNet: Sendable {
         Self.sumRows(dz2, dz2_sum, 8, 16)
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(dz2, s + 2817, 8, 16)  // A: [8×16] → [16×8]
-        Self.productRows(W2, 16, 1, s + 2817, s + 2945, 24, 16, 8)  // Cᵀ [24×8]
-        Self.transposeCopy(s + 2945, dh1, 24, 8)
+        Self.transposeCopy(dz2, s + 2832, 8, 16)  // A: [8×16] → [16×8]
+        Self.productRows(W2, 16, 1, s + 2832, s + 2960, 24, 16, 8)  // Cᵀ [24×8]
+        Self.transposeCopy(s + 2960, dh1, 24, 8)
 
         // dL/dW2 = h1ᵀ · dL/dz2
         Self.productRows(h1, 1, 24, dz2, dW2, 24, 8, 16)
@@ -1575,22 +1585,22 @@ public struct SmoothActivationsFloatNet: Sendable {
         let W1 = p + 0  // [5×24]
         let b1 = p + 120  // [24]
         let z1_linear = s + 0  // [1×24]
-        let z1 = s + 24  // [1×24]
-        let h1 = s + 48  // [1×24]
+        let z1 = s + 32  // [1×24]
+        let h1 = s + 64  // [1×24]
         let W2 = p + 144  // [24×16]
         let b2 = p + 528  // [16]
-        let z2_linear = s + 72  // [1×16]
-        let z2 = s + 88  // [1×16]
-        let h2 = s + 104  // [1×16]
+        let z2_linear = s + 96  // [1×16]
+        let z2 = s + 112  // [1×16]
+        let h2 = s + 128  // [1×16]
         let W3 = p + 544  // [16×12]
         let b3 = p + 736  // [12]
-        let z3_linear = s + 120  // [1×12]
-        let z3 = s + 132  // [1×12]
-        let h3 = s + 144  // [1×12]
+        let z3_linear = s + 144  // [1×12]
+        let z3 = s + 160  // [1×12]
+        let h3 = s + 176  // [1×12]
         let W4 = p + 748  // [12×4]
         let b4 = p + 796  // [4]
-        let z4_linear = s + 156  // [1×4]
-        let z4 = s + 160  // [1×4]
+        let z4_linear = s + 192  // [1×4]
+        let z4 = s + 208  // [1×4]
 
         // z1_linear = x · W1   [1×5]·[5×24]
         Self.productRows(x, 5, 1, W1, z1_linear, 1, 5, 24)
@@ -1688,8 +1698,8 @@ public struct SmoothActivationsFloatNet: Sendable {
     /// Forward pass and loss of one example.
     @inline(never)
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let z4 = s + 160  // [1×4]
-        let loss = s + 164  // scalar
+        let z4 = s + 208  // [1×4]
+        let loss = s + 224  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1718,34 +1728,34 @@ public struct SmoothActivationsFloatNet: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for one example.
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let z1 = s + 24  // [1×24]
-        let h1 = s + 48  // [1×24]
+        let z1 = s + 32  // [1×24]
+        let h1 = s + 64  // [1×24]
         let W2 = p + 144  // [24×16]
-        let z2 = s + 88  // [1×16]
-        let h2 = s + 104  // [1×16]
+        let z2 = s + 112  // [1×16]
+        let h2 = s + 128  // [1×16]
         let W3 = p + 544  // [16×12]
-        let z3 = s + 132  // [1×12]
-        let h3 = s + 144  // [1×12]
+        let z3 = s + 160  // [1×12]
+        let h3 = s + 176  // [1×12]
         let W4 = p + 748  // [12×4]
-        let z4 = s + 160  // [1×4]
-        let loss = s + 164  // scalar
-        let dz4 = s + 165  // [1×4]
+        let z4 = s + 208  // [1×4]
+        let loss = s + 224  // scalar
+        let dz4 = s + 240  // [1×4]
         let dz4_sum = g + 796  // [4]
-        let dh3 = s + 169  // [1×12]
+        let dh3 = s + 256  // [1×12]
         let dW4 = g + 748  // [12×4]
-        let h3_x_clamped = s + 277  // [1×12]
-        let h3_x_squared = s + 289  // [1×12]
-        let h3_tanh = s + 301  // [1×12]
-        let dz3 = s + 313  // [1×12]
+        let h3_x_clamped = s + 368  // [1×12]
+        let h3_x_squared = s + 384  // [1×12]
+        let h3_tanh = s + 400  // [1×12]
+        let dz3 = s + 416  // [1×12]
         let dz3_sum = g + 736  // [12]
-        let dh2 = s + 325  // [1×16]
+        let dh2 = s + 432  // [1×16]
         let dW3 = g + 544  // [16×12]
-        let h2_gate = s + 341  // [1×16]
-        let dz2 = s + 357  // [1×16]
+        let h2_gate = s + 448  // [1×16]
+        let dz2 = s + 464  // [1×16]
         let dz2_sum = g + 528  // [16]
-        let dh1 = s + 373  // [1×24]
+        let dh1 = s + 480  // [1×24]
         let dW2 = g + 144  // [24×16]
-        let dz1 = s + 397  // [1×24]
+        let dz1 = s + 512  // [1×24]
         let dz1_sum = g + 120  // [24]
         let dW1 = g + 0  // [5×24]
 
@@ -1792,12 +1802,12 @@ public struct SmoothActivationsFloatNet: Sendable {
         dz4_sum[3] = dz4[3]
 
         // dL/dh3 = dL/dz4 · W4ᵀ
-        Self.transposeCopy(W4, s + 181, 12, 4)  // Bᵀ: [12×4] → [4×12]
-        Self.productRows(dz4, 4, 1, s + 181, dh3, 1, 4, 12)
+        Self.transposeCopy(W4, s + 272, 12, 4)  // Bᵀ: [12×4] → [4×12]
+        Self.productRows(dz4, 4, 1, s + 272, dh3, 1, 4, 12)
 
         // dL/dW4 = h3ᵀ · dL/dz4
-        Self.productRows(dz4, 1, 4, h3, s + 229, 4, 1, 12)  // Cᵀ [4×12]
-        Self.transposeCopy(s + 229, dW4, 4, 12)
+        Self.productRows(dz4, 1, 4, h3, s + 320, 4, 1, 12)  // Cᵀ [4×12]
+        Self.transposeCopy(s + 320, dW4, 4, 12)
 
         // max(z3, −10)
         // x̂ = z3 clamped to ±10

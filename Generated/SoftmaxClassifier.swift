@@ -32,18 +32,18 @@ public struct SoftmaxClassifier: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 94
-    /// Scalars a `Workspace` holds: the gradient, then 445 of scratch.
-    public static let workspaceCount = 539
+    /// Scalars a `Workspace` holds: the gradient, then 527 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 621
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("hidden_W", 0, [5, 9]), ("hidden_b", 45, [9]), ("output_W", 54, [9, 4]), ("output_b", 90, [4])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("hidden.W", "hidden.weight"), ("hidden.b", "hidden.bias"), ("output.W", "output.weight"), ("output.b", "output.bias")]
     static let stateCount = 94
-    static let scoresOffset = 190
+    static let scoresOffset = 208
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 22
-    static let scratchOffsetSingle = 94
+    static let scoresOffsetSingle = 48
+    static let scratchOffsetSingle = 96
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct SoftmaxClassifier: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct SoftmaxClassifier: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct SoftmaxClassifier: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct SoftmaxClassifier: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct SoftmaxClassifier: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "SoftmaxClassifier", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1232,11 +1242,11 @@ public struct SoftmaxClassifier: Sendable {
         let hidden_W = p + 0  // [5×9]
         let hidden_b = p + 45  // [9]
         let hidden_z1_linear = s + 0  // [7×9]
-        let a2 = s + 63  // [7×9]
+        let a2 = s + 64  // [7×9]
         let output_W = p + 54  // [9×4]
         let output_b = p + 90  // [4]
-        let output_z2_linear = s + 126  // [7×4]
-        let output_z2 = s + 190  // [7×4]
+        let output_z2_linear = s + 128  // [7×4]
+        let output_z2 = s + 208  // [7×4]
 
         // hidden_z1_linear = x · hidden_W   [7×5]·[5×9]
         Self.productRows(x, 5, 1, hidden_W, hidden_z1_linear, 7, 5, 9)
@@ -1252,8 +1262,8 @@ public struct SoftmaxClassifier: Sendable {
         }
 
         // output_z2_linear = a2 · output_W   [7×9]·[9×4]
-        Self.transposeCopy(output_W, s + 154, 9, 4)  // B: [9×4] → [4×9]
-        Self.productDots(a2, s + 154, output_z2_linear, 7, 9, 4)
+        Self.transposeCopy(output_W, s + 160, 9, 4)  // B: [9×4] → [4×9]
+        Self.productDots(a2, s + 160, output_z2_linear, 7, 9, 4)
 
         // output_z2 = output_z2_linear + output_b   (bias added to every row)
         for r in 0..<7 {
@@ -1267,8 +1277,8 @@ public struct SoftmaxClassifier: Sendable {
     /// Forward pass and loss of 7 examples.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let output_z2 = s + 190  // [7×4]
-        let loss = s + 218  // scalar
+        let output_z2 = s + 208  // [7×4]
+        let loss = s + 240  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1297,15 +1307,15 @@ public struct SoftmaxClassifier: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for 7 examples.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let a2 = s + 63  // [7×9]
+        let a2 = s + 64  // [7×9]
         let output_W = p + 54  // [9×4]
-        let output_z2 = s + 190  // [7×4]
-        let loss = s + 218  // scalar
-        let doutput_z2 = s + 219  // [7×4]
+        let output_z2 = s + 208  // [7×4]
+        let loss = s + 240  // scalar
+        let doutput_z2 = s + 256  // [7×4]
         let doutput_z2_sum = g + 90  // [4]
-        let da2 = s + 247  // [7×9]
+        let da2 = s + 288  // [7×9]
         let doutput_W = g + 54  // [9×4]
-        let dhidden_z1 = s + 382  // [7×9]
+        let dhidden_z1 = s + 448  // [7×9]
         let dhidden_z1_sum = g + 45  // [9]
         let dhidden_W = g + 0  // [5×9]
 
@@ -1356,12 +1366,12 @@ public struct SoftmaxClassifier: Sendable {
         }
 
         // dL/da2 = dL/doutput_z2 · output_Wᵀ
-        Self.transposeCopy(output_W, s + 310, 9, 4)  // Bᵀ: [9×4] → [4×9]
-        Self.productRows(doutput_z2, 4, 1, s + 310, da2, 7, 4, 9)
+        Self.transposeCopy(output_W, s + 352, 9, 4)  // Bᵀ: [9×4] → [4×9]
+        Self.productRows(doutput_z2, 4, 1, s + 352, da2, 7, 4, 9)
 
         // dL/doutput_W = a2ᵀ · dL/doutput_z2
-        Self.productRows(doutput_z2, 1, 4, a2, s + 346, 4, 7, 9)  // Cᵀ [4×9]
-        Self.transposeCopy(s + 346, doutput_W, 4, 9)
+        Self.productRows(doutput_z2, 1, 4, a2, s + 400, 4, 7, 9)  // Cᵀ [4×9]
+        Self.transposeCopy(s + 400, doutput_W, 4, 9)
 
         // a2²
         // tanh'(hidden_z1) = 1 − a2²
@@ -1387,11 +1397,11 @@ public struct SoftmaxClassifier: Sendable {
         let hidden_W = p + 0  // [5×9]
         let hidden_b = p + 45  // [9]
         let hidden_z1_linear = s + 0  // [1×9]
-        let a2 = s + 9  // [1×9]
+        let a2 = s + 16  // [1×9]
         let output_W = p + 54  // [9×4]
         let output_b = p + 90  // [4]
-        let output_z2_linear = s + 18  // [1×4]
-        let output_z2 = s + 22  // [1×4]
+        let output_z2_linear = s + 32  // [1×4]
+        let output_z2 = s + 48  // [1×4]
 
         // hidden_z1_linear = x · hidden_W   [1×5]·[5×9]
         Self.productRows(x, 5, 1, hidden_W, hidden_z1_linear, 1, 5, 9)
@@ -1448,8 +1458,8 @@ public struct SoftmaxClassifier: Sendable {
     /// Forward pass and loss of one example.
     @inline(never)
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let output_z2 = s + 22  // [1×4]
-        let loss = s + 26  // scalar
+        let output_z2 = s + 48  // [1×4]
+        let loss = s + 64  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1478,15 +1488,15 @@ public struct SoftmaxClassifier: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for one example.
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let a2 = s + 9  // [1×9]
+        let a2 = s + 16  // [1×9]
         let output_W = p + 54  // [9×4]
-        let output_z2 = s + 22  // [1×4]
-        let loss = s + 26  // scalar
-        let doutput_z2 = s + 27  // [1×4]
+        let output_z2 = s + 48  // [1×4]
+        let loss = s + 64  // scalar
+        let doutput_z2 = s + 80  // [1×4]
         let doutput_z2_sum = g + 90  // [4]
-        let da2 = s + 31  // [1×9]
+        let da2 = s + 96  // [1×9]
         let doutput_W = g + 54  // [9×4]
-        let dhidden_z1 = s + 112  // [1×9]
+        let dhidden_z1 = s + 208  // [1×9]
         let dhidden_z1_sum = g + 45  // [9]
         let dhidden_W = g + 0  // [5×9]
 
@@ -1533,12 +1543,12 @@ public struct SoftmaxClassifier: Sendable {
         doutput_z2_sum[3] = doutput_z2[3]
 
         // dL/da2 = dL/doutput_z2 · output_Wᵀ
-        Self.transposeCopy(output_W, s + 40, 9, 4)  // Bᵀ: [9×4] → [4×9]
-        Self.productRows(doutput_z2, 4, 1, s + 40, da2, 1, 4, 9)
+        Self.transposeCopy(output_W, s + 112, 9, 4)  // Bᵀ: [9×4] → [4×9]
+        Self.productRows(doutput_z2, 4, 1, s + 112, da2, 1, 4, 9)
 
         // dL/doutput_W = a2ᵀ · dL/doutput_z2
-        Self.productRows(doutput_z2, 1, 4, a2, s + 76, 4, 1, 9)  // Cᵀ [4×9]
-        Self.transposeCopy(s + 76, doutput_W, 4, 9)
+        Self.productRows(doutput_z2, 1, 4, a2, s + 160, 4, 1, 9)  // Cᵀ [4×9]
+        Self.transposeCopy(s + 160, doutput_W, 4, 9)
 
         // a2²
         // tanh'(hidden_z1) = 1 − a2²

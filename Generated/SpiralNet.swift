@@ -32,18 +32,18 @@ public struct SpiralNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 603
-    /// Scalars a `Workspace` holds: the gradient, then 102640 of scratch.
-    public static let workspaceCount = 103243
+    /// Scalars a `Workspace` holds: the gradient, then 102760 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 103363
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 100]), ("b1", 200, [100]), ("W2", 300, [100, 3]), ("b2", 600, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 603
-    static let scoresOffset = 61200
+    static let scoresOffset = 61216
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 203
-    static let scratchOffsetSingle = 603
+    static let scoresOffsetSingle = 240
+    static let scratchOffsetSingle = 608
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct SpiralNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct SpiralNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct SpiralNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct SpiralNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct SpiralNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "SpiralNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1315,7 +1325,7 @@ public struct SpiralNet: Sendable {
         let W2 = p + 300  // [100×3]
         let b2 = p + 600  // [3]
         let z2_linear = s + 60000  // [300×3]
-        let z2 = s + 61200  // [300×3]
+        let z2 = s + 61216  // [300×3]
 
         // z1_linear = x · W1   [300×2]·[2×100]
         Self.productRows(x, 2, 1, W1, z1_linear, 300, 2, 100)
@@ -1331,8 +1341,8 @@ public struct SpiralNet: Sendable {
         }
 
         // z2_linear = h1 · W2   [300×100]·[100×3]
-        Self.transposeCopy(W2, s + 60900, 100, 3)  // B: [100×3] → [3×100]
-        Self.productDots(h1, s + 60900, z2_linear, 300, 100, 3)
+        Self.transposeCopy(W2, s + 60912, 100, 3)  // B: [100×3] → [3×100]
+        Self.productDots(h1, s + 60912, z2_linear, 300, 100, 3)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<300 {
@@ -1348,11 +1358,11 @@ public struct SpiralNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [2×100]
         let W2 = p + 300  // [100×3]
-        let z2 = s + 61200  // [300×3]
-        let data_loss = s + 62100  // scalar
-        let W1_squared = s + 62101  // scalar
-        let W2_squared = s + 62102  // scalar
-        let loss = s + 62103  // scalar
+        let z2 = s + 61216  // [300×3]
+        let data_loss = s + 62128  // scalar
+        let W1_squared = s + 62144  // scalar
+        let W2_squared = s + 62160  // scalar
+        let loss = s + 62176  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1412,26 +1422,26 @@ public struct SpiralNet: Sendable {
         let b1 = p + 200  // [100]
         let W2 = p + 300  // [100×3]
         let b2 = p + 600  // [3]
-        let data_loss = s + 62100  // scalar
-        let W1_squared = s + 62101  // scalar
-        let W2_squared = s + 62102  // scalar
-        let loss = s + 62103  // scalar
+        let data_loss = s + 62128  // scalar
+        let W1_squared = s + 62144  // scalar
+        let W2_squared = s + 62160  // scalar
+        let loss = s + 62176  // scalar
         let dz2_sum = g + 600  // [3]
-        let dW2_via_z2_linear = s + 62104  // [100×3]
+        let dW2_via_z2_linear = s + 62192  // [100×3]
         let dz1_sum = g + 200  // [100]
-        let dW1_via_z1_linear = s + 62704  // [2×100]
+        let dW1_via_z1_linear = s + 62800  // [2×100]
         let dW1 = g + 0  // [2×100]
         let dW2 = g + 300  // [100×3]
 
         // Fused (the rewrite of 14 ops): z1 = x · W1 + b1; h1 = relu(z1);
         // scores = h1 · W2 + b2; data_loss = mean over the batch of −log softmax(z2)[y], and its gradient, in one kernel
         do {
-            let xT = s + 62904  // [2×304] inputs, one row per feature
-            let scoresT = s + 63512, dScoresT = s + 65048  // [3×304] one row per class
-            let exampleLosses = s + 66840  // [300] each example's loss
-            let labelsT = s + 67140  // [300] the labels as Scalars
-            let hT = s + 67440  // [100×304] h1, one row per unit
-            let partial = s + 97840  // [100×6×8] each unit's sums, by lane
+            let xT = s + 63008  // [2×304] inputs, one row per feature
+            let scoresT = s + 63616, dScoresT = s + 65152  // [3×304] one row per class
+            let exampleLosses = s + 66944  // [300] each example's loss
+            let labelsT = s + 67244  // [300] the labels as Scalars
+            let hT = s + 67544  // [100×304] h1, one row per unit
+            let partial = s + 97944  // [100×6×8] each unit's sums, by lane
 
             // Layout: x transposed to one row per feature, the batch padded to 304 examples with zero inputs
             for r in 0..<300 {
@@ -1611,11 +1621,11 @@ public struct SpiralNet: Sendable {
         let W1 = p + 0  // [2×100]
         let b1 = p + 200  // [100]
         let z1_linear = s + 0  // [1×100]
-        let h1 = s + 100  // [1×100]
+        let h1 = s + 112  // [1×100]
         let W2 = p + 300  // [100×3]
         let b2 = p + 600  // [3]
-        let z2_linear = s + 200  // [1×3]
-        let z2 = s + 203  // [1×3]
+        let z2_linear = s + 224  // [1×3]
+        let z2 = s + 240  // [1×3]
 
         // z1_linear = x · W1   [1×2]·[2×100]
         Self.productRows(x, 2, 1, W1, z1_linear, 1, 2, 100)
@@ -1641,11 +1651,11 @@ public struct SpiralNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [2×100]
         let W2 = p + 300  // [100×3]
-        let z2 = s + 203  // [1×3]
-        let data_loss = s + 206  // scalar
-        let W1_squared = s + 207  // scalar
-        let W2_squared = s + 208  // scalar
-        let loss = s + 209  // scalar
+        let z2 = s + 240  // [1×3]
+        let data_loss = s + 256  // scalar
+        let W1_squared = s + 272  // scalar
+        let W2_squared = s + 288  // scalar
+        let loss = s + 304  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1702,20 +1712,20 @@ public struct SpiralNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [2×100]
-        let h1 = s + 100  // [1×100]
+        let h1 = s + 112  // [1×100]
         let W2 = p + 300  // [100×3]
-        let z2 = s + 203  // [1×3]
-        let data_loss = s + 206  // scalar
-        let W1_squared = s + 207  // scalar
-        let W2_squared = s + 208  // scalar
-        let loss = s + 209  // scalar
-        let dz2 = s + 210  // [1×3]
+        let z2 = s + 240  // [1×3]
+        let data_loss = s + 256  // scalar
+        let W1_squared = s + 272  // scalar
+        let W2_squared = s + 288  // scalar
+        let loss = s + 304  // scalar
+        let dz2 = s + 320  // [1×3]
         let dz2_sum = g + 600  // [3]
-        let dh1 = s + 213  // [1×100]
-        let dW2_via_z2_linear = s + 613  // [100×3]
-        let dz1 = s + 1213  // [1×100]
+        let dh1 = s + 336  // [1×100]
+        let dW2_via_z2_linear = s + 752  // [100×3]
+        let dz1 = s + 1360  // [1×100]
         let dz1_sum = g + 200  // [100]
-        let dW1_via_z1_linear = s + 1313  // [2×100]
+        let dW1_via_z1_linear = s + 1472  // [2×100]
         let dW1 = g + 0  // [2×100]
         let dW2 = g + 300  // [100×3]
 
@@ -1788,12 +1798,12 @@ public struct SpiralNet: Sendable {
         dz2_sum[2] = dz2[2]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 313, 100, 3)  // Bᵀ: [100×3] → [3×100]
-        Self.productRows(dz2, 3, 1, s + 313, dh1, 1, 3, 100)
+        Self.transposeCopy(W2, s + 448, 100, 3)  // Bᵀ: [100×3] → [3×100]
+        Self.productRows(dz2, 3, 1, s + 448, dh1, 1, 3, 100)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 3, h1, s + 913, 3, 1, 100)  // Cᵀ [3×100]
-        Self.transposeCopy(s + 913, dW2_via_z2_linear, 3, 100)
+        Self.productRows(dz2, 1, 3, h1, s + 1056, 3, 1, 100)  // Cᵀ [3×100]
+        Self.transposeCopy(s + 1056, dW2_via_z2_linear, 3, 100)
 
         // 1 where z1 > 0, that is where h1 > 0
         // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)

@@ -32,18 +32,18 @@ public struct TenClassNet: Sendable {
     public static let outputCount = 10
     /// Length of the flat parameter vector.
     public static let parameterCount = 322
-    /// Scalars a `Workspace` holds: the gradient, then 7648 of scratch.
-    public static let workspaceCount = 7970
+    /// Scalars a `Workspace` holds: the gradient, then 7748 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 8070
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 24]), ("b1", 48, [24]), ("W2", 72, [24, 10]), ("b2", 312, [10])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 322
-    static let scoresOffset = 2900
+    static let scoresOffset = 2912
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 58
-    static let scratchOffsetSingle = 322
+    static let scoresOffsetSingle = 80
+    static let scratchOffsetSingle = 336
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct TenClassNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct TenClassNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct TenClassNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct TenClassNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct TenClassNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "TenClassNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1315,7 +1325,7 @@ public struct TenClassNet: Sendable {
         let W2 = p + 72  // [24×10]
         let b2 = p + 312  // [10]
         let z2_linear = s + 2400  // [50×10]
-        let z2 = s + 2900  // [50×10]
+        let z2 = s + 2912  // [50×10]
 
         // z1_linear = x · W1   [50×2]·[2×24]
         Self.productRows(x, 2, 1, W1, z1_linear, 50, 2, 24)
@@ -1347,11 +1357,11 @@ public struct TenClassNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [2×24]
         let W2 = p + 72  // [24×10]
-        let z2 = s + 2900  // [50×10]
-        let data_loss = s + 3400  // scalar
-        let W1_squared = s + 3401  // scalar
-        let W2_squared = s + 3402  // scalar
-        let loss = s + 3403  // scalar
+        let z2 = s + 2912  // [50×10]
+        let data_loss = s + 3424  // scalar
+        let W1_squared = s + 3440  // scalar
+        let W2_squared = s + 3456  // scalar
+        let loss = s + 3472  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1411,28 +1421,28 @@ public struct TenClassNet: Sendable {
         let b1 = p + 48  // [24]
         let W2 = p + 72  // [24×10]
         let b2 = p + 312  // [10]
-        let data_loss = s + 3400  // scalar
-        let W1_squared = s + 3401  // scalar
-        let W2_squared = s + 3402  // scalar
-        let loss = s + 3403  // scalar
+        let data_loss = s + 3424  // scalar
+        let W1_squared = s + 3440  // scalar
+        let W2_squared = s + 3456  // scalar
+        let loss = s + 3472  // scalar
         let dz2_sum = g + 312  // [10]
-        let dW2_via_z2_linear = s + 3404  // [24×10]
+        let dW2_via_z2_linear = s + 3488  // [24×10]
         let dz1_sum = g + 48  // [24]
-        let dW1_via_z1_linear = s + 3644  // [2×24]
+        let dW1_via_z1_linear = s + 3728  // [2×24]
         let dW1 = g + 0  // [2×24]
         let dW2 = g + 72  // [24×10]
 
         // Fused (the rewrite of 14 ops): z1 = x · W1 + b1; h1 = relu(z1);
         // scores = h1 · W2 + b2; data_loss = mean over the batch of −log softmax(z2)[y], and its gradient, in one kernel
         do {
-            let xT = s + 3692  // [2×64] inputs, one row per feature
-            let scoresT = s + 3820, dScoresT = s + 5356  // [10×64] one row per class
-            let exampleLosses = s + 6124  // [50] each example's loss
-            let labelsT = s + 6174  // [50] the labels as Scalars
-            let W1p = s + 6224, b1p = s + 6272  // W1 [2×24], b1 [24], zero-padded
-            let W2t = s + 6296  // W2ᵀ [10×24], zero-padded
-            let dW2t = s + 6536, dW1p = s + 6776, db1p = s + 6824  // padded sums
-            let chunk = s + 6848  // [50×2×8] h and dz of the backward pass's vector of units
+            let xT = s + 3776  // [2×64] inputs, one row per feature
+            let scoresT = s + 3904, dScoresT = s + 5440  // [10×64] one row per class
+            let exampleLosses = s + 6208  // [50] each example's loss
+            let labelsT = s + 6258  // [50] the labels as Scalars
+            let W1p = s + 6308, b1p = s + 6356  // W1 [2×24], b1 [24], zero-padded
+            let W2t = s + 6380  // W2ᵀ [10×24], zero-padded
+            let dW2t = s + 6620, dW1p = s + 6860, db1p = s + 6908  // padded sums
+            let chunk = s + 6932  // [50×2×8] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 64 examples with zero inputs
             for r in 0..<50 {
@@ -1694,11 +1704,11 @@ public struct TenClassNet: Sendable {
         let W1 = p + 0  // [2×24]
         let b1 = p + 48  // [24]
         let z1_linear = s + 0  // [1×24]
-        let h1 = s + 24  // [1×24]
+        let h1 = s + 32  // [1×24]
         let W2 = p + 72  // [24×10]
         let b2 = p + 312  // [10]
-        let z2_linear = s + 48  // [1×10]
-        let z2 = s + 58  // [1×10]
+        let z2_linear = s + 64  // [1×10]
+        let z2 = s + 80  // [1×10]
 
         // z1_linear = x · W1   [1×2]·[2×24]
         Self.productRows(x, 2, 1, W1, z1_linear, 1, 2, 24)
@@ -1731,11 +1741,11 @@ public struct TenClassNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [2×24]
         let W2 = p + 72  // [24×10]
-        let z2 = s + 58  // [1×10]
-        let data_loss = s + 68  // scalar
-        let W1_squared = s + 69  // scalar
-        let W2_squared = s + 70  // scalar
-        let loss = s + 71  // scalar
+        let z2 = s + 80  // [1×10]
+        let data_loss = s + 96  // scalar
+        let W1_squared = s + 112  // scalar
+        let W2_squared = s + 128  // scalar
+        let loss = s + 144  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1792,20 +1802,20 @@ public struct TenClassNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [2×24]
-        let h1 = s + 24  // [1×24]
+        let h1 = s + 32  // [1×24]
         let W2 = p + 72  // [24×10]
-        let z2 = s + 58  // [1×10]
-        let data_loss = s + 68  // scalar
-        let W1_squared = s + 69  // scalar
-        let W2_squared = s + 70  // scalar
-        let loss = s + 71  // scalar
-        let dz2 = s + 72  // [1×10]
+        let z2 = s + 80  // [1×10]
+        let data_loss = s + 96  // scalar
+        let W1_squared = s + 112  // scalar
+        let W2_squared = s + 128  // scalar
+        let loss = s + 144  // scalar
+        let dz2 = s + 160  // [1×10]
         let dz2_sum = g + 312  // [10]
-        let dh1 = s + 82  // [1×24]
-        let dW2_via_z2_linear = s + 106  // [24×10]
-        let dz1 = s + 346  // [1×24]
+        let dh1 = s + 176  // [1×24]
+        let dW2_via_z2_linear = s + 208  // [24×10]
+        let dz1 = s + 448  // [1×24]
         let dz1_sum = g + 48  // [24]
-        let dW1_via_z1_linear = s + 370  // [2×24]
+        let dW1_via_z1_linear = s + 480  // [2×24]
         let dW1 = g + 0  // [2×24]
         let dW2 = g + 72  // [24×10]
 

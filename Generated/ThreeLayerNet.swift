@@ -31,18 +31,18 @@ public struct ThreeLayerNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 98
-    /// Scalars a `Workspace` holds: the gradient, then 517 of scratch.
-    public static let workspaceCount = 615
+    /// Scalars a `Workspace` holds: the gradient, then 624 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 722
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 8]), ("W2", 32, [8, 6]), ("W3", 80, [6, 3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("W2", nil), ("W3", nil)]
     static let stateCount = 98
-    static let scoresOffset = 216
+    static let scoresOffset = 240
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 28
-    static let scratchOffsetSingle = 98
+    static let scoresOffsetSingle = 64
+    static let scratchOffsetSingle = 112
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -125,7 +125,7 @@ public struct ThreeLayerNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -151,7 +151,7 @@ public struct ThreeLayerNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -176,7 +176,7 @@ public struct ThreeLayerNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -198,7 +198,7 @@ public struct ThreeLayerNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -223,13 +223,23 @@ public struct ThreeLayerNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "ThreeLayerNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1159,9 +1169,9 @@ public struct ThreeLayerNet: Sendable {
         let h1 = s + 48  // [6×8]
         let W2 = p + 32  // [8×6]
         let z2 = s + 96  // [6×6]
-        let h2 = s + 180  // [6×6]
+        let h2 = s + 192  // [6×6]
         let W3 = p + 80  // [6×3]
-        let z3 = s + 216  // [6×3]
+        let z3 = s + 240  // [6×3]
 
         // z1 = x · W1   [6×4]·[4×8]
         Self.productRows(x, 4, 1, W1, z1, 6, 4, 8)
@@ -1172,8 +1182,8 @@ public struct ThreeLayerNet: Sendable {
         }
 
         // z2 = h1 · W2   [6×8]·[8×6]
-        Self.transposeCopy(W2, s + 132, 8, 6)  // B: [8×6] → [6×8]
-        Self.productDots(h1, s + 132, z2, 6, 8, 6)
+        Self.transposeCopy(W2, s + 144, 8, 6)  // B: [8×6] → [6×8]
+        Self.productDots(h1, s + 144, z2, 6, 8, 6)
 
         // h2 = relu(z2)
         for i in 0..<36 {
@@ -1197,8 +1207,8 @@ public struct ThreeLayerNet: Sendable {
     /// Forward pass and loss of 6 examples.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let z3 = s + 216  // [6×3]
-        let loss = s + 234  // scalar
+        let z3 = s + 240  // [6×3]
+        let loss = s + 272  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1229,17 +1239,17 @@ public struct ThreeLayerNet: Sendable {
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let h1 = s + 48  // [6×8]
         let W2 = p + 32  // [8×6]
-        let h2 = s + 180  // [6×6]
+        let h2 = s + 192  // [6×6]
         let W3 = p + 80  // [6×3]
-        let z3 = s + 216  // [6×3]
-        let loss = s + 234  // scalar
-        let dz3 = s + 235  // [6×3]
-        let dh2 = s + 253  // [6×6]
+        let z3 = s + 240  // [6×3]
+        let loss = s + 272  // scalar
+        let dz3 = s + 288  // [6×3]
+        let dh2 = s + 320  // [6×6]
         let dW3 = g + 80  // [6×3]
-        let dz2 = s + 289  // [6×6]
-        let dh1 = s + 325  // [6×8]
+        let dz2 = s + 368  // [6×6]
+        let dh1 = s + 416  // [6×8]
         let dW2 = g + 32  // [8×6]
-        let dz1 = s + 469  // [6×8]
+        let dz1 = s + 560  // [6×8]
         let dW1 = g + 0  // [4×8]
 
         // Forward pass (its values stay in the scratch for what follows).
@@ -1310,12 +1320,12 @@ public struct ThreeLayerNet: Sendable {
         }
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 373, 8, 6)  // Bᵀ: [8×6] → [6×8]
-        Self.productRows(dz2, 6, 1, s + 373, dh1, 6, 6, 8)
+        Self.transposeCopy(W2, s + 464, 8, 6)  // Bᵀ: [8×6] → [6×8]
+        Self.productRows(dz2, 6, 1, s + 464, dh1, 6, 6, 8)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 6, h1, s + 421, 6, 6, 8)  // Cᵀ [6×8]
-        Self.transposeCopy(s + 421, dW2, 6, 8)
+        Self.productRows(dz2, 1, 6, h1, s + 512, 6, 6, 8)  // Cᵀ [6×8]
+        Self.transposeCopy(s + 512, dW2, 6, 8)
 
         // 1 where z1 > 0, that is where h1 > 0
         // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
@@ -1335,12 +1345,12 @@ public struct ThreeLayerNet: Sendable {
     static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [4×8]
         let z1 = s + 0  // [1×8]
-        let h1 = s + 8  // [1×8]
+        let h1 = s + 16  // [1×8]
         let W2 = p + 32  // [8×6]
-        let z2 = s + 16  // [1×6]
-        let h2 = s + 22  // [1×6]
+        let z2 = s + 32  // [1×6]
+        let h2 = s + 48  // [1×6]
         let W3 = p + 80  // [6×3]
-        let z3 = s + 28  // [1×3]
+        let z3 = s + 64  // [1×3]
 
         // z1 = x · W1   [1×4]·[4×8]
         Self.productRows(x, 4, 1, W1, z1, 1, 4, 8)
@@ -1381,8 +1391,8 @@ public struct ThreeLayerNet: Sendable {
     /// Forward pass and loss of one example.
     @inline(never)
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let z3 = s + 28  // [1×3]
-        let loss = s + 31  // scalar
+        let z3 = s + 64  // [1×3]
+        let loss = s + 80  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1411,19 +1421,19 @@ public struct ThreeLayerNet: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for one example.
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let h1 = s + 8  // [1×8]
+        let h1 = s + 16  // [1×8]
         let W2 = p + 32  // [8×6]
-        let h2 = s + 22  // [1×6]
+        let h2 = s + 48  // [1×6]
         let W3 = p + 80  // [6×3]
-        let z3 = s + 28  // [1×3]
-        let loss = s + 31  // scalar
-        let dz3 = s + 32  // [1×3]
-        let dh2 = s + 35  // [1×6]
+        let z3 = s + 64  // [1×3]
+        let loss = s + 80  // scalar
+        let dz3 = s + 96  // [1×3]
+        let dh2 = s + 112  // [1×6]
         let dW3 = g + 80  // [6×3]
-        let dz2 = s + 41  // [1×6]
-        let dh1 = s + 47  // [1×8]
+        let dz2 = s + 128  // [1×6]
+        let dh1 = s + 144  // [1×8]
         let dW2 = g + 32  // [8×6]
-        let dz1 = s + 151  // [1×8]
+        let dz1 = s + 256  // [1×8]
         let dW1 = g + 0  // [4×8]
 
         // Forward pass (its values stay in the scratch for what follows).
@@ -1506,12 +1516,12 @@ public struct ThreeLayerNet: Sendable {
         }
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 55, 8, 6)  // Bᵀ: [8×6] → [6×8]
-        Self.productRows(dz2, 6, 1, s + 55, dh1, 1, 6, 8)
+        Self.transposeCopy(W2, s + 160, 8, 6)  // Bᵀ: [8×6] → [6×8]
+        Self.productRows(dz2, 6, 1, s + 160, dh1, 1, 6, 8)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 6, h1, s + 103, 6, 1, 8)  // Cᵀ [6×8]
-        Self.transposeCopy(s + 103, dW2, 6, 8)
+        Self.productRows(dz2, 1, 6, h1, s + 208, 6, 1, 8)  // Cᵀ [6×8]
+        Self.transposeCopy(s + 208, dW2, 6, 8)
 
         // 1 where z1 > 0, that is where h1 > 0
         // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)

@@ -32,8 +32,8 @@ public struct TwoClassNet: Sendable {
     public static let outputCount = 2
     /// Length of the flat parameter vector.
     public static let parameterCount = 66
-    /// Scalars a `Workspace` holds: the gradient, then 3233 of scratch.
-    public static let workspaceCount = 3299
+    /// Scalars a `Workspace` holds: the gradient, then 3264 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 3330
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [1, 16]), ("b1", 16, [16]), ("W2", 32, [16, 2]), ("b2", 64, [2])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -42,8 +42,8 @@ public struct TwoClassNet: Sendable {
     static let stateCount = 66
     static let scoresOffset = 1120
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 34
-    static let scratchOffsetSingle = 66
+    static let scoresOffsetSingle = 48
+    static let scratchOffsetSingle = 80
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct TwoClassNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct TwoClassNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct TwoClassNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct TwoClassNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct TwoClassNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "TwoClassNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1389,14 +1399,14 @@ public struct TwoClassNet: Sendable {
         // Fused (the rewrite of 14 ops): z1 = x · W1 + b1; h1 = relu(z1);
         // scores = h1 · W2 + b2; loss = mean over the batch of −log softmax(z2)[y], and its gradient, in one kernel
         do {
-            let xT = s + 1217  // [1×32] inputs, one row per feature
-            let scoresT = s + 1249, dScoresT = s + 1761  // [2×32] one row per class
-            let exampleLosses = s + 2529  // [32] each example's loss
-            let labelsT = s + 2561  // [32] the labels as Scalars
-            let W1p = s + 2593, b1p = s + 2609  // W1 [1×16], b1 [16], zero-padded
-            let W2t = s + 2625  // W2ᵀ [2×16], zero-padded
-            let dW2t = s + 2657, dW1p = s + 2689, db1p = s + 2705  // padded sums
-            let chunk = s + 2721  // [32×2×8] h and dz of the backward pass's vector of units
+            let xT = s + 1232  // [1×32] inputs, one row per feature
+            let scoresT = s + 1264, dScoresT = s + 1776  // [2×32] one row per class
+            let exampleLosses = s + 2544  // [32] each example's loss
+            let labelsT = s + 2576  // [32] the labels as Scalars
+            let W1p = s + 2608, b1p = s + 2624  // W1 [1×16], b1 [16], zero-padded
+            let W2t = s + 2640  // W2ᵀ [2×16], zero-padded
+            let dW2t = s + 2672, dW1p = s + 2704, db1p = s + 2720  // padded sums
+            let chunk = s + 2736  // [32×2×8] h and dz of the backward pass's vector of units
 
             // Layout: x transposed to one row per feature, the batch padded to 32 examples with zero inputs
             for r in 0..<32 {
@@ -1531,7 +1541,7 @@ public struct TwoClassNet: Sendable {
         let W2 = p + 32  // [16×2]
         let b2 = p + 64  // [2]
         let z2_linear = s + 32  // [1×2]
-        let z2 = s + 34  // [1×2]
+        let z2 = s + 48  // [1×2]
 
         // z1_linear = x · W1   [1×1]·[1×16]
         z1_linear[0] = x[0] * W1[0]
@@ -1629,8 +1639,8 @@ public struct TwoClassNet: Sendable {
     /// Forward pass and loss of one example.
     @inline(never)
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let z2 = s + 34  // [1×2]
-        let loss = s + 36  // scalar
+        let z2 = s + 48  // [1×2]
+        let loss = s + 64  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1661,13 +1671,13 @@ public struct TwoClassNet: Sendable {
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let h1 = s + 16  // [1×16]
         let W2 = p + 32  // [16×2]
-        let z2 = s + 34  // [1×2]
-        let loss = s + 36  // scalar
-        let dz2 = s + 37  // [1×2]
+        let z2 = s + 48  // [1×2]
+        let loss = s + 64  // scalar
+        let dz2 = s + 80  // [1×2]
         let dz2_sum = g + 64  // [2]
-        let dh1 = s + 39  // [1×16]
+        let dh1 = s + 96  // [1×16]
         let dW2 = g + 32  // [16×2]
-        let dz1 = s + 119  // [1×16]
+        let dz1 = s + 176  // [1×16]
         let dz1_sum = g + 16  // [16]
         let dW1 = g + 0  // [1×16]
 
@@ -1712,12 +1722,12 @@ public struct TwoClassNet: Sendable {
         dz2_sum[1] = dz2[1]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 55, 16, 2)  // Bᵀ: [16×2] → [2×16]
-        Self.productRows(dz2, 2, 1, s + 55, dh1, 1, 2, 16)
+        Self.transposeCopy(W2, s + 112, 16, 2)  // Bᵀ: [16×2] → [2×16]
+        Self.productRows(dz2, 2, 1, s + 112, dh1, 1, 2, 16)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 2, h1, s + 87, 2, 1, 16)  // Cᵀ [2×16]
-        Self.transposeCopy(s + 87, dW2, 2, 16)
+        Self.productRows(dz2, 1, 2, h1, s + 144, 2, 1, 16)  // Cᵀ [2×16]
+        Self.transposeCopy(s + 144, dW2, 2, 16)
 
         // 1 where z1 > 0, that is where h1 > 0
         // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)

@@ -32,8 +32,8 @@ public struct WideHiddenNet: Sendable {
     public static let outputCount = 2
     /// Length of the flat parameter vector.
     public static let parameterCount = 30722
-    /// Scalars a `Workspace` holds: the gradient, then 176676 of scratch.
-    public static let workspaceCount = 207398
+    /// Scalars a `Workspace` holds: the gradient, then 176752 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 207474
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [12, 2048]), ("b1", 24576, [2048]), ("W2", 26624, [2048, 2]), ("b2", 30720, [2])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -42,8 +42,8 @@ public struct WideHiddenNet: Sendable {
     static let stateCount = 30722
     static let scoresOffset = 69664
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 4098
-    static let scratchOffsetSingle = 30722
+    static let scoresOffsetSingle = 4112
+    static let scratchOffsetSingle = 30736
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct WideHiddenNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct WideHiddenNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct WideHiddenNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct WideHiddenNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct WideHiddenNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "WideHiddenNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1199,9 +1209,9 @@ public struct WideHiddenNet: Sendable {
         let W2 = p + 26624  // [2048×2]
         let z2 = s + 69664  // [16×2]
         let data_loss = s + 69696  // scalar
-        let W1_squared = s + 69697  // scalar
-        let W2_squared = s + 69698  // scalar
-        let loss = s + 69699  // scalar
+        let W1_squared = s + 69712  // scalar
+        let W2_squared = s + 69728  // scalar
+        let loss = s + 69744  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1262,16 +1272,16 @@ public struct WideHiddenNet: Sendable {
         let W2 = p + 26624  // [2048×2]
         let z2 = s + 69664  // [16×2]
         let data_loss = s + 69696  // scalar
-        let W1_squared = s + 69697  // scalar
-        let W2_squared = s + 69698  // scalar
-        let loss = s + 69699  // scalar
-        let dz2 = s + 69700  // [16×2]
+        let W1_squared = s + 69712  // scalar
+        let W2_squared = s + 69728  // scalar
+        let loss = s + 69744  // scalar
+        let dz2 = s + 69760  // [16×2]
         let dz2_sum = g + 30720  // [2]
-        let dh1 = s + 69732  // [16×2048]
-        let dW2_via_z2_linear = s + 106596  // [2048×2]
-        let dz1 = s + 114788  // [16×2048]
+        let dh1 = s + 69792  // [16×2048]
+        let dW2_via_z2_linear = s + 106656  // [2048×2]
+        let dz1 = s + 114848  // [16×2048]
         let dz1_sum = g + 24576  // [2048]
-        let dW1_via_z1_linear = s + 147556  // [12×2048]
+        let dW1_via_z1_linear = s + 147616  // [12×2048]
         let dW1 = g + 0  // [12×2048]
         let dW2 = g + 26624  // [2048×2]
 
@@ -1349,12 +1359,12 @@ public struct WideHiddenNet: Sendable {
         }
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 102500, 2048, 2)  // Bᵀ: [2048×2] → [2×2048]
-        Self.productRows(dz2, 2, 1, s + 102500, dh1, 16, 2, 2048)
+        Self.transposeCopy(W2, s + 102560, 2048, 2)  // Bᵀ: [2048×2] → [2×2048]
+        Self.productRows(dz2, 2, 1, s + 102560, dh1, 16, 2, 2048)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 2, h1, s + 110692, 2, 16, 2048)  // Cᵀ [2×2048]
-        Self.transposeCopy(s + 110692, dW2_via_z2_linear, 2, 2048)
+        Self.productRows(dz2, 1, 2, h1, s + 110752, 2, 16, 2048)  // Cᵀ [2×2048]
+        Self.transposeCopy(s + 110752, dW2_via_z2_linear, 2, 2048)
 
         // 1 where z1 > 0, that is where h1 > 0
         // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)
@@ -1369,7 +1379,7 @@ public struct WideHiddenNet: Sendable {
         // dL/dW1 = xᵀ · dL/dz1
         // dL/dW1 = 2·W1 · 0.001   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)   (in the product's epilogue)
         // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)   (in the product's epilogue)
-        Self.productPacked(x, 1, 12, dz1, 2048, 1, dW1_via_z1_linear, 12, 16, 2048, s + 172132, s + 172324) { row, rows, column, columns in
+        Self.productPacked(x, 1, 12, dz1, 2048, 1, dW1_via_z1_linear, 12, 16, 2048, s + 172192, s + 172384) { row, rows, column, columns in
             for r in row..<row + rows {
                 for c in column..<column + columns {
                     let i = r &* 2048 &+ c
@@ -1399,7 +1409,7 @@ public struct WideHiddenNet: Sendable {
         let W2 = p + 26624  // [2048×2]
         let b2 = p + 30720  // [2]
         let z2_linear = s + 4096  // [1×2]
-        let z2 = s + 4098  // [1×2]
+        let z2 = s + 4112  // [1×2]
 
         // z1_linear = x · W1   [1×12]·[12×2048]
         Self.productRows(x, 12, 1, W1, z1_linear, 1, 12, 2048)
@@ -1424,11 +1434,11 @@ public struct WideHiddenNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [12×2048]
         let W2 = p + 26624  // [2048×2]
-        let z2 = s + 4098  // [1×2]
-        let data_loss = s + 4100  // scalar
-        let W1_squared = s + 4101  // scalar
-        let W2_squared = s + 4102  // scalar
-        let loss = s + 4103  // scalar
+        let z2 = s + 4112  // [1×2]
+        let data_loss = s + 4128  // scalar
+        let W1_squared = s + 4144  // scalar
+        let W2_squared = s + 4160  // scalar
+        let loss = s + 4176  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1487,18 +1497,18 @@ public struct WideHiddenNet: Sendable {
         let W1 = p + 0  // [12×2048]
         let h1 = s + 2048  // [1×2048]
         let W2 = p + 26624  // [2048×2]
-        let z2 = s + 4098  // [1×2]
-        let data_loss = s + 4100  // scalar
-        let W1_squared = s + 4101  // scalar
-        let W2_squared = s + 4102  // scalar
-        let loss = s + 4103  // scalar
-        let dz2 = s + 4104  // [1×2]
+        let z2 = s + 4112  // [1×2]
+        let data_loss = s + 4128  // scalar
+        let W1_squared = s + 4144  // scalar
+        let W2_squared = s + 4160  // scalar
+        let loss = s + 4176  // scalar
+        let dz2 = s + 4192  // [1×2]
         let dz2_sum = g + 30720  // [2]
-        let dh1 = s + 4106  // [1×2048]
-        let dW2_via_z2_linear = s + 10250  // [2048×2]
-        let dz1 = s + 18442  // [1×2048]
+        let dh1 = s + 4208  // [1×2048]
+        let dW2_via_z2_linear = s + 10352  // [2048×2]
+        let dz1 = s + 18544  // [1×2048]
         let dz1_sum = g + 24576  // [2048]
-        let dW1_via_z1_linear = s + 20490  // [12×2048]
+        let dW1_via_z1_linear = s + 20592  // [12×2048]
         let dW1 = g + 0  // [12×2048]
         let dW2 = g + 26624  // [2048×2]
 
@@ -1570,12 +1580,12 @@ public struct WideHiddenNet: Sendable {
         dz2_sum[1] = dz2[1]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 6154, 2048, 2)  // Bᵀ: [2048×2] → [2×2048]
-        Self.productRows(dz2, 2, 1, s + 6154, dh1, 1, 2, 2048)
+        Self.transposeCopy(W2, s + 6256, 2048, 2)  // Bᵀ: [2048×2] → [2×2048]
+        Self.productRows(dz2, 2, 1, s + 6256, dh1, 1, 2, 2048)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 2, h1, s + 14346, 2, 1, 2048)  // Cᵀ [2×2048]
-        Self.transposeCopy(s + 14346, dW2_via_z2_linear, 2, 2048)
+        Self.productRows(dz2, 1, 2, h1, s + 14448, 2, 1, 2048)  // Cᵀ [2×2048]
+        Self.transposeCopy(s + 14448, dW2_via_z2_linear, 2, 2048)
 
         // 1 where z1 > 0, that is where h1 > 0
         // dL/dz1 = dL/dh1 · 1[z1 > 0]   (∂h1/∂z1 = 1 where z1 > 0, else 0)

@@ -34,18 +34,18 @@ public struct WideLayersNet: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 74234
-    /// Scalars a `Workspace` holds: the gradient, then 210377 of scratch.
-    public static let workspaceCount = 284611
+    /// Scalars a `Workspace` holds: the gradient, then 210552 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 284786
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [300, 130]), ("b1", 39000, [130]), ("W2", 39130, [130, 260]), ("b2", 72930, [260]), ("W3", 73190, [260, 4]), ("b3", 74230, [4])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil), ("W3", nil), ("b3", nil)]
     static let stateCount = 74234
-    static let scoresOffset = 84876
+    static let scoresOffset = 84912
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 784
-    static let scratchOffsetSingle = 74234
+    static let scoresOffsetSingle = 848
+    static let scratchOffsetSingle = 74240
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -128,7 +128,7 @@ public struct WideLayersNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -154,7 +154,7 @@ public struct WideLayersNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -179,7 +179,7 @@ public struct WideLayersNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -201,7 +201,7 @@ public struct WideLayersNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -226,13 +226,23 @@ public struct WideLayersNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "WideLayersNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1232,20 +1242,20 @@ public struct WideLayersNet: Sendable {
         let W1 = p + 0  // [300×130]
         let b1 = p + 39000  // [130]
         let z1_linear = s + 0  // [14×130]
-        let h1 = s + 40364  // [14×130]
+        let h1 = s + 40368  // [14×130]
         let W2 = p + 39130  // [130×260]
         let b2 = p + 72930  // [260]
-        let z2_linear = s + 42184  // [14×260]
-        let h2 = s + 80140  // [14×260]
+        let z2_linear = s + 42192  // [14×260]
+        let h2 = s + 80160  // [14×260]
         let W3 = p + 73190  // [260×4]
         let b3 = p + 74230  // [4]
-        let z3_linear = s + 83780  // [14×4]
-        let z3 = s + 84876  // [14×4]
+        let z3_linear = s + 83808  // [14×4]
+        let z3 = s + 84912  // [14×4]
 
         // z1_linear = x · W1   [14×300]·[300×130]
         // z1 = z1_linear + b1   (bias added to every row)   (in the product's epilogue)
         // h1 = tanh(z1)   (in the product's epilogue)
-        Self.productPacked(x, 300, 1, W1, 130, 1, z1_linear, 14, 300, 130, s + 1820, s + 3356) { row, rows, column, columns in
+        Self.productPacked(x, 300, 1, W1, 130, 1, z1_linear, 14, 300, 130, s + 1824, s + 3360) { row, rows, column, columns in
             for r in row..<row + rows {
                 for c in column..<column + columns {
                     let i = r &* 130 &+ c
@@ -1258,7 +1268,7 @@ public struct WideLayersNet: Sendable {
         // z2_linear = h1 · W2   [14×130]·[130×260]
         // z2 = z2_linear + b2   (bias added to every row)   (in the product's epilogue)
         // h2 = relu(z2)   (in the product's epilogue)
-        Self.productPacked(h1, 130, 1, W2, 260, 1, z2_linear, 14, 130, 260, s + 45824, s + 46604) { row, rows, column, columns in
+        Self.productPacked(h1, 130, 1, W2, 260, 1, z2_linear, 14, 130, 260, s + 45840, s + 46624) { row, rows, column, columns in
             for r in row..<row + rows {
                 for c in column..<column + columns {
                     let i = r &* 260 &+ c
@@ -1269,8 +1279,8 @@ public struct WideLayersNet: Sendable {
         }
 
         // z3_linear = h2 · W3   [14×260]·[260×4]
-        Self.transposeCopy(W3, s + 83836, 260, 4)  // B: [260×4] → [4×260]
-        Self.productDots(h2, s + 83836, z3_linear, 14, 260, 4)
+        Self.transposeCopy(W3, s + 83872, 260, 4)  // B: [260×4] → [4×260]
+        Self.productDots(h2, s + 83872, z3_linear, 14, 260, 4)
 
         // z3 = z3_linear + b3   (bias added to every row)
         for r in 0..<14 {
@@ -1287,12 +1297,12 @@ public struct WideLayersNet: Sendable {
         let W1 = p + 0  // [300×130]
         let W2 = p + 39130  // [130×260]
         let W3 = p + 73190  // [260×4]
-        let z3 = s + 84876  // [14×4]
-        let data_loss = s + 84932  // scalar
-        let W1_squared = s + 84933  // scalar
-        let W2_squared = s + 84934  // scalar
-        let W3_squared = s + 84935  // scalar
-        let loss = s + 84936  // scalar
+        let z3 = s + 84912  // [14×4]
+        let data_loss = s + 84976  // scalar
+        let W1_squared = s + 84992  // scalar
+        let W2_squared = s + 85008  // scalar
+        let W3_squared = s + 85024  // scalar
+        let loss = s + 85040  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1360,27 +1370,27 @@ public struct WideLayersNet: Sendable {
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [300×130]
-        let h1 = s + 40364  // [14×130]
+        let h1 = s + 40368  // [14×130]
         let W2 = p + 39130  // [130×260]
-        let h2 = s + 80140  // [14×260]
+        let h2 = s + 80160  // [14×260]
         let W3 = p + 73190  // [260×4]
-        let z3 = s + 84876  // [14×4]
-        let data_loss = s + 84932  // scalar
-        let W1_squared = s + 84933  // scalar
-        let W2_squared = s + 84934  // scalar
-        let W3_squared = s + 84935  // scalar
-        let loss = s + 84936  // scalar
-        let dz3 = s + 84937  // [14×4]
+        let z3 = s + 84912  // [14×4]
+        let data_loss = s + 84976  // scalar
+        let W1_squared = s + 84992  // scalar
+        let W2_squared = s + 85008  // scalar
+        let W3_squared = s + 85024  // scalar
+        let loss = s + 85040  // scalar
+        let dz3 = s + 85056  // [14×4]
         let dz3_sum = g + 74230  // [4]
-        let dh2 = s + 84993  // [14×260]
-        let dW3_via_z3_linear = s + 89673  // [260×4]
-        let dz2 = s + 91753  // [14×260]
+        let dh2 = s + 85120  // [14×260]
+        let dW3_via_z3_linear = s + 89808  // [260×4]
+        let dz2 = s + 91888  // [14×260]
         let dz2_sum = g + 72930  // [260]
-        let dh1 = s + 95393  // [14×130]
-        let dW2_via_z2_linear = s + 135757  // [130×260]
-        let dz1 = s + 169557  // [14×130]
+        let dh1 = s + 95536  // [14×130]
+        let dW2_via_z2_linear = s + 135904  // [130×260]
+        let dz1 = s + 169712  // [14×130]
         let dz1_sum = g + 39000  // [130]
-        let dW1_via_z1_linear = s + 171377  // [300×130]
+        let dW1_via_z1_linear = s + 171536  // [300×130]
         let dW1 = g + 0  // [300×130]
         let dW2 = g + 39130  // [130×260]
         let dW3 = g + 73190  // [260×4]
@@ -1470,12 +1480,12 @@ public struct WideLayersNet: Sendable {
         }
 
         // dL/dh2 = dL/dz3 · W3ᵀ
-        Self.transposeCopy(W3, s + 88633, 260, 4)  // Bᵀ: [260×4] → [4×260]
-        Self.productRows(dz3, 4, 1, s + 88633, dh2, 14, 4, 260)
+        Self.transposeCopy(W3, s + 88768, 260, 4)  // Bᵀ: [260×4] → [4×260]
+        Self.productRows(dz3, 4, 1, s + 88768, dh2, 14, 4, 260)
 
         // dL/dW3 = h2ᵀ · dL/dz3
-        Self.productRows(dz3, 1, 4, h2, s + 90713, 4, 14, 260)  // Cᵀ [4×260]
-        Self.transposeCopy(s + 90713, dW3_via_z3_linear, 4, 260)
+        Self.productRows(dz3, 1, 4, h2, s + 90848, 4, 14, 260)  // Cᵀ [4×260]
+        Self.transposeCopy(s + 90848, dW3_via_z3_linear, 4, 260)
 
         // 1 where z2 > 0, that is where h2 > 0
         // dL/dz2 = dL/dh2 · 1[z2 > 0]   (∂h2/∂z2 = 1 where z2 > 0, else 0)
@@ -1491,7 +1501,7 @@ public struct WideLayersNet: Sendable {
         // h1²   (in the product's epilogue)
         // tanh'(z1) = 1 − h1²   (in the product's epilogue)
         // dL/dz1 = dL/dh1 · (1 − h1²)   (∂h1/∂z1 = 1 − tanh²(z1))   (in the product's epilogue)
-        Self.productPacked(dz2, 260, 1, W2, 1, 260, dh1, 14, 260, 130, s + 97213, s + 98749) { row, rows, column, columns in
+        Self.productPacked(dz2, 260, 1, W2, 1, 260, dh1, 14, 260, 130, s + 97360, s + 98896) { row, rows, column, columns in
             for r in row..<row + rows {
                 for c in column..<column + columns {
                     let i = r &* 130 &+ c
@@ -1541,15 +1551,15 @@ public struct WideLayersNet: Sendable {
         let W1 = p + 0  // [300×130]
         let b1 = p + 39000  // [130]
         let z1_linear = s + 0  // [1×130]
-        let h1 = s + 130  // [1×130]
+        let h1 = s + 144  // [1×130]
         let W2 = p + 39130  // [130×260]
         let b2 = p + 72930  // [260]
-        let z2_linear = s + 260  // [1×260]
-        let h2 = s + 520  // [1×260]
+        let z2_linear = s + 288  // [1×260]
+        let h2 = s + 560  // [1×260]
         let W3 = p + 73190  // [260×4]
         let b3 = p + 74230  // [4]
-        let z3_linear = s + 780  // [1×4]
-        let z3 = s + 784  // [1×4]
+        let z3_linear = s + 832  // [1×4]
+        let z3 = s + 848  // [1×4]
 
         // z1_linear = x · W1   [1×300]·[300×130]
         Self.productRows(x, 300, 1, W1, z1_linear, 1, 300, 130)
@@ -1587,12 +1597,12 @@ public struct WideLayersNet: Sendable {
         let W1 = p + 0  // [300×130]
         let W2 = p + 39130  // [130×260]
         let W3 = p + 73190  // [260×4]
-        let z3 = s + 784  // [1×4]
-        let data_loss = s + 788  // scalar
-        let W1_squared = s + 789  // scalar
-        let W2_squared = s + 790  // scalar
-        let W3_squared = s + 791  // scalar
-        let loss = s + 792  // scalar
+        let z3 = s + 848  // [1×4]
+        let data_loss = s + 864  // scalar
+        let W1_squared = s + 880  // scalar
+        let W2_squared = s + 896  // scalar
+        let W3_squared = s + 912  // scalar
+        let loss = s + 928  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1660,27 +1670,27 @@ public struct WideLayersNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [300×130]
-        let h1 = s + 130  // [1×130]
+        let h1 = s + 144  // [1×130]
         let W2 = p + 39130  // [130×260]
-        let h2 = s + 520  // [1×260]
+        let h2 = s + 560  // [1×260]
         let W3 = p + 73190  // [260×4]
-        let z3 = s + 784  // [1×4]
-        let data_loss = s + 788  // scalar
-        let W1_squared = s + 789  // scalar
-        let W2_squared = s + 790  // scalar
-        let W3_squared = s + 791  // scalar
-        let loss = s + 792  // scalar
-        let dz3 = s + 793  // [1×4]
+        let z3 = s + 848  // [1×4]
+        let data_loss = s + 864  // scalar
+        let W1_squared = s + 880  // scalar
+        let W2_squared = s + 896  // scalar
+        let W3_squared = s + 912  // scalar
+        let loss = s + 928  // scalar
+        let dz3 = s + 944  // [1×4]
         let dz3_sum = g + 74230  // [4]
-        let dh2 = s + 797  // [1×260]
-        let dW3_via_z3_linear = s + 2097  // [260×4]
-        let dz2 = s + 4177  // [1×260]
+        let dh2 = s + 960  // [1×260]
+        let dW3_via_z3_linear = s + 2272  // [260×4]
+        let dz2 = s + 4352  // [1×260]
         let dz2_sum = g + 72930  // [260]
-        let dh1 = s + 4437  // [1×130]
-        let dW2_via_z2_linear = s + 4567  // [130×260]
-        let dz1 = s + 38367  // [1×130]
+        let dh1 = s + 4624  // [1×130]
+        let dW2_via_z2_linear = s + 4768  // [130×260]
+        let dz1 = s + 38576  // [1×130]
         let dz1_sum = g + 39000  // [130]
-        let dW1_via_z1_linear = s + 38497  // [300×130]
+        let dW1_via_z1_linear = s + 38720  // [300×130]
         let dW1 = g + 0  // [300×130]
         let dW2 = g + 39130  // [130×260]
         let dW3 = g + 73190  // [260×4]
@@ -1766,12 +1776,12 @@ public struct WideLayersNet: Sendable {
         dz3_sum[3] = dz3[3]
 
         // dL/dh2 = dL/dz3 · W3ᵀ
-        Self.transposeCopy(W3, s + 1057, 260, 4)  // Bᵀ: [260×4] → [4×260]
-        Self.productRows(dz3, 4, 1, s + 1057, dh2, 1, 4, 260)
+        Self.transposeCopy(W3, s + 1232, 260, 4)  // Bᵀ: [260×4] → [4×260]
+        Self.productRows(dz3, 4, 1, s + 1232, dh2, 1, 4, 260)
 
         // dL/dW3 = h2ᵀ · dL/dz3
-        Self.productRows(dz3, 1, 4, h2, s + 3137, 4, 1, 260)  // Cᵀ [4×260]
-        Self.transposeCopy(s + 3137, dW3_via_z3_linear, 4, 260)
+        Self.productRows(dz3, 1, 4, h2, s + 3312, 4, 1, 260)  // Cᵀ [4×260]
+        Self.transposeCopy(s + 3312, dW3_via_z3_linear, 4, 260)
 
         // 1 where z2 > 0, that is where h2 > 0
         // dL/dz2 = dL/dh2 · 1[z2 > 0]   (∂h2/∂z2 = 1 where z2 > 0, else 0)

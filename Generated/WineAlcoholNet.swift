@@ -32,8 +32,8 @@ public struct WineAlcoholNet: Sendable {
     public static let outputCount = 1
     /// Length of the flat parameter vector.
     public static let parameterCount = 225
-    /// Scalars a `Workspace` holds: the gradient, then 1332 of scratch.
-    public static let workspaceCount = 1557
+    /// Scalars a `Workspace` holds: the gradient, then 1408 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 1633
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [12, 16]), ("b1", 192, [16]), ("W2", 208, [16, 1]), ("b2", 224, [1])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -42,8 +42,8 @@ public struct WineAlcoholNet: Sendable {
     static let stateCount = 677
     static let scoresOffset = 544
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 33
-    static let scratchOffsetSingle = 225
+    static let scoresOffsetSingle = 48
+    static let scratchOffsetSingle = 240
 
     /// The parameters, then the optimizer state (452 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct WineAlcoholNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct WineAlcoholNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct WineAlcoholNet: Sendable {
         let count = try Self.check(inputs: inputs, targets: targets, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, targets.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, targets.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct WineAlcoholNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, targets.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, targets.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct WineAlcoholNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, targets.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, targets.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "WineAlcoholNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1291,9 +1301,9 @@ public struct WineAlcoholNet: Sendable {
         let W2 = p + 208  // [16×1]
         let z2 = s + 544  // [16×1]
         let data_loss = s + 560  // scalar
-        let W1_squared = s + 561  // scalar
-        let W2_squared = s + 562  // scalar
-        let loss = s + 563  // scalar
+        let W1_squared = s + 576  // scalar
+        let W2_squared = s + 592  // scalar
+        let loss = s + 608  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1340,16 +1350,16 @@ public struct WineAlcoholNet: Sendable {
         let W2 = p + 208  // [16×1]
         let z2 = s + 544  // [16×1]
         let data_loss = s + 560  // scalar
-        let W1_squared = s + 561  // scalar
-        let W2_squared = s + 562  // scalar
-        let loss = s + 563  // scalar
-        let dz2 = s + 564  // [16×1]
+        let W1_squared = s + 576  // scalar
+        let W2_squared = s + 592  // scalar
+        let loss = s + 608  // scalar
+        let dz2 = s + 624  // [16×1]
         let dz2_sum = g + 224  // [1]
-        let dh1 = s + 580  // [16×16]
-        let dW2_via_z2_linear = s + 852  // [16×1]
-        let dz1 = s + 884  // [16×16]
+        let dh1 = s + 640  // [16×16]
+        let dW2_via_z2_linear = s + 912  // [16×1]
+        let dz1 = s + 944  // [16×16]
         let dz1_sum = g + 192  // [16]
-        let dW1_via_z1_linear = s + 1140  // [12×16]
+        let dW1_via_z1_linear = s + 1200  // [12×16]
         let dW1 = g + 0  // [12×16]
         let dW2 = g + 208  // [16×1]
 
@@ -1401,12 +1411,12 @@ public struct WineAlcoholNet: Sendable {
         dz2_sum[0] = dz2[0] + dz2[1] + dz2[2] + dz2[3] + dz2[4] + dz2[5] + dz2[6] + dz2[7] + dz2[8] + dz2[9] + dz2[10] + dz2[11] + dz2[12] + dz2[13] + dz2[14] + dz2[15]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 836, 16, 1)  // Bᵀ: [16×1] → [1×16]
-        Self.productRows(dz2, 1, 1, s + 836, dh1, 16, 1, 16)
+        Self.transposeCopy(W2, s + 896, 16, 1)  // Bᵀ: [16×1] → [1×16]
+        Self.productRows(dz2, 1, 1, s + 896, dh1, 16, 1, 16)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 1, h1, s + 868, 1, 16, 16)  // Cᵀ [1×16]
-        Self.transposeCopy(s + 868, dW2_via_z2_linear, 1, 16)
+        Self.productRows(dz2, 1, 1, h1, s + 928, 1, 16, 16)  // Cᵀ [1×16]
+        Self.transposeCopy(s + 928, dW2_via_z2_linear, 1, 16)
 
         // h1²
         // tanh'(z1) = 1 − h1²
@@ -1510,7 +1520,7 @@ public struct WineAlcoholNet: Sendable {
         let W2 = p + 208  // [16×1]
         let b2 = p + 224  // [1]
         let z2_linear = s + 32  // [1×1]
-        let z2 = s + 33  // [1×1]
+        let z2 = s + 48  // [1×1]
 
         // z1_linear = x · W1   [1×12]·[12×16]
         Self.productRows(x, 12, 1, W1, z1_linear, 1, 12, 16)
@@ -1594,11 +1604,11 @@ public struct WineAlcoholNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ t: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [12×16]
         let W2 = p + 208  // [16×1]
-        let z2 = s + 33  // [1×1]
-        let data_loss = s + 34  // scalar
-        let W1_squared = s + 35  // scalar
-        let W2_squared = s + 36  // scalar
-        let loss = s + 37  // scalar
+        let z2 = s + 48  // [1×1]
+        let data_loss = s + 64  // scalar
+        let W1_squared = s + 80  // scalar
+        let W2_squared = s + 96  // scalar
+        let loss = s + 112  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1643,18 +1653,18 @@ public struct WineAlcoholNet: Sendable {
         let W1 = p + 0  // [12×16]
         let h1 = s + 16  // [1×16]
         let W2 = p + 208  // [16×1]
-        let z2 = s + 33  // [1×1]
-        let data_loss = s + 34  // scalar
-        let W1_squared = s + 35  // scalar
-        let W2_squared = s + 36  // scalar
-        let loss = s + 37  // scalar
-        let dz2 = s + 38  // [1×1]
+        let z2 = s + 48  // [1×1]
+        let data_loss = s + 64  // scalar
+        let W1_squared = s + 80  // scalar
+        let W2_squared = s + 96  // scalar
+        let loss = s + 112  // scalar
+        let dz2 = s + 128  // [1×1]
         let dz2_sum = g + 224  // [1]
-        let dh1 = s + 39  // [1×16]
-        let dW2_via_z2_linear = s + 55  // [16×1]
-        let dz1 = s + 71  // [1×16]
+        let dh1 = s + 144  // [1×16]
+        let dW2_via_z2_linear = s + 160  // [16×1]
+        let dz1 = s + 176  // [1×16]
         let dz1_sum = g + 192  // [16]
-        let dW1_via_z1_linear = s + 87  // [12×16]
+        let dW1_via_z1_linear = s + 192  // [12×16]
         let dW1 = g + 0  // [12×16]
         let dW2 = g + 208  // [16×1]
 

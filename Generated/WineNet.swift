@@ -32,8 +32,8 @@ public struct WineNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 275
-    /// Scalars a `Workspace` holds: the gradient, then 1572 of scratch.
-    public static let workspaceCount = 1847
+    /// Scalars a `Workspace` holds: the gradient, then 1648 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 1923
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [13, 16]), ("b1", 208, [16]), ("W2", 224, [16, 3]), ("b2", 272, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -42,8 +42,8 @@ public struct WineNet: Sendable {
     static let stateCount = 827
     static let scoresOffset = 608
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 35
-    static let scratchOffsetSingle = 275
+    static let scoresOffsetSingle = 48
+    static let scratchOffsetSingle = 288
 
     /// The parameters, then the optimizer state (552 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct WineNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct WineNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct WineNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct WineNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct WineNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "WineNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1283,9 +1293,9 @@ public struct WineNet: Sendable {
         let W2 = p + 224  // [16×3]
         let z2 = s + 608  // [16×3]
         let data_loss = s + 656  // scalar
-        let W1_squared = s + 657  // scalar
-        let W2_squared = s + 658  // scalar
-        let loss = s + 659  // scalar
+        let W1_squared = s + 672  // scalar
+        let W2_squared = s + 688  // scalar
+        let loss = s + 704  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1346,16 +1356,16 @@ public struct WineNet: Sendable {
         let W2 = p + 224  // [16×3]
         let z2 = s + 608  // [16×3]
         let data_loss = s + 656  // scalar
-        let W1_squared = s + 657  // scalar
-        let W2_squared = s + 658  // scalar
-        let loss = s + 659  // scalar
-        let dz2 = s + 660  // [16×3]
+        let W1_squared = s + 672  // scalar
+        let W2_squared = s + 688  // scalar
+        let loss = s + 704  // scalar
+        let dz2 = s + 720  // [16×3]
         let dz2_sum = g + 272  // [3]
-        let dh1 = s + 708  // [16×16]
-        let dW2_via_z2_linear = s + 1012  // [16×3]
-        let dz1 = s + 1108  // [16×16]
+        let dh1 = s + 768  // [16×16]
+        let dW2_via_z2_linear = s + 1072  // [16×3]
+        let dz1 = s + 1168  // [16×16]
         let dz1_sum = g + 208  // [16]
-        let dW1_via_z1_linear = s + 1364  // [13×16]
+        let dW1_via_z1_linear = s + 1424  // [13×16]
         let dW1 = g + 0  // [13×16]
         let dW2 = g + 224  // [16×3]
 
@@ -1433,12 +1443,12 @@ public struct WineNet: Sendable {
         }
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 964, 16, 3)  // Bᵀ: [16×3] → [3×16]
-        Self.productRows(dz2, 3, 1, s + 964, dh1, 16, 3, 16)
+        Self.transposeCopy(W2, s + 1024, 16, 3)  // Bᵀ: [16×3] → [3×16]
+        Self.productRows(dz2, 3, 1, s + 1024, dh1, 16, 3, 16)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 3, h1, s + 1060, 3, 16, 16)  // Cᵀ [3×16]
-        Self.transposeCopy(s + 1060, dW2_via_z2_linear, 3, 16)
+        Self.productRows(dz2, 1, 3, h1, s + 1120, 3, 16, 16)  // Cᵀ [3×16]
+        Self.transposeCopy(s + 1120, dW2_via_z2_linear, 3, 16)
 
         // h1²
         // tanh'(z1) = 1 − h1²
@@ -1482,7 +1492,7 @@ public struct WineNet: Sendable {
         let W2 = p + 224  // [16×3]
         let b2 = p + 272  // [3]
         let z2_linear = s + 32  // [1×3]
-        let z2 = s + 35  // [1×3]
+        let z2 = s + 48  // [1×3]
 
         // z1_linear = x · W1   [1×13]·[13×16]
         Self.productRows(x, 13, 1, W1, z1_linear, 1, 13, 16)
@@ -1568,11 +1578,11 @@ public struct WineNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [13×16]
         let W2 = p + 224  // [16×3]
-        let z2 = s + 35  // [1×3]
-        let data_loss = s + 38  // scalar
-        let W1_squared = s + 39  // scalar
-        let W2_squared = s + 40  // scalar
-        let loss = s + 41  // scalar
+        let z2 = s + 48  // [1×3]
+        let data_loss = s + 64  // scalar
+        let W1_squared = s + 80  // scalar
+        let W2_squared = s + 96  // scalar
+        let loss = s + 112  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1631,18 +1641,18 @@ public struct WineNet: Sendable {
         let W1 = p + 0  // [13×16]
         let h1 = s + 16  // [1×16]
         let W2 = p + 224  // [16×3]
-        let z2 = s + 35  // [1×3]
-        let data_loss = s + 38  // scalar
-        let W1_squared = s + 39  // scalar
-        let W2_squared = s + 40  // scalar
-        let loss = s + 41  // scalar
-        let dz2 = s + 42  // [1×3]
+        let z2 = s + 48  // [1×3]
+        let data_loss = s + 64  // scalar
+        let W1_squared = s + 80  // scalar
+        let W2_squared = s + 96  // scalar
+        let loss = s + 112  // scalar
+        let dz2 = s + 128  // [1×3]
         let dz2_sum = g + 272  // [3]
-        let dh1 = s + 45  // [1×16]
-        let dW2_via_z2_linear = s + 109  // [16×3]
-        let dz1 = s + 205  // [1×16]
+        let dh1 = s + 144  // [1×16]
+        let dW2_via_z2_linear = s + 208  // [16×3]
+        let dz1 = s + 304  // [1×16]
         let dz1_sum = g + 208  // [16]
-        let dW1_via_z1_linear = s + 221  // [13×16]
+        let dW1_via_z1_linear = s + 320  // [13×16]
         let dW1 = g + 0  // [13×16]
         let dW2 = g + 224  // [16×3]
 
@@ -1715,12 +1725,12 @@ public struct WineNet: Sendable {
         dz2_sum[2] = dz2[2]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 61, 16, 3)  // Bᵀ: [16×3] → [3×16]
-        Self.productRows(dz2, 3, 1, s + 61, dh1, 1, 3, 16)
+        Self.transposeCopy(W2, s + 160, 16, 3)  // Bᵀ: [16×3] → [3×16]
+        Self.productRows(dz2, 3, 1, s + 160, dh1, 1, 3, 16)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 3, h1, s + 157, 3, 1, 16)  // Cᵀ [3×16]
-        Self.transposeCopy(s + 157, dW2_via_z2_linear, 3, 16)
+        Self.productRows(dz2, 1, 3, h1, s + 256, 3, 1, 16)  // Cᵀ [3×16]
+        Self.transposeCopy(s + 256, dW2_via_z2_linear, 3, 16)
 
         // h1²
         // tanh'(z1) = 1 − h1²

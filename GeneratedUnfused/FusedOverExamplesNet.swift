@@ -32,18 +32,18 @@ public struct FusedOverExamplesNet: Sendable {
     public static let outputCount = 5
     /// Length of the flat parameter vector.
     public static let parameterCount = 113
-    /// Scalars a `Workspace` holds: the gradient, then 15398 of scratch.
-    public static let workspaceCount = 15511
+    /// Scalars a `Workspace` holds: the gradient, then 15620 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 15733
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 12]), ("b1", 36, [12]), ("W2", 48, [12, 5]), ("b2", 108, [5])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 113
-    static let scoresOffset = 7540
+    static let scoresOffset = 7584
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 41
-    static let scratchOffsetSingle = 113
+    static let scoresOffsetSingle = 64
+    static let scratchOffsetSingle = 128
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct FusedOverExamplesNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct FusedOverExamplesNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct FusedOverExamplesNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct FusedOverExamplesNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct FusedOverExamplesNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "FusedOverExamplesNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1160,12 +1170,12 @@ public struct FusedOverExamplesNet: Sendable {
         let W1 = p + 0  // [3×12]
         let b1 = p + 36  // [12]
         let z1_linear = s + 0  // [130×12]
-        let z1 = s + 1560  // [130×12]
-        let h1 = s + 3120  // [130×12]
+        let z1 = s + 1568  // [130×12]
+        let h1 = s + 3136  // [130×12]
         let W2 = p + 48  // [12×5]
         let b2 = p + 108  // [5]
-        let z2_linear = s + 4680  // [130×5]
-        let z2 = s + 7540  // [130×5]
+        let z2_linear = s + 4704  // [130×5]
+        let z2 = s + 7584  // [130×5]
 
         // z1_linear = x · W1   [130×3]·[3×12]
         Self.productRows(x, 3, 1, W1, z1_linear, 130, 3, 12)
@@ -1184,9 +1194,9 @@ public struct FusedOverExamplesNet: Sendable {
         }
 
         // z2_linear = h1 · W2   [130×12]·[12×5]
-        Self.transposeCopy(h1, s + 5330, 130, 12)  // A: [130×12] → [12×130]
-        Self.productRows(W2, 1, 5, s + 5330, s + 6890, 5, 12, 130)  // Cᵀ [5×130]
-        Self.transposeCopy(s + 6890, z2_linear, 5, 130)
+        Self.transposeCopy(h1, s + 5360, 130, 12)  // A: [130×12] → [12×130]
+        Self.productRows(W2, 1, 5, s + 5360, s + 6928, 5, 12, 130)  // Cᵀ [5×130]
+        Self.transposeCopy(s + 6928, z2_linear, 5, 130)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<130 {
@@ -1202,13 +1212,13 @@ public struct FusedOverExamplesNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
         let W2 = p + 48  // [12×5]
-        let z2 = s + 7540  // [130×5]
-        let data_loss = s + 8190  // scalar
-        let W1_squared = s + 8191  // scalar
-        let W2_squared = s + 8192  // scalar
-        let weight_squares = s + 8193  // scalar
-        let regularization = s + 8194  // scalar
-        let loss = s + 8195  // scalar
+        let z2 = s + 7584  // [130×5]
+        let data_loss = s + 8240  // scalar
+        let W1_squared = s + 8256  // scalar
+        let W2_squared = s + 8272  // scalar
+        let weight_squares = s + 8288  // scalar
+        let regularization = s + 8304  // scalar
+        let loss = s + 8320  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1261,26 +1271,26 @@ public struct FusedOverExamplesNet: Sendable {
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
-        let h1 = s + 3120  // [130×12]
+        let h1 = s + 3136  // [130×12]
         let W2 = p + 48  // [12×5]
-        let z2 = s + 7540  // [130×5]
-        let data_loss = s + 8190  // scalar
-        let W1_squared = s + 8191  // scalar
-        let W2_squared = s + 8192  // scalar
-        let weight_squares = s + 8193  // scalar
-        let regularization = s + 8194  // scalar
-        let loss = s + 8195  // scalar
-        let dW2_via_W2_squared = s + 8196  // [12×5]
-        let dW1_via_W1_squared = s + 8256  // [3×12]
-        let dz2 = s + 8292  // [130×5]
+        let z2 = s + 7584  // [130×5]
+        let data_loss = s + 8240  // scalar
+        let W1_squared = s + 8256  // scalar
+        let W2_squared = s + 8272  // scalar
+        let weight_squares = s + 8288  // scalar
+        let regularization = s + 8304  // scalar
+        let loss = s + 8320  // scalar
+        let dW2_via_W2_squared = s + 8336  // [12×5]
+        let dW1_via_W1_squared = s + 8400  // [3×12]
+        let dz2 = s + 8448  // [130×5]
         let dz2_sum = g + 108  // [5]
-        let dh1 = s + 8942  // [130×12]
-        let dW2_via_z2_linear = s + 10562  // [12×5]
-        let z1_positive = s + 10682  // [130×12]
-        let dh1_leak = s + 12242  // [130×12]
-        let dz1 = s + 13802  // [130×12]
+        let dh1 = s + 9104  // [130×12]
+        let dW2_via_z2_linear = s + 10736  // [12×5]
+        let z1_positive = s + 10864  // [130×12]
+        let dh1_leak = s + 12432  // [130×12]
+        let dz1 = s + 14000  // [130×12]
         let dz1_sum = g + 36  // [12]
-        let dW1_via_z1_linear = s + 15362  // [3×12]
+        let dW1_via_z1_linear = s + 15568  // [3×12]
         let dW1 = g + 0  // [3×12]
         let dW2 = g + 48  // [12×5]
 
@@ -1368,12 +1378,12 @@ public struct FusedOverExamplesNet: Sendable {
         }
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 10502, 12, 5)  // Bᵀ: [12×5] → [5×12]
-        Self.productRows(dz2, 5, 1, s + 10502, dh1, 130, 5, 12)
+        Self.transposeCopy(W2, s + 10672, 12, 5)  // Bᵀ: [12×5] → [5×12]
+        Self.productRows(dz2, 5, 1, s + 10672, dh1, 130, 5, 12)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 5, h1, s + 10622, 5, 130, 12)  // Cᵀ [5×12]
-        Self.transposeCopy(s + 10622, dW2_via_z2_linear, 5, 12)
+        Self.productRows(dz2, 1, 5, h1, s + 10800, 5, 130, 12)  // Cᵀ [5×12]
+        Self.transposeCopy(s + 10800, dW2_via_z2_linear, 5, 12)
 
         // 1 where z1 > 0, that is where h1 > 0
         for i in 0..<1560 {
@@ -1415,12 +1425,12 @@ public struct FusedOverExamplesNet: Sendable {
         let W1 = p + 0  // [3×12]
         let b1 = p + 36  // [12]
         let z1_linear = s + 0  // [1×12]
-        let z1 = s + 12  // [1×12]
-        let h1 = s + 24  // [1×12]
+        let z1 = s + 16  // [1×12]
+        let h1 = s + 32  // [1×12]
         let W2 = p + 48  // [12×5]
         let b2 = p + 108  // [5]
-        let z2_linear = s + 36  // [1×5]
-        let z2 = s + 41  // [1×5]
+        let z2_linear = s + 48  // [1×5]
+        let z2 = s + 64  // [1×5]
 
         // z1_linear = x · W1   [1×3]·[3×12]
         Self.productRows(x, 3, 1, W1, z1_linear, 1, 3, 12)
@@ -1469,13 +1479,13 @@ public struct FusedOverExamplesNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
         let W2 = p + 48  // [12×5]
-        let z2 = s + 41  // [1×5]
-        let data_loss = s + 46  // scalar
-        let W1_squared = s + 47  // scalar
-        let W2_squared = s + 48  // scalar
-        let weight_squares = s + 49  // scalar
-        let regularization = s + 50  // scalar
-        let loss = s + 51  // scalar
+        let z2 = s + 64  // [1×5]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1528,26 +1538,26 @@ public struct FusedOverExamplesNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
-        let h1 = s + 24  // [1×12]
+        let h1 = s + 32  // [1×12]
         let W2 = p + 48  // [12×5]
-        let z2 = s + 41  // [1×5]
-        let data_loss = s + 46  // scalar
-        let W1_squared = s + 47  // scalar
-        let W2_squared = s + 48  // scalar
-        let weight_squares = s + 49  // scalar
-        let regularization = s + 50  // scalar
-        let loss = s + 51  // scalar
-        let dW2_via_W2_squared = s + 52  // [12×5]
-        let dW1_via_W1_squared = s + 112  // [3×12]
-        let dz2 = s + 148  // [1×5]
+        let z2 = s + 64  // [1×5]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
+        let dW2_via_W2_squared = s + 176  // [12×5]
+        let dW1_via_W1_squared = s + 240  // [3×12]
+        let dz2 = s + 288  // [1×5]
         let dz2_sum = g + 108  // [5]
-        let dh1 = s + 153  // [1×12]
-        let dW2_via_z2_linear = s + 225  // [12×5]
-        let z1_positive = s + 345  // [1×12]
-        let dh1_leak = s + 357  // [1×12]
-        let dz1 = s + 369  // [1×12]
+        let dh1 = s + 304  // [1×12]
+        let dW2_via_z2_linear = s + 384  // [12×5]
+        let z1_positive = s + 512  // [1×12]
+        let dh1_leak = s + 528  // [1×12]
+        let dz1 = s + 544  // [1×12]
         let dz1_sum = g + 36  // [12]
-        let dW1_via_z1_linear = s + 381  // [3×12]
+        let dW1_via_z1_linear = s + 560  // [3×12]
         let dW1 = g + 0  // [3×12]
         let dW2 = g + 48  // [12×5]
 
@@ -1632,12 +1642,12 @@ public struct FusedOverExamplesNet: Sendable {
         dz2_sum[4] = dz2[4]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 165, 12, 5)  // Bᵀ: [12×5] → [5×12]
-        Self.productRows(dz2, 5, 1, s + 165, dh1, 1, 5, 12)
+        Self.transposeCopy(W2, s + 320, 12, 5)  // Bᵀ: [12×5] → [5×12]
+        Self.productRows(dz2, 5, 1, s + 320, dh1, 1, 5, 12)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 5, h1, s + 285, 5, 1, 12)  // Cᵀ [5×12]
-        Self.transposeCopy(s + 285, dW2_via_z2_linear, 5, 12)
+        Self.productRows(dz2, 1, 5, h1, s + 448, 5, 1, 12)  // Cᵀ [5×12]
+        Self.transposeCopy(s + 448, dW2_via_z2_linear, 5, 12)
 
         // 1 where z1 > 0, that is where h1 > 0
         z1_positive[0] = h1[0] > 0 ? 1 : 0

@@ -32,18 +32,18 @@ public struct HingeClassifier: Sendable {
     public static let outputCount = 5
     /// Length of the flat parameter vector.
     public static let parameterCount = 75
-    /// Scalars a `Workspace` holds: the gradient, then 516 of scratch.
-    public static let workspaceCount = 591
+    /// Scalars a `Workspace` holds: the gradient, then 700 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 775
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 7]), ("b1", 28, [7]), ("W2", 35, [7, 5]), ("b2", 70, [5])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 75
-    static let scoresOffset = 156
+    static let scoresOffset = 176
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 26
-    static let scratchOffsetSingle = 75
+    static let scoresOffsetSingle = 64
+    static let scratchOffsetSingle = 80
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct HingeClassifier: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct HingeClassifier: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct HingeClassifier: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct HingeClassifier: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct HingeClassifier: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "HingeClassifier", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -519,12 +529,12 @@ public struct HingeClassifier: Sendable {
         let W1 = p + 0  // [4×7]
         let b1 = p + 28  // [7]
         let z1_linear = s + 0  // [6×7]
-        let z1 = s + 42  // [6×7]
-        let h1 = s + 84  // [6×7]
+        let z1 = s + 48  // [6×7]
+        let h1 = s + 96  // [6×7]
         let W2 = p + 35  // [7×5]
         let b2 = p + 70  // [5]
-        let z2_linear = s + 126  // [6×5]
-        let z2 = s + 156  // [6×5]
+        let z2_linear = s + 144  // [6×5]
+        let z2 = s + 176  // [6×5]
 
         // z1_linear = x · W1   [6×4]·[4×7]
         for i in 0..<6 {
@@ -579,13 +589,13 @@ public struct HingeClassifier: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×7]
         let W2 = p + 35  // [7×5]
-        let z2 = s + 156  // [6×5]
-        let data_loss = s + 186  // scalar
-        let W1_squared = s + 187  // scalar
-        let W2_squared = s + 188  // scalar
-        let weight_squares = s + 189  // scalar
-        let regularization = s + 190  // scalar
-        let loss = s + 191  // scalar
+        let z2 = s + 176  // [6×5]
+        let data_loss = s + 208  // scalar
+        let W1_squared = s + 224  // scalar
+        let W2_squared = s + 240  // scalar
+        let weight_squares = s + 256  // scalar
+        let regularization = s + 272  // scalar
+        let loss = s + 288  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -638,26 +648,26 @@ public struct HingeClassifier: Sendable {
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×7]
-        let h1 = s + 84  // [6×7]
+        let h1 = s + 96  // [6×7]
         let W2 = p + 35  // [7×5]
-        let z2 = s + 156  // [6×5]
-        let data_loss = s + 186  // scalar
-        let W1_squared = s + 187  // scalar
-        let W2_squared = s + 188  // scalar
-        let weight_squares = s + 189  // scalar
-        let regularization = s + 190  // scalar
-        let loss = s + 191  // scalar
-        let dW2_via_W2_squared = s + 192  // [7×5]
-        let dW1_via_W1_squared = s + 227  // [4×7]
-        let dz2 = s + 255  // [6×5]
+        let z2 = s + 176  // [6×5]
+        let data_loss = s + 208  // scalar
+        let W1_squared = s + 224  // scalar
+        let W2_squared = s + 240  // scalar
+        let weight_squares = s + 256  // scalar
+        let regularization = s + 272  // scalar
+        let loss = s + 288  // scalar
+        let dW2_via_W2_squared = s + 304  // [7×5]
+        let dW1_via_W1_squared = s + 352  // [4×7]
+        let dz2 = s + 384  // [6×5]
         let dz2_sum = g + 70  // [5]
-        let dh1 = s + 285  // [6×7]
-        let dW2_via_z2_linear = s + 327  // [7×5]
-        let h1_squared = s + 362  // [6×7]
-        let h1_slope = s + 404  // [6×7]
-        let dz1 = s + 446  // [6×7]
+        let dh1 = s + 416  // [6×7]
+        let dW2_via_z2_linear = s + 464  // [7×5]
+        let h1_squared = s + 512  // [6×7]
+        let h1_slope = s + 560  // [6×7]
+        let dz1 = s + 608  // [6×7]
         let dz1_sum = g + 28  // [7]
-        let dW1_via_z1_linear = s + 488  // [4×7]
+        let dW1_via_z1_linear = s + 656  // [4×7]
         let dW1 = g + 0  // [4×7]
         let dW2 = g + 35  // [7×5]
 
@@ -825,12 +835,12 @@ public struct HingeClassifier: Sendable {
         let W1 = p + 0  // [4×7]
         let b1 = p + 28  // [7]
         let z1_linear = s + 0  // [1×7]
-        let z1 = s + 7  // [1×7]
-        let h1 = s + 14  // [1×7]
+        let z1 = s + 16  // [1×7]
+        let h1 = s + 32  // [1×7]
         let W2 = p + 35  // [7×5]
         let b2 = p + 70  // [5]
-        let z2_linear = s + 21  // [1×5]
-        let z2 = s + 26  // [1×5]
+        let z2_linear = s + 48  // [1×5]
+        let z2 = s + 64  // [1×5]
 
         // z1_linear = x · W1   [1×4]·[4×7]
         for j in 0..<7 {
@@ -885,13 +895,13 @@ public struct HingeClassifier: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×7]
         let W2 = p + 35  // [7×5]
-        let z2 = s + 26  // [1×5]
-        let data_loss = s + 31  // scalar
-        let W1_squared = s + 32  // scalar
-        let W2_squared = s + 33  // scalar
-        let weight_squares = s + 34  // scalar
-        let regularization = s + 35  // scalar
-        let loss = s + 36  // scalar
+        let z2 = s + 64  // [1×5]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -944,26 +954,26 @@ public struct HingeClassifier: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×7]
-        let h1 = s + 14  // [1×7]
+        let h1 = s + 32  // [1×7]
         let W2 = p + 35  // [7×5]
-        let z2 = s + 26  // [1×5]
-        let data_loss = s + 31  // scalar
-        let W1_squared = s + 32  // scalar
-        let W2_squared = s + 33  // scalar
-        let weight_squares = s + 34  // scalar
-        let regularization = s + 35  // scalar
-        let loss = s + 36  // scalar
-        let dW2_via_W2_squared = s + 37  // [7×5]
-        let dW1_via_W1_squared = s + 72  // [4×7]
-        let dz2 = s + 100  // [1×5]
+        let z2 = s + 64  // [1×5]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
+        let dW2_via_W2_squared = s + 176  // [7×5]
+        let dW1_via_W1_squared = s + 224  // [4×7]
+        let dz2 = s + 256  // [1×5]
         let dz2_sum = g + 70  // [5]
-        let dh1 = s + 105  // [1×7]
-        let dW2_via_z2_linear = s + 112  // [7×5]
-        let h1_squared = s + 147  // [1×7]
-        let h1_slope = s + 154  // [1×7]
-        let dz1 = s + 161  // [1×7]
+        let dh1 = s + 272  // [1×7]
+        let dW2_via_z2_linear = s + 288  // [7×5]
+        let h1_squared = s + 336  // [1×7]
+        let h1_slope = s + 352  // [1×7]
+        let dz1 = s + 368  // [1×7]
         let dz1_sum = g + 28  // [7]
-        let dW1_via_z1_linear = s + 168  // [4×7]
+        let dW1_via_z1_linear = s + 384  // [4×7]
         let dW1 = g + 0  // [4×7]
         let dW2 = g + 35  // [7×5]
 

@@ -32,18 +32,18 @@ public struct HingeLeakyReluNet: Sendable {
     public static let outputCount = 5
     /// Length of the flat parameter vector.
     public static let parameterCount = 95
-    /// Scalars a `Workspace` holds: the gradient, then 1466 of scratch.
-    public static let workspaceCount = 1561
+    /// Scalars a `Workspace` holds: the gradient, then 1710 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 1805
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 10]), ("b1", 30, [10]), ("W2", 40, [10, 5]), ("b2", 90, [5])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 95
-    static let scoresOffset = 600
+    static let scoresOffset = 640
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 35
-    static let scratchOffsetSingle = 95
+    static let scoresOffsetSingle = 64
+    static let scratchOffsetSingle = 96
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct HingeLeakyReluNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct HingeLeakyReluNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct HingeLeakyReluNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct HingeLeakyReluNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct HingeLeakyReluNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "HingeLeakyReluNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1160,12 +1170,12 @@ public struct HingeLeakyReluNet: Sendable {
         let W1 = p + 0  // [3×10]
         let b1 = p + 30  // [10]
         let z1_linear = s + 0  // [12×10]
-        let z1 = s + 120  // [12×10]
-        let h1 = s + 240  // [12×10]
+        let z1 = s + 128  // [12×10]
+        let h1 = s + 256  // [12×10]
         let W2 = p + 40  // [10×5]
         let b2 = p + 90  // [5]
-        let z2_linear = s + 360  // [12×5]
-        let z2 = s + 600  // [12×5]
+        let z2_linear = s + 384  // [12×5]
+        let z2 = s + 640  // [12×5]
 
         // z1_linear = x · W1   [12×3]·[3×10]
         Self.productRows(x, 3, 1, W1, z1_linear, 12, 3, 10)
@@ -1184,9 +1194,9 @@ public struct HingeLeakyReluNet: Sendable {
         }
 
         // z2_linear = h1 · W2   [12×10]·[10×5]
-        Self.transposeCopy(h1, s + 420, 12, 10)  // A: [12×10] → [10×12]
-        Self.productRows(W2, 1, 5, s + 420, s + 540, 5, 10, 12)  // Cᵀ [5×12]
-        Self.transposeCopy(s + 540, z2_linear, 5, 12)
+        Self.transposeCopy(h1, s + 448, 12, 10)  // A: [12×10] → [10×12]
+        Self.productRows(W2, 1, 5, s + 448, s + 576, 5, 10, 12)  // Cᵀ [5×12]
+        Self.transposeCopy(s + 576, z2_linear, 5, 12)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<12 {
@@ -1202,13 +1212,13 @@ public struct HingeLeakyReluNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×10]
         let W2 = p + 40  // [10×5]
-        let z2 = s + 600  // [12×5]
-        let data_loss = s + 660  // scalar
-        let W1_squared = s + 661  // scalar
-        let W2_squared = s + 662  // scalar
-        let weight_squares = s + 663  // scalar
-        let regularization = s + 664  // scalar
-        let loss = s + 665  // scalar
+        let z2 = s + 640  // [12×5]
+        let data_loss = s + 704  // scalar
+        let W1_squared = s + 720  // scalar
+        let W2_squared = s + 736  // scalar
+        let weight_squares = s + 752  // scalar
+        let regularization = s + 768  // scalar
+        let loss = s + 784  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1261,26 +1271,26 @@ public struct HingeLeakyReluNet: Sendable {
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×10]
-        let h1 = s + 240  // [12×10]
+        let h1 = s + 256  // [12×10]
         let W2 = p + 40  // [10×5]
-        let z2 = s + 600  // [12×5]
-        let data_loss = s + 660  // scalar
-        let W1_squared = s + 661  // scalar
-        let W2_squared = s + 662  // scalar
-        let weight_squares = s + 663  // scalar
-        let regularization = s + 664  // scalar
-        let loss = s + 665  // scalar
-        let dW2_via_W2_squared = s + 666  // [10×5]
-        let dW1_via_W1_squared = s + 716  // [3×10]
-        let dz2 = s + 746  // [12×5]
+        let z2 = s + 640  // [12×5]
+        let data_loss = s + 704  // scalar
+        let W1_squared = s + 720  // scalar
+        let W2_squared = s + 736  // scalar
+        let weight_squares = s + 752  // scalar
+        let regularization = s + 768  // scalar
+        let loss = s + 784  // scalar
+        let dW2_via_W2_squared = s + 800  // [10×5]
+        let dW1_via_W1_squared = s + 864  // [3×10]
+        let dz2 = s + 896  // [12×5]
         let dz2_sum = g + 90  // [5]
-        let dh1 = s + 806  // [12×10]
-        let dW2_via_z2_linear = s + 976  // [10×5]
-        let z1_positive = s + 1076  // [12×10]
-        let dh1_leak = s + 1196  // [12×10]
-        let dz1 = s + 1316  // [12×10]
+        let dh1 = s + 960  // [12×10]
+        let dW2_via_z2_linear = s + 1152  // [10×5]
+        let z1_positive = s + 1280  // [12×10]
+        let dh1_leak = s + 1408  // [12×10]
+        let dz1 = s + 1536  // [12×10]
         let dz1_sum = g + 30  // [10]
-        let dW1_via_z1_linear = s + 1436  // [3×10]
+        let dW1_via_z1_linear = s + 1664  // [3×10]
         let dW1 = g + 0  // [3×10]
         let dW2 = g + 40  // [10×5]
 
@@ -1368,12 +1378,12 @@ public struct HingeLeakyReluNet: Sendable {
         }
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 926, 10, 5)  // Bᵀ: [10×5] → [5×10]
-        Self.productRows(dz2, 5, 1, s + 926, dh1, 12, 5, 10)
+        Self.transposeCopy(W2, s + 1088, 10, 5)  // Bᵀ: [10×5] → [5×10]
+        Self.productRows(dz2, 5, 1, s + 1088, dh1, 12, 5, 10)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 5, h1, s + 1026, 5, 12, 10)  // Cᵀ [5×10]
-        Self.transposeCopy(s + 1026, dW2_via_z2_linear, 5, 10)
+        Self.productRows(dz2, 1, 5, h1, s + 1216, 5, 12, 10)  // Cᵀ [5×10]
+        Self.transposeCopy(s + 1216, dW2_via_z2_linear, 5, 10)
 
         // 1 where z1 > 0, that is where h1 > 0
         for i in 0..<120 {
@@ -1415,12 +1425,12 @@ public struct HingeLeakyReluNet: Sendable {
         let W1 = p + 0  // [3×10]
         let b1 = p + 30  // [10]
         let z1_linear = s + 0  // [1×10]
-        let z1 = s + 10  // [1×10]
-        let h1 = s + 20  // [1×10]
+        let z1 = s + 16  // [1×10]
+        let h1 = s + 32  // [1×10]
         let W2 = p + 40  // [10×5]
         let b2 = p + 90  // [5]
-        let z2_linear = s + 30  // [1×5]
-        let z2 = s + 35  // [1×5]
+        let z2_linear = s + 48  // [1×5]
+        let z2 = s + 64  // [1×5]
 
         // z1_linear = x · W1   [1×3]·[3×10]
         Self.productRows(x, 3, 1, W1, z1_linear, 1, 3, 10)
@@ -1465,13 +1475,13 @@ public struct HingeLeakyReluNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×10]
         let W2 = p + 40  // [10×5]
-        let z2 = s + 35  // [1×5]
-        let data_loss = s + 40  // scalar
-        let W1_squared = s + 41  // scalar
-        let W2_squared = s + 42  // scalar
-        let weight_squares = s + 43  // scalar
-        let regularization = s + 44  // scalar
-        let loss = s + 45  // scalar
+        let z2 = s + 64  // [1×5]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1524,26 +1534,26 @@ public struct HingeLeakyReluNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×10]
-        let h1 = s + 20  // [1×10]
+        let h1 = s + 32  // [1×10]
         let W2 = p + 40  // [10×5]
-        let z2 = s + 35  // [1×5]
-        let data_loss = s + 40  // scalar
-        let W1_squared = s + 41  // scalar
-        let W2_squared = s + 42  // scalar
-        let weight_squares = s + 43  // scalar
-        let regularization = s + 44  // scalar
-        let loss = s + 45  // scalar
-        let dW2_via_W2_squared = s + 46  // [10×5]
-        let dW1_via_W1_squared = s + 96  // [3×10]
-        let dz2 = s + 126  // [1×5]
+        let z2 = s + 64  // [1×5]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
+        let dW2_via_W2_squared = s + 176  // [10×5]
+        let dW1_via_W1_squared = s + 240  // [3×10]
+        let dz2 = s + 272  // [1×5]
         let dz2_sum = g + 90  // [5]
-        let dh1 = s + 131  // [1×10]
-        let dW2_via_z2_linear = s + 191  // [10×5]
-        let z1_positive = s + 291  // [1×10]
-        let dh1_leak = s + 301  // [1×10]
-        let dz1 = s + 311  // [1×10]
+        let dh1 = s + 288  // [1×10]
+        let dW2_via_z2_linear = s + 368  // [10×5]
+        let z1_positive = s + 496  // [1×10]
+        let dh1_leak = s + 512  // [1×10]
+        let dz1 = s + 528  // [1×10]
         let dz1_sum = g + 30  // [10]
-        let dW1_via_z1_linear = s + 321  // [3×10]
+        let dW1_via_z1_linear = s + 544  // [3×10]
         let dW1 = g + 0  // [3×10]
         let dW2 = g + 40  // [10×5]
 
@@ -1628,12 +1638,12 @@ public struct HingeLeakyReluNet: Sendable {
         dz2_sum[4] = dz2[4]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 141, 10, 5)  // Bᵀ: [10×5] → [5×10]
-        Self.productRows(dz2, 5, 1, s + 141, dh1, 1, 5, 10)
+        Self.transposeCopy(W2, s + 304, 10, 5)  // Bᵀ: [10×5] → [5×10]
+        Self.productRows(dz2, 5, 1, s + 304, dh1, 1, 5, 10)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 5, h1, s + 241, 5, 1, 10)  // Cᵀ [5×10]
-        Self.transposeCopy(s + 241, dW2_via_z2_linear, 5, 10)
+        Self.productRows(dz2, 1, 5, h1, s + 432, 5, 1, 10)  // Cᵀ [5×10]
+        Self.transposeCopy(s + 432, dW2_via_z2_linear, 5, 10)
 
         // 1 where z1 > 0, that is where h1 > 0
         z1_positive[0] = h1[0] > 0 ? 1 : 0

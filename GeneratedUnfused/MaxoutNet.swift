@@ -32,18 +32,18 @@ public struct MaxoutNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 93
-    /// Scalars a `Workspace` holds: the gradient, then 664 of scratch.
-    public static let workspaceCount = 757
+    /// Scalars a `Workspace` holds: the gradient, then 964 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 1057
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 4, 5]), ("b1", 60, [3, 5]), ("W2", 75, [5, 3]), ("b2", 90, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 186
-    static let scoresOffset = 258
+    static let scoresOffset = 288
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 43
-    static let scratchOffsetSingle = 93
+    static let scoresOffsetSingle = 144
+    static let scratchOffsetSingle = 96
 
     /// The parameters, then the optimizer state (93 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct MaxoutNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct MaxoutNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct MaxoutNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct MaxoutNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct MaxoutNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "MaxoutNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -456,17 +466,17 @@ public struct MaxoutNet: Sendable {
         let b1_1 = p + 65  // [5]
         let b1_2 = p + 70  // [5]
         let z1_0_linear = s + 0  // [6×5]
-        let z1_0 = s + 30  // [6×5]
-        let z1_1_linear = s + 60  // [6×5]
-        let z1_1 = s + 90  // [6×5]
-        let z1_2_linear = s + 120  // [6×5]
-        let z1_2 = s + 150  // [6×5]
-        let h1_upto1 = s + 180  // [6×5]
-        let h1 = s + 210  // [6×5]
+        let z1_0 = s + 32  // [6×5]
+        let z1_1_linear = s + 64  // [6×5]
+        let z1_1 = s + 96  // [6×5]
+        let z1_2_linear = s + 128  // [6×5]
+        let z1_2 = s + 160  // [6×5]
+        let h1_upto1 = s + 192  // [6×5]
+        let h1 = s + 224  // [6×5]
         let W2 = p + 75  // [5×3]
         let b2 = p + 90  // [3]
-        let z2_linear = s + 240  // [6×3]
-        let z2 = s + 258  // [6×3]
+        let z2_linear = s + 256  // [6×3]
+        let z2 = s + 288  // [6×3]
 
         // z1_0_linear = x · W1_0   [6×4]·[4×5]
         for i in 0..<6 {
@@ -570,17 +580,17 @@ public struct MaxoutNet: Sendable {
         let W1_1 = p + 20  // [4×5]
         let W1_2 = p + 40  // [4×5]
         let W2 = p + 75  // [5×3]
-        let z2 = s + 258  // [6×3]
-        let data_loss = s + 276  // scalar
-        let W1_0_squared = s + 277  // scalar
-        let W1_1_squared = s + 278  // scalar
-        let weight_squares = s + 279  // scalar
-        let W1_2_squared = s + 280  // scalar
-        let weight_squares_2 = s + 281  // scalar
-        let W2_squared = s + 282  // scalar
-        let weight_squares_3 = s + 283  // scalar
-        let regularization = s + 284  // scalar
-        let loss = s + 285  // scalar
+        let z2 = s + 288  // [6×3]
+        let data_loss = s + 320  // scalar
+        let W1_0_squared = s + 336  // scalar
+        let W1_1_squared = s + 352  // scalar
+        let weight_squares = s + 368  // scalar
+        let W1_2_squared = s + 384  // scalar
+        let weight_squares_2 = s + 400  // scalar
+        let W2_squared = s + 416  // scalar
+        let weight_squares_3 = s + 432  // scalar
+        let regularization = s + 448  // scalar
+        let loss = s + 464  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -657,43 +667,43 @@ public struct MaxoutNet: Sendable {
         let W1_0 = p + 0  // [4×5]
         let W1_1 = p + 20  // [4×5]
         let W1_2 = p + 40  // [4×5]
-        let z1_0 = s + 30  // [6×5]
-        let z1_1 = s + 90  // [6×5]
-        let z1_2 = s + 150  // [6×5]
-        let h1_upto1 = s + 180  // [6×5]
-        let h1 = s + 210  // [6×5]
+        let z1_0 = s + 32  // [6×5]
+        let z1_1 = s + 96  // [6×5]
+        let z1_2 = s + 160  // [6×5]
+        let h1_upto1 = s + 192  // [6×5]
+        let h1 = s + 224  // [6×5]
         let W2 = p + 75  // [5×3]
-        let z2 = s + 258  // [6×3]
-        let data_loss = s + 276  // scalar
-        let W1_0_squared = s + 277  // scalar
-        let W1_1_squared = s + 278  // scalar
-        let weight_squares = s + 279  // scalar
-        let W1_2_squared = s + 280  // scalar
-        let weight_squares_2 = s + 281  // scalar
-        let W2_squared = s + 282  // scalar
-        let weight_squares_3 = s + 283  // scalar
-        let regularization = s + 284  // scalar
-        let loss = s + 285  // scalar
-        let dW2_via_W2_squared = s + 286  // [5×3]
-        let dW1_2_via_W1_2_squared = s + 301  // [4×5]
-        let dW1_1_via_W1_1_squared = s + 321  // [4×5]
-        let dW1_0_via_W1_0_squared = s + 341  // [4×5]
-        let dz2 = s + 361  // [6×3]
+        let z2 = s + 288  // [6×3]
+        let data_loss = s + 320  // scalar
+        let W1_0_squared = s + 336  // scalar
+        let W1_1_squared = s + 352  // scalar
+        let weight_squares = s + 368  // scalar
+        let W1_2_squared = s + 384  // scalar
+        let weight_squares_2 = s + 400  // scalar
+        let W2_squared = s + 416  // scalar
+        let weight_squares_3 = s + 432  // scalar
+        let regularization = s + 448  // scalar
+        let loss = s + 464  // scalar
+        let dW2_via_W2_squared = s + 480  // [5×3]
+        let dW1_2_via_W1_2_squared = s + 496  // [4×5]
+        let dW1_1_via_W1_1_squared = s + 528  // [4×5]
+        let dW1_0_via_W1_0_squared = s + 560  // [4×5]
+        let dz2 = s + 592  // [6×3]
         let dz2_sum = g + 90  // [3]
-        let dh1 = s + 379  // [6×5]
-        let dW2_via_z2_linear = s + 409  // [5×3]
-        let h1_takes_first = s + 424  // [6×5]
-        let dh1_upto1 = s + 454  // [6×5]
-        let dz1_2 = s + 484  // [6×5]
-        let h1_upto1_takes_first = s + 514  // [6×5]
-        let dz1_0 = s + 544  // [6×5]
-        let dz1_1 = s + 574  // [6×5]
+        let dh1 = s + 624  // [6×5]
+        let dW2_via_z2_linear = s + 656  // [5×3]
+        let h1_takes_first = s + 672  // [6×5]
+        let dh1_upto1 = s + 704  // [6×5]
+        let dz1_2 = s + 736  // [6×5]
+        let h1_upto1_takes_first = s + 768  // [6×5]
+        let dz1_0 = s + 800  // [6×5]
+        let dz1_1 = s + 832  // [6×5]
         let dz1_2_sum = g + 70  // [5]
-        let dW1_2_via_z1_2_linear = s + 604  // [4×5]
+        let dW1_2_via_z1_2_linear = s + 864  // [4×5]
         let dz1_1_sum = g + 65  // [5]
-        let dW1_1_via_z1_1_linear = s + 624  // [4×5]
+        let dW1_1_via_z1_1_linear = s + 896  // [4×5]
         let dz1_0_sum = g + 60  // [5]
-        let dW1_0_via_z1_0_linear = s + 644  // [4×5]
+        let dW1_0_via_z1_0_linear = s + 928  // [4×5]
         let dW1_0 = g + 0  // [4×5]
         let dW1_1 = g + 20  // [4×5]
         let dW1_2 = g + 40  // [4×5]
@@ -998,17 +1008,17 @@ public struct MaxoutNet: Sendable {
         let b1_1 = p + 65  // [5]
         let b1_2 = p + 70  // [5]
         let z1_0_linear = s + 0  // [1×5]
-        let z1_0 = s + 5  // [1×5]
-        let z1_1_linear = s + 10  // [1×5]
-        let z1_1 = s + 15  // [1×5]
-        let z1_2_linear = s + 20  // [1×5]
-        let z1_2 = s + 25  // [1×5]
-        let h1_upto1 = s + 30  // [1×5]
-        let h1 = s + 35  // [1×5]
+        let z1_0 = s + 16  // [1×5]
+        let z1_1_linear = s + 32  // [1×5]
+        let z1_1 = s + 48  // [1×5]
+        let z1_2_linear = s + 64  // [1×5]
+        let z1_2 = s + 80  // [1×5]
+        let h1_upto1 = s + 96  // [1×5]
+        let h1 = s + 112  // [1×5]
         let W2 = p + 75  // [5×3]
         let b2 = p + 90  // [3]
-        let z2_linear = s + 40  // [1×3]
-        let z2 = s + 43  // [1×3]
+        let z2_linear = s + 128  // [1×3]
+        let z2 = s + 144  // [1×3]
 
         // z1_0_linear = x · W1_0   [1×4]·[4×5]
         for j in 0..<5 {
@@ -1096,17 +1106,17 @@ public struct MaxoutNet: Sendable {
         let W1_1 = p + 20  // [4×5]
         let W1_2 = p + 40  // [4×5]
         let W2 = p + 75  // [5×3]
-        let z2 = s + 43  // [1×3]
-        let data_loss = s + 46  // scalar
-        let W1_0_squared = s + 47  // scalar
-        let W1_1_squared = s + 48  // scalar
-        let weight_squares = s + 49  // scalar
-        let W1_2_squared = s + 50  // scalar
-        let weight_squares_2 = s + 51  // scalar
-        let W2_squared = s + 52  // scalar
-        let weight_squares_3 = s + 53  // scalar
-        let regularization = s + 54  // scalar
-        let loss = s + 55  // scalar
+        let z2 = s + 144  // [1×3]
+        let data_loss = s + 160  // scalar
+        let W1_0_squared = s + 176  // scalar
+        let W1_1_squared = s + 192  // scalar
+        let weight_squares = s + 208  // scalar
+        let W1_2_squared = s + 224  // scalar
+        let weight_squares_2 = s + 240  // scalar
+        let W2_squared = s + 256  // scalar
+        let weight_squares_3 = s + 272  // scalar
+        let regularization = s + 288  // scalar
+        let loss = s + 304  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1183,43 +1193,43 @@ public struct MaxoutNet: Sendable {
         let W1_0 = p + 0  // [4×5]
         let W1_1 = p + 20  // [4×5]
         let W1_2 = p + 40  // [4×5]
-        let z1_0 = s + 5  // [1×5]
-        let z1_1 = s + 15  // [1×5]
-        let z1_2 = s + 25  // [1×5]
-        let h1_upto1 = s + 30  // [1×5]
-        let h1 = s + 35  // [1×5]
+        let z1_0 = s + 16  // [1×5]
+        let z1_1 = s + 48  // [1×5]
+        let z1_2 = s + 80  // [1×5]
+        let h1_upto1 = s + 96  // [1×5]
+        let h1 = s + 112  // [1×5]
         let W2 = p + 75  // [5×3]
-        let z2 = s + 43  // [1×3]
-        let data_loss = s + 46  // scalar
-        let W1_0_squared = s + 47  // scalar
-        let W1_1_squared = s + 48  // scalar
-        let weight_squares = s + 49  // scalar
-        let W1_2_squared = s + 50  // scalar
-        let weight_squares_2 = s + 51  // scalar
-        let W2_squared = s + 52  // scalar
-        let weight_squares_3 = s + 53  // scalar
-        let regularization = s + 54  // scalar
-        let loss = s + 55  // scalar
-        let dW2_via_W2_squared = s + 56  // [5×3]
-        let dW1_2_via_W1_2_squared = s + 71  // [4×5]
-        let dW1_1_via_W1_1_squared = s + 91  // [4×5]
-        let dW1_0_via_W1_0_squared = s + 111  // [4×5]
-        let dz2 = s + 131  // [1×3]
+        let z2 = s + 144  // [1×3]
+        let data_loss = s + 160  // scalar
+        let W1_0_squared = s + 176  // scalar
+        let W1_1_squared = s + 192  // scalar
+        let weight_squares = s + 208  // scalar
+        let W1_2_squared = s + 224  // scalar
+        let weight_squares_2 = s + 240  // scalar
+        let W2_squared = s + 256  // scalar
+        let weight_squares_3 = s + 272  // scalar
+        let regularization = s + 288  // scalar
+        let loss = s + 304  // scalar
+        let dW2_via_W2_squared = s + 320  // [5×3]
+        let dW1_2_via_W1_2_squared = s + 336  // [4×5]
+        let dW1_1_via_W1_1_squared = s + 368  // [4×5]
+        let dW1_0_via_W1_0_squared = s + 400  // [4×5]
+        let dz2 = s + 432  // [1×3]
         let dz2_sum = g + 90  // [3]
-        let dh1 = s + 134  // [1×5]
-        let dW2_via_z2_linear = s + 139  // [5×3]
-        let h1_takes_first = s + 154  // [1×5]
-        let dh1_upto1 = s + 159  // [1×5]
-        let dz1_2 = s + 164  // [1×5]
-        let h1_upto1_takes_first = s + 169  // [1×5]
-        let dz1_0 = s + 174  // [1×5]
-        let dz1_1 = s + 179  // [1×5]
+        let dh1 = s + 448  // [1×5]
+        let dW2_via_z2_linear = s + 464  // [5×3]
+        let h1_takes_first = s + 480  // [1×5]
+        let dh1_upto1 = s + 496  // [1×5]
+        let dz1_2 = s + 512  // [1×5]
+        let h1_upto1_takes_first = s + 528  // [1×5]
+        let dz1_0 = s + 544  // [1×5]
+        let dz1_1 = s + 560  // [1×5]
         let dz1_2_sum = g + 70  // [5]
-        let dW1_2_via_z1_2_linear = s + 184  // [4×5]
+        let dW1_2_via_z1_2_linear = s + 576  // [4×5]
         let dz1_1_sum = g + 65  // [5]
-        let dW1_1_via_z1_1_linear = s + 204  // [4×5]
+        let dW1_1_via_z1_1_linear = s + 608  // [4×5]
         let dz1_0_sum = g + 60  // [5]
-        let dW1_0_via_z1_0_linear = s + 224  // [4×5]
+        let dW1_0_via_z1_0_linear = s + 640  // [4×5]
         let dW1_0 = g + 0  // [4×5]
         let dW1_1 = g + 20  // [4×5]
         let dW1_2 = g + 40  // [4×5]

@@ -32,18 +32,18 @@ public struct Regressor: Sendable {
     public static let outputCount = 2
     /// Length of the flat parameter vector.
     public static let parameterCount = 62
-    /// Scalars a `Workspace` holds: the gradient, then 854 of scratch.
-    public static let workspaceCount = 916
+    /// Scalars a `Workspace` holds: the gradient, then 1022 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 1084
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 10]), ("b1", 30, [10]), ("W2", 40, [10, 2]), ("b2", 60, [2])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 188
-    static let scoresOffset = 276
+    static let scoresOffset = 288
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 32
-    static let scratchOffsetSingle = 62
+    static let scoresOffsetSingle = 64
+    static let scratchOffsetSingle = 64
 
     /// The parameters, then the optimizer state (126 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct Regressor: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct Regressor: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct Regressor: Sendable {
         let count = try Self.check(inputs: inputs, targets: targets, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, targets.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, targets.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct Regressor: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, targets.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, targets.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct Regressor: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, targets.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, targets.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "Regressor", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1241,7 +1251,7 @@ public struct Regressor: Sendable {
         let W2 = p + 40  // [10×2]
         let b2 = p + 60  // [2]
         let z2_linear = s + 240  // [8×2]
-        let z2 = s + 276  // [8×2]
+        let z2 = s + 288  // [8×2]
 
         // z1_linear = x · W1   [8×3]·[3×10]
         Self.productRows(x, 3, 1, W1, z1_linear, 8, 3, 10)
@@ -1287,13 +1297,13 @@ public struct Regressor: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ t: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×10]
         let W2 = p + 40  // [10×2]
-        let z2 = s + 276  // [8×2]
-        let data_loss = s + 292  // scalar
-        let W1_squared = s + 293  // scalar
-        let W2_squared = s + 294  // scalar
-        let weight_squares = s + 295  // scalar
-        let regularization = s + 296  // scalar
-        let loss = s + 297  // scalar
+        let z2 = s + 288  // [8×2]
+        let data_loss = s + 304  // scalar
+        let W1_squared = s + 320  // scalar
+        let W2_squared = s + 336  // scalar
+        let weight_squares = s + 352  // scalar
+        let regularization = s + 368  // scalar
+        let loss = s + 384  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1345,25 +1355,25 @@ public struct Regressor: Sendable {
         let z1 = s + 80  // [8×10]
         let h1 = s + 160  // [8×10]
         let W2 = p + 40  // [10×2]
-        let z2 = s + 276  // [8×2]
-        let data_loss = s + 292  // scalar
-        let W1_squared = s + 293  // scalar
-        let W2_squared = s + 294  // scalar
-        let weight_squares = s + 295  // scalar
-        let regularization = s + 296  // scalar
-        let loss = s + 297  // scalar
-        let dW2_via_W2_squared = s + 298  // [10×2]
-        let dW1_via_W1_squared = s + 318  // [3×10]
-        let dz2 = s + 348  // [8×2]
+        let z2 = s + 288  // [8×2]
+        let data_loss = s + 304  // scalar
+        let W1_squared = s + 320  // scalar
+        let W2_squared = s + 336  // scalar
+        let weight_squares = s + 352  // scalar
+        let regularization = s + 368  // scalar
+        let loss = s + 384  // scalar
+        let dW2_via_W2_squared = s + 400  // [10×2]
+        let dW1_via_W1_squared = s + 432  // [3×10]
+        let dz2 = s + 464  // [8×2]
         let dz2_sum = g + 60  // [2]
-        let dh1 = s + 364  // [8×10]
-        let dW2_via_z2_linear = s + 464  // [10×2]
-        let z1_nonnegative = s + 504  // [8×10]
-        let h1_slope = s + 584  // [8×10]
-        let h1_negative_part = s + 664  // [8×10]
-        let dz1 = s + 744  // [8×10]
+        let dh1 = s + 480  // [8×10]
+        let dW2_via_z2_linear = s + 592  // [10×2]
+        let z1_nonnegative = s + 656  // [8×10]
+        let h1_slope = s + 736  // [8×10]
+        let h1_negative_part = s + 816  // [8×10]
+        let dz1 = s + 896  // [8×10]
         let dz1_sum = g + 30  // [10]
-        let dW1_via_z1_linear = s + 824  // [3×10]
+        let dW1_via_z1_linear = s + 976  // [3×10]
         let dW1 = g + 0  // [3×10]
         let dW2 = g + 40  // [10×2]
 
@@ -1432,12 +1442,12 @@ public struct Regressor: Sendable {
         dz2_sum[1] = dz2[1] + dz2[3] + dz2[5] + dz2[7] + dz2[9] + dz2[11] + dz2[13] + dz2[15]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 444, 10, 2)  // Bᵀ: [10×2] → [2×10]
-        Self.productRows(dz2, 2, 1, s + 444, dh1, 8, 2, 10)
+        Self.transposeCopy(W2, s + 560, 10, 2)  // Bᵀ: [10×2] → [2×10]
+        Self.productRows(dz2, 2, 1, s + 560, dh1, 8, 2, 10)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 2, h1, s + 484, 2, 8, 10)  // Cᵀ [2×10]
-        Self.transposeCopy(s + 484, dW2_via_z2_linear, 2, 10)
+        Self.productRows(dz2, 1, 2, h1, s + 624, 2, 8, 10)  // Cᵀ [2×10]
+        Self.transposeCopy(s + 624, dW2_via_z2_linear, 2, 10)
 
         // 1 where z1 ≥ 0
         for i in 0..<80 {
@@ -1484,12 +1494,12 @@ public struct Regressor: Sendable {
         let W1 = p + 0  // [3×10]
         let b1 = p + 30  // [10]
         let z1_linear = s + 0  // [1×10]
-        let z1 = s + 10  // [1×10]
-        let h1 = s + 20  // [1×10]
+        let z1 = s + 16  // [1×10]
+        let h1 = s + 32  // [1×10]
         let W2 = p + 40  // [10×2]
         let b2 = p + 60  // [2]
-        let z2_linear = s + 30  // [1×2]
-        let z2 = s + 32  // [1×2]
+        let z2_linear = s + 48  // [1×2]
+        let z2 = s + 64  // [1×2]
 
         // z1_linear = x · W1   [1×3]·[3×10]
         Self.productRows(x, 3, 1, W1, z1_linear, 1, 3, 10)
@@ -1531,13 +1541,13 @@ public struct Regressor: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ t: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×10]
         let W2 = p + 40  // [10×2]
-        let z2 = s + 32  // [1×2]
-        let data_loss = s + 34  // scalar
-        let W1_squared = s + 35  // scalar
-        let W2_squared = s + 36  // scalar
-        let weight_squares = s + 37  // scalar
-        let regularization = s + 38  // scalar
-        let loss = s + 39  // scalar
+        let z2 = s + 64  // [1×2]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1586,28 +1596,28 @@ public struct Regressor: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ t: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×10]
-        let z1 = s + 10  // [1×10]
-        let h1 = s + 20  // [1×10]
+        let z1 = s + 16  // [1×10]
+        let h1 = s + 32  // [1×10]
         let W2 = p + 40  // [10×2]
-        let z2 = s + 32  // [1×2]
-        let data_loss = s + 34  // scalar
-        let W1_squared = s + 35  // scalar
-        let W2_squared = s + 36  // scalar
-        let weight_squares = s + 37  // scalar
-        let regularization = s + 38  // scalar
-        let loss = s + 39  // scalar
-        let dW2_via_W2_squared = s + 40  // [10×2]
-        let dW1_via_W1_squared = s + 60  // [3×10]
-        let dz2 = s + 90  // [1×2]
+        let z2 = s + 64  // [1×2]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
+        let dW2_via_W2_squared = s + 176  // [10×2]
+        let dW1_via_W1_squared = s + 208  // [3×10]
+        let dz2 = s + 240  // [1×2]
         let dz2_sum = g + 60  // [2]
-        let dh1 = s + 92  // [1×10]
-        let dW2_via_z2_linear = s + 122  // [10×2]
-        let z1_nonnegative = s + 162  // [1×10]
-        let h1_slope = s + 172  // [1×10]
-        let h1_negative_part = s + 182  // [1×10]
-        let dz1 = s + 192  // [1×10]
+        let dh1 = s + 256  // [1×10]
+        let dW2_via_z2_linear = s + 304  // [10×2]
+        let z1_nonnegative = s + 368  // [1×10]
+        let h1_slope = s + 384  // [1×10]
+        let h1_negative_part = s + 400  // [1×10]
+        let dz1 = s + 416  // [1×10]
         let dz1_sum = g + 30  // [10]
-        let dW1_via_z1_linear = s + 202  // [3×10]
+        let dW1_via_z1_linear = s + 432  // [3×10]
         let dW1 = g + 0  // [3×10]
         let dW2 = g + 40  // [10×2]
 
@@ -1676,12 +1686,12 @@ public struct Regressor: Sendable {
         dz2_sum[1] = dz2[1]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 102, 10, 2)  // Bᵀ: [10×2] → [2×10]
-        Self.productRows(dz2, 2, 1, s + 102, dh1, 1, 2, 10)
+        Self.transposeCopy(W2, s + 272, 10, 2)  // Bᵀ: [10×2] → [2×10]
+        Self.productRows(dz2, 2, 1, s + 272, dh1, 1, 2, 10)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 2, h1, s + 142, 2, 1, 10)  // Cᵀ [2×10]
-        Self.transposeCopy(s + 142, dW2_via_z2_linear, 2, 10)
+        Self.productRows(dz2, 1, 2, h1, s + 336, 2, 1, 10)  // Cᵀ [2×10]
+        Self.transposeCopy(s + 336, dW2_via_z2_linear, 2, 10)
 
         // 1 where z1 ≥ 0
         z1_nonnegative[0] = z1[0] >= 0 ? 1 : 0

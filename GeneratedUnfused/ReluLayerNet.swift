@@ -32,18 +32,18 @@ public struct ReluLayerNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 87
-    /// Scalars a `Workspace` holds: the gradient, then 2142 of scratch.
-    public static let workspaceCount = 2229
+    /// Scalars a `Workspace` holds: the gradient, then 2324 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 2411
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 12]), ("b1", 36, [12]), ("W2", 48, [12, 3]), ("b2", 84, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 87
-    static let scoresOffset = 1080
+    static let scoresOffset = 1088
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 39
-    static let scratchOffsetSingle = 87
+    static let scoresOffsetSingle = 64
+    static let scratchOffsetSingle = 96
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct ReluLayerNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct ReluLayerNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct ReluLayerNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct ReluLayerNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct ReluLayerNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "ReluLayerNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1165,7 +1175,7 @@ public struct ReluLayerNet: Sendable {
         let W2 = p + 48  // [12×3]
         let b2 = p + 84  // [3]
         let z2_linear = s + 720  // [20×3]
-        let z2 = s + 1080  // [20×3]
+        let z2 = s + 1088  // [20×3]
 
         // z1_linear = x · W1   [20×3]·[3×12]
         Self.productRows(x, 3, 1, W1, z1_linear, 20, 3, 12)
@@ -1184,9 +1194,9 @@ public struct ReluLayerNet: Sendable {
         }
 
         // z2_linear = a2 · W2   [20×12]·[12×3]
-        Self.transposeCopy(a2, s + 780, 20, 12)  // A: [20×12] → [12×20]
-        Self.productRows(W2, 1, 3, s + 780, s + 1020, 3, 12, 20)  // Cᵀ [3×20]
-        Self.transposeCopy(s + 1020, z2_linear, 3, 20)
+        Self.transposeCopy(a2, s + 784, 20, 12)  // A: [20×12] → [12×20]
+        Self.productRows(W2, 1, 3, s + 784, s + 1024, 3, 12, 20)  // Cᵀ [3×20]
+        Self.transposeCopy(s + 1024, z2_linear, 3, 20)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<20 {
@@ -1202,13 +1212,13 @@ public struct ReluLayerNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
         let W2 = p + 48  // [12×3]
-        let z2 = s + 1080  // [20×3]
-        let data_loss = s + 1140  // scalar
-        let W1_squared = s + 1141  // scalar
-        let W2_squared = s + 1142  // scalar
-        let weight_squares = s + 1143  // scalar
-        let regularization = s + 1144  // scalar
-        let loss = s + 1145  // scalar
+        let z2 = s + 1088  // [20×3]
+        let data_loss = s + 1152  // scalar
+        let W1_squared = s + 1168  // scalar
+        let W2_squared = s + 1184  // scalar
+        let weight_squares = s + 1200  // scalar
+        let regularization = s + 1216  // scalar
+        let loss = s + 1232  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1267,23 +1277,23 @@ public struct ReluLayerNet: Sendable {
         let W1 = p + 0  // [3×12]
         let a2 = s + 480  // [20×12]
         let W2 = p + 48  // [12×3]
-        let z2 = s + 1080  // [20×3]
-        let data_loss = s + 1140  // scalar
-        let W1_squared = s + 1141  // scalar
-        let W2_squared = s + 1142  // scalar
-        let weight_squares = s + 1143  // scalar
-        let regularization = s + 1144  // scalar
-        let loss = s + 1145  // scalar
-        let dW2_via_W2_squared = s + 1146  // [12×3]
-        let dW1_via_W1_squared = s + 1182  // [3×12]
-        let dz2 = s + 1218  // [20×3]
+        let z2 = s + 1088  // [20×3]
+        let data_loss = s + 1152  // scalar
+        let W1_squared = s + 1168  // scalar
+        let W2_squared = s + 1184  // scalar
+        let weight_squares = s + 1200  // scalar
+        let regularization = s + 1216  // scalar
+        let loss = s + 1232  // scalar
+        let dW2_via_W2_squared = s + 1248  // [12×3]
+        let dW1_via_W1_squared = s + 1296  // [3×12]
+        let dz2 = s + 1344  // [20×3]
         let dz2_sum = g + 84  // [3]
-        let da2 = s + 1278  // [20×12]
-        let dW2_via_z2_linear = s + 1554  // [12×3]
-        let z1_positive = s + 1626  // [20×12]
-        let dz1 = s + 1866  // [20×12]
+        let da2 = s + 1408  // [20×12]
+        let dW2_via_z2_linear = s + 1696  // [12×3]
+        let z1_positive = s + 1792  // [20×12]
+        let dz1 = s + 2032  // [20×12]
         let dz1_sum = g + 36  // [12]
-        let dW1_via_z1_linear = s + 2106  // [3×12]
+        let dW1_via_z1_linear = s + 2272  // [3×12]
         let dW1 = g + 0  // [3×12]
         let dW2 = g + 48  // [12×3]
 
@@ -1379,12 +1389,12 @@ public struct ReluLayerNet: Sendable {
         }
 
         // dL/da2 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 1518, 12, 3)  // Bᵀ: [12×3] → [3×12]
-        Self.productRows(dz2, 3, 1, s + 1518, da2, 20, 3, 12)
+        Self.transposeCopy(W2, s + 1648, 12, 3)  // Bᵀ: [12×3] → [3×12]
+        Self.productRows(dz2, 3, 1, s + 1648, da2, 20, 3, 12)
 
         // dL/dW2 = a2ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 3, a2, s + 1590, 3, 20, 12)  // Cᵀ [3×12]
-        Self.transposeCopy(s + 1590, dW2_via_z2_linear, 3, 12)
+        Self.productRows(dz2, 1, 3, a2, s + 1744, 3, 20, 12)  // Cᵀ [3×12]
+        Self.transposeCopy(s + 1744, dW2_via_z2_linear, 3, 12)
 
         // 1 where z1 > 0, that is where a2 > 0
         for i in 0..<240 {
@@ -1421,12 +1431,12 @@ public struct ReluLayerNet: Sendable {
         let W1 = p + 0  // [3×12]
         let b1 = p + 36  // [12]
         let z1_linear = s + 0  // [1×12]
-        let z1 = s + 12  // [1×12]
-        let a2 = s + 24  // [1×12]
+        let z1 = s + 16  // [1×12]
+        let a2 = s + 32  // [1×12]
         let W2 = p + 48  // [12×3]
         let b2 = p + 84  // [3]
-        let z2_linear = s + 36  // [1×3]
-        let z2 = s + 39  // [1×3]
+        let z2_linear = s + 48  // [1×3]
+        let z2 = s + 64  // [1×3]
 
         // z1_linear = x · W1   [1×3]·[3×12]
         Self.productRows(x, 3, 1, W1, z1_linear, 1, 3, 12)
@@ -1473,13 +1483,13 @@ public struct ReluLayerNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
         let W2 = p + 48  // [12×3]
-        let z2 = s + 39  // [1×3]
-        let data_loss = s + 42  // scalar
-        let W1_squared = s + 43  // scalar
-        let W2_squared = s + 44  // scalar
-        let weight_squares = s + 45  // scalar
-        let regularization = s + 46  // scalar
-        let loss = s + 47  // scalar
+        let z2 = s + 64  // [1×3]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1536,25 +1546,25 @@ public struct ReluLayerNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×12]
-        let a2 = s + 24  // [1×12]
+        let a2 = s + 32  // [1×12]
         let W2 = p + 48  // [12×3]
-        let z2 = s + 39  // [1×3]
-        let data_loss = s + 42  // scalar
-        let W1_squared = s + 43  // scalar
-        let W2_squared = s + 44  // scalar
-        let weight_squares = s + 45  // scalar
-        let regularization = s + 46  // scalar
-        let loss = s + 47  // scalar
-        let dW2_via_W2_squared = s + 48  // [12×3]
-        let dW1_via_W1_squared = s + 84  // [3×12]
-        let dz2 = s + 120  // [1×3]
+        let z2 = s + 64  // [1×3]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
+        let dW2_via_W2_squared = s + 176  // [12×3]
+        let dW1_via_W1_squared = s + 224  // [3×12]
+        let dz2 = s + 272  // [1×3]
         let dz2_sum = g + 84  // [3]
-        let da2 = s + 123  // [1×12]
-        let dW2_via_z2_linear = s + 171  // [12×3]
-        let z1_positive = s + 243  // [1×12]
-        let dz1 = s + 255  // [1×12]
+        let da2 = s + 288  // [1×12]
+        let dW2_via_z2_linear = s + 352  // [12×3]
+        let z1_positive = s + 448  // [1×12]
+        let dz1 = s + 464  // [1×12]
         let dz1_sum = g + 36  // [12]
-        let dW1_via_z1_linear = s + 267  // [3×12]
+        let dW1_via_z1_linear = s + 480  // [3×12]
         let dW1 = g + 0  // [3×12]
         let dW2 = g + 48  // [12×3]
 
@@ -1645,12 +1655,12 @@ public struct ReluLayerNet: Sendable {
         dz2_sum[2] = dz2[2]
 
         // dL/da2 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 135, 12, 3)  // Bᵀ: [12×3] → [3×12]
-        Self.productRows(dz2, 3, 1, s + 135, da2, 1, 3, 12)
+        Self.transposeCopy(W2, s + 304, 12, 3)  // Bᵀ: [12×3] → [3×12]
+        Self.productRows(dz2, 3, 1, s + 304, da2, 1, 3, 12)
 
         // dL/dW2 = a2ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 3, a2, s + 207, 3, 1, 12)  // Cᵀ [3×12]
-        Self.transposeCopy(s + 207, dW2_via_z2_linear, 3, 12)
+        Self.productRows(dz2, 1, 3, a2, s + 400, 3, 1, 12)  // Cᵀ [3×12]
+        Self.transposeCopy(s + 400, dW2_via_z2_linear, 3, 12)
 
         // 1 where z1 > 0, that is where a2 > 0
         z1_positive[0] = a2[0] > 0 ? 1 : 0

@@ -32,18 +32,18 @@ public struct SGDNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 67
-    /// Scalars a `Workspace` holds: the gradient, then 532 of scratch.
-    public static let workspaceCount = 599
+    /// Scalars a `Workspace` holds: the gradient, then 720 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 787
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [4, 8]), ("b1", 32, [8]), ("W2", 40, [8, 3]), ("b2", 64, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 67
-    static let scoresOffset = 186
+    static let scoresOffset = 208
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 27
-    static let scratchOffsetSingle = 67
+    static let scoresOffsetSingle = 64
+    static let scratchOffsetSingle = 80
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct SGDNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct SGDNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct SGDNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct SGDNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct SGDNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "SGDNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1165,7 +1175,7 @@ public struct SGDNet: Sendable {
         let W2 = p + 40  // [8×3]
         let b2 = p + 64  // [3]
         let z2_linear = s + 144  // [6×3]
-        let z2 = s + 186  // [6×3]
+        let z2 = s + 208  // [6×3]
 
         // z1_linear = x · W1   [6×4]·[4×8]
         Self.productRows(x, 4, 1, W1, z1_linear, 6, 4, 8)
@@ -1184,8 +1194,8 @@ public struct SGDNet: Sendable {
         }
 
         // z2_linear = h1 · W2   [6×8]·[8×3]
-        Self.transposeCopy(W2, s + 162, 8, 3)  // B: [8×3] → [3×8]
-        Self.productDots(h1, s + 162, z2_linear, 6, 8, 3)
+        Self.transposeCopy(W2, s + 176, 8, 3)  // B: [8×3] → [3×8]
+        Self.productDots(h1, s + 176, z2_linear, 6, 8, 3)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<6 {
@@ -1201,13 +1211,13 @@ public struct SGDNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×8]
         let W2 = p + 40  // [8×3]
-        let z2 = s + 186  // [6×3]
-        let data_loss = s + 204  // scalar
-        let W1_squared = s + 205  // scalar
-        let W2_squared = s + 206  // scalar
-        let weight_squares = s + 207  // scalar
-        let regularization = s + 208  // scalar
-        let loss = s + 209  // scalar
+        let z2 = s + 208  // [6×3]
+        let data_loss = s + 240  // scalar
+        let W1_squared = s + 256  // scalar
+        let W2_squared = s + 272  // scalar
+        let weight_squares = s + 288  // scalar
+        let regularization = s + 304  // scalar
+        let loss = s + 320  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1266,23 +1276,23 @@ public struct SGDNet: Sendable {
         let W1 = p + 0  // [4×8]
         let h1 = s + 96  // [6×8]
         let W2 = p + 40  // [8×3]
-        let z2 = s + 186  // [6×3]
-        let data_loss = s + 204  // scalar
-        let W1_squared = s + 205  // scalar
-        let W2_squared = s + 206  // scalar
-        let weight_squares = s + 207  // scalar
-        let regularization = s + 208  // scalar
-        let loss = s + 209  // scalar
-        let dW2_via_W2_squared = s + 210  // [8×3]
-        let dW1_via_W1_squared = s + 234  // [4×8]
-        let dz2 = s + 266  // [6×3]
+        let z2 = s + 208  // [6×3]
+        let data_loss = s + 240  // scalar
+        let W1_squared = s + 256  // scalar
+        let W2_squared = s + 272  // scalar
+        let weight_squares = s + 288  // scalar
+        let regularization = s + 304  // scalar
+        let loss = s + 320  // scalar
+        let dW2_via_W2_squared = s + 336  // [8×3]
+        let dW1_via_W1_squared = s + 368  // [4×8]
+        let dz2 = s + 400  // [6×3]
         let dz2_sum = g + 64  // [3]
-        let dh1 = s + 284  // [6×8]
-        let dW2_via_z2_linear = s + 356  // [8×3]
-        let z1_positive = s + 404  // [6×8]
-        let dz1 = s + 452  // [6×8]
+        let dh1 = s + 432  // [6×8]
+        let dW2_via_z2_linear = s + 512  // [8×3]
+        let z1_positive = s + 576  // [6×8]
+        let dz1 = s + 624  // [6×8]
         let dz1_sum = g + 32  // [8]
-        let dW1_via_z1_linear = s + 500  // [4×8]
+        let dW1_via_z1_linear = s + 672  // [4×8]
         let dW1 = g + 0  // [4×8]
         let dW2 = g + 40  // [8×3]
 
@@ -1378,12 +1388,12 @@ public struct SGDNet: Sendable {
         }
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 332, 8, 3)  // Bᵀ: [8×3] → [3×8]
-        Self.productRows(dz2, 3, 1, s + 332, dh1, 6, 3, 8)
+        Self.transposeCopy(W2, s + 480, 8, 3)  // Bᵀ: [8×3] → [3×8]
+        Self.productRows(dz2, 3, 1, s + 480, dh1, 6, 3, 8)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 3, h1, s + 380, 3, 6, 8)  // Cᵀ [3×8]
-        Self.transposeCopy(s + 380, dW2_via_z2_linear, 3, 8)
+        Self.productRows(dz2, 1, 3, h1, s + 544, 3, 6, 8)  // Cᵀ [3×8]
+        Self.transposeCopy(s + 544, dW2_via_z2_linear, 3, 8)
 
         // 1 where z1 > 0, that is where h1 > 0
         for i in 0..<48 {
@@ -1420,12 +1430,12 @@ public struct SGDNet: Sendable {
         let W1 = p + 0  // [4×8]
         let b1 = p + 32  // [8]
         let z1_linear = s + 0  // [1×8]
-        let z1 = s + 8  // [1×8]
-        let h1 = s + 16  // [1×8]
+        let z1 = s + 16  // [1×8]
+        let h1 = s + 32  // [1×8]
         let W2 = p + 40  // [8×3]
         let b2 = p + 64  // [3]
-        let z2_linear = s + 24  // [1×3]
-        let z2 = s + 27  // [1×3]
+        let z2_linear = s + 48  // [1×3]
+        let z2 = s + 64  // [1×3]
 
         // z1_linear = x · W1   [1×4]·[4×8]
         Self.productRows(x, 4, 1, W1, z1_linear, 1, 4, 8)
@@ -1464,13 +1474,13 @@ public struct SGDNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×8]
         let W2 = p + 40  // [8×3]
-        let z2 = s + 27  // [1×3]
-        let data_loss = s + 30  // scalar
-        let W1_squared = s + 31  // scalar
-        let W2_squared = s + 32  // scalar
-        let weight_squares = s + 33  // scalar
-        let regularization = s + 34  // scalar
-        let loss = s + 35  // scalar
+        let z2 = s + 64  // [1×3]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1527,25 +1537,25 @@ public struct SGDNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [4×8]
-        let h1 = s + 16  // [1×8]
+        let h1 = s + 32  // [1×8]
         let W2 = p + 40  // [8×3]
-        let z2 = s + 27  // [1×3]
-        let data_loss = s + 30  // scalar
-        let W1_squared = s + 31  // scalar
-        let W2_squared = s + 32  // scalar
-        let weight_squares = s + 33  // scalar
-        let regularization = s + 34  // scalar
-        let loss = s + 35  // scalar
-        let dW2_via_W2_squared = s + 36  // [8×3]
-        let dW1_via_W1_squared = s + 60  // [4×8]
-        let dz2 = s + 92  // [1×3]
+        let z2 = s + 64  // [1×3]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
+        let dW2_via_W2_squared = s + 176  // [8×3]
+        let dW1_via_W1_squared = s + 208  // [4×8]
+        let dz2 = s + 240  // [1×3]
         let dz2_sum = g + 64  // [3]
-        let dh1 = s + 95  // [1×8]
-        let dW2_via_z2_linear = s + 127  // [8×3]
-        let z1_positive = s + 175  // [1×8]
-        let dz1 = s + 183  // [1×8]
+        let dh1 = s + 256  // [1×8]
+        let dW2_via_z2_linear = s + 304  // [8×3]
+        let z1_positive = s + 368  // [1×8]
+        let dz1 = s + 384  // [1×8]
         let dz1_sum = g + 32  // [8]
-        let dW1_via_z1_linear = s + 191  // [4×8]
+        let dW1_via_z1_linear = s + 400  // [4×8]
         let dW1 = g + 0  // [4×8]
         let dW2 = g + 40  // [8×3]
 
@@ -1636,12 +1646,12 @@ public struct SGDNet: Sendable {
         dz2_sum[2] = dz2[2]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 103, 8, 3)  // Bᵀ: [8×3] → [3×8]
-        Self.productRows(dz2, 3, 1, s + 103, dh1, 1, 3, 8)
+        Self.transposeCopy(W2, s + 272, 8, 3)  // Bᵀ: [8×3] → [3×8]
+        Self.productRows(dz2, 3, 1, s + 272, dh1, 1, 3, 8)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 3, h1, s + 151, 3, 1, 8)  // Cᵀ [3×8]
-        Self.transposeCopy(s + 151, dW2_via_z2_linear, 3, 8)
+        Self.productRows(dz2, 1, 3, h1, s + 336, 3, 1, 8)  // Cᵀ [3×8]
+        Self.transposeCopy(s + 336, dW2_via_z2_linear, 3, 8)
 
         // 1 where z1 > 0, that is where h1 > 0
         z1_positive[0] = h1[0] > 0 ? 1 : 0

@@ -32,18 +32,18 @@ public struct SiluNet: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 52
-    /// Scalars a `Workspace` holds: the gradient, then 420 of scratch.
-    public static let workspaceCount = 472
+    /// Scalars a `Workspace` holds: the gradient, then 610 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 662
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 6]), ("b1", 18, [6]), ("W2", 24, [6, 4]), ("b2", 48, [4])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 52
-    static let scoresOffset = 110
+    static let scoresOffset = 128
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 22
-    static let scratchOffsetSingle = 52
+    static let scoresOffsetSingle = 64
+    static let scratchOffsetSingle = 64
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct SiluNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct SiluNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct SiluNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct SiluNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct SiluNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "SiluNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -496,12 +506,12 @@ public struct SiluNet: Sendable {
         let W1 = p + 0  // [3×6]
         let b1 = p + 18  // [6]
         let z1_linear = s + 0  // [5×6]
-        let z1 = s + 30  // [5×6]
-        let h1 = s + 60  // [5×6]
+        let z1 = s + 32  // [5×6]
+        let h1 = s + 64  // [5×6]
         let W2 = p + 24  // [6×4]
         let b2 = p + 48  // [4]
-        let z2_linear = s + 90  // [5×4]
-        let z2 = s + 110  // [5×4]
+        let z2_linear = s + 96  // [5×4]
+        let z2 = s + 128  // [5×4]
 
         // z1_linear = x · W1   [5×3]·[3×6]
         for i in 0..<5 {
@@ -556,13 +566,13 @@ public struct SiluNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×6]
         let W2 = p + 24  // [6×4]
-        let z2 = s + 110  // [5×4]
-        let data_loss = s + 130  // scalar
-        let W1_squared = s + 131  // scalar
-        let W2_squared = s + 132  // scalar
-        let weight_squares = s + 133  // scalar
-        let regularization = s + 134  // scalar
-        let loss = s + 135  // scalar
+        let z2 = s + 128  // [5×4]
+        let data_loss = s + 160  // scalar
+        let W1_squared = s + 176  // scalar
+        let W2_squared = s + 192  // scalar
+        let weight_squares = s + 208  // scalar
+        let regularization = s + 224  // scalar
+        let loss = s + 240  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -615,29 +625,29 @@ public struct SiluNet: Sendable {
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×6]
-        let z1 = s + 30  // [5×6]
-        let h1 = s + 60  // [5×6]
+        let z1 = s + 32  // [5×6]
+        let h1 = s + 64  // [5×6]
         let W2 = p + 24  // [6×4]
-        let z2 = s + 110  // [5×4]
-        let data_loss = s + 130  // scalar
-        let W1_squared = s + 131  // scalar
-        let W2_squared = s + 132  // scalar
-        let weight_squares = s + 133  // scalar
-        let regularization = s + 134  // scalar
-        let loss = s + 135  // scalar
-        let dW2_via_W2_squared = s + 136  // [6×4]
-        let dW1_via_W1_squared = s + 160  // [3×6]
-        let dz2 = s + 178  // [5×4]
+        let z2 = s + 128  // [5×4]
+        let data_loss = s + 160  // scalar
+        let W1_squared = s + 176  // scalar
+        let W2_squared = s + 192  // scalar
+        let weight_squares = s + 208  // scalar
+        let regularization = s + 224  // scalar
+        let loss = s + 240  // scalar
+        let dW2_via_W2_squared = s + 256  // [6×4]
+        let dW1_via_W1_squared = s + 288  // [3×6]
+        let dz2 = s + 320  // [5×4]
         let dz2_sum = g + 48  // [4]
-        let dh1 = s + 198  // [5×6]
-        let dW2_via_z2_linear = s + 228  // [6×4]
-        let h1_gate = s + 252  // [5×6]
-        let h1_closed = s + 282  // [5×6]
-        let h1_gated = s + 312  // [5×6]
-        let h1_slope = s + 342  // [5×6]
-        let dz1 = s + 372  // [5×6]
+        let dh1 = s + 352  // [5×6]
+        let dW2_via_z2_linear = s + 384  // [6×4]
+        let h1_gate = s + 416  // [5×6]
+        let h1_closed = s + 448  // [5×6]
+        let h1_gated = s + 480  // [5×6]
+        let h1_slope = s + 512  // [5×6]
+        let dz1 = s + 544  // [5×6]
         let dz1_sum = g + 18  // [6]
-        let dW1_via_z1_linear = s + 402  // [3×6]
+        let dW1_via_z1_linear = s + 576  // [3×6]
         let dW1 = g + 0  // [3×6]
         let dW2 = g + 24  // [6×4]
 
@@ -815,12 +825,12 @@ public struct SiluNet: Sendable {
         let W1 = p + 0  // [3×6]
         let b1 = p + 18  // [6]
         let z1_linear = s + 0  // [1×6]
-        let z1 = s + 6  // [1×6]
-        let h1 = s + 12  // [1×6]
+        let z1 = s + 16  // [1×6]
+        let h1 = s + 32  // [1×6]
         let W2 = p + 24  // [6×4]
         let b2 = p + 48  // [4]
-        let z2_linear = s + 18  // [1×4]
-        let z2 = s + 22  // [1×4]
+        let z2_linear = s + 48  // [1×4]
+        let z2 = s + 64  // [1×4]
 
         // z1_linear = x · W1   [1×3]·[3×6]
         for j in 0..<6 {
@@ -872,13 +882,13 @@ public struct SiluNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×6]
         let W2 = p + 24  // [6×4]
-        let z2 = s + 22  // [1×4]
-        let data_loss = s + 26  // scalar
-        let W1_squared = s + 27  // scalar
-        let W2_squared = s + 28  // scalar
-        let weight_squares = s + 29  // scalar
-        let regularization = s + 30  // scalar
-        let loss = s + 31  // scalar
+        let z2 = s + 64  // [1×4]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -931,29 +941,29 @@ public struct SiluNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×6]
-        let z1 = s + 6  // [1×6]
-        let h1 = s + 12  // [1×6]
+        let z1 = s + 16  // [1×6]
+        let h1 = s + 32  // [1×6]
         let W2 = p + 24  // [6×4]
-        let z2 = s + 22  // [1×4]
-        let data_loss = s + 26  // scalar
-        let W1_squared = s + 27  // scalar
-        let W2_squared = s + 28  // scalar
-        let weight_squares = s + 29  // scalar
-        let regularization = s + 30  // scalar
-        let loss = s + 31  // scalar
-        let dW2_via_W2_squared = s + 32  // [6×4]
-        let dW1_via_W1_squared = s + 56  // [3×6]
-        let dz2 = s + 74  // [1×4]
+        let z2 = s + 64  // [1×4]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
+        let dW2_via_W2_squared = s + 176  // [6×4]
+        let dW1_via_W1_squared = s + 208  // [3×6]
+        let dz2 = s + 240  // [1×4]
         let dz2_sum = g + 48  // [4]
-        let dh1 = s + 78  // [1×6]
-        let dW2_via_z2_linear = s + 84  // [6×4]
-        let h1_gate = s + 108  // [1×6]
-        let h1_closed = s + 114  // [1×6]
-        let h1_gated = s + 120  // [1×6]
-        let h1_slope = s + 126  // [1×6]
-        let dz1 = s + 132  // [1×6]
+        let dh1 = s + 256  // [1×6]
+        let dW2_via_z2_linear = s + 272  // [6×4]
+        let h1_gate = s + 304  // [1×6]
+        let h1_closed = s + 320  // [1×6]
+        let h1_gated = s + 336  // [1×6]
+        let h1_slope = s + 352  // [1×6]
+        let dz1 = s + 368  // [1×6]
         let dz1_sum = g + 18  // [6]
-        let dW1_via_z1_linear = s + 138  // [3×6]
+        let dW1_via_z1_linear = s + 384  // [3×6]
         let dW1 = g + 0  // [3×6]
         let dW2 = g + 24  // [6×4]
 

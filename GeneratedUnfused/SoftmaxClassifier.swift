@@ -32,18 +32,18 @@ public struct SoftmaxClassifier: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 94
-    /// Scalars a `Workspace` holds: the gradient, then 634 of scratch.
-    public static let workspaceCount = 728
+    /// Scalars a `Workspace` holds: the gradient, then 719 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 813
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("hidden_W", 0, [5, 9]), ("hidden_b", 45, [9]), ("output_W", 54, [9, 4]), ("output_b", 90, [4])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("hidden.W", "hidden.weight"), ("hidden.b", "hidden.bias"), ("output.W", "output.weight"), ("output.b", "output.bias")]
     static let stateCount = 94
-    static let scoresOffset = 253
+    static let scoresOffset = 272
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 31
-    static let scratchOffsetSingle = 94
+    static let scoresOffsetSingle = 64
+    static let scratchOffsetSingle = 96
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct SoftmaxClassifier: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct SoftmaxClassifier: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct SoftmaxClassifier: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct SoftmaxClassifier: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct SoftmaxClassifier: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "SoftmaxClassifier", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1232,12 +1242,12 @@ public struct SoftmaxClassifier: Sendable {
         let hidden_W = p + 0  // [5×9]
         let hidden_b = p + 45  // [9]
         let hidden_z1_linear = s + 0  // [7×9]
-        let hidden_z1 = s + 63  // [7×9]
-        let a2 = s + 126  // [7×9]
+        let hidden_z1 = s + 64  // [7×9]
+        let a2 = s + 128  // [7×9]
         let output_W = p + 54  // [9×4]
         let output_b = p + 90  // [4]
-        let output_z2_linear = s + 189  // [7×4]
-        let output_z2 = s + 253  // [7×4]
+        let output_z2_linear = s + 192  // [7×4]
+        let output_z2 = s + 272  // [7×4]
 
         // hidden_z1_linear = x · hidden_W   [7×5]·[5×9]
         Self.productRows(x, 5, 1, hidden_W, hidden_z1_linear, 7, 5, 9)
@@ -1256,8 +1266,8 @@ public struct SoftmaxClassifier: Sendable {
         }
 
         // output_z2_linear = a2 · output_W   [7×9]·[9×4]
-        Self.transposeCopy(output_W, s + 217, 9, 4)  // B: [9×4] → [4×9]
-        Self.productDots(a2, s + 217, output_z2_linear, 7, 9, 4)
+        Self.transposeCopy(output_W, s + 224, 9, 4)  // B: [9×4] → [4×9]
+        Self.productDots(a2, s + 224, output_z2_linear, 7, 9, 4)
 
         // output_z2 = output_z2_linear + output_b   (bias added to every row)
         for r in 0..<7 {
@@ -1271,8 +1281,8 @@ public struct SoftmaxClassifier: Sendable {
     /// Forward pass and loss of 7 examples.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let output_z2 = s + 253  // [7×4]
-        let loss = s + 281  // scalar
+        let output_z2 = s + 272  // [7×4]
+        let loss = s + 304  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1301,17 +1311,17 @@ public struct SoftmaxClassifier: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for 7 examples.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let a2 = s + 126  // [7×9]
+        let a2 = s + 128  // [7×9]
         let output_W = p + 54  // [9×4]
-        let output_z2 = s + 253  // [7×4]
-        let loss = s + 281  // scalar
-        let doutput_z2 = s + 282  // [7×4]
+        let output_z2 = s + 272  // [7×4]
+        let loss = s + 304  // scalar
+        let doutput_z2 = s + 320  // [7×4]
         let doutput_z2_sum = g + 90  // [4]
-        let da2 = s + 310  // [7×9]
+        let da2 = s + 352  // [7×9]
         let doutput_W = g + 54  // [9×4]
-        let a2_squared = s + 445  // [7×9]
-        let a2_slope = s + 508  // [7×9]
-        let dhidden_z1 = s + 571  // [7×9]
+        let a2_squared = s + 512  // [7×9]
+        let a2_slope = s + 576  // [7×9]
+        let dhidden_z1 = s + 640  // [7×9]
         let dhidden_z1_sum = g + 45  // [9]
         let dhidden_W = g + 0  // [5×9]
 
@@ -1370,12 +1380,12 @@ public struct SoftmaxClassifier: Sendable {
         }
 
         // dL/da2 = dL/doutput_z2 · output_Wᵀ
-        Self.transposeCopy(output_W, s + 373, 9, 4)  // Bᵀ: [9×4] → [4×9]
-        Self.productRows(doutput_z2, 4, 1, s + 373, da2, 7, 4, 9)
+        Self.transposeCopy(output_W, s + 416, 9, 4)  // Bᵀ: [9×4] → [4×9]
+        Self.productRows(doutput_z2, 4, 1, s + 416, da2, 7, 4, 9)
 
         // dL/doutput_W = a2ᵀ · dL/doutput_z2
-        Self.productRows(doutput_z2, 1, 4, a2, s + 409, 4, 7, 9)  // Cᵀ [4×9]
-        Self.transposeCopy(s + 409, doutput_W, 4, 9)
+        Self.productRows(doutput_z2, 1, 4, a2, s + 464, 4, 7, 9)  // Cᵀ [4×9]
+        Self.transposeCopy(s + 464, doutput_W, 4, 9)
 
         // a2²
         for i in 0..<63 {
@@ -1407,12 +1417,12 @@ public struct SoftmaxClassifier: Sendable {
         let hidden_W = p + 0  // [5×9]
         let hidden_b = p + 45  // [9]
         let hidden_z1_linear = s + 0  // [1×9]
-        let hidden_z1 = s + 9  // [1×9]
-        let a2 = s + 18  // [1×9]
+        let hidden_z1 = s + 16  // [1×9]
+        let a2 = s + 32  // [1×9]
         let output_W = p + 54  // [9×4]
         let output_b = p + 90  // [4]
-        let output_z2_linear = s + 27  // [1×4]
-        let output_z2 = s + 31  // [1×4]
+        let output_z2_linear = s + 48  // [1×4]
+        let output_z2 = s + 64  // [1×4]
 
         // hidden_z1_linear = x · hidden_W   [1×5]·[5×9]
         Self.productRows(x, 5, 1, hidden_W, hidden_z1_linear, 1, 5, 9)
@@ -1452,8 +1462,8 @@ public struct SoftmaxClassifier: Sendable {
     /// Forward pass and loss of one example.
     @inline(never)
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let output_z2 = s + 31  // [1×4]
-        let loss = s + 35  // scalar
+        let output_z2 = s + 64  // [1×4]
+        let loss = s + 80  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1482,17 +1492,17 @@ public struct SoftmaxClassifier: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for one example.
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let a2 = s + 18  // [1×9]
+        let a2 = s + 32  // [1×9]
         let output_W = p + 54  // [9×4]
-        let output_z2 = s + 31  // [1×4]
-        let loss = s + 35  // scalar
-        let doutput_z2 = s + 36  // [1×4]
+        let output_z2 = s + 64  // [1×4]
+        let loss = s + 80  // scalar
+        let doutput_z2 = s + 96  // [1×4]
         let doutput_z2_sum = g + 90  // [4]
-        let da2 = s + 40  // [1×9]
+        let da2 = s + 112  // [1×9]
         let doutput_W = g + 54  // [9×4]
-        let a2_squared = s + 121  // [1×9]
-        let a2_slope = s + 130  // [1×9]
-        let dhidden_z1 = s + 139  // [1×9]
+        let a2_squared = s + 224  // [1×9]
+        let a2_slope = s + 240  // [1×9]
+        let dhidden_z1 = s + 256  // [1×9]
         let dhidden_z1_sum = g + 45  // [9]
         let dhidden_W = g + 0  // [5×9]
 
@@ -1547,12 +1557,12 @@ public struct SoftmaxClassifier: Sendable {
         doutput_z2_sum[3] = doutput_z2[3]
 
         // dL/da2 = dL/doutput_z2 · output_Wᵀ
-        Self.transposeCopy(output_W, s + 49, 9, 4)  // Bᵀ: [9×4] → [4×9]
-        Self.productRows(doutput_z2, 4, 1, s + 49, da2, 1, 4, 9)
+        Self.transposeCopy(output_W, s + 128, 9, 4)  // Bᵀ: [9×4] → [4×9]
+        Self.productRows(doutput_z2, 4, 1, s + 128, da2, 1, 4, 9)
 
         // dL/doutput_W = a2ᵀ · dL/doutput_z2
-        Self.productRows(doutput_z2, 1, 4, a2, s + 85, 4, 1, 9)  // Cᵀ [4×9]
-        Self.transposeCopy(s + 85, doutput_W, 4, 9)
+        Self.productRows(doutput_z2, 1, 4, a2, s + 176, 4, 1, 9)  // Cᵀ [4×9]
+        Self.transposeCopy(s + 176, doutput_W, 4, 9)
 
         // a2²
         a2_squared[0] = a2[0] * a2[0]

@@ -32,18 +32,18 @@ public struct SpiralNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 603
-    /// Scalars a `Workspace` holds: the gradient, then 184606 of scratch.
-    public static let workspaceCount = 185209
+    /// Scalars a `Workspace` holds: the gradient, then 184776 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 185379
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 100]), ("b1", 200, [100]), ("W2", 300, [100, 3]), ("b2", 600, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 603
-    static let scoresOffset = 91200
+    static let scoresOffset = 91216
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 303
-    static let scratchOffsetSingle = 603
+    static let scoresOffsetSingle = 352
+    static let scratchOffsetSingle = 608
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct SpiralNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct SpiralNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct SpiralNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct SpiralNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct SpiralNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "SpiralNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1165,7 +1175,7 @@ public struct SpiralNet: Sendable {
         let W2 = p + 300  // [100×3]
         let b2 = p + 600  // [3]
         let z2_linear = s + 90000  // [300×3]
-        let z2 = s + 91200  // [300×3]
+        let z2 = s + 91216  // [300×3]
 
         // z1_linear = x · W1   [300×2]·[2×100]
         Self.productRows(x, 2, 1, W1, z1_linear, 300, 2, 100)
@@ -1184,8 +1194,8 @@ public struct SpiralNet: Sendable {
         }
 
         // z2_linear = h1 · W2   [300×100]·[100×3]
-        Self.transposeCopy(W2, s + 90900, 100, 3)  // B: [100×3] → [3×100]
-        Self.productDots(h1, s + 90900, z2_linear, 300, 100, 3)
+        Self.transposeCopy(W2, s + 90912, 100, 3)  // B: [100×3] → [3×100]
+        Self.productDots(h1, s + 90912, z2_linear, 300, 100, 3)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<300 {
@@ -1201,13 +1211,13 @@ public struct SpiralNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [2×100]
         let W2 = p + 300  // [100×3]
-        let z2 = s + 91200  // [300×3]
-        let data_loss = s + 92100  // scalar
-        let W1_squared = s + 92101  // scalar
-        let W2_squared = s + 92102  // scalar
-        let weight_squares = s + 92103  // scalar
-        let regularization = s + 92104  // scalar
-        let loss = s + 92105  // scalar
+        let z2 = s + 91216  // [300×3]
+        let data_loss = s + 92128  // scalar
+        let W1_squared = s + 92144  // scalar
+        let W2_squared = s + 92160  // scalar
+        let weight_squares = s + 92176  // scalar
+        let regularization = s + 92192  // scalar
+        let loss = s + 92208  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1266,23 +1276,23 @@ public struct SpiralNet: Sendable {
         let W1 = p + 0  // [2×100]
         let h1 = s + 60000  // [300×100]
         let W2 = p + 300  // [100×3]
-        let z2 = s + 91200  // [300×3]
-        let data_loss = s + 92100  // scalar
-        let W1_squared = s + 92101  // scalar
-        let W2_squared = s + 92102  // scalar
-        let weight_squares = s + 92103  // scalar
-        let regularization = s + 92104  // scalar
-        let loss = s + 92105  // scalar
-        let dW2_via_W2_squared = s + 92106  // [100×3]
-        let dW1_via_W1_squared = s + 92406  // [2×100]
-        let dz2 = s + 92606  // [300×3]
+        let z2 = s + 91216  // [300×3]
+        let data_loss = s + 92128  // scalar
+        let W1_squared = s + 92144  // scalar
+        let W2_squared = s + 92160  // scalar
+        let weight_squares = s + 92176  // scalar
+        let regularization = s + 92192  // scalar
+        let loss = s + 92208  // scalar
+        let dW2_via_W2_squared = s + 92224  // [100×3]
+        let dW1_via_W1_squared = s + 92528  // [2×100]
+        let dz2 = s + 92736  // [300×3]
         let dz2_sum = g + 600  // [3]
-        let dh1 = s + 93506  // [300×100]
-        let dW2_via_z2_linear = s + 123806  // [100×3]
-        let z1_positive = s + 124406  // [300×100]
-        let dz1 = s + 154406  // [300×100]
+        let dh1 = s + 93648  // [300×100]
+        let dW2_via_z2_linear = s + 123952  // [100×3]
+        let z1_positive = s + 124560  // [300×100]
+        let dz1 = s + 154560  // [300×100]
         let dz1_sum = g + 200  // [100]
-        let dW1_via_z1_linear = s + 184406  // [2×100]
+        let dW1_via_z1_linear = s + 184560  // [2×100]
         let dW1 = g + 0  // [2×100]
         let dW2 = g + 300  // [100×3]
 
@@ -1378,12 +1388,12 @@ public struct SpiralNet: Sendable {
         }
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 123506, 100, 3)  // Bᵀ: [100×3] → [3×100]
-        Self.productRows(dz2, 3, 1, s + 123506, dh1, 300, 3, 100)
+        Self.transposeCopy(W2, s + 123648, 100, 3)  // Bᵀ: [100×3] → [3×100]
+        Self.productRows(dz2, 3, 1, s + 123648, dh1, 300, 3, 100)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 3, h1, s + 124106, 3, 300, 100)  // Cᵀ [3×100]
-        Self.transposeCopy(s + 124106, dW2_via_z2_linear, 3, 100)
+        Self.productRows(dz2, 1, 3, h1, s + 124256, 3, 300, 100)  // Cᵀ [3×100]
+        Self.transposeCopy(s + 124256, dW2_via_z2_linear, 3, 100)
 
         // 1 where z1 > 0, that is where h1 > 0
         for i in 0..<30000 {
@@ -1420,12 +1430,12 @@ public struct SpiralNet: Sendable {
         let W1 = p + 0  // [2×100]
         let b1 = p + 200  // [100]
         let z1_linear = s + 0  // [1×100]
-        let z1 = s + 100  // [1×100]
-        let h1 = s + 200  // [1×100]
+        let z1 = s + 112  // [1×100]
+        let h1 = s + 224  // [1×100]
         let W2 = p + 300  // [100×3]
         let b2 = p + 600  // [3]
-        let z2_linear = s + 300  // [1×3]
-        let z2 = s + 303  // [1×3]
+        let z2_linear = s + 336  // [1×3]
+        let z2 = s + 352  // [1×3]
 
         // z1_linear = x · W1   [1×2]·[2×100]
         Self.productRows(x, 2, 1, W1, z1_linear, 1, 2, 100)
@@ -1454,13 +1464,13 @@ public struct SpiralNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [2×100]
         let W2 = p + 300  // [100×3]
-        let z2 = s + 303  // [1×3]
-        let data_loss = s + 306  // scalar
-        let W1_squared = s + 307  // scalar
-        let W2_squared = s + 308  // scalar
-        let weight_squares = s + 309  // scalar
-        let regularization = s + 310  // scalar
-        let loss = s + 311  // scalar
+        let z2 = s + 352  // [1×3]
+        let data_loss = s + 368  // scalar
+        let W1_squared = s + 384  // scalar
+        let W2_squared = s + 400  // scalar
+        let weight_squares = s + 416  // scalar
+        let regularization = s + 432  // scalar
+        let loss = s + 448  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1517,25 +1527,25 @@ public struct SpiralNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [2×100]
-        let h1 = s + 200  // [1×100]
+        let h1 = s + 224  // [1×100]
         let W2 = p + 300  // [100×3]
-        let z2 = s + 303  // [1×3]
-        let data_loss = s + 306  // scalar
-        let W1_squared = s + 307  // scalar
-        let W2_squared = s + 308  // scalar
-        let weight_squares = s + 309  // scalar
-        let regularization = s + 310  // scalar
-        let loss = s + 311  // scalar
-        let dW2_via_W2_squared = s + 312  // [100×3]
-        let dW1_via_W1_squared = s + 612  // [2×100]
-        let dz2 = s + 812  // [1×3]
+        let z2 = s + 352  // [1×3]
+        let data_loss = s + 368  // scalar
+        let W1_squared = s + 384  // scalar
+        let W2_squared = s + 400  // scalar
+        let weight_squares = s + 416  // scalar
+        let regularization = s + 432  // scalar
+        let loss = s + 448  // scalar
+        let dW2_via_W2_squared = s + 464  // [100×3]
+        let dW1_via_W1_squared = s + 768  // [2×100]
+        let dz2 = s + 976  // [1×3]
         let dz2_sum = g + 600  // [3]
-        let dh1 = s + 815  // [1×100]
-        let dW2_via_z2_linear = s + 1215  // [100×3]
-        let z1_positive = s + 1815  // [1×100]
-        let dz1 = s + 1915  // [1×100]
+        let dh1 = s + 992  // [1×100]
+        let dW2_via_z2_linear = s + 1408  // [100×3]
+        let z1_positive = s + 2016  // [1×100]
+        let dz1 = s + 2128  // [1×100]
         let dz1_sum = g + 200  // [100]
-        let dW1_via_z1_linear = s + 2015  // [2×100]
+        let dW1_via_z1_linear = s + 2240  // [2×100]
         let dW1 = g + 0  // [2×100]
         let dW2 = g + 300  // [100×3]
 
@@ -1626,12 +1636,12 @@ public struct SpiralNet: Sendable {
         dz2_sum[2] = dz2[2]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 915, 100, 3)  // Bᵀ: [100×3] → [3×100]
-        Self.productRows(dz2, 3, 1, s + 915, dh1, 1, 3, 100)
+        Self.transposeCopy(W2, s + 1104, 100, 3)  // Bᵀ: [100×3] → [3×100]
+        Self.productRows(dz2, 3, 1, s + 1104, dh1, 1, 3, 100)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 3, h1, s + 1515, 3, 1, 100)  // Cᵀ [3×100]
-        Self.transposeCopy(s + 1515, dW2_via_z2_linear, 3, 100)
+        Self.productRows(dz2, 1, 3, h1, s + 1712, 3, 1, 100)  // Cᵀ [3×100]
+        Self.transposeCopy(s + 1712, dW2_via_z2_linear, 3, 100)
 
         // 1 where z1 > 0, that is where h1 > 0
         for i in 0..<100 {

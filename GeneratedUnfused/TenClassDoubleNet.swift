@@ -32,18 +32,18 @@ public struct TenClassDoubleNet: Sendable {
     public static let outputCount = 10
     /// Length of the flat parameter vector.
     public static let parameterCount = 322
-    /// Scalars a `Workspace` holds: the gradient, then 9522 of scratch.
-    public static let workspaceCount = 9844
+    /// Scalars a `Workspace` holds: the gradient, then 9664 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 9986
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 24]), ("b1", 48, [24]), ("W2", 72, [24, 10]), ("b2", 312, [10])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 322
-    static let scoresOffset = 4100
+    static let scoresOffset = 4112
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 82
-    static let scratchOffsetSingle = 322
+    static let scoresOffsetSingle = 112
+    static let scratchOffsetSingle = 336
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct TenClassDoubleNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct TenClassDoubleNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct TenClassDoubleNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct TenClassDoubleNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct TenClassDoubleNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "TenClassDoubleNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1165,7 +1175,7 @@ public struct TenClassDoubleNet: Sendable {
         let W2 = p + 72  // [24×10]
         let b2 = p + 312  // [10]
         let z2_linear = s + 3600  // [50×10]
-        let z2 = s + 4100  // [50×10]
+        let z2 = s + 4112  // [50×10]
 
         // z1_linear = x · W1   [50×2]·[2×24]
         Self.productRows(x, 2, 1, W1, z1_linear, 50, 2, 24)
@@ -1200,13 +1210,13 @@ public struct TenClassDoubleNet: Sendable {
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [2×24]
         let W2 = p + 72  // [24×10]
-        let z2 = s + 4100  // [50×10]
-        let data_loss = s + 4600  // scalar
-        let W1_squared = s + 4601  // scalar
-        let W2_squared = s + 4602  // scalar
-        let weight_squares = s + 4603  // scalar
-        let regularization = s + 4604  // scalar
-        let loss = s + 4605  // scalar
+        let z2 = s + 4112  // [50×10]
+        let data_loss = s + 4624  // scalar
+        let W1_squared = s + 4640  // scalar
+        let W2_squared = s + 4656  // scalar
+        let weight_squares = s + 4672  // scalar
+        let regularization = s + 4688  // scalar
+        let loss = s + 4704  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1265,23 +1275,23 @@ public struct TenClassDoubleNet: Sendable {
         let W1 = p + 0  // [2×24]
         let h1 = s + 2400  // [50×24]
         let W2 = p + 72  // [24×10]
-        let z2 = s + 4100  // [50×10]
-        let data_loss = s + 4600  // scalar
-        let W1_squared = s + 4601  // scalar
-        let W2_squared = s + 4602  // scalar
-        let weight_squares = s + 4603  // scalar
-        let regularization = s + 4604  // scalar
-        let loss = s + 4605  // scalar
-        let dW2_via_W2_squared = s + 4606  // [24×10]
-        let dW1_via_W1_squared = s + 4846  // [2×24]
-        let dz2 = s + 4894  // [50×10]
+        let z2 = s + 4112  // [50×10]
+        let data_loss = s + 4624  // scalar
+        let W1_squared = s + 4640  // scalar
+        let W2_squared = s + 4656  // scalar
+        let weight_squares = s + 4672  // scalar
+        let regularization = s + 4688  // scalar
+        let loss = s + 4704  // scalar
+        let dW2_via_W2_squared = s + 4720  // [24×10]
+        let dW1_via_W1_squared = s + 4960  // [2×24]
+        let dz2 = s + 5008  // [50×10]
         let dz2_sum = g + 312  // [10]
-        let dh1 = s + 5394  // [50×24]
-        let dW2_via_z2_linear = s + 6834  // [24×10]
-        let z1_positive = s + 7074  // [50×24]
-        let dz1 = s + 8274  // [50×24]
+        let dh1 = s + 5520  // [50×24]
+        let dW2_via_z2_linear = s + 6960  // [24×10]
+        let z1_positive = s + 7200  // [50×24]
+        let dz1 = s + 8400  // [50×24]
         let dz1_sum = g + 48  // [24]
-        let dW1_via_z1_linear = s + 9474  // [2×24]
+        let dW1_via_z1_linear = s + 9600  // [2×24]
         let dW1 = g + 0  // [2×24]
         let dW2 = g + 72  // [24×10]
 
@@ -1370,8 +1380,8 @@ public struct TenClassDoubleNet: Sendable {
         Self.sumRows(dz2, dz2_sum, 50, 10)
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 6594, 24, 10)  // Bᵀ: [24×10] → [10×24]
-        Self.productRows(dz2, 10, 1, s + 6594, dh1, 50, 10, 24)
+        Self.transposeCopy(W2, s + 6720, 24, 10)  // Bᵀ: [24×10] → [10×24]
+        Self.productRows(dz2, 10, 1, s + 6720, dh1, 50, 10, 24)
 
         // dL/dW2 = h1ᵀ · dL/dz2
         Self.productRows(h1, 1, 24, dz2, dW2_via_z2_linear, 24, 50, 10)
@@ -1411,12 +1421,12 @@ public struct TenClassDoubleNet: Sendable {
         let W1 = p + 0  // [2×24]
         let b1 = p + 48  // [24]
         let z1_linear = s + 0  // [1×24]
-        let z1 = s + 24  // [1×24]
-        let h1 = s + 48  // [1×24]
+        let z1 = s + 32  // [1×24]
+        let h1 = s + 64  // [1×24]
         let W2 = p + 72  // [24×10]
         let b2 = p + 312  // [10]
-        let z2_linear = s + 72  // [1×10]
-        let z2 = s + 82  // [1×10]
+        let z2_linear = s + 96  // [1×10]
+        let z2 = s + 112  // [1×10]
 
         // z1_linear = x · W1   [1×2]·[2×24]
         Self.productRows(x, 2, 1, W1, z1_linear, 1, 2, 24)
@@ -1452,13 +1462,13 @@ public struct TenClassDoubleNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [2×24]
         let W2 = p + 72  // [24×10]
-        let z2 = s + 82  // [1×10]
-        let data_loss = s + 92  // scalar
-        let W1_squared = s + 93  // scalar
-        let W2_squared = s + 94  // scalar
-        let weight_squares = s + 95  // scalar
-        let regularization = s + 96  // scalar
-        let loss = s + 97  // scalar
+        let z2 = s + 112  // [1×10]
+        let data_loss = s + 128  // scalar
+        let W1_squared = s + 144  // scalar
+        let W2_squared = s + 160  // scalar
+        let weight_squares = s + 176  // scalar
+        let regularization = s + 192  // scalar
+        let loss = s + 208  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1515,25 +1525,25 @@ public struct TenClassDoubleNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [2×24]
-        let h1 = s + 48  // [1×24]
+        let h1 = s + 64  // [1×24]
         let W2 = p + 72  // [24×10]
-        let z2 = s + 82  // [1×10]
-        let data_loss = s + 92  // scalar
-        let W1_squared = s + 93  // scalar
-        let W2_squared = s + 94  // scalar
-        let weight_squares = s + 95  // scalar
-        let regularization = s + 96  // scalar
-        let loss = s + 97  // scalar
-        let dW2_via_W2_squared = s + 98  // [24×10]
-        let dW1_via_W1_squared = s + 338  // [2×24]
-        let dz2 = s + 386  // [1×10]
+        let z2 = s + 112  // [1×10]
+        let data_loss = s + 128  // scalar
+        let W1_squared = s + 144  // scalar
+        let W2_squared = s + 160  // scalar
+        let weight_squares = s + 176  // scalar
+        let regularization = s + 192  // scalar
+        let loss = s + 208  // scalar
+        let dW2_via_W2_squared = s + 224  // [24×10]
+        let dW1_via_W1_squared = s + 464  // [2×24]
+        let dz2 = s + 512  // [1×10]
         let dz2_sum = g + 312  // [10]
-        let dh1 = s + 396  // [1×24]
-        let dW2_via_z2_linear = s + 420  // [24×10]
-        let z1_positive = s + 660  // [1×24]
-        let dz1 = s + 684  // [1×24]
+        let dh1 = s + 528  // [1×24]
+        let dW2_via_z2_linear = s + 560  // [24×10]
+        let z1_positive = s + 800  // [1×24]
+        let dz1 = s + 832  // [1×24]
         let dz1_sum = g + 48  // [24]
-        let dW1_via_z1_linear = s + 708  // [2×24]
+        let dW1_via_z1_linear = s + 864  // [2×24]
         let dW1 = g + 0  // [2×24]
         let dW2 = g + 72  // [24×10]
 

@@ -32,8 +32,8 @@ public struct TwoClassNet: Sendable {
     public static let outputCount = 2
     /// Length of the flat parameter vector.
     public static let parameterCount = 66
-    /// Scalars a `Workspace` holds: the gradient, then 3361 of scratch.
-    public static let workspaceCount = 3427
+    /// Scalars a `Workspace` holds: the gradient, then 3392 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 3458
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [1, 16]), ("b1", 16, [16]), ("W2", 32, [16, 2]), ("b2", 64, [2])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -42,8 +42,8 @@ public struct TwoClassNet: Sendable {
     static let stateCount = 66
     static let scoresOffset = 1632
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 50
-    static let scratchOffsetSingle = 66
+    static let scoresOffsetSingle = 64
+    static let scratchOffsetSingle = 80
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct TwoClassNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct TwoClassNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct TwoClassNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct TwoClassNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct TwoClassNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "TwoClassNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1233,12 +1243,12 @@ public struct TwoClassNet: Sendable {
         let W2 = p + 32  // [16×2]
         let z2 = s + 1632  // [32×2]
         let loss = s + 1696  // scalar
-        let dz2 = s + 1697  // [32×2]
+        let dz2 = s + 1712  // [32×2]
         let dz2_sum = g + 64  // [2]
-        let dh1 = s + 1761  // [32×16]
+        let dh1 = s + 1776  // [32×16]
         let dW2 = g + 32  // [16×2]
-        let z1_positive = s + 2337  // [32×16]
-        let dz1 = s + 2849  // [32×16]
+        let z1_positive = s + 2352  // [32×16]
+        let dz1 = s + 2864  // [32×16]
         let dz1_sum = g + 16  // [16]
         let dW1 = g + 0  // [1×16]
 
@@ -1297,12 +1307,12 @@ public struct TwoClassNet: Sendable {
         }
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 2273, 16, 2)  // Bᵀ: [16×2] → [2×16]
-        Self.productRows(dz2, 2, 1, s + 2273, dh1, 32, 2, 16)
+        Self.transposeCopy(W2, s + 2288, 16, 2)  // Bᵀ: [16×2] → [2×16]
+        Self.productRows(dz2, 2, 1, s + 2288, dh1, 32, 2, 16)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 2, h1, s + 2305, 2, 32, 16)  // Cᵀ [2×16]
-        Self.transposeCopy(s + 2305, dW2, 2, 16)
+        Self.productRows(dz2, 1, 2, h1, s + 2320, 2, 32, 16)  // Cᵀ [2×16]
+        Self.transposeCopy(s + 2320, dW2, 2, 16)
 
         // 1 where z1 > 0, that is where h1 > 0
         for i in 0..<512 {
@@ -1334,7 +1344,7 @@ public struct TwoClassNet: Sendable {
         let W2 = p + 32  // [16×2]
         let b2 = p + 64  // [2]
         let z2_linear = s + 48  // [1×2]
-        let z2 = s + 50  // [1×2]
+        let z2 = s + 64  // [1×2]
 
         // z1_linear = x · W1   [1×1]·[1×16]
         z1_linear[0] = x[0] * W1[0]
@@ -1401,8 +1411,8 @@ public struct TwoClassNet: Sendable {
     /// Forward pass and loss of one example.
     @inline(never)
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let z2 = s + 50  // [1×2]
-        let loss = s + 52  // scalar
+        let z2 = s + 64  // [1×2]
+        let loss = s + 80  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1433,14 +1443,14 @@ public struct TwoClassNet: Sendable {
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let h1 = s + 32  // [1×16]
         let W2 = p + 32  // [16×2]
-        let z2 = s + 50  // [1×2]
-        let loss = s + 52  // scalar
-        let dz2 = s + 53  // [1×2]
+        let z2 = s + 64  // [1×2]
+        let loss = s + 80  // scalar
+        let dz2 = s + 96  // [1×2]
         let dz2_sum = g + 64  // [2]
-        let dh1 = s + 55  // [1×16]
+        let dh1 = s + 112  // [1×16]
         let dW2 = g + 32  // [16×2]
-        let z1_positive = s + 135  // [1×16]
-        let dz1 = s + 151  // [1×16]
+        let z1_positive = s + 192  // [1×16]
+        let dz1 = s + 208  // [1×16]
         let dz1_sum = g + 16  // [16]
         let dW1 = g + 0  // [1×16]
 
@@ -1493,12 +1503,12 @@ public struct TwoClassNet: Sendable {
         dz2_sum[1] = dz2[1]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 71, 16, 2)  // Bᵀ: [16×2] → [2×16]
-        Self.productRows(dz2, 2, 1, s + 71, dh1, 1, 2, 16)
+        Self.transposeCopy(W2, s + 128, 16, 2)  // Bᵀ: [16×2] → [2×16]
+        Self.productRows(dz2, 2, 1, s + 128, dh1, 1, 2, 16)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 2, h1, s + 103, 2, 1, 16)  // Cᵀ [2×16]
-        Self.transposeCopy(s + 103, dW2, 2, 16)
+        Self.productRows(dz2, 1, 2, h1, s + 160, 2, 1, 16)  // Cᵀ [2×16]
+        Self.transposeCopy(s + 160, dW2, 2, 16)
 
         // 1 where z1 > 0, that is where h1 > 0
         z1_positive[0] = h1[0] > 0 ? 1 : 0

@@ -32,8 +32,8 @@ public struct WideHiddenNet: Sendable {
     public static let outputCount = 2
     /// Length of the flat parameter vector.
     public static let parameterCount = 30722
-    /// Scalars a `Workspace` holds: the gradient, then 270886 of scratch.
-    public static let workspaceCount = 301608
+    /// Scalars a `Workspace` holds: the gradient, then 270992 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 301714
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [12, 2048]), ("b1", 24576, [2048]), ("W2", 26624, [2048, 2]), ("b2", 30720, [2])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -42,8 +42,8 @@ public struct WideHiddenNet: Sendable {
     static let stateCount = 30722
     static let scoresOffset = 102432
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 6146
-    static let scratchOffsetSingle = 30722
+    static let scoresOffsetSingle = 6160
+    static let scratchOffsetSingle = 30736
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct WideHiddenNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct WideHiddenNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct WideHiddenNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct WideHiddenNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct WideHiddenNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "WideHiddenNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1203,11 +1213,11 @@ public struct WideHiddenNet: Sendable {
         let W2 = p + 26624  // [2048×2]
         let z2 = s + 102432  // [16×2]
         let data_loss = s + 102464  // scalar
-        let W1_squared = s + 102465  // scalar
-        let W2_squared = s + 102466  // scalar
-        let weight_squares = s + 102467  // scalar
-        let regularization = s + 102468  // scalar
-        let loss = s + 102469  // scalar
+        let W1_squared = s + 102480  // scalar
+        let W2_squared = s + 102496  // scalar
+        let weight_squares = s + 102512  // scalar
+        let regularization = s + 102528  // scalar
+        let loss = s + 102544  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1268,21 +1278,21 @@ public struct WideHiddenNet: Sendable {
         let W2 = p + 26624  // [2048×2]
         let z2 = s + 102432  // [16×2]
         let data_loss = s + 102464  // scalar
-        let W1_squared = s + 102465  // scalar
-        let W2_squared = s + 102466  // scalar
-        let weight_squares = s + 102467  // scalar
-        let regularization = s + 102468  // scalar
-        let loss = s + 102469  // scalar
-        let dW2_via_W2_squared = s + 102470  // [2048×2]
-        let dW1_via_W1_squared = s + 106566  // [12×2048]
-        let dz2 = s + 131142  // [16×2]
+        let W1_squared = s + 102480  // scalar
+        let W2_squared = s + 102496  // scalar
+        let weight_squares = s + 102512  // scalar
+        let regularization = s + 102528  // scalar
+        let loss = s + 102544  // scalar
+        let dW2_via_W2_squared = s + 102560  // [2048×2]
+        let dW1_via_W1_squared = s + 106656  // [12×2048]
+        let dz2 = s + 131232  // [16×2]
         let dz2_sum = g + 30720  // [2]
-        let dh1 = s + 131174  // [16×2048]
-        let dW2_via_z2_linear = s + 168038  // [2048×2]
-        let z1_positive = s + 176230  // [16×2048]
-        let dz1 = s + 208998  // [16×2048]
+        let dh1 = s + 131264  // [16×2048]
+        let dW2_via_z2_linear = s + 168128  // [2048×2]
+        let z1_positive = s + 176320  // [16×2048]
+        let dz1 = s + 209088  // [16×2048]
         let dz1_sum = g + 24576  // [2048]
-        let dW1_via_z1_linear = s + 241766  // [12×2048]
+        let dW1_via_z1_linear = s + 241856  // [12×2048]
         let dW1 = g + 0  // [12×2048]
         let dW2 = g + 26624  // [2048×2]
 
@@ -1378,12 +1388,12 @@ public struct WideHiddenNet: Sendable {
         }
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 163942, 2048, 2)  // Bᵀ: [2048×2] → [2×2048]
-        Self.productRows(dz2, 2, 1, s + 163942, dh1, 16, 2, 2048)
+        Self.transposeCopy(W2, s + 164032, 2048, 2)  // Bᵀ: [2048×2] → [2×2048]
+        Self.productRows(dz2, 2, 1, s + 164032, dh1, 16, 2, 2048)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 2, h1, s + 172134, 2, 16, 2048)  // Cᵀ [2×2048]
-        Self.transposeCopy(s + 172134, dW2_via_z2_linear, 2, 2048)
+        Self.productRows(dz2, 1, 2, h1, s + 172224, 2, 16, 2048)  // Cᵀ [2×2048]
+        Self.transposeCopy(s + 172224, dW2_via_z2_linear, 2, 2048)
 
         // 1 where z1 > 0, that is where h1 > 0
         for i in 0..<32768 {
@@ -1399,7 +1409,7 @@ public struct WideHiddenNet: Sendable {
         Self.sumRows(dz1, dz1_sum, 16, 2048)
 
         // dL/dW1 = xᵀ · dL/dz1
-        Self.productPacked(x, 1, 12, dz1, 2048, 1, dW1_via_z1_linear, 12, 16, 2048, s + 266342, s + 266534)
+        Self.productPacked(x, 1, 12, dz1, 2048, 1, dW1_via_z1_linear, 12, 16, 2048, s + 266432, s + 266624)
 
         // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
         for i in 0..<24576 {
@@ -1425,7 +1435,7 @@ public struct WideHiddenNet: Sendable {
         let W2 = p + 26624  // [2048×2]
         let b2 = p + 30720  // [2]
         let z2_linear = s + 6144  // [1×2]
-        let z2 = s + 6146  // [1×2]
+        let z2 = s + 6160  // [1×2]
 
         // z1_linear = x · W1   [1×12]·[12×2048]
         Self.productRows(x, 12, 1, W1, z1_linear, 1, 12, 2048)
@@ -1453,13 +1463,13 @@ public struct WideHiddenNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [12×2048]
         let W2 = p + 26624  // [2048×2]
-        let z2 = s + 6146  // [1×2]
-        let data_loss = s + 6148  // scalar
-        let W1_squared = s + 6149  // scalar
-        let W2_squared = s + 6150  // scalar
-        let weight_squares = s + 6151  // scalar
-        let regularization = s + 6152  // scalar
-        let loss = s + 6153  // scalar
+        let z2 = s + 6160  // [1×2]
+        let data_loss = s + 6176  // scalar
+        let W1_squared = s + 6192  // scalar
+        let W2_squared = s + 6208  // scalar
+        let weight_squares = s + 6224  // scalar
+        let regularization = s + 6240  // scalar
+        let loss = s + 6256  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1518,23 +1528,23 @@ public struct WideHiddenNet: Sendable {
         let W1 = p + 0  // [12×2048]
         let h1 = s + 4096  // [1×2048]
         let W2 = p + 26624  // [2048×2]
-        let z2 = s + 6146  // [1×2]
-        let data_loss = s + 6148  // scalar
-        let W1_squared = s + 6149  // scalar
-        let W2_squared = s + 6150  // scalar
-        let weight_squares = s + 6151  // scalar
-        let regularization = s + 6152  // scalar
-        let loss = s + 6153  // scalar
-        let dW2_via_W2_squared = s + 6154  // [2048×2]
-        let dW1_via_W1_squared = s + 10250  // [12×2048]
-        let dz2 = s + 34826  // [1×2]
+        let z2 = s + 6160  // [1×2]
+        let data_loss = s + 6176  // scalar
+        let W1_squared = s + 6192  // scalar
+        let W2_squared = s + 6208  // scalar
+        let weight_squares = s + 6224  // scalar
+        let regularization = s + 6240  // scalar
+        let loss = s + 6256  // scalar
+        let dW2_via_W2_squared = s + 6272  // [2048×2]
+        let dW1_via_W1_squared = s + 10368  // [12×2048]
+        let dz2 = s + 34944  // [1×2]
         let dz2_sum = g + 30720  // [2]
-        let dh1 = s + 34828  // [1×2048]
-        let dW2_via_z2_linear = s + 40972  // [2048×2]
-        let z1_positive = s + 49164  // [1×2048]
-        let dz1 = s + 51212  // [1×2048]
+        let dh1 = s + 34960  // [1×2048]
+        let dW2_via_z2_linear = s + 41104  // [2048×2]
+        let z1_positive = s + 49296  // [1×2048]
+        let dz1 = s + 51344  // [1×2048]
         let dz1_sum = g + 24576  // [2048]
-        let dW1_via_z1_linear = s + 53260  // [12×2048]
+        let dW1_via_z1_linear = s + 53392  // [12×2048]
         let dW1 = g + 0  // [12×2048]
         let dW2 = g + 26624  // [2048×2]
 
@@ -1624,12 +1634,12 @@ public struct WideHiddenNet: Sendable {
         dz2_sum[1] = dz2[1]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 36876, 2048, 2)  // Bᵀ: [2048×2] → [2×2048]
-        Self.productRows(dz2, 2, 1, s + 36876, dh1, 1, 2, 2048)
+        Self.transposeCopy(W2, s + 37008, 2048, 2)  // Bᵀ: [2048×2] → [2×2048]
+        Self.productRows(dz2, 2, 1, s + 37008, dh1, 1, 2, 2048)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 2, h1, s + 45068, 2, 1, 2048)  // Cᵀ [2×2048]
-        Self.transposeCopy(s + 45068, dW2_via_z2_linear, 2, 2048)
+        Self.productRows(dz2, 1, 2, h1, s + 45200, 2, 1, 2048)  // Cᵀ [2×2048]
+        Self.transposeCopy(s + 45200, dW2_via_z2_linear, 2, 2048)
 
         // 1 where z1 > 0, that is where h1 > 0
         for i in 0..<2048 {

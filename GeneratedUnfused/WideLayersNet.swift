@@ -34,18 +34,18 @@ public struct WideLayersNet: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 74234
-    /// Scalars a `Workspace` holds: the gradient, then 296960 of scratch.
-    public static let workspaceCount = 371194
+    /// Scalars a `Workspace` holds: the gradient, then 297224 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 371458
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [300, 130]), ("b1", 39000, [130]), ("W2", 39130, [130, 260]), ("b2", 72930, [260]), ("W3", 73190, [260, 4]), ("b3", 74230, [4])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil), ("W3", nil), ("b3", nil)]
     static let stateCount = 74234
-    static let scoresOffset = 90336
+    static let scoresOffset = 90384
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 1174
-    static let scratchOffsetSingle = 74234
+    static let scoresOffsetSingle = 1264
+    static let scratchOffsetSingle = 74240
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -128,7 +128,7 @@ public struct WideLayersNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -154,7 +154,7 @@ public struct WideLayersNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -179,7 +179,7 @@ public struct WideLayersNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -201,7 +201,7 @@ public struct WideLayersNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -226,13 +226,23 @@ public struct WideLayersNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "WideLayersNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1232,20 +1242,20 @@ public struct WideLayersNet: Sendable {
         let W1 = p + 0  // [300×130]
         let b1 = p + 39000  // [130]
         let z1_linear = s + 0  // [14×130]
-        let z1 = s + 40364  // [14×130]
-        let h1 = s + 42184  // [14×130]
+        let z1 = s + 40368  // [14×130]
+        let h1 = s + 42192  // [14×130]
         let W2 = p + 39130  // [130×260]
         let b2 = p + 72930  // [260]
-        let z2_linear = s + 44004  // [14×260]
-        let z2 = s + 81960  // [14×260]
-        let h2 = s + 85600  // [14×260]
+        let z2_linear = s + 44016  // [14×260]
+        let z2 = s + 81984  // [14×260]
+        let h2 = s + 85632  // [14×260]
         let W3 = p + 73190  // [260×4]
         let b3 = p + 74230  // [4]
-        let z3_linear = s + 89240  // [14×4]
-        let z3 = s + 90336  // [14×4]
+        let z3_linear = s + 89280  // [14×4]
+        let z3 = s + 90384  // [14×4]
 
         // z1_linear = x · W1   [14×300]·[300×130]
-        Self.productPacked(x, 300, 1, W1, 130, 1, z1_linear, 14, 300, 130, s + 1820, s + 3356)
+        Self.productPacked(x, 300, 1, W1, 130, 1, z1_linear, 14, 300, 130, s + 1824, s + 3360)
 
         // z1 = z1_linear + b1   (bias added to every row)
         for r in 0..<14 {
@@ -1261,7 +1271,7 @@ public struct WideLayersNet: Sendable {
         }
 
         // z2_linear = h1 · W2   [14×130]·[130×260]
-        Self.productPacked(h1, 130, 1, W2, 260, 1, z2_linear, 14, 130, 260, s + 47644, s + 48424)
+        Self.productPacked(h1, 130, 1, W2, 260, 1, z2_linear, 14, 130, 260, s + 47664, s + 48448)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<14 {
@@ -1277,8 +1287,8 @@ public struct WideLayersNet: Sendable {
         }
 
         // z3_linear = h2 · W3   [14×260]·[260×4]
-        Self.transposeCopy(W3, s + 89296, 260, 4)  // B: [260×4] → [4×260]
-        Self.productDots(h2, s + 89296, z3_linear, 14, 260, 4)
+        Self.transposeCopy(W3, s + 89344, 260, 4)  // B: [260×4] → [4×260]
+        Self.productDots(h2, s + 89344, z3_linear, 14, 260, 4)
 
         // z3 = z3_linear + b3   (bias added to every row)
         for r in 0..<14 {
@@ -1295,15 +1305,15 @@ public struct WideLayersNet: Sendable {
         let W1 = p + 0  // [300×130]
         let W2 = p + 39130  // [130×260]
         let W3 = p + 73190  // [260×4]
-        let z3 = s + 90336  // [14×4]
-        let data_loss = s + 90392  // scalar
-        let W1_squared = s + 90393  // scalar
-        let W2_squared = s + 90394  // scalar
-        let weight_squares = s + 90395  // scalar
-        let W3_squared = s + 90396  // scalar
-        let weight_squares_2 = s + 90397  // scalar
-        let regularization = s + 90398  // scalar
-        let loss = s + 90399  // scalar
+        let z3 = s + 90384  // [14×4]
+        let data_loss = s + 90448  // scalar
+        let W1_squared = s + 90464  // scalar
+        let W2_squared = s + 90480  // scalar
+        let weight_squares = s + 90496  // scalar
+        let W3_squared = s + 90512  // scalar
+        let weight_squares_2 = s + 90528  // scalar
+        let regularization = s + 90544  // scalar
+        let loss = s + 90560  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1372,36 +1382,36 @@ public struct WideLayersNet: Sendable {
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [300×130]
-        let h1 = s + 42184  // [14×130]
+        let h1 = s + 42192  // [14×130]
         let W2 = p + 39130  // [130×260]
-        let h2 = s + 85600  // [14×260]
+        let h2 = s + 85632  // [14×260]
         let W3 = p + 73190  // [260×4]
-        let z3 = s + 90336  // [14×4]
-        let data_loss = s + 90392  // scalar
-        let W1_squared = s + 90393  // scalar
-        let W2_squared = s + 90394  // scalar
-        let weight_squares = s + 90395  // scalar
-        let W3_squared = s + 90396  // scalar
-        let weight_squares_2 = s + 90397  // scalar
-        let regularization = s + 90398  // scalar
-        let loss = s + 90399  // scalar
-        let dW3_via_W3_squared = s + 90400  // [260×4]
-        let dW2_via_W2_squared = s + 91440  // [130×260]
-        let dW1_via_W1_squared = s + 125240  // [300×130]
-        let dz3 = s + 164240  // [14×4]
+        let z3 = s + 90384  // [14×4]
+        let data_loss = s + 90448  // scalar
+        let W1_squared = s + 90464  // scalar
+        let W2_squared = s + 90480  // scalar
+        let weight_squares = s + 90496  // scalar
+        let W3_squared = s + 90512  // scalar
+        let weight_squares_2 = s + 90528  // scalar
+        let regularization = s + 90544  // scalar
+        let loss = s + 90560  // scalar
+        let dW3_via_W3_squared = s + 90576  // [260×4]
+        let dW2_via_W2_squared = s + 91616  // [130×260]
+        let dW1_via_W1_squared = s + 125424  // [300×130]
+        let dz3 = s + 164432  // [14×4]
         let dz3_sum = g + 74230  // [4]
-        let dh2 = s + 164296  // [14×260]
-        let dW3_via_z3_linear = s + 168976  // [260×4]
-        let z2_positive = s + 171056  // [14×260]
-        let dz2 = s + 174696  // [14×260]
+        let dh2 = s + 164496  // [14×260]
+        let dW3_via_z3_linear = s + 169184  // [260×4]
+        let z2_positive = s + 171264  // [14×260]
+        let dz2 = s + 174912  // [14×260]
         let dz2_sum = g + 72930  // [260]
-        let dh1 = s + 178336  // [14×130]
-        let dW2_via_z2_linear = s + 218700  // [130×260]
-        let h1_squared = s + 252500  // [14×130]
-        let h1_slope = s + 254320  // [14×130]
-        let dz1 = s + 256140  // [14×130]
+        let dh1 = s + 178560  // [14×130]
+        let dW2_via_z2_linear = s + 218928  // [130×260]
+        let h1_squared = s + 252736  // [14×130]
+        let h1_slope = s + 254560  // [14×130]
+        let dz1 = s + 256384  // [14×130]
         let dz1_sum = g + 39000  // [130]
-        let dW1_via_z1_linear = s + 257960  // [300×130]
+        let dW1_via_z1_linear = s + 258208  // [300×130]
         let dW1 = g + 0  // [300×130]
         let dW2 = g + 39130  // [130×260]
         let dW3 = g + 73190  // [260×4]
@@ -1515,12 +1525,12 @@ public struct WideLayersNet: Sendable {
         }
 
         // dL/dh2 = dL/dz3 · W3ᵀ
-        Self.transposeCopy(W3, s + 167936, 260, 4)  // Bᵀ: [260×4] → [4×260]
-        Self.productRows(dz3, 4, 1, s + 167936, dh2, 14, 4, 260)
+        Self.transposeCopy(W3, s + 168144, 260, 4)  // Bᵀ: [260×4] → [4×260]
+        Self.productRows(dz3, 4, 1, s + 168144, dh2, 14, 4, 260)
 
         // dL/dW3 = h2ᵀ · dL/dz3
-        Self.productRows(dz3, 1, 4, h2, s + 170016, 4, 14, 260)  // Cᵀ [4×260]
-        Self.transposeCopy(s + 170016, dW3_via_z3_linear, 4, 260)
+        Self.productRows(dz3, 1, 4, h2, s + 170224, 4, 14, 260)  // Cᵀ [4×260]
+        Self.transposeCopy(s + 170224, dW3_via_z3_linear, 4, 260)
 
         // 1 where z2 > 0, that is where h2 > 0
         for i in 0..<3640 {
@@ -1536,7 +1546,7 @@ public struct WideLayersNet: Sendable {
         Self.sumRows(dz2, dz2_sum, 14, 260)
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.productPacked(dz2, 260, 1, W2, 1, 260, dh1, 14, 260, 130, s + 180156, s + 181692)
+        Self.productPacked(dz2, 260, 1, W2, 1, 260, dh1, 14, 260, 130, s + 180384, s + 181920)
 
         // dL/dW2 = h1ᵀ · dL/dz2
         Self.productRows(h1, 1, 130, dz2, dW2_via_z2_linear, 130, 14, 260)
@@ -1586,17 +1596,17 @@ public struct WideLayersNet: Sendable {
         let W1 = p + 0  // [300×130]
         let b1 = p + 39000  // [130]
         let z1_linear = s + 0  // [1×130]
-        let z1 = s + 130  // [1×130]
-        let h1 = s + 260  // [1×130]
+        let z1 = s + 144  // [1×130]
+        let h1 = s + 288  // [1×130]
         let W2 = p + 39130  // [130×260]
         let b2 = p + 72930  // [260]
-        let z2_linear = s + 390  // [1×260]
-        let z2 = s + 650  // [1×260]
-        let h2 = s + 910  // [1×260]
+        let z2_linear = s + 432  // [1×260]
+        let z2 = s + 704  // [1×260]
+        let h2 = s + 976  // [1×260]
         let W3 = p + 73190  // [260×4]
         let b3 = p + 74230  // [4]
-        let z3_linear = s + 1170  // [1×4]
-        let z3 = s + 1174  // [1×4]
+        let z3_linear = s + 1248  // [1×4]
+        let z3 = s + 1264  // [1×4]
 
         // z1_linear = x · W1   [1×300]·[300×130]
         Self.productRows(x, 300, 1, W1, z1_linear, 1, 300, 130)
@@ -1640,15 +1650,15 @@ public struct WideLayersNet: Sendable {
         let W1 = p + 0  // [300×130]
         let W2 = p + 39130  // [130×260]
         let W3 = p + 73190  // [260×4]
-        let z3 = s + 1174  // [1×4]
-        let data_loss = s + 1178  // scalar
-        let W1_squared = s + 1179  // scalar
-        let W2_squared = s + 1180  // scalar
-        let weight_squares = s + 1181  // scalar
-        let W3_squared = s + 1182  // scalar
-        let weight_squares_2 = s + 1183  // scalar
-        let regularization = s + 1184  // scalar
-        let loss = s + 1185  // scalar
+        let z3 = s + 1264  // [1×4]
+        let data_loss = s + 1280  // scalar
+        let W1_squared = s + 1296  // scalar
+        let W2_squared = s + 1312  // scalar
+        let weight_squares = s + 1328  // scalar
+        let W3_squared = s + 1344  // scalar
+        let weight_squares_2 = s + 1360  // scalar
+        let regularization = s + 1376  // scalar
+        let loss = s + 1392  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1717,36 +1727,36 @@ public struct WideLayersNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [300×130]
-        let h1 = s + 260  // [1×130]
+        let h1 = s + 288  // [1×130]
         let W2 = p + 39130  // [130×260]
-        let h2 = s + 910  // [1×260]
+        let h2 = s + 976  // [1×260]
         let W3 = p + 73190  // [260×4]
-        let z3 = s + 1174  // [1×4]
-        let data_loss = s + 1178  // scalar
-        let W1_squared = s + 1179  // scalar
-        let W2_squared = s + 1180  // scalar
-        let weight_squares = s + 1181  // scalar
-        let W3_squared = s + 1182  // scalar
-        let weight_squares_2 = s + 1183  // scalar
-        let regularization = s + 1184  // scalar
-        let loss = s + 1185  // scalar
-        let dW3_via_W3_squared = s + 1186  // [260×4]
-        let dW2_via_W2_squared = s + 2226  // [130×260]
-        let dW1_via_W1_squared = s + 36026  // [300×130]
-        let dz3 = s + 75026  // [1×4]
+        let z3 = s + 1264  // [1×4]
+        let data_loss = s + 1280  // scalar
+        let W1_squared = s + 1296  // scalar
+        let W2_squared = s + 1312  // scalar
+        let weight_squares = s + 1328  // scalar
+        let W3_squared = s + 1344  // scalar
+        let weight_squares_2 = s + 1360  // scalar
+        let regularization = s + 1376  // scalar
+        let loss = s + 1392  // scalar
+        let dW3_via_W3_squared = s + 1408  // [260×4]
+        let dW2_via_W2_squared = s + 2448  // [130×260]
+        let dW1_via_W1_squared = s + 36256  // [300×130]
+        let dz3 = s + 75264  // [1×4]
         let dz3_sum = g + 74230  // [4]
-        let dh2 = s + 75030  // [1×260]
-        let dW3_via_z3_linear = s + 76330  // [260×4]
-        let z2_positive = s + 78410  // [1×260]
-        let dz2 = s + 78670  // [1×260]
+        let dh2 = s + 75280  // [1×260]
+        let dW3_via_z3_linear = s + 76592  // [260×4]
+        let z2_positive = s + 78672  // [1×260]
+        let dz2 = s + 78944  // [1×260]
         let dz2_sum = g + 72930  // [260]
-        let dh1 = s + 78930  // [1×130]
-        let dW2_via_z2_linear = s + 79060  // [130×260]
-        let h1_squared = s + 112860  // [1×130]
-        let h1_slope = s + 112990  // [1×130]
-        let dz1 = s + 113120  // [1×130]
+        let dh1 = s + 79216  // [1×130]
+        let dW2_via_z2_linear = s + 79360  // [130×260]
+        let h1_squared = s + 113168  // [1×130]
+        let h1_slope = s + 113312  // [1×130]
+        let dz1 = s + 113456  // [1×130]
         let dz1_sum = g + 39000  // [130]
-        let dW1_via_z1_linear = s + 113250  // [300×130]
+        let dW1_via_z1_linear = s + 113600  // [300×130]
         let dW1 = g + 0  // [300×130]
         let dW2 = g + 39130  // [130×260]
         let dW3 = g + 73190  // [260×4]
@@ -1856,12 +1866,12 @@ public struct WideLayersNet: Sendable {
         dz3_sum[3] = dz3[3]
 
         // dL/dh2 = dL/dz3 · W3ᵀ
-        Self.transposeCopy(W3, s + 75290, 260, 4)  // Bᵀ: [260×4] → [4×260]
-        Self.productRows(dz3, 4, 1, s + 75290, dh2, 1, 4, 260)
+        Self.transposeCopy(W3, s + 75552, 260, 4)  // Bᵀ: [260×4] → [4×260]
+        Self.productRows(dz3, 4, 1, s + 75552, dh2, 1, 4, 260)
 
         // dL/dW3 = h2ᵀ · dL/dz3
-        Self.productRows(dz3, 1, 4, h2, s + 77370, 4, 1, 260)  // Cᵀ [4×260]
-        Self.transposeCopy(s + 77370, dW3_via_z3_linear, 4, 260)
+        Self.productRows(dz3, 1, 4, h2, s + 77632, 4, 1, 260)  // Cᵀ [4×260]
+        Self.transposeCopy(s + 77632, dW3_via_z3_linear, 4, 260)
 
         // 1 where z2 > 0, that is where h2 > 0
         for i in 0..<260 {

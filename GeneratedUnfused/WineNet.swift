@@ -32,8 +32,8 @@ public struct WineNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 275
-    /// Scalars a `Workspace` holds: the gradient, then 2598 of scratch.
-    public static let workspaceCount = 2873
+    /// Scalars a `Workspace` holds: the gradient, then 2704 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 2979
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [13, 16]), ("b1", 208, [16]), ("W2", 224, [16, 3]), ("b2", 272, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -42,8 +42,8 @@ public struct WineNet: Sendable {
     static let stateCount = 827
     static let scoresOffset = 864
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 51
-    static let scratchOffsetSingle = 275
+    static let scoresOffsetSingle = 64
+    static let scratchOffsetSingle = 288
 
     /// The parameters, then the optimizer state (552 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct WineNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct WineNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct WineNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct WineNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct WineNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "WineNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -1287,11 +1297,11 @@ public struct WineNet: Sendable {
         let W2 = p + 224  // [16×3]
         let z2 = s + 864  // [16×3]
         let data_loss = s + 912  // scalar
-        let W1_squared = s + 913  // scalar
-        let W2_squared = s + 914  // scalar
-        let weight_squares = s + 915  // scalar
-        let regularization = s + 916  // scalar
-        let loss = s + 917  // scalar
+        let W1_squared = s + 928  // scalar
+        let W2_squared = s + 944  // scalar
+        let weight_squares = s + 960  // scalar
+        let regularization = s + 976  // scalar
+        let loss = s + 992  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -1352,22 +1362,22 @@ public struct WineNet: Sendable {
         let W2 = p + 224  // [16×3]
         let z2 = s + 864  // [16×3]
         let data_loss = s + 912  // scalar
-        let W1_squared = s + 913  // scalar
-        let W2_squared = s + 914  // scalar
-        let weight_squares = s + 915  // scalar
-        let regularization = s + 916  // scalar
-        let loss = s + 917  // scalar
-        let dW2_via_W2_squared = s + 918  // [16×3]
-        let dW1_via_W1_squared = s + 966  // [13×16]
-        let dz2 = s + 1174  // [16×3]
+        let W1_squared = s + 928  // scalar
+        let W2_squared = s + 944  // scalar
+        let weight_squares = s + 960  // scalar
+        let regularization = s + 976  // scalar
+        let loss = s + 992  // scalar
+        let dW2_via_W2_squared = s + 1008  // [16×3]
+        let dW1_via_W1_squared = s + 1056  // [13×16]
+        let dz2 = s + 1264  // [16×3]
         let dz2_sum = g + 272  // [3]
-        let dh1 = s + 1222  // [16×16]
-        let dW2_via_z2_linear = s + 1526  // [16×3]
-        let h1_squared = s + 1622  // [16×16]
-        let h1_slope = s + 1878  // [16×16]
-        let dz1 = s + 2134  // [16×16]
+        let dh1 = s + 1312  // [16×16]
+        let dW2_via_z2_linear = s + 1616  // [16×3]
+        let h1_squared = s + 1712  // [16×16]
+        let h1_slope = s + 1968  // [16×16]
+        let dz1 = s + 2224  // [16×16]
         let dz1_sum = g + 208  // [16]
-        let dW1_via_z1_linear = s + 2390  // [13×16]
+        let dW1_via_z1_linear = s + 2480  // [13×16]
         let dW1 = g + 0  // [13×16]
         let dW2 = g + 224  // [16×3]
 
@@ -1463,12 +1473,12 @@ public struct WineNet: Sendable {
         }
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 1478, 16, 3)  // Bᵀ: [16×3] → [3×16]
-        Self.productRows(dz2, 3, 1, s + 1478, dh1, 16, 3, 16)
+        Self.transposeCopy(W2, s + 1568, 16, 3)  // Bᵀ: [16×3] → [3×16]
+        Self.productRows(dz2, 3, 1, s + 1568, dh1, 16, 3, 16)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 3, h1, s + 1574, 3, 16, 16)  // Cᵀ [3×16]
-        Self.transposeCopy(s + 1574, dW2_via_z2_linear, 3, 16)
+        Self.productRows(dz2, 1, 3, h1, s + 1664, 3, 16, 16)  // Cᵀ [3×16]
+        Self.transposeCopy(s + 1664, dW2_via_z2_linear, 3, 16)
 
         // h1²
         for i in 0..<256 {
@@ -1515,7 +1525,7 @@ public struct WineNet: Sendable {
         let W2 = p + 224  // [16×3]
         let b2 = p + 272  // [3]
         let z2_linear = s + 48  // [1×3]
-        let z2 = s + 51  // [1×3]
+        let z2 = s + 64  // [1×3]
 
         // z1_linear = x · W1   [1×13]·[13×16]
         Self.productRows(x, 13, 1, W1, z1_linear, 1, 13, 16)
@@ -1570,13 +1580,13 @@ public struct WineNet: Sendable {
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [13×16]
         let W2 = p + 224  // [16×3]
-        let z2 = s + 51  // [1×3]
-        let data_loss = s + 54  // scalar
-        let W1_squared = s + 55  // scalar
-        let W2_squared = s + 56  // scalar
-        let weight_squares = s + 57  // scalar
-        let regularization = s + 58  // scalar
-        let loss = s + 59  // scalar
+        let z2 = s + 64  // [1×3]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -1635,24 +1645,24 @@ public struct WineNet: Sendable {
         let W1 = p + 0  // [13×16]
         let h1 = s + 32  // [1×16]
         let W2 = p + 224  // [16×3]
-        let z2 = s + 51  // [1×3]
-        let data_loss = s + 54  // scalar
-        let W1_squared = s + 55  // scalar
-        let W2_squared = s + 56  // scalar
-        let weight_squares = s + 57  // scalar
-        let regularization = s + 58  // scalar
-        let loss = s + 59  // scalar
-        let dW2_via_W2_squared = s + 60  // [16×3]
-        let dW1_via_W1_squared = s + 108  // [13×16]
-        let dz2 = s + 316  // [1×3]
+        let z2 = s + 64  // [1×3]
+        let data_loss = s + 80  // scalar
+        let W1_squared = s + 96  // scalar
+        let W2_squared = s + 112  // scalar
+        let weight_squares = s + 128  // scalar
+        let regularization = s + 144  // scalar
+        let loss = s + 160  // scalar
+        let dW2_via_W2_squared = s + 176  // [16×3]
+        let dW1_via_W1_squared = s + 224  // [13×16]
+        let dz2 = s + 432  // [1×3]
         let dz2_sum = g + 272  // [3]
-        let dh1 = s + 319  // [1×16]
-        let dW2_via_z2_linear = s + 383  // [16×3]
-        let h1_squared = s + 479  // [1×16]
-        let h1_slope = s + 495  // [1×16]
-        let dz1 = s + 511  // [1×16]
+        let dh1 = s + 448  // [1×16]
+        let dW2_via_z2_linear = s + 512  // [16×3]
+        let h1_squared = s + 608  // [1×16]
+        let h1_slope = s + 624  // [1×16]
+        let dz1 = s + 640  // [1×16]
         let dz1_sum = g + 208  // [16]
-        let dW1_via_z1_linear = s + 527  // [13×16]
+        let dW1_via_z1_linear = s + 656  // [13×16]
         let dW1 = g + 0  // [13×16]
         let dW2 = g + 224  // [16×3]
 
@@ -1743,12 +1753,12 @@ public struct WineNet: Sendable {
         dz2_sum[2] = dz2[2]
 
         // dL/dh1 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 335, 16, 3)  // Bᵀ: [16×3] → [3×16]
-        Self.productRows(dz2, 3, 1, s + 335, dh1, 1, 3, 16)
+        Self.transposeCopy(W2, s + 464, 16, 3)  // Bᵀ: [16×3] → [3×16]
+        Self.productRows(dz2, 3, 1, s + 464, dh1, 1, 3, 16)
 
         // dL/dW2 = h1ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 3, h1, s + 431, 3, 1, 16)  // Cᵀ [3×16]
-        Self.transposeCopy(s + 431, dW2_via_z2_linear, 3, 16)
+        Self.productRows(dz2, 1, 3, h1, s + 560, 3, 1, 16)  // Cᵀ [3×16]
+        Self.transposeCopy(s + 560, dW2_via_z2_linear, 3, 16)
 
         // h1²
         h1_squared[0] = h1[0] * h1[0]

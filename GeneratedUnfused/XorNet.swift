@@ -32,18 +32,18 @@ public struct XorNet: Sendable {
     public static let outputCount = 2
     /// Length of the flat parameter vector.
     public static let parameterCount = 22
-    /// Scalars a `Workspace` holds: the gradient, then 137 of scratch.
-    public static let workspaceCount = 159
+    /// Scalars a `Workspace` holds: the gradient, then 212 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 234
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [2, 4]), ("b1", 8, [4]), ("W2", 12, [4, 2]), ("b2", 20, [2])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 22
-    static let scoresOffset = 56
+    static let scoresOffset = 64
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 14
-    static let scratchOffsetSingle = 22
+    static let scoresOffsetSingle = 64
+    static let scratchOffsetSingle = 32
 
     /// The parameters, then the optimizer state (0 scalars).
     var state: [Scalar]
@@ -126,7 +126,7 @@ public struct XorNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
                 }
             }
@@ -152,7 +152,7 @@ public struct XorNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -177,7 +177,7 @@ public struct XorNet: Sendable {
         let count = try Self.check(inputs: inputs, labels: labels, most: .max)
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, buffer.baseAddress! + Self.parameterCount)
+                Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, Self.scratch(buffer.baseAddress!))
             }
         }
     }
@@ -199,7 +199,7 @@ public struct XorNet: Sendable {
         return state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let g = buffer.baseAddress!
-                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
             }
         }
     }
@@ -224,13 +224,23 @@ public struct XorNet: Sendable {
         let (loss, updated) = state.withUnsafeMutableBufferPointer { state in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
                 let p = state.baseAddress!, g = buffer.baseAddress!
-                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, g + Self.parameterCount)
+                let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, labels.baseAddress!, count, g, Self.scratch(g))
                 return (loss, loss.isFinite && Self.update(p, g, eta, &bound))
             }
         }
         stateBound = bound
         guard updated else { throw DivergenceError(model: "XorNet", loss: Double(loss)) }
         return loss
+    }
+
+    /// The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next
+    /// 64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache
+    /// line (`workspaceCount` leaves room for the move).
+    @inline(__always)
+    static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {
+        let end = buffer + Self.parameterCount
+        let past = Int(bitPattern: end) & 63
+        return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
@@ -452,7 +462,7 @@ public struct XorNet: Sendable {
         let W2 = p + 12  // [4×2]
         let b2 = p + 20  // [2]
         let z2_linear = s + 48  // [4×2]
-        let z2 = s + 56  // [4×2]
+        let z2 = s + 64  // [4×2]
 
         // z1_linear = x · W1   [4×2]·[2×4]
         for i in 0..<4 {
@@ -530,8 +540,8 @@ public struct XorNet: Sendable {
     /// Forward pass and loss of 4 examples.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let z2 = s + 56  // [4×2]
-        let loss = s + 64  // scalar
+        let z2 = s + 64  // [4×2]
+        let loss = s + 80  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScores(p, x, s)
@@ -562,15 +572,15 @@ public struct XorNet: Sendable {
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let h1 = s + 32  // [4×4]
         let W2 = p + 12  // [4×2]
-        let z2 = s + 56  // [4×2]
-        let loss = s + 64  // scalar
-        let dz2 = s + 65  // [4×2]
+        let z2 = s + 64  // [4×2]
+        let loss = s + 80  // scalar
+        let dz2 = s + 96  // [4×2]
         let dz2_sum = g + 20  // [2]
-        let dh1 = s + 73  // [4×4]
+        let dh1 = s + 112  // [4×4]
         let dW2 = g + 12  // [4×2]
-        let h1_complement = s + 89  // [4×4]
-        let h1_slope = s + 105  // [4×4]
-        let dz1 = s + 121  // [4×4]
+        let h1_complement = s + 128  // [4×4]
+        let h1_slope = s + 144  // [4×4]
+        let dz1 = s + 160  // [4×4]
         let dz1_sum = g + 8  // [4]
         let dW1 = g + 0  // [2×4]
 
@@ -728,12 +738,12 @@ public struct XorNet: Sendable {
         let W1 = p + 0  // [2×4]
         let b1 = p + 8  // [4]
         let z1_linear = s + 0  // [1×4]
-        let z1 = s + 4  // [1×4]
-        let h1 = s + 8  // [1×4]
+        let z1 = s + 16  // [1×4]
+        let h1 = s + 32  // [1×4]
         let W2 = p + 12  // [4×2]
         let b2 = p + 20  // [2]
-        let z2_linear = s + 12  // [1×2]
-        let z2 = s + 14  // [1×2]
+        let z2_linear = s + 48  // [1×2]
+        let z2 = s + 64  // [1×2]
 
         // z1_linear = x · W1   [1×2]·[2×4]
         z1_linear[0] = x[0] * W1[0] + x[1] * W1[4]
@@ -765,8 +775,8 @@ public struct XorNet: Sendable {
     /// Forward pass and loss of one example.
     @inline(never)
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let z2 = s + 14  // [1×2]
-        let loss = s + 16  // scalar
+        let z2 = s + 64  // [1×2]
+        let loss = s + 80  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
         Self.computeScoresSingle(p, x, s)
@@ -795,17 +805,17 @@ public struct XorNet: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for one example.
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let h1 = s + 8  // [1×4]
+        let h1 = s + 32  // [1×4]
         let W2 = p + 12  // [4×2]
-        let z2 = s + 14  // [1×2]
-        let loss = s + 16  // scalar
-        let dz2 = s + 17  // [1×2]
+        let z2 = s + 64  // [1×2]
+        let loss = s + 80  // scalar
+        let dz2 = s + 96  // [1×2]
         let dz2_sum = g + 20  // [2]
-        let dh1 = s + 19  // [1×4]
+        let dh1 = s + 112  // [1×4]
         let dW2 = g + 12  // [4×2]
-        let h1_complement = s + 23  // [1×4]
-        let h1_slope = s + 27  // [1×4]
-        let dz1 = s + 31  // [1×4]
+        let h1_complement = s + 128  // [1×4]
+        let h1_slope = s + 144  // [1×4]
+        let dz1 = s + 160  // [1×4]
         let dz1_sum = g + 8  // [4]
         let dW1 = g + 0  // [2×4]
 

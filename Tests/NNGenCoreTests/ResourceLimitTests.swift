@@ -17,10 +17,10 @@ final class ResourceLimitTests: XCTestCase {
     /// asked for 17.6 TB and aborted.
     func testNetworkWorkspaceOverTheLimit() {
         let huge = "nngen: 1\nname: Huge\nbatch: 1048576\ninput: 4\nlayers:\n  - dense: 1048576\n  - dense: 3\nloss: softmax_cross_entropy\n"
-        XCTAssertEqual(errors(huge), ["m.yaml:6:5: error: the model's workspace would hold 3298562146308 scalars (12288 GiB), over the limit of 268435456; batch 1048576 × this layer's 1048576 outputs is the largest part: lower the batch or the width"])
+        XCTAssertEqual(errors(huge), ["m.yaml:6:5: error: the model's workspace would hold 3298562146339 scalars (12288 GiB), over the limit of 268435456; batch 1048576 × this layer's 1048576 outputs is the largest part: lower the batch or the width"])
         // Just over and just under: 65,536 × 2,048 is over (1.5 GiB of Float), half of it is not.
         let over = "nngen: 1\nname: Big\nbatch: 65536\ninput: 4\nlayers:\n  - dense: 2048\n  - dense: 3\nloss: softmax_cross_entropy\n"
-        XCTAssertEqual(errors(over).first?.hasPrefix("m.yaml:6:5: error: the model's workspace would hold 403277828 scalars (1.5 GiB)"), true)
+        XCTAssertEqual(errors(over).first?.hasPrefix("m.yaml:6:5: error: the model's workspace would hold 403277859 scalars (1.5 GiB)"), true)
         XCTAssertEqual(errors(over.replacingOccurrences(of: "65536", with: "32768")), [])
     }
 

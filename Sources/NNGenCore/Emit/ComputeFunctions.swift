@@ -28,7 +28,7 @@ struct ComputeFunctions {
         var fused = fusion && fusedStep ? FusedHiddenLayer(model, unroll: UnrollPolicy(limit: unrollLimit)) : nil
         plan = ExecutionPlan(graph: model.graph, targets: targets, gradientSlots: slots, unrollLimit: unrollLimit,
                              fastMath: true, fusion: fusion, unstored: fused?.internalValues(of: model) ?? [])
-        fused?.scratchBase = plan.scratchCount
+        fused?.scratchBase = ExecutionPlan.aligned(plan.scratchCount)
         self.fused = fused
         names = ValueNames(model.graph)
     }

@@ -81,7 +81,7 @@ struct NetworkAPIEmitter {
             w.line("let out = \(output).baseAddress!")
             w.block("state.withUnsafeBufferPointer { p in") { w in
                 w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
-                    w.block("Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, buffer.baseAddress! + Self.parameterCount) { first, rows, scores in", block)
+                    w.block("Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in", block)
                 }
             }
         }
@@ -103,7 +103,7 @@ struct NetworkAPIEmitter {
             w.line("let count = try Self.check(inputs: inputs, \(t): \(t), most: .max)")
             w.block("return state.withUnsafeBufferPointer { p in") { w in
                 w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
-                    w.line("Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, \(t).baseAddress!, count, buffer.baseAddress! + Self.parameterCount)")
+                    w.line("Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, \(t).baseAddress!, count, Self.scratch(buffer.baseAddress!))")
                 }
             }
         }
@@ -128,7 +128,7 @@ struct NetworkAPIEmitter {
             w.block("return state.withUnsafeBufferPointer { p in") { w in
                 w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
                     w.line("let g = buffer.baseAddress!")
-                    w.line("return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, \(t).baseAddress!, count, g, g + Self.parameterCount)")
+                    w.line("return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, \(t).baseAddress!, count, g, Self.scratch(g))")
                 }
             }
         }
@@ -153,7 +153,7 @@ struct NetworkAPIEmitter {
             w.block("let (loss, updated) = state.withUnsafeMutableBufferPointer { state in") { w in
                 w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
                     w.line("let p = state.baseAddress!, g = buffer.baseAddress!")
-                    w.line("let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, \(t).baseAddress!, count, g, g + Self.parameterCount)")
+                    w.line("let loss = Self.computeMeanLossAndGradient(p, inputs.baseAddress!, \(t).baseAddress!, count, g, Self.scratch(g))")
                     w.line("return (loss, loss.isFinite && Self.update(p, g, eta, &bound))")
                 }
             }
@@ -163,8 +163,19 @@ struct NetworkAPIEmitter {
         }
     }
 
-    /// The functions that split n examples into full batches and single examples.
+    /// The functions that split n examples into full batches and single examples, and the one
+    /// that finds the scratch in a workspace.
     private func blocks(_ w: inout CodeWriter) {
+        w.doc("The scratch of a workspace whose elements start at `buffer`: past the gradient, at the next",
+              "64-byte boundary, so that every array the plan puts at a multiple of 16 elements starts a cache",
+              "line (`workspaceCount` leaves room for the move).")
+        w.line("@inline(__always)")
+        w.block("static func scratch(_ buffer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar> {") { w in
+            w.line("let end = buffer + Self.parameterCount")
+            w.line("let past = Int(bitPattern: end) & 63")
+            w.line("return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride")
+        }
+        w.line("")
         w.doc("The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest",
               hasSinglePath ? "one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each"
                   : "(none: the batch is 1). `body(first, rows, scores)` receives each",

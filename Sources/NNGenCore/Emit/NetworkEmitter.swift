@@ -30,13 +30,21 @@ public struct NetworkEmitter {
     var spec: NetworkSpec { model.spec }
     var typeName: String { spec.name }
     var stateCount: Int { model.parameterCount + TrainingEmitter.optimizerStateCount(spec.optimizer, parameters: model.parameterCount) }
-    /// Scalars of a `Workspace`: the gradient, then the scratch, shared by the two lowerings. The
+    /// Scalars of a `Workspace`: the gradient, then the scratch, shared by the two lowerings, and
+    /// the elements the scratch's start may move by to be aligned (`scratchSlack`). The
     /// single-example path lays out its own gradient (with a loss) and scratch in it.
-    public var workspaceCount: Int { model.parameterCount + max(batch.scratchCount, singleOffset + (single?.scratchCount ?? 0)) }
+    public var workspaceCount: Int {
+        model.parameterCount + Self.scratchSlack + max(batch.scratchCount, singleOffset + (single?.scratchCount ?? 0))
+    }
+
+    /// Elements between the gradient's end and the scratch's 64-byte-aligned start, at most: the
+    /// workspace array's elements are aligned to their size at least, so 15 of Float, 7 of Double
+    /// (16 either way, for one figure).
+    static let scratchSlack = 16
 
     /// Where the single-example path's scratch starts in the workspace's scratch: after its own
     /// gradient, which `computeMeanLossAndGradient` sums into the workspace's.
-    var singleOffset: Int { single != nil && model.loss != nil ? model.parameterCount : 0 }
+    var singleOffset: Int { single != nil && model.loss != nil ? ExecutionPlan.aligned(model.parameterCount) : 0 }
 
     /// The whole emitted file.
     public func render() -> String {
@@ -106,7 +114,7 @@ public struct NetworkEmitter {
         w.line("public static let outputCount = \(model.outputCount)")
         w.doc("Length of the flat parameter vector.")
         w.line("public static let parameterCount = \(model.parameterCount)")
-        w.doc("Scalars a `Workspace` holds: the gradient, then \(workspaceCount - model.parameterCount) of scratch.")
+        w.doc("Scalars a `Workspace` holds: the gradient, then \(workspaceCount - model.parameterCount) of scratch (from a 64-byte boundary).")
         w.line("public static let workspaceCount = \(workspaceCount)")
         w.doc("Every parameter array: its name in the layout, where it starts, and its shape.")
         let parameters = model.parameters
