@@ -636,8 +636,8 @@ public struct TenClassDoubleNet: Sendable {
         }
     }
 
-    /// One row of C = A·B (see `productRows`): by blocks of B's rows when B fits in L2 with
-    /// short rows (`productRowBlocked`); B's rows streamed in order when B is past the
+    /// One row of C = A·B (see `productRows`): by blocks of B's rows when B is past L1 and fits
+    /// in L2 with short rows (`productRowBlocked`); B's rows streamed in order when B is past the
     /// streaming size; otherwise C's columns in register accumulators over all of k (4 vectors
     /// at a time, then one). Fewer columns than a vector: see `productRowNarrow`.
     @inline(__always)
@@ -680,8 +680,8 @@ public struct TenClassDoubleNet: Sendable {
         }
     }
 
-    /// One row of C = A·B for a B that fits in L2 with rows of at most a KiB, at least 4 vectors
-    /// wide: B's rows in blocks of 32; in each block, C's columns 8 vectors at a time in
+    /// One row of C = A·B for a B past L1 that fits in L2, with rows of at most a KiB and at
+    /// least 4 vectors wide: B's rows in blocks of 32; in each block, C's columns 8 vectors at a time in
     /// registers over the block's rows (loaded from C after the first block), then 4 vectors
     /// (two chains, even and odd rows), then single vectors (`columnSums`). The columns past
     /// the last whole vector are recomputed at the end as one vector over all of k that ends at
