@@ -1,14 +1,15 @@
 @testable import GeneratedModels
+@testable import NNGenCore
 import XCTest
 
 /// `scratch(_:)` of the emitted API: wherever the workspace's elements start (any multiple of
 /// the scalar's size past a cache line), the scratch starts on a 64-byte boundary, after the
 /// gradient, and the planned scratch still ends inside `workspaceCount`.
 final class ScratchPointerTests: XCTestCase {
-    /// The planned scratch: `workspaceCount` less the gradient and the 16 elements of slack.
+    /// The planned scratch: `workspaceCount` less the gradient and the slack (`NetworkEmitter.scratchSlack`).
     private func check<Scalar>(_ name: String, _ parameterCount: Int, _ workspaceCount: Int,
                                _ scratch: (UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Scalar>) {
-        let size = MemoryLayout<Scalar>.stride, planned = workspaceCount - parameterCount - 16
+        let size = MemoryLayout<Scalar>.stride, planned = workspaceCount - parameterCount - NetworkEmitter.scratchSlack
         let raw = UnsafeMutableRawPointer.allocate(byteCount: (workspaceCount + 64) * size, alignment: 64)
         defer { raw.deallocate() }
         for shift in 0..<(64 / size) {
