@@ -11,7 +11,10 @@ machine's single-core float32 peak (peak.c), nngen's generation time per spec, t
 workload's, and with --default-flags nngen built with no flags at all (what a build-plugin user
 gets). Prints the tables and a summary: geometric-mean speed-up over each framework, worst case,
 share of the peak; and batch-1 inference against the time to read the weights once from L2, at
-the single-core L2 read bandwidth l2read.c measures.
+the single-core L2 read bandwidth l2read.c measures. The workloads are timed in groups (--group,
+6 by default): every implementation on one group before the next group, so that the core's clock,
+which drifts on a shared VM, is about the same for all of them; the clock before each group is
+reported.
 
     python3 Benchmarks/compare.py                  # everything (installs numpy, torch, jax in Benchmarks/.venv)
     python3 Benchmarks/compare.py --default-flags  # and nngen without -target-cpu native
@@ -81,14 +84,29 @@ def python_with(frameworks):
     return python, available
 
 
-def peak():
-    """Single-core float32 FMA peak in GFLOP/s (peak.c, 256-bit FMAs on 12 chains)."""
+def peak_binary():
+    """peak.c compiled, or None without gcc."""
     if not shutil.which("gcc"):
         return None
     binary = os.path.join(tempfile.mkdtemp(), "peak")
     run(["gcc", "-O3", "-march=native", "-o", binary, os.path.join(HERE, "peak.c")])
+    return binary
+
+
+def peak(binary):
+    """Single-core float32 FMA peak in GFLOP/s (peak.c, 256-bit FMAs on 12 chains)."""
+    if not binary:
+        return None
     output = run(PINNED + [binary]).stdout
     match = re.search(r"fp32 FMA ymm x12 chains\s+median\s+([0-9.]+) GFLOP/s", output)
+    return float(match.group(1)) if match else None
+
+
+def clock(binary):
+    """The pinned core's clock in GHz (peak.c's chain of dependent integer adds), or None."""
+    if not binary:
+        return None
+    match = re.search(r"clock \(dep\. int add chain\)\s+median\s+([0-9.]+) GHz", run(PINNED + [binary, "clock"]).stdout)
     return float(match.group(1)) if match else None
 
 
@@ -139,10 +157,9 @@ def timing_binary(flags):
     return os.path.join(build, "release", "nngen-timing")
 
 
-def nngen_times(binary, workloads, quick, label):
+def nngen_times(binary, workloads, quick):
     """{(workload, api): record}; the array API is timed for the five only."""
     args = ["--min-time", "0.2" if quick else "0.5", "--repeats", "5" if quick else "7"]
-    say(f"timing nngen, {label} (pinned to one core)")
     results = {}
     for names, apis in (([w for w in workloads if w in FIVE], "buffers,arrays"), ([w for w in workloads if w not in FIVE], "buffers")):
         if names:
@@ -150,6 +167,33 @@ def nngen_times(binary, workloads, quick, label):
                 record = json.loads(line)
                 results[(record["workload"], record["api"])] = record
     return results
+
+
+def time_in_groups(native, default_binary, python, frameworks, workloads, quick, size, peak_program):
+    """Times every implementation on `size` workloads, then on the next ones, and so on.
+
+    The core's clock drifts on this shared VM (3.2 to 3.4 GHz within an hour of one session):
+    timing nngen on every workload and then each framework on every workload, minutes apart,
+    turned a few percent of drift into a few percent of "speed-up" either way. Within a group
+    every implementation runs within a minute or two of the others, and the order alternates
+    from one group to the next (nngen first, then last), so a steady drift favours nobody.
+    Returns nngen's records, the default-flags records, {framework: {workload: µs}}, and the
+    clock measured before each group."""
+    nngen, default, others, clocks = {}, {}, {f: {} for f in frameworks}, []
+    groups = [workloads[i:i + size] for i in range(0, len(workloads), size)]
+    for index, group in enumerate(groups):
+        say(f"group {index + 1} of {len(groups)}: {', '.join(group)}")
+        measured = clock(peak_program)
+        if measured:
+            clocks.append(measured)
+        steps = [("nngen, native flags", lambda: nngen.update(nngen_times(native, group, quick)))]
+        if default_binary:
+            steps.append(("nngen, default flags", lambda: default.update(nngen_times(default_binary, group, quick))))
+        steps += [(f, lambda f=f: others[f].update(framework_times(python, f, group, quick))) for f in frameworks]
+        for label, step in (steps if index % 2 == 0 else list(reversed(steps))):
+            say(f"  timing {label} (one thread, pinned to one core)")
+            step()
+    return nngen, default, others, clocks
 
 
 def generation_times(binary, workloads):
@@ -162,7 +206,7 @@ def generation_times(binary, workloads):
 
 
 def framework_times(python, framework, workloads, quick):
-    say(f"timing {framework} (one thread, pinned to one core)")
+    """{workload: median µs} of one framework, one thread, pinned."""
     out = os.path.join(tempfile.mkdtemp(), f"{framework}.jsonl")
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     command = PINNED + [python, os.path.join(HERE, "frameworks.py"), "--framework", framework, "--threads", "1",
@@ -265,19 +309,21 @@ def main():
     parser.add_argument("--default-flags", action="store_true", help="also time nngen built with no flags")
     parser.add_argument("--quick", action="store_true", help="shorter timing runs and no build times")
     parser.add_argument("--json", default="", help="also write every number to this file")
+    parser.add_argument("--group", type=int, default=6, help="workloads timed in every implementation before the next ones")
     args = parser.parse_args()
     wanted = [f for f in args.frameworks.split(",") if f]
     workloads = {"five": FIVE, "sweep": SWEEP, "all": FIVE + SWEEP}.get(args.workloads) or args.workloads.split(",")
 
     subprocess.run([sys.executable, os.path.join(HERE, "sweep.py"), "--check"], check=True)
     python, frameworks = python_with(wanted)
-    gflops_peak = peak()
+    peak_program = peak_binary()
+    gflops_peak = peak(peak_program)
     l2 = l2_bandwidth()
     native = timing_binary("native")
-    nngen = nngen_times(native, workloads, args.quick, "native flags")
-    default = nngen_times(timing_binary("default"), workloads, args.quick, "default flags") if args.default_flags else {}
+    default_binary = timing_binary("default") if args.default_flags else None
+    nngen, default, others, clocks = time_in_groups(native, default_binary, python, frameworks, workloads, args.quick,
+                                                    args.group, peak_program)
     generation = generation_times(native, workloads)
-    others = {f: framework_times(python, f, workloads, args.quick) for f in frameworks}
     builds = {} if args.quick else build_times(workloads)
 
     flops = {w: nngen[(w, "buffers")]["flops"] for w in workloads}
@@ -295,6 +341,9 @@ def main():
         print()
         summary[title] = summarize(group, nngen, default, others, frameworks, flops, gflops_peak)
     summary["inference_bound"] = print_inference_bound(workloads, nngen, others, l2)
+    if clocks:
+        print(f"\nThe pinned core's clock before each group of workloads (peak.c's integer chain): "
+              f"{min(clocks):.2f}–{max(clocks):.2f} GHz over {len(clocks)} groups.")
     missing = [f for f in wanted if f not in frameworks]
     if missing:
         print(f"\nNot measured (could not be installed): {', '.join(missing)}")
@@ -302,7 +351,8 @@ def main():
         with open(args.json, "w") as f:
             json.dump(dict(peak=gflops_peak, l2_gigabytes_per_second=l2, nngen={f"{w}/{a}": r for (w, a), r in nngen.items()},
                            default_flags={f"{w}/{a}": r for (w, a), r in default.items()},
-                           generation_ms=generation, frameworks=others, build_s=builds, summary=summary), f, indent=1)
+                           generation_ms=generation, frameworks=others, build_s=builds, clock_ghz=clocks,
+                           summary=summary), f, indent=1)
 
 
 if __name__ == "__main__":
