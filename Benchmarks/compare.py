@@ -14,7 +14,8 @@ share of the peak; and batch-1 inference against the time to read the weights on
 the single-core L2 read bandwidth l2read.c measures. The workloads are timed in groups (--group,
 6 by default): every implementation on one group before the next group, so that the core's clock,
 which drifts on a shared VM, is about the same for all of them; the clock before each group is
-reported.
+reported. Every timed process runs with glibc's malloc keeping the memory it frees (ALLOCATOR),
+so that a step's temporaries cost the same whichever workloads ran before it in the process.
 
     python3 Benchmarks/compare.py                  # everything (installs numpy, torch, jax in Benchmarks/.venv)
     python3 Benchmarks/compare.py --default-flags  # and nngen without -target-cpu native
@@ -48,6 +49,13 @@ LARGEST = max(SWEEP, key=lambda name: sweep.flops_required(sweep.SWEEP[name]))
 SPECS[LARGEST] = f"Sweep/{LARGEST}"
 PACKAGES = {"numpy": ["numpy", "threadpoolctl"], "torch": ["torch"], "jax": ["jax", "jaxlib"]}
 PINNED = ["taskset", "-c", "1"] if shutil.which("taskset") else []
+# glibc's malloc, told to keep freed memory: by default it returns the top of the heap to the
+# system once more than a threshold is free, and raises that threshold (up to 32 MiB) only after
+# freeing a larger block. A framework step that allocates and frees temporaries then page-faults
+# them in again at every step, or not, depending on what ran before it in the process: numpy's
+# 784x512x10-gelu-ce-b64-f64 step took 9,419 µs alone and 5,481 µs after 784x1024x1024x10. With
+# these settings it takes 5,336-5,422 µs either way. Every timed process (nngen's too) gets them.
+ALLOCATOR = {"MALLOC_TRIM_THRESHOLD_": str(1 << 30), "MALLOC_MMAP_THRESHOLD_": str(32 << 20)}
 
 
 def say(text):
@@ -163,7 +171,8 @@ def nngen_times(binary, workloads, quick):
     results = {}
     for names, apis in (([w for w in workloads if w in FIVE], "buffers,arrays"), ([w for w in workloads if w not in FIVE], "buffers")):
         if names:
-            for line in run(PINNED + [binary, "--workloads", ",".join(names), "--apis", apis] + args).stdout.splitlines():
+            for line in run(PINNED + [binary, "--workloads", ",".join(names), "--apis", apis] + args,
+                            env=dict(os.environ, **ALLOCATOR)).stdout.splitlines():
                 record = json.loads(line)
                 results[(record["workload"], record["api"])] = record
     return results
@@ -208,7 +217,7 @@ def generation_times(binary, workloads):
 def framework_times(python, framework, workloads, quick):
     """{workload: median µs} of one framework, one thread, pinned."""
     out = os.path.join(tempfile.mkdtemp(), f"{framework}.jsonl")
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", **ALLOCATOR)
     command = PINNED + [python, os.path.join(HERE, "frameworks.py"), "--framework", framework, "--threads", "1",
                         "--workloads", ",".join(workloads),
                         "--min-time", "0.2" if quick else "0.5", "--repeats", "5" if quick else "7", "--out", out]
