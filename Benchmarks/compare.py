@@ -183,9 +183,9 @@ def time_in_groups(native, default_binary, python, frameworks, workloads, quick,
 
     The core's clock drifts on this shared VM (3.2 to 3.4 GHz within an hour of one session):
     timing nngen on every workload and then each framework on every workload, minutes apart,
-    turned a few percent of drift into a few percent of "speed-up" either way. Within a group
-    every implementation runs within a minute or two of the others, and the order alternates
-    from one group to the next (nngen first, then last), so a steady drift favours nobody.
+    turned a few percent of drift into a few percent of "speed-up" either way. A group of the
+    full run takes 3-5 minutes for all implementations together, and the order alternates from
+    one group to the next (nngen first, then last), so a steady drift favours nobody.
     Returns nngen's records, the default-flags records, {framework: {workload: µs}}, and the
     clock measured before each group."""
     nngen, default, others, clocks = {}, {}, {f: {} for f in frameworks}, []
