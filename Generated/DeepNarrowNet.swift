@@ -208,8 +208,10 @@ public struct DeepNarrowNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
-                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: Self.isApart(out, output.count, from: inputs) ? out : nil) { first, rows, scores in
+                    if scores != out + first * Self.outputCount {
+                        (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                    }
                 }
             }
         }
@@ -234,7 +236,7 @@ public struct DeepNarrowNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: nil) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -325,21 +327,32 @@ public struct DeepNarrowNet: Sendable {
         return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
+    /// True when the `count` scalars at `output` share no memory with `inputs`, so that the forward
+    /// pass may write into `output` while it still reads `inputs`.
+    @inline(__always)
+    static func isApart(_ output: UnsafeMutablePointer<Scalar>, _ count: Int, from inputs: UnsafeBufferPointer<Scalar>) -> Bool {
+        let start = UnsafePointer(output), x = inputs.baseAddress!
+        return start + count <= x || x + inputs.count <= start
+    }
+
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
     /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
-    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    /// block's scores ([rows][outputCount]): in `o`, at row `first`, when `o` is given (all `count`
+    /// examples' rows, apart from `x`), otherwise in the scratch `s`.
     @inline(__always)
-    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, into o: UnsafeMutablePointer<Scalar>?, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
         var first = 0
         while count - first >= Self.batchSize {
-            Self.computeScores(p, x + first * Self.inputCount, s)
-            body(first, Self.batchSize, s + Self.scoresOffset)
+            let scores = o.map { $0 + first * Self.outputCount } ?? s + Self.scoresOffset
+            Self.computeScores(p, x + first * Self.inputCount, s, scores)
+            body(first, Self.batchSize, scores)
             first += Self.batchSize
         }
         let single = s + Self.scratchOffsetSingle
         while first < count {
-            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
-            body(first, 1, single + Self.scoresOffsetSingle)
+            let scores = o.map { $0 + first * Self.outputCount } ?? single + Self.scoresOffsetSingle
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single, scores)
+            body(first, 1, scores)
             first += 1
         }
     }
@@ -669,12 +682,12 @@ public struct DeepNarrowNet: Sendable {
         return true
     }
 
-    /// Forward pass of 4 examples: scores into the scratch at `scoresOffset`.
+    /// Forward pass of 4 examples: the scratch at `s`, scores into `o` ([4][outputCount]).
     @inline(__always)
-    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
-        Self.computeScoresPart0(p, x, s)
-        Self.computeScoresPart1(p, x, s)
-        Self.computeScoresPart2(p, x, s)
+    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
+        Self.computeScoresPart0(p, x, s, o)
+        Self.computeScoresPart1(p, x, s, o)
+        Self.computeScoresPart2(p, x, s, o)
     }
 
     /// Forward pass and loss of 4 examples.
@@ -745,7 +758,7 @@ public struct DeepNarrowNet: Sendable {
         let loss = s + 3024  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 2512)
 
         // data_loss = mean over the batch of −log softmax(z30)[y]
         do {
@@ -1109,7 +1122,7 @@ public struct DeepNarrowNet: Sendable {
         let loss = s + 3024  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 2512)
         Self.computeLossAndGradientPart0(p, x, y, g, s)
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
@@ -1125,7 +1138,7 @@ public struct DeepNarrowNet: Sendable {
 
     /// Consecutive kernels of `computeScores`, in a function of their own (see `KernelOutliner` in nngen).
     @inline(never)
-    static func computeScoresPart0(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresPart0(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p.advanced(by: 0)  // [3×6]
         let b1 = p.advanced(by: 18)  // [6]
         let z1_linear = s.advanced(by: 0)  // [4×6]
@@ -1286,7 +1299,7 @@ public struct DeepNarrowNet: Sendable {
 
     /// Consecutive kernels of `computeScores`, in a function of their own (see `KernelOutliner` in nngen).
     @inline(never)
-    static func computeScoresPart1(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresPart1(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let h12 = s.advanced(by: 992)  // [4×6]
         let W13 = p.advanced(by: 486)  // [6×6]
         let b13 = p.advanced(by: 522)  // [6]
@@ -1448,7 +1461,7 @@ public struct DeepNarrowNet: Sendable {
 
     /// Consecutive kernels of `computeScores`, in a function of their own (see `KernelOutliner` in nngen).
     @inline(never)
-    static func computeScoresPart2(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresPart2(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let h24 = s.advanced(by: 2016)  // [4×6]
         let W25 = p.advanced(by: 990)  // [6×6]
         let b25 = p.advanced(by: 1026)  // [6]
@@ -1477,7 +1490,7 @@ public struct DeepNarrowNet: Sendable {
         let W30 = p.advanced(by: 1200)  // [6×3]
         let b30 = p.advanced(by: 1218)  // [3]
         let z30_linear = s.advanced(by: 2496)  // [4×3]
-        let z30 = s.advanced(by: 2512)  // [4×3]
+        let z30 = o  // [4×3]
 
         // z25_linear = h24 · W25   [4×6]·[6×6]
         Self.outlined2(z25_linear, h24, W25)
@@ -3143,12 +3156,12 @@ public struct DeepNarrowNet: Sendable {
         }
     }
 
-    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    /// Forward pass of one example: the scratch at `s`, scores into `o` ([1][outputCount]).
     @inline(__always)
-    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
-        Self.computeScoresSinglePart0(p, x, s)
-        Self.computeScoresSinglePart1(p, x, s)
-        Self.computeScoresSinglePart2(p, x, s)
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
+        Self.computeScoresSinglePart0(p, x, s, o)
+        Self.computeScoresSinglePart1(p, x, s, o)
+        Self.computeScoresSinglePart2(p, x, s, o)
     }
 
     /// Forward pass and loss of one example.
@@ -3219,7 +3232,7 @@ public struct DeepNarrowNet: Sendable {
         let loss = s + 1776  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 1264)
 
         // data_loss = mean over the batch of −log softmax(z30)[y]
         do {
@@ -3583,7 +3596,7 @@ public struct DeepNarrowNet: Sendable {
         let loss = s + 1776  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 1264)
         Self.computeLossAndGradientSinglePart0(p, x, y, g, s)
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
@@ -3599,7 +3612,7 @@ public struct DeepNarrowNet: Sendable {
 
     /// Consecutive kernels of `computeScoresSingle`, in a function of their own (see `KernelOutliner` in nngen).
     @inline(never)
-    static func computeScoresSinglePart0(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresSinglePart0(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p.advanced(by: 0)  // [3×6]
         let b1 = p.advanced(by: 18)  // [6]
         let z1_linear = s.advanced(by: 0)  // [1×6]
@@ -3760,7 +3773,7 @@ public struct DeepNarrowNet: Sendable {
 
     /// Consecutive kernels of `computeScoresSingle`, in a function of their own (see `KernelOutliner` in nngen).
     @inline(never)
-    static func computeScoresSinglePart1(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresSinglePart1(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let h12 = s.advanced(by: 496)  // [1×6]
         let W13 = p.advanced(by: 486)  // [6×6]
         let b13 = p.advanced(by: 522)  // [6]
@@ -3922,7 +3935,7 @@ public struct DeepNarrowNet: Sendable {
 
     /// Consecutive kernels of `computeScoresSingle`, in a function of their own (see `KernelOutliner` in nngen).
     @inline(never)
-    static func computeScoresSinglePart2(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresSinglePart2(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let h24 = s.advanced(by: 1008)  // [1×6]
         let W25 = p.advanced(by: 990)  // [6×6]
         let b25 = p.advanced(by: 1026)  // [6]
@@ -3951,7 +3964,7 @@ public struct DeepNarrowNet: Sendable {
         let W30 = p.advanced(by: 1200)  // [6×3]
         let b30 = p.advanced(by: 1218)  // [3]
         let z30_linear = s.advanced(by: 1248)  // [1×3]
-        let z30 = s.advanced(by: 1264)  // [1×3]
+        let z30 = o  // [1×3]
 
         // z25_linear = h24 · W25   [1×6]·[6×6]
         Self.outlinedSingle2(z25_linear, h24, W25)

@@ -130,8 +130,10 @@ public struct FloatActivationsNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
-                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: Self.isApart(out, output.count, from: inputs) ? out : nil) { first, rows, scores in
+                    if scores != out + first * Self.outputCount {
+                        (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                    }
                 }
             }
         }
@@ -156,7 +158,7 @@ public struct FloatActivationsNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: nil) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -247,21 +249,32 @@ public struct FloatActivationsNet: Sendable {
         return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
+    /// True when the `count` scalars at `output` share no memory with `inputs`, so that the forward
+    /// pass may write into `output` while it still reads `inputs`.
+    @inline(__always)
+    static func isApart(_ output: UnsafeMutablePointer<Scalar>, _ count: Int, from inputs: UnsafeBufferPointer<Scalar>) -> Bool {
+        let start = UnsafePointer(output), x = inputs.baseAddress!
+        return start + count <= x || x + inputs.count <= start
+    }
+
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
     /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
-    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    /// block's scores ([rows][outputCount]): in `o`, at row `first`, when `o` is given (all `count`
+    /// examples' rows, apart from `x`), otherwise in the scratch `s`.
     @inline(__always)
-    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, into o: UnsafeMutablePointer<Scalar>?, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
         var first = 0
         while count - first >= Self.batchSize {
-            Self.computeScores(p, x + first * Self.inputCount, s)
-            body(first, Self.batchSize, s + Self.scoresOffset)
+            let scores = o.map { $0 + first * Self.outputCount } ?? s + Self.scoresOffset
+            Self.computeScores(p, x + first * Self.inputCount, s, scores)
+            body(first, Self.batchSize, scores)
             first += Self.batchSize
         }
         let single = s + Self.scratchOffsetSingle
         while first < count {
-            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
-            body(first, 1, single + Self.scoresOffsetSingle)
+            let scores = o.map { $0 + first * Self.outputCount } ?? single + Self.scoresOffsetSingle
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single, scores)
+            body(first, 1, scores)
             first += 1
         }
     }
@@ -1242,9 +1255,9 @@ public struct FloatActivationsNet: Sendable {
         return true
     }
 
-    /// Forward pass of 8 examples: scores into the scratch at `scoresOffset`.
+    /// Forward pass of 8 examples: the scratch at `s`, scores into `o` ([8][outputCount]).
     @inline(__always)
-    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [5×24]
         let b1 = p + 120  // [24]
         let z1_linear = s + 0  // [8×24]
@@ -1261,7 +1274,7 @@ public struct FloatActivationsNet: Sendable {
         let W4 = p + 748  // [12×4]
         let b4 = p + 796  // [4]
         let z4_linear = s + 928  // [8×4]
-        let z4 = s + 1088  // [8×4]
+        let z4 = o  // [8×4]
 
         // z1_linear = x · W1   [8×5]·[5×24]
         Self.productRows(x, 5, 1, W1, z1_linear, 8, 5, 24)
@@ -1326,7 +1339,7 @@ public struct FloatActivationsNet: Sendable {
         let loss = s + 1120  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 1088)
 
         // loss = mean over the batch of −log softmax(z4)[y]
         do {
@@ -1378,7 +1391,7 @@ public struct FloatActivationsNet: Sendable {
         let dW1 = g + 0  // [5×24]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 1088)
 
         // loss = mean over the batch of −log softmax(z4)[y]
         // dL/dz4 = (softmax(z4) − onehot(y)) / N   (computed in the same pass)
@@ -1490,9 +1503,9 @@ public struct FloatActivationsNet: Sendable {
         return loss[0]
     }
 
-    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    /// Forward pass of one example: the scratch at `s`, scores into `o` ([1][outputCount]).
     @inline(__always)
-    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [5×24]
         let b1 = p + 120  // [24]
         let z1_linear = s + 0  // [1×24]
@@ -1509,7 +1522,7 @@ public struct FloatActivationsNet: Sendable {
         let W4 = p + 748  // [12×4]
         let b4 = p + 796  // [4]
         let z4_linear = s + 144  // [1×4]
-        let z4 = s + 160  // [1×4]
+        let z4 = o  // [1×4]
 
         // z1_linear = x · W1   [1×5]·[5×24]
         Self.productRows(x, 5, 1, W1, z1_linear, 1, 5, 24)
@@ -1639,7 +1652,7 @@ public struct FloatActivationsNet: Sendable {
         let loss = s + 176  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 160)
 
         // loss = mean over the batch of −log softmax(z4)[y]
         do {
@@ -1691,7 +1704,7 @@ public struct FloatActivationsNet: Sendable {
         let dW1 = g + 0  // [5×24]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 160)
 
         // loss = mean over the batch of −log softmax(z4)[y]
         // dL/dz4 = (softmax(z4) − onehot(y)) / N   (computed in the same pass)

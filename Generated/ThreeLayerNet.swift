@@ -125,8 +125,10 @@ public struct ThreeLayerNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
-                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: Self.isApart(out, output.count, from: inputs) ? out : nil) { first, rows, scores in
+                    if scores != out + first * Self.outputCount {
+                        (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                    }
                 }
             }
         }
@@ -151,7 +153,7 @@ public struct ThreeLayerNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: nil) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -242,21 +244,32 @@ public struct ThreeLayerNet: Sendable {
         return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
+    /// True when the `count` scalars at `output` share no memory with `inputs`, so that the forward
+    /// pass may write into `output` while it still reads `inputs`.
+    @inline(__always)
+    static func isApart(_ output: UnsafeMutablePointer<Scalar>, _ count: Int, from inputs: UnsafeBufferPointer<Scalar>) -> Bool {
+        let start = UnsafePointer(output), x = inputs.baseAddress!
+        return start + count <= x || x + inputs.count <= start
+    }
+
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
     /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
-    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    /// block's scores ([rows][outputCount]): in `o`, at row `first`, when `o` is given (all `count`
+    /// examples' rows, apart from `x`), otherwise in the scratch `s`.
     @inline(__always)
-    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, into o: UnsafeMutablePointer<Scalar>?, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
         var first = 0
         while count - first >= Self.batchSize {
-            Self.computeScores(p, x + first * Self.inputCount, s)
-            body(first, Self.batchSize, s + Self.scoresOffset)
+            let scores = o.map { $0 + first * Self.outputCount } ?? s + Self.scoresOffset
+            Self.computeScores(p, x + first * Self.inputCount, s, scores)
+            body(first, Self.batchSize, scores)
             first += Self.batchSize
         }
         let single = s + Self.scratchOffsetSingle
         while first < count {
-            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
-            body(first, 1, single + Self.scoresOffsetSingle)
+            let scores = o.map { $0 + first * Self.outputCount } ?? single + Self.scoresOffsetSingle
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single, scores)
+            body(first, 1, scores)
             first += 1
         }
     }
@@ -1161,9 +1174,9 @@ public struct ThreeLayerNet: Sendable {
         return true
     }
 
-    /// Forward pass of 6 examples: scores into the scratch at `scoresOffset`.
+    /// Forward pass of 6 examples: the scratch at `s`, scores into `o` ([6][outputCount]).
     @inline(__always)
-    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [4×8]
         let z1 = s + 0  // [6×8]
         let h1 = s + 48  // [6×8]
@@ -1171,7 +1184,7 @@ public struct ThreeLayerNet: Sendable {
         let z2 = s + 96  // [6×6]
         let h2 = s + 192  // [6×6]
         let W3 = p + 80  // [6×3]
-        let z3 = s + 240  // [6×3]
+        let z3 = o  // [6×3]
 
         // z1 = x · W1   [6×4]·[4×8]
         Self.productRows(x, 4, 1, W1, z1, 6, 4, 8)
@@ -1211,7 +1224,7 @@ public struct ThreeLayerNet: Sendable {
         let loss = s + 272  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 240)
 
         // loss = mean over the batch of −log softmax(z3)[y]
         do {
@@ -1253,7 +1266,7 @@ public struct ThreeLayerNet: Sendable {
         let dW1 = g + 0  // [4×8]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 240)
 
         // loss = mean over the batch of −log softmax(z3)[y]
         // dL/dz3 = (softmax(z3) − onehot(y)) / N   (computed in the same pass)
@@ -1340,9 +1353,9 @@ public struct ThreeLayerNet: Sendable {
         return loss[0]
     }
 
-    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    /// Forward pass of one example: the scratch at `s`, scores into `o` ([1][outputCount]).
     @inline(__always)
-    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [4×8]
         let z1 = s + 0  // [1×8]
         let h1 = s + 16  // [1×8]
@@ -1350,7 +1363,7 @@ public struct ThreeLayerNet: Sendable {
         let z2 = s + 32  // [1×6]
         let h2 = s + 48  // [1×6]
         let W3 = p + 80  // [6×3]
-        let z3 = s + 64  // [1×3]
+        let z3 = o  // [1×3]
 
         // z1 = x · W1   [1×4]·[4×8]
         Self.productRows(x, 4, 1, W1, z1, 1, 4, 8)
@@ -1395,7 +1408,7 @@ public struct ThreeLayerNet: Sendable {
         let loss = s + 80  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 64)
 
         // loss = mean over the batch of −log softmax(z3)[y]
         do {
@@ -1437,7 +1450,7 @@ public struct ThreeLayerNet: Sendable {
         let dW1 = g + 0  // [4×8]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 64)
 
         // loss = mean over the batch of −log softmax(z3)[y]
         // dL/dz3 = (softmax(z3) − onehot(y)) / N   (computed in the same pass)

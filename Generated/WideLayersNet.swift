@@ -128,8 +128,10 @@ public struct WideLayersNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
-                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: Self.isApart(out, output.count, from: inputs) ? out : nil) { first, rows, scores in
+                    if scores != out + first * Self.outputCount {
+                        (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                    }
                 }
             }
         }
@@ -154,7 +156,7 @@ public struct WideLayersNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: nil) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -245,21 +247,32 @@ public struct WideLayersNet: Sendable {
         return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
+    /// True when the `count` scalars at `output` share no memory with `inputs`, so that the forward
+    /// pass may write into `output` while it still reads `inputs`.
+    @inline(__always)
+    static func isApart(_ output: UnsafeMutablePointer<Scalar>, _ count: Int, from inputs: UnsafeBufferPointer<Scalar>) -> Bool {
+        let start = UnsafePointer(output), x = inputs.baseAddress!
+        return start + count <= x || x + inputs.count <= start
+    }
+
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
     /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
-    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    /// block's scores ([rows][outputCount]): in `o`, at row `first`, when `o` is given (all `count`
+    /// examples' rows, apart from `x`), otherwise in the scratch `s`.
     @inline(__always)
-    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, into o: UnsafeMutablePointer<Scalar>?, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
         var first = 0
         while count - first >= Self.batchSize {
-            Self.computeScores(p, x + first * Self.inputCount, s)
-            body(first, Self.batchSize, s + Self.scoresOffset)
+            let scores = o.map { $0 + first * Self.outputCount } ?? s + Self.scoresOffset
+            Self.computeScores(p, x + first * Self.inputCount, s, scores)
+            body(first, Self.batchSize, scores)
             first += Self.batchSize
         }
         let single = s + Self.scratchOffsetSingle
         while first < count {
-            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
-            body(first, 1, single + Self.scoresOffsetSingle)
+            let scores = o.map { $0 + first * Self.outputCount } ?? single + Self.scoresOffsetSingle
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single, scores)
+            body(first, 1, scores)
             first += 1
         }
     }
@@ -1236,9 +1249,9 @@ public struct WideLayersNet: Sendable {
         return true
     }
 
-    /// Forward pass of 14 examples: scores into the scratch at `scoresOffset`.
+    /// Forward pass of 14 examples: the scratch at `s`, scores into `o` ([14][outputCount]).
     @inline(__always)
-    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [300×130]
         let b1 = p + 39000  // [130]
         let z1_linear = s + 0  // [14×130]
@@ -1250,7 +1263,7 @@ public struct WideLayersNet: Sendable {
         let W3 = p + 73190  // [260×4]
         let b3 = p + 74230  // [4]
         let z3_linear = s + 83808  // [14×4]
-        let z3 = s + 84912  // [14×4]
+        let z3 = o  // [14×4]
 
         // z1_linear = x · W1   [14×300]·[300×130]
         // z1 = z1_linear + b1   (bias added to every row)   (in the product's epilogue)
@@ -1305,7 +1318,7 @@ public struct WideLayersNet: Sendable {
         let loss = s + 85040  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 84912)
 
         // data_loss = mean over the batch of −log softmax(z3)[y]
         do {
@@ -1396,7 +1409,7 @@ public struct WideLayersNet: Sendable {
         let dW3 = g + 73190  // [260×4]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 84912)
 
         // data_loss = mean over the batch of −log softmax(z3)[y]
         // dL/dz3 = (softmax(z3) − onehot(y)) / N   (computed in the same pass)
@@ -1545,9 +1558,9 @@ public struct WideLayersNet: Sendable {
         return loss[0]
     }
 
-    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    /// Forward pass of one example: the scratch at `s`, scores into `o` ([1][outputCount]).
     @inline(__always)
-    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [300×130]
         let b1 = p + 39000  // [130]
         let z1_linear = s + 0  // [1×130]
@@ -1559,7 +1572,7 @@ public struct WideLayersNet: Sendable {
         let W3 = p + 73190  // [260×4]
         let b3 = p + 74230  // [4]
         let z3_linear = s + 832  // [1×4]
-        let z3 = s + 848  // [1×4]
+        let z3 = o  // [1×4]
 
         // z1_linear = x · W1   [1×300]·[300×130]
         Self.productRows(x, 300, 1, W1, z1_linear, 1, 300, 130)
@@ -1605,7 +1618,7 @@ public struct WideLayersNet: Sendable {
         let loss = s + 928  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 848)
 
         // data_loss = mean over the batch of −log softmax(z3)[y]
         do {
@@ -1696,7 +1709,7 @@ public struct WideLayersNet: Sendable {
         let dW3 = g + 73190  // [260×4]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 848)
 
         // data_loss = mean over the batch of −log softmax(z3)[y]
         // dL/dz3 = (softmax(z3) − onehot(y)) / N   (computed in the same pass)

@@ -126,8 +126,10 @@ public struct XorNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
-                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: Self.isApart(out, output.count, from: inputs) ? out : nil) { first, rows, scores in
+                    if scores != out + first * Self.outputCount {
+                        (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                    }
                 }
             }
         }
@@ -152,7 +154,7 @@ public struct XorNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: nil) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -243,21 +245,32 @@ public struct XorNet: Sendable {
         return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
+    /// True when the `count` scalars at `output` share no memory with `inputs`, so that the forward
+    /// pass may write into `output` while it still reads `inputs`.
+    @inline(__always)
+    static func isApart(_ output: UnsafeMutablePointer<Scalar>, _ count: Int, from inputs: UnsafeBufferPointer<Scalar>) -> Bool {
+        let start = UnsafePointer(output), x = inputs.baseAddress!
+        return start + count <= x || x + inputs.count <= start
+    }
+
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
     /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
-    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    /// block's scores ([rows][outputCount]): in `o`, at row `first`, when `o` is given (all `count`
+    /// examples' rows, apart from `x`), otherwise in the scratch `s`.
     @inline(__always)
-    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, into o: UnsafeMutablePointer<Scalar>?, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
         var first = 0
         while count - first >= Self.batchSize {
-            Self.computeScores(p, x + first * Self.inputCount, s)
-            body(first, Self.batchSize, s + Self.scoresOffset)
+            let scores = o.map { $0 + first * Self.outputCount } ?? s + Self.scoresOffset
+            Self.computeScores(p, x + first * Self.inputCount, s, scores)
+            body(first, Self.batchSize, scores)
             first += Self.batchSize
         }
         let single = s + Self.scratchOffsetSingle
         while first < count {
-            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
-            body(first, 1, single + Self.scoresOffsetSingle)
+            let scores = o.map { $0 + first * Self.outputCount } ?? single + Self.scoresOffsetSingle
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single, scores)
+            body(first, 1, scores)
             first += 1
         }
     }
@@ -451,9 +464,9 @@ public struct XorNet: Sendable {
         return true
     }
 
-    /// Forward pass of 4 examples: scores into the scratch at `scoresOffset`.
+    /// Forward pass of 4 examples: the scratch at `s`, scores into `o` ([4][outputCount]).
     @inline(__always)
-    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [2×4]
         let b1 = p + 8  // [4]
         let z1_linear = s + 0  // [4×4]
@@ -461,7 +474,7 @@ public struct XorNet: Sendable {
         let W2 = p + 12  // [4×2]
         let b2 = p + 20  // [2]
         let z2_linear = s + 32  // [4×2]
-        let z2 = s + 48  // [4×2]
+        let z2 = o  // [4×2]
 
         // z1_linear = x · W1   [4×2]·[2×4]
         for i in 0..<4 {
@@ -574,7 +587,7 @@ public struct XorNet: Sendable {
         let loss = s + 64  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 48)
 
         // loss = mean over the batch of −log softmax(z2)[y]
         do {
@@ -613,7 +626,7 @@ public struct XorNet: Sendable {
         let dW1 = g + 0  // [2×4]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 48)
 
         // loss = mean over the batch of −log softmax(z2)[y]
         // dL/dz2 = (softmax(z2) − onehot(y)) / N   (computed in the same pass)
@@ -782,9 +795,9 @@ public struct XorNet: Sendable {
         return loss[0]
     }
 
-    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    /// Forward pass of one example: the scratch at `s`, scores into `o` ([1][outputCount]).
     @inline(__always)
-    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [2×4]
         let b1 = p + 8  // [4]
         let z1_linear = s + 0  // [1×4]
@@ -792,7 +805,7 @@ public struct XorNet: Sendable {
         let W2 = p + 12  // [4×2]
         let b2 = p + 20  // [2]
         let z2_linear = s + 32  // [1×2]
-        let z2 = s + 48  // [1×2]
+        let z2 = o  // [1×2]
 
         // z1_linear = x · W1   [1×2]·[2×4]
         z1_linear[0] = x[0] * W1[0] + x[1] * W1[4]
@@ -835,7 +848,7 @@ public struct XorNet: Sendable {
         let loss = s + 64  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 48)
 
         // loss = mean over the batch of −log softmax(z2)[y]
         do {
@@ -874,7 +887,7 @@ public struct XorNet: Sendable {
         let dW1 = g + 0  // [2×4]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 48)
 
         // loss = mean over the batch of −log softmax(z2)[y]
         // dL/dz2 = (softmax(z2) − onehot(y)) / N   (computed in the same pass)

@@ -208,8 +208,10 @@ public struct DeepNarrowNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
-                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: Self.isApart(out, output.count, from: inputs) ? out : nil) { first, rows, scores in
+                    if scores != out + first * Self.outputCount {
+                        (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                    }
                 }
             }
         }
@@ -234,7 +236,7 @@ public struct DeepNarrowNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: nil) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -325,21 +327,32 @@ public struct DeepNarrowNet: Sendable {
         return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
+    /// True when the `count` scalars at `output` share no memory with `inputs`, so that the forward
+    /// pass may write into `output` while it still reads `inputs`.
+    @inline(__always)
+    static func isApart(_ output: UnsafeMutablePointer<Scalar>, _ count: Int, from inputs: UnsafeBufferPointer<Scalar>) -> Bool {
+        let start = UnsafePointer(output), x = inputs.baseAddress!
+        return start + count <= x || x + inputs.count <= start
+    }
+
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
     /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
-    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    /// block's scores ([rows][outputCount]): in `o`, at row `first`, when `o` is given (all `count`
+    /// examples' rows, apart from `x`), otherwise in the scratch `s`.
     @inline(__always)
-    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, into o: UnsafeMutablePointer<Scalar>?, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
         var first = 0
         while count - first >= Self.batchSize {
-            Self.computeScores(p, x + first * Self.inputCount, s)
-            body(first, Self.batchSize, s + Self.scoresOffset)
+            let scores = o.map { $0 + first * Self.outputCount } ?? s + Self.scoresOffset
+            Self.computeScores(p, x + first * Self.inputCount, s, scores)
+            body(first, Self.batchSize, scores)
             first += Self.batchSize
         }
         let single = s + Self.scratchOffsetSingle
         while first < count {
-            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
-            body(first, 1, single + Self.scoresOffsetSingle)
+            let scores = o.map { $0 + first * Self.outputCount } ?? single + Self.scoresOffsetSingle
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single, scores)
+            body(first, 1, scores)
             first += 1
         }
     }
@@ -669,12 +682,12 @@ public struct DeepNarrowNet: Sendable {
         return true
     }
 
-    /// Forward pass of 4 examples: scores into the scratch at `scoresOffset`.
+    /// Forward pass of 4 examples: the scratch at `s`, scores into `o` ([4][outputCount]).
     @inline(__always)
-    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
-        Self.computeScoresPart0(p, x, s)
-        Self.computeScoresPart1(p, x, s)
-        Self.computeScoresPart2(p, x, s)
+    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
+        Self.computeScoresPart0(p, x, s, o)
+        Self.computeScoresPart1(p, x, s, o)
+        Self.computeScoresPart2(p, x, s, o)
     }
 
     /// Forward pass and loss of 4 examples.
@@ -683,7 +696,7 @@ public struct DeepNarrowNet: Sendable {
         let loss = s + 3792  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 2800)
         Self.computeLossPart0(p, x, y, s)
         Self.computeLossPart1(p, x, y, s)
 
@@ -696,7 +709,7 @@ public struct DeepNarrowNet: Sendable {
         let loss = s + 3792  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 2800)
         Self.computeLossAndGradientPart0(p, x, y, g, s)
         Self.computeLossAndGradientPart1(p, x, y, g, s)
 
@@ -718,7 +731,7 @@ public struct DeepNarrowNet: Sendable {
 
     /// Consecutive kernels of `computeScores`, in a function of their own (see `KernelOutliner` in nngen).
     @inline(never)
-    static func computeScoresPart0(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresPart0(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p.advanced(by: 0)  // [3×6]
         let b1 = p.advanced(by: 18)  // [6]
         let z1_linear = s.advanced(by: 0)  // [4×6]
@@ -873,7 +886,7 @@ public struct DeepNarrowNet: Sendable {
 
     /// Consecutive kernels of `computeScores`, in a function of their own (see `KernelOutliner` in nngen).
     @inline(never)
-    static func computeScoresPart1(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresPart1(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let z11 = s.advanced(by: 992)  // [4×6]
         let h11 = s.advanced(by: 1024)  // [4×6]
         let W12 = p.advanced(by: 444)  // [6×6]
@@ -1028,7 +1041,7 @@ public struct DeepNarrowNet: Sendable {
 
     /// Consecutive kernels of `computeScores`, in a function of their own (see `KernelOutliner` in nngen).
     @inline(never)
-    static func computeScoresPart2(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresPart2(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let b22 = p.advanced(by: 900)  // [6]
         let z22_linear = s.advanced(by: 2016)  // [4×6]
         let z22 = s.advanced(by: 2048)  // [4×6]
@@ -1071,7 +1084,7 @@ public struct DeepNarrowNet: Sendable {
         let W30 = p.advanced(by: 1200)  // [6×3]
         let b30 = p.advanced(by: 1218)  // [3]
         let z30_linear = s.advanced(by: 2784)  // [4×3]
-        let z30 = s.advanced(by: 2800)  // [4×3]
+        let z30 = o  // [4×3]
 
         // z22 = z22_linear + b22   (bias added to every row)
         Self.outlined1(z22, z22_linear, b22)
@@ -3715,12 +3728,12 @@ public struct DeepNarrowNet: Sendable {
         }
     }
 
-    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    /// Forward pass of one example: the scratch at `s`, scores into `o` ([1][outputCount]).
     @inline(__always)
-    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
-        Self.computeScoresSinglePart0(p, x, s)
-        Self.computeScoresSinglePart1(p, x, s)
-        Self.computeScoresSinglePart2(p, x, s)
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
+        Self.computeScoresSinglePart0(p, x, s, o)
+        Self.computeScoresSinglePart1(p, x, s, o)
+        Self.computeScoresSinglePart2(p, x, s, o)
     }
 
     /// Forward pass and loss of one example.
@@ -3729,7 +3742,7 @@ public struct DeepNarrowNet: Sendable {
         let loss = s + 2400  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 1408)
         Self.computeLossSinglePart0(p, x, y, s)
         Self.computeLossSinglePart1(p, x, y, s)
 
@@ -3742,7 +3755,7 @@ public struct DeepNarrowNet: Sendable {
         let loss = s + 2400  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 1408)
         Self.computeLossAndGradientSinglePart0(p, x, y, g, s)
         Self.computeLossAndGradientSinglePart1(p, x, y, g, s)
 
@@ -3764,7 +3777,7 @@ public struct DeepNarrowNet: Sendable {
 
     /// Consecutive kernels of `computeScoresSingle`, in a function of their own (see `KernelOutliner` in nngen).
     @inline(never)
-    static func computeScoresSinglePart0(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresSinglePart0(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p.advanced(by: 0)  // [3×6]
         let b1 = p.advanced(by: 18)  // [6]
         let z1_linear = s.advanced(by: 0)  // [1×6]
@@ -3919,7 +3932,7 @@ public struct DeepNarrowNet: Sendable {
 
     /// Consecutive kernels of `computeScoresSingle`, in a function of their own (see `KernelOutliner` in nngen).
     @inline(never)
-    static func computeScoresSinglePart1(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresSinglePart1(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let z11 = s.advanced(by: 496)  // [1×6]
         let h11 = s.advanced(by: 512)  // [1×6]
         let W12 = p.advanced(by: 444)  // [6×6]
@@ -4074,7 +4087,7 @@ public struct DeepNarrowNet: Sendable {
 
     /// Consecutive kernels of `computeScoresSingle`, in a function of their own (see `KernelOutliner` in nngen).
     @inline(never)
-    static func computeScoresSinglePart2(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresSinglePart2(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let b22 = p.advanced(by: 900)  // [6]
         let z22_linear = s.advanced(by: 1008)  // [1×6]
         let z22 = s.advanced(by: 1024)  // [1×6]
@@ -4117,7 +4130,7 @@ public struct DeepNarrowNet: Sendable {
         let W30 = p.advanced(by: 1200)  // [6×3]
         let b30 = p.advanced(by: 1218)  // [3]
         let z30_linear = s.advanced(by: 1392)  // [1×3]
-        let z30 = s.advanced(by: 1408)  // [1×3]
+        let z30 = o  // [1×3]
 
         // z22 = z22_linear + b22   (bias added to every row)
         Self.outlinedSingle1(z22, z22_linear, b22)

@@ -126,8 +126,10 @@ public struct DigitsNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
-                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: Self.isApart(out, output.count, from: inputs) ? out : nil) { first, rows, scores in
+                    if scores != out + first * Self.outputCount {
+                        (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                    }
                 }
             }
         }
@@ -152,7 +154,7 @@ public struct DigitsNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: nil) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -243,21 +245,32 @@ public struct DigitsNet: Sendable {
         return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
+    /// True when the `count` scalars at `output` share no memory with `inputs`, so that the forward
+    /// pass may write into `output` while it still reads `inputs`.
+    @inline(__always)
+    static func isApart(_ output: UnsafeMutablePointer<Scalar>, _ count: Int, from inputs: UnsafeBufferPointer<Scalar>) -> Bool {
+        let start = UnsafePointer(output), x = inputs.baseAddress!
+        return start + count <= x || x + inputs.count <= start
+    }
+
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
     /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
-    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    /// block's scores ([rows][outputCount]): in `o`, at row `first`, when `o` is given (all `count`
+    /// examples' rows, apart from `x`), otherwise in the scratch `s`.
     @inline(__always)
-    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, into o: UnsafeMutablePointer<Scalar>?, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
         var first = 0
         while count - first >= Self.batchSize {
-            Self.computeScores(p, x + first * Self.inputCount, s)
-            body(first, Self.batchSize, s + Self.scoresOffset)
+            let scores = o.map { $0 + first * Self.outputCount } ?? s + Self.scoresOffset
+            Self.computeScores(p, x + first * Self.inputCount, s, scores)
+            body(first, Self.batchSize, scores)
             first += Self.batchSize
         }
         let single = s + Self.scratchOffsetSingle
         while first < count {
-            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
-            body(first, 1, single + Self.scoresOffsetSingle)
+            let scores = o.map { $0 + first * Self.outputCount } ?? single + Self.scoresOffsetSingle
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single, scores)
+            body(first, 1, scores)
             first += 1
         }
     }
@@ -1169,9 +1182,9 @@ public struct DigitsNet: Sendable {
         return true
     }
 
-    /// Forward pass of 32 examples: scores into the scratch at `scoresOffset`.
+    /// Forward pass of 32 examples: the scratch at `s`, scores into `o` ([32][outputCount]).
     @inline(__always)
-    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let fc1_W = p + 0  // [64×64]
         let fc1_b = p + 4096  // [64]
         let fc1_z1_linear = s + 0  // [32×64]
@@ -1180,7 +1193,7 @@ public struct DigitsNet: Sendable {
         let fc2_W = p + 4160  // [64×10]
         let fc2_b = p + 4800  // [10]
         let fc2_z2_linear = s + 6144  // [32×10]
-        let fc2_z2 = s + 6464  // [32×10]
+        let fc2_z2 = o  // [32×10]
 
         // fc1_z1_linear = x · fc1_W   [32×64]·[64×64]
         Self.productRows(x, 64, 1, fc1_W, fc1_z1_linear, 32, 64, 64)
@@ -1224,7 +1237,7 @@ public struct DigitsNet: Sendable {
         let loss = s + 6864  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 6464)
 
         // data_loss = mean over the batch of −log softmax(fc2_z2)[y]
         do {
@@ -1301,7 +1314,7 @@ public struct DigitsNet: Sendable {
         let dfc2_W = g + 4160  // [64×10]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 6464)
 
         // data_loss = mean over the batch of −log softmax(fc2_z2)[y]
         do {
@@ -1420,9 +1433,9 @@ public struct DigitsNet: Sendable {
         return loss[0]
     }
 
-    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    /// Forward pass of one example: the scratch at `s`, scores into `o` ([1][outputCount]).
     @inline(__always)
-    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let fc1_W = p + 0  // [64×64]
         let fc1_b = p + 4096  // [64]
         let fc1_z1_linear = s + 0  // [1×64]
@@ -1431,7 +1444,7 @@ public struct DigitsNet: Sendable {
         let fc2_W = p + 4160  // [64×10]
         let fc2_b = p + 4800  // [10]
         let fc2_z2_linear = s + 192  // [1×10]
-        let fc2_z2 = s + 208  // [1×10]
+        let fc2_z2 = o  // [1×10]
 
         // fc1_z1_linear = x · fc1_W   [1×64]·[64×64]
         Self.productRows(x, 64, 1, fc1_W, fc1_z1_linear, 1, 64, 64)
@@ -1476,7 +1489,7 @@ public struct DigitsNet: Sendable {
         let loss = s + 304  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 208)
 
         // data_loss = mean over the batch of −log softmax(fc2_z2)[y]
         do {
@@ -1553,7 +1566,7 @@ public struct DigitsNet: Sendable {
         let dfc2_W = g + 4160  // [64×10]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 208)
 
         // data_loss = mean over the batch of −log softmax(fc2_z2)[y]
         do {

@@ -126,8 +126,10 @@ public struct SoftmaxClassifier: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
-                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: Self.isApart(out, output.count, from: inputs) ? out : nil) { first, rows, scores in
+                    if scores != out + first * Self.outputCount {
+                        (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                    }
                 }
             }
         }
@@ -152,7 +154,7 @@ public struct SoftmaxClassifier: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: nil) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -243,21 +245,32 @@ public struct SoftmaxClassifier: Sendable {
         return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
+    /// True when the `count` scalars at `output` share no memory with `inputs`, so that the forward
+    /// pass may write into `output` while it still reads `inputs`.
+    @inline(__always)
+    static func isApart(_ output: UnsafeMutablePointer<Scalar>, _ count: Int, from inputs: UnsafeBufferPointer<Scalar>) -> Bool {
+        let start = UnsafePointer(output), x = inputs.baseAddress!
+        return start + count <= x || x + inputs.count <= start
+    }
+
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
     /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
-    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    /// block's scores ([rows][outputCount]): in `o`, at row `first`, when `o` is given (all `count`
+    /// examples' rows, apart from `x`), otherwise in the scratch `s`.
     @inline(__always)
-    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, into o: UnsafeMutablePointer<Scalar>?, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
         var first = 0
         while count - first >= Self.batchSize {
-            Self.computeScores(p, x + first * Self.inputCount, s)
-            body(first, Self.batchSize, s + Self.scoresOffset)
+            let scores = o.map { $0 + first * Self.outputCount } ?? s + Self.scoresOffset
+            Self.computeScores(p, x + first * Self.inputCount, s, scores)
+            body(first, Self.batchSize, scores)
             first += Self.batchSize
         }
         let single = s + Self.scratchOffsetSingle
         while first < count {
-            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
-            body(first, 1, single + Self.scoresOffsetSingle)
+            let scores = o.map { $0 + first * Self.outputCount } ?? single + Self.scoresOffsetSingle
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single, scores)
+            body(first, 1, scores)
             first += 1
         }
     }
@@ -1236,9 +1249,9 @@ public struct SoftmaxClassifier: Sendable {
         return true
     }
 
-    /// Forward pass of 7 examples: scores into the scratch at `scoresOffset`.
+    /// Forward pass of 7 examples: the scratch at `s`, scores into `o` ([7][outputCount]).
     @inline(__always)
-    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let hidden_W = p + 0  // [5×9]
         let hidden_b = p + 45  // [9]
         let hidden_z1_linear = s + 0  // [7×9]
@@ -1247,7 +1260,7 @@ public struct SoftmaxClassifier: Sendable {
         let output_W = p + 54  // [9×4]
         let output_b = p + 90  // [4]
         let output_z2_linear = s + 192  // [7×4]
-        let output_z2 = s + 272  // [7×4]
+        let output_z2 = o  // [7×4]
 
         // hidden_z1_linear = x · hidden_W   [7×5]·[5×9]
         Self.productRows(x, 5, 1, hidden_W, hidden_z1_linear, 7, 5, 9)
@@ -1285,7 +1298,7 @@ public struct SoftmaxClassifier: Sendable {
         let loss = s + 304  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 272)
 
         // loss = mean over the batch of −log softmax(output_z2)[y]
         do {
@@ -1326,7 +1339,7 @@ public struct SoftmaxClassifier: Sendable {
         let dhidden_W = g + 0  // [5×9]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 272)
 
         // loss = mean over the batch of −log softmax(output_z2)[y]
         do {
@@ -1411,9 +1424,9 @@ public struct SoftmaxClassifier: Sendable {
         return loss[0]
     }
 
-    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    /// Forward pass of one example: the scratch at `s`, scores into `o` ([1][outputCount]).
     @inline(__always)
-    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let hidden_W = p + 0  // [5×9]
         let hidden_b = p + 45  // [9]
         let hidden_z1_linear = s + 0  // [1×9]
@@ -1422,7 +1435,7 @@ public struct SoftmaxClassifier: Sendable {
         let output_W = p + 54  // [9×4]
         let output_b = p + 90  // [4]
         let output_z2_linear = s + 48  // [1×4]
-        let output_z2 = s + 64  // [1×4]
+        let output_z2 = o  // [1×4]
 
         // hidden_z1_linear = x · hidden_W   [1×5]·[5×9]
         Self.productRows(x, 5, 1, hidden_W, hidden_z1_linear, 1, 5, 9)
@@ -1466,7 +1479,7 @@ public struct SoftmaxClassifier: Sendable {
         let loss = s + 80  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 64)
 
         // loss = mean over the batch of −log softmax(output_z2)[y]
         do {
@@ -1507,7 +1520,7 @@ public struct SoftmaxClassifier: Sendable {
         let dhidden_W = g + 0  // [5×9]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 64)
 
         // loss = mean over the batch of −log softmax(output_z2)[y]
         do {

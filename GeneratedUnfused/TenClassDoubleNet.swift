@@ -126,8 +126,10 @@ public struct TenClassDoubleNet: Sendable {
         let out = output.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
-                    (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: Self.isApart(out, output.count, from: inputs) ? out : nil) { first, rows, scores in
+                    if scores != out + first * Self.outputCount {
+                        (out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)
+                    }
                 }
             }
         }
@@ -152,7 +154,7 @@ public struct TenClassDoubleNet: Sendable {
         let out = classes.baseAddress!
         state.withUnsafeBufferPointer { p in
             workspace.buffer.withUnsafeMutableBufferPointer { buffer in
-                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in
+                Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: nil) { first, rows, scores in
                     for r in 0..<rows {
                         let row = scores + r * Self.outputCount
                         var best = 0
@@ -243,21 +245,32 @@ public struct TenClassDoubleNet: Sendable {
         return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride
     }
 
+    /// True when the `count` scalars at `output` share no memory with `inputs`, so that the forward
+    /// pass may write into `output` while it still reads `inputs`.
+    @inline(__always)
+    static func isApart(_ output: UnsafeMutablePointer<Scalar>, _ count: Int, from inputs: UnsafeBufferPointer<Scalar>) -> Bool {
+        let start = UnsafePointer(output), x = inputs.baseAddress!
+        return start + count <= x || x + inputs.count <= start
+    }
+
     /// The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest
     /// one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each
-    /// block's scores ([rows][outputCount]) while they are in the scratch `s`.
+    /// block's scores ([rows][outputCount]): in `o`, at row `first`, when `o` is given (all `count`
+    /// examples' rows, apart from `x`), otherwise in the scratch `s`.
     @inline(__always)
-    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
+    static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, into o: UnsafeMutablePointer<Scalar>?, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {
         var first = 0
         while count - first >= Self.batchSize {
-            Self.computeScores(p, x + first * Self.inputCount, s)
-            body(first, Self.batchSize, s + Self.scoresOffset)
+            let scores = o.map { $0 + first * Self.outputCount } ?? s + Self.scoresOffset
+            Self.computeScores(p, x + first * Self.inputCount, s, scores)
+            body(first, Self.batchSize, scores)
             first += Self.batchSize
         }
         let single = s + Self.scratchOffsetSingle
         while first < count {
-            Self.computeScoresSingle(p, x + first * Self.inputCount, single)
-            body(first, 1, single + Self.scoresOffsetSingle)
+            let scores = o.map { $0 + first * Self.outputCount } ?? single + Self.scoresOffsetSingle
+            Self.computeScoresSingle(p, x + first * Self.inputCount, single, scores)
+            body(first, 1, scores)
             first += 1
         }
     }
@@ -1164,9 +1177,9 @@ public struct TenClassDoubleNet: Sendable {
         return true
     }
 
-    /// Forward pass of 50 examples: scores into the scratch at `scoresOffset`.
+    /// Forward pass of 50 examples: the scratch at `s`, scores into `o` ([50][outputCount]).
     @inline(__always)
-    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [2×24]
         let b1 = p + 48  // [24]
         let z1_linear = s + 0  // [50×24]
@@ -1175,7 +1188,7 @@ public struct TenClassDoubleNet: Sendable {
         let W2 = p + 72  // [24×10]
         let b2 = p + 312  // [10]
         let z2_linear = s + 3600  // [50×10]
-        let z2 = s + 4112  // [50×10]
+        let z2 = o  // [50×10]
 
         // z1_linear = x · W1   [50×2]·[2×24]
         Self.productRows(x, 2, 1, W1, z1_linear, 50, 2, 24)
@@ -1219,7 +1232,7 @@ public struct TenClassDoubleNet: Sendable {
         let loss = s + 4704  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 4112)
 
         // data_loss = mean over the batch of −log softmax(z2)[y]
         do {
@@ -1296,7 +1309,7 @@ public struct TenClassDoubleNet: Sendable {
         let dW2 = g + 72  // [24×10]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s)
+        Self.computeScores(p, x, s, s + 4112)
 
         // data_loss = mean over the batch of −log softmax(z2)[y]
         do {
@@ -1415,9 +1428,9 @@ public struct TenClassDoubleNet: Sendable {
         return loss[0]
     }
 
-    /// Forward pass of one example: scores into the scratch at `scoresOffsetSingle`.
+    /// Forward pass of one example: the scratch at `s`, scores into `o` ([1][outputCount]).
     @inline(__always)
-    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
+    static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [2×24]
         let b1 = p + 48  // [24]
         let z1_linear = s + 0  // [1×24]
@@ -1426,7 +1439,7 @@ public struct TenClassDoubleNet: Sendable {
         let W2 = p + 72  // [24×10]
         let b2 = p + 312  // [10]
         let z2_linear = s + 96  // [1×10]
-        let z2 = s + 112  // [1×10]
+        let z2 = o  // [1×10]
 
         // z1_linear = x · W1   [1×2]·[2×24]
         Self.productRows(x, 2, 1, W1, z1_linear, 1, 2, 24)
@@ -1471,7 +1484,7 @@ public struct TenClassDoubleNet: Sendable {
         let loss = s + 208  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 112)
 
         // data_loss = mean over the batch of −log softmax(z2)[y]
         do {
@@ -1548,7 +1561,7 @@ public struct TenClassDoubleNet: Sendable {
         let dW2 = g + 72  // [24×10]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s)
+        Self.computeScoresSingle(p, x, s, s + 112)
 
         // data_loss = mean over the batch of −log softmax(z2)[y]
         do {

@@ -68,7 +68,8 @@ extension ModelChecks {
 
 /// Scoring n examples at once gives, row by row, what scoring them one at a time gives, for
 /// n = 1, 31, 32, 33, 359, `largestCount` (10,000) and around the model's batch; `predictions`
-/// agree with the scores' argmax. `tolerance`: the batch and single-example code may round
+/// agree with the scores' argmax; the scores land where the caller's buffer is, whatever its
+/// placement (`checkScoresPlacement`). `tolerance`: the batch and single-example code may round
 /// differently (other kernels, other fusion).
 func checkAnyCountEqualsOneAtATime<M: ScoringModel>(_ type: M.Type, spec: String, largestCount: Int, tolerance: Double) throws {
     let model = M(seed: 11)
@@ -93,6 +94,7 @@ func checkAnyCountEqualsOneAtATime<M: ScoringModel>(_ type: M.Type, spec: String
         let worst = maxError(scores.map(Double.init), oneAtATime[0..<n * outputs].map(Double.init))
         XCTAssertLessThan(worst, tolerance, "\(spec): scores of \(n) examples at once vs one at a time")
     }
+    try checkScoresPlacement(M.self, spec: spec, inputs: inputs)
     let predictions = try model.predictions(Array(inputs[0..<359 * width]))
     for (e, predicted) in predictions.enumerated() {
         let row = oneAtATime[e * outputs..<(e + 1) * outputs].map(Double.init)

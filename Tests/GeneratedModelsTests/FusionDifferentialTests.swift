@@ -37,6 +37,9 @@ final class FusionDifferentialTests: XCTestCase {
     func testDigits() throws { try compare(GeneratedModels.DigitsNet.self, GeneratedUnfusedModels.DigitsNet.self, "digits") }
     func testTwoClass() throws { try compare(GeneratedModels.TwoClassNet.self, GeneratedUnfusedModels.TwoClassNet.self, "two_class_relu") }
     func testReluLayer() throws { try compare(GeneratedModels.ReluLayerNet.self, GeneratedUnfusedModels.ReluLayerNet.self, "relu_layer") }
+    func testLinearClassifier() throws {
+        try compare(GeneratedModels.LinearClassifier.self, GeneratedUnfusedModels.LinearClassifier.self, "linear_classifier")
+    }
     func testTenClasses() throws { try compare(GeneratedModels.TenClassNet.self, GeneratedUnfusedModels.TenClassNet.self, "ten_classes") }
     func testTenClassesInDouble() throws {
         try compare(GeneratedModels.TenClassDoubleNet.self, GeneratedUnfusedModels.TenClassDoubleNet.self, "ten_classes_double")
@@ -133,6 +136,7 @@ extension GeneratedUnfusedModels.SmoothActivationsFloatNet: LabelModel {}
 extension GeneratedUnfusedModels.DigitsNet: LabelModel {}
 extension GeneratedUnfusedModels.TwoClassNet: LabelModel {}
 extension GeneratedUnfusedModels.ReluLayerNet: LabelModel {}
+extension GeneratedUnfusedModels.LinearClassifier: LabelModel {}
 extension GeneratedUnfusedModels.TenClassNet: LabelModel {}
 extension GeneratedUnfusedModels.TenClassDoubleNet: LabelModel {}
 extension GeneratedUnfusedModels.WideLayersNet: LabelModel {}

@@ -32,6 +32,7 @@ final class GeneratedModelTests: XCTestCase {
     func testDigits() throws { try ModelChecks(DigitsNet.self, spec: "digits").runAll() }
     func testTwoClass() throws { try ModelChecks(TwoClassNet.self, spec: "two_class_relu").runAll() }
     func testReluLayer() throws { try ModelChecks(ReluLayerNet.self, spec: "relu_layer").runAll() }
+    func testLinearClassifier() throws { try ModelChecks(LinearClassifier.self, spec: "linear_classifier").runAll() }
     func testTenClasses() throws { try ModelChecks(TenClassNet.self, spec: "ten_classes").runAll() }
     func testTenClassesInDouble() throws { try ModelChecks(TenClassDoubleNet.self, spec: "ten_classes_double").runAll() }
     func testWideLayers() throws { try ModelChecks(WideLayersNet.self, spec: "wide_layers").runAll() }

@@ -85,6 +85,7 @@ extension SiluNet: LabelModel {}
 extension GeluNet: TargetModel {}
 extension SmoothActivationsFloatNet: LabelModel {}
 extension ReluLayerNet: LabelModel {}
+extension LinearClassifier: LabelModel {}
 extension TenClassNet: LabelModel {}
 extension TenClassDoubleNet: LabelModel {}
 extension WideLayersNet: LabelModel {}

@@ -38,10 +38,11 @@ struct FunctionEmitter {
     /// a `prelude` computes its ops before the rest (left out when no remaining op reads them); a
     /// `rewrite` computes its ops, at the place of the first of them. An `inlined` function is one
     /// that others call (the compiler copies it into them, so that no value has to go through
-    /// memory at the call).
+    /// memory at the call). Each value in `placed` is written through the pointer parameter it
+    /// names instead of its planned place (the scores, into the caller's buffer).
     func emit(name: String, doc: String, parameters: [Parameter], targets: [ValueID], result: String?,
               backwardFrom: Int?, prelude: Prelude? = nil, rewrite: Rewrite? = nil, inlined: Bool = false,
-              epilogue: [String], _ w: inout CodeWriter) {
+              placed: [ValueID: String] = [:], epilogue: [String], _ w: inout CodeWriter) {
         let rewritten = rewrite?.ops ?? []
         let needed = plan.graph.opsNeeded(for: targets).filter { !rewritten.contains($0) }
         let ops = needed.filter { !(prelude?.ops.contains($0) ?? false) }
@@ -54,7 +55,8 @@ struct FunctionEmitter {
         // first target (the loss it returns); each part declares what its kernels pass.
         let outlining = outliner != nil && kernelCount(ops) > KernelOutliner.kernelLimit
         w.block("static func \(name)(\(signature))\(result.map { " -> \($0)" } ?? "") {") { w in
-            declarePointers(for: outlining ? [] : ops, plus: (rewrite?.pointers ?? []) + (outlining && result != nil ? Array(targets.prefix(1)) : []), &w)
+            declarePointers(for: outlining ? [] : ops, plus: (rewrite?.pointers ?? []) + (outlining && result != nil ? Array(targets.prefix(1)) : []),
+                            placed: placed, &w)
             if let prelude {
                 w.line("")
                 w.line("// Forward pass (its values stay in the scratch for what follows).")
@@ -81,7 +83,7 @@ struct FunctionEmitter {
             var part = CodeWriter(), partValues = Set<ValueID>(), partKernels = 0
             func flushPart(_ w: inout CodeWriter) {
                 guard let outliner, partKernels > 0 else { return }
-                let declarations = pointerDeclarations(for: partValues, advanced: true)
+                let declarations = pointerDeclarations(for: partValues, placed: placed, advanced: true)
                 w.line(outliner.part(of: name, parameters: signature, arguments: parameters.map(\.name).joined(separator: ", "),
                                      body: declarations + part.lines))
                 (part, partValues, partKernels) = (CodeWriter(), [], 0)
@@ -153,21 +155,23 @@ struct FunctionEmitter {
     }
 
     /// `let name = base + offset` for every stored value the ops touch and every one of `extra`, in id order.
-    private func declarePointers(for ops: [Int], plus extra: [ValueID], _ w: inout CodeWriter) {
+    private func declarePointers(for ops: [Int], plus extra: [ValueID], placed: [ValueID: String], _ w: inout CodeWriter) {
         var used = Set<ValueID>(extra)
         for i in ops {
             let op = plan.graph.ops[i]
             used.insert(op.output)
             used.formUnion(op.inputs)
         }
-        for line in pointerDeclarations(for: used) { w.line(line) }
+        for line in pointerDeclarations(for: used, placed: placed) { w.line(line) }
     }
 
     /// `let name = base + offset` for each of `values` stored in the parameters, gradient or scratch,
     /// in id order; `base.advanced(by: offset)` when `advanced` (the outlined parts: thousands of
-    /// `+`, each an overload to resolve, took the type checker 17 of 31 s for 1,000 layers).
-    private func pointerDeclarations(for values: Set<ValueID>, advanced: Bool = false) -> [String] {
+    /// `+`, each an overload to resolve, took the type checker 17 of 31 s for 1,000 layers);
+    /// `let name = pointer` for a value `placed` at a pointer parameter.
+    private func pointerDeclarations(for values: Set<ValueID>, placed: [ValueID: String], advanced: Bool = false) -> [String] {
         values.sorted().compactMap { id in
+            if let pointer = placed[id] { return "let \(names[id]) = \(pointer)  // \(plan.graph[id].shape)" }
             guard case .pointer(let base, let offset) = plan.location(id), ["p", "g", "s"].contains(base) else { return nil }
             let pointer = advanced ? "\(base).advanced(by: \(offset))" : "\(base) + \(offset)"
             return "let \(names[id]) = \(pointer)  // \(plan.graph[id].shape)"

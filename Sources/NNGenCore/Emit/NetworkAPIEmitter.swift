@@ -36,17 +36,23 @@ struct NetworkAPIEmitter {
     }
 
     private func scores(_ w: inout CodeWriter) {
+        // The forward pass writes the scores straight into `output`, unless `output` overlaps
+        // the inputs it still reads; then they go through the scratch and are copied.
         inference(name: "scores", output: "output", element: "Scalar", perExample: "Self.outputCount",
                   arrayDoc: "Raw scores of the last layer for any number n ≥ 1 of examples: [n][inputCount] → [n][outputCount].",
-                  bufferDoc: "Scores of n ≥ 1 examples into a caller-owned buffer of `n * outputCount`; allocates nothing.", &w) { w in
-            w.line("(out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)")
+                  bufferDoc: "Scores of n ≥ 1 examples into a caller-owned buffer of `n * outputCount`; allocates nothing.",
+                  direct: "Self.isApart(out, output.count, from: inputs) ? out : nil", &w) { w in
+            w.block("if scores != out + first * Self.outputCount {") { w in
+                w.line("(out + first * Self.outputCount).update(from: scores, count: rows * Self.outputCount)")
+            }
         }
     }
 
     private func predictions(_ w: inout CodeWriter) {
         inference(name: "predictions", output: "classes", element: "Int", perExample: nil,
                   arrayDoc: "The class with the highest score for each of n ≥ 1 examples (the first one on a tie).",
-                  bufferDoc: "The predicted classes of n ≥ 1 examples into a caller-owned buffer of n; allocates nothing.", &w) { w in
+                  bufferDoc: "The predicted classes of n ≥ 1 examples into a caller-owned buffer of n; allocates nothing.",
+                  direct: "nil", &w) { w in
             w.block("for r in 0..<rows {") { w in
                 w.line("let row = scores + r * Self.outputCount")
                 w.line("var best = 0")
@@ -58,9 +64,10 @@ struct NetworkAPIEmitter {
 
     /// An inference entry point on arrays and its allocation-free twin on buffers: `name(inputs)`
     /// returns `[element]`, `perExample` per example (nil: one), which the buffer variant writes
-    /// into `output` through `out`, by `block` for each block of scores (`first`, `rows`, `scores`).
+    /// into `output` through `out`, by `block` for each block of scores (`first`, `rows`, `scores`);
+    /// `direct` is the expression of where the forward pass writes the scores (see `forEachBlock`).
     private func inference(name: String, output: String, element: String, perExample: String?, arrayDoc: String, bufferDoc: String,
-                           _ w: inout CodeWriter, block: (inout CodeWriter) -> Void) {
+                           direct: String, _ w: inout CodeWriter, block: (inout CodeWriter) -> Void) {
         let length = perExample.map { "count * \($0)" } ?? "count"
         w.doc(arrayDoc)
         w.block("public func \(name)(_ inputs: [Scalar]) throws -> [\(element)] {") { w in
@@ -81,7 +88,7 @@ struct NetworkAPIEmitter {
             w.line("let out = \(output).baseAddress!")
             w.block("state.withUnsafeBufferPointer { p in") { w in
                 w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
-                    w.block("Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!)) { first, rows, scores in", block)
+                    w.block("Self.forEachBlock(p.baseAddress!, inputs.baseAddress!, count, Self.scratch(buffer.baseAddress!), into: \(direct)) { first, rows, scores in", block)
                 }
             }
         }
@@ -176,23 +183,34 @@ struct NetworkAPIEmitter {
             w.line("return past == 0 ? end : end + (64 - past) / MemoryLayout<Scalar>.stride")
         }
         w.line("")
+        w.doc("True when the `count` scalars at `output` share no memory with `inputs`, so that the forward",
+              "pass may write into `output` while it still reads `inputs`.")
+        w.line("@inline(__always)")
+        w.block("static func isApart(_ output: UnsafeMutablePointer<Scalar>, _ count: Int, from inputs: UnsafeBufferPointer<Scalar>) -> Bool {") { w in
+            w.line("let start = UnsafePointer(output), x = inputs.baseAddress!")
+            w.line("return start + count <= x || x + inputs.count <= start")
+        }
+        w.line("")
         w.doc("The forward pass of `count` examples at `x`: full batches through `computeScores`, the rest",
               hasSinglePath ? "one at a time through `computeScoresSingle`. `body(first, rows, scores)` receives each"
                   : "(none: the batch is 1). `body(first, rows, scores)` receives each",
-              "block's scores ([rows][outputCount]) while they are in the scratch `s`.")
+              "block's scores ([rows][outputCount]): in `o`, at row `first`, when `o` is given (all `count`",
+              "examples' rows, apart from `x`), otherwise in the scratch `s`.")
         w.line("@inline(__always)")
-        w.block("static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {") { w in
+        w.block("static func forEachBlock(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ count: Int, _ s: UnsafeMutablePointer<Scalar>, into o: UnsafeMutablePointer<Scalar>?, _ body: (_ first: Int, _ rows: Int, _ scores: UnsafePointer<Scalar>) -> Void) {") { w in
             w.line("var first = 0")
             w.block("while count - first >= Self.batchSize {") { w in
-                w.line("Self.computeScores(p, x + first * Self.inputCount, s)")
-                w.line("body(first, Self.batchSize, s + Self.scoresOffset)")
+                w.line("let scores = o.map { $0 + first * Self.outputCount } ?? s + Self.scoresOffset")
+                w.line("Self.computeScores(p, x + first * Self.inputCount, s, scores)")
+                w.line("body(first, Self.batchSize, scores)")
                 w.line("first += Self.batchSize")
             }
             if hasSinglePath {
                 w.line("let single = s + Self.scratchOffsetSingle")
                 w.block("while first < count {") { w in
-                    w.line("Self.computeScoresSingle(p, x + first * Self.inputCount, single)")
-                    w.line("body(first, 1, single + Self.scoresOffsetSingle)")
+                    w.line("let scores = o.map { $0 + first * Self.outputCount } ?? single + Self.scoresOffsetSingle")
+                    w.line("Self.computeScoresSingle(p, x + first * Self.inputCount, single, scores)")
+                    w.line("body(first, 1, scores)")
                     w.line("first += 1")
                 }
             }
