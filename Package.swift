@@ -6,7 +6,8 @@ let package = Package(
     products: [
         .executable(name: "nngen", targets: ["nngen"]),
         .library(name: "NNGenCore", targets: ["NNGenCore"]),
-        /// Saving and loading generated models' parameters as safetensors files.
+        /// What generated models use when their target links it: safetensors files, data sets,
+        /// `fit`, and product kernels in C (NNGenKernels).
         .library(name: "NNGenRuntime", targets: ["NNGenRuntime"]),
         /// Build-tool plugin: `*.nngen.yaml` files of a target become Swift at build time.
         .plugin(name: "NNGenPlugin", targets: ["NNGenPlugin"]),
@@ -42,16 +43,22 @@ let package = Package(
             ),
             dependencies: ["nngen"]
         ),
-        /// safetensors files for generated models (standard library and the C library only).
-        .target(name: "NNGenRuntime"),
+        /// Product kernels in C that emitted models call when their target links NNGenRuntime:
+        /// instructions chosen at load time for the running CPU, whatever the model's flags.
+        .target(name: "NNGenKernels"),
+        /// safetensors files, data sets and training for generated models (standard library and
+        /// the C library only), and the C kernels above.
+        .target(name: "NNGenRuntime", dependencies: ["NNGenKernels"]),
         /// The golden files: the emitted code of every spec in `Specs/`, compiled as-is.
         .target(name: "GeneratedModels", dependencies: ["NNGenRuntime"], path: "Generated"),
         /// The same specs emitted with `--no-fusion` (every op a kernel of its own): the reference of
         /// the differential tests, a module of its own so that the type names can repeat. Built with
         /// `NNGEN_FMA`, so that the tests also run the fused multiply-adds of the emitted code (here
-        /// without `-target-cpu`: correct, through libm's fma, only slower).
+        /// without `-target-cpu`: correct, through libm's fma, only slower), and with
+        /// `NNGEN_SWIFT_KERNELS`, so that the reference runs the emitted Swift kernels where the fused
+        /// models call NNGenKernels' C kernels.
         .target(name: "GeneratedUnfusedModels", dependencies: ["NNGenRuntime"], path: "GeneratedUnfused",
-                swiftSettings: [.define("NNGEN_FMA")]),
+                swiftSettings: [.define("NNGEN_FMA"), .define("NNGEN_SWIFT_KERNELS")]),
         /// The main example: trains the model of `Specs/spiral.yaml` on the spiral data set.
         .executableTarget(name: "spiral", dependencies: ["GeneratedModels"]),
         /// Trains the model of `Specs/digits.yaml` on the UCI digits in Data/digits and saves its weights.

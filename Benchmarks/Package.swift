@@ -21,9 +21,11 @@ let package = Package(
     ],
     targets: [
         /// The five workloads and the sweep (sweep.py): generated models, their data, and runners
-        /// for both APIs.
+        /// for both APIs. It links NNGenRuntime, as an application using the models would, so the
+        /// models call its C kernels (NNGenKernels) where the generator's rules choose them.
         .target(
             name: "Workloads",
+            dependencies: [.product(name: "NNGenRuntime", package: "nngen")],
             swiftSettings: native,
             plugins: [.plugin(name: "NNGenPlugin", package: "nngen")]
         ),

@@ -13,6 +13,9 @@ import ucrt
 #if canImport(NNGenRuntime)
 import NNGenRuntime
 #endif
+#if canImport(NNGenKernels)
+import NNGenKernels
+#endif
 
 /// HingeClassifier: 4 inputs → dense 7 tanh → dense 5; batch 6, Double.
 /// Loss: multiclass hinge, margin 2.0 + 0.005·Σ W²; optimizer: SGD η = 0.05.

@@ -13,6 +13,9 @@ import ucrt
 #if canImport(NNGenRuntime)
 import NNGenRuntime
 #endif
+#if canImport(NNGenKernels)
+import NNGenKernels
+#endif
 
 /// MaxoutNet: 4 inputs → maxout 5 × 3 pieces → dense 3; batch 6, Double.
 /// Loss: softmax cross-entropy + 0.002·Σ W²; optimizer: SGD η = 0.1, momentum 0.5.

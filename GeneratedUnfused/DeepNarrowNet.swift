@@ -13,6 +13,9 @@ import ucrt
 #if canImport(NNGenRuntime)
 import NNGenRuntime
 #endif
+#if canImport(NNGenKernels)
+import NNGenKernels
+#endif
 
 /// DeepNarrowNet: 3 inputs → dense 6 tanh → dense 6 softplus → dense 6 elu → dense 6 gelu → dense 6 silu → dense 6 tanh → dense 6 tanh → dense 6 softplus → dense 6 elu → dense 6 gelu → dense 6 silu → dense 6 tanh → dense 6 tanh → dense 6 softplus → dense 6 elu → dense 6 gelu → dense 6 silu → dense 6 tanh → dense 6 tanh → dense 6 softplus → dense 6 elu → dense 6 gelu → dense 6 silu → dense 6 tanh → dense 6 tanh → dense 6 softplus → dense 6 elu → dense 6 gelu → dense 6 silu → dense 3; batch 4, Double.
 /// Loss: softmax cross-entropy + 0.001·Σ W²; optimizer: SGD η = 0.05, momentum 0.9.

@@ -13,6 +13,9 @@ import ucrt
 #if canImport(NNGenRuntime)
 import NNGenRuntime
 #endif
+#if canImport(NNGenKernels)
+import NNGenKernels
+#endif
 
 /// LeakyReluNet: 3 inputs → dense 6 leaky_relu → dense 4; batch 5, Double.
 /// Loss: softmax cross-entropy + 0.01·Σ W²; optimizer: SGD η = 0.1.

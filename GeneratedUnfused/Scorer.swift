@@ -13,6 +13,9 @@ import ucrt
 #if canImport(NNGenRuntime)
 import NNGenRuntime
 #endif
+#if canImport(NNGenKernels)
+import NNGenKernels
+#endif
 
 /// Scorer: 3 inputs → dense 4 relu → dense 2; batch 2, Float.
 /// Inference only (the spec has no loss).

@@ -13,6 +13,9 @@ import ucrt
 #if canImport(NNGenRuntime)
 import NNGenRuntime
 #endif
+#if canImport(NNGenKernels)
+import NNGenKernels
+#endif
 
 /// XorNet: 2 inputs → dense 4 sigmoid → dense 2; batch 4, Double.
 /// Loss: softmax cross-entropy; optimizer: SGD η = 0.5.

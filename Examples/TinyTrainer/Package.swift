@@ -13,7 +13,8 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "TinyTrainer",
-            // Optional: with NNGenRuntime the generated model can save and load its weights.
+            // Optional: with NNGenRuntime the generated model can save and load its weights, and
+            // calls the runtime's C kernels where they are faster than its own Swift ones.
             dependencies: [.product(name: "NNGenRuntime", package: "nngen")],
             // For full speed: this CPU's vector instructions (AVX2 instead of x86-64's SSE2) and
             // fused multiply-adds in the generated kernels. Without them the model still builds

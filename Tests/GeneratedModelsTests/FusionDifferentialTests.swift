@@ -7,7 +7,9 @@ import XCTest
 /// Every spec emitted with fusion (`Generated/`: the fused training step, elementwise chains in one
 /// loop, the loss with its gradient) against the same spec emitted with `--no-fusion`
 /// (`GeneratedUnfused/`: every op a kernel of its own): the same parameters from `init()`, and the
-/// same scores, loss, gradient and two training steps to float rounding. The unfused models also
+/// same scores (of a batch and of single examples), loss, gradient and two training steps to float
+/// rounding. The unfused models are built with `NNGEN_SWIFT_KERNELS`, so they run the emitted Swift
+/// kernels where the fused ones call NNGenKernels' C kernels. The unfused models also
 /// pass every check the fused ones do (`ModelChecks`, `GraphChecks`), so the general path stays
 /// tested for the specs that fusion takes over.
 final class FusionDifferentialTests: XCTestCase {
@@ -79,6 +81,13 @@ final class FusionDifferentialTests: XCTestCase {
         let batch = makeBatch(F.self, seed: 5)
         let inputs = batch.inputs.map(F.Scalar.init)
         XCTAssertLessThan(maxError(try f.scores(inputs).map(Double.init), try u.scores(inputs).map(Double.init)), tolerance, "\(spec): scores")
+        // One example alone: the single-row kernels, NNGenKernels' C kernel among them in the fused
+        // models (the unfused ones are built with NNGEN_SWIFT_KERNELS).
+        for example in 0..<3 {
+            let one = Array(inputs[example * F.inputCount ..< (example + 1) * F.inputCount])
+            XCTAssertLessThan(maxError(try f.scores(one).map(Double.init), try u.scores(one).map(Double.init)), tolerance,
+                              "\(spec): scores of example \(example) alone")
+        }
         let (fl, fg) = try f.lossAndGradient(batch), (ul, ug) = try u.lossAndGradient(batch)
         XCTAssertLessThan(maxError([Double(fl)], [Double(ul)]), tolerance, "\(spec): loss")
         XCTAssertLessThan(maxError(fg.map(Double.init), ug.map(Double.init)), tolerance, "\(spec): gradient")

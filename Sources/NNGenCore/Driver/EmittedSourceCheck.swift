@@ -7,7 +7,8 @@ public enum EmittedSourceCheck {
     /// The directives emitted code may contain, after indentation.
     static let directives: Set<String> = [
         "#if canImport(Darwin)", "#elseif canImport(Glibc)", "#elseif canImport(Musl)", "#elseif canImport(ucrt)",
-        "#if canImport(NNGenRuntime)", "#if NNGEN_FMA", "#else", "#endif",
+        "#if canImport(NNGenRuntime)", "#if canImport(NNGenKernels)",
+        "#if canImport(NNGenKernels) && !NNGEN_SWIFT_KERNELS", "#if NNGEN_FMA", "#else", "#endif",
     ]
 
     /// Every violation, as `line N: what` (empty when the source passes).

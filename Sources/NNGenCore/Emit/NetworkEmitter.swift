@@ -53,6 +53,9 @@ public struct NetworkEmitter {
         w.line("#if canImport(NNGenRuntime)")
         w.line("import NNGenRuntime")
         w.line("#endif")
+        w.line("#if canImport(NNGenKernels)")
+        w.line("import NNGenKernels")
+        w.line("#endif")
         w.line("")
         summary(&w)
         w.block("public struct \(typeName): Sendable {") { w in

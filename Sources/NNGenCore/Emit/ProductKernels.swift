@@ -78,7 +78,39 @@ enum ProductKernels {
         for line in kernels.split(separator: "\n", omittingEmptySubsequences: false) { w.line(String(line)) }
         w.line("")
         emitTransposeSquare(lanes: lanes, &w)
+        w.line("")
+        emitCKernels(suffix: scalar == "Double" ? "f64" : "f32", &w)
     }
+
+    /// The calls into NNGenKernels (the C kernels of the runtime), for a model whose target links
+    /// NNGenRuntime; each returns false when it did not compute (no such module, a build that
+    /// defines `NNGEN_SWIFT_KERNELS`, a CPU without AVX2 and FMA, a shape outside `narrowRowRule`),
+    /// and the Swift kernel runs instead.
+    static func emitCKernels(suffix: String, _ w: inout CodeWriter) {
+        let rule = suffix == "f64" ? narrowRowRule.double : narrowRowRule.float
+        w.doc("c[q] = Σ_l a[l]·b[l·n + q], q < n, by NNGenKernels' `nngen_row_narrow` when it takes the call.")
+        w.line("@inline(__always)")
+        w.block("static func cRowNarrow(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) -> Bool {") { w in
+            w.line("#if canImport(NNGenKernels) && !NNGEN_SWIFT_KERNELS")
+            let terms = rule.map { "(n <= \($0.columns) && k >= \($0.depth))" }
+            w.line("guard \(terms.joined(separator: " || ")) else { return false }")
+            w.line("return nngen_row_narrow_\(suffix)(a, b, c, k, n) != 0")
+            w.line("#else")
+            w.line("return false")
+            w.line("#endif")
+        }
+    }
+
+    /// When one row of C with n < lanes columns and depth k goes to the C kernel: n at most
+    /// `columns` and k at least `depth` (4 vectors of A's row). Measured on whole 4 → k → n relu
+    /// models at batch 1, k from 16 to 200 (docs/performance/products.md, "The narrow row in C"):
+    /// against the inlined Swift kernel, the C kernel is 1.04–1.86× faster (Float, n ≤ 5) and
+    /// 1.08–2.66× (Double, n ≤ 3) from 4 vectors of depth; below, its call and reduction cost more
+    /// than they save (0.83–0.93× at k = 16 of Float for n from 2 to 5), and for n = 6 or 7 its
+    /// n lane permutes per 8 rows save nothing (0.96–1.08×).
+    static let narrowRowRule: (float: [(columns: Int, depth: Int)], double: [(columns: Int, depth: Int)]) = (
+        float: [(5, 32)], double: [(3, 16)]
+    )
 
     /// `transposeSquare`: a lanes × lanes square of a matrix transposed in registers, for packing
     /// B stored transposed (the dX products' Wᵀ) a vector at a time instead of an element at a time
@@ -470,14 +502,17 @@ enum ProductKernels {
             return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
         }
 
-        /// One row of C = A·B with n < lanes columns (a few classes' scores at batch 1): the vector
-        /// loaded at B's row l holds that row's n elements in its first lanes, and the next rows'
-        /// elements after them, which are multiplied too and ignored. So each step of k is one load
-        /// and one multiply-add, with no transposed copy of B. The last rows, whose vector would
-        /// pass B's end, are summed one element at a time.
+        /// One row of C = A·B with n < lanes columns (a few classes' scores at batch 1). With A's
+        /// row contiguous, NNGenKernels' C kernel computes it when linked (n loads, lane permutes
+        /// and multiply-adds per 8 rows of B; 1 × 100 × 3 in 28 ns against this loop's 47).
+        /// Otherwise, the vector loaded at B's row l holds that row's n elements in its first lanes,
+        /// and the next rows' elements after them, which are multiplied too and ignored. So each
+        /// step of k is one load and one multiply-add, with no transposed copy of B. The last rows,
+        /// whose vector would pass B's end, are summed one element at a time.
         @inline(__always)
         static func productRowNarrow(_ a: UnsafePointer<Scalar>, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                      _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
+            if ak == 1 && cRowNarrow(a, b, c, k, n) { return }
             // Rows l < whole have l·n + lanes ≤ k·n.
             let whole = k * n >= lanes ? (k * n - lanes) / n + 1 : 0
             let sums = columnSums(a, ak, b, n, whole)
