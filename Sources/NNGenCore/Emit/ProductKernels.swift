@@ -105,7 +105,7 @@ enum ProductKernels {
     /// `columns` and k at least `depth` (4 vectors of A's row). Measured on whole 4 → k → n relu
     /// models at batch 1, k from 16 to 200 (docs/performance/products.md, "The narrow row in C"):
     /// against the inlined Swift kernel, the C kernel is 1.04–1.86× faster (Float, n ≤ 5) and
-    /// 1.08–2.66× (Double, n ≤ 3) from 4 vectors of depth; below, its call and reduction cost more
+    /// 1.01–2.66× (Double, n ≤ 3) from 4 vectors of depth; below, its call and reduction cost more
     /// than they save (0.83–0.93× at k = 16 of Float for n from 2 to 5), and for n = 6 or 7 its
     /// n lane permutes per 8 rows save nothing (0.96–1.08×).
     static let narrowRowRule: (float: [(columns: Int, depth: Int)], double: [(columns: Int, depth: Int)]) = (
@@ -503,9 +503,9 @@ enum ProductKernels {
         }
 
         /// One row of C = A·B with n < lanes columns (a few classes' scores at batch 1). With A's
-        /// row contiguous, NNGenKernels' C kernel computes it when linked (n loads, lane permutes
-        /// and multiply-adds per 8 rows of B; 1 × 100 × 3 in 28 ns against this loop's 47).
-        /// Otherwise, the vector loaded at B's row l holds that row's n elements in its first lanes,
+        /// row contiguous, NNGenKernels' C kernel computes it when linked and `narrowRowRule` holds
+        /// (n loads, lane permutes and multiply-adds per 8 rows of B; the 2 → 100 → 3 model at
+        /// batch 1 took 53–58 ns with it, 70–76 without). Otherwise, the vector loaded at B's row l holds that row's n elements in its first lanes,
         /// and the next rows' elements after them, which are multiplied too and ignored. So each
         /// step of k is one load and one multiply-add, with no transposed copy of B. The last rows,
         /// whose vector would pass B's end, are summed one element at a time.
