@@ -1145,7 +1145,7 @@ public struct WideLayersNet: Sendable {
     @inline(__always)
     static func cRowNarrow(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) -> Bool {
         #if canImport(NNGenKernels) && !NNGEN_SWIFT_KERNELS
-        guard (n <= 5 && k >= 32) else { return false }
+        guard n <= 5 && k >= 32 else { return false }
         return nngen_row_narrow_f32(a, b, c, k, n) != 0
         #else
         return false

@@ -1143,7 +1143,7 @@ public struct TenClassDoubleNet: Sendable {
     @inline(__always)
     static func cRowNarrow(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) -> Bool {
         #if canImport(NNGenKernels) && !NNGEN_SWIFT_KERNELS
-        guard (n <= 3 && k >= 16) else { return false }
+        guard n <= 3 && k >= 16 else { return false }
         return nngen_row_narrow_f64(a, b, c, k, n) != 0
         #else
         return false

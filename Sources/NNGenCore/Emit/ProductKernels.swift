@@ -92,8 +92,7 @@ enum ProductKernels {
         w.line("@inline(__always)")
         w.block("static func cRowNarrow(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) -> Bool {") { w in
             w.line("#if canImport(NNGenKernels) && !NNGEN_SWIFT_KERNELS")
-            let terms = rule.map { "(n <= \($0.columns) && k >= \($0.depth))" }
-            w.line("guard \(terms.joined(separator: " || ")) else { return false }")
+            w.line("guard n <= \(rule.columns) && k >= \(rule.depth) else { return false }")
             w.line("return nngen_row_narrow_\(suffix)(a, b, c, k, n) != 0")
             w.line("#else")
             w.line("return false")
@@ -102,14 +101,14 @@ enum ProductKernels {
     }
 
     /// When one row of C with n < lanes columns and depth k goes to the C kernel: n at most
-    /// `columns` and k at least `depth` (4 vectors of A's row). Measured on whole 4 → k → n relu
+    /// `columns` and k at least `depth` (4 vectors of A's row), for Float and for Double. Measured on whole 4 → k → n relu
     /// models at batch 1, k from 16 to 200 (docs/performance/products.md, "The narrow row in C"):
     /// against the inlined Swift kernel, the C kernel is 1.04–1.86× faster (Float, n ≤ 5) and
     /// 1.01–2.66× (Double, n ≤ 3) from 4 vectors of depth; below, its call and reduction cost more
     /// than they save (0.83–0.93× at k = 16 of Float for n from 2 to 5), and for n = 6 or 7 its
     /// n lane permutes per 8 rows save nothing (0.96–1.08×).
-    static let narrowRowRule: (float: [(columns: Int, depth: Int)], double: [(columns: Int, depth: Int)]) = (
-        float: [(5, 32)], double: [(3, 16)]
+    static let narrowRowRule: (float: (columns: Int, depth: Int), double: (columns: Int, depth: Int)) = (
+        float: (5, 32), double: (3, 16)
     )
 
     /// `transposeSquare`: a lanes × lanes square of a matrix transposed in registers, for packing
