@@ -794,10 +794,11 @@ public struct FloatActivationsNet: Sendable {
     /// One row of C = A·B with n < lanes columns (a few classes' scores at batch 1). With A's
     /// row contiguous, NNGenKernels' C kernel computes it when linked and `narrowRowRule` holds
     /// (n loads, lane permutes and multiply-adds per 8 rows of B; the 2 → 100 → 3 model at
-    /// batch 1 took 53–58 ns with it, 70–76 without). Otherwise, the vector loaded at B's row l holds that row's n elements in its first lanes,
-    /// and the next rows' elements after them, which are multiplied too and ignored. So each
-    /// step of k is one load and one multiply-add, with no transposed copy of B. The last rows,
-    /// whose vector would pass B's end, are summed one element at a time.
+    /// batch 1 took 53–58 ns with it, 70–76 without). Otherwise, the vector loaded at B's row
+    /// l holds that row's n elements in its first lanes, and the next rows' elements after
+    /// them, which are multiplied too and ignored. So each step of k is one load and one
+    /// multiply-add, with no transposed copy of B. The last rows, whose vector would pass B's
+    /// end, are summed one element at a time.
     @inline(__always)
     static func productRowNarrow(_ a: UnsafePointer<Scalar>, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                  _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {

@@ -79,15 +79,15 @@ enum ProductKernels {
         w.line("")
         emitTransposeSquare(lanes: lanes, &w)
         w.line("")
-        emitCKernels(suffix: scalar == "Double" ? "f64" : "f32", &w)
+        emitCKernels(scalar: scalar, &w)
     }
 
     /// The calls into NNGenKernels (the C kernels of the runtime), for a model whose target links
     /// NNGenRuntime; each returns false when it did not compute (no such module, a build that
     /// defines `NNGEN_SWIFT_KERNELS`, a CPU without AVX2 and FMA, a shape outside `narrowRowRule`),
     /// and the Swift kernel runs instead.
-    static func emitCKernels(suffix: String, _ w: inout CodeWriter) {
-        let rule = suffix == "f64" ? narrowRowRule.double : narrowRowRule.float
+    static func emitCKernels(scalar: String, _ w: inout CodeWriter) {
+        let (suffix, rule) = scalar == "Double" ? ("f64", narrowRowRule.double) : ("f32", narrowRowRule.float)
         w.doc("c[q] = Σ_l a[l]·b[l·n + q], q < n, by NNGenKernels' `nngen_row_narrow` when it takes the call.")
         w.line("@inline(__always)")
         w.block("static func cRowNarrow(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) -> Bool {") { w in
@@ -101,8 +101,9 @@ enum ProductKernels {
     }
 
     /// When one row of C with n < lanes columns and depth k goes to the C kernel: n at most
-    /// `columns` and k at least `depth` (4 vectors of A's row), for Float and for Double. Measured on whole 4 → k → n relu
-    /// models at batch 1, k from 16 to 200 (docs/performance/products.md, "The narrow row in C"):
+    /// `columns` and k at least `depth` (4 vectors of A's row), for Float and for Double.
+    /// Measured on whole 4 → k → n relu models at batch 1, k from 16 to 200
+    /// (docs/performance/products.md, "The narrow row in C"):
     /// against the inlined Swift kernel, the C kernel is 1.04–1.86× faster (Float, n ≤ 5) and
     /// 1.01–2.66× (Double, n ≤ 3) from 4 vectors of depth; below, its call and reduction cost more
     /// than they save (0.83–0.93× at k = 16 of Float for n from 2 to 5), and for n = 6 or 7 its
@@ -504,10 +505,11 @@ enum ProductKernels {
         /// One row of C = A·B with n < lanes columns (a few classes' scores at batch 1). With A's
         /// row contiguous, NNGenKernels' C kernel computes it when linked and `narrowRowRule` holds
         /// (n loads, lane permutes and multiply-adds per 8 rows of B; the 2 → 100 → 3 model at
-        /// batch 1 took 53–58 ns with it, 70–76 without). Otherwise, the vector loaded at B's row l holds that row's n elements in its first lanes,
-        /// and the next rows' elements after them, which are multiplied too and ignored. So each
-        /// step of k is one load and one multiply-add, with no transposed copy of B. The last rows,
-        /// whose vector would pass B's end, are summed one element at a time.
+        /// batch 1 took 53–58 ns with it, 70–76 without). Otherwise, the vector loaded at B's row
+        /// l holds that row's n elements in its first lanes, and the next rows' elements after
+        /// them, which are multiplied too and ignored. So each step of k is one load and one
+        /// multiply-add, with no transposed copy of B. The last rows, whose vector would pass B's
+        /// end, are summed one element at a time.
         @inline(__always)
         static func productRowNarrow(_ a: UnsafePointer<Scalar>, _ ak: Int, _ b: UnsafePointer<Scalar>,
                                      _ c: UnsafeMutablePointer<Scalar>, _ k: Int, _ n: Int) {
