@@ -903,10 +903,11 @@ public struct TwoClassNet: Sendable {
     }
 
     /// C[m×n] = A·B, blocked for the caches over packed copies of the operands (the BLIS
-    /// structure): for each block of 256 steps of k and 32 vectors' width of columns, B's block
-    /// is packed into micro-panels of 2 vectors' width ([depth][2·lanes], the columns past n
-    /// zero), which stay in L2; then for each 6 rows of A, the micro-kernel runs along each
-    /// micro-panel: 6 broadcasts and 2 loads per step of k feed 12 accumulators. A's rows
+    /// structure): for each block of 256 steps of k and 32 vectors' width of columns (512 and
+    /// 16 when k ≥ 1,024), B's block is packed into micro-panels of 2 vectors' width
+    /// ([depth][2·lanes], the columns past n zero), which stay in L2; then for each 6 rows of A,
+    /// the micro-kernel runs along each micro-panel: 6 broadcasts and 2 loads per step of k feed
+    /// 12 accumulators, in NNGenKernels' C for whole tiles when it takes them. A's rows
     /// are read in place when contiguous along k; stored transposed, they are packed once per
     /// depth block into micro-panels of 6 rows ([depth][6] each), and so are the last rows
     /// when fewer than 6 (the rows past m zero). A's element (i, l) is `a[i·ai + l·ak]` and
@@ -919,7 +920,8 @@ public struct TwoClassNet: Sendable {
                               _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int,
                               _ packA: UnsafeMutablePointer<Scalar>, _ packB: UnsafeMutablePointer<Scalar>,
                               _ epilogue: Epilogue = { _, _, _, _ in }) {
-        let width = 2 * lanes, depthLimit = 256, columnLimit = 32 * lanes
+        let width = 2 * lanes, depthLimit = k >= 1024 ? 512 : 256
+        let columnLimit = 32 * lanes * 256 / depthLimit
         let inPlace = ak == 1
         var p = 0
         while p < k {
@@ -944,17 +946,25 @@ public struct TwoClassNet: Sendable {
                     if inPlace && count == 6 {  // 6 rows of A in place, each through its own pointer
                         let r0 = a + r * ai + p, r1 = r0 + ai, r2 = r1 + ai, r3 = r2 + ai, r4 = r3 + ai, r5 = r4 + ai
                         while j < block {
-                            productMicroTile(packB + (j / width) * (depth + 1) * width, depth, c + r * n + j0 + j, n, count,
-                                             min(width, block - j), p > 0) { l in (r0[l], r1[l], r2[l], r3[l], r4[l], r5[l]) }
+                            let panelOfB = packB + (j / width) * (depth + 1) * width, tile = c + r * n + j0 + j
+                            let columns = min(width, block - j)
+                            if columns < width || !cPackedTile(r0, ai, 1, panelOfB, depth, tile, n, count, p > 0) {
+                                productMicroTile(panelOfB, depth, tile, n, count, columns, p > 0) { l in
+                                    (r0[l], r1[l], r2[l], r3[l], r4[l], r5[l])
+                                }
+                            }
                             j += width
                         }
                     } else {  // a packed micro-panel: A's 6 elements of step l are contiguous
                         let panel = UnsafePointer(inPlace ? packA : packA + r * depth)
                         while j < block {
-                            productMicroTile(packB + (j / width) * (depth + 1) * width, depth, c + r * n + j0 + j, n, count,
-                                             min(width, block - j), p > 0) { l in
-                                let step = panel + 6 * l
-                                return (step[0], step[1], step[2], step[3], step[4], step[5])
+                            let panelOfB = packB + (j / width) * (depth + 1) * width, tile = c + r * n + j0 + j
+                            let columns = min(width, block - j)
+                            if columns < width || !cPackedTile(panel, 1, 6, panelOfB, depth, tile, n, count, p > 0) {
+                                productMicroTile(panelOfB, depth, tile, n, count, columns, p > 0) { l in
+                                    let step = panel + 6 * l
+                                    return (step[0], step[1], step[2], step[3], step[4], step[5])
+                                }
                             }
                             j += width
                         }
@@ -1146,6 +1156,17 @@ public struct TwoClassNet: Sendable {
         #if canImport(NNGenKernels) && !NNGEN_SWIFT_KERNELS
         guard n <= 5 && k >= 32 else { return false }
         return nngen_row_narrow_f32(a, b, c, k, n) != 0
+        #else
+        return false
+        #endif
+    }
+
+    /// `productMicroTile` on a tile of 2 whole vectors' width, A's element (i, l) at `a[i·ai + l·ak]`,
+    /// by NNGenKernels' `nngen_packed_tile` when it takes the call.
+    @inline(__always)
+    static func cPackedTile(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>, _ depth: Int, _ c: UnsafeMutablePointer<Scalar>, _ n: Int, _ rows: Int, _ accumulate: Bool) -> Bool {
+        #if canImport(NNGenKernels) && !NNGEN_SWIFT_KERNELS
+        return nngen_packed_tile_f32(a, ai, ak, b, depth, c, n, rows, accumulate ? 1 : 0) != 0
         #else
         return false
         #endif

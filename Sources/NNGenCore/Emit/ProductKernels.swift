@@ -22,12 +22,20 @@ enum ProductKernels {
         case packed
     }
 
-    /// Depth of a packed block: a micro-panel of B, `packedDepth` × 2 vectors, stays in L1
-    /// (16 KiB of Float or Double) while 6 rows of A stream past it.
+    /// Depth of a packed block: 256 steps of k, or 512 when k is at least `packedDeepFrom`. A block
+    /// of B is 256 KiB whatever its depth (half of this machine's L2): 256 × 32 vectors' width or
+    /// 512 × 16. Deeper blocks halve how often each tile of C is loaded and stored and B is packed:
+    /// 1.01–1.04× on products of depth 1,024 and 2,048, 0.96–0.99× on depth 784
+    /// (docs/performance/products.md, "The packed tile in C, seventh round").
     static let packedDepth = 256
-    /// Columns of a packed block of B, per lane of a vector: 256 of Float or 128 of Double, so that
-    /// the block (`packedDepth` × those columns, 256 KiB) stays in L2 while every 6 rows of A use it.
+    /// The depth from which blocks are `2 · packedDepth` deep.
+    static let packedDeepFrom = 1024
+    /// Columns of a packed block of B 256 deep, per lane of a vector: 256 of Float or 128 of Double
+    /// (half that in a block 512 deep), so that the block stays in L2 while every 6 rows of A use it.
     static let packedColumnsPerLane = 32
+
+    /// Depth of the packed blocks of a product of depth k.
+    static func packedDepth(k: Int) -> Int { k >= packedDeepFrom ? 2 * packedDepth : packedDepth }
 
     /// True when C[m×n] = A[m×k]·B[k×n] runs through `productPacked`: when B (k × n, in either
     /// layout) outgrows L1 several times over (128 KiB of Float), with at least two micro-tiles
@@ -58,9 +66,9 @@ enum ProductKernels {
     /// last rows only otherwise), then one block of B's micro-panels (each a row of 2 vectors longer
     /// than its depth; counted for Float's lanes, which bound Double's).
     static func packedScratch(m: Int, k: Int, n: Int, transposedA: Bool) -> (a: Int, b: Int) {
-        let depth = min(k, packedDepth), width = 16
+        let blockDepth = packedDepth(k: k), depth = min(k, blockDepth), width = 16
         let panelsOfA = transposedA ? (m + 5) / 6 : 1
-        let panelsOfB = min((n + width - 1) / width, packedColumnsPerLane * 8 / width)
+        let panelsOfB = min((n + width - 1) / width, packedColumnsPerLane * 8 * packedDepth / blockDepth / width)
         return (6 * depth * panelsOfA, (depth + 1) * width * panelsOfB)
     }
 
@@ -94,6 +102,17 @@ enum ProductKernels {
             w.line("#if canImport(NNGenKernels) && !NNGEN_SWIFT_KERNELS")
             w.line("guard n <= \(rule.columns) && k >= \(rule.depth) else { return false }")
             w.line("return nngen_row_narrow_\(suffix)(a, b, c, k, n) != 0")
+            w.line("#else")
+            w.line("return false")
+            w.line("#endif")
+        }
+        w.line("")
+        w.doc("`productMicroTile` on a tile of 2 whole vectors' width, A's element (i, l) at `a[i·ai + l·ak]`,",
+              "by NNGenKernels' `nngen_packed_tile` when it takes the call.")
+        w.line("@inline(__always)")
+        w.block("static func cPackedTile(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>, _ depth: Int, _ c: UnsafeMutablePointer<Scalar>, _ n: Int, _ rows: Int, _ accumulate: Bool) -> Bool {") { w in
+            w.line("#if canImport(NNGenKernels) && !NNGEN_SWIFT_KERNELS")
+            w.line("return nngen_packed_tile_\(suffix)(a, ai, ak, b, depth, c, n, rows, accumulate ? 1 : 0) != 0")
             w.line("#else")
             w.line("return false")
             w.line("#endif")
@@ -618,10 +637,11 @@ enum ProductKernels {
         }
 
         /// C[m×n] = A·B, blocked for the caches over packed copies of the operands (the BLIS
-        /// structure): for each block of 256 steps of k and 32 vectors' width of columns, B's block
-        /// is packed into micro-panels of 2 vectors' width ([depth][2·lanes], the columns past n
-        /// zero), which stay in L2; then for each 6 rows of A, the micro-kernel runs along each
-        /// micro-panel: 6 broadcasts and 2 loads per step of k feed 12 accumulators. A's rows
+        /// structure): for each block of 256 steps of k and 32 vectors' width of columns (512 and
+        /// 16 when k ≥ 1,024), B's block is packed into micro-panels of 2 vectors' width
+        /// ([depth][2·lanes], the columns past n zero), which stay in L2; then for each 6 rows of A,
+        /// the micro-kernel runs along each micro-panel: 6 broadcasts and 2 loads per step of k feed
+        /// 12 accumulators, in NNGenKernels' C for whole tiles when it takes them. A's rows
         /// are read in place when contiguous along k; stored transposed, they are packed once per
         /// depth block into micro-panels of 6 rows ([depth][6] each), and so are the last rows
         /// when fewer than 6 (the rows past m zero). A's element (i, l) is `a[i·ai + l·ak]` and
@@ -634,7 +654,8 @@ enum ProductKernels {
                                   _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int,
                                   _ packA: UnsafeMutablePointer<Scalar>, _ packB: UnsafeMutablePointer<Scalar>,
                                   _ epilogue: Epilogue = { _, _, _, _ in }) {
-            let width = 2 * lanes, depthLimit = \(packedDepth), columnLimit = \(packedColumnsPerLane) * lanes
+            let width = 2 * lanes, depthLimit = k >= \(packedDeepFrom) ? \(2 * packedDepth) : \(packedDepth)
+            let columnLimit = \(packedColumnsPerLane) * lanes * \(packedDepth) / depthLimit
             let inPlace = ak == 1
             var p = 0
             while p < k {
@@ -659,17 +680,25 @@ enum ProductKernels {
                         if inPlace && count == 6 {  // 6 rows of A in place, each through its own pointer
                             let r0 = a + r * ai + p, r1 = r0 + ai, r2 = r1 + ai, r3 = r2 + ai, r4 = r3 + ai, r5 = r4 + ai
                             while j < block {
-                                productMicroTile(packB + (j / width) * (depth + 1) * width, depth, c + r * n + j0 + j, n, count,
-                                                 min(width, block - j), p > 0) { l in (r0[l], r1[l], r2[l], r3[l], r4[l], r5[l]) }
+                                let panelOfB = packB + (j / width) * (depth + 1) * width, tile = c + r * n + j0 + j
+                                let columns = min(width, block - j)
+                                if columns < width || !cPackedTile(r0, ai, 1, panelOfB, depth, tile, n, count, p > 0) {
+                                    productMicroTile(panelOfB, depth, tile, n, count, columns, p > 0) { l in
+                                        (r0[l], r1[l], r2[l], r3[l], r4[l], r5[l])
+                                    }
+                                }
                                 j += width
                             }
                         } else {  // a packed micro-panel: A's 6 elements of step l are contiguous
                             let panel = UnsafePointer(inPlace ? packA : packA + r * depth)
                             while j < block {
-                                productMicroTile(packB + (j / width) * (depth + 1) * width, depth, c + r * n + j0 + j, n, count,
-                                                 min(width, block - j), p > 0) { l in
-                                    let step = panel + 6 * l
-                                    return (step[0], step[1], step[2], step[3], step[4], step[5])
+                                let panelOfB = packB + (j / width) * (depth + 1) * width, tile = c + r * n + j0 + j
+                                let columns = min(width, block - j)
+                                if columns < width || !cPackedTile(panel, 1, 6, panelOfB, depth, tile, n, count, p > 0) {
+                                    productMicroTile(panelOfB, depth, tile, n, count, columns, p > 0) { l in
+                                        let step = panel + 6 * l
+                                        return (step[0], step[1], step[2], step[3], step[4], step[5])
+                                    }
                                 }
                                 j += width
                             }

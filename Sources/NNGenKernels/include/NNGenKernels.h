@@ -15,4 +15,16 @@ int nngen_row_narrow_f32(const float *a, const float *b, float *c, long k, long 
 /// The same for Double: 1 ≤ n ≤ 3.
 int nngen_row_narrow_f64(const double *a, const double *b, double *c, long k, long n);
 
+/// The micro-kernel of a packed product: C[i, j] = Σ_{l<depth} A[i, l]·P[l, j] for i < rows ≤ 6 and
+/// j < 16, added to C's values when `accumulate` is nonzero. A's element (i, l) is a[i·ai + l·ak]
+/// with either ak = 1 (rows contiguous along the depth; only the first `rows` are read) or ai = 1
+/// and ak = 6 (a packed panel of 6 elements per step, all 6 readable). P is a packed micro-panel,
+/// [depth][16] contiguous. C's row i starts at c + i·ldc.
+int nngen_packed_tile_f32(const float *a, long ai, long ak, const float *b, long depth, float *c, long ldc, long rows,
+                          int accumulate);
+
+/// The same for Double, with 8 columns: P is [depth][8].
+int nngen_packed_tile_f64(const double *a, long ai, long ak, const double *b, long depth, double *c, long ldc, long rows,
+                          int accumulate);
+
 #endif
