@@ -25,8 +25,8 @@ enum ProductKernels {
     /// Depth of a packed block: 256 steps of k, or 512 when k is at least `packedDeepFrom`. A block
     /// of B is 256 KiB whatever its depth (half of this machine's L2): 256 × 32 vectors' width or
     /// 512 × 16. Deeper blocks halve how often each tile of C is loaded and stored and B is packed:
-    /// 1.01–1.04× on products of depth 1,024 and 2,048, 0.96–0.99× on depth 784
-    /// (docs/performance/products.md, "The packed tile in C, seventh round").
+    /// 0.99–1.03× on products of depth 1,024 and 2,048 (1.01–1.03× on their forward and dX products),
+    /// 0.96–1.00× on depth 784 (docs/performance/products.md, "The packed tile in C, seventh round").
     static let packedDepth = 256
     /// The depth from which blocks are `2 · packedDepth` deep.
     static let packedDeepFrom = 1024
