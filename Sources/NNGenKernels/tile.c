@@ -24,107 +24,75 @@
 #define AVX2 __attribute__((target("avx2,fma")))
 #define UNROLLED _Pragma("clang loop unroll_count(4)")
 
-/// C's row i (2 vectors), stored or added to C's values.
-#define STORE_ROW(load, add, store, c, lanes, accumulate, v0, v1) \
-    do {                                                           \
-        if (accumulate) {                                          \
-            v0 = add(v0, load(c));                                 \
-            v1 = add(v1, load((c) + (lanes)));                     \
-        }                                                          \
-        store(c, v0);                                              \
-        store((c) + (lanes), v1);                                  \
-    } while (0)
+/// Defines `name`, the tile of R rows for one scalar type T (`V` its vector of `lanes`, and the
+/// intrinsics for it). R is a constant at each call, so the loops over i unroll and the
+/// accumulators stay in registers. `inPlace` chooses A's layout: row i at a + i·ai, element l at
+/// [l] (the rows past `rows` read row 0 again, never past A's last row), or a packed panel,
+/// element (i, l) at a[6l + i]. B's step l is 2 vectors at b + 2·lanes·l.
+#define DEFINE_TILE(name, T, V, lanes, zero, load, broadcast, fma, add, store)                          \
+    static inline __attribute__((always_inline)) AVX2 void name(const int R, const T *a, long ai,      \
+                                                                int inPlace, const T *b, long depth,   \
+                                                                T *c, long ldc, long rows,             \
+                                                                int accumulate) {                      \
+        V s[6][2];                                                                                     \
+        for (int i = 0; i < R; i++) { s[i][0] = zero(); s[i][1] = s[i][0]; }                          \
+        if (inPlace) {                                                                                 \
+            const T *row[6];                                                                           \
+            for (int i = 0; i < R; i++) row[i] = a + (i < rows ? i : 0) * ai;                          \
+            UNROLLED                                                                                   \
+            for (long l = 0; l < depth; l++) {                                                         \
+                const V b0 = load(b + 2 * lanes * l), b1 = load(b + 2 * lanes * l + lanes);            \
+                for (int i = 0; i < R; i++) {                                                          \
+                    const V x = broadcast(row[i] + l);                                                 \
+                    s[i][0] = fma(x, b0, s[i][0]);                                                     \
+                    s[i][1] = fma(x, b1, s[i][1]);                                                     \
+                }                                                                                      \
+            }                                                                                          \
+        } else {                                                                                       \
+            UNROLLED                                                                                   \
+            for (long l = 0; l < depth; l++) {                                                         \
+                const V b0 = load(b + 2 * lanes * l), b1 = load(b + 2 * lanes * l + lanes);            \
+                for (int i = 0; i < R; i++) {                                                          \
+                    const V x = broadcast(a + 6 * l + i);                                              \
+                    s[i][0] = fma(x, b0, s[i][0]);                                                     \
+                    s[i][1] = fma(x, b1, s[i][1]);                                                     \
+                }                                                                                      \
+            }                                                                                          \
+        }                                                                                              \
+        for (int i = 0; i < R; i++) {                                                                  \
+            if (i >= rows) continue;                                                                   \
+            T *to = c + i * ldc;                                                                       \
+            if (accumulate) {                                                                          \
+                s[i][0] = add(s[i][0], load(to));                                                      \
+                s[i][1] = add(s[i][1], load(to + lanes));                                              \
+            }                                                                                          \
+            store(to, s[i][0]);                                                                        \
+            store(to + lanes, s[i][1]);                                                                \
+        }                                                                                              \
+    }
 
-/// The Float tile of R rows (a constant: the loops over i unroll and the accumulators stay in
-/// registers). `inPlace` chooses A's layout: row i at a + i·ai, element l at [l], or a packed panel,
-/// element (i, l) at a[6l + i].
-static inline __attribute__((always_inline)) AVX2 void tileF32(const int R, const float *a, long ai, int inPlace,
-                                                               const float *b, long depth, float *c, long ldc,
-                                                               long rows, int accumulate) {
-    __m256 s[6][2];
-    for (int i = 0; i < R; i++) { s[i][0] = _mm256_setzero_ps(); s[i][1] = s[i][0]; }
-    if (inPlace) {
-        const float *row[6];
-        for (int i = 0; i < R; i++) row[i] = a + (i < rows ? i : 0) * ai;  // never past A's last row
-        UNROLLED
-        for (long l = 0; l < depth; l++) {
-            const __m256 b0 = _mm256_loadu_ps(b + 16 * l), b1 = _mm256_loadu_ps(b + 16 * l + 8);
-            for (int i = 0; i < R; i++) {
-                const __m256 x = _mm256_broadcast_ss(row[i] + l);
-                s[i][0] = _mm256_fmadd_ps(x, b0, s[i][0]);
-                s[i][1] = _mm256_fmadd_ps(x, b1, s[i][1]);
-            }
-        }
-    } else {
-        UNROLLED
-        for (long l = 0; l < depth; l++) {
-            const __m256 b0 = _mm256_loadu_ps(b + 16 * l), b1 = _mm256_loadu_ps(b + 16 * l + 8);
-            for (int i = 0; i < R; i++) {
-                const __m256 x = _mm256_broadcast_ss(a + 6 * l + i);
-                s[i][0] = _mm256_fmadd_ps(x, b0, s[i][0]);
-                s[i][1] = _mm256_fmadd_ps(x, b1, s[i][1]);
-            }
-        }
-    }
-    for (int i = 0; i < R; i++) {
-        if (i < rows) STORE_ROW(_mm256_loadu_ps, _mm256_add_ps, _mm256_storeu_ps, c + i * ldc, 8, accumulate, s[i][0], s[i][1]);
-    }
-}
-
-/// The Double tile: the same with 4 lanes, so 2 vectors are 8 columns.
-static inline __attribute__((always_inline)) AVX2 void tileF64(const int R, const double *a, long ai, int inPlace,
-                                                               const double *b, long depth, double *c, long ldc,
-                                                               long rows, int accumulate) {
-    __m256d s[6][2];
-    for (int i = 0; i < R; i++) { s[i][0] = _mm256_setzero_pd(); s[i][1] = s[i][0]; }
-    if (inPlace) {
-        const double *row[6];
-        for (int i = 0; i < R; i++) row[i] = a + (i < rows ? i : 0) * ai;  // never past A's last row
-        UNROLLED
-        for (long l = 0; l < depth; l++) {
-            const __m256d b0 = _mm256_loadu_pd(b + 8 * l), b1 = _mm256_loadu_pd(b + 8 * l + 4);
-            for (int i = 0; i < R; i++) {
-                const __m256d x = _mm256_broadcast_sd(row[i] + l);
-                s[i][0] = _mm256_fmadd_pd(x, b0, s[i][0]);
-                s[i][1] = _mm256_fmadd_pd(x, b1, s[i][1]);
-            }
-        }
-    } else {
-        UNROLLED
-        for (long l = 0; l < depth; l++) {
-            const __m256d b0 = _mm256_loadu_pd(b + 8 * l), b1 = _mm256_loadu_pd(b + 8 * l + 4);
-            for (int i = 0; i < R; i++) {
-                const __m256d x = _mm256_broadcast_sd(a + 6 * l + i);
-                s[i][0] = _mm256_fmadd_pd(x, b0, s[i][0]);
-                s[i][1] = _mm256_fmadd_pd(x, b1, s[i][1]);
-            }
-        }
-    }
-    for (int i = 0; i < R; i++) {
-        if (i < rows) STORE_ROW(_mm256_loadu_pd, _mm256_add_pd, _mm256_storeu_pd, c + i * ldc, 4, accumulate, s[i][0], s[i][1]);
-    }
-}
+DEFINE_TILE(tileF32, float, __m256, 8, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_broadcast_ss, _mm256_fmadd_ps,
+            _mm256_add_ps, _mm256_storeu_ps)
+DEFINE_TILE(tileF64, double, __m256d, 4, _mm256_setzero_pd, _mm256_loadu_pd, _mm256_broadcast_sd, _mm256_fmadd_pd,
+            _mm256_add_pd, _mm256_storeu_pd)
 
 /// The layouts taken: rows in place (ak = 1, any ai) or a packed [depth][6] panel (ai = 1, ak = 6).
 static inline int takesLayout(long ai, long ak, long rows) {
     return rows >= 1 && rows <= 6 && (ak == 1 || (ai == 1 && ak == 6));
 }
 
-AVX2 static void packedTileF32(const float *a, long ai, long ak, const float *b, long depth, float *c, long ldc,
-                               long rows, int accumulate) {
-    const int inPlace = ak == 1;
-    if (rows > 4) tileF32(6, a, ai, inPlace, b, depth, c, ldc, rows, accumulate);
-    else if (rows > 2) tileF32(4, a, ai, inPlace, b, depth, c, ldc, rows, accumulate);
-    else tileF32(2, a, ai, inPlace, b, depth, c, ldc, rows, accumulate);
-}
+/// Defines `name`, which runs `tile` with the fewest rows that cover `rows`: 6, 4 or 2.
+#define DEFINE_DISPATCH(name, tile, T)                                                                 \
+    AVX2 static void name(const T *a, long ai, long ak, const T *b, long depth, T *c, long ldc,        \
+                          long rows, int accumulate) {                                                 \
+        const int inPlace = ak == 1;                                                                   \
+        if (rows > 4) tile(6, a, ai, inPlace, b, depth, c, ldc, rows, accumulate);                     \
+        else if (rows > 2) tile(4, a, ai, inPlace, b, depth, c, ldc, rows, accumulate);                \
+        else tile(2, a, ai, inPlace, b, depth, c, ldc, rows, accumulate);                              \
+    }
 
-AVX2 static void packedTileF64(const double *a, long ai, long ak, const double *b, long depth, double *c, long ldc,
-                               long rows, int accumulate) {
-    const int inPlace = ak == 1;
-    if (rows > 4) tileF64(6, a, ai, inPlace, b, depth, c, ldc, rows, accumulate);
-    else if (rows > 2) tileF64(4, a, ai, inPlace, b, depth, c, ldc, rows, accumulate);
-    else tileF64(2, a, ai, inPlace, b, depth, c, ldc, rows, accumulate);
-}
+DEFINE_DISPATCH(packedTileF32, tileF32, float)
+DEFINE_DISPATCH(packedTileF64, tileF64, double)
 #endif
 
 int nngen_packed_tile_f32(const float *a, long ai, long ak, const float *b, long depth, float *c, long ldc, long rows,
