@@ -5,8 +5,8 @@ import XCTest
 /// The cache-blocked product kernel (`productPacked`, as every model with product kernels emits
 /// it) against a plain triple loop in Double, on the edges of its blocking: rows around the
 /// 6-row micro-tile, columns around a micro-panel (2 vectors) and a column block (32 vectors),
-/// depths around a depth block (256, or 512 from a depth of 1,024), and every layout of A and B. Also the streamed single row
-/// of `productRows`.
+/// depths around a depth block (256, or 512 from a depth of 1,024), and every layout of A and B.
+/// Also the streamed single row of `productRows`.
 final class PackedProductTests: XCTestCase {
     /// (m, k, n): 1 to 40 rows (up to 7 micro-panels of A); 1 to 300 columns (Float's column
     /// block is 256, Double's 128, half that 512 deep); depths 1 to 513 (two depth blocks and a

@@ -52,14 +52,7 @@ final class NarrowRowKernelTests: XCTestCase {
                 XCTAssertEqual(written, Self.cpuRunsKernels, "n \(n) k \(k)")
                 guard written else { continue }
                 for q in 0..<n {
-                    // Kahan-compensated, so that the reference is exact to well below Double's rounding of the kernel.
-                    var sum = 0.0, compensation = 0.0, scale = 0.0
-                    for l in 0..<k {
-                        let term = a[l] * b[l * n + q], y = term - compensation, t = sum + y
-                        compensation = (t - sum) - y
-                        sum = t
-                        scale += abs(term)
-                    }
+                    let (sum, scale) = kahanSum((0..<k).map { a[$0] * b[$0 * n + q] })
                     XCTAssertEqual(c[q], sum, accuracy: 4 * Double.ulpOfOne * (scale + 1e-300) * Double(max(k, 1)).squareRoot(), "n \(n) k \(k) q \(q)")
                 }
             }
@@ -116,6 +109,19 @@ struct GuardedBuffer<S> {
     }
 
     func release() { munmap(mapping, length) }
+}
+
+/// The Kahan-compensated sum of `terms`, exact to well below Double's rounding of the kernels
+/// checked here, and the sum of their magnitudes (for the tolerance).
+func kahanSum(_ terms: [Double]) -> (sum: Double, magnitudes: Double) {
+    var sum = 0.0, compensation = 0.0, magnitudes = 0.0
+    for term in terms {
+        let y = term - compensation, t = sum + y
+        compensation = (t - sum) - y
+        sum = t
+        magnitudes += abs(term)
+    }
+    return (sum, magnitudes)
 }
 
 extension SplitMix64 {
