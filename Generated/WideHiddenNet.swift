@@ -35,8 +35,8 @@ public struct WideHiddenNet: Sendable {
     public static let outputCount = 2
     /// Length of the flat parameter vector.
     public static let parameterCount = 30722
-    /// Scalars a `Workspace` holds: the gradient, then 176752 of scratch (from a 64-byte boundary).
-    public static let workspaceCount = 207474
+    /// Scalars a `Workspace` holds: the gradient, then 152176 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 182898
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [12, 2048]), ("b1", 24576, [2048]), ("W2", 26624, [2048, 2]), ("b2", 30720, [2])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -1333,7 +1333,6 @@ public struct WideHiddenNet: Sendable {
         let dW2_via_z2_linear = s + 106656  // [2048×2]
         let dz1 = s + 114848  // [16×2048]
         let dz1_sum = g + 24576  // [2048]
-        let dW1_via_z1_linear = s + 147616  // [12×2048]
         let dW1 = g + 0  // [12×2048]
         let dW2 = g + 26624  // [2048×2]
 
@@ -1428,15 +1427,15 @@ public struct WideHiddenNet: Sendable {
         // dL/db1 = Σ over rows of dz1   (b1 was broadcast)
         Self.sumRows(dz1, dz1_sum, 16, 2048)
 
-        // dL/dW1 = xᵀ · dL/dz1
+        // dL/dW1 = xᵀ · dL/dz1   (in dW1's storage)
         // dL/dW1 = 2·W1 · 0.001   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)   (in the product's epilogue)
         // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)   (in the product's epilogue)
-        Self.productPacked(x, 1, 12, dz1, 2048, 1, dW1_via_z1_linear, 12, 16, 2048, s + 172192, s + 172384) { row, rows, column, columns in
+        Self.productPacked(x, 1, 12, dz1, 2048, 1, dW1, 12, 16, 2048, s + 147616, s + 147808) { row, rows, column, columns in
             for r in row..<row + rows {
                 for c in column..<column + columns {
                     let i = r &* 2048 &+ c
                     let dW1_via_W1_squared: Scalar = W1[i] * 0.002
-                    dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
+                    dW1[i] = dW1_via_W1_squared + dW1[i]
                 }
             }
         }

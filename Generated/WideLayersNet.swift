@@ -37,15 +37,15 @@ public struct WideLayersNet: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 74234
-    /// Scalars a `Workspace` holds: the gradient, then 210552 of scratch (from a 64-byte boundary).
-    public static let workspaceCount = 284786
+    /// Scalars a `Workspace` holds: the gradient, then 203256 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 277490
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [300, 130]), ("b1", 39000, [130]), ("W2", 39130, [130, 260]), ("b2", 72930, [260]), ("W3", 73190, [260, 4]), ("b3", 74230, [4])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil), ("W3", nil), ("b3", nil)]
     static let stateCount = 74234
-    static let scoresOffset = 84912
+    static let scoresOffset = 79440
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
     static let scoresOffsetSingle = 848
     static let scratchOffsetSingle = 74240
@@ -1293,46 +1293,44 @@ public struct WideLayersNet: Sendable {
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [300×130]
         let b1 = p + 39000  // [130]
-        let z1_linear = s + 0  // [14×130]
-        let h1 = s + 40368  // [14×130]
+        let h1 = s + 38544  // [14×130]
         let W2 = p + 39130  // [130×260]
         let b2 = p + 72930  // [260]
-        let z2_linear = s + 42192  // [14×260]
-        let h2 = s + 80160  // [14×260]
+        let h2 = s + 74688  // [14×260]
         let W3 = p + 73190  // [260×4]
         let b3 = p + 74230  // [4]
-        let z3_linear = s + 83808  // [14×4]
+        let z3_linear = s + 78336  // [14×4]
         let z3 = o  // [14×4]
 
-        // z1_linear = x · W1   [14×300]·[300×130]
+        // z1_linear = x · W1   [14×300]·[300×130]   (in h1's storage)
         // z1 = z1_linear + b1   (bias added to every row)   (in the product's epilogue)
         // h1 = tanh(z1)   (in the product's epilogue)
-        Self.productPacked(x, 300, 1, W1, 130, 1, z1_linear, 14, 300, 130, s + 1824, s + 3360) { row, rows, column, columns in
+        Self.productPacked(x, 300, 1, W1, 130, 1, h1, 14, 300, 130, s + 0, s + 1536) { row, rows, column, columns in
             for r in row..<row + rows {
                 for c in column..<column + columns {
                     let i = r &* 130 &+ c
-                    let z1: Scalar = z1_linear[i] + b1[c]
+                    let z1: Scalar = h1[i] + b1[c]
                     h1[i] = Self.fastTanh(z1)
                 }
             }
         }
 
-        // z2_linear = h1 · W2   [14×130]·[130×260]
+        // z2_linear = h1 · W2   [14×130]·[130×260]   (in h2's storage)
         // z2 = z2_linear + b2   (bias added to every row)   (in the product's epilogue)
         // h2 = relu(z2)   (in the product's epilogue)
-        Self.productPacked(h1, 130, 1, W2, 260, 1, z2_linear, 14, 130, 260, s + 45840, s + 46624) { row, rows, column, columns in
+        Self.productPacked(h1, 130, 1, W2, 260, 1, h2, 14, 130, 260, s + 40368, s + 41152) { row, rows, column, columns in
             for r in row..<row + rows {
                 for c in column..<column + columns {
                     let i = r &* 260 &+ c
-                    let z2: Scalar = z2_linear[i] + b2[c]
+                    let z2: Scalar = h2[i] + b2[c]
                     h2[i] = max(0, z2)
                 }
             }
         }
 
         // z3_linear = h2 · W3   [14×260]·[260×4]
-        Self.transposeCopy(W3, s + 83872, 260, 4)  // B: [260×4] → [4×260]
-        Self.productDots(h2, s + 83872, z3_linear, 14, 260, 4)
+        Self.transposeCopy(W3, s + 78400, 260, 4)  // B: [260×4] → [4×260]
+        Self.productDots(h2, s + 78400, z3_linear, 14, 260, 4)
 
         // z3 = z3_linear + b3   (bias added to every row)
         for r in 0..<14 {
@@ -1349,15 +1347,15 @@ public struct WideLayersNet: Sendable {
         let W1 = p + 0  // [300×130]
         let W2 = p + 39130  // [130×260]
         let W3 = p + 73190  // [260×4]
-        let z3 = s + 84912  // [14×4]
-        let data_loss = s + 84976  // scalar
-        let W1_squared = s + 84992  // scalar
-        let W2_squared = s + 85008  // scalar
-        let W3_squared = s + 85024  // scalar
-        let loss = s + 85040  // scalar
+        let z3 = s + 79440  // [14×4]
+        let data_loss = s + 79504  // scalar
+        let W1_squared = s + 79520  // scalar
+        let W2_squared = s + 79536  // scalar
+        let W3_squared = s + 79552  // scalar
+        let loss = s + 79568  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 84912)
+        Self.computeScores(p, x, s, s + 79440)
 
         // data_loss = mean over the batch of −log softmax(z3)[y]
         do {
@@ -1422,33 +1420,32 @@ public struct WideLayersNet: Sendable {
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [300×130]
-        let h1 = s + 40368  // [14×130]
+        let h1 = s + 38544  // [14×130]
         let W2 = p + 39130  // [130×260]
-        let h2 = s + 80160  // [14×260]
+        let h2 = s + 74688  // [14×260]
         let W3 = p + 73190  // [260×4]
-        let z3 = s + 84912  // [14×4]
-        let data_loss = s + 84976  // scalar
-        let W1_squared = s + 84992  // scalar
-        let W2_squared = s + 85008  // scalar
-        let W3_squared = s + 85024  // scalar
-        let loss = s + 85040  // scalar
-        let dz3 = s + 85056  // [14×4]
+        let z3 = s + 79440  // [14×4]
+        let data_loss = s + 79504  // scalar
+        let W1_squared = s + 79520  // scalar
+        let W2_squared = s + 79536  // scalar
+        let W3_squared = s + 79552  // scalar
+        let loss = s + 79568  // scalar
+        let dz3 = s + 79584  // [14×4]
         let dz3_sum = g + 74230  // [4]
-        let dh2 = s + 85120  // [14×260]
-        let dW3_via_z3_linear = s + 89808  // [260×4]
-        let dz2 = s + 91888  // [14×260]
+        let dh2 = s + 79648  // [14×260]
+        let dW3_via_z3_linear = s + 84336  // [260×4]
+        let dz2 = s + 86416  // [14×260]
         let dz2_sum = g + 72930  // [260]
-        let dh1 = s + 95536  // [14×130]
-        let dW2_via_z2_linear = s + 135904  // [130×260]
-        let dz1 = s + 169712  // [14×130]
+        let dW2_via_z2_linear = s + 128608  // [130×260]
+        let dz1 = s + 162416  // [14×130]
         let dz1_sum = g + 39000  // [130]
-        let dW1_via_z1_linear = s + 171536  // [300×130]
+        let dW1_via_z1_linear = s + 164240  // [300×130]
         let dW1 = g + 0  // [300×130]
         let dW2 = g + 39130  // [130×260]
         let dW3 = g + 73190  // [260×4]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 84912)
+        Self.computeScores(p, x, s, s + 79440)
 
         // data_loss = mean over the batch of −log softmax(z3)[y]
         // dL/dz3 = (softmax(z3) − onehot(y)) / N   (computed in the same pass)
@@ -1532,12 +1529,12 @@ public struct WideLayersNet: Sendable {
         }
 
         // dL/dh2 = dL/dz3 · W3ᵀ
-        Self.transposeCopy(W3, s + 88768, 260, 4)  // Bᵀ: [260×4] → [4×260]
-        Self.productRows(dz3, 4, 1, s + 88768, dh2, 14, 4, 260)
+        Self.transposeCopy(W3, s + 83296, 260, 4)  // Bᵀ: [260×4] → [4×260]
+        Self.productRows(dz3, 4, 1, s + 83296, dh2, 14, 4, 260)
 
         // dL/dW3 = h2ᵀ · dL/dz3
-        Self.productRows(dz3, 1, 4, h2, s + 90848, 4, 14, 260)  // Cᵀ [4×260]
-        Self.transposeCopy(s + 90848, dW3_via_z3_linear, 4, 260)
+        Self.productRows(dz3, 1, 4, h2, s + 85376, 4, 14, 260)  // Cᵀ [4×260]
+        Self.transposeCopy(s + 85376, dW3_via_z3_linear, 4, 260)
 
         // 1 where z2 > 0, that is where h2 > 0
         // dL/dz2 = dL/dh2 · 1[z2 > 0]   (∂h2/∂z2 = 1 where z2 > 0, else 0)
@@ -1549,17 +1546,17 @@ public struct WideLayersNet: Sendable {
         // dL/db2 = Σ over rows of dz2   (b2 was broadcast)
         Self.sumRows(dz2, dz2_sum, 14, 260)
 
-        // dL/dh1 = dL/dz2 · W2ᵀ
+        // dL/dh1 = dL/dz2 · W2ᵀ   (in dz1's storage)
         // h1²   (in the product's epilogue)
         // tanh'(z1) = 1 − h1²   (in the product's epilogue)
         // dL/dz1 = dL/dh1 · (1 − h1²)   (∂h1/∂z1 = 1 − tanh²(z1))   (in the product's epilogue)
-        Self.productPacked(dz2, 260, 1, W2, 1, 260, dh1, 14, 260, 130, s + 97360, s + 98896) { row, rows, column, columns in
+        Self.productPacked(dz2, 260, 1, W2, 1, 260, dz1, 14, 260, 130, s + 90064, s + 91600) { row, rows, column, columns in
             for r in row..<row + rows {
                 for c in column..<column + columns {
                     let i = r &* 130 &+ c
                     let h1_squared: Scalar = h1[i] * h1[i]
                     let h1_slope: Scalar = 1 - h1_squared
-                    dz1[i] = dh1[i] * h1_slope
+                    dz1[i] = dz1[i] * h1_slope
                 }
             }
         }

@@ -51,6 +51,35 @@ final class ProductEpilogueTests: XCTestCase {
         }
     }
 
+    /// Each product result read only by its epilogue's kernel is stored where the kernel writes,
+    /// and needs no scratch of its own: the kernel's result when in the scratch, the gradient's
+    /// slot for dW with its L2 term.
+    func testProductsShareTheirKernelsStorage() throws {
+        let plan = try emitter(wide).batch.plan, unfused = try emitter(wide, fusion: false).batch.plan
+        var inGradient = 0
+        for (product, root) in epilogues(plan) {
+            XCTAssertEqual(plan.storageOwner(of: product.output), root.output)
+            XCTAssertEqual(plan.location(product.output), plan.location(root.output))
+            if case .pointer("g", _) = plan.location(root.output) { inGradient += 1 }
+        }
+        XCTAssertEqual(inGradient, 2, "dW1 and dW2 with their L2 terms")
+        // No other value shares a location: the scratch holds each stored value once.
+        let stored = plan.liveOps.map { plan.graph.ops[$0].output }.filter { plan.storageOwner(of: $0) == $0 && plan.location($0) != .fused }
+        XCTAssertEqual(Set(stored.map { "\(plan.location($0))" }).count, stored.count)
+        XCTAssertTrue(unfused.liveOps.allSatisfy { unfused.storageOwner(of: unfused.graph.ops[$0].output) == unfused.graph.ops[$0].output })
+    }
+
+    /// The shared pointer is spelled once: the product writes through the kernel's pointer and the
+    /// epilogue reads and writes it, so that the loop vectorizes without an overlap check.
+    func testSharedStorageIsOnePointer() throws {
+        let source = try emitter(wide).render()
+        XCTAssertTrue(source.contains("Self.productPacked(x, 256, 1, W1, 256, 1, h1, 128, 256, 256, s + "), "z1 is computed in h1")
+        XCTAssertTrue(source.contains("let z1: Scalar = h1[i] + b1[c]"))
+        let batchPointers = source.split(separator: "\n").filter { $0.hasSuffix("// [128×256]") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        XCTAssertTrue(batchPointers.contains { $0.hasPrefix("let h1 = s + ") })
+        XCTAssertFalse(batchPointers.contains { $0.hasPrefix("let z1_linear = ") }, "no pointer of its own at the batch")
+    }
+
     func testWithoutL2TheWeightGradientsAreTargets() throws {
         let found = epilogues(try emitter(wide, l2: false).batch.plan)
         XCTAssertEqual(found.count, 3, "z1, z2 and dh1; dW1 and dW2 are the gradient itself")

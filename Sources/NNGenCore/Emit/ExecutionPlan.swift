@@ -53,6 +53,10 @@ struct ExecutionPlan {
     /// `planEpilogues`).
     private(set) var epilogues: [ValueID: Int] = [:]
 
+    /// The product results stored where their epilogue's kernel writes, by the value whose storage
+    /// they share (see `planEpilogues`).
+    private(set) var storageOwners: [ValueID: ValueID] = [:]
+
     /// Plans `graph` for computing `targets`; `gradientSlots` maps adjoint values to offsets in `g`.
     /// exp, sigmoid, tanh, eˣ − 1 and ln(1 + x) in loops run through `FastMath`'s functions
     /// (networks, Float and Double), which vectorize, instead of libm's.
@@ -84,6 +88,9 @@ struct ExecutionPlan {
             case .variable: preconditionFailure("graph specs are emitted by GraphEmitter, not planned here")
             }
         }
+        // Which values are stored first (the epilogues depend on it), then the scratch, in graph
+        // order, for every stored value that does not share its kernel's storage.
+        let unallocated = Location.pointer(base: "s", offset: -1)
         for i in liveOps {
             let op = graph.ops[i], out = op.output
             if let slot = gradientSlots[out] {
@@ -91,13 +98,20 @@ struct ExecutionPlan {
             } else if unstored.contains(out) || (!targetSet.contains(out) && canFuse(op, into: consumers[out.index])) {
                 locations[out.index] = .fused
             } else {
+                locations[out.index] = unallocated
+            }
+        }
+        if fusion { planEpilogues(consumers: consumers, unstored: unstored, targets: targetSet) }
+        for i in liveOps {
+            let op = graph.ops[i], out = op.output
+            if location(out) == unallocated, storageOwners[out] == nil {
                 locations[out.index] = .pointer(base: "s", offset: allocate(graph[out].shape.count))
             }
             if case .matmul(let s) = op.kind, !isUnrolled(op), !unstored.contains(out) {
                 products[out] = planProduct(s)
             }
         }
-        if fusion { planEpilogues(consumers: consumers, unstored: unstored) }
+        for (c, owner) in storageOwners { locations[c.index] = location(owner) }
     }
 
     /// The rewrite "product epilogue": an elementwise kernel that reads a product's result C is
@@ -112,12 +126,19 @@ struct ExecutionPlan {
     ///   op E of C's shape (the kernel: E with its fused producers), not unrolled;
     /// - every other value the kernel reads has C's shape (read at the same element), is a row of
     ///   C's width (a bias, read at the column) or a scalar, and is computed before the product.
-    private mutating func planEpilogues(consumers: [[Int]], unstored: Set<ValueID>) {
+    ///
+    /// C is then stored where the kernel writes E (`storageOwners`), unless C is a target or a
+    /// gradient: the product writes its blocks there and the epilogue overwrites each element
+    /// with E's, which only that element of C gives. C needs no scratch of its own, and the
+    /// epilogue writes to lines the product has just written, in L1, instead of to a second array:
+    /// the 512 × 512 × 512 product with its bias spent about 4% of its time in the epilogue's
+    /// stores to the scores before (docs/performance/products.md, "Product epilogues").
+    private mutating func planEpilogues(consumers: [[Int]], unstored: Set<ValueID>, targets: Set<ValueID>) {
         let producers = graph.producers
         for i in liveOps {
             let op = graph.ops[i], c = op.output
-            guard case .matmul(let s) = op.kind, let product = products[c], product.form == .packed,
-                  consumers[c.index].count == 1 else { continue }
+            guard case .matmul(let s) = op.kind, !isUnrolled(op), !unstored.contains(c),
+                  ProductKernels.usesPacking(m: s.m, k: s.k, n: s.n), consumers[c.index].count == 1 else { continue }
             // Up the chain of fused consumers to the stored op that ends it.
             var root = consumers[c.index][0]
             while location(graph.ops[root].output) == .fused, consumers[graph.ops[root].output.index].count == 1 {
@@ -143,9 +164,15 @@ struct ExecutionPlan {
                 guard leafShape.isScalar || leafShape == shape || leafShape.dims == [s.n] else { return false }
                 return producers[v.index].map { $0 < i } ?? true
             }
-            if fits { epilogues[c] = root }
+            guard fits else { continue }
+            epilogues[c] = root
+            if !targets.contains(c), case .pointer("s", _) = location(c) { storageOwners[c] = kernelOp.output }
         }
     }
+
+    /// The value whose storage `id` is stored in: `id` itself, or the output of its epilogue's
+    /// kernel (see `planEpilogues`).
+    func storageOwner(of id: ValueID) -> ValueID { storageOwners[id] ?? id }
 
     /// The index of the elementwise op computed in the epilogue of the product that computes `id`.
     func epilogue(of id: ValueID) -> Int? { epilogues[id] }

@@ -104,9 +104,12 @@ struct FunctionEmitter {
                 // The loss and its gradient share one pass where the loss's definition has one.
                 let kernel = pairs[i].flatMap { lowering.lossAndGradientKernel(loss: op, gradient: plan.graph.ops[$0]) }
                     ?? lowering.kernel(op, epilogue: epilogues[i].map { plan.graph.ops[$0] })
+                var comments = kernel.comments
+                let owner = plan.storageOwner(of: op.output)
+                if owner != op.output, !comments.isEmpty { comments[0] += "   (in \(names[owner])'s storage)" }
                 if let outliner {
                     part.line("")
-                    for c in kernel.comments { part.line("// " + c) }
+                    for c in comments { part.line("// " + c) }
                     let (call, values) = outliner.call(kernel)
                     part.line(call)
                     partValues.formUnion(values)
@@ -115,7 +118,7 @@ struct FunctionEmitter {
                     continue
                 }
                 w.line("")
-                for c in kernel.comments { w.line("// " + c) }
+                for c in comments { w.line("// " + c) }
                 if kernel.declaresLocals {
                     // A scope of its own, so the kernel's locals do not collide with the next one's.
                     w.block("do {") { w in renderer.render(kernel.body, &w) }
@@ -162,6 +165,8 @@ struct FunctionEmitter {
             used.insert(op.output)
             used.formUnion(op.inputs)
         }
+        // A value stored in another's storage is spelled with that one's pointer (`storageOwner`).
+        used = Set(used.map(plan.storageOwner))
         for line in pointerDeclarations(for: used, placed: placed) { w.line(line) }
     }
 

@@ -17,8 +17,14 @@ struct NetworkRenderer: KernelRenderer {
         self.outlined = outlined
     }
 
-    /// The pointer that holds a stored value, as the code names it.
-    private func pointer(_ id: ValueID) -> String { outlined?.name(for: .value(id)) ?? names[id] }
+    /// The pointer that holds a stored value, as the code names it: the pointer of the value whose
+    /// storage it shares, if any (`ExecutionPlan.storageOwner(of:)`). A product's epilogue then
+    /// reads and writes one pointer: through two equal ones, LLVM's run-time overlap check failed
+    /// and the epilogue ran as scalar code (training steps with a shared C were 7–11% slower).
+    private func pointer(_ id: ValueID) -> String {
+        let owner = plan.storageOwner(of: id)
+        return outlined?.name(for: .value(owner)) ?? names[owner]
+    }
     /// The local that holds a fused value (numbered in an outlined kernel, so that kernels of
     /// layers of one shape have the same text).
     private func local(_ id: ValueID) -> String { outlined?.local(for: id) ?? names[id] }
