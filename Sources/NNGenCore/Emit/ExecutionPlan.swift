@@ -130,9 +130,9 @@ struct ExecutionPlan {
     /// C is then stored where the kernel writes E (`storageOwners`), unless C is a target or a
     /// gradient: the product writes its blocks there and the epilogue overwrites each element
     /// with E's, which only that element of C gives. C needs no scratch of its own, and the
-    /// epilogue writes to lines the product has just written, in L1, instead of to a second array:
-    /// the 512 × 512 × 512 product with its bias spent about 4% of its time in the epilogue's
-    /// stores to the scores before (docs/performance/products.md, "Product epilogues").
+    /// epilogue writes to lines the product has just written, in L1, instead of to a second array
+    /// (training steps of the sweep 1.01–1.03×; docs/performance/products.md, "C in its kernel's
+    /// storage").
     private mutating func planEpilogues(consumers: [[Int]], unstored: Set<ValueID>, targets: Set<ValueID>) {
         let producers = graph.producers
         for i in liveOps {
