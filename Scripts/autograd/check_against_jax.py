@@ -8,19 +8,17 @@ JAX (float64) from the same numbers, written independently here from the spec's 
 Usage: python3 Scripts/autograd/check_against_jax.py [path/to/nngen]
 Needs: jax (pip install jax). Exit status 0 when every gradient agrees to 1e-8.
 """
-import json
 import os
-import subprocess
 import sys
-import tempfile
 
 import jax
 import jax.numpy as jnp
 
+from emitted import run_driver
+
 jax.config.update("jax_enable_x64", True)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 SPEC = os.path.join(HERE, "user_model.yaml")
 
 DRIVER = r"""
@@ -71,17 +69,7 @@ def loss_fn(flat, x, y):
 
 
 def main():
-    nngen = sys.argv[1] if len(sys.argv) > 1 else None
-    with tempfile.TemporaryDirectory() as tmp:
-        if nngen is None:
-            subprocess.run(["swift", "build", "--product", "nngen"], cwd=ROOT, check=True, capture_output=True)
-            nngen = os.path.join(ROOT, ".build", "debug", "nngen")
-        subprocess.run([nngen, SPEC, "-o", tmp], check=True, capture_output=True)
-        with open(os.path.join(tmp, "main.swift"), "w") as f:
-            f.write(DRIVER)
-        binary = os.path.join(tmp, "driver")
-        subprocess.run(["swiftc", "-O", os.path.join(tmp, "UserNet.swift"), os.path.join(tmp, "main.swift"), "-o", binary], check=True)
-        result = json.loads(subprocess.run([binary], check=True, capture_output=True, text=True).stdout)
+    result = run_driver(sys.argv[1] if len(sys.argv) > 1 else None, SPEC, "UserNet", DRIVER)
 
     flat = jnp.array(result["parameters"])
     x = jnp.array(result["inputs"]).reshape(-1, SIZES[0])

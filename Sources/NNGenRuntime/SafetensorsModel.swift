@@ -4,8 +4,9 @@ public enum WeightLayout: Sendable {
     /// `<name>.b` for a layer with `name:`), shaped as docs/SPEC-LANGUAGE.md lays it out (dense `W` is
     /// `[fan_in, units]`).
     case nngen
-    /// PyTorch's `state_dict` of `nn.Linear` modules named as the spec's dense layers:
-    /// `<name>.weight` is `[units, fan_in]` (transposed on load and save), `<name>.bias` is `[units]`.
+    /// PyTorch's `state_dict` of `nn.Linear` and `nn.Conv2d` modules named as the spec's dense and
+    /// conv2d layers: a dense `<name>.weight` is `[units, fan_in]` (transposed on load and save), a
+    /// conv2d one `[filters, channels, kh, kw]` as nngen lays it out; `<name>.bias` is `[units]`.
     case pytorch
 }
 
@@ -147,14 +148,15 @@ extension SafetensorsModel {
     private static func pytorchName(_ names: (safetensors: String, pytorch: String?), _ parameter: String, path: String) throws(SafetensorsError) -> String {
         guard let name = names.pytorch else {
             throw SafetensorsError(path: path, tensor: names.safetensors, problem: .layout,
-                                   message: "parameter \(parameter) has no PyTorch name: the PyTorch layout covers dense layers with a `name:`, which match nn.Linear modules of that name")
+                                   message: "parameter \(parameter) has no PyTorch name: the PyTorch layout covers dense and conv2d layers with a `name:`, which match nn.Linear and nn.Conv2d modules of that name")
         }
         return name
     }
 
     /// The PyTorch shape of a parameter of nngen shape `shape`, and for each element in PyTorch
     /// order its flat index in nngen order: a weight `[fan_in, units]` is stored transposed,
-    /// `[units, fan_in]`, so element (u, i) of the file is element i·units + u of nngen's.
+    /// `[units, fan_in]`, so element (u, i) of the file is element i·units + u of nngen's; a
+    /// convolution's `[filters, channels, kh, kw]` and every bias are the same in both.
     private static func pytorchOrder(_ shape: [Int]) -> (shape: [Int], order: [Int]) {
         guard shape.count == 2 else { return (shape, Array(0..<shape.reduce(1, *))) }
         let (fanIn, units) = (shape[0], shape[1])

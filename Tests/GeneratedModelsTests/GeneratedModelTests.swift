@@ -42,6 +42,20 @@ final class GeneratedModelTests: XCTestCase {
     func testFusedOverExamples() throws { try ModelChecks(FusedOverExamplesNet.self, spec: "fused_over_examples").runAll() }
     func testWine() throws { try ModelChecks(WineNet.self, spec: "wine").runAll() }
     func testWineAlcohol() throws { try ModelChecks(WineAlcoholNet.self, spec: "wine_alcohol").runAll() }
+    /// Convolutions with stride 2, padding (fixed and 'same'), average and max pooling, in Double.
+    func testSmallConv() throws { try ModelChecks(SmallConvNet.self, spec: "conv_small").runAll() }
+    /// Convolutions and pooling in Float, through the SIMD product kernels.
+    func testConvFloat() throws { try convolutionChecks(ConvFloatNet.self, spec: "conv_float").runAll() }
+    func testDigitsCNN() throws { try convolutionChecks(DigitsCNN.self, spec: "digits_cnn").runAll() }
+
+    /// The checks of a convolutional model in Float, scoring at most 400 examples at once (the
+    /// count checks need several batches and a remainder, and 359 for `predictions`): an example
+    /// costs a hundred times a dense one's work, and the tests run a debug build.
+    func convolutionChecks<M: TestableModel>(_ type: M.Type, spec: String) throws -> ModelChecks<M> {
+        var checks = try ModelChecks(type, spec: spec)
+        checks.largestCount = 400
+        return checks
+    }
 
     /// The inference-only model: scores agree with the interpreter; bad input throws.
     func testInferenceOnly() throws {

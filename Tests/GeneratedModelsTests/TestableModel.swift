@@ -95,3 +95,6 @@ extension WideHiddenNet: LabelModel {}
 extension WineNet: LabelModel {}
 extension Scorer: ScoringModel {}
 extension WineAlcoholNet: TargetModel {}
+extension SmallConvNet: LabelModel {}
+extension ConvFloatNet: LabelModel {}
+extension DigitsCNN: LabelModel {}

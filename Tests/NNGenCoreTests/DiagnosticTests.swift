@@ -19,22 +19,11 @@ final class DiagnosticTests: XCTestCase {
         """
 
     /// The diagnostics of `text` as `line:col: error: message`.
-    func diagnostics(_ text: String) -> [String] {
-        do {
-            _ = try SpecParser.parse(text, path: "spec.yaml")
-            return []
-        } catch {
-            return error.diagnostics.map(\.description)
-        }
-    }
+    func diagnostics(_ text: String) -> [String] { specDiagnostics(text) }
 
     /// Asserts exactly one diagnostic at `position` whose message contains `fragment`.
     func assertError(_ text: String, at position: String, contains fragment: String, file: StaticString = #filePath, line: UInt = #line) {
-        let found = diagnostics(text)
-        XCTAssertEqual(found.count, 1, "expected one diagnostic, got \(found)", file: file, line: line)
-        guard let first = found.first else { return }
-        XCTAssertTrue(first.hasPrefix("\(position): error: "), "position: \(first)", file: file, line: line)
-        XCTAssertTrue(first.contains(fragment), "message: \(first)", file: file, line: line)
+        assertSingleError(text, at: position, contains: fragment, file: file, line: line)
     }
 
     func replacing(_ old: String, with new: String) -> String {
@@ -143,7 +132,7 @@ final class DiagnosticTests: XCTestCase {
     }
 
     func testNoParameterizedLayer() {
-        assertError(replacing("  - dense: 3\n    activation: relu\n  - dense: 2\n", with: "  - activation: relu\n"), at: "6:3", contains: "at least one dense or maxout layer")
+        assertError(replacing("  - dense: 3\n    activation: relu\n  - dense: 2\n", with: "  - activation: relu\n"), at: "6:3", contains: "at least one dense, maxout or conv2d layer")
     }
 
     func testLayerShape() {

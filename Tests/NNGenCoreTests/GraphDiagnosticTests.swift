@@ -20,23 +20,12 @@ final class GraphDiagnosticTests: XCTestCase {
         output: f
         """
 
-    func diagnostics(_ text: String) -> [String] {
-        do {
-            _ = try SpecParser.parse(text, path: "graph.yaml")
-            return []
-        } catch {
-            return error.diagnostics.map(\.description)
-        }
-    }
+    func diagnostics(_ text: String) -> [String] { specDiagnostics(text, path: "graph.yaml") }
 
     /// Asserts exactly one diagnostic at `position` whose message contains `fragment`.
     func assertError(_ old: String, _ new: String, at position: String, contains fragment: String, file: StaticString = #filePath, line: UInt = #line) {
         precondition(Self.valid.contains(old), "\(old) is not in the valid spec")
-        let found = diagnostics(Self.valid.replacingOccurrences(of: old, with: new))
-        XCTAssertEqual(found.count, 1, "expected one diagnostic, got \(found)", file: file, line: line)
-        guard let first = found.first else { return }
-        XCTAssertTrue(first.hasPrefix("\(position): error: "), "position: \(first)", file: file, line: line)
-        XCTAssertTrue(first.contains(fragment), "message: \(first)", file: file, line: line)
+        assertSingleError(Self.valid.replacingOccurrences(of: old, with: new), at: position, contains: fragment, path: "graph.yaml", file: file, line: line)
     }
 
     func testValidGraphHasNoDiagnostics() throws {

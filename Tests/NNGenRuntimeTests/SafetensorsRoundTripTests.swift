@@ -89,6 +89,37 @@ final class SafetensorsRoundTripTests: XCTestCase {
                        parameters.map(\.bitPattern))
     }
 
+    /// Convolution weights are `[filters, channels, kh, kw]` in both layouts (no transpose); the
+    /// dense layer after them is transposed as every dense layer is.
+    func testPyTorchLayoutKeepsConvolutionWeights() throws {
+        let parameters = Self.awkward(ConvFloatNet.parameterCount, Float.self)
+        func bytes(_ values: [Float]) -> [UInt8] { values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian, Array.init) } }
+        let layout = Dictionary(uniqueKeysWithValues: ConvFloatNet.parameterLayout.map { ($0.name, ($0.offset, $0.shape)) })
+        XCTAssertEqual(layout["conv1_W"]?.1, [8, 1, 3, 3])
+        XCTAssertEqual(layout["conv2_W"]?.1, [16, 8, 3, 3])
+        func slice(_ name: String) -> [Float] {
+            let (offset, shape) = layout[name]!
+            return Array(parameters[offset..<offset + shape.reduce(1, *)])
+        }
+        let (fcOffset, fcShape) = layout["fc_W"]!
+        let fcTransposed = (0..<fcShape[1]).flatMap { u in (0..<fcShape[0]).map { i in parameters[fcOffset + i * fcShape[1] + u] } }
+        let file = SafetensorsFile.encode(tensors: [
+            ("conv1.weight", "F32", [8, 1, 3, 3], bytes(slice("conv1_W"))),
+            ("conv1.bias", "F32", [8], bytes(slice("conv1_b"))),
+            ("conv2.weight", "F32", [16, 8, 3, 3], bytes(slice("conv2_W"))),
+            ("conv2.bias", "F32", [16], bytes(slice("conv2_b"))),
+            ("fc.weight", "F32", [10, fcShape[0]], bytes(fcTransposed)),
+            ("fc.bias", "F32", [10], bytes(slice("fc_b"))),
+        ], metadata: [("format", "pt")])
+        try folder.write(file, to: "conv.safetensors")
+        let loaded = try ConvFloatNet(contentsOf: folder.file("conv.safetensors"), layout: .pytorch)
+        XCTAssertEqual(loaded.parameters.map(\.bitPattern), parameters.map(\.bitPattern))
+        try loaded.save(to: folder.file("again.safetensors"), layout: .pytorch)
+        let header = try SafetensorsFile(contentsOf: folder.file("again.safetensors"))
+        XCTAssertEqual(header.entry("conv2.weight")?.shape, [16, 8, 3, 3])
+        XCTAssertEqual(header.entry("fc.weight")?.shape, [10, fcShape[0]])
+    }
+
     func testPyTorchLayoutNeedsNamedDenseLayers() throws {
         let model = SpiralNet()
         XCTAssertThrowsError(try model.save(to: folder.file("spiral.safetensors"), layout: .pytorch)) { error in

@@ -10,13 +10,20 @@ public enum WorkspaceLimit {
     /// widest activation (what, with the batch, makes it large); nil when it fits.
     static func check(_ network: NetworkSpec, workspaceCount: Int) -> Diagnostic? {
         guard workspaceCount > maximumScalars else { return nil }
-        var widest = network.layers[0], widestWidth = 0
+        var widest = network.layers[0], widestWidth = 0, features = network.inputFeatures
         for layer in network.layers {
+            guard case .success(let output) = LayerShapes.output(of: layer.kind, from: features) else { break }
+            defer { features = output }
             let width: Int
             switch layer.kind {
             case .dense(let units, _, _): width = units
             case .maxout(let units, let pieces): width = units * pieces
-            case .activation: continue
+            case .conv2d(let c):
+                // Its im2col rows: every window of every input channel.
+                guard case .image(let image) = features, case .image(let out) = output else { continue }
+                width = max(output.count, out.height * out.width * image.channels * c.kernel.height * c.kernel.width)
+            case .pool: width = output.count
+            case .activation, .flatten: continue
             }
             if width > widestWidth { (widest, widestWidth) = (layer, width) }
         }

@@ -85,7 +85,7 @@ public struct NetworkEmitter {
     }
 
     private func summary(_ w: inout CodeWriter) {
-        var parts = ["\(spec.input) inputs"]
+        var parts = [spec.inputImage.map { "\($0) images" } ?? "\(spec.input) inputs"]
         parts += spec.layers.map(\.summary)
         w.doc("\(typeName): \(parts.joined(separator: " → ")); batch \(spec.batch), \(spec.scalar.rawValue).")
         if let loss = spec.loss {
@@ -113,6 +113,11 @@ public struct NetworkEmitter {
         w.line("public static let batchSize = \(spec.batch)")
         w.doc("Features per example.")
         w.line("public static let inputCount = \(spec.input)")
+        if let image = spec.inputImage {
+            w.doc("Each example is an image `[channels, height, width]`, its `inputCount` values in that order (NCHW, as",
+                  "PyTorch lays out a batch): element (c, y, x) at c·height·width + y·width + x.")
+            w.line("public static let inputShape = [\(image.channels), \(image.height), \(image.width)]")
+        }
         w.doc("Units of the last layer.")
         w.line("public static let outputCount = \(model.outputCount)")
         w.doc("Length of the flat parameter vector.")
@@ -242,6 +247,7 @@ public struct NetworkEmitter {
             ProductKernels.emit(scalar: spec.scalar.rawValue, &w)
             w.line("")
         }
+        ImageKernels.emit(for: lowerings.map(\.model.graph), &w)
         let fastFunctions = lowerings.reduce(into: Set<String>()) { $0.formUnion($1.plan.fastFunctions) }, scalar = spec.scalar
         // What calls what: tanh → eˣ − 1 → the range reduction (emitted with eˣ); ln(1 + x) → ln;
         // the fused step's loss → eˣ and ln (Float).

@@ -94,6 +94,10 @@ public enum GraphDrawing {
         case .sumSquares: return "Σ x²"
         case .dot: return "dot"
         case .loss(let loss): return loss.function.label
+        case .im2col(let g): return "im2col \(g.rows.kernel)×\(g.columns.kernel)"
+        case .col2im(let g): return "col2im \(g.rows.kernel)×\(g.columns.kernel)"
+        case .pool(let p): return "\(p.kind.specName) \(p.window.rows.kernel)×\(p.window.columns.kernel)"
+        case .poolGradient(let p): return "∂\(p.kind.specName) \(p.window.rows.kernel)×\(p.window.columns.kernel)"
         default: return "\(kind)"
         }
     }

@@ -48,7 +48,7 @@ public enum GraphLowering {
                         shape: node.shape, comment: OpComment("\(name) = \(a[0])·\(a[1])", .shapes("\(shapes[0])·\(shapes[1])")))
         case .transpose:
             let d = shapes[0].dims
-            return b.op(.transpose(rows: d[0], cols: d[1]), x, name: name, comment: "\(name) = \(a[0])ᵀ")
+            return b.op(.transpose(count: 1, rows: d[0], cols: d[1]), x, name: name, comment: "\(name) = \(a[0])ᵀ")
         case .dot: return b.op(.dot, x, name: name, comment: "\(name) = \(a[0])·\(a[1]) = Σ \(a[0])ᵢ\(a[1])ᵢ")
         case .sum: return b.op(.sum, x, name: name, comment: "\(name) = Σ \(a[0])")
         case .mean: return b.op(.mean, x, name: name, comment: "\(name) = Σ \(a[0]) / \(shapes[0].count)")

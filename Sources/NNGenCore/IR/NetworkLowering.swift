@@ -1,5 +1,7 @@
 /// Lowers a network spec to the IR: dense and maxout layers to matmul, bias add and activation
-/// ops; the loss and the L2 term to loss and reduction ops; then differentiates the loss.
+/// ops; convolutions to im2col, matmul and bias add (`Convolution`), pooling to pool ops and
+/// flattening to a transpose of each image from NHWC to NCHW; the loss and the L2 term to loss
+/// and reduction ops; then differentiates the loss.
 public enum NetworkLowering {
     /// Builds the model of `spec`.
     public static func lower(_ spec: NetworkSpec) -> NetworkModel {
@@ -7,6 +9,8 @@ public enum NetworkLowering {
         let n = spec.batch
         let inputs = b.declare("x", Shape([n, spec.input]), role: .input)
         var h = inputs, width = spec.input, offset = 0, layerNumber = 0
+        // The layout of `h` while it is an image (the caller's NCHW, then the layers' NHWC).
+        var image = spec.inputImage.map { ImageLayout(batch: n, channels: $0.channels, height: $0.height, width: $0.width, channelsLast: false) }
         var parameters: [ParameterInfo] = []
 
         func addParameter(_ name: String, _ kind: ParameterInfo.Kind, _ shape: [Int], slices: Int, layer: Int, initialization: WeightInit, fanIn: Int, fanOut: Int,
@@ -36,10 +40,26 @@ public enum NetworkLowering {
             return b.binary(.add, product, bias, name, OpComment("\(name) = \(productName) + \(b.name(bias))", .remark("bias added to every row")))
         }
 
+        /// An image as the feature vectors a dense layer reads: each image's NHWC transposed to
+        /// NCHW, PyTorch's flattening order (nothing to do for the caller's NCHW input).
+        func flatten(_ name: String) {
+            guard let layout = image else { return }
+            image = nil
+            width = layout.channels * layout.height * layout.width
+            guard layout.channelsLast else { return }
+            let spatial = layout.height * layout.width
+            h = b.op(.transpose(count: n, rows: spatial, cols: layout.channels), [h], name: name, shape: Shape([n, width]),
+                     comment: OpComment("\(name) = \(b.name(h)) flattened: each image from [\(layout.height)×\(layout.width)×\(layout.channels)] (NHWC) to [\(layout.channels)×\(layout.height)×\(layout.width)] (NCHW)"))
+        }
+
         var layerOps: [Range<Int>] = []
         for (index, layer) in spec.layers.enumerated() {
             let firstOp = b.graph.ops.count
             defer { layerOps.append(firstOp..<b.graph.ops.count) }
+            switch layer.kind {
+            case .dense, .maxout: flatten("flat\(index + 1)")
+            default: break
+            }
             switch layer.kind {
             case .dense(let units, let activation, let hasBias):
                 layerNumber += 1
@@ -74,8 +94,46 @@ public enum NetworkLowering {
                 width = units
             case .activation(let a):
                 h = activate(a, h, "a\(index + 1)")
+            case .conv2d(let c):
+                layerNumber += 1
+                let k = layerNumber, prefix = layer.name.map { "\($0)_" } ?? ""
+                guard let layout = image, case .success(let (rows, columns)) = LayerShapes.windows(
+                    ImageShape(channels: layout.channels, height: layout.height, width: layout.width), kernel: c.kernel, stride: c.stride, padding: c.padding)
+                else { preconditionFailure("the parser checks the shapes of conv2d layers") }
+                let g = WindowGeometry(input: layout, rows: rows, columns: columns)
+                let scheme = c.initialization ?? spec.initialization.weights ?? defaultInit(c.activation)
+                let fanIn = g.windowSize, fanOut = c.filters * c.kernel.height * c.kernel.width
+                let w = addParameter(layer.name.map { "\($0)_W" } ?? "W\(k)", .weight, [c.filters, layout.channels, c.kernel.height, c.kernel.width], slices: 1,
+                                     layer: k, initialization: scheme, fanIn: fanIn, fanOut: fanOut,
+                                     tensor: layer.name.map { "\($0).W" } ?? "W\(k)", pytorch: layer.name.map { "\($0).weight" })[0]
+                let bias = c.bias ? addParameter(layer.name.map { "\($0)_b" } ?? "b\(k)", .bias, [c.filters], slices: 1, layer: k,
+                                                 initialization: scheme, fanIn: fanIn, fanOut: fanOut,
+                                                 tensor: layer.name.map { "\($0).b" } ?? "b\(k)", pytorch: layer.name.map { "\($0).bias" })[0] : nil
+                let rowsName = "\(prefix)windows\(k)"
+                let windows = b.op(.im2col(g), [h], name: rowsName, comment: "\(rowsName) = im2col(\(b.name(h))): \(g.summary), one row per window")
+                let shape = MatmulShape(m: g.positions, k: g.windowSize, n: c.filters, transposeA: false, transposeB: true)
+                let z = "\(prefix)z\(k)", productName = bias == nil ? z : "\(z)_linear"
+                let product = b.op(.matmul(shape), [windows, w], name: productName,
+                                   comment: OpComment("\(productName) = \(rowsName) · \(b.name(w))ᵀ, the convolution as a product (NHWC)",
+                                                      .shapes("[\(g.positions)×\(g.windowSize)]·[\(g.windowSize)×\(c.filters)]")))
+                let zValue = bias.map { b.binary(.add, product, $0, z, OpComment("\(z) = \(productName) + \(b.name($0))", .remark("bias added to every position"))) } ?? product
+                h = activate(c.activation, zValue, "\(prefix)h\(k)")
+                image = g.output(channels: c.filters)
+            case .pool(let p):
+                guard let layout = image, case .success(let (rows, columns)) = LayerShapes.windows(
+                    ImageShape(channels: layout.channels, height: layout.height, width: layout.width), kernel: p.size, stride: p.stride, padding: .fixed(p.padding))
+                else { preconditionFailure("the parser checks the shapes of pooling layers") }
+                let pooling = Pooling(kind: p.kind, window: WindowGeometry(input: layout, rows: rows, columns: columns))
+                let name = layer.name ?? "pool\(index + 1)"
+                h = b.op(.pool(pooling), [h], name: name,
+                         comment: "\(name) = \(p.kind == .max ? "max" : "mean") of \(b.name(h)) over \(pooling.window.summary)")
+                image = pooling.window.output(channels: layout.channels)
+            case .flatten:
+                flatten(layer.name ?? "flat\(index + 1)")
             }
         }
+        // A network that ends on an image scores it flattened (NCHW).
+        flatten("flat_scores")
         let scores = h
         var labels: ValueID?, targets: ValueID?, loss: ValueID?
         var gradients: [(ValueID, ValueID)] = []

@@ -7,17 +7,27 @@ public struct MatmulShape: Hashable, Sendable {
     public var transposeB: Bool
 }
 
-/// What an op computes. Elementwise functions are defined in `Ops/` (each function in one place);
-/// the other ops' forward semantics are implemented twice, independently, in `Interpreter` and in
-/// the emitters' kernels, and their shapes and pullbacks are in `OpRules`.
+/// What an op computes. Elementwise functions and the image ops (`Convolution`, `Pooling`) are
+/// defined in `Ops/` (each in one place: its value in Double, its Swift, its pullback); the other
+/// ops' forward semantics are implemented twice, independently, in `Interpreter` and in the
+/// emitters' kernels, and their shapes and pullbacks are in `OpRules`.
 public enum OpKind: Hashable, Sendable {
     case unary(UnaryFunction)
     case binary(BinaryFunction)
     /// `mask ≠ 0 ? a : b`, elementwise (inputs: mask, a, b).
     case select
     case matmul(MatmulShape)
-    /// `[rows×cols]` to `[cols×rows]`.
-    case transpose(rows: Int, cols: Int)
+    /// `[rows×cols]` to `[cols×rows]`, for each of `count` consecutive matrices (an image's
+    /// NHWC to NCHW is `count: batch, rows: height·width, cols: channels`).
+    case transpose(count: Int, rows: Int, cols: Int)
+    /// The windows of a batch of images as rows, `[positions × channels·kh·kw]` (`Convolution`).
+    case im2col(WindowGeometry)
+    /// im2col's adjoint: the rows added back into the images they were copied from (`Convolution`).
+    case col2im(WindowGeometry)
+    /// Max or average pooling to an NHWC image (`Pooling`).
+    case pool(Pooling)
+    /// Pooling's input gradient (inputs: x and dy for the maximum, dy for the mean).
+    case poolGradient(Pooling)
     /// Σ x, to a scalar.
     case sum
     /// Σ x / count, to a scalar.

@@ -21,7 +21,11 @@ public enum OpRules {
         case .matmul(let d):
             // A vector right operand gives a vector result.
             return shapes[1].dims.count == 1 && d.n == 1 && !d.transposeB ? Shape([d.m]) : Shape([d.m, d.n])
-        case .transpose(let rows, let cols): return Shape([cols, rows])
+        case .transpose(let count, let rows, let cols): return count == 1 ? Shape([cols, rows]) : Shape([count, cols * rows])
+        case .im2col(let g): return Convolution.rowsShape(g)
+        case .col2im(let g): return Shape([g.input.batch, g.input.count / g.input.batch])
+        case .pool(let p): return p.outputShape
+        case .poolGradient(let p): return Shape([p.window.input.batch, p.window.input.count / p.window.input.batch])
         case .sum, .mean, .sumSquares, .dot, .loss: return .scalar
         case .sumToShape: preconditionFailure("sumToShape needs an explicit shape")
         case .lossGradient: return shapes[0]
@@ -58,8 +62,16 @@ public enum OpRules {
             ]
         case .matmul(let s):
             return matmulPullback(s, x, dy, dyName, adjointNames, &b, d: d)
-        case .transpose(let rows, let cols):  // y = xᵀ;  dx = dyᵀ
-            return [b.op(.transpose(rows: cols, cols: rows), [dy], name: adj(0), comment: "\(d(n(0))) = (\(dyName))ᵀ")]
+        case .transpose(let count, let rows, let cols):  // y = xᵀ;  dx = dyᵀ (matrix by matrix)
+            return [b.op(.transpose(count: count, rows: cols, cols: rows), [dy], name: adj(0), shape: b.shape(x[0]), comment: "\(d(n(0))) = (\(dyName))ᵀ")]
+        case .im2col(let g):
+            return [Convolution.rowsPullback(g, x[0], dy, &b, dyText: dyName, dxText: d(n(0)), dxName: adj(0))]
+        case .col2im(let g):
+            return [Convolution.windowsPullback(g, dy, &b, dyText: dyName, dxText: d(n(0)), dxName: adj(0))]
+        case .pool(let p):
+            return [p.pullback(x[0], dy, &b, dyText: dyName, dxText: d(n(0)), dxName: adj(0))]
+        case .poolGradient:
+            return Array(repeating: nil, count: x.count)  // only ever used in backward passes
         case .sum:  // y = Σx;  dx = dy (every element)
             return [b.broadcast(dy, to: b.shape(x[0]), adj(0), OpComment("\(d(n(0))) = \(dyName) for every element", .localGradient("∂\(yName)/∂\(n(0))ᵢ = 1")))]
         case .mean:  // y = Σx / n;  dx = dy / n

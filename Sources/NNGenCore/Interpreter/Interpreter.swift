@@ -65,11 +65,17 @@ public struct Interpreter: Sendable {
                 }
             }
             return c
-        case .transpose(let rows, let cols):
-            return (0..<rows * cols).map { index in
-                let (r, c) = (index / rows, index % rows)  // output is [cols][rows]
-                return args[0][c * cols + r]
+        case .transpose(let count, let rows, let cols):
+            return (0..<count * rows * cols).map { index in
+                let (matrix, element) = (index / (rows * cols), index % (rows * cols))
+                let (r, c) = (element / rows, element % rows)  // each output matrix is [cols][rows]
+                return args[0][matrix * rows * cols + c * cols + r]
             }
+        case .im2col(let g): return Convolution.evaluateRows(g, args[0])
+        case .col2im(let g): return Convolution.evaluateWindows(g, args[0])
+        case .pool(let p): return p.evaluate(args[0])
+        case .poolGradient(let p):
+            return p.kind == .max ? p.evaluateGradient(x: args[0], upstream: args[1]) : p.evaluateGradient(x: nil, upstream: args[0])
         case .sum: return [args[0].reduce(0, +)]
         case .mean: return [args[0].reduce(0, +) / Double(args[0].count)]
         case .sumSquares: return [args[0].reduce(0) { $0 + $1 * $1 }]

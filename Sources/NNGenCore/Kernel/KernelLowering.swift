@@ -62,7 +62,16 @@ struct KernelLowering {
             comments += (epilogueProducers + [epilogue]).map { $0.comment.text + "   (in the product's epilogue)" }
             let body = elementBody(epilogue, epilogueProducers, .loop(suffix: s.n), of: graph[epilogue.output].shape)
             return Kernel(comments: comments, body: matmul(op, s, epilogue: body))
-        case .transpose(let rows, let cols): return Kernel(comments: comments, body: transpose(op, rows, cols))
+        case .transpose(let count, let rows, let cols): return Kernel(comments: comments, body: transpose(op, count, rows, cols))
+        case .im2col(let g), .col2im(let g):
+            let name = Convolution.helperName(adjoint: op.kind == .col2im(g))
+            return Kernel(comments: comments, body: [.call("Self.\(name)", [.input(op.inputs[0]), .output(op.output)] + g.helperArguments, note: nil)])
+        case .pool(let p):
+            let name = Pooling.helperName(p.kind, gradient: false)
+            return Kernel(comments: comments, body: [.call("Self.\(name)", [.input(op.inputs[0]), .output(op.output)] + p.window.helperArguments, note: nil)])
+        case .poolGradient(let p):
+            let name = Pooling.helperName(p.kind, gradient: true)
+            return Kernel(comments: comments, body: [.call("Self.\(name)", op.inputs.map(KernelArgument.input) + [.output(op.output)] + p.window.helperArguments, note: nil)])
         case .sum, .mean, .sumSquares, .dot: return Kernel(comments: comments, body: reduction(op))
         case .sumToShape: return Kernel(comments: comments, body: sumToShape(op))
         case .loss(let loss): return Kernel(comments: comments, body: loss.function.lossKernel(lossArrays(op), loss.attribute))
@@ -292,15 +301,25 @@ struct KernelLowering {
         return statements
     }
 
-    /// `[rows×cols]` to `[cols×rows]`: output element (r, c) is input element (c, r).
-    private func transpose(_ op: Op, _ rows: Int, _ cols: Int) -> [KernelStatement] {
-        let (out, x) = (op.output, op.inputs[0])
+    /// `[rows×cols]` to `[cols×rows]` for each of `count` matrices: output element (r, c) of a
+    /// matrix is input element (c, r) of the same matrix.
+    private func transpose(_ op: Op, _ count: Int, _ rows: Int, _ cols: Int) -> [KernelStatement] {
+        let (out, x) = (op.output, op.inputs[0]), size = rows * cols
         if isUnrolled(op) {
-            return (0..<rows * cols).map { e in .store(out, .int(e), .element(x, .int((e % rows) * cols + e / rows))) }
+            return (0..<count * size).map { e in
+                let (base, element) = (e - e % size, e % size)
+                return .store(out, .int(e), .element(x, .int(base + (element % rows) * cols + element / rows)))
+            }
         }
         let (r, c) = (local("r"), local("c"))
-        return [.loop(r, cols, [.loop(c, rows, [.store(out, .index(.atom(r), stride: rows, plus: .atom(c)),
-                                                       .element(x, .index(.atom(c), stride: cols, plus: .atom(r))))])])]
+        func matrix(_ base: SwiftExpression?) -> KernelStatement {
+            func offset(_ e: SwiftExpression) -> SwiftExpression { base.map { .index($0, stride: size, plus: e) } ?? e }
+            return .loop(r, cols, [.loop(c, rows, [.store(out, offset(.index(.atom(r), stride: rows, plus: .atom(c))),
+                                                          .element(x, offset(.index(.atom(c), stride: cols, plus: .atom(r)))))])])
+        }
+        guard count > 1 else { return [matrix(nil)] }
+        let m = local("m")
+        return [.loop(m, count, [matrix(.atom(m))])]
     }
 
     /// Σ of one term per element (x, x², or aᵢbᵢ); `mean` divides by the count.

@@ -30,6 +30,13 @@ public struct LayerSpec: Sendable {
         case maxout(units: Int, pieces: Int)
         /// An activation on its own.
         case activation(Activation)
+        /// A 2-D convolution of an image (added in 1.4).
+        case conv2d(Conv2DSpec)
+        /// Max or average pooling of an image (added in 1.4).
+        case pool(PoolSpec)
+        /// An image as a feature vector in channel, row, column order (PyTorch's `flatten`);
+        /// implicit before a dense or maxout layer that receives an image (added in 1.4).
+        case flatten
     }
 
     public var kind: Kind
@@ -46,6 +53,11 @@ extension LayerSpec {
         case .dense(let units, let a, let bias): return "dense \(units)" + (a == .identity ? "" : " \(a.specName)") + (bias ? "" : " (no bias)")
         case .maxout(let units, let pieces): return "maxout \(units) × \(pieces) pieces"
         case .activation(let a): return a.specName
+        case .conv2d(let c):
+            return "conv2d \(c.filters) \(c.kernel.height)×\(c.kernel.width)" + (c.stride == Extent2D(1, 1) ? "" : " stride \(c.stride.height)×\(c.stride.width)")
+                + (c.activation == .identity ? "" : " \(c.activation.specName)")
+        case .pool(let p): return "\(p.kind.specName) \(p.size.height)×\(p.size.width)" + (p.stride == p.size ? "" : " stride \(p.stride.height)×\(p.stride.width)")
+        case .flatten: return "flatten"
         }
     }
 }
@@ -82,7 +94,10 @@ public struct NetworkSpec: Sendable {
     public var name: String
     public var scalar: ScalarType
     public var batch: Int
+    /// Features per example (for an image input, channels · height · width).
     public var input: Int
+    /// The image shape of `input: [C, H, W]`; nil for a feature vector (added in 1.4).
+    public var inputImage: ImageShape? = nil
     public var layers: [LayerSpec]
     /// The training loss; nil for an inference-only model.
     public var loss: Loss?
@@ -90,6 +105,9 @@ public struct NetworkSpec: Sendable {
     public var l2: Double
     public var optimizer: OptimizerSpec
     public var initialization: InitSpec
+
+    /// What the network receives per example.
+    public var inputFeatures: Features { inputImage.map(Features.image) ?? .vector(input) }
 }
 
 /// A validated spec.

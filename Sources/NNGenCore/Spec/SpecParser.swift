@@ -89,7 +89,12 @@ extension NodeDecoder {
         let (name, scalarType) = header(f, ok: &ok)
         let dims = 1...SpecParser.maximumDimension
         let batch = f["batch"].map { integer($0, "'batch'", in: dims) } ?? 1
-        let input = required("input").flatMap { integer($0, "'input'", in: dims) }
+        let inputNode = required("input")
+        let inputImage = inputNode.flatMap { imageInput($0) }
+        let input = inputImage.map { $0.count } ?? inputNode.flatMap { node -> Int? in
+            if case .sequence = node { return nil }  // reported by imageInput
+            return integer(node, "'input'", in: dims)
+        }
         let layers = required("layers", missing: "a spec needs 'layers:' (network form) or 'graph:' (graph form)").map { layerList($0) } ?? []
         let loss = f["loss"].flatMap { lossSpec($0) }
         var l2 = 0.0
@@ -99,11 +104,11 @@ extension NodeDecoder {
         let optimizer = f["optimizer"].map { optimizerSpec($0) } ?? .sgd(learningRate: 0.01, momentum: 0, nesterov: false)
         let initialization = f["init"].map { initSpec($0) } ?? InitSpec()
         if layers.isEmpty, let v = f["layers"], case .sequence = v {
-            log.error("'layers' needs at least one dense or maxout layer", at: v.location)
+            log.error("'layers' needs at least one dense, maxout or conv2d layer", at: v.location)
         }
         guard ok, let input, let batch, let optimizer, let initialization, !log.hasErrors else { return nil }
         let spec = NetworkSpec(
-            name: name, scalar: scalarType, batch: batch, input: input, layers: layers, loss: loss,
+            name: name, scalar: scalarType, batch: batch, input: input, inputImage: inputImage, layers: layers, loss: loss,
             l2: l2, optimizer: optimizer, initialization: initialization)
         checkModelLimits(spec, layersAt: f["layers"]!.location)
         return log.hasErrors ? nil : spec
@@ -112,8 +117,10 @@ extension NodeDecoder {
     /// Checks what needs the whole model: a parameterized layer exists, names are unique, size limits.
     private mutating func checkModelLimits(_ spec: NetworkSpec, layersAt: SourceLocation) {
         var fanIn = spec.input, total = 0, affineMaps = 0
+        var features = spec.inputFeatures
         var names: [String: SourceLocation] = [:]
         for (index, layer) in spec.layers.enumerated() {
+            let received = features
             if index == SpecParser.maximumLayers {
                 log.error("the model has more than the limit of \(SpecParser.maximumLayers) layers", at: layer.location)
                 return
@@ -124,18 +131,41 @@ extension NodeDecoder {
                 }
                 names[name] = layer.location
             }
+            switch LayerShapes.output(of: layer.kind, from: features) {
+            case .failure(let problem):
+                log.error(problem.message, at: layer.location)
+                return
+            case .success(let output):
+                if output.count > SpecParser.maximumDimension {
+                    log.error("the layer's output of \(output) has \(output.count) elements per example, over the limit of \(SpecParser.maximumDimension)", at: layer.location)
+                    return
+                }
+                features = output
+            }
             switch layer.kind {
             case .dense(let units, _, let bias):
                 total += fanIn * units + (bias ? units : 0)
-                fanIn = units
                 affineMaps += 1
             case .maxout(let units, let pieces):
                 total += pieces * (fanIn * units + units)
-                fanIn = units
                 affineMaps += pieces
-            case .activation:
+            case .conv2d(let c):
+                guard case .image(let image) = received, case .image(let out) = features else { break }
+                // im2col copies every window of every channel: the rows of one example, computed so
+                // that no product can overflow (each factor is at most 3·2²⁰).
+                let window = image.channels * c.kernel.height * c.kernel.width
+                let (rows, overflow) = window.multipliedReportingOverflow(by: out.height * out.width)
+                if overflow || rows > WorkspaceLimit.maximumScalars {
+                    log.error("the layer's im2col rows would hold \(overflow ? "more than 2⁶³" : String(rows)) scalars per example "
+                              + "(\(out.height)×\(out.width) windows of \(window)), over the workspace limit of \(WorkspaceLimit.maximumScalars)", at: layer.location)
+                    return
+                }
+                total += c.filters * window + (c.bias ? c.filters : 0)
+                affineMaps += 1
+            case .activation, .pool, .flatten:
                 break
             }
+            fanIn = features.count
             if total > SpecParser.maximumParameters {
                 log.error("the model has more than the limit of \(SpecParser.maximumParameters) parameters by this layer", at: layer.location)
                 return
@@ -146,7 +176,7 @@ extension NodeDecoder {
             }
         }
         if affineMaps == 0 {
-            log.error("'layers' needs at least one dense or maxout layer", at: layersAt)
+            log.error("'layers' needs at least one dense, maxout or conv2d layer", at: layersAt)
         }
     }
 
@@ -160,27 +190,32 @@ extension NodeDecoder {
 
     private mutating func layer(_ node: YAMLNode, number: Int) -> LayerSpec? {
         let what = "layer \(number)"
+        if case .scalar("flatten", true, let at) = node { return LayerSpec(kind: .flatten, name: nil, location: at) }
         guard case .mapping(let pairs, let at) = node else {
-            log.error("\(what) must be a mapping such as '{dense: 10}', found \(node.kindDescription)", at: node.location)
+            log.error("\(what) must be a mapping such as '{dense: 10}' (or the word 'flatten'), found \(node.kindDescription)", at: node.location)
             return nil
         }
-        let kinds = ["dense", "maxout", "activation"]
+        let kinds = ["dense", "maxout", "activation", "conv2d", "max_pool", "avg_pool", "flatten"]
         let present = pairs.compactMap { pair -> String? in
             if case .scalar(let k, _, _) = pair.key, kinds.contains(k) { return k }
             return nil
         }
         guard let kindWord = present.first else {
-            log.error("\(what) needs one of 'dense:', 'maxout:' or 'activation:'", at: at)
-            _ = mapping(node, what, allowed: kinds + ["name", "bias", "pieces"])
+            log.error("\(what) needs one of \(kinds.map { "'\($0):'" }.joined(separator: ", "))", at: at)
+            _ = mapping(node, what, allowed: kinds + ["name", "bias", "pieces", "kernel", "stride", "padding", "init"])
             return nil
         }
         let allowed: [String]
         switch kindWord {
         case "dense": allowed = ["dense", "activation", "bias", "name"]
         case "maxout": allowed = ["maxout", "pieces", "name"]
+        case "conv2d": allowed = ["conv2d", "kernel", "stride", "padding", "activation", "bias", "name", "init"]
+        case "max_pool", "avg_pool": allowed = [kindWord, "stride", "padding", "name"]
+        case "flatten": allowed = ["flatten", "name"]
         default: allowed = ["activation"]
         }
-        if present.count > 1, !(kindWord == "dense" && present == ["dense", "activation"]) {
+        let withActivation = ["dense", "conv2d"].contains(kindWord) && present == [kindWord, "activation"]
+        if present.count > 1, !withActivation {
             log.error("\(what) has more than one kind key (\(present.map { "'\($0)'" }.joined(separator: ", ")))", at: at)
             return nil
         }
@@ -201,6 +236,16 @@ extension NodeDecoder {
             let units = integer(f["maxout"]!, "units of \(what)", in: dims)
             let pieces = f["pieces"].map { integer($0, "'pieces'", in: 2...SpecParser.maximumPieces) } ?? 2
             if let units, let pieces { kind = .maxout(units: units, pieces: pieces) } else { kind = nil }
+        case "conv2d":
+            kind = conv2d(f, what)
+        case "max_pool", "avg_pool":
+            kind = pool(f, kindWord == "max_pool" ? .max : .average, what)
+        case "flatten":
+            let value = f["flatten"]!
+            if case .scalar(let text, true, _) = value, text.isEmpty || text == "true" { kind = .flatten } else {
+                log.error("'flatten' takes no value (write '- flatten' or 'flatten: true'), found \(value.kindDescription)", at: value.location)
+                kind = nil
+            }
         default:
             kind = activation(f["activation"]!).map { .activation($0) }
         }
@@ -267,18 +312,22 @@ extension NodeDecoder {
         var spec = InitSpec()
         if let v = f["seed"] { spec.seed = unsigned(v, "'seed'") ?? 0 }
         if let v = f["bias"] { spec.bias = real(v, "'bias'") ?? 0 }
-        if let v = f["weights"], let (word, _, options) = choice(v, "weight initialization", options: ["he", "xavier", "normal", "uniform"]) {
-            switch word {
-            case "he": spec.weights = noOptions(options, word) ? .he : nil
-            case "xavier": spec.weights = noOptions(options, word) ? .xavier : nil
-            case "normal":
-                if options == nil { log.error("'normal' needs its standard deviation: {normal: {std: 0.01}}", at: v.location) }
-                spec.weights = parameter(options, of: word, key: "std", default: 0, rule: .positive).map { .normal(std: $0) }
-            default:
-                if options == nil { log.error("'uniform' needs its limit: {uniform: {limit: 0.1}}", at: v.location) }
-                spec.weights = parameter(options, of: word, key: "limit", default: 0, rule: .positive).map { .uniform(limit: $0) }
-            }
-        }
+        if let v = f["weights"] { spec.weights = weightInit(v) }
         return spec
+    }
+
+    /// `he`, `xavier`, `{normal: {std: s}}` or `{uniform: {limit: a}}`.
+    mutating func weightInit(_ v: YAMLNode) -> WeightInit? {
+        guard let (word, _, options) = choice(v, "weight initialization", options: ["he", "xavier", "normal", "uniform"]) else { return nil }
+        switch word {
+        case "he": return noOptions(options, word) ? .he : nil
+        case "xavier": return noOptions(options, word) ? .xavier : nil
+        case "normal":
+            if options == nil { log.error("'normal' needs its standard deviation: {normal: {std: 0.01}}", at: v.location) }
+            return parameter(options, of: word, key: "std", default: 0, rule: .positive).map { .normal(std: $0) }
+        default:
+            if options == nil { log.error("'uniform' needs its limit: {uniform: {limit: 0.1}}", at: v.location) }
+            return parameter(options, of: word, key: "limit", default: 0, rule: .positive).map { .uniform(limit: $0) }
+        }
     }
 }

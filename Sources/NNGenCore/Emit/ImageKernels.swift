@@ -1,0 +1,32 @@
+/// The helpers of the image ops (`Convolution`, `Pooling`) that a network's graphs use, each
+/// emitted once per model, in a fixed order.
+enum ImageKernels {
+    /// Emits, after a `MARK`, the helper of every image op that one of `graphs` contains.
+    static func emit(for graphs: [Graph], _ w: inout CodeWriter) {
+        var used = Set<String>()
+        for graph in graphs {
+            for op in graph.ops {
+                switch op.kind {
+                case .im2col: used.insert(Convolution.helperName(adjoint: false))
+                case .col2im: used.insert(Convolution.helperName(adjoint: true))
+                case .pool(let p): used.insert(Pooling.helperName(p.kind, gradient: false))
+                case .poolGradient(let p): used.insert(Pooling.helperName(p.kind, gradient: true))
+                default: break
+                }
+            }
+        }
+        guard !used.isEmpty else { return }
+        w.line("// MARK: Image kernels")
+        for adjoint in [false, true] where used.contains(Convolution.helperName(adjoint: adjoint)) {
+            w.line("")
+            Convolution.emitHelper(adjoint: adjoint, &w)
+        }
+        for kind in [PoolKind.max, .average] {
+            for gradient in [false, true] where used.contains(Pooling.helperName(kind, gradient: gradient)) {
+                w.line("")
+                Pooling.emitHelper(kind, gradient: gradient, &w)
+            }
+        }
+        w.line("")
+    }
+}
