@@ -4,8 +4,10 @@
 Times one training step (forward, loss, backward, SGD update) of every workload in every
 framework, one thread, pinned to one core, with the same method (frameworks.py, adapted from the
 shared anchors.py; nngen-timing does the same in Swift). The workloads are the five of
-../shared/bench (xor, spiral, mnist-mlp, deep-tanh-svm, mnist-mlp inference at batch 1) and the
-sweep of sweep.py (networks of every shape, activation, loss and scalar type). Also measures this
+../shared/bench (xor, spiral, mnist-mlp, deep-tanh-svm, mnist-mlp inference at batch 1), the
+sweep of sweep.py (networks of every shape, activation, loss and scalar type), and the
+convolutional workloads of convnets.py (LeNet training at batch 64, its inference at batch 1;
+their build time is reported too). Also measures this
 machine's single-core float32 peak (peak.c), nngen's generation time per spec, the
 `swift build -c release` time of each of the five's emitted files and of the largest sweep
 workload's, and with --default-flags nngen built with no flags at all (what a build-plugin user
@@ -44,9 +46,11 @@ sys.path.insert(0, HERE)
 import sweep  # noqa: E402
 import frameworks as configs  # noqa: E402  (each workload's configuration)
 SWEEP = list(sweep.SWEEP)
+CONV = list(configs.CONV)
 # The largest sweep workload by step FLOPs: its emitted code's build time is reported too.
 LARGEST = max(SWEEP, key=lambda name: sweep.flops_required(sweep.SWEEP[name]))
 SPECS[LARGEST] = f"Sweep/{LARGEST}"
+SPECS.update({"lenet-b64": "lenet", "lenet-infer-b1": "lenet_infer"})
 PACKAGES = {"numpy": ["numpy", "threadpoolctl"], "torch": ["torch"], "jax": ["jax", "jaxlib"]}
 PINNED = ["taskset", "-c", "1"] if shutil.which("taskset") else []
 # glibc's malloc, told to keep freed memory: by default it returns the top of the heap to the
@@ -137,7 +141,7 @@ def weight_bytes(name):
 
 def print_inference_bound(workloads, nngen, others, gigabytes_per_second):
     """Batch-1 inference against reading the weights once from L2 at the measured bandwidth."""
-    rows = [w for w in workloads if configs.is_infer(w) and configs.config(w)["batch"] == 1]
+    rows = [w for w in workloads if configs.is_infer(w) and configs.config(w)["batch"] == 1 and w not in CONV]
     if not rows or not gigabytes_per_second:
         return {}
     print(f"\nBatch-1 inference against reading the weights once from L2 ({gigabytes_per_second:.1f} GB/s, l2read.c)\n")
@@ -314,14 +318,14 @@ def summarize(workloads, nngen, default, others, frameworks, flops, gflops_peak)
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--frameworks", default="numpy,torch,jax")
-    parser.add_argument("--workloads", default="all", help="five, sweep, all, or a comma list")
+    parser.add_argument("--workloads", default="all", help="five, sweep, conv, all, or a comma list")
     parser.add_argument("--default-flags", action="store_true", help="also time nngen built with no flags")
     parser.add_argument("--quick", action="store_true", help="shorter timing runs and no build times")
     parser.add_argument("--json", default="", help="also write every number to this file")
     parser.add_argument("--group", type=int, default=6, help="workloads timed in every implementation before the next ones")
     args = parser.parse_args()
     wanted = [f for f in args.frameworks.split(",") if f]
-    workloads = {"five": FIVE, "sweep": SWEEP, "all": FIVE + SWEEP}.get(args.workloads) or args.workloads.split(",")
+    workloads = {"five": FIVE, "sweep": SWEEP, "conv": CONV, "all": FIVE + SWEEP + CONV}.get(args.workloads) or args.workloads.split(",")
 
     subprocess.run([sys.executable, os.path.join(HERE, "sweep.py"), "--check"], check=True)
     python, frameworks = python_with(wanted)
@@ -342,7 +346,8 @@ def main():
           f"Peak (peak.c, fp32 FMA): {gflops_peak:.1f} GFLOP/s." if gflops_peak else f"Machine: {cpu}")
     summary = {}
     for title, group in (("The five workloads", [w for w in workloads if w in FIVE]),
-                         ("The sweep", [w for w in workloads if w not in FIVE])):
+                         ("The sweep", [w for w in workloads if w not in FIVE and w not in CONV]),
+                         ("Convolutional networks", [w for w in workloads if w in CONV])):
         if not group:
             continue
         print(f"\n{title}\n")

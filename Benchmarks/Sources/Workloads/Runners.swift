@@ -29,6 +29,8 @@ extension SpiralBench: TrainableBenchModel { static func makeWorkspace() -> Work
 extension MnistMLPBench: TrainableBenchModel { static func makeWorkspace() -> Workspace { Workspace() } }
 extension DeepBench: TrainableBenchModel { static func makeWorkspace() -> Workspace { Workspace() } }
 extension MnistInferBench: InferenceBenchModel { static func makeWorkspace() -> Workspace { Workspace() } }
+extension LeNetBench: TrainableBenchModel { static func makeWorkspace() -> Workspace { Workspace() } }
+extension LeNetInferBench: InferenceBenchModel { static func makeWorkspace() -> Workspace { Workspace() } }
 
 /// The mutable state of a runner: the model, its workspace, and the last result.
 final class RunnerState<Model> {

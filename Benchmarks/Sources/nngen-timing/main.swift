@@ -4,7 +4,8 @@
 // repeats of n calls; each repeat gives a per-call mean, and the median of those is reported.
 // Prints one JSON object per line: workload, api ("buffers" or "arrays"), median/min/max µs.
 // With --generation it times nngen itself instead: generating each workload's spec, in process.
-// The workloads are the five of ../shared/bench, then the sweep (Benchmarks/sweep.py).
+// The workloads are the five of ../shared/bench, then the sweep (Benchmarks/sweep.py), then the
+// convolutional ones (Benchmarks/convnets.py).
 //
 //   swift run -c release nngen-timing [--workloads xor,spiral] [--apis buffers] [--min-time 0.5] [--repeats 7]
 //   swift run -c release nngen-timing --generation
@@ -26,7 +27,7 @@ while let argument = arguments.next() {
     case "--apis": apis = (arguments.next() ?? "").split(separator: ",").map(String.init)
     case "--generation": generation = true
     case "--list":
-        for workload in Workload.all + Workload.sweep { print(workload.name) }
+        for workload in Workload.all + Workload.sweep + Workload.convolutional { print(workload.name) }
         exit(0)
     default:
         FileHandle.standardError.write(Data("usage: nngen-timing [--workloads a,b] [--apis buffers,arrays] [--min-time s] [--repeats n] [--generation | --list]\n".utf8))
@@ -64,7 +65,7 @@ if generation {
     // The specs, from this file's place in the package.
     let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Workloads")
-    for workload in Workload.all + Workload.sweep where selected?.contains(workload.name) ?? true {
+    for workload in Workload.all + Workload.sweep + Workload.convolutional where selected?.contains(workload.name) ?? true {
         let path = folder.appendingPathComponent(workload.spec).path
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let samples = time({ _ = try! Generator.generate(text, path: path) }, minTime: minTime, repeats: repeats).sorted()
@@ -73,7 +74,7 @@ if generation {
     exit(0)
 }
 
-for workload in Workload.all + Workload.sweep where selected?.contains(workload.name) ?? true {
+for workload in Workload.all + Workload.sweep + Workload.convolutional where selected?.contains(workload.name) ?? true {
     for api in apis {
         let runner = workload.makeRunner()
         let samples = time(api == "buffers" ? runner.stepBuffers : runner.stepArrays, minTime: minTime, repeats: repeats).sorted()
