@@ -85,7 +85,7 @@ public struct NetworkEmitter {
     }
 
     private func summary(_ w: inout CodeWriter) {
-        var parts = [spec.inputImage.map { "\($0) images" } ?? "\(spec.input) inputs"]
+        var parts = [spec.inputSummary]
         parts += spec.layers.map(\.summary)
         w.doc("\(typeName): \(parts.joined(separator: " → ")); batch \(spec.batch), \(spec.scalar.rawValue).")
         if let loss = spec.loss {

@@ -5,7 +5,7 @@ public enum NetworkExplainer {
     public static func explain(_ model: NetworkModel, sourceName: String) -> String {
         let spec = model.spec, graph = model.graph
         var lines: [String] = []
-        let layers = [spec.inputImage.map { "\($0) images" } ?? "\(spec.input) inputs"] + spec.layers.map(\.summary)
+        let layers = [spec.inputSummary] + spec.layers.map(\.summary)
         lines.append("\(spec.name) (\(Header.safeName(Generator.fileName(sourceName)))): \(layers.joined(separator: " → ")); batch \(spec.batch), \(spec.scalar.rawValue)")
         lines.append("")
         lines.append("Forward pass, layer by layer (rows are the \(spec.batch) examples of a batch):")

@@ -97,8 +97,7 @@ public enum NetworkLowering {
             case .conv2d(let c):
                 layerNumber += 1
                 let k = layerNumber, prefix = layer.name.map { "\($0)_" } ?? ""
-                guard let layout = image, case .success(let (rows, columns)) = LayerShapes.windows(
-                    ImageShape(channels: layout.channels, height: layout.height, width: layout.width), kernel: c.kernel, stride: c.stride, padding: c.padding)
+                guard let layout = image, case .success(let (rows, columns)) = LayerShapes.windows(layout.shape, kernel: c.kernel, stride: c.stride, padding: c.padding)
                 else { preconditionFailure("the parser checks the shapes of conv2d layers") }
                 let g = WindowGeometry(input: layout, rows: rows, columns: columns)
                 let scheme = c.initialization ?? spec.initialization.weights ?? defaultInit(c.activation)
@@ -120,8 +119,7 @@ public enum NetworkLowering {
                 h = activate(c.activation, zValue, "\(prefix)h\(k)")
                 image = g.output(channels: c.filters)
             case .pool(let p):
-                guard let layout = image, case .success(let (rows, columns)) = LayerShapes.windows(
-                    ImageShape(channels: layout.channels, height: layout.height, width: layout.width), kernel: p.size, stride: p.stride, padding: .fixed(p.padding))
+                guard let layout = image, case .success(let (rows, columns)) = LayerShapes.windows(layout.shape, kernel: p.size, stride: p.stride, padding: .fixed(p.padding))
                 else { preconditionFailure("the parser checks the shapes of pooling layers") }
                 let pooling = Pooling(kind: p.kind, window: WindowGeometry(input: layout, rows: rows, columns: columns))
                 let name = layer.name ?? "pool\(index + 1)"

@@ -10,6 +10,9 @@ public struct ImageLayout: Hashable, Sendable, CustomStringConvertible {
     /// Elements of the whole batch.
     public var count: Int { batch * channels * height * width }
 
+    /// One image's channels, height and width.
+    public var shape: ImageShape { ImageShape(channels: channels, height: height, width: width) }
+
     /// The distances between neighbouring elements along the channels, the rows and the columns
     /// of one image (whose elements are `channels · height · width` apart from the next image's).
     public var strides: (channel: Int, row: Int, column: Int) {

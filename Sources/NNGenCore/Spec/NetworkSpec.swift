@@ -108,6 +108,9 @@ public struct NetworkSpec: Sendable {
 
     /// What the network receives per example.
     public var inputFeatures: Features { inputImage.map(Features.image) ?? .vector(input) }
+
+    /// `64 inputs` or `1×8×8 images`, as summaries begin.
+    public var inputSummary: String { inputImage.map { "\($0) images" } ?? "\(input) inputs" }
 }
 
 /// A validated spec.
