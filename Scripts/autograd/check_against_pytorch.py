@@ -75,15 +75,19 @@ def forward(flat, x):
     return F.linear(h, p["W4"].T, p["b4"]), p
 
 
-def loss_fn(flat, x, y):
-    s, p = forward(flat, x)
+def hinge(s, y, margin):
+    """The multiclass hinge (SVM) loss of scores `s` [n][classes] for labels `y`, the batch's mean."""
     n = s.shape[0]
     correct = s[torch.arange(n), y][:, None]
-    margins = torch.clamp(s - correct + MARGIN, min=0)
+    margins = torch.clamp(s - correct + margin, min=0)
     margins = margins.masked_fill(F.one_hot(y, s.shape[1]).bool(), 0)
-    data = margins.sum() / n
+    return margins.sum() / n
+
+
+def loss_fn(flat, x, y):
+    s, p = forward(flat, x)
     reg = L2 * sum((p[name] ** 2).sum() for name in ("W1", "W2", "W3", "W4"))
-    return data + reg
+    return hinge(s, y, MARGIN) + reg
 
 
 def main():

@@ -35,11 +35,26 @@ public protocol TrainableNetwork: GeneratedNetwork {
     mutating func setParameters(_ values: [Scalar]) throws
     /// The mean loss over n ≥ 1 examples, regularization included; allocates nothing.
     func loss(inputs: UnsafeBufferPointer<Scalar>, expected: UnsafeBufferPointer<Target>, workspace: inout Workspace) throws -> Scalar
-    /// One optimizer step on 1 ≤ n ≤ `batchSize` examples; returns the mean loss before it.
+    /// Whether `trainStep` takes exactly `batchSize` examples (see the extension's default).
+    static var trainsOnWholeBatches: Bool { get }
+    /// The dropout stream's state, which a checkpoint keeps so that a resumed run draws the masks
+    /// it would have drawn (see the extension's default for a network without dropout).
+    var dropoutState: UInt64 { get set }
+    /// One optimizer step on 1 ≤ n ≤ `batchSize` examples (exactly `batchSize` when
+    /// `trainsOnWholeBatches`); returns the mean loss before it.
     mutating func trainStep(inputs: UnsafeBufferPointer<Scalar>, expected: UnsafeBufferPointer<Target>, workspace: inout Workspace) throws -> Scalar
 }
 
 extension TrainableNetwork {
+    /// True for a network with `batch_norm` or `dropout`, whose `trainStep` takes exactly
+    /// `batchSize` examples (its models declare it); false for the others.
+    public static var trainsOnWholeBatches: Bool { false }
+    /// A network without dropout has no dropout stream: 0, and setting it changes nothing.
+    public var dropoutState: UInt64 {
+        get { 0 }
+        set {}
+    }
+
     /// Whether the model's expected outputs are class indices (`Target` is `Int`).
     public static var isClassifier: Bool { Target.self == Int.self }
 }

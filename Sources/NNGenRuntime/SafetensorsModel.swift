@@ -4,9 +4,12 @@ public enum WeightLayout: Sendable {
     /// `<name>.b` for a layer with `name:`), shaped as docs/SPEC-LANGUAGE.md lays it out (dense `W` is
     /// `[fan_in, units]`).
     case nngen
-    /// PyTorch's `state_dict` of `nn.Linear` and `nn.Conv2d` modules named as the spec's dense and
-    /// conv2d layers: a dense `<name>.weight` is `[units, fan_in]` (transposed on load and save), a
-    /// conv2d one `[filters, channels, kh, kw]` as nngen lays it out; `<name>.bias` is `[units]`.
+    /// PyTorch's `state_dict` of `nn.Linear`, `nn.Conv2d` and `nn.BatchNorm1d`/`2d` modules named as
+    /// the spec's dense, conv2d and batch_norm layers: a dense `<name>.weight` is `[units, fan_in]`
+    /// (transposed on load and save), a conv2d one `[filters, channels, kh, kw]` as nngen lays it
+    /// out; `<name>.bias` is `[units]`; a batch norm's `<name>.weight`, `.bias`, `.running_mean` and
+    /// `.running_var` are `[channels]`, and its `<name>.num_batches_tracked` is accepted and ignored
+    /// on load (and not written).
     case pytorch
 }
 
@@ -130,6 +133,13 @@ extension SafetensorsModel {
                 throw SafetensorsError(path: path, tensor: name, problem: .shape, message: "shape is \(tensor.shape), the model needs \(shape)")
             }
             found.append((entry, name, shape, order, tensor))
+        }
+        // PyTorch's BatchNorm saves a step count beside its running statistics: accepted, not read.
+        if layout == .pytorch {
+            for names in tensorNames {
+                guard let name = names.pytorch, name.hasSuffix(".running_mean") else { continue }
+                expected.insert(String(name.dropLast("running_mean".count)) + "num_batches_tracked")
+            }
         }
         // A standardization saved with the model is no parameter, and is read on its own.
         expected.formUnion(Standardization.tensorNames(prefix: "standardization."))

@@ -8,20 +8,22 @@ import NNGenRuntime
 /// NNGenRuntime's `fit`, then saves its weights as a safetensors file. With --load it scores the
 /// test set with saved weights instead (nngen's own layout, or PyTorch's with --pytorch). With
 /// `--model cnn` it does the same with Specs/digits_cnn.yaml, a convolutional network trained the
-/// same way on the same split (each image as 1×8×8).
+/// same way on the same split (each image as 1×8×8); with `--model bn-cnn`, with
+/// Specs/digits_bn_cnn.yaml, a convolutional network with batch norm and dropout.
 @main
 struct Digits: ParsableCommand {
     /// Which generated model to train.
     enum Model: String, ExpressibleByArgument, CaseIterable {
         case mlp, cnn
+        case bnCNN = "bn-cnn"
     }
 
-    @Option(help: "The model: mlp (Specs/digits.yaml) or cnn (Specs/digits_cnn.yaml).") var model = Model.mlp
+    @Option(help: "The model: mlp (Specs/digits.yaml), cnn (Specs/digits_cnn.yaml) or bn-cnn (Specs/digits_bn_cnn.yaml).") var model = Model.mlp
     @Option(help: "Epochs of training.") var epochs = 30
     @Option(help: "Seed of the initial weights (default: the spec's, 7).") var seed: UInt64?
     @Option(help: "Where the trained weights go.") var save = "digits.safetensors"
     @Option(help: "Skip training: load weights from this file and report test accuracy.") var load: String?
-    @Flag(help: "The --load file holds a PyTorch state_dict (fc1.weight, fc1.bias, fc2.weight, fc2.bias; conv1 and conv2 too for the cnn).") var pytorch = false
+    @Flag(help: "The --load file holds a PyTorch state_dict (fc1.weight, fc1.bias, fc2.weight, fc2.bias; conv1 and conv2 too for the cnn; conv1, bn1 and bn2 for the bn-cnn).") var pytorch = false
     @Option(help: "Write the test set's scores: per image a CSV line of its row in the data file and its 10 scores.") var scores: String?
     @Option(help: "The digits CSV: 64 pixels in 0…16 and the class, no header.") var data = "Data/digits/digits.csv"
     @Option(help: "Write a checkpoint here after every epoch.") var checkpoint: String?
@@ -33,6 +35,7 @@ struct Digits: ParsableCommand {
         switch model {
         case .mlp: try run { $0.map(DigitsNet.init(seed:)) ?? DigitsNet() }
         case .cnn: try run { $0.map(DigitsCNN.init(seed:)) ?? DigitsCNN() }
+        case .bnCNN: try run { $0.map(DigitsBatchNormCNN.init(seed:)) ?? DigitsBatchNormCNN() }
         }
     }
 

@@ -120,6 +120,37 @@ final class SafetensorsRoundTripTests: XCTestCase {
         XCTAssertEqual(header.entry("fc.weight")?.shape, [10, fcShape[0]])
     }
 
+    /// A PyTorch state_dict of Conv2d, BatchNorm2d, Linear and BatchNorm1d modules: the batch norms'
+    /// weight, bias and running statistics load as they are; `num_batches_tracked` (an int64
+    /// scalar) is accepted and not read; saving writes the same names, without it.
+    func testPyTorchLayoutLoadsBatchNorm() throws {
+        typealias Net = DigitsBatchNormCNN
+        let parameters = Self.awkward(Net.parameterCount, Float.self).map { $0.magnitude + 0.5 }
+        func bytes(_ values: [Float]) -> [UInt8] { values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian, Array.init) } }
+        var tensors: [(String, String, [Int], [UInt8])] = []
+        for (entry, names) in zip(Net.parameterLayout, Net.tensorNames) {
+            let values = Array(parameters[entry.offset..<entry.offset + entry.shape.reduce(1, *)])
+            if entry.shape.count == 2 {  // a dense weight, [units, fan_in] in PyTorch
+                let (fanIn, units) = (entry.shape[0], entry.shape[1])
+                tensors.append((names.pytorch!, "F32", [units, fanIn], bytes((0..<units).flatMap { u in (0..<fanIn).map { values[$0 * units + u] } })))
+            } else {
+                tensors.append((names.pytorch!, "F32", entry.shape, bytes(values)))
+            }
+            if names.pytorch!.hasSuffix(".running_var") {
+                tensors.append((names.pytorch!.replacingOccurrences(of: "running_var", with: "num_batches_tracked"), "I64", [], withUnsafeBytes(of: Int64(42).littleEndian, Array.init)))
+            }
+        }
+        XCTAssertEqual(Set(tensors.map(\.0)).isSuperset(of: ["bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked",
+                                                           "bn2.running_var", "conv1.weight", "fc2.bias"]), true)
+        try folder.write(SafetensorsFile.encode(tensors: tensors, metadata: [("format", "pt")]), to: "bn.safetensors")
+        let loaded = try Net(contentsOf: folder.file("bn.safetensors"), layout: .pytorch)
+        XCTAssertEqual(loaded.parameters.map(\.bitPattern), parameters.map(\.bitPattern))
+        try loaded.save(to: folder.file("again.safetensors"), layout: .pytorch)
+        let again = try SafetensorsFile(contentsOf: folder.file("again.safetensors"))
+        XCTAssertEqual(again.entry("bn2.running_mean")?.shape, [64])
+        XCTAssertNil(again.entry("bn1.num_batches_tracked"))
+    }
+
     func testPyTorchLayoutNeedsNamedDenseLayers() throws {
         let model = SpiralNet()
         XCTAssertThrowsError(try model.save(to: folder.file("spiral.safetensors"), layout: .pytorch)) { error in

@@ -22,7 +22,7 @@ public enum WorkspaceLimit {
                 // Its im2col rows: every window of every input channel.
                 guard case .image(let image) = features, case .image(let out) = output else { continue }
                 width = max(output.count, out.height * out.width * image.channels * c.kernel.height * c.kernel.width)
-            case .pool: width = output.count
+            case .pool, .batchNorm, .dropout: width = output.count
             case .activation, .flatten: continue
             }
             if width > widestWidth { (widest, widestWidth) = (layer, width) }

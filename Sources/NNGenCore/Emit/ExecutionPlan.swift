@@ -83,6 +83,7 @@ struct ExecutionPlan {
             case .labels: return .pointer(base: "y", offset: 0)
             case .targets: return .pointer(base: "t", offset: 0)
             case .parameter(let offset): return .pointer(base: "p", offset: offset)
+            case .dropoutMask(let offset): return .pointer(base: "m", offset: offset)
             case .constant(let c): return .literal(SwiftLiteral.real(c))
             case .computed: return .fused  // placed below
             case .variable: preconditionFailure("graph specs are emitted by GraphEmitter, not planned here")

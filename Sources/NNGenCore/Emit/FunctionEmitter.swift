@@ -177,7 +177,7 @@ struct FunctionEmitter {
     private func pointerDeclarations(for values: Set<ValueID>, placed: [ValueID: String], advanced: Bool = false) -> [String] {
         values.sorted().compactMap { id in
             if let pointer = placed[id] { return "let \(names[id]) = \(pointer)  // \(plan.graph[id].shape)" }
-            guard case .pointer(let base, let offset) = plan.location(id), ["p", "g", "s"].contains(base) else { return nil }
+            guard case .pointer(let base, let offset) = plan.location(id), ["p", "g", "s", "m"].contains(base) else { return nil }
             let pointer = advanced ? "\(base).advanced(by: \(offset))" : "\(base) + \(offset)"
             return "let \(names[id]) = \(pointer)  // \(plan.graph[id].shape)"
         }

@@ -1,4 +1,4 @@
-/// The helpers of the image ops (`Convolution`, `Pooling`) that a network's graphs use, each
+/// The helpers of the image ops (`Convolution`, `Pooling`) and of batch norm (`BatchNormalization`) that a network's graphs use, each
 /// emitted once per model, in a fixed order.
 enum ImageKernels {
     /// Emits, after a `MARK`, the helper of every image op that one of `graphs` contains.
@@ -11,6 +11,9 @@ enum ImageKernels {
                 case .col2im: used.insert(Convolution.helperName(adjoint: true))
                 case .pool(let p): used.insert(Pooling.helperName(p.kind, gradient: false))
                 case .poolGradient(let p): used.insert(Pooling.helperName(p.kind, gradient: true))
+                case .batchStatistics: used.insert("batchStatistics")
+                case .normalize: used.insert("batchNormalize")
+                case .normalizeGradient: used.insert("batchNormalizeGradient")
                 default: break
                 }
             }
@@ -26,6 +29,10 @@ enum ImageKernels {
                 w.line("")
                 Pooling.emitHelper(kind, gradient: gradient, &w)
             }
+        }
+        for name in BatchNormalization.helperNames where used.contains(name) {
+            w.line("")
+            BatchNormalization.emitHelper(name, &w)
         }
         w.line("")
     }

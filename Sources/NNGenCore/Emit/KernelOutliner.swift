@@ -103,7 +103,7 @@ final class KernelOutliner {
         guard case .value(let id) = source, case .pointer(let base, _) = plan.location(id) else { return "UnsafeMutablePointer<Scalar>" }
         switch base {
         case "y": return "UnsafePointer<Int>"
-        case "p", "x", "t": return "UnsafePointer<Scalar>"
+        case "p", "x", "t", "m": return "UnsafePointer<Scalar>"
         default: return "UnsafeMutablePointer<Scalar>"
         }
     }

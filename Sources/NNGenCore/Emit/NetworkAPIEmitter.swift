@@ -9,12 +9,17 @@ struct NetworkAPIEmitter {
     let model: NetworkModel
     /// Whether the single-example functions exist (the spec's batch is larger than 1).
     let hasSinglePath: Bool
+    /// The training graph's functions of a network with `batch_norm` or `dropout` (see
+    /// `NetworkEmitter.training`); `model` is then its inference graph.
+    var training: ComputeFunctions? = nil
+    /// Where the dropout masks start in the scratch.
+    var masksOffset = 0
 
-    private var name: String { model.spec.name }
-    private var byLabels: Bool { model.spec.loss?.takesLabels ?? true }
+    var name: String { model.spec.name }
+    var byLabels: Bool { model.spec.loss?.takesLabels ?? true }
     /// `labels` or `targets`, with its array and buffer types and what multiplies an example's
     /// index into its offset (nothing for one label per example).
-    private var target: (name: String, array: String, buffer: String, perExample: String) {
+    var target: (name: String, array: String, buffer: String, perExample: String) {
         byLabels ? ("labels", "[Int]", "UnsafeBufferPointer<Int>", "")
             : ("targets", "[Scalar]", "UnsafeBufferPointer<Scalar>", " * Self.outputCount")
     }
@@ -27,7 +32,7 @@ struct NetworkAPIEmitter {
             w.line("")
             loss(&w)
             w.line("")
-            training(&w)
+            if let training { modalTraining(training, &w) } else { training(&w) }
         }
         w.line("")
         blocks(&w)
@@ -95,31 +100,30 @@ struct NetworkAPIEmitter {
     }
 
     private func loss(_ w: inout CodeWriter) {
-        let (t, array, buffer, _) = target
         let what = byLabels ? "Labels are class indices in `0..<outputCount`." : "Targets are [n][outputCount]."
         w.doc("The mean loss over n ≥ 1 examples, regularization included. \(what)")
-        w.block("public func loss(inputs: [Scalar], \(t): \(array)) throws -> Scalar {") { w in
-            w.line("var workspace = Workspace()")
-            w.block("return try inputs.withUnsafeBufferPointer { x in") { w in
-                w.line("try \(t).withUnsafeBufferPointer { try loss(inputs: x, \(t): $0, workspace: &workspace) }")
-            }
-        }
+        arrayEntry("loss", &w)
         w.line("")
         w.doc("The mean loss over n ≥ 1 examples on caller-owned buffers; allocates nothing.")
-        w.block("public func loss(inputs: UnsafeBufferPointer<Scalar>, \(t): \(buffer), workspace: inout Workspace) throws -> Scalar {") { w in
-            w.line("let count = try Self.check(inputs: inputs, \(t): \(t), most: .max)")
-            w.block("return state.withUnsafeBufferPointer { p in") { w in
-                w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
-                    w.line("Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, \(t).baseAddress!, count, Self.scratch(buffer.baseAddress!))")
-                }
+        bufferEntry("loss", count: true, most: ".max", body: ["Self.computeMeanLoss(p.baseAddress!, inputs.baseAddress!, \(target.name).baseAddress!, count, Self.scratch(buffer.baseAddress!))"], &w)
+    }
+
+    /// `name(inputs:labels:)` (or `targets:`) on arrays, returning a `Scalar`: a workspace of its
+    /// own, then the variant on buffers.
+    func arrayEntry(_ name: String, mutating: Bool = false, _ w: inout CodeWriter) {
+        let (t, array, _, _) = target
+        w.block("public \(mutating ? "mutating " : "")func \(name)(inputs: [Scalar], \(t): \(array)) throws -> Scalar {") { w in
+            w.line("var workspace = Workspace()")
+            w.block("return try inputs.withUnsafeBufferPointer { x in") { w in
+                w.line("try \(t).withUnsafeBufferPointer { try \(name)(inputs: x, \(t): $0, workspace: &workspace) }")
             }
         }
     }
 
-    private func training(_ w: inout CodeWriter) {
-        let (t, array, buffer, _) = target
-        w.doc("The mean loss over 1 ≤ n ≤ `batchSize` examples and its gradient with respect to the flat",
-              "parameter vector, in the same layout.")
+    /// `lossAndGradient` on arrays: the buffer variant into a workspace of its own, whose gradient
+    /// it returns.
+    func arrayLossAndGradient(_ w: inout CodeWriter) {
+        let (t, array, _, _) = target
         w.block("public func lossAndGradient(inputs: [Scalar], \(t): \(array)) throws -> (loss: Scalar, gradient: [Scalar]) {") { w in
             w.line("var workspace = Workspace()")
             w.line("let loss = try inputs.withUnsafeBufferPointer { x in")
@@ -127,27 +131,40 @@ struct NetworkAPIEmitter {
             w.line("}")
             w.line("return (loss, Array(workspace.buffer[0..<Self.parameterCount]))")
         }
-        w.line("")
-        w.doc("The mean loss over 1 ≤ n ≤ `batchSize` examples; the gradient is left in `workspace.gradient`.",
-              "Allocates nothing.")
-        w.block("public func lossAndGradient(inputs: UnsafeBufferPointer<Scalar>, \(t): \(buffer), workspace: inout Workspace) throws -> Scalar {") { w in
-            w.line("let count = try Self.check(inputs: inputs, \(t): \(t), most: Self.batchSize)")
+    }
+
+    /// A non-mutating entry point on buffers returning a `Scalar`: the call's examples checked (at
+    /// most `most`; `count` binds their number, else the whole-batch check runs), then `body`
+    /// with the state at `p` and the workspace's elements at `buffer`.
+    func bufferEntry(_ name: String, count: Bool, most: String, body: [String], _ w: inout CodeWriter) {
+        let (t, _, buffer, _) = target
+        w.block("public func \(name)(inputs: UnsafeBufferPointer<Scalar>, \(t): \(buffer), workspace: inout Workspace) throws -> Scalar {") { w in
+            let check = "Self.check(inputs: inputs, \(t): \(t), most: \(most))"
+            w.line(count ? "let count = try \(check)" : "try Self.checkWholeBatch(\(check))")
             w.block("return state.withUnsafeBufferPointer { p in") { w in
                 w.block("workspace.buffer.withUnsafeMutableBufferPointer { buffer in") { w in
-                    w.line("let g = buffer.baseAddress!")
-                    w.line("return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, \(t).baseAddress!, count, g, Self.scratch(g))")
+                    for line in body { w.line(line) }
                 }
             }
         }
+    }
+
+    private func training(_ w: inout CodeWriter) {
+        let (t, _, buffer, _) = target
+        w.doc("The mean loss over 1 ≤ n ≤ `batchSize` examples and its gradient with respect to the flat",
+              "parameter vector, in the same layout.")
+        arrayLossAndGradient(&w)
+        w.line("")
+        w.doc("The mean loss over 1 ≤ n ≤ `batchSize` examples; the gradient is left in `workspace.gradient`.",
+              "Allocates nothing.")
+        bufferEntry("lossAndGradient", count: true, most: "Self.batchSize", body: [
+            "let g = buffer.baseAddress!",
+            "return Self.computeMeanLossAndGradient(p.baseAddress!, inputs.baseAddress!, \(t).baseAddress!, count, g, Self.scratch(g))",
+        ], &w)
         w.line("")
         w.doc("One optimizer step on 1 ≤ n ≤ `batchSize` examples (the last batch of an epoch may be short);",
               "returns the mean loss before the update.")
-        w.block("public mutating func trainStep(inputs: [Scalar], \(t): \(array)) throws -> Scalar {") { w in
-            w.line("var workspace = Workspace()")
-            w.block("return try inputs.withUnsafeBufferPointer { x in") { w in
-                w.line("try \(t).withUnsafeBufferPointer { try trainStep(inputs: x, \(t): $0, workspace: &workspace) }")
-            }
-        }
+        arrayEntry("trainStep", mutating: true, &w)
         w.line("")
         w.doc("One optimizer step on 1 ≤ n ≤ `batchSize` examples in caller-owned buffers, reusing `workspace`:",
               "no heap allocation. Returns the mean loss before the update. Throws `DivergenceError`, leaving",
@@ -216,6 +233,10 @@ struct NetworkAPIEmitter {
             }
         }
         guard model.loss != nil else { return }
+        if let training {
+            w.line("")
+            modalBlocks(training, &w)
+        }
         let (_, _, buffer, perExample) = target
         let targetPointer = buffer.replacingOccurrences(of: "BufferPointer", with: "Pointer")
         let t = byLabels ? "y" : "t"
@@ -238,6 +259,7 @@ struct NetworkAPIEmitter {
             }
             w.line("return total / Scalar(count)")
         }
+        guard training == nil else { return }
         w.line("")
         w.doc("The mean loss of 1 ≤ `count` ≤ `batchSize` examples, and its gradient into `g`. A full batch",
               "runs the batch's function; a short one sums each example's loss and gradient (computed at",

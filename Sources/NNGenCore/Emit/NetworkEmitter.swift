@@ -9,6 +9,9 @@ public struct NetworkEmitter {
     /// The same network at batch 1, which scores and trains on the examples past the last full
     /// batch; nil when the spec's batch is 1.
     let single: ComputeFunctions?
+    /// For a network with `batch_norm` or `dropout` and a loss, the training graph's functions
+    /// (suffix `Training`); `batch` and `single` are then the inference graph's.
+    let training: ComputeFunctions?
     let fusion: Bool
 
     /// Plans `model` for emission; ops with at most `unrollLimit` scalar operations are unrolled.
@@ -17,14 +20,18 @@ public struct NetworkEmitter {
         self.model = model
         self.sourceName = sourceName
         self.fusion = fusion
-        batch = ComputeFunctions(model: model, unrollLimit: unrollLimit, fusion: fusion, fusedStep: true, suffix: "")
+        let modal = model.spec.hasTrainingMode
+        let scoring = modal ? NetworkLowering.lower(model.spec, mode: .inference) : model
+        batch = ComputeFunctions(model: scoring, unrollLimit: unrollLimit, fusion: fusion, fusedStep: !modal, suffix: "")
         if model.spec.batch > 1 {
             var spec = model.spec
             spec.batch = 1
-            single = ComputeFunctions(model: NetworkLowering.lower(spec), unrollLimit: unrollLimit, fusion: fusion, fusedStep: false, suffix: "Single")
+            single = ComputeFunctions(model: NetworkLowering.lower(spec, mode: scoring.mode), unrollLimit: unrollLimit, fusion: fusion, fusedStep: false, suffix: "Single")
         } else {
             single = nil
         }
+        training = modal && model.loss != nil
+            ? ComputeFunctions(model: model, unrollLimit: unrollLimit, fusion: fusion, fusedStep: false, suffix: "Training") : nil
     }
 
     var spec: NetworkSpec { model.spec }
@@ -34,8 +41,11 @@ public struct NetworkEmitter {
     /// the elements the scratch's start may move by to be aligned (`scratchSlack`). The
     /// single-example path lays out its own gradient (with a loss) and scratch in it.
     public var workspaceCount: Int {
-        model.parameterCount + Self.scratchSlack + max(batch.scratchCount, singleOffset + (single?.scratchCount ?? 0))
+        model.parameterCount + Self.scratchSlack + max(batch.scratchCount, singleOffset + (single?.scratchCount ?? 0), masksOffset + model.maskCount)
     }
+
+    /// Where the training pass's dropout masks start in the scratch: past the training graph's own.
+    var masksOffset: Int { training.map { ExecutionPlan.aligned($0.scratchCount) } ?? 0 }
 
     /// Elements between the gradient's end and the scratch's 64-byte-aligned start, at most: the
     /// workspace array's elements are aligned to their size at least, so 15 of Float, 7 of Double
@@ -65,7 +75,7 @@ public struct NetworkEmitter {
             w.line("")
             initializers(&w)
             w.line("")
-            NetworkAPIEmitter(model: model, hasSinglePath: single != nil).emit(&w)
+            NetworkAPIEmitter(model: batch.model, hasSinglePath: single != nil, training: training, masksOffset: masksOffset).emit(&w)
             w.line("")
             SupportEmitter.inputError(&w)
             w.line("")
@@ -156,6 +166,11 @@ public struct NetworkEmitter {
                 w.line("return zip(safetensors, pytorch).map { (String($0), $1 == \"-\" ? nil : String($1)) }")
             }
         }
+        if training != nil {
+            w.doc("True: `trainingLoss`, `lossAndGradient` and `trainStep` take exactly `batchSize` examples (the network has",
+                  "batch_norm or dropout); `fit` leaves out an epoch's last short batch.")
+            w.line("public static let trainsOnWholeBatches = true")
+        }
         w.line("static let stateCount = \(stateCount)")
         w.line("static let scoresOffset = \(batch.scoresOffset)")
         if let single {
@@ -175,6 +190,11 @@ public struct NetworkEmitter {
             w.doc("The learning rate η of `trainStep`, \(SwiftLiteral.real(TrainingEmitter.learningRate(spec.optimizer))) at the start (the spec's); a schedule sets",
                   "it between steps. A value that would make a parameter NaN or infinite is refused by the step.")
             w.line("public var learningRate: Scalar = \(SwiftLiteral.real(TrainingEmitter.learningRate(spec.optimizer)))")
+        }
+        if let training, training.model.maskCount > 0 {
+            w.doc("The dropout stream: the training entry points draw a batch's masks from it (`dropoutMasks(state:)`),",
+                  "and each `trainStep` advances it by 1. `init(seed:)` starts it at the seed; a checkpoint saves it.")
+            w.line("public var dropoutState: UInt64")
         }
         w.line("")
         w.doc("The flat parameter vector. Setting it requires exactly `parameterCount` finite values (a",
@@ -228,6 +248,7 @@ public struct NetworkEmitter {
         w.doc("The same initialization scheme with another seed.")
         w.block("public init(seed: UInt64) {") { w in
             w.line("state = [Scalar](repeating: 0, count: Self.stateCount)")
+            if let training, training.model.maskCount > 0 { w.line("dropoutState = seed") }
             w.line("Self.initialize(&state, seed: seed)")
         }
         w.line("")
@@ -242,7 +263,7 @@ public struct NetworkEmitter {
     }
 
     private func kernels(_ w: inout CodeWriter) {
-        let lowerings = [batch] + (single.map { [$0] } ?? [])
+        let lowerings = [batch] + (single.map { [$0] } ?? []) + (training.map { [$0] } ?? [])
         if lowerings.contains(where: \.plan.usesProductKernels) {
             ProductKernels.emit(scalar: spec.scalar.rawValue, &w)
             w.line("")
@@ -295,6 +316,10 @@ public struct NetworkEmitter {
         if let single {
             w.line("")
             single.emit(&w)
+        }
+        if let training {
+            w.line("")
+            training.emit(&w)
         }
     }
 }

@@ -25,6 +25,10 @@ enum TrainingEmitter {
                 case .bias:
                     w.line("// \(p.name) \(Shape(p.shape)): constant \(spec.initialization.bias)")
                     w.line("for i in \(range) { state[i] = \(SwiftLiteral.real(spec.initialization.bias)) }")
+                case .scale, .shift, .runningMean, .runningVariance:
+                    let start = p.batchNormStart
+                    w.line("// \(p.name) \(Shape(p.shape)): constant \(Int(start)), as PyTorch's BatchNorm starts")
+                    w.line("for i in \(range) { state[i] = \(SwiftLiteral.real(start)) }")
                 case .weight:
                     switch p.initialization {
                     case .he:
@@ -67,6 +71,7 @@ enum TrainingEmitter {
             let (kind, scale): (Int, Double)
             switch (p.kind, p.initialization) {
             case (.bias, _): (kind, scale) = (0, 0)
+            case (.scale, _), (.shift, _), (.runningMean, _), (.runningVariance, _): (kind, scale) = (3, p.batchNormStart)
             case (.weight, .he): (kind, scale) = (1, (2.0 / Double(p.fanIn)).squareRoot())
             case (.weight, .xavier): (kind, scale) = (2, (6.0 / Double(p.fanIn + p.fanOut)).squareRoot())
             case (.weight, .normal(let std)): (kind, scale) = (1, std)
@@ -74,8 +79,9 @@ enum TrainingEmitter {
             }
             return "\(p.count):\(kind):\(SwiftLiteral.real(scale))"
         }
+        let batchNorm = model.parameters.contains { $0.batchNormStart.isFinite }
         w.line("// Each parameter array in layout order as size:kind:scale; kind 0 is the constant")
-        w.line("// init.bias, 1 normal times the scale, 2 uniform in ±scale.")
+        w.line("// init.bias, 1 normal times the scale, 2 uniform in ±scale\(batchNorm ? ", 3 the constant scale (batch norm)" : "").")
         w.words("arrays", words)
         w.line("var start = 0")
         w.block("for entry in arrays {") { w in
@@ -84,6 +90,7 @@ enum TrainingEmitter {
             w.line("switch fields[1] {")
             w.line("case \"1\": for i in start..<end { state[i] = Scalar(random.normal() * scale) }")
             w.line("case \"2\": for i in start..<end { state[i] = Scalar((2 * random.uniform() - 1) * scale) }")
+            if batchNorm { w.line("case \"3\": for i in start..<end { state[i] = Scalar(scale) }") }
             w.line("default: for i in start..<end { state[i] = \(SwiftLiteral.real(spec.initialization.bias)) }")
             w.line("}")
             w.line("start = end")

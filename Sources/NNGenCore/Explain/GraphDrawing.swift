@@ -98,6 +98,9 @@ public enum GraphDrawing {
         case .col2im(let g): return "col2im \(g.rows.kernel)×\(g.columns.kernel)"
         case .pool(let p): return "\(p.kind.specName) \(p.window.rows.kernel)×\(p.window.columns.kernel)"
         case .poolGradient(let p): return "∂\(p.kind.specName) \(p.window.rows.kernel)×\(p.window.columns.kernel)"
+        case .batchStatistics: return "μ, σ²"
+        case .normalize: return "normalize"
+        case .normalizeGradient: return "∂normalize"
         default: return "\(kind)"
         }
     }

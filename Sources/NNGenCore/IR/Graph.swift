@@ -14,6 +14,9 @@ public enum ValueRole: Hashable, Sendable {
     case targets
     /// A slice of the flat parameter vector starting at `offset`.
     case parameter(offset: Int)
+    /// A dropout layer's mask in training (0, or 1/(1 − rate) for a kept unit), at `offset` in
+    /// the masks the entry point draws before the forward pass.
+    case dropoutMask(offset: Int)
     /// An input or param of a graph spec (a stored property of the generated struct).
     case variable
     /// A numeric literal (always a scalar).

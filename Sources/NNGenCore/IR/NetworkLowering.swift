@@ -1,10 +1,13 @@
 /// Lowers a network spec to the IR: dense and maxout layers to matmul, bias add and activation
 /// ops; convolutions to im2col, matmul and bias add (`Convolution`), pooling to pool ops and
-/// flattening to a transpose of each image from NHWC to NCHW; the loss and the L2 term to loss
-/// and reduction ops; then differentiates the loss.
+/// flattening to a transpose of each image from NHWC to NCHW; batch norm to the batch
+/// statistics and normalization (`BatchNormalization`) in training or the running statistics'
+/// affine map at inference, and dropout to a product with a mask in training; the loss and the L2
+/// term to loss and reduction ops; then, for training, differentiates the loss.
 public enum NetworkLowering {
-    /// Builds the model of `spec`.
-    public static func lower(_ spec: NetworkSpec) -> NetworkModel {
+    /// Builds the model of `spec` for training (with a loss, differentiated) or for inference
+    /// (see `NetworkMode`).
+    public static func lower(_ spec: NetworkSpec, mode: NetworkMode = .training) -> NetworkModel {
         var b = GraphBuilder()
         let n = spec.batch
         let inputs = b.declare("x", Shape([n, spec.input]), role: .input)
@@ -12,6 +15,8 @@ public enum NetworkLowering {
         // The layout of `h` while it is an image (the caller's NCHW, then the layers' NHWC).
         var image = spec.inputImage.map { ImageLayout(batch: n, channels: $0.channels, height: $0.height, width: $0.width, channelsLast: false) }
         var parameters: [ParameterInfo] = []
+        var runningStatistics: [RunningStatisticsUpdate] = [], dropoutMasks: [DropoutMask] = []
+        var batchNorms = 0
 
         func addParameter(_ name: String, _ kind: ParameterInfo.Kind, _ shape: [Int], slices: Int, layer: Int, initialization: WeightInit, fanIn: Int, fanOut: Int,
                           tensor: String, pytorch: String?) -> [ValueID] {
@@ -128,6 +133,57 @@ public enum NetworkLowering {
                 image = pooling.window.output(channels: layout.channels)
             case .flatten:
                 flatten(layer.name ?? "flat\(index + 1)")
+            case .batchNorm(let bn):
+                batchNorms += 1
+                let prefix = layer.name ?? "bn\(batchNorms)"
+                // Per channel: the caller's NCHW image is first transposed to NHWC, where each
+                // channel is a column of [positions × channels].
+                if let layout = image, !layout.channelsLast {
+                    let spatial = layout.height * layout.width
+                    h = b.op(.transpose(count: n, rows: layout.channels, cols: spatial), [h], name: "\(prefix)_nhwc", shape: Shape([n * spatial, layout.channels]),
+                             comment: "\(prefix)_nhwc = \(b.name(h)) from NCHW to NHWC, each channel a column")
+                    image = ImageLayout(batch: n, channels: layout.channels, height: layout.height, width: layout.width, channelsLast: true)
+                }
+                let channels = image?.channels ?? width, rows = b.shape(h).count / channels
+                let arrays = [("gamma", ParameterInfo.Kind.scale, "weight"), ("beta", .shift, "bias"),
+                              ("running_mean", .runningMean, "running_mean"), ("running_var", .runningVariance, "running_var")]
+                // (Their kind sets how they start; `initialization` is only read for weights.)
+                let ids = arrays.map { suffix, kind, torch in
+                    addParameter("\(prefix)_\(suffix)", kind, [channels], slices: 1, layer: layerNumber, initialization: .xavier, fanIn: channels, fanOut: channels,
+                                 tensor: "\(prefix).\(torch)", pytorch: layer.name.map { "\($0).\(torch)" })[0]
+                }
+                let (gamma, beta, mean, variance) = (ids[0], ids[1], ids[2], ids[3])
+                let matrix = Shape([rows, channels])
+                let x = b.shape(h) == matrix ? h : b.op(.copy, [h], name: "\(prefix)_input", shape: matrix, comment: "\(prefix)_input = \(b.name(h)) as [\(rows)×\(channels)]")
+                let normalized: ValueID
+                switch mode {
+                case .training:
+                    let norm = BatchNormalization(rows: rows, channels: channels, epsilon: bn.epsilon)
+                    let statistics = b.op(.batchStatistics(norm), [x], name: "\(prefix)_statistics",
+                                          comment: "\(prefix)_statistics = the mean μ and the variance σ² of each of the \(channels) channels of \(b.name(x)) over \(rows) values")
+                    normalized = b.op(.normalize(norm), [x, statistics], name: "\(prefix)_normalized",
+                                      comment: "\(prefix)_normalized = (\(b.name(x)) − μ) / √(σ² + \(bn.epsilon)), the batch's statistics")
+                    runningStatistics.append(RunningStatisticsUpdate(statistics: statistics, mean: parameters[parameters.count - 2].offset,
+                                                                     variance: parameters[parameters.count - 1].offset, channels: channels, rows: rows, momentum: bn.momentum))
+                case .inference:
+                    // x̂ = (x − running mean) · 1/√(running variance + ε), the scale computed per channel.
+                    let shifted = b.binary(.add, variance, b.constant(bn.epsilon), "\(prefix)_variance", "\(prefix)_variance = \(b.name(variance)) + \(bn.epsilon)")
+                    let deviation = b.unary(UnaryFunction(UnaryOp.sqrt), shifted, "\(prefix)_deviation", "\(prefix)_deviation = √\(b.name(shifted))")
+                    let inverse = b.binary(.div, b.constant(1), deviation, "\(prefix)_inverse", "\(prefix)_inverse = 1 / \(b.name(deviation))")
+                    let centered = b.binary(.sub, x, mean, "\(prefix)_centered", "\(prefix)_centered = \(b.name(x)) − \(b.name(mean)), the running mean")
+                    normalized = b.binary(.mul, centered, inverse, "\(prefix)_normalized", "\(prefix)_normalized = \(b.name(centered)) · \(b.name(inverse))")
+                }
+                let scaled = b.binary(.mul, normalized, gamma, "\(prefix)_scaled", "\(prefix)_scaled = \(b.name(normalized)) · \(b.name(gamma))")
+                h = b.binary(.add, scaled, beta, "\(prefix)_out", "\(prefix)_out = \(b.name(scaled)) + \(b.name(beta))")
+            case .dropout(let rate):
+                guard mode == .training, rate > 0 else { break }
+                let number = dropoutMasks.count + 1, count = b.shape(h).count
+                let offset = dropoutMasks.last.map { $0.offset + $0.count } ?? 0
+                dropoutMasks.append(DropoutMask(layer: number, offset: offset, count: count, rate: rate))
+                let mask = b.declare("dropout\(number)_mask", b.shape(h), role: .dropoutMask(offset: offset))
+                let name = layer.name ?? "dropout\(number)"
+                h = b.binary(.mul, h, mask, name, OpComment("\(name) = \(b.name(h)) · \(b.name(mask))",
+                                                            .remark("inverted dropout: each unit zeroed with probability \(rate), the others scaled by 1/(1 − \(rate))")))
             }
         }
         // A network that ends on an image scores it flattened (NCHW).
@@ -160,12 +216,18 @@ public enum NetworkLowering {
                 let penalty = b.binary(.mul, squares, b.constant(spec.l2), "regularization", "regularization = λ·Σ W² with λ = \(spec.l2)")
                 loss = b.binary(.add, dataLoss, penalty, "loss", "loss = data_loss + regularization")
             }
-            let slices = parameters.flatMap(\.slices)
-            let adjoints = Differentiator.differentiate(&b, output: loss!, variables: slices, symbol: "L").adjoints
-            gradients = Array(zip(slices, adjoints))
+            if mode == .training {
+                let slices = parameters.flatMap(\.slices)
+                let adjoints = Differentiator.differentiate(&b, output: loss!, variables: slices, symbol: "L").adjoints
+                gradients = Array(zip(slices, adjoints))
+            }
         }
-        return NetworkModel(spec: spec, graph: b.graph, inputs: inputs, labels: labels, targets: targets,
-                            scores: scores, loss: loss, parameters: parameters, gradients: gradients, layerOps: layerOps)
+        var model = NetworkModel(spec: spec, graph: b.graph, inputs: inputs, labels: labels, targets: targets,
+                                 scores: scores, loss: loss, parameters: parameters, gradients: gradients, layerOps: layerOps)
+        model.mode = mode
+        model.runningStatistics = runningStatistics
+        model.dropoutMasks = dropoutMasks
+        return model
     }
 
     /// The activation's default (`he` for relu-like ones), `xavier` for the identity

@@ -28,6 +28,12 @@ public enum OpKind: Hashable, Sendable {
     case pool(Pooling)
     /// Pooling's input gradient (inputs: x and dy for the maximum, dy for the mean).
     case poolGradient(Pooling)
+    /// Each channel's mean and biased variance over the rows, `[2 × channels]` (`BatchNormalization`).
+    case batchStatistics(BatchNormalization)
+    /// (x − μ)/√(σ² + ε) per channel (inputs: x, its `batchStatistics`) (`BatchNormalization`).
+    case normalize(BatchNormalization)
+    /// normalize's input gradient through the statistics (inputs: x, statistics, dx̂).
+    case normalizeGradient(BatchNormalization)
     /// Σ x, to a scalar.
     case sum
     /// Σ x / count, to a scalar.

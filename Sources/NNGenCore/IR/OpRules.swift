@@ -26,6 +26,8 @@ public enum OpRules {
         case .col2im(let g): return Shape([g.input.batch, g.input.count / g.input.batch])
         case .pool(let p): return p.outputShape
         case .poolGradient(let p): return Shape([p.window.input.batch, p.window.input.count / p.window.input.batch])
+        case .batchStatistics(let n): return n.statisticsShape
+        case .normalize, .normalizeGradient: return shapes[0]
         case .sum, .mean, .sumSquares, .dot, .loss: return .scalar
         case .sumToShape: preconditionFailure("sumToShape needs an explicit shape")
         case .lossGradient: return shapes[0]
@@ -70,8 +72,12 @@ public enum OpRules {
             return [Convolution.windowsPullback(g, dy, &b, dyText: dyName, dxText: d(n(0)), dxName: adj(0))]
         case .pool(let p):
             return [p.pullback(x[0], dy, &b, dyText: dyName, dxText: d(n(0)), dxName: adj(0))]
-        case .poolGradient:
+        case .poolGradient, .normalizeGradient:
             return Array(repeating: nil, count: x.count)  // only ever used in backward passes
+        case .batchStatistics:
+            return [nil]  // read by normalize, whose pullback to x includes the statistics' share
+        case .normalize(let norm):
+            return norm.pullback(x[0], x[1], dy, &b, dyText: dyName, dxText: d(n(0)), dxName: adj(0))
         case .sum:  // y = Σx;  dx = dy (every element)
             return [b.broadcast(dy, to: b.shape(x[0]), adj(0), OpComment("\(d(n(0))) = \(dyName) for every element", .localGradient("∂\(yName)/∂\(n(0))ᵢ = 1")))]
         case .mean:  // y = Σx / n;  dx = dy / n

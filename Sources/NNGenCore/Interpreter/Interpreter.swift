@@ -74,6 +74,9 @@ public struct Interpreter: Sendable {
         case .im2col(let g): return Convolution.evaluateRows(g, args[0])
         case .col2im(let g): return Convolution.evaluateWindows(g, args[0])
         case .pool(let p): return p.evaluate(args[0])
+        case .batchStatistics(let n): return n.evaluateStatistics(args[0])
+        case .normalize(let n): return n.evaluateNormalized(args[0], statistics: args[1])
+        case .normalizeGradient(let n): return n.evaluateGradient(args[0], statistics: args[1], upstream: args[2])
         case .poolGradient(let p):
             return p.kind == .max ? p.evaluateGradient(x: args[0], upstream: args[1]) : p.evaluateGradient(x: nil, upstream: args[0])
         case .sum: return [args[0].reduce(0, +)]
@@ -101,11 +104,19 @@ extension NetworkModel {
         public var loss: Double?
         /// The flat gradient in the parameter layout (empty without a loss).
         public var gradient: [Double]
+        /// Each batch norm's batch statistics (`runningStatistics` order): the means, then the
+        /// biased variances.
+        public var statistics: [[Double]] = []
     }
 
-    /// Runs the interpreter on flat `parameters`, `inputs`, and `labels` or `targets`.
-    public func interpret(parameters: [Double], inputs: [Double], labels: [Int] = [], targets: [Double] = []) -> Evaluation {
+    /// Runs the interpreter on flat `parameters`, `inputs`, and `labels` or `targets`; a training
+    /// graph with dropout reads its masks from `masks` (`maskCount` values, see `dropoutMasks`).
+    public func interpret(parameters: [Double], inputs: [Double], labels: [Int] = [], targets: [Double] = [], masks: [Double] = []) -> Evaluation {
         var interpreter = Interpreter(graph)
+        for mask in graph.values {
+            guard case .dropoutMask(let offset) = mask.role else { continue }
+            interpreter.feed(mask.id, Array(masks[offset..<offset + mask.shape.count]))
+        }
         if let y = self.labels { interpreter.feed(y, labels.map(Double.init)) }
         interpreter.feed(self.inputs, inputs)
         if let t = self.targets { interpreter.feed(t, targets) }
@@ -115,13 +126,14 @@ extension NetworkModel {
                 interpreter.feed(slice, Array(parameters[offset..<offset + graph[slice].shape.count]))
             }
         }
-        let wanted = [scores] + (loss.map { [$0] } ?? []) + gradients.map(\.adjoint)
+        let wanted = [scores] + (loss.map { [$0] } ?? []) + gradients.map(\.adjoint) + runningStatistics.map(\.statistics)
         interpreter.run(wanted)
         var gradient = [Double](repeating: 0, count: gradients.isEmpty ? 0 : parameterCount)
         for (slice, adjoint) in gradients {
             guard case .parameter(let offset) = graph[slice].role else { continue }
             for (i, g) in interpreter.value(adjoint).enumerated() { gradient[offset + i] = g }
         }
-        return Evaluation(scores: interpreter.value(scores), loss: loss.map { interpreter.value($0)[0] }, gradient: gradient)
+        return Evaluation(scores: interpreter.value(scores), loss: loss.map { interpreter.value($0)[0] }, gradient: gradient,
+                          statistics: runningStatistics.map { interpreter.value($0.statistics) })
     }
 }

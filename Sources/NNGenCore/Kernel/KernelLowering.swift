@@ -72,6 +72,12 @@ struct KernelLowering {
         case .poolGradient(let p):
             let name = Pooling.helperName(p.kind, gradient: true)
             return Kernel(comments: comments, body: [.call("Self.\(name)", op.inputs.map(KernelArgument.input) + [.output(op.output)] + p.window.helperArguments, note: nil)])
+        case .batchStatistics(let n):
+            return Kernel(comments: comments, body: [.call("Self.batchStatistics", [.input(op.inputs[0]), .output(op.output)] + n.helperArguments, note: nil)])
+        case .normalize(let n):
+            return Kernel(comments: comments, body: [.call("Self.batchNormalize", op.inputs.map(KernelArgument.input) + [.output(op.output)] + n.helperArguments + [.real(n.epsilon)], note: nil)])
+        case .normalizeGradient(let n):
+            return Kernel(comments: comments, body: [.call("Self.batchNormalizeGradient", op.inputs.map(KernelArgument.input) + [.output(op.output)] + n.helperArguments + [.real(n.epsilon)], note: nil)])
         case .sum, .mean, .sumSquares, .dot: return Kernel(comments: comments, body: reduction(op))
         case .sumToShape: return Kernel(comments: comments, body: sumToShape(op))
         case .loss(let loss): return Kernel(comments: comments, body: loss.function.lossKernel(lossArrays(op), loss.attribute))

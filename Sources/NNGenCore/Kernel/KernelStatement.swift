@@ -75,6 +75,8 @@ enum KernelArgument: Sendable, Equatable {
     case scratch(Int)
     /// A size or stride.
     case int(Int)
+    /// A real constant (batch norm's ε).
+    case real(Double)
 }
 
 /// The statements computing one op, with what the reader should know about them.

@@ -71,6 +71,7 @@ struct NetworkRenderer: KernelRenderer {
         case .input(let id), .output(let id): return pointer(id)
         case .scratch(let offset): return outlined?.name(for: .scratch(offset)) ?? "s + \(offset)"
         case .int(let n): return "\(n)"
+        case .real(let x): return SwiftLiteral.real(x)
         }
     }
 }

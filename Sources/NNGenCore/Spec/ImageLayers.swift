@@ -73,6 +73,14 @@ public enum Features: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What a batch norm normalizes separately: the channels of an image, the features of a vector.
+    public var channelCount: Int {
+        switch self {
+        case .vector(let n): return n
+        case .image(let s): return s.channels
+        }
+    }
+
     /// `120 features` or `6×24×24`.
     public var description: String {
         switch self {
@@ -126,7 +134,7 @@ public enum LayerShapes {
         switch layer {
         case .dense(let units, _, _), .maxout(let units, _):
             return .success(.vector(units))
-        case .activation:
+        case .activation, .batchNorm, .dropout:
             return .success(input)
         case .flatten:
             return .success(.vector(input.count))

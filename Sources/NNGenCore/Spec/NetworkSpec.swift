@@ -37,6 +37,10 @@ public struct LayerSpec: Sendable {
         /// An image as a feature vector in channel, row, column order (PyTorch's `flatten`);
         /// implicit before a dense or maxout layer that receives an image (added in 1.4).
         case flatten
+        /// Batch normalization per channel of an image or per feature (added in 1.5).
+        case batchNorm(BatchNormSpec)
+        /// Inverted dropout of `rate` in training, the identity at inference (added in 1.5).
+        case dropout(rate: Double)
     }
 
     public var kind: Kind
@@ -58,6 +62,8 @@ extension LayerSpec {
                 + (c.activation == .identity ? "" : " \(c.activation.specName)")
         case .pool(let p): return "\(p.kind.specName) \(p.size.height)×\(p.size.width)" + (p.stride == p.size ? "" : " stride \(p.stride.height)×\(p.stride.width)")
         case .flatten: return "flatten"
+        case .batchNorm: return "batch_norm"
+        case .dropout(let rate): return "dropout \(rate)"
         }
     }
 }

@@ -162,7 +162,14 @@ extension NodeDecoder {
                 }
                 total += c.filters * window + (c.bias ? c.filters : 0)
                 affineMaps += 1
-            case .activation, .pool, .flatten:
+            case .batchNorm:
+                total += 4 * features.channelCount  // γ, β and the two running statistics
+                let perChannel = spec.batch * (received.count / received.channelCount)
+                if spec.loss != nil, perChannel < 2 {
+                    log.error("batch_norm needs more than one value per channel in a training batch; batch \(spec.batch) of \(received) gives 1 (use a larger batch)", at: layer.location)
+                    return
+                }
+            case .activation, .pool, .flatten, .dropout:
                 break
             }
             fanIn = features.count
@@ -191,18 +198,19 @@ extension NodeDecoder {
     private mutating func layer(_ node: YAMLNode, number: Int) -> LayerSpec? {
         let what = "layer \(number)"
         if case .scalar("flatten", true, let at) = node { return LayerSpec(kind: .flatten, name: nil, location: at) }
+        if case .scalar("batch_norm", true, let at) = node { return LayerSpec(kind: .batchNorm(BatchNormSpec()), name: nil, location: at) }
         guard case .mapping(let pairs, let at) = node else {
-            log.error("\(what) must be a mapping such as '{dense: 10}' (or the word 'flatten'), found \(node.kindDescription)", at: node.location)
+            log.error("\(what) must be a mapping such as '{dense: 10}' (or the word 'flatten' or 'batch_norm'), found \(node.kindDescription)", at: node.location)
             return nil
         }
-        let kinds = ["dense", "maxout", "activation", "conv2d", "max_pool", "avg_pool", "flatten"]
+        let kinds = ["dense", "maxout", "activation", "conv2d", "max_pool", "avg_pool", "flatten", "batch_norm", "dropout"]
         let present = pairs.compactMap { pair -> String? in
             if case .scalar(let k, _, _) = pair.key, kinds.contains(k) { return k }
             return nil
         }
         guard let kindWord = present.first else {
             log.error("\(what) needs one of \(kinds.map { "'\($0):'" }.joined(separator: ", "))", at: at)
-            _ = mapping(node, what, allowed: kinds + ["name", "bias", "pieces", "kernel", "stride", "padding", "init"])
+            _ = mapping(node, what, allowed: kinds + ["name", "bias", "pieces", "kernel", "stride", "padding", "init", "momentum", "epsilon"])
             return nil
         }
         let allowed: [String]
@@ -212,6 +220,8 @@ extension NodeDecoder {
         case "conv2d": allowed = ["conv2d", "kernel", "stride", "padding", "activation", "bias", "name", "init"]
         case "max_pool", "avg_pool": allowed = [kindWord, "stride", "padding", "name"]
         case "flatten": allowed = ["flatten", "name"]
+        case "batch_norm": allowed = ["batch_norm", "momentum", "epsilon", "name"]
+        case "dropout": allowed = ["dropout", "name"]
         default: allowed = ["activation"]
         }
         let withActivation = ["dense", "conv2d"].contains(kindWord) && present == [kindWord, "activation"]
@@ -246,6 +256,10 @@ extension NodeDecoder {
                 log.error("'flatten' takes no value (write '- flatten' or 'flatten: true'), found \(value.kindDescription)", at: value.location)
                 kind = nil
             }
+        case "batch_norm":
+            kind = batchNorm(f)
+        case "dropout":
+            kind = dropout(f)
         default:
             kind = activation(f["activation"]!).map { .activation($0) }
         }

@@ -1,6 +1,7 @@
 /// Everything `fit` needs to continue a run as if it had not stopped: the parameters and the
 /// optimizer's state (exact bits), the epochs and steps done, the shuffling generator's state,
-/// the learning rate the schedule starts from, the history so far and early stopping's state.
+/// the learning rate the schedule starts from, the history so far, early stopping's state and the
+/// dropout stream's state.
 /// Saved as a safetensors file: tensors `parameters`, `optimizer_state` (when the optimizer has
 /// state) and `best_parameters` (when early stopping keeps them), the rest in `__metadata__`.
 struct Checkpoint<Scalar: SafetensorsScalar> {
@@ -12,6 +13,8 @@ struct Checkpoint<Scalar: SafetensorsScalar> {
     var epoch: Int
     var steps: Int
     var random: UInt64
+    /// The model's dropout stream (0 without dropout).
+    var dropoutState: UInt64 = 0
     var baseLearningRate: Double
     /// Training examples per epoch (the shuffling depends on it).
     var examples: Int
@@ -29,6 +32,7 @@ struct Checkpoint<Scalar: SafetensorsScalar> {
                         ("random", String(random)), ("base_learning_rate", String(baseLearningRate)), ("examples", String(examples)),
                         ("metric_names", history.metricNames.joined(separator: ",")), ("history", history.encoded), ("wait", String(wait))]
         if let bestValue, let bestEpoch { metadata += [("best_value", String(bestValue)), ("best_epoch", String(bestEpoch))] }
+        if dropoutState != 0 { metadata.append(("dropout_state", String(dropoutState))) }
         try FileIO.writeAtomically(SafetensorsFile.encode(tensors: tensors, metadata: metadata), to: path)
     }
 
@@ -66,12 +70,16 @@ struct Checkpoint<Scalar: SafetensorsScalar> {
         (self.epoch, self.steps, self.random, baseLearningRate, self.examples, self.wait, self.history) = (epoch, steps, random, rate, examples, wait, history)
         bestValue = meta["best_value"].flatMap { Double($0) }
         bestEpoch = meta["best_epoch"].flatMap { Int($0) }
+        if let text = meta["dropout_state"] {
+            guard let state = UInt64(text) else { throw fail("its dropout_state \"\(text)\" is not a 64-bit unsigned integer") }
+            dropoutState = state
+        }
     }
 
     init(model: String, parameters: [Scalar], optimizerState: [Scalar], bestParameters: [Scalar]?, epoch: Int, steps: Int, random: UInt64,
-         baseLearningRate: Double, examples: Int, history: History, bestValue: Double?, bestEpoch: Int?, wait: Int) {
+         dropoutState: UInt64, baseLearningRate: Double, examples: Int, history: History, bestValue: Double?, bestEpoch: Int?, wait: Int) {
         (self.model, self.parameters, self.optimizerState, self.bestParameters) = (model, parameters, optimizerState, bestParameters)
-        (self.epoch, self.steps, self.random, self.baseLearningRate, self.examples) = (epoch, steps, random, baseLearningRate, examples)
+        (self.epoch, self.steps, self.random, self.dropoutState, self.baseLearningRate, self.examples) = (epoch, steps, random, dropoutState, baseLearningRate, examples)
         (self.history, self.bestValue, self.bestEpoch, self.wait) = (history, bestValue, bestEpoch, wait)
     }
 }

@@ -18,7 +18,8 @@ public struct Evaluation: Sendable, Equatable {
 
 extension TrainableNetwork {
     /// Trains on `data` for `epochs` epochs: each epoch visits every example once, in a new
-    /// seeded order, in batches of `batchSize` (the last one short), through the
+    /// seeded order, in batches of `batchSize` (the last one short, or left out when the network
+    /// `trainsOnWholeBatches`), through the
     /// allocation-free `trainStep`. Reports each epoch (see `ProgressStyle`), evaluates the
     /// validation set (given, or held out by `options.validationSplit`), stops early and writes
     /// checkpoints as `options` say, and calls `onEpoch` after each epoch (return false to stop:
@@ -55,6 +56,7 @@ extension TrainableNetwork {
             }
             try setParameters(c.parameters)
             try setOptimizerState(c.optimizerState)
+            dropoutState = c.dropoutState
             (firstEpoch, steps, random.state, baseRate, wait) = (c.epoch, c.steps, c.random, c.baseLearningRate, c.wait)
             history.epochs = c.history.epochs
             if let value = c.bestValue, let epoch = c.bestEpoch { best = (value, epoch, c.bestParameters ?? []) }
@@ -77,7 +79,12 @@ extension TrainableNetwork {
         }
         let rowBytes = d * MemoryLayout<Scalar>.stride, targetBytes = t * MemoryLayout<Target>.stride
         let inputs = x.bindMemory(to: Scalar.self, capacity: batch * d), expected = y.bindMemory(to: Target.self, capacity: batch * t)
-        let stepsPerEpoch = (training.count + batch - 1) / batch
+        // A network with batch_norm or dropout trains on whole batches: the last short one is left
+        // out (a new shuffle puts other examples there next epoch), as PyTorch's `drop_last`.
+        let stepsPerEpoch = Self.trainsOnWholeBatches ? training.count / batch : (training.count + batch - 1) / batch
+        guard stepsPerEpoch > 0 else {
+            throw DataError(path: "dataset", message: "\(training.count) training examples, fewer than one whole batch of \(batch) (the network trains on whole batches)")
+        }
         var epoch = firstEpoch
         while epoch < epochs {
             progress.startEpoch()
@@ -137,8 +144,8 @@ extension TrainableNetwork {
             if let checkpointing = options.checkpoint, epoch % checkpointing.every == 0 || epoch == epochs || stop {
                 try Checkpoint(model: name, parameters: parameters, optimizerState: optimizerState,
                                bestParameters: best.flatMap { $0.parameters.isEmpty ? nil : $0.parameters }, epoch: epoch, steps: steps,
-                               random: random.state, baseLearningRate: baseRate, examples: training.count, history: history,
-                               bestValue: best?.value, bestEpoch: best?.epoch, wait: wait).save(to: checkpointing.path)
+                               random: random.state, dropoutState: dropoutState, baseLearningRate: baseRate, examples: training.count,
+                               history: history, bestValue: best?.value, bestEpoch: best?.epoch, wait: wait).save(to: checkpointing.path)
             }
             if stop { break }
         }
