@@ -52,8 +52,8 @@ public struct BatchNormDropoutNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 200
-    /// Scalars a `Workspace` holds: the gradient, then 4724 of scratch (from a 64-byte boundary).
-    public static let workspaceCount = 4924
+    /// Scalars a `Workspace` holds: the gradient, then 4852 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 5052
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("bn1_gamma", 0, [2]), ("bn1_beta", 2, [2]), ("bn1_running_mean", 4, [2]), ("bn1_running_var", 6, [2]), ("W1", 8, [3, 2, 3, 3]), ("b1", 62, [3]), ("bn_conv_gamma", 65, [3]), ("bn_conv_beta", 68, [3]), ("bn_conv_running_mean", 71, [3]), ("bn_conv_running_var", 74, [3]), ("W2", 77, [12, 6]), ("b2", 149, [6]), ("bn3_gamma", 155, [6]), ("bn3_beta", 161, [6]), ("bn3_running_mean", 167, [6]), ("bn3_running_var", 173, [6]), ("W3", 179, [6, 3]), ("b3", 197, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -63,9 +63,9 @@ public struct BatchNormDropoutNet: Sendable {
     /// batch_norm or dropout); `fit` leaves out an epoch's last short batch.
     public static let trainsOnWholeBatches = true
     static let stateCount = 400
-    static let scoresOffset = 1600
+    static let scoresOffset = 1664
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 496
+    static let scoresOffsetSingle = 560
     static let scratchOffsetSingle = 208
 
     /// The parameters, then the optimizer state (200 scalars).
@@ -324,7 +324,7 @@ public struct BatchNormDropoutNet: Sendable {
 
     /// Scalars of one batch's dropout masks.
     public static let dropoutMaskCount = 132
-    static let masksOffset = 4576
+    static let masksOffset = 4704
 
     /// The dropout masks a training pass draws from stream state `state`: each dropout layer's in layer order,
     /// one value per unit of the batch (in the layout the network holds them: NHWC for an image), 0 for a
@@ -396,8 +396,8 @@ public struct BatchNormDropoutNet: Sendable {
         }
         // bn_conv_statistics: 3 channels over 36 values, momentum 0.2
         for c in 0..<3 {
-            let mean = 0.8 * p[71 + c] + 0.2 * s[1520 + c]
-            let variance = 0.8 * p[74 + c] + 0.2057142857142857 * s[1523 + c]
+            let mean = 0.8 * p[71 + c] + 0.2 * s[1584 + c]
+            let variance = 0.8 * p[74 + c] + 0.2057142857142857 * s[1587 + c]
             guard mean.isFinite, variance.isFinite else { return false }
             largest = max(largest, mean.magnitude, variance.magnitude)
             if store {
@@ -407,8 +407,8 @@ public struct BatchNormDropoutNet: Sendable {
         }
         // bn3_statistics: 6 channels over 4 values, momentum 0.1
         for c in 0..<6 {
-            let mean = 0.9 * p[167 + c] + 0.1 * s[2112 + c]
-            let variance = 0.9 * p[173 + c] + 0.13333333333333333 * s[2118 + c]
+            let mean = 0.9 * p[167 + c] + 0.1 * s[2176 + c]
+            let variance = 0.9 * p[173 + c] + 0.13333333333333333 * s[2182 + c]
             guard mean.isFinite, variance.isFinite else { return false }
             largest = max(largest, mean.magnitude, variance.magnitude)
             if store {
@@ -1304,44 +1304,43 @@ public struct BatchNormDropoutNet: Sendable {
 
     // MARK: Image kernels
 
-    /// im2col: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at column (c·kernelHeight + ky)·
-    /// kernelWidth + kx, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx) of image n, or 0
-    /// where that is padding. Element (c, y, x) of image n is at n·channels·height·width + c·channelStride +
-    /// y·rowStride + x·columnStride.
+    /// im2col with the columns in tap order: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at
+    /// column (ky·kernelWidth + kx)·channels + c, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx)
+    /// of image n, or 0 where that is padding. Element (c, y, x) of image n is at n·channels·height·width +
+    /// y·rowStride + x·channels + c (NHWC, or one channel), so the taps of a window row are one run.
     @inline(__always)
     static func windowsToRows(_ images: UnsafePointer<Scalar>, _ rows: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width, rowLength = channels * kernelHeight * kernelWidth
+        let imageSize = channels * height * width, run = kernelWidth * channels, rowLength = kernelHeight * run
         for n in 0..<batch {
             let image = images + n * imageSize
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
                     let row = rows + ((n * outputHeight + oy) * outputWidth + ox) * rowLength
                     let x0 = ox * strideX - padLeft
-                    for c in 0..<channels {
-                        for ky in 0..<kernelHeight {
-                            let tap = row + (c * kernelHeight + ky) * kernelWidth
-                            let y = oy * strideY - padTop + ky
-                            guard y >= 0 && y < height else {
-                                for kx in 0..<kernelWidth { tap[kx] = 0 }
-                                continue
-                            }
-                            let line = image + c * channelStride + y * rowStride
-                            for kx in 0..<kernelWidth {
-                                let x = x0 + kx
-                                tap[kx] = x >= 0 && x < width ? line[x * columnStride] : 0
-                            }
+                    // The taps kx in first..<last are inside the image: elements first·channels..<last·channels of a window row.
+                    let first = max(0, -x0) * channels, last = max(min(kernelWidth, width - x0), 0) * channels
+                    for ky in 0..<kernelHeight {
+                        let tap = row + ky * run
+                        let y = oy * strideY - padTop + ky
+                        guard y >= 0 && y < height && first < last else {
+                            for i in 0..<run { tap[i] = 0 }
+                            continue
                         }
+                        let line = image + (y * rowStride + x0 * channels + first), to = tap + first
+                        for i in 0..<first { tap[i] = 0 }
+                        for i in 0..<last - first { to[i] = line[i] }
+                        for i in last..<run { tap[i] = 0 }
                     }
                 }
             }
         }
     }
 
-    /// col2im, the adjoint of `windowsToRows`: the images are zeroed, then each element of each row is
-    /// added to the image element `windowsToRows` copies there (elements of the padding are dropped).
+    /// col2im, the adjoint of `windowsToRows`: the images are zeroed, then each window row's run is
+    /// added back to the image row it was copied from (elements of the padding are dropped).
     @inline(__always)
     static func rowsToWindows(_ rows: UnsafePointer<Scalar>, _ images: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width, rowLength = channels * kernelHeight * kernelWidth
+        let imageSize = channels * height * width, run = kernelWidth * channels, rowLength = kernelHeight * run
         for i in 0..<batch * imageSize { images[i] = 0 }
         for n in 0..<batch {
             let image = images + n * imageSize
@@ -1349,19 +1348,14 @@ public struct BatchNormDropoutNet: Sendable {
                 for ox in 0..<outputWidth {
                     let row = rows + ((n * outputHeight + oy) * outputWidth + ox) * rowLength
                     let x0 = ox * strideX - padLeft
-                    for c in 0..<channels {
-                        for ky in 0..<kernelHeight {
-                            let tap = row + (c * kernelHeight + ky) * kernelWidth
-                            let y = oy * strideY - padTop + ky
-                            guard y >= 0 && y < height else {
-                                continue
-                            }
-                            let line = image + c * channelStride + y * rowStride
-                            for kx in 0..<kernelWidth {
-                                let x = x0 + kx
-                                if x >= 0 && x < width { line[x * columnStride] += tap[kx] }
-                            }
-                        }
+                    // The taps kx in first..<last are inside the image: elements first·channels..<last·channels of a window row.
+                    let first = max(0, -x0) * channels, last = max(min(kernelWidth, width - x0), 0) * channels
+                    for ky in 0..<kernelHeight {
+                        let tap = row + ky * run
+                        let y = oy * strideY - padTop + ky
+                        guard y >= 0 && y < height && first < last else { continue }
+                        let line = image + (y * rowStride + x0 * channels + first), from = tap + first
+                        for i in 0..<last - first { line[i] += from[i] }
                     }
                 }
             }
@@ -1633,27 +1627,28 @@ public struct BatchNormDropoutNet: Sendable {
         let W1 = p + 8  // [3×2×3×3]
         let b1 = p + 62  // [3]
         let windows1 = s + 432  // [36×18]
-        let z1_linear = s + 1088  // [36×3]
+        let W1_by_tap = s + 1088  // [3×18]
+        let z1_linear = s + 1152  // [36×3]
         let bn_conv_gamma = p + 65  // [3]
         let bn_conv_beta = p + 68  // [3]
         let bn_conv_running_mean = p + 71  // [3]
         let bn_conv_running_var = p + 74  // [3]
-        let bn_conv_inverse = s + 1200  // [3]
-        let a4 = s + 1216  // [36×3]
-        let pool6 = s + 1328  // [16×3]
-        let flat7 = s + 1376  // [4×12]
+        let bn_conv_inverse = s + 1264  // [3]
+        let a4 = s + 1280  // [36×3]
+        let pool6 = s + 1392  // [16×3]
+        let flat7 = s + 1440  // [4×12]
         let W2 = p + 77  // [12×6]
         let b2 = p + 149  // [6]
-        let z2_linear = s + 1424  // [4×6]
+        let z2_linear = s + 1488  // [4×6]
         let bn3_gamma = p + 155  // [6]
         let bn3_beta = p + 161  // [6]
         let bn3_running_mean = p + 167  // [6]
         let bn3_running_var = p + 173  // [6]
-        let bn3_inverse = s + 1536  // [6]
-        let a9 = s + 1552  // [4×6]
+        let bn3_inverse = s + 1600  // [6]
+        let a9 = s + 1616  // [4×6]
         let W3 = p + 179  // [6×3]
         let b3 = p + 197  // [3]
-        let z3_linear = s + 1584  // [4×3]
+        let z3_linear = s + 1648  // [4×3]
         let z3 = o  // [4×3]
 
         // bn1_nhwc = x from NCHW to NHWC, each channel a column
@@ -1696,8 +1691,17 @@ public struct BatchNormDropoutNet: Sendable {
         // windows1 = im2col(bn1_out): 3×3 windows, stride 2, padding 1/1×1/1, of 4×5×5×2 NHWC, one row per window
         Self.windowsToRows(bn1_out, windows1, 4, 2, 5, 5, 1, 10, 2, 3, 3, 2, 2, 1, 1, 3, 3)
 
-        // z1_linear = windows1 · W1ᵀ, the convolution as a product (NHWC)   [36×18]·[18×3]
-        Self.productDots(windows1, W1, z1_linear, 36, 18, 3)
+        // W1_by_tap = each filter of W1 from [2][3×3] to [3×3][2], the order of the windows' columns
+        for m in 0..<3 {
+            for r in 0..<9 {
+                for c in 0..<2 {
+                    W1_by_tap[m * 18 + (r * 2 + c)] = W1[m * 18 + (c * 9 + r)]
+                }
+            }
+        }
+
+        // z1_linear = windows1 · W1_by_tapᵀ, the convolution as a product (NHWC)   [36×18]·[18×3]
+        Self.productDots(windows1, W1_by_tap, z1_linear, 36, 18, 3)
 
         // bn_conv_variance = bn_conv_running_var + 1e-05
         // bn_conv_deviation = √bn_conv_variance
@@ -1749,8 +1753,8 @@ public struct BatchNormDropoutNet: Sendable {
         }
 
         // z2_linear = flat7 · W2   [4×12]·[12×6]
-        Self.transposeCopy(W2, s + 1456, 12, 6)  // B: [12×6] → [6×12]
-        Self.productDots(flat7, s + 1456, z2_linear, 4, 12, 6)
+        Self.transposeCopy(W2, s + 1520, 12, 6)  // B: [12×6] → [6×12]
+        Self.productDots(flat7, s + 1520, z2_linear, 4, 12, 6)
 
         // bn3_variance = bn3_running_var + 0.001
         // bn3_deviation = √bn3_variance
@@ -1838,15 +1842,15 @@ public struct BatchNormDropoutNet: Sendable {
         let W1 = p + 8  // [3×2×3×3]
         let W2 = p + 77  // [12×6]
         let W3 = p + 179  // [6×3]
-        let z3 = s + 1600  // [4×3]
-        let data_loss = s + 1616  // scalar
-        let W1_squared = s + 1632  // scalar
-        let W2_squared = s + 1648  // scalar
-        let W3_squared = s + 1664  // scalar
-        let loss = s + 1680  // scalar
+        let z3 = s + 1664  // [4×3]
+        let data_loss = s + 1680  // scalar
+        let W1_squared = s + 1696  // scalar
+        let W2_squared = s + 1712  // scalar
+        let W3_squared = s + 1728  // scalar
+        let loss = s + 1744  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 1600)
+        Self.computeScores(p, x, s, s + 1664)
 
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z3_ij − z3_iy + 1.0)
         do {
@@ -1916,27 +1920,28 @@ public struct BatchNormDropoutNet: Sendable {
         let W1 = p + 8  // [3×2×3×3]
         let b1 = p + 62  // [3]
         let windows1 = s + 144  // [9×18]
-        let z1_linear = s + 320  // [9×3]
+        let W1_by_tap = s + 320  // [3×18]
+        let z1_linear = s + 384  // [9×3]
         let bn_conv_gamma = p + 65  // [3]
         let bn_conv_beta = p + 68  // [3]
         let bn_conv_running_mean = p + 71  // [3]
         let bn_conv_running_var = p + 74  // [3]
-        let bn_conv_inverse = s + 352  // [3]
-        let a4 = s + 368  // [9×3]
-        let pool6 = s + 400  // [4×3]
-        let flat7 = s + 416  // [1×12]
+        let bn_conv_inverse = s + 416  // [3]
+        let a4 = s + 432  // [9×3]
+        let pool6 = s + 464  // [4×3]
+        let flat7 = s + 480  // [1×12]
         let W2 = p + 77  // [12×6]
         let b2 = p + 149  // [6]
-        let z2_linear = s + 432  // [1×6]
+        let z2_linear = s + 496  // [1×6]
         let bn3_gamma = p + 155  // [6]
         let bn3_beta = p + 161  // [6]
         let bn3_running_mean = p + 167  // [6]
         let bn3_running_var = p + 173  // [6]
-        let bn3_inverse = s + 448  // [6]
-        let a9 = s + 464  // [1×6]
+        let bn3_inverse = s + 512  // [6]
+        let a9 = s + 528  // [1×6]
         let W3 = p + 179  // [6×3]
         let b3 = p + 197  // [3]
-        let z3_linear = s + 480  // [1×3]
+        let z3_linear = s + 544  // [1×3]
         let z3 = o  // [1×3]
 
         // bn1_nhwc = x from NCHW to NHWC, each channel a column
@@ -1977,8 +1982,17 @@ public struct BatchNormDropoutNet: Sendable {
         // windows1 = im2col(bn1_out): 3×3 windows, stride 2, padding 1/1×1/1, of 1×5×5×2 NHWC, one row per window
         Self.windowsToRows(bn1_out, windows1, 1, 2, 5, 5, 1, 10, 2, 3, 3, 2, 2, 1, 1, 3, 3)
 
-        // z1_linear = windows1 · W1ᵀ, the convolution as a product (NHWC)   [9×18]·[18×3]
-        Self.productDots(windows1, W1, z1_linear, 9, 18, 3)
+        // W1_by_tap = each filter of W1 from [2][3×3] to [3×3][2], the order of the windows' columns
+        for m in 0..<3 {
+            for r in 0..<9 {
+                for c in 0..<2 {
+                    W1_by_tap[m * 18 + (r * 2 + c)] = W1[m * 18 + (c * 9 + r)]
+                }
+            }
+        }
+
+        // z1_linear = windows1 · W1_by_tapᵀ, the convolution as a product (NHWC)   [9×18]·[18×3]
+        Self.productDots(windows1, W1_by_tap, z1_linear, 9, 18, 3)
 
         // bn_conv_variance = bn_conv_running_var + 1e-05
         // bn_conv_deviation = √bn_conv_variance
@@ -2149,15 +2163,15 @@ public struct BatchNormDropoutNet: Sendable {
         let W1 = p + 8  // [3×2×3×3]
         let W2 = p + 77  // [12×6]
         let W3 = p + 179  // [6×3]
-        let z3 = s + 496  // [1×3]
-        let data_loss = s + 512  // scalar
-        let W1_squared = s + 528  // scalar
-        let W2_squared = s + 544  // scalar
-        let W3_squared = s + 560  // scalar
-        let loss = s + 576  // scalar
+        let z3 = s + 560  // [1×3]
+        let data_loss = s + 576  // scalar
+        let W1_squared = s + 592  // scalar
+        let W2_squared = s + 608  // scalar
+        let W3_squared = s + 624  // scalar
+        let loss = s + 640  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s, s + 496)
+        Self.computeScoresSingle(p, x, s, s + 560)
 
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z3_ij − z3_iy + 1.0)
         do {
@@ -2226,31 +2240,32 @@ public struct BatchNormDropoutNet: Sendable {
         let W1 = p + 8  // [3×2×3×3]
         let b1 = p + 62  // [3]
         let windows1 = s + 640  // [36×18]
-        let z1_linear = s + 1296  // [36×3]
-        let z1 = s + 1408  // [36×3]
+        let W1_by_tap = s + 1296  // [3×18]
+        let z1_linear = s + 1360  // [36×3]
+        let z1 = s + 1472  // [36×3]
         let bn_conv_gamma = p + 65  // [3]
         let bn_conv_beta = p + 68  // [3]
-        let bn_conv_statistics = s + 1520  // [2×3]
-        let bn_conv_normalized = s + 1536  // [36×3]
-        let a4 = s + 1648  // [36×3]
+        let bn_conv_statistics = s + 1584  // [2×3]
+        let bn_conv_normalized = s + 1600  // [36×3]
+        let a4 = s + 1712  // [36×3]
         let dropout1_mask = m + 0  // [36×3]
-        let dropout1 = s + 1760  // [36×3]
-        let pool6 = s + 1872  // [16×3]
-        let flat7 = s + 1920  // [4×12]
+        let dropout1 = s + 1824  // [36×3]
+        let pool6 = s + 1936  // [16×3]
+        let flat7 = s + 1984  // [4×12]
         let W2 = p + 77  // [12×6]
         let b2 = p + 149  // [6]
-        let z2_linear = s + 1968  // [4×6]
-        let z2 = s + 2080  // [4×6]
+        let z2_linear = s + 2032  // [4×6]
+        let z2 = s + 2144  // [4×6]
         let bn3_gamma = p + 155  // [6]
         let bn3_beta = p + 161  // [6]
-        let bn3_statistics = s + 2112  // [2×6]
-        let bn3_normalized = s + 2128  // [4×6]
-        let a9 = s + 2160  // [4×6]
+        let bn3_statistics = s + 2176  // [2×6]
+        let bn3_normalized = s + 2192  // [4×6]
+        let a9 = s + 2224  // [4×6]
         let dropout2_mask = m + 108  // [4×6]
-        let dropout2 = s + 2192  // [4×6]
+        let dropout2 = s + 2256  // [4×6]
         let W3 = p + 179  // [6×3]
         let b3 = p + 197  // [3]
-        let z3_linear = s + 2224  // [4×3]
+        let z3_linear = s + 2288  // [4×3]
         let z3 = o  // [4×3]
 
         // bn1_nhwc = x from NCHW to NHWC, each channel a column
@@ -2281,8 +2296,17 @@ public struct BatchNormDropoutNet: Sendable {
         // windows1 = im2col(bn1_out): 3×3 windows, stride 2, padding 1/1×1/1, of 4×5×5×2 NHWC, one row per window
         Self.windowsToRows(bn1_out, windows1, 4, 2, 5, 5, 1, 10, 2, 3, 3, 2, 2, 1, 1, 3, 3)
 
-        // z1_linear = windows1 · W1ᵀ, the convolution as a product (NHWC)   [36×18]·[18×3]
-        Self.productDots(windows1, W1, z1_linear, 36, 18, 3)
+        // W1_by_tap = each filter of W1 from [2][3×3] to [3×3][2], the order of the windows' columns
+        for m in 0..<3 {
+            for r in 0..<9 {
+                for c in 0..<2 {
+                    W1_by_tap[m * 18 + (r * 2 + c)] = W1[m * 18 + (c * 9 + r)]
+                }
+            }
+        }
+
+        // z1_linear = windows1 · W1_by_tapᵀ, the convolution as a product (NHWC)   [36×18]·[18×3]
+        Self.productDots(windows1, W1_by_tap, z1_linear, 36, 18, 3)
 
         // z1 = z1_linear + b1   (bias added to every position)
         for r in 0..<36 {
@@ -2328,8 +2352,8 @@ public struct BatchNormDropoutNet: Sendable {
         }
 
         // z2_linear = flat7 · W2   [4×12]·[12×6]
-        Self.transposeCopy(W2, s + 2000, 12, 6)  // B: [12×6] → [6×12]
-        Self.productDots(flat7, s + 2000, z2_linear, 4, 12, 6)
+        Self.transposeCopy(W2, s + 2064, 12, 6)  // B: [12×6] → [6×12]
+        Self.productDots(flat7, s + 2064, z2_linear, 4, 12, 6)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<4 {
@@ -2396,15 +2420,15 @@ public struct BatchNormDropoutNet: Sendable {
         let W1 = p + 8  // [3×2×3×3]
         let W2 = p + 77  // [12×6]
         let W3 = p + 179  // [6×3]
-        let z3 = s + 2240  // [4×3]
-        let data_loss = s + 2256  // scalar
-        let W1_squared = s + 2272  // scalar
-        let W2_squared = s + 2288  // scalar
-        let W3_squared = s + 2304  // scalar
-        let loss = s + 2320  // scalar
+        let z3 = s + 2304  // [4×3]
+        let data_loss = s + 2320  // scalar
+        let W1_squared = s + 2336  // scalar
+        let W2_squared = s + 2352  // scalar
+        let W3_squared = s + 2368  // scalar
+        let loss = s + 2384  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresTraining(p, x, m, s, s + 2240)
+        Self.computeScoresTraining(p, x, m, s, s + 2304)
 
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z3_ij − z3_iy + 1.0)
         do {
@@ -2467,55 +2491,57 @@ public struct BatchNormDropoutNet: Sendable {
         let bn1_normalized = s + 224  // [100×2]
         let W1 = p + 8  // [3×2×3×3]
         let windows1 = s + 640  // [36×18]
-        let z1 = s + 1408  // [36×3]
+        let W1_by_tap = s + 1296  // [3×18]
+        let z1 = s + 1472  // [36×3]
         let bn_conv_gamma = p + 65  // [3]
-        let bn_conv_statistics = s + 1520  // [2×3]
-        let bn_conv_normalized = s + 1536  // [36×3]
-        let a4 = s + 1648  // [36×3]
+        let bn_conv_statistics = s + 1584  // [2×3]
+        let bn_conv_normalized = s + 1600  // [36×3]
+        let a4 = s + 1712  // [36×3]
         let dropout1_mask = m + 0  // [36×3]
-        let flat7 = s + 1920  // [4×12]
+        let flat7 = s + 1984  // [4×12]
         let W2 = p + 77  // [12×6]
-        let z2 = s + 2080  // [4×6]
+        let z2 = s + 2144  // [4×6]
         let bn3_gamma = p + 155  // [6]
-        let bn3_statistics = s + 2112  // [2×6]
-        let bn3_normalized = s + 2128  // [4×6]
-        let a9 = s + 2160  // [4×6]
+        let bn3_statistics = s + 2176  // [2×6]
+        let bn3_normalized = s + 2192  // [4×6]
+        let a9 = s + 2224  // [4×6]
         let dropout2_mask = m + 108  // [4×6]
-        let dropout2 = s + 2192  // [4×6]
+        let dropout2 = s + 2256  // [4×6]
         let W3 = p + 179  // [6×3]
-        let z3 = s + 2240  // [4×3]
-        let data_loss = s + 2256  // scalar
-        let W1_squared = s + 2272  // scalar
-        let W2_squared = s + 2288  // scalar
-        let W3_squared = s + 2304  // scalar
-        let loss = s + 2320  // scalar
-        let dz3 = s + 2336  // [4×3]
+        let z3 = s + 2304  // [4×3]
+        let data_loss = s + 2320  // scalar
+        let W1_squared = s + 2336  // scalar
+        let W2_squared = s + 2352  // scalar
+        let W3_squared = s + 2368  // scalar
+        let loss = s + 2384  // scalar
+        let dz3 = s + 2400  // [4×3]
         let dz3_sum = g + 197  // [3]
-        let ddropout2 = s + 2352  // [4×6]
-        let dW3_via_z3_linear = s + 2384  // [6×3]
-        let dbn3_out = s + 2416  // [4×6]
+        let ddropout2 = s + 2416  // [4×6]
+        let dW3_via_z3_linear = s + 2448  // [6×3]
+        let dbn3_out = s + 2480  // [4×6]
         let dbn3_out_sum = g + 161  // [6]
-        let dbn3_normalized = s + 2448  // [4×6]
-        let dbn3_gamma = s + 2480  // [4×6]
+        let dbn3_normalized = s + 2512  // [4×6]
+        let dbn3_gamma = s + 2544  // [4×6]
         let dbn3_gamma_sum = g + 155  // [6]
-        let dz2_via_bn3_normalized = s + 2512  // [4×6]
+        let dz2_via_bn3_normalized = s + 2576  // [4×6]
         let dz2_via_bn3_normalized_sum = g + 149  // [6]
-        let dflat7 = s + 2544  // [4×12]
-        let dW2_via_z2_linear = s + 2672  // [12×6]
-        let dpool6 = s + 2832  // [16×3]
-        let ddropout1 = s + 2880  // [36×3]
-        let dbn_conv_out = s + 2992  // [36×3]
+        let dflat7 = s + 2608  // [4×12]
+        let dW2_via_z2_linear = s + 2736  // [12×6]
+        let dpool6 = s + 2896  // [16×3]
+        let ddropout1 = s + 2944  // [36×3]
+        let dbn_conv_out = s + 3056  // [36×3]
         let dbn_conv_out_sum = g + 68  // [3]
-        let dbn_conv_normalized = s + 3104  // [36×3]
-        let dbn_conv_gamma = s + 3216  // [36×3]
+        let dbn_conv_normalized = s + 3168  // [36×3]
+        let dbn_conv_gamma = s + 3280  // [36×3]
         let dbn_conv_gamma_sum = g + 65  // [3]
-        let dz1_via_bn_conv_normalized = s + 3328  // [36×3]
+        let dz1_via_bn_conv_normalized = s + 3392  // [36×3]
         let dz1_via_bn_conv_normalized_sum = g + 62  // [3]
-        let dwindows1 = s + 3440  // [36×18]
-        let dW1_via_z1_linear = s + 4096  // [3×2×3×3]
-        let dbn1_out = s + 4160  // [100×2]
+        let dwindows1 = s + 3504  // [36×18]
+        let dW1_by_tap = s + 4160  // [3×18]
+        let dW1_via_W1_by_tap = s + 4224  // [3×2×3×3]
+        let dbn1_out = s + 4288  // [100×2]
         let dbn1_out_sum = g + 2  // [2]
-        let dbn1_gamma = s + 4368  // [100×2]
+        let dbn1_gamma = s + 4496  // [100×2]
         let dbn1_gamma_sum = g + 0  // [2]
         let dbn1_running_mean = g + 4  // [2]
         let dbn1_running_var = g + 6  // [2]
@@ -2528,7 +2554,7 @@ public struct BatchNormDropoutNet: Sendable {
         let dW3 = g + 179  // [6×3]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresTraining(p, x, m, s, s + 2240)
+        Self.computeScoresTraining(p, x, m, s, s + 2304)
 
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z3_ij − z3_iy + 1.0)
         do {
@@ -2688,12 +2714,12 @@ public struct BatchNormDropoutNet: Sendable {
         }
 
         // dL/dflat7 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 2592, 12, 6)  // Bᵀ: [12×6] → [6×12]
-        Self.productRows(dz2_via_bn3_normalized, 6, 1, s + 2592, dflat7, 4, 6, 12)
+        Self.transposeCopy(W2, s + 2656, 12, 6)  // Bᵀ: [12×6] → [6×12]
+        Self.productRows(dz2_via_bn3_normalized, 6, 1, s + 2656, dflat7, 4, 6, 12)
 
         // dL/dW2 = flat7ᵀ · dL/dz2
-        Self.productRows(dz2_via_bn3_normalized, 1, 6, flat7, s + 2752, 6, 4, 12)  // Cᵀ [6×12]
-        Self.transposeCopy(s + 2752, dW2_via_z2_linear, 6, 12)
+        Self.productRows(dz2_via_bn3_normalized, 1, 6, flat7, s + 2816, 6, 4, 12)  // Cᵀ [6×12]
+        Self.transposeCopy(s + 2816, dW2_via_z2_linear, 6, 12)
 
         // dL/dpool6 = (dL/dflat7)ᵀ
         for m in 0..<4 {
@@ -2762,11 +2788,20 @@ public struct BatchNormDropoutNet: Sendable {
             }
         }
 
-        // dL/dwindows1 = dL/dz1 · W1
-        Self.productRows(dz1_via_bn_conv_normalized, 3, 1, W1, dwindows1, 36, 3, 18)
+        // dL/dwindows1 = dL/dz1 · W1_by_tap
+        Self.productRows(dz1_via_bn_conv_normalized, 3, 1, W1_by_tap, dwindows1, 36, 3, 18)
 
-        // dL/dW1 = (dL/dz1)ᵀ · windows1
-        Self.productRows(dz1_via_bn_conv_normalized, 1, 3, windows1, dW1_via_z1_linear, 3, 36, 18)
+        // dL/dW1_by_tap = (dL/dz1)ᵀ · windows1
+        Self.productRows(dz1_via_bn_conv_normalized, 1, 3, windows1, dW1_by_tap, 3, 36, 18)
+
+        // dL/dW1 = (dL/dW1_by_tap)ᵀ
+        for m in 0..<3 {
+            for r in 0..<2 {
+                for c in 0..<9 {
+                    dW1_via_W1_by_tap[m * 18 + (r * 9 + c)] = dW1_by_tap[m * 18 + (c * 2 + r)]
+                }
+            }
+        }
 
         // dL/dbn1_out = col2im(dL/dwindows1): each input element collects the gradients of its copies
         Self.rowsToWindows(dwindows1, dbn1_out, 4, 2, 5, 5, 1, 10, 2, 3, 3, 2, 2, 1, 1, 3, 3)
@@ -2807,10 +2842,10 @@ public struct BatchNormDropoutNet: Sendable {
         }
 
         // dL/dW1 = 2·W1 · 0.01   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
-        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
+        // dL/dW1 += dW1_via_W1_by_tap   (W1 is used 2 times: adjoints add)
         for i in 0..<54 {
             let dW1_via_W1_squared: Scalar = W1[i] * 0.02
-            dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
+            dW1[i] = dW1_via_W1_squared + dW1_via_W1_by_tap[i]
         }
 
         // dL/dbn_conv_running_mean = 0   (L does not depend on bn_conv_running_mean)

@@ -40,17 +40,17 @@ public struct ConvFloatNet: Sendable {
     public static let outputCount = 10
     /// Length of the flat parameter vector.
     public static let parameterCount = 1898
-    /// Scalars a `Workspace` holds: the gradient, then 81864 of scratch (from a 64-byte boundary).
-    public static let workspaceCount = 83762
+    /// Scalars a `Workspace` holds: the gradient, then 84168 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 86066
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("conv1_W", 0, [8, 1, 3, 3]), ("conv1_b", 72, [8]), ("conv2_W", 80, [16, 8, 3, 3]), ("conv2_b", 1232, [16]), ("fc_W", 1248, [64, 10]), ("fc_b", 1888, [10])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("conv1.W", "conv1.weight"), ("conv1.b", "conv1.bias"), ("conv2.W", "conv2.weight"), ("conv2.b", "conv2.bias"), ("fc.W", "fc.weight"), ("fc.b", "fc.bias")]
     static let stateCount = 5696
-    static let scoresOffset = 44736
+    static let scoresOffset = 45888
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 6704
+    static let scoresOffsetSingle = 7856
     static let scratchOffsetSingle = 1904
 
     /// The parameters, then the optimizer state (3798 scalars).
@@ -1179,44 +1179,43 @@ public struct ConvFloatNet: Sendable {
 
     // MARK: Image kernels
 
-    /// im2col: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at column (c·kernelHeight + ky)·
-    /// kernelWidth + kx, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx) of image n, or 0
-    /// where that is padding. Element (c, y, x) of image n is at n·channels·height·width + c·channelStride +
-    /// y·rowStride + x·columnStride.
+    /// im2col with the columns in tap order: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at
+    /// column (ky·kernelWidth + kx)·channels + c, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx)
+    /// of image n, or 0 where that is padding. Element (c, y, x) of image n is at n·channels·height·width +
+    /// y·rowStride + x·channels + c (NHWC, or one channel), so the taps of a window row are one run.
     @inline(__always)
     static func windowsToRows(_ images: UnsafePointer<Scalar>, _ rows: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width, rowLength = channels * kernelHeight * kernelWidth
+        let imageSize = channels * height * width, run = kernelWidth * channels, rowLength = kernelHeight * run
         for n in 0..<batch {
             let image = images + n * imageSize
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
                     let row = rows + ((n * outputHeight + oy) * outputWidth + ox) * rowLength
                     let x0 = ox * strideX - padLeft
-                    for c in 0..<channels {
-                        for ky in 0..<kernelHeight {
-                            let tap = row + (c * kernelHeight + ky) * kernelWidth
-                            let y = oy * strideY - padTop + ky
-                            guard y >= 0 && y < height else {
-                                for kx in 0..<kernelWidth { tap[kx] = 0 }
-                                continue
-                            }
-                            let line = image + c * channelStride + y * rowStride
-                            for kx in 0..<kernelWidth {
-                                let x = x0 + kx
-                                tap[kx] = x >= 0 && x < width ? line[x * columnStride] : 0
-                            }
+                    // The taps kx in first..<last are inside the image: elements first·channels..<last·channels of a window row.
+                    let first = max(0, -x0) * channels, last = max(min(kernelWidth, width - x0), 0) * channels
+                    for ky in 0..<kernelHeight {
+                        let tap = row + ky * run
+                        let y = oy * strideY - padTop + ky
+                        guard y >= 0 && y < height && first < last else {
+                            for i in 0..<run { tap[i] = 0 }
+                            continue
                         }
+                        let line = image + (y * rowStride + x0 * channels + first), to = tap + first
+                        for i in 0..<first { tap[i] = 0 }
+                        for i in 0..<last - first { to[i] = line[i] }
+                        for i in last..<run { tap[i] = 0 }
                     }
                 }
             }
         }
     }
 
-    /// col2im, the adjoint of `windowsToRows`: the images are zeroed, then each element of each row is
-    /// added to the image element `windowsToRows` copies there (elements of the padding are dropped).
+    /// col2im, the adjoint of `windowsToRows`: the images are zeroed, then each window row's run is
+    /// added back to the image row it was copied from (elements of the padding are dropped).
     @inline(__always)
     static func rowsToWindows(_ rows: UnsafePointer<Scalar>, _ images: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width, rowLength = channels * kernelHeight * kernelWidth
+        let imageSize = channels * height * width, run = kernelWidth * channels, rowLength = kernelHeight * run
         for i in 0..<batch * imageSize { images[i] = 0 }
         for n in 0..<batch {
             let image = images + n * imageSize
@@ -1224,47 +1223,38 @@ public struct ConvFloatNet: Sendable {
                 for ox in 0..<outputWidth {
                     let row = rows + ((n * outputHeight + oy) * outputWidth + ox) * rowLength
                     let x0 = ox * strideX - padLeft
-                    for c in 0..<channels {
-                        for ky in 0..<kernelHeight {
-                            let tap = row + (c * kernelHeight + ky) * kernelWidth
-                            let y = oy * strideY - padTop + ky
-                            guard y >= 0 && y < height else {
-                                continue
-                            }
-                            let line = image + c * channelStride + y * rowStride
-                            for kx in 0..<kernelWidth {
-                                let x = x0 + kx
-                                if x >= 0 && x < width { line[x * columnStride] += tap[kx] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Max pooling into NHWC: element position·channels + c of `pooled` is the maximum of channel c over
-    /// the window (a NaN propagates); padding is never the maximum.
-    @inline(__always)
-    static func maxPool(_ images: UnsafePointer<Scalar>, _ pooled: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width
-        for n in 0..<batch {
-            let base = n * imageSize
-            for oy in 0..<outputHeight {
-                for ox in 0..<outputWidth {
-                    let position = (n * outputHeight + oy) * outputWidth + ox
-                    let out = pooled + position * channels
-                    for c in 0..<channels { out[c] = -.infinity }
+                    // The taps kx in first..<last are inside the image: elements first·channels..<last·channels of a window row.
+                    let first = max(0, -x0) * channels, last = max(min(kernelWidth, width - x0), 0) * channels
                     for ky in 0..<kernelHeight {
+                        let tap = row + ky * run
                         let y = oy * strideY - padTop + ky
-                        if y < 0 || y >= height { continue }
-                        for kx in 0..<kernelWidth {
-                            let x = ox * strideX - padLeft + kx
-                            if x < 0 || x >= width { continue }
-                            let at = images + base + y * rowStride + x * columnStride
+                        guard y >= 0 && y < height && first < last else { continue }
+                        let line = image + (y * rowStride + x0 * channels + first), from = tap + first
+                        for i in 0..<last - first { line[i] += from[i] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Max pooling into NHWC of windows that tile the image (stride = size, no padding): element position·channels + c
+    /// of `pooled` is the maximum of channel c over the window (a NaN propagates).
+    @inline(__always)
+    static func maxPoolTiles(_ images: UnsafePointer<Scalar>, _ pooled: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
+        let imageSize = channels * height * width, run = kernelWidth * channels
+        for n in 0..<batch {
+            for oy in 0..<outputHeight {
+                for ox in 0..<outputWidth {
+                    let position = (n * outputHeight + oy) * outputWidth + ox
+                    let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                    let out = pooled + position * channels, first = images + corner
+                    for c in 0..<channels { out[c] = first[c] }
+                    for ky in 0..<kernelHeight {
+                        for kx in (ky == 0 ? 1 : 0)..<kernelWidth {
+                            let tap = first + ky * rowStride + kx * channels
                             for c in 0..<channels {
-                                let v = at[c * channelStride]
-                                if v > out[c] || v.isNaN { out[c] = v }
+                                let v = tap[c]
+                                out[c] = v > out[c] || v.isNaN ? v : out[c]
                             }
                         }
                     }
@@ -1273,30 +1263,31 @@ public struct ConvFloatNet: Sendable {
         }
     }
 
-    /// The gradient of `maxPool`: zeroes `gradient`, then adds each element of `upstream` at its window's
-    /// first maximum in row-major order (the element `maxPool` took).
+    /// The gradient of `maxPoolTiles`: in each window, each channel's upstream element goes to the first maximum in
+    /// row-major order (a NaN wins) and the window's other elements get 0; elements no window reads get 0.
     @inline(__always)
-    static func maxPoolGradient(_ images: UnsafePointer<Scalar>, _ upstream: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width
-        for i in 0..<batch * imageSize { gradient[i] = 0 }
+    static func maxPoolTilesGradient(_ images: UnsafePointer<Scalar>, _ upstream: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
+        let imageSize = channels * height * width, run = kernelWidth * channels
+        if outputHeight * kernelHeight < height || outputWidth * kernelWidth < width {
+            for i in 0..<batch * imageSize { gradient[i] = 0 }
+        }
         for n in 0..<batch {
-            let base = n * imageSize
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
                     let position = (n * outputHeight + oy) * outputWidth + ox
+                    let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                    let from = upstream + position * channels
                     for c in 0..<channels {
-                        var best = -Scalar.infinity, taken = -1
+                        var best = images[corner + c], taken = corner + c
                         for ky in 0..<kernelHeight {
-                            let y = oy * strideY - padTop + ky
-                            if y < 0 || y >= height { continue }
+                            let line = corner + ky * rowStride + c
                             for kx in 0..<kernelWidth {
-                                let x = ox * strideX - padLeft + kx
-                                if x < 0 || x >= width { continue }
-                                let i = base + c * channelStride + y * rowStride + x * columnStride
-                                if taken < 0 || images[i] > best || (images[i].isNaN && !best.isNaN) { (best, taken) = (images[i], i) }
+                                let i = line + kx * channels, v = images[i]
+                                if v > best || (v.isNaN && !best.isNaN) { (best, taken) = (v, i) }
+                                gradient[i] = 0
                             }
                         }
-                        gradient[taken] += upstream[position * channels + c]
+                        gradient[taken] = from[c]
                     }
                 }
             }
@@ -1436,13 +1427,14 @@ public struct ConvFloatNet: Sendable {
         let conv2_W = p + 80  // [16×8×3×3]
         let conv2_b = p + 1232  // [16]
         let conv2_windows2 = s + 21680  // [200×72]
-        let conv2_z2_linear = s + 36080  // [200×16]
-        let conv2_h2 = s + 40432  // [200×16]
-        let pool4 = s + 43632  // [32×16]
-        let flat5 = s + 44144  // [8×64]
+        let conv2_W_by_tap = s + 36080  // [16×72]
+        let conv2_z2_linear = s + 37232  // [200×16]
+        let conv2_h2 = s + 41584  // [200×16]
+        let pool4 = s + 44784  // [32×16]
+        let flat5 = s + 45296  // [8×64]
         let fc_W = p + 1248  // [64×10]
         let fc_b = p + 1888  // [10]
-        let fc_z3_linear = s + 44656  // [8×10]
+        let fc_z3_linear = s + 45808  // [8×10]
         let fc_z3 = o  // [8×10]
 
         // conv1_windows1 = im2col(x): 3×3 windows, stride 1, of 8×1×12×12 NCHW, one row per window
@@ -1463,14 +1455,23 @@ public struct ConvFloatNet: Sendable {
         }
 
         // pool2 = max of conv1_h1 over 2×2 windows, stride 2, of 8×10×10×8 NHWC
-        Self.maxPool(conv1_h1, pool2, 8, 8, 10, 10, 1, 80, 8, 2, 2, 2, 2, 0, 0, 5, 5)
+        Self.maxPoolTiles(conv1_h1, pool2, 8, 8, 10, 10, 1, 80, 8, 2, 2, 2, 2, 0, 0, 5, 5)
 
         // conv2_windows2 = im2col(pool2): 3×3 windows, stride 1, padding 1/1×1/1, of 8×5×5×8 NHWC, one row per window
         Self.windowsToRows(pool2, conv2_windows2, 8, 8, 5, 5, 1, 40, 8, 3, 3, 1, 1, 1, 1, 5, 5)
 
-        // conv2_z2_linear = conv2_windows2 · conv2_Wᵀ, the convolution as a product (NHWC)   [200×72]·[72×16]
-        Self.transposeCopy(conv2_W, s + 39280, 16, 72)  // Bᵀ: [16×72] → [72×16]
-        Self.productRows(conv2_windows2, 72, 1, s + 39280, conv2_z2_linear, 200, 72, 16)
+        // conv2_W_by_tap = each filter of conv2_W from [8][3×3] to [3×3][8], the order of the windows' columns
+        for m in 0..<16 {
+            for r in 0..<9 {
+                for c in 0..<8 {
+                    conv2_W_by_tap[m * 72 + (r * 8 + c)] = conv2_W[m * 72 + (c * 9 + r)]
+                }
+            }
+        }
+
+        // conv2_z2_linear = conv2_windows2 · conv2_W_by_tapᵀ, the convolution as a product (NHWC)   [200×72]·[72×16]
+        Self.transposeCopy(conv2_W_by_tap, s + 40432, 16, 72)  // Bᵀ: [16×72] → [72×16]
+        Self.productRows(conv2_windows2, 72, 1, s + 40432, conv2_z2_linear, 200, 72, 16)
 
         // conv2_z2 = conv2_z2_linear + conv2_b   (bias added to every position)
         // conv2_h2 = relu(conv2_z2)
@@ -1509,11 +1510,11 @@ public struct ConvFloatNet: Sendable {
     /// Forward pass and loss of 8 examples.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let fc_z3 = s + 44736  // [8×10]
-        let loss = s + 44816  // scalar
+        let fc_z3 = s + 45888  // [8×10]
+        let loss = s + 45968  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 44736)
+        Self.computeScores(p, x, s, s + 45888)
 
         // loss = mean over the batch of −log softmax(fc_z3)[y]
         do {
@@ -1541,31 +1542,32 @@ public struct ConvFloatNet: Sendable {
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let conv1_windows1 = s + 0  // [800×9]
         let conv1_h1 = s + 13680  // [800×8]
-        let conv2_W = p + 80  // [16×8×3×3]
         let conv2_windows2 = s + 21680  // [200×72]
-        let conv2_h2 = s + 40432  // [200×16]
-        let flat5 = s + 44144  // [8×64]
+        let conv2_W_by_tap = s + 36080  // [16×72]
+        let conv2_h2 = s + 41584  // [200×16]
+        let flat5 = s + 45296  // [8×64]
         let fc_W = p + 1248  // [64×10]
-        let fc_z3 = s + 44736  // [8×10]
-        let loss = s + 44816  // scalar
-        let dfc_z3 = s + 44832  // [8×10]
+        let fc_z3 = s + 45888  // [8×10]
+        let loss = s + 45968  // scalar
+        let dfc_z3 = s + 45984  // [8×10]
         let dfc_z3_sum = g + 1888  // [10]
-        let dflat5 = s + 44912  // [8×64]
+        let dflat5 = s + 46064  // [8×64]
         let dfc_W = g + 1248  // [64×10]
-        let dpool4 = s + 46064  // [32×16]
-        let dconv2_h2 = s + 46576  // [200×16]
-        let dconv2_z2 = s + 49776  // [200×16]
+        let dpool4 = s + 47216  // [32×16]
+        let dconv2_h2 = s + 47728  // [200×16]
+        let dconv2_z2 = s + 50928  // [200×16]
         let dconv2_z2_sum = g + 1232  // [16]
-        let dconv2_windows2 = s + 52976  // [200×72]
+        let dconv2_windows2 = s + 54128  // [200×72]
+        let dconv2_W_by_tap = s + 68528  // [16×72]
         let dconv2_W = g + 80  // [16×8×3×3]
-        let dpool2 = s + 67376  // [200×8]
-        let dconv1_h1 = s + 68976  // [800×8]
-        let dconv1_z1 = s + 75376  // [800×8]
+        let dpool2 = s + 69680  // [200×8]
+        let dconv1_h1 = s + 71280  // [800×8]
+        let dconv1_z1 = s + 77680  // [800×8]
         let dconv1_z1_sum = g + 72  // [8]
         let dconv1_W = g + 0  // [8×1×3×3]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 44736)
+        Self.computeScores(p, x, s, s + 45888)
 
         // loss = mean over the batch of −log softmax(fc_z3)[y]
         // dL/dfc_z3 = (softmax(fc_z3) − onehot(y)) / N   (computed in the same pass)
@@ -1604,8 +1606,8 @@ public struct ConvFloatNet: Sendable {
         Self.sumRows(dfc_z3, dfc_z3_sum, 8, 10)
 
         // dL/dflat5 = dL/dfc_z3 · fc_Wᵀ
-        Self.transposeCopy(fc_W, s + 45424, 64, 10)  // Bᵀ: [64×10] → [10×64]
-        Self.productRows(dfc_z3, 10, 1, s + 45424, dflat5, 8, 10, 64)
+        Self.transposeCopy(fc_W, s + 46576, 64, 10)  // Bᵀ: [64×10] → [10×64]
+        Self.productRows(dfc_z3, 10, 1, s + 46576, dflat5, 8, 10, 64)
 
         // dL/dfc_W = flat5ᵀ · dL/dfc_z3
         Self.productRows(flat5, 1, 64, dfc_z3, dfc_W, 64, 8, 10)
@@ -1632,17 +1634,26 @@ public struct ConvFloatNet: Sendable {
         // dL/dconv2_b = Σ over rows of dconv2_z2   (conv2_b was broadcast)
         Self.sumRows(dconv2_z2, dconv2_z2_sum, 200, 16)
 
-        // dL/dconv2_windows2 = dL/dconv2_z2 · conv2_W
-        Self.productRows(dconv2_z2, 16, 1, conv2_W, dconv2_windows2, 200, 16, 72)
+        // dL/dconv2_windows2 = dL/dconv2_z2 · conv2_W_by_tap
+        Self.productRows(dconv2_z2, 16, 1, conv2_W_by_tap, dconv2_windows2, 200, 16, 72)
 
-        // dL/dconv2_W = (dL/dconv2_z2)ᵀ · conv2_windows2
-        Self.productRows(dconv2_z2, 1, 16, conv2_windows2, dconv2_W, 16, 200, 72)
+        // dL/dconv2_W_by_tap = (dL/dconv2_z2)ᵀ · conv2_windows2
+        Self.productRows(dconv2_z2, 1, 16, conv2_windows2, dconv2_W_by_tap, 16, 200, 72)
+
+        // dL/dconv2_W = (dL/dconv2_W_by_tap)ᵀ
+        for m in 0..<16 {
+            for r in 0..<8 {
+                for c in 0..<9 {
+                    dconv2_W[m * 72 + (r * 9 + c)] = dconv2_W_by_tap[m * 72 + (c * 8 + r)]
+                }
+            }
+        }
 
         // dL/dpool2 = col2im(dL/dconv2_windows2): each input element collects the gradients of its copies
         Self.rowsToWindows(dconv2_windows2, dpool2, 8, 8, 5, 5, 1, 40, 8, 3, 3, 1, 1, 1, 1, 5, 5)
 
         // dL/dconv1_h1 = dL/dpool2 routed to each window's first maximum
-        Self.maxPoolGradient(conv1_h1, dpool2, dconv1_h1, 8, 8, 10, 10, 1, 80, 8, 2, 2, 2, 2, 0, 0, 5, 5)
+        Self.maxPoolTilesGradient(conv1_h1, dpool2, dconv1_h1, 8, 8, 10, 10, 1, 80, 8, 2, 2, 2, 2, 0, 0, 5, 5)
 
         // 1 where conv1_z1 > 0, that is where conv1_h1 > 0
         // dL/dconv1_z1 = dL/dconv1_h1 · 1[conv1_z1 > 0]   (∂conv1_h1/∂conv1_z1 = 1 where conv1_z1 > 0, else 0)
@@ -1655,8 +1666,8 @@ public struct ConvFloatNet: Sendable {
         Self.sumRows(dconv1_z1, dconv1_z1_sum, 800, 8)
 
         // dL/dconv1_W = (dL/dconv1_z1)ᵀ · conv1_windows1
-        Self.productRows(conv1_windows1, 1, 9, dconv1_z1, s + 81776, 9, 800, 8)  // Cᵀ [9×8]
-        Self.transposeCopy(s + 81776, dconv1_W, 9, 8)
+        Self.productRows(conv1_windows1, 1, 9, dconv1_z1, s + 84080, 9, 800, 8)  // Cᵀ [9×8]
+        Self.transposeCopy(s + 84080, dconv1_W, 9, 8)
 
         return loss[0]
     }
@@ -1673,13 +1684,14 @@ public struct ConvFloatNet: Sendable {
         let conv2_W = p + 80  // [16×8×3×3]
         let conv2_b = p + 1232  // [16]
         let conv2_windows2 = s + 2800  // [25×72]
-        let conv2_z2_linear = s + 4608  // [25×16]
-        let conv2_h2 = s + 6160  // [25×16]
-        let pool4 = s + 6560  // [4×16]
-        let flat5 = s + 6624  // [1×64]
+        let conv2_W_by_tap = s + 4608  // [16×72]
+        let conv2_z2_linear = s + 5760  // [25×16]
+        let conv2_h2 = s + 7312  // [25×16]
+        let pool4 = s + 7712  // [4×16]
+        let flat5 = s + 7776  // [1×64]
         let fc_W = p + 1248  // [64×10]
         let fc_b = p + 1888  // [10]
-        let fc_z3_linear = s + 6688  // [1×10]
+        let fc_z3_linear = s + 7840  // [1×10]
         let fc_z3 = o  // [1×10]
 
         // conv1_windows1 = im2col(x): 3×3 windows, stride 1, of 1×1×12×12 NCHW, one row per window
@@ -1700,14 +1712,23 @@ public struct ConvFloatNet: Sendable {
         }
 
         // pool2 = max of conv1_h1 over 2×2 windows, stride 2, of 1×10×10×8 NHWC
-        Self.maxPool(conv1_h1, pool2, 1, 8, 10, 10, 1, 80, 8, 2, 2, 2, 2, 0, 0, 5, 5)
+        Self.maxPoolTiles(conv1_h1, pool2, 1, 8, 10, 10, 1, 80, 8, 2, 2, 2, 2, 0, 0, 5, 5)
 
         // conv2_windows2 = im2col(pool2): 3×3 windows, stride 1, padding 1/1×1/1, of 1×5×5×8 NHWC, one row per window
         Self.windowsToRows(pool2, conv2_windows2, 1, 8, 5, 5, 1, 40, 8, 3, 3, 1, 1, 1, 1, 5, 5)
 
-        // conv2_z2_linear = conv2_windows2 · conv2_Wᵀ, the convolution as a product (NHWC)   [25×72]·[72×16]
-        Self.transposeCopy(conv2_W, s + 5008, 16, 72)  // Bᵀ: [16×72] → [72×16]
-        Self.productRows(conv2_windows2, 72, 1, s + 5008, conv2_z2_linear, 25, 72, 16)
+        // conv2_W_by_tap = each filter of conv2_W from [8][3×3] to [3×3][8], the order of the windows' columns
+        for m in 0..<16 {
+            for r in 0..<9 {
+                for c in 0..<8 {
+                    conv2_W_by_tap[m * 72 + (r * 8 + c)] = conv2_W[m * 72 + (c * 9 + r)]
+                }
+            }
+        }
+
+        // conv2_z2_linear = conv2_windows2 · conv2_W_by_tapᵀ, the convolution as a product (NHWC)   [25×72]·[72×16]
+        Self.transposeCopy(conv2_W_by_tap, s + 6160, 16, 72)  // Bᵀ: [16×72] → [72×16]
+        Self.productRows(conv2_windows2, 72, 1, s + 6160, conv2_z2_linear, 25, 72, 16)
 
         // conv2_z2 = conv2_z2_linear + conv2_b   (bias added to every position)
         // conv2_h2 = relu(conv2_z2)
@@ -1748,11 +1769,11 @@ public struct ConvFloatNet: Sendable {
     /// Forward pass and loss of one example.
     @inline(never)
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let fc_z3 = s + 6704  // [1×10]
-        let loss = s + 6720  // scalar
+        let fc_z3 = s + 7856  // [1×10]
+        let loss = s + 7872  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s, s + 6704)
+        Self.computeScoresSingle(p, x, s, s + 7856)
 
         // loss = mean over the batch of −log softmax(fc_z3)[y]
         do {
@@ -1780,31 +1801,32 @@ public struct ConvFloatNet: Sendable {
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let conv1_windows1 = s + 0  // [100×9]
         let conv1_h1 = s + 1792  // [100×8]
-        let conv2_W = p + 80  // [16×8×3×3]
         let conv2_windows2 = s + 2800  // [25×72]
-        let conv2_h2 = s + 6160  // [25×16]
-        let flat5 = s + 6624  // [1×64]
+        let conv2_W_by_tap = s + 4608  // [16×72]
+        let conv2_h2 = s + 7312  // [25×16]
+        let flat5 = s + 7776  // [1×64]
         let fc_W = p + 1248  // [64×10]
-        let fc_z3 = s + 6704  // [1×10]
-        let loss = s + 6720  // scalar
-        let dfc_z3 = s + 6736  // [1×10]
+        let fc_z3 = s + 7856  // [1×10]
+        let loss = s + 7872  // scalar
+        let dfc_z3 = s + 7888  // [1×10]
         let dfc_z3_sum = g + 1888  // [10]
-        let dflat5 = s + 6752  // [1×64]
+        let dflat5 = s + 7904  // [1×64]
         let dfc_W = g + 1248  // [64×10]
-        let dpool4 = s + 6816  // [4×16]
-        let dconv2_h2 = s + 6880  // [25×16]
-        let dconv2_z2 = s + 7280  // [25×16]
+        let dpool4 = s + 7968  // [4×16]
+        let dconv2_h2 = s + 8032  // [25×16]
+        let dconv2_z2 = s + 8432  // [25×16]
         let dconv2_z2_sum = g + 1232  // [16]
-        let dconv2_windows2 = s + 7680  // [25×72]
+        let dconv2_windows2 = s + 8832  // [25×72]
+        let dconv2_W_by_tap = s + 10640  // [16×72]
         let dconv2_W = g + 80  // [16×8×3×3]
-        let dpool2 = s + 9488  // [25×8]
-        let dconv1_h1 = s + 9696  // [100×8]
-        let dconv1_z1 = s + 10496  // [100×8]
+        let dpool2 = s + 11792  // [25×8]
+        let dconv1_h1 = s + 12000  // [100×8]
+        let dconv1_z1 = s + 12800  // [100×8]
         let dconv1_z1_sum = g + 72  // [8]
         let dconv1_W = g + 0  // [8×1×3×3]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s, s + 6704)
+        Self.computeScoresSingle(p, x, s, s + 7856)
 
         // loss = mean over the batch of −log softmax(fc_z3)[y]
         // dL/dfc_z3 = (softmax(fc_z3) − onehot(y)) / N   (computed in the same pass)
@@ -1877,17 +1899,26 @@ public struct ConvFloatNet: Sendable {
         // dL/dconv2_b = Σ over rows of dconv2_z2   (conv2_b was broadcast)
         Self.sumRows(dconv2_z2, dconv2_z2_sum, 25, 16)
 
-        // dL/dconv2_windows2 = dL/dconv2_z2 · conv2_W
-        Self.productRows(dconv2_z2, 16, 1, conv2_W, dconv2_windows2, 25, 16, 72)
+        // dL/dconv2_windows2 = dL/dconv2_z2 · conv2_W_by_tap
+        Self.productRows(dconv2_z2, 16, 1, conv2_W_by_tap, dconv2_windows2, 25, 16, 72)
 
-        // dL/dconv2_W = (dL/dconv2_z2)ᵀ · conv2_windows2
-        Self.productRows(dconv2_z2, 1, 16, conv2_windows2, dconv2_W, 16, 25, 72)
+        // dL/dconv2_W_by_tap = (dL/dconv2_z2)ᵀ · conv2_windows2
+        Self.productRows(dconv2_z2, 1, 16, conv2_windows2, dconv2_W_by_tap, 16, 25, 72)
+
+        // dL/dconv2_W = (dL/dconv2_W_by_tap)ᵀ
+        for m in 0..<16 {
+            for r in 0..<8 {
+                for c in 0..<9 {
+                    dconv2_W[m * 72 + (r * 9 + c)] = dconv2_W_by_tap[m * 72 + (c * 8 + r)]
+                }
+            }
+        }
 
         // dL/dpool2 = col2im(dL/dconv2_windows2): each input element collects the gradients of its copies
         Self.rowsToWindows(dconv2_windows2, dpool2, 1, 8, 5, 5, 1, 40, 8, 3, 3, 1, 1, 1, 1, 5, 5)
 
         // dL/dconv1_h1 = dL/dpool2 routed to each window's first maximum
-        Self.maxPoolGradient(conv1_h1, dpool2, dconv1_h1, 1, 8, 10, 10, 1, 80, 8, 2, 2, 2, 2, 0, 0, 5, 5)
+        Self.maxPoolTilesGradient(conv1_h1, dpool2, dconv1_h1, 1, 8, 10, 10, 1, 80, 8, 2, 2, 2, 2, 0, 0, 5, 5)
 
         // 1 where conv1_z1 > 0, that is where conv1_h1 > 0
         // dL/dconv1_z1 = dL/dconv1_h1 · 1[conv1_z1 > 0]   (∂conv1_h1/∂conv1_z1 = 1 where conv1_z1 > 0, else 0)
@@ -1900,8 +1931,8 @@ public struct ConvFloatNet: Sendable {
         Self.sumRows(dconv1_z1, dconv1_z1_sum, 100, 8)
 
         // dL/dconv1_W = (dL/dconv1_z1)ᵀ · conv1_windows1
-        Self.productRows(conv1_windows1, 1, 9, dconv1_z1, s + 11296, 9, 100, 8)  // Cᵀ [9×8]
-        Self.transposeCopy(s + 11296, dconv1_W, 9, 8)
+        Self.productRows(conv1_windows1, 1, 9, dconv1_z1, s + 13600, 9, 100, 8)  // Cᵀ [9×8]
+        Self.transposeCopy(s + 13600, dconv1_W, 9, 8)
 
         return loss[0]
     }

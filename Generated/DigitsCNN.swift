@@ -42,17 +42,17 @@ public struct DigitsCNN: Sendable {
     public static let outputCount = 10
     /// Length of the flat parameter vector.
     public static let parameterCount = 13706
-    /// Scalars a `Workspace` holds: the gradient, then 471408 of scratch (from a 64-byte boundary).
-    public static let workspaceCount = 485114
+    /// Scalars a `Workspace` holds: the gradient, then 485232 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 498938
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("conv1_W", 0, [16, 1, 3, 3]), ("conv1_b", 144, [16]), ("conv2_W", 160, [32, 16, 3, 3]), ("conv2_b", 4768, [32]), ("fc1_W", 4800, [128, 64]), ("fc1_b", 12992, [64]), ("fc2_W", 13056, [64, 10]), ("fc2_b", 13696, [10])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("conv1.W", "conv1.weight"), ("conv1.b", "conv1.bias"), ("conv2.W", "conv2.weight"), ("conv2.b", "conv2.bias"), ("fc1.W", "fc1.weight"), ("fc1.b", "fc1.bias"), ("fc2.W", "fc2.weight"), ("fc2.b", "fc2.bias")]
     static let stateCount = 27412
-    static let scoresOffset = 216016
+    static let scoresOffset = 220624
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 6752
+    static let scoresOffsetSingle = 11360
     static let scratchOffsetSingle = 13712
 
     /// The parameters, then the optimizer state (13706 scalars).
@@ -1181,44 +1181,43 @@ public struct DigitsCNN: Sendable {
 
     // MARK: Image kernels
 
-    /// im2col: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at column (c·kernelHeight + ky)·
-    /// kernelWidth + kx, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx) of image n, or 0
-    /// where that is padding. Element (c, y, x) of image n is at n·channels·height·width + c·channelStride +
-    /// y·rowStride + x·columnStride.
+    /// im2col with the columns in tap order: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at
+    /// column (ky·kernelWidth + kx)·channels + c, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx)
+    /// of image n, or 0 where that is padding. Element (c, y, x) of image n is at n·channels·height·width +
+    /// y·rowStride + x·channels + c (NHWC, or one channel), so the taps of a window row are one run.
     @inline(__always)
     static func windowsToRows(_ images: UnsafePointer<Scalar>, _ rows: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width, rowLength = channels * kernelHeight * kernelWidth
+        let imageSize = channels * height * width, run = kernelWidth * channels, rowLength = kernelHeight * run
         for n in 0..<batch {
             let image = images + n * imageSize
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
                     let row = rows + ((n * outputHeight + oy) * outputWidth + ox) * rowLength
                     let x0 = ox * strideX - padLeft
-                    for c in 0..<channels {
-                        for ky in 0..<kernelHeight {
-                            let tap = row + (c * kernelHeight + ky) * kernelWidth
-                            let y = oy * strideY - padTop + ky
-                            guard y >= 0 && y < height else {
-                                for kx in 0..<kernelWidth { tap[kx] = 0 }
-                                continue
-                            }
-                            let line = image + c * channelStride + y * rowStride
-                            for kx in 0..<kernelWidth {
-                                let x = x0 + kx
-                                tap[kx] = x >= 0 && x < width ? line[x * columnStride] : 0
-                            }
+                    // The taps kx in first..<last are inside the image: elements first·channels..<last·channels of a window row.
+                    let first = max(0, -x0) * channels, last = max(min(kernelWidth, width - x0), 0) * channels
+                    for ky in 0..<kernelHeight {
+                        let tap = row + ky * run
+                        let y = oy * strideY - padTop + ky
+                        guard y >= 0 && y < height && first < last else {
+                            for i in 0..<run { tap[i] = 0 }
+                            continue
                         }
+                        let line = image + (y * rowStride + x0 * channels + first), to = tap + first
+                        for i in 0..<first { tap[i] = 0 }
+                        for i in 0..<last - first { to[i] = line[i] }
+                        for i in last..<run { tap[i] = 0 }
                     }
                 }
             }
         }
     }
 
-    /// col2im, the adjoint of `windowsToRows`: the images are zeroed, then each element of each row is
-    /// added to the image element `windowsToRows` copies there (elements of the padding are dropped).
+    /// col2im, the adjoint of `windowsToRows`: the images are zeroed, then each window row's run is
+    /// added back to the image row it was copied from (elements of the padding are dropped).
     @inline(__always)
     static func rowsToWindows(_ rows: UnsafePointer<Scalar>, _ images: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width, rowLength = channels * kernelHeight * kernelWidth
+        let imageSize = channels * height * width, run = kernelWidth * channels, rowLength = kernelHeight * run
         for i in 0..<batch * imageSize { images[i] = 0 }
         for n in 0..<batch {
             let image = images + n * imageSize
@@ -1226,47 +1225,38 @@ public struct DigitsCNN: Sendable {
                 for ox in 0..<outputWidth {
                     let row = rows + ((n * outputHeight + oy) * outputWidth + ox) * rowLength
                     let x0 = ox * strideX - padLeft
-                    for c in 0..<channels {
-                        for ky in 0..<kernelHeight {
-                            let tap = row + (c * kernelHeight + ky) * kernelWidth
-                            let y = oy * strideY - padTop + ky
-                            guard y >= 0 && y < height else {
-                                continue
-                            }
-                            let line = image + c * channelStride + y * rowStride
-                            for kx in 0..<kernelWidth {
-                                let x = x0 + kx
-                                if x >= 0 && x < width { line[x * columnStride] += tap[kx] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Max pooling into NHWC: element position·channels + c of `pooled` is the maximum of channel c over
-    /// the window (a NaN propagates); padding is never the maximum.
-    @inline(__always)
-    static func maxPool(_ images: UnsafePointer<Scalar>, _ pooled: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width
-        for n in 0..<batch {
-            let base = n * imageSize
-            for oy in 0..<outputHeight {
-                for ox in 0..<outputWidth {
-                    let position = (n * outputHeight + oy) * outputWidth + ox
-                    let out = pooled + position * channels
-                    for c in 0..<channels { out[c] = -.infinity }
+                    // The taps kx in first..<last are inside the image: elements first·channels..<last·channels of a window row.
+                    let first = max(0, -x0) * channels, last = max(min(kernelWidth, width - x0), 0) * channels
                     for ky in 0..<kernelHeight {
+                        let tap = row + ky * run
                         let y = oy * strideY - padTop + ky
-                        if y < 0 || y >= height { continue }
-                        for kx in 0..<kernelWidth {
-                            let x = ox * strideX - padLeft + kx
-                            if x < 0 || x >= width { continue }
-                            let at = images + base + y * rowStride + x * columnStride
+                        guard y >= 0 && y < height && first < last else { continue }
+                        let line = image + (y * rowStride + x0 * channels + first), from = tap + first
+                        for i in 0..<last - first { line[i] += from[i] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Max pooling into NHWC of windows that tile the image (stride = size, no padding): element position·channels + c
+    /// of `pooled` is the maximum of channel c over the window (a NaN propagates).
+    @inline(__always)
+    static func maxPoolTiles(_ images: UnsafePointer<Scalar>, _ pooled: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
+        let imageSize = channels * height * width, run = kernelWidth * channels
+        for n in 0..<batch {
+            for oy in 0..<outputHeight {
+                for ox in 0..<outputWidth {
+                    let position = (n * outputHeight + oy) * outputWidth + ox
+                    let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                    let out = pooled + position * channels, first = images + corner
+                    for c in 0..<channels { out[c] = first[c] }
+                    for ky in 0..<kernelHeight {
+                        for kx in (ky == 0 ? 1 : 0)..<kernelWidth {
+                            let tap = first + ky * rowStride + kx * channels
                             for c in 0..<channels {
-                                let v = at[c * channelStride]
-                                if v > out[c] || v.isNaN { out[c] = v }
+                                let v = tap[c]
+                                out[c] = v > out[c] || v.isNaN ? v : out[c]
                             }
                         }
                     }
@@ -1275,30 +1265,31 @@ public struct DigitsCNN: Sendable {
         }
     }
 
-    /// The gradient of `maxPool`: zeroes `gradient`, then adds each element of `upstream` at its window's
-    /// first maximum in row-major order (the element `maxPool` took).
+    /// The gradient of `maxPoolTiles`: in each window, each channel's upstream element goes to the first maximum in
+    /// row-major order (a NaN wins) and the window's other elements get 0; elements no window reads get 0.
     @inline(__always)
-    static func maxPoolGradient(_ images: UnsafePointer<Scalar>, _ upstream: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width
-        for i in 0..<batch * imageSize { gradient[i] = 0 }
+    static func maxPoolTilesGradient(_ images: UnsafePointer<Scalar>, _ upstream: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
+        let imageSize = channels * height * width, run = kernelWidth * channels
+        if outputHeight * kernelHeight < height || outputWidth * kernelWidth < width {
+            for i in 0..<batch * imageSize { gradient[i] = 0 }
+        }
         for n in 0..<batch {
-            let base = n * imageSize
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
                     let position = (n * outputHeight + oy) * outputWidth + ox
+                    let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                    let from = upstream + position * channels
                     for c in 0..<channels {
-                        var best = -Scalar.infinity, taken = -1
+                        var best = images[corner + c], taken = corner + c
                         for ky in 0..<kernelHeight {
-                            let y = oy * strideY - padTop + ky
-                            if y < 0 || y >= height { continue }
+                            let line = corner + ky * rowStride + c
                             for kx in 0..<kernelWidth {
-                                let x = ox * strideX - padLeft + kx
-                                if x < 0 || x >= width { continue }
-                                let i = base + c * channelStride + y * rowStride + x * columnStride
-                                if taken < 0 || images[i] > best || (images[i].isNaN && !best.isNaN) { (best, taken) = (images[i], i) }
+                                let i = line + kx * channels, v = images[i]
+                                if v > best || (v.isNaN && !best.isNaN) { (best, taken) = (v, i) }
+                                gradient[i] = 0
                             }
                         }
-                        gradient[taken] += upstream[position * channels + c]
+                        gradient[taken] = from[c]
                     }
                 }
             }
@@ -1374,17 +1365,18 @@ public struct DigitsCNN: Sendable {
         let conv2_W = p + 160  // [32×16×3×3]
         let conv2_b = p + 4768  // [32]
         let conv2_windows2 = s + 92304  // [512×144]
-        let conv2_z2_linear = s + 166032  // [512×32]
-        let conv2_h2 = s + 187024  // [512×32]
-        let pool4 = s + 203408  // [128×32]
-        let flat5 = s + 207504  // [32×128]
+        let conv2_W_by_tap = s + 166032  // [32×144]
+        let conv2_z2_linear = s + 170640  // [512×32]
+        let conv2_h2 = s + 191632  // [512×32]
+        let pool4 = s + 208016  // [128×32]
+        let flat5 = s + 212112  // [32×128]
         let fc1_W = p + 4800  // [128×64]
         let fc1_b = p + 12992  // [64]
-        let fc1_z3_linear = s + 211600  // [32×64]
-        let fc1_h3 = s + 213648  // [32×64]
+        let fc1_z3_linear = s + 216208  // [32×64]
+        let fc1_h3 = s + 218256  // [32×64]
         let fc2_W = p + 13056  // [64×10]
         let fc2_b = p + 13696  // [10]
-        let fc2_z4_linear = s + 215696  // [32×10]
+        let fc2_z4_linear = s + 220304  // [32×10]
         let fc2_z4 = o  // [32×10]
 
         // conv1_windows1 = im2col(x): 3×3 windows, stride 1, padding 1/1×1/1, of 32×1×8×8 NCHW, one row per window
@@ -1405,14 +1397,23 @@ public struct DigitsCNN: Sendable {
         }
 
         // pool2 = max of conv1_h1 over 2×2 windows, stride 2, of 32×8×8×16 NHWC
-        Self.maxPool(conv1_h1, pool2, 32, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
+        Self.maxPoolTiles(conv1_h1, pool2, 32, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
 
         // conv2_windows2 = im2col(pool2): 3×3 windows, stride 1, padding 1/1×1/1, of 32×4×4×16 NHWC, one row per window
         Self.windowsToRows(pool2, conv2_windows2, 32, 16, 4, 4, 1, 64, 16, 3, 3, 1, 1, 1, 1, 4, 4)
 
-        // conv2_z2_linear = conv2_windows2 · conv2_Wᵀ, the convolution as a product (NHWC)   [512×144]·[144×32]
-        Self.transposeCopy(conv2_W, s + 182416, 32, 144)  // Bᵀ: [32×144] → [144×32]
-        Self.productRows(conv2_windows2, 144, 1, s + 182416, conv2_z2_linear, 512, 144, 32)
+        // conv2_W_by_tap = each filter of conv2_W from [16][3×3] to [3×3][16], the order of the windows' columns
+        for m in 0..<32 {
+            for r in 0..<9 {
+                for c in 0..<16 {
+                    conv2_W_by_tap[m * 144 + (r * 16 + c)] = conv2_W[m * 144 + (c * 9 + r)]
+                }
+            }
+        }
+
+        // conv2_z2_linear = conv2_windows2 · conv2_W_by_tapᵀ, the convolution as a product (NHWC)   [512×144]·[144×32]
+        Self.transposeCopy(conv2_W_by_tap, s + 187024, 32, 144)  // Bᵀ: [32×144] → [144×32]
+        Self.productRows(conv2_windows2, 144, 1, s + 187024, conv2_z2_linear, 512, 144, 32)
 
         // conv2_z2 = conv2_z2_linear + conv2_b   (bias added to every position)
         // conv2_h2 = relu(conv2_z2)
@@ -1425,7 +1426,7 @@ public struct DigitsCNN: Sendable {
         }
 
         // pool4 = max of conv2_h2 over 2×2 windows, stride 2, of 32×4×4×32 NHWC
-        Self.maxPool(conv2_h2, pool4, 32, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
+        Self.maxPoolTiles(conv2_h2, pool4, 32, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
 
         // flat5 = pool4 flattened: each image from [2×2×32] (NHWC) to [32×2×2] (NCHW)
         for m in 0..<32 {
@@ -1468,16 +1469,16 @@ public struct DigitsCNN: Sendable {
         let conv2_W = p + 160  // [32×16×3×3]
         let fc1_W = p + 4800  // [128×64]
         let fc2_W = p + 13056  // [64×10]
-        let fc2_z4 = s + 216016  // [32×10]
-        let data_loss = s + 216336  // scalar
-        let conv1_W_squared = s + 216352  // scalar
-        let conv2_W_squared = s + 216368  // scalar
-        let fc1_W_squared = s + 216384  // scalar
-        let fc2_W_squared = s + 216400  // scalar
-        let loss = s + 216416  // scalar
+        let fc2_z4 = s + 220624  // [32×10]
+        let data_loss = s + 220944  // scalar
+        let conv1_W_squared = s + 220960  // scalar
+        let conv2_W_squared = s + 220976  // scalar
+        let fc1_W_squared = s + 220992  // scalar
+        let fc2_W_squared = s + 221008  // scalar
+        let loss = s + 221024  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 216016)
+        Self.computeScores(p, x, s, s + 220624)
 
         // data_loss = mean over the batch of −log softmax(fc2_z4)[y]
         do {
@@ -1557,43 +1558,46 @@ public struct DigitsCNN: Sendable {
         let conv1_h1 = s + 51344  // [2048×16]
         let conv2_W = p + 160  // [32×16×3×3]
         let conv2_windows2 = s + 92304  // [512×144]
-        let conv2_h2 = s + 187024  // [512×32]
-        let flat5 = s + 207504  // [32×128]
+        let conv2_W_by_tap = s + 166032  // [32×144]
+        let conv2_h2 = s + 191632  // [512×32]
+        let flat5 = s + 212112  // [32×128]
         let fc1_W = p + 4800  // [128×64]
-        let fc1_h3 = s + 213648  // [32×64]
+        let fc1_h3 = s + 218256  // [32×64]
         let fc2_W = p + 13056  // [64×10]
-        let fc2_z4 = s + 216016  // [32×10]
-        let data_loss = s + 216336  // scalar
-        let conv1_W_squared = s + 216352  // scalar
-        let conv2_W_squared = s + 216368  // scalar
-        let fc1_W_squared = s + 216384  // scalar
-        let fc2_W_squared = s + 216400  // scalar
-        let loss = s + 216416  // scalar
-        let dfc2_z4 = s + 216432  // [32×10]
+        let fc2_z4 = s + 220624  // [32×10]
+        let data_loss = s + 220944  // scalar
+        let conv1_W_squared = s + 220960  // scalar
+        let conv2_W_squared = s + 220976  // scalar
+        let fc1_W_squared = s + 220992  // scalar
+        let fc2_W_squared = s + 221008  // scalar
+        let loss = s + 221024  // scalar
+        let dfc2_z4 = s + 221040  // [32×10]
         let dfc2_z4_sum = g + 13696  // [10]
-        let dfc1_h3 = s + 216752  // [32×64]
-        let dfc2_W_via_fc2_z4_linear = s + 219440  // [64×10]
-        let dfc1_z3 = s + 220080  // [32×64]
+        let dfc1_h3 = s + 221360  // [32×64]
+        let dfc2_W_via_fc2_z4_linear = s + 224048  // [64×10]
+        let dfc1_z3 = s + 224688  // [32×64]
         let dfc1_z3_sum = g + 12992  // [64]
-        let dflat5 = s + 222128  // [32×128]
-        let dfc1_W_via_fc1_z3_linear = s + 232368  // [128×64]
-        let dpool4 = s + 240560  // [128×32]
-        let dconv2_h2 = s + 244656  // [512×32]
-        let dconv2_z2 = s + 261040  // [512×32]
+        let dflat5 = s + 226736  // [32×128]
+        let dfc1_W_via_fc1_z3_linear = s + 236976  // [128×64]
+        let dpool4 = s + 245168  // [128×32]
+        let dconv2_h2 = s + 249264  // [512×32]
+        let dconv2_z2 = s + 265648  // [512×32]
         let dconv2_z2_sum = g + 4768  // [32]
-        let dconv2_windows2 = s + 277424  // [512×144]
-        let dpool2 = s + 397376  // [512×16]
-        let dconv1_h1 = s + 405568  // [2048×16]
-        let dconv1_z1 = s + 438336  // [2048×16]
+        let dconv2_windows2 = s + 282032  // [512×144]
+        let dconv2_W_by_tap = s + 355760  // [32×144]
+        let dconv2_W_via_conv2_W_by_tap = s + 406592  // [32×16×3×3]
+        let dpool2 = s + 411200  // [512×16]
+        let dconv1_h1 = s + 419392  // [2048×16]
+        let dconv1_z1 = s + 452160  // [2048×16]
         let dconv1_z1_sum = g + 144  // [16]
-        let dconv1_W_via_conv1_z1_linear = s + 471104  // [16×1×3×3]
+        let dconv1_W_via_conv1_z1_linear = s + 484928  // [16×1×3×3]
         let dconv1_W = g + 0  // [16×1×3×3]
         let dconv2_W = g + 160  // [32×16×3×3]
         let dfc1_W = g + 4800  // [128×64]
         let dfc2_W = g + 13056  // [64×10]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 216016)
+        Self.computeScores(p, x, s, s + 220624)
 
         // data_loss = mean over the batch of −log softmax(fc2_z4)[y]
         // dL/dfc2_z4 = (softmax(fc2_z4) − onehot(y)) / N   (computed in the same pass)
@@ -1681,8 +1685,8 @@ public struct DigitsCNN: Sendable {
         Self.sumRows(dfc2_z4, dfc2_z4_sum, 32, 10)
 
         // dL/dfc1_h3 = dL/dfc2_z4 · fc2_Wᵀ
-        Self.transposeCopy(fc2_W, s + 218800, 64, 10)  // Bᵀ: [64×10] → [10×64]
-        Self.productRows(dfc2_z4, 10, 1, s + 218800, dfc1_h3, 32, 10, 64)
+        Self.transposeCopy(fc2_W, s + 223408, 64, 10)  // Bᵀ: [64×10] → [10×64]
+        Self.productRows(dfc2_z4, 10, 1, s + 223408, dfc1_h3, 32, 10, 64)
 
         // dL/dfc2_W = fc1_h3ᵀ · dL/dfc2_z4
         Self.productRows(fc1_h3, 1, 64, dfc2_z4, dfc2_W_via_fc2_z4_linear, 64, 32, 10)
@@ -1698,9 +1702,9 @@ public struct DigitsCNN: Sendable {
         Self.sumRows(dfc1_z3, dfc1_z3_sum, 32, 64)
 
         // dL/dflat5 = dL/dfc1_z3 · fc1_Wᵀ
-        Self.transposeCopy(dfc1_z3, s + 226224, 32, 64)  // A: [32×64] → [64×32]
-        Self.productRows(fc1_W, 64, 1, s + 226224, s + 228272, 128, 64, 32)  // Cᵀ [128×32]
-        Self.transposeCopy(s + 228272, dflat5, 128, 32)
+        Self.transposeCopy(dfc1_z3, s + 230832, 32, 64)  // A: [32×64] → [64×32]
+        Self.productRows(fc1_W, 64, 1, s + 230832, s + 232880, 128, 64, 32)  // Cᵀ [128×32]
+        Self.transposeCopy(s + 232880, dflat5, 128, 32)
 
         // dL/dfc1_W = flat5ᵀ · dL/dfc1_z3
         Self.productRows(flat5, 1, 128, dfc1_z3, dfc1_W_via_fc1_z3_linear, 128, 32, 64)
@@ -1715,7 +1719,7 @@ public struct DigitsCNN: Sendable {
         }
 
         // dL/dconv2_h2 = dL/dpool4 routed to each window's first maximum
-        Self.maxPoolGradient(conv2_h2, dpool4, dconv2_h2, 32, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
+        Self.maxPoolTilesGradient(conv2_h2, dpool4, dconv2_h2, 32, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
 
         // 1 where conv2_z2 > 0, that is where conv2_h2 > 0
         // dL/dconv2_z2 = dL/dconv2_h2 · 1[conv2_z2 > 0]   (∂conv2_h2/∂conv2_z2 = 1 where conv2_z2 > 0, else 0)
@@ -1727,18 +1731,17 @@ public struct DigitsCNN: Sendable {
         // dL/dconv2_b = Σ over rows of dconv2_z2   (conv2_b was broadcast)
         Self.sumRows(dconv2_z2, dconv2_z2_sum, 512, 32)
 
-        // dL/dconv2_windows2 = dL/dconv2_z2 · conv2_W
-        Self.productRows(dconv2_z2, 32, 1, conv2_W, dconv2_windows2, 512, 32, 144)
+        // dL/dconv2_windows2 = dL/dconv2_z2 · conv2_W_by_tap
+        Self.productRows(dconv2_z2, 32, 1, conv2_W_by_tap, dconv2_windows2, 512, 32, 144)
 
-        // dL/dconv2_W = (dL/dconv2_z2)ᵀ · conv2_windows2   (in dconv2_W's storage)
-        // dL/dconv2_W = 2·conv2_W · 0.0005   (∂conv2_W_squared/∂conv2_Wᵢ = 2conv2_Wᵢ)   (in the product's epilogue)
-        // dL/dconv2_W += dconv2_W_via_conv2_z2_linear   (conv2_W is used 2 times: adjoints add)   (in the product's epilogue)
-        Self.productPacked(dconv2_z2, 1, 32, conv2_windows2, 144, 1, dconv2_W, 32, 512, 144, s + 351152, s + 360368) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r &* 144 &+ c
-                    let dconv2_W_via_conv2_W_squared: Scalar = conv2_W[i] * 0.001
-                    dconv2_W[i] = dconv2_W_via_conv2_W_squared + dconv2_W[i]
+        // dL/dconv2_W_by_tap = (dL/dconv2_z2)ᵀ · conv2_windows2
+        Self.productPacked(dconv2_z2, 1, 32, conv2_windows2, 144, 1, dconv2_W_by_tap, 32, 512, 144, s + 360368, s + 369584)
+
+        // dL/dconv2_W = (dL/dconv2_W_by_tap)ᵀ
+        for m in 0..<32 {
+            for r in 0..<16 {
+                for c in 0..<9 {
+                    dconv2_W_via_conv2_W_by_tap[m * 144 + (r * 9 + c)] = dconv2_W_by_tap[m * 144 + (c * 16 + r)]
                 }
             }
         }
@@ -1747,7 +1750,7 @@ public struct DigitsCNN: Sendable {
         Self.rowsToWindows(dconv2_windows2, dpool2, 32, 16, 4, 4, 1, 64, 16, 3, 3, 1, 1, 1, 1, 4, 4)
 
         // dL/dconv1_h1 = dL/dpool2 routed to each window's first maximum
-        Self.maxPoolGradient(conv1_h1, dpool2, dconv1_h1, 32, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
+        Self.maxPoolTilesGradient(conv1_h1, dpool2, dconv1_h1, 32, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
 
         // 1 where conv1_z1 > 0, that is where conv1_h1 > 0
         // dL/dconv1_z1 = dL/dconv1_h1 · 1[conv1_z1 > 0]   (∂conv1_h1/∂conv1_z1 = 1 where conv1_z1 > 0, else 0)
@@ -1760,14 +1763,21 @@ public struct DigitsCNN: Sendable {
         Self.sumRows(dconv1_z1, dconv1_z1_sum, 2048, 16)
 
         // dL/dconv1_W = (dL/dconv1_z1)ᵀ · conv1_windows1
-        Self.productRows(conv1_windows1, 1, 9, dconv1_z1, s + 471248, 9, 2048, 16)  // Cᵀ [9×16]
-        Self.transposeCopy(s + 471248, dconv1_W_via_conv1_z1_linear, 9, 16)
+        Self.productRows(conv1_windows1, 1, 9, dconv1_z1, s + 485072, 9, 2048, 16)  // Cᵀ [9×16]
+        Self.transposeCopy(s + 485072, dconv1_W_via_conv1_z1_linear, 9, 16)
 
         // dL/dconv1_W = 2·conv1_W · 0.0005   (∂conv1_W_squared/∂conv1_Wᵢ = 2conv1_Wᵢ)
         // dL/dconv1_W += dconv1_W_via_conv1_z1_linear   (conv1_W is used 2 times: adjoints add)
         for i in 0..<144 {
             let dconv1_W_via_conv1_W_squared: Scalar = conv1_W[i] * 0.001
             dconv1_W[i] = dconv1_W_via_conv1_W_squared + dconv1_W_via_conv1_z1_linear[i]
+        }
+
+        // dL/dconv2_W = 2·conv2_W · 0.0005   (∂conv2_W_squared/∂conv2_Wᵢ = 2conv2_Wᵢ)
+        // dL/dconv2_W += dconv2_W_via_conv2_W_by_tap   (conv2_W is used 2 times: adjoints add)
+        for i in 0..<4608 {
+            let dconv2_W_via_conv2_W_squared: Scalar = conv2_W[i] * 0.001
+            dconv2_W[i] = dconv2_W_via_conv2_W_squared + dconv2_W_via_conv2_W_by_tap[i]
         }
 
         // dL/dfc1_W = 2·fc1_W · 0.0005   (∂fc1_W_squared/∂fc1_Wᵢ = 2fc1_Wᵢ)
@@ -1799,17 +1809,18 @@ public struct DigitsCNN: Sendable {
         let conv2_W = p + 160  // [32×16×3×3]
         let conv2_b = p + 4768  // [32]
         let conv2_windows2 = s + 3024  // [16×144]
-        let conv2_z2_linear = s + 5328  // [16×32]
-        let conv2_h2 = s + 5840  // [16×32]
-        let pool4 = s + 6352  // [4×32]
-        let flat5 = s + 6480  // [1×128]
+        let conv2_W_by_tap = s + 5328  // [32×144]
+        let conv2_z2_linear = s + 9936  // [16×32]
+        let conv2_h2 = s + 10448  // [16×32]
+        let pool4 = s + 10960  // [4×32]
+        let flat5 = s + 11088  // [1×128]
         let fc1_W = p + 4800  // [128×64]
         let fc1_b = p + 12992  // [64]
-        let fc1_z3_linear = s + 6608  // [1×64]
-        let fc1_h3 = s + 6672  // [1×64]
+        let fc1_z3_linear = s + 11216  // [1×64]
+        let fc1_h3 = s + 11280  // [1×64]
         let fc2_W = p + 13056  // [64×10]
         let fc2_b = p + 13696  // [10]
-        let fc2_z4_linear = s + 6736  // [1×10]
+        let fc2_z4_linear = s + 11344  // [1×10]
         let fc2_z4 = o  // [1×10]
 
         // conv1_windows1 = im2col(x): 3×3 windows, stride 1, padding 1/1×1/1, of 1×1×8×8 NCHW, one row per window
@@ -1830,13 +1841,22 @@ public struct DigitsCNN: Sendable {
         }
 
         // pool2 = max of conv1_h1 over 2×2 windows, stride 2, of 1×8×8×16 NHWC
-        Self.maxPool(conv1_h1, pool2, 1, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
+        Self.maxPoolTiles(conv1_h1, pool2, 1, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
 
         // conv2_windows2 = im2col(pool2): 3×3 windows, stride 1, padding 1/1×1/1, of 1×4×4×16 NHWC, one row per window
         Self.windowsToRows(pool2, conv2_windows2, 1, 16, 4, 4, 1, 64, 16, 3, 3, 1, 1, 1, 1, 4, 4)
 
-        // conv2_z2_linear = conv2_windows2 · conv2_Wᵀ, the convolution as a product (NHWC)   [16×144]·[144×32]
-        Self.productDots(conv2_windows2, conv2_W, conv2_z2_linear, 16, 144, 32)
+        // conv2_W_by_tap = each filter of conv2_W from [16][3×3] to [3×3][16], the order of the windows' columns
+        for m in 0..<32 {
+            for r in 0..<9 {
+                for c in 0..<16 {
+                    conv2_W_by_tap[m * 144 + (r * 16 + c)] = conv2_W[m * 144 + (c * 9 + r)]
+                }
+            }
+        }
+
+        // conv2_z2_linear = conv2_windows2 · conv2_W_by_tapᵀ, the convolution as a product (NHWC)   [16×144]·[144×32]
+        Self.productDots(conv2_windows2, conv2_W_by_tap, conv2_z2_linear, 16, 144, 32)
 
         // conv2_z2 = conv2_z2_linear + conv2_b   (bias added to every position)
         // conv2_h2 = relu(conv2_z2)
@@ -1849,7 +1869,7 @@ public struct DigitsCNN: Sendable {
         }
 
         // pool4 = max of conv2_h2 over 2×2 windows, stride 2, of 1×4×4×32 NHWC
-        Self.maxPool(conv2_h2, pool4, 1, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
+        Self.maxPoolTiles(conv2_h2, pool4, 1, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
 
         // flat5 = pool4 flattened: each image from [2×2×32] (NHWC) to [32×2×2] (NCHW)
         for r in 0..<32 {
@@ -1891,16 +1911,16 @@ public struct DigitsCNN: Sendable {
         let conv2_W = p + 160  // [32×16×3×3]
         let fc1_W = p + 4800  // [128×64]
         let fc2_W = p + 13056  // [64×10]
-        let fc2_z4 = s + 6752  // [1×10]
-        let data_loss = s + 6768  // scalar
-        let conv1_W_squared = s + 6784  // scalar
-        let conv2_W_squared = s + 6800  // scalar
-        let fc1_W_squared = s + 6816  // scalar
-        let fc2_W_squared = s + 6832  // scalar
-        let loss = s + 6848  // scalar
+        let fc2_z4 = s + 11360  // [1×10]
+        let data_loss = s + 11376  // scalar
+        let conv1_W_squared = s + 11392  // scalar
+        let conv2_W_squared = s + 11408  // scalar
+        let fc1_W_squared = s + 11424  // scalar
+        let fc2_W_squared = s + 11440  // scalar
+        let loss = s + 11456  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s, s + 6752)
+        Self.computeScoresSingle(p, x, s, s + 11360)
 
         // data_loss = mean over the batch of −log softmax(fc2_z4)[y]
         do {
@@ -1980,44 +2000,46 @@ public struct DigitsCNN: Sendable {
         let conv1_h1 = s + 1744  // [64×16]
         let conv2_W = p + 160  // [32×16×3×3]
         let conv2_windows2 = s + 3024  // [16×144]
-        let conv2_h2 = s + 5840  // [16×32]
-        let flat5 = s + 6480  // [1×128]
+        let conv2_W_by_tap = s + 5328  // [32×144]
+        let conv2_h2 = s + 10448  // [16×32]
+        let flat5 = s + 11088  // [1×128]
         let fc1_W = p + 4800  // [128×64]
-        let fc1_h3 = s + 6672  // [1×64]
+        let fc1_h3 = s + 11280  // [1×64]
         let fc2_W = p + 13056  // [64×10]
-        let fc2_z4 = s + 6752  // [1×10]
-        let data_loss = s + 6768  // scalar
-        let conv1_W_squared = s + 6784  // scalar
-        let conv2_W_squared = s + 6800  // scalar
-        let fc1_W_squared = s + 6816  // scalar
-        let fc2_W_squared = s + 6832  // scalar
-        let loss = s + 6848  // scalar
-        let dfc2_z4 = s + 6864  // [1×10]
+        let fc2_z4 = s + 11360  // [1×10]
+        let data_loss = s + 11376  // scalar
+        let conv1_W_squared = s + 11392  // scalar
+        let conv2_W_squared = s + 11408  // scalar
+        let fc1_W_squared = s + 11424  // scalar
+        let fc2_W_squared = s + 11440  // scalar
+        let loss = s + 11456  // scalar
+        let dfc2_z4 = s + 11472  // [1×10]
         let dfc2_z4_sum = g + 13696  // [10]
-        let dfc1_h3 = s + 6880  // [1×64]
-        let dfc2_W_via_fc2_z4_linear = s + 6944  // [64×10]
-        let dfc1_z3 = s + 7584  // [1×64]
+        let dfc1_h3 = s + 11488  // [1×64]
+        let dfc2_W_via_fc2_z4_linear = s + 11552  // [64×10]
+        let dfc1_z3 = s + 12192  // [1×64]
         let dfc1_z3_sum = g + 12992  // [64]
-        let dflat5 = s + 7648  // [1×128]
-        let dfc1_W_via_fc1_z3_linear = s + 7776  // [128×64]
-        let dpool4 = s + 15968  // [4×32]
-        let dconv2_h2 = s + 16096  // [16×32]
-        let dconv2_z2 = s + 16608  // [16×32]
+        let dflat5 = s + 12256  // [1×128]
+        let dfc1_W_via_fc1_z3_linear = s + 12384  // [128×64]
+        let dpool4 = s + 20576  // [4×32]
+        let dconv2_h2 = s + 20704  // [16×32]
+        let dconv2_z2 = s + 21216  // [16×32]
         let dconv2_z2_sum = g + 4768  // [32]
-        let dconv2_windows2 = s + 17120  // [16×144]
-        let dconv2_W_via_conv2_z2_linear = s + 19424  // [32×16×3×3]
-        let dpool2 = s + 24032  // [16×16]
-        let dconv1_h1 = s + 24288  // [64×16]
-        let dconv1_z1 = s + 25312  // [64×16]
+        let dconv2_windows2 = s + 21728  // [16×144]
+        let dconv2_W_by_tap = s + 24032  // [32×144]
+        let dconv2_W_via_conv2_W_by_tap = s + 28640  // [32×16×3×3]
+        let dpool2 = s + 33248  // [16×16]
+        let dconv1_h1 = s + 33504  // [64×16]
+        let dconv1_z1 = s + 34528  // [64×16]
         let dconv1_z1_sum = g + 144  // [16]
-        let dconv1_W_via_conv1_z1_linear = s + 26336  // [16×1×3×3]
+        let dconv1_W_via_conv1_z1_linear = s + 35552  // [16×1×3×3]
         let dconv1_W = g + 0  // [16×1×3×3]
         let dconv2_W = g + 160  // [32×16×3×3]
         let dfc1_W = g + 4800  // [128×64]
         let dfc2_W = g + 13056  // [64×10]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s, s + 6752)
+        Self.computeScoresSingle(p, x, s, s + 11360)
 
         // data_loss = mean over the batch of −log softmax(fc2_z4)[y]
         // dL/dfc2_z4 = (softmax(fc2_z4) − onehot(y)) / N   (computed in the same pass)
@@ -2143,7 +2165,7 @@ public struct DigitsCNN: Sendable {
         }
 
         // dL/dconv2_h2 = dL/dpool4 routed to each window's first maximum
-        Self.maxPoolGradient(conv2_h2, dpool4, dconv2_h2, 1, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
+        Self.maxPoolTilesGradient(conv2_h2, dpool4, dconv2_h2, 1, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
 
         // 1 where conv2_z2 > 0, that is where conv2_h2 > 0
         // dL/dconv2_z2 = dL/dconv2_h2 · 1[conv2_z2 > 0]   (∂conv2_h2/∂conv2_z2 = 1 where conv2_z2 > 0, else 0)
@@ -2155,17 +2177,26 @@ public struct DigitsCNN: Sendable {
         // dL/dconv2_b = Σ over rows of dconv2_z2   (conv2_b was broadcast)
         Self.sumRows(dconv2_z2, dconv2_z2_sum, 16, 32)
 
-        // dL/dconv2_windows2 = dL/dconv2_z2 · conv2_W
-        Self.productRows(dconv2_z2, 32, 1, conv2_W, dconv2_windows2, 16, 32, 144)
+        // dL/dconv2_windows2 = dL/dconv2_z2 · conv2_W_by_tap
+        Self.productRows(dconv2_z2, 32, 1, conv2_W_by_tap, dconv2_windows2, 16, 32, 144)
 
-        // dL/dconv2_W = (dL/dconv2_z2)ᵀ · conv2_windows2
-        Self.productRows(dconv2_z2, 1, 32, conv2_windows2, dconv2_W_via_conv2_z2_linear, 32, 16, 144)
+        // dL/dconv2_W_by_tap = (dL/dconv2_z2)ᵀ · conv2_windows2
+        Self.productRows(dconv2_z2, 1, 32, conv2_windows2, dconv2_W_by_tap, 32, 16, 144)
+
+        // dL/dconv2_W = (dL/dconv2_W_by_tap)ᵀ
+        for m in 0..<32 {
+            for r in 0..<16 {
+                for c in 0..<9 {
+                    dconv2_W_via_conv2_W_by_tap[m * 144 + (r * 9 + c)] = dconv2_W_by_tap[m * 144 + (c * 16 + r)]
+                }
+            }
+        }
 
         // dL/dpool2 = col2im(dL/dconv2_windows2): each input element collects the gradients of its copies
         Self.rowsToWindows(dconv2_windows2, dpool2, 1, 16, 4, 4, 1, 64, 16, 3, 3, 1, 1, 1, 1, 4, 4)
 
         // dL/dconv1_h1 = dL/dpool2 routed to each window's first maximum
-        Self.maxPoolGradient(conv1_h1, dpool2, dconv1_h1, 1, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
+        Self.maxPoolTilesGradient(conv1_h1, dpool2, dconv1_h1, 1, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
 
         // 1 where conv1_z1 > 0, that is where conv1_h1 > 0
         // dL/dconv1_z1 = dL/dconv1_h1 · 1[conv1_z1 > 0]   (∂conv1_h1/∂conv1_z1 = 1 where conv1_z1 > 0, else 0)
@@ -2178,8 +2209,8 @@ public struct DigitsCNN: Sendable {
         Self.sumRows(dconv1_z1, dconv1_z1_sum, 64, 16)
 
         // dL/dconv1_W = (dL/dconv1_z1)ᵀ · conv1_windows1
-        Self.productRows(conv1_windows1, 1, 9, dconv1_z1, s + 26480, 9, 64, 16)  // Cᵀ [9×16]
-        Self.transposeCopy(s + 26480, dconv1_W_via_conv1_z1_linear, 9, 16)
+        Self.productRows(conv1_windows1, 1, 9, dconv1_z1, s + 35696, 9, 64, 16)  // Cᵀ [9×16]
+        Self.transposeCopy(s + 35696, dconv1_W_via_conv1_z1_linear, 9, 16)
 
         // dL/dconv1_W = 2·conv1_W · 0.0005   (∂conv1_W_squared/∂conv1_Wᵢ = 2conv1_Wᵢ)
         // dL/dconv1_W += dconv1_W_via_conv1_z1_linear   (conv1_W is used 2 times: adjoints add)
@@ -2189,10 +2220,10 @@ public struct DigitsCNN: Sendable {
         }
 
         // dL/dconv2_W = 2·conv2_W · 0.0005   (∂conv2_W_squared/∂conv2_Wᵢ = 2conv2_Wᵢ)
-        // dL/dconv2_W += dconv2_W_via_conv2_z2_linear   (conv2_W is used 2 times: adjoints add)
+        // dL/dconv2_W += dconv2_W_via_conv2_W_by_tap   (conv2_W is used 2 times: adjoints add)
         for i in 0..<4608 {
             let dconv2_W_via_conv2_W_squared: Scalar = conv2_W[i] * 0.001
-            dconv2_W[i] = dconv2_W_via_conv2_W_squared + dconv2_W_via_conv2_z2_linear[i]
+            dconv2_W[i] = dconv2_W_via_conv2_W_squared + dconv2_W_via_conv2_W_by_tap[i]
         }
 
         // dL/dfc1_W = 2·fc1_W · 0.0005   (∂fc1_W_squared/∂fc1_Wᵢ = 2fc1_Wᵢ)

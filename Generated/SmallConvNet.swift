@@ -40,17 +40,17 @@ public struct SmallConvNet: Sendable {
     public static let outputCount = 5
     /// Length of the flat parameter vector.
     public static let parameterCount = 110
-    /// Scalars a `Workspace` holds: the gradient, then 2678 of scratch (from a 64-byte boundary).
-    public static let workspaceCount = 2788
+    /// Scalars a `Workspace` holds: the gradient, then 3126 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 3236
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [3, 2, 3, 3]), ("b1", 54, [3]), ("W2", 57, [4, 3, 2, 1]), ("b2", 81, [4]), ("W3", 85, [4, 5]), ("b3", 105, [5])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil), ("W3", nil), ("b3", nil)]
     static let stateCount = 110
-    static let scoresOffset = 1456
+    static let scoresOffset = 1808
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 512
+    static let scoresOffsetSingle = 704
     static let scratchOffsetSingle = 112
 
     /// The parameters, then the optimizer state (0 scalars).
@@ -1179,44 +1179,43 @@ public struct SmallConvNet: Sendable {
 
     // MARK: Image kernels
 
-    /// im2col: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at column (c·kernelHeight + ky)·
-    /// kernelWidth + kx, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx) of image n, or 0
-    /// where that is padding. Element (c, y, x) of image n is at n·channels·height·width + c·channelStride +
-    /// y·rowStride + x·columnStride.
+    /// im2col with the columns in tap order: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at
+    /// column (ky·kernelWidth + kx)·channels + c, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx)
+    /// of image n, or 0 where that is padding. Element (c, y, x) of image n is at n·channels·height·width +
+    /// y·rowStride + x·channels + c (NHWC, or one channel), so the taps of a window row are one run.
     @inline(__always)
     static func windowsToRows(_ images: UnsafePointer<Scalar>, _ rows: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width, rowLength = channels * kernelHeight * kernelWidth
+        let imageSize = channels * height * width, run = kernelWidth * channels, rowLength = kernelHeight * run
         for n in 0..<batch {
             let image = images + n * imageSize
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
                     let row = rows + ((n * outputHeight + oy) * outputWidth + ox) * rowLength
                     let x0 = ox * strideX - padLeft
-                    for c in 0..<channels {
-                        for ky in 0..<kernelHeight {
-                            let tap = row + (c * kernelHeight + ky) * kernelWidth
-                            let y = oy * strideY - padTop + ky
-                            guard y >= 0 && y < height else {
-                                for kx in 0..<kernelWidth { tap[kx] = 0 }
-                                continue
-                            }
-                            let line = image + c * channelStride + y * rowStride
-                            for kx in 0..<kernelWidth {
-                                let x = x0 + kx
-                                tap[kx] = x >= 0 && x < width ? line[x * columnStride] : 0
-                            }
+                    // The taps kx in first..<last are inside the image: elements first·channels..<last·channels of a window row.
+                    let first = max(0, -x0) * channels, last = max(min(kernelWidth, width - x0), 0) * channels
+                    for ky in 0..<kernelHeight {
+                        let tap = row + ky * run
+                        let y = oy * strideY - padTop + ky
+                        guard y >= 0 && y < height && first < last else {
+                            for i in 0..<run { tap[i] = 0 }
+                            continue
                         }
+                        let line = image + (y * rowStride + x0 * channels + first), to = tap + first
+                        for i in 0..<first { tap[i] = 0 }
+                        for i in 0..<last - first { to[i] = line[i] }
+                        for i in last..<run { tap[i] = 0 }
                     }
                 }
             }
         }
     }
 
-    /// col2im, the adjoint of `windowsToRows`: the images are zeroed, then each element of each row is
-    /// added to the image element `windowsToRows` copies there (elements of the padding are dropped).
+    /// col2im, the adjoint of `windowsToRows`: the images are zeroed, then each window row's run is
+    /// added back to the image row it was copied from (elements of the padding are dropped).
     @inline(__always)
     static func rowsToWindows(_ rows: UnsafePointer<Scalar>, _ images: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width, rowLength = channels * kernelHeight * kernelWidth
+        let imageSize = channels * height * width, run = kernelWidth * channels, rowLength = kernelHeight * run
         for i in 0..<batch * imageSize { images[i] = 0 }
         for n in 0..<batch {
             let image = images + n * imageSize
@@ -1224,47 +1223,38 @@ public struct SmallConvNet: Sendable {
                 for ox in 0..<outputWidth {
                     let row = rows + ((n * outputHeight + oy) * outputWidth + ox) * rowLength
                     let x0 = ox * strideX - padLeft
-                    for c in 0..<channels {
-                        for ky in 0..<kernelHeight {
-                            let tap = row + (c * kernelHeight + ky) * kernelWidth
-                            let y = oy * strideY - padTop + ky
-                            guard y >= 0 && y < height else {
-                                continue
-                            }
-                            let line = image + c * channelStride + y * rowStride
-                            for kx in 0..<kernelWidth {
-                                let x = x0 + kx
-                                if x >= 0 && x < width { line[x * columnStride] += tap[kx] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Max pooling into NHWC: element position·channels + c of `pooled` is the maximum of channel c over
-    /// the window (a NaN propagates); padding is never the maximum.
-    @inline(__always)
-    static func maxPool(_ images: UnsafePointer<Scalar>, _ pooled: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width
-        for n in 0..<batch {
-            let base = n * imageSize
-            for oy in 0..<outputHeight {
-                for ox in 0..<outputWidth {
-                    let position = (n * outputHeight + oy) * outputWidth + ox
-                    let out = pooled + position * channels
-                    for c in 0..<channels { out[c] = -.infinity }
+                    // The taps kx in first..<last are inside the image: elements first·channels..<last·channels of a window row.
+                    let first = max(0, -x0) * channels, last = max(min(kernelWidth, width - x0), 0) * channels
                     for ky in 0..<kernelHeight {
+                        let tap = row + ky * run
                         let y = oy * strideY - padTop + ky
-                        if y < 0 || y >= height { continue }
-                        for kx in 0..<kernelWidth {
-                            let x = ox * strideX - padLeft + kx
-                            if x < 0 || x >= width { continue }
-                            let at = images + base + y * rowStride + x * columnStride
+                        guard y >= 0 && y < height && first < last else { continue }
+                        let line = image + (y * rowStride + x0 * channels + first), from = tap + first
+                        for i in 0..<last - first { line[i] += from[i] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Max pooling into NHWC of windows that tile the image (stride = size, no padding): element position·channels + c
+    /// of `pooled` is the maximum of channel c over the window (a NaN propagates).
+    @inline(__always)
+    static func maxPoolTiles(_ images: UnsafePointer<Scalar>, _ pooled: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
+        let imageSize = channels * height * width, run = kernelWidth * channels
+        for n in 0..<batch {
+            for oy in 0..<outputHeight {
+                for ox in 0..<outputWidth {
+                    let position = (n * outputHeight + oy) * outputWidth + ox
+                    let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                    let out = pooled + position * channels, first = images + corner
+                    for c in 0..<channels { out[c] = first[c] }
+                    for ky in 0..<kernelHeight {
+                        for kx in (ky == 0 ? 1 : 0)..<kernelWidth {
+                            let tap = first + ky * rowStride + kx * channels
                             for c in 0..<channels {
-                                let v = at[c * channelStride]
-                                if v > out[c] || v.isNaN { out[c] = v }
+                                let v = tap[c]
+                                out[c] = v > out[c] || v.isNaN ? v : out[c]
                             }
                         }
                     }
@@ -1273,30 +1263,31 @@ public struct SmallConvNet: Sendable {
         }
     }
 
-    /// The gradient of `maxPool`: zeroes `gradient`, then adds each element of `upstream` at its window's
-    /// first maximum in row-major order (the element `maxPool` took).
+    /// The gradient of `maxPoolTiles`: in each window, each channel's upstream element goes to the first maximum in
+    /// row-major order (a NaN wins) and the window's other elements get 0; elements no window reads get 0.
     @inline(__always)
-    static func maxPoolGradient(_ images: UnsafePointer<Scalar>, _ upstream: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width
-        for i in 0..<batch * imageSize { gradient[i] = 0 }
+    static func maxPoolTilesGradient(_ images: UnsafePointer<Scalar>, _ upstream: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
+        let imageSize = channels * height * width, run = kernelWidth * channels
+        if outputHeight * kernelHeight < height || outputWidth * kernelWidth < width {
+            for i in 0..<batch * imageSize { gradient[i] = 0 }
+        }
         for n in 0..<batch {
-            let base = n * imageSize
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
                     let position = (n * outputHeight + oy) * outputWidth + ox
+                    let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                    let from = upstream + position * channels
                     for c in 0..<channels {
-                        var best = -Scalar.infinity, taken = -1
+                        var best = images[corner + c], taken = corner + c
                         for ky in 0..<kernelHeight {
-                            let y = oy * strideY - padTop + ky
-                            if y < 0 || y >= height { continue }
+                            let line = corner + ky * rowStride + c
                             for kx in 0..<kernelWidth {
-                                let x = ox * strideX - padLeft + kx
-                                if x < 0 || x >= width { continue }
-                                let i = base + c * channelStride + y * rowStride + x * columnStride
-                                if taken < 0 || images[i] > best || (images[i].isNaN && !best.isNaN) { (best, taken) = (images[i], i) }
+                                let i = line + kx * channels, v = images[i]
+                                if v > best || (v.isNaN && !best.isNaN) { (best, taken) = (v, i) }
+                                gradient[i] = 0
                             }
                         }
-                        gradient[taken] += upstream[position * channels + c]
+                        gradient[taken] = from[c]
                     }
                 }
             }
@@ -1481,29 +1472,50 @@ public struct SmallConvNet: Sendable {
     /// Forward pass of 3 examples: the scratch at `s`, scores into `o` ([3][outputCount]).
     @inline(__always)
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
+        let x1_nhwc = s + 0  // [126×2]
         let W1 = p + 0  // [3×2×3×3]
         let b1 = p + 54  // [3]
-        let windows1 = s + 0  // [36×18]
-        let z1_linear = s + 656  // [36×3]
-        let h1 = s + 768  // [36×3]
-        let pool2 = s + 880  // [18×3]
+        let windows1 = s + 256  // [36×18]
+        let W1_by_tap = s + 912  // [3×18]
+        let z1_linear = s + 976  // [36×3]
+        let h1 = s + 1088  // [36×3]
+        let pool2 = s + 1200  // [18×3]
         let W2 = p + 57  // [4×3×2×1]
         let b2 = p + 81  // [4]
-        let windows2 = s + 944  // [18×6]
-        let z2_linear = s + 1056  // [18×4]
-        let h2 = s + 1328  // [18×4]
-        let pool4 = s + 1408  // [3×4]
-        let flat5 = s + 1424  // [3×4]
+        let windows2 = s + 1264  // [18×6]
+        let W2_by_tap = s + 1376  // [4×6]
+        let z2_linear = s + 1408  // [18×4]
+        let h2 = s + 1680  // [18×4]
+        let pool4 = s + 1760  // [3×4]
+        let flat5 = s + 1776  // [3×4]
         let W3 = p + 85  // [4×5]
         let b3 = p + 105  // [5]
-        let z3_linear = s + 1440  // [3×5]
+        let z3_linear = s + 1792  // [3×5]
         let z3 = o  // [3×5]
 
-        // windows1 = im2col(x): 3×3 windows, stride 2, padding 1/1×1/1, of 3×2×7×6 NCHW, one row per window
-        Self.windowsToRows(x, windows1, 3, 2, 7, 6, 42, 6, 1, 3, 3, 2, 2, 1, 1, 4, 3)
+        // x1_nhwc = x from NCHW to NHWC, each channel a column
+        for m in 0..<3 {
+            for r in 0..<42 {
+                for c in 0..<2 {
+                    x1_nhwc[m * 84 + (r * 2 + c)] = x[m * 84 + (c * 42 + r)]
+                }
+            }
+        }
 
-        // z1_linear = windows1 · W1ᵀ, the convolution as a product (NHWC)   [36×18]·[18×3]
-        Self.productDots(windows1, W1, z1_linear, 36, 18, 3)
+        // windows1 = im2col(x1_nhwc): 3×3 windows, stride 2, padding 1/1×1/1, of 3×7×6×2 NHWC, one row per window
+        Self.windowsToRows(x1_nhwc, windows1, 3, 2, 7, 6, 1, 12, 2, 3, 3, 2, 2, 1, 1, 4, 3)
+
+        // W1_by_tap = each filter of W1 from [2][3×3] to [3×3][2], the order of the windows' columns
+        for m in 0..<3 {
+            for r in 0..<9 {
+                for c in 0..<2 {
+                    W1_by_tap[m * 18 + (r * 2 + c)] = W1[m * 18 + (c * 9 + r)]
+                }
+            }
+        }
+
+        // z1_linear = windows1 · W1_by_tapᵀ, the convolution as a product (NHWC)   [36×18]·[18×3]
+        Self.productDots(windows1, W1_by_tap, z1_linear, 36, 18, 3)
 
         // z1 = z1_linear + b1   (bias added to every position)
         // h1 = relu(z1)
@@ -1521,10 +1533,19 @@ public struct SmallConvNet: Sendable {
         // windows2 = im2col(pool2): 2×1 windows, stride 1, padding 0/1×0/0, of 3×3×2×3 NHWC, one row per window
         Self.windowsToRows(pool2, windows2, 3, 3, 3, 2, 1, 6, 3, 2, 1, 1, 1, 0, 0, 3, 2)
 
-        // z2_linear = windows2 · W2ᵀ, the convolution as a product (NHWC)   [18×6]·[6×4]
-        Self.transposeCopy(windows2, s + 1136, 18, 6)  // A: [18×6] → [6×18]
-        Self.productRows(W2, 6, 1, s + 1136, s + 1248, 4, 6, 18)  // Cᵀ [4×18]
-        Self.transposeCopy(s + 1248, z2_linear, 4, 18)
+        // W2_by_tap = each filter of W2 from [3][2×1] to [2×1][3], the order of the windows' columns
+        for m in 0..<4 {
+            for r in 0..<2 {
+                for c in 0..<3 {
+                    W2_by_tap[m * 6 + (r * 3 + c)] = W2[m * 6 + (c * 2 + r)]
+                }
+            }
+        }
+
+        // z2_linear = windows2 · W2_by_tapᵀ, the convolution as a product (NHWC)   [18×6]·[6×4]
+        Self.transposeCopy(windows2, s + 1488, 18, 6)  // A: [18×6] → [6×18]
+        Self.productRows(W2_by_tap, 6, 1, s + 1488, s + 1600, 4, 6, 18)  // Cᵀ [4×18]
+        Self.transposeCopy(s + 1600, z2_linear, 4, 18)
 
         // z2 = z2_linear + b2   (bias added to every position)
         // h2 = tanh(z2)
@@ -1537,7 +1558,7 @@ public struct SmallConvNet: Sendable {
         }
 
         // pool4 = max of h2 over 2×2 windows, stride 2, of 3×3×2×4 NHWC
-        Self.maxPool(h2, pool4, 3, 4, 3, 2, 1, 8, 4, 2, 2, 2, 2, 0, 0, 1, 1)
+        Self.maxPoolTiles(h2, pool4, 3, 4, 3, 2, 1, 8, 4, 2, 2, 2, 2, 0, 0, 1, 1)
 
         // flat5 = pool4 flattened: each image from [1×1×4] (NHWC) to [4×1×1] (NCHW)
         flat5[0] = pool4[0]
@@ -1590,15 +1611,15 @@ public struct SmallConvNet: Sendable {
         let W1 = p + 0  // [3×2×3×3]
         let W2 = p + 57  // [4×3×2×1]
         let W3 = p + 85  // [4×5]
-        let z3 = s + 1456  // [3×5]
-        let data_loss = s + 1472  // scalar
-        let W1_squared = s + 1488  // scalar
-        let W2_squared = s + 1504  // scalar
-        let W3_squared = s + 1520  // scalar
-        let loss = s + 1536  // scalar
+        let z3 = s + 1808  // [3×5]
+        let data_loss = s + 1824  // scalar
+        let W1_squared = s + 1840  // scalar
+        let W2_squared = s + 1856  // scalar
+        let W3_squared = s + 1872  // scalar
+        let loss = s + 1888  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 1456)
+        Self.computeScores(p, x, s, s + 1808)
 
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z3_ij − z3_iy + 1.0)
         do {
@@ -1659,40 +1680,43 @@ public struct SmallConvNet: Sendable {
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×2×3×3]
-        let windows1 = s + 0  // [36×18]
-        let h1 = s + 768  // [36×3]
+        let windows1 = s + 256  // [36×18]
+        let h1 = s + 1088  // [36×3]
         let W2 = p + 57  // [4×3×2×1]
-        let windows2 = s + 944  // [18×6]
-        let h2 = s + 1328  // [18×4]
-        let flat5 = s + 1424  // [3×4]
+        let windows2 = s + 1264  // [18×6]
+        let W2_by_tap = s + 1376  // [4×6]
+        let h2 = s + 1680  // [18×4]
+        let flat5 = s + 1776  // [3×4]
         let W3 = p + 85  // [4×5]
-        let z3 = s + 1456  // [3×5]
-        let data_loss = s + 1472  // scalar
-        let W1_squared = s + 1488  // scalar
-        let W2_squared = s + 1504  // scalar
-        let W3_squared = s + 1520  // scalar
-        let loss = s + 1536  // scalar
-        let dz3 = s + 1552  // [3×5]
+        let z3 = s + 1808  // [3×5]
+        let data_loss = s + 1824  // scalar
+        let W1_squared = s + 1840  // scalar
+        let W2_squared = s + 1856  // scalar
+        let W3_squared = s + 1872  // scalar
+        let loss = s + 1888  // scalar
+        let dz3 = s + 1904  // [3×5]
         let dz3_sum = g + 105  // [5]
-        let dflat5 = s + 1568  // [3×4]
-        let dW3_via_z3_linear = s + 1584  // [4×5]
-        let dpool4 = s + 1616  // [3×4]
-        let dh2 = s + 1632  // [18×4]
-        let dz2 = s + 1712  // [18×4]
+        let dflat5 = s + 1920  // [3×4]
+        let dW3_via_z3_linear = s + 1936  // [4×5]
+        let dpool4 = s + 1968  // [3×4]
+        let dh2 = s + 1984  // [18×4]
+        let dz2 = s + 2064  // [18×4]
         let dz2_sum = g + 81  // [4]
-        let dwindows2 = s + 1792  // [18×6]
-        let dW2_via_z2_linear = s + 2096  // [4×3×2×1]
-        let dpool2 = s + 2320  // [18×3]
-        let dh1 = s + 2384  // [36×3]
-        let dz1 = s + 2496  // [36×3]
+        let dwindows2 = s + 2144  // [18×6]
+        let dW2_by_tap = s + 2448  // [4×6]
+        let dW2_via_W2_by_tap = s + 2672  // [4×3×2×1]
+        let dpool2 = s + 2704  // [18×3]
+        let dh1 = s + 2768  // [36×3]
+        let dz1 = s + 2880  // [36×3]
         let dz1_sum = g + 54  // [3]
-        let dW1_via_z1_linear = s + 2608  // [3×2×3×3]
+        let dW1_by_tap = s + 2992  // [3×18]
+        let dW1_via_W1_by_tap = s + 3056  // [3×2×3×3]
         let dW1 = g + 0  // [3×2×3×3]
         let dW2 = g + 57  // [4×3×2×1]
         let dW3 = g + 85  // [4×5]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 1456)
+        Self.computeScores(p, x, s, s + 1808)
 
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z3_ij − z3_iy + 1.0)
         do {
@@ -1811,7 +1835,7 @@ public struct SmallConvNet: Sendable {
         dpool4[11] = dflat5[11]
 
         // dL/dh2 = dL/dpool4 routed to each window's first maximum
-        Self.maxPoolGradient(h2, dpool4, dh2, 3, 4, 3, 2, 1, 8, 4, 2, 2, 2, 2, 0, 0, 1, 1)
+        Self.maxPoolTilesGradient(h2, dpool4, dh2, 3, 4, 3, 2, 1, 8, 4, 2, 2, 2, 2, 0, 0, 1, 1)
 
         // h2²
         // tanh'(z2) = 1 − h2²
@@ -1832,15 +1856,24 @@ public struct SmallConvNet: Sendable {
             }
         }
 
-        // dL/dwindows2 = dL/dz2 · W2
-        Self.transposeCopy(dz2, s + 1904, 18, 4)  // A: [18×4] → [4×18]
-        Self.productRows(W2, 1, 6, s + 1904, s + 1984, 6, 4, 18)  // Cᵀ [6×18]
-        Self.transposeCopy(s + 1984, dwindows2, 6, 18)
+        // dL/dwindows2 = dL/dz2 · W2_by_tap
+        Self.transposeCopy(dz2, s + 2256, 18, 4)  // A: [18×4] → [4×18]
+        Self.productRows(W2_by_tap, 1, 6, s + 2256, s + 2336, 6, 4, 18)  // Cᵀ [6×18]
+        Self.transposeCopy(s + 2336, dwindows2, 6, 18)
 
-        // dL/dW2 = (dL/dz2)ᵀ · windows2
-        Self.transposeCopy(dz2, s + 2128, 18, 4)  // A: [18×4] → [4×18]
-        Self.transposeCopy(windows2, s + 2208, 18, 6)  // B: [18×6] → [6×18]
-        Self.productDots(s + 2128, s + 2208, dW2_via_z2_linear, 4, 18, 6)
+        // dL/dW2_by_tap = (dL/dz2)ᵀ · windows2
+        Self.transposeCopy(dz2, s + 2480, 18, 4)  // A: [18×4] → [4×18]
+        Self.transposeCopy(windows2, s + 2560, 18, 6)  // B: [18×6] → [6×18]
+        Self.productDots(s + 2480, s + 2560, dW2_by_tap, 4, 18, 6)
+
+        // dL/dW2 = (dL/dW2_by_tap)ᵀ
+        for m in 0..<4 {
+            for r in 0..<3 {
+                for c in 0..<2 {
+                    dW2_via_W2_by_tap[m * 6 + (r * 2 + c)] = dW2_by_tap[m * 6 + (c * 3 + r)]
+                }
+            }
+        }
 
         // dL/dpool2 = col2im(dL/dwindows2): each input element collects the gradients of its copies
         Self.rowsToWindows(dwindows2, dpool2, 3, 3, 3, 2, 1, 6, 3, 2, 1, 1, 1, 0, 0, 3, 2)
@@ -1865,21 +1898,30 @@ public struct SmallConvNet: Sendable {
             }
         }
 
-        // dL/dW1 = (dL/dz1)ᵀ · windows1
-        Self.productRows(dz1, 1, 3, windows1, dW1_via_z1_linear, 3, 36, 18)
+        // dL/dW1_by_tap = (dL/dz1)ᵀ · windows1
+        Self.productRows(dz1, 1, 3, windows1, dW1_by_tap, 3, 36, 18)
+
+        // dL/dW1 = (dL/dW1_by_tap)ᵀ
+        for m in 0..<3 {
+            for r in 0..<2 {
+                for c in 0..<9 {
+                    dW1_via_W1_by_tap[m * 18 + (r * 9 + c)] = dW1_by_tap[m * 18 + (c * 2 + r)]
+                }
+            }
+        }
 
         // dL/dW1 = 2·W1 · 0.01   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
-        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
+        // dL/dW1 += dW1_via_W1_by_tap   (W1 is used 2 times: adjoints add)
         for i in 0..<54 {
             let dW1_via_W1_squared: Scalar = W1[i] * 0.02
-            dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
+            dW1[i] = dW1_via_W1_squared + dW1_via_W1_by_tap[i]
         }
 
         // dL/dW2 = 2·W2 · 0.01   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
-        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)
+        // dL/dW2 += dW2_via_W2_by_tap   (W2 is used 2 times: adjoints add)
         for i in 0..<24 {
             let dW2_via_W2_squared: Scalar = W2[i] * 0.02
-            dW2[i] = dW2_via_W2_squared + dW2_via_z2_linear[i]
+            dW2[i] = dW2_via_W2_squared + dW2_via_W2_by_tap[i]
         }
 
         // dL/dW3 = 2·W3 · 0.01   (∂W3_squared/∂W3ᵢ = 2W3ᵢ)
@@ -1895,29 +1937,48 @@ public struct SmallConvNet: Sendable {
     /// Forward pass of one example: the scratch at `s`, scores into `o` ([1][outputCount]).
     @inline(__always)
     static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
+        let x1_nhwc = s + 0  // [42×2]
         let W1 = p + 0  // [3×2×3×3]
         let b1 = p + 54  // [3]
-        let windows1 = s + 0  // [12×18]
-        let z1_linear = s + 224  // [12×3]
-        let h1 = s + 272  // [12×3]
-        let pool2 = s + 320  // [6×3]
+        let windows1 = s + 96  // [12×18]
+        let W1_by_tap = s + 320  // [3×18]
+        let z1_linear = s + 384  // [12×3]
+        let h1 = s + 432  // [12×3]
+        let pool2 = s + 480  // [6×3]
         let W2 = p + 57  // [4×3×2×1]
         let b2 = p + 81  // [4]
-        let windows2 = s + 352  // [6×6]
-        let z2_linear = s + 400  // [6×4]
-        let h2 = s + 432  // [6×4]
-        let pool4 = s + 464  // [1×4]
-        let flat5 = s + 480  // [1×4]
+        let windows2 = s + 512  // [6×6]
+        let W2_by_tap = s + 560  // [4×6]
+        let z2_linear = s + 592  // [6×4]
+        let h2 = s + 624  // [6×4]
+        let pool4 = s + 656  // [1×4]
+        let flat5 = s + 672  // [1×4]
         let W3 = p + 85  // [4×5]
         let b3 = p + 105  // [5]
-        let z3_linear = s + 496  // [1×5]
+        let z3_linear = s + 688  // [1×5]
         let z3 = o  // [1×5]
 
-        // windows1 = im2col(x): 3×3 windows, stride 2, padding 1/1×1/1, of 1×2×7×6 NCHW, one row per window
-        Self.windowsToRows(x, windows1, 1, 2, 7, 6, 42, 6, 1, 3, 3, 2, 2, 1, 1, 4, 3)
+        // x1_nhwc = x from NCHW to NHWC, each channel a column
+        for r in 0..<42 {
+            for c in 0..<2 {
+                x1_nhwc[r * 2 + c] = x[c * 42 + r]
+            }
+        }
 
-        // z1_linear = windows1 · W1ᵀ, the convolution as a product (NHWC)   [12×18]·[18×3]
-        Self.productDots(windows1, W1, z1_linear, 12, 18, 3)
+        // windows1 = im2col(x1_nhwc): 3×3 windows, stride 2, padding 1/1×1/1, of 1×7×6×2 NHWC, one row per window
+        Self.windowsToRows(x1_nhwc, windows1, 1, 2, 7, 6, 1, 12, 2, 3, 3, 2, 2, 1, 1, 4, 3)
+
+        // W1_by_tap = each filter of W1 from [2][3×3] to [3×3][2], the order of the windows' columns
+        for m in 0..<3 {
+            for r in 0..<9 {
+                for c in 0..<2 {
+                    W1_by_tap[m * 18 + (r * 2 + c)] = W1[m * 18 + (c * 9 + r)]
+                }
+            }
+        }
+
+        // z1_linear = windows1 · W1_by_tapᵀ, the convolution as a product (NHWC)   [12×18]·[18×3]
+        Self.productDots(windows1, W1_by_tap, z1_linear, 12, 18, 3)
 
         // z1 = z1_linear + b1   (bias added to every position)
         // h1 = relu(z1)
@@ -1935,12 +1996,21 @@ public struct SmallConvNet: Sendable {
         // windows2 = im2col(pool2): 2×1 windows, stride 1, padding 0/1×0/0, of 1×3×2×3 NHWC, one row per window
         Self.windowsToRows(pool2, windows2, 1, 3, 3, 2, 1, 6, 3, 2, 1, 1, 1, 0, 0, 3, 2)
 
-        // z2_linear = windows2 · W2ᵀ, the convolution as a product (NHWC)   [6×6]·[6×4]
+        // W2_by_tap = each filter of W2 from [3][2×1] to [2×1][3], the order of the windows' columns
+        for m in 0..<4 {
+            for r in 0..<2 {
+                for c in 0..<3 {
+                    W2_by_tap[m * 6 + (r * 3 + c)] = W2[m * 6 + (c * 2 + r)]
+                }
+            }
+        }
+
+        // z2_linear = windows2 · W2_by_tapᵀ, the convolution as a product (NHWC)   [6×6]·[6×4]
         for i in 0..<6 {
             for j in 0..<4 {
                 var acc: Scalar = 0
                 for k in 0..<6 {
-                    acc += windows2[i * 6 + k] * W2[j * 6 + k]
+                    acc += windows2[i * 6 + k] * W2_by_tap[j * 6 + k]
                 }
                 z2_linear[i * 4 + j] = acc
             }
@@ -1957,7 +2027,7 @@ public struct SmallConvNet: Sendable {
         }
 
         // pool4 = max of h2 over 2×2 windows, stride 2, of 1×3×2×4 NHWC
-        Self.maxPool(h2, pool4, 1, 4, 3, 2, 1, 8, 4, 2, 2, 2, 2, 0, 0, 1, 1)
+        Self.maxPoolTiles(h2, pool4, 1, 4, 3, 2, 1, 8, 4, 2, 2, 2, 2, 0, 0, 1, 1)
 
         // flat5 = pool4 flattened: each image from [1×1×4] (NHWC) to [4×1×1] (NCHW)
         flat5[0] = pool4[0]
@@ -1990,15 +2060,15 @@ public struct SmallConvNet: Sendable {
         let W1 = p + 0  // [3×2×3×3]
         let W2 = p + 57  // [4×3×2×1]
         let W3 = p + 85  // [4×5]
-        let z3 = s + 512  // [1×5]
-        let data_loss = s + 528  // scalar
-        let W1_squared = s + 544  // scalar
-        let W2_squared = s + 560  // scalar
-        let W3_squared = s + 576  // scalar
-        let loss = s + 592  // scalar
+        let z3 = s + 704  // [1×5]
+        let data_loss = s + 720  // scalar
+        let W1_squared = s + 736  // scalar
+        let W2_squared = s + 752  // scalar
+        let W3_squared = s + 768  // scalar
+        let loss = s + 784  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s, s + 512)
+        Self.computeScoresSingle(p, x, s, s + 704)
 
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z3_ij − z3_iy + 1.0)
         do {
@@ -2059,40 +2129,43 @@ public struct SmallConvNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [3×2×3×3]
-        let windows1 = s + 0  // [12×18]
-        let h1 = s + 272  // [12×3]
+        let windows1 = s + 96  // [12×18]
+        let h1 = s + 432  // [12×3]
         let W2 = p + 57  // [4×3×2×1]
-        let windows2 = s + 352  // [6×6]
-        let h2 = s + 432  // [6×4]
-        let flat5 = s + 480  // [1×4]
+        let windows2 = s + 512  // [6×6]
+        let W2_by_tap = s + 560  // [4×6]
+        let h2 = s + 624  // [6×4]
+        let flat5 = s + 672  // [1×4]
         let W3 = p + 85  // [4×5]
-        let z3 = s + 512  // [1×5]
-        let data_loss = s + 528  // scalar
-        let W1_squared = s + 544  // scalar
-        let W2_squared = s + 560  // scalar
-        let W3_squared = s + 576  // scalar
-        let loss = s + 592  // scalar
-        let dz3 = s + 608  // [1×5]
+        let z3 = s + 704  // [1×5]
+        let data_loss = s + 720  // scalar
+        let W1_squared = s + 736  // scalar
+        let W2_squared = s + 752  // scalar
+        let W3_squared = s + 768  // scalar
+        let loss = s + 784  // scalar
+        let dz3 = s + 800  // [1×5]
         let dz3_sum = g + 105  // [5]
-        let dflat5 = s + 624  // [1×4]
-        let dW3_via_z3_linear = s + 640  // [4×5]
-        let dpool4 = s + 672  // [1×4]
-        let dh2 = s + 688  // [6×4]
-        let dz2 = s + 720  // [6×4]
+        let dflat5 = s + 816  // [1×4]
+        let dW3_via_z3_linear = s + 832  // [4×5]
+        let dpool4 = s + 864  // [1×4]
+        let dh2 = s + 880  // [6×4]
+        let dz2 = s + 912  // [6×4]
         let dz2_sum = g + 81  // [4]
-        let dwindows2 = s + 752  // [6×6]
-        let dW2_via_z2_linear = s + 800  // [4×3×2×1]
-        let dpool2 = s + 832  // [6×3]
-        let dh1 = s + 864  // [12×3]
-        let dz1 = s + 912  // [12×3]
+        let dwindows2 = s + 944  // [6×6]
+        let dW2_by_tap = s + 992  // [4×6]
+        let dW2_via_W2_by_tap = s + 1024  // [4×3×2×1]
+        let dpool2 = s + 1056  // [6×3]
+        let dh1 = s + 1088  // [12×3]
+        let dz1 = s + 1136  // [12×3]
         let dz1_sum = g + 54  // [3]
-        let dW1_via_z1_linear = s + 960  // [3×2×3×3]
+        let dW1_by_tap = s + 1184  // [3×18]
+        let dW1_via_W1_by_tap = s + 1248  // [3×2×3×3]
         let dW1 = g + 0  // [3×2×3×3]
         let dW2 = g + 57  // [4×3×2×1]
         let dW3 = g + 85  // [4×5]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s, s + 512)
+        Self.computeScoresSingle(p, x, s, s + 704)
 
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z3_ij − z3_iy + 1.0)
         do {
@@ -2195,7 +2268,7 @@ public struct SmallConvNet: Sendable {
         dpool4[3] = dflat5[3]
 
         // dL/dh2 = dL/dpool4 routed to each window's first maximum
-        Self.maxPoolGradient(h2, dpool4, dh2, 1, 4, 3, 2, 1, 8, 4, 2, 2, 2, 2, 0, 0, 1, 1)
+        Self.maxPoolTilesGradient(h2, dpool4, dh2, 1, 4, 3, 2, 1, 8, 4, 2, 2, 2, 2, 0, 0, 1, 1)
 
         // h2²
         // tanh'(z2) = 1 − h2²
@@ -2216,7 +2289,7 @@ public struct SmallConvNet: Sendable {
             }
         }
 
-        // dL/dwindows2 = dL/dz2 · W2
+        // dL/dwindows2 = dL/dz2 · W2_by_tap
         for i in 0..<6 {
             for j in 0..<6 {
                 dwindows2[i * 6 + j] = 0
@@ -2224,20 +2297,29 @@ public struct SmallConvNet: Sendable {
             for k in 0..<4 {
                 let a: Scalar = dz2[i * 4 + k]
                 for j in 0..<6 {
-                    dwindows2[i * 6 + j] += a * W2[k * 6 + j]
+                    dwindows2[i * 6 + j] += a * W2_by_tap[k * 6 + j]
                 }
             }
         }
 
-        // dL/dW2 = (dL/dz2)ᵀ · windows2
+        // dL/dW2_by_tap = (dL/dz2)ᵀ · windows2
         for i in 0..<4 {
             for j in 0..<6 {
-                dW2_via_z2_linear[i * 6 + j] = 0
+                dW2_by_tap[i * 6 + j] = 0
             }
             for k in 0..<6 {
                 let a: Scalar = dz2[k * 4 + i]
                 for j in 0..<6 {
-                    dW2_via_z2_linear[i * 6 + j] += a * windows2[k * 6 + j]
+                    dW2_by_tap[i * 6 + j] += a * windows2[k * 6 + j]
+                }
+            }
+        }
+
+        // dL/dW2 = (dL/dW2_by_tap)ᵀ
+        for m in 0..<4 {
+            for r in 0..<3 {
+                for c in 0..<2 {
+                    dW2_via_W2_by_tap[m * 6 + (r * 2 + c)] = dW2_by_tap[m * 6 + (c * 3 + r)]
                 }
             }
         }
@@ -2265,21 +2347,30 @@ public struct SmallConvNet: Sendable {
             }
         }
 
-        // dL/dW1 = (dL/dz1)ᵀ · windows1
-        Self.productRows(dz1, 1, 3, windows1, dW1_via_z1_linear, 3, 12, 18)
+        // dL/dW1_by_tap = (dL/dz1)ᵀ · windows1
+        Self.productRows(dz1, 1, 3, windows1, dW1_by_tap, 3, 12, 18)
+
+        // dL/dW1 = (dL/dW1_by_tap)ᵀ
+        for m in 0..<3 {
+            for r in 0..<2 {
+                for c in 0..<9 {
+                    dW1_via_W1_by_tap[m * 18 + (r * 9 + c)] = dW1_by_tap[m * 18 + (c * 2 + r)]
+                }
+            }
+        }
 
         // dL/dW1 = 2·W1 · 0.01   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
-        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
+        // dL/dW1 += dW1_via_W1_by_tap   (W1 is used 2 times: adjoints add)
         for i in 0..<54 {
             let dW1_via_W1_squared: Scalar = W1[i] * 0.02
-            dW1[i] = dW1_via_W1_squared + dW1_via_z1_linear[i]
+            dW1[i] = dW1_via_W1_squared + dW1_via_W1_by_tap[i]
         }
 
         // dL/dW2 = 2·W2 · 0.01   (∂W2_squared/∂W2ᵢ = 2W2ᵢ)
-        // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)
+        // dL/dW2 += dW2_via_W2_by_tap   (W2 is used 2 times: adjoints add)
         for i in 0..<24 {
             let dW2_via_W2_squared: Scalar = W2[i] * 0.02
-            dW2[i] = dW2_via_W2_squared + dW2_via_z2_linear[i]
+            dW2[i] = dW2_via_W2_squared + dW2_via_W2_by_tap[i]
         }
 
         // dL/dW3 = 2·W3 · 0.01   (∂W3_squared/∂W3ᵢ = 2W3ᵢ)

@@ -52,8 +52,8 @@ public struct BatchNormDropoutNet: Sendable {
     public static let outputCount = 3
     /// Length of the flat parameter vector.
     public static let parameterCount = 200
-    /// Scalars a `Workspace` holds: the gradient, then 5764 of scratch (from a 64-byte boundary).
-    public static let workspaceCount = 5964
+    /// Scalars a `Workspace` holds: the gradient, then 5892 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 6092
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("bn1_gamma", 0, [2]), ("bn1_beta", 2, [2]), ("bn1_running_mean", 4, [2]), ("bn1_running_var", 6, [2]), ("W1", 8, [3, 2, 3, 3]), ("b1", 62, [3]), ("bn_conv_gamma", 65, [3]), ("bn_conv_beta", 68, [3]), ("bn_conv_running_mean", 71, [3]), ("bn_conv_running_var", 74, [3]), ("W2", 77, [12, 6]), ("b2", 149, [6]), ("bn3_gamma", 155, [6]), ("bn3_beta", 161, [6]), ("bn3_running_mean", 167, [6]), ("bn3_running_var", 173, [6]), ("W3", 179, [6, 3]), ("b3", 197, [3])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -63,9 +63,9 @@ public struct BatchNormDropoutNet: Sendable {
     /// batch_norm or dropout); `fit` leaves out an epoch's last short batch.
     public static let trainsOnWholeBatches = true
     static let stateCount = 400
-    static let scoresOffset = 3040
+    static let scoresOffset = 3104
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 1024
+    static let scoresOffsetSingle = 1088
     static let scratchOffsetSingle = 208
 
     /// The parameters, then the optimizer state (200 scalars).
@@ -324,7 +324,7 @@ public struct BatchNormDropoutNet: Sendable {
 
     /// Scalars of one batch's dropout masks.
     public static let dropoutMaskCount = 132
-    static let masksOffset = 5616
+    static let masksOffset = 5744
 
     /// The dropout masks a training pass draws from stream state `state`: each dropout layer's in layer order,
     /// one value per unit of the batch (in the layout the network holds them: NHWC for an image), 0 for a
@@ -396,8 +396,8 @@ public struct BatchNormDropoutNet: Sendable {
         }
         // bn_conv_statistics: 3 channels over 36 values, momentum 0.2
         for c in 0..<3 {
-            let mean = 0.8 * p[71 + c] + 0.2 * s[1728 + c]
-            let variance = 0.8 * p[74 + c] + 0.2057142857142857 * s[1731 + c]
+            let mean = 0.8 * p[71 + c] + 0.2 * s[1792 + c]
+            let variance = 0.8 * p[74 + c] + 0.2057142857142857 * s[1795 + c]
             guard mean.isFinite, variance.isFinite else { return false }
             largest = max(largest, mean.magnitude, variance.magnitude)
             if store {
@@ -407,8 +407,8 @@ public struct BatchNormDropoutNet: Sendable {
         }
         // bn3_statistics: 6 channels over 4 values, momentum 0.1
         for c in 0..<6 {
-            let mean = 0.9 * p[167 + c] + 0.1 * s[2544 + c]
-            let variance = 0.9 * p[173 + c] + 0.13333333333333333 * s[2550 + c]
+            let mean = 0.9 * p[167 + c] + 0.1 * s[2608 + c]
+            let variance = 0.9 * p[173 + c] + 0.13333333333333333 * s[2614 + c]
             guard mean.isFinite, variance.isFinite else { return false }
             largest = max(largest, mean.magnitude, variance.magnitude)
             if store {
@@ -1304,44 +1304,43 @@ public struct BatchNormDropoutNet: Sendable {
 
     // MARK: Image kernels
 
-    /// im2col: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at column (c·kernelHeight + ky)·
-    /// kernelWidth + kx, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx) of image n, or 0
-    /// where that is padding. Element (c, y, x) of image n is at n·channels·height·width + c·channelStride +
-    /// y·rowStride + x·columnStride.
+    /// im2col with the columns in tap order: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at
+    /// column (ky·kernelWidth + kx)·channels + c, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx)
+    /// of image n, or 0 where that is padding. Element (c, y, x) of image n is at n·channels·height·width +
+    /// y·rowStride + x·channels + c (NHWC, or one channel), so the taps of a window row are one run.
     @inline(__always)
     static func windowsToRows(_ images: UnsafePointer<Scalar>, _ rows: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width, rowLength = channels * kernelHeight * kernelWidth
+        let imageSize = channels * height * width, run = kernelWidth * channels, rowLength = kernelHeight * run
         for n in 0..<batch {
             let image = images + n * imageSize
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
                     let row = rows + ((n * outputHeight + oy) * outputWidth + ox) * rowLength
                     let x0 = ox * strideX - padLeft
-                    for c in 0..<channels {
-                        for ky in 0..<kernelHeight {
-                            let tap = row + (c * kernelHeight + ky) * kernelWidth
-                            let y = oy * strideY - padTop + ky
-                            guard y >= 0 && y < height else {
-                                for kx in 0..<kernelWidth { tap[kx] = 0 }
-                                continue
-                            }
-                            let line = image + c * channelStride + y * rowStride
-                            for kx in 0..<kernelWidth {
-                                let x = x0 + kx
-                                tap[kx] = x >= 0 && x < width ? line[x * columnStride] : 0
-                            }
+                    // The taps kx in first..<last are inside the image: elements first·channels..<last·channels of a window row.
+                    let first = max(0, -x0) * channels, last = max(min(kernelWidth, width - x0), 0) * channels
+                    for ky in 0..<kernelHeight {
+                        let tap = row + ky * run
+                        let y = oy * strideY - padTop + ky
+                        guard y >= 0 && y < height && first < last else {
+                            for i in 0..<run { tap[i] = 0 }
+                            continue
                         }
+                        let line = image + (y * rowStride + x0 * channels + first), to = tap + first
+                        for i in 0..<first { tap[i] = 0 }
+                        for i in 0..<last - first { to[i] = line[i] }
+                        for i in last..<run { tap[i] = 0 }
                     }
                 }
             }
         }
     }
 
-    /// col2im, the adjoint of `windowsToRows`: the images are zeroed, then each element of each row is
-    /// added to the image element `windowsToRows` copies there (elements of the padding are dropped).
+    /// col2im, the adjoint of `windowsToRows`: the images are zeroed, then each window row's run is
+    /// added back to the image row it was copied from (elements of the padding are dropped).
     @inline(__always)
     static func rowsToWindows(_ rows: UnsafePointer<Scalar>, _ images: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width, rowLength = channels * kernelHeight * kernelWidth
+        let imageSize = channels * height * width, run = kernelWidth * channels, rowLength = kernelHeight * run
         for i in 0..<batch * imageSize { images[i] = 0 }
         for n in 0..<batch {
             let image = images + n * imageSize
@@ -1349,19 +1348,14 @@ public struct BatchNormDropoutNet: Sendable {
                 for ox in 0..<outputWidth {
                     let row = rows + ((n * outputHeight + oy) * outputWidth + ox) * rowLength
                     let x0 = ox * strideX - padLeft
-                    for c in 0..<channels {
-                        for ky in 0..<kernelHeight {
-                            let tap = row + (c * kernelHeight + ky) * kernelWidth
-                            let y = oy * strideY - padTop + ky
-                            guard y >= 0 && y < height else {
-                                continue
-                            }
-                            let line = image + c * channelStride + y * rowStride
-                            for kx in 0..<kernelWidth {
-                                let x = x0 + kx
-                                if x >= 0 && x < width { line[x * columnStride] += tap[kx] }
-                            }
-                        }
+                    // The taps kx in first..<last are inside the image: elements first·channels..<last·channels of a window row.
+                    let first = max(0, -x0) * channels, last = max(min(kernelWidth, width - x0), 0) * channels
+                    for ky in 0..<kernelHeight {
+                        let tap = row + ky * run
+                        let y = oy * strideY - padTop + ky
+                        guard y >= 0 && y < height && first < last else { continue }
+                        let line = image + (y * rowStride + x0 * channels + first), from = tap + first
+                        for i in 0..<last - first { line[i] += from[i] }
                     }
                 }
             }
@@ -1638,41 +1632,42 @@ public struct BatchNormDropoutNet: Sendable {
         let W1 = p + 8  // [3×2×3×3]
         let b1 = p + 62  // [3]
         let windows1 = s + 1088  // [36×18]
-        let z1_linear = s + 1744  // [36×3]
-        let z1 = s + 1856  // [36×3]
+        let W1_by_tap = s + 1744  // [3×18]
+        let z1_linear = s + 1808  // [36×3]
+        let z1 = s + 1920  // [36×3]
         let bn_conv_gamma = p + 65  // [3]
         let bn_conv_beta = p + 68  // [3]
         let bn_conv_running_mean = p + 71  // [3]
         let bn_conv_running_var = p + 74  // [3]
-        let bn_conv_variance = s + 1968  // [3]
-        let bn_conv_deviation = s + 1984  // [3]
-        let bn_conv_inverse = s + 2000  // [3]
-        let bn_conv_centered = s + 2016  // [36×3]
-        let bn_conv_normalized = s + 2128  // [36×3]
-        let bn_conv_scaled = s + 2240  // [36×3]
-        let bn_conv_out = s + 2352  // [36×3]
-        let a4 = s + 2464  // [36×3]
-        let pool6 = s + 2576  // [16×3]
-        let flat7 = s + 2624  // [4×12]
+        let bn_conv_variance = s + 2032  // [3]
+        let bn_conv_deviation = s + 2048  // [3]
+        let bn_conv_inverse = s + 2064  // [3]
+        let bn_conv_centered = s + 2080  // [36×3]
+        let bn_conv_normalized = s + 2192  // [36×3]
+        let bn_conv_scaled = s + 2304  // [36×3]
+        let bn_conv_out = s + 2416  // [36×3]
+        let a4 = s + 2528  // [36×3]
+        let pool6 = s + 2640  // [16×3]
+        let flat7 = s + 2688  // [4×12]
         let W2 = p + 77  // [12×6]
         let b2 = p + 149  // [6]
-        let z2_linear = s + 2672  // [4×6]
-        let z2 = s + 2784  // [4×6]
+        let z2_linear = s + 2736  // [4×6]
+        let z2 = s + 2848  // [4×6]
         let bn3_gamma = p + 155  // [6]
         let bn3_beta = p + 161  // [6]
         let bn3_running_mean = p + 167  // [6]
         let bn3_running_var = p + 173  // [6]
-        let bn3_variance = s + 2816  // [6]
-        let bn3_deviation = s + 2832  // [6]
-        let bn3_inverse = s + 2848  // [6]
-        let bn3_centered = s + 2864  // [4×6]
-        let bn3_normalized = s + 2896  // [4×6]
-        let bn3_scaled = s + 2928  // [4×6]
-        let bn3_out = s + 2960  // [4×6]
-        let a9 = s + 2992  // [4×6]
+        let bn3_variance = s + 2880  // [6]
+        let bn3_deviation = s + 2896  // [6]
+        let bn3_inverse = s + 2912  // [6]
+        let bn3_centered = s + 2928  // [4×6]
+        let bn3_normalized = s + 2960  // [4×6]
+        let bn3_scaled = s + 2992  // [4×6]
+        let bn3_out = s + 3024  // [4×6]
+        let a9 = s + 3056  // [4×6]
         let W3 = p + 179  // [6×3]
         let b3 = p + 197  // [3]
-        let z3_linear = s + 3024  // [4×3]
+        let z3_linear = s + 3088  // [4×3]
         let z3 = o  // [4×3]
 
         // bn1_nhwc = x from NCHW to NHWC, each channel a column
@@ -1731,8 +1726,17 @@ public struct BatchNormDropoutNet: Sendable {
         // windows1 = im2col(bn1_out): 3×3 windows, stride 2, padding 1/1×1/1, of 4×5×5×2 NHWC, one row per window
         Self.windowsToRows(bn1_out, windows1, 4, 2, 5, 5, 1, 10, 2, 3, 3, 2, 2, 1, 1, 3, 3)
 
-        // z1_linear = windows1 · W1ᵀ, the convolution as a product (NHWC)   [36×18]·[18×3]
-        Self.productDots(windows1, W1, z1_linear, 36, 18, 3)
+        // W1_by_tap = each filter of W1 from [2][3×3] to [3×3][2], the order of the windows' columns
+        for m in 0..<3 {
+            for r in 0..<9 {
+                for c in 0..<2 {
+                    W1_by_tap[m * 18 + (r * 2 + c)] = W1[m * 18 + (c * 9 + r)]
+                }
+            }
+        }
+
+        // z1_linear = windows1 · W1_by_tapᵀ, the convolution as a product (NHWC)   [36×18]·[18×3]
+        Self.productDots(windows1, W1_by_tap, z1_linear, 36, 18, 3)
 
         // z1 = z1_linear + b1   (bias added to every position)
         for r in 0..<36 {
@@ -1807,8 +1811,8 @@ public struct BatchNormDropoutNet: Sendable {
         }
 
         // z2_linear = flat7 · W2   [4×12]·[12×6]
-        Self.transposeCopy(W2, s + 2704, 12, 6)  // B: [12×6] → [6×12]
-        Self.productDots(flat7, s + 2704, z2_linear, 4, 12, 6)
+        Self.transposeCopy(W2, s + 2768, 12, 6)  // B: [12×6] → [6×12]
+        Self.productDots(flat7, s + 2768, z2_linear, 4, 12, 6)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<4 {
@@ -1913,18 +1917,18 @@ public struct BatchNormDropoutNet: Sendable {
         let W1 = p + 8  // [3×2×3×3]
         let W2 = p + 77  // [12×6]
         let W3 = p + 179  // [6×3]
-        let z3 = s + 3040  // [4×3]
-        let data_loss = s + 3056  // scalar
-        let W1_squared = s + 3072  // scalar
-        let W2_squared = s + 3088  // scalar
-        let weight_squares = s + 3104  // scalar
-        let W3_squared = s + 3120  // scalar
-        let weight_squares_2 = s + 3136  // scalar
-        let regularization = s + 3152  // scalar
-        let loss = s + 3168  // scalar
+        let z3 = s + 3104  // [4×3]
+        let data_loss = s + 3120  // scalar
+        let W1_squared = s + 3136  // scalar
+        let W2_squared = s + 3152  // scalar
+        let weight_squares = s + 3168  // scalar
+        let W3_squared = s + 3184  // scalar
+        let weight_squares_2 = s + 3200  // scalar
+        let regularization = s + 3216  // scalar
+        let loss = s + 3232  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 3040)
+        Self.computeScores(p, x, s, s + 3104)
 
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z3_ij − z3_iy + 1.0)
         do {
@@ -2000,41 +2004,42 @@ public struct BatchNormDropoutNet: Sendable {
         let W1 = p + 8  // [3×2×3×3]
         let b1 = p + 62  // [3]
         let windows1 = s + 368  // [9×18]
-        let z1_linear = s + 544  // [9×3]
-        let z1 = s + 576  // [9×3]
+        let W1_by_tap = s + 544  // [3×18]
+        let z1_linear = s + 608  // [9×3]
+        let z1 = s + 640  // [9×3]
         let bn_conv_gamma = p + 65  // [3]
         let bn_conv_beta = p + 68  // [3]
         let bn_conv_running_mean = p + 71  // [3]
         let bn_conv_running_var = p + 74  // [3]
-        let bn_conv_variance = s + 608  // [3]
-        let bn_conv_deviation = s + 624  // [3]
-        let bn_conv_inverse = s + 640  // [3]
-        let bn_conv_centered = s + 656  // [9×3]
-        let bn_conv_normalized = s + 688  // [9×3]
-        let bn_conv_scaled = s + 720  // [9×3]
-        let bn_conv_out = s + 752  // [9×3]
-        let a4 = s + 784  // [9×3]
-        let pool6 = s + 816  // [4×3]
-        let flat7 = s + 832  // [1×12]
+        let bn_conv_variance = s + 672  // [3]
+        let bn_conv_deviation = s + 688  // [3]
+        let bn_conv_inverse = s + 704  // [3]
+        let bn_conv_centered = s + 720  // [9×3]
+        let bn_conv_normalized = s + 752  // [9×3]
+        let bn_conv_scaled = s + 784  // [9×3]
+        let bn_conv_out = s + 816  // [9×3]
+        let a4 = s + 848  // [9×3]
+        let pool6 = s + 880  // [4×3]
+        let flat7 = s + 896  // [1×12]
         let W2 = p + 77  // [12×6]
         let b2 = p + 149  // [6]
-        let z2_linear = s + 848  // [1×6]
-        let z2 = s + 864  // [1×6]
+        let z2_linear = s + 912  // [1×6]
+        let z2 = s + 928  // [1×6]
         let bn3_gamma = p + 155  // [6]
         let bn3_beta = p + 161  // [6]
         let bn3_running_mean = p + 167  // [6]
         let bn3_running_var = p + 173  // [6]
-        let bn3_variance = s + 880  // [6]
-        let bn3_deviation = s + 896  // [6]
-        let bn3_inverse = s + 912  // [6]
-        let bn3_centered = s + 928  // [1×6]
-        let bn3_normalized = s + 944  // [1×6]
-        let bn3_scaled = s + 960  // [1×6]
-        let bn3_out = s + 976  // [1×6]
-        let a9 = s + 992  // [1×6]
+        let bn3_variance = s + 944  // [6]
+        let bn3_deviation = s + 960  // [6]
+        let bn3_inverse = s + 976  // [6]
+        let bn3_centered = s + 992  // [1×6]
+        let bn3_normalized = s + 1008  // [1×6]
+        let bn3_scaled = s + 1024  // [1×6]
+        let bn3_out = s + 1040  // [1×6]
+        let a9 = s + 1056  // [1×6]
         let W3 = p + 179  // [6×3]
         let b3 = p + 197  // [3]
-        let z3_linear = s + 1008  // [1×3]
+        let z3_linear = s + 1072  // [1×3]
         let z3 = o  // [1×3]
 
         // bn1_nhwc = x from NCHW to NHWC, each channel a column
@@ -2091,8 +2096,17 @@ public struct BatchNormDropoutNet: Sendable {
         // windows1 = im2col(bn1_out): 3×3 windows, stride 2, padding 1/1×1/1, of 1×5×5×2 NHWC, one row per window
         Self.windowsToRows(bn1_out, windows1, 1, 2, 5, 5, 1, 10, 2, 3, 3, 2, 2, 1, 1, 3, 3)
 
-        // z1_linear = windows1 · W1ᵀ, the convolution as a product (NHWC)   [9×18]·[18×3]
-        Self.productDots(windows1, W1, z1_linear, 9, 18, 3)
+        // W1_by_tap = each filter of W1 from [2][3×3] to [3×3][2], the order of the windows' columns
+        for m in 0..<3 {
+            for r in 0..<9 {
+                for c in 0..<2 {
+                    W1_by_tap[m * 18 + (r * 2 + c)] = W1[m * 18 + (c * 9 + r)]
+                }
+            }
+        }
+
+        // z1_linear = windows1 · W1_by_tapᵀ, the convolution as a product (NHWC)   [9×18]·[18×3]
+        Self.productDots(windows1, W1_by_tap, z1_linear, 9, 18, 3)
 
         // z1 = z1_linear + b1   (bias added to every position)
         for r in 0..<9 {
@@ -2269,18 +2283,18 @@ public struct BatchNormDropoutNet: Sendable {
         let W1 = p + 8  // [3×2×3×3]
         let W2 = p + 77  // [12×6]
         let W3 = p + 179  // [6×3]
-        let z3 = s + 1024  // [1×3]
-        let data_loss = s + 1040  // scalar
-        let W1_squared = s + 1056  // scalar
-        let W2_squared = s + 1072  // scalar
-        let weight_squares = s + 1088  // scalar
-        let W3_squared = s + 1104  // scalar
-        let weight_squares_2 = s + 1120  // scalar
-        let regularization = s + 1136  // scalar
-        let loss = s + 1152  // scalar
+        let z3 = s + 1088  // [1×3]
+        let data_loss = s + 1104  // scalar
+        let W1_squared = s + 1120  // scalar
+        let W2_squared = s + 1136  // scalar
+        let weight_squares = s + 1152  // scalar
+        let W3_squared = s + 1168  // scalar
+        let weight_squares_2 = s + 1184  // scalar
+        let regularization = s + 1200  // scalar
+        let loss = s + 1216  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s, s + 1024)
+        Self.computeScoresSingle(p, x, s, s + 1088)
 
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z3_ij − z3_iy + 1.0)
         do {
@@ -2351,35 +2365,36 @@ public struct BatchNormDropoutNet: Sendable {
         let W1 = p + 8  // [3×2×3×3]
         let b1 = p + 62  // [3]
         let windows1 = s + 848  // [36×18]
-        let z1_linear = s + 1504  // [36×3]
-        let z1 = s + 1616  // [36×3]
+        let W1_by_tap = s + 1504  // [3×18]
+        let z1_linear = s + 1568  // [36×3]
+        let z1 = s + 1680  // [36×3]
         let bn_conv_gamma = p + 65  // [3]
         let bn_conv_beta = p + 68  // [3]
-        let bn_conv_statistics = s + 1728  // [2×3]
-        let bn_conv_normalized = s + 1744  // [36×3]
-        let bn_conv_scaled = s + 1856  // [36×3]
-        let bn_conv_out = s + 1968  // [36×3]
-        let a4 = s + 2080  // [36×3]
+        let bn_conv_statistics = s + 1792  // [2×3]
+        let bn_conv_normalized = s + 1808  // [36×3]
+        let bn_conv_scaled = s + 1920  // [36×3]
+        let bn_conv_out = s + 2032  // [36×3]
+        let a4 = s + 2144  // [36×3]
         let dropout1_mask = m + 0  // [36×3]
-        let dropout1 = s + 2192  // [36×3]
-        let pool6 = s + 2304  // [16×3]
-        let flat7 = s + 2352  // [4×12]
+        let dropout1 = s + 2256  // [36×3]
+        let pool6 = s + 2368  // [16×3]
+        let flat7 = s + 2416  // [4×12]
         let W2 = p + 77  // [12×6]
         let b2 = p + 149  // [6]
-        let z2_linear = s + 2400  // [4×6]
-        let z2 = s + 2512  // [4×6]
+        let z2_linear = s + 2464  // [4×6]
+        let z2 = s + 2576  // [4×6]
         let bn3_gamma = p + 155  // [6]
         let bn3_beta = p + 161  // [6]
-        let bn3_statistics = s + 2544  // [2×6]
-        let bn3_normalized = s + 2560  // [4×6]
-        let bn3_scaled = s + 2592  // [4×6]
-        let bn3_out = s + 2624  // [4×6]
-        let a9 = s + 2656  // [4×6]
+        let bn3_statistics = s + 2608  // [2×6]
+        let bn3_normalized = s + 2624  // [4×6]
+        let bn3_scaled = s + 2656  // [4×6]
+        let bn3_out = s + 2688  // [4×6]
+        let a9 = s + 2720  // [4×6]
         let dropout2_mask = m + 108  // [4×6]
-        let dropout2 = s + 2688  // [4×6]
+        let dropout2 = s + 2752  // [4×6]
         let W3 = p + 179  // [6×3]
         let b3 = p + 197  // [3]
-        let z3_linear = s + 2720  // [4×3]
+        let z3_linear = s + 2784  // [4×3]
         let z3 = o  // [4×3]
 
         // bn1_nhwc = x from NCHW to NHWC, each channel a column
@@ -2416,8 +2431,17 @@ public struct BatchNormDropoutNet: Sendable {
         // windows1 = im2col(bn1_out): 3×3 windows, stride 2, padding 1/1×1/1, of 4×5×5×2 NHWC, one row per window
         Self.windowsToRows(bn1_out, windows1, 4, 2, 5, 5, 1, 10, 2, 3, 3, 2, 2, 1, 1, 3, 3)
 
-        // z1_linear = windows1 · W1ᵀ, the convolution as a product (NHWC)   [36×18]·[18×3]
-        Self.productDots(windows1, W1, z1_linear, 36, 18, 3)
+        // W1_by_tap = each filter of W1 from [2][3×3] to [3×3][2], the order of the windows' columns
+        for m in 0..<3 {
+            for r in 0..<9 {
+                for c in 0..<2 {
+                    W1_by_tap[m * 18 + (r * 2 + c)] = W1[m * 18 + (c * 9 + r)]
+                }
+            }
+        }
+
+        // z1_linear = windows1 · W1_by_tapᵀ, the convolution as a product (NHWC)   [36×18]·[18×3]
+        Self.productDots(windows1, W1_by_tap, z1_linear, 36, 18, 3)
 
         // z1 = z1_linear + b1   (bias added to every position)
         for r in 0..<36 {
@@ -2472,8 +2496,8 @@ public struct BatchNormDropoutNet: Sendable {
         }
 
         // z2_linear = flat7 · W2   [4×12]·[12×6]
-        Self.transposeCopy(W2, s + 2432, 12, 6)  // B: [12×6] → [6×12]
-        Self.productDots(flat7, s + 2432, z2_linear, 4, 12, 6)
+        Self.transposeCopy(W2, s + 2496, 12, 6)  // B: [12×6] → [6×12]
+        Self.productDots(flat7, s + 2496, z2_linear, 4, 12, 6)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<4 {
@@ -2549,18 +2573,18 @@ public struct BatchNormDropoutNet: Sendable {
         let W1 = p + 8  // [3×2×3×3]
         let W2 = p + 77  // [12×6]
         let W3 = p + 179  // [6×3]
-        let z3 = s + 2736  // [4×3]
-        let data_loss = s + 2752  // scalar
-        let W1_squared = s + 2768  // scalar
-        let W2_squared = s + 2784  // scalar
-        let weight_squares = s + 2800  // scalar
-        let W3_squared = s + 2816  // scalar
-        let weight_squares_2 = s + 2832  // scalar
-        let regularization = s + 2848  // scalar
-        let loss = s + 2864  // scalar
+        let z3 = s + 2800  // [4×3]
+        let data_loss = s + 2816  // scalar
+        let W1_squared = s + 2832  // scalar
+        let W2_squared = s + 2848  // scalar
+        let weight_squares = s + 2864  // scalar
+        let W3_squared = s + 2880  // scalar
+        let weight_squares_2 = s + 2896  // scalar
+        let regularization = s + 2912  // scalar
+        let loss = s + 2928  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresTraining(p, x, m, s, s + 2736)
+        Self.computeScoresTraining(p, x, m, s, s + 2800)
 
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z3_ij − z3_iy + 1.0)
         do {
@@ -2621,10 +2645,10 @@ public struct BatchNormDropoutNet: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for 4 examples in training (batch statistics, dropout masks at `m`).
     @inline(never)
     static func computeLossAndGradientTraining(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ m: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let loss = s + 2864  // scalar
+        let loss = s + 2928  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresTraining(p, x, m, s, s + 2736)
+        Self.computeScoresTraining(p, x, m, s, s + 2800)
         Self.computeLossAndGradientTrainingPart0(p, x, y, m, g, s)
 
         // Backward pass: adjoints in reverse order, each a chain-rule step.
@@ -2640,15 +2664,15 @@ public struct BatchNormDropoutNet: Sendable {
         let W1 = p.advanced(by: 8)  // [3×2×3×3]
         let W2 = p.advanced(by: 77)  // [12×6]
         let W3 = p.advanced(by: 179)  // [6×3]
-        let z3 = s.advanced(by: 2736)  // [4×3]
-        let data_loss = s.advanced(by: 2752)  // scalar
-        let W1_squared = s.advanced(by: 2768)  // scalar
-        let W2_squared = s.advanced(by: 2784)  // scalar
-        let weight_squares = s.advanced(by: 2800)  // scalar
-        let W3_squared = s.advanced(by: 2816)  // scalar
-        let weight_squares_2 = s.advanced(by: 2832)  // scalar
-        let regularization = s.advanced(by: 2848)  // scalar
-        let loss = s.advanced(by: 2864)  // scalar
+        let z3 = s.advanced(by: 2800)  // [4×3]
+        let data_loss = s.advanced(by: 2816)  // scalar
+        let W1_squared = s.advanced(by: 2832)  // scalar
+        let W2_squared = s.advanced(by: 2848)  // scalar
+        let weight_squares = s.advanced(by: 2864)  // scalar
+        let W3_squared = s.advanced(by: 2880)  // scalar
+        let weight_squares_2 = s.advanced(by: 2896)  // scalar
+        let regularization = s.advanced(by: 2912)  // scalar
+        let loss = s.advanced(by: 2928)  // scalar
 
         // data_loss = (1/N) Σ_i Σ_{j≠y_i} max(0, z3_ij − z3_iy + 1.0)
         Self.outlinedTraining0(y, z3, data_loss)
@@ -2680,55 +2704,56 @@ public struct BatchNormDropoutNet: Sendable {
     static func computeLossAndGradientTrainingPart1(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ m: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let W1 = p.advanced(by: 8)  // [3×2×3×3]
         let windows1 = s.advanced(by: 848)  // [36×18]
-        let z1 = s.advanced(by: 1616)  // [36×3]
+        let W1_by_tap = s.advanced(by: 1504)  // [3×18]
+        let z1 = s.advanced(by: 1680)  // [36×3]
         let bn_conv_gamma = p.advanced(by: 65)  // [3]
-        let bn_conv_statistics = s.advanced(by: 1728)  // [2×3]
-        let bn_conv_normalized = s.advanced(by: 1744)  // [36×3]
-        let a4 = s.advanced(by: 2080)  // [36×3]
+        let bn_conv_statistics = s.advanced(by: 1792)  // [2×3]
+        let bn_conv_normalized = s.advanced(by: 1808)  // [36×3]
+        let a4 = s.advanced(by: 2144)  // [36×3]
         let dropout1_mask = m.advanced(by: 0)  // [36×3]
-        let flat7 = s.advanced(by: 2352)  // [4×12]
+        let flat7 = s.advanced(by: 2416)  // [4×12]
         let W2 = p.advanced(by: 77)  // [12×6]
-        let z2 = s.advanced(by: 2512)  // [4×6]
+        let z2 = s.advanced(by: 2576)  // [4×6]
         let bn3_gamma = p.advanced(by: 155)  // [6]
-        let bn3_statistics = s.advanced(by: 2544)  // [2×6]
-        let bn3_normalized = s.advanced(by: 2560)  // [4×6]
-        let a9 = s.advanced(by: 2656)  // [4×6]
+        let bn3_statistics = s.advanced(by: 2608)  // [2×6]
+        let bn3_normalized = s.advanced(by: 2624)  // [4×6]
+        let a9 = s.advanced(by: 2720)  // [4×6]
         let dropout2_mask = m.advanced(by: 108)  // [4×6]
-        let dropout2 = s.advanced(by: 2688)  // [4×6]
+        let dropout2 = s.advanced(by: 2752)  // [4×6]
         let W3 = p.advanced(by: 179)  // [6×3]
-        let z3 = s.advanced(by: 2736)  // [4×3]
-        let dW3_via_W3_squared = s.advanced(by: 2880)  // [6×3]
-        let dW2_via_W2_squared = s.advanced(by: 2912)  // [12×6]
-        let dW1_via_W1_squared = s.advanced(by: 2992)  // [3×2×3×3]
-        let dz3 = s.advanced(by: 3056)  // [4×3]
+        let z3 = s.advanced(by: 2800)  // [4×3]
+        let dW3_via_W3_squared = s.advanced(by: 2944)  // [6×3]
+        let dW2_via_W2_squared = s.advanced(by: 2976)  // [12×6]
+        let dW1_via_W1_squared = s.advanced(by: 3056)  // [3×2×3×3]
+        let dz3 = s.advanced(by: 3120)  // [4×3]
         let dz3_sum = g.advanced(by: 197)  // [3]
-        let ddropout2 = s.advanced(by: 3072)  // [4×6]
-        let dW3_via_z3_linear = s.advanced(by: 3104)  // [6×3]
-        let da9 = s.advanced(by: 3136)  // [4×6]
-        let a9_squared = s.advanced(by: 3168)  // [4×6]
-        let a9_slope = s.advanced(by: 3200)  // [4×6]
-        let dbn3_out = s.advanced(by: 3232)  // [4×6]
+        let ddropout2 = s.advanced(by: 3136)  // [4×6]
+        let dW3_via_z3_linear = s.advanced(by: 3168)  // [6×3]
+        let da9 = s.advanced(by: 3200)  // [4×6]
+        let a9_squared = s.advanced(by: 3232)  // [4×6]
+        let a9_slope = s.advanced(by: 3264)  // [4×6]
+        let dbn3_out = s.advanced(by: 3296)  // [4×6]
         let dbn3_out_sum = g.advanced(by: 161)  // [6]
-        let dbn3_normalized = s.advanced(by: 3264)  // [4×6]
-        let dbn3_gamma = s.advanced(by: 3296)  // [4×6]
+        let dbn3_normalized = s.advanced(by: 3328)  // [4×6]
+        let dbn3_gamma = s.advanced(by: 3360)  // [4×6]
         let dbn3_gamma_sum = g.advanced(by: 155)  // [6]
-        let dz2_via_bn3_normalized = s.advanced(by: 3328)  // [4×6]
+        let dz2_via_bn3_normalized = s.advanced(by: 3392)  // [4×6]
         let dz2_via_bn3_normalized_sum = g.advanced(by: 149)  // [6]
-        let dflat7 = s.advanced(by: 3360)  // [4×12]
-        let dW2_via_z2_linear = s.advanced(by: 3488)  // [12×6]
-        let dpool6 = s.advanced(by: 3648)  // [16×3]
-        let ddropout1 = s.advanced(by: 3696)  // [36×3]
-        let da4 = s.advanced(by: 3808)  // [36×3]
-        let bn_conv_out_positive = s.advanced(by: 3920)  // [36×3]
-        let dbn_conv_out = s.advanced(by: 4032)  // [36×3]
+        let dflat7 = s.advanced(by: 3424)  // [4×12]
+        let dW2_via_z2_linear = s.advanced(by: 3552)  // [12×6]
+        let dpool6 = s.advanced(by: 3712)  // [16×3]
+        let ddropout1 = s.advanced(by: 3760)  // [36×3]
+        let da4 = s.advanced(by: 3872)  // [36×3]
+        let bn_conv_out_positive = s.advanced(by: 3984)  // [36×3]
+        let dbn_conv_out = s.advanced(by: 4096)  // [36×3]
         let dbn_conv_out_sum = g.advanced(by: 68)  // [3]
-        let dbn_conv_normalized = s.advanced(by: 4144)  // [36×3]
-        let dbn_conv_gamma = s.advanced(by: 4256)  // [36×3]
+        let dbn_conv_normalized = s.advanced(by: 4208)  // [36×3]
+        let dbn_conv_gamma = s.advanced(by: 4320)  // [36×3]
         let dbn_conv_gamma_sum = g.advanced(by: 65)  // [3]
-        let dz1_via_bn_conv_normalized = s.advanced(by: 4368)  // [36×3]
+        let dz1_via_bn_conv_normalized = s.advanced(by: 4432)  // [36×3]
         let dz1_via_bn_conv_normalized_sum = g.advanced(by: 62)  // [3]
-        let dwindows1 = s.advanced(by: 4480)  // [36×18]
-        let dW1_via_z1_linear = s.advanced(by: 5136)  // [3×2×3×3]
+        let dwindows1 = s.advanced(by: 4544)  // [36×18]
+        let dW1_by_tap = s.advanced(by: 5200)  // [3×18]
 
         // dL/dW3 = 2·W3 · 0.01   (∂W3_squared/∂W3ᵢ = 2W3ᵢ)
         Self.outlinedTraining6(dW3_via_W3_squared, W3)
@@ -2782,10 +2807,10 @@ public struct BatchNormDropoutNet: Sendable {
         Self.outlinedTraining17(dz2_via_bn3_normalized_sum, dz2_via_bn3_normalized)
 
         // dL/dflat7 = dL/dz2 · W2ᵀ
-        Self.outlinedTraining20(W2, s.advanced(by: 3408), dz2_via_bn3_normalized, dflat7)
+        Self.outlinedTraining20(W2, s.advanced(by: 3472), dz2_via_bn3_normalized, dflat7)
 
         // dL/dW2 = flat7ᵀ · dL/dz2
-        Self.outlinedTraining21(dz2_via_bn3_normalized, flat7, s.advanced(by: 3568), dW2_via_z2_linear)
+        Self.outlinedTraining21(dz2_via_bn3_normalized, flat7, s.advanced(by: 3632), dW2_via_z2_linear)
 
         // dL/dpool6 = (dL/dflat7)ᵀ
         Self.outlinedTraining22(dpool6, dflat7)
@@ -2820,27 +2845,28 @@ public struct BatchNormDropoutNet: Sendable {
         // dL/db1 = Σ over rows of dz1_via_bn_conv_normalized   (b1 was broadcast)
         Self.outlinedTraining27(dz1_via_bn_conv_normalized_sum, dz1_via_bn_conv_normalized)
 
-        // dL/dwindows1 = dL/dz1 · W1
-        Self.outlinedTraining31(dz1_via_bn_conv_normalized, W1, dwindows1)
+        // dL/dwindows1 = dL/dz1 · W1_by_tap
+        Self.outlinedTraining31(dz1_via_bn_conv_normalized, W1_by_tap, dwindows1)
 
-        // dL/dW1 = (dL/dz1)ᵀ · windows1
-        Self.outlinedTraining32(dz1_via_bn_conv_normalized, windows1, dW1_via_z1_linear)
+        // dL/dW1_by_tap = (dL/dz1)ᵀ · windows1
+        Self.outlinedTraining32(dz1_via_bn_conv_normalized, windows1, dW1_by_tap)
     }
 
     /// Consecutive kernels of `computeLossAndGradientTraining`, in a function of their own (see `KernelOutliner` in nngen).
     @inline(never)
     static func computeLossAndGradientTrainingPart2(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ m: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) {
         let bn1_normalized = s.advanced(by: 224)  // [100×2]
-        let dW3_via_W3_squared = s.advanced(by: 2880)  // [6×3]
-        let dW2_via_W2_squared = s.advanced(by: 2912)  // [12×6]
-        let dW1_via_W1_squared = s.advanced(by: 2992)  // [3×2×3×3]
-        let dW3_via_z3_linear = s.advanced(by: 3104)  // [6×3]
-        let dW2_via_z2_linear = s.advanced(by: 3488)  // [12×6]
-        let dwindows1 = s.advanced(by: 4480)  // [36×18]
-        let dW1_via_z1_linear = s.advanced(by: 5136)  // [3×2×3×3]
-        let dbn1_out = s.advanced(by: 5200)  // [100×2]
+        let dW3_via_W3_squared = s.advanced(by: 2944)  // [6×3]
+        let dW2_via_W2_squared = s.advanced(by: 2976)  // [12×6]
+        let dW1_via_W1_squared = s.advanced(by: 3056)  // [3×2×3×3]
+        let dW3_via_z3_linear = s.advanced(by: 3168)  // [6×3]
+        let dW2_via_z2_linear = s.advanced(by: 3552)  // [12×6]
+        let dwindows1 = s.advanced(by: 4544)  // [36×18]
+        let dW1_by_tap = s.advanced(by: 5200)  // [3×18]
+        let dW1_via_W1_by_tap = s.advanced(by: 5264)  // [3×2×3×3]
+        let dbn1_out = s.advanced(by: 5328)  // [100×2]
         let dbn1_out_sum = g.advanced(by: 2)  // [2]
-        let dbn1_gamma = s.advanced(by: 5408)  // [100×2]
+        let dbn1_gamma = s.advanced(by: 5536)  // [100×2]
         let dbn1_gamma_sum = g.advanced(by: 0)  // [2]
         let dbn1_running_mean = g.advanced(by: 4)  // [2]
         let dbn1_running_var = g.advanced(by: 6)  // [2]
@@ -2852,44 +2878,47 @@ public struct BatchNormDropoutNet: Sendable {
         let dbn3_running_var = g.advanced(by: 173)  // [6]
         let dW3 = g.advanced(by: 179)  // [6×3]
 
+        // dL/dW1 = (dL/dW1_by_tap)ᵀ
+        Self.outlinedTraining33(dW1_via_W1_by_tap, dW1_by_tap)
+
         // dL/dbn1_out = col2im(dL/dwindows1): each input element collects the gradients of its copies
-        Self.outlinedTraining33(dwindows1, dbn1_out)
+        Self.outlinedTraining34(dwindows1, dbn1_out)
 
         // dL/dbn1_beta = Σ over rows of dbn1_out   (bn1_beta was broadcast)
-        Self.outlinedTraining34(dbn1_out_sum, dbn1_out)
+        Self.outlinedTraining35(dbn1_out_sum, dbn1_out)
 
         // dL/dbn1_gamma = dL/dbn1_out · bn1_normalized   (∂bn1_scaled/∂bn1_gamma = bn1_normalized)
-        Self.outlinedTraining35(dbn1_gamma, dbn1_out, bn1_normalized)
+        Self.outlinedTraining36(dbn1_gamma, dbn1_out, bn1_normalized)
 
         // dL/dbn1_gamma = Σ over rows of dbn1_gamma   (bn1_gamma was broadcast)
-        Self.outlinedTraining34(dbn1_gamma_sum, dbn1_gamma)
+        Self.outlinedTraining35(dbn1_gamma_sum, dbn1_gamma)
 
         // dL/dbn1_running_mean = 0   (L does not depend on bn1_running_mean)
-        Self.outlinedTraining36(dbn1_running_mean)
+        Self.outlinedTraining37(dbn1_running_mean)
 
         // dL/dbn1_running_var = 0   (L does not depend on bn1_running_var)
-        Self.outlinedTraining36(dbn1_running_var)
+        Self.outlinedTraining37(dbn1_running_var)
 
-        // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
-        Self.outlinedTraining37(dW1, dW1_via_W1_squared, dW1_via_z1_linear)
+        // dL/dW1 += dW1_via_W1_by_tap   (W1 is used 2 times: adjoints add)
+        Self.outlinedTraining38(dW1, dW1_via_W1_squared, dW1_via_W1_by_tap)
 
         // dL/dbn_conv_running_mean = 0   (L does not depend on bn_conv_running_mean)
-        Self.outlinedTraining38(dbn_conv_running_mean)
+        Self.outlinedTraining39(dbn_conv_running_mean)
 
         // dL/dbn_conv_running_var = 0   (L does not depend on bn_conv_running_var)
-        Self.outlinedTraining38(dbn_conv_running_var)
+        Self.outlinedTraining39(dbn_conv_running_var)
 
         // dL/dW2 += dW2_via_z2_linear   (W2 is used 2 times: adjoints add)
-        Self.outlinedTraining39(dW2, dW2_via_W2_squared, dW2_via_z2_linear)
+        Self.outlinedTraining40(dW2, dW2_via_W2_squared, dW2_via_z2_linear)
 
         // dL/dbn3_running_mean = 0   (L does not depend on bn3_running_mean)
-        Self.outlinedTraining40(dbn3_running_mean)
+        Self.outlinedTraining41(dbn3_running_mean)
 
         // dL/dbn3_running_var = 0   (L does not depend on bn3_running_var)
-        Self.outlinedTraining40(dbn3_running_var)
+        Self.outlinedTraining41(dbn3_running_var)
 
         // dL/dW3 += dW3_via_z3_linear   (W3 is used 2 times: adjoints add)
-        Self.outlinedTraining41(dW3, dW3_via_W3_squared, dW3_via_z3_linear)
+        Self.outlinedTraining42(dW3, dW3_via_W3_squared, dW3_via_z3_linear)
     }
 
     /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
@@ -3187,7 +3216,7 @@ public struct BatchNormDropoutNet: Sendable {
 
     /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
     @inline(never)
-    static func outlinedTraining31(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+    static func outlinedTraining31(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
         Self.productRows(v0, 3, 1, v1, v2, 36, 3, 18)
     }
 
@@ -3200,12 +3229,24 @@ public struct BatchNormDropoutNet: Sendable {
     /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
     @inline(never)
     static func outlinedTraining33(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
-        Self.rowsToWindows(v0, v1, 4, 2, 5, 5, 1, 10, 2, 3, 3, 2, 2, 1, 1, 3, 3)
+        for m in 0..<3 {
+            for r in 0..<2 {
+                for c in 0..<9 {
+                    v0[m * 18 + (r * 9 + c)] = v1[m * 18 + (c * 2 + r)]
+                }
+            }
+        }
     }
 
     /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
     @inline(never)
     static func outlinedTraining34(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
+        Self.rowsToWindows(v0, v1, 4, 2, 5, 5, 1, 10, 2, 3, 3, 2, 2, 1, 1, 3, 3)
+    }
+
+    /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
+    @inline(never)
+    static func outlinedTraining35(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>) {
         for c in 0..<2 {
             v0[c] = v1[c]
         }
@@ -3218,7 +3259,7 @@ public struct BatchNormDropoutNet: Sendable {
 
     /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
     @inline(never)
-    static func outlinedTraining35(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+    static func outlinedTraining36(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
         for i in 0..<200 {
             v0[i] = v1[i] * v2[i]
         }
@@ -3226,7 +3267,7 @@ public struct BatchNormDropoutNet: Sendable {
 
     /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
     @inline(never)
-    static func outlinedTraining36(_ v0: UnsafeMutablePointer<Scalar>) {
+    static func outlinedTraining37(_ v0: UnsafeMutablePointer<Scalar>) {
         for i in 0..<2 {
             v0[i] = 0
         }
@@ -3234,7 +3275,7 @@ public struct BatchNormDropoutNet: Sendable {
 
     /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
     @inline(never)
-    static func outlinedTraining37(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+    static func outlinedTraining38(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
         for i in 0..<54 {
             v0[i] = v1[i] + v2[i]
         }
@@ -3242,7 +3283,7 @@ public struct BatchNormDropoutNet: Sendable {
 
     /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
     @inline(never)
-    static func outlinedTraining38(_ v0: UnsafeMutablePointer<Scalar>) {
+    static func outlinedTraining39(_ v0: UnsafeMutablePointer<Scalar>) {
         for i in 0..<3 {
             v0[i] = 0
         }
@@ -3250,7 +3291,7 @@ public struct BatchNormDropoutNet: Sendable {
 
     /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
     @inline(never)
-    static func outlinedTraining39(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+    static func outlinedTraining40(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
         for i in 0..<72 {
             v0[i] = v1[i] + v2[i]
         }
@@ -3258,7 +3299,7 @@ public struct BatchNormDropoutNet: Sendable {
 
     /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
     @inline(never)
-    static func outlinedTraining40(_ v0: UnsafeMutablePointer<Scalar>) {
+    static func outlinedTraining41(_ v0: UnsafeMutablePointer<Scalar>) {
         for i in 0..<6 {
             v0[i] = 0
         }
@@ -3266,7 +3307,7 @@ public struct BatchNormDropoutNet: Sendable {
 
     /// A kernel shared by the calls of the large functions above (see `KernelOutliner` in nngen).
     @inline(never)
-    static func outlinedTraining41(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
+    static func outlinedTraining42(_ v0: UnsafeMutablePointer<Scalar>, _ v1: UnsafeMutablePointer<Scalar>, _ v2: UnsafeMutablePointer<Scalar>) {
         for i in 0..<18 {
             v0[i] = v1[i] + v2[i]
         }

@@ -1289,61 +1289,56 @@ public struct DigitsBatchNormCNN: Sendable {
 
     // MARK: Image kernels
 
-    /// im2col: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at column (c·kernelHeight + ky)·
-    /// kernelWidth + kx, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx) of image n, or 0
-    /// where that is padding. Element (c, y, x) of image n is at n·channels·height·width + c·channelStride +
-    /// y·rowStride + x·columnStride.
+    /// im2col with the columns in tap order: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at
+    /// column (ky·kernelWidth + kx)·channels + c, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx)
+    /// of image n, or 0 where that is padding. Element (c, y, x) of image n is at n·channels·height·width +
+    /// y·rowStride + x·channels + c (NHWC, or one channel), so the taps of a window row are one run.
     @inline(__always)
     static func windowsToRows(_ images: UnsafePointer<Scalar>, _ rows: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width, rowLength = channels * kernelHeight * kernelWidth
+        let imageSize = channels * height * width, run = kernelWidth * channels, rowLength = kernelHeight * run
         for n in 0..<batch {
             let image = images + n * imageSize
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
                     let row = rows + ((n * outputHeight + oy) * outputWidth + ox) * rowLength
                     let x0 = ox * strideX - padLeft
-                    for c in 0..<channels {
-                        for ky in 0..<kernelHeight {
-                            let tap = row + (c * kernelHeight + ky) * kernelWidth
-                            let y = oy * strideY - padTop + ky
-                            guard y >= 0 && y < height else {
-                                for kx in 0..<kernelWidth { tap[kx] = 0 }
-                                continue
-                            }
-                            let line = image + c * channelStride + y * rowStride
-                            for kx in 0..<kernelWidth {
-                                let x = x0 + kx
-                                tap[kx] = x >= 0 && x < width ? line[x * columnStride] : 0
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Max pooling into NHWC: element position·channels + c of `pooled` is the maximum of channel c over
-    /// the window (a NaN propagates); padding is never the maximum.
-    @inline(__always)
-    static func maxPool(_ images: UnsafePointer<Scalar>, _ pooled: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width
-        for n in 0..<batch {
-            let base = n * imageSize
-            for oy in 0..<outputHeight {
-                for ox in 0..<outputWidth {
-                    let position = (n * outputHeight + oy) * outputWidth + ox
-                    let out = pooled + position * channels
-                    for c in 0..<channels { out[c] = -.infinity }
+                    // The taps kx in first..<last are inside the image: elements first·channels..<last·channels of a window row.
+                    let first = max(0, -x0) * channels, last = max(min(kernelWidth, width - x0), 0) * channels
                     for ky in 0..<kernelHeight {
+                        let tap = row + ky * run
                         let y = oy * strideY - padTop + ky
-                        if y < 0 || y >= height { continue }
-                        for kx in 0..<kernelWidth {
-                            let x = ox * strideX - padLeft + kx
-                            if x < 0 || x >= width { continue }
-                            let at = images + base + y * rowStride + x * columnStride
+                        guard y >= 0 && y < height && first < last else {
+                            for i in 0..<run { tap[i] = 0 }
+                            continue
+                        }
+                        let line = image + (y * rowStride + x0 * channels + first), to = tap + first
+                        for i in 0..<first { tap[i] = 0 }
+                        for i in 0..<last - first { to[i] = line[i] }
+                        for i in last..<run { tap[i] = 0 }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Max pooling into NHWC of windows that tile the image (stride = size, no padding): element position·channels + c
+    /// of `pooled` is the maximum of channel c over the window (a NaN propagates).
+    @inline(__always)
+    static func maxPoolTiles(_ images: UnsafePointer<Scalar>, _ pooled: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
+        let imageSize = channels * height * width, run = kernelWidth * channels
+        for n in 0..<batch {
+            for oy in 0..<outputHeight {
+                for ox in 0..<outputWidth {
+                    let position = (n * outputHeight + oy) * outputWidth + ox
+                    let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                    let out = pooled + position * channels, first = images + corner
+                    for c in 0..<channels { out[c] = first[c] }
+                    for ky in 0..<kernelHeight {
+                        for kx in (ky == 0 ? 1 : 0)..<kernelWidth {
+                            let tap = first + ky * rowStride + kx * channels
                             for c in 0..<channels {
-                                let v = at[c * channelStride]
-                                if v > out[c] || v.isNaN { out[c] = v }
+                                let v = tap[c]
+                                out[c] = v > out[c] || v.isNaN ? v : out[c]
                             }
                         }
                     }
@@ -1352,30 +1347,31 @@ public struct DigitsBatchNormCNN: Sendable {
         }
     }
 
-    /// The gradient of `maxPool`: zeroes `gradient`, then adds each element of `upstream` at its window's
-    /// first maximum in row-major order (the element `maxPool` took).
+    /// The gradient of `maxPoolTiles`: in each window, each channel's upstream element goes to the first maximum in
+    /// row-major order (a NaN wins) and the window's other elements get 0; elements no window reads get 0.
     @inline(__always)
-    static func maxPoolGradient(_ images: UnsafePointer<Scalar>, _ upstream: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width
-        for i in 0..<batch * imageSize { gradient[i] = 0 }
+    static func maxPoolTilesGradient(_ images: UnsafePointer<Scalar>, _ upstream: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
+        let imageSize = channels * height * width, run = kernelWidth * channels
+        if outputHeight * kernelHeight < height || outputWidth * kernelWidth < width {
+            for i in 0..<batch * imageSize { gradient[i] = 0 }
+        }
         for n in 0..<batch {
-            let base = n * imageSize
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
                     let position = (n * outputHeight + oy) * outputWidth + ox
+                    let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                    let from = upstream + position * channels
                     for c in 0..<channels {
-                        var best = -Scalar.infinity, taken = -1
+                        var best = images[corner + c], taken = corner + c
                         for ky in 0..<kernelHeight {
-                            let y = oy * strideY - padTop + ky
-                            if y < 0 || y >= height { continue }
+                            let line = corner + ky * rowStride + c
                             for kx in 0..<kernelWidth {
-                                let x = ox * strideX - padLeft + kx
-                                if x < 0 || x >= width { continue }
-                                let i = base + c * channelStride + y * rowStride + x * columnStride
-                                if taken < 0 || images[i] > best || (images[i].isNaN && !best.isNaN) { (best, taken) = (images[i], i) }
+                                let i = line + kx * channels, v = images[i]
+                                if v > best || (v.isNaN && !best.isNaN) { (best, taken) = (v, i) }
+                                gradient[i] = 0
                             }
                         }
-                        gradient[taken] += upstream[position * channels + c]
+                        gradient[taken] = from[c]
                     }
                 }
             }
@@ -1649,7 +1645,7 @@ public struct DigitsBatchNormCNN: Sendable {
         }
 
         // pool4 = max of a3 over 2×2 windows, stride 2, of 32×8×8×16 NHWC
-        Self.maxPool(a3, pool4, 32, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
+        Self.maxPoolTiles(a3, pool4, 32, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
 
         // flat6 = pool4 flattened: each image from [4×4×16] (NHWC) to [16×4×4] (NCHW)
         for m in 0..<32 {
@@ -1964,7 +1960,7 @@ public struct DigitsBatchNormCNN: Sendable {
         }
 
         // pool4 = max of a3 over 2×2 windows, stride 2, of 1×8×8×16 NHWC
-        Self.maxPool(a3, pool4, 1, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
+        Self.maxPoolTiles(a3, pool4, 1, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
 
         // flat6 = pool4 flattened: each image from [4×4×16] (NHWC) to [16×4×4] (NCHW)
         for r in 0..<16 {
@@ -2196,7 +2192,7 @@ public struct DigitsBatchNormCNN: Sendable {
         }
 
         // pool4 = max of a3 over 2×2 windows, stride 2, of 32×8×8×16 NHWC
-        Self.maxPool(a3, pool4, 32, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
+        Self.maxPoolTiles(a3, pool4, 32, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
 
         // dropout1 = pool4 · dropout1_mask   (inverted dropout: each unit zeroed with probability 0.25, the others scaled by 1/(1 − 0.25))
         for i in 0..<8192 {
@@ -2585,7 +2581,7 @@ public struct DigitsBatchNormCNN: Sendable {
         }
 
         // dL/da3 = dL/dpool4 routed to each window's first maximum
-        Self.maxPoolGradient(a3, dpool4, da3, 32, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
+        Self.maxPoolTilesGradient(a3, dpool4, da3, 32, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
 
         // 1 where bn1_out > 0, that is where a3 > 0
         for i in 0..<32768 {

@@ -42,17 +42,17 @@ public struct DigitsCNN: Sendable {
     public static let outputCount = 10
     /// Length of the flat parameter vector.
     public static let parameterCount = 13706
-    /// Scalars a `Workspace` holds: the gradient, then 592064 of scratch (from a 64-byte boundary).
-    public static let workspaceCount = 605770
+    /// Scalars a `Workspace` holds: the gradient, then 601280 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 614986
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("conv1_W", 0, [16, 1, 3, 3]), ("conv1_b", 144, [16]), ("conv2_W", 160, [32, 16, 3, 3]), ("conv2_b", 4768, [32]), ("fc1_W", 4800, [128, 64]), ("fc1_b", 12992, [64]), ("fc2_W", 13056, [64, 10]), ("fc2_b", 13696, [10])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("conv1.W", "conv1.weight"), ("conv1.b", "conv1.bias"), ("conv2.W", "conv2.weight"), ("conv2.b", "conv2.bias"), ("fc1.W", "fc1.weight"), ("fc1.b", "fc1.bias"), ("fc2.W", "fc2.weight"), ("fc2.b", "fc2.bias")]
     static let stateCount = 27412
-    static let scoresOffset = 267216
+    static let scoresOffset = 271824
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 8352
+    static let scoresOffsetSingle = 12960
     static let scratchOffsetSingle = 13712
 
     /// The parameters, then the optimizer state (13706 scalars).
@@ -1181,44 +1181,43 @@ public struct DigitsCNN: Sendable {
 
     // MARK: Image kernels
 
-    /// im2col: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at column (c·kernelHeight + ky)·
-    /// kernelWidth + kx, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx) of image n, or 0
-    /// where that is padding. Element (c, y, x) of image n is at n·channels·height·width + c·channelStride +
-    /// y·rowStride + x·columnStride.
+    /// im2col with the columns in tap order: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at
+    /// column (ky·kernelWidth + kx)·channels + c, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx)
+    /// of image n, or 0 where that is padding. Element (c, y, x) of image n is at n·channels·height·width +
+    /// y·rowStride + x·channels + c (NHWC, or one channel), so the taps of a window row are one run.
     @inline(__always)
     static func windowsToRows(_ images: UnsafePointer<Scalar>, _ rows: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width, rowLength = channels * kernelHeight * kernelWidth
+        let imageSize = channels * height * width, run = kernelWidth * channels, rowLength = kernelHeight * run
         for n in 0..<batch {
             let image = images + n * imageSize
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
                     let row = rows + ((n * outputHeight + oy) * outputWidth + ox) * rowLength
                     let x0 = ox * strideX - padLeft
-                    for c in 0..<channels {
-                        for ky in 0..<kernelHeight {
-                            let tap = row + (c * kernelHeight + ky) * kernelWidth
-                            let y = oy * strideY - padTop + ky
-                            guard y >= 0 && y < height else {
-                                for kx in 0..<kernelWidth { tap[kx] = 0 }
-                                continue
-                            }
-                            let line = image + c * channelStride + y * rowStride
-                            for kx in 0..<kernelWidth {
-                                let x = x0 + kx
-                                tap[kx] = x >= 0 && x < width ? line[x * columnStride] : 0
-                            }
+                    // The taps kx in first..<last are inside the image: elements first·channels..<last·channels of a window row.
+                    let first = max(0, -x0) * channels, last = max(min(kernelWidth, width - x0), 0) * channels
+                    for ky in 0..<kernelHeight {
+                        let tap = row + ky * run
+                        let y = oy * strideY - padTop + ky
+                        guard y >= 0 && y < height && first < last else {
+                            for i in 0..<run { tap[i] = 0 }
+                            continue
                         }
+                        let line = image + (y * rowStride + x0 * channels + first), to = tap + first
+                        for i in 0..<first { tap[i] = 0 }
+                        for i in 0..<last - first { to[i] = line[i] }
+                        for i in last..<run { tap[i] = 0 }
                     }
                 }
             }
         }
     }
 
-    /// col2im, the adjoint of `windowsToRows`: the images are zeroed, then each element of each row is
-    /// added to the image element `windowsToRows` copies there (elements of the padding are dropped).
+    /// col2im, the adjoint of `windowsToRows`: the images are zeroed, then each window row's run is
+    /// added back to the image row it was copied from (elements of the padding are dropped).
     @inline(__always)
     static func rowsToWindows(_ rows: UnsafePointer<Scalar>, _ images: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width, rowLength = channels * kernelHeight * kernelWidth
+        let imageSize = channels * height * width, run = kernelWidth * channels, rowLength = kernelHeight * run
         for i in 0..<batch * imageSize { images[i] = 0 }
         for n in 0..<batch {
             let image = images + n * imageSize
@@ -1226,47 +1225,38 @@ public struct DigitsCNN: Sendable {
                 for ox in 0..<outputWidth {
                     let row = rows + ((n * outputHeight + oy) * outputWidth + ox) * rowLength
                     let x0 = ox * strideX - padLeft
-                    for c in 0..<channels {
-                        for ky in 0..<kernelHeight {
-                            let tap = row + (c * kernelHeight + ky) * kernelWidth
-                            let y = oy * strideY - padTop + ky
-                            guard y >= 0 && y < height else {
-                                continue
-                            }
-                            let line = image + c * channelStride + y * rowStride
-                            for kx in 0..<kernelWidth {
-                                let x = x0 + kx
-                                if x >= 0 && x < width { line[x * columnStride] += tap[kx] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Max pooling into NHWC: element position·channels + c of `pooled` is the maximum of channel c over
-    /// the window (a NaN propagates); padding is never the maximum.
-    @inline(__always)
-    static func maxPool(_ images: UnsafePointer<Scalar>, _ pooled: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width
-        for n in 0..<batch {
-            let base = n * imageSize
-            for oy in 0..<outputHeight {
-                for ox in 0..<outputWidth {
-                    let position = (n * outputHeight + oy) * outputWidth + ox
-                    let out = pooled + position * channels
-                    for c in 0..<channels { out[c] = -.infinity }
+                    // The taps kx in first..<last are inside the image: elements first·channels..<last·channels of a window row.
+                    let first = max(0, -x0) * channels, last = max(min(kernelWidth, width - x0), 0) * channels
                     for ky in 0..<kernelHeight {
+                        let tap = row + ky * run
                         let y = oy * strideY - padTop + ky
-                        if y < 0 || y >= height { continue }
-                        for kx in 0..<kernelWidth {
-                            let x = ox * strideX - padLeft + kx
-                            if x < 0 || x >= width { continue }
-                            let at = images + base + y * rowStride + x * columnStride
+                        guard y >= 0 && y < height && first < last else { continue }
+                        let line = image + (y * rowStride + x0 * channels + first), from = tap + first
+                        for i in 0..<last - first { line[i] += from[i] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Max pooling into NHWC of windows that tile the image (stride = size, no padding): element position·channels + c
+    /// of `pooled` is the maximum of channel c over the window (a NaN propagates).
+    @inline(__always)
+    static func maxPoolTiles(_ images: UnsafePointer<Scalar>, _ pooled: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
+        let imageSize = channels * height * width, run = kernelWidth * channels
+        for n in 0..<batch {
+            for oy in 0..<outputHeight {
+                for ox in 0..<outputWidth {
+                    let position = (n * outputHeight + oy) * outputWidth + ox
+                    let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                    let out = pooled + position * channels, first = images + corner
+                    for c in 0..<channels { out[c] = first[c] }
+                    for ky in 0..<kernelHeight {
+                        for kx in (ky == 0 ? 1 : 0)..<kernelWidth {
+                            let tap = first + ky * rowStride + kx * channels
                             for c in 0..<channels {
-                                let v = at[c * channelStride]
-                                if v > out[c] || v.isNaN { out[c] = v }
+                                let v = tap[c]
+                                out[c] = v > out[c] || v.isNaN ? v : out[c]
                             }
                         }
                     }
@@ -1275,30 +1265,31 @@ public struct DigitsCNN: Sendable {
         }
     }
 
-    /// The gradient of `maxPool`: zeroes `gradient`, then adds each element of `upstream` at its window's
-    /// first maximum in row-major order (the element `maxPool` took).
+    /// The gradient of `maxPoolTiles`: in each window, each channel's upstream element goes to the first maximum in
+    /// row-major order (a NaN wins) and the window's other elements get 0; elements no window reads get 0.
     @inline(__always)
-    static func maxPoolGradient(_ images: UnsafePointer<Scalar>, _ upstream: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
-        let imageSize = channels * height * width
-        for i in 0..<batch * imageSize { gradient[i] = 0 }
+    static func maxPoolTilesGradient(_ images: UnsafePointer<Scalar>, _ upstream: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
+        let imageSize = channels * height * width, run = kernelWidth * channels
+        if outputHeight * kernelHeight < height || outputWidth * kernelWidth < width {
+            for i in 0..<batch * imageSize { gradient[i] = 0 }
+        }
         for n in 0..<batch {
-            let base = n * imageSize
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
                     let position = (n * outputHeight + oy) * outputWidth + ox
+                    let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                    let from = upstream + position * channels
                     for c in 0..<channels {
-                        var best = -Scalar.infinity, taken = -1
+                        var best = images[corner + c], taken = corner + c
                         for ky in 0..<kernelHeight {
-                            let y = oy * strideY - padTop + ky
-                            if y < 0 || y >= height { continue }
+                            let line = corner + ky * rowStride + c
                             for kx in 0..<kernelWidth {
-                                let x = ox * strideX - padLeft + kx
-                                if x < 0 || x >= width { continue }
-                                let i = base + c * channelStride + y * rowStride + x * columnStride
-                                if taken < 0 || images[i] > best || (images[i].isNaN && !best.isNaN) { (best, taken) = (images[i], i) }
+                                let i = line + kx * channels, v = images[i]
+                                if v > best || (v.isNaN && !best.isNaN) { (best, taken) = (v, i) }
+                                gradient[i] = 0
                             }
                         }
-                        gradient[taken] += upstream[position * channels + c]
+                        gradient[taken] = from[c]
                     }
                 }
             }
@@ -1375,19 +1366,20 @@ public struct DigitsCNN: Sendable {
         let conv2_W = p + 160  // [32×16×3×3]
         let conv2_b = p + 4768  // [32]
         let conv2_windows2 = s + 125072  // [512×144]
-        let conv2_z2_linear = s + 198800  // [512×32]
-        let conv2_z2 = s + 219792  // [512×32]
-        let conv2_h2 = s + 236176  // [512×32]
-        let pool4 = s + 252560  // [128×32]
-        let flat5 = s + 256656  // [32×128]
+        let conv2_W_by_tap = s + 198800  // [32×144]
+        let conv2_z2_linear = s + 203408  // [512×32]
+        let conv2_z2 = s + 224400  // [512×32]
+        let conv2_h2 = s + 240784  // [512×32]
+        let pool4 = s + 257168  // [128×32]
+        let flat5 = s + 261264  // [32×128]
         let fc1_W = p + 4800  // [128×64]
         let fc1_b = p + 12992  // [64]
-        let fc1_z3_linear = s + 260752  // [32×64]
-        let fc1_z3 = s + 262800  // [32×64]
-        let fc1_h3 = s + 264848  // [32×64]
+        let fc1_z3_linear = s + 265360  // [32×64]
+        let fc1_z3 = s + 267408  // [32×64]
+        let fc1_h3 = s + 269456  // [32×64]
         let fc2_W = p + 13056  // [64×10]
         let fc2_b = p + 13696  // [10]
-        let fc2_z4_linear = s + 266896  // [32×10]
+        let fc2_z4_linear = s + 271504  // [32×10]
         let fc2_z4 = o  // [32×10]
 
         // conv1_windows1 = im2col(x): 3×3 windows, stride 1, padding 1/1×1/1, of 32×1×8×8 NCHW, one row per window
@@ -1411,14 +1403,23 @@ public struct DigitsCNN: Sendable {
         }
 
         // pool2 = max of conv1_h1 over 2×2 windows, stride 2, of 32×8×8×16 NHWC
-        Self.maxPool(conv1_h1, pool2, 32, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
+        Self.maxPoolTiles(conv1_h1, pool2, 32, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
 
         // conv2_windows2 = im2col(pool2): 3×3 windows, stride 1, padding 1/1×1/1, of 32×4×4×16 NHWC, one row per window
         Self.windowsToRows(pool2, conv2_windows2, 32, 16, 4, 4, 1, 64, 16, 3, 3, 1, 1, 1, 1, 4, 4)
 
-        // conv2_z2_linear = conv2_windows2 · conv2_Wᵀ, the convolution as a product (NHWC)   [512×144]·[144×32]
-        Self.transposeCopy(conv2_W, s + 215184, 32, 144)  // Bᵀ: [32×144] → [144×32]
-        Self.productRows(conv2_windows2, 144, 1, s + 215184, conv2_z2_linear, 512, 144, 32)
+        // conv2_W_by_tap = each filter of conv2_W from [16][3×3] to [3×3][16], the order of the windows' columns
+        for m in 0..<32 {
+            for r in 0..<9 {
+                for c in 0..<16 {
+                    conv2_W_by_tap[m * 144 + (r * 16 + c)] = conv2_W[m * 144 + (c * 9 + r)]
+                }
+            }
+        }
+
+        // conv2_z2_linear = conv2_windows2 · conv2_W_by_tapᵀ, the convolution as a product (NHWC)   [512×144]·[144×32]
+        Self.transposeCopy(conv2_W_by_tap, s + 219792, 32, 144)  // Bᵀ: [32×144] → [144×32]
+        Self.productRows(conv2_windows2, 144, 1, s + 219792, conv2_z2_linear, 512, 144, 32)
 
         // conv2_z2 = conv2_z2_linear + conv2_b   (bias added to every position)
         for r in 0..<512 {
@@ -1434,7 +1435,7 @@ public struct DigitsCNN: Sendable {
         }
 
         // pool4 = max of conv2_h2 over 2×2 windows, stride 2, of 32×4×4×32 NHWC
-        Self.maxPool(conv2_h2, pool4, 32, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
+        Self.maxPoolTiles(conv2_h2, pool4, 32, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
 
         // flat5 = pool4 flattened: each image from [2×2×32] (NHWC) to [32×2×2] (NCHW)
         for m in 0..<32 {
@@ -1480,20 +1481,20 @@ public struct DigitsCNN: Sendable {
         let conv2_W = p + 160  // [32×16×3×3]
         let fc1_W = p + 4800  // [128×64]
         let fc2_W = p + 13056  // [64×10]
-        let fc2_z4 = s + 267216  // [32×10]
-        let data_loss = s + 267536  // scalar
-        let conv1_W_squared = s + 267552  // scalar
-        let conv2_W_squared = s + 267568  // scalar
-        let weight_squares = s + 267584  // scalar
-        let fc1_W_squared = s + 267600  // scalar
-        let weight_squares_2 = s + 267616  // scalar
-        let fc2_W_squared = s + 267632  // scalar
-        let weight_squares_3 = s + 267648  // scalar
-        let regularization = s + 267664  // scalar
-        let loss = s + 267680  // scalar
+        let fc2_z4 = s + 271824  // [32×10]
+        let data_loss = s + 272144  // scalar
+        let conv1_W_squared = s + 272160  // scalar
+        let conv2_W_squared = s + 272176  // scalar
+        let weight_squares = s + 272192  // scalar
+        let fc1_W_squared = s + 272208  // scalar
+        let weight_squares_2 = s + 272224  // scalar
+        let fc2_W_squared = s + 272240  // scalar
+        let weight_squares_3 = s + 272256  // scalar
+        let regularization = s + 272272  // scalar
+        let loss = s + 272288  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 267216)
+        Self.computeScores(p, x, s, s + 271824)
 
         // data_loss = mean over the batch of −log softmax(fc2_z4)[y]
         do {
@@ -1575,55 +1576,57 @@ public struct DigitsCNN: Sendable {
         let conv1_h1 = s + 84112  // [2048×16]
         let conv2_W = p + 160  // [32×16×3×3]
         let conv2_windows2 = s + 125072  // [512×144]
-        let conv2_h2 = s + 236176  // [512×32]
-        let flat5 = s + 256656  // [32×128]
+        let conv2_W_by_tap = s + 198800  // [32×144]
+        let conv2_h2 = s + 240784  // [512×32]
+        let flat5 = s + 261264  // [32×128]
         let fc1_W = p + 4800  // [128×64]
-        let fc1_h3 = s + 264848  // [32×64]
+        let fc1_h3 = s + 269456  // [32×64]
         let fc2_W = p + 13056  // [64×10]
-        let fc2_z4 = s + 267216  // [32×10]
-        let data_loss = s + 267536  // scalar
-        let conv1_W_squared = s + 267552  // scalar
-        let conv2_W_squared = s + 267568  // scalar
-        let weight_squares = s + 267584  // scalar
-        let fc1_W_squared = s + 267600  // scalar
-        let weight_squares_2 = s + 267616  // scalar
-        let fc2_W_squared = s + 267632  // scalar
-        let weight_squares_3 = s + 267648  // scalar
-        let regularization = s + 267664  // scalar
-        let loss = s + 267680  // scalar
-        let dfc2_W_via_fc2_W_squared = s + 267696  // [64×10]
-        let dfc1_W_via_fc1_W_squared = s + 268336  // [128×64]
-        let dconv2_W_via_conv2_W_squared = s + 276528  // [32×16×3×3]
-        let dconv1_W_via_conv1_W_squared = s + 281136  // [16×1×3×3]
-        let dfc2_z4 = s + 281280  // [32×10]
+        let fc2_z4 = s + 271824  // [32×10]
+        let data_loss = s + 272144  // scalar
+        let conv1_W_squared = s + 272160  // scalar
+        let conv2_W_squared = s + 272176  // scalar
+        let weight_squares = s + 272192  // scalar
+        let fc1_W_squared = s + 272208  // scalar
+        let weight_squares_2 = s + 272224  // scalar
+        let fc2_W_squared = s + 272240  // scalar
+        let weight_squares_3 = s + 272256  // scalar
+        let regularization = s + 272272  // scalar
+        let loss = s + 272288  // scalar
+        let dfc2_W_via_fc2_W_squared = s + 272304  // [64×10]
+        let dfc1_W_via_fc1_W_squared = s + 272944  // [128×64]
+        let dconv2_W_via_conv2_W_squared = s + 281136  // [32×16×3×3]
+        let dconv1_W_via_conv1_W_squared = s + 285744  // [16×1×3×3]
+        let dfc2_z4 = s + 285888  // [32×10]
         let dfc2_z4_sum = g + 13696  // [10]
-        let dfc1_h3 = s + 281600  // [32×64]
-        let dfc2_W_via_fc2_z4_linear = s + 284288  // [64×10]
-        let fc1_z3_positive = s + 284928  // [32×64]
-        let dfc1_z3 = s + 286976  // [32×64]
+        let dfc1_h3 = s + 286208  // [32×64]
+        let dfc2_W_via_fc2_z4_linear = s + 288896  // [64×10]
+        let fc1_z3_positive = s + 289536  // [32×64]
+        let dfc1_z3 = s + 291584  // [32×64]
         let dfc1_z3_sum = g + 12992  // [64]
-        let dflat5 = s + 289024  // [32×128]
-        let dfc1_W_via_fc1_z3_linear = s + 299264  // [128×64]
-        let dpool4 = s + 307456  // [128×32]
-        let dconv2_h2 = s + 311552  // [512×32]
-        let conv2_z2_positive = s + 327936  // [512×32]
-        let dconv2_z2 = s + 344320  // [512×32]
+        let dflat5 = s + 293632  // [32×128]
+        let dfc1_W_via_fc1_z3_linear = s + 303872  // [128×64]
+        let dpool4 = s + 312064  // [128×32]
+        let dconv2_h2 = s + 316160  // [512×32]
+        let conv2_z2_positive = s + 332544  // [512×32]
+        let dconv2_z2 = s + 348928  // [512×32]
         let dconv2_z2_sum = g + 4768  // [32]
-        let dconv2_windows2 = s + 360704  // [512×144]
-        let dconv2_W_via_conv2_z2_linear = s + 434432  // [32×16×3×3]
-        let dpool2 = s + 485264  // [512×16]
-        let dconv1_h1 = s + 493456  // [2048×16]
-        let conv1_z1_positive = s + 526224  // [2048×16]
-        let dconv1_z1 = s + 558992  // [2048×16]
+        let dconv2_windows2 = s + 365312  // [512×144]
+        let dconv2_W_by_tap = s + 439040  // [32×144]
+        let dconv2_W_via_conv2_W_by_tap = s + 489872  // [32×16×3×3]
+        let dpool2 = s + 494480  // [512×16]
+        let dconv1_h1 = s + 502672  // [2048×16]
+        let conv1_z1_positive = s + 535440  // [2048×16]
+        let dconv1_z1 = s + 568208  // [2048×16]
         let dconv1_z1_sum = g + 144  // [16]
-        let dconv1_W_via_conv1_z1_linear = s + 591760  // [16×1×3×3]
+        let dconv1_W_via_conv1_z1_linear = s + 600976  // [16×1×3×3]
         let dconv1_W = g + 0  // [16×1×3×3]
         let dconv2_W = g + 160  // [32×16×3×3]
         let dfc1_W = g + 4800  // [128×64]
         let dfc2_W = g + 13056  // [64×10]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 267216)
+        Self.computeScores(p, x, s, s + 271824)
 
         // data_loss = mean over the batch of −log softmax(fc2_z4)[y]
         do {
@@ -1741,8 +1744,8 @@ public struct DigitsCNN: Sendable {
         Self.sumRows(dfc2_z4, dfc2_z4_sum, 32, 10)
 
         // dL/dfc1_h3 = dL/dfc2_z4 · fc2_Wᵀ
-        Self.transposeCopy(fc2_W, s + 283648, 64, 10)  // Bᵀ: [64×10] → [10×64]
-        Self.productRows(dfc2_z4, 10, 1, s + 283648, dfc1_h3, 32, 10, 64)
+        Self.transposeCopy(fc2_W, s + 288256, 64, 10)  // Bᵀ: [64×10] → [10×64]
+        Self.productRows(dfc2_z4, 10, 1, s + 288256, dfc1_h3, 32, 10, 64)
 
         // dL/dfc2_W = fc1_h3ᵀ · dL/dfc2_z4
         Self.productRows(fc1_h3, 1, 64, dfc2_z4, dfc2_W_via_fc2_z4_linear, 64, 32, 10)
@@ -1761,9 +1764,9 @@ public struct DigitsCNN: Sendable {
         Self.sumRows(dfc1_z3, dfc1_z3_sum, 32, 64)
 
         // dL/dflat5 = dL/dfc1_z3 · fc1_Wᵀ
-        Self.transposeCopy(dfc1_z3, s + 293120, 32, 64)  // A: [32×64] → [64×32]
-        Self.productRows(fc1_W, 64, 1, s + 293120, s + 295168, 128, 64, 32)  // Cᵀ [128×32]
-        Self.transposeCopy(s + 295168, dflat5, 128, 32)
+        Self.transposeCopy(dfc1_z3, s + 297728, 32, 64)  // A: [32×64] → [64×32]
+        Self.productRows(fc1_W, 64, 1, s + 297728, s + 299776, 128, 64, 32)  // Cᵀ [128×32]
+        Self.transposeCopy(s + 299776, dflat5, 128, 32)
 
         // dL/dfc1_W = flat5ᵀ · dL/dfc1_z3
         Self.productRows(flat5, 1, 128, dfc1_z3, dfc1_W_via_fc1_z3_linear, 128, 32, 64)
@@ -1778,7 +1781,7 @@ public struct DigitsCNN: Sendable {
         }
 
         // dL/dconv2_h2 = dL/dpool4 routed to each window's first maximum
-        Self.maxPoolGradient(conv2_h2, dpool4, dconv2_h2, 32, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
+        Self.maxPoolTilesGradient(conv2_h2, dpool4, dconv2_h2, 32, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
 
         // 1 where conv2_z2 > 0, that is where conv2_h2 > 0
         for i in 0..<16384 {
@@ -1793,17 +1796,26 @@ public struct DigitsCNN: Sendable {
         // dL/dconv2_b = Σ over rows of dconv2_z2   (conv2_b was broadcast)
         Self.sumRows(dconv2_z2, dconv2_z2_sum, 512, 32)
 
-        // dL/dconv2_windows2 = dL/dconv2_z2 · conv2_W
-        Self.productRows(dconv2_z2, 32, 1, conv2_W, dconv2_windows2, 512, 32, 144)
+        // dL/dconv2_windows2 = dL/dconv2_z2 · conv2_W_by_tap
+        Self.productRows(dconv2_z2, 32, 1, conv2_W_by_tap, dconv2_windows2, 512, 32, 144)
 
-        // dL/dconv2_W = (dL/dconv2_z2)ᵀ · conv2_windows2
-        Self.productPacked(dconv2_z2, 1, 32, conv2_windows2, 144, 1, dconv2_W_via_conv2_z2_linear, 32, 512, 144, s + 439040, s + 448256)
+        // dL/dconv2_W_by_tap = (dL/dconv2_z2)ᵀ · conv2_windows2
+        Self.productPacked(dconv2_z2, 1, 32, conv2_windows2, 144, 1, dconv2_W_by_tap, 32, 512, 144, s + 443648, s + 452864)
+
+        // dL/dconv2_W = (dL/dconv2_W_by_tap)ᵀ
+        for m in 0..<32 {
+            for r in 0..<16 {
+                for c in 0..<9 {
+                    dconv2_W_via_conv2_W_by_tap[m * 144 + (r * 9 + c)] = dconv2_W_by_tap[m * 144 + (c * 16 + r)]
+                }
+            }
+        }
 
         // dL/dpool2 = col2im(dL/dconv2_windows2): each input element collects the gradients of its copies
         Self.rowsToWindows(dconv2_windows2, dpool2, 32, 16, 4, 4, 1, 64, 16, 3, 3, 1, 1, 1, 1, 4, 4)
 
         // dL/dconv1_h1 = dL/dpool2 routed to each window's first maximum
-        Self.maxPoolGradient(conv1_h1, dpool2, dconv1_h1, 32, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
+        Self.maxPoolTilesGradient(conv1_h1, dpool2, dconv1_h1, 32, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
 
         // 1 where conv1_z1 > 0, that is where conv1_h1 > 0
         for i in 0..<32768 {
@@ -1819,17 +1831,17 @@ public struct DigitsCNN: Sendable {
         Self.sumRows(dconv1_z1, dconv1_z1_sum, 2048, 16)
 
         // dL/dconv1_W = (dL/dconv1_z1)ᵀ · conv1_windows1
-        Self.productRows(conv1_windows1, 1, 9, dconv1_z1, s + 591904, 9, 2048, 16)  // Cᵀ [9×16]
-        Self.transposeCopy(s + 591904, dconv1_W_via_conv1_z1_linear, 9, 16)
+        Self.productRows(conv1_windows1, 1, 9, dconv1_z1, s + 601120, 9, 2048, 16)  // Cᵀ [9×16]
+        Self.transposeCopy(s + 601120, dconv1_W_via_conv1_z1_linear, 9, 16)
 
         // dL/dconv1_W += dconv1_W_via_conv1_z1_linear   (conv1_W is used 2 times: adjoints add)
         for i in 0..<144 {
             dconv1_W[i] = dconv1_W_via_conv1_W_squared[i] + dconv1_W_via_conv1_z1_linear[i]
         }
 
-        // dL/dconv2_W += dconv2_W_via_conv2_z2_linear   (conv2_W is used 2 times: adjoints add)
+        // dL/dconv2_W += dconv2_W_via_conv2_W_by_tap   (conv2_W is used 2 times: adjoints add)
         for i in 0..<4608 {
-            dconv2_W[i] = dconv2_W_via_conv2_W_squared[i] + dconv2_W_via_conv2_z2_linear[i]
+            dconv2_W[i] = dconv2_W_via_conv2_W_squared[i] + dconv2_W_via_conv2_W_by_tap[i]
         }
 
         // dL/dfc1_W += dfc1_W_via_fc1_z3_linear   (fc1_W is used 2 times: adjoints add)
@@ -1858,19 +1870,20 @@ public struct DigitsCNN: Sendable {
         let conv2_W = p + 160  // [32×16×3×3]
         let conv2_b = p + 4768  // [32]
         let conv2_windows2 = s + 4048  // [16×144]
-        let conv2_z2_linear = s + 6352  // [16×32]
-        let conv2_z2 = s + 6864  // [16×32]
-        let conv2_h2 = s + 7376  // [16×32]
-        let pool4 = s + 7888  // [4×32]
-        let flat5 = s + 8016  // [1×128]
+        let conv2_W_by_tap = s + 6352  // [32×144]
+        let conv2_z2_linear = s + 10960  // [16×32]
+        let conv2_z2 = s + 11472  // [16×32]
+        let conv2_h2 = s + 11984  // [16×32]
+        let pool4 = s + 12496  // [4×32]
+        let flat5 = s + 12624  // [1×128]
         let fc1_W = p + 4800  // [128×64]
         let fc1_b = p + 12992  // [64]
-        let fc1_z3_linear = s + 8144  // [1×64]
-        let fc1_z3 = s + 8208  // [1×64]
-        let fc1_h3 = s + 8272  // [1×64]
+        let fc1_z3_linear = s + 12752  // [1×64]
+        let fc1_z3 = s + 12816  // [1×64]
+        let fc1_h3 = s + 12880  // [1×64]
         let fc2_W = p + 13056  // [64×10]
         let fc2_b = p + 13696  // [10]
-        let fc2_z4_linear = s + 8336  // [1×10]
+        let fc2_z4_linear = s + 12944  // [1×10]
         let fc2_z4 = o  // [1×10]
 
         // conv1_windows1 = im2col(x): 3×3 windows, stride 1, padding 1/1×1/1, of 1×1×8×8 NCHW, one row per window
@@ -1894,13 +1907,22 @@ public struct DigitsCNN: Sendable {
         }
 
         // pool2 = max of conv1_h1 over 2×2 windows, stride 2, of 1×8×8×16 NHWC
-        Self.maxPool(conv1_h1, pool2, 1, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
+        Self.maxPoolTiles(conv1_h1, pool2, 1, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
 
         // conv2_windows2 = im2col(pool2): 3×3 windows, stride 1, padding 1/1×1/1, of 1×4×4×16 NHWC, one row per window
         Self.windowsToRows(pool2, conv2_windows2, 1, 16, 4, 4, 1, 64, 16, 3, 3, 1, 1, 1, 1, 4, 4)
 
-        // conv2_z2_linear = conv2_windows2 · conv2_Wᵀ, the convolution as a product (NHWC)   [16×144]·[144×32]
-        Self.productDots(conv2_windows2, conv2_W, conv2_z2_linear, 16, 144, 32)
+        // conv2_W_by_tap = each filter of conv2_W from [16][3×3] to [3×3][16], the order of the windows' columns
+        for m in 0..<32 {
+            for r in 0..<9 {
+                for c in 0..<16 {
+                    conv2_W_by_tap[m * 144 + (r * 16 + c)] = conv2_W[m * 144 + (c * 9 + r)]
+                }
+            }
+        }
+
+        // conv2_z2_linear = conv2_windows2 · conv2_W_by_tapᵀ, the convolution as a product (NHWC)   [16×144]·[144×32]
+        Self.productDots(conv2_windows2, conv2_W_by_tap, conv2_z2_linear, 16, 144, 32)
 
         // conv2_z2 = conv2_z2_linear + conv2_b   (bias added to every position)
         for r in 0..<16 {
@@ -1916,7 +1938,7 @@ public struct DigitsCNN: Sendable {
         }
 
         // pool4 = max of conv2_h2 over 2×2 windows, stride 2, of 1×4×4×32 NHWC
-        Self.maxPool(conv2_h2, pool4, 1, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
+        Self.maxPoolTiles(conv2_h2, pool4, 1, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
 
         // flat5 = pool4 flattened: each image from [2×2×32] (NHWC) to [32×2×2] (NCHW)
         for r in 0..<32 {
@@ -1961,20 +1983,20 @@ public struct DigitsCNN: Sendable {
         let conv2_W = p + 160  // [32×16×3×3]
         let fc1_W = p + 4800  // [128×64]
         let fc2_W = p + 13056  // [64×10]
-        let fc2_z4 = s + 8352  // [1×10]
-        let data_loss = s + 8368  // scalar
-        let conv1_W_squared = s + 8384  // scalar
-        let conv2_W_squared = s + 8400  // scalar
-        let weight_squares = s + 8416  // scalar
-        let fc1_W_squared = s + 8432  // scalar
-        let weight_squares_2 = s + 8448  // scalar
-        let fc2_W_squared = s + 8464  // scalar
-        let weight_squares_3 = s + 8480  // scalar
-        let regularization = s + 8496  // scalar
-        let loss = s + 8512  // scalar
+        let fc2_z4 = s + 12960  // [1×10]
+        let data_loss = s + 12976  // scalar
+        let conv1_W_squared = s + 12992  // scalar
+        let conv2_W_squared = s + 13008  // scalar
+        let weight_squares = s + 13024  // scalar
+        let fc1_W_squared = s + 13040  // scalar
+        let weight_squares_2 = s + 13056  // scalar
+        let fc2_W_squared = s + 13072  // scalar
+        let weight_squares_3 = s + 13088  // scalar
+        let regularization = s + 13104  // scalar
+        let loss = s + 13120  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s, s + 8352)
+        Self.computeScoresSingle(p, x, s, s + 12960)
 
         // data_loss = mean over the batch of −log softmax(fc2_z4)[y]
         do {
@@ -2056,55 +2078,57 @@ public struct DigitsCNN: Sendable {
         let conv1_h1 = s + 2768  // [64×16]
         let conv2_W = p + 160  // [32×16×3×3]
         let conv2_windows2 = s + 4048  // [16×144]
-        let conv2_h2 = s + 7376  // [16×32]
-        let flat5 = s + 8016  // [1×128]
+        let conv2_W_by_tap = s + 6352  // [32×144]
+        let conv2_h2 = s + 11984  // [16×32]
+        let flat5 = s + 12624  // [1×128]
         let fc1_W = p + 4800  // [128×64]
-        let fc1_h3 = s + 8272  // [1×64]
+        let fc1_h3 = s + 12880  // [1×64]
         let fc2_W = p + 13056  // [64×10]
-        let fc2_z4 = s + 8352  // [1×10]
-        let data_loss = s + 8368  // scalar
-        let conv1_W_squared = s + 8384  // scalar
-        let conv2_W_squared = s + 8400  // scalar
-        let weight_squares = s + 8416  // scalar
-        let fc1_W_squared = s + 8432  // scalar
-        let weight_squares_2 = s + 8448  // scalar
-        let fc2_W_squared = s + 8464  // scalar
-        let weight_squares_3 = s + 8480  // scalar
-        let regularization = s + 8496  // scalar
-        let loss = s + 8512  // scalar
-        let dfc2_W_via_fc2_W_squared = s + 8528  // [64×10]
-        let dfc1_W_via_fc1_W_squared = s + 9168  // [128×64]
-        let dconv2_W_via_conv2_W_squared = s + 17360  // [32×16×3×3]
-        let dconv1_W_via_conv1_W_squared = s + 21968  // [16×1×3×3]
-        let dfc2_z4 = s + 22112  // [1×10]
+        let fc2_z4 = s + 12960  // [1×10]
+        let data_loss = s + 12976  // scalar
+        let conv1_W_squared = s + 12992  // scalar
+        let conv2_W_squared = s + 13008  // scalar
+        let weight_squares = s + 13024  // scalar
+        let fc1_W_squared = s + 13040  // scalar
+        let weight_squares_2 = s + 13056  // scalar
+        let fc2_W_squared = s + 13072  // scalar
+        let weight_squares_3 = s + 13088  // scalar
+        let regularization = s + 13104  // scalar
+        let loss = s + 13120  // scalar
+        let dfc2_W_via_fc2_W_squared = s + 13136  // [64×10]
+        let dfc1_W_via_fc1_W_squared = s + 13776  // [128×64]
+        let dconv2_W_via_conv2_W_squared = s + 21968  // [32×16×3×3]
+        let dconv1_W_via_conv1_W_squared = s + 26576  // [16×1×3×3]
+        let dfc2_z4 = s + 26720  // [1×10]
         let dfc2_z4_sum = g + 13696  // [10]
-        let dfc1_h3 = s + 22128  // [1×64]
-        let dfc2_W_via_fc2_z4_linear = s + 22192  // [64×10]
-        let fc1_z3_positive = s + 22832  // [1×64]
-        let dfc1_z3 = s + 22896  // [1×64]
+        let dfc1_h3 = s + 26736  // [1×64]
+        let dfc2_W_via_fc2_z4_linear = s + 26800  // [64×10]
+        let fc1_z3_positive = s + 27440  // [1×64]
+        let dfc1_z3 = s + 27504  // [1×64]
         let dfc1_z3_sum = g + 12992  // [64]
-        let dflat5 = s + 22960  // [1×128]
-        let dfc1_W_via_fc1_z3_linear = s + 23088  // [128×64]
-        let dpool4 = s + 31280  // [4×32]
-        let dconv2_h2 = s + 31408  // [16×32]
-        let conv2_z2_positive = s + 31920  // [16×32]
-        let dconv2_z2 = s + 32432  // [16×32]
+        let dflat5 = s + 27568  // [1×128]
+        let dfc1_W_via_fc1_z3_linear = s + 27696  // [128×64]
+        let dpool4 = s + 35888  // [4×32]
+        let dconv2_h2 = s + 36016  // [16×32]
+        let conv2_z2_positive = s + 36528  // [16×32]
+        let dconv2_z2 = s + 37040  // [16×32]
         let dconv2_z2_sum = g + 4768  // [32]
-        let dconv2_windows2 = s + 32944  // [16×144]
-        let dconv2_W_via_conv2_z2_linear = s + 35248  // [32×16×3×3]
-        let dpool2 = s + 39856  // [16×16]
-        let dconv1_h1 = s + 40112  // [64×16]
-        let conv1_z1_positive = s + 41136  // [64×16]
-        let dconv1_z1 = s + 42160  // [64×16]
+        let dconv2_windows2 = s + 37552  // [16×144]
+        let dconv2_W_by_tap = s + 39856  // [32×144]
+        let dconv2_W_via_conv2_W_by_tap = s + 44464  // [32×16×3×3]
+        let dpool2 = s + 49072  // [16×16]
+        let dconv1_h1 = s + 49328  // [64×16]
+        let conv1_z1_positive = s + 50352  // [64×16]
+        let dconv1_z1 = s + 51376  // [64×16]
         let dconv1_z1_sum = g + 144  // [16]
-        let dconv1_W_via_conv1_z1_linear = s + 43184  // [16×1×3×3]
+        let dconv1_W_via_conv1_z1_linear = s + 52400  // [16×1×3×3]
         let dconv1_W = g + 0  // [16×1×3×3]
         let dconv2_W = g + 160  // [32×16×3×3]
         let dfc1_W = g + 4800  // [128×64]
         let dfc2_W = g + 13056  // [64×10]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s, s + 8352)
+        Self.computeScoresSingle(p, x, s, s + 12960)
 
         // data_loss = mean over the batch of −log softmax(fc2_z4)[y]
         do {
@@ -2263,7 +2287,7 @@ public struct DigitsCNN: Sendable {
         }
 
         // dL/dconv2_h2 = dL/dpool4 routed to each window's first maximum
-        Self.maxPoolGradient(conv2_h2, dpool4, dconv2_h2, 1, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
+        Self.maxPoolTilesGradient(conv2_h2, dpool4, dconv2_h2, 1, 32, 4, 4, 1, 128, 32, 2, 2, 2, 2, 0, 0, 2, 2)
 
         // 1 where conv2_z2 > 0, that is where conv2_h2 > 0
         for i in 0..<512 {
@@ -2278,17 +2302,26 @@ public struct DigitsCNN: Sendable {
         // dL/dconv2_b = Σ over rows of dconv2_z2   (conv2_b was broadcast)
         Self.sumRows(dconv2_z2, dconv2_z2_sum, 16, 32)
 
-        // dL/dconv2_windows2 = dL/dconv2_z2 · conv2_W
-        Self.productRows(dconv2_z2, 32, 1, conv2_W, dconv2_windows2, 16, 32, 144)
+        // dL/dconv2_windows2 = dL/dconv2_z2 · conv2_W_by_tap
+        Self.productRows(dconv2_z2, 32, 1, conv2_W_by_tap, dconv2_windows2, 16, 32, 144)
 
-        // dL/dconv2_W = (dL/dconv2_z2)ᵀ · conv2_windows2
-        Self.productRows(dconv2_z2, 1, 32, conv2_windows2, dconv2_W_via_conv2_z2_linear, 32, 16, 144)
+        // dL/dconv2_W_by_tap = (dL/dconv2_z2)ᵀ · conv2_windows2
+        Self.productRows(dconv2_z2, 1, 32, conv2_windows2, dconv2_W_by_tap, 32, 16, 144)
+
+        // dL/dconv2_W = (dL/dconv2_W_by_tap)ᵀ
+        for m in 0..<32 {
+            for r in 0..<16 {
+                for c in 0..<9 {
+                    dconv2_W_via_conv2_W_by_tap[m * 144 + (r * 9 + c)] = dconv2_W_by_tap[m * 144 + (c * 16 + r)]
+                }
+            }
+        }
 
         // dL/dpool2 = col2im(dL/dconv2_windows2): each input element collects the gradients of its copies
         Self.rowsToWindows(dconv2_windows2, dpool2, 1, 16, 4, 4, 1, 64, 16, 3, 3, 1, 1, 1, 1, 4, 4)
 
         // dL/dconv1_h1 = dL/dpool2 routed to each window's first maximum
-        Self.maxPoolGradient(conv1_h1, dpool2, dconv1_h1, 1, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
+        Self.maxPoolTilesGradient(conv1_h1, dpool2, dconv1_h1, 1, 16, 8, 8, 1, 128, 16, 2, 2, 2, 2, 0, 0, 4, 4)
 
         // 1 where conv1_z1 > 0, that is where conv1_h1 > 0
         for i in 0..<1024 {
@@ -2304,17 +2337,17 @@ public struct DigitsCNN: Sendable {
         Self.sumRows(dconv1_z1, dconv1_z1_sum, 64, 16)
 
         // dL/dconv1_W = (dL/dconv1_z1)ᵀ · conv1_windows1
-        Self.productRows(conv1_windows1, 1, 9, dconv1_z1, s + 43328, 9, 64, 16)  // Cᵀ [9×16]
-        Self.transposeCopy(s + 43328, dconv1_W_via_conv1_z1_linear, 9, 16)
+        Self.productRows(conv1_windows1, 1, 9, dconv1_z1, s + 52544, 9, 64, 16)  // Cᵀ [9×16]
+        Self.transposeCopy(s + 52544, dconv1_W_via_conv1_z1_linear, 9, 16)
 
         // dL/dconv1_W += dconv1_W_via_conv1_z1_linear   (conv1_W is used 2 times: adjoints add)
         for i in 0..<144 {
             dconv1_W[i] = dconv1_W_via_conv1_W_squared[i] + dconv1_W_via_conv1_z1_linear[i]
         }
 
-        // dL/dconv2_W += dconv2_W_via_conv2_z2_linear   (conv2_W is used 2 times: adjoints add)
+        // dL/dconv2_W += dconv2_W_via_conv2_W_by_tap   (conv2_W is used 2 times: adjoints add)
         for i in 0..<4608 {
-            dconv2_W[i] = dconv2_W_via_conv2_W_squared[i] + dconv2_W_via_conv2_z2_linear[i]
+            dconv2_W[i] = dconv2_W_via_conv2_W_squared[i] + dconv2_W_via_conv2_W_by_tap[i]
         }
 
         // dL/dfc1_W += dfc1_W_via_fc1_z3_linear   (fc1_W is used 2 times: adjoints add)

@@ -53,6 +53,7 @@ final class FusionDifferentialTests: XCTestCase {
     func testWine() throws { try compare(GeneratedModels.WineNet.self, GeneratedUnfusedModels.WineNet.self, "wine") }
     func testWineAlcohol() throws { try compare(GeneratedModels.WineAlcoholNet.self, GeneratedUnfusedModels.WineAlcoholNet.self, "wine_alcohol") }
     func testSmallConv() throws { try compare(GeneratedModels.SmallConvNet.self, GeneratedUnfusedModels.SmallConvNet.self, "conv_small") }
+    func testPooling() throws { try compare(GeneratedModels.PoolingNet.self, GeneratedUnfusedModels.PoolingNet.self, "pooling") }
     func testConvFloat() throws { try compare(GeneratedModels.ConvFloatNet.self, GeneratedUnfusedModels.ConvFloatNet.self, "conv_float") }
     func testDigitsCNN() throws { try compare(GeneratedModels.DigitsCNN.self, GeneratedUnfusedModels.DigitsCNN.self, "digits_cnn") }
 
@@ -200,5 +201,6 @@ extension GeneratedUnfusedModels.ResidualGraph: ResidualGraphInit, TestableGraph
     static let spec = GeneratedModels.ResidualGraph.spec
 }
 extension GeneratedUnfusedModels.SmallConvNet: LabelModel {}
+extension GeneratedUnfusedModels.PoolingNet: LabelModel {}
 extension GeneratedUnfusedModels.ConvFloatNet: LabelModel {}
 extension GeneratedUnfusedModels.DigitsCNN: LabelModel {}

@@ -44,6 +44,7 @@ final class GeneratedModelTests: XCTestCase {
     func testWineAlcohol() throws { try ModelChecks(WineAlcoholNet.self, spec: "wine_alcohol").runAll() }
     /// Convolutions with stride 2, padding (fixed and 'same'), average and max pooling, in Double.
     func testSmallConv() throws { try ModelChecks(SmallConvNet.self, spec: "conv_small").runAll() }
+    func testPooling() throws { try ModelChecks(PoolingNet.self, spec: "pooling").runAll() }
     /// Convolutions and pooling in Float, through the SIMD product kernels.
     func testConvFloat() throws { try convolutionChecks(ConvFloatNet.self, spec: "conv_float").runAll() }
     func testDigitsCNN() throws { try convolutionChecks(DigitsCNN.self, spec: "digits_cnn").runAll() }

@@ -96,5 +96,6 @@ extension WineNet: LabelModel {}
 extension Scorer: ScoringModel {}
 extension WineAlcoholNet: TargetModel {}
 extension SmallConvNet: LabelModel {}
+extension PoolingNet: LabelModel {}
 extension ConvFloatNet: LabelModel {}
 extension DigitsCNN: LabelModel {}

@@ -9,8 +9,8 @@ enum ImageKernels {
                 switch op.kind {
                 case .im2col: used.insert(Convolution.helperName(adjoint: false))
                 case .col2im: used.insert(Convolution.helperName(adjoint: true))
-                case .pool(let p): used.insert(Pooling.helperName(p.kind, gradient: false))
-                case .poolGradient(let p): used.insert(Pooling.helperName(p.kind, gradient: true))
+                case .pool(let p): used.insert(p.helperName(gradient: false))
+                case .poolGradient(let p): used.insert(p.helperName(gradient: true))
                 case .batchStatistics: used.insert("batchStatistics")
                 case .normalize: used.insert("batchNormalize")
                 case .normalizeGradient: used.insert("batchNormalizeGradient")
@@ -24,10 +24,10 @@ enum ImageKernels {
             w.line("")
             Convolution.emitHelper(adjoint: adjoint, &w)
         }
-        for kind in [PoolKind.max, .average] {
-            for gradient in [false, true] where used.contains(Pooling.helperName(kind, gradient: gradient)) {
+        for (kind, tiles) in [(PoolKind.max, false), (.max, true), (.average, false)] {
+            for gradient in [false, true] where used.contains(Pooling.helperName(kind, tiles: tiles, gradient: gradient)) {
                 w.line("")
-                Pooling.emitHelper(kind, gradient: gradient, &w)
+                Pooling.emitHelper(kind, tiles: tiles, gradient: gradient, &w)
             }
         }
         for name in BatchNormalization.helperNames where used.contains(name) {

@@ -57,6 +57,16 @@ public enum NetworkLowering {
                      comment: OpComment("\(name) = \(b.name(h)) flattened: each image from [\(layout.height)×\(layout.width)×\(layout.channels)] (NHWC) to [\(layout.channels)×\(layout.height)×\(layout.width)] (NCHW)"))
         }
 
+        /// The caller's NCHW image with several channels as NHWC (each channel a column of
+        /// [positions × channels]), which convolutions and batch norms read.
+        func channelsLast(_ name: String) {
+            guard let layout = image, !layout.channelsLast, layout.channels > 1 else { return }
+            let spatial = layout.height * layout.width
+            h = b.op(.transpose(count: n, rows: layout.channels, cols: spatial), [h], name: name, shape: Shape([n * spatial, layout.channels]),
+                     comment: "\(name) = \(b.name(h)) from NCHW to NHWC, each channel a column")
+            image = ImageLayout(batch: n, channels: layout.channels, height: layout.height, width: layout.width, channelsLast: true)
+        }
+
         var layerOps: [Range<Int>] = []
         for (index, layer) in spec.layers.enumerated() {
             let firstOp = b.graph.ops.count
@@ -102,9 +112,11 @@ public enum NetworkLowering {
             case .conv2d(let c):
                 layerNumber += 1
                 let k = layerNumber, prefix = layer.name.map { "\($0)_" } ?? ""
+                channelsLast("\(prefix)x\(k)_nhwc")  // so that each window row is one run
                 guard let layout = image, case .success(let (rows, columns)) = LayerShapes.windows(layout.shape, kernel: c.kernel, stride: c.stride, padding: c.padding)
                 else { preconditionFailure("the parser checks the shapes of conv2d layers") }
                 let g = WindowGeometry(input: layout, rows: rows, columns: columns)
+                precondition(g.hasContiguousRuns, "im2col's helpers read NHWC or one channel")
                 let scheme = c.initialization ?? spec.initialization.weights ?? defaultInit(c.activation)
                 let fanIn = g.windowSize, fanOut = c.filters * c.kernel.height * c.kernel.width
                 let w = addParameter(layer.name.map { "\($0)_W" } ?? "W\(k)", .weight, [c.filters, layout.channels, c.kernel.height, c.kernel.width], slices: 1,
@@ -115,10 +127,17 @@ public enum NetworkLowering {
                                                  tensor: layer.name.map { "\($0).b" } ?? "b\(k)", pytorch: layer.name.map { "\($0).bias" })[0] : nil
                 let rowsName = "\(prefix)windows\(k)"
                 let windows = b.op(.im2col(g), [h], name: rowsName, comment: "\(rowsName) = im2col(\(b.name(h))): \(g.summary), one row per window")
+                // The rows' columns are tap by tap: with several channels the filters are taken in that
+                // order too, [F][kh][kw][C].
+                let taps = c.kernel.height * c.kernel.width
+                let filters = layout.channels > 1
+                    ? b.op(.transpose(count: c.filters, rows: layout.channels, cols: taps), [w], name: "\(b.name(w))_by_tap", shape: Shape([c.filters, g.windowSize]),
+                           comment: "\(b.name(w))_by_tap = each filter of \(b.name(w)) from [\(layout.channels)][\(c.kernel.height)×\(c.kernel.width)] to [\(c.kernel.height)×\(c.kernel.width)][\(layout.channels)], the order of the windows' columns")
+                    : w
                 let shape = MatmulShape(m: g.positions, k: g.windowSize, n: c.filters, transposeA: false, transposeB: true)
                 let z = "\(prefix)z\(k)", productName = bias == nil ? z : "\(z)_linear"
-                let product = b.op(.matmul(shape), [windows, w], name: productName,
-                                   comment: OpComment("\(productName) = \(rowsName) · \(b.name(w))ᵀ, the convolution as a product (NHWC)",
+                let product = b.op(.matmul(shape), [windows, filters], name: productName,
+                                   comment: OpComment("\(productName) = \(rowsName) · \(b.name(filters))ᵀ, the convolution as a product (NHWC)",
                                                       .shapes("[\(g.positions)×\(g.windowSize)]·[\(g.windowSize)×\(c.filters)]")))
                 let zValue = bias.map { b.binary(.add, product, $0, z, OpComment("\(z) = \(productName) + \(b.name($0))", .remark("bias added to every position"))) } ?? product
                 h = activate(c.activation, zValue, "\(prefix)h\(k)")
@@ -136,14 +155,7 @@ public enum NetworkLowering {
             case .batchNorm(let bn):
                 batchNorms += 1
                 let prefix = layer.name ?? "bn\(batchNorms)"
-                // Per channel: the caller's NCHW image is first transposed to NHWC, where each
-                // channel is a column of [positions × channels].
-                if let layout = image, !layout.channelsLast {
-                    let spatial = layout.height * layout.width
-                    h = b.op(.transpose(count: n, rows: layout.channels, cols: spatial), [h], name: "\(prefix)_nhwc", shape: Shape([n * spatial, layout.channels]),
-                             comment: "\(prefix)_nhwc = \(b.name(h)) from NCHW to NHWC, each channel a column")
-                    image = ImageLayout(batch: n, channels: layout.channels, height: layout.height, width: layout.width, channelsLast: true)
-                }
+                channelsLast("\(prefix)_nhwc")  // per channel: each a column
                 let channels = image?.channels ?? width, rows = b.shape(h).count / channels
                 let arrays = [("gamma", ParameterInfo.Kind.scale, "weight"), ("beta", .shift, "bias"),
                               ("running_mean", .runningMean, "running_mean"), ("running_var", .runningVariance, "running_var")]

@@ -67,10 +67,10 @@ struct KernelLowering {
             let name = Convolution.helperName(adjoint: op.kind == .col2im(g))
             return Kernel(comments: comments, body: [.call("Self.\(name)", [.input(op.inputs[0]), .output(op.output)] + g.helperArguments, note: nil)])
         case .pool(let p):
-            let name = Pooling.helperName(p.kind, gradient: false)
+            let name = p.helperName(gradient: false)
             return Kernel(comments: comments, body: [.call("Self.\(name)", [.input(op.inputs[0]), .output(op.output)] + p.window.helperArguments, note: nil)])
         case .poolGradient(let p):
-            let name = Pooling.helperName(p.kind, gradient: true)
+            let name = p.helperName(gradient: true)
             return Kernel(comments: comments, body: [.call("Self.\(name)", op.inputs.map(KernelArgument.input) + [.output(op.output)] + p.window.helperArguments, note: nil)])
         case .batchStatistics(let n):
             return Kernel(comments: comments, body: [.call("Self.batchStatistics", [.input(op.inputs[0]), .output(op.output)] + n.helperArguments, note: nil)])

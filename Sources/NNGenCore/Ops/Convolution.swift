@@ -1,14 +1,16 @@
 /// A convolution is lowered to a product: `im2col` copies every window of the input into a row
-/// (`[positions × channels·kh·kw]`), the product with the filters `W [filters][channels·kh·kw]`
-/// (PyTorch's `[F][C][kh][kw]`, used transposed) gives `[positions × filters]`, the output image
-/// in NHWC, and the bias broadcasts along its rows. The products then run through the register-
+/// (`[positions × kh·kw·channels]`, tap by tap, see `WindowGeometry.column`), the product with the
+/// filters (PyTorch's `W [F][C][kh][kw]`, transposed filter by filter to `[F][kh][kw][C]` when
+/// there are several channels, and used transposed) gives `[positions × filters]`, the output image
+/// in NHWC, and the bias broadcasts along its rows. An input with several channels is NHWC (the
+/// lowering transposes the caller's NCHW image first), so each window row is one run. The products then run through the register-
 /// tiled kernels every dense layer uses, forward and backward:
 ///   dW = dYᵀ·rows,  d(rows) = dY·W,  and dX = col2im(d(rows)).
 ///
 /// This file defines im2col and its adjoint col2im: their shapes, their values in Double (the
 /// interpreter's), their emitted helpers, and their pullbacks.
 enum Convolution {
-    /// im2col: row p = (n·oh + oy)·ow + ox, column (c·kh + ky)·kw + kx holds input element
+    /// im2col: row p = (n·oh + oy)·ow + ox, column `g.column(c, ky, kx)` holds input element
     /// (n, c, oy·sy − padTop + ky, ox·sx − padLeft + kx), or 0 in the padding.
     static func rowsShape(_ g: WindowGeometry) -> Shape { Shape([g.positions, g.windowSize]) }
 
@@ -41,7 +43,7 @@ enum Convolution {
                     let row = (n * g.rows.output + oy) * g.columns.output + ox
                     for c in 0..<g.input.channels {
                         for ky in 0..<kh {
-                            for kx in 0..<kw { body(row, (c * kh + ky) * kw + kx, g.source(n, c, oy, ox, ky, kx)) }
+                            for kx in 0..<kw { body(row, g.column(c, ky, kx), g.source(n, c, oy, ox, ky, kx)) }
                         }
                     }
                 }
@@ -65,21 +67,24 @@ enum Convolution {
     /// takes the input's pointer, the output's, then `WindowGeometry.helperArguments`.
     static func helperName(adjoint: Bool) -> String { adjoint ? "rowsToWindows" : "windowsToRows" }
 
-    /// Emits `windowsToRows` (im2col) or `rowsToWindows` (col2im).
+    /// Emits `windowsToRows` (im2col) or `rowsToWindows` (col2im), for a geometry with
+    /// `hasContiguousRuns`: window row ky of a position is, in the image, one run of the in-image
+    /// taps' `(x, c)` elements, so im2col copies it and col2im adds it back with one contiguous loop
+    /// each, the padding's columns filled with zeros.
     static func emitHelper(adjoint: Bool, _ w: inout CodeWriter) {
         if adjoint {
-            w.doc("col2im, the adjoint of `windowsToRows`: the images are zeroed, then each element of each row is",
-                  "added to the image element `windowsToRows` copies there (elements of the padding are dropped).")
+            w.doc("col2im, the adjoint of `windowsToRows`: the images are zeroed, then each window row's run is",
+                  "added back to the image row it was copied from (elements of the padding are dropped).")
         } else {
-            w.doc("im2col: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at column (c·kernelHeight + ky)·",
-                  "kernelWidth + kx, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx) of image n, or 0",
-                  "where that is padding. Element (c, y, x) of image n is at n·channels·height·width + c·channelStride +",
-                  "y·rowStride + x·columnStride.")
+            w.doc("im2col with the columns in tap order: row (n·outputHeight + oy)·outputWidth + ox of `rows` gets, at",
+                  "column (ky·kernelWidth + kx)·channels + c, element (c, oy·strideY − padTop + ky, ox·strideX − padLeft + kx)",
+                  "of image n, or 0 where that is padding. Element (c, y, x) of image n is at n·channels·height·width +",
+                  "y·rowStride + x·channels + c (NHWC, or one channel), so the taps of a window row are one run.")
         }
         w.line("@inline(__always)")
         let (source, target) = adjoint ? ("rows", "images") : ("images", "rows")
         w.block("static func \(helperName(adjoint: adjoint))(_ \(source): UnsafePointer<Scalar>, _ \(target): UnsafeMutablePointer<Scalar>, \(WindowGeometry.helperParameters)) {") { w in
-            w.line("let imageSize = channels * height * width, rowLength = channels * kernelHeight * kernelWidth")
+            w.line("let imageSize = channels * height * width, run = kernelWidth * channels, rowLength = kernelHeight * run")
             if adjoint {
                 w.line("for i in 0..<batch * imageSize { images[i] = 0 }")
             }
@@ -89,23 +94,24 @@ enum Convolution {
                     w.block("for ox in 0..<outputWidth {") { w in
                         w.line("let row = rows + ((n * outputHeight + oy) * outputWidth + ox) * rowLength")
                         w.line("let x0 = ox * strideX - padLeft")
-                        w.block("for c in 0..<channels {") { w in
-                            w.block("for ky in 0..<kernelHeight {") { w in
-                                w.line("let tap = row + (c * kernelHeight + ky) * kernelWidth")
-                                w.line("let y = oy * strideY - padTop + ky")
-                                w.block("guard y >= 0 && y < height else {") { w in
-                                    if !adjoint { w.line("for kx in 0..<kernelWidth { tap[kx] = 0 }") }
+                        w.line("// The taps kx in first..<last are inside the image: elements first·channels..<last·channels of a window row.")
+                        w.line("let first = max(0, -x0) * channels, last = max(min(kernelWidth, width - x0), 0) * channels")
+                        w.block("for ky in 0..<kernelHeight {") { w in
+                            w.line("let tap = row + ky * run")
+                            w.line("let y = oy * strideY - padTop + ky")
+                            if adjoint {
+                                w.line("guard y >= 0 && y < height && first < last else { continue }")
+                                w.line("let line = image + (y * rowStride + x0 * channels + first), from = tap + first")
+                                w.line("for i in 0..<last - first { line[i] += from[i] }")
+                            } else {
+                                w.block("guard y >= 0 && y < height && first < last else {") { w in
+                                    w.line("for i in 0..<run { tap[i] = 0 }")
                                     w.line("continue")
                                 }
-                                w.line("let line = image + c * channelStride + y * rowStride")
-                                w.block("for kx in 0..<kernelWidth {") { w in
-                                    w.line("let x = x0 + kx")
-                                    if adjoint {
-                                        w.line("if x >= 0 && x < width { line[x * columnStride] += tap[kx] }")
-                                    } else {
-                                        w.line("tap[kx] = x >= 0 && x < width ? line[x * columnStride] : 0")
-                                    }
-                                }
+                                w.line("let line = image + (y * rowStride + x0 * channels + first), to = tap + first")
+                                w.line("for i in 0..<first { tap[i] = 0 }")
+                                w.line("for i in 0..<last - first { to[i] = line[i] }")
+                                w.line("for i in last..<run { tap[i] = 0 }")
                             }
                         }
                     }

@@ -43,6 +43,15 @@ public struct WindowGeometry: Hashable, Sendable {
     /// Elements of one window of all channels: an im2col row (`channels · kernel height · kernel width`).
     public var windowSize: Int { input.channels * rows.kernel * columns.kernel }
 
+    /// The im2col column of channel c at tap (ky, kx): `(ky·kw + kx)·channels + c`, tap by tap, so
+    /// that when the input's `(x, c)` elements are one run in memory (NHWC, or a single channel) a
+    /// window row is one contiguous copy (`Convolution`).
+    public func column(_ c: Int, _ ky: Int, _ kx: Int) -> Int { (ky * columns.kernel + kx) * input.channels + c }
+
+    /// True when a row's `(x, c)` elements are one run, `x·channels + c` (NHWC, or one channel):
+    /// what im2col's helpers need.
+    public var hasContiguousRuns: Bool { input.channels == 1 || input.channelsLast }
+
     /// The flat input index under offset (ky, kx) of window (oy, ox) of image n, channel c; nil in
     /// the padding.
     public func source(_ n: Int, _ c: Int, _ oy: Int, _ ox: Int, _ ky: Int, _ kx: Int) -> Int? {

@@ -78,14 +78,29 @@ public struct Pooling: Hashable, Sendable {
         return b.op(.poolGradient(self), inputs, name: dxName, shape: b.shape(x), comment: "\(dxText) = \(rule)")
     }
 
-    /// The emitted helper computing the op (`maxPool`, `averagePool`) or its gradient (`…Gradient`).
-    static func helperName(_ kind: PoolKind, gradient: Bool) -> String {
-        (kind == .max ? "maxPool" : "averagePool") + (gradient ? "Gradient" : "")
+    /// True for max pooling whose windows tile the image (stride = size, no padding) over rows of
+    /// `(x, c)` runs (NHWC, or one channel): each element is in one window at most, which the
+    /// `maxPoolTiles` helpers use.
+    var tiles: Bool {
+        let g = window
+        return kind == .max && g.hasContiguousRuns && g.rows.stride == g.rows.kernel && g.columns.stride == g.columns.kernel
+            && g.rows.padBefore == 0 && g.columns.padBefore == 0
     }
 
-    /// Emits the helper of `kind` (forward) or of its gradient.
-    static func emitHelper(_ kind: PoolKind, gradient: Bool, _ w: inout CodeWriter) {
-        let name = helperName(kind, gradient: gradient), p = WindowGeometry.helperParameters
+    /// The emitted helper computing this op or its gradient.
+    func helperName(gradient: Bool) -> String { Self.helperName(kind, tiles: tiles, gradient: gradient) }
+
+    /// The emitted helper computing the op (`maxPool`, `maxPoolTiles`, `averagePool`) or its
+    /// gradient (`…Gradient`).
+    static func helperName(_ kind: PoolKind, tiles: Bool, gradient: Bool) -> String {
+        (kind == .max ? (tiles ? "maxPoolTiles" : "maxPool") : "averagePool") + (gradient ? "Gradient" : "")
+    }
+
+    /// Emits the helper of `kind` (forward) or of its gradient; `tiles` for the helpers of windows
+    /// that tile the image (max pooling only, see `tiles`).
+    static func emitHelper(_ kind: PoolKind, tiles: Bool, gradient: Bool, _ w: inout CodeWriter) {
+        if tiles { return emitTilesHelper(gradient: gradient, &w) }
+        let name = helperName(kind, tiles: false, gradient: gradient), p = WindowGeometry.helperParameters
         let loops = { (w: inout CodeWriter, body: (inout CodeWriter) -> Void) in
             w.block("for n in 0..<batch {") { w in
                 w.line("let base = n * imageSize")
@@ -174,6 +189,68 @@ public struct Pooling: Hashable, Sendable {
                     taps(&w) { w in
                         w.line("let at = gradient + base + y * rowStride + x * columnStride")
                         w.line("for c in 0..<channels { at[c * channelStride] += from[c] * scale }")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Emits `maxPoolTiles` or `maxPoolTilesGradient`: windows that tile the image, so no padding
+    /// to test and, for the gradient, each element written once (elements past the last whole
+    /// window, which no window reads, are zeroed first). A window row's taps are a run of
+    /// `kernelWidth·channels` elements: the maximum's loop over the channels is contiguous.
+    private static func emitTilesHelper(gradient: Bool, _ w: inout CodeWriter) {
+        let p = WindowGeometry.helperParameters
+        if gradient {
+            w.doc("The gradient of `maxPoolTiles`: in each window, each channel's upstream element goes to the first maximum in",
+                  "row-major order (a NaN wins) and the window's other elements get 0; elements no window reads get 0.")
+        } else {
+            w.doc("Max pooling into NHWC of windows that tile the image (stride = size, no padding): element position·channels + c",
+                  "of `pooled` is the maximum of channel c over the window (a NaN propagates).")
+        }
+        w.line("@inline(__always)")
+        let signature = gradient
+            ? "(_ images: UnsafePointer<Scalar>, _ upstream: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>, \(p))"
+            : "(_ images: UnsafePointer<Scalar>, _ pooled: UnsafeMutablePointer<Scalar>, \(p))"
+        w.block("static func \(helperName(.max, tiles: true, gradient: gradient))\(signature) {") { w in
+            w.line("let imageSize = channels * height * width, run = kernelWidth * channels")
+            if gradient {
+                w.block("if outputHeight * kernelHeight < height || outputWidth * kernelWidth < width {") { w in
+                    w.line("for i in 0..<batch * imageSize { gradient[i] = 0 }")
+                }
+            }
+            w.block("for n in 0..<batch {") { w in
+                w.block("for oy in 0..<outputHeight {") { w in
+                    w.block("for ox in 0..<outputWidth {") { w in
+                        w.line("let position = (n * outputHeight + oy) * outputWidth + ox")
+                        w.line("let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run")
+                        if gradient {
+                            w.line("let from = upstream + position * channels")
+                            w.block("for c in 0..<channels {") { w in
+                                w.line("var best = images[corner + c], taken = corner + c")
+                                w.block("for ky in 0..<kernelHeight {") { w in
+                                    w.line("let line = corner + ky * rowStride + c")
+                                    w.block("for kx in 0..<kernelWidth {") { w in
+                                        w.line("let i = line + kx * channels, v = images[i]")
+                                        w.line("if v > best || (v.isNaN && !best.isNaN) { (best, taken) = (v, i) }")
+                                        w.line("gradient[i] = 0")
+                                    }
+                                }
+                                w.line("gradient[taken] = from[c]")
+                            }
+                        } else {
+                            w.line("let out = pooled + position * channels, first = images + corner")
+                            w.line("for c in 0..<channels { out[c] = first[c] }")
+                            w.block("for ky in 0..<kernelHeight {") { w in
+                                w.block("for kx in (ky == 0 ? 1 : 0)..<kernelWidth {") { w in
+                                    w.line("let tap = first + ky * rowStride + kx * channels")
+                                    w.block("for c in 0..<channels {") { w in
+                                        w.line("let v = tap[c]")
+                                        w.line("out[c] = v > out[c] || v.isNaN ? v : out[c]")
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
