@@ -10,13 +10,14 @@
 //   swift run -c release nngen-timing [--workloads xor,spiral] [--apis buffers] [--min-time 0.5] [--repeats 7]
 //   swift run -c release nngen-timing --generation
 //   swift run -c release nngen-timing --list
+//   swift run nngen-timing --once      # one call of each, no warm-up: CI's check that all run
 import Foundation
 import NNGenCore
 import Workloads
 
 var minTime = 0.5, repeats = 7
 var selected: Set<String>?
-var generation = false
+var generation = false, once = false
 var apis = ["buffers", "arrays"]
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
@@ -26,11 +27,12 @@ while let argument = arguments.next() {
     case "--workloads": selected = Set((arguments.next() ?? "").split(separator: ",").map(String.init))
     case "--apis": apis = (arguments.next() ?? "").split(separator: ",").map(String.init)
     case "--generation": generation = true
+    case "--once": once = true
     case "--list":
         for workload in Workload.all + Workload.sweep + Workload.convolutional { print(workload.name) }
         exit(0)
     default:
-        FileHandle.standardError.write(Data("usage: nngen-timing [--workloads a,b] [--apis buffers,arrays] [--min-time s] [--repeats n] [--generation | --list]\n".utf8))
+        FileHandle.standardError.write(Data("usage: nngen-timing [--workloads a,b] [--apis buffers,arrays] [--min-time s] [--repeats n] [--once] [--generation | --list]\n".utf8))
         exit(2)
     }
 }
@@ -38,8 +40,14 @@ while let argument = arguments.next() {
 /// Seconds since an arbitrary start, from the monotonic clock.
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
-/// Per-call means of `repeats` repeats, in µs, after warm-up and calibration.
-func time(_ call: () -> Void, minTime: Double, repeats: Int) -> [Double] {
+/// Per-call means of `repeats` repeats, in µs, after warm-up and calibration; with `--once`, the
+/// time of one call, cold (a check that the workload runs, not a measurement).
+func time(_ call: () -> Void, minTime: Double, repeats: Int, once: Bool = false) -> [Double] {
+    if once {
+        let start = now()
+        call()
+        return [(now() - start) * 1e6]
+    }
     let warmEnd = now() + 0.2
     var calls = 0
     while now() < warmEnd || calls < 10 {
@@ -68,7 +76,7 @@ if generation {
     for workload in Workload.all + Workload.sweep + Workload.convolutional where selected?.contains(workload.name) ?? true {
         let path = folder.appendingPathComponent(workload.spec).path
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let samples = time({ _ = try! Generator.generate(text, path: path) }, minTime: minTime, repeats: repeats).sorted()
+        let samples = time({ _ = try! Generator.generate(text, path: path) }, minTime: minTime, repeats: repeats, once: once).sorted()
         print("{\"workload\": \"\(workload.name)\", \"median_ms\": \(samples[samples.count / 2] / 1000)}")
     }
     exit(0)
@@ -77,7 +85,7 @@ if generation {
 for workload in Workload.all + Workload.sweep + Workload.convolutional where selected?.contains(workload.name) ?? true {
     for api in apis {
         let runner = workload.makeRunner()
-        let samples = time(api == "buffers" ? runner.stepBuffers : runner.stepArrays, minTime: minTime, repeats: repeats).sorted()
+        let samples = time(api == "buffers" ? runner.stepBuffers : runner.stepArrays, minTime: minTime, repeats: repeats, once: once).sorted()
         let median = samples[samples.count / 2]
         let gflops = Double(workload.requiredFLOPs) / median / 1e3
         print("{\"workload\": \"\(workload.name)\", \"api\": \"\(api)\", \"median_us\": \(median), \"min_us\": \(samples.first!), \"max_us\": \(samples.last!), \"gflops\": \(gflops), \"flops\": \(workload.requiredFLOPs), \"check\": \(runner.last())}")
