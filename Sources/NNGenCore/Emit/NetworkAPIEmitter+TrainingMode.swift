@@ -6,7 +6,7 @@
 extension NetworkAPIEmitter {
     private var hasMasks: Bool { (training?.model.maskCount ?? 0) > 0 }
 
-    func modalTraining(_ training: ComputeFunctions, _ w: inout CodeWriter) {
+    func modalTraining(_ w: inout CodeWriter) {
         let (t, _, buffer, _) = target
         let random = hasMasks ? "dropoutState, " : ""
         let mode = hasMasks ? "batch statistics, the dropout masks of `dropoutState`" : "batch statistics"

@@ -32,7 +32,7 @@ struct NetworkAPIEmitter {
             w.line("")
             loss(&w)
             w.line("")
-            if let training { modalTraining(training, &w) } else { training(&w) }
+            if training != nil { modalTraining(&w) } else { training(&w) }
         }
         w.line("")
         blocks(&w)
