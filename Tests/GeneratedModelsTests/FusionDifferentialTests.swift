@@ -54,6 +54,11 @@ final class FusionDifferentialTests: XCTestCase {
     func testWineAlcohol() throws { try compare(GeneratedModels.WineAlcoholNet.self, GeneratedUnfusedModels.WineAlcoholNet.self, "wine_alcohol") }
     func testSmallConv() throws { try compare(GeneratedModels.SmallConvNet.self, GeneratedUnfusedModels.SmallConvNet.self, "conv_small") }
     func testPooling() throws { try compare(GeneratedModels.PoolingNet.self, GeneratedUnfusedModels.PoolingNet.self, "pooling") }
+    /// Direct convolutions against im2col and products (`--no-fusion` does not rewrite).
+    func testDirectConvolution() throws { try compare(GeneratedModels.DirectConvNet.self, GeneratedUnfusedModels.DirectConvNet.self, "direct_convolution") }
+    func testDirectConvolutionInFloat() throws {
+        try compare(GeneratedModels.DirectConvFloatNet.self, GeneratedUnfusedModels.DirectConvFloatNet.self, "direct_convolution_float")
+    }
     func testConvFloat() throws { try compare(GeneratedModels.ConvFloatNet.self, GeneratedUnfusedModels.ConvFloatNet.self, "conv_float") }
     func testDigitsCNN() throws { try compare(GeneratedModels.DigitsCNN.self, GeneratedUnfusedModels.DigitsCNN.self, "digits_cnn") }
 
@@ -202,5 +207,7 @@ extension GeneratedUnfusedModels.ResidualGraph: ResidualGraphInit, TestableGraph
 }
 extension GeneratedUnfusedModels.SmallConvNet: LabelModel {}
 extension GeneratedUnfusedModels.PoolingNet: LabelModel {}
+extension GeneratedUnfusedModels.DirectConvNet: LabelModel {}
+extension GeneratedUnfusedModels.DirectConvFloatNet: LabelModel {}
 extension GeneratedUnfusedModels.ConvFloatNet: LabelModel {}
 extension GeneratedUnfusedModels.DigitsCNN: LabelModel {}

@@ -45,6 +45,9 @@ final class GeneratedModelTests: XCTestCase {
     /// Convolutions with stride 2, padding (fixed and 'same'), average and max pooling, in Double.
     func testSmallConv() throws { try ModelChecks(SmallConvNet.self, spec: "conv_small").runAll() }
     func testPooling() throws { try ModelChecks(PoolingNet.self, spec: "pooling").runAll() }
+    /// Single-channel convolutions computed directly (`DirectConvolution`), one whose input needs its gradient, in Double.
+    func testDirectConvolution() throws { try ModelChecks(DirectConvNet.self, spec: "direct_convolution").runAll() }
+    func testDirectConvolutionInFloat() throws { try convolutionChecks(DirectConvFloatNet.self, spec: "direct_convolution_float").runAll() }
     /// Convolutions and pooling in Float, through the SIMD product kernels.
     func testConvFloat() throws { try convolutionChecks(ConvFloatNet.self, spec: "conv_float").runAll() }
     func testDigitsCNN() throws { try convolutionChecks(DigitsCNN.self, spec: "digits_cnn").runAll() }

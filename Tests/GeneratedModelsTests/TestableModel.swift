@@ -97,5 +97,7 @@ extension Scorer: ScoringModel {}
 extension WineAlcoholNet: TargetModel {}
 extension SmallConvNet: LabelModel {}
 extension PoolingNet: LabelModel {}
+extension DirectConvNet: LabelModel {}
+extension DirectConvFloatNet: LabelModel {}
 extension ConvFloatNet: LabelModel {}
 extension DigitsCNN: LabelModel {}

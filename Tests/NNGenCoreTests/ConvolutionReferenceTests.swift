@@ -62,9 +62,9 @@ final class ConvolutionReferenceTests: XCTestCase {
         return out
     }
 
-    func lower(_ yaml: String) throws -> NetworkModel {
+    func lower(_ yaml: String, rewrites: Bool = true) throws -> NetworkModel {
         guard case .network(let spec) = try SpecParser.parse(yaml, path: "test.yaml") else { fatalError() }
-        return NetworkLowering.lower(spec)
+        return NetworkLowering.lower(spec, rewrites: rewrites)
     }
 
     /// The values of the parameter named `name`.
@@ -154,5 +154,57 @@ final class ConvolutionReferenceTests: XCTestCase {
         for i in 0..<8 { for u in 0..<8 { p.append(i == u ? 1 : 0) } }
         let result = model.interpret(parameters: p, inputs: [1, 2, 3, 4])
         XCTAssertEqual(result.scores, [1, 2, 3, 4, 2, 4, 6, 8])
+    }
+    /// Specs/direct_convolution.yaml's layers: single-channel images with stride 1, which the
+    /// lowering computes directly (`DirectConvolution`), against the reference convolution; the
+    /// unrewritten lowering (im2col and a product) against it too, and the two lowerings' loss
+    /// gradients against each other (the second convolution's input gradient included).
+    func testDirectConvolutionMatchesReferenceAndIm2col() throws {
+        let yaml = """
+            nngen: 1
+            name: M
+            scalar: Double
+            batch: 3
+            input: [1, 9, 7]
+            layers:
+              - {conv2d: 1, kernel: [2, 4], padding: same, activation: tanh, name: c1}
+              - {conv2d: 7, kernel: 3, padding: [2, 1], activation: relu, name: c2}
+              - max_pool: 2
+              - {dense: 4, name: d}
+            loss: softmax_cross_entropy
+            """
+        let direct = try lower(yaml), im2col = try lower(yaml, rewrites: false)
+        let directOps = direct.graph.ops.filter { if case .convolution = $0.kind { return true } else { return false } }
+        XCTAssertEqual(directOps.count, 2, "both convolutions are computed directly")
+        XCTAssertFalse(im2col.graph.ops.contains { if case .convolution = $0.kind { return true } else { return false } })
+        let p = values(direct.parameterCount, seed: 5), inputs = values(3 * 9 * 7, seed: 6)
+        let x = Images(batch: 3, channels: 1, height: 9, width: 7, values: inputs)
+        // 'same' with a kernel of width 4: 3 columns of padding, 1 left and 2 right.
+        var h = convolve(x, weights: parameter("c1_W", direct, p), bias: parameter("c1_b", direct, p), filters: 1,
+                         kernel: (2, 4), stride: (1, 1), pads: (0, 1, 1, 2))
+        h.values = h.values.map { tanh($0) }
+        h = convolve(h, weights: parameter("c2_W", direct, p), bias: parameter("c2_b", direct, p), filters: 7,
+                     kernel: (3, 3), stride: (1, 1), pads: (2, 2, 1, 1))
+        h.values = h.values.map { max(0, $0) }
+        h = pool(h, max: true, size: 2, stride: 2)
+        let (features, W, b) = (h.channels * h.height * h.width, parameter("d_W", direct, p), parameter("d_b", direct, p))
+        var expected: [Double] = []
+        for n in 0..<3 {
+            for u in 0..<4 {
+                var total = b[u]
+                for i in 0..<features { total += h.values[n * features + i] * W[i * 4 + u] }
+                expected.append(total)
+            }
+        }
+        let labels = [0, 3, 1]
+        let a = direct.interpret(parameters: p, inputs: inputs, labels: labels)
+        let r = im2col.interpret(parameters: p, inputs: inputs, labels: labels)
+        for (scores, form) in [(a.scores, "direct"), (r.scores, "im2col")] {
+            XCTAssertEqual(scores.count, expected.count)
+            for (s, e) in zip(scores, expected) { XCTAssertEqual(s, e, accuracy: 1e-12, form) }
+        }
+        XCTAssertEqual(a.gradient.count, direct.parameterCount)
+        XCTAssertEqual(a.gradient.count, r.gradient.count)
+        for (i, (g, e)) in zip(a.gradient, r.gradient).enumerated() { XCTAssertEqual(g, e, accuracy: 1e-12, "gradient[\(i)]") }
     }
 }

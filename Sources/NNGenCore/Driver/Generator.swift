@@ -19,7 +19,7 @@ public enum Generator {
         let spec = try SpecParser.parse(text, path: path)
         switch spec {
         case .network(let network):
-            let model = NetworkLowering.lower(network)
+            let model = NetworkLowering.lower(network, rewrites: fusion)
             let emitter = NetworkEmitter(model: model, sourceName: fileName(path), unrollLimit: unrollLimit, fusion: fusion)
             if let problem = WorkspaceLimit.check(network, workspaceCount: emitter.workspaceCount) {
                 throw SpecErrors(path: path, diagnostics: [problem])

@@ -48,6 +48,8 @@ struct ExecutionPlan {
     }
     /// The plan of every matrix product that is not unrolled, by the value it computes.
     private(set) var products: [ValueID: Product] = [:]
+    /// The scratch of every helper that needs some (`DirectConvolution`), by the value it computes.
+    private(set) var helperScratch: [ValueID: Int] = [:]
 
     /// The elementwise op computed in a product's epilogue, by the value the product computes (see
     /// `planEpilogues`).
@@ -111,6 +113,11 @@ struct ExecutionPlan {
             if case .matmul(let s) = op.kind, !isUnrolled(op), !unstored.contains(out) {
                 products[out] = planProduct(s)
             }
+            switch op.kind {
+            case .convolution(let c): helperScratch[out] = allocate(c.forwardScratch)
+            case .convolutionFilterGradient(let c): helperScratch[out] = allocate(c.gradientScratch)
+            default: break
+            }
         }
         for (c, owner) in storageOwners { locations[c.index] = location(owner) }
     }
@@ -120,7 +127,8 @@ struct ExecutionPlan {
     /// up to 256 columns), while the block is in L1, instead of in a pass of its own over all of
     /// C. Forward, that is the bias and the activation; backward, the activation's derivative on
     /// dX, or an L2 term added to dW. It applies to every product and every kernel that fit:
-    /// - the product is packed (`productPacked`). The register-tiled forms, whose C is at most a
+    /// - the product is packed (`productPacked`), or a direct convolution (`DirectConvolution`,
+    ///   whose blocks are an image's positions). The register-tiled forms, whose C is at most a
     ///   few hundred KiB, measured 0.94–1.0× with the kernel in their row-tile loop
     ///   (docs/performance/products.md, "Product epilogues"), so their kernels keep their pass;
     /// - C is read by one op only, whose chain of fused consumers ends in a stored elementwise
@@ -138,8 +146,13 @@ struct ExecutionPlan {
         let producers = graph.producers
         for i in liveOps {
             let op = graph.ops[i], c = op.output
-            guard case .matmul(let s) = op.kind, !isUnrolled(op), !unstored.contains(c),
-                  ProductKernels.usesPacking(m: s.m, k: s.k, n: s.n), consumers[c.index].count == 1 else { continue }
+            let columns: Int
+            switch op.kind {
+            case .matmul(let s) where !isUnrolled(op) && ProductKernels.usesPacking(m: s.m, k: s.k, n: s.n): columns = s.n
+            case .convolution(let convolution): columns = convolution.filters
+            default: continue
+            }
+            guard !unstored.contains(c), consumers[c.index].count == 1 else { continue }
             // Up the chain of fused consumers to the stored op that ends it.
             var root = consumers[c.index][0]
             while location(graph.ops[root].output) == .fused, consumers[graph.ops[root].output.index].count == 1 {
@@ -162,7 +175,7 @@ struct ExecutionPlan {
             let fits = leaves.allSatisfy { v in
                 if v == c { return true }
                 let leafShape = graph[v].shape
-                guard leafShape.isScalar || leafShape == shape || leafShape.dims == [s.n] else { return false }
+                guard leafShape.isScalar || leafShape == shape || leafShape.dims == [columns] else { return false }
                 return producers[v.index].map { $0 < i } ?? true
             }
             guard fits else { continue }
@@ -242,7 +255,8 @@ struct ExecutionPlan {
 
     /// True when some op uses the SIMD kernels of `ProductKernels`.
     var usesProductKernels: Bool {
-        products.values.contains { $0.form != .scalar } || liveOps.contains { usesSumRows(graph.ops[$0]) }
+        // (The direct convolution's helpers use their vector type, loads and multiply-adds.)
+        products.values.contains { $0.form != .scalar } || !helperScratch.isEmpty || liveOps.contains { usesSumRows(graph.ops[$0]) }
     }
 
     /// An elementwise op is fused into its only consumer when that consumer is an elementwise op
@@ -264,7 +278,8 @@ struct ExecutionPlan {
     /// products through the planned SIMD forms.
     var lowering: KernelLowering {
         KernelLowering(graph: graph, unroll: unroll, isFused: { self.location($0) == .fused }, namesFusedValues: true,
-                       fastMath: fastMath, productPlan: { self.product($0) }, usesSumRows: { self.usesSumRows($0) })
+                       fastMath: fastMath, productPlan: { self.product($0) }, usesSumRows: { self.usesSumRows($0) },
+                       helperScratch: { self.helperScratch[$0] })
     }
 
     /// The location of `id`.

@@ -9,6 +9,8 @@ enum ImageKernels {
                 switch op.kind {
                 case .im2col: used.insert(Convolution.helperName(adjoint: false))
                 case .col2im: used.insert(Convolution.helperName(adjoint: true))
+                case .convolution: used.insert(DirectConvolution.helperName(gradient: false))
+                case .convolutionFilterGradient: used.insert(DirectConvolution.helperName(gradient: true))
                 case .pool(let p): used.insert(p.helperName(gradient: false))
                 case .poolGradient(let p): used.insert(p.helperName(gradient: true))
                 case .batchStatistics: used.insert("batchStatistics")
@@ -23,6 +25,15 @@ enum ImageKernels {
         for adjoint in [false, true] where used.contains(Convolution.helperName(adjoint: adjoint)) {
             w.line("")
             Convolution.emitHelper(adjoint: adjoint, &w)
+        }
+        let direct = [false, true].filter { used.contains(DirectConvolution.helperName(gradient: $0)) }
+        if !direct.isEmpty {
+            w.line("")
+            DirectConvolution.emitPaddingHelper(&w)
+        }
+        for gradient in direct {
+            w.line("")
+            DirectConvolution.emitHelper(gradient: gradient, &w)
         }
         for (kind, tiles) in [(PoolKind.max, false), (.max, true), (.average, false)] {
             for gradient in [false, true] where used.contains(Pooling.helperName(kind, tiles: tiles, gradient: gradient)) {

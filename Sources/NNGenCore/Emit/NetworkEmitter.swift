@@ -21,12 +21,12 @@ public struct NetworkEmitter {
         self.sourceName = sourceName
         self.fusion = fusion
         let modal = model.spec.hasTrainingMode
-        let scoring = modal ? NetworkLowering.lower(model.spec, mode: .inference) : model
+        let scoring = modal ? NetworkLowering.lower(model.spec, mode: .inference, rewrites: fusion) : model
         batch = ComputeFunctions(model: scoring, unrollLimit: unrollLimit, fusion: fusion, fusedStep: !modal, suffix: "")
         if model.spec.batch > 1 {
             var spec = model.spec
             spec.batch = 1
-            single = ComputeFunctions(model: NetworkLowering.lower(spec, mode: scoring.mode), unrollLimit: unrollLimit, fusion: fusion, fusedStep: false, suffix: "Single")
+            single = ComputeFunctions(model: NetworkLowering.lower(spec, mode: scoring.mode, rewrites: fusion), unrollLimit: unrollLimit, fusion: fusion, fusedStep: false, suffix: "Single")
         } else {
             single = nil
         }

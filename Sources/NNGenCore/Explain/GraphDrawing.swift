@@ -96,6 +96,8 @@ public enum GraphDrawing {
         case .loss(let loss): return loss.function.label
         case .im2col(let g): return "im2col \(g.rows.kernel)×\(g.columns.kernel)"
         case .col2im(let g): return "col2im \(g.rows.kernel)×\(g.columns.kernel)"
+        case .convolution(let c): return "conv \(c.window.rows.kernel)×\(c.window.columns.kernel)"
+        case .convolutionFilterGradient(let c): return "∂W conv \(c.window.rows.kernel)×\(c.window.columns.kernel)"
         case .pool(let p): return "\(p.kind.specName) \(p.window.rows.kernel)×\(p.window.columns.kernel)"
         case .poolGradient(let p): return "∂\(p.kind.specName) \(p.window.rows.kernel)×\(p.window.columns.kernel)"
         case .batchStatistics: return "μ, σ²"

@@ -6,8 +6,10 @@
 /// term to loss and reduction ops; then, for training, differentiates the loss.
 public enum NetworkLowering {
     /// Builds the model of `spec` for training (with a loss, differentiated) or for inference
-    /// (see `NetworkMode`).
-    public static func lower(_ spec: NetworkSpec, mode: NetworkMode = .training) -> NetworkModel {
+    /// (see `NetworkMode`). With `rewrites`, convolutions that `DirectConvolution` applies to are
+    /// computed directly; without, every convolution is im2col and a product (the reference that
+    /// `--no-fusion` emits).
+    public static func lower(_ spec: NetworkSpec, mode: NetworkMode = .training, rewrites: Bool = true) -> NetworkModel {
         var b = GraphBuilder()
         let n = spec.batch
         let inputs = b.declare("x", Shape([n, spec.input]), role: .input)
@@ -125,20 +127,30 @@ public enum NetworkLowering {
                 let bias = c.bias ? addParameter(layer.name.map { "\($0)_b" } ?? "b\(k)", .bias, [c.filters], slices: 1, layer: k,
                                                  initialization: scheme, fanIn: fanIn, fanOut: fanOut,
                                                  tensor: layer.name.map { "\($0).b" } ?? "b\(k)", pytorch: layer.name.map { "\($0).bias" })[0] : nil
-                let rowsName = "\(prefix)windows\(k)"
-                let windows = b.op(.im2col(g), [h], name: rowsName, comment: "\(rowsName) = im2col(\(b.name(h))): \(g.summary), one row per window")
-                // The rows' columns are tap by tap: with several channels the filters are taken in that
-                // order too, [F][kh][kw][C].
-                let taps = c.kernel.height * c.kernel.width
-                let filters = layout.channels > 1
-                    ? b.op(.transpose(count: c.filters, rows: layout.channels, cols: taps), [w], name: "\(b.name(w))_by_tap", shape: Shape([c.filters, g.windowSize]),
-                           comment: "\(b.name(w))_by_tap = each filter of \(b.name(w)) from [\(layout.channels)][\(c.kernel.height)×\(c.kernel.width)] to [\(c.kernel.height)×\(c.kernel.width)][\(layout.channels)], the order of the windows' columns")
-                    : w
-                let shape = MatmulShape(m: g.positions, k: g.windowSize, n: c.filters, transposeA: false, transposeB: true)
                 let z = "\(prefix)z\(k)", productName = bias == nil ? z : "\(z)_linear"
-                let product = b.op(.matmul(shape), [windows, filters], name: productName,
-                                   comment: OpComment("\(productName) = \(rowsName) · \(b.name(filters))ᵀ, the convolution as a product (NHWC)",
-                                                      .shapes("[\(g.positions)×\(g.windowSize)]·[\(g.windowSize)×\(c.filters)]")))
+                /// The convolution without its bias: computed directly when `DirectConvolution`'s rule
+                /// holds, otherwise im2col and a product.
+                func convolution() -> ValueID {
+                    if rewrites && DirectConvolution.applies(to: g, filters: c.filters) {
+                        return b.op(.convolution(DirectConvolution(window: g, filters: c.filters)), [h, w], name: productName,
+                                    comment: OpComment("\(productName) = \(b.name(h)) ⋆ \(b.name(w)), each window times each filter, computed directly (NHWC)",
+                                                       .remark(g.summary)))
+                    }
+                    let rowsName = "\(prefix)windows\(k)"
+                    let windows = b.op(.im2col(g), [h], name: rowsName, comment: "\(rowsName) = im2col(\(b.name(h))): \(g.summary), one row per window")
+                    // The rows' columns are tap by tap: with several channels the filters are taken in that
+                    // order too, [F][kh][kw][C].
+                    let taps = c.kernel.height * c.kernel.width
+                    let filters = layout.channels > 1
+                        ? b.op(.transpose(count: c.filters, rows: layout.channels, cols: taps), [w], name: "\(b.name(w))_by_tap", shape: Shape([c.filters, g.windowSize]),
+                               comment: "\(b.name(w))_by_tap = each filter of \(b.name(w)) from [\(layout.channels)][\(c.kernel.height)×\(c.kernel.width)] to [\(c.kernel.height)×\(c.kernel.width)][\(layout.channels)], the order of the windows' columns")
+                        : w
+                    let shape = MatmulShape(m: g.positions, k: g.windowSize, n: c.filters, transposeA: false, transposeB: true)
+                    return b.op(.matmul(shape), [windows, filters], name: productName,
+                                comment: OpComment("\(productName) = \(rowsName) · \(b.name(filters))ᵀ, the convolution as a product (NHWC)",
+                                                   .shapes("[\(g.positions)×\(g.windowSize)]·[\(g.windowSize)×\(c.filters)]")))
+                }
+                let product = convolution()
                 let zValue = bias.map { b.binary(.add, product, $0, z, OpComment("\(z) = \(productName) + \(b.name($0))", .remark("bias added to every position"))) } ?? product
                 h = activate(c.activation, zValue, "\(prefix)h\(k)")
                 image = g.output(channels: c.filters)

@@ -24,6 +24,11 @@ public enum OpKind: Hashable, Sendable {
     case im2col(WindowGeometry)
     /// im2col's adjoint: the rows added back into the images they were copied from (`Convolution`).
     case col2im(WindowGeometry)
+    /// A convolution of single-channel images with stride 1, straight from the images (inputs:
+    /// x, W `[F][1][kh][kw]`), to `[positions × F]` NHWC (`DirectConvolution`).
+    case convolution(DirectConvolution)
+    /// Its filter gradient `[F][1][kh][kw]` (inputs: x, dy) (`DirectConvolution`).
+    case convolutionFilterGradient(DirectConvolution)
     /// Max or average pooling to an NHWC image (`Pooling`).
     case pool(Pooling)
     /// Pooling's input gradient (inputs: x and dy for the maximum, dy for the mean).

@@ -24,6 +24,8 @@ public enum OpRules {
         case .transpose(let count, let rows, let cols): return count == 1 ? Shape([cols, rows]) : Shape([count, cols * rows])
         case .im2col(let g): return Convolution.rowsShape(g)
         case .col2im(let g): return Shape([g.input.batch, g.input.count / g.input.batch])
+        case .convolution(let c): return c.outputShape
+        case .convolutionFilterGradient(let c): return c.filterShape
         case .pool(let p): return p.outputShape
         case .poolGradient(let p): return Shape([p.window.input.batch, p.window.input.count / p.window.input.batch])
         case .batchStatistics(let n): return n.statisticsShape
@@ -70,9 +72,11 @@ public enum OpRules {
             return [Convolution.rowsPullback(g, x[0], dy, &b, dyText: dyName, dxText: d(n(0)), dxName: adj(0))]
         case .col2im(let g):
             return [Convolution.windowsPullback(g, dy, &b, dyText: dyName, dxText: d(n(0)), dxName: adj(0))]
+        case .convolution(let c):
+            return c.pullback(x[0], x[1], dy, &b, dyText: dyName, dxText: d(n(0)), dwText: d(n(1)), dxName: adj(0), dwName: adj(1), wText: n(1))
         case .pool(let p):
             return [p.pullback(x[0], dy, &b, dyText: dyName, dxText: d(n(0)), dxName: adj(0))]
-        case .poolGradient, .normalizeGradient:
+        case .poolGradient, .normalizeGradient, .convolutionFilterGradient:
             return Array(repeating: nil, count: x.count)  // only ever used in backward passes
         case .batchStatistics:
             return [nil]  // read by normalize, whose pullback to x includes the statistics' share

@@ -73,6 +73,8 @@ public struct Interpreter: Sendable {
             }
         case .im2col(let g): return Convolution.evaluateRows(g, args[0])
         case .col2im(let g): return Convolution.evaluateWindows(g, args[0])
+        case .convolution(let c): return c.evaluate(args[0], args[1])
+        case .convolutionFilterGradient(let c): return c.evaluateFilterGradient(args[0], args[1])
         case .pool(let p): return p.evaluate(args[0])
         case .batchStatistics(let n): return n.evaluateStatistics(args[0])
         case .normalize(let n): return n.evaluateNormalized(args[0], statistics: args[1])

@@ -18,6 +18,8 @@ struct KernelLowering {
     let productPlan: (ValueID) -> ExecutionPlan.Product?
     /// True when a bias-gradient sum runs through `sumRows` (networks).
     let usesSumRows: (Op) -> Bool
+    /// The scratch offset planned for an op's helper, by the value it computes (`DirectConvolution`).
+    let helperScratch: (ValueID) -> Int?
     /// The spelling of the kernels' own locals and counters (graphs prefix them with `_`, which no
     /// spec name starts with).
     let local: (String) -> String
@@ -32,7 +34,7 @@ struct KernelLowering {
     init(graph: Graph, unroll: UnrollPolicy, isFused: @escaping (ValueID) -> Bool, namesFusedValues: Bool,
          conditions: Set<ValueID> = [], fastMath: Bool = false,
          productPlan: @escaping (ValueID) -> ExecutionPlan.Product? = { _ in nil },
-         usesSumRows: @escaping (Op) -> Bool = { _ in false }, local: @escaping (String) -> String = { $0 },
+         usesSumRows: @escaping (Op) -> Bool = { _ in false }, helperScratch: @escaping (ValueID) -> Int? = { _ in nil }, local: @escaping (String) -> String = { $0 },
          outputsStartAtZero: Bool = false, constantsAsValues: Bool = false) {
         self.graph = graph
         self.unroll = unroll
@@ -42,6 +44,7 @@ struct KernelLowering {
         self.fastMath = fastMath
         self.productPlan = productPlan
         self.usesSumRows = usesSumRows
+        self.helperScratch = helperScratch
         self.local = local
         self.outputsStartAtZero = outputsStartAtZero
         self.constantsAsValues = constantsAsValues
@@ -66,6 +69,15 @@ struct KernelLowering {
         case .im2col(let g), .col2im(let g):
             let name = Convolution.helperName(adjoint: op.kind == .col2im(g))
             return Kernel(comments: comments, body: [.call("Self.\(name)", [.input(op.inputs[0]), .output(op.output)] + g.helperArguments, note: nil)])
+        case .convolution(let c), .convolutionFilterGradient(let c):
+            guard let scratch = helperScratch(op.output) else { preconditionFailure("direct convolutions are planned with their scratch") }
+            let name = "Self." + DirectConvolution.helperName(gradient: op.kind == .convolutionFilterGradient(c))
+            let arguments = op.inputs.map(KernelArgument.input) + [.output(op.output), .scratch(scratch)] + c.helperArguments
+            guard let epilogue else { return Kernel(comments: comments, body: [.call(name, arguments, note: nil)]) }
+            let epilogueProducers = fusedProducers(of: epilogue)
+            comments += (epilogueProducers + [epilogue]).map { $0.comment.text + "   (in the convolution's epilogue)" }
+            let body = elementBody(epilogue, epilogueProducers, .loop(suffix: c.filters), of: graph[epilogue.output].shape)
+            return Kernel(comments: comments, body: [.callWithEpilogue(name, arguments, rowLength: c.filters, body: body)])
         case .pool(let p):
             let name = p.helperName(gradient: false)
             return Kernel(comments: comments, body: [.call("Self.\(name)", [.input(op.inputs[0]), .output(op.output)] + p.window.helperArguments, note: nil)])

@@ -9,7 +9,7 @@ struct UnrollPolicy: Sendable {
     func work(_ op: Op, in graph: Graph) -> Int {
         switch op.kind {
         case .matmul(let s): return s.m * s.n * s.k
-        case .loss, .lossGradient, .im2col, .col2im, .pool, .poolGradient, .batchStatistics, .normalize, .normalizeGradient: return Int.max
+        case .loss, .lossGradient, .im2col, .col2im, .convolution, .convolutionFilterGradient, .pool, .poolGradient, .batchStatistics, .normalize, .normalizeGradient: return Int.max
         default: return max(graph[op.output].shape.count, op.inputs.map { graph[$0].shape.count }.max() ?? 0)
         }
     }
