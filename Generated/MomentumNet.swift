@@ -1104,8 +1104,34 @@ public struct MomentumNet: Sendable {
     }
 
     /// y[c] = Σ_r x[r, c] for x stored [rows][cols]: the bias gradient, vectors across columns.
+    /// Rows narrower than a vector (up to 7 columns) go by blocks of `lanes` rows, which are
+    /// `cols` whole vectors whose element e is column e mod cols: a convolution's bias over
+    /// every position, where a loop per column would read the whole matrix once per column.
     @inline(__always)
     static func sumRows(_ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, _ rows: Int, _ cols: Int) {
+        if cols < lanes && cols <= 7 && rows >= lanes {
+            var a = (Vector(), Vector(), Vector(), Vector(), Vector(), Vector(), Vector())
+            let block = cols * lanes, blocks = rows / lanes
+            for b in 0..<blocks {
+                let p = x + b * block
+                a.0 += load(p)
+                if cols > 1 { a.1 += load(p + lanes) }
+                if cols > 2 { a.2 += load(p + 2 * lanes) }
+                if cols > 3 { a.3 += load(p + 3 * lanes) }
+                if cols > 4 { a.4 += load(p + 4 * lanes) }
+                if cols > 5 { a.5 += load(p + 5 * lanes) }
+                if cols > 6 { a.6 += load(p + 6 * lanes) }
+            }
+            for c in 0..<cols { y[c] = 0 }
+            withUnsafeBytes(of: &a) { raw in
+                let sums = raw.baseAddress!.assumingMemoryBound(to: Scalar.self)
+                for e in 0..<block { y[e % cols] += sums[e] }
+            }
+            for r in blocks * lanes..<rows {
+                for c in 0..<cols { y[c] += x[r * cols + c] }
+            }
+            return
+        }
         var c = 0
         while c + 2 * lanes <= cols {
             var s0 = Vector(), s1 = Vector()

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GeneratedModels
+import ExampleModels
 import NNGenRuntime
 
 /// Trains the model generated from Specs/digits.yaml (64 → 64 relu → 10, softmax cross-entropy,

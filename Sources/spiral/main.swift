@@ -1,5 +1,5 @@
 import Foundation
-import GeneratedModels
+import ExampleModels
 
 // Trains the model generated from Specs/spiral.yaml (2 → 100 relu → 3, softmax cross-entropy,
 // L2, SGD with learning rate 1) on the spiral data set, full batch, as in the CS231n case study.

@@ -1,4 +1,4 @@
-import GeneratedModels
+import ExampleModels
 import NNGenRuntime
 
 // The regression example: the model of Specs/wine_alcohol.yaml (mean squared error) predicts a

@@ -1,4 +1,4 @@
-import GeneratedModels
+import ExampleModels
 import NNGenRuntime
 
 // The tabular example: the model of Specs/wine.yaml learns a wine's cultivar from 13 chemical

@@ -1,4 +1,5 @@
 import Foundation
+@testable import ExampleModels
 @testable import GeneratedModels
 @testable import GeneratedUnfusedModels
 import XCTest
@@ -11,7 +12,7 @@ import XCTest
 final class FastMathFloatTests: XCTestCase {
     static let builds: [FastMathFunctions<Float>] = [
         FastMathFunctions(build: "plain", tanh: GeneratedModels.FloatActivationsNet.fastTanh, exp: GeneratedModels.FloatActivationsNet.fastExp,
-                  expm1: GeneratedModels.FloatActivationsNet.fastExpm1, log: GeneratedModels.SpiralNet.fastLog,
+                  expm1: GeneratedModels.FloatActivationsNet.fastExpm1, log: ExampleModels.SpiralNet.fastLog,
                   log1p: GeneratedModels.SmoothActivationsFloatNet.fastLog1p),
         FastMathFunctions(build: "FMA", tanh: GeneratedUnfusedModels.FloatActivationsNet.fastTanh, exp: GeneratedUnfusedModels.FloatActivationsNet.fastExp,
                   expm1: GeneratedUnfusedModels.FloatActivationsNet.fastExpm1, log: GeneratedUnfusedModels.SmoothActivationsFloatNet.fastLog,

@@ -1,3 +1,4 @@
+import ExampleModels
 import GeneratedModels
 import GeneratedUnfusedModels
 import XCTest
@@ -13,7 +14,7 @@ import XCTest
 /// pass every check the fused ones do (`ModelChecks`, `GraphChecks`), so the general path stays
 /// tested for the specs that fusion takes over.
 final class FusionDifferentialTests: XCTestCase {
-    func testSpiral() throws { try compare(GeneratedModels.SpiralNet.self, GeneratedUnfusedModels.SpiralNet.self, "spiral") }
+    func testSpiral() throws { try compare(ExampleModels.SpiralNet.self, GeneratedUnfusedModels.SpiralNet.self, "spiral") }
     func testXor() throws { try compare(GeneratedModels.XorNet.self, GeneratedUnfusedModels.XorNet.self, "xor") }
     func testThreeLayer() throws { try compare(GeneratedModels.ThreeLayerNet.self, GeneratedUnfusedModels.ThreeLayerNet.self, "three_layer") }
     func testDeepNarrow() throws { try compare(GeneratedModels.DeepNarrowNet.self, GeneratedUnfusedModels.DeepNarrowNet.self, "deep_narrow") }
@@ -36,7 +37,7 @@ final class FusionDifferentialTests: XCTestCase {
     func testSilu() throws { try compare(GeneratedModels.SiluNet.self, GeneratedUnfusedModels.SiluNet.self, "activation_silu") }
     func testGelu() throws { try compare(GeneratedModels.GeluNet.self, GeneratedUnfusedModels.GeluNet.self, "activation_gelu") }
     func testSmoothActivationsFloat() throws { try compare(GeneratedModels.SmoothActivationsFloatNet.self, GeneratedUnfusedModels.SmoothActivationsFloatNet.self, "activations_smooth_float") }
-    func testDigits() throws { try compare(GeneratedModels.DigitsNet.self, GeneratedUnfusedModels.DigitsNet.self, "digits") }
+    func testDigits() throws { try compare(ExampleModels.DigitsNet.self, GeneratedUnfusedModels.DigitsNet.self, "digits") }
     func testTwoClass() throws { try compare(GeneratedModels.TwoClassNet.self, GeneratedUnfusedModels.TwoClassNet.self, "two_class_relu") }
     func testReluLayer() throws { try compare(GeneratedModels.ReluLayerNet.self, GeneratedUnfusedModels.ReluLayerNet.self, "relu_layer") }
     func testLinearClassifier() throws {
@@ -50,8 +51,8 @@ final class FusionDifferentialTests: XCTestCase {
         try compare(GeneratedModels.FusedOverExamplesNet.self, GeneratedUnfusedModels.FusedOverExamplesNet.self, "fused_over_examples")
     }
     func testWideHidden() throws { try compare(GeneratedModels.WideHiddenNet.self, GeneratedUnfusedModels.WideHiddenNet.self, "wide_hidden_l2") }
-    func testWine() throws { try compare(GeneratedModels.WineNet.self, GeneratedUnfusedModels.WineNet.self, "wine") }
-    func testWineAlcohol() throws { try compare(GeneratedModels.WineAlcoholNet.self, GeneratedUnfusedModels.WineAlcoholNet.self, "wine_alcohol") }
+    func testWine() throws { try compare(ExampleModels.WineNet.self, GeneratedUnfusedModels.WineNet.self, "wine") }
+    func testWineAlcohol() throws { try compare(ExampleModels.WineAlcoholNet.self, GeneratedUnfusedModels.WineAlcoholNet.self, "wine_alcohol") }
     func testSmallConv() throws { try compare(GeneratedModels.SmallConvNet.self, GeneratedUnfusedModels.SmallConvNet.self, "conv_small") }
     func testPooling() throws { try compare(GeneratedModels.PoolingNet.self, GeneratedUnfusedModels.PoolingNet.self, "pooling") }
     /// Direct convolutions against im2col and products (`--no-fusion` does not rewrite).
@@ -60,7 +61,7 @@ final class FusionDifferentialTests: XCTestCase {
         try compare(GeneratedModels.DirectConvFloatNet.self, GeneratedUnfusedModels.DirectConvFloatNet.self, "direct_convolution_float")
     }
     func testConvFloat() throws { try compare(GeneratedModels.ConvFloatNet.self, GeneratedUnfusedModels.ConvFloatNet.self, "conv_float") }
-    func testDigitsCNN() throws { try compare(GeneratedModels.DigitsCNN.self, GeneratedUnfusedModels.DigitsCNN.self, "digits_cnn") }
+    func testDigitsCNN() throws { try compare(ExampleModels.DigitsCNN.self, GeneratedUnfusedModels.DigitsCNN.self, "digits_cnn") }
 
     func testGraphs() throws {
         try compare(GeneratedModels.SimpleGraph.self, GeneratedUnfusedModels.SimpleGraph.self)

@@ -1,4 +1,5 @@
 import Foundation
+@testable import ExampleModels
 @testable import GeneratedModels
 import XCTest
 

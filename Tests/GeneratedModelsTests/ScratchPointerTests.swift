@@ -1,3 +1,4 @@
+@testable import ExampleModels
 @testable import GeneratedModels
 @testable import NNGenCore
 import XCTest

@@ -1,4 +1,5 @@
 import Foundation
+import ExampleModels
 import GeneratedModels
 import GeneratedUnfusedModels
 import NNGenCore
@@ -144,7 +145,7 @@ final class TrainingModeTests: XCTestCase {
         XCTAssertEqual(net.dropoutState, 7)
         XCTAssertNoThrow(try net.loss(inputs: short, labels: labels))
         XCTAssertTrue(Net.trainsOnWholeBatches)
-        XCTAssertFalse(GeneratedModels.SpiralNet.trainsOnWholeBatches)
+        XCTAssertFalse(ExampleModels.SpiralNet.trainsOnWholeBatches)
     }
 
     /// The masks follow the formula `dropoutMasks(state:)` documents, written again here.

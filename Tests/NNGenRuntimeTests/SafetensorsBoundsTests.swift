@@ -1,4 +1,5 @@
 import Foundation
+import ExampleModels
 import GeneratedModels
 import NNGenRuntime
 import XCTest

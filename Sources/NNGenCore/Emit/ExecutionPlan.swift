@@ -238,9 +238,16 @@ struct ExecutionPlan {
     func product(_ id: ValueID) -> Product? { products[id] }
 
     /// True when the bias-gradient sum of `op` (a `sumToShape`) runs through `ProductKernels.sumRows`.
+    /// Narrow sums (fewer than 8 columns) take it from `narrowSumMinimumRows` rows on, where
+    /// its blocks of rows replace a pass over the matrix per column.
     func usesSumRows(_ op: Op) -> Bool {
-        op.kind == .sumToShape && !isUnrolled(op) && graph[op.output].shape.count >= 8
+        guard op.kind == .sumToShape, !isUnrolled(op) else { return false }
+        let columns = graph[op.output].shape.count
+        return columns >= 8 || graph[op.inputs[0]].shape.count / max(columns, 1) >= Self.narrowSumMinimumRows
     }
+
+    /// Rows from which a sum of fewer than 8 columns runs through `sumRows`.
+    static let narrowSumMinimumRows = 1024
 
     /// The `FastMath` functions that planned elementwise ops call (`Self.fastExp`, `Self.fastTanh`).
     var fastFunctions: Set<String> {
