@@ -62,6 +62,20 @@ final class ConvolutionReferenceTests: XCTestCase {
         return out
     }
 
+    /// A dense layer on each image flattened (NCHW): out[n][u] = b[u] + Σ_i x[n][i]·W[i][u].
+    func dense(_ x: Images, weights: [Double], bias: [Double], units: Int) -> [Double] {
+        let features = x.channels * x.height * x.width
+        var out: [Double] = []
+        for n in 0..<x.batch {
+            for u in 0..<units {
+                var total = bias[u]
+                for i in 0..<features { total += x.values[n * features + i] * weights[i * units + u] }
+                out.append(total)
+            }
+        }
+        return out
+    }
+
     func lower(_ yaml: String, rewrites: Bool = true) throws -> NetworkModel {
         guard case .network(let spec) = try SpecParser.parse(yaml, path: "test.yaml") else { fatalError() }
         return NetworkLowering.lower(spec, rewrites: rewrites)
@@ -131,15 +145,7 @@ final class ConvolutionReferenceTests: XCTestCase {
         h.values = h.values.map { tanh($0) }
         h = pool(h, max: true, size: 2, stride: 2)
         XCTAssertEqual([h.channels, h.height, h.width], [4, 1, 1])
-        let (features, W, b) = (h.channels * h.height * h.width, parameter("d_W", model, p), parameter("d_b", model, p))
-        var expected: [Double] = []
-        for n in 0..<3 {
-            for u in 0..<5 {
-                var total = b[u]
-                for i in 0..<features { total += h.values[n * features + i] * W[i * 5 + u] }
-                expected.append(total)
-            }
-        }
+        let expected = dense(h, weights: parameter("d_W", model, p), bias: parameter("d_b", model, p), units: 5)
         let scores = model.interpret(parameters: p, inputs: inputs).scores
         XCTAssertEqual(scores.count, expected.count)
         for (a, e) in zip(scores, expected) { XCTAssertEqual(a, e, accuracy: 1e-12) }
@@ -187,15 +193,7 @@ final class ConvolutionReferenceTests: XCTestCase {
                      kernel: (3, 3), stride: (1, 1), pads: (2, 2, 1, 1))
         h.values = h.values.map { max(0, $0) }
         h = pool(h, max: true, size: 2, stride: 2)
-        let (features, W, b) = (h.channels * h.height * h.width, parameter("d_W", direct, p), parameter("d_b", direct, p))
-        var expected: [Double] = []
-        for n in 0..<3 {
-            for u in 0..<4 {
-                var total = b[u]
-                for i in 0..<features { total += h.values[n * features + i] * W[i * 4 + u] }
-                expected.append(total)
-            }
-        }
+        let expected = dense(h, weights: parameter("d_W", direct, p), bias: parameter("d_b", direct, p), units: 4)
         let labels = [0, 3, 1]
         let a = direct.interpret(parameters: p, inputs: inputs, labels: labels)
         let r = im2col.interpret(parameters: p, inputs: inputs, labels: labels)
