@@ -60,10 +60,7 @@ struct KernelLowering {
         switch op.kind {
         case .unary, .binary, .select, .copy: return Kernel(comments: comments, body: elementwise(op, fusedOps))
         case .matmul(let s):
-            guard let epilogue else { return Kernel(comments: comments, body: matmul(op, s, epilogue: nil)) }
-            let epilogueProducers = fusedProducers(of: epilogue)
-            comments += (epilogueProducers + [epilogue]).map { $0.comment.text + "   (in the product's epilogue)" }
-            let body = elementBody(epilogue, epilogueProducers, .loop(suffix: s.n), of: graph[epilogue.output].shape)
+            let body = epilogue.map { epilogueBody($0, columns: s.n, of: "the product", comments: &comments) }
             return Kernel(comments: comments, body: matmul(op, s, epilogue: body))
         case .transpose(let count, let rows, let cols): return Kernel(comments: comments, body: transpose(op, count, rows, cols))
         case .im2col(let g), .col2im(let g):
@@ -74,9 +71,7 @@ struct KernelLowering {
             let name = "Self." + DirectConvolution.helperName(gradient: op.kind == .convolutionFilterGradient(c))
             let arguments = op.inputs.map(KernelArgument.input) + [.output(op.output), .scratch(scratch)] + c.helperArguments
             guard let epilogue else { return Kernel(comments: comments, body: [.call(name, arguments, note: nil)]) }
-            let epilogueProducers = fusedProducers(of: epilogue)
-            comments += (epilogueProducers + [epilogue]).map { $0.comment.text + "   (in the convolution's epilogue)" }
-            let body = elementBody(epilogue, epilogueProducers, .loop(suffix: c.filters), of: graph[epilogue.output].shape)
+            let body = epilogueBody(epilogue, columns: c.filters, of: "the convolution", comments: &comments)
             return Kernel(comments: comments, body: [.callWithEpilogue(name, arguments, rowLength: c.filters, body: body)])
         case .pool(let p):
             let name = p.helperName(gradient: false)
@@ -95,6 +90,15 @@ struct KernelLowering {
         case .loss(let loss): return Kernel(comments: comments, body: loss.function.lossKernel(lossArrays(op), loss.attribute))
         case .lossGradient(let loss): return Kernel(comments: comments, body: loss.function.gradientKernel(lossArrays(op), loss.attribute))
         }
+    }
+
+    /// The body that `helper` (a product or a direct convolution) runs on each element of a
+    /// finished block of its result, whose rows have `columns` elements: `epilogue` with its fused
+    /// producers. Their comments join `comments`.
+    private func epilogueBody(_ epilogue: Op, columns: Int, of helper: String, comments: inout [String]) -> [KernelStatement] {
+        let producers = fusedProducers(of: epilogue)
+        comments += (producers + [epilogue]).map { $0.comment.text + "   (in \(helper)'s epilogue)" }
+        return elementBody(epilogue, producers, .loop(suffix: columns), of: graph[epilogue.output].shape)
     }
 
     /// The one-pass kernel of a loss and its gradient, where the loss's definition has one.
