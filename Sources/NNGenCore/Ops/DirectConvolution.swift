@@ -4,7 +4,7 @@
 /// per position (LeNet's conv1: 36,864 × 25, 3.7 MB written and read again, for a product of
 /// n = 6 columns that the product kernels cannot tile), while the image is read once here.
 ///
-/// The rewrite: `NetworkLowering` lowers a convolution to this op when `applies(to:)` holds and
+/// The rewrite: `NetworkLowering` lowers a convolution to this op when `applies(to:filters:)` holds and
 /// rewrites are on (they are off for `--no-fusion`, whose emitted code is the im2col reference
 /// that `FusionDifferentialTests` compares with). docs/performance/convolutions.md has the
 /// measurements behind the rule.
@@ -35,7 +35,7 @@ public struct DirectConvolution: Hashable, Sendable {
     ///   element twice more than a product does (its scatter into NHWC forward, the copy of dy onto
     ///   the wide grid backward), so im2col costs more once kh·kw/F passes about 2.
     /// Measured on 12 workloads and checked on 8 others it was not drawn from
-    /// (docs/performance/convolutions.md, "Direct convolution").
+    /// (docs/performance/convolutions.md, "Third round: direct convolution of single-channel images").
     static func applies(to g: WindowGeometry, filters: Int) -> Bool {
         guard g.input.channels == 1, g.rows.stride == 1, g.columns.stride == 1 else { return false }
         return filters < 8 || g.rows.kernel * g.columns.kernel >= 2 * filters
