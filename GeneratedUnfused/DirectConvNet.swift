@@ -1268,6 +1268,89 @@ public struct DirectConvNet: Sendable {
     @inline(__always)
     static func maxPoolTiles(_ images: UnsafePointer<Scalar>, _ pooled: UnsafeMutablePointer<Scalar>, _ batch: Int, _ channels: Int, _ height: Int, _ width: Int, _ channelStride: Int, _ rowStride: Int, _ columnStride: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ strideY: Int, _ strideX: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int) {
         let imageSize = channels * height * width, run = kernelWidth * channels
+        if channels >= 2 {
+            // Channels contiguous: a vector of channels at a time, compared without branches.
+            if channels >= 8 {
+                typealias V = SIMD8<Scalar>
+                func load(_ p: UnsafePointer<Scalar>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+                func store(_ v: V, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+                for n in 0..<batch {
+                    for oy in 0..<outputHeight {
+                        for ox in 0..<outputWidth {
+                            let position = (n * outputHeight + oy) * outputWidth + ox
+                            let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                            var c = 0
+                            while c < channels {
+                                let at = min(c, channels - V.scalarCount)
+                                let first = images + corner + at
+                                var best = load(first)
+                                for ky in 0..<kernelHeight {
+                                    for kx in (ky == 0 ? 1 : 0)..<kernelWidth {
+                                        let v = load(first + ky * rowStride + kx * channels)
+                                        best.replace(with: v, where: (v .> best) .| (v .!= v))
+                                    }
+                                }
+                                store(best, pooled + position * channels + at)
+                                c = at + V.scalarCount
+                            }
+                        }
+                    }
+                }
+            } else if channels >= 4 {
+                typealias V = SIMD4<Scalar>
+                func load(_ p: UnsafePointer<Scalar>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+                func store(_ v: V, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+                for n in 0..<batch {
+                    for oy in 0..<outputHeight {
+                        for ox in 0..<outputWidth {
+                            let position = (n * outputHeight + oy) * outputWidth + ox
+                            let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                            var c = 0
+                            while c < channels {
+                                let at = min(c, channels - V.scalarCount)
+                                let first = images + corner + at
+                                var best = load(first)
+                                for ky in 0..<kernelHeight {
+                                    for kx in (ky == 0 ? 1 : 0)..<kernelWidth {
+                                        let v = load(first + ky * rowStride + kx * channels)
+                                        best.replace(with: v, where: (v .> best) .| (v .!= v))
+                                    }
+                                }
+                                store(best, pooled + position * channels + at)
+                                c = at + V.scalarCount
+                            }
+                        }
+                    }
+                }
+            } else {
+                typealias V = SIMD2<Scalar>
+                func load(_ p: UnsafePointer<Scalar>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+                func store(_ v: V, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+                for n in 0..<batch {
+                    for oy in 0..<outputHeight {
+                        for ox in 0..<outputWidth {
+                            let position = (n * outputHeight + oy) * outputWidth + ox
+                            let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                            var c = 0
+                            while c < channels {
+                                let at = min(c, channels - V.scalarCount)
+                                let first = images + corner + at
+                                var best = load(first)
+                                for ky in 0..<kernelHeight {
+                                    for kx in (ky == 0 ? 1 : 0)..<kernelWidth {
+                                        let v = load(first + ky * rowStride + kx * channels)
+                                        best.replace(with: v, where: (v .> best) .| (v .!= v))
+                                    }
+                                }
+                                store(best, pooled + position * channels + at)
+                                c = at + V.scalarCount
+                            }
+                        }
+                    }
+                }
+            }
+            return
+        }
         for n in 0..<batch {
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
@@ -1296,6 +1379,125 @@ public struct DirectConvNet: Sendable {
         let imageSize = channels * height * width, run = kernelWidth * channels
         if outputHeight * kernelHeight < height || outputWidth * kernelWidth < width {
             for i in 0..<batch * imageSize { gradient[i] = 0 }
+        }
+        if channels >= 2 {
+            // Channels contiguous: a vector of channels at a time, compared without branches.
+            if channels >= 8 {
+                typealias V = SIMD8<Scalar>
+                func load(_ p: UnsafePointer<Scalar>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+                func store(_ v: V, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+                for n in 0..<batch {
+                    for oy in 0..<outputHeight {
+                        for ox in 0..<outputWidth {
+                            let position = (n * outputHeight + oy) * outputWidth + ox
+                            let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                            var c = 0
+                            while c < channels {
+                                let at = min(c, channels - V.scalarCount)
+                                let first = images + corner + at
+                                var best = load(first)
+                                for ky in 0..<kernelHeight {
+                                    for kx in (ky == 0 ? 1 : 0)..<kernelWidth {
+                                        let v = load(first + ky * rowStride + kx * channels)
+                                        best.replace(with: v, where: (v .> best) .| (v .!= v))
+                                    }
+                                }
+                                let up = load(upstream + position * channels + at), out = gradient + corner + at
+                                // Every element of the window is written (the lanes shared with the previous vector get the same values).
+                                let bestIsNaN = best .!= best
+                                var found = SIMDMask<V.MaskStorage>(repeating: false)
+                                for ky in 0..<kernelHeight {
+                                    for kx in 0..<kernelWidth {
+                                        let offset = ky * rowStride + kx * channels
+                                        let v = load(first + offset)
+                                        let hit = ((v .== best) .| (bestIsNaN .& (v .!= v))) .& .!found
+                                        found = found .| hit
+                                        store(V().replacing(with: up, where: hit), out + offset)
+                                    }
+                                }
+                                c = at + V.scalarCount
+                            }
+                        }
+                    }
+                }
+            } else if channels >= 4 {
+                typealias V = SIMD4<Scalar>
+                func load(_ p: UnsafePointer<Scalar>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+                func store(_ v: V, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+                for n in 0..<batch {
+                    for oy in 0..<outputHeight {
+                        for ox in 0..<outputWidth {
+                            let position = (n * outputHeight + oy) * outputWidth + ox
+                            let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                            var c = 0
+                            while c < channels {
+                                let at = min(c, channels - V.scalarCount)
+                                let first = images + corner + at
+                                var best = load(first)
+                                for ky in 0..<kernelHeight {
+                                    for kx in (ky == 0 ? 1 : 0)..<kernelWidth {
+                                        let v = load(first + ky * rowStride + kx * channels)
+                                        best.replace(with: v, where: (v .> best) .| (v .!= v))
+                                    }
+                                }
+                                let up = load(upstream + position * channels + at), out = gradient + corner + at
+                                // Every element of the window is written (the lanes shared with the previous vector get the same values).
+                                let bestIsNaN = best .!= best
+                                var found = SIMDMask<V.MaskStorage>(repeating: false)
+                                for ky in 0..<kernelHeight {
+                                    for kx in 0..<kernelWidth {
+                                        let offset = ky * rowStride + kx * channels
+                                        let v = load(first + offset)
+                                        let hit = ((v .== best) .| (bestIsNaN .& (v .!= v))) .& .!found
+                                        found = found .| hit
+                                        store(V().replacing(with: up, where: hit), out + offset)
+                                    }
+                                }
+                                c = at + V.scalarCount
+                            }
+                        }
+                    }
+                }
+            } else {
+                typealias V = SIMD2<Scalar>
+                func load(_ p: UnsafePointer<Scalar>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+                func store(_ v: V, _ p: UnsafeMutablePointer<Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+                for n in 0..<batch {
+                    for oy in 0..<outputHeight {
+                        for ox in 0..<outputWidth {
+                            let position = (n * outputHeight + oy) * outputWidth + ox
+                            let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run
+                            var c = 0
+                            while c < channels {
+                                let at = min(c, channels - V.scalarCount)
+                                let first = images + corner + at
+                                var best = load(first)
+                                for ky in 0..<kernelHeight {
+                                    for kx in (ky == 0 ? 1 : 0)..<kernelWidth {
+                                        let v = load(first + ky * rowStride + kx * channels)
+                                        best.replace(with: v, where: (v .> best) .| (v .!= v))
+                                    }
+                                }
+                                let up = load(upstream + position * channels + at), out = gradient + corner + at
+                                // Every element of the window is written (the lanes shared with the previous vector get the same values).
+                                let bestIsNaN = best .!= best
+                                var found = SIMDMask<V.MaskStorage>(repeating: false)
+                                for ky in 0..<kernelHeight {
+                                    for kx in 0..<kernelWidth {
+                                        let offset = ky * rowStride + kx * channels
+                                        let v = load(first + offset)
+                                        let hit = ((v .== best) .| (bestIsNaN .& (v .!= v))) .& .!found
+                                        found = found .| hit
+                                        store(V().replacing(with: up, where: hit), out + offset)
+                                    }
+                                }
+                                c = at + V.scalarCount
+                            }
+                        }
+                    }
+                }
+            }
+            return
         }
         for n in 0..<batch {
             for oy in 0..<outputHeight {

@@ -11,10 +11,15 @@ struct CodeWriter {
     /// Appends `opening`, the body one level deeper, then `closing`.
     mutating func block(_ opening: String, closing: String = "}", _ body: (inout CodeWriter) -> Void) {
         line(opening)
+        indented(body)
+        line(closing)
+    }
+
+    /// Appends the body one level deeper (a branch of an `if … } else {` chain).
+    mutating func indented(_ body: (inout CodeWriter) -> Void) {
         depth += 1
         body(&self)
         depth -= 1
-        line(closing)
     }
 
     /// Appends `head` + the comma-separated `items` + `tail`: on one line when it fits in 100

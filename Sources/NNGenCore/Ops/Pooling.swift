@@ -131,6 +131,11 @@ public struct Pooling: Hashable, Sendable {
             w.line("@inline(__always)")
             w.block("static func \(name)(_ images: UnsafePointer<Scalar>, _ pooled: UnsafeMutablePointer<Scalar>, \(p)) {") { w in
                 w.line("let imageSize = channels * height * width")
+                emitChannelVectors(contiguous: "channelStride == 1", lanes: false, &w, window: { $0.line("let base = n * imageSize") }) { w in
+                    let value = "load(images + base + y * rowStride + x * columnStride + at)"
+                    emitVectorMaximum(&w, start: "V(repeating: -.infinity)", taps: taps, value: value)
+                    w.line("store(best, pooled + position * channels + at)")
+                }
                 loops(&w) { w in
                     w.line("let out = pooled + position * channels")
                     w.line("for c in 0..<channels { out[c] = -.infinity }")
@@ -150,6 +155,15 @@ public struct Pooling: Hashable, Sendable {
             w.block("static func \(name)(_ images: UnsafePointer<Scalar>, _ upstream: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>, \(p)) {") { w in
                 w.line("let imageSize = channels * height * width")
                 w.line("for i in 0..<batch * imageSize { gradient[i] = 0 }")
+                emitChannelVectors(contiguous: "channelStride == 1", lanes: true, &w, window: { $0.line("let base = n * imageSize") }) { w in
+                    let tap = "base + y * rowStride + x * columnStride + at"
+                    emitVectorMaximum(&w, start: "V(repeating: -.infinity)", taps: taps, value: "load(images + \(tap))")
+                    w.line("let up = load(upstream + position * channels + at)")
+                    w.line("// Windows overlap: each adds its value. The lanes below c − at are the previous vector's.")
+                    emitVectorRouting(&w, found: "lane .< V.MaskStorage(repeating: V.MaskStorage.Scalar(c - at))", taps: taps,
+                                      value: "load(images + \(tap))",
+                                      write: ["let g = gradient + \(tap)", "store(load(g) + V().replacing(with: up, where: hit), g)"])
+                }
                 loops(&w) { w in
                     w.block("for c in 0..<channels {") { w in
                         w.line("var best = -Scalar.infinity, taken = -1")
@@ -198,7 +212,9 @@ public struct Pooling: Hashable, Sendable {
     /// Emits `maxPoolTiles` or `maxPoolTilesGradient`: windows that tile the image, so no padding
     /// to test and, for the gradient, each element written once (elements past the last whole
     /// window, which no window reads, are zeroed first). A window row's taps are a run of
-    /// `kernelWidth·channels` elements: the maximum's loop over the channels is contiguous.
+    /// `kernelWidth·channels` elements: the maximum's loop over the channels is contiguous. Both
+    /// max-pooling helpers take 2 channels or more a vector at a time (`emitChannelVectors`), and
+    /// keep their scalar loops for one channel and for the caller's NCHW images.
     private static func emitTilesHelper(gradient: Bool, _ w: inout CodeWriter) {
         let p = WindowGeometry.helperParameters
         if gradient {
@@ -218,6 +234,29 @@ public struct Pooling: Hashable, Sendable {
                 w.block("if outputHeight * kernelHeight < height || outputWidth * kernelWidth < width {") { w in
                     w.line("for i in 0..<batch * imageSize { gradient[i] = 0 }")
                 }
+            }
+            let corner = "let corner = n * imageSize + oy * kernelHeight * rowStride + ox * run"
+            emitChannelVectors(contiguous: nil, lanes: false, &w, window: { $0.line(corner) }) { w in
+                w.line("let first = images + corner + at")
+                let laterTaps = { (w: inout CodeWriter, body: (inout CodeWriter) -> Void) in
+                    w.block("for ky in 0..<kernelHeight {") { w in
+                        w.block("for kx in (ky == 0 ? 1 : 0)..<kernelWidth {", body)
+                    }
+                }
+                emitVectorMaximum(&w, start: "load(first)", taps: laterTaps, value: "load(first + ky * rowStride + kx * channels)")
+                guard gradient else { return w.line("store(best, pooled + position * channels + at)") }
+                w.line("let up = load(upstream + position * channels + at), out = gradient + corner + at")
+                w.line("// Every element of the window is written (the lanes shared with the previous vector get the same values).")
+                let allTaps = { (w: inout CodeWriter, body: (inout CodeWriter) -> Void) in
+                    w.block("for ky in 0..<kernelHeight {") { w in
+                        w.block("for kx in 0..<kernelWidth {") { w in
+                            w.line("let offset = ky * rowStride + kx * channels")
+                            body(&w)
+                        }
+                    }
+                }
+                emitVectorRouting(&w, found: "SIMDMask<V.MaskStorage>(repeating: false)", taps: allTaps, value: "load(first + offset)",
+                                  write: ["store(V().replacing(with: up, where: hit), out + offset)"])
             }
             w.block("for n in 0..<batch {") { w in
                 w.block("for oy in 0..<outputHeight {") { w in
