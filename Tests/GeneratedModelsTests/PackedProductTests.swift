@@ -174,10 +174,24 @@ final class PackedProductTests: XCTestCase {
 /// Which products the plan packs (the rule of `ProductKernels.usesPacking`).
 final class PackedProductSelectionTests: XCTestCase {
     func testLargeOperandsArePackedAndSmallOnesAreNot() {
-        XCTAssertTrue(ProductKernels.usesPacking(m: 64, k: 784, n: 128))   // mnist's forward product
-        XCTAssertTrue(ProductKernels.usesPacking(m: 256, k: 1024, n: 1024))
-        XCTAssertFalse(ProductKernels.usesPacking(m: 784, k: 64, n: 128))  // its dW: B is 64 × 128
-        XCTAssertFalse(ProductKernels.usesPacking(m: 300, k: 2, n: 100))   // spiral: depth 2
-        XCTAssertFalse(ProductKernels.usesPacking(m: 1, k: 784, n: 128))   // one example
+        func packs(_ m: Int, _ k: Int, _ n: Int, transposedA: Bool = false) -> Bool {
+            ProductKernels.usesPacking(m: m, k: k, n: n, transposedA: transposedA, scalarBytes: 4)
+        }
+        XCTAssertTrue(packs(64, 784, 128))   // mnist's forward product
+        XCTAssertTrue(packs(256, 1024, 1024))
+        XCTAssertFalse(packs(784, 64, 128, transposedA: true))  // its dW: B is 64 × 128
+        XCTAssertFalse(packs(300, 2, 100))   // spiral: depth 2
+        XCTAssertFalse(packs(1, 784, 128))   // one example
+    }
+
+    /// A weight gradient summed over many positions into a small C is not packed; a shallower
+    /// one, a larger C, or the same C in Double (twice the bytes) is.
+    func testDeepReductionsToASmallResultAreNotPacked() {
+        XCTAssertFalse(ProductKernels.usesPacking(m: 16, k: 4096, n: 150, transposedA: true, scalarBytes: 4))  // LeNet's conv2 dW
+        XCTAssertTrue(ProductKernels.usesPacking(m: 16, k: 4096, n: 150, transposedA: false, scalarBytes: 4))
+        XCTAssertTrue(ProductKernels.usesPacking(m: 16, k: 512, n: 150, transposedA: true, scalarBytes: 4))
+        XCTAssertTrue(ProductKernels.usesPacking(m: 32, k: 14400, n: 144, transposedA: true, scalarBytes: 4))  // 18 KiB of C
+        XCTAssertFalse(ProductKernels.usesPacking(m: 16, k: 1024, n: 64, transposedA: true, scalarBytes: 8))
+        XCTAssertTrue(ProductKernels.usesPacking(m: 32, k: 1024, n: 100, transposedA: true, scalarBytes: 8))  // 25 KiB of C
     }
 }

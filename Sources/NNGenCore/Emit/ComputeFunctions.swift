@@ -28,7 +28,8 @@ struct ComputeFunctions {
         let targets = [model.scores] + (model.loss.map { [$0] } ?? []) + model.gradients.map(\.adjoint) + model.runningStatistics.map(\.statistics)
         var fused = fusion && fusedStep ? FusedHiddenLayer(model, unroll: UnrollPolicy(limit: unrollLimit)) : nil
         plan = ExecutionPlan(graph: model.graph, targets: targets, gradientSlots: slots, unrollLimit: unrollLimit,
-                             fastMath: true, fusion: fusion, unstored: fused?.internalValues(of: model) ?? [])
+                             fastMath: true, fusion: fusion, unstored: fused?.internalValues(of: model) ?? [],
+                             scalarBytes: model.spec.scalar.byteCount)
         fused?.scratchBase = ExecutionPlan.aligned(plan.scratchCount)
         self.fused = fused
         names = ValueNames(model.graph)

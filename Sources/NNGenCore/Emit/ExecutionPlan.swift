@@ -66,12 +66,15 @@ struct ExecutionPlan {
 
     /// False: no elementwise op is fused into its consumer, and no loss shares a pass with its gradient.
     let fusion: Bool
+    /// Bytes of the model's scalar (4 for Float, 8 for Double), for the rules that count cache sizes.
+    let scalarBytes: Int
 
     /// `unstored` values are computed and read only inside a rewrite's kernel (see
     /// `FusedHiddenLayer.internalValues`): they get no storage.
     init(graph: Graph, targets: [ValueID], gradientSlots: [ValueID: Int], unrollLimit: Int, fastMath: Bool = false, fusion: Bool = true,
-         unstored: Set<ValueID> = []) {
+         unstored: Set<ValueID> = [], scalarBytes: Int) {
         self.graph = graph
+        self.scalarBytes = scalarBytes
         self.unroll = UnrollPolicy(limit: unrollLimit)
         self.fastMath = fastMath
         self.fusion = fusion
@@ -148,7 +151,7 @@ struct ExecutionPlan {
             let op = graph.ops[i], c = op.output
             let columns: Int
             switch op.kind {
-            case .matmul(let s) where !isUnrolled(op) && ProductKernels.usesPacking(m: s.m, k: s.k, n: s.n): columns = s.n
+            case .matmul(let s) where !isUnrolled(op) && ProductKernels.usesPacking(m: s.m, k: s.k, n: s.n, transposedA: s.transposeA, scalarBytes: scalarBytes): columns = s.n
             case .convolution(let convolution): columns = convolution.filters
             default: continue
             }
@@ -198,7 +201,7 @@ struct ExecutionPlan {
         let width = 8  // a product needs a dimension of at least one vector of Float
         var candidates: [(cost: Double, product: Product)] = []
         func scratch(_ count: Int) -> Int { allocate(count) }
-        if ProductKernels.usesPacking(m: s.m, k: s.k, n: s.n) {
+        if ProductKernels.usesPacking(m: s.m, k: s.k, n: s.n, transposedA: s.transposeA, scalarBytes: scalarBytes) {
             let sizes = ProductKernels.packedScratch(m: s.m, k: s.k, n: s.n, transposedA: s.transposeA)
             return Product(form: .packed, copyA: scratch(sizes.a), copyB: scratch(sizes.b))
         }

@@ -44,9 +44,24 @@ enum ProductKernels {
     /// whose operands already sit in L1 or L2, are as fast or faster on the forward product and
     /// dW (0.5–1.0×); above it, on products of 128 and more in every dimension, the packed kernel
     /// is 1.2–2.6× faster, most on widths of 1,024 (4K aliasing of B's rows in the unpacked kernels).
-    static func usesPacking(m: Int, k: Int, n: Int) -> Bool {
-        m >= 12 && n >= 16 && k >= 16 && k * n >= streamedRowMinimum
+    ///
+    /// Except a deep reduction to a small result: A stored transposed (a weight gradient summed
+    /// over a batch or an image's positions), k ≥ `deepReductionMinimumDepth` and C within
+    /// `deepReductionMaximumResultBytes`. Packing there copies k·n elements of B and m·k of A for
+    /// a C that a few register tiles hold, and the unpacked forms stream the operands once
+    /// (docs/performance/convolutions.md, "Fifth round": 1.03–1.25× on the steps it was drawn
+    /// from, 1.06–1.26× on four of five it was checked on, 0.95× on the fifth, which is now
+    /// outside it).
+    static func usesPacking(m: Int, k: Int, n: Int, transposedA: Bool, scalarBytes: Int) -> Bool {
+        guard m >= 12 && n >= 16 && k >= 16 && k * n >= streamedRowMinimum else { return false }
+        return !(transposedA && k >= deepReductionMinimumDepth && m * n * scalarBytes <= deepReductionMaximumResultBytes)
     }
+
+    /// The depth from which a product with A stored transposed and a small C is a deep reduction
+    /// (`usesPacking`).
+    static let deepReductionMinimumDepth = 1024
+    /// The largest C of a deep reduction, in bytes: half of L1 (4,096 Float, 2,048 Double).
+    static let deepReductionMaximumResultBytes = 16 * 1024
 
     /// Sizes of B, in bytes, whose single rows of C go by blocks of B's rows (`productRowBlocked`):
     /// past L1 (32 KiB), up to this machine's L2 (512 KiB per core). Below, B sits in L1 and the

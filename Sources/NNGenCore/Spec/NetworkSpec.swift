@@ -2,6 +2,9 @@
 public enum ScalarType: String, Sendable, CaseIterable {
     case float = "Float"
     case double = "Double"
+
+    /// Bytes of one value.
+    public var byteCount: Int { self == .double ? 8 : 4 }
 }
 
 /// A layer's activation: an activation function (`UnaryOp.activations`) with its attribute, or
