@@ -38,17 +38,17 @@ public struct DirectConvFloatNet: Sendable {
     public static let outputCount = 5
     /// Length of the flat parameter vector.
     public static let parameterCount = 521
-    /// Scalars a `Workspace` holds: the gradient, then 8544 of scratch (from a 64-byte boundary).
-    public static let workspaceCount = 9065
+    /// Scalars a `Workspace` holds: the gradient, then 8656 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 9177
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [6, 1, 5, 5]), ("b1", 150, [6]), ("W2", 156, [72, 5]), ("b2", 516, [5])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil)]
     static let stateCount = 521
-    static let scoresOffset = 2576
+    static let scoresOffset = 2688
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 816
+    static let scoresOffsetSingle = 928
     static let scratchOffsetSingle = 528
 
     /// The parameters, then the optimizer state (0 scalars).
@@ -1240,22 +1240,141 @@ public struct DirectConvFloatNet: Sendable {
         }
     }
 
+    /// y[p][f] = b[f] + Σ over the taps of P[q(p) + offset(t)]·W[f][t] for single-channel images, stride 1,
+    /// with vectors of filters (`DirectConvolution`, filter-vector form): tiles of 8 positions of a row (the last
+    /// overlapping), each accumulator one position's filters, stored straight into y. `epilogue` runs on each image's rows.
     @inline(__always)
-    /// y[p][f] = Σ over the taps of P[q(p) + offset(t)]·W[f][t] for single-channel images, stride 1
-    /// (`DirectConvolution`): each image is copied into P with its padding, and tiles of 6 filters × 2
-    /// vectors run along the wide grid q = oy·paddedWidth + ox; lanes past a row's end are not stored.
-    /// `epilogue` runs on each image's rows of y as soon as they are final (see `Epilogue`).
-    static func directConvolution(_ images: UnsafePointer<Scalar>, _ filters: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>, _ scratch: UnsafeMutablePointer<Scalar>, _ batch: Int, _ height: Int, _ width: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int, _ filterCount: Int, _ paddedCount: Int, _ wideCount: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+    static func directConvolutionByFilterVectors(_ images: UnsafePointer<Scalar>, _ filters: UnsafePointer<Scalar>, _ bias: UnsafePointer<Scalar>?, _ output: UnsafeMutablePointer<Scalar>, _ scratch: UnsafeMutablePointer<Scalar>, _ batch: Int, _ height: Int, _ width: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int, _ filterCount: Int, _ paddedCount: Int, _ wideCount: Int, _ epilogue: Epilogue) {
+        let paddedWidth = outputWidth + kernelWidth - 1, taps = kernelHeight * kernelWidth
+        let vectors = (filterCount + lanes - 1) / lanes, tapStride = vectors * lanes
+        let padded = scratch, byTap = scratch + (paddedCount + 15) / 16 * 16
+        let biases = byTap + taps * tapStride, tail = biases + tapStride
+        /// The first filter of vector v: the last vector ends at the last filter when there are more filters than lanes.
+        func first(_ v: Int) -> Int { filterCount >= lanes ? min(v * lanes, filterCount - lanes) : 0 }
+        // byTap[t·tapStride + v·lanes + l] = W[first(v) + l][t], biases[v·lanes + l] = b[first(v) + l]; 0 past the last filter.
+        for v in 0..<vectors {
+            for l in 0..<lanes {
+                let f = first(v) + l
+                biases[v * lanes + l] = f < filterCount ? bias.map { $0[f] } ?? 0 : 0
+                for t in 0..<taps { byTap[t * tapStride + v * lanes + l] = f < filterCount ? filters[f * taps + t] : 0 }
+            }
+        }
+        for i in 0..<paddedCount { padded[i] = 0 }
+        // With fewer filters than lanes, the store of the batch's last position would pass the end of y.
+        let lastPosition = filterCount < lanes ? batch * outputHeight * outputWidth - 1 : -1
+        for n in 0..<batch {
+            padImage(images, n, padded, height, width, padTop, padLeft, paddedWidth)
+            let image = n * outputHeight * outputWidth
+            for oy in 0..<outputHeight {
+                // Tiles from the row's start; the last ends at the row's end, overlapping the one before (its
+                // positions are stored again, with the same values).
+                if outputWidth >= 8 {
+                    var start = 0
+                    repeat {
+                        let ox = min(start, outputWidth - 8)
+                        let p = image + oy * outputWidth + ox, spill = p + 7 == lastPosition
+                        for v in 0..<vectors {
+                            let b = load(biases + v * lanes)
+                            var a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b
+                            for ky in 0..<kernelHeight {
+                                let row = UnsafePointer(padded + (oy + ky) * paddedWidth + ox), tapRow = UnsafePointer(byTap + ky * kernelWidth * tapStride + v * lanes)
+                                for kx in 0..<kernelWidth {
+                                    let weights = load(tapRow + kx * tapStride), x = row + kx
+                                    multiplyAdd(&a0, Vector(repeating: x[0]), weights)
+                                    multiplyAdd(&a1, Vector(repeating: x[1]), weights)
+                                    multiplyAdd(&a2, Vector(repeating: x[2]), weights)
+                                    multiplyAdd(&a3, Vector(repeating: x[3]), weights)
+                                    multiplyAdd(&a4, Vector(repeating: x[4]), weights)
+                                    multiplyAdd(&a5, Vector(repeating: x[5]), weights)
+                                    multiplyAdd(&a6, Vector(repeating: x[6]), weights)
+                                    multiplyAdd(&a7, Vector(repeating: x[7]), weights)
+                                }
+                            }
+                            let to = spill ? tail : output + p * filterCount + first(v)
+                            store(a0, to + 0 * filterCount)
+                            store(a1, to + 1 * filterCount)
+                            store(a2, to + 2 * filterCount)
+                            store(a3, to + 3 * filterCount)
+                            store(a4, to + 4 * filterCount)
+                            store(a5, to + 5 * filterCount)
+                            store(a6, to + 6 * filterCount)
+                            store(a7, to + 7 * filterCount)
+                        }
+                        if spill { for i in 0..<8 * filterCount { output[p * filterCount + i] = tail[i] } }
+                        start += 8
+                    } while start < outputWidth
+                } else if outputWidth >= 4 {
+                    var start = 0
+                    repeat {
+                        let ox = min(start, outputWidth - 4)
+                        let p = image + oy * outputWidth + ox, spill = p + 3 == lastPosition
+                        for v in 0..<vectors {
+                            let b = load(biases + v * lanes)
+                            var a0 = b, a1 = b, a2 = b, a3 = b
+                            for ky in 0..<kernelHeight {
+                                let row = UnsafePointer(padded + (oy + ky) * paddedWidth + ox), tapRow = UnsafePointer(byTap + ky * kernelWidth * tapStride + v * lanes)
+                                for kx in 0..<kernelWidth {
+                                    let weights = load(tapRow + kx * tapStride), x = row + kx
+                                    multiplyAdd(&a0, Vector(repeating: x[0]), weights)
+                                    multiplyAdd(&a1, Vector(repeating: x[1]), weights)
+                                    multiplyAdd(&a2, Vector(repeating: x[2]), weights)
+                                    multiplyAdd(&a3, Vector(repeating: x[3]), weights)
+                                }
+                            }
+                            let to = spill ? tail : output + p * filterCount + first(v)
+                            store(a0, to + 0 * filterCount)
+                            store(a1, to + 1 * filterCount)
+                            store(a2, to + 2 * filterCount)
+                            store(a3, to + 3 * filterCount)
+                        }
+                        if spill { for i in 0..<4 * filterCount { output[p * filterCount + i] = tail[i] } }
+                        start += 4
+                    } while start < outputWidth
+                } else {
+                    for ox in 0..<outputWidth {
+                        let p = image + oy * outputWidth + ox, spill = p + 0 == lastPosition
+                        for v in 0..<vectors {
+                            let b = load(biases + v * lanes)
+                            var a0 = b
+                            for ky in 0..<kernelHeight {
+                                let row = UnsafePointer(padded + (oy + ky) * paddedWidth + ox), tapRow = UnsafePointer(byTap + ky * kernelWidth * tapStride + v * lanes)
+                                for kx in 0..<kernelWidth {
+                                    let weights = load(tapRow + kx * tapStride), x = row + kx
+                                    multiplyAdd(&a0, Vector(repeating: x[0]), weights)
+                                }
+                            }
+                            let to = spill ? tail : output + p * filterCount + first(v)
+                            store(a0, to + 0 * filterCount)
+                        }
+                        if spill { for i in 0..<1 * filterCount { output[p * filterCount + i] = tail[i] } }
+                    }
+                }
+            }
+            epilogue(image, outputHeight * outputWidth, 0, filterCount)
+        }
+    }
+
+    @inline(__always)
+    /// y[p][f] = b[f] + Σ over the taps of P[q(p) + offset(t)]·W[f][t] for single-channel images, stride 1
+    /// (`DirectConvolution`), b being 0 when `bias` is nil. With more filters than half a vector it runs
+    /// `directConvolutionByFilterVectors`; otherwise each image is copied into P with its padding, and tiles of 6
+    /// filters × 2 vectors run along the wide grid q = oy·paddedWidth + ox; lanes past a row's end are not
+    /// stored. `epilogue` runs on each image's rows of y as soon as they are final (see `Epilogue`).
+    static func directConvolution(_ images: UnsafePointer<Scalar>, _ filters: UnsafePointer<Scalar>, _ bias: UnsafePointer<Scalar>?, _ output: UnsafeMutablePointer<Scalar>, _ scratch: UnsafeMutablePointer<Scalar>, _ batch: Int, _ height: Int, _ width: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int, _ filterCount: Int, _ paddedCount: Int, _ wideCount: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+        if 2 * filterCount > lanes {
+            directConvolutionByFilterVectors(images, filters, bias, output, scratch, batch, height, width, kernelHeight, kernelWidth, padTop, padLeft, outputHeight, outputWidth, filterCount, paddedCount, wideCount, epilogue)
+            return
+        }
         let paddedWidth = outputWidth + kernelWidth - 1, taps = kernelHeight * kernelWidth, groups = (filterCount + 5) / 6
         let chunks = (outputHeight * paddedWidth + 2 * lanes - 1) / (2 * lanes)
         let padded = scratch, byTap = scratch + (paddedCount + 15) / 16 * 16
-        // byTap[(g·taps + t)·6 + j] = W[6g + j][t], 0 for the filters past the last.
+        let biases = byTap + groups * taps * 6
+        // byTap[(g·taps + t)·6 + j] = W[6g + j][t] and biases[6g + j] = b[6g + j], 0 for the filters past the last.
         for g in 0..<groups {
-            for t in 0..<taps {
-                for j in 0..<6 {
-                    let f = g * 6 + j
-                    byTap[(g * taps + t) * 6 + j] = f < filterCount ? filters[f * taps + t] : 0
-                }
+            for j in 0..<6 {
+                let f = g * 6 + j
+                biases[g * 6 + j] = f < filterCount ? bias.map { $0[f] } ?? 0 : 0
+                for t in 0..<taps { byTap[(g * taps + t) * 6 + j] = f < filterCount ? filters[f * taps + t] : 0 }
             }
         }
         for i in 0..<paddedCount { padded[i] = 0 }
@@ -1265,9 +1384,10 @@ public struct DirectConvFloatNet: Sendable {
             let image = output + n * outputHeight * outputWidth * filterCount
             for g in 0..<groups {
                 let weights = UnsafePointer(byTap + g * taps * 6), count = min(6, filterCount - g * 6)
+                let b0 = Vector(repeating: biases[g * 6 + 0]), b1 = Vector(repeating: biases[g * 6 + 1]), b2 = Vector(repeating: biases[g * 6 + 2]), b3 = Vector(repeating: biases[g * 6 + 3]), b4 = Vector(repeating: biases[g * 6 + 4]), b5 = Vector(repeating: biases[g * 6 + 5])
                 for chunk in 0..<chunks {
                     let q0 = chunk * 2 * lanes
-                    var a00 = Vector(), a01 = Vector(), a10 = Vector(), a11 = Vector(), a20 = Vector(), a21 = Vector(), a30 = Vector(), a31 = Vector(), a40 = Vector(), a41 = Vector(), a50 = Vector(), a51 = Vector()
+                    var a00 = b0, a01 = b0, a10 = b1, a11 = b1, a20 = b2, a21 = b2, a30 = b3, a31 = b3, a40 = b4, a41 = b4, a50 = b5, a51 = b5
                     for ky in 0..<kernelHeight {
                         let row = UnsafePointer(padded + q0 + ky * paddedWidth), tapRow = weights + ky * kernelWidth * 6
                         for kx in 0..<kernelWidth {
@@ -1696,24 +1816,21 @@ public struct DirectConvFloatNet: Sendable {
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [6×1×5×5]
         let b1 = p + 150  // [6]
-        let h1 = s + 304  // [216×6]
-        let pool2 = s + 1600  // [48×6]
-        let flat3 = s + 1888  // [4×72]
+        let h1 = s + 416  // [216×6]
+        let pool2 = s + 1712  // [48×6]
+        let flat3 = s + 2000  // [4×72]
         let W2 = p + 156  // [72×5]
         let b2 = p + 516  // [5]
-        let z2_linear = s + 2176  // [4×5]
+        let z2_linear = s + 2288  // [4×5]
         let z2 = o  // [4×5]
 
         // z1_linear = x ⋆ W1, each window times each filter, computed directly (NHWC)   (5×5 windows, stride 1, of 4×1×13×10 NCHW)   (in h1's storage)
-        // z1 = z1_linear + b1   (bias added to every position)   (in the convolution's epilogue)
+        // z1 = z1_linear + b1   (bias added to every position)   (the bias starts the convolution's sums)
         // h1 = relu(z1)   (in the convolution's epilogue)
-        Self.directConvolution(x, W1, h1, s + 0, 4, 13, 10, 5, 5, 0, 0, 9, 6, 6, 140, 96) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r &* 6 &+ c
-                    let z1: Scalar = h1[i] + b1[c]
-                    h1[i] = max(0, z1)
-                }
+        Self.directConvolution(x, W1, b1, h1, s + 0, 4, 13, 10, 5, 5, 0, 0, 9, 6, 6, 140, 96) { row, rows, _, _ in
+            for i in row &* 6..<(row &+ rows) &* 6 {
+                let z1: Scalar = h1[i]
+                h1[i] = max(0, z1)
             }
         }
 
@@ -1730,8 +1847,8 @@ public struct DirectConvFloatNet: Sendable {
         }
 
         // z2_linear = flat3 · W2   [4×72]·[72×5]
-        Self.transposeCopy(W2, s + 2208, 72, 5)  // B: [72×5] → [5×72]
-        Self.productDots(flat3, s + 2208, z2_linear, 4, 72, 5)
+        Self.transposeCopy(W2, s + 2320, 72, 5)  // B: [72×5] → [5×72]
+        Self.productDots(flat3, s + 2320, z2_linear, 4, 72, 5)
 
         // z2 = z2_linear + b2   (bias added to every row)
         for r in 0..<4 {
@@ -1745,11 +1862,11 @@ public struct DirectConvFloatNet: Sendable {
     /// Forward pass and loss of 4 examples.
     @inline(never)
     static func computeLoss(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let z2 = s + 2576  // [4×5]
-        let loss = s + 2608  // scalar
+        let z2 = s + 2688  // [4×5]
+        let loss = s + 2720  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 2576)
+        Self.computeScores(p, x, s, s + 2688)
 
         // loss = mean over the batch of −log softmax(z2)[y]
         do {
@@ -1775,23 +1892,23 @@ public struct DirectConvFloatNet: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for 4 examples.
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let h1 = s + 304  // [216×6]
-        let flat3 = s + 1888  // [4×72]
+        let h1 = s + 416  // [216×6]
+        let flat3 = s + 2000  // [4×72]
         let W2 = p + 156  // [72×5]
-        let z2 = s + 2576  // [4×5]
-        let loss = s + 2608  // scalar
-        let dz2 = s + 2624  // [4×5]
+        let z2 = s + 2688  // [4×5]
+        let loss = s + 2720  // scalar
+        let dz2 = s + 2736  // [4×5]
         let dz2_sum = g + 516  // [5]
-        let dflat3 = s + 2656  // [4×72]
+        let dflat3 = s + 2768  // [4×72]
         let dW2 = g + 156  // [72×5]
-        let dpool2 = s + 3680  // [48×6]
-        let dh1 = s + 3968  // [216×6]
-        let dz1 = s + 5264  // [216×6]
+        let dpool2 = s + 3792  // [48×6]
+        let dh1 = s + 4080  // [216×6]
+        let dz1 = s + 5376  // [216×6]
         let dz1_sum = g + 150  // [6]
         let dW1 = g + 0  // [6×1×5×5]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 2576)
+        Self.computeScores(p, x, s, s + 2688)
 
         // loss = mean over the batch of −log softmax(z2)[y]
         // dL/dz2 = (softmax(z2) − onehot(y)) / N   (computed in the same pass)
@@ -1837,12 +1954,12 @@ public struct DirectConvFloatNet: Sendable {
         }
 
         // dL/dflat3 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 2944, 72, 5)  // Bᵀ: [72×5] → [5×72]
-        Self.productRows(dz2, 5, 1, s + 2944, dflat3, 4, 5, 72)
+        Self.transposeCopy(W2, s + 3056, 72, 5)  // Bᵀ: [72×5] → [5×72]
+        Self.productRows(dz2, 5, 1, s + 3056, dflat3, 4, 5, 72)
 
         // dL/dW2 = flat3ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 5, flat3, s + 3312, 5, 4, 72)  // Cᵀ [5×72]
-        Self.transposeCopy(s + 3312, dW2, 5, 72)
+        Self.productRows(dz2, 1, 5, flat3, s + 3424, 5, 4, 72)  // Cᵀ [5×72]
+        Self.transposeCopy(s + 3424, dW2, 5, 72)
 
         // dL/dpool2 = (dL/dflat3)ᵀ
         for m in 0..<4 {
@@ -1874,7 +1991,7 @@ public struct DirectConvFloatNet: Sendable {
         }
 
         // dL/dW1 = Σ over positions of dL/dz1 times each window of x (direct)
-        Self.directConvolutionFilterGradient(x, dz1, dW1, s + 6560, 4, 13, 10, 5, 5, 0, 0, 9, 6, 6, 140, 96)
+        Self.directConvolutionFilterGradient(x, dz1, dW1, s + 6672, 4, 13, 10, 5, 5, 0, 0, 9, 6, 6, 140, 96)
 
         return loss[0]
     }
@@ -1884,24 +2001,21 @@ public struct DirectConvFloatNet: Sendable {
     static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [6×1×5×5]
         let b1 = p + 150  // [6]
-        let h1 = s + 304  // [54×6]
-        let pool2 = s + 640  // [12×6]
-        let flat3 = s + 720  // [1×72]
+        let h1 = s + 416  // [54×6]
+        let pool2 = s + 752  // [12×6]
+        let flat3 = s + 832  // [1×72]
         let W2 = p + 156  // [72×5]
         let b2 = p + 516  // [5]
-        let z2_linear = s + 800  // [1×5]
+        let z2_linear = s + 912  // [1×5]
         let z2 = o  // [1×5]
 
         // z1_linear = x ⋆ W1, each window times each filter, computed directly (NHWC)   (5×5 windows, stride 1, of 1×1×13×10 NCHW)   (in h1's storage)
-        // z1 = z1_linear + b1   (bias added to every position)   (in the convolution's epilogue)
+        // z1 = z1_linear + b1   (bias added to every position)   (the bias starts the convolution's sums)
         // h1 = relu(z1)   (in the convolution's epilogue)
-        Self.directConvolution(x, W1, h1, s + 0, 1, 13, 10, 5, 5, 0, 0, 9, 6, 6, 140, 96) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r &* 6 &+ c
-                    let z1: Scalar = h1[i] + b1[c]
-                    h1[i] = max(0, z1)
-                }
+        Self.directConvolution(x, W1, b1, h1, s + 0, 1, 13, 10, 5, 5, 0, 0, 9, 6, 6, 140, 96) { row, rows, _, _ in
+            for i in row &* 6..<(row &+ rows) &* 6 {
+                let z1: Scalar = h1[i]
+                h1[i] = max(0, z1)
             }
         }
 
@@ -1929,11 +2043,11 @@ public struct DirectConvFloatNet: Sendable {
     /// Forward pass and loss of one example.
     @inline(never)
     static func computeLossSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let z2 = s + 816  // [1×5]
-        let loss = s + 832  // scalar
+        let z2 = s + 928  // [1×5]
+        let loss = s + 944  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s, s + 816)
+        Self.computeScoresSingle(p, x, s, s + 928)
 
         // loss = mean over the batch of −log softmax(z2)[y]
         do {
@@ -1959,23 +2073,23 @@ public struct DirectConvFloatNet: Sendable {
     /// Forward pass, loss, and the backward pass writing dL/dp into `g`, for one example.
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let h1 = s + 304  // [54×6]
-        let flat3 = s + 720  // [1×72]
+        let h1 = s + 416  // [54×6]
+        let flat3 = s + 832  // [1×72]
         let W2 = p + 156  // [72×5]
-        let z2 = s + 816  // [1×5]
-        let loss = s + 832  // scalar
-        let dz2 = s + 848  // [1×5]
+        let z2 = s + 928  // [1×5]
+        let loss = s + 944  // scalar
+        let dz2 = s + 960  // [1×5]
         let dz2_sum = g + 516  // [5]
-        let dflat3 = s + 864  // [1×72]
+        let dflat3 = s + 976  // [1×72]
         let dW2 = g + 156  // [72×5]
-        let dpool2 = s + 1680  // [12×6]
-        let dh1 = s + 1760  // [54×6]
-        let dz1 = s + 2096  // [54×6]
+        let dpool2 = s + 1792  // [12×6]
+        let dh1 = s + 1872  // [54×6]
+        let dz1 = s + 2208  // [54×6]
         let dz1_sum = g + 150  // [6]
         let dW1 = g + 0  // [6×1×5×5]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s, s + 816)
+        Self.computeScoresSingle(p, x, s, s + 928)
 
         // loss = mean over the batch of −log softmax(z2)[y]
         // dL/dz2 = (softmax(z2) − onehot(y)) / N   (computed in the same pass)
@@ -2018,12 +2132,12 @@ public struct DirectConvFloatNet: Sendable {
         dz2_sum[4] = dz2[4]
 
         // dL/dflat3 = dL/dz2 · W2ᵀ
-        Self.transposeCopy(W2, s + 944, 72, 5)  // Bᵀ: [72×5] → [5×72]
-        Self.productRows(dz2, 5, 1, s + 944, dflat3, 1, 5, 72)
+        Self.transposeCopy(W2, s + 1056, 72, 5)  // Bᵀ: [72×5] → [5×72]
+        Self.productRows(dz2, 5, 1, s + 1056, dflat3, 1, 5, 72)
 
         // dL/dW2 = flat3ᵀ · dL/dz2
-        Self.productRows(dz2, 1, 5, flat3, s + 1312, 5, 1, 72)  // Cᵀ [5×72]
-        Self.transposeCopy(s + 1312, dW2, 5, 72)
+        Self.productRows(dz2, 1, 5, flat3, s + 1424, 5, 1, 72)  // Cᵀ [5×72]
+        Self.transposeCopy(s + 1424, dW2, 5, 72)
 
         // dL/dpool2 = (dL/dflat3)ᵀ
         for r in 0..<12 {
@@ -2053,7 +2167,7 @@ public struct DirectConvFloatNet: Sendable {
         }
 
         // dL/dW1 = Σ over positions of dL/dz1 times each window of x (direct)
-        Self.directConvolutionFilterGradient(x, dz1, dW1, s + 2432, 1, 13, 10, 5, 5, 0, 0, 9, 6, 6, 140, 96)
+        Self.directConvolutionFilterGradient(x, dz1, dW1, s + 2544, 1, 13, 10, 5, 5, 0, 0, 9, 6, 6, 140, 96)
 
         return loss[0]
     }

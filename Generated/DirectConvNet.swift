@@ -40,17 +40,17 @@ public struct DirectConvNet: Sendable {
     public static let outputCount = 4
     /// Length of the flat parameter vector.
     public static let parameterCount = 503
-    /// Scalars a `Workspace` holds: the gradient, then 14720 of scratch (from a 64-byte boundary).
-    public static let workspaceCount = 15223
+    /// Scalars a `Workspace` holds: the gradient, then 14848 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 15351
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("W1", 0, [1, 1, 2, 4]), ("b1", 8, [1]), ("W2", 9, [7, 1, 3, 3]), ("b2", 72, [7]), ("W3", 79, [105, 4]), ("b3", 499, [4])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
     /// layer with `name:`) and, for a named dense layer, its PyTorch `state_dict` name (`<name>.weight`).
     public static let tensorNames: [(safetensors: String, pytorch: String?)] = [("W1", nil), ("b1", nil), ("W2", nil), ("b2", nil), ("W3", nil), ("b3", nil)]
     static let stateCount = 503
-    static let scoresOffset = 3328
+    static let scoresOffset = 3456
     /// The single-example path: where its scores are in its scratch, and where that starts in the workspace's.
-    static let scoresOffsetSingle = 1264
+    static let scoresOffsetSingle = 1392
     static let scratchOffsetSingle = 512
 
     /// The parameters, then the optimizer state (0 scalars).
@@ -1242,22 +1242,141 @@ public struct DirectConvNet: Sendable {
         }
     }
 
+    /// y[p][f] = b[f] + Σ over the taps of P[q(p) + offset(t)]·W[f][t] for single-channel images, stride 1,
+    /// with vectors of filters (`DirectConvolution`, filter-vector form): tiles of 8 positions of a row (the last
+    /// overlapping), each accumulator one position's filters, stored straight into y. `epilogue` runs on each image's rows.
     @inline(__always)
-    /// y[p][f] = Σ over the taps of P[q(p) + offset(t)]·W[f][t] for single-channel images, stride 1
-    /// (`DirectConvolution`): each image is copied into P with its padding, and tiles of 6 filters × 2
-    /// vectors run along the wide grid q = oy·paddedWidth + ox; lanes past a row's end are not stored.
-    /// `epilogue` runs on each image's rows of y as soon as they are final (see `Epilogue`).
-    static func directConvolution(_ images: UnsafePointer<Scalar>, _ filters: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>, _ scratch: UnsafeMutablePointer<Scalar>, _ batch: Int, _ height: Int, _ width: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int, _ filterCount: Int, _ paddedCount: Int, _ wideCount: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+    static func directConvolutionByFilterVectors(_ images: UnsafePointer<Scalar>, _ filters: UnsafePointer<Scalar>, _ bias: UnsafePointer<Scalar>?, _ output: UnsafeMutablePointer<Scalar>, _ scratch: UnsafeMutablePointer<Scalar>, _ batch: Int, _ height: Int, _ width: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int, _ filterCount: Int, _ paddedCount: Int, _ wideCount: Int, _ epilogue: Epilogue) {
+        let paddedWidth = outputWidth + kernelWidth - 1, taps = kernelHeight * kernelWidth
+        let vectors = (filterCount + lanes - 1) / lanes, tapStride = vectors * lanes
+        let padded = scratch, byTap = scratch + (paddedCount + 15) / 16 * 16
+        let biases = byTap + taps * tapStride, tail = biases + tapStride
+        /// The first filter of vector v: the last vector ends at the last filter when there are more filters than lanes.
+        func first(_ v: Int) -> Int { filterCount >= lanes ? min(v * lanes, filterCount - lanes) : 0 }
+        // byTap[t·tapStride + v·lanes + l] = W[first(v) + l][t], biases[v·lanes + l] = b[first(v) + l]; 0 past the last filter.
+        for v in 0..<vectors {
+            for l in 0..<lanes {
+                let f = first(v) + l
+                biases[v * lanes + l] = f < filterCount ? bias.map { $0[f] } ?? 0 : 0
+                for t in 0..<taps { byTap[t * tapStride + v * lanes + l] = f < filterCount ? filters[f * taps + t] : 0 }
+            }
+        }
+        for i in 0..<paddedCount { padded[i] = 0 }
+        // With fewer filters than lanes, the store of the batch's last position would pass the end of y.
+        let lastPosition = filterCount < lanes ? batch * outputHeight * outputWidth - 1 : -1
+        for n in 0..<batch {
+            padImage(images, n, padded, height, width, padTop, padLeft, paddedWidth)
+            let image = n * outputHeight * outputWidth
+            for oy in 0..<outputHeight {
+                // Tiles from the row's start; the last ends at the row's end, overlapping the one before (its
+                // positions are stored again, with the same values).
+                if outputWidth >= 8 {
+                    var start = 0
+                    repeat {
+                        let ox = min(start, outputWidth - 8)
+                        let p = image + oy * outputWidth + ox, spill = p + 7 == lastPosition
+                        for v in 0..<vectors {
+                            let b = load(biases + v * lanes)
+                            var a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b
+                            for ky in 0..<kernelHeight {
+                                let row = UnsafePointer(padded + (oy + ky) * paddedWidth + ox), tapRow = UnsafePointer(byTap + ky * kernelWidth * tapStride + v * lanes)
+                                for kx in 0..<kernelWidth {
+                                    let weights = load(tapRow + kx * tapStride), x = row + kx
+                                    multiplyAdd(&a0, Vector(repeating: x[0]), weights)
+                                    multiplyAdd(&a1, Vector(repeating: x[1]), weights)
+                                    multiplyAdd(&a2, Vector(repeating: x[2]), weights)
+                                    multiplyAdd(&a3, Vector(repeating: x[3]), weights)
+                                    multiplyAdd(&a4, Vector(repeating: x[4]), weights)
+                                    multiplyAdd(&a5, Vector(repeating: x[5]), weights)
+                                    multiplyAdd(&a6, Vector(repeating: x[6]), weights)
+                                    multiplyAdd(&a7, Vector(repeating: x[7]), weights)
+                                }
+                            }
+                            let to = spill ? tail : output + p * filterCount + first(v)
+                            store(a0, to + 0 * filterCount)
+                            store(a1, to + 1 * filterCount)
+                            store(a2, to + 2 * filterCount)
+                            store(a3, to + 3 * filterCount)
+                            store(a4, to + 4 * filterCount)
+                            store(a5, to + 5 * filterCount)
+                            store(a6, to + 6 * filterCount)
+                            store(a7, to + 7 * filterCount)
+                        }
+                        if spill { for i in 0..<8 * filterCount { output[p * filterCount + i] = tail[i] } }
+                        start += 8
+                    } while start < outputWidth
+                } else if outputWidth >= 4 {
+                    var start = 0
+                    repeat {
+                        let ox = min(start, outputWidth - 4)
+                        let p = image + oy * outputWidth + ox, spill = p + 3 == lastPosition
+                        for v in 0..<vectors {
+                            let b = load(biases + v * lanes)
+                            var a0 = b, a1 = b, a2 = b, a3 = b
+                            for ky in 0..<kernelHeight {
+                                let row = UnsafePointer(padded + (oy + ky) * paddedWidth + ox), tapRow = UnsafePointer(byTap + ky * kernelWidth * tapStride + v * lanes)
+                                for kx in 0..<kernelWidth {
+                                    let weights = load(tapRow + kx * tapStride), x = row + kx
+                                    multiplyAdd(&a0, Vector(repeating: x[0]), weights)
+                                    multiplyAdd(&a1, Vector(repeating: x[1]), weights)
+                                    multiplyAdd(&a2, Vector(repeating: x[2]), weights)
+                                    multiplyAdd(&a3, Vector(repeating: x[3]), weights)
+                                }
+                            }
+                            let to = spill ? tail : output + p * filterCount + first(v)
+                            store(a0, to + 0 * filterCount)
+                            store(a1, to + 1 * filterCount)
+                            store(a2, to + 2 * filterCount)
+                            store(a3, to + 3 * filterCount)
+                        }
+                        if spill { for i in 0..<4 * filterCount { output[p * filterCount + i] = tail[i] } }
+                        start += 4
+                    } while start < outputWidth
+                } else {
+                    for ox in 0..<outputWidth {
+                        let p = image + oy * outputWidth + ox, spill = p + 0 == lastPosition
+                        for v in 0..<vectors {
+                            let b = load(biases + v * lanes)
+                            var a0 = b
+                            for ky in 0..<kernelHeight {
+                                let row = UnsafePointer(padded + (oy + ky) * paddedWidth + ox), tapRow = UnsafePointer(byTap + ky * kernelWidth * tapStride + v * lanes)
+                                for kx in 0..<kernelWidth {
+                                    let weights = load(tapRow + kx * tapStride), x = row + kx
+                                    multiplyAdd(&a0, Vector(repeating: x[0]), weights)
+                                }
+                            }
+                            let to = spill ? tail : output + p * filterCount + first(v)
+                            store(a0, to + 0 * filterCount)
+                        }
+                        if spill { for i in 0..<1 * filterCount { output[p * filterCount + i] = tail[i] } }
+                    }
+                }
+            }
+            epilogue(image, outputHeight * outputWidth, 0, filterCount)
+        }
+    }
+
+    @inline(__always)
+    /// y[p][f] = b[f] + Σ over the taps of P[q(p) + offset(t)]·W[f][t] for single-channel images, stride 1
+    /// (`DirectConvolution`), b being 0 when `bias` is nil. With more filters than half a vector it runs
+    /// `directConvolutionByFilterVectors`; otherwise each image is copied into P with its padding, and tiles of 6
+    /// filters × 2 vectors run along the wide grid q = oy·paddedWidth + ox; lanes past a row's end are not
+    /// stored. `epilogue` runs on each image's rows of y as soon as they are final (see `Epilogue`).
+    static func directConvolution(_ images: UnsafePointer<Scalar>, _ filters: UnsafePointer<Scalar>, _ bias: UnsafePointer<Scalar>?, _ output: UnsafeMutablePointer<Scalar>, _ scratch: UnsafeMutablePointer<Scalar>, _ batch: Int, _ height: Int, _ width: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ padTop: Int, _ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int, _ filterCount: Int, _ paddedCount: Int, _ wideCount: Int, _ epilogue: Epilogue = { _, _, _, _ in }) {
+        if 2 * filterCount > lanes {
+            directConvolutionByFilterVectors(images, filters, bias, output, scratch, batch, height, width, kernelHeight, kernelWidth, padTop, padLeft, outputHeight, outputWidth, filterCount, paddedCount, wideCount, epilogue)
+            return
+        }
         let paddedWidth = outputWidth + kernelWidth - 1, taps = kernelHeight * kernelWidth, groups = (filterCount + 5) / 6
         let chunks = (outputHeight * paddedWidth + 2 * lanes - 1) / (2 * lanes)
         let padded = scratch, byTap = scratch + (paddedCount + 15) / 16 * 16
-        // byTap[(g·taps + t)·6 + j] = W[6g + j][t], 0 for the filters past the last.
+        let biases = byTap + groups * taps * 6
+        // byTap[(g·taps + t)·6 + j] = W[6g + j][t] and biases[6g + j] = b[6g + j], 0 for the filters past the last.
         for g in 0..<groups {
-            for t in 0..<taps {
-                for j in 0..<6 {
-                    let f = g * 6 + j
-                    byTap[(g * taps + t) * 6 + j] = f < filterCount ? filters[f * taps + t] : 0
-                }
+            for j in 0..<6 {
+                let f = g * 6 + j
+                biases[g * 6 + j] = f < filterCount ? bias.map { $0[f] } ?? 0 : 0
+                for t in 0..<taps { byTap[(g * taps + t) * 6 + j] = f < filterCount ? filters[f * taps + t] : 0 }
             }
         }
         for i in 0..<paddedCount { padded[i] = 0 }
@@ -1267,9 +1386,10 @@ public struct DirectConvNet: Sendable {
             let image = output + n * outputHeight * outputWidth * filterCount
             for g in 0..<groups {
                 let weights = UnsafePointer(byTap + g * taps * 6), count = min(6, filterCount - g * 6)
+                let b0 = Vector(repeating: biases[g * 6 + 0]), b1 = Vector(repeating: biases[g * 6 + 1]), b2 = Vector(repeating: biases[g * 6 + 2]), b3 = Vector(repeating: biases[g * 6 + 3]), b4 = Vector(repeating: biases[g * 6 + 4]), b5 = Vector(repeating: biases[g * 6 + 5])
                 for chunk in 0..<chunks {
                     let q0 = chunk * 2 * lanes
-                    var a00 = Vector(), a01 = Vector(), a10 = Vector(), a11 = Vector(), a20 = Vector(), a21 = Vector(), a30 = Vector(), a31 = Vector(), a40 = Vector(), a41 = Vector(), a50 = Vector(), a51 = Vector()
+                    var a00 = b0, a01 = b0, a10 = b1, a11 = b1, a20 = b2, a21 = b2, a30 = b3, a31 = b3, a40 = b4, a41 = b4, a50 = b5, a51 = b5
                     for ky in 0..<kernelHeight {
                         let row = UnsafePointer(padded + q0 + ky * paddedWidth), tapRow = weights + ky * kernelWidth * 6
                         for kx in 0..<kernelWidth {
@@ -1774,40 +1894,34 @@ public struct DirectConvNet: Sendable {
     static func computeScores(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [1×1×2×4]
         let b1 = p + 8  // [1]
-        let h1 = s + 160  // [189×1]
+        let h1 = s + 256  // [189×1]
         let W2 = p + 9  // [7×1×3×3]
         let b2 = p + 72  // [7]
-        let h2 = s + 608  // [231×7]
-        let pool3 = s + 2240  // [45×7]
-        let flat4 = s + 2560  // [3×105]
+        let h2 = s + 736  // [231×7]
+        let pool3 = s + 2368  // [45×7]
+        let flat4 = s + 2688  // [3×105]
         let W3 = p + 79  // [105×4]
         let b3 = p + 499  // [4]
-        let z3_linear = s + 2880  // [3×4]
+        let z3_linear = s + 3008  // [3×4]
         let z3 = o  // [3×4]
 
         // z1_linear = x ⋆ W1, each window times each filter, computed directly (NHWC)   (2×4 windows, stride 1, padding 0/1×1/2, of 3×1×9×7 NCHW)   (in h1's storage)
-        // z1 = z1_linear + b1   (bias added to every position)   (in the convolution's epilogue)
+        // z1 = z1_linear + b1   (bias added to every position)   (the bias starts the convolution's sums)
         // h1 = tanh(z1)   (in the convolution's epilogue)
-        Self.directConvolution(x, W1, h1, s + 0, 3, 9, 7, 2, 4, 0, 1, 9, 7, 1, 109, 96) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r &* 1 &+ c
-                    let z1: Scalar = h1[i] + b1[c]
-                    h1[i] = Self.fastTanh(z1)
-                }
+        Self.directConvolution(x, W1, b1, h1, s + 0, 3, 9, 7, 2, 4, 0, 1, 9, 7, 1, 109, 96) { row, rows, _, _ in
+            for i in row &* 1..<(row &+ rows) &* 1 {
+                let z1: Scalar = h1[i]
+                h1[i] = Self.fastTanh(z1)
             }
         }
 
         // z2_linear = h1 ⋆ W2, each window times each filter, computed directly (NHWC)   (3×3 windows, stride 1, padding 2/2×1/1, of 3×9×7×1 NHWC)   (in h2's storage)
-        // z2 = z2_linear + b2   (bias added to every position)   (in the convolution's epilogue)
+        // z2 = z2_linear + b2   (bias added to every position)   (the bias starts the convolution's sums)
         // h2 = relu(z2)   (in the convolution's epilogue)
-        Self.directConvolution(h1, W2, h2, s + 352, 3, 9, 7, 3, 3, 2, 1, 11, 7, 7, 132, 112) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r &* 7 &+ c
-                    let z2: Scalar = h2[i] + b2[c]
-                    h2[i] = max(0, z2)
-                }
+        Self.directConvolution(h1, W2, b2, h2, s + 448, 3, 9, 7, 3, 3, 2, 1, 11, 7, 7, 132, 112) { row, rows, _, _ in
+            for i in row &* 7..<(row &+ rows) &* 7 {
+                let z2: Scalar = h2[i]
+                h2[i] = max(0, z2)
             }
         }
 
@@ -1824,8 +1938,8 @@ public struct DirectConvNet: Sendable {
         }
 
         // z3_linear = flat4 · W3   [3×105]·[105×4]
-        Self.transposeCopy(W3, s + 2896, 105, 4)  // B: [105×4] → [4×105]
-        Self.productDots(flat4, s + 2896, z3_linear, 3, 105, 4)
+        Self.transposeCopy(W3, s + 3024, 105, 4)  // B: [105×4] → [4×105]
+        Self.productDots(flat4, s + 3024, z3_linear, 3, 105, 4)
 
         // z3 = z3_linear + b3   (bias added to every row)
         z3[0] = z3_linear[0] + b3[0]
@@ -1848,15 +1962,15 @@ public struct DirectConvNet: Sendable {
         let W1 = p + 0  // [1×1×2×4]
         let W2 = p + 9  // [7×1×3×3]
         let W3 = p + 79  // [105×4]
-        let z3 = s + 3328  // [3×4]
-        let data_loss = s + 3344  // scalar
-        let W1_squared = s + 3360  // scalar
-        let W2_squared = s + 3376  // scalar
-        let W3_squared = s + 3392  // scalar
-        let loss = s + 3408  // scalar
+        let z3 = s + 3456  // [3×4]
+        let data_loss = s + 3472  // scalar
+        let W1_squared = s + 3488  // scalar
+        let W2_squared = s + 3504  // scalar
+        let W3_squared = s + 3520  // scalar
+        let loss = s + 3536  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 3328)
+        Self.computeScores(p, x, s, s + 3456)
 
         // data_loss = mean over the batch of −log softmax(z3)[y]
         do {
@@ -1915,37 +2029,37 @@ public struct DirectConvNet: Sendable {
     @inline(never)
     static func computeLossAndGradient(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [1×1×2×4]
-        let h1 = s + 160  // [189×1]
+        let h1 = s + 256  // [189×1]
         let W2 = p + 9  // [7×1×3×3]
-        let h2 = s + 608  // [231×7]
-        let flat4 = s + 2560  // [3×105]
+        let h2 = s + 736  // [231×7]
+        let flat4 = s + 2688  // [3×105]
         let W3 = p + 79  // [105×4]
-        let z3 = s + 3328  // [3×4]
-        let data_loss = s + 3344  // scalar
-        let W1_squared = s + 3360  // scalar
-        let W2_squared = s + 3376  // scalar
-        let W3_squared = s + 3392  // scalar
-        let loss = s + 3408  // scalar
-        let dz3 = s + 3424  // [3×4]
+        let z3 = s + 3456  // [3×4]
+        let data_loss = s + 3472  // scalar
+        let W1_squared = s + 3488  // scalar
+        let W2_squared = s + 3504  // scalar
+        let W3_squared = s + 3520  // scalar
+        let loss = s + 3536  // scalar
+        let dz3 = s + 3552  // [3×4]
         let dz3_sum = g + 499  // [4]
-        let dflat4 = s + 3440  // [3×105]
-        let dW3_via_z3_linear = s + 4192  // [105×4]
-        let dpool3 = s + 5056  // [45×7]
-        let dh2 = s + 5376  // [231×7]
-        let dz2 = s + 7008  // [231×7]
+        let dflat4 = s + 3568  // [3×105]
+        let dW3_via_z3_linear = s + 4320  // [105×4]
+        let dpool3 = s + 5184  // [45×7]
+        let dh2 = s + 5504  // [231×7]
+        let dz2 = s + 7136  // [231×7]
         let dz2_sum = g + 72  // [7]
-        let dW2_via_z2_linear = s + 8640  // [7×1×3×3]
-        let dh1_windows = s + 11152  // [231×9]
-        let dh1 = s + 13232  // [189×1]
-        let dz1 = s + 13424  // [189×1]
+        let dW2_via_z2_linear = s + 8768  // [7×1×3×3]
+        let dh1_windows = s + 11280  // [231×9]
+        let dh1 = s + 13360  // [189×1]
+        let dz1 = s + 13552  // [189×1]
         let dz1_sum = g + 8  // [1]
-        let dW1_via_z1_linear = s + 13616  // [1×1×2×4]
+        let dW1_via_z1_linear = s + 13744  // [1×1×2×4]
         let dW1 = g + 0  // [1×1×2×4]
         let dW2 = g + 9  // [7×1×3×3]
         let dW3 = g + 79  // [105×4]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScores(p, x, s, s + 3328)
+        Self.computeScores(p, x, s, s + 3456)
 
         // data_loss = mean over the batch of −log softmax(z3)[y]
         // dL/dz3 = (softmax(z3) − onehot(y)) / N   (computed in the same pass)
@@ -2019,12 +2133,12 @@ public struct DirectConvNet: Sendable {
         dz3_sum[3] = dz3[3] + dz3[7] + dz3[11]
 
         // dL/dflat4 = dL/dz3 · W3ᵀ
-        Self.transposeCopy(W3, s + 3760, 105, 4)  // Bᵀ: [105×4] → [4×105]
-        Self.productRows(dz3, 4, 1, s + 3760, dflat4, 3, 4, 105)
+        Self.transposeCopy(W3, s + 3888, 105, 4)  // Bᵀ: [105×4] → [4×105]
+        Self.productRows(dz3, 4, 1, s + 3888, dflat4, 3, 4, 105)
 
         // dL/dW3 = flat4ᵀ · dL/dz3
-        Self.productRows(dz3, 1, 4, flat4, s + 4624, 4, 3, 105)  // Cᵀ [4×105]
-        Self.transposeCopy(s + 4624, dW3_via_z3_linear, 4, 105)
+        Self.productRows(dz3, 1, 4, flat4, s + 4752, 4, 3, 105)  // Cᵀ [4×105]
+        Self.transposeCopy(s + 4752, dW3_via_z3_linear, 4, 105)
 
         // dL/dpool3 = (dL/dflat4)ᵀ
         for m in 0..<3 {
@@ -2056,7 +2170,7 @@ public struct DirectConvNet: Sendable {
         }
 
         // dL/dW2 = Σ over positions of dL/dz2 times each window of h1 (direct)
-        Self.directConvolutionFilterGradient(h1, dz2, dW2_via_z2_linear, s + 8704, 3, 9, 7, 3, 3, 2, 1, 11, 7, 7, 132, 112)
+        Self.directConvolutionFilterGradient(h1, dz2, dW2_via_z2_linear, s + 8832, 3, 9, 7, 3, 3, 2, 1, 11, 7, 7, 132, 112)
 
         // dh1_windows = dL/dz2 · W2, each window's share   [231×7]·[7×9]
         Self.productRows(dz2, 7, 1, W2, dh1_windows, 231, 7, 9)
@@ -2084,7 +2198,7 @@ public struct DirectConvNet: Sendable {
         }
 
         // dL/dW1 = Σ over positions of dL/dz1 times each window of x (direct)
-        Self.directConvolutionFilterGradient(x, dz1, dW1_via_z1_linear, s + 13632, 3, 9, 7, 2, 4, 0, 1, 9, 7, 1, 109, 96)
+        Self.directConvolutionFilterGradient(x, dz1, dW1_via_z1_linear, s + 13760, 3, 9, 7, 2, 4, 0, 1, 9, 7, 1, 109, 96)
 
         // dL/dW1 = 2·W1 · 0.001   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
         // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)
@@ -2143,40 +2257,34 @@ public struct DirectConvNet: Sendable {
     static func computeScoresSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ o: UnsafeMutablePointer<Scalar>) {
         let W1 = p + 0  // [1×1×2×4]
         let b1 = p + 8  // [1]
-        let h1 = s + 160  // [63×1]
+        let h1 = s + 256  // [63×1]
         let W2 = p + 9  // [7×1×3×3]
         let b2 = p + 72  // [7]
-        let h2 = s + 480  // [77×7]
-        let pool3 = s + 1024  // [15×7]
-        let flat4 = s + 1136  // [1×105]
+        let h2 = s + 608  // [77×7]
+        let pool3 = s + 1152  // [15×7]
+        let flat4 = s + 1264  // [1×105]
         let W3 = p + 79  // [105×4]
         let b3 = p + 499  // [4]
-        let z3_linear = s + 1248  // [1×4]
+        let z3_linear = s + 1376  // [1×4]
         let z3 = o  // [1×4]
 
         // z1_linear = x ⋆ W1, each window times each filter, computed directly (NHWC)   (2×4 windows, stride 1, padding 0/1×1/2, of 1×1×9×7 NCHW)   (in h1's storage)
-        // z1 = z1_linear + b1   (bias added to every position)   (in the convolution's epilogue)
+        // z1 = z1_linear + b1   (bias added to every position)   (the bias starts the convolution's sums)
         // h1 = tanh(z1)   (in the convolution's epilogue)
-        Self.directConvolution(x, W1, h1, s + 0, 1, 9, 7, 2, 4, 0, 1, 9, 7, 1, 109, 96) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r &* 1 &+ c
-                    let z1: Scalar = h1[i] + b1[c]
-                    h1[i] = Self.fastTanh(z1)
-                }
+        Self.directConvolution(x, W1, b1, h1, s + 0, 1, 9, 7, 2, 4, 0, 1, 9, 7, 1, 109, 96) { row, rows, _, _ in
+            for i in row &* 1..<(row &+ rows) &* 1 {
+                let z1: Scalar = h1[i]
+                h1[i] = Self.fastTanh(z1)
             }
         }
 
         // z2_linear = h1 ⋆ W2, each window times each filter, computed directly (NHWC)   (3×3 windows, stride 1, padding 2/2×1/1, of 1×9×7×1 NHWC)   (in h2's storage)
-        // z2 = z2_linear + b2   (bias added to every position)   (in the convolution's epilogue)
+        // z2 = z2_linear + b2   (bias added to every position)   (the bias starts the convolution's sums)
         // h2 = relu(z2)   (in the convolution's epilogue)
-        Self.directConvolution(h1, W2, h2, s + 224, 1, 9, 7, 3, 3, 2, 1, 11, 7, 7, 132, 112) { row, rows, column, columns in
-            for r in row..<row + rows {
-                for c in column..<column + columns {
-                    let i = r &* 7 &+ c
-                    let z2: Scalar = h2[i] + b2[c]
-                    h2[i] = max(0, z2)
-                }
+        Self.directConvolution(h1, W2, b2, h2, s + 320, 1, 9, 7, 3, 3, 2, 1, 11, 7, 7, 132, 112) { row, rows, _, _ in
+            for i in row &* 7..<(row &+ rows) &* 7 {
+                let z2: Scalar = h2[i]
+                h2[i] = max(0, z2)
             }
         }
 
@@ -2206,15 +2314,15 @@ public struct DirectConvNet: Sendable {
         let W1 = p + 0  // [1×1×2×4]
         let W2 = p + 9  // [7×1×3×3]
         let W3 = p + 79  // [105×4]
-        let z3 = s + 1264  // [1×4]
-        let data_loss = s + 1280  // scalar
-        let W1_squared = s + 1296  // scalar
-        let W2_squared = s + 1312  // scalar
-        let W3_squared = s + 1328  // scalar
-        let loss = s + 1344  // scalar
+        let z3 = s + 1392  // [1×4]
+        let data_loss = s + 1408  // scalar
+        let W1_squared = s + 1424  // scalar
+        let W2_squared = s + 1440  // scalar
+        let W3_squared = s + 1456  // scalar
+        let loss = s + 1472  // scalar
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s, s + 1264)
+        Self.computeScoresSingle(p, x, s, s + 1392)
 
         // data_loss = mean over the batch of −log softmax(z3)[y]
         do {
@@ -2273,37 +2381,37 @@ public struct DirectConvNet: Sendable {
     @inline(never)
     static func computeLossAndGradientSingle(_ p: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Int>, _ g: UnsafeMutablePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>) -> Scalar {
         let W1 = p + 0  // [1×1×2×4]
-        let h1 = s + 160  // [63×1]
+        let h1 = s + 256  // [63×1]
         let W2 = p + 9  // [7×1×3×3]
-        let h2 = s + 480  // [77×7]
-        let flat4 = s + 1136  // [1×105]
+        let h2 = s + 608  // [77×7]
+        let flat4 = s + 1264  // [1×105]
         let W3 = p + 79  // [105×4]
-        let z3 = s + 1264  // [1×4]
-        let data_loss = s + 1280  // scalar
-        let W1_squared = s + 1296  // scalar
-        let W2_squared = s + 1312  // scalar
-        let W3_squared = s + 1328  // scalar
-        let loss = s + 1344  // scalar
-        let dz3 = s + 1360  // [1×4]
+        let z3 = s + 1392  // [1×4]
+        let data_loss = s + 1408  // scalar
+        let W1_squared = s + 1424  // scalar
+        let W2_squared = s + 1440  // scalar
+        let W3_squared = s + 1456  // scalar
+        let loss = s + 1472  // scalar
+        let dz3 = s + 1488  // [1×4]
         let dz3_sum = g + 499  // [4]
-        let dflat4 = s + 1376  // [1×105]
-        let dW3_via_z3_linear = s + 1920  // [105×4]
-        let dpool3 = s + 2784  // [15×7]
-        let dh2 = s + 2896  // [77×7]
-        let dz2 = s + 3440  // [77×7]
+        let dflat4 = s + 1504  // [1×105]
+        let dW3_via_z3_linear = s + 2048  // [105×4]
+        let dpool3 = s + 2912  // [15×7]
+        let dh2 = s + 3024  // [77×7]
+        let dz2 = s + 3568  // [77×7]
         let dz2_sum = g + 72  // [7]
-        let dW2_via_z2_linear = s + 3984  // [7×1×3×3]
-        let dh1_windows = s + 6496  // [77×9]
-        let dh1 = s + 7200  // [63×1]
-        let dz1 = s + 7264  // [63×1]
+        let dW2_via_z2_linear = s + 4112  // [7×1×3×3]
+        let dh1_windows = s + 6624  // [77×9]
+        let dh1 = s + 7328  // [63×1]
+        let dz1 = s + 7392  // [63×1]
         let dz1_sum = g + 8  // [1]
-        let dW1_via_z1_linear = s + 7328  // [1×1×2×4]
+        let dW1_via_z1_linear = s + 7456  // [1×1×2×4]
         let dW1 = g + 0  // [1×1×2×4]
         let dW2 = g + 9  // [7×1×3×3]
         let dW3 = g + 79  // [105×4]
 
         // Forward pass (its values stay in the scratch for what follows).
-        Self.computeScoresSingle(p, x, s, s + 1264)
+        Self.computeScoresSingle(p, x, s, s + 1392)
 
         // data_loss = mean over the batch of −log softmax(z3)[y]
         // dL/dz3 = (softmax(z3) − onehot(y)) / N   (computed in the same pass)
@@ -2377,12 +2485,12 @@ public struct DirectConvNet: Sendable {
         dz3_sum[3] = dz3[3]
 
         // dL/dflat4 = dL/dz3 · W3ᵀ
-        Self.transposeCopy(W3, s + 1488, 105, 4)  // Bᵀ: [105×4] → [4×105]
-        Self.productRows(dz3, 4, 1, s + 1488, dflat4, 1, 4, 105)
+        Self.transposeCopy(W3, s + 1616, 105, 4)  // Bᵀ: [105×4] → [4×105]
+        Self.productRows(dz3, 4, 1, s + 1616, dflat4, 1, 4, 105)
 
         // dL/dW3 = flat4ᵀ · dL/dz3
-        Self.productRows(dz3, 1, 4, flat4, s + 2352, 4, 1, 105)  // Cᵀ [4×105]
-        Self.transposeCopy(s + 2352, dW3_via_z3_linear, 4, 105)
+        Self.productRows(dz3, 1, 4, flat4, s + 2480, 4, 1, 105)  // Cᵀ [4×105]
+        Self.transposeCopy(s + 2480, dW3_via_z3_linear, 4, 105)
 
         // dL/dpool3 = (dL/dflat4)ᵀ
         for r in 0..<15 {
@@ -2412,7 +2520,7 @@ public struct DirectConvNet: Sendable {
         }
 
         // dL/dW2 = Σ over positions of dL/dz2 times each window of h1 (direct)
-        Self.directConvolutionFilterGradient(h1, dz2, dW2_via_z2_linear, s + 4048, 1, 9, 7, 3, 3, 2, 1, 11, 7, 7, 132, 112)
+        Self.directConvolutionFilterGradient(h1, dz2, dW2_via_z2_linear, s + 4176, 1, 9, 7, 3, 3, 2, 1, 11, 7, 7, 132, 112)
 
         // dh1_windows = dL/dz2 · W2, each window's share   [77×7]·[7×9]
         Self.productRows(dz2, 7, 1, W2, dh1_windows, 77, 7, 9)
@@ -2440,7 +2548,7 @@ public struct DirectConvNet: Sendable {
         }
 
         // dL/dW1 = Σ over positions of dL/dz1 times each window of x (direct)
-        Self.directConvolutionFilterGradient(x, dz1, dW1_via_z1_linear, s + 7344, 1, 9, 7, 2, 4, 0, 1, 9, 7, 1, 109, 96)
+        Self.directConvolutionFilterGradient(x, dz1, dW1_via_z1_linear, s + 7472, 1, 9, 7, 2, 4, 0, 1, 9, 7, 1, 109, 96)
 
         // dL/dW1 = 2·W1 · 0.001   (∂W1_squared/∂W1ᵢ = 2W1ᵢ)
         // dL/dW1 += dW1_via_z1_linear   (W1 is used 2 times: adjoints add)

@@ -5,7 +5,9 @@ import XCTest
 /// The emitted direct-convolution helpers (`DirectConvolution`), in Double (`DirectConvNet`) and
 /// Float (`DirectConvFloatNet`), called directly on geometries the specs do not reach, against the op's
 /// Double definition: images narrower and wider than a vector, kernels from 1×1 to the padded
-/// image's size, padding on any side, filter counts around the tile of 6, batches of 1 to 3. The
+/// image's size, padding on any side, filter counts around the tile of 6 and the vector (both forward
+/// forms: the wide grid with few filters, vectors of filters with more), batches of 1 to 3, with and
+/// without a bias. The
 /// scratch starts as NaN (a value read before it is written shows), and the output has
 /// sentinels past its end (a write past it shows).
 final class DirectConvolutionKernelTests: XCTestCase {
@@ -42,7 +44,7 @@ final class DirectConvolutionKernelTests: XCTestCase {
 
     /// Runs both helpers through `forward` and `gradient` in scalar type `T`, and checks them against the definition.
     func check<T: BinaryFloatingPoint>(_: T.Type, tolerance: Double,
-                                        forward: ([T], [T], inout [T], inout [T], [Int]) -> Void,
+                                        forward: ([T], [T], [T]?, inout [T], inout [T], [Int]) -> Void,
                                         gradient: ([T], [T], inout [T], inout [T], [Int]) -> Void) {
         for (g, filters) in cases {
             let c = DirectConvolution(window: g, filters: filters)
@@ -50,13 +52,17 @@ final class DirectConvolutionKernelTests: XCTestCase {
             let w = (0..<filters * c.taps).map { Double(($0 * 29) % 17) / 8 - 1 }
             let dy = (0..<g.positions * filters).map { Double(($0 * 13) % 19) / 9 - 1 }
             let sentinel: T = 12345
-            let expected = c.evaluate(x, w), expectedGradient = c.evaluateFilterGradient(x, dy)
+            // A bias on every other case, else none (the helper's nil).
+            let bias = (g.input.width + filters) % 2 == 0 ? (0..<filters).map { Double(($0 * 5) % 7) / 3 - 1 } : nil
+            var expected = c.evaluate(x, w)
+            if let bias { for i in expected.indices { expected[i] += bias[i % filters] } }
+            let expectedGradient = c.evaluateFilterGradient(x, dy)
 
             var out = [T](repeating: sentinel, count: expected.count + 8)
             var scratch = [T](repeating: .nan, count: c.forwardScratch)
-            forward(x.map { T($0) }, w.map { T($0) }, &out, &scratch, arguments(c))
+            forward(x.map { T($0) }, w.map { T($0) }, bias?.map { T($0) }, &out, &scratch, arguments(c))
             for (i, e) in expected.enumerated() {
-                XCTAssertEqual(Double(out[i]), e, accuracy: tolerance * (1 + abs(e)), "y[\(i)] of \(g.summary), \(filters) filters")
+                XCTAssertEqual(Double(out[i]), e, accuracy: tolerance * (1 + abs(e)), "y[\(i)] of \(g.summary), \(filters) filters, bias \(bias != nil)")
             }
             XCTAssertEqual(Array(out[expected.count...]), [T](repeating: sentinel, count: 8), "written past y, \(g.summary)")
 
@@ -72,13 +78,23 @@ final class DirectConvolutionKernelTests: XCTestCase {
 
     func testDoubleHelpers() {
         check(Double.self, tolerance: 1e-12,
-              forward: { x, w, y, s, a in DirectConvNet.directConvolution(x, w, &y, &s, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]) },
+              forward: { x, w, b, y, s, a in
+                  withOptionalPointer(b) { DirectConvNet.directConvolution(x, w, $0, &y, &s, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]) }
+              },
               gradient: { x, dy, dw, s, a in DirectConvNet.directConvolutionFilterGradient(x, dy, &dw, &s, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]) })
     }
 
     func testFloatHelpers() {
         check(Float.self, tolerance: 1e-5,
-              forward: { x, w, y, s, a in DirectConvFloatNet.directConvolution(x, w, &y, &s, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]) },
+              forward: { x, w, b, y, s, a in
+                  withOptionalPointer(b) { DirectConvFloatNet.directConvolution(x, w, $0, &y, &s, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]) }
+              },
               gradient: { x, dy, dw, s, a in DirectConvFloatNet.directConvolutionFilterGradient(x, dy, &dw, &s, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]) })
+    }
+
+    /// `body` with a pointer to `array`'s elements, or nil.
+    func withOptionalPointer<T>(_ array: [T]?, _ body: (UnsafePointer<T>?) -> Void) {
+        guard let array else { return body(nil) }
+        array.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }

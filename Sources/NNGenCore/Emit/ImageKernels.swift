@@ -33,6 +33,10 @@ enum ImageKernels {
         }
         for gradient in direct {
             w.line("")
+            if !gradient {
+                DirectConvolution.emitFilterVectorHelper(&w)
+                w.line("")
+            }
             DirectConvolution.emitHelper(gradient: gradient, &w)
         }
         for (kind, tiles) in [(PoolKind.max, false), (.max, true), (.average, false)] {

@@ -30,6 +30,9 @@ struct KernelLowering {
     /// share one function).
     let constantsAsValues: Bool
     private let producers: [Int?]
+    /// Elementwise ops whose output is read as another value's elements: the bias add that a
+    /// direct convolution starts its accumulators with (`foldedBias`), by its output.
+    private var aliases: [ValueID: ValueID] = [:]
 
     init(graph: Graph, unroll: UnrollPolicy, isFused: @escaping (ValueID) -> Bool, namesFusedValues: Bool,
          conditions: Set<ValueID> = [], fastMath: Bool = false,
@@ -66,13 +69,22 @@ struct KernelLowering {
         case .im2col(let g), .col2im(let g):
             let name = Convolution.helperName(adjoint: op.kind == .col2im(g))
             return Kernel(comments: comments, body: [.call("Self.\(name)", [.input(op.inputs[0]), .output(op.output)] + g.helperArguments, note: nil)])
-        case .convolution(let c), .convolutionFilterGradient(let c):
+        case .convolutionFilterGradient(let c):
             guard let scratch = helperScratch(op.output) else { preconditionFailure("direct convolutions are planned with their scratch") }
-            let name = "Self." + DirectConvolution.helperName(gradient: op.kind == .convolutionFilterGradient(c))
             let arguments = op.inputs.map(KernelArgument.input) + [.output(op.output), .scratch(scratch)] + c.helperArguments
+            return Kernel(comments: comments, body: [.call("Self." + DirectConvolution.helperName(gradient: true), arguments, note: nil)])
+        case .convolution(let c):
+            guard let scratch = helperScratch(op.output) else { preconditionFailure("direct convolutions are planned with their scratch") }
+            let name = "Self." + DirectConvolution.helperName(gradient: false)
+            // A bias added to every position in the epilogue is the accumulators' starting value instead.
+            let bias = epilogue.flatMap { foldedBias(of: op, in: $0) }
+            let arguments = op.inputs.map(KernelArgument.input) + [bias.map { .input($0.bias) } ?? .none, .output(op.output), .scratch(scratch)]
+                + c.helperArguments
             guard let epilogue else { return Kernel(comments: comments, body: [.call(name, arguments, note: nil)]) }
-            let body = epilogueBody(epilogue, columns: c.filters, of: "the convolution", comments: &comments)
-            return Kernel(comments: comments, body: [.callWithEpilogue(name, arguments, rowLength: c.filters, body: body)])
+            var lowering = self
+            if let bias { lowering.aliases[bias.sum] = op.output }
+            let (body, wholeRows) = lowering.convolutionEpilogueBody(epilogue, of: op, comments: &comments)
+            return Kernel(comments: comments, body: [.callWithEpilogue(name, arguments, rowLength: c.filters, wholeRows: wholeRows, body: body)])
         case .pool(let p):
             let name = p.helperName(gradient: false)
             return Kernel(comments: comments, body: [.call("Self.\(name)", [.input(op.inputs[0]), .output(op.output)] + p.window.helperArguments, note: nil)])
@@ -99,6 +111,35 @@ struct KernelLowering {
         let producers = fusedProducers(of: epilogue)
         comments += (producers + [epilogue]).map { $0.comment.text + "   (in \(helper)'s epilogue)" }
         return elementBody(epilogue, producers, .loop(suffix: columns), of: graph[epilogue.output].shape)
+    }
+
+    /// A direct convolution's epilogue body, and whether it reads every value at the element it
+    /// writes (no bias by column once the bias is folded), so that it can run as one loop over
+    /// the whole rows the helper passes.
+    private func convolutionEpilogueBody(_ epilogue: Op, of convolution: Op, comments: inout [String]) -> ([KernelStatement], Bool) {
+        let shape = graph[epilogue.output].shape, producers = fusedProducers(of: epilogue)
+        comments += (producers + [epilogue]).map { op in
+            op.comment.text + (aliases[op.output] == nil ? "   (in the convolution's epilogue)" : "   (the bias starts the convolution's sums)")
+        }
+        let computed = (producers + [epilogue]).filter { aliases[$0.output] == nil }
+        let reads = computed.flatMap(\.inputs).filter { !isFused($0) } + Array(aliases.values)
+        let wholeRows = reads.allSatisfy { graph[$0].shape.isScalar || graph[$0].shape == shape }
+        let columns = graph[convolution.output].shape.dims.last!
+        return (elementBody(epilogue, producers, .loop(suffix: wholeRows ? nil : columns), of: shape), wholeRows)
+    }
+
+    /// The bias of `b = C + bias` (the bias a row of C's width, added to every position) when
+    /// that sum is the convolution C's epilogue or one of its fused producers, read from C alone.
+    private func foldedBias(of convolution: Op, in epilogue: Op) -> (sum: ValueID, bias: ValueID)? {
+        let c = convolution.output, columns = graph[c].shape.dims.last!
+        for op in fusedProducers(of: epilogue) + [epilogue] {
+            guard case .binary(.add) = op.kind, op.inputs.count == 2 else { continue }
+            for (mine, other) in [(op.inputs[0], op.inputs[1]), (op.inputs[1], op.inputs[0])]
+            where mine == c && other != c && graph[other].shape.dims == [columns] && !isFused(other) {
+                return (op.output, other)
+            }
+        }
+        return nil
     }
 
     /// The one-pass kernel of a loss and its gradient, where the loss's definition has one.
@@ -189,6 +230,7 @@ struct KernelLowering {
 
     /// One element of an elementwise op's output, as the op's definition spells it.
     private func expression(_ op: Op, _ position: Position, of output: Shape) -> SwiftExpression {
+        if let alias = aliases[op.output] { return value(alias, position, of: output) }
         let operands = op.inputs.map { value($0, position, of: output) }
         if conditions.contains(op.output), case .binary(let f) = op.kind, let comparison = f.comparison {
             return .infix(operands[0], comparison, operands[1])
@@ -315,7 +357,7 @@ struct KernelLowering {
             let arguments: [KernelArgument] = [.input(a), .int(ai), .int(ak), .input(b), .int(bk), .int(bj), .output(c),
                                                .int(m), .int(k), .int(n), .scratch(p.copyA!), .scratch(p.copyB!)]
             // The epilogue, when there is one, as the call's trailing closure.
-            statements.append(epilogue.map { .callWithEpilogue("Self.productPacked", arguments, rowLength: n, body: $0) }
+            statements.append(epilogue.map { .callWithEpilogue("Self.productPacked", arguments, rowLength: n, wholeRows: false, body: $0) }
                               ?? .call("Self.productPacked", arguments, note: nil))
         case .scalar:
             preconditionFailure("scalar products use the loops")

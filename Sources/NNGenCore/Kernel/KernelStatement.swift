@@ -24,7 +24,9 @@ indirect enum KernelStatement: Sendable, Equatable {
     /// A product's call with an epilogue (`ProductKernels.Epilogue`): the trailing closure
     /// `{ row, rows, column, columns in … }` runs `body` for each element (r, c) of each final
     /// block of C, with `i = r·rowLength + c` (`rowLength`: the elements of a row of C).
-    case callWithEpilogue(String, [KernelArgument], rowLength: Int, body: [KernelStatement])
+    /// `wholeRows`: the helper passes whole rows and the body reads every value at its element,
+    /// so one loop over the rows' elements runs it.
+    case callWithEpilogue(String, [KernelArgument], rowLength: Int, wholeRows: Bool, body: [KernelStatement])
 
     /// The type of a local.
     enum LocalType: String, Sendable {
@@ -77,6 +79,8 @@ enum KernelArgument: Sendable, Equatable {
     case int(Int)
     /// A real constant (batch norm's ε).
     case real(Double)
+    /// No array, for an optional pointer (`nil`).
+    case none
 }
 
 /// The statements computing one op, with what the reader should know about them.

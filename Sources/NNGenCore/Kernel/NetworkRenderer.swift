@@ -49,7 +49,12 @@ struct NetworkRenderer: KernelRenderer {
             w.line("let \(local(id)): Scalar = \(text(value))")
         case .call(let name, let arguments, let note):
             w.line("\(name)(\(arguments.map(argument).joined(separator: ", ")))" + (note.map { "  // \($0)" } ?? ""))
-        case .callWithEpilogue(let name, let arguments, let rowLength, let body):
+        case .callWithEpilogue(let name, let arguments, let rowLength, true, let body):
+            // Whole rows: the block's elements are one run, i < m·n as below.
+            w.block("\(name)(\(arguments.map(argument).joined(separator: ", "))) { row, rows, _, _ in") { w in
+                w.block("for i in row &* \(rowLength)..<(row &+ rows) &* \(rowLength) {") { w in render(body, &w) }
+            }
+        case .callWithEpilogue(let name, let arguments, let rowLength, false, let body):
             // The index in wrapping arithmetic: with the block's bounds known only at run time, a
             // checked `r * n + c` may trap, and a loop that may trap does not vectorize (the
             // epilogue ran 2× slower that way). It cannot wrap: i < m·n, the count of C's elements.
@@ -72,6 +77,7 @@ struct NetworkRenderer: KernelRenderer {
         case .scratch(let offset): return outlined?.name(for: .scratch(offset)) ?? "s + \(offset)"
         case .int(let n): return "\(n)"
         case .real(let x): return SwiftLiteral.real(x)
+        case .none: return "nil"
         }
     }
 }

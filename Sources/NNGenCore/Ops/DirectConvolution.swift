@@ -16,8 +16,11 @@
 /// included. The q whose ox ≥ outputWidth are wasted lanes ((kw − 1)/paddedWidth of them: 14% for
 /// LeNet), never stored.
 ///
-/// Forward, y[p][f] = Σ_t P[q(p) + offset(t)]·W[f][t], tiles of 6 filters × 2 vectors of q (12
-/// accumulators). Backward, dW[f][t] = Σ_p dy[p][f]·P[q(p) + offset(t)] (the same windows,
+/// Forward, y[p][f] = b[f] + Σ_t P[q(p) + offset(t)]·W[f][t], tiles of 6 filters × 2 vectors of q
+/// (12 accumulators) when there are at most half a vector of filters; with more, tiles of 8
+/// positions × one vector of filters, stored straight into the NHWC output
+/// (`DirectConvolution+FilterVectors.swift`). The bias b is the accumulators' starting value when
+/// the layer's bias add is in the helper's epilogue (`KernelLowering.foldedBias`), else 0. Backward, dW[f][t] = Σ_p dy[p][f]·P[q(p) + offset(t)] (the same windows,
 /// summed over the positions), tiles of 6 filters × 2 taps along q, with dy copied per image to
 /// D[f][q] (zeros on the wasted columns). dx = col2im(dy·W), through the ops every convolution
 /// uses; for the first layer nothing needs it and it is never computed.
@@ -58,8 +61,9 @@ public struct DirectConvolution: Hashable, Sendable {
     var paddedFilters: Int { (filters + Self.tileFilters - 1) / Self.tileFilters * Self.tileFilters }
     var tapPairs: Int { (taps + 1) / 2 }
 
-    /// Scratch of the forward helper: P, then the filters tap-major in tiles of 6.
-    var forwardScratch: Int { ExecutionPlan.aligned(paddedCount) + paddedFilters * taps }
+    /// Scratch of the forward helper: P, then the wide-grid form's filters tap-major in tiles of 6
+    /// and their biases, or the filter-vector form's (`filterVectorScratch`).
+    var forwardScratch: Int { ExecutionPlan.aligned(paddedCount) + max(paddedFilters * taps + paddedFilters, filterVectorScratch) }
     /// Scratch of the filter gradient: P, D, and the accumulators (one vector each).
     var gradientScratch: Int {
         ExecutionPlan.aligned(paddedCount) + ExecutionPlan.aligned(paddedFilters * wideCount)
@@ -136,7 +140,8 @@ public struct DirectConvolution: Hashable, Sendable {
                 g.rows.output, g.columns.output, filters, paddedCount, wideCount].map(KernelArgument.int)
     }
 
-    private static let parameters = "_ batch: Int, _ height: Int, _ width: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ padTop: Int, "
+    /// The helpers' parameters after the pointers and the scratch (`helperArguments`).
+    static let parameters = "_ batch: Int, _ height: Int, _ width: Int, _ kernelHeight: Int, _ kernelWidth: Int, _ padTop: Int, "
         + "_ padLeft: Int, _ outputHeight: Int, _ outputWidth: Int, _ filterCount: Int, _ paddedCount: Int, _ wideCount: Int"
 
     /// Emits the helper that copies image n into P (the padding stays as first zeroed).
@@ -221,21 +226,26 @@ public struct DirectConvolution: Hashable, Sendable {
                 }
             }
         } else {
-            w.doc("y[p][f] = Σ over the taps of P[q(p) + offset(t)]·W[f][t] for single-channel images, stride 1",
-                  "(`DirectConvolution`): each image is copied into P with its padding, and tiles of \(t) filters × 2",
-                  "vectors run along the wide grid q = oy·paddedWidth + ox; lanes past a row's end are not stored.",
-                  "`epilogue` runs on each image's rows of y as soon as they are final (see `Epilogue`).")
-            w.block("static func \(helperName(gradient: false))(_ images: UnsafePointer<Scalar>, _ filters: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>, _ scratch: UnsafeMutablePointer<Scalar>, \(parameters), _ epilogue: Epilogue = { _, _, _, _ in }) {") { w in
+            w.doc("y[p][f] = b[f] + Σ over the taps of P[q(p) + offset(t)]·W[f][t] for single-channel images, stride 1",
+                  "(`DirectConvolution`), b being 0 when `bias` is nil. With more filters than half a vector it runs",
+                  "`\(filterVectorHelperName)`; otherwise each image is copied into P with its padding, and tiles of \(t)",
+                  "filters × 2 vectors run along the wide grid q = oy·paddedWidth + ox; lanes past a row's end are not",
+                  "stored. `epilogue` runs on each image's rows of y as soon as they are final (see `Epilogue`).")
+            w.block("static func \(helperName(gradient: false))(_ images: UnsafePointer<Scalar>, _ filters: UnsafePointer<Scalar>, _ bias: UnsafePointer<Scalar>?, _ output: UnsafeMutablePointer<Scalar>, _ scratch: UnsafeMutablePointer<Scalar>, \(parameters), _ epilogue: Epilogue = { _, _, _, _ in }) {") { w in
+                w.block("if \(usesFilterVectors) {") { w in
+                    w.line("\(filterVectorHelperName)(images, filters, bias, output, scratch, batch, height, width, kernelHeight, kernelWidth, padTop, padLeft, outputHeight, outputWidth, filterCount, paddedCount, wideCount, epilogue)")
+                    w.line("return")
+                }
                 w.line("let paddedWidth = outputWidth + kernelWidth - 1, taps = kernelHeight * kernelWidth, groups = (filterCount + \(t - 1)) / \(t)")
                 w.line("let chunks = (outputHeight * paddedWidth + 2 * lanes - 1) / (2 * lanes)")
                 w.line("let padded = scratch, byTap = scratch + (paddedCount + \(ExecutionPlan.scratchAlignment - 1)) / \(ExecutionPlan.scratchAlignment) * \(ExecutionPlan.scratchAlignment)")
-                w.line("// byTap[(g·taps + t)·\(t) + j] = W[\(t)g + j][t], 0 for the filters past the last.")
+                w.line("let biases = byTap + groups * taps * \(t)")
+                w.line("// byTap[(g·taps + t)·\(t) + j] = W[\(t)g + j][t] and biases[\(t)g + j] = b[\(t)g + j], 0 for the filters past the last.")
                 w.block("for g in 0..<groups {") { w in
-                    w.block("for t in 0..<taps {") { w in
-                        w.block("for j in 0..<\(t) {") { w in
-                            w.line("let f = g * \(t) + j")
-                            w.line("byTap[(g * taps + t) * \(t) + j] = f < filterCount ? filters[f * taps + t] : 0")
-                        }
+                    w.block("for j in 0..<\(t) {") { w in
+                        w.line("let f = g * \(t) + j")
+                        w.line("biases[g * \(t) + j] = f < filterCount ? bias.map { $0[f] } ?? 0 : 0")
+                        w.line("for t in 0..<taps { byTap[(g * taps + t) * \(t) + j] = f < filterCount ? filters[f * taps + t] : 0 }")
                     }
                 }
                 w.line("for i in 0..<paddedCount { padded[i] = 0 }")
@@ -245,9 +255,10 @@ public struct DirectConvolution: Hashable, Sendable {
                     w.line("let image = output + n * outputHeight * outputWidth * filterCount")
                     w.block("for g in 0..<groups {") { w in
                         w.line("let weights = UnsafePointer(byTap + g * taps * \(t)), count = min(\(t), filterCount - g * \(t))")
+                        w.line("let \((0..<t).map { "b\($0) = Vector(repeating: biases[g * \(t) + \($0)])" }.joined(separator: ", "))")
                         w.block("for chunk in 0..<chunks {") { w in
                             w.line("let q0 = chunk * 2 * lanes")
-                            w.line("var \(accumulators.map { "\($0) = Vector()" }.joined(separator: ", "))")
+                            w.line("var \((0..<t).flatMap { j in (0..<2).map { h in "a\(j)\(h) = b\(j)" } }.joined(separator: ", "))")
                             w.block("for ky in 0..<kernelHeight {") { w in
                                 w.line("let row = UnsafePointer(padded + q0 + ky * paddedWidth), tapRow = weights + ky * kernelWidth * \(t)")
                                 w.block("for kx in 0..<kernelWidth {") { w in
