@@ -1337,9 +1337,19 @@ public struct DigitsBatchNormCNN: Sendable {
                             for i in 0..<run { tap[i] = 0 }
                             continue
                         }
-                        let line = image + (y * rowStride + x0 * channels + first), to = tap + first
+                        let line = image + (y * rowStride + x0 * channels + first), to = tap + first, count = last - first
                         for i in 0..<first { tap[i] = 0 }
-                        for i in 0..<last - first { to[i] = line[i] }
+                        // A vector at a time, the last one ending at the run's end (copying some elements again).
+                        if count >= lanes {
+                            var i = 0
+                            repeat {
+                                let at = min(i, count - lanes)
+                                store(load(line + at), to + at)
+                                i += lanes
+                            } while i < count
+                        } else {
+                            for i in 0..<count { to[i] = line[i] }
+                        }
                         for i in last..<run { tap[i] = 0 }
                     }
                 }

@@ -1223,8 +1223,17 @@ public struct DirectConvNet: Sendable {
                         let tap = row + ky * run
                         let y = oy * strideY - padTop + ky
                         guard y >= 0 && y < height && first < last else { continue }
-                        let line = image + (y * rowStride + x0 * channels + first), from = tap + first
-                        for i in 0..<last - first { line[i] += from[i] }
+                        let line = image + (y * rowStride + x0 * channels + first), from = tap + first, count = last - first
+                        // A vector at a time, then the rest (a loop of unknown length vectorizes only for long runs).
+                        var i = 0
+                        while i + lanes <= count {
+                            store(load(line + i) + load(from + i), line + i)
+                            i += lanes
+                        }
+                        while i < count {
+                            line[i] += from[i]
+                            i += 1
+                        }
                     }
                 }
             }

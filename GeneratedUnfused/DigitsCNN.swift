@@ -1229,9 +1229,19 @@ public struct DigitsCNN: Sendable {
                             for i in 0..<run { tap[i] = 0 }
                             continue
                         }
-                        let line = image + (y * rowStride + x0 * channels + first), to = tap + first
+                        let line = image + (y * rowStride + x0 * channels + first), to = tap + first, count = last - first
                         for i in 0..<first { tap[i] = 0 }
-                        for i in 0..<last - first { to[i] = line[i] }
+                        // A vector at a time, the last one ending at the run's end (copying some elements again).
+                        if count >= lanes {
+                            var i = 0
+                            repeat {
+                                let at = min(i, count - lanes)
+                                store(load(line + at), to + at)
+                                i += lanes
+                            } while i < count
+                        } else {
+                            for i in 0..<count { to[i] = line[i] }
+                        }
                         for i in last..<run { tap[i] = 0 }
                     }
                 }
@@ -1257,8 +1267,17 @@ public struct DigitsCNN: Sendable {
                         let tap = row + ky * run
                         let y = oy * strideY - padTop + ky
                         guard y >= 0 && y < height && first < last else { continue }
-                        let line = image + (y * rowStride + x0 * channels + first), from = tap + first
-                        for i in 0..<last - first { line[i] += from[i] }
+                        let line = image + (y * rowStride + x0 * channels + first), from = tap + first, count = last - first
+                        // A vector at a time, then the rest (a loop of unknown length vectorizes only for long runs).
+                        var i = 0
+                        while i + lanes <= count {
+                            store(load(line + i) + load(from + i), line + i)
+                            i += lanes
+                        }
+                        while i < count {
+                            line[i] += from[i]
+                            i += 1
+                        }
                     }
                 }
             }

@@ -101,16 +101,37 @@ enum Convolution {
                             w.line("let y = oy * strideY - padTop + ky")
                             if adjoint {
                                 w.line("guard y >= 0 && y < height && first < last else { continue }")
-                                w.line("let line = image + (y * rowStride + x0 * channels + first), from = tap + first")
-                                w.line("for i in 0..<last - first { line[i] += from[i] }")
+                                w.line("let line = image + (y * rowStride + x0 * channels + first), from = tap + first, count = last - first")
+                                w.line("// A vector at a time, then the rest (a loop of unknown length vectorizes only for long runs).")
+                                w.line("var i = 0")
+                                w.block("while i + lanes <= count {") { w in
+                                    w.line("store(load(line + i) + load(from + i), line + i)")
+                                    w.line("i += lanes")
+                                }
+                                w.block("while i < count {") { w in
+                                    w.line("line[i] += from[i]")
+                                    w.line("i += 1")
+                                }
                             } else {
                                 w.block("guard y >= 0 && y < height && first < last else {") { w in
                                     w.line("for i in 0..<run { tap[i] = 0 }")
                                     w.line("continue")
                                 }
-                                w.line("let line = image + (y * rowStride + x0 * channels + first), to = tap + first")
+                                w.line("let line = image + (y * rowStride + x0 * channels + first), to = tap + first, count = last - first")
                                 w.line("for i in 0..<first { tap[i] = 0 }")
-                                w.line("for i in 0..<last - first { to[i] = line[i] }")
+                                w.line("// A vector at a time, the last one ending at the run's end (copying some elements again).")
+                                w.line("if count >= lanes {")
+                                w.indented { w in
+                                    w.line("var i = 0")
+                                    w.block("repeat {", closing: "} while i < count") { w in
+                                        w.line("let at = min(i, count - lanes)")
+                                        w.line("store(load(line + at), to + at)")
+                                        w.line("i += lanes")
+                                    }
+                                }
+                                w.block("} else {") { w in
+                                    w.line("for i in 0..<count { to[i] = line[i] }")
+                                }
                                 w.line("for i in last..<run { tap[i] = 0 }")
                             }
                         }
