@@ -48,8 +48,8 @@ public struct DigitsBatchNormCNN: Sendable {
     public static let outputCount = 10
     /// Length of the flat parameter vector.
     public static let parameterCount = 17578
-    /// Scalars a `Workspace` holds: the gradient, then 422768 of scratch (from a 64-byte boundary).
-    public static let workspaceCount = 440346
+    /// Scalars a `Workspace` holds: the gradient, then 422912 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 440490
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("conv1_W", 0, [16, 1, 3, 3]), ("conv1_b", 144, [16]), ("bn1_gamma", 160, [16]), ("bn1_beta", 176, [16]), ("bn1_running_mean", 192, [16]), ("bn1_running_var", 208, [16]), ("fc1_W", 224, [256, 64]), ("fc1_b", 16608, [64]), ("bn2_gamma", 16672, [64]), ("bn2_beta", 16736, [64]), ("bn2_running_mean", 16800, [64]), ("bn2_running_var", 16864, [64]), ("fc2_W", 16928, [64, 10]), ("fc2_b", 17568, [10])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -320,7 +320,7 @@ public struct DigitsBatchNormCNN: Sendable {
 
     /// Scalars of one batch's dropout masks.
     public static let dropoutMaskCount = 10240
-    static let masksOffset = 412512
+    static let masksOffset = 412656
 
     /// The dropout masks a training pass draws from stream state `state`: each dropout layer's in layer order,
     /// one value per unit of the batch (in the layout the network holds them: NHWC for an image), 0 for a
@@ -591,6 +591,31 @@ public struct DigitsBatchNormCNN: Sendable {
             i += 2
         }
         if i < m { productRowTile1(a + i * ai, ak, b, c + i * n, k, n) }
+    }
+
+    /// C = A·B as `productRows`, with k in blocks of 128: for a deep reduction whose A is read
+    /// down its columns (`ProductKernels.blocksDepth`), every row tile of one block reads the
+    /// block's lines of A from L2 instead of from memory. The blocks after the first go to
+    /// `partial` (m·n scalars), then are added to C.
+    @inline(__always)
+    static func productRowsInDepthBlocks(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
+                                         _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int,
+                                         _ partial: UnsafeMutablePointer<Scalar>) {
+        productRows(a, ai, ak, b, c, m, min(k, 128), n)
+        var l0 = 128
+        while l0 < k {
+            productRows(a + l0 * ak, ai, ak, b + l0 * n, partial, m, min(k - l0, 128), n)
+            var i = 0
+            while i + lanes <= m * n {
+                store(load(c + i) + load(partial + i), c + i)
+                i += lanes
+            }
+            while i < m * n {
+                c[i] += partial[i]
+                i += 1
+            }
+            l0 += 128
+        }
     }
 
     /// Two rows of C = A·B (see `productRows`).
@@ -2705,7 +2730,7 @@ public struct DigitsBatchNormCNN: Sendable {
         Self.sumRows(dconv1_z1_via_bn1_normalized, dconv1_z1_via_bn1_normalized_sum, 2048, 16)
 
         // dL/dconv1_W = (dL/dconv1_z1)ᵀ · conv1_windows1
-        Self.productRows(conv1_windows1, 1, 9, dconv1_z1_via_bn1_normalized, s + 412368, 9, 2048, 16)  // Cᵀ [9×16]
+        Self.productRowsInDepthBlocks(conv1_windows1, 1, 9, dconv1_z1_via_bn1_normalized, s + 412368, 9, 2048, 16, s + 412512)  // Cᵀ [9×16]
         Self.transposeCopy(s + 412368, dconv1_W_via_conv1_z1_linear, 9, 16)
 
         // dL/dconv1_W = 2·conv1_W · 0.0005   (∂conv1_W_squared/∂conv1_Wᵢ = 2conv1_Wᵢ)

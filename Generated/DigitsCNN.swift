@@ -42,8 +42,8 @@ public struct DigitsCNN: Sendable {
     public static let outputCount = 10
     /// Length of the flat parameter vector.
     public static let parameterCount = 13706
-    /// Scalars a `Workspace` holds: the gradient, then 485232 of scratch (from a 64-byte boundary).
-    public static let workspaceCount = 498938
+    /// Scalars a `Workspace` holds: the gradient, then 485376 of scratch (from a 64-byte boundary).
+    public static let workspaceCount = 499082
     /// Every parameter array: its name in the layout, where it starts, and its shape.
     public static let parameterLayout: [(name: String, offset: Int, shape: [Int])] = [("conv1_W", 0, [16, 1, 3, 3]), ("conv1_b", 144, [16]), ("conv2_W", 160, [32, 16, 3, 3]), ("conv2_b", 4768, [32]), ("fc1_W", 4800, [128, 64]), ("fc1_b", 12992, [64]), ("fc2_W", 13056, [64, 10]), ("fc2_b", 13696, [10])]
     /// For each `parameterLayout` entry, its tensor name in safetensors files (`W1`, or `<name>.W` for a
@@ -483,6 +483,31 @@ public struct DigitsCNN: Sendable {
             i += 2
         }
         if i < m { productRowTile1(a + i * ai, ak, b, c + i * n, k, n) }
+    }
+
+    /// C = A·B as `productRows`, with k in blocks of 128: for a deep reduction whose A is read
+    /// down its columns (`ProductKernels.blocksDepth`), every row tile of one block reads the
+    /// block's lines of A from L2 instead of from memory. The blocks after the first go to
+    /// `partial` (m·n scalars), then are added to C.
+    @inline(__always)
+    static func productRowsInDepthBlocks(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
+                                         _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int,
+                                         _ partial: UnsafeMutablePointer<Scalar>) {
+        productRows(a, ai, ak, b, c, m, min(k, 128), n)
+        var l0 = 128
+        while l0 < k {
+            productRows(a + l0 * ak, ai, ak, b + l0 * n, partial, m, min(k - l0, 128), n)
+            var i = 0
+            while i + lanes <= m * n {
+                store(load(c + i) + load(partial + i), c + i)
+                i += lanes
+            }
+            while i < m * n {
+                c[i] += partial[i]
+                i += 1
+            }
+            l0 += 128
+        }
     }
 
     /// Two rows of C = A·B (see `productRows`).
@@ -2010,7 +2035,7 @@ public struct DigitsCNN: Sendable {
         Self.sumRows(dconv1_z1, dconv1_z1_sum, 2048, 16)
 
         // dL/dconv1_W = (dL/dconv1_z1)ᵀ · conv1_windows1
-        Self.productRows(conv1_windows1, 1, 9, dconv1_z1, s + 485072, 9, 2048, 16)  // Cᵀ [9×16]
+        Self.productRowsInDepthBlocks(conv1_windows1, 1, 9, dconv1_z1, s + 485072, 9, 2048, 16, s + 485216)  // Cᵀ [9×16]
         Self.transposeCopy(s + 485072, dconv1_W_via_conv1_z1_linear, 9, 16)
 
         // dL/dconv1_W = 2·conv1_W · 0.0005   (∂conv1_W_squared/∂conv1_Wᵢ = 2conv1_Wᵢ)

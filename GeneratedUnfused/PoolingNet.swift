@@ -483,6 +483,31 @@ public struct PoolingNet: Sendable {
         if i < m { productRowTile1(a + i * ai, ak, b, c + i * n, k, n) }
     }
 
+    /// C = A·B as `productRows`, with k in blocks of 128: for a deep reduction whose A is read
+    /// down its columns (`ProductKernels.blocksDepth`), every row tile of one block reads the
+    /// block's lines of A from L2 instead of from memory. The blocks after the first go to
+    /// `partial` (m·n scalars), then are added to C.
+    @inline(__always)
+    static func productRowsInDepthBlocks(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
+                                         _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int,
+                                         _ partial: UnsafeMutablePointer<Scalar>) {
+        productRows(a, ai, ak, b, c, m, min(k, 128), n)
+        var l0 = 128
+        while l0 < k {
+            productRows(a + l0 * ak, ai, ak, b + l0 * n, partial, m, min(k - l0, 128), n)
+            var i = 0
+            while i + lanes <= m * n {
+                store(load(c + i) + load(partial + i), c + i)
+                i += lanes
+            }
+            while i < m * n {
+                c[i] += partial[i]
+                i += 1
+            }
+            l0 += 128
+        }
+    }
+
     /// Two rows of C = A·B (see `productRows`).
     @inline(__always)
     static func productRowTile2(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,

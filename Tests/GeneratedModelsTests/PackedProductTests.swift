@@ -119,6 +119,24 @@ final class PackedProductTests: XCTestCase {
         }
     }
 
+    /// `productRowsInDepthBlocks` (deep reductions read down A's columns, k in blocks of 128):
+    /// depths of one block and less, a block and one row, several blocks with a tail, every row
+    /// tile, column tails; its partial products start as NaN (read before written would show).
+    func testRowsInDepthBlocksMatchTheTripleLoop() {
+        for (m, k, n) in [(1, 1, 3), (7, 127, 16), (13, 128, 25), (6, 129, 8), (9, 300, 16), (16, 1030, 150), (3, 1100, 5)] {
+            for transposeA in [false, true] {
+                var partial = [Float](repeating: .nan, count: m * n)
+                check(DigitsNet.self, m, k, n, transposeA, false, tolerance: 1e-5) { a, ai, ak, b, _, _, c, _, _ in
+                    partial.withUnsafeMutableBufferPointer { DigitsNet.productRowsInDepthBlocks(a, ai, ak, b, c, m, k, n, $0.baseAddress!) }
+                }
+                var partialDouble = [Double](repeating: .nan, count: m * n)
+                check(TenClassDoubleNet.self, m, k, n, transposeA, false, tolerance: 1e-13) { a, ai, ak, b, _, _, c, _, _ in
+                    partialDouble.withUnsafeMutableBufferPointer { TenClassDoubleNet.productRowsInDepthBlocks(a, ai, ak, b, c, m, k, n, $0.baseAddress!) }
+                }
+            }
+        }
+    }
+
     /// Whether `productRowTile1` takes `productRowBlocked` for a k × n B of `size`-byte scalars,
     /// `lanes` to a vector (the rule it emits).
     private static func blocked(_ k: Int, _ n: Int, lanes: Int, size: Int) -> Bool {
@@ -193,5 +211,16 @@ final class PackedProductSelectionTests: XCTestCase {
         XCTAssertTrue(ProductKernels.usesPacking(m: 32, k: 14400, n: 144, transposedA: true, scalarBytes: 4))  // 18 KiB of C
         XCTAssertFalse(ProductKernels.usesPacking(m: 16, k: 1024, n: 64, transposedA: true, scalarBytes: 8))
         XCTAssertTrue(ProductKernels.usesPacking(m: 32, k: 1024, n: 100, transposedA: true, scalarBytes: 8))  // 25 KiB of C
+    }
+
+    /// `productRows` goes by blocks of depth when it reads A down its columns over 1,024 steps or
+    /// more into a C of 16 KiB or less (LeNet's conv2 dW as Cᵀ: A = windows2 read transposed, 150
+    /// apart), not along its rows, over fewer steps, or into a larger C.
+    func testDeepReductionsReadDownColumnsGoByBlocksOfDepth() {
+        XCTAssertTrue(ProductKernels.blocksDepth(m: 150, k: 4096, n: 16, ak: 150, scalarBytes: 4))
+        XCTAssertTrue(ProductKernels.blocksDepth(m: 16, k: 1024, n: 64, ak: 2, scalarBytes: 8))
+        XCTAssertFalse(ProductKernels.blocksDepth(m: 150, k: 4096, n: 16, ak: 1, scalarBytes: 4))
+        XCTAssertFalse(ProductKernels.blocksDepth(m: 150, k: 1023, n: 16, ak: 150, scalarBytes: 4))
+        XCTAssertFalse(ProductKernels.blocksDepth(m: 150, k: 4096, n: 32, ak: 150, scalarBytes: 4))  // 18.75 KiB of C
     }
 }

@@ -45,6 +45,8 @@ struct ExecutionPlan {
         /// Scratch offsets of the transposed copies of A, of B, and of the transposed result; for
         /// the packed form, of A's and B's packed blocks.
         var copyA: Int? = nil, copyB: Int? = nil, transposedOutput: Int? = nil
+        /// Scratch offset of the partial products of `productRowsInDepthBlocks` (`ProductKernels.blocksDepth`).
+        var depthBlocks: Int? = nil
     }
     /// The plan of every matrix product that is not unrolled, by the value it computes.
     private(set) var products: [ValueID: Product] = [:]
@@ -225,12 +227,14 @@ struct ExecutionPlan {
         switch best.form {
         case .rows:
             if s.transposeB { product.copyB = scratch(s.k * s.n) }
+            if ProductKernels.blocksDepth(m: s.m, k: s.k, n: s.n, ak: s.transposeA ? s.m : 1, scalarBytes: scalarBytes) { product.depthBlocks = scratch(s.m * s.n) }
         case .dots:
             if s.transposeA { product.copyA = scratch(s.m * s.k) }
             if !s.transposeB { product.copyB = scratch(s.k * s.n) }
         case .transposedRows:
             if !s.transposeA { product.copyA = scratch(s.m * s.k) }
             product.transposedOutput = scratch(s.n * s.m)
+            if ProductKernels.blocksDepth(m: s.n, k: s.k, n: s.m, ak: s.transposeB ? 1 : s.n, scalarBytes: scalarBytes) { product.depthBlocks = scratch(s.n * s.m) }
         case .scalar, .packed:
             break
         }

@@ -57,6 +57,19 @@ enum ProductKernels {
         return !(transposedA && k >= deepReductionMinimumDepth && m * n * scalarBytes <= deepReductionMaximumResultBytes)
     }
 
+    /// True when `productRows` of an m × n C over depth k, reading A's element (i, l) at
+    /// a[i·ai + l·ak], runs in blocks of k (`productRowsInDepthBlocks`): a deep reduction
+    /// (k ≥ `deepReductionMinimumDepth`, C within `deepReductionMaximumResultBytes`, so that C and
+    /// the partial products stay in L1) whose A is read down its columns (ak > 1), each step of k
+    /// on another cache line. Unblocked,
+    /// each tile of 6 rows of C walks all k lines of A, which past L2 come from memory again for
+    /// every tile (LeNet's conv2 weight gradient, 150 × 4,096 × 16: 311 µs unblocked, 229 µs in
+    /// blocks of 128, the product alone with the caches flushed; docs/performance/convolutions.md,
+    /// "Eighth round").
+    static func blocksDepth(m: Int, k: Int, n: Int, ak: Int, scalarBytes: Int) -> Bool {
+        k >= deepReductionMinimumDepth && ak > 1 && m * n * scalarBytes <= deepReductionMaximumResultBytes
+    }
+
     /// The depth from which a product with A stored transposed and a small C is a deep reduction
     /// (`usesPacking`).
     static let deepReductionMinimumDepth = 1024
@@ -225,6 +238,31 @@ enum ProductKernels {
                 i += 2
             }
             if i < m { productRowTile1(a + i * ai, ak, b, c + i * n, k, n) }
+        }
+
+        /// C = A·B as `productRows`, with k in blocks of 128: for a deep reduction whose A is read
+        /// down its columns (`ProductKernels.blocksDepth`), every row tile of one block reads the
+        /// block's lines of A from L2 instead of from memory. The blocks after the first go to
+        /// `partial` (m·n scalars), then are added to C.
+        @inline(__always)
+        static func productRowsInDepthBlocks(_ a: UnsafePointer<Scalar>, _ ai: Int, _ ak: Int, _ b: UnsafePointer<Scalar>,
+                                             _ c: UnsafeMutablePointer<Scalar>, _ m: Int, _ k: Int, _ n: Int,
+                                             _ partial: UnsafeMutablePointer<Scalar>) {
+            productRows(a, ai, ak, b, c, m, min(k, 128), n)
+            var l0 = 128
+            while l0 < k {
+                productRows(a + l0 * ak, ai, ak, b + l0 * n, partial, m, min(k - l0, 128), n)
+                var i = 0
+                while i + lanes <= m * n {
+                    store(load(c + i) + load(partial + i), c + i)
+                    i += lanes
+                }
+                while i < m * n {
+                    c[i] += partial[i]
+                    i += 1
+                }
+                l0 += 128
+            }
         }
 
         /// Two rows of C = A·B (see `productRows`).

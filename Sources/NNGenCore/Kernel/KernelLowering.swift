@@ -324,6 +324,13 @@ struct KernelLowering {
 
     /// `C[m×n] = op(A)·op(B)` through the SIMD kernels of `ProductKernels`, after copying the
     /// operands the chosen form needs in the other layout into the scratch.
+    /// `productRows` with `arguments`, or `productRowsInDepthBlocks` where the plan gave it scratch
+    /// for its partial products (`ProductKernels.blocksDepth`).
+    private func rowsCall(_ arguments: [KernelArgument], _ p: ExecutionPlan.Product, note: String?) -> KernelStatement {
+        guard let partial = p.depthBlocks else { return .call("Self.productRows", arguments, note: note) }
+        return .call("Self.productRowsInDepthBlocks", arguments + [.scratch(partial)], note: note)
+    }
+
     private func simdProduct(_ s: MatmulShape, _ p: ExecutionPlan.Product, _ c: ValueID, _ a: ValueID, _ b: ValueID,
                              epilogue: [KernelStatement]?) -> [KernelStatement] {
         let (m, k, n) = (s.m, s.k, s.n)
@@ -338,7 +345,7 @@ struct KernelLowering {
         switch p.form {
         case .rows:
             let right = p.copyB.map { transposeCopy(.input(b), to: $0, n, k, "Bᵀ: [\(n)×\(k)] → [\(k)×\(n)]") } ?? .input(b)
-            statements.append(.call("Self.productRows", [.input(a), .int(ai), .int(ak), right, .output(c), .int(m), .int(k), .int(n)], note: nil))
+            statements.append(rowsCall([.input(a), .int(ai), .int(ak), right, .output(c), .int(m), .int(k), .int(n)], p, note: nil))
         case .dots:
             let left = p.copyA.map { transposeCopy(.input(a), to: $0, k, m, "A: [\(k)×\(m)] → [\(m)×\(k)]") } ?? .input(a)
             let right = p.copyB.map { transposeCopy(.input(b), to: $0, k, n, "B: [\(k)×\(n)] → [\(n)×\(k)]") } ?? .input(b)
@@ -348,8 +355,8 @@ struct KernelLowering {
             let (bi, bk) = s.transposeB ? (k, 1) : (1, n)
             let right = p.copyA.map { transposeCopy(.input(a), to: $0, m, k, "A: [\(m)×\(k)] → [\(k)×\(m)]") } ?? .input(a)
             let transposed = p.transposedOutput!
-            statements.append(.call("Self.productRows", [.input(b), .int(bi), .int(bk), right, .scratch(transposed), .int(n), .int(k), .int(m)],
-                                    note: "Cᵀ [\(n)×\(m)]"))
+            statements.append(rowsCall([.input(b), .int(bi), .int(bk), right, .scratch(transposed), .int(n), .int(k), .int(m)], p,
+                                       note: "Cᵀ [\(n)×\(m)]"))
             statements.append(.call("Self.transposeCopy", [.scratch(transposed), .output(c), .int(n), .int(m)], note: nil))
         case .packed:
             // B's element (l, j) is b[l·bk + j·bj]: row-major [k][n], or stored transposed as [n][k].

@@ -20,7 +20,8 @@
 /// (12 accumulators) when there are at most half a vector of filters; with more, tiles of 8
 /// positions × one vector of filters, stored straight into the NHWC output
 /// (`DirectConvolution+FilterVectors.swift`). The bias b is the accumulators' starting value when
-/// the layer's bias add is in the helper's epilogue (`KernelLowering.foldedBias`), else 0. Backward, dW[f][t] = Σ_p dy[p][f]·P[q(p) + offset(t)] (the same windows,
+/// the layer's bias add is in the helper's epilogue (`KernelLowering.foldedBias`), else 0.
+/// Backward, dW[f][t] = Σ_p dy[p][f]·P[q(p) + offset(t)] (the same windows,
 /// summed over the positions), tiles of 6 filters × 2 taps along q, with dy copied per image to
 /// D[f][q] (zeros on the wasted columns). dx = col2im(dy·W), through the ops every convolution
 /// uses; for the first layer nothing needs it and it is never computed.
@@ -38,7 +39,9 @@ public struct DirectConvolution: Hashable, Sendable {
     ///   element twice more than a product does (its scatter into NHWC forward, the copy of dy onto
     ///   the wide grid backward), so im2col costs more once kh·kw/F passes about 2.
     /// Measured on 12 workloads and checked on 8 others it was not drawn from
-    /// (docs/performance/convolutions.md, "Third round: direct convolution of single-channel images").
+    /// (docs/performance/convolutions.md, "Third round: direct convolution of single-channel images"),
+    /// with the wide grid's forward; the vectors of filters (sixth round) removed its scatter for
+    /// F ≥ 5 and made every direct shape of the sweep faster, but the bound was not fitted again.
     static func applies(to g: WindowGeometry, filters: Int) -> Bool {
         guard g.input.channels == 1, g.rows.stride == 1, g.columns.stride == 1 else { return false }
         return filters < 8 || g.rows.kernel * g.columns.kernel >= 2 * filters
