@@ -227,14 +227,19 @@ struct ExecutionPlan {
         switch best.form {
         case .rows:
             if s.transposeB { product.copyB = scratch(s.k * s.n) }
-            if ProductKernels.blocksDepth(m: s.m, k: s.k, n: s.n, ak: s.transposeA ? s.m : 1, scalarBytes: scalarBytes) { product.depthBlocks = scratch(s.m * s.n) }
+            if ProductKernels.blocksDepth(m: s.m, k: s.k, n: s.n, ak: s.transposeA ? s.m : 1, scalarBytes: scalarBytes) {
+                product.depthBlocks = scratch(s.m * s.n)
+            }
         case .dots:
             if s.transposeA { product.copyA = scratch(s.m * s.k) }
             if !s.transposeB { product.copyB = scratch(s.k * s.n) }
         case .transposedRows:
             if !s.transposeA { product.copyA = scratch(s.m * s.k) }
             product.transposedOutput = scratch(s.n * s.m)
-            if ProductKernels.blocksDepth(m: s.n, k: s.k, n: s.m, ak: s.transposeB ? 1 : s.n, scalarBytes: scalarBytes) { product.depthBlocks = scratch(s.n * s.m) }
+            // productRows(op(B)ᵀ, …): its A is B, read down B's columns unless B is stored transposed.
+            if ProductKernels.blocksDepth(m: s.n, k: s.k, n: s.m, ak: s.transposeB ? 1 : s.n, scalarBytes: scalarBytes) {
+                product.depthBlocks = scratch(s.n * s.m)
+            }
         case .scalar, .packed:
             break
         }

@@ -61,11 +61,10 @@ enum ProductKernels {
     /// a[i·ai + l·ak], runs in blocks of k (`productRowsInDepthBlocks`): a deep reduction
     /// (k ≥ `deepReductionMinimumDepth`, C within `deepReductionMaximumResultBytes`, so that C and
     /// the partial products stay in L1) whose A is read down its columns (ak > 1), each step of k
-    /// on another cache line. Unblocked,
-    /// each tile of 6 rows of C walks all k lines of A, which past L2 come from memory again for
-    /// every tile (LeNet's conv2 weight gradient, 150 × 4,096 × 16: 311 µs unblocked, 229 µs in
-    /// blocks of 128, the product alone with the caches flushed; docs/performance/convolutions.md,
-    /// "Eighth round").
+    /// on another cache line. Unblocked, each tile of 6 rows of C walks all k lines of A, which
+    /// past L2 come from memory again for every tile (LeNet's conv2 weight gradient, 150 × 4,096 ×
+    /// 16: 311 µs unblocked, 229 µs in blocks of 128, the product alone with the caches flushed;
+    /// docs/performance/convolutions.md, "Eighth round").
     static func blocksDepth(m: Int, k: Int, n: Int, ak: Int, scalarBytes: Int) -> Bool {
         k >= deepReductionMinimumDepth && ak > 1 && m * n * scalarBytes <= deepReductionMaximumResultBytes
     }

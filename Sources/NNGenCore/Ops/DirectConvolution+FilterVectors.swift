@@ -16,7 +16,7 @@
 /// `usesFilterVectors` chooses between the forms (docs/performance/convolutions.md, "Sixth round").
 extension DirectConvolution {
     /// Positions per register tile of the filter-vector form (half as many in rows narrower than
-/// that, one at a time in rows narrower than half).
+    /// that, one at a time in rows narrower than half).
     static let tilePositions = 8
 
     /// The condition, in the emitted helper, under which it takes the filter-vector form: more
